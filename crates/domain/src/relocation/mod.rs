@@ -1,0 +1,27 @@
+//! The expropriation and resettlement headquarters (征收安置指挥部): part B.
+//!
+//! Pure rules, no I/O: building structures, title verification (确权), the published
+//! compensation standard, the household's compensation sheet, milestones, the order in
+//! which households choose resettlement flats, the review-and-posting of the
+//! resettlement population, and the arithmetic of the progress wall and daily report.
+
+pub mod choosing_order;
+pub mod compensation;
+pub mod milestone;
+pub mod posting;
+pub mod progress;
+pub mod standard;
+pub mod structure;
+pub mod title;
+
+pub use choosing_order::{ChoosingPosition, HouseholdMoments, choosing_order};
+pub use compensation::{
+    AppraisalItem, AppraisalKind, BuildingForCompensation, CompensationError, CompensationInput,
+    CompensationLine, CompensationSheet, LineKind, compute,
+};
+pub use milestone::{Milestone, MilestoneDates, MilestoneError};
+pub use posting::{PopulationReview, ReviewError, ReviewEvent, ReviewStage};
+pub use progress::{Permille, Progress};
+pub use standard::{CompensationStandard, DeadlineReward, InvalidStandard};
+pub use structure::BuildingStructure;
+pub use title::{Building, RecognitionRule};

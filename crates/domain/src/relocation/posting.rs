@@ -1,0 +1,420 @@
+//! "Sunshine verification" of the resettlement population (安置人口阳光核定): the list of
+//! persons a household is resettled with goes through initial review (初审), re-review by
+//! the policy group (复审), public posting in the village for a set period (公示) during
+//! which anyone may object (异议), and is confirmed (认定) only after the period has ended
+//! with every objection resolved.
+//!
+//! The workflow is a state machine whose only entry points are the transitions below.
+//! Each consumes the review and returns the next one or an error, so a list cannot be
+//! confirmed early or with an objection pending — there is no way to write that state.
+//! Every successful transition is appended to an event log; [`PopulationReview::replay`]
+//! rebuilds a review from its stored log through the same checks, so storage can never
+//! hold a review the rules would not have produced.
+//!
+//! An objection that is upheld sends the list back to draft for correction, from
+//! whatever stage it is in; it then goes through both reviews and a fresh posting again.
+//! Objections not yet resolved stay open across that round and must still be resolved
+//! before confirmation.
+
+use chrono::{Days, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+/// The usual posting period in the town: seven days, first and last day included.
+pub const DEFAULT_POSTING_DAYS: u32 = 7;
+
+/// Where a review stands, with who did what and when, for display.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ReviewStage {
+    /// 草稿: being prepared or corrected.
+    Draft,
+    /// 已初审.
+    InitiallyReviewed { by: String, on: NaiveDate },
+    /// 已复审 by a member of the policy group; the initial reviewer is kept so that the
+    /// same person cannot do both.
+    ReReviewed {
+        initially_by: String,
+        by: String,
+        on: NaiveDate,
+    },
+    /// 公示中, from the first to the last day inclusive.
+    Posted { from: NaiveDate, until: NaiveDate },
+    /// 已认定.
+    Confirmed { on: NaiveDate },
+}
+
+impl ReviewStage {
+    /// The Chinese name shown in lists and in error messages.
+    pub fn label(&self) -> &'static str {
+        match self {
+            ReviewStage::Draft => "草稿",
+            ReviewStage::InitiallyReviewed { .. } => "已初审",
+            ReviewStage::ReReviewed { .. } => "已复审",
+            ReviewStage::Posted { .. } => "公示中",
+            ReviewStage::Confirmed { .. } => "已认定",
+        }
+    }
+}
+
+/// How an objection was dealt with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Resolution {
+    /// 异议成立: the list is wrong and goes back to draft; `note` says what to correct.
+    Upheld { note: String },
+    /// 异议不成立: the list stands; the reason is required because it is answered to the
+    /// objector and kept for the discipline inspectors.
+    Dismissed { reason: String },
+}
+
+/// An objection lodged during the posting, and its resolution once made.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Objection {
+    /// The day it was lodged; within the posting period.
+    pub lodged_on: NaiveDate,
+    /// Who objected; may be empty for an anonymous report through the hotline.
+    pub by: String,
+    /// What the objection says.
+    pub content: String,
+    /// `None` while open.
+    pub resolved: Option<Resolved>,
+}
+
+/// When, by whom and how an objection was resolved.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Resolved {
+    /// The day of the decision.
+    pub on: NaiveDate,
+    /// Who decided.
+    pub by: String,
+    /// The decision.
+    pub resolution: Resolution,
+}
+
+/// One step of the workflow as stored in the log; replaying the log rebuilds the review.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ReviewEvent {
+    /// 初审.
+    InitialReview { by: String, on: NaiveDate },
+    /// 复审.
+    ReReview { by: String, on: NaiveDate },
+    /// 公示 for `days` days starting `from`.
+    Post { from: NaiveDate, days: u32 },
+    /// 异议.
+    Object {
+        on: NaiveDate,
+        by: String,
+        content: String,
+    },
+    /// Resolution of the objection at `index` (0-based, in the order lodged).
+    Resolve {
+        index: usize,
+        on: NaiveDate,
+        by: String,
+        resolution: Resolution,
+    },
+    /// 认定.
+    Confirm { on: NaiveDate },
+}
+
+/// Why a step of the workflow was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ReviewError {
+    #[error("当前为「{stage}」阶段，不能{action}")]
+    WrongStage {
+        stage: &'static str,
+        action: &'static str,
+    },
+    #[error("须填写{0}")]
+    Missing(&'static str),
+    #[error("复审须由初审人以外的人员进行")]
+    SameReviewer,
+    #[error("日期{on}早于上一步的日期{previous}")]
+    DateGoesBack { on: NaiveDate, previous: NaiveDate },
+    #[error("公示期至少为一天")]
+    EmptyPeriod,
+    #[error("公示期超出日期范围")]
+    DateOutOfRange,
+    #[error("异议须在公示期内（{from}至{until}）提出")]
+    OutsidePeriod { from: NaiveDate, until: NaiveDate },
+    #[error("没有第{0}条异议")]
+    NoSuchObjection(usize),
+    #[error("第{0}条异议已处理")]
+    AlreadyResolved(usize),
+    #[error("公示期未满，不能认定（公示期至{until}）")]
+    PeriodNotOver { until: NaiveDate },
+    #[error("尚有{0}条异议未处理，不能认定")]
+    UnresolvedObjections(usize),
+}
+
+/// The verification of one household's resettlement population. `Clone` so a caller can
+/// keep the old state when a transition is refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PopulationReview {
+    stage: ReviewStage,
+    objections: Vec<Objection>,
+    events: Vec<ReviewEvent>,
+    /// Date of the last change of stage; later steps may not be dated before it.
+    since: Option<NaiveDate>,
+}
+
+impl Default for PopulationReview {
+    fn default() -> Self {
+        PopulationReview::new()
+    }
+}
+
+impl PopulationReview {
+    /// A new list, in draft.
+    pub fn new() -> PopulationReview {
+        PopulationReview {
+            stage: ReviewStage::Draft,
+            objections: Vec::new(),
+            events: Vec::new(),
+            since: None,
+        }
+    }
+
+    /// Rebuilds a review from its stored log, applying every check again.
+    pub fn replay(events: &[ReviewEvent]) -> Result<PopulationReview, ReviewError> {
+        events
+            .iter()
+            .cloned()
+            .try_fold(PopulationReview::new(), PopulationReview::apply)
+    }
+
+    /// Where the review stands.
+    pub fn stage(&self) -> &ReviewStage {
+        &self.stage
+    }
+
+    /// Every objection ever lodged, in order; indices are stable.
+    pub fn objections(&self) -> &[Objection] {
+        &self.objections
+    }
+
+    /// How many objections are still open.
+    pub fn open_objections(&self) -> usize {
+        self.objections
+            .iter()
+            .filter(|o| o.resolved.is_none())
+            .count()
+    }
+
+    /// The log to store; feeding it to [`PopulationReview::replay`] gives this review back.
+    pub fn events(&self) -> &[ReviewEvent] {
+        &self.events
+    }
+
+    /// 初审, from draft.
+    pub fn initial_review(self, by: &str, on: NaiveDate) -> Result<Self, ReviewError> {
+        self.apply(ReviewEvent::InitialReview {
+            by: by.trim().to_string(),
+            on,
+        })
+    }
+
+    /// 复审 by the policy group, after the initial review and by someone else.
+    pub fn re_review(self, by: &str, on: NaiveDate) -> Result<Self, ReviewError> {
+        self.apply(ReviewEvent::ReReview {
+            by: by.trim().to_string(),
+            on,
+        })
+    }
+
+    /// 公示 for `days` days (at least one) starting `from`, both ends included.
+    pub fn post(self, from: NaiveDate, days: u32) -> Result<Self, ReviewError> {
+        self.apply(ReviewEvent::Post { from, days })
+    }
+
+    /// 异议, lodged on a day within the posting period.
+    pub fn object(self, on: NaiveDate, by: &str, content: &str) -> Result<Self, ReviewError> {
+        let (by, content) = (by.trim().to_string(), content.trim().to_string());
+        self.apply(ReviewEvent::Object { on, by, content })
+    }
+
+    /// Resolves the objection at `index` (0-based). Upholding it sends the list back to
+    /// draft; dismissing it needs a reason.
+    pub fn resolve(
+        self,
+        index: usize,
+        on: NaiveDate,
+        by: &str,
+        resolution: Resolution,
+    ) -> Result<Self, ReviewError> {
+        self.apply(ReviewEvent::Resolve {
+            index,
+            on,
+            by: by.trim().to_string(),
+            resolution,
+        })
+    }
+
+    /// 认定, only once `today` is after the last day of the posting and no objection is
+    /// open.
+    pub fn confirm(self, today: NaiveDate) -> Result<Self, ReviewError> {
+        self.apply(ReviewEvent::Confirm { on: today })
+    }
+
+    /// The one place where the rules live: checks `event` against the current state and
+    /// returns the next state with the event logged.
+    fn apply(mut self, event: ReviewEvent) -> Result<Self, ReviewError> {
+        let next_stage = match (&self.stage, &event) {
+            (ReviewStage::Draft, ReviewEvent::InitialReview { by, on }) => {
+                non_empty(by, "初审人")?;
+                self.not_before_since(*on)?;
+                Some(ReviewStage::InitiallyReviewed {
+                    by: by.clone(),
+                    on: *on,
+                })
+            }
+            (
+                ReviewStage::InitiallyReviewed {
+                    by: first,
+                    on: first_on,
+                },
+                ReviewEvent::ReReview { by, on },
+            ) => {
+                non_empty(by, "复审人")?;
+                if by == first {
+                    return Err(ReviewError::SameReviewer);
+                }
+                not_before(*on, *first_on)?;
+                Some(ReviewStage::ReReviewed {
+                    initially_by: first.clone(),
+                    by: by.clone(),
+                    on: *on,
+                })
+            }
+            (
+                ReviewStage::ReReviewed {
+                    on: reviewed_on, ..
+                },
+                ReviewEvent::Post { from, days },
+            ) => {
+                let extra = days.checked_sub(1).ok_or(ReviewError::EmptyPeriod)?;
+                not_before(*from, *reviewed_on)?;
+                let until = from
+                    .checked_add_days(Days::new(u64::from(extra)))
+                    .ok_or(ReviewError::DateOutOfRange)?;
+                Some(ReviewStage::Posted { from: *from, until })
+            }
+            (ReviewStage::Posted { from, until }, ReviewEvent::Object { on, by, content }) => {
+                non_empty(content, "异议内容")?;
+                if on < from || on > until {
+                    return Err(ReviewError::OutsidePeriod {
+                        from: *from,
+                        until: *until,
+                    });
+                }
+                self.objections.push(Objection {
+                    lodged_on: *on,
+                    by: by.clone(),
+                    content: content.clone(),
+                    resolved: None,
+                });
+                None
+            }
+            (ReviewStage::Confirmed { .. }, ReviewEvent::Resolve { .. }) => {
+                return Err(self.wrong_stage(&event));
+            }
+            (
+                _,
+                ReviewEvent::Resolve {
+                    index,
+                    on,
+                    by,
+                    resolution,
+                },
+            ) => {
+                non_empty(by, "处理人")?;
+                if let Resolution::Dismissed { reason } = resolution {
+                    non_empty(reason, "驳回理由")?;
+                }
+                let number = index.saturating_add(1);
+                let objection = self
+                    .objections
+                    .get_mut(*index)
+                    .ok_or(ReviewError::NoSuchObjection(number))?;
+                if objection.resolved.is_some() {
+                    return Err(ReviewError::AlreadyResolved(number));
+                }
+                not_before(*on, objection.lodged_on)?;
+                objection.resolved = Some(Resolved {
+                    on: *on,
+                    by: by.clone(),
+                    resolution: resolution.clone(),
+                });
+                match resolution {
+                    Resolution::Upheld { .. } => Some(ReviewStage::Draft),
+                    Resolution::Dismissed { .. } => None,
+                }
+            }
+            (ReviewStage::Posted { until, .. }, ReviewEvent::Confirm { on }) => {
+                if on <= until {
+                    return Err(ReviewError::PeriodNotOver { until: *until });
+                }
+                match self.open_objections() {
+                    0 => Some(ReviewStage::Confirmed { on: *on }),
+                    n => return Err(ReviewError::UnresolvedObjections(n)),
+                }
+            }
+            _ => return Err(self.wrong_stage(&event)),
+        };
+        if let Some(stage) = next_stage {
+            self.since = Some(event_date(&event));
+            self.stage = stage;
+        }
+        self.events.push(event);
+        Ok(self)
+    }
+
+    fn not_before_since(&self, on: NaiveDate) -> Result<(), ReviewError> {
+        self.since
+            .map_or(Ok(()), |previous| not_before(on, previous))
+    }
+
+    fn wrong_stage(&self, event: &ReviewEvent) -> ReviewError {
+        let action = match event {
+            ReviewEvent::InitialReview { .. } => "初审",
+            ReviewEvent::ReReview { .. } => "复审",
+            ReviewEvent::Post { .. } => "公示",
+            ReviewEvent::Object { .. } => "提出异议",
+            ReviewEvent::Resolve { .. } => "处理异议",
+            ReviewEvent::Confirm { .. } => "认定",
+        };
+        ReviewError::WrongStage {
+            stage: self.stage.label(),
+            action,
+        }
+    }
+}
+
+fn event_date(event: &ReviewEvent) -> NaiveDate {
+    match event {
+        ReviewEvent::InitialReview { on, .. }
+        | ReviewEvent::ReReview { on, .. }
+        | ReviewEvent::Object { on, .. }
+        | ReviewEvent::Resolve { on, .. }
+        | ReviewEvent::Confirm { on } => *on,
+        ReviewEvent::Post { from, .. } => *from,
+    }
+}
+
+fn non_empty(text: &str, what: &'static str) -> Result<(), ReviewError> {
+    if text.trim().is_empty() {
+        Err(ReviewError::Missing(what))
+    } else {
+        Ok(())
+    }
+}
+
+fn not_before(on: NaiveDate, previous: NaiveDate) -> Result<(), ReviewError> {
+    if on < previous {
+        Err(ReviewError::DateGoesBack { on, previous })
+    } else {
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+#[path = "posting_tests.rs"]
+mod tests;

@@ -1,0 +1,265 @@
+//! The command line: one typed configuration, read from flags and the environment.
+
+use anyhow::{Context, Result, bail};
+use clap::{Parser, Subcommand};
+use domain::platform::Role;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use store::Db;
+use store::platform::users;
+
+/// groundwork — 建德市总工会与征收安置指挥部工作平台
+#[derive(Parser, Debug)]
+#[command(name = "groundwork", version, about)]
+pub struct Cli {
+    /// Database URL: `sqlite://FILE` (created if missing) or `postgres://…`.
+    #[arg(long, global = true, env = "GROUNDWORK_DB")]
+    pub db: Option<String>,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Serve the web application.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080", env = "GROUNDWORK_BIND")]
+        bind: SocketAddr,
+        /// Mark cookies `Secure` (when served behind HTTPS).
+        #[arg(long, env = "GROUNDWORK_SECURE_COOKIES")]
+        secure_cookies: bool,
+    },
+    /// Create a fresh demo database with the 2019 scenario and serve it.
+    Demo {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        bind: SocketAddr,
+        /// Fill the database and exit without serving.
+        #[arg(long)]
+        no_serve: bool,
+    },
+    /// Bring the database schema up to date.
+    Migrate,
+    /// Manage user accounts.
+    User {
+        #[command(subcommand)]
+        action: UserAction,
+    },
+    /// Check the audit log.
+    Audit {
+        #[command(subcommand)]
+        action: AuditAction,
+    },
+    /// Copy the whole database to a file.
+    Backup {
+        /// Where to write the copy.
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+/// `groundwork user …`
+#[derive(Subcommand, Debug)]
+pub enum UserAction {
+    /// Add a user.
+    Add {
+        /// Login name.
+        username: String,
+        /// Role: admin, union_admin, union_staff, relocation_commander, relocation_staff, inspector, member.
+        #[arg(long)]
+        role: String,
+        /// Display name (defaults to the login name).
+        #[arg(long)]
+        name: Option<String>,
+        /// Password (or environment GROUNDWORK_PASSWORD).
+        #[arg(long, env = "GROUNDWORK_PASSWORD")]
+        password: String,
+        /// Township, for union_staff.
+        #[arg(long)]
+        township: Option<String>,
+        /// Town, for relocation_commander.
+        #[arg(long)]
+        town: Option<String>,
+        /// Team id, for relocation_staff.
+        #[arg(long)]
+        team: Option<i64>,
+        /// Resident ID, for members.
+        #[arg(long)]
+        resident_id: Option<String>,
+    },
+    /// List users.
+    List,
+    /// Set a user's password.
+    Passwd {
+        /// Login name.
+        username: String,
+        /// New password (or environment GROUNDWORK_PASSWORD).
+        #[arg(long, env = "GROUNDWORK_PASSWORD")]
+        password: String,
+    },
+    /// Disable a user (ends their sessions).
+    Disable {
+        /// Login name.
+        username: String,
+    },
+}
+
+/// `groundwork audit …`
+#[derive(Subcommand, Debug)]
+pub enum AuditAction {
+    /// Check the hash chain and every record against it; exit 1 naming the first problem.
+    Verify,
+}
+
+/// Who the command line acts as in the audit log.
+const CLI_ACTOR: &str = "cli";
+
+/// The database URL: flag, environment, or the default file.
+fn db_url(cli: &Option<String>, default_file: &str) -> String {
+    cli.clone()
+        .unwrap_or_else(|| format!("sqlite://{default_file}"))
+}
+
+/// Runs a command; returns the process exit code.
+pub async fn run(cli: Cli) -> Result<u8> {
+    match cli.command {
+        Command::Serve {
+            bind,
+            secure_cookies,
+        } => {
+            let db = Db::connect(&db_url(&cli.db, "groundwork.db")).await?;
+            let mut state = web::AppState::new(db);
+            state.secure_cookies = secure_cookies;
+            eprintln!("groundwork 已启动：http://{bind}/");
+            web::serve(state, bind).await.context("服务启动失败")?;
+            Ok(0)
+        }
+        Command::Demo { bind, no_serve } => {
+            let url = db_url(&cli.db, "demo.db");
+            let db = crate::demo::fresh(&url).await?;
+            let logins = crate::demo::fill(&db).await?;
+            println!("演示数据库：{url}");
+            println!("演示账号（用户名 / 密码 / 角色）：");
+            for (user, password, role) in &logins {
+                println!("  {user:<14} {password:<14} {}", role.label());
+            }
+            if no_serve {
+                return Ok(0);
+            }
+            println!("请打开：http://{bind}/");
+            web::serve(web::AppState::new(db), bind)
+                .await
+                .context("服务启动失败")?;
+            Ok(0)
+        }
+        Command::Migrate => {
+            let db = Db::connect_without_migrating(&db_url(&cli.db, "groundwork.db")).await?;
+            let applied = store::migrate::run(&db).await?;
+            println!("已应用迁移：{applied:?}");
+            Ok(0)
+        }
+        Command::User { action } => {
+            let db = Db::connect(&db_url(&cli.db, "groundwork.db")).await?;
+            user(&db, action).await
+        }
+        Command::Audit {
+            action: AuditAction::Verify,
+        } => {
+            let db = Db::connect(&db_url(&cli.db, "groundwork.db")).await?;
+            let v = store::audit::verify(&db).await?;
+            match v.problem {
+                None => {
+                    println!(
+                        "审计链完整：{} 条日志，{} 条记录与日志一致。",
+                        v.entries, v.records
+                    );
+                    Ok(0)
+                }
+                Some(p) => {
+                    println!("审计校验失败：{p}");
+                    Ok(1)
+                }
+            }
+        }
+        Command::Backup { out } => {
+            let db = Db::connect(&db_url(&cli.db, "groundwork.db")).await?;
+            store::backup::backup(&db, &out).await?;
+            println!("已备份到 {}", out.display());
+            Ok(0)
+        }
+    }
+}
+
+async fn user(db: &Db, action: UserAction) -> Result<u8> {
+    match action {
+        UserAction::Add {
+            username,
+            role,
+            name,
+            password,
+            township,
+            town,
+            team,
+            resident_id,
+        } => {
+            let Some(role) = Role::parse(&role) else {
+                bail!(
+                    "未知角色：{role}（可选：admin, union_admin, union_staff, relocation_commander, relocation_staff, inspector, member）"
+                );
+            };
+            let member_resident_id = match resident_id {
+                Some(id) => Some(
+                    domain::platform::ResidentId::parse(&id)?
+                        .as_str()
+                        .to_string(),
+                ),
+                None => None,
+            };
+            let u = users::create(
+                db,
+                CLI_ACTOR,
+                &users::NewUser {
+                    display_name: name.unwrap_or_else(|| username.clone()),
+                    username,
+                    role,
+                    township,
+                    town,
+                    team_id: team,
+                    member_resident_id,
+                    password,
+                },
+            )
+            .await?;
+            println!("已创建用户 {}（{}）", u.username, u.role.label());
+        }
+        UserAction::List => {
+            for u in users::list(db).await? {
+                let scope = u
+                    .township
+                    .or(u.town)
+                    .or(u.team_id.map(|t| format!("工作组#{t}")))
+                    .unwrap_or_default();
+                println!(
+                    "{:<16} {:<10} {:<20} {:<12} {}",
+                    u.username,
+                    u.display_name,
+                    u.role.code(),
+                    scope,
+                    if u.disabled { "已停用" } else { "正常" }
+                );
+            }
+        }
+        UserAction::Passwd { username, password } => {
+            users::set_password(db, CLI_ACTOR, &username, &password).await?;
+            println!("已修改 {username} 的密码");
+        }
+        UserAction::Disable { username } => {
+            users::set_disabled(db, CLI_ACTOR, &username, true).await?;
+            println!("已停用 {username}");
+        }
+    }
+    Ok(0)
+}

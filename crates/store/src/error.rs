@@ -1,0 +1,32 @@
+//! Storage errors. The web crate maps them to HTTP statuses and Chinese messages in one
+//! place; here they only say what went wrong.
+
+/// What a storage call can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database itself failed (connection, SQL, constraint not anticipated).
+    #[error("数据库错误：{0}")]
+    Database(#[from] sqlx::Error),
+    /// The record asked for does not exist (or is outside the caller's scope).
+    #[error("记录不存在")]
+    NotFound,
+    /// The change breaks a rule; the message is for the user, in Chinese.
+    #[error("{0}")]
+    Rule(String),
+    /// The change conflicts with an existing record (e.g. a duplicate natural key).
+    #[error("{0}")]
+    Conflict(String),
+    /// A URL or setting is unusable.
+    #[error("配置错误：{0}")]
+    Config(String),
+}
+
+impl StoreError {
+    /// A rule violation with a message for the user.
+    pub fn rule(msg: impl Into<String>) -> StoreError {
+        StoreError::Rule(msg.into())
+    }
+}
+
+/// Result of a storage call.
+pub type StoreResult<T> = Result<T, StoreError>;

@@ -1,0 +1,46 @@
+//! groundwork's database: one code path for SQLite (the default, embedded) and
+//! PostgreSQL (larger deployments).
+//!
+//! Queries are plain runtime SQL with `$1` placeholders, which both backends accept; the
+//! [`on_pool!`] and [`on_tx!`] macros run the same query code against whichever pool is
+//! configured, so a query is written once and type-checked for both. The backend
+//! differences are fenced in [`db`] (connecting, transactions) and in the few
+//! `*.sqlite.sql` / `*.postgres.sql` migration files.
+//!
+//! Every change to an audited record goes through [`audit`], in the same transaction.
+//! Not here: HTTP, templates, file formats.
+
+pub mod audit;
+pub mod backup;
+pub mod db;
+pub mod error;
+pub mod migrate;
+pub mod platform;
+pub mod testing;
+
+pub use db::{Backend, Db, Tx};
+pub use error::StoreError;
+
+/// The current instant as stored: RFC 3339 in UTC with microseconds, which sorts as text
+/// on both backends.
+pub fn now_text() -> String {
+    timestamp_text(chrono::Utc::now())
+}
+
+/// An instant in the stored text form.
+pub fn timestamp_text(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
+}
+
+/// Reads a stored timestamp back; `None` for text that is not one.
+pub fn parse_timestamp(s: &str) -> Option<chrono::DateTime<chrono::Utc>> {
+    chrono::DateTime::parse_from_rfc3339(s)
+        .ok()
+        .map(|t| t.with_timezone(&chrono::Utc))
+}
+
+/// Marks SQL assembled at run time (table names from [`audit::AuditedTable`], fixed
+/// column lists) as safe: callers only ever interpolate constants, never user input.
+pub(crate) fn dynamic(sql: &str) -> sqlx::AssertSqlSafe<String> {
+    sqlx::AssertSqlSafe(sql.to_string())
+}

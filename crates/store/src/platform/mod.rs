@@ -1,0 +1,16 @@
+//! What both offices share: users and roles, sessions and API tokens, login throttling.
+
+pub mod auth;
+pub mod users;
+
+use crate::audit::AuditedTable;
+
+/// The platform's audited tables.
+pub const AUDITED_TABLES: &[AuditedTable] = &[
+    users::USERS,
+    AuditedTable {
+        entity: "api_token",
+        table: "api_tokens",
+        secret_columns: &["token_hash"],
+    },
+];

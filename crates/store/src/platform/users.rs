@@ -1,0 +1,304 @@
+//! User accounts: who may log in, with which role and scope.
+
+use crate::audit::{self, AuditedTable};
+use crate::db::Db;
+use crate::error::{StoreError, StoreResult};
+use crate::{on_pool, on_tx};
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use domain::platform::Role;
+use serde::Serialize;
+
+/// The users table as audited (the password hash is kept only as a digest in the log).
+pub const USERS: AuditedTable = AuditedTable {
+    entity: "user",
+    table: "users",
+    secret_columns: &["password_hash"],
+};
+
+/// A user account as the rest of the system sees it (no password hash).
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct User {
+    /// Database id.
+    pub id: i64,
+    /// Login name.
+    pub username: String,
+    /// Name shown in the UI and the audit log.
+    pub display_name: String,
+    /// Role.
+    pub role: Role,
+    /// For union_staff: the township they serve.
+    pub township: Option<String>,
+    /// For relocation_commander: the town whose projects they command.
+    pub town: Option<String>,
+    /// For relocation_staff: their working group (team).
+    pub team_id: Option<i64>,
+    /// For members: their resident ID, linking them to their own member record.
+    pub member_resident_id: Option<String>,
+    /// Disabled accounts cannot log in.
+    pub disabled: bool,
+}
+
+#[derive(sqlx::FromRow)]
+struct UserRow {
+    id: i64,
+    username: String,
+    display_name: String,
+    role: String,
+    township: Option<String>,
+    town: Option<String>,
+    team_id: Option<i64>,
+    member_resident_id: Option<String>,
+    disabled: bool,
+}
+
+impl UserRow {
+    fn into_user(self) -> StoreResult<User> {
+        let role = Role::parse(&self.role)
+            .ok_or_else(|| StoreError::rule(format!("未知角色：{}", self.role)))?;
+        Ok(User {
+            id: self.id,
+            username: self.username,
+            display_name: self.display_name,
+            role,
+            township: self.township,
+            town: self.town,
+            team_id: self.team_id,
+            member_resident_id: self.member_resident_id,
+            disabled: self.disabled,
+        })
+    }
+}
+
+const USER_COLUMNS: &str =
+    "id, username, display_name, role, township, town, team_id, member_resident_id, disabled";
+
+/// What is needed to create a user.
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    /// Login name: letters, digits, `_`, `-`, `.`.
+    pub username: String,
+    /// Name shown in the UI.
+    pub display_name: String,
+    /// Role.
+    pub role: Role,
+    /// Scope for union_staff.
+    pub township: Option<String>,
+    /// Scope for relocation_commander.
+    pub town: Option<String>,
+    /// Scope for relocation_staff.
+    pub team_id: Option<i64>,
+    /// Link for members.
+    pub member_resident_id: Option<String>,
+    /// Plain password, hashed with argon2 before it is stored.
+    pub password: String,
+}
+
+/// Hashes a password with argon2id and a random salt.
+pub fn hash_password(password: &str) -> StoreResult<String> {
+    let mut salt = [0u8; 16];
+    getrandom::fill(&mut salt).map_err(|e| StoreError::Config(format!("随机数不可用：{e}")))?;
+    let salt = SaltString::encode_b64(&salt).map_err(|e| StoreError::Config(e.to_string()))?;
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| StoreError::Config(format!("密码哈希失败：{e}")))
+}
+
+/// Whether `password` matches a stored argon2 hash.
+pub fn password_matches(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash)
+        .map(|h| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &h)
+                .is_ok()
+        })
+        .unwrap_or(false)
+}
+
+fn check_new_user(u: &NewUser) -> StoreResult<()> {
+    let name_ok = !u.username.is_empty()
+        && u.username.len() <= 64
+        && u.username
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c));
+    if !name_ok {
+        return Err(StoreError::rule(
+            "用户名只能包含字母、数字、下划线、短横线和点，且不超过64位",
+        ));
+    }
+    if u.password.chars().count() < 8 {
+        return Err(StoreError::rule("密码至少8位"));
+    }
+    match u.role {
+        Role::UnionStaff if u.township.is_none() => {
+            Err(StoreError::rule("乡镇工会工作人员必须指定所属乡镇"))
+        }
+        Role::RelocationCommander if u.town.is_none() => {
+            Err(StoreError::rule("征收指挥部总指挥必须指定所属镇"))
+        }
+        Role::RelocationStaff if u.team_id.is_none() => {
+            Err(StoreError::rule("征收工作组成员必须指定所属工作组"))
+        }
+        Role::Member if u.member_resident_id.is_none() => {
+            Err(StoreError::rule("会员账号必须关联身份证号"))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Creates a user; `actor` is who does it (for the audit log).
+pub async fn create(db: &Db, actor: &str, u: &NewUser) -> StoreResult<User> {
+    check_new_user(u)?;
+    let hash = hash_password(&u.password)?;
+    let mut tx = db.begin().await?;
+    let exists: Option<i64> = on_tx!(&mut tx, |c| {
+        sqlx::query_scalar("SELECT id FROM users WHERE username = $1")
+            .bind(&u.username)
+            .fetch_optional(&mut *c)
+            .await?
+    });
+    if exists.is_some() {
+        return Err(StoreError::Conflict(format!(
+            "用户名已存在：{}",
+            u.username
+        )));
+    }
+    let id: i64 = on_tx!(&mut tx, |c| {
+        sqlx::query_scalar(
+            "INSERT INTO users (username, display_name, password_hash, role, township, town, team_id, member_resident_id, disabled, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, FALSE, $9) RETURNING id",
+        )
+        .bind(&u.username)
+        .bind(&u.display_name)
+        .bind(&hash)
+        .bind(u.role.code())
+        .bind(&u.township)
+        .bind(&u.town)
+        .bind(u.team_id)
+        .bind(&u.member_resident_id)
+        .bind(crate::now_text())
+        .fetch_one(&mut *c)
+        .await?
+    });
+    audit::record_insert(&mut tx, actor, &USERS, id).await?;
+    tx.commit().await?;
+    by_id(db, id).await
+}
+
+/// A user by id.
+pub async fn by_id(db: &Db, id: i64) -> StoreResult<User> {
+    let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1");
+    let row: Option<UserRow> = on_pool!(db, |p| sqlx::query_as(crate::dynamic(&sql))
+        .bind(id)
+        .fetch_optional(p)
+        .await?);
+    row.ok_or(StoreError::NotFound)?.into_user()
+}
+
+/// A user by login name, with the stored password hash (for login only).
+pub async fn by_username_with_hash(db: &Db, username: &str) -> StoreResult<Option<(User, String)>> {
+    let sql = format!("SELECT {USER_COLUMNS}, password_hash FROM users WHERE username = $1");
+    let row = on_pool!(db, |p| {
+        let row = sqlx::query(crate::dynamic(&sql))
+            .bind(username)
+            .fetch_optional(p)
+            .await?;
+        match row {
+            Some(r) => {
+                use sqlx::{FromRow, Row};
+                let hash: String = r.try_get("password_hash")?;
+                Some((UserRow::from_row(&r)?, hash))
+            }
+            None => None,
+        }
+    });
+    match row {
+        Some((u, h)) => Ok(Some((u.into_user()?, h))),
+        None => Ok(None),
+    }
+}
+
+/// All users, ordered by role then name.
+pub async fn list(db: &Db) -> StoreResult<Vec<User>> {
+    let sql = format!("SELECT {USER_COLUMNS} FROM users ORDER BY role, username");
+    let rows: Vec<UserRow> = on_pool!(db, |p| sqlx::query_as(crate::dynamic(&sql))
+        .fetch_all(p)
+        .await?);
+    rows.into_iter().map(UserRow::into_user).collect()
+}
+
+async fn update_one(
+    db: &Db,
+    actor: &str,
+    action: &str,
+    username: &str,
+    sql: &'static str,
+    value: Value<'_>,
+) -> StoreResult<()> {
+    let mut tx = db.begin().await?;
+    let id: Option<i64> = on_tx!(&mut tx, |c| {
+        sqlx::query_scalar("SELECT id FROM users WHERE username = $1")
+            .bind(username)
+            .fetch_optional(&mut *c)
+            .await?
+    });
+    let id = id.ok_or(StoreError::NotFound)?;
+    let before = audit::snapshot(&mut tx, &USERS, id).await?;
+    on_tx!(&mut tx, |c| {
+        let q = sqlx::query(sql);
+        let q = match value {
+            Value::Text(t) => q.bind(t.to_string()),
+            Value::Bool(b) => q.bind(b),
+        };
+        q.bind(id).execute(&mut *c).await.map(|_| ())?
+    });
+    audit::record_update(&mut tx, actor, action, &USERS, id, before).await?;
+    if action == "disable" || action == "passwd" {
+        // A disabled account or a changed password ends every open session.
+        on_tx!(&mut tx, |c| sqlx::query(
+            "DELETE FROM sessions WHERE user_id = $1"
+        )
+        .bind(id)
+        .execute(&mut *c)
+        .await
+        .map(|_| ())?);
+    }
+    tx.commit().await
+}
+
+enum Value<'a> {
+    Text(&'a str),
+    Bool(bool),
+}
+
+/// Sets a new password.
+pub async fn set_password(db: &Db, actor: &str, username: &str, password: &str) -> StoreResult<()> {
+    if password.chars().count() < 8 {
+        return Err(StoreError::rule("密码至少8位"));
+    }
+    let hash = hash_password(password)?;
+    update_one(
+        db,
+        actor,
+        "passwd",
+        username,
+        "UPDATE users SET password_hash = $1 WHERE id = $2",
+        Value::Text(&hash),
+    )
+    .await
+}
+
+/// Disables (or re-enables) an account.
+pub async fn set_disabled(db: &Db, actor: &str, username: &str, disabled: bool) -> StoreResult<()> {
+    let action = if disabled { "disable" } else { "enable" };
+    update_one(
+        db,
+        actor,
+        action,
+        username,
+        "UPDATE users SET disabled = $1 WHERE id = $2",
+        Value::Bool(disabled),
+    )
+    .await
+}

@@ -1,0 +1,1 @@
+// Live wall: filled in by the relocation module.

@@ -1,0 +1,181 @@
+//! The access guard: runs before every handler, resolves the viewer, enforces the route
+//! table's access rule and checks the CSRF token of every state-changing browser request.
+
+use crate::error::AppError;
+use crate::session::{self, Viewer};
+use crate::state::AppState;
+use axum::body::{Body, to_bytes};
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::{Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use domain::platform::Role;
+use std::time::Instant;
+
+/// Who may use a route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone, logged in or not (login page, `/public/…`, health, assets).
+    Public,
+    /// Any logged-in user.
+    AnyUser,
+    /// Only these roles.
+    Roles(&'static [Role]),
+}
+
+impl Access {
+    /// Whether a viewer with `role` (or an anonymous one) may use the route.
+    pub fn allows(self, role: Option<Role>) -> bool {
+        match self {
+            Access::Public => true,
+            Access::AnyUser => role.is_some(),
+            Access::Roles(rs) => role.is_some_and(|r| rs.contains(&r)),
+        }
+    }
+}
+
+/// Largest form body read for the CSRF check (uploads go as multipart, checked by query).
+const FORM_LIMIT: usize = 4 * 1024 * 1024;
+
+/// Counts every response for `/metrics`.
+pub async fn count(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let start = Instant::now();
+    let resp = next.run(req).await;
+    state
+        .metrics
+        .observe(resp.status().as_u16(), start.elapsed().as_micros() as u64);
+    resp
+}
+
+/// The guard itself (a route layer, so the matched route is known).
+pub async fn guard(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let path = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|m| m.as_str().to_string())
+        .unwrap_or_default();
+    let method = req.method().clone();
+    let Some(spec) = state.routes.find(&method, &path) else {
+        return AppError::NotFound.into_response();
+    };
+    let is_api = path.starts_with("/api/");
+
+    // Who is asking.
+    let mut viewer = None;
+    if let Some(token) = session::bearer(req.headers()) {
+        match store::platform::auth::api_token_user(&state.db, &token).await {
+            Ok(Some(user)) => viewer = Some(Viewer { user, csrf: None }),
+            Ok(None) => {}
+            Err(e) => return AppError::from(e).into_response(),
+        }
+    } else if let Some(token) = session::cookie(req.headers(), session::SESSION_COOKIE) {
+        match store::platform::auth::session(&state.db, &token).await {
+            Ok(Some((user, csrf))) => {
+                viewer = Some(Viewer {
+                    user,
+                    csrf: Some(csrf),
+                })
+            }
+            Ok(None) => {}
+            Err(e) => return AppError::from(e).into_response(),
+        }
+    }
+
+    let role = viewer.as_ref().map(|v| v.user.role);
+    if !spec.access.allows(role) {
+        return if viewer.is_none() {
+            if is_api {
+                crate::error::ApiError(AppError::Unauthenticated).into_response()
+            } else {
+                let next = req
+                    .uri()
+                    .path_and_query()
+                    .map(|p| p.as_str())
+                    .unwrap_or("/");
+                Redirect::to(&format!("/login?next={}", urlencode(next))).into_response()
+            }
+        } else if is_api {
+            crate::error::ApiError(AppError::Forbidden).into_response()
+        } else {
+            AppError::Forbidden.into_response()
+        };
+    }
+
+    // CSRF: a browser session changing state must prove the page came from us.
+    let csrf_expected = match &viewer {
+        Some(Viewer {
+            csrf: Some(expected),
+            ..
+        }) if method != Method::GET && method != Method::HEAD => Some(expected.clone()),
+        _ => None,
+    };
+    if let Some(expected) = csrf_expected {
+        let (ok, rebuilt) = csrf_ok(req, &expected).await;
+        req = rebuilt;
+        if !ok {
+            return crate::pages::message_page(
+                StatusCode::FORBIDDEN,
+                "请求已失效",
+                "表单校验码（CSRF）不正确或已过期，请刷新页面后重试。",
+            );
+        }
+    }
+    if let Some(v) = viewer {
+        req.extensions_mut().insert(v);
+    }
+    next.run(req).await
+}
+
+/// Checks the token in the `X-CSRF-Token` header, the `_csrf` query parameter or the
+/// `_csrf` field of a urlencoded form; returns the request rebuilt with its body.
+async fn csrf_ok(req: Request, expected: &str) -> (bool, Request) {
+    let from_header = req
+        .headers()
+        .get("x-csrf-token")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let from_query = req.uri().query().and_then(|q| {
+        serde_urlencoded::from_str::<Vec<(String, String)>>(q)
+            .ok()?
+            .into_iter()
+            .find(|(k, _)| k == "_csrf")
+            .map(|(_, v)| v)
+    });
+    if let Some(t) = from_header.or(from_query) {
+        return (constant_eq(&t, expected), req);
+    }
+    let is_form = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    if !is_form {
+        return (false, req);
+    }
+    let (parts, body) = req.into_parts();
+    let bytes = match to_bytes(body, FORM_LIMIT).await {
+        Ok(b) => b,
+        Err(_) => return (false, Request::from_parts(parts, Body::empty())),
+    };
+    let token = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
+        .ok()
+        .and_then(|kv| kv.into_iter().find(|(k, _)| k == "_csrf").map(|(_, v)| v));
+    let ok = token.is_some_and(|t| constant_eq(&t, expected));
+    (ok, Request::from_parts(parts, Body::from(bytes)))
+}
+
+/// Compares secrets without an early exit that would leak how much matched.
+fn constant_eq(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+/// Percent-encodes a path for a `next=` parameter.
+pub fn urlencode(s: &str) -> String {
+    serde_urlencoded::to_string([("", s)])
+        .map(|e| e.trim_start_matches('=').to_string())
+        .unwrap_or_default()
+}

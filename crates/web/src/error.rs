@@ -1,0 +1,88 @@
+//! The one place where errors become HTTP responses with Chinese messages.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use store::StoreError;
+
+/// An error a handler returns.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// Storage failed or refused.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// Not logged in.
+    #[error("请先登录")]
+    Unauthenticated,
+    /// Logged in but not allowed.
+    #[error("无权访问此页面或执行此操作")]
+    Forbidden,
+    /// Bad input; the message is for the user.
+    #[error("{0}")]
+    BadRequest(String),
+    /// Nothing here.
+    #[error("页面不存在")]
+    NotFound,
+    /// A template failed to render (a bug).
+    #[error("页面渲染失败：{0}")]
+    Render(#[from] askama::Error),
+}
+
+impl AppError {
+    /// The HTTP status for this error.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            AppError::Store(StoreError::NotFound) | AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::Store(StoreError::Rule(_)) | AppError::BadRequest(_) => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
+            AppError::Store(StoreError::Conflict(_)) => StatusCode::CONFLICT,
+            AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden => StatusCode::FORBIDDEN,
+            AppError::Store(_) | AppError::Render(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The message shown to the user; internal details are logged, not shown.
+    pub fn user_message(&self) -> String {
+        match self {
+            AppError::Store(StoreError::Database(e)) => {
+                tracing::error!("database error: {e}");
+                "服务器内部错误（数据库），请稍后重试或联系管理员".to_string()
+            }
+            AppError::Render(e) => {
+                tracing::error!("render error: {e}");
+                "服务器内部错误（页面），请联系管理员".to_string()
+            }
+            other => other.to_string(),
+        }
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        let msg = self.user_message();
+        crate::pages::message_page(status, "出错了", &msg)
+    }
+}
+
+/// An error in a JSON API handler: same mapping, JSON body `{"error": "…"}`.
+#[derive(Debug)]
+pub struct ApiError(pub AppError);
+
+impl<E: Into<AppError>> From<E> for ApiError {
+    fn from(e: E) -> Self {
+        ApiError(e.into())
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = self.0.status();
+        (
+            status,
+            axum::Json(serde_json::json!({ "error": self.0.user_message() })),
+        )
+            .into_response()
+    }
+}

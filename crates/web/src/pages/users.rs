@@ -1,0 +1,171 @@
+//! User administration and the viewer's own account (API tokens).
+
+use super::{Chrome, render};
+use crate::error::AppError;
+use crate::session::Viewer;
+use crate::state::AppState;
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use domain::platform::Role;
+use serde::Deserialize;
+use store::platform::{auth, users};
+
+#[derive(Template)]
+#[template(path = "users.html")]
+struct UsersPage {
+    chrome: Chrome,
+    users: Vec<users::User>,
+    roles: [Role; 7],
+    error: Option<String>,
+}
+
+async fn users_page(
+    state: &AppState,
+    viewer: &Viewer,
+    error: Option<String>,
+) -> Result<Html<String>, AppError> {
+    let users = users::list(&state.db).await?;
+    render(&UsersPage {
+        chrome: Chrome::new("用户管理", viewer),
+        users,
+        roles: Role::ALL,
+        error,
+    })
+}
+
+/// The user list with the form to add one.
+pub async fn list(State(state): State<AppState>, viewer: Viewer) -> Result<Html<String>, AppError> {
+    users_page(&state, &viewer, None).await
+}
+
+/// Fields of the add-user form.
+#[derive(Deserialize)]
+pub struct NewUserForm {
+    username: String,
+    display_name: String,
+    password: String,
+    role: String,
+    township: Option<String>,
+    town: Option<String>,
+    team_id: Option<String>,
+    member_resident_id: Option<String>,
+}
+
+fn non_empty(s: Option<String>) -> Option<String> {
+    s.map(|v| v.trim().to_string()).filter(|v| !v.is_empty())
+}
+
+/// Adds a user; errors are shown on the same page.
+pub async fn create(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Form(f): Form<NewUserForm>,
+) -> Result<Response, AppError> {
+    let role = Role::parse(&f.role)
+        .ok_or_else(|| AppError::BadRequest(format!("未知角色：{}", f.role)))?;
+    let team_id = match non_empty(f.team_id) {
+        Some(t) => Some(
+            t.parse::<i64>()
+                .map_err(|_| AppError::BadRequest("工作组编号应为数字".into()))?,
+        ),
+        None => None,
+    };
+    let member_resident_id = match non_empty(f.member_resident_id) {
+        Some(id) => Some(
+            domain::platform::ResidentId::parse(&id)
+                .map_err(|e| AppError::BadRequest(e.to_string()))?
+                .as_str()
+                .to_string(),
+        ),
+        None => None,
+    };
+    let new = users::NewUser {
+        username: f.username.trim().to_string(),
+        display_name: f.display_name.trim().to_string(),
+        role,
+        township: non_empty(f.township),
+        town: non_empty(f.town),
+        team_id,
+        member_resident_id,
+        password: f.password,
+    };
+    match users::create(&state.db, &viewer.user.username, &new).await {
+        Ok(_) => Ok(Redirect::to("/admin/users").into_response()),
+        Err(store::StoreError::Rule(m) | store::StoreError::Conflict(m)) => Ok((
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+            users_page(&state, &viewer, Some(m)).await?,
+        )
+            .into_response()),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Disables an account and ends its sessions.
+pub async fn disable(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(username): Path<String>,
+) -> Result<Response, AppError> {
+    if username == viewer.user.username {
+        return Err(AppError::BadRequest("不能停用自己的账号".into()));
+    }
+    users::set_disabled(&state.db, &viewer.user.username, &username, true).await?;
+    Ok(Redirect::to("/admin/users").into_response())
+}
+
+/// Re-enables an account.
+pub async fn enable(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(username): Path<String>,
+) -> Result<Response, AppError> {
+    users::set_disabled(&state.db, &viewer.user.username, &username, false).await?;
+    Ok(Redirect::to("/admin/users").into_response())
+}
+
+#[derive(Template)]
+#[template(path = "account.html")]
+struct AccountPage {
+    chrome: Chrome,
+    viewer_username: String,
+    new_token: Option<String>,
+    may_create_token: bool,
+}
+
+/// The viewer's own account.
+pub async fn account(viewer: Viewer) -> Result<Html<String>, AppError> {
+    render(&AccountPage {
+        chrome: Chrome::new("我的账号", &viewer),
+        viewer_username: viewer.user.username.clone(),
+        new_token: None,
+        may_create_token: viewer.user.role != Role::Member,
+    })
+}
+
+/// Token form.
+#[derive(Deserialize)]
+pub struct TokenForm {
+    label: String,
+}
+
+/// Issues an API token and shows it once.
+pub async fn create_token(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Form(f): Form<TokenForm>,
+) -> Result<Html<String>, AppError> {
+    let label = f.label.trim();
+    if label.is_empty() {
+        return Err(AppError::BadRequest("请填写令牌用途".into()));
+    }
+    let token =
+        auth::create_api_token(&state.db, &viewer.user.username, viewer.user.id, label).await?;
+    render(&AccountPage {
+        chrome: Chrome::new("我的账号", &viewer),
+        viewer_username: viewer.user.username.clone(),
+        new_token: Some(token),
+        may_create_token: true,
+    })
+}

@@ -1,0 +1,87 @@
+//! What every handler can reach: the database, the route table, metrics.
+
+use crate::routes::RouteTable;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use store::Db;
+
+/// Shared application state. Cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    /// The database.
+    pub db: Db,
+    /// Who may use which route.
+    pub routes: Arc<RouteTable>,
+    /// Request counters for `/metrics`.
+    pub metrics: Arc<Metrics>,
+    /// Whether cookies carry `Secure` (when served behind HTTPS).
+    pub secure_cookies: bool,
+}
+
+impl AppState {
+    /// State for a database.
+    pub fn new(db: Db) -> AppState {
+        AppState {
+            db,
+            routes: Arc::new(RouteTable::build()),
+            metrics: Arc::new(Metrics::default()),
+            secure_cookies: false,
+        }
+    }
+}
+
+/// Counters exposed in Prometheus text format.
+#[derive(Default)]
+pub struct Metrics {
+    /// Requests answered, by status class.
+    pub responses_2xx: AtomicU64,
+    /// 3xx responses.
+    pub responses_3xx: AtomicU64,
+    /// 4xx responses.
+    pub responses_4xx: AtomicU64,
+    /// 5xx responses.
+    pub responses_5xx: AtomicU64,
+    /// Total time spent answering, microseconds.
+    pub duration_micros: AtomicU64,
+    /// Login failures.
+    pub login_failures: AtomicU64,
+}
+
+impl Metrics {
+    /// Counts one answered request.
+    pub fn observe(&self, status: u16, micros: u64) {
+        let c = match status {
+            200..=299 => &self.responses_2xx,
+            300..=399 => &self.responses_3xx,
+            400..=499 => &self.responses_4xx,
+            _ => &self.responses_5xx,
+        };
+        c.fetch_add(1, Ordering::Relaxed);
+        self.duration_micros.fetch_add(micros, Ordering::Relaxed);
+    }
+
+    /// The Prometheus exposition text.
+    pub fn render(&self) -> String {
+        let g = |a: &AtomicU64| a.load(Ordering::Relaxed);
+        format!(
+            "# HELP groundwork_http_responses_total HTTP responses by status class.\n\
+             # TYPE groundwork_http_responses_total counter\n\
+             groundwork_http_responses_total{{class=\"2xx\"}} {}\n\
+             groundwork_http_responses_total{{class=\"3xx\"}} {}\n\
+             groundwork_http_responses_total{{class=\"4xx\"}} {}\n\
+             groundwork_http_responses_total{{class=\"5xx\"}} {}\n\
+             # HELP groundwork_http_duration_seconds_total Time spent answering requests.\n\
+             # TYPE groundwork_http_duration_seconds_total counter\n\
+             groundwork_http_duration_seconds_total {:.6}\n\
+             # HELP groundwork_login_failures_total Failed login attempts.\n\
+             # TYPE groundwork_login_failures_total counter\n\
+             groundwork_login_failures_total {}\n",
+            g(&self.responses_2xx),
+            g(&self.responses_3xx),
+            g(&self.responses_4xx),
+            g(&self.responses_5xx),
+            g(&self.duration_micros) as f64 / 1e6,
+            g(&self.login_failures),
+        )
+    }
+}
