@@ -6,6 +6,7 @@ use domain::platform::Role;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use store::Db;
+use store::platform::import::{ImportError, ImportOptions};
 use store::platform::users;
 
 /// groundwork — 建德市总工会与征收安置指挥部工作平台
@@ -52,6 +53,51 @@ pub enum Command {
     Audit {
         #[command(subcommand)]
         action: AuditAction,
+    },
+    /// Import a spreadsheet (.xlsx, .xls, .csv) of KIND; atomic unless --skip-invalid.
+    Import {
+        /// What the file holds (members, enterprises, unions, households, …).
+        kind: String,
+        /// The file.
+        file: PathBuf,
+        /// Validate and report without writing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Write the valid rows even if some rows are invalid.
+        #[arg(long)]
+        skip_invalid: bool,
+        /// Write rejected rows, with a reason column, to this .xlsx file.
+        #[arg(long)]
+        rejects: Option<PathBuf>,
+        /// Output format: text or json.
+        #[arg(long, default_value = "text")]
+        format: String,
+        /// Project code, for relocation files without a 项目编号 column.
+        #[arg(long)]
+        project: Option<String>,
+    },
+    /// Export every record of KIND to an .xlsx file that re-imports to the same records.
+    Export {
+        /// What to export.
+        kind: String,
+        /// Where to write.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Write the empty import template of KIND, with one example row.
+    Template {
+        /// Which template.
+        kind: String,
+        /// Where to write.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Print or write a report computed from the records.
+    Report {
+        /// Which report.
+        name: String,
+        #[command(flatten)]
+        args: crate::reports::ReportArgs,
     },
     /// Copy the whole database to a file.
     Backup {
@@ -183,6 +229,73 @@ pub async fn run(cli: Cli) -> Result<u8> {
                     Ok(1)
                 }
             }
+        }
+        Command::Import {
+            kind,
+            file,
+            dry_run,
+            skip_invalid,
+            rejects,
+            format,
+            project,
+        } => {
+            let db = Db::connect(&db_url(&cli.db, "groundwork.db")).await?;
+            let opts = ImportOptions {
+                dry_run,
+                skip_invalid,
+                rejects,
+                actor: CLI_ACTOR.into(),
+                project,
+            };
+            match store::kinds::import(&db, &kind, &file, &opts).await {
+                Ok(report) => {
+                    if format == "json" {
+                        println!(
+                            "{}",
+                            serde_json::json!({
+                                "total": report.total,
+                                "imported": if report.written { report.imported } else { 0 },
+                                "updated": if report.written { report.updated } else { 0 },
+                                "invalid": report.invalid,
+                            })
+                        );
+                    } else {
+                        for line in store::platform::import::describe(&report) {
+                            println!("{line}");
+                        }
+                    }
+                    Ok(
+                        if report.invalid.is_empty() || (report.written && skip_invalid) {
+                            0
+                        } else {
+                            1
+                        },
+                    )
+                }
+                Err(ImportError::Unusable(e)) => {
+                    if format == "json" {
+                        println!("{}", serde_json::json!({ "error": e.to_string() }));
+                    }
+                    eprintln!("文件无法使用：{e}");
+                    Ok(2)
+                }
+                Err(e) => Err(e.into()),
+            }
+        }
+        Command::Export { kind, out } => {
+            let db = Db::connect(&db_url(&cli.db, "groundwork.db")).await?;
+            let n = store::kinds::export(&db, &kind, &out).await?;
+            println!("已导出 {n} 行到 {}", out.display());
+            Ok(0)
+        }
+        Command::Template { kind, out } => {
+            store::kinds::template(&kind, &out)?;
+            println!("已生成模板 {}", out.display());
+            Ok(0)
+        }
+        Command::Report { name, args } => {
+            let db = Db::connect(&db_url(&cli.db, "groundwork.db")).await?;
+            crate::reports::run(&db, &name, &args).await
         }
         Command::Backup { out } => {
             let db = Db::connect(&db_url(&cli.db, "groundwork.db")).await?;

@@ -4,6 +4,7 @@
 
 mod cli;
 mod demo;
+mod reports;
 
 use clap::Parser;
 

@@ -32,7 +32,11 @@ pub struct AuditedTable {
 
 /// Every audited table of the system; each area lists its own.
 pub fn audited_tables() -> Vec<&'static AuditedTable> {
-    crate::platform::AUDITED_TABLES.iter().collect()
+    crate::platform::AUDITED_TABLES
+        .iter()
+        .chain(crate::union::AUDITED_TABLES)
+        .chain(crate::relocation::AUDITED_TABLES)
+        .collect()
 }
 
 /// The hash before the first entry.
@@ -98,6 +102,51 @@ pub async fn snapshot(tx: &mut Tx, table: &AuditedTable, id: i64) -> StoreResult
     Ok(snap)
 }
 
+/// Canonical snapshot text of a row already in hand (e.g. from `RETURNING *`), so bulk
+/// writers need not read the record again; it equals what [`snapshot`] would return.
+pub trait SnapshotRow {
+    /// The row as the log stores it.
+    fn snapshot(&self, table: &AuditedTable) -> String;
+}
+
+impl SnapshotRow for sqlx::sqlite::SqliteRow {
+    fn snapshot(&self, table: &AuditedTable) -> String {
+        canonical(&row_to_json!(self, table.secret_columns))
+    }
+}
+
+impl SnapshotRow for sqlx::postgres::PgRow {
+    fn snapshot(&self, table: &AuditedTable) -> String {
+        canonical(&row_to_json!(self, table.secret_columns))
+    }
+}
+
+/// Logs a change whose snapshots the caller already has (see [`SnapshotRow`]).
+/// `before` is `None` for a creation, `after` is `None` for a deletion.
+pub async fn record_change(
+    tx: &mut Tx,
+    actor: &str,
+    action: &str,
+    table: &AuditedTable,
+    id: i64,
+    before: Option<String>,
+    after: Option<String>,
+) -> StoreResult<()> {
+    append(
+        tx,
+        NewEntry {
+            actor,
+            action,
+            entity: table.entity,
+            entity_id: id.to_string(),
+            before,
+            after,
+        },
+    )
+    .await?;
+    Ok(())
+}
+
 /// One entry about to be appended.
 struct NewEntry<'a> {
     actor: &'a str,
@@ -140,20 +189,25 @@ fn entry_hash(
 }
 
 async fn append(tx: &mut Tx, e: NewEntry<'_>) -> StoreResult<i64> {
-    if tx.backend() == Backend::Postgres {
-        // Appends are serialised so the chain has no forks; SQLite's BEGIN IMMEDIATE
-        // already does this.
-        on_tx!(tx, |c| sqlx::query("SELECT pg_advisory_xact_lock(7302)")
-            .execute(&mut *c)
-            .await
-            .map(|_| ())?);
-    }
-    let last: Option<(i64, String)> = on_tx!(tx, |c| {
-        sqlx::query_as("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
-            .fetch_optional(&mut *c)
-            .await?
-    });
-    let (prev_seq, prev_hash) = last.unwrap_or((0, GENESIS_HASH.to_string()));
+    let (prev_seq, prev_hash) = match tx.audit_head.take() {
+        Some(head) => head,
+        None => {
+            if tx.backend() == Backend::Postgres {
+                // Appends are serialised so the chain has no forks; SQLite's BEGIN
+                // IMMEDIATE already does this.
+                on_tx!(tx, |c| sqlx::query("SELECT pg_advisory_xact_lock(7302)")
+                    .execute(&mut *c)
+                    .await
+                    .map(|_| ())?);
+            }
+            let last: Option<(i64, String)> = on_tx!(tx, |c| {
+                sqlx::query_as("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+                    .fetch_optional(&mut *c)
+                    .await?
+            });
+            last.unwrap_or((0, GENESIS_HASH.to_string()))
+        }
+    };
     let seq = prev_seq + 1;
     let at = crate::now_text();
     let hash = entry_hash(
@@ -186,6 +240,7 @@ async fn append(tx: &mut Tx, e: NewEntry<'_>) -> StoreResult<i64> {
         .await
         .map(|_| ())?
     });
+    tx.audit_head = Some((seq, hash));
     Ok(seq)
 }
 

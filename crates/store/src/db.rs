@@ -27,7 +27,16 @@ pub enum Db {
 }
 
 /// An open write transaction on either backend.
-pub enum Tx {
+pub struct Tx {
+    /// The backend's transaction.
+    pub conn: TxConn,
+    /// The audit log's last (seq, hash) once read in this transaction: appends hold the
+    /// log's write lock until commit, so it cannot change under us and need not be re-read.
+    pub(crate) audit_head: Option<(i64, String)>,
+}
+
+/// The backend-specific part of a [`Tx`].
+pub enum TxConn {
     /// SQLite transaction (begun IMMEDIATE).
     Sqlite(sqlx::Transaction<'static, Sqlite>),
     /// PostgreSQL transaction.
@@ -51,12 +60,12 @@ macro_rules! on_pool {
 #[macro_export]
 macro_rules! on_tx {
     ($tx:expr, |$c:ident| $body:expr) => {
-        match $tx {
-            $crate::Tx::Sqlite(t) => {
+        match &mut ($tx).conn {
+            $crate::db::TxConn::Sqlite(t) => {
                 let $c = &mut **t;
                 $body
             }
-            $crate::Tx::Postgres(t) => {
+            $crate::db::TxConn::Postgres(t) => {
                 let $c = &mut **t;
                 $body
             }
@@ -133,15 +142,29 @@ impl Db {
 
     /// Begins a write transaction.
     pub async fn begin(&self) -> StoreResult<Tx> {
-        Ok(match self {
-            Db::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
-            Db::Postgres(p) => Tx::Postgres(p.begin().await?),
+        let conn = match self {
+            Db::Sqlite(p) => TxConn::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
+            Db::Postgres(p) => TxConn::Postgres(p.begin().await?),
+        };
+        Ok(Tx {
+            conn,
+            audit_head: None,
         })
     }
 
     /// Whether the database answers a trivial query (for `/healthz`).
     pub async fn ping(&self) -> bool {
         on_pool!(self, |p| sqlx::query("SELECT 1").execute(p).await.is_ok())
+    }
+
+    /// Runs raw SQL outside the audited code paths. Only for maintenance scripts and
+    /// for tests that tamper with the database on purpose to prove the audit check works.
+    pub async fn execute_raw(&self, sql: &str) -> StoreResult<()> {
+        on_pool!(self, |p| sqlx::raw_sql(crate::dynamic(sql))
+            .execute(p)
+            .await
+            .map(|_| ())?);
+        Ok(())
     }
 
     /// Closes the pool, waiting for connections to finish.
@@ -153,18 +176,27 @@ impl Db {
 impl Tx {
     /// Commits the transaction.
     pub async fn commit(self) -> StoreResult<()> {
-        match self {
-            Tx::Sqlite(t) => t.commit().await?,
-            Tx::Postgres(t) => t.commit().await?,
+        match self.conn {
+            TxConn::Sqlite(t) => t.commit().await?,
+            TxConn::Postgres(t) => t.commit().await?,
+        }
+        Ok(())
+    }
+
+    /// Rolls the transaction back (also what dropping it does).
+    pub async fn rollback(self) -> StoreResult<()> {
+        match self.conn {
+            TxConn::Sqlite(t) => t.rollback().await?,
+            TxConn::Postgres(t) => t.rollback().await?,
         }
         Ok(())
     }
 
     /// Which engine this transaction runs on.
     pub fn backend(&self) -> Backend {
-        match self {
-            Tx::Sqlite(_) => Backend::Sqlite,
-            Tx::Postgres(_) => Backend::Postgres,
+        match self.conn {
+            TxConn::Sqlite(_) => Backend::Sqlite,
+            TxConn::Postgres(_) => Backend::Postgres,
         }
     }
 }

@@ -14,9 +14,12 @@ pub mod audit;
 pub mod backup;
 pub mod db;
 pub mod error;
+pub mod kinds;
 pub mod migrate;
 pub mod platform;
+pub mod relocation;
 pub mod testing;
+pub mod union;
 
 pub use db::{Backend, Db, Tx};
 pub use error::StoreError;

@@ -30,7 +30,13 @@ macro_rules! migration {
     };
 }
 
-const MIGRATIONS: &[Migration] = &[migration!(1, "0001_platform")];
+/// Every migration in order. Union migrations take even numbers from 2, relocation
+/// migrations odd numbers from 3, so the two modules never collide.
+const MIGRATIONS: &[Migration] = &[
+    migration!(1, "0001_platform"),
+    migration!(2, "0002_union"),
+    migration!(3, "0003_relocation"),
+];
 
 /// The SQL of a migration for one backend, with the dialect tokens replaced.
 fn render(m: &Migration, backend: Backend) -> String {

@@ -56,7 +56,8 @@ pub struct Route {
     handler: MethodRouter<AppState>,
 }
 
-fn get<H, T>(path: &'static str, access: Access, summary: &'static str, h: H) -> Route
+/// Declares a GET route.
+pub fn get<H, T>(path: &'static str, access: Access, summary: &'static str, h: H) -> Route
 where
     H: Handler<T, AppState>,
     T: 'static,
@@ -72,7 +73,8 @@ where
     }
 }
 
-fn post<H, T>(path: &'static str, access: Access, summary: &'static str, h: H) -> Route
+/// Declares a POST route.
+pub fn post<H, T>(path: &'static str, access: Access, summary: &'static str, h: H) -> Route
 where
     H: Handler<T, AppState>,
     T: 'static,
@@ -92,7 +94,7 @@ where
 fn declare() -> Vec<Route> {
     use Access::{AnyUser, Public, Roles};
     use roles::*;
-    vec![
+    let mut routes = vec![
         // Platform.
         get("/healthz", Public, "健康检查", pages::platform::healthz),
         get(
@@ -165,7 +167,10 @@ fn declare() -> Vec<Route> {
             "审计日志（JSON）",
             api::audit_entries,
         ),
-    ]
+    ];
+    routes.extend(pages::union::routes());
+    routes.extend(pages::relocation::routes());
+    routes
 }
 
 /// The declarations, indexed for the guard.

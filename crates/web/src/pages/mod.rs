@@ -4,6 +4,8 @@ pub mod audit;
 pub mod home;
 pub mod login;
 pub mod platform;
+pub mod relocation;
+pub mod union;
 pub mod users;
 
 use crate::error::AppError;
@@ -54,6 +56,8 @@ impl Chrome {
 /// What the navigation shows a role: only what it may use.
 pub fn nav_for(role: Role) -> Vec<(&'static str, &'static str)> {
     let mut nav = vec![("首页", "/")];
+    nav.extend(union::nav(role));
+    nav.extend(relocation::nav(role));
     if role == Role::Admin {
         nav.push(("用户管理", "/admin/users"));
     }

@@ -1,5 +1,8 @@
 //! The demo: a fresh database filled with the 2019 scenario of Jiande, one login per role.
 
+mod relocation;
+mod union;
+
 use anyhow::{Context, Result};
 use domain::platform::Role;
 use store::Db;
@@ -64,6 +67,8 @@ pub async fn fill(db: &Db) -> Result<Vec<(String, String, Role)>> {
         users::create(db, DEMO_ACTOR, &a).await?;
         logins.push((a.username.clone(), DEMO_PASSWORD.to_string(), a.role));
     }
+    union::fill(db).await?;
+    relocation::fill(db).await?;
     Ok(logins)
 }
 

@@ -1,0 +1,397 @@
+//! The platform: the route-by-role matrix, login, throttling, CSRF, API tokens, audit.
+
+use crate::support::{PASSWORD, TestApp};
+use domain::platform::Role;
+use reqwest::Method;
+use store::Db;
+use store::audit::{self, Problem};
+use web::access::Access;
+use web::routes::RouteTable;
+
+/// A concrete path for a route pattern: every `{param}` becomes `1`.
+fn concrete(path: &str) -> String {
+    path.split('/')
+        .map(|seg| {
+            if seg.starts_with('{') && seg.ends_with('}') {
+                "1"
+            } else {
+                seg
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+#[tokio::test]
+async fn every_route_allows_exactly_the_roles_it_declares() {
+    let app = TestApp::spawn().await;
+    let table = RouteTable::build();
+    let mut sessions = vec![(None, app.anonymous())];
+    for role in Role::ALL {
+        sessions.push((Some(role), app.login(role).await));
+    }
+    let mut checked = 0;
+    for spec in table.all() {
+        if spec.path == "/logout" {
+            continue; // ends the session; tested on its own below
+        }
+        let path = concrete(spec.path);
+        for (role, session) in &sessions {
+            let req = session
+                .client
+                .request(spec.method.clone(), format!("{}{}", app.base, path));
+            let req = if spec.method == Method::POST {
+                req.form(&[("_csrf", session.csrf.as_str())])
+            } else {
+                req
+            };
+            let resp = req.send().await.expect("request");
+            let status = resp.status().as_u16();
+            let to_login = resp
+                .headers()
+                .get("location")
+                .and_then(|l| l.to_str().ok())
+                .is_some_and(|l| l.starts_with("/login"));
+            let allowed = spec.access.allows(*role);
+            let who = role.map(|r| r.code()).unwrap_or("anonymous");
+            if allowed {
+                assert!(
+                    status != 401 && status != 403 && !(to_login && spec.path != "/logout"),
+                    "{who} should be allowed {} {} but got {status}",
+                    spec.method,
+                    spec.path
+                );
+            } else if role.is_none() {
+                assert!(
+                    status == 401 || (status == 303 && to_login),
+                    "anonymous should be sent to login for {} {} but got {status}",
+                    spec.method,
+                    spec.path
+                );
+            } else {
+                assert_eq!(
+                    status, 403,
+                    "{who} should be denied {} {}",
+                    spec.method, spec.path
+                );
+            }
+            checked += 1;
+        }
+    }
+    assert!(
+        checked >= table.all().len() * 7,
+        "matrix walked only {checked} cases"
+    );
+}
+
+#[test]
+fn inspectors_and_members_have_no_route_that_changes_records() {
+    for spec in RouteTable::build().all() {
+        // `/account/…` manages the viewer's own credentials (an inspector may need an API
+        // token to read), not the offices' records.
+        if spec.method != Method::POST
+            || matches!(spec.access, Access::Public | Access::AnyUser)
+            || spec.path.starts_with("/account/")
+        {
+            continue;
+        }
+        assert!(
+            !spec.access.allows(Some(Role::Inspector)),
+            "inspector may POST {}",
+            spec.path
+        );
+        assert!(
+            !spec.access.allows(Some(Role::Member)),
+            "member may POST {}",
+            spec.path
+        );
+    }
+}
+
+#[tokio::test]
+async fn logout_ends_the_session() {
+    let app = TestApp::spawn().await;
+    let s = app.login(Role::Admin).await;
+    assert_eq!(s.get("/admin/users").await.status(), 200);
+    assert_eq!(s.post("/logout", &[]).await.status(), 303);
+    let r = s.get("/admin/users").await;
+    assert_eq!(
+        r.status(),
+        303,
+        "a logged-out session must be sent to the login page"
+    );
+}
+
+#[tokio::test]
+async fn five_failed_logins_lock_the_account_for_fifteen_minutes() {
+    let app = TestApp::spawn().await;
+    let s = app.anonymous();
+    for _ in 0..5 {
+        let r = s
+            .client
+            .post(format!("{}/login", app.base))
+            .form(&[("username", "admin"), ("password", "wrong-password")])
+            .send()
+            .await
+            .expect("login");
+        assert_eq!(r.status(), 401);
+    }
+    let r = s
+        .client
+        .post(format!("{}/login", app.base))
+        .form(&[("username", "admin"), ("password", PASSWORD)])
+        .send()
+        .await
+        .expect("login");
+    assert_eq!(
+        r.status(),
+        401,
+        "the right password must not open a locked account"
+    );
+    let body = r.text().await.unwrap_or_default();
+    assert!(
+        body.contains("锁定"),
+        "the page must say the account is locked: {body}"
+    );
+}
+
+#[tokio::test]
+async fn a_form_without_the_csrf_token_is_refused() {
+    let app = TestApp::spawn().await;
+    let s = app.login(Role::Admin).await;
+    let fields = [
+        ("username", "newclerk"),
+        ("display_name", "新办事员"),
+        ("password", "long-enough-1"),
+        ("role", "inspector"),
+    ];
+    let r = s.post_without_csrf("/admin/users", &fields).await;
+    assert_eq!(r.status(), 403);
+    assert!(
+        store::platform::users::by_username_with_hash(&app.db, "newclerk")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let r = s.post("/admin/users", &fields).await;
+    assert_eq!(r.status(), 303);
+    assert!(
+        store::platform::users::by_username_with_hash(&app.db, "newclerk")
+            .await
+            .unwrap()
+            .is_some()
+    );
+}
+
+#[tokio::test]
+async fn session_cookie_is_httponly_and_samesite() {
+    let app = TestApp::spawn().await;
+    let r = app
+        .anonymous()
+        .client
+        .post(format!("{}/login", app.base))
+        .form(&[("username", "admin"), ("password", PASSWORD)])
+        .send()
+        .await
+        .expect("login");
+    let cookie = r
+        .headers()
+        .get("set-cookie")
+        .and_then(|c| c.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
+        "{cookie}"
+    );
+}
+
+#[tokio::test]
+async fn api_tokens_authenticate_api_calls() {
+    let app = TestApp::spawn().await;
+    let user = store::platform::users::by_username_with_hash(&app.db, "inspector")
+        .await
+        .unwrap()
+        .unwrap()
+        .0;
+    let token = store::platform::auth::create_api_token(&app.db, "test", user.id, "对接")
+        .await
+        .unwrap();
+    let c = reqwest::Client::new();
+    let me: serde_json::Value = c
+        .get(format!("{}/api/v1/me", app.base))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["username"], "inspector");
+    let r = c
+        .get(format!("{}/api/v1/me", app.base))
+        .bearer_auth("not-a-token")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401);
+    let audit = c
+        .get(format!("{}/api/v1/audit", app.base))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(audit.status(), 200);
+}
+
+#[tokio::test]
+async fn health_metrics_and_openapi_answer() {
+    let app = TestApp::spawn().await;
+    let s = app.anonymous();
+    assert_eq!(s.page("/healthz").await, (200, "ok".to_string()));
+    let (status, metrics) = s.page("/metrics").await;
+    assert_eq!(status, 200);
+    assert!(metrics.contains("groundwork_http_responses_total"));
+    let spec: serde_json::Value = s.get("/api/openapi.json").await.json().await.unwrap();
+    assert!(spec["paths"]["/api/v1/me"]["get"].is_object());
+}
+
+async fn verify(db: &Db) -> Option<Problem> {
+    audit::verify(db).await.expect("verify runs").problem
+}
+
+/// Turns the append-only triggers off, as someone with raw database access could.
+async fn disable_audit_triggers(db: &Db) {
+    let sql = match db.backend() {
+        store::Backend::Sqlite => {
+            "DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;"
+        }
+        store::Backend::Postgres => "ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_change;",
+    };
+    db.execute_raw(sql).await.expect("drop triggers");
+}
+
+#[tokio::test]
+async fn the_audit_log_refuses_updates_and_deletes() {
+    let app = TestApp::spawn().await;
+    assert!(
+        app.db
+            .execute_raw("UPDATE audit_log SET actor = 'x' WHERE seq = 1")
+            .await
+            .is_err()
+    );
+    assert!(
+        app.db
+            .execute_raw("DELETE FROM audit_log WHERE seq = 1")
+            .await
+            .is_err()
+    );
+    assert_eq!(verify(&app.db).await, None);
+}
+
+#[tokio::test]
+async fn audit_verify_catches_an_edited_entry() {
+    let app = TestApp::spawn().await;
+    assert_eq!(verify(&app.db).await, None);
+    disable_audit_triggers(&app.db).await;
+    app.db
+        .execute_raw("UPDATE audit_log SET actor = 'someone-else' WHERE seq = 3")
+        .await
+        .unwrap();
+    assert_eq!(verify(&app.db).await, Some(Problem::BadHash { seq: 3 }));
+}
+
+#[tokio::test]
+async fn audit_verify_catches_a_deleted_entry() {
+    let app = TestApp::spawn().await;
+    disable_audit_triggers(&app.db).await;
+    app.db
+        .execute_raw("DELETE FROM audit_log WHERE seq = 2")
+        .await
+        .unwrap();
+    assert_eq!(
+        verify(&app.db).await,
+        Some(Problem::Gap {
+            expected: 2,
+            found: 3
+        })
+    );
+}
+
+#[tokio::test]
+async fn audit_verify_catches_reordered_entries() {
+    let app = TestApp::spawn().await;
+    disable_audit_triggers(&app.db).await;
+    app.db
+        .execute_raw("UPDATE audit_log SET seq = 100 WHERE seq = 2")
+        .await
+        .unwrap();
+    app.db
+        .execute_raw("UPDATE audit_log SET seq = 2 WHERE seq = 3")
+        .await
+        .unwrap();
+    app.db
+        .execute_raw("UPDATE audit_log SET seq = 3 WHERE seq = 100")
+        .await
+        .unwrap();
+    assert_eq!(verify(&app.db).await, Some(Problem::BadHash { seq: 2 }));
+}
+
+#[tokio::test]
+async fn audit_verify_catches_a_record_changed_behind_its_back() {
+    let app = TestApp::spawn().await;
+    app.db
+        .execute_raw("UPDATE users SET role = 'admin' WHERE username = 'inspector'")
+        .await
+        .unwrap();
+    match verify(&app.db).await {
+        Some(Problem::RecordMismatch { entity, .. }) => assert_eq!(entity, "user"),
+        other => panic!("expected a record mismatch, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn audit_verify_catches_records_created_or_deleted_without_the_log() {
+    let app = TestApp::spawn().await;
+    app.db
+        .execute_raw("INSERT INTO users (username, display_name, password_hash, role, disabled, created_at) VALUES ('ghost', 'ghost', 'x', 'admin', FALSE, '2019-01-01T00:00:00Z')")
+        .await
+        .unwrap();
+    assert!(matches!(
+        verify(&app.db).await,
+        Some(Problem::RecordUnlogged { .. })
+    ));
+
+    let app = TestApp::spawn().await;
+    app.db.execute_raw("DELETE FROM sessions").await.unwrap();
+    app.db
+        .execute_raw("DELETE FROM users WHERE username = 'member'")
+        .await
+        .unwrap();
+    assert!(matches!(
+        verify(&app.db).await,
+        Some(Problem::RecordMissing { .. })
+    ));
+}
+
+#[tokio::test]
+async fn changes_through_the_app_keep_the_chain_intact() {
+    let app = TestApp::spawn().await;
+    let s = app.login(Role::Admin).await;
+    s.post("/admin/users/inspector/disable", &[]).await;
+    s.post("/admin/users/inspector/enable", &[]).await;
+    let v = audit::verify(&app.db).await.unwrap();
+    assert_eq!(v.problem, None);
+    assert!(
+        v.entries >= 9,
+        "creation, logins and two changes are logged: {}",
+        v.entries
+    );
+    let (status, page) = app
+        .login(Role::Inspector)
+        .await
+        .page("/audit?entity=user")
+        .await;
+    assert_eq!(status, 200);
+    assert!(page.contains("disable") && page.contains("enable"));
+}

@@ -1,0 +1,168 @@
+//! Spawning the app and talking to it like a browser or an API client.
+
+use domain::platform::Role;
+use reqwest::redirect::Policy;
+use store::Db;
+use store::platform::users::{self, NewUser};
+
+/// Password of every test account.
+pub const PASSWORD: &str = "test-pass-1";
+
+/// Resident ID of the test member account.
+pub const MEMBER_ID: &str = "11010519491231002X";
+
+/// A running app with one account per role, named after the role code.
+pub struct TestApp {
+    /// `http://127.0.0.1:PORT`.
+    pub base: String,
+    /// The app's database, for arranging data and checking effects.
+    pub db: Db,
+    _dir: tempfile::TempDir,
+}
+
+/// Account for `role`, with the scope the tests use: union_staff in 新安江街道,
+/// the commander of 杨村桥镇, relocation_staff in team 1.
+pub fn account(role: Role) -> NewUser {
+    NewUser {
+        username: role.code().to_string(),
+        display_name: format!("测试{}", role.label()),
+        role,
+        township: (role == Role::UnionStaff).then(|| "新安江街道".to_string()),
+        town: (role == Role::RelocationCommander).then(|| "杨村桥镇".to_string()),
+        team_id: (role == Role::RelocationStaff).then_some(1),
+        member_resident_id: (role == Role::Member).then(|| MEMBER_ID.to_string()),
+        password: PASSWORD.to_string(),
+    }
+}
+
+impl TestApp {
+    /// A fresh database, one account per role, the server on a random port.
+    pub async fn spawn() -> TestApp {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db = store::testing::fresh_db(dir.path())
+            .await
+            .expect("test database");
+        for role in Role::ALL {
+            users::create(&db, "test", &account(role))
+                .await
+                .expect("test account");
+        }
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let base = format!("http://{}", listener.local_addr().expect("addr"));
+        let state = web::AppState::new(db.clone());
+        tokio::spawn(async move {
+            let _ = web::serve_on(state, listener).await;
+        });
+        TestApp {
+            base,
+            db,
+            _dir: dir,
+        }
+    }
+
+    /// A client with no session.
+    pub fn anonymous(&self) -> Session {
+        Session {
+            client: client(),
+            base: self.base.clone(),
+            csrf: String::new(),
+        }
+    }
+
+    /// Logs in as the account of `role` and returns its browser session.
+    pub async fn login(&self, role: Role) -> Session {
+        self.login_as(role.code(), PASSWORD).await
+    }
+
+    /// Logs in with a name and password; panics if the login fails.
+    pub async fn login_as(&self, username: &str, password: &str) -> Session {
+        let mut s = self.anonymous();
+        let r = s
+            .client
+            .post(format!("{}/login", self.base))
+            .form(&[
+                ("username", username),
+                ("password", password),
+                ("next", "/"),
+            ])
+            .send()
+            .await
+            .expect("login request");
+        assert_eq!(r.status(), 303, "login of {username} failed");
+        let home = s.get("/").await;
+        let body = home.text().await.expect("home body");
+        s.csrf = csrf_in(&body).expect("csrf token on the home page");
+        s
+    }
+}
+
+/// The CSRF token in a page's forms.
+pub fn csrf_in(html: &str) -> Option<String> {
+    let at = html.find("name=\"_csrf\" value=\"")? + "name=\"_csrf\" value=\"".len();
+    let end = html[at..].find('"')?;
+    Some(html[at..at + end].to_string())
+}
+
+fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(Policy::none())
+        .build()
+        .expect("client")
+}
+
+/// A browser-like session (cookie jar, CSRF token of its forms).
+pub struct Session {
+    /// The HTTP client with its cookie jar.
+    pub client: reqwest::Client,
+    /// App base URL.
+    pub base: String,
+    /// The session's CSRF token (empty when anonymous).
+    pub csrf: String,
+}
+
+impl Session {
+    /// GET a path.
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(format!("{}{}", self.base, path))
+            .send()
+            .await
+            .expect("GET")
+    }
+
+    /// GET a path and return status and body.
+    pub async fn page(&self, path: &str) -> (u16, String) {
+        let r = self.get(path).await;
+        let status = r.status().as_u16();
+        (status, r.text().await.unwrap_or_default())
+    }
+
+    /// POST a form with the session's CSRF token added.
+    pub async fn post(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        let mut form: Vec<(&str, &str)> = fields.to_vec();
+        form.push(("_csrf", &self.csrf));
+        self.client
+            .post(format!("{}{}", self.base, path))
+            .form(&form)
+            .send()
+            .await
+            .expect("POST")
+    }
+
+    /// POST a form without any CSRF token (to test the check).
+    pub async fn post_without_csrf(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+    ) -> reqwest::Response {
+        self.client
+            .post(format!("{}{}", self.base, path))
+            .form(fields)
+            .send()
+            .await
+            .expect("POST")
+    }
+}
