@@ -1,0 +1,55 @@
+//! Running the binary against a fresh database.
+
+use std::process::Output;
+
+/// A fresh database URL for one test and the directory it lives in.
+pub struct Fixture {
+    /// Database URL passed as `--db`.
+    pub url: String,
+    /// Scratch directory (files to import, exports, backups).
+    pub dir: tempfile::TempDir,
+}
+
+impl Fixture {
+    /// A new, empty, migrated database.
+    pub async fn new() -> Fixture {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = store::testing::fresh_url(dir.path())
+            .await
+            .expect("test database");
+        let db = store::Db::connect(&url).await.expect("migrate");
+        db.close().await;
+        Fixture { url, dir }
+    }
+
+    /// Runs `groundwork --db URL ARGS…`.
+    pub fn run(&self, args: &[&str]) -> Output {
+        std::process::Command::new(env!("CARGO_BIN_EXE_groundwork"))
+            .arg("--db")
+            .arg(&self.url)
+            .args(args)
+            .env("GROUNDWORK_LOG", "warn")
+            .output()
+            .expect("run groundwork")
+    }
+
+    /// A path inside the scratch directory.
+    pub fn path(&self, name: &str) -> String {
+        self.dir.path().join(name).display().to_string()
+    }
+
+    /// The database, for arranging data or tampering with it.
+    pub async fn db(&self) -> store::Db {
+        store::Db::connect(&self.url).await.expect("connect")
+    }
+}
+
+/// Standard output as text.
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).to_string()
+}
+
+/// Standard error as text.
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).to_string()
+}
