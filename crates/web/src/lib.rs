@@ -8,6 +8,7 @@
 pub mod access;
 pub mod api;
 pub mod assets;
+pub mod download;
 pub mod error;
 pub mod pages;
 pub mod routes;

@@ -160,6 +160,12 @@ fn declare() -> Vec<Route> {
             "审计链校验",
             pages::audit::verify,
         ),
+        get(
+            "/audit/export",
+            Roles(AUDIT_READERS),
+            "审计日志导出Excel",
+            pages::audit::export,
+        ),
         get("/api/v1/me", AnyUser, "当前用户", api::me),
         get(
             "/api/v1/audit",

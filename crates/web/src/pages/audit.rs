@@ -120,6 +120,42 @@ pub async fn list(
     })
 }
 
+/// The filtered log as Excel (at most 100,000 entries, newest first).
+pub async fn export(
+    State(state): State<AppState>,
+    _viewer: Viewer,
+    Query(q): Query<AuditQuery>,
+) -> Result<axum::response::Response, AppError> {
+    let (rows, _) = audit::list(&state.db, &q.filter(), 100_000, 0).await?;
+    let headers = [
+        "序号",
+        "时间（北京时间）",
+        "操作人",
+        "操作",
+        "对象类型",
+        "对象编号",
+        "修改前",
+        "修改后",
+        "哈希",
+    ];
+    let rows = rows.into_iter().map(|e| {
+        vec![
+            e.seq.to_string(),
+            store::parse_timestamp(&e.at)
+                .map(domain::platform::time::show_local)
+                .unwrap_or(e.at),
+            e.actor,
+            e.action,
+            e.entity,
+            e.entity_id,
+            e.before_json.unwrap_or_default(),
+            e.after_json.unwrap_or_default(),
+            e.hash,
+        ]
+    });
+    crate::download::xlsx("审计日志.xlsx", Some("审计日志"), &headers, rows)
+}
+
 #[derive(Template)]
 #[template(path = "audit_verify.html")]
 struct VerifyPage {

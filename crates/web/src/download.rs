@@ -1,0 +1,55 @@
+//! Files handed to the browser: "导出Excel" on every list, printable reports.
+
+use crate::error::AppError;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use sheets::SheetWriter;
+
+/// MIME type of .xlsx.
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// Builds an .xlsx download from headers and rows. The workbook is written in
+/// constant-memory mode to a temporary file and then sent, so a large export does not
+/// hold every cell in memory twice.
+pub fn xlsx<H, R, C>(
+    file_name: &str,
+    title: Option<&str>,
+    headers: &[H],
+    rows: R,
+) -> Result<Response, AppError>
+where
+    H: AsRef<str>,
+    R: IntoIterator<Item = Vec<C>>,
+    C: AsRef<str>,
+{
+    let fail = |e: sheets::SheetError| AppError::BadRequest(format!("导出失败：{e}"));
+    let mut w = match title {
+        Some(t) => SheetWriter::with_title(t, headers),
+        None => SheetWriter::new(headers),
+    }
+    .map_err(fail)?;
+    for row in rows {
+        w.write_row(&row).map_err(fail)?;
+    }
+    let dir = tempfile::tempdir().map_err(|e| AppError::BadRequest(format!("导出失败：{e}")))?;
+    let path = dir.path().join("export.xlsx");
+    w.finish(&path).map_err(fail)?;
+    let bytes = std::fs::read(&path).map_err(|e| AppError::BadRequest(format!("导出失败：{e}")))?;
+    Ok(attachment(file_name, XLSX, bytes))
+}
+
+/// A response that the browser saves as `file_name` (UTF-8 names per RFC 6266).
+pub fn attachment(file_name: &str, content_type: &str, bytes: Vec<u8>) -> Response {
+    let encoded = crate::access::urlencode(file_name);
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"export.xlsx\"; filename*=UTF-8''{encoded}"),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
+}
