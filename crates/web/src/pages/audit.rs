@@ -52,8 +52,42 @@ pub struct ShownEntry {
     action: String,
     entity: String,
     entity_id: String,
+    changes: Vec<Change>,
+}
+
+/// One field of a record as changed by an entry.
+pub struct Change {
+    field: String,
     before: String,
     after: String,
+}
+
+/// The fields that differ between two snapshots, so an inspector sees "role: inspector →
+/// admin" rather than two blobs of JSON. A creation lists every field as new, a deletion
+/// every field as removed.
+fn changes(before: Option<&str>, after: Option<&str>) -> Vec<Change> {
+    use serde_json::{Map, Value};
+    let parse = |s: Option<&str>| -> Map<String, Value> {
+        s.and_then(|t| serde_json::from_str::<Map<String, Value>>(t).ok())
+            .unwrap_or_default()
+    };
+    let (b, a) = (parse(before), parse(after));
+    let show = |v: Option<&Value>| match v {
+        None | Some(Value::Null) => String::new(),
+        Some(Value::String(s)) => s.clone(),
+        Some(other) => other.to_string(),
+    };
+    let mut keys: Vec<&String> = b.keys().chain(a.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    keys.into_iter()
+        .filter(|k| b.get(*k) != a.get(*k))
+        .map(|k| Change {
+            field: k.clone(),
+            before: show(b.get(k)),
+            after: show(a.get(k)),
+        })
+        .collect()
 }
 
 #[derive(Template)]
@@ -92,8 +126,7 @@ pub async fn list(
             action: e.action,
             entity: e.entity,
             entity_id: e.entity_id,
-            before: e.before_json.unwrap_or_default(),
-            after: e.after_json.unwrap_or_default(),
+            changes: changes(e.before_json.as_deref(), e.after_json.as_deref()),
         })
         .collect();
     let s = |o: &Option<String>| o.clone().unwrap_or_default();
