@@ -7,7 +7,7 @@ use crate::state::AppState;
 use askama::Template;
 use axum::Form;
 use axum::extract::{ConnectInfo, Query, State};
-use axum::http::{HeaderMap, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use std::net::SocketAddr;
@@ -20,6 +20,24 @@ struct LoginPage {
     chrome: Chrome,
     next: String,
     error: Option<String>,
+}
+
+/// Cookie holding the login form's CSRF token. There is no session yet, so the form
+/// and the cookie carry the same random value (double submit): another site can make a
+/// browser post the form but cannot read the cookie to fill it in.
+const LOGIN_CSRF_COOKIE: &str = "gw_login_csrf";
+
+/// Renders the login page with a fresh login CSRF token in the form and the cookie.
+fn login_page(state: &AppState, status: StatusCode, next: String, error: Option<String>) -> Result<Response, AppError> {
+    let token = auth::random_token()?;
+    let mut chrome = Chrome::anonymous("登录");
+    chrome.csrf = token.clone();
+    let html = render(&LoginPage { chrome, next, error })?;
+    let cookie = format!(
+        "{LOGIN_CSRF_COOKIE}={token}; Path=/login; HttpOnly; SameSite=Strict; Max-Age=3600{}",
+        if state.secure_cookies { "; Secure" } else { "" }
+    );
+    Ok((status, [(header::SET_COOKIE, cookie)], html).into_response())
 }
 
 /// Query of the login page.
@@ -52,15 +70,23 @@ pub struct LoginForm {
     username: String,
     password: String,
     next: Option<String>,
+    #[serde(rename = "_csrf", default)]
+    csrf: String,
 }
 
 /// Checks the password (throttled) and starts a session.
 pub async fn submit(
     State(state): State<AppState>,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     Form(f): Form<LoginForm>,
 ) -> Result<Response, AppError> {
     let next = safe_next(f.next.as_deref());
+    let expected = session::cookie(&headers, LOGIN_CSRF_COOKIE).unwrap_or_default();
+    if expected.is_empty() || expected != f.csrf {
+        let msg = "登录页面已过期，请重新输入用户名和密码".to_string();
+        return login_page(&state, StatusCode::BAD_REQUEST, next, Some(msg));
+    }
     let outcome = auth::login(
         &state.db,
         f.username.trim(),

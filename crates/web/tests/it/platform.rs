@@ -184,6 +184,16 @@ async fn a_form_without_the_csrf_token_is_refused() {
 }
 
 #[tokio::test]
+async fn a_login_without_the_login_forms_token_is_refused() {
+    let app = TestApp::spawn().await;
+    let r = app.anonymous().client.post(format!("{}/login", app.base))
+        .form(&[("username", "admin"), ("password", PASSWORD)])
+        .send().await.expect("login");
+    assert_eq!(r.status(), 400);
+    assert!(r.headers().get("set-cookie").and_then(|c| c.to_str().ok()).is_none_or(|c| !c.starts_with("gw_session=")));
+}
+
+#[tokio::test]
 async fn session_cookie_is_httponly_and_samesite() {
     let app = TestApp::spawn().await;
     let r = app

@@ -124,6 +124,18 @@ pub struct Session {
 }
 
 impl Session {
+    /// Opens the login page (for its CSRF token) and submits it.
+    pub async fn try_login(&self, username: &str, password: &str) -> reqwest::Response {
+        let (_, form) = self.page("/login").await;
+        let token = csrf_in(&form).expect("login form has a CSRF token");
+        self.client
+            .post(format!("{}/login", self.base))
+            .form(&[("username", username), ("password", password), ("next", "/"), ("_csrf", &token)])
+            .send()
+            .await
+            .expect("login request")
+    }
+
     /// GET a path.
     pub async fn get(&self, path: &str) -> reqwest::Response {
         self.client
