@@ -55,13 +55,8 @@ fn safe_next(next: Option<&str>) -> String {
 }
 
 /// The login form.
-pub async fn form(Query(q): Query<NextQuery>) -> Result<Response, AppError> {
-    let page = LoginPage {
-        chrome: Chrome::anonymous("登录"),
-        next: safe_next(q.next.as_deref()),
-        error: None,
-    };
-    Ok(render(&page)?.into_response())
+pub async fn form(State(state): State<AppState>, Query(q): Query<NextQuery>) -> Result<Response, AppError> {
+    login_page(&state, StatusCode::OK, safe_next(q.next.as_deref()), None)
 }
 
 /// Login form fields.
@@ -115,12 +110,7 @@ pub async fn submit(
         }
         LoginOutcome::Disabled => "该账号已停用，请联系管理员".to_string(),
     };
-    let page = LoginPage {
-        chrome: Chrome::anonymous("登录"),
-        next,
-        error: Some(error),
-    };
-    Ok((axum::http::StatusCode::UNAUTHORIZED, render(&page)?).into_response())
+    login_page(&state, StatusCode::UNAUTHORIZED, next, Some(error))
 }
 
 /// Ends the session.
