@@ -34,7 +34,7 @@ fn login_page(state: &AppState, status: StatusCode, next: String, error: Option<
     chrome.csrf = token.clone();
     let html = render(&LoginPage { chrome, next, error })?;
     let cookie = format!(
-        "{LOGIN_CSRF_COOKIE}={token}; Path=/login; HttpOnly; SameSite=Strict; Max-Age=3600{}",
+        "{LOGIN_CSRF_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age=3600{}",
         if state.secure_cookies { "; Secure" } else { "" }
     );
     Ok((status, [(header::SET_COOKIE, cookie)], html).into_response())
