@@ -127,22 +127,10 @@ async fn five_failed_logins_lock_the_account_for_fifteen_minutes() {
     let app = TestApp::spawn().await;
     let s = app.anonymous();
     for _ in 0..5 {
-        let r = s
-            .client
-            .post(format!("{}/login", app.base))
-            .form(&[("username", "admin"), ("password", "wrong-password")])
-            .send()
-            .await
-            .expect("login");
+        let r = s.try_login("admin", "wrong-password").await;
         assert_eq!(r.status(), 401);
     }
-    let r = s
-        .client
-        .post(format!("{}/login", app.base))
-        .form(&[("username", "admin"), ("password", PASSWORD)])
-        .send()
-        .await
-        .expect("login");
+    let r = s.try_login("admin", PASSWORD).await;
     assert_eq!(
         r.status(),
         401,
@@ -186,16 +174,6 @@ async fn a_form_without_the_csrf_token_is_refused() {
 #[tokio::test]
 async fn a_login_without_the_login_forms_token_is_refused() {
     let app = TestApp::spawn().await;
-    let r = app.anonymous().client.post(format!("{}/login", app.base))
-        .form(&[("username", "admin"), ("password", PASSWORD)])
-        .send().await.expect("login");
-    assert_eq!(r.status(), 400);
-    assert!(r.headers().get("set-cookie").and_then(|c| c.to_str().ok()).is_none_or(|c| !c.starts_with("gw_session=")));
-}
-
-#[tokio::test]
-async fn session_cookie_is_httponly_and_samesite() {
-    let app = TestApp::spawn().await;
     let r = app
         .anonymous()
         .client
@@ -204,6 +182,19 @@ async fn session_cookie_is_httponly_and_samesite() {
         .send()
         .await
         .expect("login");
+    assert_eq!(r.status(), 400);
+    assert!(
+        r.headers()
+            .get("set-cookie")
+            .and_then(|c| c.to_str().ok())
+            .is_none_or(|c| !c.starts_with("gw_session="))
+    );
+}
+
+#[tokio::test]
+async fn session_cookie_is_httponly_and_samesite() {
+    let app = TestApp::spawn().await;
+    let r = app.anonymous().try_login("admin", PASSWORD).await;
     let cookie = r
         .headers()
         .get("set-cookie")

@@ -79,17 +79,7 @@ impl TestApp {
     /// Logs in with a name and password; panics if the login fails.
     pub async fn login_as(&self, username: &str, password: &str) -> Session {
         let mut s = self.anonymous();
-        let r = s
-            .client
-            .post(format!("{}/login", self.base))
-            .form(&[
-                ("username", username),
-                ("password", password),
-                ("next", "/"),
-            ])
-            .send()
-            .await
-            .expect("login request");
+        let r = s.try_login(username, password).await;
         assert_eq!(r.status(), 303, "login of {username} failed");
         let home = s.get("/").await;
         let body = home.text().await.expect("home body");
@@ -130,7 +120,12 @@ impl Session {
         let token = csrf_in(&form).expect("login form has a CSRF token");
         self.client
             .post(format!("{}/login", self.base))
-            .form(&[("username", username), ("password", password), ("next", "/"), ("_csrf", &token)])
+            .form(&[
+                ("username", username),
+                ("password", password),
+                ("next", "/"),
+                ("_csrf", &token),
+            ])
             .send()
             .await
             .expect("login request")
