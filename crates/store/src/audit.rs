@@ -147,6 +147,97 @@ pub async fn record_change(
     Ok(())
 }
 
+/// One change for [`record_changes`].
+#[derive(Debug, Clone)]
+pub struct Change<'a> {
+    /// What happened (`create`, `update`, `transfer`, …).
+    pub action: &'a str,
+    /// The table changed.
+    pub table: &'a AuditedTable,
+    /// The record's id.
+    pub id: i64,
+    /// Snapshot before (`None` for a creation).
+    pub before: Option<String>,
+    /// Snapshot after (`None` for a deletion).
+    pub after: Option<String>,
+}
+
+/// Entries per multi-row INSERT: 10 values each, well under both backends' limits on
+/// bound parameters (SQLite 32766, PostgreSQL 65535).
+const BULK_ROWS: usize = 500;
+
+/// Logs many changes of one actor with few statements, for bulk imports and the demo:
+/// the chain is computed in memory and written with multi-row INSERTs. The entries are
+/// exactly those [`record_change`] would write one by one.
+pub async fn record_changes(tx: &mut Tx, actor: &str, changes: Vec<Change<'_>>) -> StoreResult<()> {
+    if changes.is_empty() {
+        return Ok(());
+    }
+    let (mut seq, mut prev_hash) = head(tx).await?;
+    let at = crate::now_text();
+    let mut rows = Vec::with_capacity(changes.len());
+    for c in changes {
+        seq += 1;
+        let entity_id = c.id.to_string();
+        let hash = entry_hash(
+            &prev_hash,
+            seq,
+            &at,
+            actor,
+            c.action,
+            c.table.entity,
+            &entity_id,
+            c.before.as_deref(),
+            c.after.as_deref(),
+        );
+        let prev = std::mem::replace(&mut prev_hash, hash.clone());
+        rows.push((seq, c, entity_id, prev, hash));
+    }
+    for chunk in rows.chunks(BULK_ROWS) {
+        let mut sql = String::from(
+            "INSERT INTO audit_log (seq, at, actor, action, entity, entity_id, before_json, after_json, prev_hash, hash) VALUES ",
+        );
+        for i in 0..chunk.len() {
+            let b = i * 10;
+            if i > 0 {
+                sql.push(',');
+            }
+            sql.push_str(&format!(
+                "(${},${},${},${},${},${},${},${},${},${})",
+                b + 1,
+                b + 2,
+                b + 3,
+                b + 4,
+                b + 5,
+                b + 6,
+                b + 7,
+                b + 8,
+                b + 9,
+                b + 10
+            ));
+        }
+        on_tx!(tx, |c| {
+            let mut q = sqlx::query(crate::dynamic(&sql));
+            for (seq, change, entity_id, prev, hash) in chunk {
+                q = q
+                    .bind(*seq)
+                    .bind(&at)
+                    .bind(actor)
+                    .bind(change.action)
+                    .bind(change.table.entity)
+                    .bind(entity_id)
+                    .bind(&change.before)
+                    .bind(&change.after)
+                    .bind(prev)
+                    .bind(hash);
+            }
+            q.execute(&mut *c).await.map(|_| ())?
+        });
+    }
+    tx.audit_head = Some((seq, prev_hash));
+    Ok(())
+}
+
 /// One entry about to be appended.
 struct NewEntry<'a> {
     actor: &'a str,
@@ -188,8 +279,9 @@ fn entry_hash(
     hex::encode(h.finalize())
 }
 
-async fn append(tx: &mut Tx, e: NewEntry<'_>) -> StoreResult<i64> {
-    let (prev_seq, prev_hash) = match tx.audit_head.take() {
+/// The last entry's (seq, hash), read once per transaction under the log's write lock.
+async fn head(tx: &mut Tx) -> StoreResult<(i64, String)> {
+    Ok(match tx.audit_head.take() {
         Some(head) => head,
         None => {
             if tx.backend() == Backend::Postgres {
@@ -207,7 +299,11 @@ async fn append(tx: &mut Tx, e: NewEntry<'_>) -> StoreResult<i64> {
             });
             last.unwrap_or((0, GENESIS_HASH.to_string()))
         }
-    };
+    })
+}
+
+async fn append(tx: &mut Tx, e: NewEntry<'_>) -> StoreResult<i64> {
+    let (prev_seq, prev_hash) = head(tx).await?;
     let seq = prev_seq + 1;
     let at = crate::now_text();
     let hash = entry_hash(

@@ -68,6 +68,24 @@ impl AppraisalKind {
             AppraisalKind::Other => "其他",
         }
     }
+
+    /// The stable code kept in the database.
+    pub fn code(self) -> &'static str {
+        match self {
+            AppraisalKind::Decoration => "decoration",
+            AppraisalKind::Attachment => "attachment",
+            AppraisalKind::Crops => "crops",
+            AppraisalKind::Other => "other",
+        }
+    }
+
+    /// Reads a code or the Chinese word (`青苗`, `附属物` …); `None` for anything else.
+    pub fn parse(text: &str) -> Option<AppraisalKind> {
+        let t = crate::platform::time::normalise_text(text);
+        AppraisalKind::ALL
+            .into_iter()
+            .find(|k| k.code() == t || k.label() == t)
+    }
 }
 
 /// One valued item from the appraisal report (评估报告); its amount is taken as given,

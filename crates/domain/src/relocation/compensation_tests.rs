@@ -149,6 +149,15 @@ fn same_input_gives_same_sheet() {
 }
 
 #[test]
+fn appraisal_kinds_read_codes_and_words() {
+    for k in AppraisalKind::ALL {
+        assert_eq!(AppraisalKind::parse(k.code()), Some(k));
+        assert_eq!(AppraisalKind::parse(k.label()), Some(k));
+    }
+    assert_eq!(AppraisalKind::parse("家具"), None);
+}
+
+#[test]
 fn negative_appraisal_is_refused_in_chinese() {
     let standard = CompensationStandard::example_2019();
     let appraisals = [AppraisalItem {

@@ -40,6 +40,24 @@ impl Milestone {
         }
     }
 
+    /// The stable code kept in the database and used in URLs and the API.
+    pub fn code(self) -> &'static str {
+        match self {
+            Milestone::Signed => "signed",
+            Milestone::Vacated => "vacated",
+            Milestone::Demolished => "demolished",
+            Milestone::Cleared => "cleared",
+        }
+    }
+
+    /// Reads a code or the Chinese word.
+    pub fn parse(text: &str) -> Option<Milestone> {
+        let t = text.trim();
+        Milestone::ALL
+            .into_iter()
+            .find(|m| m.code() == t || m.label() == t)
+    }
+
     /// The milestone that must be recorded before this one, if any.
     pub fn previous(self) -> Option<Milestone> {
         match self {
@@ -260,6 +278,15 @@ mod tests {
         assert_eq!(m.next(), Some(Milestone::Cleared));
         m.record(Milestone::Cleared, d(9)).unwrap();
         assert_eq!(m.next(), None);
+    }
+
+    #[test]
+    fn codes_and_labels_parse() {
+        for m in Milestone::ALL {
+            assert_eq!(Milestone::parse(m.code()), Some(m));
+            assert_eq!(Milestone::parse(m.label()), Some(m));
+        }
+        assert_eq!(Milestone::parse("moved"), None);
     }
 
     #[test]

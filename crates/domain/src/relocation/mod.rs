@@ -3,25 +3,34 @@
 //! Pure rules, no I/O: building structures, title verification (确权), the published
 //! compensation standard, the household's compensation sheet, milestones, the order in
 //! which households choose resettlement flats, the review-and-posting of the
-//! resettlement population, and the arithmetic of the progress wall and daily report.
+//! resettlement population, and the arithmetic of the progress wall and daily report;
+//! also the closed vocabularies (project kinds, working groups, household kinds, visit
+//! modes, attitudes) that forms, imports and storage share.
 
 pub mod choosing_order;
 pub mod compensation;
+pub mod household;
+mod labelled;
 pub mod milestone;
 pub mod posting;
 pub mod progress;
+pub mod project;
 pub mod standard;
 pub mod structure;
 pub mod title;
+pub mod worklog;
 
 pub use choosing_order::{ChoosingPosition, HouseholdMoments, choosing_order};
 pub use compensation::{
     AppraisalItem, AppraisalKind, BuildingForCompensation, CompensationError, CompensationInput,
     CompensationLine, CompensationSheet, LineKind, compute,
 };
+pub use household::{HeadId, HeadIdError, HouseholdKind, Residence};
 pub use milestone::{Milestone, MilestoneDates, MilestoneError};
 pub use posting::{PopulationReview, ReviewError, ReviewEvent, ReviewStage};
 pub use progress::{Permille, Progress};
+pub use project::{ProjectKind, ProjectStatus, TeamKind};
 pub use standard::{CompensationStandard, DeadlineReward, InvalidStandard};
 pub use structure::BuildingStructure;
 pub use title::{Building, RecognitionRule};
+pub use worklog::{Attitude, VisitMode};

@@ -154,6 +154,18 @@ pub fn cumulative_curve(
     start: NaiveDate,
     end: NaiveDate,
 ) -> Result<Vec<CurvePoint>, ProgressError> {
+    let counted: Vec<(NaiveDate, u32)> = events.iter().map(|d| (*d, 1)).collect();
+    curve_from_daily_counts(&counted, start, end)
+}
+
+/// The same curve from events already counted per day (`(day, count)`, in any order,
+/// days may repeat), as the wall keeps them: its cost depends on the number of days, not
+/// on the number of events, so the wall stays fast however long the work log grows.
+pub fn curve_from_daily_counts(
+    counts: &[(NaiveDate, u32)],
+    start: NaiveDate,
+    end: NaiveDate,
+) -> Result<Vec<CurvePoint>, ProgressError> {
     if end < start {
         return Err(ProgressError::EndBeforeStart { start, end });
     }
@@ -161,14 +173,14 @@ pub fn cumulative_curve(
     if days > MAX_CURVE_DAYS {
         return Err(ProgressError::SpanTooLong(days));
     }
-    let mut sorted = events.to_vec();
+    let mut sorted = counts.to_vec();
     sorted.sort_unstable();
     let mut next = 0;
     let mut cumulative = 0u32;
     let mut curve = Vec::new();
     for date in start.iter_days().take_while(|d| *d <= end) {
-        while next < sorted.len() && sorted[next] <= date {
-            cumulative = cumulative.saturating_add(1);
+        while next < sorted.len() && sorted[next].0 <= date {
+            cumulative = cumulative.saturating_add(sorted[next].1);
             next += 1;
         }
         curve.push(CurvePoint { date, cumulative });

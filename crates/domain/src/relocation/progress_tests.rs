@@ -181,3 +181,14 @@ proptest! {
         prop_assert_eq!(curve.last().map(|p| p.cumulative), Some(expected));
     }
 }
+
+#[test]
+fn curve_from_daily_counts_equals_curve_from_events() {
+    let events = [d(3), d(1), d(3), d(7), d(3)];
+    let counts = [(d(3), 2), (d(7), 1), (d(1), 1), (d(3), 1)];
+    assert_eq!(
+        curve_from_daily_counts(&counts, d(2), d(8)).unwrap(),
+        cumulative_curve(&events, d(2), d(8)).unwrap()
+    );
+    assert!(curve_from_daily_counts(&counts, d(8), d(2)).is_err());
+}

@@ -46,6 +46,23 @@ impl BuildingStructure {
         }
     }
 
+    /// The stable code kept in the database.
+    pub fn code(self) -> &'static str {
+        match self {
+            BuildingStructure::Frame => "frame",
+            BuildingStructure::BrickConcrete => "brick_concrete",
+            BuildingStructure::BrickWood => "brick_wood",
+            BuildingStructure::Simple => "simple",
+        }
+    }
+
+    /// Reads a stored code back.
+    pub fn from_code(code: &str) -> Option<BuildingStructure> {
+        BuildingStructure::ALL
+            .into_iter()
+            .find(|s| s.code() == code)
+    }
+
     /// Reads the Chinese word as typed in a spreadsheet: surrounding spaces and full-width
     /// spaces are ignored, and the suffix `结构` (`砖混结构`) is accepted because surveyors
     /// often write it.
@@ -87,6 +104,14 @@ mod tests {
             BuildingStructure::parse("\u{3000}框架结构"),
             Ok(BuildingStructure::Frame)
         );
+    }
+
+    #[test]
+    fn codes_round_trip() {
+        for s in BuildingStructure::ALL {
+            assert_eq!(BuildingStructure::from_code(s.code()), Some(s));
+        }
+        assert_eq!(BuildingStructure::from_code("框架"), None);
     }
 
     #[test]

@@ -128,6 +128,12 @@ pub trait Importer {
         actor: &str,
         row: &Row,
     ) -> Result<Result<Applied, Vec<FieldError>>, StoreError>;
+    /// Writes whatever `apply` buffered (bulk importers batch rows into multi-row
+    /// statements); called once after the last row, before the commit, and only when the
+    /// import is going to be written.
+    async fn finish(&mut self, _tx: &mut Tx, _actor: &str) -> Result<(), StoreError> {
+        Ok(())
+    }
 }
 
 /// Runs an import from `path`.
@@ -178,6 +184,7 @@ pub async fn run<I: Importer>(
     }
     let write = !opts.dry_run && (report.invalid.is_empty() || opts.skip_invalid);
     if write {
+        importer.finish(&mut tx, &opts.actor).await?;
         tx.commit().await?;
         report.written = true;
     } else {

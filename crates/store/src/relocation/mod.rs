@@ -1,32 +1,282 @@
-//! Storage of the relocation module.
+//! Storage of the expropriation and resettlement headquarters (征收安置指挥部): projects
+//! and their versioned compensation standards, the four working groups, households with
+//! members, buildings and appraisals, milestones and the agreements fixed at signing, the
+//! work log, nightly meetings, the counters behind the live wall, and the spreadsheet
+//! imports and exports.
+//!
+//! Every function that reads or changes records takes the viewer's [`Scope`], so a record
+//! outside it is simply "not found".
+
+pub mod agreements;
+pub mod appraisals;
+pub mod buildings;
+pub mod compensation;
+pub mod conn;
+pub mod households;
+mod import;
+pub mod meetings;
+pub mod members;
+pub mod milestones;
+pub mod projects;
+pub mod public;
+pub mod standards;
+pub mod summary;
+pub mod teams;
+pub mod wall;
+pub mod worklog;
 
 use crate::audit::AuditedTable;
 use crate::db::Db;
+use crate::error::{StoreError, StoreResult};
+use crate::on_pool;
 use crate::platform::import::{ImportError, ImportOptions, ImportReport};
+use chrono::NaiveDate;
+use domain::platform::Role;
 use std::path::Path;
 
-/// This area's audited tables.
-pub const AUDITED_TABLES: &[AuditedTable] = &[];
+pub use conn::Conn;
+
+const fn audited(entity: &'static str, table: &'static str) -> AuditedTable {
+    AuditedTable {
+        entity,
+        table,
+        secret_columns: &[],
+    }
+}
+
+/// Projects.
+pub const PROJECTS: AuditedTable = audited("relocation_project", "relocation_projects");
+/// Compensation standard versions.
+pub const STANDARDS: AuditedTable = audited("relocation_standard", "relocation_standards");
+/// Working groups.
+pub const TEAMS: AuditedTable = audited("relocation_team", "relocation_teams");
+/// Persons in the groups.
+pub const PERSONS: AuditedTable = audited("relocation_person", "relocation_persons");
+/// Households, with their milestones.
+pub const HOUSEHOLDS: AuditedTable = audited("relocation_household", "relocation_households");
+/// Household members.
+pub const MEMBERS: AuditedTable = audited("relocation_member", "relocation_members");
+/// Buildings (title verification).
+pub const BUILDINGS: AuditedTable = audited("relocation_building", "relocation_buildings");
+/// Appraisal items.
+pub const APPRAISALS: AuditedTable = audited("relocation_appraisal", "relocation_appraisals");
+/// Agreements fixed at signing.
+pub const AGREEMENTS: AuditedTable = audited("relocation_agreement", "relocation_agreements");
+/// Visits and calls.
+pub const VISITS: AuditedTable = audited("relocation_visit", "relocation_visits");
+/// Nightly meetings.
+pub const MEETINGS: AuditedTable = audited("relocation_meeting", "relocation_meetings");
+/// Difficult cases discussed at a meeting.
+pub const MEETING_CASES: AuditedTable =
+    audited("relocation_meeting_case", "relocation_meeting_cases");
+/// Action items decided at a meeting.
+pub const ACTIONS: AuditedTable = audited("relocation_action", "relocation_actions");
+
+/// This area's audited tables. The wall's counters (`relocation_progress`,
+/// `relocation_daily`) are derived from these and rebuilt from them, so they are not.
+pub const AUDITED_TABLES: &[AuditedTable] = &[
+    PROJECTS,
+    STANDARDS,
+    TEAMS,
+    PERSONS,
+    HOUSEHOLDS,
+    MEMBERS,
+    BUILDINGS,
+    APPRAISALS,
+    AGREEMENTS,
+    VISITS,
+    MEETINGS,
+    MEETING_CASES,
+    ACTIONS,
+];
 
 /// This area's import/export kinds.
-pub const KINDS: &[&str] = &[];
+pub const KINDS: &[&str] = import::KINDS;
 
 /// Runs an import of `kind` if it is one of this area's; `None` otherwise.
 pub async fn import(
-    _db: &Db,
-    _kind: &str,
-    _path: &Path,
-    _opts: &ImportOptions,
+    db: &Db,
+    kind: &str,
+    path: &Path,
+    opts: &ImportOptions,
 ) -> Option<Result<ImportReport, ImportError>> {
-    None
+    import::import(db, kind, path, opts).await
 }
 
 /// Writes the template of `kind` if it is one of this area's.
-pub fn template(_kind: &str, _out: &Path) -> Option<Result<(), ImportError>> {
-    None
+pub fn template(kind: &str, out: &Path) -> Option<Result<(), ImportError>> {
+    import::template(kind, out)
 }
 
 /// Exports every record of `kind` (in the import's columns) if it is one of this area's.
-pub async fn export(_db: &Db, _kind: &str, _out: &Path) -> Option<Result<u64, ImportError>> {
-    None
+pub async fn export(db: &Db, kind: &str, out: &Path) -> Option<Result<u64, ImportError>> {
+    import::export(db, kind, out).await
+}
+
+/// Whose records a viewer may see. Commanders see every project of their town; staff see
+/// the households assigned to their working group (and that group's project); inspectors
+/// and administrators see everything. Whether the viewer may *change* anything is the
+/// route table's business; the scope only decides what exists for them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    /// Every project.
+    All,
+    /// The projects of one town.
+    Town(String),
+    /// One working group: its households, in its project.
+    Team {
+        /// The group.
+        team_id: i64,
+        /// The group's project.
+        project_id: i64,
+    },
+    /// Nothing (a role outside the module, or a group that no longer exists).
+    Nothing,
+}
+
+impl Scope {
+    /// The scope of a user of `role`, scoped to `town` (commanders) or `team_id` (staff).
+    pub async fn of(
+        db: &Db,
+        role: Role,
+        town: Option<&str>,
+        team_id: Option<i64>,
+    ) -> StoreResult<Scope> {
+        Ok(match role {
+            Role::Admin | Role::Inspector => Scope::All,
+            Role::RelocationCommander => match town {
+                Some(t) if !t.trim().is_empty() => Scope::Town(t.trim().to_string()),
+                _ => Scope::Nothing,
+            },
+            Role::RelocationStaff => match team_id {
+                Some(team_id) => {
+                    let project: Option<i64> = on_pool!(db, |p| {
+                        sqlx::query_scalar("SELECT project_id FROM relocation_teams WHERE id = $1")
+                            .bind(team_id)
+                            .fetch_optional(p)
+                            .await?
+                    });
+                    match project {
+                        Some(project_id) => Scope::Team {
+                            team_id,
+                            project_id,
+                        },
+                        None => Scope::Nothing,
+                    }
+                }
+                None => Scope::Nothing,
+            },
+            _ => Scope::Nothing,
+        })
+    }
+
+    /// Town filter for project queries (`$n IS NULL OR town = $n`).
+    pub(crate) fn town(&self) -> Option<String> {
+        match self {
+            Scope::Town(t) => Some(t.clone()),
+            _ => None,
+        }
+    }
+
+    /// Project filter for project queries; `-1` matches nothing.
+    pub(crate) fn project(&self) -> Option<i64> {
+        match self {
+            Scope::Team { project_id, .. } => Some(*project_id),
+            Scope::Nothing => Some(-1),
+            _ => None,
+        }
+    }
+
+    /// Team filter for household queries.
+    pub(crate) fn team(&self) -> Option<i64> {
+        match self {
+            Scope::Team { team_id, .. } => Some(*team_id),
+            Scope::Nothing => Some(-1),
+            _ => None,
+        }
+    }
+
+    /// Whether a household of `project_town`, assigned to `team_id`, is visible.
+    pub fn sees_household(&self, project_town: &str, team_id: Option<i64>) -> bool {
+        match self {
+            Scope::All => true,
+            Scope::Town(t) => t == project_town,
+            Scope::Team { team_id: mine, .. } => team_id == Some(*mine),
+            Scope::Nothing => false,
+        }
+    }
+
+    /// Whether the project is visible at all.
+    pub fn sees_project(&self, project_id: i64, project_town: &str) -> bool {
+        match self {
+            Scope::All => true,
+            Scope::Town(t) => t == project_town,
+            Scope::Team {
+                project_id: mine, ..
+            } => *mine == project_id,
+            Scope::Nothing => false,
+        }
+    }
+}
+
+/// A date as stored: `YYYY-MM-DD`.
+pub(crate) fn day_text(d: NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+/// A stored date back; `None` for NULL. Malformed text is a corrupt record, reported as
+/// such rather than silently dropped.
+pub(crate) fn parse_day(text: Option<&str>, what: &str) -> StoreResult<Option<NaiveDate>> {
+    match text {
+        None => Ok(None),
+        Some(t) => NaiveDate::parse_from_str(t, "%Y-%m-%d")
+            .map(Some)
+            .map_err(|_| corrupt(what, t)),
+    }
+}
+
+/// A stored value that this version cannot read: a bug or a change made around the
+/// system, reported with what and where.
+pub(crate) fn corrupt(what: &str, value: &str) -> StoreError {
+    StoreError::rule(format!("数据有误：{what}「{value}」无法识别"))
+}
+
+/// A `LIKE` pattern matching `text` anywhere, with `%`, `_` and `\` taken literally
+/// (queries use `ESCAPE '\'`); `None` for an empty search.
+pub(crate) fn like_pattern(text: Option<&str>) -> Option<String> {
+    let t = text.map(str::trim).filter(|t| !t.is_empty())?;
+    let escaped = t
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    Some(format!("%{escaped}%"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn like_patterns_escape_wildcards() {
+        assert_eq!(like_pattern(Some(" 张 ")), Some("%张%".into()));
+        assert_eq!(like_pattern(Some("50%_a")), Some("%50\\%\\_a%".into()));
+        assert_eq!(like_pattern(Some("  ")), None);
+    }
+
+    #[test]
+    fn scopes_decide_visibility() {
+        let town = Scope::Town("杨村桥镇".into());
+        assert!(town.sees_household("杨村桥镇", None));
+        assert!(!town.sees_household("大同镇", Some(1)));
+        let team = Scope::Team {
+            team_id: 1,
+            project_id: 7,
+        };
+        assert!(team.sees_household("杨村桥镇", Some(1)));
+        assert!(!team.sees_household("杨村桥镇", Some(2)));
+        assert!(!team.sees_household("杨村桥镇", None));
+        assert!(team.sees_project(7, "x") && !team.sees_project(8, "x"));
+        assert!(!Scope::Nothing.sees_project(1, "杨村桥镇"));
+        assert_eq!(Scope::Nothing.project(), Some(-1));
+    }
 }

@@ -30,6 +30,9 @@ struct PublicHome {
 pub async fn public_home() -> Result<Html<String>, AppError> {
     render(&PublicHome {
         chrome: Chrome::anonymous("公开信息"),
-        links: vec![("登录（工作人员）", "/login")],
+        links: super::relocation::public_links()
+            .into_iter()
+            .chain([("登录（工作人员）", "/login")])
+            .collect(),
     })
 }

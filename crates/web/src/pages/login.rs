@@ -28,11 +28,20 @@ struct LoginPage {
 const LOGIN_CSRF_COOKIE: &str = "gw_login_csrf";
 
 /// Renders the login page with a fresh login CSRF token in the form and the cookie.
-fn login_page(state: &AppState, status: StatusCode, next: String, error: Option<String>) -> Result<Response, AppError> {
+fn login_page(
+    state: &AppState,
+    status: StatusCode,
+    next: String,
+    error: Option<String>,
+) -> Result<Response, AppError> {
     let token = auth::random_token()?;
     let mut chrome = Chrome::anonymous("登录");
     chrome.csrf = token.clone();
-    let html = render(&LoginPage { chrome, next, error })?;
+    let html = render(&LoginPage {
+        chrome,
+        next,
+        error,
+    })?;
     let cookie = format!(
         "{LOGIN_CSRF_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age=3600{}",
         if state.secure_cookies { "; Secure" } else { "" }
@@ -55,7 +64,10 @@ fn safe_next(next: Option<&str>) -> String {
 }
 
 /// The login form.
-pub async fn form(State(state): State<AppState>, Query(q): Query<NextQuery>) -> Result<Response, AppError> {
+pub async fn form(
+    State(state): State<AppState>,
+    Query(q): Query<NextQuery>,
+) -> Result<Response, AppError> {
     login_page(&state, StatusCode::OK, safe_next(q.next.as_deref()), None)
 }
 

@@ -1,14 +1,415 @@
-//! Pages and API of the relocation module.
+//! Pages and API of the expropriation and resettlement headquarters: projects and their
+//! standards, households and their records, the task breakdown, the work log and nightly
+//! meetings, the compensation sheet, the live wall, and the public postings.
+//!
+//! Scope: commanders see their town's projects, staff the households of their group,
+//! inspectors everything (and change nothing: no POST route lists them). A record outside
+//! the viewer's scope answers 404, exactly like one that does not exist.
 
-use crate::routes::Route;
+mod chart;
+mod households;
+mod meetings;
+mod projects;
+mod public;
+mod records;
+mod sheet;
+mod tasks;
+mod wall;
+
+use crate::access::Access::{Public, Roles};
+use crate::error::AppError;
+use crate::routes::roles::{RELOCATION_COMMAND, RELOCATION_READ, RELOCATION_WRITE};
+use crate::routes::{Route, get, post};
+use crate::session::Viewer;
+use crate::state::AppState;
+use askama::Template;
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use chrono::NaiveDate;
 use domain::platform::Role;
+use store::relocation::Scope;
 
 /// This module's routes.
 pub fn routes() -> Vec<Route> {
-    vec![]
+    let (read, write, command) = (
+        Roles(RELOCATION_READ),
+        Roles(RELOCATION_WRITE),
+        Roles(RELOCATION_COMMAND),
+    );
+    vec![
+        get("/relocation/", read, "征收安置项目总览", projects::overview),
+        get(
+            "/relocation/projects/new",
+            command,
+            "新建项目",
+            projects::new_form,
+        ),
+        post(
+            "/relocation/projects",
+            command,
+            "新建项目",
+            projects::create,
+        ),
+        get(
+            "/relocation/projects/{code}",
+            read,
+            "项目详情",
+            projects::show,
+        ),
+        post(
+            "/relocation/projects/{code}",
+            command,
+            "修改项目",
+            projects::update,
+        ),
+        get(
+            "/relocation/projects/{code}/standard",
+            read,
+            "补偿标准",
+            projects::standard_form,
+        ),
+        post(
+            "/relocation/projects/{code}/standard",
+            command,
+            "保存补偿标准草稿",
+            projects::save_standard,
+        ),
+        post(
+            "/relocation/projects/{code}/standard/publish",
+            command,
+            "公布补偿标准",
+            projects::publish_standard,
+        ),
+        get(
+            "/relocation/projects/{code}/households",
+            read,
+            "被征收户列表",
+            households::list,
+        ),
+        get(
+            "/relocation/projects/{code}/households.xlsx",
+            read,
+            "导出被征收户",
+            households::export,
+        ),
+        post(
+            "/relocation/projects/{code}/households",
+            command,
+            "新增被征收户",
+            households::create,
+        ),
+        get(
+            "/relocation/households/{id}",
+            read,
+            "户详情",
+            households::show,
+        ),
+        post(
+            "/relocation/households/{id}",
+            write,
+            "修改户信息",
+            households::update,
+        ),
+        post(
+            "/relocation/households/{id}/concerns",
+            write,
+            "记录诉求与难点",
+            households::concerns,
+        ),
+        post(
+            "/relocation/households/{id}/assign",
+            command,
+            "分配工作组与责任人",
+            tasks::assign_one,
+        ),
+        post(
+            "/relocation/households/{id}/members",
+            write,
+            "登记家庭成员",
+            records::add_member,
+        ),
+        post(
+            "/relocation/members/{id}/remove",
+            write,
+            "删除家庭成员",
+            records::remove_member,
+        ),
+        post(
+            "/relocation/households/{id}/buildings",
+            write,
+            "登记房屋",
+            records::add_building,
+        ),
+        post(
+            "/relocation/buildings/{id}/verify",
+            write,
+            "确权",
+            records::verify_building,
+        ),
+        post(
+            "/relocation/households/{id}/appraisals",
+            write,
+            "登记评估项目",
+            records::add_appraisal,
+        ),
+        post(
+            "/relocation/households/{id}/milestones",
+            write,
+            "登记节点",
+            records::record_milestone,
+        ),
+        post(
+            "/relocation/households/{id}/milestones/undo",
+            write,
+            "撤销节点",
+            records::undo_milestone,
+        ),
+        post(
+            "/relocation/households/{id}/visits",
+            write,
+            "登记走访",
+            records::add_visit,
+        ),
+        get(
+            "/relocation/households/{id}/sheet",
+            read,
+            "补偿明细表",
+            sheet::show,
+        ),
+        get(
+            "/relocation/projects/{code}/tasks",
+            read,
+            "任务分解表",
+            tasks::table,
+        ),
+        get(
+            "/relocation/projects/{code}/tasks.xlsx",
+            read,
+            "导出任务分解表",
+            tasks::export,
+        ),
+        post(
+            "/relocation/projects/{code}/tasks",
+            command,
+            "批量分配",
+            tasks::assign_bulk,
+        ),
+        get(
+            "/relocation/projects/{code}/teams",
+            read,
+            "工作组与人员",
+            tasks::teams,
+        ),
+        post(
+            "/relocation/projects/{code}/teams/{team}/persons",
+            command,
+            "添加组员",
+            tasks::add_person,
+        ),
+        post(
+            "/relocation/projects/{code}/teams/{team}/leader",
+            command,
+            "设置组长",
+            tasks::set_leader,
+        ),
+        get(
+            "/relocation/projects/{code}/visits",
+            read,
+            "工作日志",
+            meetings::visits,
+        ),
+        get(
+            "/relocation/projects/{code}/meetings",
+            read,
+            "碰头会",
+            meetings::list,
+        ),
+        post(
+            "/relocation/projects/{code}/meetings",
+            command,
+            "记录碰头会",
+            meetings::create,
+        ),
+        get(
+            "/relocation/projects/{code}/meetings/{id}",
+            read,
+            "碰头会详情",
+            meetings::show,
+        ),
+        post(
+            "/relocation/actions/{id}/done",
+            write,
+            "待办事项办结",
+            meetings::complete,
+        ),
+        get(
+            "/relocation/projects/{code}/wall",
+            read,
+            "进度上墙",
+            wall::page,
+        ),
+        get(
+            "/relocation/projects/{code}/screen",
+            read,
+            "进度大屏",
+            wall::screen,
+        ),
+        get(
+            "/relocation/projects/{code}/wall/events",
+            read,
+            "进度实时推送（SSE）",
+            wall::events,
+        ),
+        get(
+            "/relocation/projects/{code}/report",
+            read,
+            "进度日报（文本）",
+            wall::report,
+        ),
+        get(
+            "/api/v1/relocation/projects/{code}/wall",
+            read,
+            "项目进度（JSON）",
+            wall::api,
+        ),
+        get("/public/relocation/", Public, "征收安置公示", public::index),
+        get(
+            "/public/relocation/{code}/compensation",
+            Public,
+            "补偿公示",
+            public::compensation,
+        ),
+        get(
+            "/public/relocation/{code}/choosing-order",
+            Public,
+            "选房顺序公示",
+            public::choosing_order,
+        ),
+    ]
 }
 
 /// Navigation entries of this module for a role.
-pub fn nav(_role: Role) -> Vec<(&'static str, &'static str)> {
-    vec![]
+pub fn nav(role: Role) -> Vec<(&'static str, &'static str)> {
+    if role.sees_relocation() {
+        vec![("征收安置", "/relocation/")]
+    } else {
+        vec![]
+    }
+}
+
+/// Links for the public start page.
+pub fn public_links() -> Vec<(&'static str, &'static str)> {
+    vec![("征收安置公示（补偿明细、选房顺序）", "/public/relocation/")]
+}
+
+/// The viewer's scope in this module.
+pub(crate) async fn scope(state: &AppState, viewer: &Viewer) -> Result<Scope, AppError> {
+    let u = &viewer.user;
+    Ok(Scope::of(&state.db, u.role, u.town.as_deref(), u.team_id).await?)
+}
+
+/// Tells connected walls that a project's figures changed.
+pub(crate) fn publish(state: &AppState, project_id: i64) {
+    // No receiver connected is not an error: nobody is watching the wall.
+    let _ = state.wall_events.send(project_id);
+}
+
+#[derive(Template)]
+#[template(path = "relocation/refused.html")]
+struct RefusedPage {
+    chrome: super::Chrome,
+    message: String,
+    back: String,
+}
+
+/// What a form post answers: back to `back` when it worked; a page with the reason (in
+/// Chinese) and a way back when a rule refused it; the usual error page otherwise.
+pub(crate) fn after(result: Result<(), AppError>, viewer: &Viewer, back: &str) -> Response {
+    match result {
+        Ok(()) => Redirect::to(back).into_response(),
+        Err(e)
+            if matches!(
+                e.status(),
+                StatusCode::UNPROCESSABLE_ENTITY | StatusCode::CONFLICT
+            ) =>
+        {
+            let page = RefusedPage {
+                chrome: super::Chrome::new("未能保存", viewer),
+                message: e.user_message(),
+                back: back.to_string(),
+            };
+            match page.render() {
+                Ok(html) => (e.status(), Html(html)).into_response(),
+                Err(_) => e.into_response(),
+            }
+        }
+        Err(e) => e.into_response(),
+    }
+}
+
+/// A form date (`2019-06-01`, or as people type it); empty is `None`.
+pub(crate) fn form_date(text: &str, what: &str) -> Result<Option<NaiveDate>, AppError> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    domain::platform::time::parse_date(t)
+        .map(Some)
+        .ok_or_else(|| AppError::BadRequest(format!("{what}格式不正确：{t}")))
+}
+
+/// A required form date.
+pub(crate) fn required_date(text: &str, what: &str) -> Result<NaiveDate, AppError> {
+    form_date(text, what)?.ok_or_else(|| AppError::BadRequest(format!("请填写{what}")))
+}
+
+/// An optional id from a form select (`""` is none).
+pub(crate) fn form_id(text: &str) -> Result<Option<i64>, AppError> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    t.parse()
+        .map(Some)
+        .map_err(|_| AppError::BadRequest(format!("编号不正确：{t}")))
+}
+
+/// An `.xlsx` download of `rows` under `headers`, written with the sheets crate.
+pub(crate) fn xlsx(
+    filename: &str,
+    title: &str,
+    headers: &[&str],
+    rows: &[Vec<String>],
+) -> Result<Response, AppError> {
+    let fail = |e: sheets::SheetError| AppError::BadRequest(format!("导出失败：{e}"));
+    let mut w = sheets::SheetWriter::with_title(title, headers).map_err(fail)?;
+    for r in rows {
+        w.write_row(r).map_err(fail)?;
+    }
+    let name = format!(
+        "groundwork-{}-{}.xlsx",
+        std::process::id(),
+        store::platform::auth::random_token()?
+            .get(..16)
+            .unwrap_or("export")
+    );
+    let path = std::env::temp_dir().join(name);
+    w.finish(&path).map_err(fail)?;
+    let bytes = std::fs::read(&path).map_err(|e| AppError::BadRequest(format!("导出失败：{e}")));
+    let _ = std::fs::remove_file(&path);
+    let disposition = format!(
+        "attachment; filename=\"export.xlsx\"; filename*=UTF-8''{}",
+        crate::access::urlencode(filename)
+    );
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
+            ),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        bytes?,
+    )
+        .into_response())
 }

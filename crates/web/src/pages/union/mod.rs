@@ -1,14 +1,342 @@
-//! Pages and API of the union module.
+//! Pages and API of the union federation: township dashboards with the coverage checklist,
+//! the ranking (on screen, as a printable circular, as Excel), the enterprise registry,
+//! the union tree with officers, the member registry, imports, and the member portal.
+//!
+//! Scope: township staff see and change only their own township; a record outside it
+//! answers 404, exactly like one that does not exist. Inspectors read everything and change
+//! nothing (no POST route lists them). Lists show masked IDs and mobiles; full ones only on
+//! a member's own page.
 
-use crate::routes::Route;
+mod api;
+mod chart;
+mod dashboard;
+mod enterprises;
+mod imports;
+mod members;
+mod organisations;
+mod portal;
+
+use crate::access::Access::Roles;
+use crate::error::AppError;
+use crate::routes::roles::{MEMBERS, UNION_CITY, UNION_READ, UNION_WRITE};
+use crate::routes::{Route, get, post};
+use crate::session::Viewer;
+use askama::Template;
+use axum::extract::DefaultBodyLimit;
+use axum::handler::Handler;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use chrono::NaiveDate;
 use domain::platform::Role;
+use domain::union::township::Township;
+use store::union::Scope;
 
 /// This module's routes.
 pub fn routes() -> Vec<Route> {
-    vec![]
+    let (read, write, city) = (Roles(UNION_READ), Roles(UNION_WRITE), Roles(UNION_CITY));
+    vec![
+        get("/union/", read, "工会工作概况", dashboard::overview),
+        get(
+            "/union/townships/{code}",
+            read,
+            "乡镇（街道）工会工作台",
+            dashboard::township,
+        ),
+        get(
+            "/union/ranking",
+            read,
+            "乡镇（街道）建会排名",
+            dashboard::ranking,
+        ),
+        get(
+            "/union/ranking/circular",
+            read,
+            "排名通报（打印）",
+            dashboard::circular,
+        ),
+        get(
+            "/union/ranking.xlsx",
+            read,
+            "导出排名",
+            dashboard::ranking_xlsx,
+        ),
+        post(
+            "/union/settings/rule",
+            city,
+            "修改建会覆盖规则",
+            dashboard::set_rule,
+        ),
+        get("/union/enterprises", read, "企业名录", enterprises::list),
+        get(
+            "/union/enterprises.xlsx",
+            read,
+            "导出企业名录",
+            enterprises::export,
+        ),
+        post("/union/enterprises", write, "登记企业", enterprises::create),
+        get(
+            "/union/enterprises/{id}",
+            read,
+            "企业详情",
+            enterprises::show,
+        ),
+        post(
+            "/union/enterprises/{id}",
+            write,
+            "修改企业",
+            enterprises::update,
+        ),
+        post(
+            "/union/enterprises/{id}/found",
+            write,
+            "组建企业工会（消号）",
+            enterprises::found,
+        ),
+        post(
+            "/union/enterprises/{id}/cover",
+            write,
+            "纳入联合工会",
+            enterprises::cover,
+        ),
+        get("/union/unions", read, "工会组织", organisations::tree),
+        get(
+            "/union/unions.xlsx",
+            read,
+            "导出工会组织",
+            organisations::export,
+        ),
+        post("/union/unions", write, "新建工会", organisations::create),
+        get("/union/unions/{id}", read, "工会详情", organisations::show),
+        post(
+            "/union/unions/{id}/officers",
+            write,
+            "新增工会干部",
+            organisations::add_officer,
+        ),
+        post(
+            "/union/unions/{id}/reform",
+            write,
+            "登记改革生效日期",
+            organisations::reform,
+        ),
+        post(
+            "/union/officers/{id}/end",
+            write,
+            "工会干部离任",
+            organisations::end_term,
+        ),
+        get("/union/members", read, "会员名册", members::list),
+        get("/union/members.xlsx", read, "导出会员名册", members::export),
+        post("/union/members", write, "登记会员", members::create),
+        get("/union/members/{id}", read, "会员详情", members::show),
+        post(
+            "/union/members/{id}/transfer",
+            write,
+            "会员转会",
+            members::transfer,
+        ),
+        post(
+            "/union/members/{id}/leave",
+            write,
+            "会员离会",
+            members::leave,
+        ),
+        get("/union/import", write, "批量导入", imports::form),
+        post(
+            "/union/import",
+            write,
+            "上传导入文件",
+            imports::upload.layer(DefaultBodyLimit::max(imports::MAX_UPLOAD)),
+        ),
+        get(
+            "/union/templates/{kind}",
+            write,
+            "下载导入模板",
+            imports::template,
+        ),
+        get("/union/me", Roles(MEMBERS), "我的会员信息", portal::me),
+        get(
+            "/api/v1/union/members",
+            read,
+            "会员检索（JSON）",
+            api::members,
+        ),
+        get(
+            "/api/v1/union/members/{resident_id}",
+            read,
+            "会员详情（JSON）",
+            api::member,
+        ),
+        get(
+            "/api/v1/union/ranking",
+            read,
+            "乡镇排名（JSON）",
+            api::ranking,
+        ),
+        get(
+            "/api/v1/union/townships/{code}/checklist",
+            read,
+            "建会清单（JSON）",
+            api::checklist,
+        ),
+    ]
 }
 
 /// Navigation entries of this module for a role.
-pub fn nav(_role: Role) -> Vec<(&'static str, &'static str)> {
-    vec![]
+pub fn nav(role: Role) -> Vec<(&'static str, &'static str)> {
+    let mut nav = Vec::new();
+    if role.sees_union() {
+        nav.extend([
+            ("工会概况", "/union/"),
+            ("排名通报", "/union/ranking"),
+            ("企业名录", "/union/enterprises"),
+            ("工会组织", "/union/unions"),
+            ("会员名册", "/union/members"),
+        ]);
+        if role.may_write() {
+            nav.push(("批量导入", "/union/import"));
+        }
+    }
+    if role == Role::Member {
+        nav.push(("我的会员信息", "/union/me"));
+    }
+    nav
+}
+
+/// The viewer's scope: township staff their township, everyone else the city. A staff
+/// account without a valid township sees nothing rather than everything.
+pub(crate) fn scope(viewer: &Viewer) -> Result<Scope, AppError> {
+    match viewer.user.role {
+        Role::UnionStaff => viewer
+            .user
+            .township
+            .as_deref()
+            .and_then(|t| Township::parse(t).ok())
+            .map(Scope::Township)
+            .ok_or(AppError::NotFound),
+        _ => Ok(Scope::City),
+    }
+}
+
+/// Whether the viewer may change union records (for showing forms; the route table
+/// decides what is allowed).
+pub(crate) fn may_write(viewer: &Viewer) -> bool {
+    matches!(
+        viewer.user.role,
+        Role::Admin | Role::UnionAdmin | Role::UnionStaff
+    )
+}
+
+/// Whether the viewer administers the whole city's union work.
+pub(crate) fn is_city(viewer: &Viewer) -> bool {
+    matches!(viewer.user.role, Role::Admin | Role::UnionAdmin)
+}
+
+/// The report year asked for, or the latest year with records.
+pub(crate) async fn year(
+    state: &crate::state::AppState,
+    asked: Option<&str>,
+) -> Result<i32, AppError> {
+    match asked.map(str::trim).filter(|y| !y.is_empty()) {
+        Some(y) => y
+            .parse::<i32>()
+            .ok()
+            .filter(|y| (1950..=2100).contains(y))
+            .ok_or_else(|| AppError::BadRequest(format!("年份不正确：{y}"))),
+        None => Ok(store::union::coverage::latest_year(&state.db).await?),
+    }
+}
+
+/// A trimmed form field; `None` when absent or empty.
+pub(crate) fn field(v: &Option<String>) -> Option<String> {
+    v.as_ref()
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+}
+
+/// A required form field.
+pub(crate) fn required(v: &Option<String>, what: &str) -> Result<String, AppError> {
+    field(v).ok_or_else(|| AppError::BadRequest(format!("请填写{what}")))
+}
+
+/// A form date as people type it; `None` when empty.
+pub(crate) fn date(v: &Option<String>, what: &str) -> Result<Option<NaiveDate>, AppError> {
+    match field(v) {
+        None => Ok(None),
+        Some(t) => domain::platform::time::parse_date(&t)
+            .map(Some)
+            .ok_or_else(|| AppError::BadRequest(format!("{what}格式不正确：{t}"))),
+    }
+}
+
+/// A required form date.
+pub(crate) fn required_date(v: &Option<String>, what: &str) -> Result<NaiveDate, AppError> {
+    date(v, what)?.ok_or_else(|| AppError::BadRequest(format!("请填写{what}")))
+}
+
+/// A form id (from a select).
+pub(crate) fn form_id(v: &Option<String>, what: &str) -> Result<i64, AppError> {
+    let t = required(v, what)?;
+    t.parse()
+        .map_err(|_| AppError::BadRequest(format!("{what}不正确：{t}")))
+}
+
+/// A yes/no select or checkbox (`yes`, `on`, `true`, `是`).
+pub(crate) fn flag(v: &Option<String>) -> bool {
+    matches!(
+        field(v).as_deref(),
+        Some("yes" | "on" | "true" | "1" | "是")
+    )
+}
+
+/// A filter select: `yes` → true, `no` → false, anything else → no filter.
+pub(crate) fn tri(v: &Option<String>) -> Option<bool> {
+    match field(v).as_deref() {
+        Some("yes") => Some(true),
+        Some("no") => Some(false),
+        _ => None,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "union/refused.html")]
+struct RefusedPage {
+    chrome: super::Chrome,
+    message: String,
+    back: String,
+}
+
+/// What a form post answers: back to `back` when it worked; the reason (in Chinese) with
+/// a way back when a rule refused it; the usual error page otherwise.
+pub(crate) fn after(result: Result<String, AppError>, viewer: &Viewer, back: &str) -> Response {
+    match result {
+        Ok(to) => Redirect::to(&to).into_response(),
+        Err(e)
+            if matches!(
+                e.status(),
+                StatusCode::UNPROCESSABLE_ENTITY | StatusCode::CONFLICT
+            ) =>
+        {
+            let page = RefusedPage {
+                chrome: super::Chrome::new("未能保存", viewer),
+                message: e.user_message(),
+                back: back.to_string(),
+            };
+            match page.render() {
+                Ok(html) => (e.status(), Html(html)).into_response(),
+                Err(_) => e.into_response(),
+            }
+        }
+        Err(e) => e.into_response(),
+    }
+}
+
+/// Query-string pieces for links that keep the current filters.
+pub(crate) fn query_string(pairs: &[(&str, String)]) -> String {
+    let kept: Vec<(&str, &str)> = pairs
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| (*k, v.as_str()))
+        .collect();
+    serde_urlencoded::to_string(kept).unwrap_or_default()
 }

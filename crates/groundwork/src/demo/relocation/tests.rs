@@ -1,0 +1,77 @@
+//! The demo reproduces the yearbook's figures, computed by the same store functions the
+//! overview page and `groundwork report relocation-summary` use.
+
+use super::*;
+use domain::platform::{Role, SquareMetres};
+use store::relocation::{summary, wall};
+
+#[tokio::test]
+async fn demo_reproduces_the_2019_figures_from_its_records() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = store::testing::fresh_db(dir.path())
+        .await
+        .expect("test database");
+    fill(&db).await.expect("demo fills");
+
+    let s = summary::year_summary(&db, &Scope::Town(TOWN.into()), 2019)
+        .await
+        .expect("summary");
+    assert_eq!((s.expropriation_projects, s.resettlement_projects), (11, 6));
+    assert_eq!(s.land, Mu::from_whole(941));
+    assert_eq!((s.expropriated_households, s.enterprises), (81, 7));
+    assert_eq!(s.demolished_area, SquareMetres::from_whole(28_900));
+    assert_eq!(
+        (s.resettled_households, s.resettlement_projects_used),
+        (247, 4)
+    );
+    let fast: Vec<_> = s
+        .campaigns
+        .iter()
+        .filter(|c| c.households == 49 && c.signed == 49)
+        .collect();
+    assert_eq!(fast.len(), 1, "one campaign of 49 households, all signed");
+    assert!(
+        fast[0].days_to_clear.is_some_and(|d| d <= 12),
+        "{:?}",
+        fast[0]
+    );
+
+    // Working group 1, the demo staff account's, is the campaign's 征收组 in 杨村桥镇.
+    let scope = Scope::of(&db, Role::RelocationStaff, None, Some(1))
+        .await
+        .expect("scope");
+    let campaign = projects::by_code(&db, &scope, PLANS[0].code)
+        .await
+        .expect("team 1 sees the campaign");
+    assert_eq!(campaign.town, TOWN);
+    let groups = teams::groups(&db, campaign.id).await.expect("groups");
+    assert!(
+        groups
+            .iter()
+            .any(|g| g.id == 1 && g.kind == TeamKind::Expropriation)
+    );
+
+    // The wall's maintained counters agree with a recount from the records.
+    let today = domain::platform::time::today_local();
+    let before = wall::wall(&db, &campaign, today).await.expect("wall");
+    assert!(before.progress.cleared_to_zero());
+    let mut tx = db.begin().await.expect("tx");
+    wall::rebuild(&mut tx, campaign.id).await.expect("rebuild");
+    tx.commit().await.expect("commit");
+    let after = wall::wall(&db, &campaign, today).await.expect("wall");
+    assert_eq!(before.progress, after.progress);
+    assert_eq!(before.curve, after.curve);
+    let board = |w: &wall::Wall| {
+        w.leaderboard
+            .iter()
+            .map(|l| (l.name.clone(), l.progress))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(board(&before), board(&after));
+
+    let v = store::audit::verify(&db).await.expect("verify");
+    assert_eq!(
+        v.problem, None,
+        "the demo's records all match the audit log"
+    );
+}

@@ -1,0 +1,127 @@
+//! Appraisal items (评估): decoration, attachments and crops valued by the appraisers,
+//! with the amount and who appraised it.
+
+use super::conn::{Conn, on_conn};
+use super::{APPRAISALS, Scope, corrupt, households};
+use crate::audit;
+use crate::db::Tx;
+use crate::error::{StoreError, StoreResult};
+use crate::on_tx;
+use domain::platform::Fen;
+use domain::relocation::{AppraisalItem, AppraisalKind};
+use serde::Serialize;
+
+/// An appraisal item.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Appraisal {
+    /// Database id.
+    pub id: i64,
+    /// The household.
+    pub household_id: i64,
+    /// Kind, description and amount, as compensation reads them.
+    pub item: AppraisalItem,
+    /// Who appraised it (appraiser or firm).
+    pub appraiser: String,
+}
+
+type Row = (i64, i64, String, String, i64, String);
+
+fn from_row((id, household_id, item, kind, amount, appraiser): Row) -> StoreResult<Appraisal> {
+    Ok(Appraisal {
+        item: AppraisalItem {
+            kind: AppraisalKind::parse(&kind).ok_or_else(|| corrupt("评估类别", &kind))?,
+            description: item,
+            amount: Fen(amount),
+        },
+        id,
+        household_id,
+        appraiser,
+    })
+}
+
+const SELECT: &str =
+    "SELECT id, household_id, item, kind, amount, appraiser FROM relocation_appraisals";
+
+/// The appraisal items of a household.
+pub async fn of_household(conn: &mut Conn<'_>, household_id: i64) -> StoreResult<Vec<Appraisal>> {
+    let sql = format!("{SELECT} WHERE household_id = $1 ORDER BY id");
+    let rows: Vec<Row> = on_conn!(conn, |c| sqlx::query_as(crate::dynamic(&sql))
+        .bind(household_id)
+        .fetch_all(&mut *c)
+        .await?);
+    rows.into_iter().map(from_row).collect()
+}
+
+/// The appraisal items of every household of a project.
+pub async fn of_project(conn: &mut Conn<'_>, project_id: i64) -> StoreResult<Vec<Appraisal>> {
+    let sql = format!(
+        "{SELECT} WHERE household_id IN (SELECT id FROM relocation_households WHERE project_id = $1)
+         ORDER BY household_id, id"
+    );
+    let rows: Vec<Row> = on_conn!(conn, |c| sqlx::query_as(crate::dynamic(&sql))
+        .bind(project_id)
+        .fetch_all(&mut *c)
+        .await?);
+    rows.into_iter().map(from_row).collect()
+}
+
+/// Adds an item or updates the household's item with the same description (the natural
+/// key). Returns the id and whether it was created.
+pub async fn upsert(
+    tx: &mut Tx,
+    actor: &str,
+    scope: &Scope,
+    household_id: i64,
+    item: &AppraisalItem,
+    appraiser: &str,
+) -> StoreResult<(i64, bool)> {
+    households::get(&mut *tx, scope, household_id).await?;
+    let description = item.description.trim();
+    if description.is_empty() {
+        return Err(StoreError::rule("评估项目名称不能为空"));
+    }
+    if item.amount.0 < 0 {
+        return Err(StoreError::rule("评估金额不能为负"));
+    }
+    let existing: Option<i64> = on_tx!(tx, |c| sqlx::query_scalar(
+        "SELECT id FROM relocation_appraisals WHERE household_id = $1 AND item = $2"
+    )
+    .bind(household_id)
+    .bind(description)
+    .fetch_optional(&mut *c)
+    .await?);
+    if let Some(id) = existing {
+        let before = audit::snapshot(tx, &APPRAISALS, id).await?;
+        on_tx!(tx, |c| sqlx::query(
+            "UPDATE relocation_appraisals SET kind = $1, amount = $2, appraiser = $3 WHERE id = $4"
+        )
+        .bind(item.kind.code())
+        .bind(item.amount.0)
+        .bind(appraiser.trim())
+        .bind(id)
+        .execute(&mut *c)
+        .await
+        .map(|_| ())?);
+        let after = audit::snapshot(tx, &APPRAISALS, id).await?;
+        if after != before {
+            audit::record_change(tx, actor, "update", &APPRAISALS, id, before, after).await?;
+        }
+        return Ok((id, false));
+    }
+    let id: i64 = on_tx!(tx, |c| {
+        sqlx::query_scalar(
+        "INSERT INTO relocation_appraisals (household_id, item, kind, amount, appraiser, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id"
+    )
+    .bind(household_id)
+    .bind(description)
+    .bind(item.kind.code())
+    .bind(item.amount.0)
+    .bind(appraiser.trim())
+    .bind(crate::now_text())
+    .fetch_one(&mut *c)
+    .await?
+    });
+    audit::record_insert(tx, actor, &APPRAISALS, id).await?;
+    Ok((id, true))
+}

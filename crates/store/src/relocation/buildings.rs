@@ -1,0 +1,248 @@
+//! Buildings as title verification (确权) records them: certificate number, approvals,
+//! structure, measured and legal area, and who verified the figures when. The recognised
+//! area is not stored: it is computed from these figures by the project's published rule
+//! wherever it is shown, so it can never disagree with the rule.
+
+use super::conn::{Conn, on_conn};
+use super::{BUILDINGS, Scope, corrupt, households};
+use crate::audit;
+use crate::db::Tx;
+use crate::error::{StoreError, StoreResult};
+use crate::on_tx;
+use domain::platform::SquareMetres;
+use domain::relocation::{Building, BuildingStructure, RecognitionRule};
+use serde::Serialize;
+
+/// A building.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BuildingRecord {
+    /// Database id.
+    pub id: i64,
+    /// The household.
+    pub household_id: i64,
+    /// Certificate number (权证号), or the survey's number for an unlicensed building
+    /// (`无证1`); unique within the household.
+    pub certificate_no: String,
+    /// Planning approvals and other documents seen.
+    pub approvals: String,
+    /// What title verification needs: structure, measured, legal, certificate.
+    pub building: Building,
+    /// Who verified the figures (`None` while unverified; changing a figure clears it).
+    pub verified_by: Option<String>,
+    /// When (stored text).
+    pub verified_at: Option<String>,
+}
+
+impl BuildingRecord {
+    /// The recognised area (认定面积) under `rule`.
+    pub fn recognised(&self, rule: &RecognitionRule) -> SquareMetres {
+        rule.recognised_area(&self.building)
+    }
+
+    /// Whether title verification has confirmed the figures.
+    pub fn is_verified(&self) -> bool {
+        self.verified_by.is_some()
+    }
+}
+
+/// Whether a certificate number denotes a real certificate: surveyors number unlicensed
+/// buildings `无证1`, `无证2` …, so a number starting with 无 means there is none.
+pub fn has_certificate(certificate_no: &str) -> bool {
+    let t = certificate_no.trim();
+    !t.is_empty() && !t.starts_with('无')
+}
+
+type Row = (
+    i64,
+    i64,
+    String,
+    String,
+    String,
+    i64,
+    i64,
+    bool,
+    Option<String>,
+    Option<String>,
+);
+
+fn from_row(r: Row) -> StoreResult<BuildingRecord> {
+    let (id, household_id, certificate_no, approvals, structure, measured, legal, cert, by, at) = r;
+    Ok(BuildingRecord {
+        building: Building {
+            structure: BuildingStructure::from_code(&structure)
+                .ok_or_else(|| corrupt("房屋结构", &structure))?,
+            measured: SquareMetres(measured),
+            legal: SquareMetres(legal),
+            has_certificate: cert,
+        },
+        id,
+        household_id,
+        certificate_no,
+        approvals,
+        verified_by: by,
+        verified_at: at,
+    })
+}
+
+const SELECT: &str = "SELECT id, household_id, certificate_no, approvals, structure, measured_area, \
+    legal_area, has_certificate, verified_by, verified_at FROM relocation_buildings";
+
+/// The buildings of a household.
+pub async fn of_household(
+    conn: &mut Conn<'_>,
+    household_id: i64,
+) -> StoreResult<Vec<BuildingRecord>> {
+    let sql = format!("{SELECT} WHERE household_id = $1 ORDER BY id");
+    let rows: Vec<Row> = on_conn!(conn, |c| sqlx::query_as(crate::dynamic(&sql))
+        .bind(household_id)
+        .fetch_all(&mut *c)
+        .await?);
+    rows.into_iter().map(from_row).collect()
+}
+
+/// The buildings of every household of a project, for postings and reports.
+pub async fn of_project(conn: &mut Conn<'_>, project_id: i64) -> StoreResult<Vec<BuildingRecord>> {
+    let sql = format!(
+        "{SELECT} WHERE household_id IN (SELECT id FROM relocation_households WHERE project_id = $1)
+         ORDER BY household_id, id"
+    );
+    let rows: Vec<Row> = on_conn!(conn, |c| sqlx::query_as(crate::dynamic(&sql))
+        .bind(project_id)
+        .fetch_all(&mut *c)
+        .await?);
+    rows.into_iter().map(from_row).collect()
+}
+
+/// What a form or import says about a building.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BuildingFields {
+    /// Certificate number (or `无证N`).
+    pub certificate_no: String,
+    /// Approvals seen.
+    pub approvals: String,
+    /// Structure.
+    pub structure: BuildingStructure,
+    /// Measured area.
+    pub measured: SquareMetres,
+    /// Legal area.
+    pub legal: SquareMetres,
+}
+
+/// Adds a building or updates the one with the same certificate number. A change of any
+/// figure clears the verification: the new figures have not been verified. Returns the
+/// id and whether it was created.
+pub async fn upsert(
+    tx: &mut Tx,
+    actor: &str,
+    scope: &Scope,
+    household_id: i64,
+    f: &BuildingFields,
+) -> StoreResult<(i64, bool)> {
+    households::get(&mut *tx, scope, household_id).await?;
+    let no = f.certificate_no.trim();
+    if no.is_empty() {
+        return Err(StoreError::rule(
+            "权证号不能为空（无证房屋请填“无证1”等编号）",
+        ));
+    }
+    if f.measured.0 < 0 || f.legal.0 < 0 {
+        return Err(StoreError::rule("面积不能为负"));
+    }
+    let cert = has_certificate(no);
+    let existing: Option<i64> = on_tx!(tx, |c| sqlx::query_scalar(
+        "SELECT id FROM relocation_buildings WHERE household_id = $1 AND certificate_no = $2"
+    )
+    .bind(household_id)
+    .bind(no)
+    .fetch_optional(&mut *c)
+    .await?);
+    if let Some(id) = existing {
+        let before = audit::snapshot(tx, &BUILDINGS, id).await?;
+        on_tx!(tx, |c| sqlx::query(
+            "UPDATE relocation_buildings SET approvals = $1, structure = $2, measured_area = $3,
+                 legal_area = $4, has_certificate = $5,
+                 verified_by = CASE WHEN structure = $2 AND measured_area = $3 AND legal_area = $4
+                                    THEN verified_by END,
+                 verified_at = CASE WHEN structure = $2 AND measured_area = $3 AND legal_area = $4
+                                    THEN verified_at END
+             WHERE id = $6"
+        )
+        .bind(f.approvals.trim())
+        .bind(f.structure.code())
+        .bind(f.measured.0)
+        .bind(f.legal.0)
+        .bind(cert)
+        .bind(id)
+        .execute(&mut *c)
+        .await
+        .map(|_| ())?);
+        let after = audit::snapshot(tx, &BUILDINGS, id).await?;
+        if after != before {
+            audit::record_change(tx, actor, "update", &BUILDINGS, id, before, after).await?;
+        }
+        return Ok((id, false));
+    }
+    let id: i64 = on_tx!(tx, |c| sqlx::query_scalar(
+        "INSERT INTO relocation_buildings (household_id, certificate_no, approvals, structure,
+             measured_area, legal_area, has_certificate, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id"
+    )
+    .bind(household_id)
+    .bind(no)
+    .bind(f.approvals.trim())
+    .bind(f.structure.code())
+    .bind(f.measured.0)
+    .bind(f.legal.0)
+    .bind(cert)
+    .bind(crate::now_text())
+    .fetch_one(&mut *c)
+    .await?);
+    audit::record_insert(tx, actor, &BUILDINGS, id).await?;
+    Ok((id, true))
+}
+
+/// The household a building belongs to (to return to its page after a change).
+pub async fn household_of(db: &crate::Db, building_id: i64) -> StoreResult<Option<i64>> {
+    let id: Option<i64> = crate::on_pool!(db, |p| sqlx::query_scalar(
+        "SELECT household_id FROM relocation_buildings WHERE id = $1"
+    )
+    .bind(building_id)
+    .fetch_optional(p)
+    .await?);
+    Ok(id)
+}
+
+/// Records that title verification confirmed a building's figures.
+pub async fn verify(tx: &mut Tx, actor: &str, scope: &Scope, building_id: i64) -> StoreResult<()> {
+    let household_id: Option<i64> = on_tx!(tx, |c| sqlx::query_scalar(
+        "SELECT household_id FROM relocation_buildings WHERE id = $1"
+    )
+    .bind(building_id)
+    .fetch_optional(&mut *c)
+    .await?);
+    households::get(&mut *tx, scope, household_id.ok_or(StoreError::NotFound)?).await?;
+    let before = audit::snapshot(tx, &BUILDINGS, building_id).await?;
+    on_tx!(tx, |c| sqlx::query(
+        "UPDATE relocation_buildings SET verified_by = $1, verified_at = $2 WHERE id = $3"
+    )
+    .bind(actor)
+    .bind(crate::now_text())
+    .bind(building_id)
+    .execute(&mut *c)
+    .await
+    .map(|_| ())?);
+    audit::record_update(tx, actor, "verify", &BUILDINGS, building_id, before).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unlicensed_numbers_mean_no_certificate() {
+        assert!(has_certificate("建房权字第2003-118号"));
+        assert!(!has_certificate("无证1"));
+        assert!(!has_certificate(" 无证-2 "));
+        assert!(!has_certificate(""));
+    }
+}

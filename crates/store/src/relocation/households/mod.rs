@@ -1,0 +1,391 @@
+//! Households (被征收户): who they are, where they live, who works on them, and the
+//! milestones they have reached.
+
+mod list;
+
+pub use list::{HouseholdFilter, HouseholdRow, HouseholdSort, Stage, list};
+
+use super::conn::{Conn, on_conn};
+use super::projects::Project;
+use super::{HOUSEHOLDS, Scope, corrupt, parse_day, wall};
+use crate::audit;
+use crate::db::Tx;
+use crate::error::{StoreError, StoreResult};
+use crate::on_tx;
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::platform::Mobile;
+use domain::relocation::{HeadId, HouseholdKind, Milestone, MilestoneDates, Residence};
+use serde::Serialize;
+
+/// Who recorded a milestone, for when, and when it happened.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MilestoneRecord {
+    /// The day it happened.
+    pub on: NaiveDate,
+    /// The moment it happened (the choosing order compares moments, not days).
+    pub at: DateTime<Utc>,
+    /// Username of who recorded it.
+    pub by: String,
+}
+
+/// A household.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Household {
+    /// Database id.
+    pub id: i64,
+    /// The project.
+    pub project_id: i64,
+    /// Code unique in the project (户编号), printed on the agreement and the posting.
+    pub code: String,
+    /// Residential or enterprise.
+    pub kind: HouseholdKind,
+    /// Head's name, or the enterprise's name.
+    pub head_name: String,
+    /// Head's resident ID, or the enterprise's credit code (checked when written).
+    pub head_id: String,
+    /// Mobile, if known.
+    pub mobile: Option<String>,
+    /// Village (村).
+    pub village: String,
+    /// Group within the village (组).
+    pub village_group: String,
+    /// Where they live now.
+    pub residence: Residence,
+    /// Notes on their concerns (诉求), for the visitors and the nightly meeting.
+    pub concerns: String,
+    /// Flagged as a difficult case (难点户).
+    pub difficult: bool,
+    /// Assigned working group.
+    pub team_id: Option<i64>,
+    /// Assigned responsible person.
+    pub person_id: Option<i64>,
+    /// The milestone dates, consistent by construction.
+    pub milestones: MilestoneDates,
+    /// Details of each recorded milestone, in the order of [`Milestone::ALL`].
+    pub records: [Option<MilestoneRecord>; 4],
+}
+
+impl Household {
+    /// The details of milestone `m`, if recorded.
+    pub fn record(&self, m: Milestone) -> Option<&MilestoneRecord> {
+        self.records[index(m)].as_ref()
+    }
+}
+
+/// Position of a milestone in [`Milestone::ALL`] (and in `records`).
+pub(crate) fn index(m: Milestone) -> usize {
+    match m {
+        Milestone::Signed => 0,
+        Milestone::Vacated => 1,
+        Milestone::Demolished => 2,
+        Milestone::Cleared => 3,
+    }
+}
+
+/// The household columns, prefixed `h.`, in [`HouseholdDbRow`] order.
+pub(crate) const COLUMNS: &str = "h.id, h.project_id, h.code, h.kind, h.head_name, h.head_id, \
+    h.mobile, h.village, h.village_group, h.residence, h.in_town, h.province, h.concerns, \
+    h.difficult, h.team_id, h.person_id, h.signed_on, h.signed_at, h.signed_by, h.vacated_on, \
+    h.vacated_at, h.vacated_by, h.demolished_on, h.demolished_at, h.demolished_by, \
+    h.cleared_on, h.cleared_at, h.cleared_by";
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct HouseholdDbRow {
+    id: i64,
+    project_id: i64,
+    code: String,
+    kind: String,
+    head_name: String,
+    head_id: String,
+    mobile: Option<String>,
+    village: String,
+    village_group: String,
+    residence: String,
+    in_town: bool,
+    province: Option<String>,
+    concerns: String,
+    difficult: bool,
+    team_id: Option<i64>,
+    person_id: Option<i64>,
+    signed_on: Option<String>,
+    signed_at: Option<String>,
+    signed_by: Option<String>,
+    vacated_on: Option<String>,
+    vacated_at: Option<String>,
+    vacated_by: Option<String>,
+    demolished_on: Option<String>,
+    demolished_at: Option<String>,
+    demolished_by: Option<String>,
+    cleared_on: Option<String>,
+    cleared_at: Option<String>,
+    cleared_by: Option<String>,
+}
+
+fn milestone_record(
+    on: Option<String>,
+    at: Option<String>,
+    by: Option<String>,
+) -> StoreResult<Option<MilestoneRecord>> {
+    let Some(on) = parse_day(on.as_deref(), "节点日期")? else {
+        return Ok(None);
+    };
+    let at = match at {
+        Some(t) => crate::parse_timestamp(&t).ok_or_else(|| corrupt("节点时间", &t))?,
+        None => on
+            .and_hms_opt(0, 0, 0)
+            .map(|t| t.and_utc())
+            .ok_or_else(|| corrupt("节点日期", &on.to_string()))?,
+    };
+    Ok(Some(MilestoneRecord {
+        on,
+        at,
+        by: by.unwrap_or_default(),
+    }))
+}
+
+impl HouseholdDbRow {
+    pub(crate) fn into_household(self) -> StoreResult<Household> {
+        let records = [
+            milestone_record(self.signed_on, self.signed_at, self.signed_by)?,
+            milestone_record(self.vacated_on, self.vacated_at, self.vacated_by)?,
+            milestone_record(self.demolished_on, self.demolished_at, self.demolished_by)?,
+            milestone_record(self.cleared_on, self.cleared_at, self.cleared_by)?,
+        ];
+        let on = |i: usize| records[i].as_ref().map(|r| r.on);
+        let milestones = MilestoneDates::from_dates(on(0), on(1), on(2), on(3)).map_err(|e| {
+            StoreError::rule(format!("数据有误：户{}的节点日期不一致（{e}）", self.code))
+        })?;
+        Ok(Household {
+            kind: HouseholdKind::parse(&self.kind).ok_or_else(|| corrupt("户类型", &self.kind))?,
+            residence: Residence {
+                address: self.residence,
+                in_town: self.in_town,
+                province: self.province,
+            },
+            id: self.id,
+            project_id: self.project_id,
+            code: self.code,
+            head_name: self.head_name,
+            head_id: self.head_id,
+            mobile: self.mobile,
+            village: self.village,
+            village_group: self.village_group,
+            concerns: self.concerns,
+            difficult: self.difficult,
+            team_id: self.team_id,
+            person_id: self.person_id,
+            milestones,
+            records,
+        })
+    }
+}
+
+/// A household with the town of its project, which decides the commander's scope.
+pub(crate) async fn load(conn: &mut Conn<'_>, id: i64) -> StoreResult<Option<(Household, String)>> {
+    let sql = format!(
+        "SELECT {COLUMNS}, p.town FROM relocation_households h
+         JOIN relocation_projects p ON p.id = h.project_id WHERE h.id = $1"
+    );
+    let row = on_conn!(conn, |c| {
+        let row = sqlx::query(crate::dynamic(&sql))
+            .bind(id)
+            .fetch_optional(&mut *c)
+            .await?;
+        match row {
+            Some(r) => {
+                use sqlx::{FromRow, Row};
+                let town: String = r.try_get("town")?;
+                Some((HouseholdDbRow::from_row(&r)?, town))
+            }
+            None => None,
+        }
+    });
+    match row {
+        Some((h, town)) => Ok(Some((h.into_household()?, town))),
+        None => Ok(None),
+    }
+}
+
+/// A household, if the scope sees it; otherwise [`StoreError::NotFound`].
+pub async fn get(conn: impl Into<Conn<'_>>, scope: &Scope, id: i64) -> StoreResult<Household> {
+    let mut conn = conn.into();
+    match load(&mut conn, id).await? {
+        Some((h, town)) if scope.sees_household(&town, h.team_id) => Ok(h),
+        _ => Err(StoreError::NotFound),
+    }
+}
+
+/// A household by its code in a project (for imports).
+pub(crate) async fn id_by_code(
+    tx: &mut Tx,
+    project_id: i64,
+    code: &str,
+) -> StoreResult<Option<i64>> {
+    let id: Option<i64> = on_tx!(tx, |c| sqlx::query_scalar(
+        "SELECT id FROM relocation_households WHERE project_id = $1 AND code = $2"
+    )
+    .bind(project_id)
+    .bind(code.trim())
+    .fetch_optional(&mut *c)
+    .await?);
+    Ok(id)
+}
+
+/// What a form or an import says about a household, already parsed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HouseholdFields {
+    /// Code unique in the project.
+    pub code: String,
+    /// Residential or enterprise.
+    pub kind: HouseholdKind,
+    /// Head's or enterprise's name.
+    pub head_name: String,
+    /// Resident ID or credit code, matching `kind`.
+    pub head_id: HeadId,
+    /// Mobile.
+    pub mobile: Option<Mobile>,
+    /// Village.
+    pub village: String,
+    /// Group in the village.
+    pub village_group: String,
+    /// Where they live now.
+    pub residence: Residence,
+}
+
+fn check(f: &HouseholdFields) -> StoreResult<()> {
+    let code = f.code.trim();
+    if code.is_empty() || code.chars().count() > 40 {
+        return Err(StoreError::rule("户编号不能为空，且不超过40个字符"));
+    }
+    if f.head_name.trim().is_empty() {
+        return Err(StoreError::rule("户主姓名（企业名称）不能为空"));
+    }
+    let kind_matches = matches!(
+        (&f.head_id, f.kind),
+        (HeadId::Person(_), HouseholdKind::Residential)
+            | (HeadId::Enterprise(_), HouseholdKind::Enterprise)
+    );
+    if !kind_matches {
+        return Err(StoreError::rule(
+            "住户应填身份证号，企业应填统一社会信用代码",
+        ));
+    }
+    Ok(())
+}
+
+/// Creates the household of `project` with code `f.code`, or updates it if the code
+/// exists (the natural key). Returns its id and whether it was created.
+pub async fn upsert(
+    tx: &mut Tx,
+    actor: &str,
+    project: &Project,
+    f: &HouseholdFields,
+) -> StoreResult<(i64, bool)> {
+    check(f)?;
+    let mobile = f.mobile.as_ref().map(|m| m.as_str().to_string());
+    if let Some(id) = id_by_code(tx, project.id, &f.code).await? {
+        let before = audit::snapshot(tx, &HOUSEHOLDS, id).await?;
+        on_tx!(tx, |c| sqlx::query(
+            "UPDATE relocation_households SET kind = $1, head_name = $2, head_id = $3, mobile = $4,
+                 village = $5, village_group = $6, residence = $7, in_town = $8, province = $9
+             WHERE id = $10"
+        )
+        .bind(f.kind.code())
+        .bind(f.head_name.trim())
+        .bind(f.head_id.as_str())
+        .bind(&mobile)
+        .bind(f.village.trim())
+        .bind(f.village_group.trim())
+        .bind(&f.residence.address)
+        .bind(f.residence.in_town)
+        .bind(&f.residence.province)
+        .bind(id)
+        .execute(&mut *c)
+        .await
+        .map(|_| ())?);
+        let after = audit::snapshot(tx, &HOUSEHOLDS, id).await?;
+        if after != before {
+            audit::record_change(tx, actor, "update", &HOUSEHOLDS, id, before, after).await?;
+        }
+        return Ok((id, false));
+    }
+    let id: i64 = on_tx!(tx, |c| sqlx::query_scalar(
+        "INSERT INTO relocation_households (project_id, code, kind, head_name, head_id, mobile,
+             village, village_group, residence, in_town, province, concerns, difficult, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, '', FALSE, $12) RETURNING id"
+    )
+    .bind(project.id)
+    .bind(f.code.trim())
+    .bind(f.kind.code())
+    .bind(f.head_name.trim())
+    .bind(f.head_id.as_str())
+    .bind(&mobile)
+    .bind(f.village.trim())
+    .bind(f.village_group.trim())
+    .bind(&f.residence.address)
+    .bind(f.residence.in_town)
+    .bind(&f.residence.province)
+    .bind(crate::now_text())
+    .fetch_one(&mut *c)
+    .await?);
+    audit::record_insert(tx, actor, &HOUSEHOLDS, id).await?;
+    wall::add_progress(tx, project.id, None, None, wall::Contribution::household()).await?;
+    Ok((id, true))
+}
+
+/// Assigns a household to a group and a responsible person (or clears the assignment),
+/// moving its share of the wall's counters with it.
+pub async fn assign(
+    tx: &mut Tx,
+    actor: &str,
+    scope: &Scope,
+    household_id: i64,
+    team_id: Option<i64>,
+    person_id: Option<i64>,
+) -> StoreResult<()> {
+    let h = get(&mut *tx, scope, household_id).await?;
+    super::teams::check_assignment(tx, h.project_id, team_id, person_id).await?;
+    if h.team_id == team_id && h.person_id == person_id {
+        return Ok(());
+    }
+    let before = audit::snapshot(tx, &HOUSEHOLDS, h.id).await?;
+    on_tx!(tx, |c| sqlx::query(
+        "UPDATE relocation_households SET team_id = $1, person_id = $2 WHERE id = $3"
+    )
+    .bind(team_id)
+    .bind(person_id)
+    .bind(h.id)
+    .execute(&mut *c)
+    .await
+    .map(|_| ())?);
+    audit::record_update(tx, actor, "assign", &HOUSEHOLDS, h.id, before).await?;
+    let share = wall::Contribution::of(&h.milestones);
+    wall::add_progress(tx, h.project_id, h.team_id, h.person_id, share.negated()).await?;
+    wall::add_progress(tx, h.project_id, team_id, person_id, share).await
+}
+
+/// Updates the notes on a household's concerns and its difficult-case flag.
+pub async fn set_concerns(
+    tx: &mut Tx,
+    actor: &str,
+    scope: &Scope,
+    household_id: i64,
+    concerns: &str,
+    difficult: bool,
+) -> StoreResult<()> {
+    let h = get(&mut *tx, scope, household_id).await?;
+    if concerns.chars().count() > 2000 {
+        return Err(StoreError::rule("诉求记录不超过2000字"));
+    }
+    let before = audit::snapshot(tx, &HOUSEHOLDS, h.id).await?;
+    on_tx!(tx, |c| sqlx::query(
+        "UPDATE relocation_households SET concerns = $1, difficult = $2 WHERE id = $3"
+    )
+    .bind(concerns.trim())
+    .bind(difficult)
+    .bind(h.id)
+    .execute(&mut *c)
+    .await
+    .map(|_| ())?);
+    audit::record_update(tx, actor, "concerns", &HOUSEHOLDS, h.id, before).await
+}

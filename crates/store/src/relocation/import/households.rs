@@ -1,0 +1,170 @@
+//! Import of `households`: 项目编号, 户编号, 类型, 户主姓名, 户主身份证号/统一社会信用代码
+//! (one column holding either, read according to 类型), 手机号, 村, 组, 现居住地.
+
+use super::{Context, HOUSEHOLD, PROJECT, refused};
+use crate::db::{Db, Tx};
+use crate::error::StoreError;
+use crate::on_pool;
+use crate::platform::import::{Applied, FieldError, ImportError, ImportOptions, Importer};
+use crate::relocation::households::{HouseholdFields, upsert};
+use domain::platform::Mobile;
+use domain::relocation::{HeadId, HouseholdKind, Residence};
+use sheets::{Column, Row};
+
+const KIND: &str = "类型";
+const NAME: &str = "户主姓名";
+const HEAD_ID: &str = "户主身份证号/统一社会信用代码";
+const MOBILE: &str = "手机号";
+
+const COLUMNS: &[Column] = &[
+    Column::optional(PROJECT),
+    Column::required(HOUSEHOLD).aliases(&["户号"]),
+    Column::required(KIND).aliases(&["户类型"]),
+    Column::required(NAME).aliases(&["户主姓名/企业名称", "户主"]),
+    Column::required(HEAD_ID).aliases(&["户主身份证号", "身份证号/统一社会信用代码", "证件号码"]),
+    Column::optional(MOBILE).aliases(&["手机号码", "联系电话"]),
+    Column::optional("村"),
+    Column::optional("组"),
+    Column::optional("现居住地").aliases(&["现住址"]),
+];
+
+/// The `households` importer.
+#[derive(Default)]
+pub(crate) struct HouseholdImporter {
+    ctx: Context,
+}
+
+impl Importer for HouseholdImporter {
+    fn columns(&self) -> &'static [Column] {
+        COLUMNS
+    }
+
+    fn example(&self) -> Vec<String> {
+        [
+            "YCQ2019-01",
+            "YCQ-001",
+            "住户",
+            "张三",
+            "11010519491231002X",
+            "13812345678",
+            "绪塘村",
+            "3组",
+            "本镇",
+        ]
+        .map(String::from)
+        .to_vec()
+    }
+
+    async fn prepare(&mut self, tx: &mut Tx, opts: &ImportOptions) -> Result<(), ImportError> {
+        self.ctx.prepare(tx, opts).await
+    }
+
+    async fn apply(
+        &mut self,
+        tx: &mut Tx,
+        actor: &str,
+        row: &Row,
+    ) -> Result<Result<Applied, Vec<FieldError>>, StoreError> {
+        let mut errors = Vec::new();
+        let project = self.ctx.project(row, 0).map_err(|e| errors.push(e)).ok();
+        let code = row.text(1);
+        if code.is_empty() {
+            errors.push(FieldError::new(HOUSEHOLD, "", "户编号不能为空"));
+        }
+        let kind_text = row.text(2);
+        let kind = HouseholdKind::parse(&kind_text);
+        if kind.is_none() {
+            errors.push(FieldError::new(KIND, &kind_text, "类型应为“住户”或“企业”"));
+        }
+        let name = row.text_trimmed(3);
+        if name.is_empty() {
+            errors.push(FieldError::new(NAME, "", "户主姓名（企业名称）不能为空"));
+        }
+        let id_text = row.text(4);
+        let head_id = kind.and_then(|k| {
+            HeadId::parse(k, &id_text)
+                .map_err(|e| errors.push(FieldError::new(HEAD_ID, &id_text, e.to_string())))
+                .ok()
+        });
+        let mobile_text = row.text(5);
+        let mobile = if mobile_text.is_empty() {
+            None
+        } else {
+            Mobile::parse(&mobile_text)
+                .map_err(|e| errors.push(FieldError::new(MOBILE, &mobile_text, e.to_string())))
+                .ok()
+        };
+        if let Some(p) = &project
+            && !code.is_empty()
+            && let Err(e) =
+                self.ctx
+                    .first_time(format!("{}\u{1f}{code}", p.id), row, HOUSEHOLD, &code)
+        {
+            errors.push(e);
+        }
+        let (Some(project), Some(kind), Some(head_id), true) =
+            (project, kind, head_id, errors.is_empty())
+        else {
+            return Ok(Err(errors));
+        };
+        let fields = HouseholdFields {
+            code: code.clone(),
+            kind,
+            head_name: name,
+            head_id,
+            mobile,
+            village: row.text(6),
+            village_group: row.text(7),
+            residence: Residence::parse(&row.text(8), &project.town),
+        };
+        match upsert(tx, actor, &project, &fields).await {
+            Ok((_, true)) => Ok(Ok(Applied::Inserted)),
+            Ok((_, false)) => Ok(Ok(Applied::Updated)),
+            Err(e) => refused(e, HOUSEHOLD, &code).map(Err),
+        }
+    }
+}
+
+/// Every household, in the import's columns.
+pub(crate) async fn export_rows(db: &Db) -> Result<Vec<Vec<String>>, StoreError> {
+    type R = (
+        String,
+        String,
+        String,
+        String,
+        String,
+        Option<String>,
+        String,
+        String,
+        String,
+    );
+    let rows: Vec<R> = on_pool!(db, |p| {
+        sqlx::query_as(
+        "SELECT p.code, h.code, h.kind, h.head_name, h.head_id, h.mobile, h.village, h.village_group, h.residence
+         FROM relocation_households h JOIN relocation_projects p ON p.id = h.project_id
+         ORDER BY p.code, h.code"
+    )
+    .fetch_all(p)
+    .await?
+    });
+    Ok(rows
+        .into_iter()
+        .map(
+            |(project, code, kind, name, id, mobile, village, group, residence)| {
+                let kind =
+                    HouseholdKind::parse(&kind).map_or(kind.clone(), |k| k.label().to_string());
+                vec![
+                    project,
+                    code,
+                    kind,
+                    name,
+                    id,
+                    mobile.unwrap_or_default(),
+                    village,
+                    group,
+                    residence,
+                ]
+            },
+        )
+        .collect())
+}

@@ -1,0 +1,281 @@
+//! Projects (征收/安置项目): what land a town acquires or whom it resettles, by when.
+
+use super::conn::{Conn, on_conn};
+use super::{PROJECTS, Scope, corrupt, day_text, parse_day};
+use crate::audit;
+use crate::db::{Db, Tx};
+use crate::error::{StoreError, StoreResult};
+use crate::{on_pool, on_tx};
+use chrono::NaiveDate;
+use domain::platform::Mu;
+use domain::relocation::{ProjectKind, ProjectStatus, TeamKind};
+use serde::Serialize;
+
+/// A project as the rest of the system sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Project {
+    /// Database id.
+    pub id: i64,
+    /// The code printed on every document (`YCQ2019-01`), unique.
+    pub code: String,
+    /// Its name (`杭黄高铁杨村桥段`).
+    pub name: String,
+    /// Expropriation or resettlement.
+    pub kind: ProjectKind,
+    /// The town whose headquarters runs it; commanders are scoped by it.
+    pub town: String,
+    /// The year it is counted in (the yearbook's year).
+    pub year: i32,
+    /// Land to acquire.
+    pub land: Mu,
+    /// When households started to be approached; the wall's curve starts here.
+    pub started_on: Option<NaiveDate>,
+    /// Signing deadline; the wall counts down to it.
+    pub sign_deadline: Option<NaiveDate>,
+    /// Vacating deadline.
+    pub vacate_deadline: Option<NaiveDate>,
+    /// Land clearing deadline.
+    pub clear_deadline: Option<NaiveDate>,
+    /// Where it stands.
+    pub status: ProjectStatus,
+}
+
+/// The fields of a project as a form or the demo gives them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProjectFields {
+    /// Unique code.
+    pub code: String,
+    /// Name.
+    pub name: String,
+    /// Kind.
+    pub kind: ProjectKind,
+    /// Town.
+    pub town: String,
+    /// Year.
+    pub year: i32,
+    /// Land to acquire.
+    pub land: Mu,
+    /// Start of the campaign.
+    pub started_on: Option<NaiveDate>,
+    /// Signing deadline.
+    pub sign_deadline: Option<NaiveDate>,
+    /// Vacating deadline.
+    pub vacate_deadline: Option<NaiveDate>,
+    /// Clearing deadline.
+    pub clear_deadline: Option<NaiveDate>,
+    /// Status.
+    pub status: ProjectStatus,
+}
+
+#[derive(sqlx::FromRow)]
+struct ProjectRow {
+    id: i64,
+    code: String,
+    name: String,
+    kind: String,
+    town: String,
+    year: i64,
+    land_mu: i64,
+    started_on: Option<String>,
+    sign_deadline: Option<String>,
+    vacate_deadline: Option<String>,
+    clear_deadline: Option<String>,
+    status: String,
+}
+
+const COLUMNS: &str = "id, code, name, kind, town, year, land_mu, started_on, sign_deadline, \
+                       vacate_deadline, clear_deadline, status";
+
+impl ProjectRow {
+    fn into_project(self) -> StoreResult<Project> {
+        Ok(Project {
+            kind: ProjectKind::parse(&self.kind).ok_or_else(|| corrupt("项目类型", &self.kind))?,
+            status: ProjectStatus::parse(&self.status)
+                .ok_or_else(|| corrupt("项目状态", &self.status))?,
+            year: i32::try_from(self.year).map_err(|_| corrupt("年度", &self.year.to_string()))?,
+            land: Mu(self.land_mu),
+            started_on: parse_day(self.started_on.as_deref(), "开始日期")?,
+            sign_deadline: parse_day(self.sign_deadline.as_deref(), "签约期限")?,
+            vacate_deadline: parse_day(self.vacate_deadline.as_deref(), "腾空期限")?,
+            clear_deadline: parse_day(self.clear_deadline.as_deref(), "清表期限")?,
+            id: self.id,
+            code: self.code,
+            name: self.name,
+            town: self.town,
+        })
+    }
+}
+
+fn check(f: &ProjectFields) -> StoreResult<()> {
+    if f.code.trim().is_empty() || f.code.chars().count() > 40 {
+        return Err(StoreError::rule("项目编号不能为空，且不超过40个字符"));
+    }
+    if f.name.trim().is_empty() {
+        return Err(StoreError::rule("项目名称不能为空"));
+    }
+    if f.town.trim().is_empty() {
+        return Err(StoreError::rule("所属镇不能为空"));
+    }
+    if f.land.0 < 0 {
+        return Err(StoreError::rule("征地面积不能为负"));
+    }
+    if let (Some(start), Some(deadline)) = (f.started_on, f.sign_deadline)
+        && deadline < start
+    {
+        return Err(StoreError::rule("签约期限不能早于开始日期"));
+    }
+    Ok(())
+}
+
+/// Creates a project with its four working groups (征收组 first, so a campaign's signing
+/// group has the lowest id of its groups); returns its id.
+pub async fn create(tx: &mut Tx, actor: &str, f: &ProjectFields) -> StoreResult<i64> {
+    check(f)?;
+    let exists: Option<i64> = on_tx!(tx, |c| {
+        sqlx::query_scalar("SELECT id FROM relocation_projects WHERE code = $1")
+            .bind(f.code.trim())
+            .fetch_optional(&mut *c)
+            .await?
+    });
+    if exists.is_some() {
+        return Err(StoreError::Conflict(format!(
+            "项目编号已存在：{}",
+            f.code.trim()
+        )));
+    }
+    let id: i64 = on_tx!(tx, |c| {
+        sqlx::query_scalar(
+            "INSERT INTO relocation_projects (code, name, kind, town, year, land_mu, started_on,
+                 sign_deadline, vacate_deadline, clear_deadline, status, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+        )
+        .bind(f.code.trim())
+        .bind(f.name.trim())
+        .bind(f.kind.code())
+        .bind(f.town.trim())
+        .bind(i64::from(f.year))
+        .bind(f.land.0)
+        .bind(f.started_on.map(day_text))
+        .bind(f.sign_deadline.map(day_text))
+        .bind(f.vacate_deadline.map(day_text))
+        .bind(f.clear_deadline.map(day_text))
+        .bind(f.status.code())
+        .bind(crate::now_text())
+        .fetch_one(&mut *c)
+        .await?
+    });
+    audit::record_insert(tx, actor, &PROJECTS, id).await?;
+    let order = [
+        TeamKind::Expropriation,
+        TeamKind::Policy,
+        TeamKind::Appraisal,
+        TeamKind::Title,
+    ];
+    for kind in order {
+        super::teams::create_group(tx, actor, id, kind).await?;
+    }
+    Ok(id)
+}
+
+/// Changes a project's fields (the code stays: it is printed on agreements).
+pub async fn update(tx: &mut Tx, actor: &str, id: i64, f: &ProjectFields) -> StoreResult<()> {
+    check(f)?;
+    let before = audit::snapshot(tx, &PROJECTS, id).await?;
+    if before.is_none() {
+        return Err(StoreError::NotFound);
+    }
+    on_tx!(tx, |c| {
+        sqlx::query(
+            "UPDATE relocation_projects SET name = $1, kind = $2, town = $3, year = $4, land_mu = $5,
+                 started_on = $6, sign_deadline = $7, vacate_deadline = $8, clear_deadline = $9,
+                 status = $10 WHERE id = $11",
+        )
+        .bind(f.name.trim())
+        .bind(f.kind.code())
+        .bind(f.town.trim())
+        .bind(i64::from(f.year))
+        .bind(f.land.0)
+        .bind(f.started_on.map(day_text))
+        .bind(f.sign_deadline.map(day_text))
+        .bind(f.vacate_deadline.map(day_text))
+        .bind(f.clear_deadline.map(day_text))
+        .bind(f.status.code())
+        .bind(id)
+        .execute(&mut *c)
+        .await
+        .map(|_| ())?
+    });
+    audit::record_update(tx, actor, "update", &PROJECTS, id, before).await
+}
+
+/// A project by code, if the scope sees it; otherwise [`StoreError::NotFound`].
+pub async fn by_code(db: &Db, scope: &Scope, code: &str) -> StoreResult<Project> {
+    let sql = format!("SELECT {COLUMNS} FROM relocation_projects WHERE code = $1");
+    let row: Option<ProjectRow> = on_pool!(db, |p| sqlx::query_as(crate::dynamic(&sql))
+        .bind(code.trim())
+        .fetch_optional(p)
+        .await?);
+    let project = row.ok_or(StoreError::NotFound)?.into_project()?;
+    if scope.sees_project(project.id, &project.town) {
+        Ok(project)
+    } else {
+        Err(StoreError::NotFound)
+    }
+}
+
+/// A project by id, whatever the scope (callers have already checked the record that
+/// led here).
+pub async fn by_id(conn: &mut Conn<'_>, id: i64) -> StoreResult<Project> {
+    let sql = format!("SELECT {COLUMNS} FROM relocation_projects WHERE id = $1");
+    let row: Option<ProjectRow> = on_conn!(conn, |c| sqlx::query_as(crate::dynamic(&sql))
+        .bind(id)
+        .fetch_optional(&mut *c)
+        .await?);
+    row.ok_or(StoreError::NotFound)?.into_project()
+}
+
+/// Filters of the project list.
+#[derive(Debug, Clone, Default)]
+pub struct ProjectFilter {
+    /// Only this year.
+    pub year: Option<i32>,
+    /// Only this kind.
+    pub kind: Option<ProjectKind>,
+    /// Only this town (within the scope).
+    pub town: Option<String>,
+}
+
+/// The projects the scope sees, newest year first, then by code.
+pub async fn list(db: &Db, scope: &Scope, f: &ProjectFilter) -> StoreResult<Vec<Project>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM relocation_projects
+         WHERE ($1 IS NULL OR town = $1) AND ($2 IS NULL OR id = $2)
+           AND ($3 IS NULL OR year = $3) AND ($4 IS NULL OR kind = $4) AND ($5 IS NULL OR town = $5)
+         ORDER BY year DESC, code"
+    );
+    let rows: Vec<ProjectRow> = on_pool!(db, |p| sqlx::query_as(crate::dynamic(&sql))
+        .bind(scope.town())
+        .bind(scope.project())
+        .bind(f.year.map(i64::from))
+        .bind(f.kind.map(|k| k.code()))
+        .bind(f.town.as_deref())
+        .fetch_all(p)
+        .await?);
+    rows.into_iter().map(ProjectRow::into_project).collect()
+}
+
+/// Every project, for exports and the public pages (which show only published,
+/// masked information about them).
+pub async fn all(db: &Db) -> StoreResult<Vec<Project>> {
+    list(db, &Scope::All, &ProjectFilter::default()).await
+}
+
+/// Every project, read inside a transaction (imports look projects up by code while
+/// they hold the write lock).
+pub async fn all_in(tx: &mut Tx) -> StoreResult<Vec<Project>> {
+    let sql = format!("SELECT {COLUMNS} FROM relocation_projects ORDER BY code");
+    let rows: Vec<ProjectRow> = on_tx!(tx, |c| sqlx::query_as(crate::dynamic(&sql))
+        .fetch_all(&mut *c)
+        .await?);
+    rows.into_iter().map(ProjectRow::into_project).collect()
+}

@@ -1,0 +1,180 @@
+//! The work log (工作日志): visits and calls to households — on site, on a trip to
+//! another province, or by phone — with the household's attitude and the next step.
+
+use super::conn::{Conn, on_conn};
+use super::{Scope, VISITS, corrupt, day_text, households, parse_day, wall};
+use crate::audit;
+use crate::db::{Db, Tx};
+use crate::error::{StoreError, StoreResult};
+use crate::{on_pool, on_tx};
+use chrono::NaiveDate;
+use domain::platform::time::today_local;
+use domain::relocation::{Attitude, VisitMode};
+use serde::Serialize;
+
+/// One visit or call.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Visit {
+    /// Database id.
+    pub id: i64,
+    /// The household.
+    pub household_id: i64,
+    /// Its code, for project-wide lists.
+    pub household_code: String,
+    /// The day.
+    pub visited_on: NaiveDate,
+    /// How.
+    pub mode: VisitMode,
+    /// Where (an address, a city in another province).
+    pub place: String,
+    /// Who went or called.
+    pub visitors: String,
+    /// How the household stood.
+    pub attitude: Attitude,
+    /// What was said.
+    pub notes: String,
+    /// What happens next.
+    pub next_step: String,
+    /// Who recorded it.
+    pub recorded_by: String,
+}
+
+/// What a form says about a visit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VisitFields {
+    /// The day.
+    pub visited_on: NaiveDate,
+    /// How.
+    pub mode: VisitMode,
+    /// Where.
+    pub place: String,
+    /// Who.
+    pub visitors: String,
+    /// Attitude.
+    pub attitude: Attitude,
+    /// Notes.
+    pub notes: String,
+    /// Next step.
+    pub next_step: String,
+}
+
+type Row = (
+    i64,
+    i64,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+);
+
+fn from_row(r: Row) -> StoreResult<Visit> {
+    let (id, household_id, code, on, mode, place, visitors, attitude, notes, next_step, by) = r;
+    Ok(Visit {
+        visited_on: parse_day(Some(&on), "走访日期")?.ok_or(StoreError::NotFound)?,
+        mode: VisitMode::parse(&mode).ok_or_else(|| corrupt("走访方式", &mode))?,
+        attitude: Attitude::parse(&attitude).ok_or_else(|| corrupt("态度", &attitude))?,
+        id,
+        household_id,
+        household_code: code,
+        place,
+        visitors,
+        notes,
+        next_step,
+        recorded_by: by,
+    })
+}
+
+const SELECT: &str = "SELECT v.id, v.household_id, h.code, v.visited_on, v.mode, v.place, \
+    v.visitors, v.attitude, v.notes, v.next_step, v.recorded_by \
+    FROM relocation_visits v JOIN relocation_households h ON h.id = v.household_id";
+
+/// Logs a visit to a household in the scope; returns its id.
+pub async fn add(
+    tx: &mut Tx,
+    actor: &str,
+    scope: &Scope,
+    household_id: i64,
+    f: &VisitFields,
+) -> StoreResult<i64> {
+    let h = households::get(&mut *tx, scope, household_id).await?;
+    if f.visited_on > today_local() {
+        return Err(StoreError::rule("走访日期不能晚于今天"));
+    }
+    if f.visitors.trim().is_empty() {
+        return Err(StoreError::rule("请填写走访人员"));
+    }
+    let id: i64 = on_tx!(tx, |c| {
+        sqlx::query_scalar(
+        "INSERT INTO relocation_visits (project_id, household_id, visited_on, mode, place, visitors,
+             attitude, notes, next_step, recorded_by, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id"
+    )
+    .bind(h.project_id)
+    .bind(h.id)
+    .bind(day_text(f.visited_on))
+    .bind(f.mode.code())
+    .bind(f.place.trim())
+    .bind(f.visitors.trim())
+    .bind(f.attitude.code())
+    .bind(f.notes.trim())
+    .bind(f.next_step.trim())
+    .bind(actor)
+    .bind(crate::now_text())
+    .fetch_one(&mut *c)
+    .await?
+    });
+    audit::record_insert(tx, actor, &VISITS, id).await?;
+    wall::add_daily(tx, h.project_id, wall::VISIT_EVENT, f.visited_on, 1).await?;
+    Ok(id)
+}
+
+/// The visits to a household, newest first.
+pub async fn of_household(conn: &mut Conn<'_>, household_id: i64) -> StoreResult<Vec<Visit>> {
+    let sql = format!("{SELECT} WHERE v.household_id = $1 ORDER BY v.visited_on DESC, v.id DESC");
+    let rows: Vec<Row> = on_conn!(conn, |c| sqlx::query_as(crate::dynamic(&sql))
+        .bind(household_id)
+        .fetch_all(&mut *c)
+        .await?);
+    rows.into_iter().map(from_row).collect()
+}
+
+/// A page of a project's log, newest first, limited to the households in the scope.
+pub async fn of_project(
+    db: &Db,
+    scope: &Scope,
+    project_id: i64,
+    limit: i64,
+    offset: i64,
+) -> StoreResult<(Vec<Visit>, i64)> {
+    let filter = "v.project_id = $1 AND ($2 IS NULL OR h.team_id = $2)";
+    let sql =
+        format!("{SELECT} WHERE {filter} ORDER BY v.visited_on DESC, v.id DESC LIMIT $3 OFFSET $4");
+    let count = format!(
+        "SELECT COUNT(*) FROM relocation_visits v JOIN relocation_households h ON h.id = v.household_id
+         WHERE {filter}"
+    );
+    let (rows, total): (Vec<Row>, i64) = on_pool!(db, |p| {
+        let rows = sqlx::query_as(crate::dynamic(&sql))
+            .bind(project_id)
+            .bind(scope.team())
+            .bind(limit)
+            .bind(offset)
+            .fetch_all(p)
+            .await?;
+        let total = sqlx::query_scalar(crate::dynamic(&count))
+            .bind(project_id)
+            .bind(scope.team())
+            .fetch_one(p)
+            .await?;
+        (rows, total)
+    });
+    Ok((
+        rows.into_iter().map(from_row).collect::<StoreResult<_>>()?,
+        total,
+    ))
+}

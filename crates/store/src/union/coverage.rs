@@ -1,0 +1,422 @@
+//! Coverage, the checklist and the township ranking (清单消号、排名通报), computed from the
+//! records with the domain's rules, and the year's figures the yearbook reports.
+//!
+//! The arithmetic is `domain::union::coverage`; this module only gathers its inputs. One
+//! correction is made here: the domain counts new unions per covered enterprise, so a
+//! joint union founded for five enterprises would count five times; the store counts each
+//! union once.
+
+use super::Scope;
+use super::codes::{self, DbCode};
+use super::enterprises::{self, Enterprise};
+use super::officers::{self, Officer};
+use super::organisations;
+use crate::audit::{self, AuditedTable};
+use crate::db::Db;
+use crate::error::{StoreError, StoreResult};
+use crate::{on_pool, on_tx};
+use chrono::{Datelike, NaiveDate};
+use domain::union::coverage::{
+    CoverageRule, EnterpriseCoverage, RankedTownship, TownshipCoverage, checklist_outstanding,
+    rank, summarise,
+};
+use domain::union::organisation::{UnionKind, reform_complete};
+use domain::union::township::Township;
+use serde::Serialize;
+use std::collections::{HashMap, HashSet};
+
+/// The settings table as audited.
+pub const SETTINGS: AuditedTable = AuditedTable {
+    entity: "union_setting",
+    table: "union_settings",
+    secret_columns: &[],
+};
+
+const RULE_SETTING: &str = "coverage_rule";
+
+/// The coverage rule in force: the stored setting, or the 2019 default when none is set.
+pub async fn rule(db: &Db) -> StoreResult<CoverageRule> {
+    let value: Option<String> = on_pool!(db, |p| sqlx::query_scalar(
+        "SELECT value FROM union_settings WHERE name = $1"
+    )
+    .bind(RULE_SETTING)
+    .fetch_optional(p)
+    .await?);
+    match value {
+        Some(v) => serde_json::from_str(&v)
+            .map_err(|e| StoreError::Config(format!("建会覆盖规则设置无效：{e}"))),
+        None => Ok(CoverageRule::default()),
+    }
+}
+
+/// Changes the coverage rule (audited); the checklist and ranking follow at once.
+pub async fn set_rule(db: &Db, actor: &str, rule: &CoverageRule) -> StoreResult<()> {
+    if rule.tracked_min_headcount > rule.must_min_headcount {
+        return Err(StoreError::rule("跟踪人数下限不能高于必须建会的人数下限"));
+    }
+    let value = serde_json::to_string(rule).map_err(|e| StoreError::Config(e.to_string()))?;
+    let mut tx = db.begin().await?;
+    let existing: Option<i64> = on_tx!(&mut tx, |c| sqlx::query_scalar(
+        "SELECT id FROM union_settings WHERE name = $1"
+    )
+    .bind(RULE_SETTING)
+    .fetch_optional(&mut *c)
+    .await?);
+    match existing {
+        Some(id) => {
+            let before = audit::snapshot(&mut tx, &SETTINGS, id).await?;
+            on_tx!(&mut tx, |c| sqlx::query(
+                "UPDATE union_settings SET value = $1, updated_at = $2 WHERE id = $3"
+            )
+            .bind(&value)
+            .bind(crate::now_text())
+            .bind(id)
+            .execute(&mut *c)
+            .await
+            .map(|_| ())?);
+            audit::record_update(&mut tx, actor, "update", &SETTINGS, id, before).await?;
+        }
+        None => {
+            let id: i64 = on_tx!(&mut tx, |c| {
+                sqlx::query_scalar(
+                "INSERT INTO union_settings (name, value, updated_at) VALUES ($1, $2, $3) RETURNING id"
+            )
+            .bind(RULE_SETTING)
+            .bind(&value)
+            .bind(crate::now_text())
+            .fetch_one(&mut *c)
+            .await?
+            });
+            audit::record_insert(&mut tx, actor, &SETTINGS, id).await?;
+        }
+    }
+    tx.commit().await
+}
+
+fn coverage_of(e: &Enterprise) -> EnterpriseCoverage {
+    EnterpriseCoverage {
+        name: e.name.clone(),
+        township: e.township.name().to_string(),
+        headcount: u32::try_from(e.headcount).unwrap_or(0),
+        provincial: e.provincial,
+        has_union: e.union_id.is_some(),
+        union_founded: codes::date(e.union_founded_on.as_deref()),
+    }
+}
+
+/// Members who joined in `year`, per township code.
+async fn members_joined(db: &Db, year: i32) -> StoreResult<HashMap<String, u32>> {
+    let rows: Vec<(Option<String>, i64)> = on_pool!(db, |p| sqlx::query_as(
+        "SELECT u.township, COUNT(*) FROM members m JOIN unions u ON u.id = m.union_id
+         WHERE m.joined_on >= $1 AND m.joined_on <= $2 GROUP BY u.township"
+    )
+    .bind(format!("{year:04}-01-01"))
+    .bind(format!("{year:04}-12-31"))
+    .fetch_all(p)
+    .await?);
+    Ok(rows
+        .into_iter()
+        .filter_map(|(t, n)| t.map(|t| (t, u32::try_from(n).unwrap_or(u32::MAX))))
+        .collect())
+}
+
+/// One union founded in a year, with what the counts need.
+struct Founded {
+    township: Option<String>,
+    sizeable: bool,
+}
+
+/// Enterprise and joint unions founded in `year`; a union is sizeable when it covers at
+/// least one enterprise of the rule's tracked headcount.
+fn founded_unions(
+    enterprises: &[Enterprise],
+    unions: &[(i64, Option<String>, String, Option<String>)],
+    rule: &CoverageRule,
+    year: i32,
+) -> Vec<Founded> {
+    let mut sizeable: HashSet<i64> = HashSet::new();
+    for e in enterprises {
+        if let Some(u) = e.union_id
+            && e.headcount >= i64::from(rule.tracked_min_headcount)
+        {
+            sizeable.insert(u);
+        }
+    }
+    unions
+        .iter()
+        .filter(|(_, _, kind, founded)| {
+            !UnionKind::from_code(kind)
+                .map(UnionKind::is_federation)
+                .unwrap_or(true)
+                && codes::date(founded.as_deref()).is_some_and(|d| d.year() == year)
+        })
+        .map(|(id, township, _, _)| Founded {
+            township: township.clone(),
+            sizeable: sizeable.contains(id),
+        })
+        .collect()
+}
+
+async fn union_rows(db: &Db) -> StoreResult<Vec<(i64, Option<String>, String, Option<String>)>> {
+    Ok(on_pool!(db, |p| sqlx::query_as(
+        "SELECT id, township, kind, founded_on FROM unions"
+    )
+    .fetch_all(p)
+    .await?))
+}
+
+/// The coverage lines of all 16 townships for `year`, in the city's order.
+pub async fn township_lines(db: &Db, year: i32) -> StoreResult<Vec<TownshipCoverage>> {
+    let rule = rule(db).await?;
+    let all = enterprises::all(db, Scope::City).await?;
+    let cov: Vec<EnterpriseCoverage> = all.iter().map(coverage_of).collect();
+    let joined = members_joined(db, year).await?;
+    let founded = founded_unions(&all, &union_rows(db).await?, &rule, year);
+    Ok(Township::ALL
+        .iter()
+        .map(|t| {
+            let mut line = summarise(
+                &rule,
+                t.name(),
+                &cov,
+                year,
+                joined.get(t.code()).copied().unwrap_or(0),
+            );
+            let mine = founded
+                .iter()
+                .filter(|f| f.township.as_deref() == Some(t.code()));
+            line.unions_founded_in_year = u32::try_from(mine.clone().count()).unwrap_or(u32::MAX);
+            line.sizeable_founded_in_year =
+                u32::try_from(mine.filter(|f| f.sizeable).count()).unwrap_or(u32::MAX);
+            line
+        })
+        .collect())
+}
+
+/// The ranking of the 16 townships for `year`.
+pub async fn ranking(db: &Db, year: i32) -> StoreResult<Vec<RankedTownship>> {
+    Ok(rank(township_lines(db, year).await?))
+}
+
+/// One township's line for `year`.
+pub async fn township_line(
+    db: &Db,
+    township: Township,
+    year: i32,
+) -> StoreResult<TownshipCoverage> {
+    township_lines(db, year)
+        .await?
+        .into_iter()
+        .find(|l| l.township == township.name())
+        .ok_or(StoreError::NotFound)
+}
+
+/// The township's open checklist: enterprises that must have a union and have none,
+/// largest first.
+pub async fn checklist(db: &Db, township: Township) -> StoreResult<Vec<Enterprise>> {
+    let rule = rule(db).await?;
+    let all = enterprises::all(db, Scope::Township(township)).await?;
+    let cov: Vec<EnterpriseCoverage> = all.iter().map(coverage_of).collect();
+    let open = checklist_outstanding(&rule, township.name(), &cov);
+    // The domain orders the lines; map them back to the records in that order.
+    let mut by_name: HashMap<(&str, u32), Vec<&Enterprise>> = HashMap::new();
+    for e in &all {
+        by_name
+            .entry((e.name.as_str(), u32::try_from(e.headcount).unwrap_or(0)))
+            .or_default()
+            .push(e);
+    }
+    let mut out = Vec::with_capacity(open.len());
+    for line in open {
+        if let Some(list) = by_name.get_mut(&(line.name.as_str(), line.headcount))
+            && let Some(pos) = list.iter().position(|e| e.union_id.is_none())
+        {
+            out.push(list.remove(pos).clone());
+        }
+    }
+    Ok(out)
+}
+
+/// New unions and new members per month of `year` (index 0 = January), in scope.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Monthly {
+    /// Enterprise and joint unions founded each month.
+    pub unions: [u32; 12],
+    /// Members who joined each month.
+    pub members: [u32; 12],
+}
+
+/// Month-by-month counts for the dashboard chart.
+pub async fn monthly(db: &Db, scope: Scope, year: i32) -> StoreResult<Monthly> {
+    let from = format!("{year:04}-01-01");
+    let to = format!("{year:04}-12-31");
+    let code = scope.township_code();
+    type Counts = Vec<(String, i64)>;
+    let (unions, members): (Counts, Counts) = on_pool!(db, |p| {
+        let unions = sqlx::query_as(
+            "SELECT substr(founded_on, 6, 2), COUNT(*) FROM unions
+             WHERE kind IN ('enterprise_union', 'joint_union') AND founded_on >= $1 AND founded_on <= $2
+               AND ($3 IS NULL OR township = $3) GROUP BY substr(founded_on, 6, 2)",
+        )
+        .bind(&from)
+        .bind(&to)
+        .bind(code)
+        .fetch_all(p)
+        .await?;
+        let members = sqlx::query_as(
+            "SELECT substr(m.joined_on, 6, 2), COUNT(*) FROM members m JOIN unions u ON u.id = m.union_id
+             WHERE m.joined_on >= $1 AND m.joined_on <= $2 AND ($3 IS NULL OR u.township = $3)
+             GROUP BY substr(m.joined_on, 6, 2)",
+        )
+        .bind(&from)
+        .bind(&to)
+        .bind(code)
+        .fetch_all(p)
+        .await?;
+        (unions, members)
+    });
+    let fill = |rows: Vec<(String, i64)>| {
+        let mut out = [0u32; 12];
+        for (m, n) in rows {
+            if let Some(slot) = m
+                .parse::<usize>()
+                .ok()
+                .and_then(|m| out.get_mut(m.wrapping_sub(1)))
+            {
+                *slot = u32::try_from(n).unwrap_or(u32::MAX);
+            }
+        }
+        out
+    };
+    Ok(Monthly {
+        unions: fill(unions),
+        members: fill(members),
+    })
+}
+
+/// Township federations whose "专+兼" reform took effect in `year` and whose officers at
+/// the end of that year satisfy the reform rule.
+pub async fn reformed_federations(db: &Db, year: i32) -> StoreResult<Vec<String>> {
+    let end = NaiveDate::from_ymd_opt(year, 12, 31).ok_or_else(|| StoreError::rule("年份无效"))?;
+    let feds = organisations::list(db, Scope::City).await?;
+    let officers = officers::officers(db, None).await?;
+    let mut by_union: HashMap<i64, Vec<&Officer>> = HashMap::new();
+    for o in &officers {
+        by_union.entry(o.union_id).or_default().push(o);
+    }
+    Ok(feds
+        .into_iter()
+        .filter(|u| u.kind == UnionKind::TownshipFederation)
+        .filter(|u| codes::date(u.reform_effective_on.as_deref()).is_some_and(|d| d.year() == year))
+        .filter(|u| {
+            let current: Vec<_> = by_union
+                .get(&u.id)
+                .map(|os| {
+                    os.iter()
+                        .filter(|o| o.current_on(end))
+                        .map(|o| o.summary())
+                        .collect()
+                })
+                .unwrap_or_default();
+            reform_complete(&current)
+        })
+        .map(|u| u.name)
+        .collect())
+}
+
+/// The year's union coverage figures as the yearbook reports them, all computed from the
+/// records (the demo's 2019 scenario must reproduce DOMAIN.md's numbers through this).
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct YearFigures {
+    /// The year.
+    pub year: i32,
+    /// Enterprise and joint unions founded in the year.
+    pub new_unions: u32,
+    /// Members who joined in the year.
+    pub new_members: u32,
+    /// Enterprises that must have a union under the rule (provincially registered, 100+).
+    pub must_enterprises: u32,
+    /// … of which have one.
+    pub must_covered: u32,
+    /// New unions at enterprises with 50+ staff.
+    pub new_unions_sizeable: u32,
+    /// Township federations reformed in the year.
+    pub reformed_federations: u32,
+}
+
+/// The city's figures for `year`.
+pub async fn year_figures(db: &Db, year: i32) -> StoreResult<YearFigures> {
+    let lines = township_lines(db, year).await?;
+    let sum = |f: fn(&TownshipCoverage) -> u32| lines.iter().map(f).sum::<u32>();
+    // Members of unions without a township (the city federation) count for the city too.
+    let new_members: i64 = on_pool!(db, |p| sqlx::query_scalar(
+        "SELECT COUNT(*) FROM members WHERE joined_on >= $1 AND joined_on <= $2"
+    )
+    .bind(format!("{year:04}-01-01"))
+    .bind(format!("{year:04}-12-31"))
+    .fetch_one(p)
+    .await?);
+    let rule = rule(db).await?;
+    let all = enterprises::all(db, Scope::City).await?;
+    let founded = founded_unions(&all, &union_rows(db).await?, &rule, year);
+    Ok(YearFigures {
+        year,
+        new_unions: u32::try_from(founded.len()).unwrap_or(u32::MAX),
+        new_members: u32::try_from(new_members).unwrap_or(u32::MAX),
+        must_enterprises: sum(|l| l.must_total),
+        must_covered: sum(|l| l.must_covered),
+        new_unions_sizeable: u32::try_from(founded.iter().filter(|f| f.sizeable).count())
+            .unwrap_or(u32::MAX),
+        reformed_federations: u32::try_from(reformed_federations(db, year).await?.len())
+            .unwrap_or(u32::MAX),
+    })
+}
+
+/// The year pages and reports show by default: the latest year in which a member joined
+/// or a union was founded (so the 2019 demo opens on 2019), never later than this year.
+pub async fn latest_year(db: &Db) -> StoreResult<i32> {
+    let this_year = domain::platform::time::today_local().year();
+    let latest: Option<String> = on_pool!(db, |p| sqlx::query_scalar(
+        "SELECT MAX(d) FROM (SELECT MAX(joined_on) AS d FROM members
+                             UNION ALL SELECT MAX(founded_on) AS d FROM unions) AS dates"
+    )
+    .fetch_one(p)
+    .await?);
+    Ok(latest
+        .as_deref()
+        .and_then(|d| d.get(..4))
+        .and_then(|y| y.parse::<i32>().ok())
+        .map_or(this_year, |y| y.min(this_year)))
+}
+
+/// The headers of the circulated ranking, shared by the Excel export and the report.
+pub const RANKING_HEADERS: [&str; 10] = [
+    "排名",
+    "乡镇（街道）",
+    "应建会企业",
+    "已建会",
+    "应建会覆盖率",
+    "企业总数",
+    "已建会企业",
+    "总体覆盖率",
+    "新建工会",
+    "新增会员",
+];
+
+/// One ranking line as the cells of [`RANKING_HEADERS`].
+pub fn ranking_cells(r: &RankedTownship) -> Vec<String> {
+    use domain::union::coverage::format_rate;
+    let c = &r.coverage;
+    vec![
+        r.rank.to_string(),
+        c.township.clone(),
+        c.must_total.to_string(),
+        c.must_covered.to_string(),
+        format_rate(c.must_rate_bp()),
+        c.all_total.to_string(),
+        c.all_covered.to_string(),
+        format_rate(c.all_rate_bp()),
+        c.unions_founded_in_year.to_string(),
+        c.members_joined_in_year.to_string(),
+    ]
+}

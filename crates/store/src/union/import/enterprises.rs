@@ -1,0 +1,200 @@
+//! The `enterprises` import: 单位名称, 统一社会信用代码, 所属乡镇, 职工人数, 省总备案.
+//! The credit code is the natural key: a registered code updates its enterprise.
+
+use super::yes_no;
+use crate::db::Tx;
+use crate::error::StoreError;
+use crate::on_tx;
+use crate::platform::import::{Applied, FieldError, ImportError, ImportOptions, Importer};
+use crate::union::Scope;
+use crate::union::enterprises::{self, EnterpriseInput};
+use domain::platform::CreditCode;
+use domain::union::township::Township;
+use sheets::{Column, Row};
+use std::collections::HashMap;
+
+const NAME: usize = 0;
+const CODE: usize = 1;
+const TOWNSHIP: usize = 2;
+const HEADCOUNT: usize = 3;
+const PROVINCIAL: usize = 4;
+
+/// The columns, in template order.
+pub const COLUMNS: &[Column] = &[
+    Column::required("单位名称").aliases(&["企业名称"]),
+    Column::required("统一社会信用代码").aliases(&["信用代码"]),
+    Column::required("所属乡镇").aliases(&["所属乡镇（街道）", "乡镇（街道）"]),
+    Column::required("职工人数"),
+    Column::optional("省总备案").aliases(&["是否省总备案"]),
+];
+
+/// Imports enterprises.
+pub struct EnterprisesImporter {
+    scope: Scope,
+    /// Registered enterprises: credit code → (id, township code).
+    registered: HashMap<String, (i64, String)>,
+    /// Codes met in this file → the Excel row where first met.
+    seen: HashMap<String, usize>,
+    writing: bool,
+}
+
+impl EnterprisesImporter {
+    /// An importer limited to `scope`.
+    pub fn new(scope: Scope) -> EnterprisesImporter {
+        EnterprisesImporter {
+            scope,
+            registered: HashMap::new(),
+            seen: HashMap::new(),
+            writing: true,
+        }
+    }
+
+    fn check(&mut self, row: &Row) -> Result<EnterpriseInput, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let name = row.text_trimmed(NAME);
+        if name.is_empty() {
+            errors.push(FieldError::new("单位名称", "", "单位名称为空"));
+        }
+        let code_text = row.text(CODE);
+        let code = match CreditCode::parse(&code_text) {
+            Ok(c) => {
+                if let Some(first) = self.seen.get(c.as_str()) {
+                    errors.push(FieldError::new(
+                        "统一社会信用代码",
+                        code_text.clone(),
+                        format!("与第 {first} 行的统一社会信用代码重复"),
+                    ));
+                } else {
+                    self.seen.insert(c.as_str().to_string(), row.excel_row);
+                }
+                Some(c)
+            }
+            Err(e) => {
+                errors.push(FieldError::new(
+                    "统一社会信用代码",
+                    code_text.clone(),
+                    e.to_string(),
+                ));
+                None
+            }
+        };
+        let township_text = row.text(TOWNSHIP);
+        let township = match Township::parse(&township_text) {
+            Ok(t) if self.scope.allows_code(Some(t.code())) => Some(t),
+            Ok(t) => {
+                errors.push(FieldError::new(
+                    "所属乡镇",
+                    township_text,
+                    format!("只能导入本乡镇（街道）的企业，此行为{t}"),
+                ));
+                None
+            }
+            Err(e) => {
+                errors.push(FieldError::new("所属乡镇", township_text, e.to_string()));
+                None
+            }
+        };
+        let headcount_text = row.text(HEADCOUNT);
+        let headcount = match headcount_text.parse::<u32>() {
+            Ok(n) => Some(n),
+            Err(_) => {
+                errors.push(FieldError::new(
+                    "职工人数",
+                    headcount_text,
+                    "职工人数应为不小于0的整数",
+                ));
+                None
+            }
+        };
+        let provincial = yes_no("省总备案", &row.text(PROVINCIAL))
+            .map_err(|e| errors.push(e))
+            .ok();
+        if let Some(c) = &code
+            && let Some((_, t)) = self.registered.get(c.as_str())
+            && !self.scope.allows_code(Some(t))
+        {
+            errors.push(FieldError::new(
+                "统一社会信用代码",
+                code_text,
+                "该企业已在其他乡镇（街道）登记",
+            ));
+        }
+        match (code, township, headcount, provincial) {
+            (Some(credit_code), Some(township), Some(headcount), Some(provincial))
+                if errors.is_empty() =>
+            {
+                Ok(EnterpriseInput {
+                    name,
+                    credit_code,
+                    township,
+                    headcount,
+                    provincial,
+                })
+            }
+            _ => Err(errors),
+        }
+    }
+}
+
+impl Importer for EnterprisesImporter {
+    fn columns(&self) -> &'static [Column] {
+        COLUMNS
+    }
+
+    fn example(&self) -> Vec<String> {
+        const FIRST17: &str = "91330182MA2B0Q1K4";
+        let check = domain::platform::credit_code::check_char(FIRST17).unwrap_or('0');
+        vec![
+            "建德市某某机械有限公司".into(),
+            format!("{FIRST17}{check}"),
+            "新安江街道".into(),
+            "120".into(),
+            "是".into(),
+        ]
+    }
+
+    async fn prepare(&mut self, tx: &mut Tx, opts: &ImportOptions) -> Result<(), ImportError> {
+        let rows: Vec<(i64, String, String)> = on_tx!(tx, |c| sqlx::query_as(
+            "SELECT id, credit_code, township FROM enterprises"
+        )
+        .fetch_all(&mut *c)
+        .await
+        .map_err(StoreError::from)?);
+        self.registered = rows
+            .into_iter()
+            .map(|(id, code, t)| (code, (id, t)))
+            .collect();
+        self.writing = !opts.dry_run;
+        Ok(())
+    }
+
+    async fn apply(
+        &mut self,
+        tx: &mut Tx,
+        actor: &str,
+        row: &Row,
+    ) -> Result<Result<Applied, Vec<FieldError>>, StoreError> {
+        let e = match self.check(row) {
+            Ok(e) => e,
+            Err(errors) => return Ok(Err(errors)),
+        };
+        match self.registered.get(e.credit_code.as_str()) {
+            Some(&(id, _)) => {
+                if self.writing {
+                    enterprises::update_tx(tx, actor, id, &e).await?;
+                }
+                Ok(Ok(Applied::Updated))
+            }
+            None => {
+                if self.writing {
+                    let id = enterprises::insert_tx(tx, actor, &e).await?;
+                    self.registered.insert(
+                        e.credit_code.as_str().to_string(),
+                        (id, e.township.code().to_string()),
+                    );
+                }
+                Ok(Ok(Applied::Inserted))
+            }
+        }
+    }
+}

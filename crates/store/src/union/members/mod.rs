@@ -1,0 +1,367 @@
+//! The real-name member registry (会员实名制): one record per resident ID across the whole
+//! system, transfers between unions with their history, leaving without deleting.
+
+use super::Scope;
+use super::codes;
+use super::sql::{Bind, Where, prefix_upper};
+use crate::audit::AuditedTable;
+use crate::db::Db;
+use crate::error::{StoreError, StoreResult};
+use crate::{bind_where, on_pool};
+use chrono::NaiveDate;
+use domain::platform::masking::{mask_id, mask_mobile, mask_name};
+use domain::platform::{Mobile, ResidentId};
+use domain::union::township::Township;
+
+/// The members table as audited.
+pub const MEMBERS: AuditedTable = AuditedTable {
+    entity: "member",
+    table: "members",
+    secret_columns: &[],
+};
+
+/// The transfers table as audited.
+pub const TRANSFERS: AuditedTable = AuditedTable {
+    entity: "member_transfer",
+    table: "member_transfers",
+    secret_columns: &[],
+};
+
+/// A member with the union they belong to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Member {
+    /// Database id.
+    pub id: i64,
+    /// Resident ID, 18 characters (the natural key).
+    pub resident_id: String,
+    /// Name.
+    pub name: String,
+    /// Mobile, 11 digits.
+    pub mobile: Option<String>,
+    /// Current union.
+    pub union_id: i64,
+    /// Its name.
+    pub union_name: String,
+    /// Its township (none for the city federation).
+    pub township: Option<Township>,
+    /// Join date, `YYYY-MM-DD`.
+    pub joined_on: String,
+    /// Migrant worker (农民工).
+    pub migrant_worker: bool,
+    /// When the member left; the record stays.
+    pub left_on: Option<String>,
+}
+
+impl Member {
+    fn id(&self) -> Option<ResidentId> {
+        ResidentId::parse(&self.resident_id).ok()
+    }
+
+    /// Sex as the ID encodes it (`男`/`女`).
+    pub fn sex_label(&self) -> &'static str {
+        self.id().map(|i| i.sex().label()).unwrap_or("")
+    }
+
+    /// Birth date as the ID encodes it.
+    pub fn birth_date(&self) -> Option<NaiveDate> {
+        self.id().map(|i| i.birth_date())
+    }
+
+    /// Age in full years on `date`.
+    pub fn age_on(&self, date: NaiveDate) -> Option<u32> {
+        self.id().map(|i| i.age_on(date))
+    }
+
+    /// The ID as lists show it: `330182********123X`.
+    pub fn masked_id(&self) -> String {
+        mask_id(&self.resident_id)
+    }
+
+    /// The mobile as lists show it: `138****5678`.
+    pub fn masked_mobile(&self) -> String {
+        self.mobile.as_deref().map(mask_mobile).unwrap_or_default()
+    }
+
+    /// The name as public pages show it: `张*三`.
+    pub fn masked_name(&self) -> String {
+        mask_name(&self.name)
+    }
+
+    /// Still a member (has not left).
+    pub fn active(&self) -> bool {
+        self.left_on.is_none()
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct MemberRow {
+    id: i64,
+    resident_id: String,
+    name: String,
+    mobile: Option<String>,
+    union_id: i64,
+    union_name: String,
+    township: Option<String>,
+    joined_on: String,
+    migrant_worker: bool,
+    left_on: Option<String>,
+}
+
+impl MemberRow {
+    fn into_member(self) -> StoreResult<Member> {
+        Ok(Member {
+            id: self.id,
+            resident_id: self.resident_id,
+            name: self.name,
+            mobile: self.mobile,
+            union_id: self.union_id,
+            union_name: self.union_name,
+            township: self.township.as_deref().map(codes::township).transpose()?,
+            joined_on: self.joined_on,
+            migrant_worker: self.migrant_worker,
+            left_on: self.left_on,
+        })
+    }
+}
+
+const SELECT: &str =
+    "SELECT m.id, m.resident_id, m.name, m.mobile, m.union_id, u.name AS union_name,
+    u.township, m.joined_on, m.migrant_worker, m.left_on
+    FROM members m JOIN unions u ON u.id = m.union_id";
+
+/// How the member list is ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum MemberSort {
+    /// Newest members first.
+    #[default]
+    Joined,
+    /// By name.
+    Name,
+    /// By union, then name.
+    Union,
+}
+
+impl MemberSort {
+    /// Reads the `sort` query parameter; anything unknown is the default.
+    pub fn parse(s: &str) -> MemberSort {
+        match s {
+            "name" => MemberSort::Name,
+            "union" => MemberSort::Union,
+            _ => MemberSort::Joined,
+        }
+    }
+
+    fn order_by(self) -> &'static str {
+        match self {
+            MemberSort::Joined => "m.joined_on DESC, m.id DESC",
+            MemberSort::Name => "m.name, m.id",
+            MemberSort::Union => "u.name, m.name, m.id",
+        }
+    }
+}
+
+/// Filters of the member list; unset filters do not restrict.
+#[derive(Debug, Clone, Default)]
+pub struct MemberFilter {
+    /// A name (or its beginning), a resident ID or a mobile number.
+    pub q: Option<String>,
+    /// One township.
+    pub township: Option<Township>,
+    /// One union.
+    pub union_id: Option<i64>,
+    /// `Some(true)`: current members; `Some(false)`: those who left.
+    pub active: Option<bool>,
+    /// Migrant workers or not.
+    pub migrant_worker: Option<bool>,
+    /// Joined in this year.
+    pub joined_year: Option<i32>,
+    /// Order.
+    pub sort: MemberSort,
+}
+
+/// Adds the search condition for `q`: an exact resident ID or mobile goes straight to its
+/// unique index, a partial number scans, and anything else is a name prefix (indexed).
+fn push_query(w: &mut Where, q: &str) {
+    if let Ok(id) = ResidentId::parse(q) {
+        w.push_with("m.resident_id = ?", vec![Bind::Text(id.as_str().into())]);
+    } else if let Ok(m) = Mobile::parse(q) {
+        w.push_with("m.mobile = ?", vec![Bind::Text(m.as_str().into())]);
+    } else if q
+        .chars()
+        .all(|c| c.is_ascii_digit() || c == 'X' || c == 'x')
+    {
+        let pattern = format!("%{}%", q.to_ascii_uppercase());
+        w.push_with(
+            "(m.resident_id LIKE ? OR m.mobile LIKE ?)",
+            vec![Bind::Text(pattern.clone()), Bind::Text(pattern)],
+        );
+    } else {
+        w.push_with(
+            "(m.name >= ? AND m.name < ?)",
+            vec![Bind::Text(q.into()), Bind::Text(prefix_upper(q))],
+        );
+    }
+}
+
+fn filter_sql(scope: Scope, f: &MemberFilter) -> Where {
+    let mut w = Where::default();
+    if let Some(code) = scope.township_code() {
+        w.push_with("u.township = ?", vec![Bind::Text(code.into())]);
+    }
+    if let Some(t) = f.township {
+        w.push_with("u.township = ?", vec![Bind::Text(t.code().into())]);
+    }
+    if let Some(q) = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+        push_query(&mut w, q);
+    }
+    if let Some(u) = f.union_id {
+        w.push_with("m.union_id = ?", vec![Bind::Int(u)]);
+    }
+    match f.active {
+        Some(true) => w.push("m.left_on IS NULL"),
+        Some(false) => w.push("m.left_on IS NOT NULL"),
+        None => {}
+    }
+    if let Some(mw) = f.migrant_worker {
+        w.push_with("m.migrant_worker = ?", vec![Bind::Bool(mw)]);
+    }
+    if let Some(y) = f.joined_year {
+        w.push_with(
+            "m.joined_on >= ? AND m.joined_on <= ?",
+            vec![
+                Bind::Text(format!("{y:04}-01-01")),
+                Bind::Text(format!("{y:04}-12-31")),
+            ],
+        );
+    }
+    w
+}
+
+/// A page of members in scope, and how many match in all.
+pub async fn list(
+    db: &Db,
+    scope: Scope,
+    f: &MemberFilter,
+    limit: i64,
+    offset: i64,
+) -> StoreResult<(Vec<Member>, i64)> {
+    let w = filter_sql(scope, f);
+    let n = w.next_placeholder();
+    let sql = format!(
+        "{SELECT}{} ORDER BY {} LIMIT ${n} OFFSET ${}",
+        w.sql(),
+        f.sort.order_by(),
+        n + 1
+    );
+    let count_sql = format!(
+        "SELECT COUNT(*) FROM members m JOIN unions u ON u.id = m.union_id{}",
+        w.sql()
+    );
+    let (rows, total) = on_pool!(db, |p| {
+        let q = bind_where!(
+            sqlx::query_as::<_, MemberRow>(crate::dynamic(&sql)),
+            &w.binds
+        );
+        let rows = q.bind(limit).bind(offset).fetch_all(p).await?;
+        let c = bind_where!(
+            sqlx::query_scalar::<_, i64>(crate::dynamic(&count_sql)),
+            &w.binds
+        );
+        (rows, c.fetch_one(p).await?)
+    });
+    let rows = rows
+        .into_iter()
+        .map(MemberRow::into_member)
+        .collect::<StoreResult<Vec<_>>>()?;
+    Ok((rows, total))
+}
+
+/// Members matching a name, ID or mobile, at most `limit` (the search box and the API).
+pub async fn search(db: &Db, scope: Scope, q: &str, limit: i64) -> StoreResult<Vec<Member>> {
+    let f = MemberFilter {
+        q: Some(q.to_string()),
+        sort: MemberSort::Name,
+        ..MemberFilter::default()
+    };
+    let w = filter_sql(scope, &f);
+    let sql = format!(
+        "{SELECT}{} ORDER BY m.name, m.id LIMIT ${}",
+        w.sql(),
+        w.next_placeholder()
+    );
+    let rows = on_pool!(db, |p| {
+        let q = bind_where!(
+            sqlx::query_as::<_, MemberRow>(crate::dynamic(&sql)),
+            &w.binds
+        );
+        q.bind(limit).fetch_all(p).await?
+    });
+    rows.into_iter().map(MemberRow::into_member).collect()
+}
+
+async fn one(db: &Db, scope: Scope, clause: &str, value: Bind) -> StoreResult<Member> {
+    let sql = format!("{SELECT} WHERE {clause}");
+    let row: Option<MemberRow> = on_pool!(db, |p| {
+        let q = bind_where!(
+            sqlx::query_as(crate::dynamic(&sql)),
+            std::iter::once(&value)
+        );
+        q.fetch_optional(p).await?
+    });
+    let m = row.ok_or(StoreError::NotFound)?.into_member()?;
+    if !scope.allows_code(m.township.map(Township::code)) {
+        return Err(StoreError::NotFound);
+    }
+    Ok(m)
+}
+
+/// One member; not found outside the scope.
+pub async fn get(db: &Db, scope: Scope, id: i64) -> StoreResult<Member> {
+    one(db, scope, "m.id = $1", Bind::Int(id)).await
+}
+
+/// The member with this resident ID; not found outside the scope.
+pub async fn by_resident_id(
+    db: &Db,
+    scope: Scope,
+    resident_id: &ResidentId,
+) -> StoreResult<Member> {
+    one(
+        db,
+        scope,
+        "m.resident_id = $1",
+        Bind::Text(resident_id.as_str().into()),
+    )
+    .await
+}
+
+/// One transfer as the member's page lists it.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct Transfer {
+    /// Date, `YYYY-MM-DD`.
+    pub transferred_on: String,
+    /// The union left.
+    pub from_union: String,
+    /// The union joined.
+    pub to_union: String,
+}
+
+/// A member's transfers, oldest first.
+pub async fn transfers(db: &Db, member_id: i64) -> StoreResult<Vec<Transfer>> {
+    Ok(on_pool!(db, |p| {
+        sqlx::query_as(
+        "SELECT t.transferred_on, f.name AS from_union, n.name AS to_union
+         FROM member_transfers t JOIN unions f ON f.id = t.from_union_id JOIN unions n ON n.id = t.to_union_id
+         WHERE t.member_id = $1 ORDER BY t.transferred_on, t.id"
+    )
+    .bind(member_id)
+    .fetch_all(p)
+    .await?
+    }))
+}
+
+mod change;
+pub use change::{
+    NewMember, add, find_tx, insert_many_tx, leave, leave_tx, transfer, transfer_tx,
+    update_from_row_tx,
+};

@@ -1,0 +1,461 @@
+//! The union tree: city federation → township federations → enterprise and joint unions.
+//! Officers of each union are in [`super::officers`].
+
+use super::codes::{self, DbCode};
+use super::{Scope, enterprises};
+use crate::audit::{self, AuditedTable};
+use crate::db::{Db, Tx};
+use crate::error::{StoreError, StoreResult};
+use crate::{on_pool, on_tx};
+use chrono::NaiveDate;
+use domain::union::organisation::{UnionKind, validate_parent};
+use domain::union::township::Township;
+use std::collections::HashMap;
+
+/// The unions table as audited.
+pub const UNIONS: AuditedTable = AuditedTable {
+    entity: "union",
+    table: "unions",
+    secret_columns: &[],
+};
+
+/// A union organisation with the counts its pages show.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnionOrg {
+    /// Database id.
+    pub id: i64,
+    /// Name, unique (imports refer to unions by name).
+    pub name: String,
+    /// Kind.
+    pub kind: UnionKind,
+    /// Parent union.
+    pub parent_id: Option<i64>,
+    /// Township (none for the city federation).
+    pub township: Option<Township>,
+    /// Founding date, `YYYY-MM-DD`.
+    pub founded_on: Option<String>,
+    /// For township federations: when the "专+兼" reform took effect.
+    pub reform_effective_on: Option<String>,
+    /// Enterprises it covers.
+    pub enterprises: i64,
+    /// Members currently registered with it.
+    pub members: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct UnionRow {
+    id: i64,
+    name: String,
+    kind: String,
+    parent_id: Option<i64>,
+    township: Option<String>,
+    founded_on: Option<String>,
+    reform_effective_on: Option<String>,
+    enterprises: i64,
+    members: i64,
+}
+
+impl UnionRow {
+    fn into_org(self) -> StoreResult<UnionOrg> {
+        Ok(UnionOrg {
+            id: self.id,
+            name: self.name,
+            kind: UnionKind::from_code(&self.kind)?,
+            parent_id: self.parent_id,
+            township: self.township.as_deref().map(codes::township).transpose()?,
+            founded_on: self.founded_on,
+            reform_effective_on: self.reform_effective_on,
+            enterprises: self.enterprises,
+            members: self.members,
+        })
+    }
+}
+
+const SELECT: &str =
+    "SELECT u.id, u.name, u.kind, u.parent_id, u.township, u.founded_on, u.reform_effective_on,
+    (SELECT COUNT(*) FROM enterprises e WHERE e.union_id = u.id) AS enterprises,
+    (SELECT COUNT(*) FROM members m WHERE m.union_id = u.id AND m.left_on IS NULL) AS members
+    FROM unions u";
+
+/// Every union the scope may see, parents before children (a township's staff see their
+/// township's unions; the city federation is shown to everyone as the root).
+pub async fn list(db: &Db, scope: Scope) -> StoreResult<Vec<UnionOrg>> {
+    let sql = format!(
+        "{SELECT} LEFT JOIN townships t ON t.code = u.township
+         WHERE ($1 IS NULL OR u.township = $1 OR u.township IS NULL)
+         ORDER BY COALESCE(t.position, -1), u.kind <> 'city_federation', u.kind <> 'township_federation', u.name"
+    );
+    let rows: Vec<UnionRow> = on_pool!(db, |p| sqlx::query_as(crate::dynamic(&sql))
+        .bind(scope.township_code())
+        .fetch_all(p)
+        .await?);
+    rows.into_iter().map(UnionRow::into_org).collect()
+}
+
+/// One node of the tree as pages draw it.
+#[derive(Debug, Clone)]
+pub struct TreeNode {
+    /// The union.
+    pub union: UnionOrg,
+    /// Depth from the root (0 for the city federation).
+    pub depth: usize,
+}
+
+/// The scope's unions in tree order (depth-first, children by name).
+pub async fn tree(db: &Db, scope: Scope) -> StoreResult<Vec<TreeNode>> {
+    let all = list(db, scope).await?;
+    let ids: std::collections::HashSet<i64> = all.iter().map(|u| u.id).collect();
+    let mut children: HashMap<Option<i64>, Vec<UnionOrg>> = HashMap::new();
+    for u in all {
+        // A parent outside the list (another township's) makes the union a root here.
+        let parent = u.parent_id.filter(|p| ids.contains(p));
+        children.entry(parent).or_default().push(u);
+    }
+    let mut out = Vec::new();
+    let mut stack: Vec<(UnionOrg, usize)> = children
+        .remove(&None)
+        .unwrap_or_default()
+        .into_iter()
+        .rev()
+        .map(|u| (u, 0))
+        .collect();
+    while let Some((u, depth)) = stack.pop() {
+        if let Some(kids) = children.remove(&Some(u.id)) {
+            stack.extend(kids.into_iter().rev().map(|k| (k, depth + 1)));
+        }
+        out.push(TreeNode { union: u, depth });
+    }
+    Ok(out)
+}
+
+/// One union; not found outside the scope (the city federation is visible to all).
+pub async fn get(db: &Db, scope: Scope, id: i64) -> StoreResult<UnionOrg> {
+    let sql = format!("{SELECT} WHERE u.id = $1");
+    let row: Option<UnionRow> = on_pool!(db, |p| sqlx::query_as(crate::dynamic(&sql))
+        .bind(id)
+        .fetch_optional(p)
+        .await?);
+    let u = row.ok_or(StoreError::NotFound)?.into_org()?;
+    if !scope.may_see(u.township.map(Township::code)) {
+        return Err(StoreError::NotFound);
+    }
+    Ok(u)
+}
+
+/// One union that the scope may change (the city federation only by the city).
+pub async fn get_for_change(db: &Db, scope: Scope, id: i64) -> StoreResult<UnionOrg> {
+    let u = get(db, scope, id).await?;
+    if !scope.allows_code(u.township.map(Township::code)) {
+        return Err(StoreError::NotFound);
+    }
+    Ok(u)
+}
+
+/// What the lookups of imports and forms need to know about a union.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UnionRef {
+    /// Database id.
+    pub id: i64,
+    /// Kind.
+    pub kind: UnionKind,
+    /// Township code's township, if any.
+    pub township: Option<Township>,
+}
+
+/// Every union by name, read once per import.
+pub async fn lookup_tx(tx: &mut Tx) -> StoreResult<HashMap<String, UnionRef>> {
+    let rows: Vec<(i64, String, String, Option<String>)> = on_tx!(tx, |c| sqlx::query_as(
+        "SELECT id, name, kind, township FROM unions"
+    )
+    .fetch_all(&mut *c)
+    .await?);
+    rows.into_iter()
+        .map(|(id, name, kind, township)| {
+            let township = township.as_deref().map(codes::township).transpose()?;
+            Ok((
+                name,
+                UnionRef {
+                    id,
+                    kind: UnionKind::from_code(&kind)?,
+                    township,
+                },
+            ))
+        })
+        .collect()
+}
+
+/// What creating a union needs.
+#[derive(Debug, Clone)]
+pub struct UnionInput {
+    /// Name (unique).
+    pub name: String,
+    /// Kind.
+    pub kind: UnionKind,
+    /// Parent union (none only for the city federation).
+    pub parent: Option<UnionRef>,
+    /// Township (none only for the city federation).
+    pub township: Option<Township>,
+    /// Founding date.
+    pub founded_on: Option<NaiveDate>,
+}
+
+/// Checks where a union may sit: the domain's parent rule, then the township rules the
+/// coverage counts rely on (a union's township is its parent federation's township).
+pub fn check_placement(u: &UnionInput) -> Result<(), String> {
+    validate_parent(u.kind, u.parent.map(|p| p.kind)).map_err(|e| e.to_string())?;
+    match (u.kind, u.township) {
+        (UnionKind::CityFederation, Some(_)) => {
+            return Err("市总工会不属于任何乡镇（街道），所属乡镇应留空".into());
+        }
+        (UnionKind::CityFederation, None) => {}
+        (_, None) => return Err(format!("{}必须填写所属乡镇（街道）", u.kind.label())),
+        (_, Some(t)) => {
+            if let Some(p) = u.parent.filter(|p| p.kind == UnionKind::TownshipFederation)
+                && p.township != Some(t)
+            {
+                return Err(format!(
+                    "所属乡镇为{t}，但上级工会属于{}",
+                    p.township.map(|x| x.name()).unwrap_or("其他乡镇")
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Checks the one-per-place rules: one city federation, one federation per township.
+pub async fn check_unique_federation(
+    tx: &mut Tx,
+    u: &UnionInput,
+    except: Option<i64>,
+) -> StoreResult<Result<(), String>> {
+    if !u.kind.is_federation() {
+        return Ok(Ok(()));
+    }
+    let existing: Option<String> = on_tx!(tx, |c| {
+        sqlx::query_scalar(
+        "SELECT name FROM unions WHERE kind = $1 AND township IS NOT DISTINCT FROM $2 AND id IS DISTINCT FROM $3 LIMIT 1"
+    )
+    .bind(u.kind.code())
+    .bind(u.township.map(Township::code))
+    .bind(except)
+    .fetch_optional(&mut *c)
+    .await?
+    });
+    Ok(match existing {
+        Some(name) => Err(format!("已有{}：{name}", u.kind.label())),
+        None => Ok(()),
+    })
+}
+
+/// Inserts a union (audited); the caller has checked placement and uniqueness.
+pub async fn insert_tx(tx: &mut Tx, actor: &str, u: &UnionInput) -> StoreResult<i64> {
+    let now = crate::now_text();
+    let id: i64 = on_tx!(tx, |c| {
+        sqlx::query_scalar(
+        "INSERT INTO unions (name, kind, parent_id, township, founded_on, reform_effective_on, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, NULL, $6, $6) RETURNING id"
+    )
+    .bind(&u.name)
+    .bind(u.kind.code())
+    .bind(u.parent.map(|p| p.id))
+    .bind(u.township.map(Township::code))
+    .bind(u.founded_on.map(codes::date_text))
+    .bind(&now)
+    .fetch_one(&mut *c)
+    .await?
+    });
+    audit::record_insert(tx, actor, &UNIONS, id).await?;
+    Ok(id)
+}
+
+/// Updates a union's place and founding date (audited); nothing is written when nothing
+/// changes.
+pub async fn update_tx(tx: &mut Tx, actor: &str, id: i64, u: &UnionInput) -> StoreResult<bool> {
+    let before = audit::snapshot(tx, &UNIONS, id).await?;
+    let changed = on_tx!(tx, |c| {
+        sqlx::query(
+        "UPDATE unions SET kind = $1, parent_id = $2, township = $3, founded_on = $4, updated_at = $5
+         WHERE id = $6 AND (kind <> $1 OR parent_id IS DISTINCT FROM $2 OR township IS DISTINCT FROM $3
+                            OR founded_on IS DISTINCT FROM $4)"
+    )
+    .bind(u.kind.code())
+    .bind(u.parent.map(|p| p.id))
+    .bind(u.township.map(Township::code))
+    .bind(u.founded_on.map(codes::date_text))
+    .bind(crate::now_text())
+    .bind(id)
+    .execute(&mut *c)
+    .await?
+    .rows_affected()
+    });
+    if changed > 0 {
+        audit::record_update(tx, actor, "update", &UNIONS, id, before).await?;
+    }
+    Ok(changed > 0)
+}
+
+/// The federation an enterprise union of `township` hangs under: the township's
+/// federation, or the city federation if the township has none yet.
+pub async fn federation_for_tx(tx: &mut Tx, township: Township) -> StoreResult<Option<UnionRef>> {
+    let row: Option<(i64, String)> = on_tx!(tx, |c| {
+        sqlx::query_as(
+        "SELECT id, kind FROM unions WHERE (kind = 'township_federation' AND township = $1) OR kind = 'city_federation'
+         ORDER BY kind = 'city_federation' LIMIT 1"
+    )
+    .bind(township.code())
+    .fetch_optional(&mut *c)
+    .await?
+    });
+    row.map(|(id, kind)| {
+        let kind = UnionKind::from_code(&kind)?;
+        let township = (kind == UnionKind::TownshipFederation).then_some(township);
+        Ok(UnionRef { id, kind, township })
+    })
+    .transpose()
+}
+
+/// Founds an enterprise union for one enterprise (the checklist's 消号): the union is
+/// created under the township's federation and covers the enterprise from now on.
+pub async fn found_for_enterprise(
+    db: &Db,
+    actor: &str,
+    scope: Scope,
+    enterprise_id: i64,
+    name: &str,
+    founded_on: NaiveDate,
+) -> StoreResult<i64> {
+    let e = enterprises::get(db, scope, enterprise_id).await?;
+    if e.union_id.is_some() {
+        return Err(StoreError::rule(format!(
+            "{}已有工会，无需重复组建",
+            e.name
+        )));
+    }
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(StoreError::rule("请填写工会名称"));
+    }
+    let mut tx = db.begin().await?;
+    let parent = federation_for_tx(&mut tx, e.township)
+        .await?
+        .ok_or_else(|| StoreError::rule("尚未建立市总工会或乡镇总工会，无法挂靠"))?;
+    let input = UnionInput {
+        name: name.to_string(),
+        kind: UnionKind::EnterpriseUnion,
+        parent: Some(parent),
+        township: Some(e.township),
+        founded_on: Some(founded_on),
+    };
+    check_placement(&input).map_err(StoreError::Rule)?;
+    if name_taken_tx(&mut tx, name).await? {
+        return Err(StoreError::Conflict(format!("工会名称已存在：{name}")));
+    }
+    let id = insert_tx(&mut tx, actor, &input).await?;
+    enterprises::set_union_tx(&mut tx, actor, enterprise_id, Some(id)).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Puts an enterprise under an existing joint (or enterprise) union of its township.
+pub async fn cover_enterprise(
+    db: &Db,
+    actor: &str,
+    scope: Scope,
+    enterprise_id: i64,
+    union_id: i64,
+) -> StoreResult<()> {
+    let e = enterprises::get(db, scope, enterprise_id).await?;
+    let u = get_for_change(db, scope, union_id).await?;
+    if u.kind.is_federation() {
+        return Err(StoreError::rule(
+            "企业应由企业工会或联合工会覆盖，不能直接挂在总工会",
+        ));
+    }
+    if u.township != Some(e.township) {
+        return Err(StoreError::rule("只能由本乡镇（街道）的工会覆盖"));
+    }
+    let mut tx = db.begin().await?;
+    enterprises::set_union_tx(&mut tx, actor, enterprise_id, Some(union_id)).await?;
+    tx.commit().await
+}
+
+/// Whether a union of this name exists.
+pub async fn name_taken_tx(tx: &mut Tx, name: &str) -> StoreResult<bool> {
+    let found: Option<i64> = on_tx!(tx, |c| sqlx::query_scalar(
+        "SELECT id FROM unions WHERE name = $1"
+    )
+    .bind(name)
+    .fetch_optional(&mut *c)
+    .await?);
+    Ok(found.is_some())
+}
+
+/// Records when a township federation's reform took effect (or clears it).
+pub async fn set_reform(
+    db: &Db,
+    actor: &str,
+    scope: Scope,
+    id: i64,
+    on: Option<NaiveDate>,
+) -> StoreResult<()> {
+    let u = get_for_change(db, scope, id).await?;
+    if u.kind != UnionKind::TownshipFederation {
+        return Err(StoreError::rule("只有乡镇总工会有“专+兼”改革生效日期"));
+    }
+    let mut tx = db.begin().await?;
+    set_reform_tx(&mut tx, actor, id, on).await?;
+    tx.commit().await
+}
+
+/// The reform date change inside a transaction (audited).
+pub async fn set_reform_tx(
+    tx: &mut Tx,
+    actor: &str,
+    id: i64,
+    on: Option<NaiveDate>,
+) -> StoreResult<()> {
+    let before = audit::snapshot(tx, &UNIONS, id).await?;
+    on_tx!(tx, |c| sqlx::query(
+        "UPDATE unions SET reform_effective_on = $1, updated_at = $2 WHERE id = $3"
+    )
+    .bind(on.map(codes::date_text))
+    .bind(crate::now_text())
+    .bind(id)
+    .execute(&mut *c)
+    .await
+    .map(|_| ())?);
+    audit::record_update(tx, actor, "reform", &UNIONS, id, before).await
+}
+
+/// Creates a union from the form (a joint union, a federation …), checked like an import
+/// row: placement, one federation per place, unique name, and the caller's scope.
+pub async fn create(db: &Db, actor: &str, scope: Scope, u: &UnionInput) -> StoreResult<i64> {
+    if u.name.trim().is_empty() {
+        return Err(StoreError::rule("请填写工会名称"));
+    }
+    if !scope.allows_code(u.township.map(Township::code)) {
+        return Err(StoreError::rule("只能在本乡镇（街道）新建工会"));
+    }
+    check_placement(u).map_err(StoreError::Rule)?;
+    let mut tx = db.begin().await?;
+    check_unique_federation(&mut tx, u, None)
+        .await?
+        .map_err(StoreError::Rule)?;
+    if name_taken_tx(&mut tx, &u.name).await? {
+        return Err(StoreError::Conflict(format!("工会名称已存在：{}", u.name)));
+    }
+    let id = insert_tx(&mut tx, actor, u).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// The unions directly under `parent`, by name.
+pub async fn children(db: &Db, parent: i64) -> StoreResult<Vec<UnionOrg>> {
+    let sql = format!("{SELECT} WHERE u.parent_id = $1 ORDER BY u.name");
+    let rows: Vec<UnionRow> = on_pool!(db, |p| sqlx::query_as(crate::dynamic(&sql))
+        .bind(parent)
+        .fetch_all(p)
+        .await?);
+    rows.into_iter().map(UnionRow::into_org).collect()
+}

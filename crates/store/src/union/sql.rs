@@ -1,0 +1,128 @@
+//! Building the WHERE clause of a filtered list from the filters actually set.
+//!
+//! A fixed `($1 IS NULL OR col = $1)` query would be simpler, but it keeps the planner
+//! from using the member indexes, and a search in a million members must use them. The
+//! clauses pushed here are constants of the calling module; only values are bound.
+
+/// A value bound to a placeholder.
+#[derive(Debug, Clone)]
+pub enum Bind {
+    /// Text.
+    Text(String),
+    /// An integer.
+    Int(i64),
+    /// A flag.
+    Bool(bool),
+}
+
+/// The conditions of a list query, joined with AND, and their values.
+#[derive(Debug, Default, Clone)]
+pub struct Where {
+    clauses: Vec<String>,
+    /// The values, in placeholder order.
+    pub binds: Vec<Bind>,
+}
+
+impl Where {
+    /// A condition without values.
+    pub fn push(&mut self, clause: &str) {
+        self.clauses.push(clause.to_string());
+    }
+
+    /// A condition where each `?` stands for the next of `values`.
+    pub fn push_with(&mut self, clause: &str, values: Vec<Bind>) {
+        let mut out = String::with_capacity(clause.len() + 8);
+        let mut values = values.into_iter();
+        for ch in clause.chars() {
+            if ch == '?'
+                && let Some(v) = values.next()
+            {
+                self.binds.push(v);
+                out.push_str(&format!("${}", self.binds.len()));
+                continue;
+            }
+            out.push(ch);
+        }
+        self.clauses.push(out);
+    }
+
+    /// ` WHERE a AND b`, or nothing when no filter is set.
+    pub fn sql(&self) -> String {
+        if self.clauses.is_empty() {
+            String::new()
+        } else {
+            format!(" WHERE {}", self.clauses.join(" AND "))
+        }
+    }
+
+    /// The placeholder number after the last bound value (for LIMIT/OFFSET).
+    pub fn next_placeholder(&self) -> usize {
+        self.binds.len() + 1
+    }
+}
+
+/// Binds every value of a [`Where`] (and then any extra values) to a query; a macro so
+/// that it works on the SQLite and the PostgreSQL query types alike.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! bind_where {
+    ($q:expr, $binds:expr) => {{
+        let mut q = $q;
+        for b in $binds {
+            q = match b {
+                $crate::union::sql::Bind::Text(s) => q.bind(s.clone()),
+                $crate::union::sql::Bind::Int(i) => q.bind(*i),
+                $crate::union::sql::Bind::Bool(x) => q.bind(*x),
+            };
+        }
+        q
+    }};
+}
+
+/// A LIKE pattern matching `text` anywhere, with LIKE's wildcards in `text` taken
+/// literally (escaped with `\`, declared by `ESCAPE '\'` in the clause).
+pub fn contains_pattern(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('%');
+    for ch in text.chars() {
+        if matches!(ch, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(ch);
+    }
+    out.push('%');
+    out
+}
+
+/// The upper bound of a prefix range (`name >= p AND name < upper`), which both backends
+/// answer from a B-tree index, unlike `LIKE 'p%'`.
+pub fn prefix_upper(prefix: &str) -> String {
+    format!("{prefix}\u{10FFFF}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_are_numbered_in_order() {
+        let mut w = Where::default();
+        assert_eq!(w.sql(), "");
+        w.push_with("a = ?", vec![Bind::Int(1)]);
+        w.push("b IS NULL");
+        w.push_with(
+            "(c >= ? AND c < ?)",
+            vec![Bind::Text("x".into()), Bind::Text("y".into())],
+        );
+        assert_eq!(
+            w.sql(),
+            " WHERE a = $1 AND b IS NULL AND (c >= $2 AND c < $3)"
+        );
+        assert_eq!(w.next_placeholder(), 4);
+    }
+
+    #[test]
+    fn like_wildcards_are_taken_literally() {
+        assert_eq!(contains_pattern("50%_a\\"), "%50\\%\\_a\\\\%");
+    }
+}

@@ -1,0 +1,457 @@
+//! Households: the list (search, filters, sorting, paging, Excel), adding one, and a
+//! household's page with everything recorded about it.
+
+use super::{after, scope, xlsx};
+use crate::error::AppError;
+use crate::pages::{Chrome, page_count, paging, render};
+use crate::session::Viewer;
+use crate::state::AppState;
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::response::{Html, Response};
+use domain::platform::{Mobile, Role};
+use domain::relocation::{HeadId, HouseholdKind, Milestone, RecognitionRule, Residence};
+use serde::Deserialize;
+use store::relocation::Conn;
+use store::relocation::compensation::{self, SheetView};
+use store::relocation::households::{
+    self, Household, HouseholdFields, HouseholdFilter, HouseholdRow, HouseholdSort, Stage,
+};
+use store::relocation::projects::{self, Project};
+use store::relocation::{appraisals, buildings, members, standards, teams, worklog};
+
+const PER_PAGE: i64 = 50;
+
+/// Search, filters, order and page of the list.
+#[derive(Deserialize, Default, Clone)]
+pub struct ListQuery {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    village: String,
+    #[serde(default)]
+    team: String,
+    #[serde(default)]
+    stage: String,
+    #[serde(default)]
+    difficult: String,
+    #[serde(default)]
+    residence: String,
+    #[serde(default)]
+    sort: String,
+    #[serde(default)]
+    desc: String,
+    page: Option<i64>,
+}
+
+impl ListQuery {
+    fn filter(&self) -> Result<HouseholdFilter, AppError> {
+        let flag = |v: &str| match v {
+            "yes" => Some(true),
+            "no" => Some(false),
+            _ => None,
+        };
+        Ok(HouseholdFilter {
+            search: Some(self.q.clone()).filter(|s| !s.trim().is_empty()),
+            kind: HouseholdKind::parse(&self.kind),
+            village: Some(self.village.clone()).filter(|s| !s.trim().is_empty()),
+            team_id: super::form_id(&self.team)?,
+            person_id: None,
+            stage: Stage::parse(&self.stage),
+            difficult: flag(&self.difficult),
+            in_town: match self.residence.as_str() {
+                "in_town" => Some(true),
+                "elsewhere" => Some(false),
+                _ => None,
+            },
+            sort: HouseholdSort::parse(&self.sort),
+            descending: self.desc == "1",
+        })
+    }
+
+    /// The query string without page and order, for links that change only those.
+    fn base(&self) -> String {
+        serde_urlencoded::to_string([
+            ("q", &self.q),
+            ("kind", &self.kind),
+            ("village", &self.village),
+            ("team", &self.team),
+            ("stage", &self.stage),
+            ("difficult", &self.difficult),
+            ("residence", &self.residence),
+        ])
+        .unwrap_or_default()
+    }
+}
+
+/// A column header that sorts.
+pub struct SortLink {
+    label: &'static str,
+    href: String,
+    mark: &'static str,
+}
+
+fn sort_links(q: &ListQuery) -> Vec<SortLink> {
+    let current = HouseholdSort::parse(&q.sort);
+    let desc = q.desc == "1";
+    [
+        (HouseholdSort::Code, "户编号"),
+        (HouseholdSort::Name, "户主"),
+        (HouseholdSort::Village, "村/组"),
+        (HouseholdSort::Person, "工作组/责任人"),
+        (HouseholdSort::Stage, "进度"),
+    ]
+    .into_iter()
+    .map(|(s, label)| {
+        let flip = s == current && !desc;
+        SortLink {
+            label,
+            href: format!(
+                "?{}&sort={}&desc={}",
+                q.base(),
+                s.code(),
+                if flip { "1" } else { "0" }
+            ),
+            mark: if s != current {
+                ""
+            } else if desc {
+                "▼"
+            } else {
+                "▲"
+            },
+        }
+    })
+    .collect()
+}
+
+#[derive(Template)]
+#[template(path = "relocation/households.html")]
+struct ListPage {
+    chrome: Chrome,
+    p: Project,
+    rows: Vec<(HouseholdRow, &'static str)>,
+    total: i64,
+    page: i64,
+    pages: i64,
+    base: String,
+    order: String,
+    q: ListQuery,
+    groups: Vec<teams::Team>,
+    sorts: Vec<SortLink>,
+    stages: [Stage; 5],
+    may_create: bool,
+}
+
+/// The project's households in scope.
+pub async fn list(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(code): Path<String>,
+    Query(q): Query<ListQuery>,
+) -> Result<Html<String>, AppError> {
+    let scope = scope(&state, &viewer).await?;
+    let p = projects::by_code(&state.db, &scope, &code).await?;
+    let (page, per, offset) = paging(q.page, PER_PAGE);
+    let (rows, total) =
+        households::list(&state.db, &scope, p.id, &q.filter()?, per, offset).await?;
+    render(&ListPage {
+        chrome: Chrome::new(format!("{} 被征收户", p.name), &viewer),
+        groups: teams::groups(&state.db, p.id).await?,
+        sorts: sort_links(&q),
+        base: q.base(),
+        order: format!("sort={}&desc={}", q.sort, q.desc),
+        stages: Stage::ALL,
+        may_create: matches!(viewer.user.role, Role::Admin | Role::RelocationCommander),
+        p,
+        rows: rows
+            .into_iter()
+            .map(|r| {
+                let stage = Stage::of(&r.household).label();
+                (r, stage)
+            })
+            .collect(),
+        total,
+        page,
+        pages: page_count(total, per),
+        q,
+    })
+}
+
+/// The list as Excel, with the same filters and order.
+pub async fn export(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(code): Path<String>,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, AppError> {
+    let scope = scope(&state, &viewer).await?;
+    let p = projects::by_code(&state.db, &scope, &code).await?;
+    let (rows, _) = households::list(&state.db, &scope, p.id, &q.filter()?, i64::MAX, 0).await?;
+    let headers = [
+        "户编号",
+        "类型",
+        "户主姓名",
+        "证件号码",
+        "手机号",
+        "村",
+        "组",
+        "现居住地",
+        "工作组",
+        "责任人",
+        "难点户",
+        "签约",
+        "腾空",
+        "拆除",
+        "清表",
+    ];
+    let data: Vec<Vec<String>> = rows
+        .into_iter()
+        .map(|r| {
+            let h = r.household;
+            let on = |m: Milestone| {
+                h.milestones
+                    .get(m)
+                    .map(|d| d.to_string())
+                    .unwrap_or_default()
+            };
+            vec![
+                h.code.clone(),
+                h.kind.label().to_string(),
+                h.head_name.clone(),
+                h.head_id.clone(),
+                h.mobile.clone().unwrap_or_default(),
+                h.village.clone(),
+                h.village_group.clone(),
+                h.residence.to_string(),
+                r.team_name.unwrap_or_default(),
+                r.person_name.unwrap_or_default(),
+                if h.difficult { "是" } else { "" }.to_string(),
+                on(Milestone::Signed),
+                on(Milestone::Vacated),
+                on(Milestone::Demolished),
+                on(Milestone::Cleared),
+            ]
+        })
+        .collect();
+    xlsx(
+        &format!("{}-被征收户.xlsx", p.code),
+        &format!("{} 被征收户", p.name),
+        &headers,
+        &data,
+    )
+}
+
+/// The household form's fields.
+#[derive(Deserialize)]
+pub struct HouseholdForm {
+    #[serde(default)]
+    code: String,
+    kind: String,
+    head_name: String,
+    head_id: String,
+    #[serde(default)]
+    mobile: String,
+    #[serde(default)]
+    village: String,
+    #[serde(default)]
+    village_group: String,
+    #[serde(default)]
+    residence: String,
+}
+
+impl HouseholdForm {
+    fn fields(&self, code: &str, town: &str) -> Result<HouseholdFields, AppError> {
+        let bad = |m: String| AppError::BadRequest(m);
+        let kind =
+            HouseholdKind::parse(&self.kind).ok_or_else(|| bad("类型应为住户或企业".into()))?;
+        Ok(HouseholdFields {
+            code: code.trim().to_string(),
+            kind,
+            head_name: self.head_name.trim().to_string(),
+            head_id: HeadId::parse(kind, &self.head_id).map_err(|e| bad(e.to_string()))?,
+            mobile: match self.mobile.trim() {
+                "" => None,
+                m => Some(Mobile::parse(m).map_err(|e| bad(e.to_string()))?),
+            },
+            village: self.village.clone(),
+            village_group: self.village_group.clone(),
+            residence: Residence::parse(&self.residence, town),
+        })
+    }
+}
+
+/// Adds a household to the project (commanders).
+pub async fn create(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(code): Path<String>,
+    Form(f): Form<HouseholdForm>,
+) -> Response {
+    let back = format!(
+        "/relocation/projects/{}/households",
+        crate::access::urlencode(&code)
+    );
+    let result = async {
+        let scope = scope(&state, &viewer).await?;
+        let p = projects::by_code(&state.db, &scope, &code).await?;
+        let fields = f.fields(&f.code, &p.town)?;
+        let mut tx = state.db.begin().await?;
+        let (_, created) = households::upsert(&mut tx, &viewer.user.username, &p, &fields).await?;
+        if !created {
+            return Err(AppError::BadRequest(format!(
+                "户编号已存在：{}",
+                fields.code
+            )));
+        }
+        tx.commit().await?;
+        super::publish(&state, p.id);
+        Ok(())
+    }
+    .await;
+    after(result, &viewer, &back)
+}
+
+#[derive(Template)]
+#[template(path = "relocation/household.html")]
+struct HouseholdPage {
+    chrome: Chrome,
+    p: Project,
+    h: Household,
+    members: Vec<members::Member>,
+    buildings: Vec<(buildings::BuildingRecord, String)>,
+    appraisals: Vec<appraisals::Appraisal>,
+    visits: Vec<worklog::Visit>,
+    sheet: SheetView,
+    groups: Vec<teams::Team>,
+    persons: Vec<teams::Person>,
+    team_name: String,
+    person_name: String,
+    next: Option<Milestone>,
+    latest: Option<Milestone>,
+    milestones: Vec<(Milestone, Option<households::MilestoneRecord>)>,
+    may_write: bool,
+    may_command: bool,
+    today: String,
+    now_time: String,
+}
+
+/// A household's page.
+pub async fn show(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+) -> Result<Html<String>, AppError> {
+    let scope = scope(&state, &viewer).await?;
+    let db = &state.db;
+    let h = households::get(db, &scope, id).await?;
+    let mut conn = Conn::Pool(db);
+    let p = projects::by_id(&mut conn, h.project_id).await?;
+    let rule = standards::published(&mut conn, p.id)
+        .await?
+        .map_or_else(RecognitionRule::default, |s| s.standard.recognition);
+    let bs = buildings::of_household(&mut conn, h.id)
+        .await?
+        .into_iter()
+        .map(|b| {
+            let area = b.recognised(&rule).to_string();
+            (b, area)
+        })
+        .collect();
+    let groups = teams::groups(db, p.id).await?;
+    let persons = teams::persons(db, p.id).await?;
+    let team_name = groups
+        .iter()
+        .find(|g| Some(g.id) == h.team_id)
+        .map(|g| g.name.clone())
+        .unwrap_or_default();
+    let person_name = persons
+        .iter()
+        .find(|x| Some(x.id) == h.person_id)
+        .map(|x| x.name.clone())
+        .unwrap_or_default();
+    let now = chrono::Utc::now().with_timezone(&domain::platform::time::shanghai());
+    render(&HouseholdPage {
+        chrome: Chrome::new(format!("{} {}", h.code, h.head_name), &viewer),
+        members: members::of_household(&mut conn, h.id).await?,
+        buildings: bs,
+        appraisals: appraisals::of_household(&mut conn, h.id).await?,
+        visits: worklog::of_household(&mut conn, h.id).await?,
+        sheet: compensation::sheet(db, &h).await?,
+        next: h.milestones.next(),
+        latest: h.milestones.latest().map(|(m, _)| m),
+        milestones: Milestone::ALL
+            .into_iter()
+            .map(|m| (m, h.record(m).cloned()))
+            .collect(),
+        may_write: viewer.user.role.may_write() && viewer.user.role != Role::Member,
+        may_command: matches!(viewer.user.role, Role::Admin | Role::RelocationCommander),
+        today: now.format("%Y-%m-%d").to_string(),
+        now_time: now.format("%H:%M").to_string(),
+        groups,
+        persons,
+        team_name,
+        person_name,
+        p,
+        h,
+    })
+}
+
+/// Saves a household's identity and contact fields (the code stays).
+pub async fn update(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Form(f): Form<HouseholdForm>,
+) -> Response {
+    let back = format!("/relocation/households/{id}");
+    let result = async {
+        let scope = scope(&state, &viewer).await?;
+        let h = households::get(&state.db, &scope, id).await?;
+        let p = projects::by_id(&mut Conn::Pool(&state.db), h.project_id).await?;
+        let fields = f.fields(&h.code, &p.town)?;
+        let mut tx = state.db.begin().await?;
+        households::upsert(&mut tx, &viewer.user.username, &p, &fields).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+    .await;
+    after(result, &viewer, &back)
+}
+
+/// The concerns form.
+#[derive(Deserialize)]
+pub struct ConcernsForm {
+    #[serde(default)]
+    concerns: String,
+    difficult: Option<String>,
+}
+
+/// Records a household's concerns and whether it is a difficult case.
+pub async fn concerns(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Form(f): Form<ConcernsForm>,
+) -> Response {
+    let back = format!("/relocation/households/{id}");
+    let result = async {
+        let scope = scope(&state, &viewer).await?;
+        let mut tx = state.db.begin().await?;
+        households::set_concerns(
+            &mut tx,
+            &viewer.user.username,
+            &scope,
+            id,
+            &f.concerns,
+            f.difficult.is_some(),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+    .await;
+    after(result, &viewer, &back)
+}

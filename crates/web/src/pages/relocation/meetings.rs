@@ -1,0 +1,216 @@
+//! The work log of a project and its nightly meetings (碰头会) with their action items.
+
+use super::{after, form_id, required_date, scope};
+use crate::error::AppError;
+use crate::pages::{Chrome, page_count, paging, render};
+use crate::session::Viewer;
+use crate::state::AppState;
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::response::{Html, Response};
+use domain::platform::Role;
+use domain::platform::time::today_local;
+use serde::Deserialize;
+use store::relocation::households::{self, HouseholdFilter, HouseholdRow};
+use store::relocation::meetings::{self, Action, Meeting, NewAction, NewMeeting};
+use store::relocation::projects::{self, Project};
+use store::relocation::{teams, worklog};
+
+/// Page of the log.
+#[derive(Deserialize, Default)]
+pub struct PageQuery {
+    page: Option<i64>,
+}
+
+#[derive(Template)]
+#[template(path = "relocation/visits.html")]
+struct VisitsPage {
+    chrome: Chrome,
+    p: Project,
+    visits: Vec<worklog::Visit>,
+    total: i64,
+    page: i64,
+    pages: i64,
+}
+
+/// The project's work log, newest first.
+pub async fn visits(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(code): Path<String>,
+    Query(q): Query<PageQuery>,
+) -> Result<Html<String>, AppError> {
+    let scope = scope(&state, &viewer).await?;
+    let p = projects::by_code(&state.db, &scope, &code).await?;
+    let (page, per, offset) = paging(q.page, 50);
+    let (visits, total) = worklog::of_project(&state.db, &scope, p.id, per, offset).await?;
+    render(&VisitsPage {
+        chrome: Chrome::new(format!("{} 工作日志", p.name), &viewer),
+        p,
+        visits,
+        total,
+        page,
+        pages: page_count(total, per),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "relocation/meetings.html")]
+struct MeetingsPage {
+    chrome: Chrome,
+    p: Project,
+    meetings: Vec<Meeting>,
+    open: Vec<Action>,
+    difficult: Vec<HouseholdRow>,
+    persons: Vec<teams::Person>,
+    today: String,
+    may_command: bool,
+    may_write: bool,
+}
+
+/// The meetings, the open action items and the form for tonight's meeting.
+pub async fn list(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(code): Path<String>,
+) -> Result<Html<String>, AppError> {
+    let scope = scope(&state, &viewer).await?;
+    let p = projects::by_code(&state.db, &scope, &code).await?;
+    let filter = HouseholdFilter {
+        difficult: Some(true),
+        ..HouseholdFilter::default()
+    };
+    let (difficult, _) = households::list(&state.db, &scope, p.id, &filter, 200, 0).await?;
+    render(&MeetingsPage {
+        chrome: Chrome::new(format!("{} 碰头会", p.name), &viewer),
+        meetings: meetings::list(&state.db, p.id).await?,
+        open: meetings::open_actions(&state.db, p.id).await?,
+        persons: teams::persons(&state.db, p.id).await?,
+        today: today_local().to_string(),
+        may_command: matches!(viewer.user.role, Role::Admin | Role::RelocationCommander),
+        may_write: viewer.user.role.may_write(),
+        difficult,
+        p,
+    })
+}
+
+/// Reads the meeting form: `held_on`, `attendees`, `decisions`, checked `cases` with a
+/// `case_note_{id}` each, and action rows `action_content_{n}`, `action_owner_{n}`,
+/// `action_household_{n}`, `action_due_{n}` (rows with no content are skipped).
+fn new_meeting(fields: &[(String, String)]) -> Result<NewMeeting, AppError> {
+    let value = |k: &str| {
+        fields
+            .iter()
+            .find(|(key, _)| key == k)
+            .map_or("", |(_, v)| v.as_str())
+    };
+    let mut cases = Vec::new();
+    for (_, id) in fields.iter().filter(|(k, _)| k == "cases") {
+        let id: i64 = id
+            .parse()
+            .map_err(|_| AppError::BadRequest(format!("户编号不正确：{id}")))?;
+        cases.push((id, value(&format!("case_note_{id}")).to_string()));
+    }
+    let mut actions = Vec::new();
+    for n in 0..10 {
+        let content = value(&format!("action_content_{n}")).trim();
+        if content.is_empty() {
+            continue;
+        }
+        actions.push(NewAction {
+            content: content.to_string(),
+            household_id: form_id(value(&format!("action_household_{n}")))?,
+            owner_person_id: form_id(value(&format!("action_owner_{n}")))?,
+            due_on: required_date(value(&format!("action_due_{n}")), "待办期限")?,
+        });
+    }
+    Ok(NewMeeting {
+        held_on: required_date(value("held_on"), "会议日期")?,
+        attendees: value("attendees").to_string(),
+        decisions: value("decisions").to_string(),
+        cases,
+        actions,
+    })
+}
+
+/// Records a meeting.
+pub async fn create(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(code): Path<String>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Response {
+    let back = format!(
+        "/relocation/projects/{}/meetings",
+        crate::access::urlencode(&code)
+    );
+    let result = async {
+        let scope = scope(&state, &viewer).await?;
+        let p = projects::by_code(&state.db, &scope, &code).await?;
+        let m = new_meeting(&fields)?;
+        let mut tx = state.db.begin().await?;
+        meetings::create(&mut tx, &viewer.user.username, &scope, p.id, &m).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+    .await;
+    after(result, &viewer, &back)
+}
+
+#[derive(Template)]
+#[template(path = "relocation/meeting.html")]
+struct MeetingPage {
+    chrome: Chrome,
+    p: Project,
+    m: Meeting,
+    may_write: bool,
+}
+
+/// One meeting.
+pub async fn show(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path((code, id)): Path<(String, i64)>,
+) -> Result<Html<String>, AppError> {
+    let scope = scope(&state, &viewer).await?;
+    let p = projects::by_code(&state.db, &scope, &code).await?;
+    let m = meetings::get(&state.db, p.id, id).await?;
+    render(&MeetingPage {
+        chrome: Chrome::new(format!("碰头会 {}", m.held_on), &viewer),
+        may_write: viewer.user.role.may_write(),
+        p,
+        m,
+    })
+}
+
+/// Where to go back after closing an action item.
+#[derive(Deserialize)]
+pub struct DoneForm {
+    #[serde(default)]
+    back: String,
+}
+
+/// Marks an action item done.
+pub async fn complete(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Form(f): Form<DoneForm>,
+) -> Response {
+    // Only paths inside the module are followed, never another site.
+    let back = if f.back.starts_with("/relocation/") {
+        f.back.clone()
+    } else {
+        "/relocation/".to_string()
+    };
+    let result = async {
+        let scope = scope(&state, &viewer).await?;
+        let mut tx = state.db.begin().await?;
+        meetings::complete(&mut tx, &viewer.user.username, &scope, id, today_local()).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+    .await;
+    after(result, &viewer, &back)
+}

@@ -1,0 +1,390 @@
+//! Projects: the overview with the year's figures, a project's page, creating and editing
+//! projects, and the versioned compensation standard.
+
+use super::{after, form_date, scope};
+use crate::error::AppError;
+use crate::pages::{Chrome, render};
+use crate::session::Viewer;
+use crate::state::AppState;
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::response::{Html, Response};
+use domain::platform::{Fen, Mu, Role};
+use domain::relocation::{
+    BuildingStructure, CompensationStandard, DeadlineReward, Progress, ProjectKind, ProjectStatus,
+};
+use serde::Deserialize;
+use std::collections::HashMap;
+use store::relocation::projects::{self, Project, ProjectFields, ProjectFilter};
+use store::relocation::standards::{self, StandardVersion};
+use store::relocation::summary::{self, YearSummary};
+use store::relocation::{teams, wall};
+
+/// Filters of the overview.
+#[derive(Deserialize, Default)]
+pub struct OverviewQuery {
+    year: Option<String>,
+    kind: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "relocation/overview.html")]
+struct OverviewPage {
+    chrome: Chrome,
+    rows: Vec<(Project, Progress)>,
+    years: Vec<(i32, bool)>,
+    kind: String,
+    summary: Option<YearSummary>,
+    may_create: bool,
+}
+
+/// `/relocation/`: the projects in scope, with the year's figures.
+pub async fn overview(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Query(q): Query<OverviewQuery>,
+) -> Result<Html<String>, AppError> {
+    let scope = scope(&state, &viewer).await?;
+    let all = projects::list(&state.db, &scope, &ProjectFilter::default()).await?;
+    let mut years: Vec<i32> = all.iter().map(|p| p.year).collect();
+    years.dedup();
+    let year = match q.year.as_deref().map(str::trim) {
+        Some("") => None,
+        Some(y) => Some(
+            y.parse()
+                .map_err(|_| AppError::BadRequest(format!("年度不正确：{y}")))?,
+        ),
+        None => years.first().copied(),
+    };
+    let kind = q.kind.as_deref().and_then(ProjectKind::parse);
+    let totals = wall::totals(&state.db).await?;
+    let rows = all
+        .into_iter()
+        .filter(|p| year.is_none_or(|y| p.year == y) && kind.is_none_or(|k| p.kind == k))
+        .map(|p| {
+            let progress = totals.get(&p.id).copied().unwrap_or_default();
+            (p, progress)
+        })
+        .collect();
+    let summary = match year {
+        Some(y) => Some(summary::year_summary(&state.db, &scope, y).await?),
+        None => None,
+    };
+    render(&OverviewPage {
+        chrome: Chrome::new("征收安置项目", &viewer),
+        rows,
+        years: years.into_iter().map(|y| (y, Some(y) == year)).collect(),
+        kind: kind.map(|k| k.code().to_string()).unwrap_or_default(),
+        summary,
+        may_create: matches!(viewer.user.role, Role::Admin | Role::RelocationCommander),
+    })
+}
+
+/// The project form's fields.
+#[derive(Deserialize)]
+pub struct ProjectForm {
+    #[serde(default)]
+    code: String,
+    name: String,
+    kind: String,
+    town: String,
+    year: String,
+    land_mu: String,
+    #[serde(default)]
+    started_on: String,
+    #[serde(default)]
+    sign_deadline: String,
+    #[serde(default)]
+    vacate_deadline: String,
+    #[serde(default)]
+    clear_deadline: String,
+    status: String,
+}
+
+impl ProjectForm {
+    fn fields(&self, code: &str) -> Result<ProjectFields, AppError> {
+        let bad = |m: String| AppError::BadRequest(m);
+        Ok(ProjectFields {
+            code: code.trim().to_string(),
+            name: self.name.trim().to_string(),
+            kind: ProjectKind::parse(&self.kind)
+                .ok_or_else(|| bad(format!("项目类型不正确：{}", self.kind)))?,
+            town: self.town.trim().to_string(),
+            year: self
+                .year
+                .trim()
+                .parse()
+                .map_err(|_| bad(format!("年度不正确：{}", self.year)))?,
+            land: if self.land_mu.trim().is_empty() {
+                Mu(0)
+            } else {
+                Mu::parse(&self.land_mu).map_err(|e| bad(e.to_string()))?
+            },
+            started_on: form_date(&self.started_on, "开始日期")?,
+            sign_deadline: form_date(&self.sign_deadline, "签约期限")?,
+            vacate_deadline: form_date(&self.vacate_deadline, "腾空期限")?,
+            clear_deadline: form_date(&self.clear_deadline, "清表期限")?,
+            status: ProjectStatus::parse(&self.status)
+                .ok_or_else(|| bad(format!("项目状态不正确：{}", self.status)))?,
+        })
+    }
+}
+
+#[derive(Template)]
+#[template(path = "relocation/project_new.html")]
+struct NewProjectPage {
+    chrome: Chrome,
+    town: String,
+    year: i32,
+}
+
+/// The form for a new project.
+pub async fn new_form(viewer: Viewer) -> Result<Html<String>, AppError> {
+    render(&NewProjectPage {
+        chrome: Chrome::new("新建项目", &viewer),
+        town: viewer.user.town.clone().unwrap_or_default(),
+        year: chrono::Datelike::year(&domain::platform::time::today_local()),
+    })
+}
+
+/// Creates a project (with its four groups). A commander creates only in their town.
+pub async fn create(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Form(f): Form<ProjectForm>,
+) -> Response {
+    let result = async {
+        let fields = f.fields(&f.code)?;
+        if let Some(town) = &viewer.user.town
+            && viewer.user.role == Role::RelocationCommander
+            && town != &fields.town
+        {
+            return Err(AppError::BadRequest(format!(
+                "只能在本镇（{town}）新建项目"
+            )));
+        }
+        let mut tx = state.db.begin().await?;
+        projects::create(&mut tx, &viewer.user.username, &fields).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+    .await;
+    let back = format!(
+        "/relocation/projects/{}",
+        crate::access::urlencode(f.code.trim())
+    );
+    after(result, &viewer, &back)
+}
+
+#[derive(Template)]
+#[template(path = "relocation/project.html")]
+struct ProjectPage {
+    chrome: Chrome,
+    p: Project,
+    progress: Progress,
+    groups: Vec<teams::Team>,
+    standard: Option<StandardVersion>,
+    may_command: bool,
+    kinds: &'static [ProjectKind],
+    statuses: &'static [ProjectStatus],
+}
+
+/// A project's page.
+pub async fn show(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(code): Path<String>,
+) -> Result<Html<String>, AppError> {
+    let scope = scope(&state, &viewer).await?;
+    let p = projects::by_code(&state.db, &scope, &code).await?;
+    let progress = wall::totals(&state.db)
+        .await?
+        .get(&p.id)
+        .copied()
+        .unwrap_or_default();
+    let groups = teams::groups(&state.db, p.id).await?;
+    let standard = standards::versions(&state.db, p.id)
+        .await?
+        .into_iter()
+        .find(StandardVersion::is_published);
+    render(&ProjectPage {
+        chrome: Chrome::new(p.name.clone(), &viewer),
+        progress,
+        groups,
+        standard,
+        may_command: matches!(viewer.user.role, Role::Admin | Role::RelocationCommander),
+        kinds: ProjectKind::ALL,
+        statuses: ProjectStatus::ALL,
+        p,
+    })
+}
+
+/// Saves a project's fields.
+pub async fn update(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(code): Path<String>,
+    Form(f): Form<ProjectForm>,
+) -> Response {
+    let back = format!("/relocation/projects/{}", crate::access::urlencode(&code));
+    let result = async {
+        let scope = scope(&state, &viewer).await?;
+        let p = projects::by_code(&state.db, &scope, &code).await?;
+        let fields = f.fields(&p.code)?;
+        if !scope.sees_project(p.id, &fields.town) {
+            return Err(AppError::BadRequest("不能把项目移到其他镇".into()));
+        }
+        let mut tx = state.db.begin().await?;
+        projects::update(&mut tx, &viewer.user.username, p.id, &fields).await?;
+        tx.commit().await?;
+        super::publish(&state, p.id);
+        Ok(())
+    }
+    .await;
+    after(result, &viewer, &back)
+}
+
+/// One structure's row of the standard form.
+pub struct StructureRow {
+    code: &'static str,
+    label: &'static str,
+    rate: String,
+    percent: u32,
+}
+
+#[derive(Template)]
+#[template(path = "relocation/standard.html")]
+struct StandardPage {
+    chrome: Chrome,
+    p: Project,
+    versions: Vec<StandardVersion>,
+    shown: CompensationStandard,
+    structures: Vec<StructureRow>,
+    may_command: bool,
+    has_draft: bool,
+}
+
+fn yuan(f: Fen) -> String {
+    f.to_yuan_string()
+}
+
+/// The standard's versions and the form to draft the next one.
+pub async fn standard_form(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(code): Path<String>,
+) -> Result<Html<String>, AppError> {
+    let scope = scope(&state, &viewer).await?;
+    let p = projects::by_code(&state.db, &scope, &code).await?;
+    let versions = standards::versions(&state.db, p.id).await?;
+    let shown = versions
+        .first()
+        .map_or_else(CompensationStandard::example_2019, |v| v.standard.clone());
+    let structures = BuildingStructure::ALL
+        .into_iter()
+        .map(|s| StructureRow {
+            code: s.code(),
+            label: s.label(),
+            rate: shown
+                .rates_per_m2
+                .get(&s)
+                .map(|f| yuan(*f))
+                .unwrap_or_default(),
+            percent: shown.recognition.percent_for(s),
+        })
+        .collect();
+    render(&StandardPage {
+        chrome: Chrome::new(format!("{} 补偿标准", p.name), &viewer),
+        has_draft: versions.first().is_some_and(|v| !v.is_published()),
+        p,
+        versions,
+        shown,
+        structures,
+        may_command: matches!(viewer.user.role, Role::Admin | Role::RelocationCommander),
+    })
+}
+
+fn standard_from(form: &HashMap<String, String>) -> Result<CompensationStandard, AppError> {
+    let field = |k: &str| form.get(k).map(|v| v.trim()).unwrap_or("");
+    let money = |k: &str, what: &str| {
+        Fen::parse_yuan(field(k)).map_err(|e| AppError::BadRequest(format!("{what}：{e}")))
+    };
+    let mut s = CompensationStandard::example_2019();
+    for b in BuildingStructure::ALL {
+        s.rates_per_m2.insert(
+            b,
+            money(&format!("rate_{}", b.code()), &format!("{}单价", b.label()))?,
+        );
+        let pct = field(&format!("percent_{}", b.code()));
+        let pct: u32 = pct.parse().map_err(|_| {
+            AppError::BadRequest(format!("{}无证部分认定比例不正确：{pct}", b.label()))
+        })?;
+        s.recognition.unlicensed_percent.insert(b, pct);
+    }
+    s.recognition.legal_area_requires_certificate = form.contains_key("requires_certificate");
+    s.relocation_allowance_per_household = money("allowance", "搬家补助")?;
+    s.transition_subsidy_per_person_month = money("transition", "过渡费标准")?;
+    s.transition_months = field("months")
+        .parse()
+        .map_err(|_| AppError::BadRequest(format!("过渡期月数不正确：{}", field("months"))))?;
+    let reward =
+        |date: &str, amount: &str, what: &str| -> Result<Option<DeadlineReward>, AppError> {
+            match super::form_date(field(date), what)? {
+                Some(deadline) => Ok(Some(DeadlineReward {
+                    deadline,
+                    amount_per_household: money(amount, what)?,
+                })),
+                None => Ok(None),
+            }
+        };
+    s.signing_reward = reward("signing_deadline", "signing_amount", "签约奖励")?;
+    s.vacating_reward = reward("vacating_deadline", "vacating_amount", "腾空奖励")?;
+    Ok(s)
+}
+
+/// Saves the form as the project's draft standard (a new version if the latest is published).
+pub async fn save_standard(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(code): Path<String>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    let back = format!(
+        "/relocation/projects/{}/standard",
+        crate::access::urlencode(&code)
+    );
+    let result = async {
+        let scope = scope(&state, &viewer).await?;
+        let p = projects::by_code(&state.db, &scope, &code).await?;
+        let standard = standard_from(&form)?;
+        let mut tx = state.db.begin().await?;
+        standards::save_draft(&mut tx, &viewer.user.username, p.id, &standard).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+    .await;
+    after(result, &viewer, &back)
+}
+
+/// Publishes the draft.
+pub async fn publish_standard(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(code): Path<String>,
+) -> Response {
+    let back = format!(
+        "/relocation/projects/{}/standard",
+        crate::access::urlencode(&code)
+    );
+    let result = async {
+        let scope = scope(&state, &viewer).await?;
+        let p = projects::by_code(&state.db, &scope, &code).await?;
+        let mut tx = state.db.begin().await?;
+        standards::publish(&mut tx, &viewer.user.username, p.id).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+    .await;
+    after(result, &viewer, &back)
+}

@@ -1,0 +1,307 @@
+//! Form posts that add to a household's record: members, buildings and their
+//! verification, appraisal items, milestones and visits. Each runs in one transaction with
+//! its audit entry; milestones and visits also tell the live wall.
+
+use super::{after, required_date, scope};
+use crate::error::AppError;
+use crate::session::Viewer;
+use crate::state::AppState;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::response::Response;
+use chrono::{NaiveTime, TimeZone};
+use domain::platform::time::shanghai;
+use domain::platform::{Fen, ResidentId, SquareMetres};
+use domain::relocation::{
+    AppraisalItem, AppraisalKind, Attitude, BuildingStructure, Milestone, VisitMode,
+};
+use serde::Deserialize;
+use store::Tx;
+use store::relocation::buildings::BuildingFields;
+use store::relocation::worklog::VisitFields;
+use store::relocation::{Scope, appraisals, buildings, members, milestones, worklog};
+
+fn household_page(id: i64) -> String {
+    format!("/relocation/households/{id}")
+}
+
+/// Runs `change` in a transaction with the viewer's scope, commits, and answers with the
+/// household page (or the reason it was refused). `Some(project)` from the change is
+/// published to the wall.
+async fn change<F>(state: &AppState, viewer: &Viewer, back: String, change: F) -> Response
+where
+    F: AsyncFnOnce(&mut Tx, &str, &Scope) -> Result<Option<i64>, AppError>,
+{
+    let result = async {
+        let scope = scope(state, viewer).await?;
+        let mut tx = state.db.begin().await?;
+        let project = change(&mut tx, &viewer.user.username, &scope).await?;
+        tx.commit().await?;
+        if let Some(p) = project {
+            super::publish(state, p);
+        }
+        Ok(())
+    }
+    .await;
+    after(result, viewer, &back)
+}
+
+/// The member form.
+#[derive(Deserialize)]
+pub struct MemberForm {
+    name: String,
+    resident_id: String,
+    relation: String,
+}
+
+/// Registers a member.
+pub async fn add_member(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Form(f): Form<MemberForm>,
+) -> Response {
+    change(
+        &state,
+        &viewer,
+        household_page(id),
+        async |tx, actor, scope| {
+            let rid = ResidentId::parse(&f.resident_id)
+                .map_err(|e| AppError::BadRequest(e.to_string()))?;
+            members::upsert(tx, actor, scope, id, &f.name, &rid, &f.relation).await?;
+            Ok(None)
+        },
+    )
+    .await
+}
+
+/// Which household a member, building or action belongs to, for the way back.
+#[derive(Deserialize)]
+pub struct BackForm {
+    #[serde(default)]
+    household: String,
+}
+
+/// Removes a member registered by mistake.
+pub async fn remove_member(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Form(f): Form<BackForm>,
+) -> Response {
+    let back = super::form_id(&f.household)
+        .ok()
+        .flatten()
+        .map_or_else(|| "/relocation/".to_string(), household_page);
+    change(&state, &viewer, back, async |tx, actor, scope| {
+        members::remove(tx, actor, scope, id).await?;
+        Ok(None)
+    })
+    .await
+}
+
+/// The building form.
+#[derive(Deserialize)]
+pub struct BuildingForm {
+    certificate_no: String,
+    #[serde(default)]
+    approvals: String,
+    structure: String,
+    measured: String,
+    legal: String,
+}
+
+/// Registers (or corrects) a building.
+pub async fn add_building(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Form(f): Form<BuildingForm>,
+) -> Response {
+    change(
+        &state,
+        &viewer,
+        household_page(id),
+        async |tx, actor, scope| {
+            let bad = |m: String| AppError::BadRequest(m);
+            let fields = BuildingFields {
+                certificate_no: f.certificate_no.clone(),
+                approvals: f.approvals.clone(),
+                structure: BuildingStructure::parse(&f.structure)
+                    .map_err(|e| bad(e.to_string()))?,
+                measured: SquareMetres::parse(&f.measured)
+                    .map_err(|e| bad(format!("测绘面积：{e}")))?,
+                legal: SquareMetres::parse(&f.legal).map_err(|e| bad(format!("合法面积：{e}")))?,
+            };
+            buildings::upsert(tx, actor, scope, id, &fields).await?;
+            Ok(None)
+        },
+    )
+    .await
+}
+
+/// Title verification confirms a building's figures.
+pub async fn verify_building(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+) -> Response {
+    let owner = store::relocation::buildings::household_of(&state.db, id)
+        .await
+        .ok()
+        .flatten();
+    let back = owner.map_or_else(|| "/relocation/".to_string(), household_page);
+    change(&state, &viewer, back, async |tx, actor, scope| {
+        buildings::verify(tx, actor, scope, id).await?;
+        Ok(None)
+    })
+    .await
+}
+
+/// The appraisal form.
+#[derive(Deserialize)]
+pub struct AppraisalForm {
+    kind: String,
+    item: String,
+    amount: String,
+    #[serde(default)]
+    appraiser: String,
+}
+
+/// Registers (or corrects) an appraisal item.
+pub async fn add_appraisal(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Form(f): Form<AppraisalForm>,
+) -> Response {
+    change(
+        &state,
+        &viewer,
+        household_page(id),
+        async |tx, actor, scope| {
+            let item = AppraisalItem {
+                kind: AppraisalKind::parse(&f.kind)
+                    .ok_or_else(|| AppError::BadRequest("评估类别不正确".into()))?,
+                description: f.item.clone(),
+                amount: Fen::parse_yuan(&f.amount)
+                    .map_err(|e| AppError::BadRequest(e.to_string()))?,
+            };
+            appraisals::upsert(tx, actor, scope, id, &item, &f.appraiser).await?;
+            Ok(None)
+        },
+    )
+    .await
+}
+
+/// The milestone form: which, on which day, at what time (local; the moment decides
+/// the choosing order among households of the same day).
+#[derive(Deserialize)]
+pub struct MilestoneForm {
+    milestone: String,
+    #[serde(default)]
+    on: String,
+    #[serde(default)]
+    time: String,
+}
+
+fn milestone_of(code: &str) -> Result<Milestone, AppError> {
+    Milestone::parse(code).ok_or_else(|| AppError::BadRequest(format!("未知节点：{code}")))
+}
+
+/// Records a milestone; the order is enforced by the store (no vacating before signing).
+pub async fn record_milestone(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Form(f): Form<MilestoneForm>,
+) -> Response {
+    change(
+        &state,
+        &viewer,
+        household_page(id),
+        async |tx, actor, scope| {
+            let m = milestone_of(&f.milestone)?;
+            let on = required_date(&f.on, &format!("{}日期", m.label()))?;
+            let time = match f.time.trim() {
+                "" => NaiveTime::MIN,
+                t => NaiveTime::parse_from_str(t, "%H:%M")
+                    .map_err(|_| AppError::BadRequest(format!("时间格式不正确：{t}")))?,
+            };
+            let at = shanghai()
+                .from_local_datetime(&on.and_time(time))
+                .single()
+                .map(|t| t.with_timezone(&chrono::Utc))
+                .ok_or_else(|| AppError::BadRequest("时间不正确".into()))?;
+            let h = milestones::record(tx, actor, scope, id, m, on, at).await?;
+            Ok(Some(h.project_id))
+        },
+    )
+    .await
+}
+
+/// Undoes the latest milestone.
+pub async fn undo_milestone(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Form(f): Form<MilestoneForm>,
+) -> Response {
+    change(
+        &state,
+        &viewer,
+        household_page(id),
+        async |tx, actor, scope| {
+            let h = milestones::undo(tx, actor, scope, id, milestone_of(&f.milestone)?).await?;
+            Ok(Some(h.project_id))
+        },
+    )
+    .await
+}
+
+/// The visit form.
+#[derive(Deserialize)]
+pub struct VisitForm {
+    visited_on: String,
+    mode: String,
+    #[serde(default)]
+    place: String,
+    visitors: String,
+    attitude: String,
+    #[serde(default)]
+    notes: String,
+    #[serde(default)]
+    next_step: String,
+}
+
+/// Logs a visit or call.
+pub async fn add_visit(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Form(f): Form<VisitForm>,
+) -> Response {
+    change(
+        &state,
+        &viewer,
+        household_page(id),
+        async |tx, actor, scope| {
+            let bad = |m: &str| AppError::BadRequest(m.to_string());
+            let fields = VisitFields {
+                visited_on: required_date(&f.visited_on, "走访日期")?,
+                mode: VisitMode::parse(&f.mode).ok_or_else(|| bad("走访方式不正确"))?,
+                place: f.place.clone(),
+                visitors: f.visitors.clone(),
+                attitude: Attitude::parse(&f.attitude).ok_or_else(|| bad("态度不正确"))?,
+                notes: f.notes.clone(),
+                next_step: f.next_step.clone(),
+            };
+            worklog::add(tx, actor, scope, id, &fields).await?;
+            let project = store::relocation::households::get(&mut *tx, scope, id)
+                .await?
+                .project_id;
+            Ok(Some(project))
+        },
+    )
+    .await
+}

@@ -1,0 +1,57 @@
+//! The printable compensation sheet (补偿明细表) of one household: from its agreement
+//! once signed, otherwise computed on the standard in force and marked as such.
+
+use super::scope;
+use crate::error::AppError;
+use crate::pages::{Chrome, render};
+use crate::session::Viewer;
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::Html;
+use store::relocation::Conn;
+use store::relocation::compensation::{self, SheetSource, SheetView};
+use store::relocation::households::{self, Household};
+use store::relocation::projects::{self, Project};
+
+#[derive(Template)]
+#[template(path = "relocation/sheet.html")]
+struct SheetPage {
+    chrome: Chrome,
+    p: Project,
+    h: Household,
+    view: SheetView,
+    basis: String,
+    printed_on: String,
+}
+
+/// The sheet page, laid out for printing on A4.
+pub async fn show(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+) -> Result<Html<String>, AppError> {
+    let scope = scope(&state, &viewer).await?;
+    let h = households::get(&state.db, &scope, id).await?;
+    let p = projects::by_id(&mut Conn::Pool(&state.db), h.project_id).await?;
+    let view = compensation::sheet(&state.db, &h).await?;
+    let basis = match &view.source {
+        SheetSource::Agreement(a) => format!(
+            "已签约（{}），按补偿标准第 {} 版固定于协议",
+            a.signed_on, a.standard_version
+        ),
+        SheetSource::Preview(s) => format!(
+            "未签约，按现行补偿标准第 {} 版试算（签约时固定）",
+            s.version
+        ),
+        SheetSource::NoStandard => "补偿标准尚未公布".to_string(),
+    };
+    render(&SheetPage {
+        chrome: Chrome::new(format!("补偿明细表 {}", h.code), &viewer),
+        printed_on: domain::platform::time::today_local().to_string(),
+        p,
+        h,
+        view,
+        basis,
+    })
+}

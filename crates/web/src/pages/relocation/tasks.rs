@@ -1,0 +1,338 @@
+//! The task breakdown (任务分解表): households assigned to a working group and a named
+//! person, one by one or in bulk; on screen and as Excel. Also the groups and their
+//! persons.
+
+use super::{after, form_id, scope, xlsx};
+use crate::error::AppError;
+use crate::pages::{Chrome, render};
+use crate::session::Viewer;
+use crate::state::AppState;
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::response::{Html, Response};
+use domain::platform::Role;
+use serde::Deserialize;
+use store::relocation::households::{self, HouseholdFilter, HouseholdRow, HouseholdSort, Stage};
+use store::relocation::projects::{self, Project};
+use store::relocation::teams;
+
+/// Which households the table shows.
+#[derive(Deserialize, Default)]
+pub struct TaskQuery {
+    #[serde(default)]
+    team: String,
+}
+
+fn filter(q: &TaskQuery) -> Result<HouseholdFilter, AppError> {
+    Ok(HouseholdFilter {
+        team_id: form_id(&q.team)?,
+        sort: HouseholdSort::Person,
+        ..HouseholdFilter::default()
+    })
+}
+
+#[derive(Template)]
+#[template(path = "relocation/tasks.html")]
+struct TaskPage {
+    chrome: Chrome,
+    p: Project,
+    rows: Vec<(HouseholdRow, &'static str)>,
+    groups: Vec<teams::Team>,
+    persons: Vec<(teams::Person, String)>,
+    team: String,
+    may_command: bool,
+}
+
+/// The task table.
+pub async fn table(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(code): Path<String>,
+    Query(q): Query<TaskQuery>,
+) -> Result<Html<String>, AppError> {
+    let scope = scope(&state, &viewer).await?;
+    let p = projects::by_code(&state.db, &scope, &code).await?;
+    let (rows, _) = households::list(&state.db, &scope, p.id, &filter(&q)?, i64::MAX, 0).await?;
+    let groups = teams::groups(&state.db, p.id).await?;
+    let persons = teams::persons(&state.db, p.id)
+        .await?
+        .into_iter()
+        .map(|x| {
+            let group = groups
+                .iter()
+                .find(|g| g.id == x.team_id)
+                .map(|g| g.name.clone())
+                .unwrap_or_default();
+            (x, group)
+        })
+        .collect();
+    render(&TaskPage {
+        chrome: Chrome::new(format!("{} 任务分解表", p.name), &viewer),
+        rows: rows
+            .into_iter()
+            .map(|r| {
+                let stage = Stage::of(&r.household).label();
+                (r, stage)
+            })
+            .collect(),
+        groups,
+        persons,
+        team: q.team,
+        may_command: matches!(viewer.user.role, Role::Admin | Role::RelocationCommander),
+        p,
+    })
+}
+
+/// The task table as Excel.
+pub async fn export(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(code): Path<String>,
+    Query(q): Query<TaskQuery>,
+) -> Result<Response, AppError> {
+    let scope = scope(&state, &viewer).await?;
+    let p = projects::by_code(&state.db, &scope, &code).await?;
+    let (rows, _) = households::list(&state.db, &scope, p.id, &filter(&q)?, i64::MAX, 0).await?;
+    let headers = [
+        "序号",
+        "工作组",
+        "责任人",
+        "户编号",
+        "户主",
+        "村",
+        "组",
+        "现居住地",
+        "手机号",
+        "进度",
+        "难点户",
+    ];
+    let data: Vec<Vec<String>> = rows
+        .into_iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let h = &r.household;
+            vec![
+                (i + 1).to_string(),
+                r.team_name.clone().unwrap_or_else(|| "未分配".into()),
+                r.person_name.clone().unwrap_or_default(),
+                h.code.clone(),
+                h.head_name.clone(),
+                h.village.clone(),
+                h.village_group.clone(),
+                h.residence.to_string(),
+                h.mobile.clone().unwrap_or_default(),
+                Stage::of(h).label().to_string(),
+                if h.difficult {
+                    "是".into()
+                } else {
+                    String::new()
+                },
+            ]
+        })
+        .collect();
+    xlsx(
+        &format!("{}-任务分解表.xlsx", p.code),
+        &format!("{} 任务分解表", p.name),
+        &headers,
+        &data,
+    )
+}
+
+/// Reads the assignment fields (`team`, `person`) and the checked `ids`.
+fn assignment(
+    fields: &[(String, String)],
+) -> Result<(Option<i64>, Option<i64>, Vec<i64>), AppError> {
+    let value = |k: &str| {
+        fields
+            .iter()
+            .find(|(key, _)| key == k)
+            .map_or("", |(_, v)| v.as_str())
+    };
+    let ids = fields
+        .iter()
+        .filter(|(k, _)| k == "ids")
+        .map(|(_, v)| {
+            v.parse::<i64>()
+                .map_err(|_| AppError::BadRequest(format!("户编号不正确：{v}")))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok((form_id(value("team"))?, form_id(value("person"))?, ids))
+}
+
+/// Assigns the checked households to a group and person, all or none.
+pub async fn assign_bulk(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(code): Path<String>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Response {
+    let back = format!(
+        "/relocation/projects/{}/tasks",
+        crate::access::urlencode(&code)
+    );
+    let result = async {
+        let scope = scope(&state, &viewer).await?;
+        let p = projects::by_code(&state.db, &scope, &code).await?;
+        let (team, person, ids) = assignment(&fields)?;
+        if ids.is_empty() {
+            return Err(AppError::BadRequest("请勾选要分配的户".into()));
+        }
+        let mut tx = state.db.begin().await?;
+        for id in ids {
+            let h = households::get(&mut tx, &scope, id).await?;
+            if h.project_id != p.id {
+                return Err(AppError::NotFound);
+            }
+            households::assign(&mut tx, &viewer.user.username, &scope, id, team, person).await?;
+        }
+        tx.commit().await?;
+        super::publish(&state, p.id);
+        Ok(())
+    }
+    .await;
+    after(result, &viewer, &back)
+}
+
+/// Assigns one household.
+pub async fn assign_one(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Response {
+    let back = format!("/relocation/households/{id}");
+    let result = async {
+        let scope = scope(&state, &viewer).await?;
+        let (team, person, _) = assignment(&fields)?;
+        let mut tx = state.db.begin().await?;
+        households::assign(&mut tx, &viewer.user.username, &scope, id, team, person).await?;
+        let project = households::get(&mut tx, &scope, id).await?.project_id;
+        tx.commit().await?;
+        super::publish(&state, project);
+        Ok(())
+    }
+    .await;
+    after(result, &viewer, &back)
+}
+
+#[derive(Template)]
+#[template(path = "relocation/teams.html")]
+struct TeamsPage {
+    chrome: Chrome,
+    p: Project,
+    groups: Vec<(teams::Team, Vec<teams::Person>)>,
+    may_command: bool,
+}
+
+/// The groups and their persons.
+pub async fn teams(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(code): Path<String>,
+) -> Result<Html<String>, AppError> {
+    let scope = scope(&state, &viewer).await?;
+    let p = projects::by_code(&state.db, &scope, &code).await?;
+    let persons = teams::persons(&state.db, p.id).await?;
+    let groups = teams::groups(&state.db, p.id)
+        .await?
+        .into_iter()
+        .map(|g| {
+            let members = persons
+                .iter()
+                .filter(|x| x.team_id == g.id)
+                .cloned()
+                .collect();
+            (g, members)
+        })
+        .collect();
+    render(&TeamsPage {
+        chrome: Chrome::new(format!("{} 工作组", p.name), &viewer),
+        p,
+        groups,
+        may_command: matches!(viewer.user.role, Role::Admin | Role::RelocationCommander),
+    })
+}
+
+/// The person form.
+#[derive(Deserialize)]
+pub struct PersonForm {
+    name: String,
+    #[serde(default)]
+    mobile: String,
+    #[serde(default)]
+    username: String,
+}
+
+async fn team_of(state: &AppState, viewer: &Viewer, code: &str, team: i64) -> Result<(), AppError> {
+    let scope = scope(state, viewer).await?;
+    let p = projects::by_code(&state.db, &scope, code).await?;
+    if teams::groups(&state.db, p.id)
+        .await?
+        .iter()
+        .any(|g| g.id == team)
+    {
+        Ok(())
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+/// Adds a person to a group.
+pub async fn add_person(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path((code, team)): Path<(String, i64)>,
+    Form(f): Form<PersonForm>,
+) -> Response {
+    let back = format!(
+        "/relocation/projects/{}/teams",
+        crate::access::urlencode(&code)
+    );
+    let result = async {
+        team_of(&state, &viewer, &code, team).await?;
+        let mut tx = state.db.begin().await?;
+        let mobile = Some(f.mobile.as_str()).filter(|m| !m.trim().is_empty());
+        teams::add_person(
+            &mut tx,
+            &viewer.user.username,
+            team,
+            &f.name,
+            mobile,
+            Some(&f.username),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+    .await;
+    after(result, &viewer, &back)
+}
+
+/// The leader form.
+#[derive(Deserialize)]
+pub struct LeaderForm {
+    leader: String,
+}
+
+/// Sets who leads a group.
+pub async fn set_leader(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path((code, team)): Path<(String, i64)>,
+    Form(f): Form<LeaderForm>,
+) -> Response {
+    let back = format!(
+        "/relocation/projects/{}/teams",
+        crate::access::urlencode(&code)
+    );
+    let result = async {
+        team_of(&state, &viewer, &code, team).await?;
+        let mut tx = state.db.begin().await?;
+        teams::set_leader(&mut tx, &viewer.user.username, team, &f.leader).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+    .await;
+    after(result, &viewer, &back)
+}

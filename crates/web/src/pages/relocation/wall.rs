@@ -1,0 +1,268 @@
+//! The live wall (进度上墙): a page, a big-screen page readable across a room, the JSON
+//! API, server-sent events that push every change within a second, and the daily report
+//! as plain text for the chat groups.
+//!
+//! Every milestone change publishes its project id on [`AppState::wall_events`]; each
+//! connected screen re-reads its project's wall (a few counter reads, see
+//! `store::relocation::wall`) and receives it as one `wall` event.
+
+use super::chart::{COLOURS, curve_svg};
+use super::scope;
+use crate::error::{ApiError, AppError};
+use crate::pages::{Chrome, render};
+use crate::session::Viewer;
+use crate::state::AppState;
+use askama::Template;
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::header;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{Html, IntoResponse, Response};
+use domain::platform::time::today_local;
+use domain::relocation::{Milestone, Progress};
+use futures::stream::{self, Stream, StreamExt};
+use serde_json::{Value, json};
+use std::convert::Infallible;
+use store::Db;
+use store::relocation::Conn;
+use store::relocation::projects::{self, Project};
+use store::relocation::wall::{self, Wall};
+use tokio_stream::wrappers::BroadcastStream;
+
+fn counts(p: &Progress) -> Value {
+    json!({
+        "total": p.total,
+        "signed": p.signed,
+        "vacated": p.vacated,
+        "demolished": p.demolished,
+        "cleared": p.cleared,
+        "signed_percent": p.permille(Milestone::Signed).to_string(),
+        "vacated_percent": p.permille(Milestone::Vacated).to_string(),
+    })
+}
+
+/// "距签约期限还有 3 天" and the like.
+fn deadline_text(w: &Wall) -> String {
+    match (w.days_to_deadline, w.project.sign_deadline) {
+        _ if w.progress.cleared_to_zero() => "已全部签约".to_string(),
+        (Some(d), Some(on)) if d > 0 => format!("距签约期限（{on}）还有 {d} 天"),
+        (Some(0), Some(_)) => "今天是签约期限".to_string(),
+        (Some(d), Some(on)) => format!("已超过签约期限（{on}）{} 天", -d),
+        _ => "未设签约期限".to_string(),
+    }
+}
+
+/// The wall as JSON; `with_svg` adds the server-drawn curve for the live pages.
+pub fn wall_json(w: &Wall, with_svg: bool) -> Value {
+    let tiles: Vec<Value> = Milestone::ALL
+        .into_iter()
+        .enumerate()
+        .map(|(i, m)| {
+            json!({
+                "key": m.code(),
+                "label": m.label(),
+                "count": w.progress.count(m),
+                "total": w.progress.total,
+                "percent": w.progress.permille(m).to_string(),
+                "today": w.today_counts[i],
+                "colour": COLOURS[i],
+            })
+        })
+        .collect();
+    let groups: Vec<Value> = w
+        .groups
+        .iter()
+        .map(|g| {
+            let mut v = counts(&g.progress);
+            v["name"] = json!(g.name);
+            v["team_id"] = json!(g.team_id);
+            v
+        })
+        .collect();
+    let leaderboard: Vec<Value> = w
+        .leaderboard
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            let mut v = counts(&l.progress);
+            v["rank"] = json!(i + 1);
+            v["name"] = json!(l.name);
+            v["group"] = json!(l.team_name);
+            v["signed_today"] = json!(l.signed_today);
+            v
+        })
+        .collect();
+    let curve: Vec<Value> = w
+        .curve
+        .iter()
+        .map(|d| json!({"date": d.date.to_string(), "signed": d.cumulative[0], "vacated": d.cumulative[1], "demolished": d.cumulative[2], "cleared": d.cumulative[3]}))
+        .collect();
+    let mut v = json!({
+        "project": {"code": w.project.code, "name": w.project.name, "town": w.project.town, "kind": w.project.kind.code()},
+        "date": w.today.to_string(),
+        "progress": counts(&w.progress),
+        "tiles": tiles,
+        "remaining_to_sign": w.progress.remaining_to_sign(),
+        "cleared_to_zero": w.progress.cleared_to_zero(),
+        "sign_deadline": w.project.sign_deadline.map(|d| d.to_string()),
+        "days_to_deadline": w.days_to_deadline,
+        "deadline_text": deadline_text(w),
+        "visits_today": w.visits_today,
+        "groups": groups,
+        "leaderboard": leaderboard,
+        "curve": curve,
+    });
+    if with_svg {
+        v["curve_svg"] = json!(curve_svg(&w.curve, w.progress.total));
+    }
+    v
+}
+
+async fn load(state: &AppState, viewer: &Viewer, code: &str) -> Result<Wall, AppError> {
+    let scope = scope(state, viewer).await?;
+    let p = projects::by_code(&state.db, &scope, code).await?;
+    Ok(wall::wall(&state.db, &p, today_local()).await?)
+}
+
+/// `GET /api/v1/relocation/projects/{code}/wall`.
+pub async fn api(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(code): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let w = load(&state, &viewer, &code).await?;
+    Ok(Json(wall_json(&w, false)))
+}
+
+/// A tile of the page as first rendered (the script keeps it current).
+pub struct Tile {
+    key: &'static str,
+    label: &'static str,
+    count: u32,
+    percent: String,
+    today: u32,
+    colour: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "relocation/wall.html")]
+struct WallPage {
+    chrome: Chrome,
+    w: Wall,
+    tiles: Vec<Tile>,
+    svg: String,
+    deadline: String,
+    report: String,
+    screen: bool,
+}
+
+fn tiles(w: &Wall) -> Vec<Tile> {
+    Milestone::ALL
+        .into_iter()
+        .enumerate()
+        .map(|(i, m)| Tile {
+            key: m.code(),
+            label: m.label(),
+            count: w.progress.count(m),
+            percent: w.progress.permille(m).to_string(),
+            today: w.today_counts[i],
+            colour: COLOURS[i],
+        })
+        .collect()
+}
+
+async fn wall_page(
+    state: AppState,
+    viewer: Viewer,
+    code: String,
+    screen: bool,
+) -> Result<Html<String>, AppError> {
+    let w = load(&state, &viewer, &code).await?;
+    render(&WallPage {
+        chrome: Chrome::new(format!("{} 进度上墙", w.project.name), &viewer),
+        tiles: tiles(&w),
+        svg: curve_svg(&w.curve, w.progress.total),
+        deadline: deadline_text(&w),
+        report: wall::daily_report(&w),
+        screen,
+        w,
+    })
+}
+
+/// The wall inside the normal page frame.
+pub async fn page(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(code): Path<String>,
+) -> Result<Html<String>, AppError> {
+    wall_page(state, viewer, code, false).await
+}
+
+/// The big screen: large type, dark background, nothing but the figures.
+pub async fn screen(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(code): Path<String>,
+) -> Result<Html<String>, AppError> {
+    wall_page(state, viewer, code, true).await
+}
+
+/// The daily report as plain text, ready to paste into a chat group.
+pub async fn report(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(code): Path<String>,
+) -> Result<Response, AppError> {
+    let w = load(&state, &viewer, &code).await?;
+    Ok((
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        wall::daily_report(&w),
+    )
+        .into_response())
+}
+
+async fn wall_event(db: &Db, project_id: i64) -> Event {
+    let result = async {
+        let p: Project = projects::by_id(&mut Conn::Pool(db), project_id).await?;
+        wall::wall(db, &p, today_local()).await
+    }
+    .await;
+    match result {
+        Ok(w) => Event::default()
+            .event("wall")
+            .data(wall_json(&w, true).to_string()),
+        Err(e) => {
+            tracing::warn!("wall event for project {project_id}: {e}");
+            Event::default()
+                .event("problem")
+                .data("进度数据暂时无法读取")
+        }
+    }
+}
+
+/// Server-sent events: the wall now, then again after every change of the project.
+pub async fn events(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(code): Path<String>,
+) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, AppError> {
+    let scope = scope(&state, &viewer).await?;
+    let p = projects::by_code(&state.db, &scope, &code).await?;
+    // Subscribe before reading, so a change between the read and the subscription is
+    // not lost.
+    let changes = BroadcastStream::new(state.wall_events.subscribe());
+    let db = state.db.clone();
+    let first = wall_event(&db, p.id).await;
+    let project_id = p.id;
+    let updates = changes
+        // A lagging receiver has missed changes: re-reading the wall catches up.
+        .filter(move |msg| std::future::ready(msg.as_ref().map_or(true, |id| *id == project_id)))
+        .then(move |_| {
+            let db = db.clone();
+            async move { wall_event(&db, project_id).await }
+        });
+    let stream = stream::once(std::future::ready(first))
+        .chain(updates)
+        .map(Ok);
+    Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
+}

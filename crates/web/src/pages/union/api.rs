@@ -1,0 +1,121 @@
+//! The union module's JSON API under `/api/v1/union/`: member search and lookup, the
+//! ranking, a township's checklist. Same roles and scope as the pages; member data is
+//! masked in searches and full only in a lookup of a member within the caller's scope.
+
+use super::scope;
+use crate::error::{ApiError, AppError};
+use crate::session::Viewer;
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use domain::platform::ResidentId;
+use domain::union::township::Township;
+use serde::Deserialize;
+use serde_json::{Value, json};
+use store::union::coverage;
+use store::union::members::{self, Member};
+
+/// `?q=&limit=` of the member search.
+#[derive(Deserialize, Default)]
+pub struct SearchQuery {
+    #[serde(default)]
+    q: Option<String>,
+    #[serde(default)]
+    limit: Option<i64>,
+}
+
+fn member_json(m: &Member, full: bool) -> Value {
+    json!({
+        "id": m.id,
+        "name": m.name,
+        "resident_id": if full { m.resident_id.clone() } else { m.masked_id() },
+        "mobile": if full { m.mobile.clone().unwrap_or_default() } else { m.masked_mobile() },
+        "sex": m.sex_label(),
+        "birth_date": m.birth_date().map(|d| d.to_string()),
+        "union_id": m.union_id,
+        "union": m.union_name,
+        "township": m.township.map(|t| t.name()),
+        "joined_on": m.joined_on,
+        "migrant_worker": m.migrant_worker,
+        "left_on": m.left_on,
+    })
+}
+
+/// `GET /api/v1/union/members?q=`: members by name (prefix), resident ID or mobile.
+pub async fn members(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Query(q): Query<SearchQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let text = super::field(&q.q)
+        .ok_or_else(|| AppError::BadRequest("请提供检索词 q（姓名、身份证号或手机号）".into()))?;
+    let limit = q.limit.unwrap_or(20).clamp(1, 200);
+    let found = members::search(&state.db, scope(&viewer)?, &text, limit).await?;
+    Ok(Json(json!({
+        "q": text,
+        "count": found.len(),
+        "members": found.iter().map(|m| member_json(m, false)).collect::<Vec<_>>(),
+    })))
+}
+
+/// `GET /api/v1/union/members/{resident_id}`: one member in full, if in scope.
+pub async fn member(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let id = ResidentId::parse(&id).map_err(|_| AppError::NotFound)?;
+    let m = members::by_resident_id(&state.db, scope(&viewer)?, &id).await?;
+    let history = members::transfers(&state.db, m.id).await?;
+    let mut v = member_json(&m, true);
+    v["transfers"] = json!(
+        history
+            .iter()
+            .map(|t| json!({"on": t.transferred_on, "from": t.from_union, "to": t.to_union}))
+            .collect::<Vec<_>>()
+    );
+    Ok(Json(v))
+}
+
+/// `?year=`.
+#[derive(Deserialize, Default)]
+pub struct YearQuery {
+    #[serde(default)]
+    year: Option<String>,
+}
+
+/// `GET /api/v1/union/ranking?year=`: the ranking with every figure.
+pub async fn ranking(
+    State(state): State<AppState>,
+    Query(q): Query<YearQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let year = super::year(&state, q.year.as_deref()).await?;
+    let ranked = coverage::ranking(&state.db, year).await?;
+    Ok(Json(json!({ "year": year, "ranking": ranked })))
+}
+
+/// `GET /api/v1/union/townships/{code}/checklist`: a township's open checklist.
+pub async fn checklist(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(code): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let t = Township::from_code(&code)
+        .or_else(|| Township::parse(&code).ok())
+        .ok_or(AppError::NotFound)?;
+    if !scope(&viewer)?.allows_code(Some(t.code())) {
+        return Err(AppError::NotFound.into());
+    }
+    let open = coverage::checklist(&state.db, t).await?;
+    Ok(Json(json!({
+        "township": t.name(),
+        "code": t.code(),
+        "outstanding": open.iter().map(|e| json!({
+            "id": e.id,
+            "name": e.name,
+            "credit_code": e.credit_code,
+            "headcount": e.headcount,
+            "provincial": e.provincial,
+        })).collect::<Vec<_>>(),
+    })))
+}

@@ -1,0 +1,345 @@
+//! The enterprise registry: list (search, filters, sorting, paging, Excel), detail, and
+//! the forms to register, correct, found a union (ticking the checklist) or join a joint
+//! union.
+
+use super::{after, field, flag, form_id, query_string, required, required_date, scope, tri};
+use crate::error::AppError;
+use crate::pages::{Chrome, page_count, paging, render};
+use crate::session::Viewer;
+use crate::state::AppState;
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::response::{Html, Response};
+use domain::platform::CreditCode;
+use domain::union::coverage::{CoverageRule, Obligation};
+use domain::union::township::Township;
+use serde::Deserialize;
+use store::union::coverage;
+use store::union::enterprises::{
+    self, Enterprise, EnterpriseFilter, EnterpriseInput, EnterpriseSort,
+};
+use store::union::export::{enterprise_cells, headers};
+use store::union::import::enterprises::COLUMNS;
+use store::union::organisations::{self, UnionOrg};
+
+/// Filters of the list, as in the query string.
+#[derive(Deserialize, Default, Clone)]
+pub struct ListQuery {
+    #[serde(default)]
+    q: Option<String>,
+    #[serde(default)]
+    township: Option<String>,
+    #[serde(default)]
+    covered: Option<String>,
+    #[serde(default)]
+    provincial: Option<String>,
+    #[serde(default)]
+    obligation: Option<String>,
+    #[serde(default)]
+    sort: Option<String>,
+    #[serde(default)]
+    page: Option<i64>,
+}
+
+impl ListQuery {
+    fn filter(&self) -> EnterpriseFilter {
+        EnterpriseFilter {
+            q: field(&self.q),
+            township: field(&self.township).and_then(|t| Township::parse(&t).ok()),
+            covered: tri(&self.covered),
+            provincial: tri(&self.provincial),
+            obligation: match field(&self.obligation).as_deref() {
+                Some("must") => Some(Obligation::Must),
+                Some("tracked") => Some(Obligation::Tracked),
+                Some("none") => Some(Obligation::None),
+                _ => None,
+            },
+            sort: EnterpriseSort::parse(field(&self.sort).as_deref().unwrap_or("")),
+        }
+    }
+
+    fn base(&self) -> String {
+        let v = |o: &Option<String>| field(o).unwrap_or_default();
+        query_string(&[
+            ("q", v(&self.q)),
+            ("township", v(&self.township)),
+            ("covered", v(&self.covered)),
+            ("provincial", v(&self.provincial)),
+            ("obligation", v(&self.obligation)),
+        ])
+    }
+}
+
+/// A list line with what the template shows.
+pub struct Line {
+    e: Enterprise,
+    obligation: &'static str,
+}
+
+fn obligation_label(o: Obligation) -> &'static str {
+    match o {
+        Obligation::Must => "应建会",
+        Obligation::Tracked => "跟踪",
+        Obligation::None => "",
+    }
+}
+
+#[derive(Template)]
+#[template(path = "union/enterprises.html")]
+struct ListPage {
+    chrome: Chrome,
+    lines: Vec<Line>,
+    total: i64,
+    page: i64,
+    pages: i64,
+    base: String,
+    sort: String,
+    q: ListQuery,
+    townships: Vec<Township>,
+    fixed_township: Option<Township>,
+    may_write: bool,
+}
+
+/// The list.
+pub async fn list(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Query(q): Query<ListQuery>,
+) -> Result<Html<String>, AppError> {
+    let sc = scope(&viewer)?;
+    let (page, per, offset) = paging(q.page, 50);
+    let (rows, total) = enterprises::list(&state.db, sc, &q.filter(), per, offset).await?;
+    let rule = coverage::rule(&state.db).await?;
+    let lines = rows
+        .into_iter()
+        .map(|e| Line {
+            obligation: obligation_label(e.obligation(&rule)),
+            e,
+        })
+        .collect();
+    render(&ListPage {
+        chrome: Chrome::new("企业名录", &viewer),
+        lines,
+        total,
+        page,
+        pages: page_count(total, per),
+        base: q.base(),
+        sort: field(&q.sort).unwrap_or_default(),
+        townships: Township::ALL.to_vec(),
+        fixed_township: match sc {
+            store::union::Scope::Township(t) => Some(t),
+            store::union::Scope::City => None,
+        },
+        may_write: super::may_write(&viewer),
+        q,
+    })
+}
+
+/// The filtered list as Excel, in the import's columns (it re-imports).
+pub async fn export(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, AppError> {
+    let (rows, _) = enterprises::list(&state.db, scope(&viewer)?, &q.filter(), i64::MAX, 0).await?;
+    crate::download::xlsx(
+        "企业名录.xlsx",
+        None,
+        &headers(COLUMNS),
+        rows.iter().map(enterprise_cells),
+    )
+}
+
+/// Fields of the enterprise form.
+#[derive(Deserialize, Default)]
+pub struct EnterpriseForm {
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    credit_code: Option<String>,
+    #[serde(default)]
+    township: Option<String>,
+    #[serde(default)]
+    headcount: Option<String>,
+    #[serde(default)]
+    provincial: Option<String>,
+}
+
+impl EnterpriseForm {
+    fn input(&self) -> Result<EnterpriseInput, AppError> {
+        let bad = |e: String| AppError::BadRequest(e);
+        let headcount = required(&self.headcount, "职工人数")?;
+        Ok(EnterpriseInput {
+            name: required(&self.name, "单位名称")?,
+            credit_code: CreditCode::parse(&required(&self.credit_code, "统一社会信用代码")?)
+                .map_err(|e| bad(e.to_string()))?,
+            township: Township::parse(&required(&self.township, "所属乡镇")?)
+                .map_err(|e| bad(e.to_string()))?,
+            headcount: headcount
+                .parse()
+                .map_err(|_| bad(format!("职工人数应为整数：{headcount}")))?,
+            provincial: flag(&self.provincial),
+        })
+    }
+}
+
+/// Registers an enterprise.
+pub async fn create(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Form(f): Form<EnterpriseForm>,
+) -> Response {
+    let result = async {
+        let id = enterprises::create(
+            &state.db,
+            &viewer.user.username,
+            scope(&viewer)?,
+            &f.input()?,
+        )
+        .await?;
+        Ok(format!("/union/enterprises/{id}"))
+    }
+    .await;
+    after(result, &viewer, "/union/enterprises")
+}
+
+#[derive(Template)]
+#[template(path = "union/enterprise.html")]
+struct DetailPage {
+    chrome: Chrome,
+    e: Enterprise,
+    obligation: &'static str,
+    rule: CoverageRule,
+    union: Option<UnionOrg>,
+    joint_unions: Vec<UnionOrg>,
+    townships: Vec<Township>,
+    may_write: bool,
+    today: String,
+}
+
+/// One enterprise, with its union and the forms.
+pub async fn show(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+) -> Result<Html<String>, AppError> {
+    let sc = scope(&viewer)?;
+    let e = enterprises::get(&state.db, sc, id).await?;
+    let rule = coverage::rule(&state.db).await?;
+    let union = match e.union_id {
+        Some(u) => Some(organisations::get(&state.db, store::union::Scope::City, u).await?),
+        None => None,
+    };
+    let joint_unions = organisations::list(&state.db, store::union::Scope::Township(e.township))
+        .await?
+        .into_iter()
+        .filter(|u| {
+            !u.kind.is_federation() && u.township == Some(e.township) && Some(u.id) != e.union_id
+        })
+        .collect();
+    render(&DetailPage {
+        chrome: Chrome::new(e.name.clone(), &viewer),
+        obligation: obligation_label(e.obligation(&rule)),
+        rule,
+        union,
+        joint_unions,
+        townships: Township::ALL.to_vec(),
+        may_write: super::may_write(&viewer),
+        today: domain::platform::time::today_local().to_string(),
+        e,
+    })
+}
+
+/// Corrects an enterprise's registry fields.
+pub async fn update(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Form(f): Form<EnterpriseForm>,
+) -> Response {
+    let back = format!("/union/enterprises/{id}");
+    let result = async {
+        // Out of scope is "not found", whatever the form holds.
+        enterprises::get(&state.db, scope(&viewer)?, id).await?;
+        enterprises::update(
+            &state.db,
+            &viewer.user.username,
+            scope(&viewer)?,
+            id,
+            &f.input()?,
+        )
+        .await?;
+        Ok(back.clone())
+    }
+    .await;
+    after(result, &viewer, &back)
+}
+
+/// Fields of the found-a-union form.
+#[derive(Deserialize, Default)]
+pub struct FoundForm {
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    founded_on: Option<String>,
+}
+
+/// Founds the enterprise's own union: the checklist line is ticked off.
+pub async fn found(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Form(f): Form<FoundForm>,
+) -> Response {
+    let back = format!("/union/enterprises/{id}");
+    let result = async {
+        enterprises::get(&state.db, scope(&viewer)?, id).await?;
+        let name = required(&f.name, "工会名称")?;
+        let on = required_date(&f.founded_on, "成立日期")?;
+        let union = organisations::found_for_enterprise(
+            &state.db,
+            &viewer.user.username,
+            scope(&viewer)?,
+            id,
+            &name,
+            on,
+        )
+        .await?;
+        Ok(format!("/union/unions/{union}"))
+    }
+    .await;
+    after(result, &viewer, &back)
+}
+
+/// Fields of the cover form.
+#[derive(Deserialize, Default)]
+pub struct CoverForm {
+    #[serde(default)]
+    union_id: Option<String>,
+}
+
+/// Puts the enterprise under an existing (joint) union of its township.
+pub async fn cover(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Form(f): Form<CoverForm>,
+) -> Response {
+    let back = format!("/union/enterprises/{id}");
+    let result = async {
+        enterprises::get(&state.db, scope(&viewer)?, id).await?;
+        let union = form_id(&f.union_id, "工会")?;
+        organisations::cover_enterprise(
+            &state.db,
+            &viewer.user.username,
+            scope(&viewer)?,
+            id,
+            union,
+        )
+        .await?;
+        Ok(back.clone())
+    }
+    .await;
+    after(result, &viewer, &back)
+}

@@ -1,0 +1,300 @@
+//! The member registry: list (search by name, ID or mobile; filters; sorting; paging;
+//! Excel), a member's page with the transfer history, and the forms to register,
+//! transfer and record leaving. Lists mask IDs and mobiles; the member's page shows them
+//! in full to those whose scope includes the member.
+
+use super::{after, field, flag, form_id, query_string, required, required_date, scope, tri};
+use crate::error::AppError;
+use crate::pages::{Chrome, page_count, paging, render};
+use crate::session::Viewer;
+use crate::state::AppState;
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::response::{Html, Response};
+use domain::platform::{Mobile, ResidentId};
+use domain::union::township::Township;
+use serde::Deserialize;
+use store::union::Scope;
+use store::union::export::{headers, member_cells};
+use store::union::import::members::COLUMNS;
+use store::union::members::{self, Member, MemberFilter, MemberSort, NewMember, Transfer};
+use store::union::organisations::{self, UnionOrg};
+
+/// Filters of the list, as in the query string.
+#[derive(Deserialize, Default, Clone)]
+pub struct ListQuery {
+    #[serde(default)]
+    q: Option<String>,
+    #[serde(default)]
+    township: Option<String>,
+    #[serde(default)]
+    union_id: Option<String>,
+    #[serde(default)]
+    status: Option<String>,
+    #[serde(default)]
+    migrant: Option<String>,
+    #[serde(default)]
+    year: Option<String>,
+    #[serde(default)]
+    sort: Option<String>,
+    #[serde(default)]
+    page: Option<i64>,
+}
+
+impl ListQuery {
+    fn filter(&self) -> MemberFilter {
+        MemberFilter {
+            q: field(&self.q),
+            township: field(&self.township).and_then(|t| Township::parse(&t).ok()),
+            union_id: field(&self.union_id).and_then(|u| u.parse().ok()),
+            active: match field(&self.status).as_deref() {
+                Some("active") => Some(true),
+                Some("left") => Some(false),
+                _ => None,
+            },
+            migrant_worker: tri(&self.migrant),
+            joined_year: field(&self.year).and_then(|y| y.parse().ok()),
+            sort: MemberSort::parse(field(&self.sort).as_deref().unwrap_or("")),
+        }
+    }
+
+    fn base(&self) -> String {
+        let v = |o: &Option<String>| field(o).unwrap_or_default();
+        query_string(&[
+            ("q", v(&self.q)),
+            ("township", v(&self.township)),
+            ("union_id", v(&self.union_id)),
+            ("status", v(&self.status)),
+            ("migrant", v(&self.migrant)),
+            ("year", v(&self.year)),
+        ])
+    }
+}
+
+#[derive(Template)]
+#[template(path = "union/members.html")]
+struct ListPage {
+    chrome: Chrome,
+    rows: Vec<Member>,
+    total: i64,
+    page: i64,
+    pages: i64,
+    base: String,
+    sort: String,
+    q: ListQuery,
+    townships: Vec<Township>,
+    city: bool,
+    unions: Vec<UnionOrg>,
+    may_write: bool,
+    today: String,
+}
+
+/// The list (IDs and mobiles masked).
+pub async fn list(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Query(q): Query<ListQuery>,
+) -> Result<Html<String>, AppError> {
+    let sc = scope(&viewer)?;
+    let (page, per, offset) = paging(q.page, 50);
+    let (rows, total) = members::list(&state.db, sc, &q.filter(), per, offset).await?;
+    let unions = organisations::list(&state.db, sc)
+        .await?
+        .into_iter()
+        .filter(|u| sc.allows_code(u.township.map(Township::code)))
+        .collect();
+    render(&ListPage {
+        chrome: Chrome::new("会员名册", &viewer),
+        rows,
+        total,
+        page,
+        pages: page_count(total, per),
+        base: q.base(),
+        sort: field(&q.sort).unwrap_or_default(),
+        townships: Township::ALL.to_vec(),
+        city: sc == Scope::City,
+        unions,
+        may_write: super::may_write(&viewer),
+        today: domain::platform::time::today_local().to_string(),
+        q,
+    })
+}
+
+/// The filtered list as Excel in the import's columns. Full IDs (so the file re-imports)
+/// only for city administrators; others get the masked list. Logged as an export of
+/// personal data.
+pub async fn export(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, AppError> {
+    let (rows, total) = members::list(&state.db, scope(&viewer)?, &q.filter(), i64::MAX, 0).await?;
+    let masked = !super::is_city(&viewer);
+    let mut tx = state.db.begin().await?;
+    store::audit::record_event(
+        &mut tx,
+        &viewer.user.username,
+        "export",
+        "member",
+        &format!("{total} 条{}", if masked { "（脱敏）" } else { "" }),
+    )
+    .await?;
+    tx.commit().await?;
+    crate::download::xlsx(
+        "会员名册.xlsx",
+        None,
+        &headers(COLUMNS),
+        rows.iter().map(|m| member_cells(m, masked)),
+    )
+}
+
+/// Fields of the new-member form.
+#[derive(Deserialize, Default)]
+pub struct MemberForm {
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    resident_id: Option<String>,
+    #[serde(default)]
+    mobile: Option<String>,
+    #[serde(default)]
+    union_id: Option<String>,
+    #[serde(default)]
+    joined_on: Option<String>,
+    #[serde(default)]
+    migrant_worker: Option<String>,
+}
+
+/// Registers a member; an ID already registered anywhere is refused.
+pub async fn create(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Form(f): Form<MemberForm>,
+) -> Response {
+    let result = async {
+        let bad = |e: String| AppError::BadRequest(e);
+        let m = NewMember {
+            resident_id: ResidentId::parse(&required(&f.resident_id, "身份证号")?)
+                .map_err(|e| bad(e.to_string()))?,
+            name: required(&f.name, "姓名")?,
+            mobile: field(&f.mobile)
+                .map(|m| Mobile::parse(&m))
+                .transpose()
+                .map_err(|e| bad(e.to_string()))?,
+            union_id: form_id(&f.union_id, "所属工会")?,
+            joined_on: required_date(&f.joined_on, "入会日期")?,
+            migrant_worker: flag(&f.migrant_worker),
+        };
+        if m.joined_on > domain::platform::time::today_local() {
+            return Err(bad("入会日期晚于今天".into()));
+        }
+        let id = members::add(&state.db, &viewer.user.username, scope(&viewer)?, &m).await?;
+        Ok(format!("/union/members/{id}"))
+    }
+    .await;
+    after(result, &viewer, "/union/members")
+}
+
+#[derive(Template)]
+#[template(path = "union/member.html")]
+struct DetailPage {
+    chrome: Chrome,
+    m: Member,
+    birth: String,
+    age: String,
+    history: Vec<Transfer>,
+    targets: Vec<UnionOrg>,
+    may_write: bool,
+    today: String,
+}
+
+/// One member, in full, with the transfer history.
+pub async fn show(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+) -> Result<Html<String>, AppError> {
+    let m = members::get(&state.db, scope(&viewer)?, id).await?;
+    let today = domain::platform::time::today_local();
+    let targets = organisations::list(&state.db, Scope::City)
+        .await?
+        .into_iter()
+        .filter(|u| !u.kind.is_federation() && u.id != m.union_id)
+        .collect();
+    render(&DetailPage {
+        chrome: Chrome::new(format!("会员 {}", m.name), &viewer),
+        birth: m.birth_date().map(|d| d.to_string()).unwrap_or_default(),
+        age: m.age_on(today).map(|a| a.to_string()).unwrap_or_default(),
+        history: members::transfers(&state.db, id).await?,
+        targets,
+        may_write: super::may_write(&viewer),
+        today: today.to_string(),
+        m,
+    })
+}
+
+/// Fields of the transfer form.
+#[derive(Deserialize, Default)]
+pub struct TransferForm {
+    #[serde(default)]
+    union_id: Option<String>,
+    #[serde(default)]
+    on: Option<String>,
+}
+
+/// Transfers a member to another union.
+pub async fn transfer(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Form(f): Form<TransferForm>,
+) -> Response {
+    let back = format!("/union/members/{id}");
+    let result = async {
+        members::get(&state.db, scope(&viewer)?, id).await?;
+        let to = form_id(&f.union_id, "转入工会")?;
+        let on = required_date(&f.on, "转会日期")?;
+        members::transfer(
+            &state.db,
+            &viewer.user.username,
+            scope(&viewer)?,
+            id,
+            to,
+            on,
+        )
+        .await?;
+        // After a transfer out of the township the member is no longer in the staff's scope.
+        Ok(match members::get(&state.db, scope(&viewer)?, id).await {
+            Ok(_) => back.clone(),
+            Err(_) => "/union/members".to_string(),
+        })
+    }
+    .await;
+    after(result, &viewer, &back)
+}
+
+/// Fields of the leave form.
+#[derive(Deserialize, Default)]
+pub struct LeaveForm {
+    #[serde(default)]
+    on: Option<String>,
+}
+
+/// Records that a member left; the record stays.
+pub async fn leave(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Form(f): Form<LeaveForm>,
+) -> Response {
+    let back = format!("/union/members/{id}");
+    let result = async {
+        members::get(&state.db, scope(&viewer)?, id).await?;
+        let on = required_date(&f.on, "离会日期")?;
+        members::leave(&state.db, &viewer.user.username, scope(&viewer)?, id, on).await?;
+        Ok(back.clone())
+    }
+    .await;
+    after(result, &viewer, &back)
+}

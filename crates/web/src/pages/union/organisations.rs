@@ -1,0 +1,280 @@
+//! The union tree and one union's page: officers (with the "专+兼" reform check for
+//! township federations), covered enterprises, child unions; forms to create a union, add
+//! an officer, end a term and record the reform date.
+
+use super::{after, date, field, flag, form_id, required, required_date, scope};
+use crate::error::AppError;
+use crate::pages::{Chrome, render};
+use crate::session::Viewer;
+use crate::state::AppState;
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::response::{Html, Response};
+use domain::union::organisation::{Engagement, OfficerPost, UnionKind, reform_gaps};
+use domain::union::township::Township;
+use serde::Deserialize;
+use store::union::Scope;
+use store::union::enterprises::{self, Enterprise};
+use store::union::export::{headers, union_rows};
+use store::union::import::unions::COLUMNS;
+use store::union::officers::{self, Officer, OfficerInput};
+use store::union::organisations::{self, TreeNode, UnionInput, UnionOrg, UnionRef};
+
+#[derive(Template)]
+#[template(path = "union/tree.html")]
+struct TreePage {
+    chrome: Chrome,
+    nodes: Vec<TreeNode>,
+    federations: Vec<UnionOrg>,
+    kinds: Vec<UnionKind>,
+    townships: Vec<Township>,
+    may_write: bool,
+}
+
+/// The tree, with the form to create a union.
+pub async fn tree(State(state): State<AppState>, viewer: Viewer) -> Result<Html<String>, AppError> {
+    let sc = scope(&viewer)?;
+    let nodes = organisations::tree(&state.db, sc).await?;
+    let federations = nodes
+        .iter()
+        .map(|n| n.union.clone())
+        .filter(|u| u.kind.is_federation() && (sc == Scope::City || u.township.is_some()))
+        .collect();
+    let kinds = match sc {
+        Scope::City => UnionKind::ALL.to_vec(),
+        Scope::Township(_) => vec![UnionKind::JointUnion, UnionKind::EnterpriseUnion],
+    };
+    let townships = match sc {
+        Scope::City => Township::ALL.to_vec(),
+        Scope::Township(t) => vec![t],
+    };
+    render(&TreePage {
+        chrome: Chrome::new("工会组织", &viewer),
+        nodes,
+        federations,
+        kinds,
+        townships,
+        may_write: super::may_write(&viewer),
+    })
+}
+
+/// The scope's unions as Excel, in the import's columns, parents first (it re-imports).
+pub async fn export(State(state): State<AppState>, viewer: Viewer) -> Result<Response, AppError> {
+    let rows = union_rows(&state.db, scope(&viewer)?).await?;
+    crate::download::xlsx("工会组织.xlsx", None, &headers(COLUMNS), rows)
+}
+
+/// Fields of the new-union form.
+#[derive(Deserialize, Default)]
+pub struct UnionForm {
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    kind: Option<String>,
+    #[serde(default)]
+    parent_id: Option<String>,
+    #[serde(default)]
+    township: Option<String>,
+    #[serde(default)]
+    founded_on: Option<String>,
+}
+
+/// Creates a union (most often a joint union for small enterprises).
+pub async fn create(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Form(f): Form<UnionForm>,
+) -> Response {
+    let result = async {
+        let sc = scope(&viewer)?;
+        let kind = UnionKind::parse(&required(&f.kind, "工会类型")?)
+            .map_err(|e| AppError::BadRequest(e.to_string()))?;
+        let parent = match field(&f.parent_id) {
+            Some(_) => {
+                let p =
+                    organisations::get(&state.db, sc, form_id(&f.parent_id, "上级工会")?).await?;
+                Some(UnionRef {
+                    id: p.id,
+                    kind: p.kind,
+                    township: p.township,
+                })
+            }
+            None => None,
+        };
+        let township = match field(&f.township) {
+            Some(t) => Some(Township::parse(&t).map_err(|e| AppError::BadRequest(e.to_string()))?),
+            None => None,
+        };
+        let input = UnionInput {
+            name: required(&f.name, "工会名称")?,
+            kind,
+            parent,
+            township,
+            founded_on: date(&f.founded_on, "成立日期")?,
+        };
+        let id = organisations::create(&state.db, &viewer.user.username, sc, &input).await?;
+        Ok(format!("/union/unions/{id}"))
+    }
+    .await;
+    after(result, &viewer, "/union/unions")
+}
+
+#[derive(Template)]
+#[template(path = "union/union.html")]
+struct UnionPage {
+    chrome: Chrome,
+    u: UnionOrg,
+    parent: Option<UnionOrg>,
+    current: Vec<Officer>,
+    former: Vec<Officer>,
+    gaps: Vec<&'static str>,
+    covered: Vec<Enterprise>,
+    children: Vec<UnionOrg>,
+    posts: Vec<OfficerPost>,
+    engagements: Vec<Engagement>,
+    may_change: bool,
+    today: String,
+}
+
+/// One union.
+pub async fn show(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+) -> Result<Html<String>, AppError> {
+    let sc = scope(&viewer)?;
+    let u = organisations::get(&state.db, sc, id).await?;
+    let parent = match u.parent_id {
+        Some(p) => organisations::get(&state.db, Scope::City, p).await.ok(),
+        None => None,
+    };
+    let today = domain::platform::time::today_local();
+    let (current, former): (Vec<Officer>, Vec<Officer>) = officers::officers(&state.db, Some(id))
+        .await?
+        .into_iter()
+        .partition(|o| o.current_on(today));
+    let gaps = if u.kind == UnionKind::TownshipFederation {
+        let summaries: Vec<_> = current.iter().map(Officer::summary).collect();
+        reform_gaps(&summaries)
+            .into_iter()
+            .map(|g| g.label())
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let children = organisations::children(&state.db, id)
+        .await?
+        .into_iter()
+        .filter(|c| sc.may_see(c.township.map(Township::code)))
+        .collect();
+    render(&UnionPage {
+        chrome: Chrome::new(u.name.clone(), &viewer),
+        may_change: super::may_write(&viewer) && sc.allows_code(u.township.map(Township::code)),
+        covered: enterprises::covered_by(&state.db, id).await?,
+        parent,
+        current,
+        former,
+        gaps,
+        children,
+        posts: OfficerPost::ALL.to_vec(),
+        engagements: Engagement::ALL.to_vec(),
+        today: today.to_string(),
+        u,
+    })
+}
+
+/// Fields of the officer form.
+#[derive(Deserialize, Default)]
+pub struct OfficerForm {
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    post: Option<String>,
+    #[serde(default)]
+    engagement: Option<String>,
+    #[serde(default)]
+    frontline: Option<String>,
+    #[serde(default)]
+    term_start: Option<String>,
+    #[serde(default)]
+    term_end: Option<String>,
+}
+
+/// Adds an officer.
+pub async fn add_officer(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Form(f): Form<OfficerForm>,
+) -> Response {
+    let back = format!("/union/unions/{id}");
+    let result = async {
+        organisations::get_for_change(&state.db, scope(&viewer)?, id).await?;
+        let bad = |e: domain::union::LabelError| AppError::BadRequest(e.to_string());
+        let o = OfficerInput {
+            name: required(&f.name, "姓名")?,
+            post: OfficerPost::parse(&required(&f.post, "职务")?).map_err(bad)?,
+            engagement: Engagement::parse(&required(&f.engagement, "专兼职")?).map_err(bad)?,
+            frontline: flag(&f.frontline),
+            term_start: required_date(&f.term_start, "任职日期")?,
+            term_end: date(&f.term_end, "离任日期")?,
+        };
+        officers::add_officer(&state.db, &viewer.user.username, scope(&viewer)?, id, &o).await?;
+        Ok(back.clone())
+    }
+    .await;
+    after(result, &viewer, &back)
+}
+
+/// Fields of the end-of-term form.
+#[derive(Deserialize, Default)]
+pub struct EndForm {
+    #[serde(default)]
+    term_end: Option<String>,
+}
+
+/// Ends an officer's term.
+pub async fn end_term(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Form(f): Form<EndForm>,
+) -> Response {
+    let result = async {
+        let union = officers::union_of(&state.db, id).await?;
+        organisations::get_for_change(&state.db, scope(&viewer)?, union).await?;
+        let on = required_date(&f.term_end, "离任日期")?;
+        let union =
+            officers::end_term(&state.db, &viewer.user.username, scope(&viewer)?, id, on).await?;
+        Ok(format!("/union/unions/{union}"))
+    }
+    .await;
+    after(result, &viewer, "/union/unions")
+}
+
+/// Fields of the reform form.
+#[derive(Deserialize, Default)]
+pub struct ReformForm {
+    #[serde(default)]
+    reform_effective_on: Option<String>,
+}
+
+/// Records (or clears) the date the federation's reform took effect.
+pub async fn reform(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Form(f): Form<ReformForm>,
+) -> Response {
+    let back = format!("/union/unions/{id}");
+    let result = async {
+        organisations::get_for_change(&state.db, scope(&viewer)?, id).await?;
+        let on = date(&f.reform_effective_on, "改革生效日期")?;
+        organisations::set_reform(&state.db, &viewer.user.username, scope(&viewer)?, id, on)
+            .await?;
+        Ok(back.clone())
+    }
+    .await;
+    after(result, &viewer, &back)
+}
