@@ -194,28 +194,10 @@ pub async fn record_changes(tx: &mut Tx, actor: &str, changes: Vec<Change<'_>>) 
         rows.push((seq, c, entity_id, prev, hash));
     }
     for chunk in rows.chunks(BULK_ROWS) {
-        let mut sql = String::from(
-            "INSERT INTO audit_log (seq, at, actor, action, entity, entity_id, before_json, after_json, prev_hash, hash) VALUES ",
+        let sql = format!(
+            "INSERT INTO audit_log (seq, at, actor, action, entity, entity_id, before_json, after_json, prev_hash, hash) VALUES {}",
+            tx.backend().values_list(chunk.len(), 10)
         );
-        for i in 0..chunk.len() {
-            let b = i * 10;
-            if i > 0 {
-                sql.push(',');
-            }
-            sql.push_str(&format!(
-                "(${},${},${},${},${},${},${},${},${},${})",
-                b + 1,
-                b + 2,
-                b + 3,
-                b + 4,
-                b + 5,
-                b + 6,
-                b + 7,
-                b + 8,
-                b + 9,
-                b + 10
-            ));
-        }
         on_tx!(tx, |c| {
             let mut q = sqlx::query(crate::dynamic(&sql));
             for (seq, change, entity_id, prev, hash) in chunk {

@@ -8,9 +8,10 @@
 
 // The union demo's generators of names, IDs and codes, shared rather than copied; not
 // every generator in it is needed here.
-#[allow(dead_code)]
+#[allow(dead_code, clippy::duplicate_mod)]
 #[path = "union/fake.rs"]
 mod fake;
+mod generate;
 mod plan;
 
 use super::DEMO_ACTOR;
@@ -21,7 +22,8 @@ use domain::relocation::{
     Attitude, CompensationStandard, DeadlineReward, HeadId, Milestone, ProjectStatus, Residence,
     TeamKind, VisitMode,
 };
-use plan::{PLANS, Plan, Spec, TOWN, YEAR, day, moment};
+use generate::Spec;
+use plan::{PLANS, Plan, TOWN, YEAR, day, moment};
 use store::relocation::households::{self, HouseholdFields};
 use store::relocation::meetings::{self, NewAction, NewMeeting};
 use store::relocation::projects::{self, ProjectFields};
@@ -44,7 +46,7 @@ const CAMPAIGN_TEAM: [(TeamKind, &[&str]); 4] = [
 /// Fills this module's demo records.
 pub async fn fill(db: &Db) -> Result<()> {
     let mut rng = fake::Rng::new(2019_0506);
-    let specs = plan::households(&mut rng);
+    let specs = generate::households(&mut rng);
     let staff_exists = store::platform::users::list(db)
         .await?
         .iter()
@@ -61,7 +63,7 @@ pub async fn fill(db: &Db) -> Result<()> {
 
 fn standard_for(p: &Plan) -> CompensationStandard {
     let mut s = CompensationStandard::example_2019();
-    let deadline = day(p.start.0, p.start.1) + Days::new(p.sign_days.saturating_sub(1));
+    let deadline = p.sign_deadline();
     s.signing_reward = Some(DeadlineReward {
         deadline,
         amount_per_household: domain::platform::Fen(2_000_000),
@@ -80,10 +82,11 @@ async fn fill_project(
     specs: &[Spec],
     staff_exists: bool,
 ) -> Result<()> {
-    let start = day(p.start.0, p.start.1);
-    let sign_deadline = start + Days::new(p.sign_days.saturating_sub(1));
-    let done = p.households > 0 && p.reached[3] == p.households;
-    let status = match (p.households, done) {
+    let start = p.start_day();
+    let sign_deadline = p.sign_deadline();
+    let households = p.households.0;
+    let done = households > 0 && p.reached[3] == households;
+    let status = match (households, done) {
         (0, _) => ProjectStatus::Preparing,
         (_, true) => ProjectStatus::Closed,
         _ => ProjectStatus::Active,

@@ -399,8 +399,9 @@ pub async fn wall(db: &Db, project: &Project, today: NaiveDate) -> StoreResult<W
     })
 }
 
-/// The curve from the campaign's start (or first event) to its last event, or to today
-/// while the project is active; at most [`MAX_CURVE_DAYS`], keeping the latest days.
+/// The curve from the campaign's start (or first event) to its last event, or on to
+/// today (at most to its planned end) while the project is active; at most
+/// [`MAX_CURVE_DAYS`], keeping the latest days.
 fn curve_days(
     project: &Project,
     today: NaiveDate,
@@ -408,12 +409,23 @@ fn curve_days(
     per_event: &[Vec<(NaiveDate, u32)>; 4],
 ) -> Vec<CurveDay> {
     let first_event = per_event.iter().flatten().map(|(d, _)| *d).min();
-    let Some(start) = project.started_on.or(first_event) else {
-        return Vec::new();
+    let start = match (project.started_on, first_event) {
+        (Some(s), Some(f)) => s.min(f),
+        (s, f) => match s.or(f) {
+            Some(d) => d,
+            None => return Vec::new(),
+        },
     };
     let mut end = last_day.unwrap_or(start).max(start);
-    if project.status == ProjectStatus::Active && today > end {
-        end = today;
+    // While the campaign runs, the curve goes on to today (flat days show too), but not
+    // past the planned end: an old project left "active" would squash its curve.
+    let planned_end = project
+        .clear_deadline
+        .or(project.vacate_deadline)
+        .or(project.sign_deadline);
+    if project.status == ProjectStatus::Active {
+        let horizon = planned_end.map_or(today, |p| today.min(p));
+        end = end.max(horizon);
     }
     let start = start.max(end - chrono::Days::new(u64::try_from(MAX_CURVE_DAYS - 1).unwrap_or(0)));
     let curves: Vec<Vec<u32>> = per_event

@@ -35,59 +35,101 @@ async fn compensation_is_computed_from_the_records_and_fixed_at_signing() {
     assert!(body.contains("尚未确权"), "{body}");
     let today = domain::platform::time::today_local().to_string();
     let r = staff
-        .post(&format!("{}/milestones", household(f.ours)), &[("milestone", "signed"), ("on", &today), ("time", "09:30")])
+        .post(
+            &format!("{}/milestones", household(f.ours)),
+            &[("milestone", "signed"), ("on", &today), ("time", "09:30")],
+        )
         .await;
     assert_eq!(status_of(&r), 422);
-    assert!(r.text().await.unwrap_or_default().contains("尚有房屋未确权"));
+    assert!(
+        r.text()
+            .await
+            .unwrap_or_default()
+            .contains("尚有房屋未确权")
+    );
 
     // Verified: 150.00 m² measured, 120.35 legal, brick-concrete: 120.35 + 29.65 × 50 %
     // (14.825 → 14.83) = 135.18 m² × ¥1,900 = ¥256,842.00; decoration ¥12,800; moving
     // ¥2,000; transition 3 persons × 18 months × ¥600 = ¥32,400. Before signing: ¥304,042.
-    let r = staff.post(&format!("/relocation/buildings/{}/verify", f.building), &[]).await;
+    let r = staff
+        .post(&format!("/relocation/buildings/{}/verify", f.building), &[])
+        .await;
     assert_eq!(status_of(&r), 303);
     let (_, body) = staff.page(&sheet).await;
     assert!(body.contains("135.18㎡ × ¥1,900.00/㎡"), "{body}");
-    assert!(body.contains("¥256,842.00") && body.contains("¥32,400.00"), "{body}");
+    assert!(
+        body.contains("¥256,842.00") && body.contains("¥32,400.00"),
+        "{body}"
+    );
     assert!(body.contains("¥304,042.00"), "{body}");
     assert!(body.contains("试算"), "{body}");
 
     // Signing earns the ¥20,000 reward and fixes the sheet in the agreement.
     let r = staff
-        .post(&format!("{}/milestones", household(f.ours)), &[("milestone", "signed"), ("on", &today), ("time", "09:30")])
+        .post(
+            &format!("{}/milestones", household(f.ours)),
+            &[("milestone", "signed"), ("on", &today), ("time", "09:30")],
+        )
         .await;
     assert_eq!(status_of(&r), 303);
     let (_, body) = staff.page(&sheet).await;
-    assert!(body.contains("¥324,042.00") && body.contains("固定于协议"), "{body}");
+    assert!(
+        body.contains("¥324,042.00") && body.contains("固定于协议"),
+        "{body}"
+    );
 
     // A new standard with a higher rate does not move a signed amount.
     let mut higher = fixture::standard();
-    higher
-        .rates_per_m2
-        .insert(domain::relocation::BuildingStructure::BrickConcrete, domain::platform::Fen(250_000));
+    higher.rates_per_m2.insert(
+        domain::relocation::BuildingStructure::BrickConcrete,
+        domain::platform::Fen(250_000),
+    );
     let mut tx = app.db.begin().await.expect("tx");
-    store::relocation::standards::save_draft(&mut tx, "test", f.project_id, &higher).await.expect("draft");
-    store::relocation::standards::publish(&mut tx, "test", f.project_id).await.expect("publish");
+    store::relocation::standards::save_draft(&mut tx, "test", f.project_id, &higher)
+        .await
+        .expect("draft");
+    store::relocation::standards::publish(&mut tx, "test", f.project_id)
+        .await
+        .expect("publish");
     tx.commit().await.expect("commit");
     let (_, body) = staff.page(&sheet).await;
-    assert!(body.contains("¥324,042.00") && body.contains("第 1 版"), "{body}");
+    assert!(
+        body.contains("¥324,042.00") && body.contains("第 1 版"),
+        "{body}"
+    );
 
     // Vacating by the deadline adds the vacating reward, on the agreement's version.
     let r = staff
-        .post(&format!("{}/milestones", household(f.ours)), &[("milestone", "vacated"), ("on", &today), ("time", "15:00")])
+        .post(
+            &format!("{}/milestones", household(f.ours)),
+            &[("milestone", "vacated"), ("on", &today), ("time", "15:00")],
+        )
         .await;
     assert_eq!(status_of(&r), 303);
     let (_, body) = staff.page(&sheet).await;
-    assert!(body.contains("¥334,042.00") && body.contains("按期腾空奖励"), "{body}");
+    assert!(
+        body.contains("¥334,042.00") && body.contains("按期腾空奖励"),
+        "{body}"
+    );
 
     // The public posting shows the fixed lines with the head's name masked.
-    let (status, body) = app.anonymous().page(&format!("/public/relocation/{PROJECT}/compensation")).await;
+    let (status, body) = app
+        .anonymous()
+        .page(&format!("/public/relocation/{PROJECT}/compensation"))
+        .await;
     assert_eq!(status, 200);
     assert!(body.contains("张*三") && !body.contains("张小三"), "{body}");
     assert!(body.contains("¥334,042.00"), "{body}");
     assert!(!body.contains("11010519491231002X"));
     // And the choosing order lists the household that signed and vacated.
-    let (_, body) = app.anonymous().page(&format!("/public/relocation/{PROJECT}/choosing-order")).await;
-    assert!(body.contains("T-001") && body.contains("张*三") && !body.contains("T-002"), "{body}");
+    let (_, body) = app
+        .anonymous()
+        .page(&format!("/public/relocation/{PROJECT}/choosing-order"))
+        .await;
+    assert!(
+        body.contains("T-001") && body.contains("张*三") && !body.contains("T-002"),
+        "{body}"
+    );
 
     assert_audit_intact(&app).await;
 }
@@ -100,27 +142,49 @@ async fn milestones_keep_their_order_over_http() {
     let path = format!("{}/milestones", household(f.ours));
     let today = domain::platform::time::today_local().to_string();
 
-    let r = staff.post(&path, &[("milestone", "vacated"), ("on", &today)]).await;
+    let r = staff
+        .post(&path, &[("milestone", "vacated"), ("on", &today)])
+        .await;
     assert_eq!(status_of(&r), 422);
-    assert!(r.text().await.unwrap_or_default().contains("尚未签约，不能登记腾空"));
+    assert!(
+        r.text()
+            .await
+            .unwrap_or_default()
+            .contains("尚未签约，不能登记腾空")
+    );
 
-    staff.post(&format!("/relocation/buildings/{}/verify", f.building), &[]).await;
-    let r = staff.post(&path, &[("milestone", "signed"), ("on", &today)]).await;
+    staff
+        .post(&format!("/relocation/buildings/{}/verify", f.building), &[])
+        .await;
+    let r = staff
+        .post(&path, &[("milestone", "signed"), ("on", &today)])
+        .await;
     assert_eq!(status_of(&r), 303);
-    let r = staff.post(&path, &[("milestone", "demolished"), ("on", &today)]).await;
+    let r = staff
+        .post(&path, &[("milestone", "demolished"), ("on", &today)])
+        .await;
     assert_eq!(status_of(&r), 422, "no demolition before vacating");
-    let r = staff.post(&path, &[("milestone", "signed"), ("on", &today)]).await;
+    let r = staff
+        .post(&path, &[("milestone", "signed"), ("on", &today)])
+        .await;
     assert!(r.text().await.unwrap_or_default().contains("不能重复登记"));
 
     // Undo only the latest; undoing the signature cancels the agreement.
-    let r = staff.post(&format!("{path}/undo"), &[("milestone", "signed")]).await;
+    let r = staff
+        .post(&format!("{path}/undo"), &[("milestone", "signed")])
+        .await;
     assert_eq!(status_of(&r), 303);
     let h = store::relocation::households::get(&app.db, &store::relocation::Scope::All, f.ours)
         .await
         .expect("household");
     assert!(h.milestones.latest().is_none());
     let mut conn = store::relocation::Conn::Pool(&app.db);
-    assert!(store::relocation::agreements::of_household(&mut conn, f.ours).await.expect("read").is_none());
+    assert!(
+        store::relocation::agreements::of_household(&mut conn, f.ours)
+            .await
+            .expect("read")
+            .is_none()
+    );
     assert_audit_intact(&app).await;
 }
 
@@ -129,38 +193,86 @@ async fn staff_change_only_their_groups_households_and_the_inspector_changes_not
     let app = TestApp::spawn().await;
     let f = fixture::fill(&app.db).await;
     let today = domain::platform::time::today_local().to_string();
-    let visit = [("visited_on", today.as_str()), ("mode", "phone"), ("visitors", "陈立新"), ("attitude", "hesitant")];
+    let visit = [
+        ("visited_on", today.as_str()),
+        ("mode", "phone"),
+        ("visitors", "陈立新"),
+        ("attitude", "hesitant"),
+    ];
 
     let staff = app.login(Role::RelocationStaff).await;
     assert_eq!(staff.page(&household(f.ours)).await.0, 200);
-    assert_eq!(staff.page(&household(f.theirs)).await.0, 404, "another group's household does not exist for staff");
-    let r = staff.post(&format!("{}/visits", household(f.theirs)), &visit).await;
+    assert_eq!(
+        staff.page(&household(f.theirs)).await.0,
+        404,
+        "another group's household does not exist for staff"
+    );
+    let r = staff
+        .post(&format!("{}/visits", household(f.theirs)), &visit)
+        .await;
     assert_eq!(status_of(&r), 404);
-    let r = staff.post(&format!("{}/visits", household(f.ours)), &visit).await;
+    let r = staff
+        .post(&format!("{}/visits", household(f.ours)), &visit)
+        .await;
     assert_eq!(status_of(&r), 303);
-    let (_, list) = staff.page(&format!("/relocation/projects/{PROJECT}/households")).await;
+    let (_, list) = staff
+        .page(&format!("/relocation/projects/{PROJECT}/households"))
+        .await;
     assert!(list.contains("T-001") && !list.contains("T-002"), "{list}");
-    assert_eq!(staff.page(&format!("/relocation/projects/{OTHER_TOWN_PROJECT}")).await.0, 404);
-    let r = staff.post(&format!("/relocation/projects/{PROJECT}/tasks"), &[("ids", "2"), ("team", "1")]).await;
+    assert_eq!(
+        staff
+            .page(&format!("/relocation/projects/{OTHER_TOWN_PROJECT}"))
+            .await
+            .0,
+        404
+    );
+    let r = staff
+        .post(
+            &format!("/relocation/projects/{PROJECT}/tasks"),
+            &[("ids", "2"), ("team", "1")],
+        )
+        .await;
     assert_eq!(status_of(&r), 403, "staff do not assign");
 
     let commander = app.login(Role::RelocationCommander).await;
     assert_eq!(commander.page(&household(f.ours)).await.0, 200);
     assert_eq!(commander.page(&household(f.theirs)).await.0, 200);
-    assert_eq!(commander.page(&household(f.elsewhere)).await.0, 404, "another town's household");
-    let (_, list) = commander.page(&format!("/relocation/projects/{PROJECT}/households")).await;
+    assert_eq!(
+        commander.page(&household(f.elsewhere)).await.0,
+        404,
+        "another town's household"
+    );
+    let (_, list) = commander
+        .page(&format!("/relocation/projects/{PROJECT}/households"))
+        .await;
     assert!(list.contains("T-001") && list.contains("T-002"));
     // Bulk assignment moves the other household into group 1: now staff see it.
     let theirs = f.theirs.to_string();
-    let r = commander.post(&format!("/relocation/projects/{PROJECT}/tasks"), &[("ids", theirs.as_str()), ("team", "1")]).await;
+    let r = commander
+        .post(
+            &format!("/relocation/projects/{PROJECT}/tasks"),
+            &[("ids", theirs.as_str()), ("team", "1")],
+        )
+        .await;
     assert_eq!(status_of(&r), 303);
     assert_eq!(staff.page(&household(f.theirs)).await.0, 200);
 
     let inspector = app.login(Role::Inspector).await;
-    assert_eq!(inspector.page(&household(f.elsewhere)).await.0, 200, "inspectors read everything");
-    let r = inspector.post(&format!("{}/visits", household(f.ours)), &visit).await;
+    assert_eq!(
+        inspector.page(&household(f.elsewhere)).await.0,
+        200,
+        "inspectors read everything"
+    );
+    let r = inspector
+        .post(&format!("{}/visits", household(f.ours)), &visit)
+        .await;
     assert_eq!(status_of(&r), 403);
-    let r = inspector.post(&format!("{}/milestones", household(f.ours)), &[("milestone", "signed"), ("on", &today)]).await;
+    let r = inspector
+        .post(
+            &format!("{}/milestones", household(f.ours)),
+            &[("milestone", "signed"), ("on", &today)],
+        )
+        .await;
     assert_eq!(status_of(&r), 403);
     assert_audit_intact(&app).await;
 }
@@ -171,12 +283,21 @@ async fn task_table_and_household_list_export_to_excel() {
     fixture::fill(&app.db).await;
     let commander = app.login(Role::RelocationCommander).await;
     for path in ["tasks.xlsx", "households.xlsx?q=张"] {
-        let r = commander.get(&format!("/relocation/projects/{PROJECT}/{path}")).await;
+        let r = commander
+            .get(&format!("/relocation/projects/{PROJECT}/{path}"))
+            .await;
         assert_eq!(status_of(&r), 200, "{path}");
         let bytes = r.bytes().await.expect("body");
         assert!(bytes.starts_with(b"PK"), "{path} is an .xlsx (zip) file");
     }
-    let (status, body) = commander.page(&format!("/relocation/projects/{PROJECT}/households?q=%E5%BC%A0&sort=name&desc=1")).await;
+    let (status, body) = commander
+        .page(&format!(
+            "/relocation/projects/{PROJECT}/households?q=%E5%BC%A0&sort=name&desc=1"
+        ))
+        .await;
     assert_eq!(status, 200);
-    assert!(body.contains("T-001") && !body.contains("T-002"), "search by name");
+    assert!(
+        body.contains("T-001") && !body.contains("T-002"),
+        "search by name"
+    );
 }

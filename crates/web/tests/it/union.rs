@@ -29,14 +29,20 @@ pub fn yangxi() -> Township {
 /// A valid credit code made from a number.
 pub fn code(n: u32) -> String {
     let first17 = format!("91330182MA{n:07}");
-    format!("{first17}{}", credit_code::check_char(&first17).expect("alphabet"))
+    format!(
+        "{first17}{}",
+        credit_code::check_char(&first17).expect("alphabet")
+    )
 }
 
 /// A valid resident ID made from a number (born 1985, sequence from `n`).
 pub fn rid(n: u32) -> String {
     let day = 1 + n / 1000 % 28;
     let first17 = format!("33018219850{}{day:02}{:03}", 1 + n / 28_000 % 9, n % 1000);
-    format!("{first17}{}", resident_id::check_char(&first17).expect("digits"))
+    format!(
+        "{first17}{}",
+        resident_id::check_char(&first17).expect("digits")
+    )
 }
 
 /// The unions every test starts from: the city federation and the federations of
@@ -51,7 +57,14 @@ pub struct Seed {
 }
 
 /// Creates a union through the store (audited) and returns its reference.
-pub async fn union(db: &Db, name: &str, kind: UnionKind, parent: Option<UnionRef>, t: Option<Township>, founded: &str) -> UnionRef {
+pub async fn union(
+    db: &Db,
+    name: &str,
+    kind: UnionKind,
+    parent: Option<UnionRef>,
+    t: Option<Township>,
+    founded: &str,
+) -> UnionRef {
     let input = UnionInput {
         name: name.into(),
         kind,
@@ -59,15 +72,45 @@ pub async fn union(db: &Db, name: &str, kind: UnionKind, parent: Option<UnionRef
         township: t,
         founded_on: domain::platform::time::parse_date(founded),
     };
-    let id = organisations::create(db, "test", Scope::City, &input).await.expect("union");
-    UnionRef { id, kind, township: t }
+    let id = organisations::create(db, "test", Scope::City, &input)
+        .await
+        .expect("union");
+    UnionRef {
+        id,
+        kind,
+        township: t,
+    }
 }
 
 /// The federations.
 pub async fn seed(db: &Db) -> Seed {
-    let city = union(db, "建德市总工会", UnionKind::CityFederation, None, None, "1952-05-01").await;
-    let xin = union(db, "新安江街道总工会", UnionKind::TownshipFederation, Some(city), Some(xinanjiang()), "1995-05-01").await;
-    let yang = union(db, "洋溪街道总工会", UnionKind::TownshipFederation, Some(city), Some(yangxi()), "1996-05-01").await;
+    let city = union(
+        db,
+        "建德市总工会",
+        UnionKind::CityFederation,
+        None,
+        None,
+        "1952-05-01",
+    )
+    .await;
+    let xin = union(
+        db,
+        "新安江街道总工会",
+        UnionKind::TownshipFederation,
+        Some(city),
+        Some(xinanjiang()),
+        "1995-05-01",
+    )
+    .await;
+    let yang = union(
+        db,
+        "洋溪街道总工会",
+        UnionKind::TownshipFederation,
+        Some(city),
+        Some(yangxi()),
+        "1996-05-01",
+    )
+    .await;
     Seed { city, xin, yang }
 }
 
@@ -80,7 +123,9 @@ pub async fn enterprise(db: &Db, n: u32, t: Township, headcount: u32, provincial
         headcount,
         provincial,
     };
-    enterprises::create(db, "test", Scope::City, &input).await.expect("enterprise")
+    enterprises::create(db, "test", Scope::City, &input)
+        .await
+        .expect("enterprise")
 }
 
 /// Writes an .xlsx with these headers and rows.
@@ -93,26 +138,49 @@ pub fn xlsx(path: &std::path::Path, headers: &[&str], rows: &[Vec<String>]) {
 }
 
 /// Imports `path` as `kind` for the whole city.
-pub async fn import(db: &Db, kind: &str, path: &std::path::Path, opts: ImportOptions) -> ImportReport {
-    store::kinds::import(db, kind, path, &ImportOptions { actor: "test".into(), ..opts })
-        .await
-        .expect("import runs")
+pub async fn import(
+    db: &Db,
+    kind: &str,
+    path: &std::path::Path,
+    opts: ImportOptions,
+) -> ImportReport {
+    store::kinds::import(
+        db,
+        kind,
+        path,
+        &ImportOptions {
+            actor: "test".into(),
+            ..opts
+        },
+    )
+    .await
+    .expect("import runs")
 }
 
 /// How many members are registered (in the whole city).
 pub async fn members_count(db: &Db) -> i64 {
     let f = store::union::members::MemberFilter::default();
-    store::union::members::list(db, Scope::City, &f, 1, 0).await.expect("members").1
+    store::union::members::list(db, Scope::City, &f, 1, 0)
+        .await
+        .expect("members")
+        .1
 }
 
 /// How many enterprises are registered.
 pub async fn enterprises_count(db: &Db) -> i64 {
     let f = store::union::enterprises::EnterpriseFilter::default();
-    enterprises::list(db, Scope::City, &f, 1, 0).await.expect("enterprises").1
+    enterprises::list(db, Scope::City, &f, 1, 0)
+        .await
+        .expect("enterprises")
+        .1
 }
 
 /// Asserts the audit chain and every audited record are intact.
 pub async fn assert_audit_intact(db: &Db) {
     let v = store::audit::verify(db).await.expect("verify");
-    assert!(v.problem.is_none(), "audit verify: {:?}", v.problem.map(|p| p.to_string()));
+    assert!(
+        v.problem.is_none(),
+        "audit verify: {:?}",
+        v.problem.map(|p| p.to_string())
+    );
 }

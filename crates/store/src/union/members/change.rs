@@ -34,26 +34,10 @@ pub async fn insert_many_tx(tx: &mut Tx, actor: &str, rows: &[NewMember]) -> Sto
     const CHUNK: usize = 1000;
     let now = crate::now_text();
     for chunk in rows.chunks(CHUNK) {
-        let mut sql = String::from(
-            "INSERT INTO members (resident_id, name, mobile, union_id, joined_on, migrant_worker, updated_at) VALUES ",
+        let sql = format!(
+            "INSERT INTO members (resident_id, name, mobile, union_id, joined_on, migrant_worker, updated_at) VALUES {} RETURNING *",
+            tx.backend().values_list(chunk.len(), 7)
         );
-        for i in 0..chunk.len() {
-            let b = i * 7;
-            if i > 0 {
-                sql.push(',');
-            }
-            sql.push_str(&format!(
-                "(${},${},${},${},${},${},${})",
-                b + 1,
-                b + 2,
-                b + 3,
-                b + 4,
-                b + 5,
-                b + 6,
-                b + 7
-            ));
-        }
-        sql.push_str(" RETURNING *");
         let snapshots: Vec<(i64, String)> = on_tx!(tx, |c| {
             let mut q = sqlx::query(crate::dynamic(&sql));
             for m in chunk {

@@ -57,9 +57,15 @@ pub fn curve_svg(curve: &[CurveDay], total: u32) -> String {
         } else {
             t * (curve.len() - 1) / (ticks - 1)
         };
+        // The end labels are anchored inwards so they are not cut off at the edges.
+        let anchor = match t {
+            0 => "start",
+            _ if t + 1 == ticks => "end",
+            _ => "middle",
+        };
         let _ = write!(
             svg,
-            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" font-size=\"14\" fill=\"currentColor\">{}</text>",
+            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"{anchor}\" font-size=\"14\" fill=\"currentColor\">{}</text>",
             x(i),
             HEIGHT - 12.0,
             curve[i].date.format("%m-%d")

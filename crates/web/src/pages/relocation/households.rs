@@ -1,7 +1,7 @@
 //! Households: the list (search, filters, sorting, paging, Excel), adding one, and a
 //! household's page with everything recorded about it.
 
-use super::{after, scope, xlsx};
+use super::{scope, xlsx};
 use crate::error::AppError;
 use crate::pages::{Chrome, page_count, paging, render};
 use crate::session::Viewer;
@@ -290,28 +290,19 @@ pub async fn create(
     Path(code): Path<String>,
     Form(f): Form<HouseholdForm>,
 ) -> Response {
-    let back = format!(
-        "/relocation/projects/{}/households",
-        crate::access::urlencode(&code)
-    );
-    let result = async {
-        let scope = scope(&state, &viewer).await?;
-        let p = projects::by_code(&state.db, &scope, &code).await?;
+    let back = super::project_page(&code, "/households");
+    super::project_change(&state, &viewer, &code, &back, async |tx, actor, _, p| {
         let fields = f.fields(&f.code, &p.town)?;
-        let mut tx = state.db.begin().await?;
-        let (_, created) = households::upsert(&mut tx, &viewer.user.username, &p, &fields).await?;
+        let (_, created) = households::upsert(tx, actor, p, &fields).await?;
         if !created {
             return Err(AppError::BadRequest(format!(
                 "户编号已存在：{}",
                 fields.code
             )));
         }
-        tx.commit().await?;
-        super::publish(&state, p.id);
         Ok(())
-    }
-    .await;
-    after(result, &viewer, &back)
+    })
+    .await
 }
 
 #[derive(Template)]
@@ -407,18 +398,13 @@ pub async fn update(
     Form(f): Form<HouseholdForm>,
 ) -> Response {
     let back = format!("/relocation/households/{id}");
-    let result = async {
-        let scope = scope(&state, &viewer).await?;
-        let h = households::get(&state.db, &scope, id).await?;
-        let p = projects::by_id(&mut Conn::Pool(&state.db), h.project_id).await?;
-        let fields = f.fields(&h.code, &p.town)?;
-        let mut tx = state.db.begin().await?;
-        households::upsert(&mut tx, &viewer.user.username, &p, &fields).await?;
-        tx.commit().await?;
-        Ok(())
-    }
-    .await;
-    after(result, &viewer, &back)
+    super::change(&state, &viewer, &back, async |tx, actor, scope| {
+        let h = households::get(&mut *tx, scope, id).await?;
+        let p = projects::by_id(&mut Conn::Tx(&mut *tx), h.project_id).await?;
+        households::upsert(tx, actor, &p, &f.fields(&h.code, &p.town)?).await?;
+        Ok(None)
+    })
+    .await
 }
 
 /// The concerns form.
@@ -437,21 +423,9 @@ pub async fn concerns(
     Form(f): Form<ConcernsForm>,
 ) -> Response {
     let back = format!("/relocation/households/{id}");
-    let result = async {
-        let scope = scope(&state, &viewer).await?;
-        let mut tx = state.db.begin().await?;
-        households::set_concerns(
-            &mut tx,
-            &viewer.user.username,
-            &scope,
-            id,
-            &f.concerns,
-            f.difficult.is_some(),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
-    }
-    .await;
-    after(result, &viewer, &back)
+    super::change(&state, &viewer, &back, async |tx, actor, scope| {
+        households::set_concerns(tx, actor, scope, id, &f.concerns, f.difficult.is_some()).await?;
+        Ok(None)
+    })
+    .await
 }

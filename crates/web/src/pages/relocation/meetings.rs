@@ -1,6 +1,6 @@
 //! The work log of a project and its nightly meetings (碰头会) with their action items.
 
-use super::{after, form_id, required_date, scope};
+use super::{form_id, required_date, scope};
 use crate::error::AppError;
 use crate::pages::{Chrome, page_count, paging, render};
 use crate::session::Viewer;
@@ -141,21 +141,18 @@ pub async fn create(
     Path(code): Path<String>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Response {
-    let back = format!(
-        "/relocation/projects/{}/meetings",
-        crate::access::urlencode(&code)
-    );
-    let result = async {
-        let scope = scope(&state, &viewer).await?;
-        let p = projects::by_code(&state.db, &scope, &code).await?;
-        let m = new_meeting(&fields)?;
-        let mut tx = state.db.begin().await?;
-        meetings::create(&mut tx, &viewer.user.username, &scope, p.id, &m).await?;
-        tx.commit().await?;
-        Ok(())
-    }
-    .await;
-    after(result, &viewer, &back)
+    let back = super::project_page(&code, "/meetings");
+    super::project_change(
+        &state,
+        &viewer,
+        &code,
+        &back,
+        async |tx, actor, scope, p| {
+            meetings::create(tx, actor, scope, p.id, &new_meeting(&fields)?).await?;
+            Ok(())
+        },
+    )
+    .await
 }
 
 #[derive(Template)]
@@ -204,13 +201,9 @@ pub async fn complete(
     } else {
         "/relocation/".to_string()
     };
-    let result = async {
-        let scope = scope(&state, &viewer).await?;
-        let mut tx = state.db.begin().await?;
-        meetings::complete(&mut tx, &viewer.user.username, &scope, id, today_local()).await?;
-        tx.commit().await?;
-        Ok(())
-    }
-    .await;
-    after(result, &viewer, &back)
+    super::change(&state, &viewer, &back, async |tx, actor, scope| {
+        meetings::complete(tx, actor, scope, id, today_local()).await?;
+        Ok(None)
+    })
+    .await
 }

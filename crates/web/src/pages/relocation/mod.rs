@@ -27,7 +27,9 @@ use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use domain::platform::Role;
+use store::Tx;
 use store::relocation::Scope;
+use store::relocation::projects::Project;
 
 /// This module's routes.
 pub fn routes() -> Vec<Route> {
@@ -345,6 +347,54 @@ pub(crate) fn after(result: Result<(), AppError>, viewer: &Viewer, back: &str) -
         }
         Err(e) => e.into_response(),
     }
+}
+
+/// Runs a form's change in one transaction with the viewer's scope, commits, and answers
+/// as [`after`] does. `Some(project)` from the change tells that project's wall.
+pub(crate) async fn change<F>(state: &AppState, viewer: &Viewer, back: &str, change: F) -> Response
+where
+    F: AsyncFnOnce(&mut Tx, &str, &Scope) -> Result<Option<i64>, AppError>,
+{
+    let result = async {
+        let scope = scope(state, viewer).await?;
+        let mut tx = state.db.begin().await?;
+        let project = change(&mut tx, &viewer.user.username, &scope).await?;
+        tx.commit().await?;
+        if let Some(p) = project {
+            publish(state, p);
+        }
+        Ok(())
+    }
+    .await;
+    after(result, viewer, back)
+}
+
+/// Like [`change`] for a change to a project: the project (by code, in the viewer's
+/// scope) is looked up first and its wall is told afterwards.
+pub(crate) async fn project_change<F>(
+    state: &AppState,
+    viewer: &Viewer,
+    code: &str,
+    back: &str,
+    f: F,
+) -> Response
+where
+    F: AsyncFnOnce(&mut Tx, &str, &Scope, &Project) -> Result<(), AppError>,
+{
+    change(state, viewer, back, async |tx, actor, scope| {
+        let p = store::relocation::projects::by_code(&state.db, scope, code).await?;
+        f(tx, actor, scope, &p).await?;
+        Ok(Some(p.id))
+    })
+    .await
+}
+
+/// A page of a project, to return to after a form: `/relocation/projects/{code}{rest}`.
+pub(crate) fn project_page(code: &str, rest: &str) -> String {
+    format!(
+        "/relocation/projects/{}{rest}",
+        crate::access::urlencode(code)
+    )
 }
 
 /// A form date (`2019-06-01`, or as people type it); empty is `None`.

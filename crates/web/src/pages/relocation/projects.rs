@@ -1,7 +1,7 @@
 //! Projects: the overview with the year's figures, a project's page, creating and editing
 //! projects, and the versioned compensation standard.
 
-use super::{after, form_date, scope};
+use super::{change, form_date, project_change, project_page, scope};
 use crate::error::AppError;
 use crate::pages::{Chrome, render};
 use crate::session::Viewer;
@@ -19,7 +19,7 @@ use std::collections::HashMap;
 use store::relocation::projects::{self, Project, ProjectFields, ProjectFilter};
 use store::relocation::standards::{self, StandardVersion};
 use store::relocation::summary::{self, YearSummary};
-use store::relocation::{teams, wall};
+use store::relocation::{Scope, teams, wall};
 
 /// Filters of the overview.
 #[derive(Deserialize, Default)]
@@ -154,27 +154,16 @@ pub async fn create(
     viewer: Viewer,
     Form(f): Form<ProjectForm>,
 ) -> Response {
-    let result = async {
+    let back = project_page(&f.code, "");
+    change(&state, &viewer, &back, async |tx, actor, scope| {
         let fields = f.fields(&f.code)?;
-        if let Some(town) = &viewer.user.town
-            && viewer.user.role == Role::RelocationCommander
-            && town != &fields.town
-        {
-            return Err(AppError::BadRequest(format!(
-                "只能在本镇（{town}）新建项目"
-            )));
+        if matches!(scope, Scope::Town(t) if *t != fields.town) {
+            return Err(AppError::BadRequest("只能在本镇新建项目".into()));
         }
-        let mut tx = state.db.begin().await?;
-        projects::create(&mut tx, &viewer.user.username, &fields).await?;
-        tx.commit().await?;
-        Ok(())
-    }
-    .await;
-    let back = format!(
-        "/relocation/projects/{}",
-        crate::access::urlencode(f.code.trim())
-    );
-    after(result, &viewer, &back)
+        projects::create(tx, actor, &fields).await?;
+        Ok(None)
+    })
+    .await
 }
 
 #[derive(Template)]
@@ -227,22 +216,22 @@ pub async fn update(
     Path(code): Path<String>,
     Form(f): Form<ProjectForm>,
 ) -> Response {
-    let back = format!("/relocation/projects/{}", crate::access::urlencode(&code));
-    let result = async {
-        let scope = scope(&state, &viewer).await?;
-        let p = projects::by_code(&state.db, &scope, &code).await?;
-        let fields = f.fields(&p.code)?;
-        if !scope.sees_project(p.id, &fields.town) {
-            return Err(AppError::BadRequest("不能把项目移到其他镇".into()));
-        }
-        let mut tx = state.db.begin().await?;
-        projects::update(&mut tx, &viewer.user.username, p.id, &fields).await?;
-        tx.commit().await?;
-        super::publish(&state, p.id);
-        Ok(())
-    }
-    .await;
-    after(result, &viewer, &back)
+    let back = project_page(&code, "");
+    project_change(
+        &state,
+        &viewer,
+        &code,
+        &back,
+        async |tx, actor, scope, p| {
+            let fields = f.fields(&p.code)?;
+            if !scope.sees_project(p.id, &fields.town) {
+                return Err(AppError::BadRequest("不能把项目移到其他镇".into()));
+            }
+            projects::update(tx, actor, p.id, &fields).await?;
+            Ok(())
+        },
+    )
+    .await
 }
 
 /// One structure's row of the standard form.
@@ -350,21 +339,12 @@ pub async fn save_standard(
     Path(code): Path<String>,
     Form(form): Form<HashMap<String, String>>,
 ) -> Response {
-    let back = format!(
-        "/relocation/projects/{}/standard",
-        crate::access::urlencode(&code)
-    );
-    let result = async {
-        let scope = scope(&state, &viewer).await?;
-        let p = projects::by_code(&state.db, &scope, &code).await?;
-        let standard = standard_from(&form)?;
-        let mut tx = state.db.begin().await?;
-        standards::save_draft(&mut tx, &viewer.user.username, p.id, &standard).await?;
-        tx.commit().await?;
+    let back = project_page(&code, "/standard");
+    project_change(&state, &viewer, &code, &back, async |tx, actor, _, p| {
+        standards::save_draft(tx, actor, p.id, &standard_from(&form)?).await?;
         Ok(())
-    }
-    .await;
-    after(result, &viewer, &back)
+    })
+    .await
 }
 
 /// Publishes the draft.
@@ -373,18 +353,10 @@ pub async fn publish_standard(
     viewer: Viewer,
     Path(code): Path<String>,
 ) -> Response {
-    let back = format!(
-        "/relocation/projects/{}/standard",
-        crate::access::urlencode(&code)
-    );
-    let result = async {
-        let scope = scope(&state, &viewer).await?;
-        let p = projects::by_code(&state.db, &scope, &code).await?;
-        let mut tx = state.db.begin().await?;
-        standards::publish(&mut tx, &viewer.user.username, p.id).await?;
-        tx.commit().await?;
+    let back = project_page(&code, "/standard");
+    project_change(&state, &viewer, &code, &back, async |tx, actor, _, p| {
+        standards::publish(tx, actor, p.id).await?;
         Ok(())
-    }
-    .await;
-    after(result, &viewer, &back)
+    })
+    .await
 }

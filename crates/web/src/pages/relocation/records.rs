@@ -2,7 +2,7 @@
 //! verification, appraisal items, milestones and visits. Each runs in one transaction with
 //! its audit entry; milestones and visits also tell the live wall.
 
-use super::{after, required_date, scope};
+use super::{change, required_date};
 use crate::error::AppError;
 use crate::session::Viewer;
 use crate::state::AppState;
@@ -16,34 +16,12 @@ use domain::relocation::{
     AppraisalItem, AppraisalKind, Attitude, BuildingStructure, Milestone, VisitMode,
 };
 use serde::Deserialize;
-use store::Tx;
 use store::relocation::buildings::BuildingFields;
 use store::relocation::worklog::VisitFields;
-use store::relocation::{Scope, appraisals, buildings, members, milestones, worklog};
+use store::relocation::{appraisals, buildings, members, milestones, worklog};
 
 fn household_page(id: i64) -> String {
     format!("/relocation/households/{id}")
-}
-
-/// Runs `change` in a transaction with the viewer's scope, commits, and answers with the
-/// household page (or the reason it was refused). `Some(project)` from the change is
-/// published to the wall.
-async fn change<F>(state: &AppState, viewer: &Viewer, back: String, change: F) -> Response
-where
-    F: AsyncFnOnce(&mut Tx, &str, &Scope) -> Result<Option<i64>, AppError>,
-{
-    let result = async {
-        let scope = scope(state, viewer).await?;
-        let mut tx = state.db.begin().await?;
-        let project = change(&mut tx, &viewer.user.username, &scope).await?;
-        tx.commit().await?;
-        if let Some(p) = project {
-            super::publish(state, p);
-        }
-        Ok(())
-    }
-    .await;
-    after(result, viewer, &back)
 }
 
 /// The member form.
@@ -64,7 +42,7 @@ pub async fn add_member(
     change(
         &state,
         &viewer,
-        household_page(id),
+        &household_page(id),
         async |tx, actor, scope| {
             let rid = ResidentId::parse(&f.resident_id)
                 .map_err(|e| AppError::BadRequest(e.to_string()))?;
@@ -93,7 +71,7 @@ pub async fn remove_member(
         .ok()
         .flatten()
         .map_or_else(|| "/relocation/".to_string(), household_page);
-    change(&state, &viewer, back, async |tx, actor, scope| {
+    change(&state, &viewer, &back, async |tx, actor, scope| {
         members::remove(tx, actor, scope, id).await?;
         Ok(None)
     })
@@ -121,7 +99,7 @@ pub async fn add_building(
     change(
         &state,
         &viewer,
-        household_page(id),
+        &household_page(id),
         async |tx, actor, scope| {
             let bad = |m: String| AppError::BadRequest(m);
             let fields = BuildingFields {
@@ -151,7 +129,7 @@ pub async fn verify_building(
         .ok()
         .flatten();
     let back = owner.map_or_else(|| "/relocation/".to_string(), household_page);
-    change(&state, &viewer, back, async |tx, actor, scope| {
+    change(&state, &viewer, &back, async |tx, actor, scope| {
         buildings::verify(tx, actor, scope, id).await?;
         Ok(None)
     })
@@ -178,7 +156,7 @@ pub async fn add_appraisal(
     change(
         &state,
         &viewer,
-        household_page(id),
+        &household_page(id),
         async |tx, actor, scope| {
             let item = AppraisalItem {
                 kind: AppraisalKind::parse(&f.kind)
@@ -219,7 +197,7 @@ pub async fn record_milestone(
     change(
         &state,
         &viewer,
-        household_page(id),
+        &household_page(id),
         async |tx, actor, scope| {
             let m = milestone_of(&f.milestone)?;
             let on = required_date(&f.on, &format!("{}日期", m.label()))?;
@@ -250,7 +228,7 @@ pub async fn undo_milestone(
     change(
         &state,
         &viewer,
-        household_page(id),
+        &household_page(id),
         async |tx, actor, scope| {
             let h = milestones::undo(tx, actor, scope, id, milestone_of(&f.milestone)?).await?;
             Ok(Some(h.project_id))
@@ -284,7 +262,7 @@ pub async fn add_visit(
     change(
         &state,
         &viewer,
-        household_page(id),
+        &household_page(id),
         async |tx, actor, scope| {
             let bad = |m: &str| AppError::BadRequest(m.to_string());
             let fields = VisitFields {

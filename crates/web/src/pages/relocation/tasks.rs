@@ -2,7 +2,7 @@
 //! person, one by one or in bulk; on screen and as Excel. Also the groups and their
 //! persons.
 
-use super::{after, form_id, scope, xlsx};
+use super::{change, form_id, project_change, project_page, scope, xlsx};
 use crate::error::AppError;
 use crate::pages::{Chrome, render};
 use crate::session::Viewer;
@@ -139,10 +139,11 @@ pub async fn export(
     )
 }
 
+/// A group, a person, and the households to assign to them.
+type Assignment = (Option<i64>, Option<i64>, Vec<i64>);
+
 /// Reads the assignment fields (`team`, `person`) and the checked `ids`.
-fn assignment(
-    fields: &[(String, String)],
-) -> Result<(Option<i64>, Option<i64>, Vec<i64>), AppError> {
+fn assignment(fields: &[(String, String)]) -> Result<Assignment, AppError> {
     let value = |k: &str| {
         fields
             .iter()
@@ -167,31 +168,27 @@ pub async fn assign_bulk(
     Path(code): Path<String>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Response {
-    let back = format!(
-        "/relocation/projects/{}/tasks",
-        crate::access::urlencode(&code)
-    );
-    let result = async {
-        let scope = scope(&state, &viewer).await?;
-        let p = projects::by_code(&state.db, &scope, &code).await?;
-        let (team, person, ids) = assignment(&fields)?;
-        if ids.is_empty() {
-            return Err(AppError::BadRequest("请勾选要分配的户".into()));
-        }
-        let mut tx = state.db.begin().await?;
-        for id in ids {
-            let h = households::get(&mut tx, &scope, id).await?;
-            if h.project_id != p.id {
-                return Err(AppError::NotFound);
+    let back = project_page(&code, "/tasks");
+    project_change(
+        &state,
+        &viewer,
+        &code,
+        &back,
+        async |tx, actor, scope, p| {
+            let (team, person, ids) = assignment(&fields)?;
+            if ids.is_empty() {
+                return Err(AppError::BadRequest("请勾选要分配的户".into()));
             }
-            households::assign(&mut tx, &viewer.user.username, &scope, id, team, person).await?;
-        }
-        tx.commit().await?;
-        super::publish(&state, p.id);
-        Ok(())
-    }
-    .await;
-    after(result, &viewer, &back)
+            for id in ids {
+                if households::get(&mut *tx, scope, id).await?.project_id != p.id {
+                    return Err(AppError::NotFound);
+                }
+                households::assign(tx, actor, scope, id, team, person).await?;
+            }
+            Ok(())
+        },
+    )
+    .await
 }
 
 /// Assigns one household.
@@ -202,18 +199,12 @@ pub async fn assign_one(
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Response {
     let back = format!("/relocation/households/{id}");
-    let result = async {
-        let scope = scope(&state, &viewer).await?;
+    change(&state, &viewer, &back, async |tx, actor, scope| {
         let (team, person, _) = assignment(&fields)?;
-        let mut tx = state.db.begin().await?;
-        households::assign(&mut tx, &viewer.user.username, &scope, id, team, person).await?;
-        let project = households::get(&mut tx, &scope, id).await?.project_id;
-        tx.commit().await?;
-        super::publish(&state, project);
-        Ok(())
-    }
-    .await;
-    after(result, &viewer, &back)
+        households::assign(tx, actor, scope, id, team, person).await?;
+        Ok(Some(households::get(&mut *tx, scope, id).await?.project_id))
+    })
+    .await
 }
 
 #[derive(Template)]
@@ -264,9 +255,8 @@ pub struct PersonForm {
     username: String,
 }
 
-async fn team_of(state: &AppState, viewer: &Viewer, code: &str, team: i64) -> Result<(), AppError> {
-    let scope = scope(state, viewer).await?;
-    let p = projects::by_code(&state.db, &scope, code).await?;
+/// Checks that `team` is one of the project's groups.
+async fn group_of(state: &AppState, p: &Project, team: i64) -> Result<(), AppError> {
     if teams::groups(&state.db, p.id)
         .await?
         .iter()
@@ -285,28 +275,14 @@ pub async fn add_person(
     Path((code, team)): Path<(String, i64)>,
     Form(f): Form<PersonForm>,
 ) -> Response {
-    let back = format!(
-        "/relocation/projects/{}/teams",
-        crate::access::urlencode(&code)
-    );
-    let result = async {
-        team_of(&state, &viewer, &code, team).await?;
-        let mut tx = state.db.begin().await?;
+    let back = project_page(&code, "/teams");
+    project_change(&state, &viewer, &code, &back, async |tx, actor, _, p| {
+        group_of(&state, p, team).await?;
         let mobile = Some(f.mobile.as_str()).filter(|m| !m.trim().is_empty());
-        teams::add_person(
-            &mut tx,
-            &viewer.user.username,
-            team,
-            &f.name,
-            mobile,
-            Some(&f.username),
-        )
-        .await?;
-        tx.commit().await?;
+        teams::add_person(tx, actor, team, &f.name, mobile, Some(&f.username)).await?;
         Ok(())
-    }
-    .await;
-    after(result, &viewer, &back)
+    })
+    .await
 }
 
 /// The leader form.
@@ -322,17 +298,11 @@ pub async fn set_leader(
     Path((code, team)): Path<(String, i64)>,
     Form(f): Form<LeaderForm>,
 ) -> Response {
-    let back = format!(
-        "/relocation/projects/{}/teams",
-        crate::access::urlencode(&code)
-    );
-    let result = async {
-        team_of(&state, &viewer, &code, team).await?;
-        let mut tx = state.db.begin().await?;
-        teams::set_leader(&mut tx, &viewer.user.username, team, &f.leader).await?;
-        tx.commit().await?;
+    let back = project_page(&code, "/teams");
+    project_change(&state, &viewer, &code, &back, async |tx, actor, _, p| {
+        group_of(&state, p, team).await?;
+        teams::set_leader(tx, actor, team, &f.leader).await?;
         Ok(())
-    }
-    .await;
-    after(result, &viewer, &back)
+    })
+    .await
 }

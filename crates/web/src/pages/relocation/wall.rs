@@ -72,6 +72,7 @@ pub fn wall_json(w: &Wall, with_svg: bool) -> Value {
     let groups: Vec<Value> = w
         .groups
         .iter()
+        .filter(|g| g.progress.total > 0)
         .map(|g| {
             let mut v = counts(&g.progress);
             v["name"] = json!(g.name);

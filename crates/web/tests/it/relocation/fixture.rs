@@ -96,30 +96,54 @@ pub async fn fill(db: &Db) -> Fixture {
     let expropriation = teams::group_of_kind(&mut tx, project_id, TeamKind::Expropriation)
         .await
         .expect("group");
-    assert_eq!(expropriation, 1, "the first project's 征收组 is working group 1");
+    assert_eq!(
+        expropriation, 1,
+        "the first project's 征收组 is working group 1"
+    );
     let policy = teams::group_of_kind(&mut tx, project_id, TeamKind::Policy)
         .await
         .expect("group");
-    let chen = teams::add_person(&mut tx, "test", expropriation, "陈立新", None, Some("relocation_staff"))
-        .await
-        .expect("person");
+    let chen = teams::add_person(
+        &mut tx,
+        "test",
+        expropriation,
+        "陈立新",
+        None,
+        Some("relocation_staff"),
+    )
+    .await
+    .expect("person");
     let hu = teams::add_person(&mut tx, "test", policy, "胡国平", None, None)
         .await
         .expect("person");
     standards::save_draft(&mut tx, "test", project_id, &standard())
         .await
         .expect("standard");
-    standards::publish(&mut tx, "test", project_id).await.expect("publish");
+    standards::publish(&mut tx, "test", project_id)
+        .await
+        .expect("publish");
     let p = projects::by_id(&mut store::relocation::Conn::Tx(&mut tx), project_id)
         .await
         .expect("project");
 
-    let (ours, _) = households::upsert(&mut tx, "test", &p, &household("T-001", "张小三", "11010519491231002X"))
-        .await
-        .expect("household");
-    households::assign(&mut tx, "test", &scope, ours, Some(expropriation), Some(chen))
-        .await
-        .expect("assign");
+    let (ours, _) = households::upsert(
+        &mut tx,
+        "test",
+        &p,
+        &household("T-001", "张小三", "11010519491231002X"),
+    )
+    .await
+    .expect("household");
+    households::assign(
+        &mut tx,
+        "test",
+        &scope,
+        ours,
+        Some(expropriation),
+        Some(chen),
+    )
+    .await
+    .expect("assign");
     for (name, id, relation) in [
         ("张小三", "11010519491231002X".to_string(), "户主"),
         ("王丽", resident_id("33018219800101002"), "配偶"),
@@ -154,9 +178,14 @@ pub async fn fill(db: &Db) -> Fixture {
         .await
         .expect("appraisal");
 
-    let (theirs, _) = households::upsert(&mut tx, "test", &p, &household("T-002", "李大", "440524188001010014"))
-        .await
-        .expect("household");
+    let (theirs, _) = households::upsert(
+        &mut tx,
+        "test",
+        &p,
+        &household("T-002", "李大", "440524188001010014"),
+    )
+    .await
+    .expect("household");
     households::assign(&mut tx, "test", &scope, theirs, Some(policy), Some(hu))
         .await
         .expect("assign");
@@ -167,9 +196,14 @@ pub async fn fill(db: &Db) -> Fixture {
     let other = projects::by_id(&mut store::relocation::Conn::Tx(&mut tx), other_id)
         .await
         .expect("project");
-    let (elsewhere, _) = households::upsert(&mut tx, "test", &other, &household("D-001", "赵五", &resident_id("33018219700505003")))
-        .await
-        .expect("household");
+    let (elsewhere, _) = households::upsert(
+        &mut tx,
+        "test",
+        &other,
+        &household("D-001", "赵五", &resident_id("33018219700505003")),
+    )
+    .await
+    .expect("household");
     tx.commit().await.expect("commit");
     Fixture {
         project_id,

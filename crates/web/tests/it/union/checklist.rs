@@ -18,29 +18,45 @@ async fn the_checklist_ticks_off_when_a_union_is_founded() {
     enterprise(&app.db, 3, xinanjiang(), 300, false).await;
 
     let staff = app.login(Role::UnionStaff).await;
-    let (status, body) = staff.page("/api/v1/union/townships/330182001/checklist").await;
+    let (status, body) = staff
+        .page("/api/v1/union/townships/330182001/checklist")
+        .await;
     assert_eq!(status, 200);
     let json: Value = serde_json::from_str(&body).expect("json");
     let open = json["outstanding"].as_array().expect("list");
     assert_eq!(open.len(), 1, "{json}");
     assert_eq!(open[0]["id"], must);
     let (_, page) = staff.page("/union/townships/330182001").await;
-    assert!(page.contains("测试企业1有限公司"), "the page lists the open line");
+    assert!(
+        page.contains("测试企业1有限公司"),
+        "the page lists the open line"
+    );
 
     let r = staff
         .post(
             &format!("/union/enterprises/{must}/found"),
-            &[("name", "测试企业1有限公司工会委员会"), ("founded_on", "2019-06-01")],
+            &[
+                ("name", "测试企业1有限公司工会委员会"),
+                ("founded_on", "2019-06-01"),
+            ],
         )
         .await;
     assert_eq!(r.status(), 303);
 
-    let (_, body) = staff.page("/api/v1/union/townships/330182001/checklist").await;
+    let (_, body) = staff
+        .page("/api/v1/union/townships/330182001/checklist")
+        .await;
     let json: Value = serde_json::from_str(&body).expect("json");
-    assert_eq!(json["outstanding"].as_array().map(Vec::len), Some(0), "{json}");
+    assert_eq!(
+        json["outstanding"].as_array().map(Vec::len),
+        Some(0),
+        "{json}"
+    );
     let (_, page) = staff.page("/union/townships/330182001?year=2019").await;
     assert!(page.contains("清单已全部消号"));
-    let line = coverage::township_line(&app.db, xinanjiang(), 2019).await.expect("line");
+    let line = coverage::township_line(&app.db, xinanjiang(), 2019)
+        .await
+        .expect("line");
     assert_eq!((line.must_total, line.must_covered), (1, 1));
     assert_eq!(line.unions_founded_in_year, 1);
     assert_eq!(line.sizeable_founded_in_year, 1);
@@ -54,9 +70,17 @@ async fn founding_a_second_union_for_a_covered_enterprise_is_refused() {
     let e = enterprise(&app.db, 1, xinanjiang(), 150, true).await;
     let staff = app.login(Role::UnionStaff).await;
     let found = [("name", "甲工会"), ("founded_on", "2019-06-01")];
-    assert_eq!(staff.post(&format!("/union/enterprises/{e}/found"), &found).await.status(), 303);
+    assert_eq!(
+        staff
+            .post(&format!("/union/enterprises/{e}/found"), &found)
+            .await
+            .status(),
+        303
+    );
     let again = [("name", "乙工会"), ("founded_on", "2019-07-01")];
-    let r = staff.post(&format!("/union/enterprises/{e}/found"), &again).await;
+    let r = staff
+        .post(&format!("/union/enterprises/{e}/found"), &again)
+        .await;
     assert_eq!(r.status(), 422);
     assert!(r.text().await.unwrap_or_default().contains("已有工会"));
 }
@@ -66,14 +90,36 @@ async fn the_ranking_orders_by_must_rate_then_all_rate_then_new_unions() {
     let app = TestApp::spawn().await;
     let s = seed(&app.db).await;
     let meicheng = Township::parse("梅城镇").expect("township");
-    let meicheng_fed = union(&app.db, "梅城镇总工会", UnionKind::TownshipFederation, Some(s.city), Some(meicheng), "1996-01-01").await;
+    let meicheng_fed = union(
+        &app.db,
+        "梅城镇总工会",
+        UnionKind::TownshipFederation,
+        Some(s.city),
+        Some(meicheng),
+        "1996-01-01",
+    )
+    .await;
     let cover = |fed, t, name: &'static str, e: i64, founded: &'static str| {
         let db = app.db.clone();
         async move {
-            let u = union(&db, name, UnionKind::EnterpriseUnion, Some(fed), Some(t), founded).await;
-            store::union::organisations::cover_enterprise(&db, "test", store::union::Scope::City, e, u.id)
-                .await
-                .expect("cover");
+            let u = union(
+                &db,
+                name,
+                UnionKind::EnterpriseUnion,
+                Some(fed),
+                Some(t),
+                founded,
+            )
+            .await;
+            store::union::organisations::cover_enterprise(
+                &db,
+                "test",
+                store::union::Scope::City,
+                e,
+                u.id,
+            )
+            .await
+            .expect("cover");
         }
     };
     // 新安江街道: one of two "must" enterprises covered → 50%: last.
@@ -118,7 +164,10 @@ async fn the_ranking_orders_by_must_rate_then_all_rate_then_new_unions() {
     assert!(pos("梅城镇") < pos("洋溪街道") && pos("洋溪街道") < pos("新安江街道"));
     let (status, circular) = inspector.page("/union/ranking/circular?year=2019").await;
     assert_eq!(status, 200);
-    assert!(circular.contains("梅城镇排名第一"), "the circular names the first");
+    assert!(
+        circular.contains("梅城镇排名第一"),
+        "the circular names the first"
+    );
     let xlsx = inspector.get("/union/ranking.xlsx?year=2019").await;
     assert_eq!(xlsx.status(), 200);
     let bytes = xlsx.bytes().await.expect("bytes");
@@ -130,13 +179,34 @@ async fn changing_the_rule_changes_the_checklist() {
     let app = TestApp::spawn().await;
     seed(&app.db).await;
     enterprise(&app.db, 1, xinanjiang(), 300, false).await;
-    assert!(coverage::checklist(&app.db, xinanjiang()).await.expect("list").is_empty());
+    assert!(
+        coverage::checklist(&app.db, xinanjiang())
+            .await
+            .expect("list")
+            .is_empty()
+    );
     let admin = app.login(Role::UnionAdmin).await;
-    let rule = [("must_min_headcount", "100"), ("must_require_provincial", "no"), ("tracked_min_headcount", "50")];
-    assert_eq!(admin.post("/union/settings/rule", &rule).await.status(), 303);
-    assert_eq!(coverage::checklist(&app.db, xinanjiang()).await.expect("list").len(), 1);
+    let rule = [
+        ("must_min_headcount", "100"),
+        ("must_require_provincial", "no"),
+        ("tracked_min_headcount", "50"),
+    ];
+    assert_eq!(
+        admin.post("/union/settings/rule", &rule).await.status(),
+        303
+    );
+    assert_eq!(
+        coverage::checklist(&app.db, xinanjiang())
+            .await
+            .expect("list")
+            .len(),
+        1
+    );
     // Township staff may not change the rule (403: the role is not allowed).
     let staff = app.login(Role::UnionStaff).await;
-    assert_eq!(staff.post("/union/settings/rule", &rule).await.status(), 403);
+    assert_eq!(
+        staff.post("/union/settings/rule", &rule).await.status(),
+        403
+    );
     assert_audit_intact(&app.db).await;
 }

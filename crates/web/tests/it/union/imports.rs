@@ -3,7 +3,8 @@
 //! transfer), export → re-import to the same records, and the audit chain throughout.
 
 use super::{
-    assert_audit_intact, code, enterprise, enterprises_count, import, members_count, rid, seed, union, xinanjiang, xlsx,
+    assert_audit_intact, code, enterprise, enterprises_count, import, members_count, rid, seed,
+    union, xinanjiang, xlsx,
 };
 use domain::platform::{Mobile, ResidentId};
 use domain::union::organisation::UnionKind;
@@ -11,16 +12,41 @@ use store::platform::import::ImportOptions;
 use store::union::Scope;
 use store::union::members;
 
-const MEMBER_HEADERS: [&str; 6] = ["姓名", "身份证号", "手机号", "所属工会", "入会日期", "农民工"];
+const MEMBER_HEADERS: [&str; 6] = [
+    "姓名",
+    "身份证号",
+    "手机号",
+    "所属工会",
+    "入会日期",
+    "农民工",
+];
 
 fn member_row(name: &str, id: &str, mobile: &str, union: &str) -> Vec<String> {
-    [name, id, mobile, union, "2019-03-05", "否"].map(String::from).to_vec()
+    [name, id, mobile, union, "2019-03-05", "否"]
+        .map(String::from)
+        .to_vec()
 }
 
 async fn with_unions(db: &store::Db) {
     let s = seed(db).await;
-    union(db, "甲公司工会", UnionKind::JointUnion, Some(s.xin), Some(xinanjiang()), "2018-01-01").await;
-    union(db, "乙公司工会", UnionKind::JointUnion, Some(s.xin), Some(xinanjiang()), "2018-01-01").await;
+    union(
+        db,
+        "甲公司工会",
+        UnionKind::JointUnion,
+        Some(s.xin),
+        Some(xinanjiang()),
+        "2018-01-01",
+    )
+    .await;
+    union(
+        db,
+        "乙公司工会",
+        UnionKind::JointUnion,
+        Some(s.xin),
+        Some(xinanjiang()),
+        "2018-01-01",
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -44,7 +70,11 @@ async fn a_second_row_with_the_same_id_is_an_error_on_that_row() {
     assert_eq!((e.row, e.column.as_str()), (4, "身份证号"));
     assert!(e.reason.contains("第 2 行"), "{}", e.reason);
     assert!(!report.written);
-    assert_eq!(members_count(&db).await, 0, "an atomic import with an error writes nothing");
+    assert_eq!(
+        members_count(&db).await,
+        0,
+        "an atomic import with an error writes nothing"
+    );
 }
 
 #[tokio::test]
@@ -53,24 +83,60 @@ async fn an_unknown_union_or_township_is_an_error_naming_it() {
     let db = store::testing::fresh_db(dir.path()).await.expect("db");
     with_unions(&db).await;
     let path = dir.path().join("m.xlsx");
-    xlsx(&path, &MEMBER_HEADERS, &[member_row("张三", &rid(1), "", "丙公司工会")]);
+    xlsx(
+        &path,
+        &MEMBER_HEADERS,
+        &[member_row("张三", &rid(1), "", "丙公司工会")],
+    );
     let report = import(&db, "members", &path, ImportOptions::default()).await;
     assert_eq!(report.invalid.len(), 1);
     assert_eq!(report.invalid[0].column, "所属工会");
-    assert!(report.invalid[0].reason.contains("丙公司工会"), "{}", report.invalid[0].reason);
+    assert!(
+        report.invalid[0].reason.contains("丙公司工会"),
+        "{}",
+        report.invalid[0].reason
+    );
 
     let path = dir.path().join("e.xlsx");
-    let headers = ["单位名称", "统一社会信用代码", "所属乡镇", "职工人数", "省总备案"];
-    let row = ["某公司", code(1).as_str(), "瓶窑镇", "30", "否"].map(String::from).to_vec();
+    let headers = [
+        "单位名称",
+        "统一社会信用代码",
+        "所属乡镇",
+        "职工人数",
+        "省总备案",
+    ];
+    let row = ["某公司", code(1).as_str(), "瓶窑镇", "30", "否"]
+        .map(String::from)
+        .to_vec();
     xlsx(&path, &headers, &[row]);
     let report = import(&db, "enterprises", &path, ImportOptions::default()).await;
     assert_eq!(report.invalid.len(), 1);
     assert_eq!(report.invalid[0].column, "所属乡镇");
-    assert!(report.invalid[0].reason.contains("瓶窑镇"), "{}", report.invalid[0].reason);
+    assert!(
+        report.invalid[0].reason.contains("瓶窑镇"),
+        "{}",
+        report.invalid[0].reason
+    );
 
     let path = dir.path().join("u.xlsx");
-    let headers = ["工会名称", "上级工会", "类型", "所属乡镇", "覆盖单位信用代码", "成立日期"];
-    let row = ["丁工会", "不存在的总工会", "联合工会", "新安江街道", "", "2019-01-01"].map(String::from).to_vec();
+    let headers = [
+        "工会名称",
+        "上级工会",
+        "类型",
+        "所属乡镇",
+        "覆盖单位信用代码",
+        "成立日期",
+    ];
+    let row = [
+        "丁工会",
+        "不存在的总工会",
+        "联合工会",
+        "新安江街道",
+        "",
+        "2019-01-01",
+    ]
+    .map(String::from)
+    .to_vec();
     xlsx(&path, &headers, &[row]);
     let report = import(&db, "unions", &path, ImportOptions::default()).await;
     assert_eq!(report.invalid.len(), 1, "{:?}", report.invalid);
@@ -87,11 +153,27 @@ async fn identifiers_are_checked_with_the_domain_parsers_messages() {
     let bad_id = format!("{}{wrong_check}", &good[..17]);
     let bad_id = bad_id.as_str();
     let path = dir.path().join("m.xlsx");
-    xlsx(&path, &MEMBER_HEADERS, &[member_row("张三", bad_id, "12345", "甲公司工会")]);
+    xlsx(
+        &path,
+        &MEMBER_HEADERS,
+        &[member_row("张三", bad_id, "12345", "甲公司工会")],
+    );
     let report = import(&db, "members", &path, ImportOptions::default()).await;
-    let reason = |col: &str| report.invalid.iter().find(|e| e.column == col).map(|e| e.reason.clone());
-    assert_eq!(reason("身份证号"), ResidentId::parse(bad_id).err().map(|e| e.to_string()));
-    assert_eq!(reason("手机号"), Mobile::parse("12345").err().map(|e| e.to_string()));
+    let reason = |col: &str| {
+        report
+            .invalid
+            .iter()
+            .find(|e| e.column == col)
+            .map(|e| e.reason.clone())
+    };
+    assert_eq!(
+        reason("身份证号"),
+        ResidentId::parse(bad_id).err().map(|e| e.to_string())
+    );
+    assert_eq!(
+        reason("手机号"),
+        Mobile::parse("12345").err().map(|e| e.to_string())
+    );
 }
 
 #[tokio::test]
@@ -99,14 +181,19 @@ async fn one_bad_row_among_many_writes_nothing_and_is_named() {
     let dir = tempfile::tempdir().expect("dir");
     let db = store::testing::fresh_db(dir.path()).await.expect("db");
     with_unions(&db).await;
-    let mut rows: Vec<Vec<String>> = (0..2500).map(|i| member_row("王五", &rid(i), "13900000000", "甲公司工会")).collect();
+    let mut rows: Vec<Vec<String>> = (0..2500)
+        .map(|i| member_row("王五", &rid(i), "13900000000", "甲公司工会"))
+        .collect();
     rows[2200][2] = "1390000".into();
     let path = dir.path().join("m.xlsx");
     xlsx(&path, &MEMBER_HEADERS, &rows);
     let report = import(&db, "members", &path, ImportOptions::default()).await;
     assert_eq!(report.total, 2500);
     assert_eq!(report.invalid.len(), 1);
-    assert_eq!((report.invalid[0].row, report.invalid[0].column.as_str()), (2202, "手机号"));
+    assert_eq!(
+        (report.invalid[0].row, report.invalid[0].column.as_str()),
+        (2202, "手机号")
+    );
     assert_eq!(report.invalid[0].value, "1390000");
     assert!(!report.written);
     assert_eq!(members_count(&db).await, 0);
@@ -119,17 +206,35 @@ async fn skip_invalid_writes_the_valid_rows_and_the_rejects_file() {
     let db = store::testing::fresh_db(dir.path()).await.expect("db");
     with_unions(&db).await;
     let rows: Vec<Vec<String>> = (0..1500)
-        .map(|i| member_row("赵六", &rid(i), "", if i == 700 { "无名工会" } else { "乙公司工会" }))
+        .map(|i| {
+            member_row(
+                "赵六",
+                &rid(i),
+                "",
+                if i == 700 {
+                    "无名工会"
+                } else {
+                    "乙公司工会"
+                },
+            )
+        })
         .collect();
     let path = dir.path().join("m.xlsx");
     xlsx(&path, &MEMBER_HEADERS, &rows);
     let rejects = dir.path().join("rejects.xlsx");
-    let opts = ImportOptions { skip_invalid: true, rejects: Some(rejects.clone()), ..ImportOptions::default() };
+    let opts = ImportOptions {
+        skip_invalid: true,
+        rejects: Some(rejects.clone()),
+        ..ImportOptions::default()
+    };
     let report = import(&db, "members", &path, opts).await;
     assert!(report.written);
     assert_eq!((report.imported, report.invalid.len()), (1499, 1));
     assert_eq!(members_count(&db).await, 1499);
-    let columns = [sheets::Column::required("身份证号"), sheets::Column::required("错误原因")];
+    let columns = [
+        sheets::Column::required("身份证号"),
+        sheets::Column::required("错误原因"),
+    ];
     let mut reader = sheets::SheetReader::open(&rejects, &columns).expect("rejects file");
     let row = reader.next_row().expect("read").expect("one rejected row");
     assert_eq!(row.text(0), rid(700));
@@ -156,16 +261,31 @@ async fn reimport_updates_members_and_a_new_union_is_a_transfer() {
     rows[1][2] = "13900000001".into();
     xlsx(&path, &MEMBER_HEADERS, &rows);
     let second = import(&db, "members", &path, ImportOptions::default()).await;
-    assert_eq!((second.imported, second.updated, second.invalid.len()), (0, 3, 0));
+    assert_eq!(
+        (second.imported, second.updated, second.invalid.len()),
+        (0, 3, 0)
+    );
     assert_eq!(members_count(&db).await, 3);
-    let zhang = members::by_resident_id(&db, Scope::City, &ResidentId::parse(&rid(1)).expect("id")).await.expect("member");
+    let zhang = members::by_resident_id(&db, Scope::City, &ResidentId::parse(&rid(1)).expect("id"))
+        .await
+        .expect("member");
     assert_eq!(zhang.union_name, "乙公司工会");
     let history = members::transfers(&db, zhang.id).await.expect("history");
     assert_eq!(history.len(), 1);
-    assert_eq!((history[0].from_union.as_str(), history[0].to_union.as_str()), ("甲公司工会", "乙公司工会"));
-    let li = members::by_resident_id(&db, Scope::City, &ResidentId::parse(&rid(2)).expect("id")).await.expect("member");
+    assert_eq!(
+        (history[0].from_union.as_str(), history[0].to_union.as_str()),
+        ("甲公司工会", "乙公司工会")
+    );
+    let li = members::by_resident_id(&db, Scope::City, &ResidentId::parse(&rid(2)).expect("id"))
+        .await
+        .expect("member");
     assert_eq!(li.mobile.as_deref(), Some("13900000001"));
-    assert!(members::transfers(&db, li.id).await.expect("history").is_empty());
+    assert!(
+        members::transfers(&db, li.id)
+            .await
+            .expect("history")
+            .is_empty()
+    );
     assert_audit_intact(&db).await;
 }
 
@@ -176,12 +296,28 @@ async fn exports_reimport_to_the_same_records() {
     let s = seed(&db).await;
     let e1 = enterprise(&db, 1, xinanjiang(), 150, true).await;
     enterprise(&db, 2, xinanjiang(), 20, false).await;
-    let u = union(&db, "测试企业1工会", UnionKind::EnterpriseUnion, Some(s.xin), Some(xinanjiang()), "2019-02-01").await;
-    store::union::organisations::cover_enterprise(&db, "test", Scope::City, e1, u.id).await.expect("cover");
+    let u = union(
+        &db,
+        "测试企业1工会",
+        UnionKind::EnterpriseUnion,
+        Some(s.xin),
+        Some(xinanjiang()),
+        "2019-02-01",
+    )
+    .await;
+    store::union::organisations::cover_enterprise(&db, "test", Scope::City, e1, u.id)
+        .await
+        .expect("cover");
     let path = dir.path().join("m.xlsx");
-    let rows: Vec<Vec<String>> = (0..40).map(|i| member_row("孙七", &rid(i), "13700000000", "测试企业1工会")).collect();
+    let rows: Vec<Vec<String>> = (0..40)
+        .map(|i| member_row("孙七", &rid(i), "13700000000", "测试企业1工会"))
+        .collect();
     xlsx(&path, &MEMBER_HEADERS, &rows);
-    assert!(import(&db, "members", &path, ImportOptions::default()).await.written);
+    assert!(
+        import(&db, "members", &path, ImportOptions::default())
+            .await
+            .written
+    );
 
     for (kind, n) in [("enterprises", 2u64), ("unions", 4), ("members", 40)] {
         let out = dir.path().join(format!("{kind}.xlsx"));
@@ -193,7 +329,9 @@ async fn exports_reimport_to_the_same_records() {
     }
     assert_eq!(enterprises_count(&db).await, 2);
     assert_eq!(members_count(&db).await, 40);
-    let e = store::union::enterprises::get(&db, Scope::City, e1).await.expect("enterprise");
+    let e = store::union::enterprises::get(&db, Scope::City, e1)
+        .await
+        .expect("enterprise");
     assert_eq!(e.union_id, Some(u.id), "coverage survives the round trip");
     assert_audit_intact(&db).await;
 }
@@ -205,7 +343,14 @@ async fn a_unions_file_builds_the_tree_and_its_coverage() {
     let e1 = enterprise(&db, 1, xinanjiang(), 10, false).await;
     let e2 = enterprise(&db, 2, xinanjiang(), 12, false).await;
     let path = dir.path().join("u.xlsx");
-    let headers = ["工会名称", "上级工会", "类型", "所属乡镇", "覆盖单位信用代码", "成立日期"];
+    let headers = [
+        "工会名称",
+        "上级工会",
+        "类型",
+        "所属乡镇",
+        "覆盖单位信用代码",
+        "成立日期",
+    ];
     let row = |cells: [&str; 6]| cells.map(String::from).to_vec();
     let covers = format!("{}；{}", code(1), code(2));
     xlsx(
@@ -213,18 +358,36 @@ async fn a_unions_file_builds_the_tree_and_its_coverage() {
         &headers,
         &[
             row(["建德市总工会", "", "市总工会", "", "", "1952-05-01"]),
-            row(["新安江街道总工会", "建德市总工会", "乡镇总工会", "新安江街道", "", "1995年5月1日"]),
-            row(["新安江小微企业联合工会", "新安江街道总工会", "联合工会", "新安江", &covers, "2019/4/1"]),
+            row([
+                "新安江街道总工会",
+                "建德市总工会",
+                "乡镇总工会",
+                "新安江街道",
+                "",
+                "1995年5月1日",
+            ]),
+            row([
+                "新安江小微企业联合工会",
+                "新安江街道总工会",
+                "联合工会",
+                "新安江",
+                &covers,
+                "2019/4/1",
+            ]),
         ],
     );
     let report = import(&db, "unions", &path, ImportOptions::default()).await;
     assert!(report.invalid.is_empty(), "{:?}", report.invalid);
     assert_eq!(report.imported, 3);
     for e in [e1, e2] {
-        let e = store::union::enterprises::get(&db, Scope::City, e).await.expect("enterprise");
+        let e = store::union::enterprises::get(&db, Scope::City, e)
+            .await
+            .expect("enterprise");
         assert_eq!(e.union_name.as_deref(), Some("新安江小微企业联合工会"));
     }
-    let line = store::union::coverage::township_line(&db, xinanjiang(), 2019).await.expect("line");
+    let line = store::union::coverage::township_line(&db, xinanjiang(), 2019)
+        .await
+        .expect("line");
     assert_eq!(line.unions_founded_in_year, 1, "a joint union counts once");
     assert_audit_intact(&db).await;
 }

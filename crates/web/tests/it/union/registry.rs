@@ -26,27 +26,100 @@ async fn one_record_per_id_and_search_by_name_id_or_mobile() {
     let dir = tempfile::tempdir().expect("dir");
     let db = store::testing::fresh_db(dir.path()).await.expect("db");
     let s = seed(&db).await;
-    let a = union(&db, "甲工会", UnionKind::JointUnion, Some(s.xin), Some(xinanjiang()), "2018-01-01").await;
-    let b = union(&db, "乙工会", UnionKind::JointUnion, Some(s.yang), Some(yangxi()), "2018-01-01").await;
-    members::add(&db, "test", Scope::City, &new_member(&rid(1), "欧阳小明", "13812345678", a.id)).await.expect("add");
-    members::add(&db, "test", Scope::City, &new_member(&rid(2), "欧阳娜", "13912345678", a.id)).await.expect("add");
-    let again = members::add(&db, "test", Scope::City, &new_member(&rid(1), "冒名", "", b.id)).await;
+    let a = union(
+        &db,
+        "甲工会",
+        UnionKind::JointUnion,
+        Some(s.xin),
+        Some(xinanjiang()),
+        "2018-01-01",
+    )
+    .await;
+    let b = union(
+        &db,
+        "乙工会",
+        UnionKind::JointUnion,
+        Some(s.yang),
+        Some(yangxi()),
+        "2018-01-01",
+    )
+    .await;
+    members::add(
+        &db,
+        "test",
+        Scope::City,
+        &new_member(&rid(1), "欧阳小明", "13812345678", a.id),
+    )
+    .await
+    .expect("add");
+    members::add(
+        &db,
+        "test",
+        Scope::City,
+        &new_member(&rid(2), "欧阳娜", "13912345678", a.id),
+    )
+    .await
+    .expect("add");
+    let again = members::add(
+        &db,
+        "test",
+        Scope::City,
+        &new_member(&rid(1), "冒名", "", b.id),
+    )
+    .await;
     assert!(matches!(again, Err(StoreError::Conflict(m)) if m.contains("欧阳小明")));
     // From another township the conflict does not say who it is.
-    let hidden = members::add(&db, "test", Scope::Township(yangxi()), &new_member(&rid(1), "冒名", "", b.id)).await;
+    let hidden = members::add(
+        &db,
+        "test",
+        Scope::Township(yangxi()),
+        &new_member(&rid(1), "冒名", "", b.id),
+    )
+    .await;
     assert!(matches!(hidden, Err(StoreError::Conflict(m)) if !m.contains("欧阳小明")));
 
-    let by_id = members::search(&db, Scope::City, &rid(1), 10).await.expect("search");
-    assert_eq!(by_id.iter().map(|m| m.name.as_str()).collect::<Vec<_>>(), ["欧阳小明"]);
-    let by_mobile = members::search(&db, Scope::City, "+86 139-1234-5678", 10).await.expect("search");
-    assert_eq!(by_mobile.iter().map(|m| m.name.as_str()).collect::<Vec<_>>(), ["欧阳娜"]);
-    let by_name = members::search(&db, Scope::City, "欧阳", 10).await.expect("search");
+    let by_id = members::search(&db, Scope::City, &rid(1), 10)
+        .await
+        .expect("search");
+    assert_eq!(
+        by_id.iter().map(|m| m.name.as_str()).collect::<Vec<_>>(),
+        ["欧阳小明"]
+    );
+    let by_mobile = members::search(&db, Scope::City, "+86 139-1234-5678", 10)
+        .await
+        .expect("search");
+    assert_eq!(
+        by_mobile
+            .iter()
+            .map(|m| m.name.as_str())
+            .collect::<Vec<_>>(),
+        ["欧阳娜"]
+    );
+    let by_name = members::search(&db, Scope::City, "欧阳", 10)
+        .await
+        .expect("search");
     assert_eq!(by_name.len(), 2);
-    let elsewhere = members::search(&db, Scope::Township(yangxi()), "欧阳", 10).await.expect("search");
-    assert!(elsewhere.is_empty(), "another township's staff find nothing");
+    let elsewhere = members::search(&db, Scope::Township(yangxi()), "欧阳", 10)
+        .await
+        .expect("search");
+    assert!(
+        elsewhere.is_empty(),
+        "another township's staff find nothing"
+    );
     let m = &by_id[0];
-    assert_eq!(m.sex_label(), if rid(1).as_bytes()[16] % 2 == 1 { "男" } else { "女" });
-    assert_eq!(m.birth_date().map(|d| d.year()), Some(1985), "birth date read from the ID");
+    assert_eq!(
+        m.sex_label(),
+        if rid(1).as_bytes()[16] % 2 == 1 {
+            "男"
+        } else {
+            "女"
+        }
+    );
+    assert_eq!(
+        m.birth_date().map(|d| d.year()),
+        Some(1985),
+        "birth date read from the ID"
+    );
     assert_audit_intact(&db).await;
 }
 
@@ -54,30 +127,79 @@ async fn one_record_per_id_and_search_by_name_id_or_mobile() {
 async fn transfers_keep_the_history_and_leaving_keeps_the_record() {
     let app = TestApp::spawn().await;
     let s = seed(&app.db).await;
-    let a = union(&app.db, "甲工会", UnionKind::JointUnion, Some(s.xin), Some(xinanjiang()), "2018-01-01").await;
-    let b = union(&app.db, "乙工会", UnionKind::JointUnion, Some(s.xin), Some(xinanjiang()), "2018-01-01").await;
+    let a = union(
+        &app.db,
+        "甲工会",
+        UnionKind::JointUnion,
+        Some(s.xin),
+        Some(xinanjiang()),
+        "2018-01-01",
+    )
+    .await;
+    let b = union(
+        &app.db,
+        "乙工会",
+        UnionKind::JointUnion,
+        Some(s.xin),
+        Some(xinanjiang()),
+        "2018-01-01",
+    )
+    .await;
     let staff = app.login(Role::UnionStaff).await;
     let union_id = a.id.to_string();
     let r = staff
         .post(
             "/union/members",
-            &[("name", "钱八"), ("resident_id", &rid(9)), ("mobile", "13700001111"), ("union_id", &union_id), ("joined_on", "2019-03-05")],
+            &[
+                ("name", "钱八"),
+                ("resident_id", &rid(9)),
+                ("mobile", "13700001111"),
+                ("union_id", &union_id),
+                ("joined_on", "2019-03-05"),
+            ],
         )
         .await;
     assert_eq!(r.status(), 303);
-    let m = members::by_resident_id(&app.db, Scope::City, &ResidentId::parse(&rid(9)).expect("id")).await.expect("member");
+    let m = members::by_resident_id(
+        &app.db,
+        Scope::City,
+        &ResidentId::parse(&rid(9)).expect("id"),
+    )
+    .await
+    .expect("member");
     let to = b.id.to_string();
-    let r = staff.post(&format!("/union/members/{}/transfer", m.id), &[("union_id", &to), ("on", "2019-08-01")]).await;
+    let r = staff
+        .post(
+            &format!("/union/members/{}/transfer", m.id),
+            &[("union_id", &to), ("on", "2019-08-01")],
+        )
+        .await;
     assert_eq!(r.status(), 303);
-    let r = staff.post(&format!("/union/members/{}/leave", m.id), &[("on", "2019-12-01")]).await;
+    let r = staff
+        .post(
+            &format!("/union/members/{}/leave", m.id),
+            &[("on", "2019-12-01")],
+        )
+        .await;
     assert_eq!(r.status(), 303);
-    let after = members::get(&app.db, Scope::City, m.id).await.expect("still there");
+    let after = members::get(&app.db, Scope::City, m.id)
+        .await
+        .expect("still there");
     assert_eq!(after.union_name, "乙工会");
     assert_eq!(after.left_on.as_deref(), Some("2019-12-01"));
     let (_, page) = staff.page(&format!("/union/members/{}", m.id)).await;
-    assert!(page.contains("2019-08-01") && page.contains("甲工会") && page.contains("已于 2019-12-01 离会"));
+    assert!(
+        page.contains("2019-08-01")
+            && page.contains("甲工会")
+            && page.contains("已于 2019-12-01 离会")
+    );
     // Leaving twice is refused with a reason.
-    let r = staff.post(&format!("/union/members/{}/leave", m.id), &[("on", "2019-12-02")]).await;
+    let r = staff
+        .post(
+            &format!("/union/members/{}/leave", m.id),
+            &[("on", "2019-12-02")],
+        )
+        .await;
     assert_eq!(r.status(), 422);
     assert_audit_intact(&app.db).await;
 }
@@ -86,12 +208,27 @@ async fn transfers_keep_the_history_and_leaving_keeps_the_record() {
 async fn the_member_portal_shows_the_own_record_masked() {
     let app = TestApp::spawn().await;
     let s = seed(&app.db).await;
-    let a = union(&app.db, "甲工会", UnionKind::JointUnion, Some(s.xin), Some(xinanjiang()), "2018-01-01").await;
+    let a = union(
+        &app.db,
+        "甲工会",
+        UnionKind::JointUnion,
+        Some(s.xin),
+        Some(xinanjiang()),
+        "2018-01-01",
+    )
+    .await;
     let member = app.login(Role::Member).await;
     let (status, page) = member.page("/union/me").await;
     assert_eq!(status, 200);
     assert!(page.contains("未找到"), "no record yet");
-    members::add(&app.db, "test", Scope::City, &new_member(MEMBER_ID, "张小三", "13812345678", a.id)).await.expect("add");
+    members::add(
+        &app.db,
+        "test",
+        Scope::City,
+        &new_member(MEMBER_ID, "张小三", "13812345678", a.id),
+    )
+    .await
+    .expect("add");
     let (_, page) = member.page("/union/me").await;
     assert!(page.contains("110105********002X"), "masked ID");
     assert!(page.contains("138****5678"), "masked mobile");

@@ -14,8 +14,24 @@ const OTHER_ID: &str = "440524188001010014";
 
 async fn arrange(app: &TestApp) -> (i64, i64, i64, i64, i64) {
     let s = seed(&app.db).await;
-    let own_union = union(&app.db, "新安江甲工会", UnionKind::JointUnion, Some(s.xin), Some(xinanjiang()), "2018-01-01").await;
-    let other_union = union(&app.db, "洋溪乙工会", UnionKind::JointUnion, Some(s.yang), Some(yangxi()), "2018-01-01").await;
+    let own_union = union(
+        &app.db,
+        "新安江甲工会",
+        UnionKind::JointUnion,
+        Some(s.xin),
+        Some(xinanjiang()),
+        "2018-01-01",
+    )
+    .await;
+    let other_union = union(
+        &app.db,
+        "洋溪乙工会",
+        UnionKind::JointUnion,
+        Some(s.yang),
+        Some(yangxi()),
+        "2018-01-01",
+    )
+    .await;
     let own_e = enterprise(&app.db, 1, xinanjiang(), 80, false).await;
     let other_e = enterprise(&app.db, 2, yangxi(), 80, false).await;
     let add = |id: &str, name: &str, union_id: i64| NewMember {
@@ -26,8 +42,22 @@ async fn arrange(app: &TestApp) -> (i64, i64, i64, i64, i64) {
         joined_on: NaiveDate::from_ymd_opt(2019, 3, 5).expect("date"),
         migrant_worker: false,
     };
-    let own_m = members::add(&app.db, "test", Scope::City, &add(OWN_ID, "本乡会员", own_union.id)).await.expect("member");
-    let other_m = members::add(&app.db, "test", Scope::City, &add(OTHER_ID, "外乡会员", other_union.id)).await.expect("member");
+    let own_m = members::add(
+        &app.db,
+        "test",
+        Scope::City,
+        &add(OWN_ID, "本乡会员", own_union.id),
+    )
+    .await
+    .expect("member");
+    let other_m = members::add(
+        &app.db,
+        "test",
+        Scope::City,
+        &add(OTHER_ID, "外乡会员", other_union.id),
+    )
+    .await
+    .expect("member");
     (own_e, other_e, own_m, other_m, other_union.id)
 }
 
@@ -46,27 +76,59 @@ async fn township_staff_cannot_see_or_change_another_townships_records() {
     ] {
         assert_eq!(staff.page(&path).await.0, 404, "GET {path}");
     }
-    let edit = [("name", "改名"), ("credit_code", ""), ("township", "洋溪街道"), ("headcount", "1")];
+    let edit = [
+        ("name", "改名"),
+        ("credit_code", ""),
+        ("township", "洋溪街道"),
+        ("headcount", "1"),
+    ];
     for (path, form) in [
         (format!("/union/enterprises/{other_e}"), &edit[..]),
-        (format!("/union/enterprises/{other_e}/found"), &[("name", "x工会"), ("founded_on", "2019-01-01")][..]),
-        (format!("/union/members/{other_m}/leave"), &[("on", "2019-12-01")][..]),
-        (format!("/union/members/{other_m}/transfer"), &[("union_id", "1"), ("on", "2019-12-01")][..]),
-        (format!("/union/unions/{other_union}/officers"), &[("name", "某"), ("post", "主席"), ("engagement", "专职"), ("term_start", "2019-01-01")][..]),
+        (
+            format!("/union/enterprises/{other_e}/found"),
+            &[("name", "x工会"), ("founded_on", "2019-01-01")][..],
+        ),
+        (
+            format!("/union/members/{other_m}/leave"),
+            &[("on", "2019-12-01")][..],
+        ),
+        (
+            format!("/union/members/{other_m}/transfer"),
+            &[("union_id", "1"), ("on", "2019-12-01")][..],
+        ),
+        (
+            format!("/union/unions/{other_union}/officers"),
+            &[
+                ("name", "某"),
+                ("post", "主席"),
+                ("engagement", "专职"),
+                ("term_start", "2019-01-01"),
+            ][..],
+        ),
     ] {
         assert_eq!(staff.post(&path, form).await.status(), 404, "POST {path}");
     }
     // Nothing changed.
-    let e = store::union::enterprises::get(&app.db, Scope::City, other_e).await.expect("enterprise");
+    let e = store::union::enterprises::get(&app.db, Scope::City, other_e)
+        .await
+        .expect("enterprise");
     assert_eq!(e.union_id, None);
-    let m = members::get(&app.db, Scope::City, other_m).await.expect("member");
+    let m = members::get(&app.db, Scope::City, other_m)
+        .await
+        .expect("member");
     assert_eq!(m.left_on, None);
     // Their own records they see.
-    assert_eq!(staff.page(&format!("/union/enterprises/{own_e}")).await.0, 200);
+    assert_eq!(
+        staff.page(&format!("/union/enterprises/{own_e}")).await.0,
+        200
+    );
     assert_eq!(staff.page(&format!("/union/members/{own_m}")).await.0, 200);
     // A city administrator sees both.
     let admin = app.login(Role::UnionAdmin).await;
-    assert_eq!(admin.page(&format!("/union/members/{other_m}")).await.0, 200);
+    assert_eq!(
+        admin.page(&format!("/union/members/{other_m}")).await.0,
+        200
+    );
 }
 
 #[tokio::test]
@@ -81,10 +143,17 @@ async fn lists_show_only_the_own_township_with_masked_ids() {
     assert!(!list.contains(OWN_ID), "no full ID in the list");
     assert!(!list.contains("13812345678") && list.contains("138****5678"));
     let (_, enterprises) = staff.page("/union/enterprises").await;
-    assert!(enterprises.contains("测试企业1有限公司") && !enterprises.contains("测试企业2有限公司"));
+    assert!(
+        enterprises.contains("测试企业1有限公司") && !enterprises.contains("测试企业2有限公司")
+    );
     // The search API masks too; the member's own page shows the full ID.
-    let (_, found) = staff.page("/api/v1/union/members?q=%E6%9C%AC%E4%B9%A1").await;
-    assert!(found.contains("110105********002X") && !found.contains(OWN_ID), "{found}");
+    let (_, found) = staff
+        .page("/api/v1/union/members?q=%E6%9C%AC%E4%B9%A1")
+        .await;
+    assert!(
+        found.contains("110105********002X") && !found.contains(OWN_ID),
+        "{found}"
+    );
     let (_, detail) = staff.page(&format!("/union/members/{own_m}")).await;
     assert!(detail.contains(OWN_ID));
     // A township filter for another township does not widen the scope.
@@ -102,17 +171,36 @@ async fn an_upload_by_township_staff_is_limited_to_their_township() {
     let staff = app.login(Role::UnionStaff).await;
     let dir = tempfile::tempdir().expect("dir");
     let path = dir.path().join("m.xlsx");
-    let row = |name: &str, id: &str, union: &str| [name, id, "", union, "2019-05-01", "否"].map(String::from).to_vec();
+    let row = |name: &str, id: &str, union: &str| {
+        [name, id, "", union, "2019-05-01", "否"]
+            .map(String::from)
+            .to_vec()
+    };
     super::xlsx(
         &path,
-        &["姓名", "身份证号", "手机号", "所属工会", "入会日期", "农民工"],
-        &[row("新人", &super::rid(3), "新安江甲工会"), row("越界", &super::rid(4), "洋溪乙工会")],
+        &[
+            "姓名",
+            "身份证号",
+            "手机号",
+            "所属工会",
+            "入会日期",
+            "农民工",
+        ],
+        &[
+            row("新人", &super::rid(3), "新安江甲工会"),
+            row("越界", &super::rid(4), "洋溪乙工会"),
+        ],
     );
     let bytes = std::fs::read(&path).expect("file");
     let boundary = "----gwtestboundary";
     let mut body = Vec::new();
     for (name, value) in [("kind", "members"), ("mode", "atomic")] {
-        body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").as_bytes());
+        body.extend(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
     }
     body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"m.xlsx\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes());
     body.extend(&bytes);
@@ -120,14 +208,25 @@ async fn an_upload_by_township_staff_is_limited_to_their_township() {
     let r = staff
         .client
         .post(format!("{}/union/import?_csrf={}", staff.base, staff.csrf))
-        .header("content-type", format!("multipart/form-data; boundary={boundary}"))
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
         .body(body)
         .send()
         .await
         .expect("upload");
     assert_eq!(r.status(), 200);
     let page = r.text().await.expect("page");
-    assert!(page.contains("不属于本乡镇"), "the other township's union is refused");
+    assert!(
+        page.contains("不属于本乡镇"),
+        "the other township's union is refused"
+    );
     assert!(page.contains("未写入任何数据"));
-    assert!(members::search(&app.db, Scope::City, &super::rid(3), 1).await.expect("search").is_empty());
+    assert!(
+        members::search(&app.db, Scope::City, &super::rid(3), 1)
+            .await
+            .expect("search")
+            .is_empty()
+    );
 }

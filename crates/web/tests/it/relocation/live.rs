@@ -1,0 +1,102 @@
+//! The live wall: a change recorded over HTTP reaches a connected screen within a second
+//! or two, through server-sent events, and the JSON API agrees.
+
+use super::fixture::{self, PROJECT};
+use crate::support::TestApp;
+use domain::platform::Role;
+use std::time::Duration;
+
+/// Reads the stream until a complete `wall` event arrives; returns its JSON.
+async fn next_wall_event(resp: &mut reqwest::Response, buffer: &mut String) -> serde_json::Value {
+    loop {
+        while let Some(end) = buffer.find("\n\n") {
+            let event: String = buffer.drain(..end + 2).collect();
+            if event.lines().any(|l| l == "event: wall") {
+                let data: String = event
+                    .lines()
+                    .filter_map(|l| l.strip_prefix("data: ").or_else(|| l.strip_prefix("data:")))
+                    .collect();
+                return serde_json::from_str(&data).expect("wall event carries JSON");
+            }
+        }
+        let chunk = resp
+            .chunk()
+            .await
+            .expect("stream read")
+            .expect("stream still open");
+        buffer.push_str(&String::from_utf8_lossy(&chunk));
+    }
+}
+
+#[tokio::test]
+async fn a_recorded_milestone_is_pushed_to_a_connected_wall() {
+    let app = TestApp::spawn().await;
+    let f = fixture::fill(&app.db).await;
+    let screen = app.login(Role::RelocationCommander).await;
+    let mut events = screen
+        .get(&format!("/relocation/projects/{PROJECT}/wall/events"))
+        .await;
+    assert_eq!(events.status().as_u16(), 200);
+    assert!(
+        events
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("text/event-stream"))
+    );
+    let mut buffer = String::new();
+    let first = tokio::time::timeout(
+        Duration::from_secs(5),
+        next_wall_event(&mut events, &mut buffer),
+    )
+    .await
+    .expect("the wall is sent on connecting");
+    assert_eq!(first["progress"]["total"], 2);
+    assert_eq!(first["progress"]["signed"], 0);
+    assert_eq!(first["cleared_to_zero"], false);
+
+    let staff = app.login(Role::RelocationStaff).await;
+    staff
+        .post(&format!("/relocation/buildings/{}/verify", f.building), &[])
+        .await;
+    let today = domain::platform::time::today_local().to_string();
+    let r = staff
+        .post(
+            &format!("/relocation/households/{}/milestones", f.ours),
+            &[("milestone", "signed"), ("on", &today)],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+
+    let pushed = tokio::time::timeout(
+        Duration::from_secs(2),
+        next_wall_event(&mut events, &mut buffer),
+    )
+    .await
+    .expect("the change reaches the screen within two seconds");
+    assert_eq!(pushed["progress"]["signed"], 1);
+    assert_eq!(pushed["tiles"][0]["today"], 1);
+    assert!(
+        pushed["curve_svg"]
+            .as_str()
+            .is_some_and(|s| s.starts_with("<svg"))
+    );
+    let leader = &pushed["leaderboard"][0];
+    assert_eq!(
+        (leader["name"].as_str(), leader["signed"].as_u64()),
+        (Some("陈立新"), Some(1))
+    );
+
+    let api: serde_json::Value = screen
+        .get(&format!("/api/v1/relocation/projects/{PROJECT}/wall"))
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(api["progress"], pushed["progress"]);
+    let (_, report) = screen
+        .page(&format!("/relocation/projects/{PROJECT}/report"))
+        .await;
+    assert!(report.contains("签约 1/2（50.0%），未签 1 户"), "{report}");
+    assert!(report.contains("陈立新：今日 1 户，累计 1 户"), "{report}");
+}
