@@ -10,7 +10,12 @@
 //! ```text
 //! wall_fill sqlite:///tmp/wall.db new HOUSEHOLDS VISITS    # prints TOKEN=… and PROJECT=…
 //! wall_fill sqlite:///tmp/wall.db add-visits VISITS        # grows the work log
+//! wall_fill sqlite:///tmp/wall.db time                      # one uncached wall read
+//! wall_fill sqlite:///tmp/wall.db count-visits              # size of the work log
 //! ```
+//!
+//! `time` reads the wall from the counters 200 times in a row, without the web server's
+//! snapshot, and prints the mean: the cost each snapshot refresh pays.
 
 use chrono::Days;
 use domain::platform::time::today_local;
@@ -59,7 +64,34 @@ async fn main() -> Result<(), Failure> {
             add_visits(pool, project.id, number(2)?).await?;
             recount(&db, project.id).await?;
         }
-        _ => return Err("用法：wall_fill DB_URL new HOUSEHOLDS VISITS | add-visits VISITS".into()),
+        Some("count-visits") => {
+            let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM relocation_visits")
+                .fetch_one(pool)
+                .await?;
+            println!("{n}");
+            return Ok(());
+        }
+        Some("time") => {
+            let project = projects::by_code(&db, &store::relocation::Scope::All, PROJECT).await?;
+            let today = today_local();
+            for _ in 0..20 {
+                wall::wall(&db, &project, today).await?;
+            }
+            let (t, n) = (Instant::now(), 200u32);
+            for _ in 0..n {
+                wall::wall(&db, &project, today).await?;
+            }
+            println!(
+                "{:.2} ms",
+                t.elapsed().as_secs_f64() * 1000.0 / f64::from(n)
+            );
+            return Ok(());
+        }
+        _ => {
+            return Err(
+                "用法：wall_fill DB_URL new HOUSEHOLDS VISITS | add-visits VISITS | time".into(),
+            );
+        }
     }
     let (households, visits): (i64, i64) = sqlx::query_as(
         "SELECT (SELECT COUNT(*) FROM relocation_households), (SELECT COUNT(*) FROM relocation_visits)",

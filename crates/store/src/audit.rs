@@ -193,6 +193,35 @@ pub async fn record_changes(tx: &mut Tx, actor: &str, changes: Vec<Change<'_>>) 
         let prev = std::mem::replace(&mut prev_hash, hash.clone());
         rows.push((seq, c, entity_id, prev, hash));
     }
+    if let crate::db::TxConn::Postgres(c) = &mut tx.conn {
+        // PostgreSQL's bulk path: one COPY for the whole batch.
+        let mut data = String::with_capacity(rows.len() * 512);
+        for (seq, change, entity_id, prev, hash) in &rows {
+            crate::pgcopy::row(
+                &mut data,
+                &[
+                    Some(&seq.to_string()),
+                    Some(&at),
+                    Some(actor),
+                    Some(change.action),
+                    Some(change.table.entity),
+                    Some(entity_id),
+                    change.before.as_deref(),
+                    change.after.as_deref(),
+                    Some(prev),
+                    Some(hash),
+                ],
+            );
+        }
+        crate::pgcopy::copy_in(
+            c,
+            "COPY audit_log (seq, at, actor, action, entity, entity_id, before_json, after_json, prev_hash, hash) FROM STDIN",
+            data,
+        )
+        .await?;
+        tx.audit_head = Some((seq, prev_hash));
+        return Ok(());
+    }
     for chunk in rows.chunks(BULK_ROWS) {
         let sql = format!(
             "INSERT INTO audit_log (seq, at, actor, action, entity, entity_id, before_json, after_json, prev_hash, hash) VALUES {}",

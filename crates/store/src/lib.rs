@@ -16,6 +16,7 @@ pub mod db;
 pub mod error;
 pub mod kinds;
 pub mod migrate;
+pub mod pgcopy;
 pub mod platform;
 pub mod relocation;
 pub mod testing;

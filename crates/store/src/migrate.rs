@@ -36,6 +36,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(1, "0001_platform"),
     migration!(2, "0002_union"),
     migration!(3, "0003_relocation"),
+    migration!(5, "0005_relocation_population"),
 ];
 
 /// The SQL of a migration for one backend, with the dialect tokens replaced.

@@ -16,10 +16,10 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// Whether cookies carry `Secure` (when served behind HTTPS).
     pub secure_cookies: bool,
-    /// Live updates of the relocation wall: every recorded change of a project's
-    /// progress sends the project's id here, and each connected wall (server-sent
-    /// events) re-reads its figures, so big screens update within a second.
-    pub wall_events: tokio::sync::broadcast::Sender<i64>,
+    /// The relocation wall's live state: every recorded change of a project's progress
+    /// is announced here, so connected screens (server-sent events) update within a
+    /// second, and the wall read from the counters is shared by all its readers.
+    pub wall: Arc<crate::pages::relocation::live::LiveWall>,
 }
 
 impl AppState {
@@ -30,7 +30,7 @@ impl AppState {
             routes: Arc::new(RouteTable::build()),
             metrics: Arc::new(Metrics::default()),
             secure_cookies: false,
-            wall_events: tokio::sync::broadcast::channel(256).0,
+            wall: Arc::default(),
         }
     }
 }

@@ -17,6 +17,7 @@ mod import;
 pub mod meetings;
 pub mod members;
 pub mod milestones;
+pub mod population;
 pub mod projects;
 pub mod public;
 pub mod standards;
@@ -71,6 +72,8 @@ pub const MEETING_CASES: AuditedTable =
     audited("relocation_meeting_case", "relocation_meeting_cases");
 /// Action items decided at a meeting.
 pub const ACTIONS: AuditedTable = audited("relocation_action", "relocation_actions");
+/// Resettlement population reviews (their event logs).
+pub const POPULATION: AuditedTable = audited("relocation_population", "relocation_population");
 
 /// This area's audited tables. The wall's counters (`relocation_progress`,
 /// `relocation_daily`) are derived from these and rebuilt from them, so they are not.
@@ -88,6 +91,7 @@ pub const AUDITED_TABLES: &[AuditedTable] = &[
     MEETINGS,
     MEETING_CASES,
     ACTIONS,
+    POPULATION,
 ];
 
 /// This area's import/export kinds.

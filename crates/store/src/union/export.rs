@@ -50,6 +50,7 @@ pub fn member_cells(m: &Member, masked: bool) -> Vec<String> {
 }
 
 /// The scope's unions as export rows, parents before children so the file re-imports.
+/// A township's export leaves out the city federation, which its staff may not change.
 pub async fn union_rows(db: &Db, scope: Scope) -> Result<Vec<Vec<String>>, StoreError> {
     let tree: Vec<TreeNode> = organisations::tree(db, scope).await?;
     let names: HashMap<i64, String> = tree
@@ -62,8 +63,10 @@ pub async fn union_rows(db: &Db, scope: Scope) -> Result<Vec<Vec<String>>, Store
             covers.entry(u).or_default().push(e.credit_code);
         }
     }
+    // Township staff get only what they may re-import: not the city federation above them.
     Ok(tree
         .into_iter()
+        .filter(|n| scope.allows_code(n.union.township.map(|t| t.code())))
         .map(|n| {
             let u = n.union;
             let mut codes = covers.remove(&u.id).unwrap_or_default();

@@ -301,3 +301,80 @@ async fn task_table_and_household_list_export_to_excel() {
         "search by name"
     );
 }
+
+#[tokio::test]
+async fn population_is_posted_masked_and_not_confirmed_before_the_period_ends() {
+    let app = TestApp::spawn().await;
+    let f = fixture::fill(&app.db).await;
+    let review = format!("{}/population/review", household(f.ours));
+    let decide = format!("{}/population/decide", household(f.ours));
+    let staff = app.login(Role::RelocationStaff).await;
+    let commander = app.login(Role::RelocationCommander).await;
+
+    assert_eq!(
+        status_of(&staff.post(&review, &[("step", "initial_review")]).await),
+        303
+    );
+    assert_eq!(
+        status_of(&staff.post(&decide, &[("step", "re_review")]).await),
+        403,
+        "the policy group re-reviews"
+    );
+    let r = commander.post(&decide, &[("step", "post")]).await;
+    assert_eq!(status_of(&r), 422, "posting needs the re-review first");
+    assert_eq!(
+        status_of(&commander.post(&decide, &[("step", "re_review")]).await),
+        303
+    );
+    assert_eq!(
+        status_of(
+            &commander
+                .post(&decide, &[("step", "post"), ("days", "7")])
+                .await
+        ),
+        303
+    );
+
+    let (status, body) = app
+        .anonymous()
+        .page(&format!("/public/relocation/{PROJECT}/population"))
+        .await;
+    assert_eq!(status, 200);
+    assert!(
+        body.contains("张*三") && body.contains("110105********002X"),
+        "{body}"
+    );
+    assert!(
+        !body.contains("张小三") && !body.contains("11010519491231002X"),
+        "{body}"
+    );
+
+    let r = staff
+        .post(
+            &review,
+            &[
+                ("step", "object"),
+                ("by", "邻居"),
+                ("content", "张明已在城区落户"),
+            ],
+        )
+        .await;
+    assert_eq!(status_of(&r), 303);
+    let r = commander.post(&decide, &[("step", "confirm")]).await;
+    assert_eq!(status_of(&r), 422);
+    assert!(r.text().await.unwrap_or_default().contains("公示期未满"));
+    let r = commander
+        .post(
+            &decide,
+            &[
+                ("step", "dismiss"),
+                ("index", "1"),
+                ("note", "经核实户籍仍在本村"),
+            ],
+        )
+        .await;
+    assert_eq!(status_of(&r), 303);
+    let (_, page) = commander.page(&household(f.ours)).await;
+    assert!(page.contains("异议不成立（经核实户籍仍在本村）"), "{page}");
+    assert_audit_intact(&app).await;
+}

@@ -3,7 +3,7 @@
 
 use super::{MEMBERS, Scope, TRANSFERS, by_resident_id, get};
 use crate::audit::{self, Change, SnapshotRow};
-use crate::db::{Db, Tx};
+use crate::db::{Backend, Db, Tx, TxConn};
 use crate::error::{StoreError, StoreResult};
 use crate::on_tx;
 use crate::union::{codes, organisations};
@@ -27,37 +27,18 @@ pub struct NewMember {
     pub migrant_worker: bool,
 }
 
-/// Inserts members with multi-row statements and logs each one, snapshots taken from the
-/// `RETURNING *` rows so nothing is read twice; the bulk path of imports and the demo.
+/// Inserts members and logs each one, a thousand at a time: on SQLite with multi-row
+/// INSERTs whose `RETURNING *` rows give the snapshots, on PostgreSQL with COPY (its bulk
+/// path) and the rows read back by resident ID. The bulk path of imports and the demo.
 pub async fn insert_many_tx(tx: &mut Tx, actor: &str, rows: &[NewMember]) -> StoreResult<()> {
     /// Seven values a row: far below both backends' limits on bound parameters.
     const CHUNK: usize = 1000;
     let now = crate::now_text();
     for chunk in rows.chunks(CHUNK) {
-        let sql = format!(
-            "INSERT INTO members (resident_id, name, mobile, union_id, joined_on, migrant_worker, updated_at) VALUES {} RETURNING *",
-            tx.backend().values_list(chunk.len(), 7)
-        );
-        let snapshots: Vec<(i64, String)> = on_tx!(tx, |c| {
-            let mut q = sqlx::query(crate::dynamic(&sql));
-            for m in chunk {
-                q = q
-                    .bind(m.resident_id.as_str())
-                    .bind(&m.name)
-                    .bind(m.mobile.as_ref().map(Mobile::as_str))
-                    .bind(m.union_id)
-                    .bind(codes::date_text(m.joined_on))
-                    .bind(m.migrant_worker)
-                    .bind(&now);
-            }
-            let rows = q.fetch_all(&mut *c).await?;
-            let mut out = Vec::with_capacity(rows.len());
-            for r in &rows {
-                use sqlx::Row;
-                out.push((r.try_get::<i64, _>("id")?, r.snapshot(&MEMBERS)));
-            }
-            out
-        });
+        let snapshots = match &mut tx.conn {
+            TxConn::Postgres(c) => copy_chunk(c, chunk, &now).await?,
+            TxConn::Sqlite(c) => insert_chunk(c, chunk, &now).await?,
+        };
         let changes = snapshots
             .into_iter()
             .map(|(id, after)| Change {
@@ -71,6 +52,75 @@ pub async fn insert_many_tx(tx: &mut Tx, actor: &str, rows: &[NewMember]) -> Sto
         audit::record_changes(tx, actor, changes).await?;
     }
     Ok(())
+}
+
+/// One multi-row INSERT … RETURNING * (SQLite); (id, snapshot) of each new row.
+async fn insert_chunk(
+    c: &mut sqlx::SqliteConnection,
+    chunk: &[NewMember],
+    now: &str,
+) -> StoreResult<Vec<(i64, String)>> {
+    use sqlx::Row;
+    let sql = format!(
+        "INSERT INTO members (resident_id, name, mobile, union_id, joined_on, migrant_worker, updated_at) VALUES {} RETURNING *",
+        Backend::Sqlite.values_list(chunk.len(), 7)
+    );
+    let mut q = sqlx::query(crate::dynamic(&sql));
+    for m in chunk {
+        q = q
+            .bind(m.resident_id.as_str())
+            .bind(&m.name)
+            .bind(m.mobile.as_ref().map(Mobile::as_str))
+            .bind(m.union_id)
+            .bind(codes::date_text(m.joined_on))
+            .bind(m.migrant_worker)
+            .bind(now);
+    }
+    let rows = q.fetch_all(&mut *c).await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get::<i64, _>("id")?, r.snapshot(&MEMBERS))))
+        .collect()
+}
+
+/// One COPY (PostgreSQL), then the new rows read back by their resident IDs (unique), so
+/// the snapshots are exactly what the database holds; (id, snapshot) of each.
+async fn copy_chunk(
+    c: &mut sqlx::PgConnection,
+    chunk: &[NewMember],
+    now: &str,
+) -> StoreResult<Vec<(i64, String)>> {
+    use sqlx::Row;
+    let mut data = String::with_capacity(chunk.len() * 96);
+    for m in chunk {
+        let union_id = m.union_id.to_string();
+        let joined = codes::date_text(m.joined_on);
+        crate::pgcopy::row(
+            &mut data,
+            &[
+                Some(m.resident_id.as_str()),
+                Some(&m.name),
+                m.mobile.as_ref().map(Mobile::as_str),
+                Some(&union_id),
+                Some(&joined),
+                Some(if m.migrant_worker { "t" } else { "f" }),
+                Some(now),
+            ],
+        );
+    }
+    crate::pgcopy::copy_in(
+        &mut *c,
+        "COPY members (resident_id, name, mobile, union_id, joined_on, migrant_worker, updated_at) FROM STDIN",
+        data,
+    )
+    .await?;
+    let ids: Vec<&str> = chunk.iter().map(|m| m.resident_id.as_str()).collect();
+    let rows = sqlx::query("SELECT * FROM members WHERE resident_id = ANY($1) ORDER BY id")
+        .bind(&ids)
+        .fetch_all(&mut *c)
+        .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get::<i64, _>("id")?, r.snapshot(&MEMBERS))))
+        .collect()
 }
 
 /// The id and union of the member with this resident ID, if registered.

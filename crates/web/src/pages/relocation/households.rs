@@ -316,6 +316,9 @@ struct HouseholdPage {
     appraisals: Vec<appraisals::Appraisal>,
     visits: Vec<worklog::Visit>,
     sheet: SheetView,
+    review: domain::relocation::PopulationReview,
+    /// The review's stage as a code, to offer only the steps that apply.
+    review_stage: &'static str,
     groups: Vec<teams::Team>,
     persons: Vec<teams::Person>,
     team_name: String,
@@ -363,6 +366,7 @@ pub async fn show(
         .find(|x| Some(x.id) == h.person_id)
         .map(|x| x.name.clone())
         .unwrap_or_default();
+    let review = super::population::of_household(&state, &h).await?;
     let now = chrono::Utc::now().with_timezone(&domain::platform::time::shanghai());
     render(&HouseholdPage {
         chrome: Chrome::new(format!("{} {}", h.code, h.head_name), &viewer),
@@ -371,6 +375,8 @@ pub async fn show(
         appraisals: appraisals::of_household(&mut conn, h.id).await?,
         visits: worklog::of_household(&mut conn, h.id).await?,
         sheet: compensation::sheet(db, &h).await?,
+        review_stage: super::population::stage_code(&review),
+        review,
         next: h.milestones.next(),
         latest: h.milestones.latest().map(|(m, _)| m),
         milestones: Milestone::ALL

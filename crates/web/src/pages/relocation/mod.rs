@@ -8,7 +8,9 @@
 
 mod chart;
 mod households;
+pub mod live;
 mod meetings;
+mod population;
 mod projects;
 mod public;
 mod records;
@@ -172,6 +174,24 @@ pub fn routes() -> Vec<Route> {
             "登记走访",
             records::add_visit,
         ),
+        post(
+            "/relocation/households/{id}/population/review",
+            write,
+            "安置人口初审、登记异议",
+            population::review,
+        ),
+        post(
+            "/relocation/households/{id}/population/decide",
+            command,
+            "安置人口复审、公示、异议处理、认定",
+            population::decide,
+        ),
+        get(
+            "/public/relocation/{code}/population",
+            Public,
+            "安置人口公示",
+            population::posting,
+        ),
         get(
             "/relocation/households/{id}/sheet",
             read,
@@ -301,7 +321,10 @@ pub fn nav(role: Role) -> Vec<(&'static str, &'static str)> {
 
 /// Links for the public start page.
 pub fn public_links() -> Vec<(&'static str, &'static str)> {
-    vec![("征收安置公示（补偿明细、选房顺序）", "/public/relocation/")]
+    vec![(
+        "征收安置公示（补偿明细、安置人口、选房顺序）",
+        "/public/relocation/",
+    )]
 }
 
 /// The viewer's scope in this module.
@@ -312,8 +335,7 @@ pub(crate) async fn scope(state: &AppState, viewer: &Viewer) -> Result<Scope, Ap
 
 /// Tells connected walls that a project's figures changed.
 pub(crate) fn publish(state: &AppState, project_id: i64) {
-    // No receiver connected is not an error: nobody is watching the wall.
-    let _ = state.wall_events.send(project_id);
+    state.wall.changed(project_id);
 }
 
 #[derive(Template)]

@@ -7,22 +7,22 @@
 //! `store::relocation::wall`) and receives it as one `wall` event.
 
 use super::chart::{COLOURS, curve_svg};
+use super::live::{LiveWall, Snapshot};
 use super::scope;
 use crate::error::{ApiError, AppError};
 use crate::pages::{Chrome, render};
 use crate::session::Viewer;
 use crate::state::AppState;
 use askama::Template;
-use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{Html, IntoResponse, Response};
-use domain::platform::time::today_local;
 use domain::relocation::{Milestone, Progress};
 use futures::stream::{self, Stream, StreamExt};
 use serde_json::{Value, json};
 use std::convert::Infallible;
+use std::sync::Arc;
 use store::Db;
 use store::relocation::Conn;
 use store::relocation::projects::{self, Project};
@@ -93,11 +93,19 @@ pub fn wall_json(w: &Wall, with_svg: bool) -> Value {
             v
         })
         .collect();
-    let curve: Vec<Value> = w
-        .curve
-        .iter()
-        .map(|d| json!({"date": d.date.to_string(), "signed": d.cumulative[0], "vacated": d.cumulative[1], "demolished": d.cumulative[2], "cleared": d.cumulative[3]}))
-        .collect();
+    // Column-wise: one list of dates and one of cumulative counts per milestone, half the
+    // size of a list of day objects.
+    let mut curve = serde_json::Map::new();
+    curve.insert(
+        "dates".into(),
+        w.curve.iter().map(|d| d.date.to_string()).collect(),
+    );
+    for (i, m) in Milestone::ALL.into_iter().enumerate() {
+        curve.insert(
+            m.code().into(),
+            w.curve.iter().map(|d| d.cumulative[i]).collect(),
+        );
+    }
     let mut v = json!({
         "project": {"code": w.project.code, "name": w.project.name, "town": w.project.town, "kind": w.project.kind.code()},
         "date": w.today.to_string(),
@@ -119,20 +127,21 @@ pub fn wall_json(w: &Wall, with_svg: bool) -> Value {
     v
 }
 
-async fn load(state: &AppState, viewer: &Viewer, code: &str) -> Result<Wall, AppError> {
+async fn load(state: &AppState, viewer: &Viewer, code: &str) -> Result<Arc<Snapshot>, AppError> {
     let scope = scope(state, viewer).await?;
     let p = projects::by_code(&state.db, &scope, code).await?;
-    Ok(wall::wall(&state.db, &p, today_local()).await?)
+    Ok(state.wall.snapshot(&state.db, &p).await?)
 }
 
-/// `GET /api/v1/relocation/projects/{code}/wall`.
+/// `GET /api/v1/relocation/projects/{code}/wall`: the JSON the screens draw, serialised
+/// once per snapshot.
 pub async fn api(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(code): Path<String>,
-) -> Result<Json<Value>, ApiError> {
-    let w = load(&state, &viewer, &code).await?;
-    Ok(Json(wall_json(&w, false)))
+) -> Result<Response, ApiError> {
+    let s = load(&state, &viewer, &code).await?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], s.api_json()).into_response())
 }
 
 /// A tile of the page as first rendered (the script keeps it current).
@@ -178,7 +187,7 @@ async fn wall_page(
     code: String,
     screen: bool,
 ) -> Result<Html<String>, AppError> {
-    let w = load(&state, &viewer, &code).await?;
+    let w = load(&state, &viewer, &code).await?.wall.clone();
     render(&WallPage {
         chrome: Chrome::new(format!("{} 进度上墙", w.project.name), &viewer),
         tiles: tiles(&w),
@@ -214,24 +223,22 @@ pub async fn report(
     viewer: Viewer,
     Path(code): Path<String>,
 ) -> Result<Response, AppError> {
-    let w = load(&state, &viewer, &code).await?;
+    let s = load(&state, &viewer, &code).await?;
     Ok((
         [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-        wall::daily_report(&w),
+        wall::daily_report(&s.wall),
     )
         .into_response())
 }
 
-async fn wall_event(db: &Db, project_id: i64) -> Event {
+async fn wall_event(live: &LiveWall, db: &Db, project_id: i64) -> Event {
     let result = async {
         let p: Project = projects::by_id(&mut Conn::Pool(db), project_id).await?;
-        wall::wall(db, &p, today_local()).await
+        live.snapshot(db, &p).await
     }
     .await;
     match result {
-        Ok(w) => Event::default()
-            .event("wall")
-            .data(wall_json(&w, true).to_string()),
+        Ok(s) => Event::default().event("wall").data(s.event_json()),
         Err(e) => {
             tracing::warn!("wall event for project {project_id}: {e}");
             Event::default()
@@ -251,16 +258,16 @@ pub async fn events(
     let p = projects::by_code(&state.db, &scope, &code).await?;
     // Subscribe before reading, so a change between the read and the subscription is
     // not lost.
-    let changes = BroadcastStream::new(state.wall_events.subscribe());
-    let db = state.db.clone();
-    let first = wall_event(&db, p.id).await;
+    let changes = BroadcastStream::new(state.wall.subscribe());
+    let (db, live) = (state.db.clone(), Arc::clone(&state.wall));
+    let first = wall_event(&live, &db, p.id).await;
     let project_id = p.id;
     let updates = changes
         // A lagging receiver has missed changes: re-reading the wall catches up.
         .filter(move |msg| std::future::ready(msg.as_ref().map_or(true, |id| *id == project_id)))
         .then(move |_| {
-            let db = db.clone();
-            async move { wall_event(&db, project_id).await }
+            let (db, live) = (db.clone(), Arc::clone(&live));
+            async move { wall_event(&live, &db, project_id).await }
         });
     let stream = stream::once(std::future::ready(first))
         .chain(updates)
