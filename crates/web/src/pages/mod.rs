@@ -94,6 +94,40 @@ pub fn message_page(status: StatusCode, heading: &str, message: &str) -> Respons
     }
 }
 
+#[derive(Template)]
+#[template(path = "refused.html")]
+struct RefusedPage {
+    chrome: Chrome,
+    message: String,
+    back: String,
+}
+
+/// What a form post answers: a redirect to the target it returned when it worked; a page
+/// with the reason (in Chinese) and a link back to `back` when a rule refused it; the
+/// usual error page otherwise.
+pub fn after_form(result: Result<String, AppError>, viewer: &Viewer, back: &str) -> Response {
+    match result {
+        Ok(to) => axum::response::Redirect::to(&to).into_response(),
+        Err(e)
+            if matches!(
+                e.status(),
+                StatusCode::UNPROCESSABLE_ENTITY | StatusCode::CONFLICT
+            ) =>
+        {
+            let page = RefusedPage {
+                chrome: Chrome::new("未能保存", viewer),
+                message: e.user_message(),
+                back: back.to_string(),
+            };
+            match page.render() {
+                Ok(html) => (e.status(), Html(html)).into_response(),
+                Err(_) => e.into_response(),
+            }
+        }
+        Err(e) => e.into_response(),
+    }
+}
+
 /// The 404 page for unknown paths.
 pub async fn not_found() -> Response {
     AppError::NotFound.into_response()

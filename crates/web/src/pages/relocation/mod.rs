@@ -24,9 +24,8 @@ use crate::routes::roles::{RELOCATION_COMMAND, RELOCATION_READ, RELOCATION_WRITE
 use crate::routes::{Route, get, post};
 use crate::session::Viewer;
 use crate::state::AppState;
-use askama::Template;
-use axum::http::{StatusCode, header};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use domain::platform::Role;
 use store::Tx;
@@ -338,37 +337,10 @@ pub(crate) fn publish(state: &AppState, project_id: i64) {
     state.wall.changed(project_id);
 }
 
-#[derive(Template)]
-#[template(path = "relocation/refused.html")]
-struct RefusedPage {
-    chrome: super::Chrome,
-    message: String,
-    back: String,
-}
-
-/// What a form post answers: back to `back` when it worked; a page with the reason (in
-/// Chinese) and a way back when a rule refused it; the usual error page otherwise.
+/// What a form post answers: back to `back` when it worked, otherwise as
+/// [`super::after_form`] does.
 pub(crate) fn after(result: Result<(), AppError>, viewer: &Viewer, back: &str) -> Response {
-    match result {
-        Ok(()) => Redirect::to(back).into_response(),
-        Err(e)
-            if matches!(
-                e.status(),
-                StatusCode::UNPROCESSABLE_ENTITY | StatusCode::CONFLICT
-            ) =>
-        {
-            let page = RefusedPage {
-                chrome: super::Chrome::new("未能保存", viewer),
-                message: e.user_message(),
-                back: back.to_string(),
-            };
-            match page.render() {
-                Ok(html) => (e.status(), Html(html)).into_response(),
-                Err(_) => e.into_response(),
-            }
-        }
-        Err(e) => e.into_response(),
-    }
+    super::after_form(result.map(|()| back.to_string()), viewer, back)
 }
 
 /// Runs a form's change in one transaction with the viewer's scope, commits, and answers
