@@ -82,67 +82,68 @@ async fn an_unknown_union_or_township_is_an_error_naming_it() {
     let dir = tempfile::tempdir().expect("dir");
     let db = store::testing::fresh_db(dir.path()).await.expect("db");
     with_unions(&db).await;
-    let path = dir.path().join("m.xlsx");
-    xlsx(
-        &path,
-        &MEMBER_HEADERS,
-        &[member_row("张三", &rid(1), "", "丙公司工会")],
-    );
-    let report = import(&db, "members", &path, ImportOptions::default()).await;
-    assert_eq!(report.invalid.len(), 1);
-    assert_eq!(report.invalid[0].column, "所属工会");
-    assert!(
-        report.invalid[0].reason.contains("丙公司工会"),
-        "{}",
-        report.invalid[0].reason
-    );
-
-    let path = dir.path().join("e.xlsx");
-    let headers = [
-        "单位名称",
-        "统一社会信用代码",
-        "所属乡镇",
-        "职工人数",
-        "省总备案",
+    // (kind, headers, the one row, the column blamed, the name the reason must give)
+    type Case<'a> = (&'a str, &'a [&'a str], Vec<String>, &'a str, &'a str);
+    let cases: [Case; 3] = [
+        (
+            "members",
+            &MEMBER_HEADERS,
+            member_row("张三", &rid(1), "", "丙公司工会"),
+            "所属工会",
+            "丙公司工会",
+        ),
+        (
+            "enterprises",
+            &[
+                "单位名称",
+                "统一社会信用代码",
+                "所属乡镇",
+                "职工人数",
+                "省总备案",
+            ],
+            ["某公司", code(1).as_str(), "瓶窑镇", "30", "否"]
+                .map(String::from)
+                .to_vec(),
+            "所属乡镇",
+            "瓶窑镇",
+        ),
+        (
+            "unions",
+            &[
+                "工会名称",
+                "上级工会",
+                "类型",
+                "所属乡镇",
+                "覆盖单位信用代码",
+                "成立日期",
+            ],
+            [
+                "丁工会",
+                "不存在的总工会",
+                "联合工会",
+                "新安江街道",
+                "",
+                "2019-01-01",
+            ]
+            .map(String::from)
+            .to_vec(),
+            "上级工会",
+            "不存在的总工会",
+        ),
     ];
-    let row = ["某公司", code(1).as_str(), "瓶窑镇", "30", "否"]
-        .map(String::from)
-        .to_vec();
-    xlsx(&path, &headers, &[row]);
-    let report = import(&db, "enterprises", &path, ImportOptions::default()).await;
-    assert_eq!(report.invalid.len(), 1);
-    assert_eq!(report.invalid[0].column, "所属乡镇");
-    assert!(
-        report.invalid[0].reason.contains("瓶窑镇"),
-        "{}",
-        report.invalid[0].reason
-    );
-
-    let path = dir.path().join("u.xlsx");
-    let headers = [
-        "工会名称",
-        "上级工会",
-        "类型",
-        "所属乡镇",
-        "覆盖单位信用代码",
-        "成立日期",
-    ];
-    let row = [
-        "丁工会",
-        "不存在的总工会",
-        "联合工会",
-        "新安江街道",
-        "",
-        "2019-01-01",
-    ]
-    .map(String::from)
-    .to_vec();
-    xlsx(&path, &headers, &[row]);
-    let report = import(&db, "unions", &path, ImportOptions::default()).await;
-    assert_eq!(report.invalid.len(), 1, "{:?}", report.invalid);
-    assert!(report.invalid[0].reason.contains("不存在的总工会"));
+    for (kind, headers, row, column, named) in cases {
+        let path = dir.path().join(format!("{kind}.xlsx"));
+        xlsx(&path, headers, &[row]);
+        let report = import(&db, kind, &path, ImportOptions::default()).await;
+        assert_eq!(report.invalid.len(), 1, "{kind}: {:?}", report.invalid);
+        assert_eq!(report.invalid[0].column, column, "{kind}");
+        assert!(
+            report.invalid[0].reason.contains(named),
+            "{kind}: {}",
+            report.invalid[0].reason
+        );
+    }
 }
-
 #[tokio::test]
 async fn identifiers_are_checked_with_the_domain_parsers_messages() {
     let dir = tempfile::tempdir().expect("dir");
