@@ -19,6 +19,7 @@ pub mod migrate;
 pub mod pgcopy;
 pub mod platform;
 pub mod relocation;
+pub mod sql;
 pub mod testing;
 pub mod union;
 

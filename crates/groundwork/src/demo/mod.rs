@@ -1,5 +1,6 @@
 //! The demo: a fresh database filled with the 2019 scenario of Jiande, one login per role.
 
+mod fake;
 mod relocation;
 mod union;
 

@@ -6,15 +6,11 @@
 //! 4 projects, a campaign of 49 households all signed within 12 days) come out of the
 //! records when the overview computes them.
 
-// The union demo's generators of names, IDs and codes, shared rather than copied; not
-// every generator in it is needed here.
-#[allow(dead_code, clippy::duplicate_mod)]
-#[path = "union/fake.rs"]
-mod fake;
 mod generate;
 mod plan;
 
 use super::DEMO_ACTOR;
+use super::fake;
 use anyhow::{Context, Result, bail};
 use chrono::Days;
 use domain::platform::{Mobile, Mu, ResidentId};

@@ -4,7 +4,7 @@
 //! enterprises all covered, 15 new unions at 50+ enterprises, 16 reformed township
 //! federations. Everything goes through the store's audited writes, in one transaction.
 
-mod fake;
+use super::fake;
 
 use anyhow::{Context, Result};
 use chrono::NaiveDate;

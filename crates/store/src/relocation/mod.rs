@@ -249,11 +249,7 @@ pub(crate) fn corrupt(what: &str, value: &str) -> StoreError {
 /// (queries use `ESCAPE '\'`); `None` for an empty search.
 pub(crate) fn like_pattern(text: Option<&str>) -> Option<String> {
     let t = text.map(str::trim).filter(|t| !t.is_empty())?;
-    let escaped = t
-        .replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_");
-    Some(format!("%{escaped}%"))
+    Some(crate::sql::contains_pattern(t))
 }
 
 #[cfg(test)]

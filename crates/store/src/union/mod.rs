@@ -13,7 +13,7 @@ pub mod import;
 pub mod members;
 pub mod officers;
 pub mod organisations;
-pub mod sql;
+pub use crate::sql;
 
 use crate::audit::AuditedTable;
 use crate::db::Db;

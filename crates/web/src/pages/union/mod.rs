@@ -21,11 +21,9 @@ use crate::error::AppError;
 use crate::routes::roles::{MEMBERS, UNION_CITY, UNION_READ, UNION_WRITE};
 use crate::routes::{Route, get, post};
 use crate::session::Viewer;
-use askama::Template;
 use axum::extract::DefaultBodyLimit;
 use axum::handler::Handler;
-use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::Response;
 use chrono::NaiveDate;
 use domain::platform::Role;
 use domain::union::township::Township;
@@ -298,37 +296,9 @@ pub(crate) fn tri(v: &Option<String>) -> Option<bool> {
     }
 }
 
-#[derive(Template)]
-#[template(path = "union/refused.html")]
-struct RefusedPage {
-    chrome: super::Chrome,
-    message: String,
-    back: String,
-}
-
-/// What a form post answers: back to `back` when it worked; the reason (in Chinese) with
-/// a way back when a rule refused it; the usual error page otherwise.
+/// What a form post answers: see [`super::after_form`].
 pub(crate) fn after(result: Result<String, AppError>, viewer: &Viewer, back: &str) -> Response {
-    match result {
-        Ok(to) => Redirect::to(&to).into_response(),
-        Err(e)
-            if matches!(
-                e.status(),
-                StatusCode::UNPROCESSABLE_ENTITY | StatusCode::CONFLICT
-            ) =>
-        {
-            let page = RefusedPage {
-                chrome: super::Chrome::new("未能保存", viewer),
-                message: e.user_message(),
-                back: back.to_string(),
-            };
-            match page.render() {
-                Ok(html) => (e.status(), Html(html)).into_response(),
-                Err(_) => e.into_response(),
-            }
-        }
-        Err(e) => e.into_response(),
-    }
+    super::after_form(result, viewer, back)
 }
 
 /// Query-string pieces for links that keep the current filters.
