@@ -31,10 +31,20 @@ where
     for row in rows {
         w.write_row(&row).map_err(fail)?;
     }
-    let dir = tempfile::tempdir().map_err(|e| AppError::BadRequest(format!("导出失败：{e}")))?;
-    let path = dir.path().join("export.xlsx");
-    w.finish(&path).map_err(fail)?;
-    let bytes = std::fs::read(&path).map_err(|e| AppError::BadRequest(format!("导出失败：{e}")))?;
+    written_xlsx(file_name, |path| w.finish(path).map_err(|e| e.to_string()))
+        .map_err(|e| AppError::BadRequest(format!("导出失败：{e}")))
+}
+
+/// An .xlsx download of a workbook that `write` puts at the path it is given (a
+/// temporary file, removed after it is read back).
+pub fn written_xlsx(
+    file_name: &str,
+    write: impl FnOnce(&std::path::Path) -> Result<(), String>,
+) -> Result<Response, String> {
+    let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let path = dir.path().join("download.xlsx");
+    write(&path)?;
+    let bytes = std::fs::read(&path).map_err(|e| e.to_string())?;
     Ok(attachment(file_name, XLSX, bytes))
 }
 

@@ -13,6 +13,7 @@ use crate::session::Viewer;
 use askama::Template;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
+use chrono::NaiveDate;
 use domain::platform::Role;
 
 /// The frame around every page: title, who is logged in, what they may use.
@@ -126,6 +127,22 @@ pub fn after_form(result: Result<String, AppError>, viewer: &Viewer, back: &str)
         }
         Err(e) => e.into_response(),
     }
+}
+
+/// A form date (`2019-06-01`, or as people type it); empty is `None`.
+pub(crate) fn form_date(text: &str, what: &str) -> Result<Option<NaiveDate>, AppError> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    domain::platform::time::parse_date(t)
+        .map(Some)
+        .ok_or_else(|| AppError::BadRequest(format!("{what}格式不正确：{t}")))
+}
+
+/// A required form date.
+pub(crate) fn required_date(text: &str, what: &str) -> Result<NaiveDate, AppError> {
+    form_date(text, what)?.ok_or_else(|| AppError::BadRequest(format!("请填写{what}")))
 }
 
 /// The 404 page for unknown paths.

@@ -24,9 +24,7 @@ use crate::routes::roles::{RELOCATION_COMMAND, RELOCATION_READ, RELOCATION_WRITE
 use crate::routes::{Route, get, post};
 use crate::session::Viewer;
 use crate::state::AppState;
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
-use chrono::NaiveDate;
+use axum::response::Response;
 use domain::platform::Role;
 use store::Tx;
 use store::relocation::Scope;
@@ -391,21 +389,7 @@ pub(crate) fn project_page(code: &str, rest: &str) -> String {
     )
 }
 
-/// A form date (`2019-06-01`, or as people type it); empty is `None`.
-pub(crate) fn form_date(text: &str, what: &str) -> Result<Option<NaiveDate>, AppError> {
-    let t = text.trim();
-    if t.is_empty() {
-        return Ok(None);
-    }
-    domain::platform::time::parse_date(t)
-        .map(Some)
-        .ok_or_else(|| AppError::BadRequest(format!("{what}格式不正确：{t}")))
-}
-
-/// A required form date.
-pub(crate) fn required_date(text: &str, what: &str) -> Result<NaiveDate, AppError> {
-    form_date(text, what)?.ok_or_else(|| AppError::BadRequest(format!("请填写{what}")))
-}
+pub(crate) use super::{form_date, required_date};
 
 /// An optional id from a form select (`""` is none).
 pub(crate) fn form_id(text: &str) -> Result<Option<i64>, AppError> {
@@ -418,42 +402,12 @@ pub(crate) fn form_id(text: &str) -> Result<Option<i64>, AppError> {
         .map_err(|_| AppError::BadRequest(format!("编号不正确：{t}")))
 }
 
-/// An `.xlsx` download of `rows` under `headers`, written with the sheets crate.
+/// An `.xlsx` download of `rows` under `headers` with a title row.
 pub(crate) fn xlsx(
     filename: &str,
     title: &str,
     headers: &[&str],
     rows: &[Vec<String>],
 ) -> Result<Response, AppError> {
-    let fail = |e: sheets::SheetError| AppError::BadRequest(format!("导出失败：{e}"));
-    let mut w = sheets::SheetWriter::with_title(title, headers).map_err(fail)?;
-    for r in rows {
-        w.write_row(r).map_err(fail)?;
-    }
-    let name = format!(
-        "groundwork-{}-{}.xlsx",
-        std::process::id(),
-        store::platform::auth::random_token()?
-            .get(..16)
-            .unwrap_or("export")
-    );
-    let path = std::env::temp_dir().join(name);
-    w.finish(&path).map_err(fail)?;
-    let bytes = std::fs::read(&path).map_err(|e| AppError::BadRequest(format!("导出失败：{e}")));
-    let _ = std::fs::remove_file(&path);
-    let disposition = format!(
-        "attachment; filename=\"export.xlsx\"; filename*=UTF-8''{}",
-        crate::access::urlencode(filename)
-    );
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
-            ),
-            (header::CONTENT_DISPOSITION, disposition),
-        ],
-        bytes?,
-    )
-        .into_response())
+    crate::download::xlsx(filename, Some(title), headers, rows.iter().cloned())
 }

@@ -122,19 +122,20 @@ pub async fn template(Path(kind): Path<String>) -> Result<Response, AppError> {
         .find(|(k, _)| *k == kind)
         .map(|(_, n)| *n)
         .ok_or(AppError::NotFound)?;
-    let dir =
-        tempfile::tempdir().map_err(|e| AppError::BadRequest(format!("模板生成失败：{e}")))?;
-    let path = dir.path().join("template.xlsx");
-    match write_template(&kind, &path) {
-        Some(Ok(())) => {}
-        Some(Err(e)) => return Err(AppError::BadRequest(format!("模板生成失败：{e}"))),
-        None => return Err(AppError::NotFound),
+    let mut known = true;
+    let response = crate::download::written_xlsx(&format!("{name}导入模板.xlsx"), |path| {
+        match write_template(&kind, path) {
+            Some(result) => result.map_err(|e| e.to_string()),
+            None => {
+                known = false;
+                Ok(())
+            }
+        }
+    })
+    .map_err(|e| AppError::BadRequest(format!("模板生成失败：{e}")))?;
+    if known {
+        Ok(response)
+    } else {
+        Err(AppError::NotFound)
     }
-    let bytes =
-        std::fs::read(&path).map_err(|e| AppError::BadRequest(format!("模板生成失败：{e}")))?;
-    Ok(crate::download::attachment(
-        &format!("{name}导入模板.xlsx"),
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        bytes,
-    ))
 }

@@ -259,17 +259,12 @@ pub(crate) fn required(v: &Option<String>, what: &str) -> Result<String, AppErro
 
 /// A form date as people type it; `None` when empty.
 pub(crate) fn date(v: &Option<String>, what: &str) -> Result<Option<NaiveDate>, AppError> {
-    match field(v) {
-        None => Ok(None),
-        Some(t) => domain::platform::time::parse_date(&t)
-            .map(Some)
-            .ok_or_else(|| AppError::BadRequest(format!("{what}格式不正确：{t}"))),
-    }
+    super::form_date(v.as_deref().unwrap_or(""), what)
 }
 
 /// A required form date.
 pub(crate) fn required_date(v: &Option<String>, what: &str) -> Result<NaiveDate, AppError> {
-    date(v, what)?.ok_or_else(|| AppError::BadRequest(format!("请填写{what}")))
+    super::required_date(v.as_deref().unwrap_or(""), what)
 }
 
 /// A form id (from a select).
