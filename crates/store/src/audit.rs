@@ -7,6 +7,14 @@
 //! an entry breaks the chain. [`verify`] also compares every audited record with the
 //! `after` of its latest entry, so a record changed by raw SQL, without an entry, is
 //! caught too.
+//!
+//! Records that one bulk write creates together (a batch of an import) are logged as one
+//! *batch entry* ([`record_batch`]) whose `after` lists every record in full, column
+//! names once: a million imported members make a hundred entries of ten thousand
+//! records instead of a million entries, which is what lets an import keep its pace
+//! (bench/RESULTS.md). Nothing is lost: [`verify`] compares each record with its line
+//! of the batch exactly as with a one-record entry, and a record's history finds the
+//! batch through the id range the entry covers.
 
 use crate::db::{Backend, Db, Tx};
 use crate::error::StoreResult;
@@ -102,26 +110,7 @@ pub async fn snapshot(tx: &mut Tx, table: &AuditedTable, id: i64) -> StoreResult
     Ok(snap)
 }
 
-/// Canonical snapshot text of a row already in hand (e.g. from `RETURNING *`), so bulk
-/// writers need not read the record again; it equals what [`snapshot`] would return.
-pub trait SnapshotRow {
-    /// The row as the log stores it.
-    fn snapshot(&self, table: &AuditedTable) -> String;
-}
-
-impl SnapshotRow for sqlx::sqlite::SqliteRow {
-    fn snapshot(&self, table: &AuditedTable) -> String {
-        canonical(&row_to_json!(self, table.secret_columns))
-    }
-}
-
-impl SnapshotRow for sqlx::postgres::PgRow {
-    fn snapshot(&self, table: &AuditedTable) -> String {
-        canonical(&row_to_json!(self, table.secret_columns))
-    }
-}
-
-/// Logs a change whose snapshots the caller already has (see [`SnapshotRow`]).
+/// Logs a change whose snapshots the caller already has.
 /// `before` is `None` for a creation, `after` is `None` for a deletion.
 pub async fn record_change(
     tx: &mut Tx,
@@ -141,112 +130,160 @@ pub async fn record_change(
             entity_id: id.to_string(),
             before,
             after,
+            range: None,
         },
     )
     .await?;
     Ok(())
 }
 
-/// One change for [`record_changes`].
-#[derive(Debug, Clone)]
-pub struct Change<'a> {
-    /// What happened (`create`, `update`, `transfer`, …).
-    pub action: &'a str,
-    /// The table changed.
-    pub table: &'a AuditedTable,
-    /// The record's id.
-    pub id: i64,
-    /// Snapshot before (`None` for a creation).
-    pub before: Option<String>,
-    /// Snapshot after (`None` for a deletion).
-    pub after: Option<String>,
+/// One value of a record written by a bulk path, given as [`snapshot`] would read it
+/// back, so a [`Batch`] can be logged without reading its records again.
+#[derive(Debug, Clone, Copy)]
+pub enum Field<'a> {
+    /// An integer column.
+    Int(i64),
+    /// A boolean column: SQLite stores and reads back 0 or 1, PostgreSQL true or false.
+    Bool(bool),
+    /// A text column, or NULL.
+    Text(Option<&'a str>),
 }
 
-/// Entries per multi-row INSERT: 10 values each, well under both backends' limits on
-/// bound parameters (SQLite 32766, PostgreSQL 65535).
-const BULK_ROWS: usize = 500;
+/// The action of a batch entry.
+pub const BATCH_ACTION: &str = "bulk-create";
 
-/// Logs many changes of one actor with few statements, for bulk imports and the demo:
-/// the chain is computed in memory and written with multi-row INSERTs. The entries are
-/// exactly those [`record_change`] would write one by one.
-pub async fn record_changes(tx: &mut Tx, actor: &str, changes: Vec<Change<'_>>) -> StoreResult<()> {
-    if changes.is_empty() {
-        return Ok(());
-    }
-    let (mut seq, mut prev_hash) = head(tx).await?;
-    let at = crate::now_text();
-    let mut rows = Vec::with_capacity(changes.len());
-    for c in changes {
-        seq += 1;
-        let entity_id = c.id.to_string();
-        let hash = entry_hash(
-            &prev_hash,
-            seq,
-            &at,
-            actor,
-            c.action,
-            c.table.entity,
-            &entity_id,
-            c.before.as_deref(),
-            c.after.as_deref(),
-        );
-        let prev = std::mem::replace(&mut prev_hash, hash.clone());
-        rows.push((seq, c, entity_id, prev, hash));
-    }
-    if let crate::db::TxConn::Postgres(c) = &mut tx.conn {
-        // PostgreSQL's bulk path: one COPY for the whole batch.
-        let mut data = String::with_capacity(rows.len() * 512);
-        for (seq, change, entity_id, prev, hash) in &rows {
-            crate::pgcopy::row(
-                &mut data,
-                &[
-                    Some(&seq.to_string()),
-                    Some(&at),
-                    Some(actor),
-                    Some(change.action),
-                    Some(change.table.entity),
-                    Some(entity_id),
-                    change.before.as_deref(),
-                    change.after.as_deref(),
-                    Some(prev),
-                    Some(hash),
-                ],
-            );
+/// Records of one table created by one bulk write, gathered for one batch entry
+/// ([`record_batch`]). The rows are kept as JSON text as they are pushed, so a batch of
+/// ten thousand records costs one string, not ten thousand maps.
+#[derive(Debug)]
+pub struct Batch {
+    table: &'static AuditedTable,
+    columns: &'static [&'static str],
+    backend: Backend,
+    rows: String,
+    count: usize,
+    first: i64,
+    last: i64,
+}
+
+impl Batch {
+    /// An empty batch. `columns` names every column of the table, `id` first, exactly
+    /// as `SELECT *` returns them (their order does not matter otherwise).
+    pub fn new(
+        backend: Backend,
+        table: &'static AuditedTable,
+        columns: &'static [&'static str],
+    ) -> Batch {
+        Batch {
+            table,
+            columns,
+            backend,
+            rows: String::new(),
+            count: 0,
+            first: i64::MAX,
+            last: i64::MIN,
         }
-        crate::pgcopy::copy_in(
-            c,
-            "COPY audit_log (seq, at, actor, action, entity, entity_id, before_json, after_json, prev_hash, hash) FROM STDIN",
-            data,
-        )
-        .await?;
-        tx.audit_head = Some((seq, prev_hash));
+    }
+
+    /// Adds record `id` whose other columns hold `fields`, in `columns` order after `id`.
+    pub fn push(&mut self, id: i64, fields: &[Field<'_>]) {
+        debug_assert_eq!(fields.len() + 1, self.columns.len(), "one field per column");
+        use std::fmt::Write;
+        if self.count > 0 {
+            self.rows.push(',');
+        }
+        let _ = write!(self.rows, "[{id}");
+        for f in fields {
+            self.rows.push(',');
+            match f {
+                Field::Int(v) => {
+                    let _ = write!(self.rows, "{v}");
+                }
+                Field::Bool(b) => self.rows.push_str(match (self.backend, b) {
+                    (Backend::Sqlite, true) => "1",
+                    (Backend::Sqlite, false) => "0",
+                    (Backend::Postgres, true) => "true",
+                    (Backend::Postgres, false) => "false",
+                }),
+                Field::Text(None) => self.rows.push_str("null"),
+                Field::Text(Some(t)) => {
+                    self.rows
+                        .push_str(&serde_json::to_string(t).unwrap_or_default());
+                }
+            }
+        }
+        self.rows.push(']');
+        self.count += 1;
+        self.first = self.first.min(id);
+        self.last = self.last.max(id);
+    }
+
+    /// Records gathered.
+    pub fn len(&self) -> usize {
+        self.count
+    }
+
+    /// Whether nothing was gathered.
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+}
+
+/// Logs a [`Batch`] as one entry (action `bulk-create`, entity id `first-last`), whose
+/// `after` is `{"columns":[…],"rows":[[…],…]}`. A batch of one record is logged as an
+/// ordinary creation, so a record added by a form reads as it always has.
+pub async fn record_batch(tx: &mut Tx, actor: &str, batch: Batch) -> StoreResult<()> {
+    if batch.count == 0 {
         return Ok(());
     }
-    for chunk in rows.chunks(BULK_ROWS) {
-        let sql = format!(
-            "INSERT INTO audit_log (seq, at, actor, action, entity, entity_id, before_json, after_json, prev_hash, hash) VALUES {}",
-            tx.backend().values_list(chunk.len(), 10)
-        );
-        on_tx!(tx, |c| {
-            let mut q = sqlx::query(crate::dynamic(&sql));
-            for (seq, change, entity_id, prev, hash) in chunk {
-                q = q
-                    .bind(*seq)
-                    .bind(&at)
-                    .bind(actor)
-                    .bind(change.action)
-                    .bind(change.table.entity)
-                    .bind(entity_id)
-                    .bind(&change.before)
-                    .bind(&change.after)
-                    .bind(prev)
-                    .bind(hash);
-            }
-            q.execute(&mut *c).await.map(|_| ())?
-        });
+    let columns = serde_json::to_string(batch.columns).unwrap_or_default();
+    if batch.count == 1 {
+        let after = format!(r#"{{"columns":{columns},"rows":[{}]}}"#, batch.rows);
+        let snapshot = batch_records(&after)
+            .and_then(|mut rows| rows.pop())
+            .map(|(_, map)| canonical(&map));
+        return record_change(tx, actor, "create", batch.table, batch.first, None, snapshot)
+            .await;
     }
-    tx.audit_head = Some((seq, prev_hash));
+    let after = format!(r#"{{"columns":{columns},"rows":[{}]}}"#, batch.rows);
+    append(
+        tx,
+        NewEntry {
+            actor,
+            action: BATCH_ACTION,
+            entity: batch.table.entity,
+            entity_id: format!("{}-{}", batch.first, batch.last),
+            before: None,
+            after: Some(after),
+            range: Some((batch.first, batch.last)),
+        },
+    )
+    .await?;
     Ok(())
+}
+
+/// The records a batch entry's `after` lists: each record's id and its snapshot as a
+/// map, as [`snapshot`] would give it. `None` if the text is not a batch.
+pub fn batch_records(after: &str) -> Option<Vec<(i64, BTreeMap<String, Value>)>> {
+    #[derive(serde::Deserialize)]
+    struct Shape {
+        columns: Vec<String>,
+        rows: Vec<Vec<Value>>,
+    }
+    let shape: Shape = serde_json::from_str(after).ok()?;
+    let id_at = shape.columns.iter().position(|c| c == "id")?;
+    shape
+        .rows
+        .into_iter()
+        .map(|row| {
+            if row.len() != shape.columns.len() {
+                return None;
+            }
+            let id = row.get(id_at)?.as_i64()?;
+            let map = shape.columns.iter().cloned().zip(row).collect();
+            Some((id, map))
+        })
+        .collect()
 }
 
 /// One entry about to be appended.
@@ -257,6 +294,8 @@ struct NewEntry<'a> {
     entity_id: String,
     before: Option<String>,
     after: Option<String>,
+    /// A batch entry's first and last record id.
+    range: Option<(i64, i64)>,
 }
 
 /// The hash of an entry given its predecessor's hash.
@@ -330,8 +369,8 @@ async fn append(tx: &mut Tx, e: NewEntry<'_>) -> StoreResult<i64> {
     );
     on_tx!(tx, |c| {
         sqlx::query(
-            "INSERT INTO audit_log (seq, at, actor, action, entity, entity_id, before_json, after_json, prev_hash, hash)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            "INSERT INTO audit_log (seq, at, actor, action, entity, entity_id, before_json, after_json, prev_hash, hash, first_id, last_id)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
         )
         .bind(seq)
         .bind(&at)
@@ -343,6 +382,8 @@ async fn append(tx: &mut Tx, e: NewEntry<'_>) -> StoreResult<i64> {
         .bind(&e.after)
         .bind(&prev_hash)
         .bind(&hash)
+        .bind(e.range.map(|r| r.0))
+        .bind(e.range.map(|r| r.1))
         .execute(&mut *c)
         .await
         .map(|_| ())?
@@ -368,6 +409,7 @@ pub async fn record_insert(
             entity_id: id.to_string(),
             before: None,
             after,
+            range: None,
         },
     )
     .await?;
@@ -394,6 +436,7 @@ pub async fn record_update(
             entity_id: id.to_string(),
             before,
             after,
+            range: None,
         },
     )
     .await?;
@@ -417,6 +460,7 @@ pub async fn record_delete(
             entity_id: id.to_string(),
             before,
             after: None,
+            range: None,
         },
     )
     .await?;
@@ -440,6 +484,7 @@ pub async fn record_event(
             entity_id: entity_id.to_string(),
             before: None,
             after: None,
+            range: None,
         },
     )
     .await?;
@@ -509,6 +554,8 @@ struct EntryRow {
     after_json: Option<String>,
     prev_hash: String,
     hash: String,
+    first_id: Option<i64>,
+    last_id: Option<i64>,
 }
 
 /// Checks the chain from the first entry to the last, then every audited record against
@@ -540,7 +587,14 @@ pub async fn verify(db: &Db) -> StoreResult<Verification> {
                 e.before_json.as_deref(),
                 e.after_json.as_deref(),
             );
-            if e.prev_hash != prev_hash || e.hash != expect {
+            // A batch's id range is not hashed on its own: it must say what the hashed
+            // entity id says.
+            let range_ok = match (e.first_id, e.last_id) {
+                (None, None) => true,
+                (Some(first), Some(last)) => e.entity_id == format!("{first}-{last}"),
+                _ => false,
+            };
+            if e.prev_hash != prev_hash || e.hash != expect || !range_ok {
                 problem = Some(Problem::BadHash { seq: e.seq });
                 break;
             }
@@ -558,19 +612,42 @@ pub async fn verify(db: &Db) -> StoreResult<Verification> {
     for table in audited_tables() {
         // The latest `after` of every record of this entity, as a digest.
         let mut latest: HashMap<String, Option<[u8; 32]>> = HashMap::new();
+        let mut bad_batch = None;
         on_pool!(db, |p| {
-            let mut rows = sqlx::query_as::<_, (String, Option<String>)>(
-                "SELECT entity_id, after_json FROM audit_log WHERE entity = $1 AND NOT (before_json IS NULL AND after_json IS NULL) ORDER BY seq",
+            let mut rows = sqlx::query_as::<_, (i64, String, Option<String>, Option<i64>, Option<i64>)>(
+                "SELECT seq, entity_id, after_json, first_id, last_id FROM audit_log WHERE entity = $1 AND NOT (before_json IS NULL AND after_json IS NULL) ORDER BY seq",
             )
             .bind(table.entity)
             .fetch(p);
-            while let Some((id, after)) = rows.try_next().await? {
+            while let Some((seq, id, after, first, last)) = rows.try_next().await? {
+                if let (Some(first), Some(last)) = (first, last) {
+                    let records = after.as_deref().and_then(batch_records).filter(|r| {
+                        r.iter().map(|(id, _)| *id).min() == Some(first)
+                            && r.iter().map(|(id, _)| *id).max() == Some(last)
+                    });
+                    let Some(records) = records else {
+                        bad_batch = Some(Problem::BadHash { seq });
+                        break;
+                    };
+                    for (id, map) in records {
+                        let d = Sha256::digest(canonical(&map).as_bytes()).into();
+                        latest.insert(id.to_string(), Some(d));
+                    }
+                    continue;
+                }
                 let d = after
                     .as_deref()
                     .map(|a| Sha256::digest(recanonical(a).unwrap_or_default().as_bytes()).into());
                 latest.insert(id, d);
             }
         });
+        if bad_batch.is_some() {
+            return Ok(Verification {
+                entries,
+                records,
+                problem: bad_batch,
+            });
+        }
         let sql = format!("SELECT * FROM {} ORDER BY id", table.table);
         let found = on_pool!(db, |p| {
             let mut rows = sqlx::query(crate::dynamic(&sql)).fetch(p);
@@ -654,6 +731,17 @@ pub struct Entry {
     pub after_json: Option<String>,
     /// This entry's hash.
     pub hash: String,
+    /// A batch entry's first record id (see [`record_batch`]); `None` otherwise.
+    pub first_id: Option<i64>,
+    /// A batch entry's last record id.
+    pub last_id: Option<i64>,
+}
+
+impl Entry {
+    /// Whether this entry logs a batch of records ([`record_batch`]).
+    pub fn is_batch(&self) -> bool {
+        self.first_id.is_some()
+    }
 }
 
 /// Filters for browsing the log.
@@ -671,6 +759,17 @@ pub struct EntryFilter {
     pub to: Option<String>,
 }
 
+/// One entry by its sequence number.
+pub async fn get(db: &Db, seq: i64) -> StoreResult<Option<Entry>> {
+    Ok(on_pool!(db, |p| sqlx::query_as::<_, Entry>(
+        "SELECT seq, at, actor, action, entity, entity_id, before_json, after_json, hash, first_id, last_id
+         FROM audit_log WHERE seq = $1"
+    )
+    .bind(seq)
+    .fetch_optional(p)
+    .await?))
+}
+
 /// A page of entries, newest first, with the total matching.
 pub async fn list(
     db: &Db,
@@ -679,11 +778,14 @@ pub async fn list(
     offset: i64,
 ) -> StoreResult<(Vec<Entry>, i64)> {
     let to = f.to.as_ref().map(|t| format!("{t}T99"));
-    let filter = "($1 IS NULL OR actor = $1) AND ($2 IS NULL OR entity = $2) AND ($3 IS NULL OR entity_id = $3)
+    // A record's entries include the batch entries whose id range covers it.
+    let record: Option<i64> = f.entity_id.as_deref().and_then(|id| id.parse().ok());
+    let filter = "($1 IS NULL OR actor = $1) AND ($2 IS NULL OR entity = $2)
+        AND ($3 IS NULL OR entity_id = $3 OR (last_id >= $6 AND first_id <= $6))
         AND ($4 IS NULL OR at >= $4) AND ($5 IS NULL OR at <= $5)";
     let sql = format!(
-        "SELECT seq, at, actor, action, entity, entity_id, before_json, after_json, hash FROM audit_log
-         WHERE {filter} ORDER BY seq DESC LIMIT $6 OFFSET $7"
+        "SELECT seq, at, actor, action, entity, entity_id, before_json, after_json, hash, first_id, last_id
+         FROM audit_log WHERE {filter} ORDER BY seq DESC LIMIT $7 OFFSET $8"
     );
     let count_sql = format!("SELECT COUNT(*) FROM audit_log WHERE {filter}");
     let (rows, total) = on_pool!(db, |p| {
@@ -693,6 +795,7 @@ pub async fn list(
             .bind(&f.entity_id)
             .bind(&f.from)
             .bind(&to)
+            .bind(record)
             .bind(limit)
             .bind(offset)
             .fetch_all(p)
@@ -703,6 +806,7 @@ pub async fn list(
             .bind(&f.entity_id)
             .bind(&f.from)
             .bind(&to)
+            .bind(record)
             .fetch_one(p)
             .await?;
         (rows, total)

@@ -31,11 +31,13 @@ macro_rules! migration {
 }
 
 /// Every migration in order. Union migrations take even numbers from 2, relocation
-/// migrations odd numbers from 3, so the two modules never collide.
+/// migrations odd numbers from 3, so the two modules never collide; platform migrations
+/// take the lowest free number.
 const MIGRATIONS: &[Migration] = &[
     migration!(1, "0001_platform"),
     migration!(2, "0002_union"),
     migration!(3, "0003_relocation"),
+    migration!(4, "0004_audit_batches"),
     migration!(5, "0005_relocation_population"),
 ];
 

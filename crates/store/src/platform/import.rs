@@ -117,6 +117,13 @@ pub trait Importer {
     fn columns(&self) -> &'static [Column];
     /// One example row for the template, in column order.
     fn example(&self) -> Vec<String>;
+    /// True when the importer checks every reference it writes (a union, a project …)
+    /// against what `prepare` read inside the import's transaction, and writes with
+    /// `INSERT OR FAIL`: the import then runs in [`Db::begin_bulk`]'s transaction, where
+    /// the database does not re-check foreign keys row by row.
+    fn checks_references(&self) -> bool {
+        false
+    }
     /// Loads what validation needs (lookups of unions, projects …) inside the import's
     /// transaction, once, so rows are not checked one query at a time.
     async fn prepare(&mut self, tx: &mut Tx, opts: &ImportOptions) -> Result<(), ImportError>;
@@ -152,7 +159,11 @@ pub async fn run<I: Importer>(
         }
         None => None,
     };
-    let mut tx = db.begin().await?;
+    let mut tx = if importer.checks_references() {
+        db.begin_bulk().await?
+    } else {
+        db.begin().await?
+    };
     importer.prepare(&mut tx, opts).await?;
     let mut report = ImportReport::default();
     while let Some(row) = reader.next_row()? {

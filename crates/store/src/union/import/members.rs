@@ -37,8 +37,9 @@ pub const COLUMNS: &[Column] = &[
     Column::optional("农民工").aliases(&["是否农民工"]),
 ];
 
-/// New members buffered before one multi-row INSERT.
-const BATCH: usize = 1000;
+/// New members buffered before they are written (a thousand to a statement) and logged
+/// as one batch entry of the audit log.
+const BATCH: usize = 10_000;
 
 /// The first 17 digits of an ID as a number: they determine the check character, so they
 /// identify the person, and a `u64` takes a fraction of a `String`'s memory.
@@ -224,6 +225,12 @@ impl Importer for MembersImporter {
         .to_vec()
     }
 
+    fn checks_references(&self) -> bool {
+        // Every union comes from `prepare`'s lookup; new members are inserted with
+        // INSERT OR FAIL (members::insert_many_tx).
+        true
+    }
+
     async fn prepare(&mut self, tx: &mut Tx, opts: &ImportOptions) -> Result<(), ImportError> {
         self.unions = organisations::lookup_tx(tx).await?;
         self.union_townships = self
@@ -233,9 +240,6 @@ impl Importer for MembersImporter {
             .collect();
         self.writing = !opts.dry_run;
         self.skip_invalid = opts.skip_invalid;
-        if self.writing {
-            big_cache(tx, true).await?;
-        }
         let mut registered = HashMap::new();
         on_tx!(tx, |c| {
             let mut rows = sqlx::query_as::<_, (i64, String, i64)>(
@@ -287,33 +291,8 @@ impl Importer for MembersImporter {
     }
 
     async fn finish(&mut self, tx: &mut Tx, actor: &str) -> Result<(), StoreError> {
-        self.flush(tx, actor).await?;
-        big_cache(tx, false).await
+        self.flush(tx, actor).await
     }
-}
-
-/// SQLite page cache for one big import transaction, in KiB (SQLite's negative form):
-/// 64 MB instead of the default 2 MB. Measured on a million rows, 64 MB and 320 MB took
-/// the same time (the import is CPU-bound), so the smaller one keeps peak memory low.
-/// Set back to the default when a written import finishes; after a rolled-back one the
-/// connection keeps the larger cap until the pool retires it (at most an hour).
-const IMPORT_CACHE_KIB: i64 = 64 * 1024;
-
-/// Raises (or restores) the SQLite page cache of the import's connection, and keeps the
-/// statement journals of the multi-row INSERTs in memory rather than in temp files.
-async fn big_cache(tx: &mut Tx, big: bool) -> Result<(), StoreError> {
-    if let crate::db::TxConn::Sqlite(c) = &mut tx.conn {
-        let (kib, temp_store) = if big {
-            (IMPORT_CACHE_KIB, 2)
-        } else {
-            (2000, 0)
-        };
-        let sql = format!("PRAGMA cache_size = -{kib}; PRAGMA temp_store = {temp_store}");
-        sqlx::raw_sql(crate::dynamic(&sql))
-            .execute(&mut **c)
-            .await?;
-    }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //! updating from an import row, transfers with their history, leaving.
 
 use super::{MEMBERS, Scope, TRANSFERS, by_resident_id, get};
-use crate::audit::{self, Change, SnapshotRow};
+use crate::audit::{self, Field};
 use crate::db::{Backend, Db, Tx, TxConn};
 use crate::error::{StoreError, StoreResult};
 use crate::on_tx;
@@ -27,45 +27,74 @@ pub struct NewMember {
     pub migrant_worker: bool,
 }
 
-/// Inserts members and logs each one, a thousand at a time: on SQLite with multi-row
-/// INSERTs whose `RETURNING *` rows give the snapshots, on PostgreSQL with COPY (its bulk
-/// path) and the rows read back by resident ID. The bulk path of imports and the demo.
+/// Every column of `members` as `SELECT *` gives it, for the batch entries of
+/// [`insert_many_tx`].
+const MEMBER_COLUMNS: &[&str] = &[
+    "id",
+    "resident_id",
+    "name",
+    "mobile",
+    "union_id",
+    "joined_on",
+    "migrant_worker",
+    "left_on",
+    "updated_at",
+];
+
+/// Inserts members, the bulk path of imports and the demo: on SQLite a thousand to a
+/// multi-row `INSERT OR FAIL` (the caller has checked every union and that no resident
+/// ID is registered twice), on PostgreSQL with COPY, its bulk path. The whole call is
+/// logged as one batch entry listing every new member (one member: an ordinary entry).
 pub async fn insert_many_tx(tx: &mut Tx, actor: &str, rows: &[NewMember]) -> StoreResult<()> {
     /// Seven values a row: far below both backends' limits on bound parameters.
     const CHUNK: usize = 1000;
     let now = crate::now_text();
+    let mut batch = audit::Batch::new(tx.backend(), &MEMBERS, MEMBER_COLUMNS);
     for chunk in rows.chunks(CHUNK) {
-        let snapshots = match &mut tx.conn {
+        let ids = match &mut tx.conn {
             TxConn::Postgres(c) => copy_chunk(c, chunk, &now).await?,
             TxConn::Sqlite(c) => insert_chunk(c, chunk, &now).await?,
         };
-        let changes = snapshots
-            .into_iter()
-            .map(|(id, after)| Change {
-                action: "create",
-                table: &MEMBERS,
+        if ids.len() != chunk.len() {
+            return Err(StoreError::Conflict(format!(
+                "写入会员时数量不符（应为 {}，实为 {}）",
+                chunk.len(),
+                ids.len()
+            )));
+        }
+        for (id, m) in ids.into_iter().zip(chunk) {
+            let joined = codes::date_text(m.joined_on);
+            batch.push(
                 id,
-                before: None,
-                after: Some(after),
-            })
-            .collect();
-        audit::record_changes(tx, actor, changes).await?;
+                &[
+                    Field::Text(Some(m.resident_id.as_str())),
+                    Field::Text(Some(&m.name)),
+                    Field::Text(m.mobile.as_ref().map(Mobile::as_str)),
+                    Field::Int(m.union_id),
+                    Field::Text(Some(&joined)),
+                    Field::Bool(m.migrant_worker),
+                    Field::Text(None),
+                    Field::Text(Some(&now)),
+                ],
+            );
+        }
     }
-    Ok(())
+    audit::record_batch(tx, actor, batch).await
 }
 
-/// One multi-row INSERT … RETURNING * (SQLite); (id, snapshot) of each new row.
+/// One multi-row INSERT (SQLite); the new ids in row order (AUTOINCREMENT hands them
+/// out increasing, so sorting `RETURNING`'s rows, whose order SQLite leaves open, puts
+/// them in row order).
 async fn insert_chunk(
     c: &mut sqlx::SqliteConnection,
     chunk: &[NewMember],
     now: &str,
-) -> StoreResult<Vec<(i64, String)>> {
-    use sqlx::Row;
+) -> StoreResult<Vec<i64>> {
     let sql = format!(
-        "INSERT INTO members (resident_id, name, mobile, union_id, joined_on, migrant_worker, updated_at) VALUES {} RETURNING *",
+        "INSERT OR FAIL INTO members (resident_id, name, mobile, union_id, joined_on, migrant_worker, updated_at) VALUES {} RETURNING id",
         Backend::Sqlite.values_list(chunk.len(), 7)
     );
-    let mut q = sqlx::query(crate::dynamic(&sql));
+    let mut q = sqlx::query_scalar(crate::dynamic(&sql));
     for m in chunk {
         q = q
             .bind(m.resident_id.as_str())
@@ -76,20 +105,18 @@ async fn insert_chunk(
             .bind(m.migrant_worker)
             .bind(now);
     }
-    let rows = q.fetch_all(&mut *c).await?;
-    rows.iter()
-        .map(|r| Ok((r.try_get::<i64, _>("id")?, r.snapshot(&MEMBERS))))
-        .collect()
+    let mut ids: Vec<i64> = q.fetch_all(&mut *c).await?;
+    ids.sort_unstable();
+    Ok(ids)
 }
 
-/// One COPY (PostgreSQL), then the new rows read back by their resident IDs (unique), so
-/// the snapshots are exactly what the database holds; (id, snapshot) of each.
+/// One COPY (PostgreSQL), then the new ids read back by resident ID (unique), in row
+/// order (the identity hands them out increasing).
 async fn copy_chunk(
     c: &mut sqlx::PgConnection,
     chunk: &[NewMember],
     now: &str,
-) -> StoreResult<Vec<(i64, String)>> {
-    use sqlx::Row;
+) -> StoreResult<Vec<i64>> {
     let mut data = String::with_capacity(chunk.len() * 96);
     for m in chunk {
         let union_id = m.union_id.to_string();
@@ -114,13 +141,12 @@ async fn copy_chunk(
     )
     .await?;
     let ids: Vec<&str> = chunk.iter().map(|m| m.resident_id.as_str()).collect();
-    let rows = sqlx::query("SELECT * FROM members WHERE resident_id = ANY($1) ORDER BY id")
-        .bind(&ids)
-        .fetch_all(&mut *c)
-        .await?;
-    rows.iter()
-        .map(|r| Ok((r.try_get::<i64, _>("id")?, r.snapshot(&MEMBERS))))
-        .collect()
+    Ok(
+        sqlx::query_scalar("SELECT id FROM members WHERE resident_id = ANY($1) ORDER BY id")
+            .bind(&ids)
+            .fetch_all(&mut *c)
+            .await?,
+    )
 }
 
 /// The id and union of the member with this resident ID, if registered.
