@@ -43,7 +43,9 @@ impl Cell {
     pub fn is_blank(&self) -> bool {
         match self {
             Cell::Empty => true,
-            Cell::Text(text) => normalise_text(text).is_empty(),
+            Cell::Text(text) => text.chars().all(|c| {
+                half_width(c).is_whitespace() || matches!(c, '\u{200B}'..='\u{200D}' | '\u{FEFF}')
+            }),
             _ => false,
         }
     }
@@ -128,6 +130,10 @@ fn trim_fraction(number: &str) -> &str {
 /// methods produce full-width forms easily and people cannot see the difference, so values
 /// compared by a program should go through this.
 pub(crate) fn normalise_text(text: &str) -> String {
+    if text.is_ascii() {
+        // Nothing full-width or zero-width to convert: the common case, kept cheap.
+        return text.trim().to_owned();
+    }
     let converted: String = text
         .chars()
         .filter(|c| !matches!(c, '\u{200B}'..='\u{200D}' | '\u{FEFF}'))

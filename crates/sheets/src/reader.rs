@@ -202,13 +202,19 @@ impl Row {
     /// Excel's 15 digits comes back in scientific form (`3.30182199001011E+17`) rather
     /// than as digits, so an ID that Excel has already damaged is reported, not accepted.
     pub fn text(&self, column_index: usize) -> String {
-        normalise_text(&self.cell(column_index).to_string())
+        match self.cell(column_index) {
+            Cell::Text(text) => normalise_text(text),
+            other => normalise_text(&other.to_string()),
+        }
     }
 
     /// Like [`Row::text`] but keeping full-width characters, for values such as
     /// organisation names whose full-width brackets are part of the official spelling.
     pub fn text_trimmed(&self, column_index: usize) -> String {
-        trim_text(&self.cell(column_index).to_string())
+        match self.cell(column_index) {
+            Cell::Text(text) => trim_text(text),
+            other => trim_text(&other.to_string()),
+        }
     }
 
     /// The cell as a date: an Excel date, a serial number, or text such as `2019-3-5`,

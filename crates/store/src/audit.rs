@@ -242,8 +242,16 @@ pub async fn record_batch(tx: &mut Tx, actor: &str, batch: Batch) -> StoreResult
         let snapshot = batch_records(&after)
             .and_then(|mut rows| rows.pop())
             .map(|(_, map)| canonical(&map));
-        return record_change(tx, actor, "create", batch.table, batch.first, None, snapshot)
-            .await;
+        return record_change(
+            tx,
+            actor,
+            "create",
+            batch.table,
+            batch.first,
+            None,
+            snapshot,
+        )
+        .await;
     }
     let after = format!(r#"{{"columns":{columns},"rows":[{}]}}"#, batch.rows);
     append(
@@ -761,13 +769,15 @@ pub struct EntryFilter {
 
 /// One entry by its sequence number.
 pub async fn get(db: &Db, seq: i64) -> StoreResult<Option<Entry>> {
-    Ok(on_pool!(db, |p| sqlx::query_as::<_, Entry>(
+    Ok(on_pool!(db, |p| {
+        sqlx::query_as::<_, Entry>(
         "SELECT seq, at, actor, action, entity, entity_id, before_json, after_json, hash, first_id, last_id
          FROM audit_log WHERE seq = $1"
     )
     .bind(seq)
     .fetch_optional(p)
-    .await?))
+    .await?
+    }))
 }
 
 /// A page of entries, newest first, with the total matching.

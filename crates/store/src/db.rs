@@ -212,7 +212,11 @@ impl Db {
         )
         .execute(&mut *conn)
         .await?;
-        let tx = sqlx::Transaction::begin(conn, Some(sqlx::SqlSafeStr::into_sql_str("BEGIN IMMEDIATE"))).await?;
+        let tx = sqlx::Transaction::begin(
+            conn,
+            Some(sqlx::SqlSafeStr::into_sql_str("BEGIN IMMEDIATE")),
+        )
+        .await?;
         Ok(Tx {
             conn: TxConn::Sqlite(tx),
             audit_head: None,

@@ -110,20 +110,18 @@ pub enum ImportError {
     Usage(String),
 }
 
-/// One kind of import (`members`, `households`, …).
-#[allow(async_fn_in_trait)]
-pub trait Importer {
+/// What every kind of import shows the user: its columns and an example row.
+pub trait Layout {
     /// The columns, with Chinese headers; order in the file is free.
     fn columns(&self) -> &'static [Column];
     /// One example row for the template, in column order.
     fn example(&self) -> Vec<String>;
-    /// True when the importer checks every reference it writes (a union, a project …)
-    /// against what `prepare` read inside the import's transaction, and writes with
-    /// `INSERT OR FAIL`: the import then runs in [`Db::begin_bulk`]'s transaction, where
-    /// the database does not re-check foreign keys row by row.
-    fn checks_references(&self) -> bool {
-        false
-    }
+}
+
+/// One kind of import (`households`, `unions`, …) whose rows are checked and written one
+/// at a time, each possibly with queries of its own.
+#[allow(async_fn_in_trait)]
+pub trait Importer: Layout {
     /// Loads what validation needs (lookups of unions, projects …) inside the import's
     /// transaction, once, so rows are not checked one query at a time.
     async fn prepare(&mut self, tx: &mut Tx, opts: &ImportOptions) -> Result<(), ImportError>;
@@ -151,19 +149,8 @@ pub async fn run<I: Importer>(
     opts: &ImportOptions,
 ) -> Result<ImportReport, ImportError> {
     let mut reader = SheetReader::open(path, importer.columns())?;
-    let mut rejects = match &opts.rejects {
-        Some(_) => {
-            let mut headers: Vec<String> = reader.source_headers().to_vec();
-            headers.push("错误原因".into());
-            Some(SheetWriter::new(&headers)?)
-        }
-        None => None,
-    };
-    let mut tx = if importer.checks_references() {
-        db.begin_bulk().await?
-    } else {
-        db.begin().await?
-    };
+    let mut rejections = Rejections::new(opts, reader.source_headers())?;
+    let mut tx = db.begin().await?;
     importer.prepare(&mut tx, opts).await?;
     let mut report = ImportReport::default();
     while let Some(row) = reader.next_row()? {
@@ -171,45 +158,251 @@ pub async fn run<I: Importer>(
         match importer.apply(&mut tx, &opts.actor, &row).await? {
             Ok(Applied::Inserted) => report.imported += 1,
             Ok(Applied::Updated) => report.updated += 1,
-            Err(errors) => {
-                if let Some(w) = rejects.as_mut() {
-                    let reason = errors
-                        .iter()
-                        .map(|e| format!("{}：{}", e.column, e.reason))
-                        .collect::<Vec<_>>()
-                        .join("；");
-                    let mut cells: Vec<String> =
-                        row.source_cells().iter().map(|c| c.to_string()).collect();
-                    cells.resize(reader.source_headers().len(), String::new());
-                    cells.push(reason);
-                    w.write_row(&cells)?;
-                }
-                report.invalid.extend(errors.into_iter().map(|e| RowError {
-                    row: row.excel_row,
-                    column: e.column.to_string(),
-                    value: e.value,
-                    reason: e.reason,
-                }));
-            }
+            Err(errors) => rejections.add(&mut report, &row, errors)?,
         }
     }
     let write = !opts.dry_run && (report.invalid.is_empty() || opts.skip_invalid);
     if write {
         importer.finish(&mut tx, &opts.actor).await?;
-        tx.commit().await?;
-        report.written = true;
-    } else {
-        tx.rollback().await?;
-        report.written = false;
     }
-    if let (Some(w), Some(out)) = (rejects, &opts.rejects) {
-        w.finish(out)?;
-    }
+    end(tx, write, &mut report, rejections, opts).await?;
     Ok(report)
 }
 
+/// Commits (or rolls back) an import's transaction and writes its rejects file.
+async fn end(
+    tx: Tx,
+    write: bool,
+    report: &mut ImportReport,
+    rejections: Rejections,
+    opts: &ImportOptions,
+) -> Result<(), ImportError> {
+    if write {
+        tx.commit().await?;
+    } else {
+        tx.rollback().await?;
+    }
+    report.written = write;
+    rejections.finish(opts)?;
+    Ok(())
+}
+
+/// The rejected rows of an import: every field error goes into the report, and the row,
+/// as the person wrote it plus a reason column, into the rejects file if one was asked for.
+struct Rejections {
+    writer: Option<SheetWriter>,
+    width: usize,
+}
+
+impl Rejections {
+    fn new(opts: &ImportOptions, source_headers: &[String]) -> Result<Rejections, SheetError> {
+        let writer = match &opts.rejects {
+            Some(_) => {
+                let mut headers = source_headers.to_vec();
+                headers.push("错误原因".into());
+                Some(SheetWriter::new(&headers)?)
+            }
+            None => None,
+        };
+        Ok(Rejections {
+            writer,
+            width: source_headers.len(),
+        })
+    }
+
+    fn add(
+        &mut self,
+        report: &mut ImportReport,
+        row: &Row,
+        errors: Vec<FieldError>,
+    ) -> Result<(), SheetError> {
+        if let Some(w) = self.writer.as_mut() {
+            let reason = errors
+                .iter()
+                .map(|e| format!("{}：{}", e.column, e.reason))
+                .collect::<Vec<_>>()
+                .join("；");
+            let mut cells: Vec<String> = row.source_cells().iter().map(|c| c.to_string()).collect();
+            cells.resize(self.width, String::new());
+            cells.push(reason);
+            w.write_row(&cells)?;
+        }
+        report.invalid.extend(errors.into_iter().map(|e| RowError {
+            row: row.excel_row,
+            column: e.column.to_string(),
+            value: e.value,
+            reason: e.reason,
+        }));
+        Ok(())
+    }
+
+    fn finish(self, opts: &ImportOptions) -> Result<(), SheetError> {
+        match (self.writer, &opts.rejects) {
+            (Some(w), Some(out)) => w.finish(out),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// Checks the rows of a [`BulkImporter`] on a thread of its own, with everything it
+/// needs already in hand (read by `prepare`): no queries, so it can run while the
+/// previous batch is being written.
+pub trait RowCheck: Send + 'static {
+    /// What a valid row becomes.
+    type Item: Send + 'static;
+    /// Checks one row fully: whether it adds or updates a record, and what to write; or
+    /// every problem found.
+    fn check(&mut self, row: &Row) -> Result<(Applied, Self::Item), Vec<FieldError>>;
+}
+
+/// A kind of import built for a million rows (`members`): rows are checked on one thread
+/// ([`RowCheck`]) while the batch before them is written on another, inside
+/// [`Db::begin_bulk`]'s transaction. The rules are those of [`Importer`].
+#[allow(async_fn_in_trait)]
+pub trait BulkImporter: Layout {
+    /// The row checker.
+    type Check: RowCheck;
+    /// Loads the lookups inside the import's transaction and returns the checker. Every
+    /// reference the checker accepts must come from these lookups, and the writes must use
+    /// `INSERT OR FAIL`: the database does not re-check foreign keys in this transaction.
+    async fn prepare(
+        &mut self,
+        tx: &mut Tx,
+        opts: &ImportOptions,
+    ) -> Result<Self::Check, ImportError>;
+    /// Writes a batch of checked rows.
+    async fn write(
+        &mut self,
+        tx: &mut Tx,
+        actor: &str,
+        items: Vec<<Self::Check as RowCheck>::Item>,
+    ) -> Result<(), StoreError>;
+}
+
+/// Valid rows handed from the checking thread to the writer at a time.
+const BULK_BATCH: usize = 10_000;
+
+/// What the checking thread of [`run_bulk`] reports.
+enum Checked<T> {
+    /// Valid rows, in file order.
+    Items(Vec<T>),
+    /// A rejected row.
+    Rejected(Row, Vec<FieldError>),
+    /// The file could not be read to the end.
+    Failed(SheetError),
+    /// The end: rows read, new, updated.
+    Done {
+        total: u64,
+        imported: u64,
+        updated: u64,
+    },
+}
+
+/// Runs a [`BulkImporter`] from `path`, with the rules of [`run`].
+pub async fn run_bulk<I: BulkImporter>(
+    db: &Db,
+    importer: &mut I,
+    path: &Path,
+    opts: &ImportOptions,
+) -> Result<ImportReport, ImportError> {
+    let reader = SheetReader::open(path, importer.columns())?;
+    let mut rejections = Rejections::new(opts, reader.source_headers())?;
+    let mut tx = db.begin_bulk().await?;
+    let checker = importer.prepare(&mut tx, opts).await?;
+    // Two batches in flight: one being written, one ready; the checker fills a third.
+    let (sender, mut checked) = tokio::sync::mpsc::channel(2);
+    std::thread::Builder::new()
+        .name("import-check".into())
+        .spawn(move || check_rows(reader, checker, &sender))
+        .map_err(SheetError::from)?;
+    let mut report = ImportReport::default();
+    let mut writing = !opts.dry_run;
+    let mut done = false;
+    while let Some(message) = checked.recv().await {
+        match message {
+            Checked::Items(items) if writing => importer.write(&mut tx, &opts.actor, items).await?,
+            Checked::Items(_) => {}
+            Checked::Rejected(row, errors) => {
+                // An atomic import writes nothing once a row is bad: stop, keep checking.
+                writing &= opts.skip_invalid;
+                rejections.add(&mut report, &row, errors)?;
+            }
+            Checked::Failed(error) => return Err(error.into()),
+            Checked::Done {
+                total,
+                imported,
+                updated,
+            } => {
+                (report.total, report.imported, report.updated) = (total, imported, updated);
+                done = true;
+            }
+        }
+    }
+    if !done {
+        return Err(ImportError::Unusable(SheetError::Damaged(
+            "检查过程意外中断（文件内容可能有误）".to_owned(),
+        )));
+    }
+    let write = !opts.dry_run && (report.invalid.is_empty() || opts.skip_invalid);
+    end(tx, write, &mut report, rejections, opts).await?;
+    Ok(report)
+}
+
+/// The checking thread of [`run_bulk`]. Stops quietly when the writer has gone away (an
+/// error there ends the import).
+fn check_rows<C: RowCheck>(
+    mut reader: SheetReader,
+    mut checker: C,
+    sender: &tokio::sync::mpsc::Sender<Checked<C::Item>>,
+) {
+    let (mut total, mut imported, mut updated) = (0u64, 0u64, 0u64);
+    let mut items = Vec::with_capacity(BULK_BATCH);
+    loop {
+        let row = match reader.next_row() {
+            Ok(Some(row)) => row,
+            Ok(None) => break,
+            Err(error) => {
+                let _ = sender.blocking_send(Checked::Failed(error));
+                return;
+            }
+        };
+        total += 1;
+        match checker.check(&row) {
+            Ok((applied, item)) => {
+                match applied {
+                    Applied::Inserted => imported += 1,
+                    Applied::Updated => updated += 1,
+                }
+                items.push(item);
+                if items.len() >= BULK_BATCH {
+                    let batch = std::mem::replace(&mut items, Vec::with_capacity(BULK_BATCH));
+                    if sender.blocking_send(Checked::Items(batch)).is_err() {
+                        return;
+                    }
+                }
+            }
+            Err(errors) => {
+                if sender
+                    .blocking_send(Checked::Rejected(row, errors))
+                    .is_err()
+                {
+                    return;
+                }
+            }
+        }
+    }
+    if !items.is_empty() && sender.blocking_send(Checked::Items(items)).is_err() {
+        return;
+    }
+    let _ = sender.blocking_send(Checked::Done {
+        total,
+        imported,
+        updated,
+    });
+}
+
 /// Writes the empty template of an import: its headers and one example row.
-pub fn template<I: Importer>(importer: &I, out: &Path) -> Result<(), SheetError> {
+pub fn template<I: Layout>(importer: &I, out: &Path) -> Result<(), SheetError> {
     let headers: Vec<&str> = importer.columns().iter().map(|c| c.name).collect();
     let mut w = SheetWriter::new(&headers)?;
     w.write_row(&importer.example())?;

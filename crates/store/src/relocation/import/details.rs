@@ -6,7 +6,7 @@ use super::{Context, HOUSEHOLD, PROJECT, SCOPE, household_of, refused};
 use crate::db::{Db, Tx};
 use crate::error::StoreError;
 use crate::on_pool;
-use crate::platform::import::{Applied, FieldError, ImportError, ImportOptions, Importer};
+use crate::platform::import::{Applied, FieldError, ImportError, ImportOptions, Importer, Layout};
 use crate::relocation::buildings::{self, BuildingFields};
 use crate::relocation::{appraisals, members};
 use domain::platform::{Fen, ResidentId, SquareMetres};
@@ -56,7 +56,7 @@ pub(crate) struct MemberImporter {
     ctx: Context,
 }
 
-impl Importer for MemberImporter {
+impl Layout for MemberImporter {
     fn columns(&self) -> &'static [Column] {
         MEMBER_COLUMNS
     }
@@ -72,7 +72,9 @@ impl Importer for MemberImporter {
         .map(String::from)
         .to_vec()
     }
+}
 
+impl Importer for MemberImporter {
     async fn prepare(&mut self, tx: &mut Tx, opts: &ImportOptions) -> Result<(), ImportError> {
         self.ctx.prepare(tx, opts).await
     }
@@ -134,7 +136,7 @@ pub(crate) struct BuildingImporter {
     ctx: Context,
 }
 
-impl Importer for BuildingImporter {
+impl Layout for BuildingImporter {
     fn columns(&self) -> &'static [Column] {
         BUILDING_COLUMNS
     }
@@ -152,7 +154,9 @@ impl Importer for BuildingImporter {
         .map(String::from)
         .to_vec()
     }
+}
 
+impl Importer for BuildingImporter {
     async fn prepare(&mut self, tx: &mut Tx, opts: &ImportOptions) -> Result<(), ImportError> {
         self.ctx.prepare(tx, opts).await
     }
@@ -228,7 +232,7 @@ pub(crate) struct AppraisalImporter {
     ctx: Context,
 }
 
-impl Importer for AppraisalImporter {
+impl Layout for AppraisalImporter {
     fn columns(&self) -> &'static [Column] {
         APPRAISAL_COLUMNS
     }
@@ -245,7 +249,9 @@ impl Importer for AppraisalImporter {
         .map(String::from)
         .to_vec()
     }
+}
 
+impl Importer for AppraisalImporter {
     async fn prepare(&mut self, tx: &mut Tx, opts: &ImportOptions) -> Result<(), ImportError> {
         self.ctx.prepare(tx, opts).await
     }

@@ -5,7 +5,7 @@ use super::{Context, HOUSEHOLD, PROJECT, refused};
 use crate::db::{Db, Tx};
 use crate::error::StoreError;
 use crate::on_pool;
-use crate::platform::import::{Applied, FieldError, ImportError, ImportOptions, Importer};
+use crate::platform::import::{Applied, FieldError, ImportError, ImportOptions, Importer, Layout};
 use crate::relocation::households::{HouseholdFields, upsert};
 use domain::platform::Mobile;
 use domain::relocation::{HeadId, HouseholdKind, Residence};
@@ -34,7 +34,7 @@ pub(crate) struct HouseholdImporter {
     ctx: Context,
 }
 
-impl Importer for HouseholdImporter {
+impl Layout for HouseholdImporter {
     fn columns(&self) -> &'static [Column] {
         COLUMNS
     }
@@ -54,7 +54,9 @@ impl Importer for HouseholdImporter {
         .map(String::from)
         .to_vec()
     }
+}
 
+impl Importer for HouseholdImporter {
     async fn prepare(&mut self, tx: &mut Tx, opts: &ImportOptions) -> Result<(), ImportError> {
         self.ctx.prepare(tx, opts).await
     }

@@ -15,7 +15,7 @@ use super::projects::{self, Project};
 use crate::db::{Db, Tx};
 use crate::error::StoreError;
 use crate::platform::import::{
-    FieldError, ImportError, ImportOptions, ImportReport, Importer, run, template as write_template,
+    FieldError, ImportError, ImportOptions, ImportReport, Layout, run, template as write_template,
 };
 use sheets::{Row, SheetWriter};
 use std::collections::HashMap;

@@ -5,7 +5,7 @@ use super::yes_no;
 use crate::db::Tx;
 use crate::error::StoreError;
 use crate::on_tx;
-use crate::platform::import::{Applied, FieldError, ImportError, ImportOptions, Importer};
+use crate::platform::import::{Applied, FieldError, ImportError, ImportOptions, Importer, Layout};
 use crate::union::Scope;
 use crate::union::enterprises::{self, EnterpriseInput};
 use domain::platform::CreditCode;
@@ -136,7 +136,7 @@ impl EnterprisesImporter {
     }
 }
 
-impl Importer for EnterprisesImporter {
+impl Layout for EnterprisesImporter {
     fn columns(&self) -> &'static [Column] {
         COLUMNS
     }
@@ -152,7 +152,9 @@ impl Importer for EnterprisesImporter {
             "是".into(),
         ]
     }
+}
 
+impl Importer for EnterprisesImporter {
     async fn prepare(&mut self, tx: &mut Tx, opts: &ImportOptions) -> Result<(), ImportError> {
         let rows: Vec<(i64, String, String)> = on_tx!(tx, |c| sqlx::query_as(
             "SELECT id, credit_code, township FROM enterprises"

@@ -1,8 +1,9 @@
 //! The `members` import: 姓名, 身份证号, 手机号, 所属工会, 入会日期, 农民工.
 //!
-//! Built for a million rows: unions and every registered ID are read once, new members
-//! are written a thousand to a statement with their audit entries, and the set of IDs seen
-//! in the file holds 17-digit numbers rather than strings. A registered ID updates its
+//! Built for a million rows: unions and every registered ID are read once, rows are
+//! checked on their own thread while the batch before them is written, new members are
+//! written a thousand to a statement and logged ten thousand to an audit entry, and the
+//! set of IDs seen in the file holds 17-digit numbers rather than strings. A registered ID updates its
 //! member (a different union is a transfer, kept in the history); a second row with the
 //! same ID in one file is an error on that row.
 
@@ -10,7 +11,9 @@ use super::yes_no;
 use crate::db::Tx;
 use crate::error::StoreError;
 use crate::on_tx;
-use crate::platform::import::{Applied, FieldError, ImportError, ImportOptions, Importer};
+use crate::platform::import::{
+    Applied, BulkImporter, FieldError, ImportError, ImportOptions, Layout, RowCheck,
+};
 use crate::union::Scope;
 use crate::union::members::{self, NewMember};
 use crate::union::organisations::{self, UnionRef};
@@ -37,10 +40,6 @@ pub const COLUMNS: &[Column] = &[
     Column::optional("农民工").aliases(&["是否农民工"]),
 ];
 
-/// New members buffered before they are written (a thousand to a statement) and logged
-/// as one batch entry of the audit log.
-const BATCH: usize = 10_000;
-
 /// The first 17 digits of an ID as a number: they determine the check character, so they
 /// identify the person, and a `u64` takes a fraction of a `String`'s memory.
 fn key(id: &ResidentId) -> u64 {
@@ -50,20 +49,9 @@ fn key(id: &ResidentId) -> u64 {
         .fold(0u64, |k, b| k * 10 + u64::from(b.wrapping_sub(b'0')))
 }
 
-/// Imports members.
+/// Imports members (a [`BulkImporter`]).
 pub struct MembersImporter {
     scope: Scope,
-    unions: HashMap<String, UnionRef>,
-    union_townships: HashMap<i64, Option<&'static str>>,
-    /// Registered members: ID key → (member id, union id).
-    registered: HashMap<u64, (i64, i64)>,
-    /// IDs met in this file → the Excel row where first met.
-    seen: HashMap<u64, u32>,
-    pending: Vec<NewMember>,
-    /// False once nothing will be committed (dry run, or an invalid row in an atomic
-    /// import): rows are then only checked, not written.
-    writing: bool,
-    skip_invalid: bool,
     today: chrono::NaiveDate,
 }
 
@@ -72,27 +60,51 @@ impl MembersImporter {
     pub fn new(scope: Scope) -> MembersImporter {
         MembersImporter {
             scope,
-            unions: HashMap::new(),
-            union_townships: HashMap::new(),
-            registered: HashMap::new(),
-            seen: HashMap::new(),
-            pending: Vec::new(),
-            writing: true,
-            skip_invalid: false,
             today: today_local(),
         }
     }
+}
 
-    async fn flush(&mut self, tx: &mut Tx, actor: &str) -> Result<(), StoreError> {
-        if !self.pending.is_empty() {
-            members::insert_many_tx(tx, actor, &self.pending).await?;
-            self.pending.clear();
-        }
-        Ok(())
+/// A checked member row.
+pub enum MemberRow {
+    /// A resident ID not yet registered.
+    New(NewMember),
+    /// A registered member (id, current union) and what the row says now.
+    Registered(i64, i64, NewMember),
+}
+
+/// Checks member rows against the unions and the registry as read in `prepare`.
+pub struct MemberCheck {
+    scope: Scope,
+    unions: HashMap<String, UnionRef>,
+    union_townships: HashMap<i64, Option<&'static str>>,
+    /// Registered members: ID key → (member id, union id).
+    registered: HashMap<u64, (i64, i64)>,
+    /// IDs met in this file → the Excel row where first met.
+    seen: HashMap<u64, u32>,
+    today: chrono::NaiveDate,
+}
+
+impl RowCheck for MemberCheck {
+    type Item = MemberRow;
+
+    fn check(&mut self, row: &Row) -> Result<(Applied, MemberRow), Vec<FieldError>> {
+        let member = self.member(row)?;
+        Ok(
+            match self.registered.get(&key(&member.resident_id)).copied() {
+                Some((id, union_id)) => (
+                    Applied::Updated,
+                    MemberRow::Registered(id, union_id, member),
+                ),
+                None => (Applied::Inserted, MemberRow::New(member)),
+            },
+        )
     }
+}
 
+impl MemberCheck {
     /// Checks a row; the member it describes, or every problem found.
-    fn check(&mut self, row: &Row) -> Result<NewMember, Vec<FieldError>> {
+    fn member(&mut self, row: &Row) -> Result<NewMember, Vec<FieldError>> {
         let mut errors = Vec::new();
         let name = row.text_trimmed(NAME);
         if name.is_empty() {
@@ -207,7 +219,7 @@ impl MembersImporter {
     }
 }
 
-impl Importer for MembersImporter {
+impl Layout for MembersImporter {
     fn columns(&self) -> &'static [Column] {
         COLUMNS
     }
@@ -224,22 +236,21 @@ impl Importer for MembersImporter {
         .map(String::from)
         .to_vec()
     }
+}
 
-    fn checks_references(&self) -> bool {
-        // Every union comes from `prepare`'s lookup; new members are inserted with
-        // INSERT OR FAIL (members::insert_many_tx).
-        true
-    }
+impl BulkImporter for MembersImporter {
+    type Check = MemberCheck;
 
-    async fn prepare(&mut self, tx: &mut Tx, opts: &ImportOptions) -> Result<(), ImportError> {
-        self.unions = organisations::lookup_tx(tx).await?;
-        self.union_townships = self
-            .unions
+    async fn prepare(
+        &mut self,
+        tx: &mut Tx,
+        _opts: &ImportOptions,
+    ) -> Result<MemberCheck, ImportError> {
+        let unions = organisations::lookup_tx(tx).await?;
+        let union_townships = unions
             .values()
             .map(|u| (u.id, u.township.map(|t| t.code())))
             .collect();
-        self.writing = !opts.dry_run;
-        self.skip_invalid = opts.skip_invalid;
         let mut registered = HashMap::new();
         on_tx!(tx, |c| {
             let mut rows = sqlx::query_as::<_, (i64, String, i64)>(
@@ -254,44 +265,32 @@ impl Importer for MembersImporter {
                 }
             }
         });
-        self.registered = registered;
-        Ok(())
+        Ok(MemberCheck {
+            scope: self.scope,
+            unions,
+            union_townships,
+            registered,
+            seen: HashMap::new(),
+            today: self.today,
+        })
     }
 
-    async fn apply(
+    async fn write(
         &mut self,
         tx: &mut Tx,
         actor: &str,
-        row: &Row,
-    ) -> Result<Result<Applied, Vec<FieldError>>, StoreError> {
-        let member = match self.check(row) {
-            Ok(m) => m,
-            Err(errors) => {
-                if !self.skip_invalid {
-                    // Nothing will be committed: stop writing, keep checking.
-                    self.writing = false;
-                    self.pending.clear();
+        items: Vec<MemberRow>,
+    ) -> Result<(), StoreError> {
+        let mut new = Vec::with_capacity(items.len());
+        for item in items {
+            match item {
+                MemberRow::New(m) => new.push(m),
+                MemberRow::Registered(id, old_union, m) => {
+                    members::update_from_row_tx(tx, actor, id, old_union, &m, self.today).await?;
                 }
-                return Ok(Err(errors));
-            }
-        };
-        if let Some(&(id, old_union)) = self.registered.get(&key(&member.resident_id)) {
-            if self.writing {
-                members::update_from_row_tx(tx, actor, id, old_union, &member, self.today).await?;
-            }
-            return Ok(Ok(Applied::Updated));
-        }
-        if self.writing {
-            self.pending.push(member);
-            if self.pending.len() >= BATCH {
-                self.flush(tx, actor).await?;
             }
         }
-        Ok(Ok(Applied::Inserted))
-    }
-
-    async fn finish(&mut self, tx: &mut Tx, actor: &str) -> Result<(), StoreError> {
-        self.flush(tx, actor).await
+        members::insert_many_tx(tx, actor, &new).await
     }
 }
 

@@ -40,7 +40,7 @@ pub async fn run_scoped(
     Some(match kind {
         "enterprises" => import::run(db, &mut EnterprisesImporter::new(scope), path, opts).await,
         "unions" => import::run(db, &mut UnionsImporter::new(scope), path, opts).await,
-        "members" => import::run(db, &mut MembersImporter::new(scope), path, opts).await,
+        "members" => import::run_bulk(db, &mut MembersImporter::new(scope), path, opts).await,
         _ => return None,
     })
 }

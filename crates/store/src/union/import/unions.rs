@@ -7,7 +7,7 @@
 use crate::db::Tx;
 use crate::error::StoreError;
 use crate::on_tx;
-use crate::platform::import::{Applied, FieldError, ImportError, ImportOptions, Importer};
+use crate::platform::import::{Applied, FieldError, ImportError, ImportOptions, Importer, Layout};
 use crate::union::Scope;
 use crate::union::codes;
 use crate::union::enterprises;
@@ -245,7 +245,7 @@ impl UnionsImporter {
     }
 }
 
-impl Importer for UnionsImporter {
+impl Layout for UnionsImporter {
     fn columns(&self) -> &'static [Column] {
         COLUMNS
     }
@@ -262,7 +262,9 @@ impl Importer for UnionsImporter {
         .map(String::from)
         .to_vec()
     }
+}
 
+impl Importer for UnionsImporter {
     async fn prepare(&mut self, tx: &mut Tx, opts: &ImportOptions) -> Result<(), ImportError> {
         self.unions = organisations::lookup_tx(tx).await?;
         let rows: Vec<(i64, String, String, Option<i64>)> = on_tx!(tx, |c| sqlx::query_as(

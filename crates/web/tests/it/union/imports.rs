@@ -392,3 +392,105 @@ async fn a_unions_file_builds_the_tree_and_its_coverage() {
     assert_eq!(line.unions_founded_in_year, 1, "a joint union counts once");
     assert_audit_intact(&db).await;
 }
+
+#[tokio::test]
+async fn a_members_import_is_logged_in_batches_that_verify_checks_record_by_record() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = store::testing::fresh_db(dir.path()).await.expect("db");
+    with_unions(&db).await;
+    let rows: Vec<Vec<String>> = (0..12_500)
+        .map(|i| member_row("钱七", &rid(i), "", "甲公司工会"))
+        .collect();
+    let path = dir.path().join("m.xlsx");
+    xlsx(&path, &MEMBER_HEADERS, &rows);
+    let report = import(&db, "members", &path, ImportOptions::default()).await;
+    assert_eq!((report.imported, report.invalid.len()), (12_500, 0));
+    assert_audit_intact(&db).await;
+
+    // Ten thousand members to an entry: two entries, not 12,500.
+    let filter = store::audit::EntryFilter {
+        entity: Some("member".into()),
+        ..Default::default()
+    };
+    let (entries, total) = store::audit::list(&db, &filter, 100, 0).await.expect("log");
+    assert_eq!(total, 2);
+    assert!(
+        entries
+            .iter()
+            .all(|e| e.is_batch() && e.action == "bulk-create")
+    );
+    let covered: usize = entries
+        .iter()
+        .map(|e| {
+            store::audit::batch_records(e.after_json.as_deref().unwrap_or(""))
+                .expect("batch")
+                .len()
+        })
+        .sum();
+    assert_eq!(covered, 12_500);
+
+    // A record's history finds the batch that created it.
+    let member = members::by_resident_id(
+        &db,
+        Scope::City,
+        &ResidentId::parse(&rid(11_000)).expect("id"),
+    )
+    .await
+    .expect("member");
+    let history = store::audit::EntryFilter {
+        entity: Some("member".into()),
+        entity_id: Some(member.id.to_string()),
+        ..Default::default()
+    };
+    let (found, _) = store::audit::list(&db, &history, 10, 0)
+        .await
+        .expect("history");
+    assert_eq!(found.len(), 1);
+    let line = store::audit::batch_records(found[0].after_json.as_deref().unwrap_or(""))
+        .expect("batch")
+        .into_iter()
+        .find(|(id, _)| *id == member.id)
+        .expect("the member's line");
+    assert_eq!(line.1["resident_id"], rid(11_000));
+
+    // A member changed behind the system's back is named, as with one-record entries.
+    db.execute_raw(&format!(
+        "UPDATE members SET name = '孙八' WHERE id = {}",
+        member.id
+    ))
+    .await
+    .expect("tamper");
+    let v = store::audit::verify(&db).await.expect("verify");
+    assert_eq!(
+        v.problem,
+        Some(store::audit::Problem::RecordMismatch {
+            entity: "member".into(),
+            id: member.id.to_string()
+        })
+    );
+}
+
+#[tokio::test]
+async fn a_bulk_import_leaves_foreign_keys_checked_for_everything_else() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = store::testing::fresh_db(dir.path()).await.expect("db");
+    with_unions(&db).await;
+    let path = dir.path().join("m.xlsx");
+    xlsx(
+        &path,
+        &MEMBER_HEADERS,
+        &[member_row("张三", &rid(1), "", "甲公司工会")],
+    );
+    // Twice, so both a fresh and a reused pool connection are tried afterwards.
+    for _ in 0..2 {
+        import(&db, "members", &path, ImportOptions::default()).await;
+        let refused = db
+            .execute_raw(
+                "INSERT INTO members (resident_id, name, union_id, joined_on, migrant_worker, updated_at)
+                 VALUES ('110105194912310021', '无工会', 999999, '2019-01-01', FALSE, '2019-01-01T00:00:00Z')",
+            )
+            .await;
+        assert!(refused.is_err(), "a member of no union must be refused");
+    }
+    assert_eq!(members_count(&db).await, 1);
+}
