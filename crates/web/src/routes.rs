@@ -161,6 +161,12 @@ fn declare() -> Vec<Route> {
             pages::audit::verify,
         ),
         get(
+            "/audit/entries/{seq}",
+            Roles(AUDIT_READERS),
+            "审计日志条目",
+            pages::audit::entry,
+        ),
+        get(
             "/audit/export",
             Roles(AUDIT_READERS),
             "审计日志导出Excel",

@@ -1,14 +1,19 @@
-//! The audit log as inspectors read it: filter, page, verify the chain.
+//! The audit log as inspectors read it: filter, page, open one entry, verify the chain.
+//!
+//! A batch entry (an import's records logged together, see `store::audit::record_batch`)
+//! is summarised in the list and shown record by record on its own page, because its
+//! JSON is a table of thousands of records rather than one record.
 
 use super::{Chrome, page_count, paging, render};
 use crate::error::AppError;
 use crate::session::Viewer;
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::{Path, Query, State};
 use axum::response::Html;
 use serde::Deserialize;
-use store::audit::{self, EntryFilter};
+use serde_json::Value;
+use store::audit::{self, Entry, EntryFilter};
 
 /// Filters of the audit page.
 #[derive(Deserialize, Default)]
@@ -53,6 +58,76 @@ pub struct ShownEntry {
     entity: String,
     entity_id: String,
     changes: Vec<Change>,
+    batch: Option<BatchSummary>,
+}
+
+/// What a batch entry stands for, in place of its field changes.
+pub struct BatchSummary {
+    count: usize,
+    first: i64,
+    last: i64,
+    /// The entry's page, at the line of the record the list was filtered for, if any.
+    link: String,
+}
+
+impl ShownEntry {
+    /// `e` as the list and the entry page show it; `record` is the record id the reader
+    /// is following, so a batch's link can point at that record's line.
+    fn new(e: Entry, record: Option<i64>) -> ShownEntry {
+        let batch = match (e.first_id, e.last_id) {
+            (Some(first), Some(last)) => Some(BatchSummary {
+                count: e.after_json.as_deref().map_or(0, batch_count),
+                first,
+                last,
+                link: match record.filter(|r| (first..=last).contains(r)) {
+                    Some(r) => format!("/audit/entries/{}?record={r}", e.seq),
+                    None => format!("/audit/entries/{}", e.seq),
+                },
+            }),
+            _ => None,
+        };
+        let changes = if batch.is_some() {
+            Vec::new()
+        } else {
+            changes(e.before_json.as_deref(), e.after_json.as_deref())
+        };
+        ShownEntry {
+            at: local_time(e.at),
+            seq: e.seq,
+            actor: e.actor,
+            action: e.action,
+            entity: e.entity,
+            entity_id: e.entity_id,
+            changes,
+            batch,
+        }
+    }
+}
+
+/// The stored UTC time in Beijing time, or as stored if it cannot be read.
+fn local_time(at: String) -> String {
+    store::parse_timestamp(&at)
+        .map(domain::platform::time::show_local)
+        .unwrap_or(at)
+}
+
+/// How many records a batch entry's `after` lists, counted without building them (a
+/// list page may hold fifty entries of ten thousand records each).
+fn batch_count(after: &str) -> usize {
+    #[derive(Deserialize)]
+    struct Rows {
+        rows: Vec<serde::de::IgnoredAny>,
+    }
+    serde_json::from_str::<Rows>(after).map_or(0, |r| r.rows.len())
+}
+
+/// A JSON value as a cell shows it: text without quotes, nothing for null.
+fn show(v: Option<&Value>) -> String {
+    match v {
+        None | Some(Value::Null) => String::new(),
+        Some(Value::String(s)) => s.clone(),
+        Some(other) => other.to_string(),
+    }
 }
 
 /// One field of a record as changed by an entry.
@@ -66,17 +141,12 @@ pub struct Change {
 /// admin" rather than two blobs of JSON. A creation lists every field as new, a deletion
 /// every field as removed.
 fn changes(before: Option<&str>, after: Option<&str>) -> Vec<Change> {
-    use serde_json::{Map, Value};
+    use serde_json::Map;
     let parse = |s: Option<&str>| -> Map<String, Value> {
         s.and_then(|t| serde_json::from_str::<Map<String, Value>>(t).ok())
             .unwrap_or_default()
     };
     let (b, a) = (parse(before), parse(after));
-    let show = |v: Option<&Value>| match v {
-        None | Some(Value::Null) => String::new(),
-        Some(Value::String(s)) => s.clone(),
-        Some(other) => other.to_string(),
-    };
     let mut keys: Vec<&String> = b.keys().chain(a.keys()).collect();
     keys.sort();
     keys.dedup();
@@ -115,19 +185,10 @@ pub async fn list(
     let filter = q.filter();
     let (page, per, offset) = paging(q.page, 50);
     let (rows, total) = audit::list(&state.db, &filter, per, offset).await?;
+    let record = filter.entity_id.as_deref().and_then(|id| id.parse().ok());
     let entries = rows
         .into_iter()
-        .map(|e| ShownEntry {
-            at: store::parse_timestamp(&e.at)
-                .map(domain::platform::time::show_local)
-                .unwrap_or(e.at),
-            seq: e.seq,
-            actor: e.actor,
-            action: e.action,
-            entity: e.entity,
-            entity_id: e.entity_id,
-            changes: changes(e.before_json.as_deref(), e.after_json.as_deref()),
-        })
+        .map(|e| ShownEntry::new(e, record))
         .collect();
     let s = |o: &Option<String>| o.clone().unwrap_or_default();
     let query = serde_urlencoded::to_string([
@@ -153,13 +214,98 @@ pub async fn list(
     })
 }
 
-/// The filtered log as Excel (at most 100,000 entries, newest first).
+/// Filters of an entry's page.
+#[derive(Deserialize, Default)]
+pub struct EntryQuery {
+    /// Show only this record's line of a batch entry.
+    record: Option<i64>,
+    page: Option<i64>,
+}
+
+#[derive(Template)]
+#[template(path = "audit_entry.html")]
+struct EntryPage {
+    chrome: Chrome,
+    e: ShownEntry,
+    hash: String,
+    columns: Vec<String>,
+    records: Vec<Vec<String>>,
+    record: Option<i64>,
+    total: i64,
+    page: i64,
+    pages: i64,
+}
+
+/// Records of a batch entry shown per page.
+const RECORDS_PER_PAGE: i64 = 200;
+
+/// One entry: its metadata and either its field changes or, for a batch entry, one line
+/// per record (`?record=ID` keeps that record's line only, for following one record).
+pub async fn entry(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(seq): Path<i64>,
+    Query(q): Query<EntryQuery>,
+) -> Result<Html<String>, AppError> {
+    let mut e = audit::get(&state.db, seq)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let (page, per, offset) = paging(q.page, RECORDS_PER_PAGE);
+    let (mut columns, mut records, mut total) = (Vec::new(), Vec::new(), 0);
+    if e.is_batch() {
+        let mut all = e
+            .after_json
+            .as_deref()
+            .and_then(audit::batch_records)
+            .unwrap_or_default();
+        if let Some(r) = q.record {
+            all.retain(|(id, _)| *id == r);
+        }
+        // `id` first, then the other columns in name order.
+        if let Some((_, first)) = all.first() {
+            columns.push("id".to_string());
+            columns.extend(first.keys().filter(|k| *k != "id").cloned());
+        }
+        total = all.len() as i64;
+        records = all
+            .into_iter()
+            .skip(offset as usize)
+            .take(per as usize)
+            .map(|(_, map)| columns.iter().map(|c| show(map.get(c))).collect())
+            .collect();
+    }
+    let hash = std::mem::take(&mut e.hash);
+    render(&EntryPage {
+        chrome: Chrome::new(format!("审计日志第 {seq} 条"), &viewer),
+        e: ShownEntry::new(e, q.record),
+        hash,
+        columns,
+        records,
+        record: q.record,
+        total,
+        page,
+        pages: page_count(total, per),
+    })
+}
+
+/// Lines of an export at most (a batch entry gives one line per record).
+const EXPORT_LINES: usize = 100_000;
+
+/// Characters of a cell kept at most: under Excel's limit of 32,767, with room for
+/// [`TRUNCATED`].
+const CELL_CHARS: usize = 32_000;
+
+/// Ends a cell cut at [`CELL_CHARS`].
+const TRUNCATED: &str = "…（已截断，完整内容见系统）";
+
+/// The filtered log as Excel (at most 100,000 lines, newest entry first). A batch entry
+/// gives one line per record, as its JSON (about a megabyte) would not fit in a cell.
 pub async fn export(
     State(state): State<AppState>,
     _viewer: Viewer,
     Query(q): Query<AuditQuery>,
 ) -> Result<axum::response::Response, AppError> {
-    let (rows, _) = audit::list(&state.db, &q.filter(), 100_000, 0).await?;
+    let (rows, _) = audit::list(&state.db, &q.filter(), EXPORT_LINES as i64, 0).await?;
     let headers = [
         "序号",
         "时间（北京时间）",
@@ -171,22 +317,57 @@ pub async fn export(
         "修改后",
         "哈希",
     ];
-    let rows = rows.into_iter().map(|e| {
+    let lines = rows
+        .into_iter()
+        .flat_map(export_lines)
+        .take(EXPORT_LINES)
+        .map(|line| line.into_iter().map(cell).collect::<Vec<_>>());
+    crate::download::xlsx("审计日志.xlsx", Some("审计日志"), &headers, lines)
+}
+
+/// The export's lines for one entry: one, or one per record of a batch entry (an
+/// unreadable batch stays one line, cut like any long cell).
+fn export_lines(e: Entry) -> Vec<Vec<String>> {
+    let at = local_time(e.at);
+    let line = |entity_id: String, before: String, after: String| {
         vec![
             e.seq.to_string(),
-            store::parse_timestamp(&e.at)
-                .map(domain::platform::time::show_local)
-                .unwrap_or(e.at),
-            e.actor,
-            e.action,
-            e.entity,
-            e.entity_id,
-            e.before_json.unwrap_or_default(),
-            e.after_json.unwrap_or_default(),
-            e.hash,
+            at.clone(),
+            e.actor.clone(),
+            e.action.clone(),
+            e.entity.clone(),
+            entity_id,
+            before,
+            after,
+            e.hash.clone(),
         ]
-    });
-    crate::download::xlsx("审计日志.xlsx", Some("审计日志"), &headers, rows)
+    };
+    let records = (e.first_id.is_some())
+        .then(|| e.after_json.as_deref().and_then(audit::batch_records))
+        .flatten();
+    match records {
+        Some(records) => records
+            .into_iter()
+            .map(|(id, map)| {
+                let after = serde_json::to_string(&map).unwrap_or_default();
+                line(id.to_string(), String::new(), after)
+            })
+            .collect(),
+        None => vec![line(
+            e.entity_id.clone(),
+            e.before_json.clone().unwrap_or_default(),
+            e.after_json.clone().unwrap_or_default(),
+        )],
+    }
+}
+
+/// `text` cut to [`CELL_CHARS`] characters with [`TRUNCATED`], so no cell exceeds what
+/// Excel holds.
+fn cell(text: String) -> String {
+    match text.char_indices().nth(CELL_CHARS) {
+        Some((cut, _)) => format!("{}{TRUNCATED}", &text[..cut]),
+        None => text,
+    }
 }
 
 #[derive(Template)]
@@ -210,4 +391,18 @@ pub async fn verify(
         records: v.records,
         problem: v.problem.map(|p| p.to_string()),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cell_longer_than_excel_holds_is_cut_with_a_marker() {
+        assert_eq!(cell("短".to_string()), "短");
+        let long = "审".repeat(40_000);
+        let cut = cell(long);
+        assert_eq!(cut.chars().count(), CELL_CHARS + TRUNCATED.chars().count());
+        assert!(cut.ends_with(TRUNCATED) && cut.chars().count() <= 32_767);
+    }
 }

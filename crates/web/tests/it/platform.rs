@@ -1,10 +1,13 @@
 //! The platform: the route-by-role matrix, login, throttling, CSRF, API tokens, audit.
 
 use crate::support::{PASSWORD, TestApp};
-use domain::platform::Role;
+use chrono::NaiveDate;
+use domain::platform::{ResidentId, Role};
+use domain::union::organisation::UnionKind;
 use reqwest::Method;
 use store::Db;
 use store::audit::{self, Problem};
+use store::union::members::{self, NewMember};
 use web::access::Access;
 use web::routes::RouteTable;
 
@@ -395,4 +398,145 @@ async fn changes_through_the_app_keep_the_chain_intact() {
         .await;
     assert_eq!(status, 200);
     assert!(page.contains("disable") && page.contains("enable"));
+}
+
+/// Registers three members with one bulk write, as an import does, so the log holds one
+/// batch entry for them; that entry.
+async fn member_batch(db: &Db) -> audit::Entry {
+    let s = crate::union::seed(db).await;
+    let u = crate::union::union(
+        db,
+        "批量工会",
+        UnionKind::JointUnion,
+        Some(s.xin),
+        Some(crate::union::xinanjiang()),
+        "2018-01-01",
+    )
+    .await;
+    let rows: Vec<NewMember> = (1..=3)
+        .map(|n| NewMember {
+            resident_id: ResidentId::parse(&crate::union::rid(n)).expect("id"),
+            name: format!("批量会员{n}"),
+            mobile: None,
+            union_id: u.id,
+            joined_on: NaiveDate::from_ymd_opt(2020, 1, 2).expect("date"),
+            migrant_worker: n == 2,
+        })
+        .collect();
+    let mut tx = db.begin().await.expect("tx");
+    members::insert_many_tx(&mut tx, "admin", &rows)
+        .await
+        .expect("members");
+    tx.commit().await.expect("commit");
+    let filter = audit::EntryFilter {
+        entity: Some("member".into()),
+        ..Default::default()
+    };
+    let (entries, _) = audit::list(db, &filter, 10, 0).await.expect("list");
+    entries
+        .into_iter()
+        .find(audit::Entry::is_batch)
+        .expect("one batch entry")
+}
+
+#[tokio::test]
+async fn audit_pages_show_a_batch_entry_record_by_record() {
+    let app = TestApp::spawn().await;
+    let batch = member_batch(&app.db).await;
+    let (first, last) = (batch.first_id.expect("first"), batch.last_id.expect("last"));
+    let ids: Vec<i64> = audit::batch_records(batch.after_json.as_deref().expect("after"))
+        .expect("records")
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect();
+    assert_eq!(ids.len(), 3);
+    let s = app.login(Role::Inspector).await;
+    let summary = format!("批量新增 3 条记录（编号 {first}–{last}）");
+
+    let (status, list) = s.page("/audit?entity=member").await;
+    assert_eq!(status, 200);
+    assert!(
+        list.contains(&summary) && list.contains("查看明细"),
+        "{list}"
+    );
+    assert!(
+        !list.contains("columns") && !list.contains("批量会员"),
+        "no raw JSON in the list: {list}"
+    );
+
+    let (status, page) = s.page(&format!("/audit/entries/{}", batch.seq)).await;
+    assert_eq!(status, 200);
+    assert!(
+        page.contains(&summary) && page.contains(&batch.hash),
+        "{page}"
+    );
+    for n in 1..=3 {
+        assert!(page.contains(&format!("批量会员{n}")), "{page}");
+    }
+
+    let (status, one) = s
+        .page(&format!("/audit/entries/{}?record={}", batch.seq, ids[1]))
+        .await;
+    assert_eq!(status, 200);
+    assert!(
+        one.contains("批量会员2") && !one.contains("批量会员1") && !one.contains("批量会员3"),
+        "{one}"
+    );
+
+    // A record's history finds the batch that created it and links to its line.
+    let (_, history) = s
+        .page(&format!("/audit?entity=member&entity_id={}", ids[1]))
+        .await;
+    assert!(history.contains(&summary), "{history}");
+    assert!(
+        history.contains(&format!("/audit/entries/{}?record={}", batch.seq, ids[1])),
+        "{history}"
+    );
+
+    // An ordinary entry's page lists its field changes.
+    let (status, ordinary) = s.page("/audit/entries/1").await;
+    assert_eq!(status, 200);
+    assert!(ordinary.contains("username"), "{ordinary}");
+
+    let (status, _) = s.page("/audit/entries/999999").await;
+    assert_eq!(status, 404);
+}
+
+#[tokio::test]
+async fn audit_export_gives_a_batch_entry_one_line_per_record() {
+    let app = TestApp::spawn().await;
+    let batch = member_batch(&app.db).await;
+    let s = app.login(Role::Admin).await;
+    let r = s.get("/audit/export?entity=member").await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(
+        r.headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok()),
+        Some("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    );
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("audit.xlsx");
+    std::fs::write(&path, r.bytes().await.expect("bytes")).expect("write");
+    let columns = [
+        sheets::Column::required("序号"),
+        sheets::Column::required("对象编号"),
+        sheets::Column::required("修改前"),
+        sheets::Column::required("修改后"),
+    ];
+    let reader = sheets::SheetReader::open(&path, &columns).expect("export");
+    let lines: Vec<_> = reader.map(|row| row.expect("row")).collect();
+    assert_eq!(lines.len(), 3, "one line per member");
+    for (n, line) in lines.iter().enumerate() {
+        assert_eq!(line.text(0), batch.seq.to_string());
+        let id: i64 = line.text(1).parse().expect("record id");
+        assert!((batch.first_id.unwrap()..=batch.last_id.unwrap()).contains(&id));
+        assert_eq!(line.text(2), "");
+        let after: serde_json::Value = serde_json::from_str(&line.text(3)).expect("JSON");
+        assert_eq!(after["id"], id);
+        assert!(
+            after["name"].as_str().unwrap_or("").starts_with("批量会员"),
+            "{n}: {after}"
+        );
+    }
 }
