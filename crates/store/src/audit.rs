@@ -227,6 +227,11 @@ impl Batch {
     pub fn is_empty(&self) -> bool {
         self.count == 0
     }
+
+    /// The lowest and highest record id gathered, if any.
+    pub fn range(&self) -> Option<(i64, i64)> {
+        (self.count > 0).then_some((self.first, self.last))
+    }
 }
 
 /// Logs a [`Batch`] as one entry (action `bulk-create`, entity id `first-last`), whose

@@ -45,16 +45,30 @@ const MEMBER_COLUMNS: &[&str] = &[
 /// multi-row `INSERT OR FAIL` (the caller has checked every union and that no resident
 /// ID is registered twice), on PostgreSQL with COPY, its bulk path. The whole call is
 /// logged as one batch entry listing every new member (one member: an ordinary entry).
+///
+/// While the database writes one chunk, the chunk before it is added to the batch entry:
+/// the database works on its own thread, so the two overlap (`join!` polls the write
+/// first, which hands the statement over, then does the logging).
 pub async fn insert_many_tx(tx: &mut Tx, actor: &str, rows: &[NewMember]) -> StoreResult<()> {
     /// Seven values a row: far below both backends' limits on bound parameters.
     const CHUNK: usize = 1000;
     let now = crate::now_text();
     let mut batch = audit::Batch::new(tx.backend(), &MEMBERS, MEMBER_COLUMNS);
+    let mut written: Option<(&[NewMember], Vec<i64>)> = None;
     for chunk in rows.chunks(CHUNK) {
-        let ids = match &mut tx.conn {
-            TxConn::Postgres(c) => copy_chunk(c, chunk, &now).await?,
-            TxConn::Sqlite(c) => insert_chunk(c, chunk, &now).await?,
+        let write = async {
+            match &mut tx.conn {
+                TxConn::Postgres(c) => copy_chunk(c, chunk, &now).await,
+                TxConn::Sqlite(c) => insert_chunk(c, chunk, &now).await,
+            }
         };
+        let log = async {
+            if let Some((before, ids)) = written.take() {
+                log_chunk(&mut batch, before, ids, &now);
+            }
+        };
+        let (ids, ()) = futures::join!(write, log);
+        let ids = ids?;
         if ids.len() != chunk.len() {
             return Err(StoreError::Conflict(format!(
                 "写入会员时数量不符（应为 {}，实为 {}）",
@@ -62,39 +76,51 @@ pub async fn insert_many_tx(tx: &mut Tx, actor: &str, rows: &[NewMember]) -> Sto
                 ids.len()
             )));
         }
-        for (id, m) in ids.into_iter().zip(chunk) {
-            let joined = codes::date_text(m.joined_on);
-            batch.push(
-                id,
-                &[
-                    Field::Text(Some(m.resident_id.as_str())),
-                    Field::Text(Some(&m.name)),
-                    Field::Text(m.mobile.as_ref().map(Mobile::as_str)),
-                    Field::Int(m.union_id),
-                    Field::Text(Some(&joined)),
-                    Field::Bool(m.migrant_worker),
-                    Field::Text(None),
-                    Field::Text(Some(&now)),
-                ],
-            );
-        }
+        written = Some((chunk, ids));
+    }
+    if let Some((before, ids)) = written {
+        log_chunk(&mut batch, before, ids, &now);
+    }
+    if let (TxConn::Sqlite(_), Some((first, last))) = (&tx.conn, batch.range()) {
+        check_ids(tx, first, last, batch.len()).await?;
     }
     audit::record_batch(tx, actor, batch).await
 }
 
-/// One multi-row INSERT (SQLite); the new ids in row order (AUTOINCREMENT hands them
-/// out increasing, so sorting `RETURNING`'s rows, whose order SQLite leaves open, puts
-/// them in row order).
+/// Adds written members, with their new ids, to the batch entry.
+fn log_chunk(batch: &mut audit::Batch, chunk: &[NewMember], ids: Vec<i64>, now: &str) {
+    for (id, m) in ids.into_iter().zip(chunk) {
+        let joined = codes::date_text(m.joined_on);
+        batch.push(
+            id,
+            &[
+                Field::Text(Some(m.resident_id.as_str())),
+                Field::Text(Some(&m.name)),
+                Field::Text(m.mobile.as_ref().map(Mobile::as_str)),
+                Field::Int(m.union_id),
+                Field::Text(Some(&joined)),
+                Field::Bool(m.migrant_worker),
+                Field::Text(None),
+                Field::Text(Some(now)),
+            ],
+        );
+    }
+}
+
+/// One multi-row INSERT (SQLite); the new ids in row order. The transaction holds the
+/// write lock and the table is AUTOINCREMENT, so the rows get consecutive ids ending at
+/// `last_insert_rowid`, in the order of the VALUES: no `RETURNING`, whose rows would come
+/// back one message each from SQLite's thread. [`check_ids`] confirms it per batch.
 async fn insert_chunk(
     c: &mut sqlx::SqliteConnection,
     chunk: &[NewMember],
     now: &str,
 ) -> StoreResult<Vec<i64>> {
     let sql = format!(
-        "INSERT OR FAIL INTO members (resident_id, name, mobile, union_id, joined_on, migrant_worker, updated_at) VALUES {} RETURNING id",
+        "INSERT OR FAIL INTO members (resident_id, name, mobile, union_id, joined_on, migrant_worker, updated_at) VALUES {}",
         Backend::Sqlite.values_list(chunk.len(), 7)
     );
-    let mut q = sqlx::query_scalar(crate::dynamic(&sql));
+    let mut q = sqlx::query(crate::dynamic(&sql));
     for m in chunk {
         q = q
             .bind(m.resident_id.as_str())
@@ -105,9 +131,27 @@ async fn insert_chunk(
             .bind(m.migrant_worker)
             .bind(now);
     }
-    let mut ids: Vec<i64> = q.fetch_all(&mut *c).await?;
-    ids.sort_unstable();
-    Ok(ids)
+    let done = q.execute(&mut *c).await?;
+    let n = i64::try_from(done.rows_affected()).unwrap_or(0);
+    let last = done.last_insert_rowid();
+    Ok((last - n + 1..=last).collect())
+}
+
+/// Confirms that the members with ids from `first` on are exactly the `count` just
+/// written, ending at `last` (SQLite, see [`insert_chunk`]).
+async fn check_ids(tx: &mut Tx, first: i64, last: i64, count: usize) -> StoreResult<()> {
+    let (n, lo, hi): (i64, Option<i64>, Option<i64>) = on_tx!(tx, |c| sqlx::query_as(
+        "SELECT COUNT(*), MIN(id), MAX(id) FROM members WHERE id >= $1"
+    )
+    .bind(first)
+    .fetch_one(&mut *c)
+    .await?);
+    if usize::try_from(n).ok() != Some(count) || lo != Some(first) || hi != Some(last) {
+        return Err(StoreError::Conflict(
+            "写入会员时编号不连续，已撤销本次写入".to_string(),
+        ));
+    }
+    Ok(())
 }
 
 /// One COPY (PostgreSQL), then the new ids read back by resident ID (unique), in row
