@@ -8,8 +8,10 @@
 # 1. Generates a members .xlsx (valid, unique resident IDs and mobiles) plus the
 #    enterprises and unions it refers to (crates/groundwork/examples/members_bench.rs).
 # 2. Times `groundwork import members` into a fresh SQLite database (release build), with
-#    /usr/bin/time -v for wall time and peak memory: validation, de-duplication, the
-#    audit entry of every member, one transaction.
+#    /usr/bin/time -v for wall time and peak memory: validation, de-duplication, every
+#    member logged in full in the hash-chained audit log (ten thousand to a batch entry),
+#    one transaction, committed (with SQLite's checkpoint) before the process ends. Then
+#    `groundwork audit verify` checks the log and every member against it (timed too).
 # 3. Times the same into PostgreSQL (its COPY path) if a server answers at $PG_URL.
 # 4. Times what a data clerk would otherwise use on the same file: pandas read_excel +
 #    to_sql into SQLite (no validation, no de-duplication, no audit), installing pandas
@@ -53,6 +55,9 @@ run_groundwork() { # DB_URL LABEL
 
 run_groundwork "sqlite://$WORK/bench.db" sqlite
 GW_S=$(elapsed "$WORK/sqlite.time"); GW_MB=$(peak_mb "$WORK/sqlite.time"); GW_CPU=$(cpu "$WORK/sqlite.time")
+echo "==> groundwork audit verify (SQLite)"
+/usr/bin/time -v $G --db "sqlite://$WORK/bench.db" audit verify 2>"$WORK/verify.time" | tail -1
+VERIFY_S=$(elapsed "$WORK/verify.time")
 
 PG_LINE="PostgreSQL: not measured (no server at $PG_URL)"
 if command -v psql >/dev/null && psql "$PG_URL" -qc 'SELECT 1' >/dev/null 2>&1; then
@@ -89,6 +94,7 @@ $B search "sqlite://$WORK/bench.db" "$SEARCHES" | tee "$WORK/search.txt"
 echo
 echo "================ members import, $ROWS rows ================"
 echo "groundwork (SQLite): $(rate "$ROWS" "$GW_S") rows/s, ${GW_S} s wall, ${GW_CPU} s CPU, peak ${GW_MB} MB"
+echo "audit verify afterwards: ${VERIFY_S} s"
 echo "$PG_LINE"
 echo "pandas read_excel + to_sql: $(rate "$ROWS" "$PD_S") rows/s, ${PD_S} s wall, peak ${PD_MB} MB"
 echo "ratio (pandas time / groundwork time): $(awk -v a="$PD_S" -v b="$GW_S" 'BEGIN { printf "%.1f", a/b }')x"

@@ -1,5 +1,6 @@
 //! The command line: one typed configuration, read from flags and the environment.
 
+use crate::output::out;
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 use domain::platform::Role;
@@ -187,15 +188,15 @@ pub async fn run(cli: Cli) -> Result<u8> {
             let url = db_url(&cli.db, "demo.db");
             let db = crate::demo::fresh(&url).await?;
             let logins = crate::demo::fill(&db).await?;
-            println!("演示数据库：{url}");
-            println!("演示账号（用户名 / 密码 / 角色）：");
+            out!("演示数据库：{url}");
+            out!("演示账号（用户名 / 密码 / 角色）：");
             for (user, password, role) in &logins {
-                println!("  {user:<14} {password:<14} {}", role.label());
+                out!("  {user:<14} {password:<14} {}", role.label());
             }
             if no_serve {
                 return Ok(0);
             }
-            println!("请打开：http://{bind}/");
+            out!("请打开：http://{bind}/");
             web::serve(web::AppState::new(db), bind)
                 .await
                 .context("服务启动失败")?;
@@ -204,7 +205,7 @@ pub async fn run(cli: Cli) -> Result<u8> {
         Command::Migrate => {
             let db = Db::connect_without_migrating(&db_url(&cli.db, "groundwork.db")).await?;
             let applied = store::migrate::run(&db).await?;
-            println!("已应用迁移：{applied:?}");
+            out!("已应用迁移：{applied:?}");
             Ok(0)
         }
         Command::User { action } => {
@@ -218,14 +219,15 @@ pub async fn run(cli: Cli) -> Result<u8> {
             let v = store::audit::verify(&db).await?;
             match v.problem {
                 None => {
-                    println!(
+                    out!(
                         "审计链完整：{} 条日志，{} 条记录与日志一致。",
-                        v.entries, v.records
+                        v.entries,
+                        v.records
                     );
                     Ok(0)
                 }
                 Some(p) => {
-                    println!("审计校验失败：{p}");
+                    out!("审计校验失败：{p}");
                     Ok(1)
                 }
             }
@@ -250,7 +252,7 @@ pub async fn run(cli: Cli) -> Result<u8> {
             match store::kinds::import(&db, &kind, &file, &opts).await {
                 Ok(report) => {
                     if format == "json" {
-                        println!(
+                        out!(
                             "{}",
                             serde_json::json!({
                                 "total": report.total,
@@ -261,7 +263,7 @@ pub async fn run(cli: Cli) -> Result<u8> {
                         );
                     } else {
                         for line in store::platform::import::describe(&report) {
-                            println!("{line}");
+                            out!("{line}");
                         }
                     }
                     Ok(
@@ -274,7 +276,7 @@ pub async fn run(cli: Cli) -> Result<u8> {
                 }
                 Err(ImportError::Unusable(e)) => {
                     if format == "json" {
-                        println!("{}", serde_json::json!({ "error": e.to_string() }));
+                        out!("{}", serde_json::json!({ "error": e.to_string() }));
                     }
                     eprintln!("文件无法使用：{e}");
                     Ok(2)
@@ -285,12 +287,12 @@ pub async fn run(cli: Cli) -> Result<u8> {
         Command::Export { kind, out } => {
             let db = Db::connect(&db_url(&cli.db, "groundwork.db")).await?;
             let n = store::kinds::export(&db, &kind, &out).await?;
-            println!("已导出 {n} 行到 {}", out.display());
+            out!("已导出 {n} 行到 {}", out.display());
             Ok(0)
         }
         Command::Template { kind, out } => {
             store::kinds::template(&kind, &out)?;
-            println!("已生成模板 {}", out.display());
+            out!("已生成模板 {}", out.display());
             Ok(0)
         }
         Command::Report { name, args } => {
@@ -300,7 +302,7 @@ pub async fn run(cli: Cli) -> Result<u8> {
         Command::Backup { out } => {
             let db = Db::connect(&db_url(&cli.db, "groundwork.db")).await?;
             store::backup::backup(&db, &out).await?;
-            println!("已备份到 {}", out.display());
+            out!("已备份到 {}", out.display());
             Ok(0)
         }
     }
@@ -346,7 +348,7 @@ async fn user(db: &Db, action: UserAction) -> Result<u8> {
                 },
             )
             .await?;
-            println!("已创建用户 {}（{}）", u.username, u.role.label());
+            out!("已创建用户 {}（{}）", u.username, u.role.label());
         }
         UserAction::List => {
             for u in users::list(db).await? {
@@ -355,7 +357,7 @@ async fn user(db: &Db, action: UserAction) -> Result<u8> {
                     .or(u.town)
                     .or(u.team_id.map(|t| format!("工作组#{t}")))
                     .unwrap_or_default();
-                println!(
+                out!(
                     "{:<16} {:<10} {:<20} {:<12} {}",
                     u.username,
                     u.display_name,
@@ -367,11 +369,11 @@ async fn user(db: &Db, action: UserAction) -> Result<u8> {
         }
         UserAction::Passwd { username, password } => {
             users::set_password(db, CLI_ACTOR, &username, &password).await?;
-            println!("已修改 {username} 的密码");
+            out!("已修改 {username} 的密码");
         }
         UserAction::Disable { username } => {
             users::set_disabled(db, CLI_ACTOR, &username, true).await?;
-            println!("已停用 {username}");
+            out!("已停用 {username}");
         }
     }
     Ok(0)

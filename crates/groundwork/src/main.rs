@@ -4,6 +4,7 @@
 
 mod cli;
 mod demo;
+mod output;
 mod reports;
 
 use clap::Parser;

@@ -785,6 +785,16 @@ pub async fn get(db: &Db, seq: i64) -> StoreResult<Option<Entry>> {
     }))
 }
 
+/// The WHERE clause of [`list`] and [`older`]: $1 actor, $2 entity, $3 entity id (with
+/// $6, the same id as a number, matching the batch entries that cover it), $4/$5 dates.
+const FILTER: &str = "($1 IS NULL OR actor = $1) AND ($2 IS NULL OR entity = $2)
+        AND ($3 IS NULL OR entity_id = $3 OR (last_id >= $6 AND first_id <= $6))
+        AND ($4 IS NULL OR at >= $4) AND ($5 IS NULL OR at <= $5)";
+
+/// The columns of an [`Entry`].
+const ENTRY_COLUMNS: &str =
+    "seq, at, actor, action, entity, entity_id, before_json, after_json, hash, first_id, last_id";
+
 /// A page of entries, newest first, with the total matching.
 pub async fn list(
     db: &Db,
@@ -795,14 +805,10 @@ pub async fn list(
     let to = f.to.as_ref().map(|t| format!("{t}T99"));
     // A record's entries include the batch entries whose id range covers it.
     let record: Option<i64> = f.entity_id.as_deref().and_then(|id| id.parse().ok());
-    let filter = "($1 IS NULL OR actor = $1) AND ($2 IS NULL OR entity = $2)
-        AND ($3 IS NULL OR entity_id = $3 OR (last_id >= $6 AND first_id <= $6))
-        AND ($4 IS NULL OR at >= $4) AND ($5 IS NULL OR at <= $5)";
     let sql = format!(
-        "SELECT seq, at, actor, action, entity, entity_id, before_json, after_json, hash, first_id, last_id
-         FROM audit_log WHERE {filter} ORDER BY seq DESC LIMIT $7 OFFSET $8"
+        "SELECT {ENTRY_COLUMNS} FROM audit_log WHERE {FILTER} ORDER BY seq DESC LIMIT $7 OFFSET $8"
     );
-    let count_sql = format!("SELECT COUNT(*) FROM audit_log WHERE {filter}");
+    let count_sql = format!("SELECT COUNT(*) FROM audit_log WHERE {FILTER}");
     let (rows, total) = on_pool!(db, |p| {
         let rows = sqlx::query_as::<_, Entry>(crate::dynamic(&sql))
             .bind(&f.actor)
@@ -827,4 +833,32 @@ pub async fn list(
         (rows, total)
     });
     Ok((rows, total))
+}
+
+/// Up to `limit` entries matching `f` older than entry `before` (all if `None`), newest
+/// first: for walking the whole log in pages (exports) without counting or offsets.
+pub async fn older(
+    db: &Db,
+    f: &EntryFilter,
+    before: Option<i64>,
+    limit: i64,
+) -> StoreResult<Vec<Entry>> {
+    let to = f.to.as_ref().map(|t| format!("{t}T99"));
+    let record: Option<i64> = f.entity_id.as_deref().and_then(|id| id.parse().ok());
+    let sql = format!(
+        "SELECT {ENTRY_COLUMNS} FROM audit_log WHERE {FILTER} AND seq < $7 ORDER BY seq DESC LIMIT $8"
+    );
+    Ok(on_pool!(db, |p| sqlx::query_as::<_, Entry>(
+        crate::dynamic(&sql)
+    )
+    .bind(&f.actor)
+    .bind(&f.entity)
+    .bind(&f.entity_id)
+    .bind(&f.from)
+    .bind(&to)
+    .bind(record)
+    .bind(before.unwrap_or(i64::MAX))
+    .bind(limit)
+    .fetch_all(p)
+    .await?))
 }

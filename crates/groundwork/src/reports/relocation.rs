@@ -3,6 +3,7 @@
 //! year's figures per town (`relocation-summary --year 2019`), computed by the same store
 //! functions as the wall and the overview page.
 
+use crate::output::out;
 use anyhow::{Result, bail};
 use domain::platform::time::today_local;
 use sheets::SheetWriter;
@@ -36,12 +37,12 @@ async fn daily(db: &Db, args: &super::ReportArgs) -> Result<u8> {
     let w = wall::wall(db, &project, today_local()).await?;
     let text = wall::daily_report(&w);
     if args.json {
-        println!(
+        out!(
             "{}",
             serde_json::json!({ "project": project.code, "date": w.today.to_string(), "report": text })
         );
     } else {
-        print!("{text}");
+        crate::output::write(format_args!("{text}"));
     }
     Ok(0)
 }
@@ -114,7 +115,7 @@ async fn year_summary(db: &Db, args: &super::ReportArgs) -> Result<u8> {
             .iter()
             .map(|(town, s)| serde_json::json!({ "town": town, "summary": s }))
             .collect();
-        println!("{}", serde_json::to_string_pretty(&v)?);
+        out!("{}", serde_json::to_string_pretty(&v)?);
     } else if let Some(out) = &args.out {
         let mut w = SheetWriter::with_title(
             &format!("{year}年征收安置工作汇总"),
@@ -126,12 +127,12 @@ async fn year_summary(db: &Db, args: &super::ReportArgs) -> Result<u8> {
             }
         }
         w.finish(out)?;
-        println!("已写入 {}", out.display());
+        out!("已写入 {}", out.display());
     } else {
         for (town, s) in &summaries {
-            println!("{town}{year}年征收安置工作汇总");
+            out!("{town}{year}年征收安置工作汇总");
             for (what, figure) in lines(s) {
-                println!("  {what}：{figure}");
+                out!("  {what}：{figure}");
             }
         }
     }

@@ -2,6 +2,7 @@
 //! (`union-ranking`) and the year's coverage figures (`union-figures`), both computed by
 //! the same store functions as the web pages.
 
+use crate::output::out;
 use anyhow::Result;
 use sheets::SheetWriter;
 use store::Db;
@@ -30,7 +31,7 @@ async fn ranking(db: &Db, args: &super::ReportArgs) -> Result<u8> {
     let year = year(db, args).await?;
     let ranked = coverage::ranking(db, year).await?;
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&ranked)?);
+        out!("{}", serde_json::to_string_pretty(&ranked)?);
     } else if let Some(out) = &args.out {
         let title = format!("{year}年度乡镇（街道）工会组建工作排名通报");
         let mut w = SheetWriter::with_title(&title, &RANKING_HEADERS)?;
@@ -38,12 +39,12 @@ async fn ranking(db: &Db, args: &super::ReportArgs) -> Result<u8> {
             w.write_row(&ranking_cells(r))?;
         }
         w.finish(out)?;
-        println!("已写入 {}", out.display());
+        out!("已写入 {}", out.display());
     } else {
-        println!("{year}年度乡镇（街道）工会组建工作排名");
-        println!("{}", RANKING_HEADERS.join("\t"));
+        out!("{year}年度乡镇（街道）工会组建工作排名");
+        out!("{}", RANKING_HEADERS.join("\t"));
         for r in &ranked {
-            println!("{}", ranking_cells(r).join("\t"));
+            out!("{}", ranking_cells(r).join("\t"));
         }
     }
     Ok(0)
@@ -53,17 +54,18 @@ async fn figures(db: &Db, args: &super::ReportArgs) -> Result<u8> {
     let year = year(db, args).await?;
     let f = coverage::year_figures(db, year).await?;
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&f)?);
+        out!("{}", serde_json::to_string_pretty(&f)?);
     } else {
-        println!("{year}年度工会组建与会员发展");
-        println!("新建工会：{} 家", f.new_unions);
-        println!("新增会员：{} 人", f.new_members);
-        println!(
+        out!("{year}年度工会组建与会员发展");
+        out!("新建工会：{} 家", f.new_unions);
+        out!("新增会员：{} 人", f.new_members);
+        out!(
             "省总备案百人以上企业：{} 家，已建会 {} 家",
-            f.must_enterprises, f.must_covered
+            f.must_enterprises,
+            f.must_covered
         );
-        println!("50人以上企业新建工会：{} 家", f.new_unions_sizeable);
-        println!("完成“专+兼”改革的乡镇总工会：{} 个", f.reformed_federations);
+        out!("50人以上企业新建工会：{} 家", f.new_unions_sizeable);
+        out!("完成“专+兼”改革的乡镇总工会：{} 个", f.reformed_federations);
     }
     Ok(0)
 }

@@ -177,3 +177,34 @@ async fn an_unknown_kind_or_an_unusable_file_is_refused_clearly() {
     let o = f.run(&["template", "no-such-kind", "--out", &f.path("t.xlsx")]);
     assert!(!o.status.success());
 }
+
+#[tokio::test]
+async fn output_into_a_closed_pipe_ends_quietly() {
+    let f = Fixture::new().await;
+    f.run(&[
+        "user",
+        "add",
+        "clerk",
+        "--role",
+        "inspector",
+        "--password",
+        "pass-word-1",
+    ]);
+    // The reader has gone away before groundwork (slower to start) writes the list.
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_groundwork"))
+        .args(["--db", &f.url, "user", "list"])
+        .env("GROUNDWORK_LOG", "warn")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run groundwork");
+    drop(child.stdout.take());
+    let out = child.wait_with_output().expect("wait");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("panicked"), "stderr: {err}");
+    assert!(
+        out.status.success(),
+        "status {:?}, stderr: {err}",
+        out.status
+    );
+}
