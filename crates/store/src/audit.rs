@@ -795,6 +795,22 @@ const FILTER: &str = "($1 IS NULL OR actor = $1) AND ($2 IS NULL OR entity = $2)
 const ENTRY_COLUMNS: &str =
     "seq, at, actor, action, entity, entity_id, before_json, after_json, hash, first_id, last_id";
 
+/// Binds an [`EntryFilter`] as $1–$6 of [`FILTER`].
+macro_rules! bind_filter {
+    ($query:expr, $f:expr) => {{
+        let f: &EntryFilter = $f;
+        // A record's entries include the batch entries whose id range covers it.
+        let record: Option<i64> = f.entity_id.as_deref().and_then(|id| id.parse().ok());
+        $query
+            .bind(f.actor.clone())
+            .bind(f.entity.clone())
+            .bind(f.entity_id.clone())
+            .bind(f.from.clone())
+            .bind(f.to.as_ref().map(|t| format!("{t}T99")))
+            .bind(record)
+    }};
+}
+
 /// A page of entries, newest first, with the total matching.
 pub async fn list(
     db: &Db,
@@ -802,32 +818,17 @@ pub async fn list(
     limit: i64,
     offset: i64,
 ) -> StoreResult<(Vec<Entry>, i64)> {
-    let to = f.to.as_ref().map(|t| format!("{t}T99"));
-    // A record's entries include the batch entries whose id range covers it.
-    let record: Option<i64> = f.entity_id.as_deref().and_then(|id| id.parse().ok());
     let sql = format!(
         "SELECT {ENTRY_COLUMNS} FROM audit_log WHERE {FILTER} ORDER BY seq DESC LIMIT $7 OFFSET $8"
     );
     let count_sql = format!("SELECT COUNT(*) FROM audit_log WHERE {FILTER}");
     let (rows, total) = on_pool!(db, |p| {
-        let rows = sqlx::query_as::<_, Entry>(crate::dynamic(&sql))
-            .bind(&f.actor)
-            .bind(&f.entity)
-            .bind(&f.entity_id)
-            .bind(&f.from)
-            .bind(&to)
-            .bind(record)
+        let rows = bind_filter!(sqlx::query_as::<_, Entry>(crate::dynamic(&sql)), f)
             .bind(limit)
             .bind(offset)
             .fetch_all(p)
             .await?;
-        let total: i64 = sqlx::query_scalar(crate::dynamic(&count_sql))
-            .bind(&f.actor)
-            .bind(&f.entity)
-            .bind(&f.entity_id)
-            .bind(&f.from)
-            .bind(&to)
-            .bind(record)
+        let total: i64 = bind_filter!(sqlx::query_scalar(crate::dynamic(&count_sql)), f)
             .fetch_one(p)
             .await?;
         (rows, total)
@@ -843,20 +844,13 @@ pub async fn older(
     before: Option<i64>,
     limit: i64,
 ) -> StoreResult<Vec<Entry>> {
-    let to = f.to.as_ref().map(|t| format!("{t}T99"));
-    let record: Option<i64> = f.entity_id.as_deref().and_then(|id| id.parse().ok());
     let sql = format!(
         "SELECT {ENTRY_COLUMNS} FROM audit_log WHERE {FILTER} AND seq < $7 ORDER BY seq DESC LIMIT $8"
     );
-    Ok(on_pool!(db, |p| sqlx::query_as::<_, Entry>(
-        crate::dynamic(&sql)
+    Ok(on_pool!(db, |p| bind_filter!(
+        sqlx::query_as::<_, Entry>(crate::dynamic(&sql)),
+        f
     )
-    .bind(&f.actor)
-    .bind(&f.entity)
-    .bind(&f.entity_id)
-    .bind(&f.from)
-    .bind(&to)
-    .bind(record)
     .bind(before.unwrap_or(i64::MAX))
     .bind(limit)
     .fetch_all(p)

@@ -39,6 +39,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(3, "0003_relocation"),
     migration!(4, "0004_audit_batches"),
     migration!(5, "0005_relocation_population"),
+    migration!(6, "0006_union_member_indexes"),
 ];
 
 /// The SQL of a migration for one backend, with the dialect tokens replaced.

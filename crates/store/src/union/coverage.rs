@@ -350,7 +350,9 @@ pub async fn year_figures(db: &Db, year: i32) -> StoreResult<YearFigures> {
     let sum = |f: fn(&TownshipCoverage) -> u32| lines.iter().map(f).sum::<u32>();
     // Members of unions without a township (the city federation) count for the city too.
     let new_members: i64 = on_pool!(db, |p| sqlx::query_scalar(
-        "SELECT COUNT(*) FROM members WHERE joined_on >= $1 AND joined_on <= $2"
+        // Union by union, through the members_union index (union, join date, …).
+        "SELECT COUNT(*) FROM unions u JOIN members m ON m.union_id = u.id
+         WHERE m.joined_on >= $1 AND m.joined_on <= $2"
     )
     .bind(format!("{year:04}-01-01"))
     .bind(format!("{year:04}-12-31"))
@@ -377,8 +379,10 @@ pub async fn year_figures(db: &Db, year: i32) -> StoreResult<YearFigures> {
 pub async fn latest_year(db: &Db) -> StoreResult<i32> {
     let this_year = domain::platform::time::today_local().year();
     let latest: Option<String> = on_pool!(db, |p| sqlx::query_scalar(
-        "SELECT MAX(d) FROM (SELECT MAX(joined_on) AS d FROM members
-                             UNION ALL SELECT MAX(founded_on) AS d FROM unions) AS dates"
+        // Each union's latest join date is one step down the members_union index.
+        "SELECT MAX(d) FROM (
+             SELECT (SELECT MAX(m.joined_on) FROM members m WHERE m.union_id = u.id) AS d FROM unions u
+             UNION ALL SELECT MAX(founded_on) AS d FROM unions) AS dates"
     )
     .fetch_one(p)
     .await?);

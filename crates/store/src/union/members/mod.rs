@@ -132,8 +132,10 @@ const SELECT: &str =
 /// How the member list is ordered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum MemberSort {
-    /// Newest members first.
+    /// Latest registered first: the table's own order, instant at any size.
     #[default]
+    Newest,
+    /// Latest join date first (sorts the matching members).
     Joined,
     /// By name.
     Name,
@@ -147,12 +149,14 @@ impl MemberSort {
         match s {
             "name" => MemberSort::Name,
             "union" => MemberSort::Union,
+            "joined" => MemberSort::Joined,
             _ => MemberSort::Joined,
         }
     }
 
     fn order_by(self) -> &'static str {
         match self {
+            MemberSort::Newest => "m.id DESC",
             MemberSort::Joined => "m.joined_on DESC, m.id DESC",
             MemberSort::Name => "m.name, m.id",
             MemberSort::Union => "u.name, m.name, m.id",

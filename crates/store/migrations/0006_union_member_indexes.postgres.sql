@@ -1,0 +1,1 @@
+-- Nothing PostgreSQL-specific.
