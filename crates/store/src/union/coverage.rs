@@ -378,14 +378,16 @@ pub async fn year_figures(db: &Db, year: i32) -> StoreResult<YearFigures> {
 /// or a union was founded (so the 2019 demo opens on 2019), never later than this year.
 pub async fn latest_year(db: &Db) -> StoreResult<i32> {
     let this_year = domain::platform::time::today_local().year();
-    let latest: Option<String> = on_pool!(db, |p| sqlx::query_scalar(
+    let latest: Option<String> = on_pool!(db, |p| {
+        sqlx::query_scalar(
         // Each union's latest join date is one step down the members_union index.
         "SELECT MAX(d) FROM (
              SELECT (SELECT MAX(m.joined_on) FROM members m WHERE m.union_id = u.id) AS d FROM unions u
              UNION ALL SELECT MAX(founded_on) AS d FROM unions) AS dates"
     )
     .fetch_one(p)
-    .await?);
+    .await?
+    });
     Ok(latest
         .as_deref()
         .and_then(|d| d.get(..4))
