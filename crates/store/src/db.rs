@@ -102,6 +102,60 @@ macro_rules! on_tx {
     };
 }
 
+/// Where a read runs: a pooled connection, or an open transaction (to see its own
+/// uncommitted writes and keep its locks).
+pub enum Conn<'a> {
+    /// A connection taken from the pool for the duration of the call.
+    Pool(&'a Db),
+    /// The caller's transaction.
+    Tx(&'a mut Tx),
+}
+
+impl<'a> From<&'a Db> for Conn<'a> {
+    fn from(db: &'a Db) -> Self {
+        Conn::Pool(db)
+    }
+}
+
+impl<'a> From<&'a mut Tx> for Conn<'a> {
+    fn from(tx: &'a mut Tx) -> Self {
+        Conn::Tx(tx)
+    }
+}
+
+/// Runs `$body` with `$c` bound to `&mut SqliteConnection` or `&mut PgConnection` taken
+/// from a `&mut Conn`; use `&mut *$c` for each query. Lets one function read for a page (on
+/// the pool) and inside a change (in its transaction, seeing its own writes).
+#[macro_export]
+macro_rules! on_conn {
+    ($conn:expr, |$c:ident| $body:expr) => {
+        match $conn {
+            $crate::db::Conn::Pool(db) => match db {
+                $crate::Db::Sqlite(p) => {
+                    let mut held = p.acquire().await?;
+                    let $c = &mut *held;
+                    $body
+                }
+                $crate::Db::Postgres(p) => {
+                    let mut held = p.acquire().await?;
+                    let $c = &mut *held;
+                    $body
+                }
+            },
+            $crate::db::Conn::Tx(tx) => match &mut tx.conn {
+                $crate::db::TxConn::Sqlite(t) => {
+                    let $c = &mut **t;
+                    $body
+                }
+                $crate::db::TxConn::Postgres(t) => {
+                    let $c = &mut **t;
+                    $body
+                }
+            },
+        }
+    };
+}
+
 impl Db {
     /// Connects to `sqlite://path` (created if missing), `sqlite::memory:` or
     /// `postgres://…`, and brings the schema up to date.

@@ -23,7 +23,7 @@ pub mod sql;
 pub mod testing;
 pub mod union;
 
-pub use db::{Backend, Db, Tx};
+pub use db::{Backend, Conn, Db, Tx};
 pub use error::StoreError;
 
 /// The current instant as stored: RFC 3339 in UTC with microseconds, which sorts as text

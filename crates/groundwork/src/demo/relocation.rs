@@ -101,7 +101,7 @@ async fn fill_project(
         status,
     };
     let project_id = projects::create(tx, DEMO_ACTOR, &fields).await?;
-    let project = projects::by_id(&mut store::relocation::Conn::Tx(&mut *tx), project_id).await?;
+    let project = projects::by_id(&mut store::Conn::Tx(&mut *tx), project_id).await?;
     standards::save_draft(tx, DEMO_ACTOR, project_id, &standard_for(p)).await?;
     standards::publish(tx, DEMO_ACTOR, project_id).await?;
 

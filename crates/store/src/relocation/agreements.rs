@@ -6,12 +6,13 @@
 //! frozen inputs and standard version.
 
 use super::compensation::{FrozenInputs, current_inputs};
-use super::conn::{Conn, on_conn};
 use super::households::Household;
 use super::{AGREEMENTS, parse_day, standards};
 use crate::audit;
+use crate::db::Conn;
 use crate::db::Tx;
 use crate::error::{StoreError, StoreResult};
+use crate::on_conn;
 use crate::on_tx;
 use chrono::NaiveDate;
 use domain::platform::Fen;

@@ -1,11 +1,12 @@
 //! Appraisal items (评估): decoration, attachments and crops valued by the appraisers,
 //! with the amount and who appraised it.
 
-use super::conn::{Conn, on_conn};
 use super::{APPRAISALS, Scope, corrupt, households};
 use crate::audit;
+use crate::db::Conn;
 use crate::db::Tx;
 use crate::error::{StoreError, StoreResult};
+use crate::on_conn;
 use crate::on_tx;
 use domain::platform::Fen;
 use domain::relocation::{AppraisalItem, AppraisalKind};

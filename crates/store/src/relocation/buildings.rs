@@ -3,11 +3,12 @@
 //! area is not stored: it is computed from these figures by the project's published rule
 //! wherever it is shown, so it can never disagree with the rule.
 
-use super::conn::{Conn, on_conn};
 use super::{BUILDINGS, Scope, corrupt, households};
 use crate::audit;
+use crate::db::Conn;
 use crate::db::Tx;
 use crate::error::{StoreError, StoreResult};
+use crate::on_conn;
 use crate::on_tx;
 use domain::platform::SquareMetres;
 use domain::relocation::{Building, BuildingStructure, RecognitionRule};

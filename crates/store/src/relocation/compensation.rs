@@ -4,10 +4,10 @@
 //! the agreement fixed at signing instead, whatever has changed since.
 
 use super::agreements::{self, Agreement};
-use super::conn::Conn;
 use super::households::Household;
 use super::standards::{self, StandardVersion};
 use super::{appraisals, buildings, members};
+use crate::db::Conn;
 use crate::error::StoreResult;
 use chrono::NaiveDate;
 use domain::relocation::{

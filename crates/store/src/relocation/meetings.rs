@@ -2,11 +2,12 @@
 //! was decided, and the action items — each with an owner and a due date — followed
 //! until done.
 
-use super::conn::{Conn, on_conn};
 use super::{ACTIONS, MEETING_CASES, MEETINGS, Scope, day_text, households, parse_day};
 use crate::audit;
+use crate::db::Conn;
 use crate::db::{Db, Tx};
 use crate::error::{StoreError, StoreResult};
+use crate::on_conn;
 use crate::{on_pool, on_tx};
 use chrono::NaiveDate;
 use serde::Serialize;

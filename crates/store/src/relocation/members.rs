@@ -2,11 +2,12 @@
 //! number of members is the household's resettlement population for the transition
 //! subsidy.
 
-use super::conn::{Conn, on_conn};
 use super::{MEMBERS, Scope, households};
 use crate::audit;
+use crate::db::Conn;
 use crate::db::Tx;
 use crate::error::{StoreError, StoreResult};
+use crate::on_conn;
 use crate::on_tx;
 use domain::platform::ResidentId;
 use serde::Serialize;

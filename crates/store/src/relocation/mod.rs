@@ -11,7 +11,6 @@ pub mod agreements;
 pub mod appraisals;
 pub mod buildings;
 pub mod compensation;
-pub mod conn;
 pub mod households;
 mod import;
 pub mod meetings;
@@ -34,8 +33,6 @@ use crate::platform::import::{ImportError, ImportOptions, ImportReport};
 use chrono::NaiveDate;
 use domain::platform::Role;
 use std::path::Path;
-
-pub use conn::Conn;
 
 const fn audited(entity: &'static str, table: &'static str) -> AuditedTable {
     AuditedTable {

@@ -6,12 +6,13 @@
 //! replays it through the same checks on every read, so the database can only hold a
 //! review the rules would have produced.
 
-use super::conn::{Conn, on_conn};
 use super::households::{self, HouseholdFilter};
 use super::{POPULATION, Scope, day_text, members};
 use crate::audit;
+use crate::db::Conn;
 use crate::db::{Db, Tx};
 use crate::error::{StoreError, StoreResult};
+use crate::on_conn;
 use crate::on_tx;
 use chrono::NaiveDate;
 use domain::platform::masking::{mask_id, mask_name};

@@ -1,10 +1,11 @@
 //! Projects (征收/安置项目): what land a town acquires or whom it resettles, by when.
 
-use super::conn::{Conn, on_conn};
 use super::{PROJECTS, Scope, corrupt, day_text, parse_day};
 use crate::audit;
+use crate::db::Conn;
 use crate::db::{Db, Tx};
 use crate::error::{StoreError, StoreResult};
+use crate::on_conn;
 use crate::{on_pool, on_tx};
 use chrono::NaiveDate;
 use domain::platform::Mu;

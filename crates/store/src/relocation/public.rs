@@ -3,10 +3,10 @@
 //! masked (enterprises keep theirs: it is public); nothing else personal is shown.
 
 use super::compensation::FrozenInputs;
-use super::conn::Conn;
 use super::households::{HouseholdFilter, list};
 use super::projects::Project;
 use super::{Scope, agreements, appraisals, buildings, standards};
+use crate::db::Conn;
 use crate::db::Db;
 use crate::error::StoreResult;
 use crate::on_pool;

@@ -6,10 +6,11 @@
 //! Households are computed with the latest *published* version.
 
 use super::STANDARDS;
-use super::conn::{Conn, on_conn};
 use crate::audit;
+use crate::db::Conn;
 use crate::db::{Db, Tx};
 use crate::error::{StoreError, StoreResult};
+use crate::on_conn;
 use crate::{on_pool, on_tx};
 use domain::relocation::CompensationStandard;
 use serde::Serialize;

@@ -1,11 +1,12 @@
 //! The work log (工作日志): visits and calls to households — on site, on a trip to
 //! another province, or by phone — with the household's attitude and the next step.
 
-use super::conn::{Conn, on_conn};
 use super::{Scope, VISITS, corrupt, day_text, households, parse_day, wall};
 use crate::audit;
+use crate::db::Conn;
 use crate::db::{Db, Tx};
 use crate::error::{StoreError, StoreResult};
+use crate::on_conn;
 use crate::{on_pool, on_tx};
 use chrono::NaiveDate;
 use domain::platform::time::today_local;

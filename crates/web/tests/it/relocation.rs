@@ -178,7 +178,7 @@ async fn milestones_keep_their_order_over_http() {
         .await
         .expect("household");
     assert!(h.milestones.latest().is_none());
-    let mut conn = store::relocation::Conn::Pool(&app.db);
+    let mut conn = store::Conn::Pool(&app.db);
     assert!(
         store::relocation::agreements::of_household(&mut conn, f.ours)
             .await

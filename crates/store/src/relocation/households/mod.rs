@@ -5,12 +5,13 @@ mod list;
 
 pub use list::{HouseholdFilter, HouseholdRow, HouseholdSort, Stage, list};
 
-use super::conn::{Conn, on_conn};
 use super::projects::Project;
 use super::{HOUSEHOLDS, Scope, corrupt, parse_day, wall};
 use crate::audit;
+use crate::db::Conn;
 use crate::db::Tx;
 use crate::error::{StoreError, StoreResult};
+use crate::on_conn;
 use crate::on_tx;
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::platform::Mobile;

@@ -13,7 +13,7 @@ use axum::response::{Html, Response};
 use domain::platform::{Mobile, Role};
 use domain::relocation::{HeadId, HouseholdKind, Milestone, RecognitionRule, Residence};
 use serde::Deserialize;
-use store::relocation::Conn;
+use store::Conn;
 use store::relocation::compensation::{self, SheetView};
 use store::relocation::households::{
     self, Household, HouseholdFields, HouseholdFilter, HouseholdRow, HouseholdSort, Stage,

@@ -9,7 +9,7 @@ use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Html;
-use store::relocation::Conn;
+use store::Conn;
 use store::relocation::compensation::{self, SheetSource, SheetView};
 use store::relocation::households::{self, Household};
 use store::relocation::projects::{self, Project};

@@ -24,7 +24,7 @@ use serde_json::{Value, json};
 use std::convert::Infallible;
 use std::sync::Arc;
 use store::Db;
-use store::relocation::Conn;
+use store::Conn;
 use store::relocation::projects::{self, Project};
 use store::relocation::wall::{self, Wall};
 use tokio_stream::wrappers::BroadcastStream;

@@ -122,7 +122,7 @@ pub async fn fill(db: &Db) -> Fixture {
     standards::publish(&mut tx, "test", project_id)
         .await
         .expect("publish");
-    let p = projects::by_id(&mut store::relocation::Conn::Tx(&mut tx), project_id)
+    let p = projects::by_id(&mut store::Conn::Tx(&mut tx), project_id)
         .await
         .expect("project");
 
@@ -193,7 +193,7 @@ pub async fn fill(db: &Db) -> Fixture {
     let other_id = projects::create(&mut tx, "test", &project(OTHER_TOWN_PROJECT, "大同镇"))
         .await
         .expect("project");
-    let other = projects::by_id(&mut store::relocation::Conn::Tx(&mut tx), other_id)
+    let other = projects::by_id(&mut store::Conn::Tx(&mut tx), other_id)
         .await
         .expect("project");
     let (elsewhere, _) = households::upsert(
