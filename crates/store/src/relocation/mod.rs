@@ -104,6 +104,19 @@ pub async fn import(
     import::import(db, kind, path, opts).await
 }
 
+/// Like [`import`], but only the projects `scope` sees exist for it: the upload page
+/// runs a commander's file in their town, so a row naming another town's project is
+/// rejected.
+pub async fn import_scoped(
+    db: &Db,
+    kind: &str,
+    path: &Path,
+    opts: &ImportOptions,
+    scope: Scope,
+) -> Option<Result<ImportReport, ImportError>> {
+    import::import_scoped(db, kind, path, opts, scope).await
+}
+
 /// Writes the template of `kind` if it is one of this area's.
 pub fn template(kind: &str, out: &Path) -> Option<Result<(), ImportError>> {
     import::template(kind, out)

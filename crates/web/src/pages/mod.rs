@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod home;
+pub mod imports;
 pub mod login;
 pub mod platform;
 pub mod relocation;

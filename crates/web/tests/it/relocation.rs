@@ -3,6 +3,7 @@
 mod fixture;
 mod imports;
 mod live;
+mod upload;
 
 use crate::support::TestApp;
 use domain::platform::Role;

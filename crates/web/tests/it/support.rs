@@ -172,4 +172,51 @@ impl Session {
             .await
             .expect("POST")
     }
+
+    /// POSTs a browser's file upload: the text `fields`, then `file` as the field `file`,
+    /// as `multipart/form-data`; the CSRF token goes in the query, as the upload forms
+    /// send it.
+    pub async fn upload(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        file: &std::path::Path,
+    ) -> reqwest::Response {
+        let boundary = "----gwtestboundary";
+        let mut body = Vec::new();
+        for (name, value) in fields {
+            body.extend(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+                )
+                .as_bytes(),
+            );
+        }
+        let file_name = file
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("upload.xlsx");
+        body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes());
+        body.extend(std::fs::read(file).expect("file to upload"));
+        body.extend(format!("\r\n--{boundary}--\r\n").as_bytes());
+        self.client
+            .post(format!("{}{path}?_csrf={}", self.base, self.csrf))
+            .header(
+                "content-type",
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(body)
+            .send()
+            .await
+            .expect("upload")
+    }
+}
+
+/// Writes an .xlsx with these headers and rows.
+pub fn xlsx(path: &std::path::Path, headers: &[&str], rows: &[Vec<String>]) {
+    let mut w = sheets::SheetWriter::new(headers).expect("writer");
+    for r in rows {
+        w.write_row(r).expect("row");
+    }
+    w.finish(path).expect("finish");
 }

@@ -16,6 +16,8 @@ use store::union::Scope;
 use store::union::enterprises::{self, EnterpriseInput};
 use store::union::organisations::{self, UnionInput, UnionRef};
 
+pub use crate::support::xlsx;
+
 /// 新安江街道, where the test union_staff account works.
 pub fn xinanjiang() -> Township {
     Township::ALL[0]
@@ -126,15 +128,6 @@ pub async fn enterprise(db: &Db, n: u32, t: Township, headcount: u32, provincial
     enterprises::create(db, "test", Scope::City, &input)
         .await
         .expect("enterprise")
-}
-
-/// Writes an .xlsx with these headers and rows.
-pub fn xlsx(path: &std::path::Path, headers: &[&str], rows: &[Vec<String>]) {
-    let mut w = sheets::SheetWriter::new(headers).expect("writer");
-    for r in rows {
-        w.write_row(r).expect("row");
-    }
-    w.finish(path).expect("finish");
 }
 
 /// Imports `path` as `kind` for the whole city.

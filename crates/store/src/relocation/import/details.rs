@@ -2,13 +2,13 @@
 //! 与户主关系), `buildings` (户编号, 权证号, 结构, 测绘面积, 合法面积, optionally 审批文件)
 //! and `appraisals` (户编号, 项目 — the appraised item —, 金额, optionally 类别, 评估人).
 
-use super::{Context, HOUSEHOLD, PROJECT, SCOPE, household_of, refused};
+use super::{Context, HOUSEHOLD, PROJECT, household_of, refused};
 use crate::db::{Db, Tx};
 use crate::error::StoreError;
 use crate::on_pool;
 use crate::platform::import::{Applied, FieldError, ImportError, ImportOptions, Importer, Layout};
 use crate::relocation::buildings::{self, BuildingFields};
-use crate::relocation::{appraisals, members};
+use crate::relocation::{Scope, appraisals, members};
 use domain::platform::{Fen, ResidentId, SquareMetres};
 use domain::relocation::{AppraisalItem, AppraisalKind, BuildingStructure};
 use sheets::{Column, Row};
@@ -54,6 +54,15 @@ const MEMBER_COLUMNS: &[Column] = &[
 #[derive(Default)]
 pub(crate) struct MemberImporter {
     ctx: Context,
+}
+
+impl MemberImporter {
+    /// An importer that sees the projects of `scope`.
+    pub(crate) fn new(scope: Scope) -> Self {
+        Self {
+            ctx: Context::new(scope),
+        }
+    }
 }
 
 impl Layout for MemberImporter {
@@ -113,7 +122,7 @@ impl Importer for MemberImporter {
             return Ok(Err(errors));
         };
         applied(
-            members::upsert(tx, actor, &SCOPE, h, &name, &id, &relation).await,
+            members::upsert(tx, actor, self.ctx.scope(), h, &name, &id, &relation).await,
             "身份证号",
             &id_text,
         )
@@ -134,6 +143,15 @@ const BUILDING_COLUMNS: &[Column] = &[
 #[derive(Default)]
 pub(crate) struct BuildingImporter {
     ctx: Context,
+}
+
+impl BuildingImporter {
+    /// An importer that sees the projects of `scope`.
+    pub(crate) fn new(scope: Scope) -> Self {
+        Self {
+            ctx: Context::new(scope),
+        }
+    }
 }
 
 impl Layout for BuildingImporter {
@@ -210,7 +228,7 @@ impl Importer for BuildingImporter {
             legal,
         };
         applied(
-            buildings::upsert(tx, actor, &SCOPE, h, &fields).await,
+            buildings::upsert(tx, actor, self.ctx.scope(), h, &fields).await,
             "权证号",
             &no,
         )
@@ -230,6 +248,15 @@ const APPRAISAL_COLUMNS: &[Column] = &[
 #[derive(Default)]
 pub(crate) struct AppraisalImporter {
     ctx: Context,
+}
+
+impl AppraisalImporter {
+    /// An importer that sees the projects of `scope`.
+    pub(crate) fn new(scope: Scope) -> Self {
+        Self {
+            ctx: Context::new(scope),
+        }
+    }
 }
 
 impl Layout for AppraisalImporter {
@@ -312,7 +339,7 @@ impl Importer for AppraisalImporter {
             amount,
         };
         applied(
-            appraisals::upsert(tx, actor, &SCOPE, h, &a, &row.text_trimmed(5)).await,
+            appraisals::upsert(tx, actor, self.ctx.scope(), h, &a, &row.text_trimmed(5)).await,
             "项目",
             &item,
         )

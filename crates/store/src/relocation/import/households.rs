@@ -6,6 +6,7 @@ use crate::db::{Db, Tx};
 use crate::error::StoreError;
 use crate::on_pool;
 use crate::platform::import::{Applied, FieldError, ImportError, ImportOptions, Importer, Layout};
+use crate::relocation::Scope;
 use crate::relocation::households::{HouseholdFields, upsert};
 use domain::platform::Mobile;
 use domain::relocation::{HeadId, HouseholdKind, Residence};
@@ -32,6 +33,15 @@ const COLUMNS: &[Column] = &[
 #[derive(Default)]
 pub(crate) struct HouseholdImporter {
     ctx: Context,
+}
+
+impl HouseholdImporter {
+    /// An importer that sees the projects of `scope`.
+    pub(crate) fn new(scope: Scope) -> Self {
+        Self {
+            ctx: Context::new(scope),
+        }
+    }
 }
 
 impl Layout for HouseholdImporter {

@@ -29,26 +29,40 @@ pub(crate) const PROJECT: &str = "项目编号";
 /// Header of the household code column.
 pub(crate) const HOUSEHOLD: &str = "户编号";
 
-/// Runs the import of `kind`, if it is one of this module's.
+/// Runs the import of `kind` for the whole city (the command line), if it is one of this
+/// module's.
 pub async fn import(
     db: &Db,
     kind: &str,
     path: &Path,
     opts: &ImportOptions,
 ) -> Option<Result<ImportReport, ImportError>> {
+    import_scoped(db, kind, path, opts, Scope::All).await
+}
+
+/// Runs the import of `kind` as a viewer of `scope` sees the projects (the upload page):
+/// a project outside it does not exist for the import, so a row naming one is rejected
+/// and `--project` naming one is a usage error.
+pub async fn import_scoped(
+    db: &Db,
+    kind: &str,
+    path: &Path,
+    opts: &ImportOptions,
+    scope: Scope,
+) -> Option<Result<ImportReport, ImportError>> {
     Some(match kind {
         "households" => {
             run(
                 db,
-                &mut households::HouseholdImporter::default(),
+                &mut households::HouseholdImporter::new(scope),
                 path,
                 opts,
             )
             .await
         }
-        "household-members" => run(db, &mut details::MemberImporter::default(), path, opts).await,
-        "buildings" => run(db, &mut details::BuildingImporter::default(), path, opts).await,
-        "appraisals" => run(db, &mut details::AppraisalImporter::default(), path, opts).await,
+        "household-members" => run(db, &mut details::MemberImporter::new(scope), path, opts).await,
+        "buildings" => run(db, &mut details::BuildingImporter::new(scope), path, opts).await,
+        "appraisals" => run(db, &mut details::AppraisalImporter::new(scope), path, opts).await,
         _ => return None,
     })
 }
@@ -113,18 +127,50 @@ fn write_rows(
     Ok(rows.len() as u64)
 }
 
-/// What every importer of this module shares: the projects by code, the default project
-/// from `--project`, and the keys already seen in the file (a key twice in one file is a
-/// mistake, not an update).
-#[derive(Default)]
+/// What every importer of this module shares: the projects by code that the scope sees,
+/// the default project from `--project`, and the keys already seen in the file (a key
+/// twice in one file is a mistake, not an update).
 pub(crate) struct Context {
+    scope: Scope,
     projects: HashMap<String, Project>,
     default: Option<String>,
     seen: HashMap<String, usize>,
 }
 
+/// Without a scope an importer sees no project: templates and exports need only its
+/// columns, and an import that forgot its scope must not see the whole city.
+impl Default for Context {
+    fn default() -> Context {
+        Context::new(Scope::Nothing)
+    }
+}
+
 impl Context {
-    /// Loads the projects; an unknown `--project` is a usage error.
+    /// A context that sees the projects of `scope`.
+    pub(crate) fn new(scope: Scope) -> Context {
+        Context {
+            scope,
+            projects: HashMap::new(),
+            default: None,
+            seen: HashMap::new(),
+        }
+    }
+
+    /// The scope the rows are written in.
+    pub(crate) fn scope(&self) -> &Scope {
+        &self.scope
+    }
+
+    /// What a project outside the scope is called: to a town's commander it may exist
+    /// elsewhere, and the import must not tell which.
+    fn unknown_project(&self) -> &'static str {
+        match self.scope {
+            Scope::All => "项目不存在",
+            _ => "项目不存在或不属于本镇",
+        }
+    }
+
+    /// Loads the projects the scope sees; an unknown `--project` is a usage error.
     pub(crate) async fn prepare(
         &mut self,
         tx: &mut Tx,
@@ -135,7 +181,9 @@ impl Context {
         // Projects are few; reading them through the pool inside the import's transaction
         // would deadlock on SQLite, so they are read with the transaction itself.
         for p in projects::all_in(tx).await? {
-            self.projects.insert(p.code.clone(), p);
+            if self.scope.sees_project(p.id, &p.town) {
+                self.projects.insert(p.code.clone(), p);
+            }
         }
         self.default = match opts
             .project
@@ -144,7 +192,12 @@ impl Context {
             .filter(|p| !p.is_empty())
         {
             Some(code) if self.projects.contains_key(code) => Some(code.to_string()),
-            Some(code) => return Err(ImportError::Usage(format!("项目不存在：{code}"))),
+            Some(code) => {
+                return Err(ImportError::Usage(format!(
+                    "{}：{code}",
+                    self.unknown_project()
+                )));
+            }
             None => None,
         };
         Ok(())
@@ -162,13 +215,13 @@ impl Context {
             return Err(FieldError::new(
                 PROJECT,
                 "",
-                "缺少项目编号（文件无此列时请用 --project 指定项目）",
+                "缺少项目编号（文件无此列时请指定项目：命令行用 --project，上传页选择项目）",
             ));
         }
         self.projects
             .get(&code)
             .cloned()
-            .ok_or_else(|| FieldError::new(PROJECT, code, "项目不存在"))
+            .ok_or_else(|| FieldError::new(PROJECT, code, self.unknown_project()))
     }
 
     /// Registers a natural key; the error names the earlier row with the same key.
@@ -224,7 +277,3 @@ pub(crate) fn refused(
         other => Err(other),
     }
 }
-
-/// The scope imports run in: the command line and the upload page act for the whole
-/// headquarters.
-pub(crate) const SCOPE: Scope = Scope::All;

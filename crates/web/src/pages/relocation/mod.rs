@@ -1,6 +1,6 @@
 //! Pages and API of the expropriation and resettlement headquarters: projects and their
 //! standards, households and their records, the task breakdown, the work log and nightly
-//! meetings, the compensation sheet, the live wall, and the public postings.
+//! meetings, the compensation sheet, the live wall, imports, and the public postings.
 //!
 //! Scope: commanders see their town's projects, staff the households of their group,
 //! inspectors everything (and change nothing: no POST route lists them). A record outside
@@ -8,6 +8,7 @@
 
 mod chart;
 mod households;
+mod imports;
 pub mod live;
 mod meetings;
 mod population;
@@ -24,6 +25,8 @@ use crate::routes::roles::{RELOCATION_COMMAND, RELOCATION_READ, RELOCATION_WRITE
 use crate::routes::{Route, get, post};
 use crate::session::Viewer;
 use crate::state::AppState;
+use axum::extract::DefaultBodyLimit;
+use axum::handler::Handler;
 use axum::response::Response;
 use domain::platform::Role;
 use store::Tx;
@@ -290,6 +293,19 @@ pub fn routes() -> Vec<Route> {
             read,
             "项目进度（JSON）",
             wall::api,
+        ),
+        get("/relocation/import", command, "批量导入", imports::form),
+        post(
+            "/relocation/import",
+            command,
+            "上传导入文件",
+            imports::upload.layer(DefaultBodyLimit::max(crate::pages::imports::MAX_UPLOAD)),
+        ),
+        get(
+            "/relocation/templates/{kind}",
+            command,
+            "下载导入模板",
+            imports::template,
         ),
         get("/public/relocation/", Public, "征收安置公示", public::index),
         get(

@@ -144,7 +144,7 @@ pub fn routes() -> Vec<Route> {
             "/union/import",
             write,
             "上传导入文件",
-            imports::upload.layer(DefaultBodyLimit::max(imports::MAX_UPLOAD)),
+            imports::upload.layer(DefaultBodyLimit::max(crate::pages::imports::MAX_UPLOAD)),
         ),
         get(
             "/union/templates/{kind}",

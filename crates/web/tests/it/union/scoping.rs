@@ -191,31 +191,13 @@ async fn an_upload_by_township_staff_is_limited_to_their_township() {
             row("越界", &super::rid(4), "洋溪乙工会"),
         ],
     );
-    let bytes = std::fs::read(&path).expect("file");
-    let boundary = "----gwtestboundary";
-    let mut body = Vec::new();
-    for (name, value) in [("kind", "members"), ("mode", "atomic")] {
-        body.extend(
-            format!(
-                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
-            )
-            .as_bytes(),
-        );
-    }
-    body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"m.xlsx\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes());
-    body.extend(&bytes);
-    body.extend(format!("\r\n--{boundary}--\r\n").as_bytes());
     let r = staff
-        .client
-        .post(format!("{}/union/import?_csrf={}", staff.base, staff.csrf))
-        .header(
-            "content-type",
-            format!("multipart/form-data; boundary={boundary}"),
+        .upload(
+            "/union/import",
+            &[("kind", "members"), ("mode", "atomic")],
+            &path,
         )
-        .body(body)
-        .send()
-        .await
-        .expect("upload");
+        .await;
     assert_eq!(r.status(), 200);
     let page = r.text().await.expect("page");
     assert!(

@@ -1,0 +1,96 @@
+//! Uploading a spreadsheet of households, their members, buildings or appraisals, and
+//! downloading the templates. The same import engine as `groundwork import`, limited to
+//! the projects of the viewer's town; the report lists every rejected row with its Excel
+//! row number.
+
+use super::scope;
+use crate::error::AppError;
+use crate::pages::imports::{Outcome, Upload};
+use crate::pages::{Chrome, render};
+use crate::session::Viewer;
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::response::{Html, Response};
+use serde::Deserialize;
+use store::relocation::projects::{self, Project, ProjectFilter};
+use store::relocation::{Scope, import_scoped, template as write_template};
+
+/// The kinds offered, with their Chinese names.
+const KINDS: [(&str, &str); 4] = [
+    ("households", "被征收户（住户/企业）"),
+    ("household-members", "家庭成员"),
+    ("buildings", "房屋及权证"),
+    ("appraisals", "评估项目"),
+];
+
+#[derive(Template)]
+#[template(path = "relocation/import.html")]
+struct ImportPage {
+    chrome: Chrome,
+    kinds: [(&'static str, &'static str); 4],
+    /// The projects the viewer may import into, for files without 项目编号.
+    projects: Vec<Project>,
+    /// The project selected (code), kept after an upload.
+    chosen: String,
+    outcome: Outcome,
+}
+
+async fn show_page(
+    state: &AppState,
+    viewer: &Viewer,
+    scope: &Scope,
+    chosen: &str,
+    outcome: Outcome,
+) -> Result<Html<String>, AppError> {
+    render(&ImportPage {
+        chrome: Chrome::new("批量导入", viewer),
+        kinds: KINDS,
+        projects: projects::list(&state.db, scope, &ProjectFilter::default()).await?,
+        chosen: chosen.to_string(),
+        outcome,
+    })
+}
+
+/// The project a link preselects (the project page links here with it).
+#[derive(Deserialize)]
+pub struct FormQuery {
+    project: Option<String>,
+}
+
+/// The upload form.
+pub async fn form(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Query(q): Query<FormQuery>,
+) -> Result<Html<String>, AppError> {
+    let scope = scope(&state, &viewer).await?;
+    let chosen = q.project.unwrap_or_default();
+    show_page(&state, &viewer, &scope, &chosen, Outcome::default()).await
+}
+
+/// Runs the uploaded file through the import in the viewer's scope and shows the report.
+pub async fn upload(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    form: Multipart,
+) -> Result<Html<String>, AppError> {
+    let upload = Upload::read(form).await?;
+    let scope = scope(&state, &viewer).await?;
+    let project = upload.field("project");
+    let opts = upload.options(
+        &viewer.user.username,
+        Some(project.to_string()).filter(|p| !p.is_empty()),
+    );
+    let outcome = upload
+        .import(&KINDS, async |kind, path| {
+            import_scoped(&state.db, kind, path, &opts, scope.clone()).await
+        })
+        .await?;
+    show_page(&state, &viewer, &scope, project, outcome).await
+}
+
+/// The empty template of a kind, with one example row.
+pub async fn template(Path(kind): Path<String>) -> Result<Response, AppError> {
+    crate::pages::imports::template(&KINDS, &kind, write_template)
+}
