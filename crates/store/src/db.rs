@@ -142,16 +142,7 @@ macro_rules! on_conn {
                     $body
                 }
             },
-            $crate::db::Conn::Tx(tx) => match &mut tx.conn {
-                $crate::db::TxConn::Sqlite(t) => {
-                    let $c = &mut **t;
-                    $body
-                }
-                $crate::db::TxConn::Postgres(t) => {
-                    let $c = &mut **t;
-                    $body
-                }
-            },
+            $crate::db::Conn::Tx(tx) => $crate::on_tx!(tx, |$c| $body),
         }
     };
 }

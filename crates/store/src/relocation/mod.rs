@@ -29,10 +29,8 @@ use crate::audit::AuditedTable;
 use crate::db::Db;
 use crate::error::{StoreError, StoreResult};
 use crate::on_pool;
-use crate::platform::import::{ImportError, ImportOptions, ImportReport};
 use chrono::NaiveDate;
 use domain::platform::Role;
-use std::path::Path;
 
 const fn audited(entity: &'static str, table: &'static str) -> AuditedTable {
     AuditedTable {
@@ -94,38 +92,8 @@ pub const AUDITED_TABLES: &[AuditedTable] = &[
 /// This area's import/export kinds.
 pub const KINDS: &[&str] = import::KINDS;
 
-/// Runs an import of `kind` if it is one of this area's; `None` otherwise.
-pub async fn import(
-    db: &Db,
-    kind: &str,
-    path: &Path,
-    opts: &ImportOptions,
-) -> Option<Result<ImportReport, ImportError>> {
-    import::import(db, kind, path, opts).await
-}
-
-/// Like [`import`], but only the projects `scope` sees exist for it: the upload page
-/// runs a commander's file in their town, so a row naming another town's project is
-/// rejected.
-pub async fn import_scoped(
-    db: &Db,
-    kind: &str,
-    path: &Path,
-    opts: &ImportOptions,
-    scope: Scope,
-) -> Option<Result<ImportReport, ImportError>> {
-    import::import_scoped(db, kind, path, opts, scope).await
-}
-
-/// Writes the template of `kind` if it is one of this area's.
-pub fn template(kind: &str, out: &Path) -> Option<Result<(), ImportError>> {
-    import::template(kind, out)
-}
-
-/// Exports every record of `kind` (in the import's columns) if it is one of this area's.
-pub async fn export(db: &Db, kind: &str, out: &Path) -> Option<Result<u64, ImportError>> {
-    import::export(db, kind, out).await
-}
+// Running, templating and exporting this area's kinds: `None` for another area's kind.
+pub use import::{export, import, import_scoped, template};
 
 /// Whose records a viewer may see. Commanders see every project of their town; staff see
 /// the households assigned to their working group (and that group's project); inspectors
