@@ -379,3 +379,52 @@ async fn population_is_posted_masked_and_not_confirmed_before_the_period_ends() 
     assert!(page.contains("异议不成立（经核实户籍仍在本村）"), "{page}");
     assert_audit_intact(&app).await;
 }
+
+#[tokio::test]
+async fn the_sheet_says_the_population_is_provisional_until_confirmed() {
+    use store::relocation::population::{self, Step};
+    let app = TestApp::spawn().await;
+    let f = fixture::fill(&app.db).await;
+    let staff = app.login(Role::RelocationStaff).await;
+    let sheet = format!("{}/sheet", household(f.ours));
+    let (status, body) = staff.page(&sheet).await;
+    assert_eq!(status, 200);
+    assert!(
+        body.contains("安置人口尚未核定（草稿），过渡补助暂按登记人口 3 人计算"),
+        "{body}"
+    );
+
+    // Reviewed twice, posted for seven days that are over, confirmed today.
+    let today = domain::platform::time::today_local();
+    let day = |back: u64| today - chrono::Days::new(back);
+    let mut tx = app.db.begin().await.expect("tx");
+    // The re-review is by someone other than the initial reviewer.
+    for (actor, step, on) in [
+        ("staff-a", Step::InitialReview, day(30)),
+        ("policy-b", Step::ReReview, day(29)),
+        (
+            "policy-b",
+            Step::Post {
+                from: day(28),
+                days: 7,
+            },
+            day(28),
+        ),
+        ("policy-b", Step::Confirm, today),
+    ] {
+        population::apply(
+            &mut tx,
+            actor,
+            &store::relocation::Scope::All,
+            f.ours,
+            step,
+            on,
+        )
+        .await
+        .expect("review step");
+    }
+    tx.commit().await.expect("commit");
+    let (_, body) = staff.page(&sheet).await;
+    assert!(!body.contains("安置人口尚未核定"), "{body}");
+    assert!(body.contains("安置人口：3 人"), "{body}");
+}

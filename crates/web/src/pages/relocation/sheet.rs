@@ -9,9 +9,11 @@ use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Html;
+use domain::relocation::{HouseholdKind, ReviewStage};
 use store::Conn;
 use store::relocation::compensation::{self, SheetSource, SheetView};
 use store::relocation::households::{self, Household};
+use store::relocation::population;
 use store::relocation::projects::{self, Project};
 
 #[derive(Template)]
@@ -22,6 +24,8 @@ struct SheetPage {
     h: Household,
     view: SheetView,
     basis: String,
+    /// Set while the resettlement population is not yet confirmed (阳光核定).
+    population_note: Option<String>,
     printed_on: String,
 }
 
@@ -46,6 +50,22 @@ pub async fn show(
         ),
         SheetSource::NoStandard => "补偿标准尚未公布".to_string(),
     };
+    // The transition subsidy is paid per confirmed person; until the posting workflow
+    // confirms the household's population, the sheet says the count is provisional.
+    let population_note = match h.kind {
+        HouseholdKind::Enterprise => None,
+        HouseholdKind::Residential => {
+            let review = population::of_household(&state.db, h.id).await?;
+            match review.stage() {
+                ReviewStage::Confirmed { .. } => None,
+                stage => Some(format!(
+                    "安置人口尚未核定（{}），过渡补助暂按登记人口 {} 人计算",
+                    stage.label(),
+                    view.resettled_persons
+                )),
+            }
+        }
+    };
     render(&SheetPage {
         chrome: Chrome::new(format!("补偿明细表 {}", h.code), &viewer),
         printed_on: domain::platform::time::today_local().to_string(),
@@ -53,5 +73,6 @@ pub async fn show(
         h,
         view,
         basis,
+        population_note,
     })
 }
