@@ -10,14 +10,21 @@ mod reports;
 use clap::Parser;
 
 fn main() -> std::process::ExitCode {
+    let args = cli::Cli::parse();
+    // A server reports statements slower than a second (sqlx's warnings); a one-off command
+    // such as `audit verify` or `export` reads whole tables by design, so there they are
+    // noise.
+    let default_filter = match args.command {
+        cli::Command::Serve { .. } | cli::Command::Demo { .. } => "info,sqlx=warn",
+        _ => "info,sqlx=error",
+    };
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("GROUNDWORK_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn")),
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default_filter)),
         )
         .with_writer(std::io::stderr)
         .init();
-    let args = cli::Cli::parse();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
