@@ -3,9 +3,9 @@
 //! Built for a million rows: unions and every registered ID are read once, rows are
 //! checked on their own thread while the batch before them is written, new members are
 //! written a thousand to a statement and logged ten thousand to an audit entry, and the
-//! set of IDs seen in the file holds 17-digit numbers rather than strings. A registered ID updates its
-//! member (a different union is a transfer, kept in the history); a second row with the
-//! same ID in one file is an error on that row.
+//! set of IDs seen in the file holds 17-digit numbers rather than strings. A registered ID
+//! updates its member (a different union is a transfer, kept in the history); a second
+//! row with the same ID in one file is an error on that row.
 
 use super::yes_no;
 use crate::db::Tx;
