@@ -150,7 +150,7 @@ impl MemberSort {
             "name" => MemberSort::Name,
             "union" => MemberSort::Union,
             "joined" => MemberSort::Joined,
-            _ => MemberSort::Joined,
+            _ => MemberSort::Newest,
         }
     }
 
@@ -369,3 +369,16 @@ pub use change::{
     NewMember, add, find_tx, insert_many_tx, leave, leave_tx, transfer, transfer_tx,
     update_from_row_tx,
 };
+
+#[cfg(test)]
+mod tests {
+    use super::MemberSort;
+
+    #[test]
+    fn the_list_opens_newest_registered_first_and_sorts_by_join_date_on_request() {
+        assert_eq!(MemberSort::parse(""), MemberSort::Newest);
+        assert_eq!(MemberSort::parse("anything"), MemberSort::default());
+        assert_eq!(MemberSort::parse("joined"), MemberSort::Joined);
+        assert_eq!(MemberSort::Newest.order_by(), "m.id DESC");
+    }
+}
