@@ -43,9 +43,9 @@ impl Cell {
     pub fn is_blank(&self) -> bool {
         match self {
             Cell::Empty => true,
-            Cell::Text(text) => text.chars().all(|c| {
-                half_width(c).is_whitespace() || matches!(c, '\u{200B}'..='\u{200D}' | '\u{FEFF}')
-            }),
+            Cell::Text(text) => text
+                .chars()
+                .all(|c| half_width(c).is_whitespace() || zero_width(c)),
             _ => false,
         }
     }
@@ -136,7 +136,7 @@ pub(crate) fn normalise_text(text: &str) -> String {
     }
     let converted: String = text
         .chars()
-        .filter(|c| !matches!(c, '\u{200B}'..='\u{200D}' | '\u{FEFF}'))
+        .filter(|c| !zero_width(*c))
         .map(half_width)
         .collect();
     let trimmed = converted.trim();
@@ -150,10 +150,14 @@ pub(crate) fn normalise_text(text: &str) -> String {
 /// Trimmed like [`normalise_text`] but with full-width characters kept, for names whose
 /// full-width brackets are part of how they are officially written.
 pub(crate) fn trim_text(text: &str) -> String {
-    text.trim_matches(|c: char| {
-        c.is_whitespace() || matches!(c, '\u{200B}'..='\u{200D}' | '\u{FEFF}')
-    })
-    .to_owned()
+    text.trim_matches(|c: char| c.is_whitespace() || zero_width(c))
+        .to_owned()
+}
+
+/// Zero-width spaces and joiners and the byte-order mark: invisible characters that come
+/// with text pasted from web pages and other systems.
+fn zero_width(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200D}' | '\u{FEFF}')
 }
 
 fn half_width(c: char) -> char {

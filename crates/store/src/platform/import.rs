@@ -133,12 +133,6 @@ pub trait Importer: Layout {
         actor: &str,
         row: &Row,
     ) -> Result<Result<Applied, Vec<FieldError>>, StoreError>;
-    /// Writes whatever `apply` buffered (bulk importers batch rows into multi-row
-    /// statements); called once after the last row, before the commit, and only when the
-    /// import is going to be written.
-    async fn finish(&mut self, _tx: &mut Tx, _actor: &str) -> Result<(), StoreError> {
-        Ok(())
-    }
 }
 
 /// Runs an import from `path`.
@@ -162,9 +156,6 @@ pub async fn run<I: Importer>(
         }
     }
     let write = !opts.dry_run && (report.invalid.is_empty() || opts.skip_invalid);
-    if write {
-        importer.finish(&mut tx, &opts.actor).await?;
-    }
     end(tx, write, &mut report, rejections, opts).await?;
     Ok(report)
 }

@@ -56,7 +56,7 @@ impl Upload {
                 fields.insert(name, String::from_utf8_lossy(&bytes).trim().to_string());
             } else if !bytes.is_empty() {
                 let path = dir.path().join(format!("upload.{ext}"));
-                std::fs::write(&path, &bytes).map_err(unsaved)?;
+                tokio::fs::write(&path, &bytes).await.map_err(unsaved)?;
                 file = Some(path);
             }
         }
