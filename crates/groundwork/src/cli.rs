@@ -216,7 +216,7 @@ pub async fn run(cli: Cli) -> Result<u8> {
             action: AuditAction::Verify,
         } => {
             let db = Db::connect(&db_url(&cli.db, "groundwork.db")).await?;
-            let v = store::audit::verify(&db).await?;
+            let v = store::audit::verify(&db, &store::audited()).await?;
             match v.problem {
                 None => {
                     out!(

@@ -26,6 +26,16 @@ pub mod union;
 pub use db::{Backend, Conn, Db, Tx};
 pub use error::StoreError;
 
+/// Every audited table of the system, each area's own list gathered in this one place:
+/// what `groundwork audit verify` and the audit page hand to [`audit::verify`].
+pub fn audited() -> audit::Registry {
+    audit::Registry::new(&[
+        platform::AUDITED_TABLES,
+        union::AUDITED_TABLES,
+        relocation::AUDITED_TABLES,
+    ])
+}
+
 /// The current instant as stored: RFC 3339 in UTC with microseconds, which sorts as text
 /// on both backends.
 pub fn now_text() -> String {

@@ -244,7 +244,7 @@ async fn update_one(
             .await?
     });
     let id = id.ok_or(StoreError::NotFound)?;
-    let before = audit::snapshot(&mut tx, &USERS, id).await?;
+    let change = audit::Change::begin(&mut tx, &USERS, id).await?;
     on_tx!(&mut tx, |c| {
         let q = sqlx::query(sql);
         let q = match value {
@@ -253,7 +253,7 @@ async fn update_one(
         };
         q.bind(id).execute(&mut *c).await.map(|_| ())?
     });
-    audit::record_update(&mut tx, actor, action, &USERS, id, before).await?;
+    change.finish(&mut tx, actor, action).await?;
     if action == "disable" || action == "passwd" {
         // A disabled account or a changed password ends every open session.
         on_tx!(&mut tx, |c| sqlx::query(

@@ -184,7 +184,7 @@ pub(crate) async fn set_vacated(
         .inputs
         .compute(&standard.standard, Some(a.signed_on), vacated_on)
         .map_err(|e| StoreError::rule(e.to_string()))?;
-    let before = audit::snapshot(tx, &AGREEMENTS, a.id).await?;
+    let change = audit::Change::begin(tx, &AGREEMENTS, a.id).await?;
     on_tx!(tx, |c| sqlx::query(
         "UPDATE relocation_agreements SET lines = $1, total = $2, vacated_on = $3 WHERE id = $4"
     )
@@ -195,7 +195,7 @@ pub(crate) async fn set_vacated(
     .execute(&mut *c)
     .await
     .map(|_| ())?);
-    audit::record_update(tx, actor, "vacating_reward", &AGREEMENTS, a.id, before).await
+    change.finish(tx, actor, "vacating_reward").await
 }
 
 /// Cancels the agreement when a signing recorded by mistake is undone; the audit log
@@ -204,7 +204,7 @@ pub(crate) async fn cancel(tx: &mut Tx, actor: &str, household_id: i64) -> Store
     let Some(a) = of_household(&mut Conn::Tx(&mut *tx), household_id).await? else {
         return Ok(());
     };
-    let before = audit::snapshot(tx, &AGREEMENTS, a.id).await?;
+    let change = audit::Change::begin(tx, &AGREEMENTS, a.id).await?;
     on_tx!(tx, |c| sqlx::query(
         "DELETE FROM relocation_agreements WHERE id = $1"
     )
@@ -212,5 +212,5 @@ pub(crate) async fn cancel(tx: &mut Tx, actor: &str, household_id: i64) -> Store
     .execute(&mut *c)
     .await
     .map(|_| ())?);
-    audit::record_delete(tx, actor, &AGREEMENTS, a.id, before).await
+    change.finish_delete(tx, actor).await
 }

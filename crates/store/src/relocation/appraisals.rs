@@ -92,7 +92,7 @@ pub async fn upsert(
     .fetch_optional(&mut *c)
     .await?);
     if let Some(id) = existing {
-        let before = audit::snapshot(tx, &APPRAISALS, id).await?;
+        let change = audit::Change::begin(tx, &APPRAISALS, id).await?;
         on_tx!(tx, |c| sqlx::query(
             "UPDATE relocation_appraisals SET kind = $1, amount = $2, appraiser = $3 WHERE id = $4"
         )
@@ -103,10 +103,7 @@ pub async fn upsert(
         .execute(&mut *c)
         .await
         .map(|_| ())?);
-        let after = audit::snapshot(tx, &APPRAISALS, id).await?;
-        if after != before {
-            audit::record_change(tx, actor, "update", &APPRAISALS, id, before, after).await?;
-        }
+        change.finish_if_changed(tx, actor, "update").await?;
         return Ok((id, false));
     }
     let id: i64 = on_tx!(tx, |c| {

@@ -158,7 +158,7 @@ pub async fn upsert(
     .fetch_optional(&mut *c)
     .await?);
     if let Some(id) = existing {
-        let before = audit::snapshot(tx, &BUILDINGS, id).await?;
+        let change = audit::Change::begin(tx, &BUILDINGS, id).await?;
         on_tx!(tx, |c| sqlx::query(
             "UPDATE relocation_buildings SET approvals = $1, structure = $2, measured_area = $3,
                  legal_area = $4, has_certificate = $5,
@@ -177,10 +177,7 @@ pub async fn upsert(
         .execute(&mut *c)
         .await
         .map(|_| ())?);
-        let after = audit::snapshot(tx, &BUILDINGS, id).await?;
-        if after != before {
-            audit::record_change(tx, actor, "update", &BUILDINGS, id, before, after).await?;
-        }
+        change.finish_if_changed(tx, actor, "update").await?;
         return Ok((id, false));
     }
     let id: i64 = on_tx!(tx, |c| sqlx::query_scalar(
@@ -222,7 +219,7 @@ pub async fn verify(tx: &mut Tx, actor: &str, scope: &Scope, building_id: i64) -
     .fetch_optional(&mut *c)
     .await?);
     households::get(&mut *tx, scope, household_id.ok_or(StoreError::NotFound)?).await?;
-    let before = audit::snapshot(tx, &BUILDINGS, building_id).await?;
+    let change = audit::Change::begin(tx, &BUILDINGS, building_id).await?;
     on_tx!(tx, |c| sqlx::query(
         "UPDATE relocation_buildings SET verified_by = $1, verified_at = $2 WHERE id = $3"
     )
@@ -232,7 +229,7 @@ pub async fn verify(tx: &mut Tx, actor: &str, scope: &Scope, building_id: i64) -
     .execute(&mut *c)
     .await
     .map(|_| ())?);
-    audit::record_update(tx, actor, "verify", &BUILDINGS, building_id, before).await
+    change.finish(tx, actor, "verify").await
 }
 
 #[cfg(test)]

@@ -285,7 +285,7 @@ pub async fn complete(
     if done {
         return Err(StoreError::rule("该事项已办结"));
     }
-    let before = audit::snapshot(tx, &ACTIONS, action_id).await?;
+    let change = audit::Change::begin(tx, &ACTIONS, action_id).await?;
     on_tx!(tx, |c| sqlx::query(
         "UPDATE relocation_actions SET done = TRUE, done_on = $1, done_by = $2 WHERE id = $3"
     )
@@ -295,6 +295,6 @@ pub async fn complete(
     .execute(&mut *c)
     .await
     .map(|_| ())?);
-    audit::record_update(tx, actor, "complete", &ACTIONS, action_id, before).await?;
+    change.finish(tx, actor, "complete").await?;
     Ok(project_id)
 }

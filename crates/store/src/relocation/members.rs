@@ -63,7 +63,7 @@ pub async fn upsert(
     .fetch_optional(&mut *c)
     .await?);
     if let Some(id) = existing {
-        let before = audit::snapshot(tx, &MEMBERS, id).await?;
+        let change = audit::Change::begin(tx, &MEMBERS, id).await?;
         on_tx!(tx, |c| sqlx::query(
             "UPDATE relocation_members SET name = $1, relation = $2 WHERE id = $3"
         )
@@ -73,10 +73,7 @@ pub async fn upsert(
         .execute(&mut *c)
         .await
         .map(|_| ())?);
-        let after = audit::snapshot(tx, &MEMBERS, id).await?;
-        if after != before {
-            audit::record_change(tx, actor, "update", &MEMBERS, id, before, after).await?;
-        }
+        change.finish_if_changed(tx, actor, "update").await?;
         return Ok((id, false));
     }
     let id: i64 = on_tx!(tx, |c| sqlx::query_scalar(
@@ -103,7 +100,7 @@ pub async fn remove(tx: &mut Tx, actor: &str, scope: &Scope, member_id: i64) -> 
     .fetch_optional(&mut *c)
     .await?);
     households::get(&mut *tx, scope, household_id.ok_or(StoreError::NotFound)?).await?;
-    let before = audit::snapshot(tx, &MEMBERS, member_id).await?;
+    let change = audit::Change::begin(tx, &MEMBERS, member_id).await?;
     on_tx!(tx, |c| sqlx::query(
         "DELETE FROM relocation_members WHERE id = $1"
     )
@@ -111,5 +108,5 @@ pub async fn remove(tx: &mut Tx, actor: &str, scope: &Scope, member_id: i64) -> 
     .execute(&mut *c)
     .await
     .map(|_| ())?);
-    audit::record_delete(tx, actor, &MEMBERS, member_id, before).await
+    change.finish_delete(tx, actor).await
 }

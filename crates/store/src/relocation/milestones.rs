@@ -98,7 +98,7 @@ async fn write(
         "UPDATE relocation_households SET {} WHERE id = $4",
         set_clause(m)
     );
-    let before = audit::snapshot(tx, &HOUSEHOLDS, h.id).await?;
+    let change = audit::Change::begin(tx, &HOUSEHOLDS, h.id).await?;
     on_tx!(tx, |c| sqlx::query(crate::dynamic(&sql))
         .bind(value.map(|(on, _, _)| day_text(on)))
         .bind(value.map(|(_, at, _)| crate::timestamp_text(at)))
@@ -107,5 +107,5 @@ async fn write(
         .execute(&mut *c)
         .await
         .map(|_| ())?);
-    audit::record_update(tx, actor, action, &HOUSEHOLDS, h.id, before).await
+    change.finish(tx, actor, action).await
 }

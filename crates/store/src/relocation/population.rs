@@ -129,7 +129,7 @@ pub async fn apply(
     .await?);
     match existing {
         Some(id) => {
-            let before = audit::snapshot(tx, &POPULATION, id).await?;
+            let change = audit::Change::begin(tx, &POPULATION, id).await?;
             on_tx!(tx, |c| sqlx::query(
                 "UPDATE relocation_population SET stage = $1, posted_from = $2, posted_until = $3,
                      events = $4, updated_at = $5 WHERE id = $6"
@@ -143,7 +143,7 @@ pub async fn apply(
             .execute(&mut *c)
             .await
             .map(|_| ())?);
-            audit::record_update(tx, actor, stage, &POPULATION, id, before).await?;
+            change.finish(tx, actor, stage).await?;
         }
         None => {
             let id: i64 = on_tx!(tx, |c| {

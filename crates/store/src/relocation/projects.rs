@@ -181,8 +181,8 @@ pub async fn create(tx: &mut Tx, actor: &str, f: &ProjectFields) -> StoreResult<
 /// Changes a project's fields (the code stays: it is printed on agreements).
 pub async fn update(tx: &mut Tx, actor: &str, id: i64, f: &ProjectFields) -> StoreResult<()> {
     check(f)?;
-    let before = audit::snapshot(tx, &PROJECTS, id).await?;
-    if before.is_none() {
+    let change = audit::Change::begin(tx, &PROJECTS, id).await?;
+    if !change.exists() {
         return Err(StoreError::NotFound);
     }
     on_tx!(tx, |c| {
@@ -206,7 +206,7 @@ pub async fn update(tx: &mut Tx, actor: &str, id: i64, f: &ProjectFields) -> Sto
         .await
         .map(|_| ())?
     });
-    audit::record_update(tx, actor, "update", &PROJECTS, id, before).await
+    change.finish(tx, actor, "update").await
 }
 
 /// A project by code, if the scope sees it; otherwise [`StoreError::NotFound`].

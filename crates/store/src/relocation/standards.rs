@@ -118,7 +118,7 @@ pub async fn save_draft(
         .map_err(|e| StoreError::rule(format!("补偿标准无法保存：{e}")))?;
     match latest(tx, project_id).await? {
         Some(draft) if !draft.is_published() => {
-            let before = audit::snapshot(tx, &STANDARDS, draft.id).await?;
+            let change = audit::Change::begin(tx, &STANDARDS, draft.id).await?;
             on_tx!(tx, |c| sqlx::query(
                 "UPDATE relocation_standards SET body = $1 WHERE id = $2"
             )
@@ -127,7 +127,7 @@ pub async fn save_draft(
             .execute(&mut *c)
             .await
             .map(|_| ())?);
-            audit::record_update(tx, actor, "update", &STANDARDS, draft.id, before).await?;
+            change.finish(tx, actor, "update").await?;
             Ok(draft.version)
         }
         other => {
@@ -154,7 +154,7 @@ pub async fn publish(tx: &mut Tx, actor: &str, project_id: i64) -> StoreResult<i
         Some(d) if !d.is_published() => d,
         _ => return Err(StoreError::rule("没有待公布的补偿标准草稿")),
     };
-    let before = audit::snapshot(tx, &STANDARDS, draft.id).await?;
+    let change = audit::Change::begin(tx, &STANDARDS, draft.id).await?;
     on_tx!(tx, |c| sqlx::query(
         "UPDATE relocation_standards SET published_at = $1, published_by = $2 WHERE id = $3"
     )
@@ -164,6 +164,6 @@ pub async fn publish(tx: &mut Tx, actor: &str, project_id: i64) -> StoreResult<i
     .execute(&mut *c)
     .await
     .map(|_| ())?);
-    audit::record_update(tx, actor, "publish", &STANDARDS, draft.id, before).await?;
+    change.finish(tx, actor, "publish").await?;
     Ok(draft.version)
 }

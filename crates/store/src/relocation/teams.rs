@@ -112,8 +112,8 @@ pub async fn group_of_kind(tx: &mut Tx, project_id: i64, kind: TeamKind) -> Stor
 
 /// Sets who leads a group.
 pub async fn set_leader(tx: &mut Tx, actor: &str, team_id: i64, leader: &str) -> StoreResult<()> {
-    let before = audit::snapshot(tx, &TEAMS, team_id).await?;
-    if before.is_none() {
+    let change = audit::Change::begin(tx, &TEAMS, team_id).await?;
+    if !change.exists() {
         return Err(StoreError::NotFound);
     }
     on_tx!(tx, |c| sqlx::query(
@@ -124,7 +124,7 @@ pub async fn set_leader(tx: &mut Tx, actor: &str, team_id: i64, leader: &str) ->
     .execute(&mut *c)
     .await
     .map(|_| ())?);
-    audit::record_update(tx, actor, "update", &TEAMS, team_id, before).await
+    change.finish(tx, actor, "update").await
 }
 
 /// Adds a person to a group; `username` links them to an existing user account. Returns

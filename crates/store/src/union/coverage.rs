@@ -64,7 +64,7 @@ pub async fn set_rule(db: &Db, actor: &str, rule: &CoverageRule) -> StoreResult<
     .await?);
     match existing {
         Some(id) => {
-            let before = audit::snapshot(&mut tx, &SETTINGS, id).await?;
+            let change = audit::Change::begin(&mut tx, &SETTINGS, id).await?;
             on_tx!(&mut tx, |c| sqlx::query(
                 "UPDATE union_settings SET value = $1, updated_at = $2 WHERE id = $3"
             )
@@ -74,7 +74,7 @@ pub async fn set_rule(db: &Db, actor: &str, rule: &CoverageRule) -> StoreResult<
             .execute(&mut *c)
             .await
             .map(|_| ())?);
-            audit::record_update(&mut tx, actor, "update", &SETTINGS, id, before).await?;
+            change.finish(&mut tx, actor, "update").await?;
         }
         None => {
             let id: i64 = on_tx!(&mut tx, |c| {

@@ -294,7 +294,7 @@ pub async fn update_tx(
     id: i64,
     e: &EnterpriseInput,
 ) -> StoreResult<bool> {
-    let before = audit::snapshot(tx, &ENTERPRISES, id).await?;
+    let change = audit::Change::begin(tx, &ENTERPRISES, id).await?;
     let changed = on_tx!(tx, |c| {
         sqlx::query(
         "UPDATE enterprises SET name = $1, credit_code = $2, township = $3, headcount = $4, provincial = $5, updated_at = $6
@@ -312,7 +312,7 @@ pub async fn update_tx(
     .rows_affected()
     });
     if changed > 0 {
-        audit::record_update(tx, actor, "update", &ENTERPRISES, id, before).await?;
+        change.finish(tx, actor, "update").await?;
     }
     Ok(changed > 0)
 }
@@ -324,7 +324,7 @@ pub async fn set_union_tx(
     id: i64,
     union_id: Option<i64>,
 ) -> StoreResult<()> {
-    let before = audit::snapshot(tx, &ENTERPRISES, id).await?;
+    let change = audit::Change::begin(tx, &ENTERPRISES, id).await?;
     let changed = on_tx!(tx, |c| {
         sqlx::query(
         "UPDATE enterprises SET union_id = $1, updated_at = $2 WHERE id = $3 AND union_id IS DISTINCT FROM $1",
@@ -337,7 +337,7 @@ pub async fn set_union_tx(
     .rows_affected()
     });
     if changed > 0 {
-        audit::record_update(tx, actor, "cover", &ENTERPRISES, id, before).await?;
+        change.finish(tx, actor, "cover").await?;
     }
     Ok(())
 }

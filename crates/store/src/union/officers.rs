@@ -195,7 +195,7 @@ pub async fn end_term(
     let union_id = union_of(db, officer_id).await?;
     get_for_change(db, scope, union_id).await?;
     let mut tx = db.begin().await?;
-    let before = audit::snapshot(&mut tx, &OFFICERS, officer_id).await?;
+    let change = audit::Change::begin(&mut tx, &OFFICERS, officer_id).await?;
     on_tx!(&mut tx, |c| sqlx::query(
         "UPDATE union_officers SET term_end = $1 WHERE id = $2"
     )
@@ -204,7 +204,7 @@ pub async fn end_term(
     .execute(&mut *c)
     .await
     .map(|_| ())?);
-    audit::record_update(&mut tx, actor, "end_term", &OFFICERS, officer_id, before).await?;
+    change.finish(&mut tx, actor, "end_term").await?;
     tx.commit().await?;
     Ok(union_id)
 }

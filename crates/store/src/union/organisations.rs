@@ -272,7 +272,7 @@ pub async fn insert_tx(tx: &mut Tx, actor: &str, u: &UnionInput) -> StoreResult<
 /// Updates a union's place and founding date (audited); nothing is written when nothing
 /// changes.
 pub async fn update_tx(tx: &mut Tx, actor: &str, id: i64, u: &UnionInput) -> StoreResult<bool> {
-    let before = audit::snapshot(tx, &UNIONS, id).await?;
+    let change = audit::Change::begin(tx, &UNIONS, id).await?;
     let changed = on_tx!(tx, |c| {
         sqlx::query(
         "UPDATE unions SET kind = $1, parent_id = $2, township = $3, founded_on = $4, updated_at = $5
@@ -290,7 +290,7 @@ pub async fn update_tx(tx: &mut Tx, actor: &str, id: i64, u: &UnionInput) -> Sto
     .rows_affected()
     });
     if changed > 0 {
-        audit::record_update(tx, actor, "update", &UNIONS, id, before).await?;
+        change.finish(tx, actor, "update").await?;
     }
     Ok(changed > 0)
 }
@@ -415,7 +415,7 @@ pub async fn set_reform_tx(
     id: i64,
     on: Option<NaiveDate>,
 ) -> StoreResult<()> {
-    let before = audit::snapshot(tx, &UNIONS, id).await?;
+    let change = audit::Change::begin(tx, &UNIONS, id).await?;
     on_tx!(tx, |c| sqlx::query(
         "UPDATE unions SET reform_effective_on = $1, updated_at = $2 WHERE id = $3"
     )
@@ -425,7 +425,7 @@ pub async fn set_reform_tx(
     .execute(&mut *c)
     .await
     .map(|_| ())?);
-    audit::record_update(tx, actor, "reform", &UNIONS, id, before).await
+    change.finish(tx, actor, "reform").await
 }
 
 /// Creates a union from the form (a joint union, a federation …), checked like an import

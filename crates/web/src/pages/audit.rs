@@ -400,7 +400,7 @@ pub async fn verify(
     State(state): State<AppState>,
     viewer: Viewer,
 ) -> Result<Html<String>, AppError> {
-    let v = audit::verify(&state.db).await?;
+    let v = audit::verify(&state.db, &store::audited()).await?;
     render(&VerifyPage {
         chrome: Chrome::new("审计链校验", &viewer),
         entries: v.entries,

@@ -261,7 +261,10 @@ async fn health_metrics_and_openapi_answer() {
 }
 
 async fn verify(db: &Db) -> Option<Problem> {
-    audit::verify(db).await.expect("verify runs").problem
+    audit::verify(db, &store::audited())
+        .await
+        .expect("verify runs")
+        .problem
 }
 
 /// Turns the append-only triggers off, as someone with raw database access could.
@@ -384,7 +387,7 @@ async fn changes_through_the_app_keep_the_chain_intact() {
     let s = app.login(Role::Admin).await;
     s.post("/admin/users/inspector/disable", &[]).await;
     s.post("/admin/users/inspector/enable", &[]).await;
-    let v = audit::verify(&app.db).await.unwrap();
+    let v = audit::verify(&app.db, &store::audited()).await.unwrap();
     assert_eq!(v.problem, None);
     assert!(
         v.entries >= 9,

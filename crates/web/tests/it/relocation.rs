@@ -19,7 +19,9 @@ fn status_of(r: &reqwest::Response) -> u16 {
 
 /// Asserts the audit chain and every audited record are intact.
 async fn assert_audit_intact(app: &TestApp) {
-    let v = store::audit::verify(&app.db).await.expect("verify");
+    let v = store::audit::verify(&app.db, &store::audited())
+        .await
+        .expect("verify");
     assert_eq!(v.problem, None, "audit verify after the changes");
 }
 

@@ -170,7 +170,9 @@ pub async fn enterprises_count(db: &Db) -> i64 {
 
 /// Asserts the audit chain and every audited record are intact.
 pub async fn assert_audit_intact(db: &Db) {
-    let v = store::audit::verify(db).await.expect("verify");
+    let v = store::audit::verify(db, &store::audited())
+        .await
+        .expect("verify");
     assert!(
         v.problem.is_none(),
         "audit verify: {:?}",

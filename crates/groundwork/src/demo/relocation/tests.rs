@@ -69,7 +69,9 @@ async fn demo_reproduces_the_2019_figures_from_its_records() {
     };
     assert_eq!(board(&before), board(&after));
 
-    let v = store::audit::verify(&db).await.expect("verify");
+    let v = store::audit::verify(&db, &store::audited())
+        .await
+        .expect("verify");
     assert_eq!(
         v.problem, None,
         "the demo's records all match the audit log"

@@ -285,7 +285,7 @@ pub async fn upsert(
     check(f)?;
     let mobile = f.mobile.as_ref().map(|m| m.as_str().to_string());
     if let Some(id) = id_by_code(tx, project.id, &f.code).await? {
-        let before = audit::snapshot(tx, &HOUSEHOLDS, id).await?;
+        let change = audit::Change::begin(tx, &HOUSEHOLDS, id).await?;
         on_tx!(tx, |c| sqlx::query(
             "UPDATE relocation_households SET kind = $1, head_name = $2, head_id = $3, mobile = $4,
                  village = $5, village_group = $6, residence = $7, in_town = $8, province = $9
@@ -304,10 +304,7 @@ pub async fn upsert(
         .execute(&mut *c)
         .await
         .map(|_| ())?);
-        let after = audit::snapshot(tx, &HOUSEHOLDS, id).await?;
-        if after != before {
-            audit::record_change(tx, actor, "update", &HOUSEHOLDS, id, before, after).await?;
-        }
+        change.finish_if_changed(tx, actor, "update").await?;
         return Ok((id, false));
     }
     let id: i64 = on_tx!(tx, |c| sqlx::query_scalar(
@@ -349,7 +346,7 @@ pub async fn assign(
     if h.team_id == team_id && h.person_id == person_id {
         return Ok(());
     }
-    let before = audit::snapshot(tx, &HOUSEHOLDS, h.id).await?;
+    let change = audit::Change::begin(tx, &HOUSEHOLDS, h.id).await?;
     on_tx!(tx, |c| sqlx::query(
         "UPDATE relocation_households SET team_id = $1, person_id = $2 WHERE id = $3"
     )
@@ -359,7 +356,7 @@ pub async fn assign(
     .execute(&mut *c)
     .await
     .map(|_| ())?);
-    audit::record_update(tx, actor, "assign", &HOUSEHOLDS, h.id, before).await?;
+    change.finish(tx, actor, "assign").await?;
     let share = wall::Contribution::of(&h.milestones);
     wall::add_progress(tx, h.project_id, h.team_id, h.person_id, share.negated()).await?;
     wall::add_progress(tx, h.project_id, team_id, person_id, share).await
@@ -378,7 +375,7 @@ pub async fn set_concerns(
     if concerns.chars().count() > 2000 {
         return Err(StoreError::rule("诉求记录不超过2000字"));
     }
-    let before = audit::snapshot(tx, &HOUSEHOLDS, h.id).await?;
+    let change = audit::Change::begin(tx, &HOUSEHOLDS, h.id).await?;
     on_tx!(tx, |c| sqlx::query(
         "UPDATE relocation_households SET concerns = $1, difficult = $2 WHERE id = $3"
     )
@@ -388,5 +385,5 @@ pub async fn set_concerns(
     .execute(&mut *c)
     .await
     .map(|_| ())?);
-    audit::record_update(tx, actor, "concerns", &HOUSEHOLDS, h.id, before).await
+    change.finish(tx, actor, "concerns").await
 }

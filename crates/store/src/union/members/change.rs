@@ -213,7 +213,7 @@ pub async fn update_from_row_tx(
     m: &NewMember,
     today: NaiveDate,
 ) -> StoreResult<bool> {
-    let before = audit::snapshot(tx, &MEMBERS, id).await?;
+    let change = audit::Change::begin(tx, &MEMBERS, id).await?;
     let changed = on_tx!(tx, |c| {
         sqlx::query(
         "UPDATE members SET name = $1, mobile = $2, union_id = $3, joined_on = $4, migrant_worker = $5, updated_at = $6
@@ -239,7 +239,7 @@ pub async fn update_from_row_tx(
     } else {
         "update"
     };
-    audit::record_update(tx, actor, action, &MEMBERS, id, before).await?;
+    change.finish(tx, actor, action).await?;
     if old_union != m.union_id {
         insert_transfer_tx(tx, actor, id, old_union, m.union_id, today).await?;
     }
@@ -333,7 +333,7 @@ pub async fn transfer_tx(
     to: i64,
     on: NaiveDate,
 ) -> StoreResult<()> {
-    let before = audit::snapshot(tx, &MEMBERS, id).await?;
+    let change = audit::Change::begin(tx, &MEMBERS, id).await?;
     on_tx!(tx, |c| sqlx::query(
         "UPDATE members SET union_id = $1, updated_at = $2 WHERE id = $3"
     )
@@ -343,7 +343,7 @@ pub async fn transfer_tx(
     .execute(&mut *c)
     .await
     .map(|_| ())?);
-    audit::record_update(tx, actor, "transfer", &MEMBERS, id, before).await?;
+    change.finish(tx, actor, "transfer").await?;
     insert_transfer_tx(tx, actor, id, from, to, on).await
 }
 
@@ -363,7 +363,7 @@ pub async fn leave(db: &Db, actor: &str, scope: Scope, id: i64, on: NaiveDate) -
 
 /// Leaving inside a transaction (audited).
 pub async fn leave_tx(tx: &mut Tx, actor: &str, id: i64, on: NaiveDate) -> StoreResult<()> {
-    let before = audit::snapshot(tx, &MEMBERS, id).await?;
+    let change = audit::Change::begin(tx, &MEMBERS, id).await?;
     on_tx!(tx, |c| sqlx::query(
         "UPDATE members SET left_on = $1, updated_at = $2 WHERE id = $3"
     )
@@ -373,5 +373,5 @@ pub async fn leave_tx(tx: &mut Tx, actor: &str, id: i64, on: NaiveDate) -> Store
     .execute(&mut *c)
     .await
     .map(|_| ())?);
-    audit::record_update(tx, actor, "leave", &MEMBERS, id, before).await
+    change.finish(tx, actor, "leave").await
 }

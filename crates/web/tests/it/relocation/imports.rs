@@ -135,7 +135,9 @@ async fn household_import_is_atomic_names_the_bad_row_and_updates_on_reimport() 
     );
     assert!(!report.written);
 
-    let v = store::audit::verify(&app.db).await.expect("verify");
+    let v = store::audit::verify(&app.db, &store::audited())
+        .await
+        .expect("verify");
     assert_eq!(v.problem, None);
 }
 

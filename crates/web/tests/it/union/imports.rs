@@ -460,7 +460,9 @@ async fn a_members_import_is_logged_in_batches_that_verify_checks_record_by_reco
     ))
     .await
     .expect("tamper");
-    let v = store::audit::verify(&db).await.expect("verify");
+    let v = store::audit::verify(&db, &store::audited())
+        .await
+        .expect("verify");
     assert_eq!(
         v.problem,
         Some(store::audit::Problem::RecordMismatch {

@@ -1,0 +1,92 @@
+//! The guard for changing an existing audited record: it takes the record's before-state
+//! when the change begins and logs the entry when the change finishes, so an entry can
+//! neither lack its before-state nor be written for a record nobody read first.
+
+use super::AuditedTable;
+use super::write::{NewEntry, append, snapshot};
+use crate::db::Tx;
+use crate::error::StoreResult;
+
+/// A change of one audited record, begun and not yet logged.
+///
+/// ```ignore
+/// let change = audit::Change::begin(tx, &MEMBERS, id).await?;
+/// // … UPDATE relocation_members … WHERE id = id …
+/// change.finish(tx, actor, "update").await?;
+/// ```
+///
+/// `finish` consumes the guard, so one change logs one entry. A guard dropped without
+/// finishing (an error returned in between) logs nothing, which is right: the caller's
+/// transaction rolls back with it.
+#[must_use = "a change begun must be finished, or the record changes without an audit entry"]
+#[derive(Debug)]
+pub struct Change<'t> {
+    table: &'t AuditedTable,
+    id: i64,
+    before: Option<String>,
+}
+
+impl<'t> Change<'t> {
+    /// Begins a change of record `id` of `table`: reads its before-state, in the
+    /// transaction that will change it.
+    pub async fn begin(tx: &mut Tx, table: &'t AuditedTable, id: i64) -> StoreResult<Change<'t>> {
+        let before = snapshot(tx, table, id).await?;
+        Ok(Change { table, id, before })
+    }
+
+    /// Whether the record existed when the change began: a caller that finds it missing
+    /// returns "not found" instead of logging a change of nothing.
+    pub fn exists(&self) -> bool {
+        self.before.is_some()
+    }
+
+    /// Logs the change with the record's state now as `after`. `action` names what
+    /// happened in the domain's words (`update`, `transfer`, `sign`, …).
+    pub async fn finish(self, tx: &mut Tx, actor: &str, action: &str) -> StoreResult<()> {
+        let after = snapshot(tx, self.table, self.id).await?;
+        self.log(tx, actor, action, after).await
+    }
+
+    /// Logs the change only if the record differs from its before-state: an import that
+    /// writes a row again with the same values leaves no entry.
+    pub async fn finish_if_changed(
+        self,
+        tx: &mut Tx,
+        actor: &str,
+        action: &str,
+    ) -> StoreResult<()> {
+        let after = snapshot(tx, self.table, self.id).await?;
+        if after == self.before {
+            return Ok(());
+        }
+        self.log(tx, actor, action, after).await
+    }
+
+    /// Logs the record's deletion (call after the DELETE): action `delete`, no `after`.
+    pub async fn finish_delete(self, tx: &mut Tx, actor: &str) -> StoreResult<()> {
+        self.log(tx, actor, "delete", None).await
+    }
+
+    async fn log(
+        self,
+        tx: &mut Tx,
+        actor: &str,
+        action: &str,
+        after: Option<String>,
+    ) -> StoreResult<()> {
+        append(
+            tx,
+            NewEntry {
+                actor,
+                action,
+                entity: self.table.entity,
+                entity_id: self.id.to_string(),
+                before: self.before,
+                after,
+                range: None,
+            },
+        )
+        .await?;
+        Ok(())
+    }
+}
