@@ -19,6 +19,17 @@ pub enum StoreError {
     /// A URL or setting is unusable.
     #[error("配置错误：{0}")]
     Config(String),
+    /// A migration already applied to this database was edited since: the schema would
+    /// no longer be what its version says, so the program refuses to start.
+    #[error(
+        "数据库迁移 {version}（{name}）在执行后被修改过（校验和不符），拒绝启动：请恢复该迁移的原文，修改须写成新的迁移"
+    )]
+    MigrationChanged {
+        /// The migration's version number.
+        version: i64,
+        /// The migration's file name, without `.sql`.
+        name: String,
+    },
 }
 
 impl StoreError {

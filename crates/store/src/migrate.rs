@@ -2,30 +2,52 @@
 //!
 //! Each migration is one SQL file written for both backends, with `@ID@` standing for
 //! the auto-increment primary key (the one place where the dialects differ in every
-//! table), plus optional `.sqlite.sql` / `.postgres.sql` companions for what cannot be
-//! shared (triggers). Applied versions are kept in `schema_migrations`.
+//! table), plus `.sqlite.sql` / `.postgres.sql` companions only where something cannot
+//! be shared (triggers). Applied versions are kept in `schema_migrations` with the
+//! SHA-256 of the SQL that ran: a migration edited after it was applied would leave
+//! databases that ran the old text and databases that run the new one with different
+//! schemas under the same version, so startup refuses instead ([`StoreError::MigrationChanged`]).
 
-use crate::db::{Backend, Db};
-use crate::error::StoreResult;
+use crate::db::{Backend, Db, Tx};
+use crate::error::{StoreError, StoreResult};
 use crate::on_tx;
+use sha2::{Digest, Sha256};
 
 /// One embedded migration.
+#[derive(Debug, Clone, Copy)]
 struct Migration {
     version: i64,
     name: &'static str,
     common: &'static str,
-    sqlite: &'static str,
-    postgres: &'static str,
+    sqlite: Option<&'static str>,
+    postgres: Option<&'static str>,
 }
 
+/// A migration shared by both backends, or (`with companions`) one that also has a
+/// `.sqlite.sql` and a `.postgres.sql` file for what the dialects write differently.
 macro_rules! migration {
     ($version:expr, $name:literal) => {
         Migration {
             version: $version,
             name: $name,
             common: include_str!(concat!("../migrations/", $name, ".sql")),
-            sqlite: include_str!(concat!("../migrations/", $name, ".sqlite.sql")),
-            postgres: include_str!(concat!("../migrations/", $name, ".postgres.sql")),
+            sqlite: None,
+            postgres: None,
+        }
+    };
+    ($version:expr, $name:literal, with companions) => {
+        Migration {
+            sqlite: Some(include_str!(concat!(
+                "../migrations/",
+                $name,
+                ".sqlite.sql"
+            ))),
+            postgres: Some(include_str!(concat!(
+                "../migrations/",
+                $name,
+                ".postgres.sql"
+            ))),
+            ..migration!($version, $name)
         }
     };
 }
@@ -34,7 +56,7 @@ macro_rules! migration {
 /// migrations odd numbers from 3, so the two modules never collide; platform migrations
 /// take the lowest free number.
 const MIGRATIONS: &[Migration] = &[
-    migration!(1, "0001_platform"),
+    migration!(1, "0001_platform", with companions),
     migration!(2, "0002_union"),
     migration!(3, "0003_relocation"),
     migration!(4, "0004_audit_batches"),
@@ -51,26 +73,42 @@ fn render(m: &Migration, backend: Backend) -> String {
             m.postgres,
         ),
     };
-    format!("{}\n{}", m.common.replace("@ID@", id), extra)
+    let common = m.common.replace("@ID@", id);
+    match extra {
+        Some(extra) => format!("{common}\n{extra}"),
+        None => common,
+    }
 }
 
-/// Applies every migration not yet applied, each in its own transaction. Returns the
-/// versions applied.
+/// The checksum kept for an applied migration: SHA-256 of the SQL that ran.
+fn checksum(sql: &str) -> String {
+    hex::encode(Sha256::digest(sql.as_bytes()))
+}
+
+/// Applies every migration not yet applied, each in its own transaction, after checking
+/// that the applied ones are unchanged. Returns the versions applied.
 pub async fn run(db: &Db) -> StoreResult<Vec<i64>> {
+    run_list(db, MIGRATIONS).await
+}
+
+/// [`run`] over a given list, so a test can hand it an edited migration.
+async fn run_list(db: &Db, migrations: &[Migration]) -> StoreResult<Vec<i64>> {
     let mut tx = db.begin().await?;
     on_tx!(&mut tx, |c| {
         sqlx::raw_sql(
             "CREATE TABLE IF NOT EXISTS schema_migrations (
-                version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
+                version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL,
+                checksum TEXT)",
         )
         .execute(&mut *c)
         .await
         .map(|_| ())?
     });
+    add_checksum_column(&mut tx).await?;
     tx.commit().await?;
 
     let mut applied = Vec::new();
-    for m in MIGRATIONS {
+    for m in migrations {
         let mut tx = db.begin().await?;
         if db.backend() == Backend::Postgres {
             // Two processes starting at once must not both apply a migration.
@@ -81,35 +119,85 @@ pub async fn run(db: &Db) -> StoreResult<Vec<i64>> {
             .await
             .map(|_| ())?);
         }
-        let done: Option<i64> = on_tx!(&mut tx, |c| {
-            sqlx::query_scalar("SELECT version FROM schema_migrations WHERE version = $1")
+        let sql = render(m, db.backend());
+        let sum = checksum(&sql);
+        let done: Option<Option<String>> = on_tx!(&mut tx, |c| {
+            sqlx::query_scalar("SELECT checksum FROM schema_migrations WHERE version = $1")
                 .bind(m.version)
                 .fetch_optional(&mut *c)
                 .await?
         });
-        if done.is_some() {
-            continue;
-        }
-        let sql = render(m, db.backend());
-        on_tx!(&mut tx, |c| {
-            sqlx::raw_sql(crate::dynamic(&sql))
+        match done {
+            Some(Some(kept)) if kept == sum => continue,
+            Some(Some(_)) => {
+                return Err(StoreError::MigrationChanged {
+                    version: m.version,
+                    name: m.name.to_string(),
+                });
+            }
+            // Applied before checksums were kept: the text that ran is taken to be
+            // today's, and kept from now on.
+            Some(None) => {
+                on_tx!(&mut tx, |c| sqlx::query(
+                    "UPDATE schema_migrations SET checksum = $1 WHERE version = $2"
+                )
+                .bind(&sum)
+                .bind(m.version)
                 .execute(&mut *c)
                 .await
-                .map(|_| ())?;
-            sqlx::query(
-                "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
-            )
-            .bind(m.version)
-            .bind(m.name)
-            .bind(crate::now_text())
-            .execute(&mut *c)
-            .await
-            .map(|_| ())?
-        });
+                .map(|_| ())?);
+            }
+            None => {
+                on_tx!(&mut tx, |c| {
+                    sqlx::raw_sql(crate::dynamic(&sql))
+                        .execute(&mut *c)
+                        .await
+                        .map(|_| ())?;
+                    sqlx::query(
+                        "INSERT INTO schema_migrations (version, name, applied_at, checksum)
+                         VALUES ($1, $2, $3, $4)",
+                    )
+                    .bind(m.version)
+                    .bind(m.name)
+                    .bind(crate::now_text())
+                    .bind(&sum)
+                    .execute(&mut *c)
+                    .await
+                    .map(|_| ())?
+                });
+                applied.push(m.version);
+            }
+        }
         tx.commit().await?;
-        applied.push(m.version);
     }
     Ok(applied)
+}
+
+/// Adds the `checksum` column to a `schema_migrations` table made before checksums were
+/// kept; a no-op when it is there.
+async fn add_checksum_column(tx: &mut Tx) -> StoreResult<()> {
+    let present_sql = match tx.backend() {
+        Backend::Sqlite => {
+            "SELECT COUNT(*) FROM pragma_table_info('schema_migrations') WHERE name = 'checksum'"
+        }
+        Backend::Postgres => {
+            "SELECT COUNT(*) FROM information_schema.columns
+             WHERE table_schema = current_schema() AND table_name = 'schema_migrations'
+               AND column_name = 'checksum'"
+        }
+    };
+    let present: i64 = on_tx!(tx, |c| sqlx::query_scalar(present_sql)
+        .fetch_one(&mut *c)
+        .await?);
+    if present == 0 {
+        on_tx!(tx, |c| sqlx::query(
+            "ALTER TABLE schema_migrations ADD COLUMN checksum TEXT"
+        )
+        .execute(&mut *c)
+        .await
+        .map(|_| ())?);
+    }
+    Ok(())
 }
 
 /// Drops everything (PostgreSQL's public schema) so the demo starts from nothing.
@@ -121,4 +209,66 @@ pub async fn reset(db: &Db) -> StoreResult<()> {
             .await?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The database of one test, migrated by the real list.
+    async fn migrated(dir: &std::path::Path) -> Db {
+        crate::testing::fresh_db(dir).await.expect("fresh database")
+    }
+
+    #[tokio::test]
+    async fn an_applied_migration_edited_afterwards_is_refused_at_startup() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = migrated(dir.path()).await;
+        assert_eq!(
+            run(&db).await.expect("unchanged migrations pass"),
+            Vec::<i64>::new()
+        );
+
+        let mut edited = MIGRATIONS.to_vec();
+        let text = format!("{}\n-- edited after it was applied\n", edited[1].common);
+        edited[1].common = Box::leak(text.into_boxed_str());
+        let refused = run_list(&db, &edited).await;
+        match refused {
+            Err(e @ StoreError::MigrationChanged { version: 2, .. }) => {
+                assert!(e.to_string().contains("0002_union"), "{e}");
+            }
+            other => panic!("an edited migration must be refused, got {other:?}"),
+        }
+        db.close().await;
+    }
+
+    #[tokio::test]
+    async fn a_database_migrated_before_checksums_gets_them_on_the_next_start() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = migrated(dir.path()).await;
+        let mut tx = db.begin().await.unwrap();
+        on_tx!(&mut tx, |c| sqlx::raw_sql(
+            "ALTER TABLE schema_migrations DROP COLUMN checksum"
+        )
+        .execute(&mut *c)
+        .await
+        .map(|_| ())
+        .unwrap());
+        tx.commit().await.unwrap();
+
+        assert_eq!(
+            run(&db).await.expect("old table upgraded"),
+            Vec::<i64>::new()
+        );
+        let mut tx = db.begin().await.unwrap();
+        let missing: i64 = on_tx!(&mut tx, |c| sqlx::query_scalar(
+            "SELECT COUNT(*) FROM schema_migrations WHERE checksum IS NULL"
+        )
+        .fetch_one(&mut *c)
+        .await
+        .unwrap());
+        tx.commit().await.unwrap();
+        assert_eq!(missing, 0);
+        db.close().await;
+    }
 }
