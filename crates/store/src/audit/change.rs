@@ -3,7 +3,7 @@
 //! neither lack its before-state nor be written for a record nobody read first.
 
 use super::AuditedTable;
-use super::write::{NewEntry, append, snapshot};
+use super::write::{record_change, snapshot};
 use crate::db::Tx;
 use crate::error::StoreResult;
 
@@ -74,19 +74,7 @@ impl<'t> Change<'t> {
         action: &str,
         after: Option<String>,
     ) -> StoreResult<()> {
-        append(
-            tx,
-            NewEntry {
-                actor,
-                action,
-                entity: self.table.entity,
-                entity_id: self.id.to_string(),
-                before: self.before,
-                after,
-                range: None,
-            },
-        )
-        .await?;
-        Ok(())
+        let (table, id) = (self.table, self.id);
+        record_change(tx, actor, action, table, id, self.before, after).await
     }
 }

@@ -90,19 +90,8 @@ pub(super) async fn record_change(
     before: Option<String>,
     after: Option<String>,
 ) -> StoreResult<()> {
-    append(
-        tx,
-        NewEntry {
-            actor,
-            action,
-            entity: table.entity,
-            entity_id: id.to_string(),
-            before,
-            after,
-            range: None,
-        },
-    )
-    .await?;
+    let entry = NewEntry::single(actor, action, table.entity, id.to_string(), before, after);
+    append(tx, entry).await?;
     Ok(())
 }
 
@@ -116,6 +105,28 @@ pub(super) struct NewEntry<'a> {
     pub(super) after: Option<String>,
     /// A batch entry's first and last record id.
     pub(super) range: Option<(i64, i64)>,
+}
+
+impl<'a> NewEntry<'a> {
+    /// An entry about one record or event (not a batch).
+    fn single(
+        actor: &'a str,
+        action: &'a str,
+        entity: &'a str,
+        entity_id: String,
+        before: Option<String>,
+        after: Option<String>,
+    ) -> NewEntry<'a> {
+        NewEntry {
+            actor,
+            action,
+            entity,
+            entity_id,
+            before,
+            after,
+            range: None,
+        }
+    }
 }
 
 /// The hash of an entry given its predecessor's hash.
@@ -220,20 +231,7 @@ pub async fn record_insert(
     id: i64,
 ) -> StoreResult<()> {
     let after = snapshot(tx, table, id).await?;
-    append(
-        tx,
-        NewEntry {
-            actor,
-            action: "create",
-            entity: table.entity,
-            entity_id: id.to_string(),
-            before: None,
-            after,
-            range: None,
-        },
-    )
-    .await?;
-    Ok(())
+    record_change(tx, actor, "create", table, id, None, after).await
 }
 
 /// Logs an event that changes no record (a login, an export of personal data).
@@ -244,18 +242,7 @@ pub async fn record_event(
     entity: &str,
     entity_id: &str,
 ) -> StoreResult<()> {
-    append(
-        tx,
-        NewEntry {
-            actor,
-            action,
-            entity,
-            entity_id: entity_id.to_string(),
-            before: None,
-            after: None,
-            range: None,
-        },
-    )
-    .await?;
+    let entry = NewEntry::single(actor, action, entity, entity_id.to_string(), None, None);
+    append(tx, entry).await?;
     Ok(())
 }
