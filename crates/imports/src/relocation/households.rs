@@ -2,15 +2,14 @@
 //! (one column holding either, read according to 类型), 手机号, 村, 组, 现居住地.
 
 use super::{Context, HOUSEHOLD, PROJECT, refused};
-use crate::db::{Db, Tx};
-use crate::error::StoreError;
-use crate::on_pool;
-use crate::platform::import::{Applied, FieldError, ImportError, ImportOptions, Importer, Layout};
-use crate::relocation::Scope;
-use crate::relocation::households::{HouseholdFields, upsert};
+use crate::engine::{Applied, FieldError, ImportError, ImportOptions, Importer, Layout};
 use domain::platform::Mobile;
 use domain::relocation::{HeadId, HouseholdKind, Residence};
 use sheets::{Column, Row};
+use store::StoreError;
+use store::Tx;
+use store::relocation::Scope;
+use store::relocation::households::{HouseholdFields, upsert};
 
 const KIND: &str = "类型";
 const NAME: &str = "户主姓名";
@@ -135,48 +134,4 @@ impl Importer for HouseholdImporter {
             Err(e) => refused(e, HOUSEHOLD, &code).map(Err),
         }
     }
-}
-
-/// Every household, in the import's columns.
-pub(crate) async fn export_rows(db: &Db) -> Result<Vec<Vec<String>>, StoreError> {
-    type R = (
-        String,
-        String,
-        String,
-        String,
-        String,
-        Option<String>,
-        String,
-        String,
-        String,
-    );
-    let rows: Vec<R> = on_pool!(db, |p| {
-        sqlx::query_as(
-        "SELECT p.code, h.code, h.kind, h.head_name, h.head_id, h.mobile, h.village, h.village_group, h.residence
-         FROM relocation_households h JOIN relocation_projects p ON p.id = h.project_id
-         ORDER BY p.code, h.code"
-    )
-    .fetch_all(p)
-    .await?
-    });
-    Ok(rows
-        .into_iter()
-        .map(
-            |(project, code, kind, name, id, mobile, village, group, residence)| {
-                let kind =
-                    HouseholdKind::parse(&kind).map_or(kind.clone(), |k| k.label().to_string());
-                vec![
-                    project,
-                    code,
-                    kind,
-                    name,
-                    id,
-                    mobile.unwrap_or_default(),
-                    village,
-                    group,
-                    residence,
-                ]
-            },
-        )
-        .collect())
 }

@@ -2,16 +2,15 @@
 //! The credit code is the natural key: a registered code updates its enterprise.
 
 use super::yes_no;
-use crate::db::Tx;
-use crate::error::StoreError;
-use crate::on_tx;
-use crate::platform::import::{Applied, FieldError, ImportError, ImportOptions, Importer, Layout};
-use crate::union::Scope;
-use crate::union::enterprises::{self, EnterpriseInput};
+use crate::engine::{Applied, FieldError, ImportError, ImportOptions, Importer, Layout};
 use domain::platform::CreditCode;
 use domain::union::township::Township;
 use sheets::{Column, Row};
 use std::collections::HashMap;
+use store::StoreError;
+use store::Tx;
+use store::union::enterprises::{self, EnterpriseInput};
+use store::union::{Scope, for_imports};
 
 const NAME: usize = 0;
 const CODE: usize = 1;
@@ -156,15 +155,10 @@ impl Layout for EnterprisesImporter {
 
 impl Importer for EnterprisesImporter {
     async fn prepare(&mut self, tx: &mut Tx, opts: &ImportOptions) -> Result<(), ImportError> {
-        let rows: Vec<(i64, String, String)> = on_tx!(tx, |c| sqlx::query_as(
-            "SELECT id, credit_code, township FROM enterprises"
-        )
-        .fetch_all(&mut *c)
-        .await
-        .map_err(StoreError::from)?);
-        self.registered = rows
+        self.registered = for_imports::enterprises_tx(tx)
+            .await?
             .into_iter()
-            .map(|(id, code, t)| (code, (id, t)))
+            .map(|e| (e.credit_code, (e.id, e.township)))
             .collect();
         self.writing = !opts.dry_run;
         Ok(())

@@ -4,19 +4,18 @@
 //! the same file (exports list parents first). The covered credit codes are the union's
 //! whole coverage: on re-import, enterprises no longer listed are no longer covered by it.
 
-use crate::db::Tx;
-use crate::error::StoreError;
-use crate::on_tx;
-use crate::platform::import::{Applied, FieldError, ImportError, ImportOptions, Importer, Layout};
-use crate::union::Scope;
-use crate::union::codes;
-use crate::union::enterprises;
-use crate::union::organisations::{self, UnionInput, UnionRef, check_placement};
+use crate::engine::{Applied, FieldError, ImportError, ImportOptions, Importer, Layout};
 use domain::platform::CreditCode;
 use domain::union::organisation::{UnionKind, validate_enterprise_count};
 use domain::union::township::Township;
 use sheets::{Column, Row};
 use std::collections::HashMap;
+use store::StoreError;
+use store::Tx;
+use store::union::Scope;
+use store::union::enterprises;
+use store::union::organisations::{self, UnionInput, UnionRef, check_placement};
+use store::union::{codes, for_imports};
 
 const NAME: usize = 0;
 const PARENT: usize = 1;
@@ -267,20 +266,14 @@ impl Layout for UnionsImporter {
 impl Importer for UnionsImporter {
     async fn prepare(&mut self, tx: &mut Tx, opts: &ImportOptions) -> Result<(), ImportError> {
         self.unions = organisations::lookup_tx(tx).await?;
-        let rows: Vec<(i64, String, String, Option<i64>)> = on_tx!(tx, |c| sqlx::query_as(
-            "SELECT id, credit_code, township, union_id FROM enterprises"
-        )
-        .fetch_all(&mut *c)
-        .await
-        .map_err(StoreError::from)?);
-        for (id, code, township, union_id) in rows {
-            let township = codes::township(&township)?;
+        for e in for_imports::enterprises_tx(tx).await? {
+            let township = codes::township(&e.township)?;
             self.enterprises.insert(
-                code,
+                e.credit_code,
                 Known {
-                    id,
+                    id: e.id,
                     township,
-                    union_id,
+                    union_id: e.union_id,
                 },
             );
         }

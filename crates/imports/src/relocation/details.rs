@@ -3,15 +3,14 @@
 //! and `appraisals` (户编号, 项目 — the appraised item —, 金额, optionally 类别, 评估人).
 
 use super::{Context, HOUSEHOLD, PROJECT, household_of, refused};
-use crate::db::{Db, Tx};
-use crate::error::StoreError;
-use crate::on_pool;
-use crate::platform::import::{Applied, FieldError, ImportError, ImportOptions, Importer, Layout};
-use crate::relocation::buildings::{self, BuildingFields};
-use crate::relocation::{Scope, appraisals, members};
+use crate::engine::{Applied, FieldError, ImportError, ImportOptions, Importer, Layout};
 use domain::platform::{Fen, ResidentId, SquareMetres};
 use domain::relocation::{AppraisalItem, AppraisalKind, BuildingStructure};
 use sheets::{Column, Row};
+use store::StoreError;
+use store::Tx;
+use store::relocation::buildings::{self, BuildingFields};
+use store::relocation::{Scope, appraisals, members};
 
 fn applied(
     r: Result<(i64, bool), StoreError>,
@@ -344,81 +343,4 @@ impl Importer for AppraisalImporter {
             &item,
         )
     }
-}
-
-/// Every member, in the import's columns.
-pub(crate) async fn member_rows(db: &Db) -> Result<Vec<Vec<String>>, StoreError> {
-    let rows: Vec<(String, String, String, String, String)> = on_pool!(db, |p| {
-        sqlx::query_as(
-        "SELECT p.code, h.code, m.name, m.resident_id, m.relation FROM relocation_members m
-         JOIN relocation_households h ON h.id = m.household_id JOIN relocation_projects p ON p.id = h.project_id
-         ORDER BY p.code, h.code, m.id"
-    )
-    .fetch_all(p)
-    .await?
-    });
-    Ok(rows
-        .into_iter()
-        .map(|(a, b, c, d, e)| vec![a, b, c, d, e])
-        .collect())
-}
-
-/// Every building, in the import's columns (areas as `120.35`, re-read exactly).
-pub(crate) async fn building_rows(db: &Db) -> Result<Vec<Vec<String>>, StoreError> {
-    type R = (String, String, String, String, i64, i64, String);
-    let rows: Vec<R> = on_pool!(db, |p| {
-        sqlx::query_as(
-        "SELECT p.code, h.code, b.certificate_no, b.structure, b.measured_area, b.legal_area, b.approvals
-         FROM relocation_buildings b JOIN relocation_households h ON h.id = b.household_id
-         JOIN relocation_projects p ON p.id = h.project_id ORDER BY p.code, h.code, b.id"
-    )
-    .fetch_all(p)
-    .await?
-    });
-    Ok(rows
-        .into_iter()
-        .map(
-            |(project, code, no, structure, measured, legal, approvals)| {
-                let structure = BuildingStructure::from_code(&structure)
-                    .map_or(structure, |s| s.label().to_string());
-                vec![
-                    project,
-                    code,
-                    no,
-                    structure,
-                    SquareMetres(measured).to_string(),
-                    SquareMetres(legal).to_string(),
-                    approvals,
-                ]
-            },
-        )
-        .collect())
-}
-
-/// Every appraisal item, in the import's columns (amounts in yuan, re-read exactly).
-pub(crate) async fn appraisal_rows(db: &Db) -> Result<Vec<Vec<String>>, StoreError> {
-    type R = (String, String, String, i64, String, String);
-    let rows: Vec<R> = on_pool!(db, |p| {
-        sqlx::query_as(
-        "SELECT p.code, h.code, a.item, a.amount, a.kind, a.appraiser FROM relocation_appraisals a
-         JOIN relocation_households h ON h.id = a.household_id JOIN relocation_projects p ON p.id = h.project_id
-         ORDER BY p.code, h.code, a.id"
-    )
-    .fetch_all(p)
-    .await?
-    });
-    Ok(rows
-        .into_iter()
-        .map(|(project, code, item, amount, kind, appraiser)| {
-            let kind = AppraisalKind::parse(&kind).map_or(kind, |k| k.label().to_string());
-            vec![
-                project,
-                code,
-                item,
-                Fen(amount).to_yuan_string(),
-                kind,
-                appraiser,
-            ]
-        })
-        .collect())
 }

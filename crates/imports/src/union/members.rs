@@ -8,20 +8,18 @@
 //! row with the same ID in one file is an error on that row.
 
 use super::yes_no;
-use crate::db::Tx;
-use crate::error::StoreError;
-use crate::on_tx;
-use crate::platform::import::{
+use crate::engine::{
     Applied, BulkImporter, FieldError, ImportError, ImportOptions, Layout, RowCheck,
 };
-use crate::union::Scope;
-use crate::union::members::{self, NewMember};
-use crate::union::organisations::{self, UnionRef};
 use domain::platform::time::today_local;
 use domain::platform::{Mobile, ResidentId};
-use futures::TryStreamExt;
 use sheets::{Column, Row};
 use std::collections::HashMap;
+use store::StoreError;
+use store::Tx;
+use store::union::members::{self, NewMember};
+use store::union::organisations::{self, UnionRef};
+use store::union::{Scope, for_imports};
 
 const NAME: usize = 0;
 const ID: usize = 1;
@@ -252,19 +250,12 @@ impl BulkImporter for MembersImporter {
             .map(|u| (u.id, u.township.map(|t| t.code())))
             .collect();
         let mut registered = HashMap::new();
-        on_tx!(tx, |c| {
-            let mut rows = sqlx::query_as::<_, (i64, String, i64)>(
-                "SELECT id, resident_id, union_id FROM members",
-            )
-            .fetch(&mut *c);
-            while let Some((id, resident_id, union_id)) =
-                rows.try_next().await.map_err(StoreError::from)?
-            {
-                if let Ok(rid) = ResidentId::parse(&resident_id) {
-                    registered.insert(key(&rid), (id, union_id));
-                }
+        for_imports::each_member_tx(tx, |id, resident_id, union_id| {
+            if let Ok(rid) = ResidentId::parse(resident_id) {
+                registered.insert(key(&rid), (id, union_id));
             }
-        });
+        })
+        .await?;
         Ok(MemberCheck {
             scope: self.scope,
             unions,

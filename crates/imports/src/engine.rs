@@ -12,11 +12,11 @@
 //! - Rows stream from the file: memory does not grow with the number of rows (apart from
 //!   the set of keys seen, needed to catch duplicates within one file).
 
-use crate::db::{Db, Tx};
-use crate::error::StoreError;
 use serde::Serialize;
 use sheets::{Column, Row, SheetError, SheetReader, SheetWriter};
 use std::path::{Path, PathBuf};
+use store::StoreError;
+use store::{Db, Tx};
 
 /// One rejected cell of one row.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -393,7 +393,7 @@ fn check_rows<C: RowCheck>(
 }
 
 /// Writes the empty template of an import: its headers and one example row.
-pub fn template<I: Layout>(importer: &I, out: &Path) -> Result<(), SheetError> {
+pub fn template<I: Layout + ?Sized>(importer: &I, out: &Path) -> Result<(), SheetError> {
     let headers: Vec<&str> = importer.columns().iter().map(|c| c.name).collect();
     let mut w = SheetWriter::new(&headers)?;
     w.write_row(&importer.example())?;
