@@ -13,9 +13,10 @@ mod households;
 
 pub use export::export;
 
+use crate::engine::Cells;
 use crate::engine::{FieldError, ImportError, ImportOptions, ImportReport, Layout, run};
 use crate::kind::ImportKind;
-use sheets::Row;
+use sheets::Column;
 use std::collections::HashMap;
 use std::path::Path;
 use store::relocation::Scope;
@@ -23,9 +24,9 @@ use store::relocation::projects::{self, Project};
 use store::{Db, StoreError, Tx};
 
 /// Header of the project column, optional in every file.
-pub(crate) const PROJECT: &str = "项目编号";
+pub(crate) const PROJECT: Column = Column::optional("项目编号");
 /// Header of the household code column.
-pub(crate) const HOUSEHOLD: &str = "户编号";
+pub(crate) const HOUSEHOLD: Column = Column::required("户编号").aliases(&["户号"]);
 
 /// Runs the import of a relocation `kind` as a viewer of `scope` sees the projects (the
 /// upload page): a project outside it does not exist for the import, so a row naming one
@@ -153,8 +154,8 @@ impl Context {
     }
 
     /// The row's project: its `项目编号` cell, else `--project`.
-    pub(crate) fn project(&self, row: &Row, column: usize) -> Result<Project, FieldError> {
-        let code = row.text(column);
+    pub(crate) fn project(&self, row: &Cells<'_>) -> Result<Project, FieldError> {
+        let code = row.text(PROJECT);
         let code = if code.is_empty() {
             self.default.clone().unwrap_or_default()
         } else {
@@ -177,8 +178,8 @@ impl Context {
     pub(crate) fn first_time(
         &mut self,
         key: String,
-        row: &Row,
-        column: &'static str,
+        row: Cells<'_>,
+        column: Column,
         value: &str,
     ) -> Result<(), FieldError> {
         match self.seen.get(&key) {
@@ -188,7 +189,7 @@ impl Context {
                 format!("与第 {first} 行重复"),
             )),
             None => {
-                self.seen.insert(key, row.excel_row);
+                self.seen.insert(key, row.excel_row());
                 Ok(())
             }
         }
@@ -199,10 +200,9 @@ impl Context {
 pub(crate) async fn household_of(
     tx: &mut Tx,
     project: &Project,
-    row: &Row,
-    column: usize,
+    row: &Cells<'_>,
 ) -> Result<Result<i64, FieldError>, StoreError> {
-    let code = row.text(column);
+    let code = row.text(HOUSEHOLD);
     if code.is_empty() {
         return Ok(Err(FieldError::new(HOUSEHOLD, "", "户编号不能为空")));
     }
@@ -217,7 +217,7 @@ pub(crate) async fn household_of(
 /// the whole import.
 pub(crate) fn refused(
     e: StoreError,
-    column: &'static str,
+    column: Column,
     value: &str,
 ) -> Result<Vec<FieldError>, StoreError> {
     match e {

@@ -2,7 +2,7 @@
 //! The credit code is the natural key: a registered code updates its enterprise.
 
 use super::yes_no;
-use crate::engine::{Applied, FieldError, ImportError, ImportOptions, Importer, Layout};
+use crate::engine::{Applied, Cells, FieldError, ImportError, ImportOptions, Importer, Layout};
 use domain::platform::CreditCode;
 use domain::union::township::Township;
 use sheets::{Column, Row};
@@ -12,20 +12,15 @@ use store::Tx;
 use store::union::enterprises::{self, EnterpriseInput};
 use store::union::{Scope, for_imports};
 
-const NAME: usize = 0;
-const CODE: usize = 1;
-const TOWNSHIP: usize = 2;
-const HEADCOUNT: usize = 3;
-const PROVINCIAL: usize = 4;
+const NAME: Column = Column::required("单位名称").aliases(&["企业名称"]);
+const CODE: Column = Column::required("统一社会信用代码").aliases(&["信用代码"]);
+const TOWNSHIP: Column =
+    Column::required("所属乡镇").aliases(&["所属乡镇（街道）", "乡镇（街道）"]);
+const HEADCOUNT: Column = Column::required("职工人数");
+const PROVINCIAL: Column = Column::optional("省总备案").aliases(&["是否省总备案"]);
 
 /// The columns, in template order.
-pub const COLUMNS: &[Column] = &[
-    Column::required("单位名称").aliases(&["企业名称"]),
-    Column::required("统一社会信用代码").aliases(&["信用代码"]),
-    Column::required("所属乡镇").aliases(&["所属乡镇（街道）", "乡镇（街道）"]),
-    Column::required("职工人数"),
-    Column::optional("省总备案").aliases(&["是否省总备案"]),
-];
+pub const COLUMNS: &[Column] = &[NAME, CODE, TOWNSHIP, HEADCOUNT, PROVINCIAL];
 
 /// Imports enterprises.
 pub struct EnterprisesImporter {
@@ -49,31 +44,28 @@ impl EnterprisesImporter {
     }
 
     fn check(&mut self, row: &Row) -> Result<EnterpriseInput, Vec<FieldError>> {
+        let row = Cells::new(row, COLUMNS);
         let mut errors = Vec::new();
         let name = row.text_trimmed(NAME);
         if name.is_empty() {
-            errors.push(FieldError::new("单位名称", "", "单位名称为空"));
+            errors.push(FieldError::new(NAME, "", "单位名称为空"));
         }
         let code_text = row.text(CODE);
         let code = match CreditCode::parse(&code_text) {
             Ok(c) => {
                 if let Some(first) = self.seen.get(c.as_str()) {
                     errors.push(FieldError::new(
-                        "统一社会信用代码",
+                        CODE,
                         code_text.clone(),
                         format!("与第 {first} 行的统一社会信用代码重复"),
                     ));
                 } else {
-                    self.seen.insert(c.as_str().to_string(), row.excel_row);
+                    self.seen.insert(c.as_str().to_string(), row.excel_row());
                 }
                 Some(c)
             }
             Err(e) => {
-                errors.push(FieldError::new(
-                    "统一社会信用代码",
-                    code_text.clone(),
-                    e.to_string(),
-                ));
+                errors.push(FieldError::new(CODE, code_text.clone(), e.to_string()));
                 None
             }
         };
@@ -82,14 +74,14 @@ impl EnterprisesImporter {
             Ok(t) if self.scope.allows_code(Some(t.code())) => Some(t),
             Ok(t) => {
                 errors.push(FieldError::new(
-                    "所属乡镇",
+                    TOWNSHIP,
                     township_text,
                     format!("只能导入本乡镇（街道）的企业，此行为{t}"),
                 ));
                 None
             }
             Err(e) => {
-                errors.push(FieldError::new("所属乡镇", township_text, e.to_string()));
+                errors.push(FieldError::new(TOWNSHIP, township_text, e.to_string()));
                 None
             }
         };
@@ -98,14 +90,14 @@ impl EnterprisesImporter {
             Ok(n) => Some(n),
             Err(_) => {
                 errors.push(FieldError::new(
-                    "职工人数",
+                    HEADCOUNT,
                     headcount_text,
                     "职工人数应为不小于0的整数",
                 ));
                 None
             }
         };
-        let provincial = yes_no("省总备案", &row.text(PROVINCIAL))
+        let provincial = yes_no(PROVINCIAL, &row.text(PROVINCIAL))
             .map_err(|e| errors.push(e))
             .ok();
         if let Some(c) = &code
@@ -113,7 +105,7 @@ impl EnterprisesImporter {
             && !self.scope.allows_code(Some(t))
         {
             errors.push(FieldError::new(
-                "统一社会信用代码",
+                CODE,
                 code_text,
                 "该企业已在其他乡镇（街道）登记",
             ));

@@ -17,6 +17,7 @@ pub mod export;
 
 use crate::engine::{self, FieldError, ImportError, ImportOptions, ImportReport};
 use crate::kind::ImportKind;
+use sheets::Column;
 use std::path::Path;
 use store::Db;
 use store::union::Scope;
@@ -59,7 +60,7 @@ pub(crate) fn not_here(kind: ImportKind) -> ImportError {
 
 /// Reads a 是/否 cell; empty is 否, because a column left blank means "no" to the people
 /// who fill these sheets.
-pub(crate) fn yes_no(column: &'static str, text: &str) -> Result<bool, FieldError> {
+pub(crate) fn yes_no(column: Column, text: &str) -> Result<bool, FieldError> {
     match text.trim() {
         "是" | "Y" | "y" | "YES" | "yes" | "1" | "TRUE" | "true" | "√" => Ok(true),
         "否" | "N" | "n" | "NO" | "no" | "0" | "FALSE" | "false" | "" => Ok(false),
@@ -78,10 +79,11 @@ mod tests {
 
     #[test]
     fn yes_no_reads_what_people_type() {
-        assert_eq!(yes_no("农民工", "是"), Ok(true));
-        assert_eq!(yes_no("农民工", " 否 "), Ok(false));
-        assert_eq!(yes_no("农民工", ""), Ok(false));
-        let err = yes_no("农民工", "可能").unwrap_err();
+        let migrant = Column::optional("农民工");
+        assert_eq!(yes_no(migrant, "是"), Ok(true));
+        assert_eq!(yes_no(migrant, " 否 "), Ok(false));
+        assert_eq!(yes_no(migrant, ""), Ok(false));
+        let err = yes_no(migrant, "可能").unwrap_err();
         assert_eq!(err.column, "农民工");
         assert!(err.reason.contains("是"));
     }
