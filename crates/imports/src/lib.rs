@@ -8,6 +8,7 @@
 //! The kinds are [`ImportKind`]; [`import`], [`export`] and [`template`] dispatch on it.
 //! File reading and row checking run on threads of their own, never on an async worker.
 
+pub mod cells;
 pub mod engine;
 pub mod kind;
 pub mod relocation;
