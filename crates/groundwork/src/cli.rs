@@ -4,10 +4,10 @@ use crate::output::out;
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 use domain::platform::Role;
+use imports::{ImportError, ImportKind, ImportOptions, ImportScope};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use store::Db;
-use store::platform::import::{ImportError, ImportOptions};
 use store::platform::users;
 
 /// groundwork — 建德市总工会与征收安置指挥部工作平台
@@ -57,8 +57,9 @@ pub enum Command {
     },
     /// Import a spreadsheet (.xlsx, .xls, .csv) of KIND; atomic unless --skip-invalid.
     Import {
-        /// What the file holds (members, enterprises, unions, households, …).
-        kind: String,
+        /// What the file holds.
+        #[arg(value_parser = KindParser)]
+        kind: ImportKind,
         /// The file.
         file: PathBuf,
         /// Validate and report without writing.
@@ -80,7 +81,8 @@ pub enum Command {
     /// Export every record of KIND to an .xlsx file that re-imports to the same records.
     Export {
         /// What to export.
-        kind: String,
+        #[arg(value_parser = KindParser)]
+        kind: ImportKind,
         /// Where to write.
         #[arg(long)]
         out: PathBuf,
@@ -88,7 +90,8 @@ pub enum Command {
     /// Write the empty import template of KIND, with one example row.
     Template {
         /// Which template.
-        kind: String,
+        #[arg(value_parser = KindParser)]
+        kind: ImportKind,
         /// Where to write.
         #[arg(long)]
         out: PathBuf,
@@ -249,7 +252,7 @@ pub async fn run(cli: Cli) -> Result<u8> {
                 actor: CLI_ACTOR.into(),
                 project,
             };
-            match store::kinds::import(&db, &kind, &file, &opts).await {
+            match imports::import(&db, kind, &file, &opts, &ImportScope::everything()).await {
                 Ok(report) => {
                     if format == "json" {
                         out!(
@@ -262,7 +265,7 @@ pub async fn run(cli: Cli) -> Result<u8> {
                             })
                         );
                     } else {
-                        for line in store::platform::import::describe(&report) {
+                        for line in imports::describe(&report) {
                             out!("{line}");
                         }
                     }
@@ -286,12 +289,12 @@ pub async fn run(cli: Cli) -> Result<u8> {
         }
         Command::Export { kind, out } => {
             let db = Db::connect(&db_url(&cli.db, "groundwork.db")).await?;
-            let n = store::kinds::export(&db, &kind, &out).await?;
+            let n = imports::export(&db, kind, &out).await?;
             out!("已导出 {n} 行到 {}", out.display());
             Ok(0)
         }
         Command::Template { kind, out } => {
-            store::kinds::template(&kind, &out)?;
+            imports::template(kind, &out)?;
             out!("已生成模板 {}", out.display());
             Ok(0)
         }
@@ -377,4 +380,34 @@ async fn user(db: &Db, action: UserAction) -> Result<u8> {
         }
     }
     Ok(0)
+}
+
+/// Reads an import kind as clap's `ValueEnum` would (the names listed in `--help`), but
+/// refuses an unknown one in Chinese, with the names there are.
+#[derive(Clone)]
+struct KindParser;
+
+impl clap::builder::TypedValueParser for KindParser {
+    type Value = ImportKind;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        _arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<ImportKind, clap::Error> {
+        ImportKind::parse(&value.to_string_lossy())
+            .map_err(|e| cmd.clone().error(clap::error::ErrorKind::InvalidValue, e))
+    }
+
+    fn possible_values(
+        &self,
+    ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        use clap::ValueEnum;
+        Some(Box::new(
+            ImportKind::value_variants()
+                .iter()
+                .filter_map(ImportKind::to_possible_value),
+        ))
+    }
 }

@@ -14,7 +14,6 @@ pub mod audit;
 pub mod backup;
 pub mod db;
 pub mod error;
-pub mod kinds;
 pub mod migrate;
 pub mod pgcopy;
 pub mod platform;

@@ -1,7 +1,6 @@
 //! What both offices share: users and roles, sessions and API tokens, login throttling.
 
 pub mod auth;
-pub mod import;
 pub mod users;
 
 use crate::audit::AuditedTable;

@@ -1,8 +1,8 @@
 //! Storage of the expropriation and resettlement headquarters (征收安置指挥部): projects
 //! and their versioned compensation standards, the four working groups, households with
 //! members, buildings and appraisals, milestones and the agreements fixed at signing, the
-//! work log, nightly meetings, the counters behind the live wall, and the spreadsheet
-//! imports and exports.
+//! work log, nightly meetings, and the counters behind the live wall. Spreadsheet imports
+//! and exports are the `imports` crate's; the lookups and upserts they call are here.
 //!
 //! Every function that reads or changes records takes the viewer's [`Scope`], so a record
 //! outside it is simply "not found".
@@ -11,8 +11,8 @@ pub mod agreements;
 pub mod appraisals;
 pub mod buildings;
 pub mod compensation;
+pub mod for_imports;
 pub mod households;
-mod import;
 pub mod meetings;
 pub mod members;
 pub mod milestones;
@@ -88,12 +88,6 @@ pub const AUDITED_TABLES: &[AuditedTable] = &[
     ACTIONS,
     POPULATION,
 ];
-
-/// This area's import/export kinds.
-pub const KINDS: &[&str] = import::KINDS;
-
-// Running, templating and exporting this area's kinds: `None` for another area's kind.
-pub use import::{export, import, import_scoped, template};
 
 /// Whose records a viewer may see. Commanders see every project of their town; staff see
 /// the households assigned to their working group (and that group's project); inspectors

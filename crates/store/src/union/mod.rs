@@ -1,5 +1,6 @@
 //! Storage of the union module: enterprises, the union tree and its officers, the
-//! real-name member registry, coverage and ranking, and the module's imports.
+//! real-name member registry, coverage and ranking. Spreadsheet imports and exports are
+//! the `imports` crate's; the lookups, upserts and bulk inserts they call are here.
 //!
 //! Every function that reads or changes records takes a [`Scope`]: township staff see and
 //! change only their own township, and a record outside the scope is reported as not
@@ -8,18 +9,14 @@
 pub mod codes;
 pub mod coverage;
 pub mod enterprises;
-pub mod export;
-pub mod import;
+pub mod for_imports;
 pub mod members;
 pub mod officers;
 pub mod organisations;
 pub use crate::sql;
 
 use crate::audit::AuditedTable;
-use crate::db::Db;
-use crate::platform::import::{ImportError, ImportOptions, ImportReport};
 use domain::union::township::Township;
-use std::path::Path;
 
 /// This area's audited tables.
 pub const AUDITED_TABLES: &[AuditedTable] = &[
@@ -30,9 +27,6 @@ pub const AUDITED_TABLES: &[AuditedTable] = &[
     members::MEMBERS,
     members::TRANSFERS,
 ];
-
-/// This area's import/export kinds.
-pub const KINDS: &[&str] = &["enterprises", "unions", "members"];
 
 /// Whose union records a caller may see and change.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,24 +61,4 @@ impl Scope {
     pub fn may_see(self, code: Option<&str>) -> bool {
         code.is_none() || self.allows_code(code)
     }
-}
-
-/// Runs an import of `kind` if it is one of this area's; `None` otherwise.
-pub async fn import(
-    db: &Db,
-    kind: &str,
-    path: &Path,
-    opts: &ImportOptions,
-) -> Option<Result<ImportReport, ImportError>> {
-    import::run(db, kind, path, opts).await
-}
-
-/// Writes the template of `kind` if it is one of this area's.
-pub fn template(kind: &str, out: &Path) -> Option<Result<(), ImportError>> {
-    import::template(kind, out)
-}
-
-/// Exports every record of `kind` (in the import's columns) if it is one of this area's.
-pub async fn export(db: &Db, kind: &str, out: &Path) -> Option<Result<u64, ImportError>> {
-    export::run(db, kind, out, Scope::City).await
 }

@@ -5,9 +5,12 @@
 use crate::error::AppError;
 use axum::extract::Multipart;
 use axum::response::Response;
+use imports::{
+    ImportError, ImportKind, ImportOptions, ImportReport, ImportScope, Module, describe,
+};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use store::platform::import::{ImportError, ImportOptions, ImportReport, describe};
+use store::Db;
 
 /// Largest upload accepted: a 1,000,000-row members workbook is about 40 MB.
 pub const MAX_UPLOAD: usize = 128 * 1024 * 1024;
@@ -84,29 +87,32 @@ impl Upload {
         }
     }
 
-    /// Runs `import` on the file as the form's `kind`, if a file was sent and the kind is
-    /// one of `kinds`; a store failure is the app's error page, anything else is shown.
-    pub async fn import<F>(&self, kinds: &[(&str, &str)], import: F) -> Result<Outcome, AppError>
-    where
-        F: AsyncFnOnce(&str, &Path) -> Option<Result<ImportReport, ImportError>>,
-    {
+    /// Imports the file as the form's `kind`, if a file was sent and the kind is one of
+    /// `module`'s, within `scope`; a store failure is the app's error page, anything else
+    /// is shown under the form.
+    pub async fn import(
+        &self,
+        db: &Db,
+        module: Module,
+        opts: &ImportOptions,
+        scope: &ImportScope,
+    ) -> Result<Outcome, AppError> {
         let kind = self.field("kind");
         let Some(path) = &self.file else {
             return Ok(Outcome::error("请选择要导入的文件"));
         };
-        if label(kinds, kind).is_none() {
+        let Some(kind) = kind_of(module, kind) else {
             return Ok(Outcome::error(format!("未知的数据类型：{kind}")));
-        }
-        Ok(match import(kind, path).await {
-            Some(Ok(report)) => Outcome {
+        };
+        Ok(match imports::import(db, kind, path, opts, scope).await {
+            Ok(report) => Outcome {
                 lines: describe(&report),
                 report: Some(report),
                 error: None,
             },
-            Some(Err(ImportError::Unusable(e))) => Outcome::error(format!("文件无法读取：{e}")),
-            Some(Err(ImportError::Usage(m))) => Outcome::error(m),
-            Some(Err(ImportError::Store(e))) => return Err(e.into()),
-            None => Outcome::error(format!("未知的数据类型：{kind}")),
+            Err(ImportError::Unusable(e)) => Outcome::error(format!("文件无法读取：{e}")),
+            Err(ImportError::Usage(m)) => Outcome::error(m),
+            Err(ImportError::Store(e)) => return Err(e.into()),
         })
     }
 }
@@ -125,35 +131,28 @@ fn extension(file_name: &str) -> String {
         .to_ascii_lowercase()
 }
 
-/// The Chinese name of `kind` among a page's `kinds`.
-fn label<'a>(kinds: &[(&str, &'a str)], kind: &str) -> Option<&'a str> {
-    kinds.iter().find(|(k, _)| *k == kind).map(|(_, n)| *n)
+/// The kind of that name, if it is one of `module`'s.
+fn kind_of(module: Module, name: &str) -> Option<ImportKind> {
+    ImportKind::parse(name)
+        .ok()
+        .filter(|k| k.module() == module)
 }
 
-/// The empty template of `kind`, one of the page's `kinds`, as written by the module's
-/// `write`; 404 for any other kind.
-pub fn template(
-    kinds: &[(&str, &str)],
-    kind: &str,
-    write: impl FnOnce(&str, &Path) -> Option<Result<(), ImportError>>,
-) -> Result<Response, AppError> {
-    let name = label(kinds, kind).ok_or(AppError::NotFound)?;
-    let mut known = true;
-    let response = crate::download::written_xlsx(&format!("{name}导入模板.xlsx"), |path| {
-        match write(kind, path) {
-            Some(result) => result.map_err(|e| e.to_string()),
-            None => {
-                known = false;
-                Ok(())
-            }
-        }
+/// A module's kinds as the page's select and template links show them: name and label.
+pub fn choices(module: Module) -> Vec<(&'static str, &'static str)> {
+    ImportKind::of(module)
+        .into_iter()
+        .map(|k| (k.name(), k.label()))
+        .collect()
+}
+
+/// The empty template of `kind`, one of `module`'s; 404 for any other kind.
+pub fn template(module: Module, kind: &str) -> Result<Response, AppError> {
+    let kind = kind_of(module, kind).ok_or(AppError::NotFound)?;
+    crate::download::written_xlsx(&format!("{}导入模板.xlsx", kind.label()), |path| {
+        imports::template(kind, path).map_err(|e| e.to_string())
     })
-    .map_err(|e| AppError::BadRequest(format!("模板生成失败：{e}")))?;
-    if known {
-        Ok(response)
-    } else {
-        Err(AppError::NotFound)
-    }
+    .map_err(|e| AppError::BadRequest(format!("模板生成失败：{e}")))
 }
 
 #[cfg(test)]

@@ -220,3 +220,20 @@ pub fn xlsx(path: &std::path::Path, headers: &[&str], rows: &[Vec<String>]) {
     }
     w.finish(path).expect("finish");
 }
+
+/// Imports `path` as the kind named `kind`, as the command line does: everything in reach.
+pub async fn import_file(
+    db: &Db,
+    kind: &str,
+    path: &std::path::Path,
+    opts: &imports::ImportOptions,
+) -> Result<imports::ImportReport, imports::ImportError> {
+    let kind = imports::ImportKind::parse(kind).expect("a kind");
+    imports::import(db, kind, path, opts, &imports::ImportScope::everything()).await
+}
+
+/// Exports every record of the kind named `kind`.
+pub async fn export_file(db: &Db, kind: &str, out: &std::path::Path) -> u64 {
+    let kind = imports::ImportKind::parse(kind).expect("a kind");
+    imports::export(db, kind, out).await.expect("export")
+}

@@ -6,12 +6,12 @@ mod imports;
 mod registry;
 mod scoping;
 
+use ::imports::{ImportOptions, ImportReport};
 use domain::platform::credit_code;
 use domain::platform::resident_id;
 use domain::union::organisation::UnionKind;
 use domain::union::township::Township;
 use store::Db;
-use store::platform::import::{ImportOptions, ImportReport};
 use store::union::Scope;
 use store::union::enterprises::{self, EnterpriseInput};
 use store::union::organisations::{self, UnionInput, UnionRef};
@@ -137,7 +137,7 @@ pub async fn import(
     path: &std::path::Path,
     opts: ImportOptions,
 ) -> ImportReport {
-    store::kinds::import(
+    crate::support::import_file(
         db,
         kind,
         path,

@@ -216,12 +216,8 @@ pub async fn get(conn: impl Into<Conn<'_>>, scope: &Scope, id: i64) -> StoreResu
     }
 }
 
-/// A household by its code in a project (for imports).
-pub(crate) async fn id_by_code(
-    tx: &mut Tx,
-    project_id: i64,
-    code: &str,
-) -> StoreResult<Option<i64>> {
+/// A household by its code in a project: import rows name households by code, not id.
+pub async fn id_by_code(tx: &mut Tx, project_id: i64, code: &str) -> StoreResult<Option<i64>> {
     let id: Option<i64> = on_tx!(tx, |c| sqlx::query_scalar(
         "SELECT id FROM relocation_households WHERE project_id = $1 AND code = $2"
     )

@@ -12,23 +12,17 @@ use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::response::{Html, Response};
+use imports::{ImportScope, Module};
 use serde::Deserialize;
+use store::relocation::Scope;
 use store::relocation::projects::{self, Project, ProjectFilter};
-use store::relocation::{Scope, import_scoped, template as write_template};
-
-/// The kinds offered, with their Chinese names.
-const KINDS: [(&str, &str); 4] = [
-    ("households", "被征收户（住户/企业）"),
-    ("household-members", "家庭成员"),
-    ("buildings", "房屋及权证"),
-    ("appraisals", "评估项目"),
-];
 
 #[derive(Template)]
 #[template(path = "relocation/import.html")]
 struct ImportPage {
     chrome: Chrome,
-    kinds: [(&'static str, &'static str); 4],
+    /// The relocation kinds: name and Chinese label.
+    kinds: Vec<(&'static str, &'static str)>,
     /// The projects the viewer may import into, for files without 项目编号.
     projects: Vec<Project>,
     /// The project selected (code), kept after an upload.
@@ -45,7 +39,7 @@ async fn show_page(
 ) -> Result<Html<String>, AppError> {
     render(&ImportPage {
         chrome: Chrome::new("批量导入", viewer),
-        kinds: KINDS,
+        kinds: crate::pages::imports::choices(Module::Relocation),
         projects: projects::list(&state.db, scope, &ProjectFilter::default()).await?,
         chosen: chosen.to_string(),
         outcome,
@@ -83,14 +77,17 @@ pub async fn upload(
         Some(project.to_string()).filter(|p| !p.is_empty()),
     );
     let outcome = upload
-        .import(&KINDS, async |kind, path| {
-            import_scoped(&state.db, kind, path, &opts, scope.clone()).await
-        })
+        .import(
+            &state.db,
+            Module::Relocation,
+            &opts,
+            &ImportScope::relocation(scope.clone()),
+        )
         .await?;
     show_page(&state, &viewer, &scope, project, outcome).await
 }
 
 /// The empty template of a kind, with one example row.
 pub async fn template(Path(kind): Path<String>) -> Result<Response, AppError> {
-    crate::pages::imports::template(&KINDS, &kind, write_template)
+    crate::pages::imports::template(Module::Relocation, &kind)
 }

@@ -14,13 +14,13 @@ use axum::response::{Html, Response};
 use domain::platform::CreditCode;
 use domain::union::coverage::{CoverageRule, Obligation};
 use domain::union::township::Township;
+use imports::union::enterprises::COLUMNS;
+use imports::union::export::{enterprise_cells, headers};
 use serde::Deserialize;
 use store::union::coverage;
 use store::union::enterprises::{
     self, Enterprise, EnterpriseFilter, EnterpriseInput, EnterpriseSort,
 };
-use store::union::export::{enterprise_cells, headers};
-use store::union::import::enterprises::COLUMNS;
 use store::union::organisations::{self, UnionOrg};
 
 /// Filters of the list, as in the query string.

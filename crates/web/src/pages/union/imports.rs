@@ -11,27 +11,21 @@ use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Multipart, Path, State};
 use axum::response::{Html, Response};
-use store::union::import::{run_scoped, template as write_template};
-
-/// The kinds offered, with their Chinese names.
-const KINDS: [(&str, &str); 3] = [
-    ("enterprises", "企业名录"),
-    ("unions", "工会组织"),
-    ("members", "会员名册"),
-];
+use imports::{ImportScope, Module};
 
 #[derive(Template)]
 #[template(path = "union/import.html")]
 struct ImportPage {
     chrome: Chrome,
-    kinds: [(&'static str, &'static str); 3],
+    /// The union kinds: name and Chinese label.
+    kinds: Vec<(&'static str, &'static str)>,
     outcome: Outcome,
 }
 
 fn show_page(viewer: &Viewer, outcome: Outcome) -> Result<Html<String>, AppError> {
     render(&ImportPage {
         chrome: Chrome::new("批量导入", viewer),
-        kinds: KINDS,
+        kinds: crate::pages::imports::choices(Module::Union),
         outcome,
     })
 }
@@ -51,14 +45,12 @@ pub async fn upload(
     let opts = upload.options(&viewer.user.username, None);
     let scope = scope(&viewer)?;
     let outcome = upload
-        .import(&KINDS, async |kind, path| {
-            run_scoped(&state.db, kind, path, &opts, scope).await
-        })
+        .import(&state.db, Module::Union, &opts, &ImportScope::union(scope))
         .await?;
     show_page(&viewer, outcome)
 }
 
 /// The empty template of a kind, with one example row.
 pub async fn template(Path(kind): Path<String>) -> Result<Response, AppError> {
-    crate::pages::imports::template(&KINDS, &kind, write_template)
+    crate::pages::imports::template(Module::Union, &kind)
 }

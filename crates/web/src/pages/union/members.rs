@@ -14,10 +14,10 @@ use axum::extract::{Path, Query, State};
 use axum::response::{Html, Response};
 use domain::platform::{Mobile, ResidentId};
 use domain::union::township::Township;
+use imports::union::export::{headers, member_cells};
+use imports::union::members::COLUMNS;
 use serde::Deserialize;
 use store::union::Scope;
-use store::union::export::{headers, member_cells};
-use store::union::import::members::COLUMNS;
 use store::union::members::{self, Member, MemberFilter, MemberSort, NewMember, Transfer};
 use store::union::organisations::{self, UnionOrg};
 

@@ -13,11 +13,11 @@ use axum::extract::{Path, State};
 use axum::response::{Html, Response};
 use domain::union::organisation::{Engagement, OfficerPost, UnionKind, reform_gaps};
 use domain::union::township::Township;
+use imports::union::export::{headers, union_rows};
+use imports::union::unions::COLUMNS;
 use serde::Deserialize;
 use store::union::Scope;
 use store::union::enterprises::{self, Enterprise};
-use store::union::export::{headers, union_rows};
-use store::union::import::unions::COLUMNS;
 use store::union::officers::{self, Officer, OfficerInput};
 use store::union::organisations::{self, TreeNode, UnionInput, UnionOrg, UnionRef};
 

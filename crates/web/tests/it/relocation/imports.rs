@@ -3,7 +3,7 @@
 
 use super::fixture::{self, PROJECT};
 use crate::support::TestApp;
-use store::platform::import::ImportOptions;
+use ::imports::ImportOptions;
 use store::relocation::Scope;
 use store::relocation::households::{self, HouseholdFilter};
 
@@ -50,7 +50,7 @@ async fn household_import_is_atomic_names_the_bad_row_and_updates_on_reimport() 
     let bad = format!("{good}T-103,住户,李四,110105194912310021,,绪塘村,1组,本镇\n");
     std::fs::write(&file, &bad).expect("write");
 
-    let report = store::kinds::import(&app.db, "households", &file, &options(Some(PROJECT)))
+    let report = crate::support::import_file(&app.db, "households", &file, &options(Some(PROJECT)))
         .await
         .expect("import runs");
     assert!(!report.written);
@@ -66,13 +66,13 @@ async fn household_import_is_atomic_names_the_bad_row_and_updates_on_reimport() 
 
     // Without a project column and without --project, every row says what is missing.
     std::fs::write(&file, &good).expect("write");
-    let report = store::kinds::import(&app.db, "households", &file, &options(None))
+    let report = crate::support::import_file(&app.db, "households", &file, &options(None))
         .await
         .expect("runs");
     assert_eq!(report.invalid.len(), 2);
     assert_eq!(report.invalid[0].column, "项目编号");
 
-    let report = store::kinds::import(&app.db, "households", &file, &options(Some(PROJECT)))
+    let report = crate::support::import_file(&app.db, "households", &file, &options(Some(PROJECT)))
         .await
         .expect("runs");
     assert!(
@@ -85,11 +85,9 @@ async fn household_import_is_atomic_names_the_bad_row_and_updates_on_reimport() 
 
     // The export (with 项目编号) re-imports onto the same records.
     let export = dir.path().join("export.xlsx");
-    let rows = store::kinds::export(&app.db, "households", &export)
-        .await
-        .expect("export");
+    let rows = crate::support::export_file(&app.db, "households", &export).await;
     assert_eq!(rows, 5);
-    let report = store::kinds::import(&app.db, "households", &export, &options(None))
+    let report = crate::support::import_file(&app.db, "households", &export, &options(None))
         .await
         .expect("runs");
     assert!(
@@ -120,7 +118,7 @@ async fn household_import_is_atomic_names_the_bad_row_and_updates_on_reimport() 
         ),
     )
     .expect("write");
-    let report = store::kinds::import(
+    let report = crate::support::import_file(
         &app.db,
         "household-members",
         &members,
@@ -152,7 +150,7 @@ async fn buildings_and_appraisals_import_and_templates_have_an_example() {
         format!("项目编号,户编号,权证号,结构,测绘面积,合法面积\n{PROJECT},T-002,无证1,简易结构,30.5,0\n{PROJECT},T-002,建房权字第99号,砖木,88.00,80\n"),
     )
     .expect("write");
-    let report = store::kinds::import(&app.db, "buildings", &buildings, &options(None))
+    let report = crate::support::import_file(&app.db, "buildings", &buildings, &options(None))
         .await
         .expect("runs");
     assert!(report.written, "{:?}", report.invalid);
@@ -163,18 +161,21 @@ async fn buildings_and_appraisals_import_and_templates_have_an_example() {
         "户编号,项目,金额,类别\nT-002,柑橘树12棵,\"3,600.00\",青苗\nT-002,围墙,-5,附属物\n",
     )
     .expect("write");
-    let report = store::kinds::import(&app.db, "appraisals", &appraisals, &options(Some(PROJECT)))
-        .await
-        .expect("runs");
+    let report =
+        crate::support::import_file(&app.db, "appraisals", &appraisals, &options(Some(PROJECT)))
+            .await
+            .expect("runs");
     assert_eq!(report.invalid.len(), 1);
     assert_eq!(
         (report.invalid[0].row, report.invalid[0].column.as_str()),
         (3, "金额")
     );
-    for kind in store::relocation::KINDS {
+    for kind in ::imports::ImportKind::of(::imports::Module::Relocation) {
+        let kind = kind.name();
         let out = dir.path().join(format!("{kind}.xlsx"));
-        store::kinds::template(kind, &out).expect("template");
-        let report = store::kinds::import(&app.db, kind, &out, &options(None))
+        ::imports::template(::imports::ImportKind::parse(kind).expect("kind"), &out)
+            .expect("template");
+        let report = crate::support::import_file(&app.db, kind, &out, &options(None))
             .await
             .expect("template reads back");
         assert_eq!(report.total, 1, "{kind}: one example row");

@@ -6,9 +6,9 @@ use super::{
     assert_audit_intact, code, enterprise, enterprises_count, import, members_count, rid, seed,
     union, xinanjiang, xlsx,
 };
+use ::imports::ImportOptions;
 use domain::platform::{Mobile, ResidentId};
 use domain::union::organisation::UnionKind;
-use store::platform::import::ImportOptions;
 use store::union::Scope;
 use store::union::members;
 
@@ -322,7 +322,7 @@ async fn exports_reimport_to_the_same_records() {
 
     for (kind, n) in [("enterprises", 2u64), ("unions", 4), ("members", 40)] {
         let out = dir.path().join(format!("{kind}.xlsx"));
-        let exported = store::kinds::export(&db, kind, &out).await.expect("export");
+        let exported = crate::support::export_file(&db, kind, &out).await;
         assert_eq!(exported, n, "{kind}");
         let report = import(&db, kind, &out, ImportOptions::default()).await;
         assert!(report.invalid.is_empty(), "{kind}: {:?}", report.invalid);

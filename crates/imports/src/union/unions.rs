@@ -4,36 +4,28 @@
 //! the same file (exports list parents first). The covered credit codes are the union's
 //! whole coverage: on re-import, enterprises no longer listed are no longer covered by it.
 
-use crate::db::Tx;
-use crate::error::StoreError;
-use crate::on_tx;
-use crate::platform::import::{Applied, FieldError, ImportError, ImportOptions, Importer, Layout};
-use crate::union::Scope;
-use crate::union::codes;
-use crate::union::enterprises;
-use crate::union::organisations::{self, UnionInput, UnionRef, check_placement};
+use crate::engine::{Applied, Cells, FieldError, ImportError, ImportOptions, Importer, Layout};
 use domain::platform::CreditCode;
 use domain::union::organisation::{UnionKind, validate_enterprise_count};
 use domain::union::township::Township;
 use sheets::{Column, Row};
 use std::collections::HashMap;
+use store::StoreError;
+use store::Tx;
+use store::union::Scope;
+use store::union::enterprises;
+use store::union::organisations::{self, UnionInput, UnionRef, check_placement};
+use store::union::{codes, for_imports};
 
-const NAME: usize = 0;
-const PARENT: usize = 1;
-const KIND: usize = 2;
-const TOWNSHIP: usize = 3;
-const COVERS: usize = 4;
-const FOUNDED: usize = 5;
+const NAME: Column = Column::required("工会名称");
+const PARENT: Column = Column::required("上级工会");
+const KIND: Column = Column::required("类型").aliases(&["工会类型"]);
+const TOWNSHIP: Column = Column::required("所属乡镇").aliases(&["所属乡镇（街道）"]);
+const COVERS: Column = Column::optional("覆盖单位信用代码").aliases(&["覆盖单位统一社会信用代码"]);
+const FOUNDED: Column = Column::optional("成立日期");
 
 /// The columns, in template order.
-pub const COLUMNS: &[Column] = &[
-    Column::required("工会名称"),
-    Column::required("上级工会"),
-    Column::required("类型").aliases(&["工会类型"]),
-    Column::required("所属乡镇").aliases(&["所属乡镇（街道）"]),
-    Column::optional("覆盖单位信用代码").aliases(&["覆盖单位统一社会信用代码"]),
-    Column::optional("成立日期"),
-];
+pub const COLUMNS: &[Column] = &[NAME, PARENT, KIND, TOWNSHIP, COVERS, FOUNDED];
 
 /// What the importer knows of a registered enterprise.
 #[derive(Clone, Copy)]
@@ -73,22 +65,23 @@ impl UnionsImporter {
     }
 
     fn check(&mut self, row: &Row) -> Result<Checked, Vec<FieldError>> {
+        let row = Cells::new(row, COLUMNS);
         let mut errors = Vec::new();
         let name = row.text_trimmed(NAME);
         if name.is_empty() {
-            errors.push(FieldError::new("工会名称", "", "工会名称为空"));
+            errors.push(FieldError::new(NAME, "", "工会名称为空"));
         } else if let Some(first) = self.seen_names.get(&name) {
             errors.push(FieldError::new(
-                "工会名称",
+                NAME,
                 name.clone(),
                 format!("与第 {first} 行的工会名称重复"),
             ));
         } else {
-            self.seen_names.insert(name.clone(), row.excel_row);
+            self.seen_names.insert(name.clone(), row.excel_row());
         }
         let kind_text = row.text(KIND);
         let kind = UnionKind::parse(&kind_text)
-            .map_err(|e| errors.push(FieldError::new("类型", kind_text, e.to_string())))
+            .map_err(|e| errors.push(FieldError::new(KIND, kind_text, e.to_string())))
             .ok();
         let parent_name = row.text_trimmed(PARENT);
         let parent = if parent_name.is_empty() {
@@ -98,7 +91,7 @@ impl UnionsImporter {
                 Some(p) => Some(*p),
                 None => {
                     errors.push(FieldError::new(
-                        "上级工会",
+                        PARENT,
                         parent_name.clone(),
                         format!("上级工会“{parent_name}”不存在（上级工会须已建立，或在本文件中排在前面）"),
                     ));
@@ -112,13 +105,13 @@ impl UnionsImporter {
         } else {
             Township::parse(&township_text)
                 .map(Some)
-                .map_err(|e| FieldError::new("所属乡镇", township_text.clone(), e.to_string()))
+                .map_err(|e| FieldError::new(TOWNSHIP, township_text.clone(), e.to_string()))
         };
         let township = match township {
             Ok(t) if self.scope.allows_code(t.map(Township::code)) => Some(t),
             Ok(_) => {
                 errors.push(FieldError::new(
-                    "所属乡镇",
+                    TOWNSHIP,
                     township_text,
                     "只能导入本乡镇（街道）的工会",
                 ));
@@ -132,7 +125,7 @@ impl UnionsImporter {
         let founded_on = match row.date(FOUNDED) {
             Ok(d) => d,
             Err(reason) => {
-                errors.push(FieldError::new("成立日期", row.text(FOUNDED), reason));
+                errors.push(FieldError::new(FOUNDED, row.text(FOUNDED), reason));
                 None
             }
         };
@@ -147,7 +140,7 @@ impl UnionsImporter {
                 Ok(code) => match self.enterprises.get(code.as_str()) {
                     Some(k) if township.flatten().is_some_and(|t| t != k.township) => {
                         errors.push(FieldError::new(
-                            "覆盖单位信用代码",
+                            COVERS,
                             part,
                             format!("企业 {code} 属于{}，与工会所属乡镇不同", k.township),
                         ))
@@ -155,23 +148,23 @@ impl UnionsImporter {
                     Some(_) => {
                         if let Some(first) = self.seen_codes.get(code.as_str()) {
                             errors.push(FieldError::new(
-                                "覆盖单位信用代码",
+                                COVERS,
                                 part,
                                 format!("企业 {code} 已在第 {first} 行由其他工会覆盖"),
                             ));
                         } else {
                             self.seen_codes
-                                .insert(code.as_str().to_string(), row.excel_row);
+                                .insert(code.as_str().to_string(), row.excel_row());
                             covers.push(code);
                         }
                     }
                     None => errors.push(FieldError::new(
-                        "覆盖单位信用代码",
+                        COVERS,
                         part,
                         format!("覆盖单位 {code} 未登记，请先导入企业名录"),
                     )),
                 },
-                Err(e) => errors.push(FieldError::new("覆盖单位信用代码", part, e.to_string())),
+                Err(e) => errors.push(FieldError::new(COVERS, part, e.to_string())),
             }
         }
         let (Some(kind), Some(township)) = (kind, township) else {
@@ -180,11 +173,7 @@ impl UnionsImporter {
         if errors.is_empty()
             && let Err(e) = validate_enterprise_count(kind, covers.len())
         {
-            errors.push(FieldError::new(
-                "覆盖单位信用代码",
-                covers_text,
-                e.to_string(),
-            ));
+            errors.push(FieldError::new(COVERS, covers_text, e.to_string()));
         }
         let input = UnionInput {
             name,
@@ -196,7 +185,7 @@ impl UnionsImporter {
         if errors.is_empty()
             && let Err(reason) = check_placement(&input)
         {
-            errors.push(FieldError::new("上级工会", parent_name, reason));
+            errors.push(FieldError::new(PARENT, parent_name, reason));
         }
         if let Some(existing) = self.unions.get(&input.name)
             && !self
@@ -204,7 +193,7 @@ impl UnionsImporter {
                 .allows_code(existing.township.map(Township::code))
         {
             errors.push(FieldError::new(
-                "工会名称",
+                NAME,
                 input.name.clone(),
                 "该工会属于其他乡镇（街道）",
             ));
@@ -267,20 +256,14 @@ impl Layout for UnionsImporter {
 impl Importer for UnionsImporter {
     async fn prepare(&mut self, tx: &mut Tx, opts: &ImportOptions) -> Result<(), ImportError> {
         self.unions = organisations::lookup_tx(tx).await?;
-        let rows: Vec<(i64, String, String, Option<i64>)> = on_tx!(tx, |c| sqlx::query_as(
-            "SELECT id, credit_code, township, union_id FROM enterprises"
-        )
-        .fetch_all(&mut *c)
-        .await
-        .map_err(StoreError::from)?);
-        for (id, code, township, union_id) in rows {
-            let township = codes::township(&township)?;
+        for e in for_imports::enterprises_tx(tx).await? {
+            let township = codes::township(&e.township)?;
             self.enterprises.insert(
-                code,
+                e.credit_code,
                 Known {
-                    id,
+                    id: e.id,
                     township,
-                    union_id,
+                    union_id: e.union_id,
                 },
             );
         }
@@ -302,11 +285,7 @@ impl Importer for UnionsImporter {
         if let Err(reason) =
             organisations::check_unique_federation(tx, &input, existing.map(|u| u.id)).await?
         {
-            return Ok(Err(vec![FieldError::new(
-                "类型",
-                input.kind.label(),
-                reason,
-            )]));
+            return Ok(Err(vec![FieldError::new(KIND, input.kind.label(), reason)]));
         }
         let applied = match existing {
             Some(u) => {

@@ -8,50 +8,38 @@
 //! which always writes `项目编号` — re-imports to the same records.
 
 mod details;
+mod export;
 mod households;
 
-use super::Scope;
-use super::projects::{self, Project};
-use crate::db::{Db, Tx};
-use crate::error::StoreError;
-use crate::platform::import::{
-    FieldError, ImportError, ImportOptions, ImportReport, Layout, run, template as write_template,
-};
-use sheets::{Row, SheetWriter};
+pub use export::export;
+
+use crate::engine::Cells;
+use crate::engine::{FieldError, ImportError, ImportOptions, ImportReport, Layout, run};
+use crate::kind::ImportKind;
+use sheets::Column;
 use std::collections::HashMap;
 use std::path::Path;
-
-/// The kinds this module imports and exports.
-pub const KINDS: &[&str] = &["households", "household-members", "buildings", "appraisals"];
+use store::relocation::Scope;
+use store::relocation::projects::{self, Project};
+use store::{Db, StoreError, Tx};
 
 /// Header of the project column, optional in every file.
-pub(crate) const PROJECT: &str = "项目编号";
+pub(crate) const PROJECT: Column = Column::optional("项目编号");
 /// Header of the household code column.
-pub(crate) const HOUSEHOLD: &str = "户编号";
+pub(crate) const HOUSEHOLD: Column = Column::required("户编号").aliases(&["户号"]);
 
-/// Runs the import of `kind` for the whole city (the command line), if it is one of this
-/// module's.
-pub async fn import(
+/// Runs the import of a relocation `kind` as a viewer of `scope` sees the projects (the
+/// upload page): a project outside it does not exist for the import, so a row naming one
+/// is rejected and `--project` naming one is a usage error.
+pub(crate) async fn import(
     db: &Db,
-    kind: &str,
-    path: &Path,
-    opts: &ImportOptions,
-) -> Option<Result<ImportReport, ImportError>> {
-    import_scoped(db, kind, path, opts, Scope::All).await
-}
-
-/// Runs the import of `kind` as a viewer of `scope` sees the projects (the upload page):
-/// a project outside it does not exist for the import, so a row naming one is rejected
-/// and `--project` naming one is a usage error.
-pub async fn import_scoped(
-    db: &Db,
-    kind: &str,
+    kind: ImportKind,
     path: &Path,
     opts: &ImportOptions,
     scope: Scope,
-) -> Option<Result<ImportReport, ImportError>> {
-    Some(match kind {
-        "households" => {
+) -> Result<ImportReport, ImportError> {
+    match kind {
+        ImportKind::Households => {
             run(
                 db,
                 &mut households::HouseholdImporter::new(scope),
@@ -60,71 +48,33 @@ pub async fn import_scoped(
             )
             .await
         }
-        "household-members" => run(db, &mut details::MemberImporter::new(scope), path, opts).await,
-        "buildings" => run(db, &mut details::BuildingImporter::new(scope), path, opts).await,
-        "appraisals" => run(db, &mut details::AppraisalImporter::new(scope), path, opts).await,
-        _ => return None,
+        ImportKind::HouseholdMembers => {
+            run(db, &mut details::MemberImporter::new(scope), path, opts).await
+        }
+        ImportKind::Buildings => {
+            run(db, &mut details::BuildingImporter::new(scope), path, opts).await
+        }
+        ImportKind::Appraisals => {
+            run(db, &mut details::AppraisalImporter::new(scope), path, opts).await
+        }
+        other => Err(crate::union::not_here(other)),
+    }
+}
+
+/// The layout (columns and example) of a relocation `kind`: templates and exports.
+pub(crate) fn layout(kind: ImportKind) -> Result<Box<dyn Layout>, ImportError> {
+    Ok(match kind {
+        ImportKind::Households => Box::new(households::HouseholdImporter::default()),
+        ImportKind::HouseholdMembers => Box::new(details::MemberImporter::default()),
+        ImportKind::Buildings => Box::new(details::BuildingImporter::default()),
+        ImportKind::Appraisals => Box::new(details::AppraisalImporter::default()),
+        other => return Err(crate::union::not_here(other)),
     })
 }
 
-/// Writes the template of `kind`, if it is one of this module's.
-pub fn template(kind: &str, out: &Path) -> Option<Result<(), ImportError>> {
-    let written = match kind {
-        "households" => write_template(&households::HouseholdImporter::default(), out),
-        "household-members" => write_template(&details::MemberImporter::default(), out),
-        "buildings" => write_template(&details::BuildingImporter::default(), out),
-        "appraisals" => write_template(&details::AppraisalImporter::default(), out),
-        _ => return None,
-    };
-    Some(written.map_err(ImportError::from))
-}
-
-/// Exports every record of `kind`, if it is one of this module's.
-pub async fn export(db: &Db, kind: &str, out: &Path) -> Option<Result<u64, ImportError>> {
-    let rows = match kind {
-        "households" => households::export_rows(db).await,
-        "household-members" => details::member_rows(db).await,
-        "buildings" => details::building_rows(db).await,
-        "appraisals" => details::appraisal_rows(db).await,
-        _ => return None,
-    };
-    let headers: Vec<&str> = match kind {
-        "households" => households::HouseholdImporter::default()
-            .columns()
-            .iter()
-            .map(|c| c.name)
-            .collect(),
-        "household-members" => details::MemberImporter::default()
-            .columns()
-            .iter()
-            .map(|c| c.name)
-            .collect(),
-        "buildings" => details::BuildingImporter::default()
-            .columns()
-            .iter()
-            .map(|c| c.name)
-            .collect(),
-        _ => details::AppraisalImporter::default()
-            .columns()
-            .iter()
-            .map(|c| c.name)
-            .collect(),
-    };
-    Some(write_rows(&headers, rows, out))
-}
-
-fn write_rows(
-    headers: &[&str],
-    rows: Result<Vec<Vec<String>>, StoreError>,
-    out: &Path,
-) -> Result<u64, ImportError> {
-    let rows = rows?;
-    let mut w = SheetWriter::new(headers)?;
-    for r in &rows {
-        w.write_row(r)?;
-    }
-    w.finish(out)?;
-    Ok(rows.len() as u64)
+/// Writes the template of a relocation `kind`.
+pub(crate) fn template(kind: ImportKind, out: &Path) -> Result<(), ImportError> {
+    Ok(crate::engine::template(layout(kind)?.as_ref(), out)?)
 }
 
 /// What every importer of this module shares: the projects by code that the scope sees,
@@ -204,8 +154,8 @@ impl Context {
     }
 
     /// The row's project: its `项目编号` cell, else `--project`.
-    pub(crate) fn project(&self, row: &Row, column: usize) -> Result<Project, FieldError> {
-        let code = row.text(column);
+    pub(crate) fn project(&self, row: &Cells<'_>) -> Result<Project, FieldError> {
+        let code = row.text(PROJECT);
         let code = if code.is_empty() {
             self.default.clone().unwrap_or_default()
         } else {
@@ -228,8 +178,8 @@ impl Context {
     pub(crate) fn first_time(
         &mut self,
         key: String,
-        row: &Row,
-        column: &'static str,
+        row: Cells<'_>,
+        column: Column,
         value: &str,
     ) -> Result<(), FieldError> {
         match self.seen.get(&key) {
@@ -239,7 +189,7 @@ impl Context {
                 format!("与第 {first} 行重复"),
             )),
             None => {
-                self.seen.insert(key, row.excel_row);
+                self.seen.insert(key, row.excel_row());
                 Ok(())
             }
         }
@@ -250,23 +200,24 @@ impl Context {
 pub(crate) async fn household_of(
     tx: &mut Tx,
     project: &Project,
-    row: &Row,
-    column: usize,
+    row: &Cells<'_>,
 ) -> Result<Result<i64, FieldError>, StoreError> {
-    let code = row.text(column);
+    let code = row.text(HOUSEHOLD);
     if code.is_empty() {
         return Ok(Err(FieldError::new(HOUSEHOLD, "", "户编号不能为空")));
     }
-    Ok(super::households::id_by_code(tx, project.id, &code)
-        .await?
-        .ok_or_else(|| FieldError::new(HOUSEHOLD, code, "本项目中没有此户，请先导入户信息")))
+    Ok(
+        store::relocation::households::id_by_code(tx, project.id, &code)
+            .await?
+            .ok_or_else(|| FieldError::new(HOUSEHOLD, code, "本项目中没有此户，请先导入户信息")),
+    )
 }
 
 /// A store refusal of a valid-looking row, reported against `column` instead of failing
 /// the whole import.
 pub(crate) fn refused(
     e: StoreError,
-    column: &'static str,
+    column: Column,
     value: &str,
 ) -> Result<Vec<FieldError>, StoreError> {
     match e {

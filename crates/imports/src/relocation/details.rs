@@ -3,19 +3,18 @@
 //! and `appraisals` (户编号, 项目 — the appraised item —, 金额, optionally 类别, 评估人).
 
 use super::{Context, HOUSEHOLD, PROJECT, household_of, refused};
-use crate::db::{Db, Tx};
-use crate::error::StoreError;
-use crate::on_pool;
-use crate::platform::import::{Applied, FieldError, ImportError, ImportOptions, Importer, Layout};
-use crate::relocation::buildings::{self, BuildingFields};
-use crate::relocation::{Scope, appraisals, members};
+use crate::engine::{Applied, Cells, FieldError, ImportError, ImportOptions, Importer, Layout};
 use domain::platform::{Fen, ResidentId, SquareMetres};
 use domain::relocation::{AppraisalItem, AppraisalKind, BuildingStructure};
 use sheets::{Column, Row};
+use store::StoreError;
+use store::Tx;
+use store::relocation::buildings::{self, BuildingFields};
+use store::relocation::{Scope, appraisals, members};
 
 fn applied(
     r: Result<(i64, bool), StoreError>,
-    column: &'static str,
+    column: Column,
     value: &str,
 ) -> Result<Result<Applied, Vec<FieldError>>, StoreError> {
     match r {
@@ -29,26 +28,23 @@ fn applied(
 async fn household(
     ctx: &Context,
     tx: &mut Tx,
-    row: &Row,
+    row: &Cells<'_>,
     errors: &mut Vec<FieldError>,
 ) -> Result<Option<(i64, i64)>, StoreError> {
-    let Ok(project) = ctx.project(row, 0).map_err(|e| errors.push(e)) else {
+    let Ok(project) = ctx.project(row).map_err(|e| errors.push(e)) else {
         return Ok(None);
     };
-    Ok(household_of(tx, &project, row, 1)
+    Ok(household_of(tx, &project, row)
         .await?
         .map_err(|e| errors.push(e))
         .ok()
         .map(|h| (project.id, h)))
 }
 
-const MEMBER_COLUMNS: &[Column] = &[
-    Column::optional(PROJECT),
-    Column::required(HOUSEHOLD).aliases(&["户号"]),
-    Column::required("姓名"),
-    Column::required("身份证号").aliases(&["公民身份号码", "身份证号码"]),
-    Column::required("与户主关系").aliases(&["关系"]),
-];
+const NAME: Column = Column::required("姓名");
+const ID: Column = Column::required("身份证号").aliases(&["公民身份号码", "身份证号码"]);
+const RELATION: Column = Column::required("与户主关系").aliases(&["关系"]);
+const MEMBER_COLUMNS: &[Column] = &[PROJECT, HOUSEHOLD, NAME, ID, RELATION];
 
 /// The `household-members` importer.
 #[derive(Default)]
@@ -94,27 +90,25 @@ impl Importer for MemberImporter {
         actor: &str,
         row: &Row,
     ) -> Result<Result<Applied, Vec<FieldError>>, StoreError> {
+        let row = Cells::new(row, MEMBER_COLUMNS);
         let mut errors = Vec::new();
-        let target = household(&self.ctx, tx, row, &mut errors).await?;
-        let name = row.text_trimmed(2);
+        let target = household(&self.ctx, tx, &row, &mut errors).await?;
+        let name = row.text_trimmed(NAME);
         if name.is_empty() {
-            errors.push(FieldError::new("姓名", "", "姓名不能为空"));
+            errors.push(FieldError::new(NAME, "", "姓名不能为空"));
         }
-        let id_text = row.text(3);
+        let id_text = row.text(ID);
         let id = ResidentId::parse(&id_text)
-            .map_err(|e| errors.push(FieldError::new("身份证号", &id_text, e.to_string())))
+            .map_err(|e| errors.push(FieldError::new(ID, &id_text, e.to_string())))
             .ok();
-        let relation = row.text(4);
+        let relation = row.text(RELATION);
         if relation.is_empty() {
-            errors.push(FieldError::new("与户主关系", "", "与户主关系不能为空"));
+            errors.push(FieldError::new(RELATION, "", "与户主关系不能为空"));
         }
         if let (Some((_, h)), Some(id)) = (target, &id)
-            && let Err(e) = self.ctx.first_time(
-                format!("{h}\u{1f}{}", id.as_str()),
-                row,
-                "身份证号",
-                &id_text,
-            )
+            && let Err(e) =
+                self.ctx
+                    .first_time(format!("{h}\u{1f}{}", id.as_str()), row, ID, &id_text)
         {
             errors.push(e);
         }
@@ -123,20 +117,25 @@ impl Importer for MemberImporter {
         };
         applied(
             members::upsert(tx, actor, self.ctx.scope(), h, &name, &id, &relation).await,
-            "身份证号",
+            ID,
             &id_text,
         )
     }
 }
 
+const CERTIFICATE: Column = Column::required("权证号").aliases(&["产权证号", "房屋编号"]);
+const STRUCTURE: Column = Column::required("结构").aliases(&["房屋结构"]);
+const MEASURED: Column = Column::required("测绘面积").aliases(&["测绘面积(㎡)", "测绘面积（㎡）"]);
+const LEGAL: Column = Column::required("合法面积").aliases(&["合法面积(㎡)", "合法面积（㎡）"]);
+const APPROVALS: Column = Column::optional("审批文件").aliases(&["审批情况"]);
 const BUILDING_COLUMNS: &[Column] = &[
-    Column::optional(PROJECT),
-    Column::required(HOUSEHOLD).aliases(&["户号"]),
-    Column::required("权证号").aliases(&["产权证号", "房屋编号"]),
-    Column::required("结构").aliases(&["房屋结构"]),
-    Column::required("测绘面积").aliases(&["测绘面积(㎡)", "测绘面积（㎡）"]),
-    Column::required("合法面积").aliases(&["合法面积(㎡)", "合法面积（㎡）"]),
-    Column::optional("审批文件").aliases(&["审批情况"]),
+    PROJECT,
+    HOUSEHOLD,
+    CERTIFICATE,
+    STRUCTURE,
+    MEASURED,
+    LEGAL,
+    APPROVALS,
 ];
 
 /// The `buildings` importer.
@@ -185,33 +184,34 @@ impl Importer for BuildingImporter {
         actor: &str,
         row: &Row,
     ) -> Result<Result<Applied, Vec<FieldError>>, StoreError> {
+        let row = Cells::new(row, BUILDING_COLUMNS);
         let mut errors = Vec::new();
-        let target = household(&self.ctx, tx, row, &mut errors).await?;
-        let no = row.text_trimmed(2);
+        let target = household(&self.ctx, tx, &row, &mut errors).await?;
+        let no = row.text_trimmed(CERTIFICATE);
         if no.is_empty() {
             errors.push(FieldError::new(
-                "权证号",
+                CERTIFICATE,
                 "",
                 "权证号不能为空（无证房屋请填“无证1”等编号）",
             ));
         }
-        let structure_text = row.text(3);
+        let structure_text = row.text(STRUCTURE);
         let structure = BuildingStructure::parse(&structure_text)
-            .map_err(|e| errors.push(FieldError::new("结构", &structure_text, e.to_string())))
+            .map_err(|e| errors.push(FieldError::new(STRUCTURE, &structure_text, e.to_string())))
             .ok();
-        let mut area = |column: usize, name: &'static str| {
+        let mut area = |column: Column| {
             let t = row.text(column);
             SquareMetres::parse(&t)
-                .map_err(|e| errors.push(FieldError::new(name, &t, e.to_string())))
+                .map_err(|e| errors.push(FieldError::new(column, &t, e.to_string())))
                 .ok()
         };
-        let measured = area(4, "测绘面积");
-        let legal = area(5, "合法面积");
+        let measured = area(MEASURED);
+        let legal = area(LEGAL);
         if let Some((_, h)) = target
             && !no.is_empty()
             && let Err(e) = self
                 .ctx
-                .first_time(format!("{h}\u{1f}{no}"), row, "权证号", &no)
+                .first_time(format!("{h}\u{1f}{no}"), row, CERTIFICATE, &no)
         {
             errors.push(e);
         }
@@ -222,27 +222,24 @@ impl Importer for BuildingImporter {
         };
         let fields = BuildingFields {
             certificate_no: no.clone(),
-            approvals: row.text_trimmed(6),
+            approvals: row.text_trimmed(APPROVALS),
             structure,
             measured,
             legal,
         };
         applied(
             buildings::upsert(tx, actor, self.ctx.scope(), h, &fields).await,
-            "权证号",
+            CERTIFICATE,
             &no,
         )
     }
 }
 
-const APPRAISAL_COLUMNS: &[Column] = &[
-    Column::optional(PROJECT),
-    Column::required(HOUSEHOLD).aliases(&["户号"]),
-    Column::required("项目").aliases(&["评估项目"]),
-    Column::required("金额").aliases(&["评估金额", "金额(元)", "金额（元）"]),
-    Column::optional("类别").aliases(&["评估类别"]),
-    Column::optional("评估人").aliases(&["评估机构"]),
-];
+const ITEM: Column = Column::required("项目").aliases(&["评估项目"]);
+const AMOUNT: Column = Column::required("金额").aliases(&["评估金额", "金额(元)", "金额（元）"]);
+const CATEGORY: Column = Column::optional("类别").aliases(&["评估类别"]);
+const APPRAISER: Column = Column::optional("评估人").aliases(&["评估机构"]);
+const APPRAISAL_COLUMNS: &[Column] = &[PROJECT, HOUSEHOLD, ITEM, AMOUNT, CATEGORY, APPRAISER];
 
 /// The `appraisals` importer.
 #[derive(Default)]
@@ -289,31 +286,32 @@ impl Importer for AppraisalImporter {
         actor: &str,
         row: &Row,
     ) -> Result<Result<Applied, Vec<FieldError>>, StoreError> {
+        let row = Cells::new(row, APPRAISAL_COLUMNS);
         let mut errors = Vec::new();
-        let target = household(&self.ctx, tx, row, &mut errors).await?;
-        let item = row.text_trimmed(2);
+        let target = household(&self.ctx, tx, &row, &mut errors).await?;
+        let item = row.text_trimmed(ITEM);
         if item.is_empty() {
-            errors.push(FieldError::new("项目", "", "评估项目不能为空"));
+            errors.push(FieldError::new(ITEM, "", "评估项目不能为空"));
         }
-        let amount_text = row.text(3);
+        let amount_text = row.text(AMOUNT);
         let amount = match Fen::parse_yuan(&amount_text) {
             Ok(a) if a.0 >= 0 => Some(a),
             Ok(_) => {
-                errors.push(FieldError::new("金额", &amount_text, "金额不能为负"));
+                errors.push(FieldError::new(AMOUNT, &amount_text, "金额不能为负"));
                 None
             }
             Err(e) => {
-                errors.push(FieldError::new("金额", &amount_text, e.to_string()));
+                errors.push(FieldError::new(AMOUNT, &amount_text, e.to_string()));
                 None
             }
         };
-        let kind_text = row.text(4);
+        let kind_text = row.text(CATEGORY);
         let kind = if kind_text.is_empty() {
             Some(AppraisalKind::Other)
         } else {
             AppraisalKind::parse(&kind_text).or_else(|| {
                 errors.push(FieldError::new(
-                    "类别",
+                    CATEGORY,
                     &kind_text,
                     "类别应为装修、附属物、青苗或其他",
                 ));
@@ -324,7 +322,7 @@ impl Importer for AppraisalImporter {
             && !item.is_empty()
             && let Err(e) = self
                 .ctx
-                .first_time(format!("{h}\u{1f}{item}"), row, "项目", &item)
+                .first_time(format!("{h}\u{1f}{item}"), row, ITEM, &item)
         {
             errors.push(e);
         }
@@ -339,86 +337,17 @@ impl Importer for AppraisalImporter {
             amount,
         };
         applied(
-            appraisals::upsert(tx, actor, self.ctx.scope(), h, &a, &row.text_trimmed(5)).await,
-            "项目",
+            appraisals::upsert(
+                tx,
+                actor,
+                self.ctx.scope(),
+                h,
+                &a,
+                &row.text_trimmed(APPRAISER),
+            )
+            .await,
+            ITEM,
             &item,
         )
     }
-}
-
-/// Every member, in the import's columns.
-pub(crate) async fn member_rows(db: &Db) -> Result<Vec<Vec<String>>, StoreError> {
-    let rows: Vec<(String, String, String, String, String)> = on_pool!(db, |p| {
-        sqlx::query_as(
-        "SELECT p.code, h.code, m.name, m.resident_id, m.relation FROM relocation_members m
-         JOIN relocation_households h ON h.id = m.household_id JOIN relocation_projects p ON p.id = h.project_id
-         ORDER BY p.code, h.code, m.id"
-    )
-    .fetch_all(p)
-    .await?
-    });
-    Ok(rows
-        .into_iter()
-        .map(|(a, b, c, d, e)| vec![a, b, c, d, e])
-        .collect())
-}
-
-/// Every building, in the import's columns (areas as `120.35`, re-read exactly).
-pub(crate) async fn building_rows(db: &Db) -> Result<Vec<Vec<String>>, StoreError> {
-    type R = (String, String, String, String, i64, i64, String);
-    let rows: Vec<R> = on_pool!(db, |p| {
-        sqlx::query_as(
-        "SELECT p.code, h.code, b.certificate_no, b.structure, b.measured_area, b.legal_area, b.approvals
-         FROM relocation_buildings b JOIN relocation_households h ON h.id = b.household_id
-         JOIN relocation_projects p ON p.id = h.project_id ORDER BY p.code, h.code, b.id"
-    )
-    .fetch_all(p)
-    .await?
-    });
-    Ok(rows
-        .into_iter()
-        .map(
-            |(project, code, no, structure, measured, legal, approvals)| {
-                let structure = BuildingStructure::from_code(&structure)
-                    .map_or(structure, |s| s.label().to_string());
-                vec![
-                    project,
-                    code,
-                    no,
-                    structure,
-                    SquareMetres(measured).to_string(),
-                    SquareMetres(legal).to_string(),
-                    approvals,
-                ]
-            },
-        )
-        .collect())
-}
-
-/// Every appraisal item, in the import's columns (amounts in yuan, re-read exactly).
-pub(crate) async fn appraisal_rows(db: &Db) -> Result<Vec<Vec<String>>, StoreError> {
-    type R = (String, String, String, i64, String, String);
-    let rows: Vec<R> = on_pool!(db, |p| {
-        sqlx::query_as(
-        "SELECT p.code, h.code, a.item, a.amount, a.kind, a.appraiser FROM relocation_appraisals a
-         JOIN relocation_households h ON h.id = a.household_id JOIN relocation_projects p ON p.id = h.project_id
-         ORDER BY p.code, h.code, a.id"
-    )
-    .fetch_all(p)
-    .await?
-    });
-    Ok(rows
-        .into_iter()
-        .map(|(project, code, item, amount, kind, appraiser)| {
-            let kind = AppraisalKind::parse(&kind).map_or(kind, |k| k.label().to_string());
-            vec![
-                project,
-                code,
-                item,
-                Fen(amount).to_yuan_string(),
-                kind,
-                appraiser,
-            ]
-        })
-        .collect())
 }

@@ -2,31 +2,25 @@
 //! The credit code is the natural key: a registered code updates its enterprise.
 
 use super::yes_no;
-use crate::db::Tx;
-use crate::error::StoreError;
-use crate::on_tx;
-use crate::platform::import::{Applied, FieldError, ImportError, ImportOptions, Importer, Layout};
-use crate::union::Scope;
-use crate::union::enterprises::{self, EnterpriseInput};
+use crate::engine::{Applied, Cells, FieldError, ImportError, ImportOptions, Importer, Layout};
 use domain::platform::CreditCode;
 use domain::union::township::Township;
 use sheets::{Column, Row};
 use std::collections::HashMap;
+use store::StoreError;
+use store::Tx;
+use store::union::enterprises::{self, EnterpriseInput};
+use store::union::{Scope, for_imports};
 
-const NAME: usize = 0;
-const CODE: usize = 1;
-const TOWNSHIP: usize = 2;
-const HEADCOUNT: usize = 3;
-const PROVINCIAL: usize = 4;
+const NAME: Column = Column::required("单位名称").aliases(&["企业名称"]);
+const CODE: Column = Column::required("统一社会信用代码").aliases(&["信用代码"]);
+const TOWNSHIP: Column =
+    Column::required("所属乡镇").aliases(&["所属乡镇（街道）", "乡镇（街道）"]);
+const HEADCOUNT: Column = Column::required("职工人数");
+const PROVINCIAL: Column = Column::optional("省总备案").aliases(&["是否省总备案"]);
 
 /// The columns, in template order.
-pub const COLUMNS: &[Column] = &[
-    Column::required("单位名称").aliases(&["企业名称"]),
-    Column::required("统一社会信用代码").aliases(&["信用代码"]),
-    Column::required("所属乡镇").aliases(&["所属乡镇（街道）", "乡镇（街道）"]),
-    Column::required("职工人数"),
-    Column::optional("省总备案").aliases(&["是否省总备案"]),
-];
+pub const COLUMNS: &[Column] = &[NAME, CODE, TOWNSHIP, HEADCOUNT, PROVINCIAL];
 
 /// Imports enterprises.
 pub struct EnterprisesImporter {
@@ -50,31 +44,28 @@ impl EnterprisesImporter {
     }
 
     fn check(&mut self, row: &Row) -> Result<EnterpriseInput, Vec<FieldError>> {
+        let row = Cells::new(row, COLUMNS);
         let mut errors = Vec::new();
         let name = row.text_trimmed(NAME);
         if name.is_empty() {
-            errors.push(FieldError::new("单位名称", "", "单位名称为空"));
+            errors.push(FieldError::new(NAME, "", "单位名称为空"));
         }
         let code_text = row.text(CODE);
         let code = match CreditCode::parse(&code_text) {
             Ok(c) => {
                 if let Some(first) = self.seen.get(c.as_str()) {
                     errors.push(FieldError::new(
-                        "统一社会信用代码",
+                        CODE,
                         code_text.clone(),
                         format!("与第 {first} 行的统一社会信用代码重复"),
                     ));
                 } else {
-                    self.seen.insert(c.as_str().to_string(), row.excel_row);
+                    self.seen.insert(c.as_str().to_string(), row.excel_row());
                 }
                 Some(c)
             }
             Err(e) => {
-                errors.push(FieldError::new(
-                    "统一社会信用代码",
-                    code_text.clone(),
-                    e.to_string(),
-                ));
+                errors.push(FieldError::new(CODE, code_text.clone(), e.to_string()));
                 None
             }
         };
@@ -83,14 +74,14 @@ impl EnterprisesImporter {
             Ok(t) if self.scope.allows_code(Some(t.code())) => Some(t),
             Ok(t) => {
                 errors.push(FieldError::new(
-                    "所属乡镇",
+                    TOWNSHIP,
                     township_text,
                     format!("只能导入本乡镇（街道）的企业，此行为{t}"),
                 ));
                 None
             }
             Err(e) => {
-                errors.push(FieldError::new("所属乡镇", township_text, e.to_string()));
+                errors.push(FieldError::new(TOWNSHIP, township_text, e.to_string()));
                 None
             }
         };
@@ -99,14 +90,14 @@ impl EnterprisesImporter {
             Ok(n) => Some(n),
             Err(_) => {
                 errors.push(FieldError::new(
-                    "职工人数",
+                    HEADCOUNT,
                     headcount_text,
                     "职工人数应为不小于0的整数",
                 ));
                 None
             }
         };
-        let provincial = yes_no("省总备案", &row.text(PROVINCIAL))
+        let provincial = yes_no(PROVINCIAL, &row.text(PROVINCIAL))
             .map_err(|e| errors.push(e))
             .ok();
         if let Some(c) = &code
@@ -114,7 +105,7 @@ impl EnterprisesImporter {
             && !self.scope.allows_code(Some(t))
         {
             errors.push(FieldError::new(
-                "统一社会信用代码",
+                CODE,
                 code_text,
                 "该企业已在其他乡镇（街道）登记",
             ));
@@ -156,15 +147,10 @@ impl Layout for EnterprisesImporter {
 
 impl Importer for EnterprisesImporter {
     async fn prepare(&mut self, tx: &mut Tx, opts: &ImportOptions) -> Result<(), ImportError> {
-        let rows: Vec<(i64, String, String)> = on_tx!(tx, |c| sqlx::query_as(
-            "SELECT id, credit_code, township FROM enterprises"
-        )
-        .fetch_all(&mut *c)
-        .await
-        .map_err(StoreError::from)?);
-        self.registered = rows
+        self.registered = for_imports::enterprises_tx(tx)
+            .await?
             .into_iter()
-            .map(|(id, code, t)| (code, (id, t)))
+            .map(|e| (e.credit_code, (e.id, e.township)))
             .collect();
         self.writing = !opts.dry_run;
         Ok(())

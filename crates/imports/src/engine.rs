@@ -12,11 +12,13 @@
 //! - Rows stream from the file: memory does not grow with the number of rows (apart from
 //!   the set of keys seen, needed to catch duplicates within one file).
 
-use crate::db::{Db, Tx};
-use crate::error::StoreError;
 use serde::Serialize;
 use sheets::{Column, Row, SheetError, SheetReader, SheetWriter};
 use std::path::{Path, PathBuf};
+
+pub use crate::cells::Cells;
+use store::StoreError;
+use store::{Db, Tx};
 
 /// One rejected cell of one row.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -43,14 +45,10 @@ pub struct FieldError {
 }
 
 impl FieldError {
-    /// A field error.
-    pub fn new(
-        column: &'static str,
-        value: impl Into<String>,
-        reason: impl Into<String>,
-    ) -> FieldError {
+    /// A field error in `column`, named as the layout names it.
+    pub fn new(column: Column, value: impl Into<String>, reason: impl Into<String>) -> FieldError {
         FieldError {
-            column,
+            column: column.name,
             value: value.into(),
             reason: reason.into(),
         }
@@ -142,12 +140,14 @@ pub async fn run<I: Importer>(
     path: &Path,
     opts: &ImportOptions,
 ) -> Result<ImportReport, ImportError> {
-    let mut reader = SheetReader::open(path, importer.columns())?;
+    let reader = open(path, importer.columns()).await?;
     let mut rejections = Rejections::new(opts, reader.source_headers())?;
+    let mut rows = read_rows(reader)?;
     let mut tx = db.begin().await?;
     importer.prepare(&mut tx, opts).await?;
     let mut report = ImportReport::default();
-    while let Some(row) = reader.next_row()? {
+    while let Some(row) = rows.recv().await {
+        let row = row?;
         report.total += 1;
         match importer.apply(&mut tx, &opts.actor, &row).await? {
             Ok(Applied::Inserted) => report.imported += 1,
@@ -174,8 +174,45 @@ async fn end(
         tx.rollback().await?;
     }
     report.written = write;
-    rejections.finish(opts)?;
+    let rejects = opts.rejects.clone();
+    tokio::task::spawn_blocking(move || rejections.finish(rejects.as_deref()))
+        .await
+        .map_err(|e| SheetError::Damaged(format!("写出错误行失败：{e}")))??;
     Ok(())
+}
+
+/// Opens the file and finds its header on a blocking thread: an .xlsx is unzipped and its
+/// shared strings read first, which must not hold up an async worker.
+async fn open(path: &Path, columns: &'static [Column]) -> Result<SheetReader, SheetError> {
+    let path = path.to_path_buf();
+    tokio::task::spawn_blocking(move || SheetReader::open(&path, columns))
+        .await
+        .map_err(|e| SheetError::Damaged(format!("读取文件失败：{e}")))?
+}
+
+/// Rows read ahead of an [`Importer`].
+const READ_AHEAD: usize = 256;
+
+/// Reads the rows on a thread of their own, handing them over a bounded channel: parsing
+/// the file never runs on an async worker, and memory stays bounded. The thread stops
+/// when the import drops the receiver (an error ended it).
+fn read_rows(
+    mut reader: SheetReader,
+) -> Result<tokio::sync::mpsc::Receiver<Result<Row, SheetError>>, SheetError> {
+    let (sender, rows) = tokio::sync::mpsc::channel(READ_AHEAD);
+    std::thread::Builder::new()
+        .name("import-read".into())
+        .spawn(move || {
+            loop {
+                let next = reader.next_row().transpose();
+                let Some(row) = next else { break };
+                let failed = row.is_err();
+                if sender.blocking_send(row).is_err() || failed {
+                    break;
+                }
+            }
+        })?;
+    Ok(rows)
 }
 
 /// The rejected rows of an import: every field error goes into the report, and the row,
@@ -227,8 +264,8 @@ impl Rejections {
         Ok(())
     }
 
-    fn finish(self, opts: &ImportOptions) -> Result<(), SheetError> {
-        match (self.writer, &opts.rejects) {
+    fn finish(self, rejects: Option<&Path>) -> Result<(), SheetError> {
+        match (self.writer, rejects) {
             (Some(w), Some(out)) => w.finish(out),
             _ => Ok(()),
         }
@@ -296,7 +333,7 @@ pub async fn run_bulk<I: BulkImporter>(
     path: &Path,
     opts: &ImportOptions,
 ) -> Result<ImportReport, ImportError> {
-    let reader = SheetReader::open(path, importer.columns())?;
+    let reader = open(path, importer.columns()).await?;
     let mut rejections = Rejections::new(opts, reader.source_headers())?;
     let mut tx = db.begin_bulk().await?;
     let checker = importer.prepare(&mut tx, opts).await?;
@@ -393,7 +430,7 @@ fn check_rows<C: RowCheck>(
 }
 
 /// Writes the empty template of an import: its headers and one example row.
-pub fn template<I: Layout>(importer: &I, out: &Path) -> Result<(), SheetError> {
+pub fn template<I: Layout + ?Sized>(importer: &I, out: &Path) -> Result<(), SheetError> {
     let headers: Vec<&str> = importer.columns().iter().map(|c| c.name).collect();
     let mut w = SheetWriter::new(&headers)?;
     w.write_row(&importer.example())?;

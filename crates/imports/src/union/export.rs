@@ -1,19 +1,18 @@
 //! Exports in the imports' own columns, so that an exported file re-imports to the same
 //! records; the web lists' "导出Excel" uses the same cells.
 
-use super::Scope;
-use super::enterprises::{self, Enterprise};
-use super::import::{self, yes_no_text};
-use super::members::Member;
-use super::organisations::{self, TreeNode};
-use crate::db::Db;
-use crate::error::StoreError;
-use crate::on_pool;
-use crate::platform::import::ImportError;
-use futures::TryStreamExt;
+use super::yes_no_text;
+use crate::engine::ImportError;
+use crate::kind::ImportKind;
 use sheets::{Column, SheetWriter};
 use std::collections::HashMap;
 use std::path::Path;
+use store::union::Scope;
+use store::union::enterprises::{self, Enterprise};
+use store::union::for_imports::{self, MemberLine};
+use store::union::members::Member;
+use store::union::organisations::{self, TreeNode};
+use store::{Db, StoreError};
 
 /// The header texts of an import's columns.
 pub fn headers(columns: &[Column]) -> Vec<&'static str> {
@@ -85,23 +84,18 @@ pub async fn union_rows(db: &Db, scope: Scope) -> Result<Vec<Vec<String>>, Store
         .collect())
 }
 
-/// Exports every record of `kind` in scope to `out`; the number of rows.
-pub async fn run(
-    db: &Db,
-    kind: &str,
-    out: &Path,
-    scope: Scope,
-) -> Option<Result<u64, ImportError>> {
-    Some(match kind {
-        "enterprises" => export_enterprises(db, out, scope).await,
-        "unions" => export_unions(db, out, scope).await,
-        "members" => export_members(db, out, scope).await,
-        _ => return None,
-    })
+/// Exports every record of a union `kind` in scope to `out`; the number of rows.
+pub async fn run(db: &Db, kind: ImportKind, out: &Path, scope: Scope) -> Result<u64, ImportError> {
+    match kind {
+        ImportKind::Enterprises => export_enterprises(db, out, scope).await,
+        ImportKind::Unions => export_unions(db, out, scope).await,
+        ImportKind::Members => export_members(db, out, scope).await,
+        other => Err(super::not_here(other)),
+    }
 }
 
 async fn export_enterprises(db: &Db, out: &Path, scope: Scope) -> Result<u64, ImportError> {
-    let mut w = SheetWriter::new(&headers(import::enterprises::COLUMNS))?;
+    let mut w = SheetWriter::new(&headers(super::enterprises::COLUMNS))?;
     let mut n = 0;
     for e in enterprises::all(db, scope).await? {
         w.write_row(&enterprise_cells(&e))?;
@@ -112,7 +106,7 @@ async fn export_enterprises(db: &Db, out: &Path, scope: Scope) -> Result<u64, Im
 }
 
 async fn export_unions(db: &Db, out: &Path, scope: Scope) -> Result<u64, ImportError> {
-    let mut w = SheetWriter::new(&headers(import::unions::COLUMNS))?;
+    let mut w = SheetWriter::new(&headers(super::unions::COLUMNS))?;
     let mut n = 0;
     for row in union_rows(db, scope).await? {
         w.write_row(&row)?;
@@ -124,31 +118,21 @@ async fn export_unions(db: &Db, out: &Path, scope: Scope) -> Result<u64, ImportE
 
 /// Streams members to the sheet: a million rows never sit in memory at once.
 async fn export_members(db: &Db, out: &Path, scope: Scope) -> Result<u64, ImportError> {
-    let mut w = SheetWriter::new(&headers(import::members::COLUMNS))?;
+    let mut w = SheetWriter::new(&headers(super::members::COLUMNS))?;
     let mut n = 0u64;
-    type Line = (String, String, Option<String>, String, String, bool);
-    on_pool!(db, |p| {
-        let mut rows = sqlx::query_as::<_, Line>(
-            "SELECT m.name, m.resident_id, m.mobile, u.name, m.joined_on, m.migrant_worker
-             FROM members m JOIN unions u ON u.id = m.union_id
-             WHERE $1 IS NULL OR u.township = $1 ORDER BY m.id",
-        )
-        .bind(scope.township_code())
-        .fetch(p);
-        while let Some((name, id, mobile, union, joined, migrant)) =
-            rows.try_next().await.map_err(StoreError::from)?
-        {
-            w.write_row(&[
-                name,
-                id,
-                mobile.unwrap_or_default(),
-                union,
-                joined,
-                yes_no_text(migrant).to_string(),
-            ])?;
-            n += 1;
-        }
-    });
+    for_imports::each_member_line(db, scope, |m: MemberLine| -> Result<(), ImportError> {
+        w.write_row(&[
+            m.name,
+            m.resident_id,
+            m.mobile.unwrap_or_default(),
+            m.union_name,
+            m.joined_on,
+            yes_no_text(m.migrant_worker).to_string(),
+        ])?;
+        n += 1;
+        Ok(())
+    })
+    .await?;
     w.finish(out)?;
     Ok(n)
 }

@@ -8,37 +8,28 @@
 //! row with the same ID in one file is an error on that row.
 
 use super::yes_no;
-use crate::db::Tx;
-use crate::error::StoreError;
-use crate::on_tx;
-use crate::platform::import::{
-    Applied, BulkImporter, FieldError, ImportError, ImportOptions, Layout, RowCheck,
+use crate::engine::{
+    Applied, BulkImporter, Cells, FieldError, ImportError, ImportOptions, Layout, RowCheck,
 };
-use crate::union::Scope;
-use crate::union::members::{self, NewMember};
-use crate::union::organisations::{self, UnionRef};
 use domain::platform::time::today_local;
 use domain::platform::{Mobile, ResidentId};
-use futures::TryStreamExt;
 use sheets::{Column, Row};
 use std::collections::HashMap;
+use store::StoreError;
+use store::Tx;
+use store::union::members::{self, NewMember};
+use store::union::organisations::{self, UnionRef};
+use store::union::{Scope, for_imports};
 
-const NAME: usize = 0;
-const ID: usize = 1;
-const MOBILE: usize = 2;
-const UNION: usize = 3;
-const JOINED: usize = 4;
-const MIGRANT: usize = 5;
+const NAME: Column = Column::required("姓名");
+const ID: Column = Column::required("身份证号").aliases(&["身份证号码", "公民身份号码"]);
+const MOBILE: Column = Column::optional("手机号").aliases(&["手机号码", "联系电话"]);
+const UNION: Column = Column::required("所属工会");
+const JOINED: Column = Column::required("入会日期");
+const MIGRANT: Column = Column::optional("农民工").aliases(&["是否农民工"]);
 
 /// The columns, in template order.
-pub const COLUMNS: &[Column] = &[
-    Column::required("姓名"),
-    Column::required("身份证号").aliases(&["身份证号码", "公民身份号码"]),
-    Column::optional("手机号").aliases(&["手机号码", "联系电话"]),
-    Column::required("所属工会"),
-    Column::required("入会日期"),
-    Column::optional("农民工").aliases(&["是否农民工"]),
-];
+pub const COLUMNS: &[Column] = &[NAME, ID, MOBILE, UNION, JOINED, MIGRANT];
 
 /// The first 17 digits of an ID as a number: they determine the check character, so they
 /// identify the person, and a `u64` takes a fraction of a `String`'s memory.
@@ -105,19 +96,20 @@ impl RowCheck for MemberCheck {
 impl MemberCheck {
     /// Checks a row; the member it describes, or every problem found.
     fn member(&mut self, row: &Row) -> Result<NewMember, Vec<FieldError>> {
+        let row = Cells::new(row, COLUMNS);
         let mut errors = Vec::new();
         let name = row.text_trimmed(NAME);
         if name.is_empty() {
-            errors.push(FieldError::new("姓名", "", "姓名为空"));
+            errors.push(FieldError::new(NAME, "", "姓名为空"));
         }
         let id_text = row.text(ID);
         let id = match ResidentId::parse(&id_text) {
             Ok(id) => {
                 let k = key(&id);
-                let excel_row = u32::try_from(row.excel_row).unwrap_or(u32::MAX);
+                let excel_row = u32::try_from(row.excel_row()).unwrap_or(u32::MAX);
                 if let Some(first) = self.seen.get(&k) {
                     errors.push(FieldError::new(
-                        "身份证号",
+                        ID,
                         id_text.clone(),
                         format!("与第 {first} 行的身份证号重复，同一文件中每人只能出现一次"),
                     ));
@@ -127,7 +119,7 @@ impl MemberCheck {
                 Some(id)
             }
             Err(e) => {
-                errors.push(FieldError::new("身份证号", id_text.clone(), e.to_string()));
+                errors.push(FieldError::new(ID, id_text.clone(), e.to_string()));
                 None
             }
         };
@@ -138,7 +130,7 @@ impl MemberCheck {
             match Mobile::parse(&mobile_text) {
                 Ok(m) => Some(m),
                 Err(e) => {
-                    errors.push(FieldError::new("手机号", mobile_text, e.to_string()));
+                    errors.push(FieldError::new(MOBILE, mobile_text, e.to_string()));
                     None
                 }
             }
@@ -146,13 +138,13 @@ impl MemberCheck {
         let union_name = row.text_trimmed(UNION);
         let union = match self.unions.get(&union_name) {
             _ if union_name.is_empty() => {
-                errors.push(FieldError::new("所属工会", "", "所属工会为空"));
+                errors.push(FieldError::new(UNION, "", "所属工会为空"));
                 None
             }
             Some(u) if self.scope.allows_code(u.township.map(|t| t.code())) => Some(*u),
             Some(_) => {
                 errors.push(FieldError::new(
-                    "所属工会",
+                    UNION,
                     union_name.clone(),
                     format!("工会“{union_name}”不属于本乡镇（街道）"),
                 ));
@@ -160,7 +152,7 @@ impl MemberCheck {
             }
             None => {
                 errors.push(FieldError::new(
-                    "所属工会",
+                    UNION,
                     union_name.clone(),
                     format!("工会“{union_name}”不存在，请先建立该工会或核对名称"),
                 ));
@@ -169,24 +161,20 @@ impl MemberCheck {
         };
         let joined = match row.date(JOINED) {
             Ok(Some(d)) if d > self.today => {
-                errors.push(FieldError::new(
-                    "入会日期",
-                    d.to_string(),
-                    "入会日期晚于今天",
-                ));
+                errors.push(FieldError::new(JOINED, d.to_string(), "入会日期晚于今天"));
                 None
             }
             Ok(Some(d)) => Some(d),
             Ok(None) => {
-                errors.push(FieldError::new("入会日期", "", "入会日期为空"));
+                errors.push(FieldError::new(JOINED, "", "入会日期为空"));
                 None
             }
             Err(reason) => {
-                errors.push(FieldError::new("入会日期", row.text(JOINED), reason));
+                errors.push(FieldError::new(JOINED, row.text(JOINED), reason));
                 None
             }
         };
-        let migrant = yes_no("农民工", &row.text(MIGRANT))
+        let migrant = yes_no(MIGRANT, &row.text(MIGRANT))
             .map_err(|e| errors.push(e))
             .ok();
         if let Some(id) = &id
@@ -195,7 +183,7 @@ impl MemberCheck {
             let township = self.union_townships.get(union_id).copied().flatten();
             if !self.scope.allows_code(township) {
                 errors.push(FieldError::new(
-                    "身份证号",
+                    ID,
                     id_text,
                     "该身份证号已在其他乡镇（街道）登记为会员，请由市总工会办理转会",
                 ));
@@ -252,19 +240,12 @@ impl BulkImporter for MembersImporter {
             .map(|u| (u.id, u.township.map(|t| t.code())))
             .collect();
         let mut registered = HashMap::new();
-        on_tx!(tx, |c| {
-            let mut rows = sqlx::query_as::<_, (i64, String, i64)>(
-                "SELECT id, resident_id, union_id FROM members",
-            )
-            .fetch(&mut *c);
-            while let Some((id, resident_id, union_id)) =
-                rows.try_next().await.map_err(StoreError::from)?
-            {
-                if let Ok(rid) = ResidentId::parse(&resident_id) {
-                    registered.insert(key(&rid), (id, union_id));
-                }
+        for_imports::each_member_tx(tx, |id, resident_id, union_id| {
+            if let Ok(rid) = ResidentId::parse(resident_id) {
+                registered.insert(key(&rid), (id, union_id));
             }
-        });
+        })
+        .await?;
         Ok(MemberCheck {
             scope: self.scope,
             unions,

@@ -2,31 +2,29 @@
 //! (one column holding either, read according to 类型), 手机号, 村, 组, 现居住地.
 
 use super::{Context, HOUSEHOLD, PROJECT, refused};
-use crate::db::{Db, Tx};
-use crate::error::StoreError;
-use crate::on_pool;
-use crate::platform::import::{Applied, FieldError, ImportError, ImportOptions, Importer, Layout};
-use crate::relocation::Scope;
-use crate::relocation::households::{HouseholdFields, upsert};
+use crate::engine::{Applied, Cells, FieldError, ImportError, ImportOptions, Importer, Layout};
 use domain::platform::Mobile;
 use domain::relocation::{HeadId, HouseholdKind, Residence};
 use sheets::{Column, Row};
+use store::StoreError;
+use store::Tx;
+use store::relocation::Scope;
+use store::relocation::households::{HouseholdFields, upsert};
 
-const KIND: &str = "类型";
-const NAME: &str = "户主姓名";
-const HEAD_ID: &str = "户主身份证号/统一社会信用代码";
-const MOBILE: &str = "手机号";
+const KIND: Column = Column::required("类型").aliases(&["户类型"]);
+const NAME: Column = Column::required("户主姓名").aliases(&["户主姓名/企业名称", "户主"]);
+const HEAD_ID: Column = Column::required("户主身份证号/统一社会信用代码").aliases(&[
+    "户主身份证号",
+    "身份证号/统一社会信用代码",
+    "证件号码",
+]);
+const MOBILE: Column = Column::optional("手机号").aliases(&["手机号码", "联系电话"]);
+const VILLAGE: Column = Column::optional("村");
+const GROUP: Column = Column::optional("组");
+const RESIDENCE: Column = Column::optional("现居住地").aliases(&["现住址"]);
 
 const COLUMNS: &[Column] = &[
-    Column::optional(PROJECT),
-    Column::required(HOUSEHOLD).aliases(&["户号"]),
-    Column::required(KIND).aliases(&["户类型"]),
-    Column::required(NAME).aliases(&["户主姓名/企业名称", "户主"]),
-    Column::required(HEAD_ID).aliases(&["户主身份证号", "身份证号/统一社会信用代码", "证件号码"]),
-    Column::optional(MOBILE).aliases(&["手机号码", "联系电话"]),
-    Column::optional("村"),
-    Column::optional("组"),
-    Column::optional("现居住地").aliases(&["现住址"]),
+    PROJECT, HOUSEHOLD, KIND, NAME, HEAD_ID, MOBILE, VILLAGE, GROUP, RESIDENCE,
 ];
 
 /// The `households` importer.
@@ -77,28 +75,29 @@ impl Importer for HouseholdImporter {
         actor: &str,
         row: &Row,
     ) -> Result<Result<Applied, Vec<FieldError>>, StoreError> {
+        let row = Cells::new(row, COLUMNS);
         let mut errors = Vec::new();
-        let project = self.ctx.project(row, 0).map_err(|e| errors.push(e)).ok();
-        let code = row.text(1);
+        let project = self.ctx.project(&row).map_err(|e| errors.push(e)).ok();
+        let code = row.text(HOUSEHOLD);
         if code.is_empty() {
             errors.push(FieldError::new(HOUSEHOLD, "", "户编号不能为空"));
         }
-        let kind_text = row.text(2);
+        let kind_text = row.text(KIND);
         let kind = HouseholdKind::parse(&kind_text);
         if kind.is_none() {
             errors.push(FieldError::new(KIND, &kind_text, "类型应为“住户”或“企业”"));
         }
-        let name = row.text_trimmed(3);
+        let name = row.text_trimmed(NAME);
         if name.is_empty() {
             errors.push(FieldError::new(NAME, "", "户主姓名（企业名称）不能为空"));
         }
-        let id_text = row.text(4);
+        let id_text = row.text(HEAD_ID);
         let head_id = kind.and_then(|k| {
             HeadId::parse(k, &id_text)
                 .map_err(|e| errors.push(FieldError::new(HEAD_ID, &id_text, e.to_string())))
                 .ok()
         });
-        let mobile_text = row.text(5);
+        let mobile_text = row.text(MOBILE);
         let mobile = if mobile_text.is_empty() {
             None
         } else {
@@ -125,9 +124,9 @@ impl Importer for HouseholdImporter {
             head_name: name,
             head_id,
             mobile,
-            village: row.text(6),
-            village_group: row.text(7),
-            residence: Residence::parse(&row.text(8), &project.town),
+            village: row.text(VILLAGE),
+            village_group: row.text(GROUP),
+            residence: Residence::parse(&row.text(RESIDENCE), &project.town),
         };
         match upsert(tx, actor, &project, &fields).await {
             Ok((_, true)) => Ok(Ok(Applied::Inserted)),
@@ -135,48 +134,4 @@ impl Importer for HouseholdImporter {
             Err(e) => refused(e, HOUSEHOLD, &code).map(Err),
         }
     }
-}
-
-/// Every household, in the import's columns.
-pub(crate) async fn export_rows(db: &Db) -> Result<Vec<Vec<String>>, StoreError> {
-    type R = (
-        String,
-        String,
-        String,
-        String,
-        String,
-        Option<String>,
-        String,
-        String,
-        String,
-    );
-    let rows: Vec<R> = on_pool!(db, |p| {
-        sqlx::query_as(
-        "SELECT p.code, h.code, h.kind, h.head_name, h.head_id, h.mobile, h.village, h.village_group, h.residence
-         FROM relocation_households h JOIN relocation_projects p ON p.id = h.project_id
-         ORDER BY p.code, h.code"
-    )
-    .fetch_all(p)
-    .await?
-    });
-    Ok(rows
-        .into_iter()
-        .map(
-            |(project, code, kind, name, id, mobile, village, group, residence)| {
-                let kind =
-                    HouseholdKind::parse(&kind).map_or(kind.clone(), |k| k.label().to_string());
-                vec![
-                    project,
-                    code,
-                    kind,
-                    name,
-                    id,
-                    mobile.unwrap_or_default(),
-                    village,
-                    group,
-                    residence,
-                ]
-            },
-        )
-        .collect())
 }

@@ -1,0 +1,46 @@
+//! Reading an import row by column name rather than by position.
+
+use sheets::{Column, Row};
+
+/// A row as an importer reads it: each cell asked for by its column in the layout, never
+/// by position, so that moving a column in the layout cannot make a cell be read as another.
+#[derive(Debug, Clone, Copy)]
+pub struct Cells<'a> {
+    row: &'a Row,
+    columns: &'static [Column],
+}
+
+impl<'a> Cells<'a> {
+    /// The cells of `row`, read with the layout `columns` the file was opened with.
+    pub fn new(row: &'a Row, columns: &'static [Column]) -> Cells<'a> {
+        Cells { row, columns }
+    }
+
+    /// The row number as Excel shows it.
+    pub fn excel_row(&self) -> usize {
+        self.row.excel_row
+    }
+
+    /// Where `column` stands in the layout; past the end (an empty cell) for a column the
+    /// layout lacks, which the importers' tests would show at once.
+    fn index(&self, column: Column) -> usize {
+        let index = self.columns.iter().position(|c| c.name == column.name);
+        debug_assert!(index.is_some(), "column {} not in the layout", column.name);
+        index.unwrap_or(usize::MAX)
+    }
+
+    /// The cell as text for parsing ([`Row::text`]).
+    pub fn text(&self, column: Column) -> String {
+        self.row.text(self.index(column))
+    }
+
+    /// The cell as text keeping full-width characters ([`Row::text_trimmed`]).
+    pub fn text_trimmed(&self, column: Column) -> String {
+        self.row.text_trimmed(self.index(column))
+    }
+
+    /// The cell as a date ([`Row::date`]).
+    pub fn date(&self, column: Column) -> Result<Option<chrono::NaiveDate>, String> {
+        self.row.date(self.index(column))
+    }
+}

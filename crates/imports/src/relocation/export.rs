@@ -1,0 +1,79 @@
+//! Exports of the relocation module in the imports' own columns, always with `项目编号`,
+//! so that an exported file re-imports to the same records: codes shown as their Chinese
+//! labels, areas as `120.35` and amounts in yuan, each read back exactly.
+
+use super::layout;
+use crate::engine::ImportError;
+use crate::kind::ImportKind;
+use domain::platform::{Fen, SquareMetres};
+use domain::relocation::{AppraisalKind, BuildingStructure, HouseholdKind};
+use sheets::SheetWriter;
+use std::path::Path;
+use store::Db;
+use store::relocation::for_imports;
+
+/// Exports every record of a relocation `kind` to `out`; the number of rows.
+pub async fn export(db: &Db, kind: ImportKind, out: &Path) -> Result<u64, ImportError> {
+    let rows = rows(db, kind).await?;
+    let headers: Vec<&str> = layout(kind)?.columns().iter().map(|c| c.name).collect();
+    let mut w = SheetWriter::new(&headers)?;
+    for r in &rows {
+        w.write_row(r)?;
+    }
+    w.finish(out)?;
+    Ok(rows.len() as u64)
+}
+
+/// Every record of `kind` as the cells of its file.
+async fn rows(db: &Db, kind: ImportKind) -> Result<Vec<Vec<String>>, ImportError> {
+    Ok(match kind {
+        ImportKind::Households => for_imports::households(db)
+            .await?
+            .into_iter()
+            .map(|h| {
+                let kind = HouseholdKind::parse(&h.kind).map_or(h.kind, |k| k.label().to_string());
+                let mobile = h.mobile.unwrap_or_default();
+                let (project, code, name, id) = (h.project, h.code, h.head_name, h.head_id);
+                let (village, group, residence) = (h.village, h.village_group, h.residence);
+                vec![
+                    project, code, kind, name, id, mobile, village, group, residence,
+                ]
+            })
+            .collect(),
+        ImportKind::HouseholdMembers => for_imports::members(db)
+            .await?
+            .into_iter()
+            .map(|m| vec![m.project, m.household, m.name, m.resident_id, m.relation])
+            .collect(),
+        ImportKind::Buildings => for_imports::buildings(db)
+            .await?
+            .into_iter()
+            .map(|b| {
+                let structure = BuildingStructure::from_code(&b.structure)
+                    .map_or(b.structure, |s| s.label().to_string());
+                let measured = SquareMetres(b.measured_area).to_string();
+                let legal = SquareMetres(b.legal_area).to_string();
+                let (project, household, no) = (b.project, b.household, b.certificate_no);
+                vec![
+                    project,
+                    household,
+                    no,
+                    structure,
+                    measured,
+                    legal,
+                    b.approvals,
+                ]
+            })
+            .collect(),
+        ImportKind::Appraisals => for_imports::appraisals(db)
+            .await?
+            .into_iter()
+            .map(|a| {
+                let kind = AppraisalKind::parse(&a.kind).map_or(a.kind, |k| k.label().to_string());
+                let amount = Fen(a.amount).to_yuan_string();
+                vec![a.project, a.household, a.item, amount, kind, a.appraiser]
+            })
+            .collect(),
+        other => return Err(crate::union::not_here(other)),
+    })
+}
