@@ -348,20 +348,16 @@ async fn user(db: &Db, action: UserAction) -> Result<u8> {
                 },
             )
             .await?;
-            out!("已创建用户 {}（{}）", u.username, u.role.label());
+            out!("已创建用户 {}（{}）", u.username, u.role().label());
         }
         UserAction::List => {
             for u in users::list(db).await? {
-                let scope = u
-                    .township
-                    .or(u.town)
-                    .or(u.team_id.map(|t| format!("工作组#{t}")))
-                    .unwrap_or_default();
+                let scope = u.account.scope_label();
                 out!(
                     "{:<16} {:<10} {:<20} {:<12} {}",
                     u.username,
                     u.display_name,
-                    u.role.code(),
+                    u.role().code(),
                     scope,
                     if u.disabled { "已停用" } else { "正常" }
                 );

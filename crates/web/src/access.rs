@@ -64,24 +64,19 @@ pub async fn guard(State(state): State<AppState>, mut req: Request, next: Next) 
     let mut viewer = None;
     if let Some(token) = session::bearer(req.headers()) {
         match store::platform::auth::api_token_user(&state.db, &token).await {
-            Ok(Some(user)) => viewer = Some(Viewer { user, csrf: None }),
+            Ok(Some(user)) => viewer = Some(Viewer::new(&state, user, None)),
             Ok(None) => {}
             Err(e) => return AppError::from(e).into_response(),
         }
     } else if let Some(token) = session::cookie(req.headers(), session::SESSION_COOKIE) {
         match store::platform::auth::session(&state.db, &token).await {
-            Ok(Some((user, csrf))) => {
-                viewer = Some(Viewer {
-                    user,
-                    csrf: Some(csrf),
-                })
-            }
+            Ok(Some((user, csrf))) => viewer = Some(Viewer::new(&state, user, Some(csrf))),
             Ok(None) => {}
             Err(e) => return AppError::from(e).into_response(),
         }
     }
 
-    let role = viewer.as_ref().map(|v| v.user.role);
+    let role = viewer.as_ref().map(|v| v.user.role());
     if !spec.access.allows(role) {
         return if viewer.is_none() {
             if is_api {

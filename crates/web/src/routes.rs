@@ -34,6 +34,15 @@ pub mod roles {
     pub const RELOCATION_COMMAND: &[Role] = &[Admin, RelocationCommander];
     /// Members using the portal.
     pub const MEMBERS: &[Role] = &[Member];
+    /// Everyone who works with records (not members): may hold API tokens.
+    pub const STAFF: &[Role] = &[
+        Admin,
+        UnionAdmin,
+        UnionStaff,
+        RelocationCommander,
+        RelocationStaff,
+        Inspector,
+    ];
 }
 
 /// One route's declaration.
@@ -47,6 +56,9 @@ pub struct RouteSpec {
     pub access: Access,
     /// What it is, in Chinese (shown in the OpenAPI document).
     pub summary: &'static str,
+    /// The label of its entry in the navigation, for the pages people start from; the
+    /// navigation shows a viewer exactly the entries whose route they may use.
+    pub nav: Option<&'static str>,
 }
 
 /// A declaration with its handler.
@@ -54,6 +66,14 @@ pub struct Route {
     /// The declaration.
     pub spec: RouteSpec,
     handler: MethodRouter<AppState>,
+}
+
+impl Route {
+    /// Puts the route into the navigation under `label`.
+    pub fn nav(mut self, label: &'static str) -> Route {
+        self.spec.nav = Some(label);
+        self
+    }
 }
 
 /// Declares a GET route.
@@ -68,6 +88,7 @@ where
             path,
             access,
             summary,
+            nav: None,
         },
         handler: get_route(h),
     }
@@ -85,12 +106,13 @@ where
             path,
             access,
             summary,
+            nav: None,
         },
         handler: post_route(h),
     }
 }
 
-/// The table itself.
+/// The table itself. The navigation lists its entries in this order.
 fn declare() -> Vec<Route> {
     use Access::{AnyUser, Public, Roles};
     use roles::*;
@@ -108,9 +130,12 @@ fn declare() -> Vec<Route> {
         get("/login", Public, "登录页", pages::login::form),
         post("/login", Public, "登录", pages::login::submit),
         post("/logout", AnyUser, "退出登录", pages::login::logout),
-        get("/", AnyUser, "首页", pages::home::home),
-        get("/public/", Public, "公开信息首页", pages::home::public_home),
-        get("/admin/users", Roles(ADMIN), "用户管理", pages::users::list),
+        get("/", AnyUser, "首页", pages::home::home).nav("首页"),
+    ];
+    routes.extend(pages::union::routes());
+    routes.extend(pages::relocation::routes());
+    routes.extend([
+        get("/admin/users", Roles(ADMIN), "用户管理", pages::users::list).nav("用户管理"),
         post(
             "/admin/users",
             Roles(ADMIN),
@@ -137,14 +162,7 @@ fn declare() -> Vec<Route> {
         ),
         post(
             "/account/tokens",
-            Roles(&[
-                Role::Admin,
-                Role::UnionAdmin,
-                Role::UnionStaff,
-                Role::RelocationCommander,
-                Role::RelocationStaff,
-                Role::Inspector,
-            ]),
+            Roles(STAFF),
             "创建 API 令牌",
             pages::users::create_token,
         ),
@@ -153,7 +171,8 @@ fn declare() -> Vec<Route> {
             Roles(AUDIT_READERS),
             "审计日志",
             pages::audit::list,
-        ),
+        )
+        .nav("审计日志"),
         get(
             "/audit/verify",
             Roles(AUDIT_READERS),
@@ -179,9 +198,8 @@ fn declare() -> Vec<Route> {
             "审计日志（JSON）",
             api::audit_entries,
         ),
-    ];
-    routes.extend(pages::union::routes());
-    routes.extend(pages::relocation::routes());
+        get("/public/", Public, "公开信息首页", pages::home::public_home).nav("公开信息"),
+    ]);
     routes
 }
 
@@ -216,6 +234,17 @@ impl RouteTable {
     /// Every declaration, in table order.
     pub fn all(&self) -> &[RouteSpec] {
         &self.specs
+    }
+
+    /// The navigation for a role: (label, link) of every page in the navigation that
+    /// the role may open, in table order. Derived from the access rules, so the menu can
+    /// never offer a page the guard would refuse.
+    pub fn nav_for(&self, role: Role) -> Vec<(&'static str, &'static str)> {
+        self.specs
+            .iter()
+            .filter(|s| s.method == Method::GET && s.access.allows(Some(role)))
+            .filter_map(|s| Some((s.nav?, s.path)))
+            .collect()
     }
 }
 

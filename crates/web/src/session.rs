@@ -2,6 +2,7 @@
 //! request by the access guard and handed to handlers as a [`Viewer`].
 
 use crate::error::AppError;
+use crate::state::AppState;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, header};
@@ -17,9 +18,18 @@ pub struct Viewer {
     pub user: User,
     /// The session's CSRF token, put into every form; `None` for API-token requests.
     pub csrf: Option<String>,
+    /// The navigation entries (label, link) of the pages the account may open, from the
+    /// route table.
+    pub nav: Vec<(&'static str, &'static str)>,
 }
 
 impl Viewer {
+    /// The viewer for `user`, with the navigation their account may use.
+    pub fn new(state: &AppState, user: User, csrf: Option<String>) -> Viewer {
+        let nav = state.routes.nav_for(user.role());
+        Viewer { user, csrf, nav }
+    }
+
     /// The CSRF token for forms (empty for API requests, which have no forms).
     pub fn csrf(&self) -> &str {
         self.csrf.as_deref().unwrap_or("")

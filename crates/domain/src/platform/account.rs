@@ -93,7 +93,8 @@ impl Account {
                 .filter(|t| !t.is_empty())
                 .map(str::to_string)
         };
-        let (township, town, resident_id) = (text(&c.township), text(&c.town), text(&c.resident_id));
+        let (township, town, resident_id) =
+            (text(&c.township), text(&c.town), text(&c.resident_id));
         let present = [
             (township.is_some(), TOWNSHIP),
             (town.is_some(), TOWN),
@@ -130,7 +131,8 @@ impl Account {
             Role::Member => {
                 let id = resident_id.ok_or(missing(RESIDENT_ID))?;
                 Account::Member {
-                    resident_id: ResidentId::parse(&id).map_err(|_| AccountError::ResidentId(id))?,
+                    resident_id: ResidentId::parse(&id)
+                        .map_err(|_| AccountError::ResidentId(id))?,
                 }
             }
         })

@@ -117,7 +117,7 @@ pub async fn login(
     }
     let found = users::by_username_with_hash(db, username).await?;
     let user = match found {
-        Some((user, hash)) if users::password_matches(password, &hash) => user,
+        Some((user, hash)) if users::password_matches(password, &hash).await => user,
         _ => {
             note_failure(db, &user_key).await?;
             note_failure(db, &addr_key).await?;

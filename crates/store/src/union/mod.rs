@@ -18,6 +18,7 @@ pub use crate::sql;
 use crate::audit::AuditedTable;
 use crate::db::Db;
 use crate::platform::import::{ImportError, ImportOptions, ImportReport};
+use domain::platform::Account;
 use domain::union::township::Township;
 use std::path::Path;
 
@@ -44,6 +45,13 @@ pub enum Scope {
 }
 
 impl Scope {
+    /// The scope of an account: township staff their township, everyone else the city.
+    pub fn of(account: &Account) -> Scope {
+        account
+            .union_township()
+            .map_or(Scope::City, Scope::Township)
+    }
+
     /// The township code to filter on, if the scope is one township.
     pub fn township_code(self) -> Option<&'static str> {
         match self {

@@ -10,13 +10,14 @@ use serde_json::{Value, json};
 
 /// `GET /api/v1/me`: who the token or session belongs to.
 pub async fn me(viewer: Viewer) -> Json<Value> {
+    let c = viewer.user.account.columns();
     Json(json!({
         "username": viewer.user.username,
         "display_name": viewer.user.display_name,
-        "role": viewer.user.role,
-        "township": viewer.user.township,
-        "town": viewer.user.town,
-        "team_id": viewer.user.team_id,
+        "role": viewer.user.role(),
+        "township": c.township,
+        "town": c.town,
+        "team_id": c.team_id,
     }))
 }
 

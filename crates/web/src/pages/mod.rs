@@ -15,7 +15,6 @@ use askama::Template;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use chrono::NaiveDate;
-use domain::platform::Role;
 
 /// The frame around every page: title, who is logged in, what they may use.
 pub struct Chrome {
@@ -37,8 +36,8 @@ impl Chrome {
         Chrome {
             title: title.into(),
             user_name: Some(viewer.user.display_name.clone()),
-            role_label: viewer.user.role.label().to_string(),
-            nav: nav_for(viewer.user.role),
+            role_label: viewer.user.role().label().to_string(),
+            nav: viewer.nav.clone(),
             csrf: viewer.csrf().to_string(),
         }
     }
@@ -53,21 +52,6 @@ impl Chrome {
             csrf: String::new(),
         }
     }
-}
-
-/// What the navigation shows a role: only what it may use.
-pub fn nav_for(role: Role) -> Vec<(&'static str, &'static str)> {
-    let mut nav = vec![("首页", "/")];
-    nav.extend(union::nav(role));
-    nav.extend(relocation::nav(role));
-    if role == Role::Admin {
-        nav.push(("用户管理", "/admin/users"));
-    }
-    if matches!(role, Role::Admin | Role::Inspector) {
-        nav.push(("审计日志", "/audit"));
-    }
-    nav.push(("公开信息", "/public/"));
-    nav
 }
 
 /// Renders a template into a response.

@@ -88,8 +88,8 @@ pub async fn list(
         open: meetings::open_actions(&state.db, p.id).await?,
         persons: teams::persons(&state.db, p.id).await?,
         today: today_local().to_string(),
-        may_command: matches!(viewer.user.role, Role::Admin | Role::RelocationCommander),
-        may_write: viewer.user.role.may_write(),
+        may_command: matches!(viewer.user.role(), Role::Admin | Role::RelocationCommander),
+        may_write: viewer.user.role().may_write(),
         difficult,
         p,
     })
@@ -175,7 +175,7 @@ pub async fn show(
     let m = meetings::get(&state.db, p.id, id).await?;
     render(&MeetingPage {
         chrome: Chrome::new(format!("碰头会 {}", m.held_on), &viewer),
-        may_write: viewer.user.role.may_write(),
+        may_write: viewer.user.role().may_write(),
         p,
         m,
     })

@@ -28,7 +28,6 @@ use crate::state::AppState;
 use axum::extract::DefaultBodyLimit;
 use axum::handler::Handler;
 use axum::response::Response;
-use domain::platform::Role;
 use store::Tx;
 use store::relocation::Scope;
 use store::relocation::projects::Project;
@@ -41,7 +40,7 @@ pub fn routes() -> Vec<Route> {
         Roles(RELOCATION_COMMAND),
     );
     vec![
-        get("/relocation/", read, "征收安置项目总览", projects::overview),
+        get("/relocation/", read, "征收安置项目总览", projects::overview).nav("征收安置"),
         get(
             "/relocation/projects/new",
             command,
@@ -323,15 +322,6 @@ pub fn routes() -> Vec<Route> {
     ]
 }
 
-/// Navigation entries of this module for a role.
-pub fn nav(role: Role) -> Vec<(&'static str, &'static str)> {
-    if role.sees_relocation() {
-        vec![("征收安置", "/relocation/")]
-    } else {
-        vec![]
-    }
-}
-
 /// Links for the public start page.
 pub fn public_links() -> Vec<(&'static str, &'static str)> {
     vec![(
@@ -342,8 +332,7 @@ pub fn public_links() -> Vec<(&'static str, &'static str)> {
 
 /// The viewer's scope in this module.
 pub(crate) async fn scope(state: &AppState, viewer: &Viewer) -> Result<Scope, AppError> {
-    let u = &viewer.user;
-    Ok(Scope::of(&state.db, u.role, u.town.as_deref(), u.team_id).await?)
+    Ok(Scope::of(&state.db, &viewer.user.account).await?)
 }
 
 /// Tells connected walls that a project's figures changed.

@@ -79,7 +79,7 @@ pub async fn table(
         groups,
         persons,
         team: q.team,
-        may_command: matches!(viewer.user.role, Role::Admin | Role::RelocationCommander),
+        may_command: matches!(viewer.user.role(), Role::Admin | Role::RelocationCommander),
         p,
     })
 }
@@ -241,7 +241,7 @@ pub async fn teams(
         chrome: Chrome::new(format!("{} 工作组", p.name), &viewer),
         p,
         groups,
-        may_command: matches!(viewer.user.role, Role::Admin | Role::RelocationCommander),
+        may_command: matches!(viewer.user.role(), Role::Admin | Role::RelocationCommander),
     })
 }
 
