@@ -6,6 +6,7 @@ use crate::state::AppState;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, header};
+use domain::platform::Role;
 use store::platform::users::User;
 
 /// Name of the session cookie.
@@ -28,6 +29,13 @@ impl Viewer {
     pub fn new(state: &AppState, user: User, csrf: Option<String>) -> Viewer {
         let nav = state.routes.nav_for(user.role());
         Viewer { user, csrf, nav }
+    }
+
+    /// Whether the viewer's role is one of `roles` (a group from
+    /// [`crate::routes::roles`]): pages use it to show only the forms the route table
+    /// would let the viewer send.
+    pub fn may(&self, roles: &[Role]) -> bool {
+        roles.contains(&self.user.role())
     }
 
     /// The CSRF token for forms (empty for API requests, which have no forms).

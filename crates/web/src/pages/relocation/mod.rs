@@ -335,6 +335,17 @@ pub(crate) async fn scope(state: &AppState, viewer: &Viewer) -> Result<Scope, Ap
     Ok(Scope::of(&state.db, &viewer.user.account).await?)
 }
 
+/// Whether the viewer runs projects (for showing forms; the route table decides what is
+/// allowed).
+pub(crate) fn may_command(viewer: &Viewer) -> bool {
+    viewer.may(RELOCATION_COMMAND)
+}
+
+/// Whether the viewer may change relocation records (for showing forms).
+pub(crate) fn may_write(viewer: &Viewer) -> bool {
+    viewer.may(RELOCATION_WRITE)
+}
+
 /// Tells connected walls that a project's figures changed.
 pub(crate) fn publish(state: &AppState, project_id: i64) {
     state.wall.changed(project_id);

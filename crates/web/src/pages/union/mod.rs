@@ -25,7 +25,6 @@ use axum::extract::DefaultBodyLimit;
 use axum::handler::Handler;
 use axum::response::Response;
 use chrono::NaiveDate;
-use domain::platform::Role;
 use store::union::Scope;
 
 /// This module's routes.
@@ -189,15 +188,12 @@ pub(crate) fn scope(viewer: &Viewer) -> Result<Scope, AppError> {
 /// Whether the viewer may change union records (for showing forms; the route table
 /// decides what is allowed).
 pub(crate) fn may_write(viewer: &Viewer) -> bool {
-    matches!(
-        viewer.user.role(),
-        Role::Admin | Role::UnionAdmin | Role::UnionStaff
-    )
+    viewer.may(UNION_WRITE)
 }
 
 /// Whether the viewer administers the whole city's union work.
 pub(crate) fn is_city(viewer: &Viewer) -> bool {
-    matches!(viewer.user.role(), Role::Admin | Role::UnionAdmin)
+    viewer.may(UNION_CITY)
 }
 
 /// The report year asked for, or the latest year with records.
