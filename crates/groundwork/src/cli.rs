@@ -178,10 +178,11 @@ pub async fn run(cli: Cli) -> Result<u8> {
             secure_cookies,
         } => {
             let db = Db::connect(&db_url(&cli.db, "groundwork.db")).await?;
-            let mut state = web::AppState::new(db);
+            let mut state = web::AppState::new(db.clone());
             state.secure_cookies = secure_cookies;
             eprintln!("groundwork 已启动：http://{bind}/");
             web::serve(state, bind).await.context("服务启动失败")?;
+            db.close().await;
             Ok(0)
         }
         Command::Demo { bind, no_serve } => {
@@ -197,9 +198,10 @@ pub async fn run(cli: Cli) -> Result<u8> {
                 return Ok(0);
             }
             out!("请打开：http://{bind}/");
-            web::serve(web::AppState::new(db), bind)
+            web::serve(web::AppState::new(db.clone()), bind)
                 .await
                 .context("服务启动失败")?;
+            db.close().await;
             Ok(0)
         }
         Command::Migrate => {

@@ -10,7 +10,6 @@ use axum::http::{Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::platform::Role;
-use std::time::Instant;
 
 /// Who may use a route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,16 +35,6 @@ impl Access {
 
 /// Largest form body read for the CSRF check (uploads go as multipart, checked by query).
 const FORM_LIMIT: usize = 4 * 1024 * 1024;
-
-/// Counts every response for `/metrics`.
-pub async fn count(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let start = Instant::now();
-    let resp = next.run(req).await;
-    state
-        .metrics
-        .observe(resp.status().as_u16(), start.elapsed().as_micros() as u64);
-    resp
-}
 
 /// The guard itself (a route layer, so the matched route is known).
 pub async fn guard(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
@@ -76,6 +65,9 @@ pub async fn guard(State(state): State<AppState>, mut req: Request, next: Next) 
         }
     }
 
+    if let Some(v) = &viewer {
+        crate::telemetry::record_user(&v.user.username);
+    }
     let role = viewer.as_ref().map(|v| v.user.role());
     if !spec.access.allows(role) {
         return if viewer.is_none() {

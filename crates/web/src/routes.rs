@@ -256,6 +256,6 @@ pub fn router(state: AppState) -> Router {
     }
     r.route_layer(from_fn_with_state(state.clone(), access::guard))
         .fallback(pages::not_found)
-        .layer(from_fn_with_state(state.clone(), access::count))
+        .layer(from_fn_with_state(state.clone(), crate::telemetry::observe))
         .with_state(state)
 }

@@ -19,7 +19,7 @@ pub struct AppState {
     /// The relocation wall's live state: every recorded change of a project's progress
     /// is announced here, so connected screens (server-sent events) update within a
     /// second, and the wall read from the counters is shared by all its readers.
-    pub wall: Arc<crate::pages::relocation::live::LiveWall>,
+    pub wall: Arc<crate::live::LiveWall>,
 }
 
 impl AppState {

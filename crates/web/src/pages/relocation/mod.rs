@@ -9,7 +9,6 @@
 mod chart;
 mod households;
 mod imports;
-pub mod live;
 mod meetings;
 mod population;
 mod projects;
