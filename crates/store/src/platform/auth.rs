@@ -36,14 +36,20 @@ fn token_hash(token: &str) -> String {
 pub enum LoginOutcome {
     /// Logged in: the session token for the cookie and its CSRF token.
     Ok {
+        /// Who logged in.
         user: User,
+        /// The session cookie's value (stored only hashed).
         session_token: String,
+        /// The token every form of the session carries.
         csrf_token: String,
     },
     /// Wrong name or password (deliberately not saying which).
     Wrong,
     /// Too many failures: locked until the given time (stored text form).
-    Locked { until: String },
+    Locked {
+        /// When the lock ends.
+        until: String,
+    },
     /// The account is disabled.
     Disabled,
 }
