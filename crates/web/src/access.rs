@@ -2,6 +2,7 @@
 //! table's access rule and checks the CSRF token of every state-changing browser request.
 
 use crate::error::AppError;
+use crate::routes::RouteTable;
 use crate::session::{self, Viewer};
 use crate::state::AppState;
 use axum::body::{Body, to_bytes};
@@ -9,29 +10,9 @@ use axum::extract::{MatchedPath, Request, State};
 use axum::http::{Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
-use domain::platform::Role;
+use std::sync::Arc;
 
-/// Who may use a route.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Access {
-    /// Anyone, logged in or not (login page, `/public/…`, health, assets).
-    Public,
-    /// Any logged-in user.
-    AnyUser,
-    /// Only these roles.
-    Roles(&'static [Role]),
-}
-
-impl Access {
-    /// Whether a viewer with `role` (or an anonymous one) may use the route.
-    pub fn allows(self, role: Option<Role>) -> bool {
-        match self {
-            Access::Public => true,
-            Access::AnyUser => role.is_some(),
-            Access::Roles(rs) => role.is_some_and(|r| rs.contains(&r)),
-        }
-    }
-}
+pub use crate::routes::Access;
 
 /// Largest form body read for the CSRF check (uploads go as multipart, checked by query).
 const FORM_LIMIT: usize = 4 * 1024 * 1024;
@@ -44,7 +25,11 @@ pub async fn guard(State(state): State<AppState>, mut req: Request, next: Next) 
         .map(|m| m.as_str().to_string())
         .unwrap_or_default();
     let method = req.method().clone();
-    let Some(spec) = state.routes.find(&method, &path) else {
+    let Some(table) = req.extensions().get::<Arc<RouteTable>>().cloned() else {
+        tracing::error!("the route table is not installed in front of the guard");
+        return AppError::NotFound.into_response();
+    };
+    let Some(spec) = table.find(&method, &path) else {
         return AppError::NotFound.into_response();
     };
     let is_api = path.starts_with("/api/");
@@ -53,13 +38,19 @@ pub async fn guard(State(state): State<AppState>, mut req: Request, next: Next) 
     let mut viewer = None;
     if let Some(token) = session::bearer(req.headers()) {
         match store::platform::auth::api_token_user(&state.db, &token).await {
-            Ok(Some(user)) => viewer = Some(Viewer::new(&state, user, None)),
+            Ok(Some(user)) => {
+                let nav = table.nav_for(user.role());
+                viewer = Some(Viewer::new(user, None, nav))
+            }
             Ok(None) => {}
             Err(e) => return AppError::from(e).into_response(),
         }
     } else if let Some(token) = session::cookie(req.headers(), session::SESSION_COOKIE) {
         match store::platform::auth::session(&state.db, &token).await {
-            Ok(Some((user, csrf))) => viewer = Some(Viewer::new(&state, user, Some(csrf))),
+            Ok(Some((user, csrf))) => {
+                let nav = table.nav_for(user.role());
+                viewer = Some(Viewer::new(user, Some(csrf), nav))
+            }
             Ok(None) => {}
             Err(e) => return AppError::from(e).into_response(),
         }
@@ -100,7 +91,7 @@ pub async fn guard(State(state): State<AppState>, mut req: Request, next: Next) 
         let (ok, rebuilt) = csrf_ok(req, &expected).await;
         req = rebuilt;
         if !ok {
-            return crate::pages::message_page(
+            return crate::views::message_page(
                 StatusCode::FORBIDDEN,
                 "请求已失效",
                 "表单校验码（CSRF）不正确或已过期，请刷新页面后重试。",

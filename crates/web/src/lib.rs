@@ -7,6 +7,7 @@
 
 pub mod access;
 pub mod api;
+pub mod app;
 pub mod assets;
 pub mod download;
 pub mod error;
@@ -16,6 +17,7 @@ pub mod routes;
 pub mod session;
 pub mod state;
 pub mod telemetry;
+pub mod views;
 
 pub use state::AppState;
 
@@ -43,7 +45,7 @@ pub async fn serve_until(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let wall = std::sync::Arc::clone(&state.wall);
-    let app = routes::router(state);
+    let app = app::router(state);
     axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),

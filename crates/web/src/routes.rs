@@ -2,16 +2,34 @@
 //! OpenAPI document and the route-by-role test all read this one table, so a route
 //! cannot be added without deciding who may use it.
 
-use crate::access::{self, Access};
 use crate::state::AppState;
-use crate::{api, assets, pages};
-use axum::Router;
 use axum::handler::Handler;
 use axum::http::Method;
-use axum::middleware::from_fn_with_state;
 use axum::routing::{MethodRouter, get as get_route, post as post_route};
 use domain::platform::Role;
 use std::collections::HashMap;
+
+/// Who may use a route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone, logged in or not (login page, `/public/…`, health, assets).
+    Public,
+    /// Any logged-in user.
+    AnyUser,
+    /// Only these roles.
+    Roles(&'static [Role]),
+}
+
+impl Access {
+    /// Whether a viewer with `role` (or an anonymous one) may use the route.
+    pub fn allows(self, role: Option<Role>) -> bool {
+        match self {
+            Access::Public => true,
+            Access::AnyUser => role.is_some(),
+            Access::Roles(rs) => role.is_some_and(|r| rs.contains(&r)),
+        }
+    }
+}
 
 /// Role groups used by the table.
 pub mod roles {
@@ -65,7 +83,8 @@ pub struct RouteSpec {
 pub struct Route {
     /// The declaration.
     pub spec: RouteSpec,
-    handler: MethodRouter<AppState>,
+    /// The handler, mounted by the application router (`app::router`).
+    pub handler: MethodRouter<AppState>,
 }
 
 impl Route {
@@ -112,97 +131,6 @@ where
     }
 }
 
-/// The table itself. The navigation lists its entries in this order.
-fn declare() -> Vec<Route> {
-    use Access::{AnyUser, Public, Roles};
-    use roles::*;
-    let mut routes = vec![
-        // Platform.
-        get("/healthz", Public, "健康检查", pages::platform::healthz),
-        get(
-            "/metrics",
-            Public,
-            "Prometheus 指标",
-            pages::platform::metrics,
-        ),
-        get("/api/openapi.json", Public, "OpenAPI 文档", api::openapi),
-        get("/assets/{file}", Public, "静态资源", assets::serve),
-        get("/login", Public, "登录页", pages::login::form),
-        post("/login", Public, "登录", pages::login::submit),
-        post("/logout", AnyUser, "退出登录", pages::login::logout),
-        get("/", AnyUser, "首页", pages::home::home).nav("首页"),
-    ];
-    routes.extend(pages::union::routes());
-    routes.extend(pages::relocation::routes());
-    routes.extend([
-        get("/admin/users", Roles(ADMIN), "用户管理", pages::users::list).nav("用户管理"),
-        post(
-            "/admin/users",
-            Roles(ADMIN),
-            "新增用户",
-            pages::users::create,
-        ),
-        post(
-            "/admin/users/{username}/disable",
-            Roles(ADMIN),
-            "停用用户",
-            pages::users::disable,
-        ),
-        post(
-            "/admin/users/{username}/enable",
-            Roles(ADMIN),
-            "启用用户",
-            pages::users::enable,
-        ),
-        get(
-            "/account",
-            AnyUser,
-            "我的账号与 API 令牌",
-            pages::users::account,
-        ),
-        post(
-            "/account/tokens",
-            Roles(STAFF),
-            "创建 API 令牌",
-            pages::users::create_token,
-        ),
-        get(
-            "/audit",
-            Roles(AUDIT_READERS),
-            "审计日志",
-            pages::audit::list,
-        )
-        .nav("审计日志"),
-        get(
-            "/audit/verify",
-            Roles(AUDIT_READERS),
-            "审计链校验",
-            pages::audit::verify,
-        ),
-        get(
-            "/audit/entries/{seq}",
-            Roles(AUDIT_READERS),
-            "审计日志条目",
-            pages::audit::entry,
-        ),
-        get(
-            "/audit/export",
-            Roles(AUDIT_READERS),
-            "审计日志导出Excel",
-            pages::audit::export,
-        ),
-        get("/api/v1/me", AnyUser, "当前用户", api::me),
-        get(
-            "/api/v1/audit",
-            Roles(AUDIT_READERS),
-            "审计日志（JSON）",
-            api::audit_entries,
-        ),
-        get("/public/", Public, "公开信息首页", pages::home::public_home).nav("公开信息"),
-    ]);
-    routes
-}
-
 /// The declarations, indexed for the guard.
 pub struct RouteTable {
     specs: Vec<RouteSpec>,
@@ -210,9 +138,8 @@ pub struct RouteTable {
 }
 
 impl RouteTable {
-    /// Builds the table from [`declare`].
-    pub fn build() -> RouteTable {
-        let specs: Vec<RouteSpec> = declare().into_iter().map(|r| r.spec).collect();
+    /// Indexes declarations (the application's own are declared in `app`).
+    pub fn new(specs: Vec<RouteSpec>) -> RouteTable {
         let index = specs
             .iter()
             .enumerate()
@@ -246,16 +173,4 @@ impl RouteTable {
             .filter_map(|s| Some((s.nav?, s.path)))
             .collect()
     }
-}
-
-/// The application router.
-pub fn router(state: AppState) -> Router {
-    let mut r: Router<AppState> = Router::new();
-    for route in declare() {
-        r = r.route(route.spec.path, route.handler);
-    }
-    r.route_layer(from_fn_with_state(state.clone(), access::guard))
-        .fallback(pages::not_found)
-        .layer(from_fn_with_state(state.clone(), crate::telemetry::observe))
-        .with_state(state)
 }

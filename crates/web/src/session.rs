@@ -2,7 +2,6 @@
 //! request by the access guard and handed to handlers as a [`Viewer`].
 
 use crate::error::AppError;
-use crate::state::AppState;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, header};
@@ -25,9 +24,9 @@ pub struct Viewer {
 }
 
 impl Viewer {
-    /// The viewer for `user`, with the navigation their account may use.
-    pub fn new(state: &AppState, user: User, csrf: Option<String>) -> Viewer {
-        let nav = state.routes.nav_for(user.role());
+    /// The viewer for `user`, with the navigation their account may use (from the route
+    /// table, [`crate::routes::RouteTable::nav_for`]).
+    pub fn new(user: User, csrf: Option<String>, nav: Vec<(&'static str, &'static str)>) -> Viewer {
         Viewer { user, csrf, nav }
     }
 
@@ -41,6 +40,24 @@ impl Viewer {
     /// The CSRF token for forms (empty for API requests, which have no forms).
     pub fn csrf(&self) -> &str {
         self.csrf.as_deref().unwrap_or("")
+    }
+}
+
+impl crate::views::Onlooker for Viewer {
+    fn display_name(&self) -> &str {
+        &self.user.display_name
+    }
+
+    fn role_label(&self) -> &'static str {
+        self.user.role().label()
+    }
+
+    fn nav(&self) -> Vec<(&'static str, &'static str)> {
+        self.nav.clone()
+    }
+
+    fn csrf(&self) -> &str {
+        Viewer::csrf(self)
     }
 }
 
