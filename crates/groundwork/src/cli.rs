@@ -181,10 +181,11 @@ pub async fn run(cli: Cli) -> Result<u8> {
             secure_cookies,
         } => {
             let db = Db::connect(&db_url(&cli.db, "groundwork.db")).await?;
-            let mut state = web::AppState::new(db);
+            let mut state = web::AppState::new(db.clone());
             state.secure_cookies = secure_cookies;
             eprintln!("groundwork 已启动：http://{bind}/");
             web::serve(state, bind).await.context("服务启动失败")?;
+            db.close().await;
             Ok(0)
         }
         Command::Demo { bind, no_serve } => {
@@ -200,9 +201,10 @@ pub async fn run(cli: Cli) -> Result<u8> {
                 return Ok(0);
             }
             out!("请打开：http://{bind}/");
-            web::serve(web::AppState::new(db), bind)
+            web::serve(web::AppState::new(db.clone()), bind)
                 .await
                 .context("服务启动失败")?;
+            db.close().await;
             Ok(0)
         }
         Command::Migrate => {
@@ -351,20 +353,16 @@ async fn user(db: &Db, action: UserAction) -> Result<u8> {
                 },
             )
             .await?;
-            out!("已创建用户 {}（{}）", u.username, u.role.label());
+            out!("已创建用户 {}（{}）", u.username, u.role().label());
         }
         UserAction::List => {
             for u in users::list(db).await? {
-                let scope = u
-                    .township
-                    .or(u.town)
-                    .or(u.team_id.map(|t| format!("工作组#{t}")))
-                    .unwrap_or_default();
+                let scope = u.account.scope_label();
                 out!(
                     "{:<16} {:<10} {:<20} {:<12} {}",
                     u.username,
                     u.display_name,
-                    u.role.code(),
+                    u.role().code(),
                     scope,
                     if u.disabled { "已停用" } else { "正常" }
                 );

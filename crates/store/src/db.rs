@@ -283,8 +283,17 @@ impl Db {
         Ok(())
     }
 
-    /// Closes the pool, waiting for connections to finish.
+    /// Closes the pool, waiting for connections to finish. On SQLite the write-ahead log
+    /// is folded back into the database file first (`wal_checkpoint(TRUNCATE)`), so after
+    /// a shutdown the `.db` file alone is the whole database (a copy of it is a backup).
     pub async fn close(&self) {
+        if let Db::Sqlite(p) = self
+            && let Err(e) = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+                .execute(p)
+                .await
+        {
+            tracing::warn!("WAL checkpoint before closing failed: {e}");
+        }
         on_pool!(self, |p| p.close().await)
     }
 }

@@ -2,6 +2,7 @@
 //! table's access rule and checks the CSRF token of every state-changing browser request.
 
 use crate::error::AppError;
+use crate::routes::RouteTable;
 use crate::session::{self, Viewer};
 use crate::state::AppState;
 use axum::body::{Body, to_bytes};
@@ -9,43 +10,12 @@ use axum::extract::{MatchedPath, Request, State};
 use axum::http::{Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
-use domain::platform::Role;
-use std::time::Instant;
+use std::sync::Arc;
 
-/// Who may use a route.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Access {
-    /// Anyone, logged in or not (login page, `/public/…`, health, assets).
-    Public,
-    /// Any logged-in user.
-    AnyUser,
-    /// Only these roles.
-    Roles(&'static [Role]),
-}
-
-impl Access {
-    /// Whether a viewer with `role` (or an anonymous one) may use the route.
-    pub fn allows(self, role: Option<Role>) -> bool {
-        match self {
-            Access::Public => true,
-            Access::AnyUser => role.is_some(),
-            Access::Roles(rs) => role.is_some_and(|r| rs.contains(&r)),
-        }
-    }
-}
+pub use crate::routes::Access;
 
 /// Largest form body read for the CSRF check (uploads go as multipart, checked by query).
 const FORM_LIMIT: usize = 4 * 1024 * 1024;
-
-/// Counts every response for `/metrics`.
-pub async fn count(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let start = Instant::now();
-    let resp = next.run(req).await;
-    state
-        .metrics
-        .observe(resp.status().as_u16(), start.elapsed().as_micros() as u64);
-    resp
-}
 
 /// The guard itself (a route layer, so the matched route is known).
 pub async fn guard(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
@@ -55,7 +25,11 @@ pub async fn guard(State(state): State<AppState>, mut req: Request, next: Next) 
         .map(|m| m.as_str().to_string())
         .unwrap_or_default();
     let method = req.method().clone();
-    let Some(spec) = state.routes.find(&method, &path) else {
+    let Some(table) = req.extensions().get::<Arc<RouteTable>>().cloned() else {
+        tracing::error!("the route table is not installed in front of the guard");
+        return AppError::NotFound.into_response();
+    };
+    let Some(spec) = table.find(&method, &path) else {
         return AppError::NotFound.into_response();
     };
     let is_api = path.starts_with("/api/");
@@ -64,24 +38,28 @@ pub async fn guard(State(state): State<AppState>, mut req: Request, next: Next) 
     let mut viewer = None;
     if let Some(token) = session::bearer(req.headers()) {
         match store::platform::auth::api_token_user(&state.db, &token).await {
-            Ok(Some(user)) => viewer = Some(Viewer { user, csrf: None }),
+            Ok(Some(user)) => {
+                let nav = table.nav_for(user.role());
+                viewer = Some(Viewer::new(user, None, nav))
+            }
             Ok(None) => {}
             Err(e) => return AppError::from(e).into_response(),
         }
     } else if let Some(token) = session::cookie(req.headers(), session::SESSION_COOKIE) {
         match store::platform::auth::session(&state.db, &token).await {
             Ok(Some((user, csrf))) => {
-                viewer = Some(Viewer {
-                    user,
-                    csrf: Some(csrf),
-                })
+                let nav = table.nav_for(user.role());
+                viewer = Some(Viewer::new(user, Some(csrf), nav))
             }
             Ok(None) => {}
             Err(e) => return AppError::from(e).into_response(),
         }
     }
 
-    let role = viewer.as_ref().map(|v| v.user.role);
+    if let Some(v) = &viewer {
+        crate::telemetry::record_user(&v.user.username);
+    }
+    let role = viewer.as_ref().map(|v| v.user.role());
     if !spec.access.allows(role) {
         return if viewer.is_none() {
             if is_api {
@@ -113,7 +91,7 @@ pub async fn guard(State(state): State<AppState>, mut req: Request, next: Next) 
         let (ok, rebuilt) = csrf_ok(req, &expected).await;
         req = rebuilt;
         if !ok {
-            return crate::pages::message_page(
+            return crate::views::message_page(
                 StatusCode::FORBIDDEN,
                 "请求已失效",
                 "表单校验码（CSRF）不正确或已过期，请刷新页面后重试。",

@@ -62,7 +62,7 @@ impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let status = self.status();
         let msg = self.user_message();
-        crate::pages::message_page(status, "出错了", &msg)
+        crate::views::message_page(status, "出错了", &msg)
     }
 }
 

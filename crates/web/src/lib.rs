@@ -7,30 +7,82 @@
 
 pub mod access;
 pub mod api;
+pub mod app;
 pub mod assets;
 pub mod download;
 pub mod error;
+pub mod live;
 pub mod pages;
 pub mod routes;
 pub mod session;
 pub mod state;
+pub mod telemetry;
+pub mod views;
 
 pub use state::AppState;
 
 use std::net::SocketAddr;
 
-/// Serves the application on `addr` until the process is stopped.
+/// Serves the application on `addr` until SIGTERM or SIGINT, then shuts down gracefully:
+/// no new connections, requests in flight finish, live wall streams end. The caller
+/// closes the database afterwards.
 pub async fn serve(state: AppState, addr: SocketAddr) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
-    serve_on(state, listener).await
+    serve_until(state, listener, shutdown_signal()).await
 }
 
-/// Serves on an already bound listener (tests bind port 0 and read the address).
+/// Serves on an already bound listener until the process ends (tests bind port 0 and
+/// read the address).
 pub async fn serve_on(state: AppState, listener: tokio::net::TcpListener) -> std::io::Result<()> {
-    let app = routes::router(state);
+    serve_until(state, listener, std::future::pending()).await
+}
+
+/// Serves on `listener` until `shutdown` completes, then lets the requests in flight
+/// finish and closes the live streams (which would otherwise never end) before returning.
+pub async fn serve_until(
+    state: AppState,
+    listener: tokio::net::TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let wall = std::sync::Arc::clone(&state.wall);
+    let app = app::router(state);
     axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),
     )
+    .with_graceful_shutdown(async move {
+        shutdown.await;
+        tracing::info!("shutting down: finishing requests in flight");
+        wall.close();
+    })
     .await
+}
+
+/// Completes on SIGTERM (what service managers send) or SIGINT (Ctrl-C).
+pub async fn shutdown_signal() {
+    let interrupt = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::error!("cannot listen for Ctrl-C: {e}");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(e) => {
+                tracing::error!("cannot listen for SIGTERM: {e}");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {}
+        () = terminate => {}
+    }
 }

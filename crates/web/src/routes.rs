@@ -2,16 +2,34 @@
 //! OpenAPI document and the route-by-role test all read this one table, so a route
 //! cannot be added without deciding who may use it.
 
-use crate::access::{self, Access};
 use crate::state::AppState;
-use crate::{api, assets, pages};
-use axum::Router;
 use axum::handler::Handler;
 use axum::http::Method;
-use axum::middleware::from_fn_with_state;
 use axum::routing::{MethodRouter, get as get_route, post as post_route};
 use domain::platform::Role;
 use std::collections::HashMap;
+
+/// Who may use a route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone, logged in or not (login page, `/public/…`, health, assets).
+    Public,
+    /// Any logged-in user.
+    AnyUser,
+    /// Only these roles.
+    Roles(&'static [Role]),
+}
+
+impl Access {
+    /// Whether a viewer with `role` (or an anonymous one) may use the route.
+    pub fn allows(self, role: Option<Role>) -> bool {
+        match self {
+            Access::Public => true,
+            Access::AnyUser => role.is_some(),
+            Access::Roles(rs) => role.is_some_and(|r| rs.contains(&r)),
+        }
+    }
+}
 
 /// Role groups used by the table.
 pub mod roles {
@@ -34,6 +52,15 @@ pub mod roles {
     pub const RELOCATION_COMMAND: &[Role] = &[Admin, RelocationCommander];
     /// Members using the portal.
     pub const MEMBERS: &[Role] = &[Member];
+    /// Everyone who works with records (not members): may hold API tokens.
+    pub const STAFF: &[Role] = &[
+        Admin,
+        UnionAdmin,
+        UnionStaff,
+        RelocationCommander,
+        RelocationStaff,
+        Inspector,
+    ];
 }
 
 /// One route's declaration.
@@ -47,13 +74,25 @@ pub struct RouteSpec {
     pub access: Access,
     /// What it is, in Chinese (shown in the OpenAPI document).
     pub summary: &'static str,
+    /// The label of its entry in the navigation, for the pages people start from; the
+    /// navigation shows a viewer exactly the entries whose route they may use.
+    pub nav: Option<&'static str>,
 }
 
 /// A declaration with its handler.
 pub struct Route {
     /// The declaration.
     pub spec: RouteSpec,
-    handler: MethodRouter<AppState>,
+    /// The handler, mounted by the application router (`app::router`).
+    pub handler: MethodRouter<AppState>,
+}
+
+impl Route {
+    /// Puts the route into the navigation under `label`.
+    pub fn nav(mut self, label: &'static str) -> Route {
+        self.spec.nav = Some(label);
+        self
+    }
 }
 
 /// Declares a GET route.
@@ -68,6 +107,7 @@ where
             path,
             access,
             summary,
+            nav: None,
         },
         handler: get_route(h),
     }
@@ -85,104 +125,10 @@ where
             path,
             access,
             summary,
+            nav: None,
         },
         handler: post_route(h),
     }
-}
-
-/// The table itself.
-fn declare() -> Vec<Route> {
-    use Access::{AnyUser, Public, Roles};
-    use roles::*;
-    let mut routes = vec![
-        // Platform.
-        get("/healthz", Public, "健康检查", pages::platform::healthz),
-        get(
-            "/metrics",
-            Public,
-            "Prometheus 指标",
-            pages::platform::metrics,
-        ),
-        get("/api/openapi.json", Public, "OpenAPI 文档", api::openapi),
-        get("/assets/{file}", Public, "静态资源", assets::serve),
-        get("/login", Public, "登录页", pages::login::form),
-        post("/login", Public, "登录", pages::login::submit),
-        post("/logout", AnyUser, "退出登录", pages::login::logout),
-        get("/", AnyUser, "首页", pages::home::home),
-        get("/public/", Public, "公开信息首页", pages::home::public_home),
-        get("/admin/users", Roles(ADMIN), "用户管理", pages::users::list),
-        post(
-            "/admin/users",
-            Roles(ADMIN),
-            "新增用户",
-            pages::users::create,
-        ),
-        post(
-            "/admin/users/{username}/disable",
-            Roles(ADMIN),
-            "停用用户",
-            pages::users::disable,
-        ),
-        post(
-            "/admin/users/{username}/enable",
-            Roles(ADMIN),
-            "启用用户",
-            pages::users::enable,
-        ),
-        get(
-            "/account",
-            AnyUser,
-            "我的账号与 API 令牌",
-            pages::users::account,
-        ),
-        post(
-            "/account/tokens",
-            Roles(&[
-                Role::Admin,
-                Role::UnionAdmin,
-                Role::UnionStaff,
-                Role::RelocationCommander,
-                Role::RelocationStaff,
-                Role::Inspector,
-            ]),
-            "创建 API 令牌",
-            pages::users::create_token,
-        ),
-        get(
-            "/audit",
-            Roles(AUDIT_READERS),
-            "审计日志",
-            pages::audit::list,
-        ),
-        get(
-            "/audit/verify",
-            Roles(AUDIT_READERS),
-            "审计链校验",
-            pages::audit::verify,
-        ),
-        get(
-            "/audit/entries/{seq}",
-            Roles(AUDIT_READERS),
-            "审计日志条目",
-            pages::audit::entry,
-        ),
-        get(
-            "/audit/export",
-            Roles(AUDIT_READERS),
-            "审计日志导出Excel",
-            pages::audit::export,
-        ),
-        get("/api/v1/me", AnyUser, "当前用户", api::me),
-        get(
-            "/api/v1/audit",
-            Roles(AUDIT_READERS),
-            "审计日志（JSON）",
-            api::audit_entries,
-        ),
-    ];
-    routes.extend(pages::union::routes());
-    routes.extend(pages::relocation::routes());
-    routes
 }
 
 /// The declarations, indexed for the guard.
@@ -192,9 +138,8 @@ pub struct RouteTable {
 }
 
 impl RouteTable {
-    /// Builds the table from [`declare`].
-    pub fn build() -> RouteTable {
-        let specs: Vec<RouteSpec> = declare().into_iter().map(|r| r.spec).collect();
+    /// Indexes declarations (the application's own are declared in `app`).
+    pub fn new(specs: Vec<RouteSpec>) -> RouteTable {
         let index = specs
             .iter()
             .enumerate()
@@ -217,16 +162,15 @@ impl RouteTable {
     pub fn all(&self) -> &[RouteSpec] {
         &self.specs
     }
-}
 
-/// The application router.
-pub fn router(state: AppState) -> Router {
-    let mut r: Router<AppState> = Router::new();
-    for route in declare() {
-        r = r.route(route.spec.path, route.handler);
+    /// The navigation for a role: (label, link) of every page in the navigation that
+    /// the role may open, in table order. Derived from the access rules, so the menu can
+    /// never offer a page the guard would refuse.
+    pub fn nav_for(&self, role: Role) -> Vec<(&'static str, &'static str)> {
+        self.specs
+            .iter()
+            .filter(|s| s.method == Method::GET && s.access.allows(Some(role)))
+            .filter_map(|s| Some((s.nav?, s.path)))
+            .collect()
     }
-    r.route_layer(from_fn_with_state(state.clone(), access::guard))
-        .fallback(pages::not_found)
-        .layer(from_fn_with_state(state.clone(), access::count))
-        .with_state(state)
 }

@@ -5,6 +5,7 @@ use crate::error::AppError;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, header};
+use domain::platform::Role;
 use store::platform::users::User;
 
 /// Name of the session cookie.
@@ -17,12 +18,46 @@ pub struct Viewer {
     pub user: User,
     /// The session's CSRF token, put into every form; `None` for API-token requests.
     pub csrf: Option<String>,
+    /// The navigation entries (label, link) of the pages the account may open, from the
+    /// route table.
+    pub nav: Vec<(&'static str, &'static str)>,
 }
 
 impl Viewer {
+    /// The viewer for `user`, with the navigation their account may use (from the route
+    /// table, [`crate::routes::RouteTable::nav_for`]).
+    pub fn new(user: User, csrf: Option<String>, nav: Vec<(&'static str, &'static str)>) -> Viewer {
+        Viewer { user, csrf, nav }
+    }
+
+    /// Whether the viewer's role is one of `roles` (a group from
+    /// [`crate::routes::roles`]): pages use it to show only the forms the route table
+    /// would let the viewer send.
+    pub fn may(&self, roles: &[Role]) -> bool {
+        roles.contains(&self.user.role())
+    }
+
     /// The CSRF token for forms (empty for API requests, which have no forms).
     pub fn csrf(&self) -> &str {
         self.csrf.as_deref().unwrap_or("")
+    }
+}
+
+impl crate::views::Onlooker for Viewer {
+    fn display_name(&self) -> &str {
+        &self.user.display_name
+    }
+
+    fn role_label(&self) -> &'static str {
+        self.user.role().label()
+    }
+
+    fn nav(&self) -> Vec<(&'static str, &'static str)> {
+        self.nav.clone()
+    }
+
+    fn csrf(&self) -> &str {
+        Viewer::csrf(self)
     }
 }
 

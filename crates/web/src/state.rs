@@ -1,6 +1,6 @@
-//! What every handler can reach: the database, the route table, metrics.
+//! What every handler can reach: the database, metrics, the live wall. (The route table
+//! is not here: it is built from the pages, which use this state.)
 
-use crate::routes::RouteTable;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use store::Db;
@@ -10,8 +10,6 @@ use store::Db;
 pub struct AppState {
     /// The database.
     pub db: Db,
-    /// Who may use which route.
-    pub routes: Arc<RouteTable>,
     /// Request counters for `/metrics`.
     pub metrics: Arc<Metrics>,
     /// Whether cookies carry `Secure` (when served behind HTTPS).
@@ -19,7 +17,7 @@ pub struct AppState {
     /// The relocation wall's live state: every recorded change of a project's progress
     /// is announced here, so connected screens (server-sent events) update within a
     /// second, and the wall read from the counters is shared by all its readers.
-    pub wall: Arc<crate::pages::relocation::live::LiveWall>,
+    pub wall: Arc<crate::live::LiveWall>,
 }
 
 impl AppState {
@@ -27,7 +25,6 @@ impl AppState {
     pub fn new(db: Db) -> AppState {
         AppState {
             db,
-            routes: Arc::new(RouteTable::build()),
             metrics: Arc::new(Metrics::default()),
             secure_cookies: false,
             wall: Arc::default(),

@@ -8,6 +8,7 @@ use std::fmt;
 /// Why an area could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AreaError {
+    /// Not a non-negative number with at most two decimals.
     #[error("面积格式不正确：{0}（最多两位小数，且不能为负）")]
     Format(String),
 }

@@ -27,14 +27,23 @@ pub struct CreditCode(String);
 /// Why a credit code was refused; each message tells the person typing what to fix.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CreditCodeError {
+    /// Nothing was entered.
     #[error("统一社会信用代码为空")]
     Empty,
+    /// Not 18 characters.
     #[error("统一社会信用代码应为18位，实际为{0}位")]
     Length(usize),
+    /// A character outside the code's alphabet.
     #[error("统一社会信用代码中不能出现字符“{0}”（只用数字和除 I、O、S、V、Z 以外的大写字母）")]
     Character(char),
     #[error("统一社会信用代码校验位错误：应为{expected}，实为{found}")]
-    Checksum { expected: char, found: char },
+    /// The check character does not match: a typing error somewhere in the code.
+    Checksum {
+        /// The check character the other 17 give.
+        expected: char,
+        /// The one written.
+        found: char,
+    },
 }
 
 fn value_of(c: char) -> Option<u32> {

@@ -15,10 +15,13 @@ pub struct Mobile(String);
 /// Why a mobile number was refused; each message tells the person typing what to fix.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum MobileError {
+    /// Nothing was entered.
     #[error("手机号为空")]
     Empty,
+    /// Letters or other signs besides the allowed separators.
     #[error("手机号只能包含数字（可带 +86 前缀、空格或短横线）")]
     Characters,
+    /// Not 11 digits.
     #[error("手机号应为11位，实际为{0}位")]
     Length(usize),
     /// Usually a landline or a mistyped first digits.

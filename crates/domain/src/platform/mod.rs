@@ -1,6 +1,7 @@
 //! What both offices share: identifiers of people and organisations, masking for
 //! public display, money, area and time.
 
+pub mod account;
 pub mod area;
 pub mod credit_code;
 pub mod masking;
@@ -10,6 +11,7 @@ pub mod resident_id;
 pub mod role;
 pub mod time;
 
+pub use account::{Account, AccountColumns, AccountError, RelocationReach};
 pub use area::{Mu, SquareMetres};
 pub use credit_code::{CreditCode, CreditCodeError};
 pub use mobile::{Mobile, MobileError};

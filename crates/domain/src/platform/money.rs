@@ -15,8 +15,10 @@ pub struct Fen(pub i64);
 /// Why a yuan amount could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum MoneyError {
+    /// Not an amount in yuan with at most two decimals.
     #[error("金额格式不正确：{0}")]
     Format(String),
+    /// Too large to hold in fen.
     #[error("金额超出范围")]
     Overflow,
 }

@@ -32,7 +32,9 @@ pub struct ResidentId(String);
 /// Sex as encoded in the ID (odd sequence number = male). Reports count members by it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Sex {
+    /// 男.
     Male,
+    /// 女.
     Female,
 }
 
@@ -49,19 +51,29 @@ impl Sex {
 /// Why a resident ID was refused; each message tells the person typing what to fix.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ResidentIdError {
+    /// Nothing was entered.
     #[error("身份证号为空")]
     Empty,
+    /// Neither 18 nor 15 characters.
     #[error("身份证号应为18位（或旧式15位），实际为{0}位")]
     Length(usize),
+    /// Characters other than digits (and a final X).
     #[error("身份证号只能包含数字，最后一位可以是X")]
     Characters,
     /// Also used for dates before 1880, which are typing errors.
     #[error("身份证号中的出生日期（{0}）不是有效日期")]
     BirthDate(String),
+    /// A birth date in the future.
     #[error("身份证号中的出生日期（{0}）晚于今天")]
     FutureBirthDate(String),
     #[error("身份证号校验位错误：应为{expected}，实为{found}")]
-    Checksum { expected: char, found: char },
+    /// The check digit does not match: a typing error somewhere in the ID.
+    Checksum {
+        /// The check digit the other 17 give.
+        expected: char,
+        /// The one written.
+        found: char,
+    },
     /// The most common damage in spreadsheets: a numeric cell keeps 15 significant
     /// digits, so the number cannot be recovered and must be typed again.
     #[error("身份证号被 Excel 存成了科学计数法（{0}），位数已丢失，请把该列设为文本后重新填写")]

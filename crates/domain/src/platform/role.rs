@@ -71,22 +71,6 @@ impl Role {
     pub fn may_write(self) -> bool {
         !matches!(self, Role::Inspector | Role::Member)
     }
-
-    /// Whether the role works in the union federation's module.
-    pub fn sees_union(self) -> bool {
-        matches!(
-            self,
-            Role::Admin | Role::UnionAdmin | Role::UnionStaff | Role::Inspector
-        )
-    }
-
-    /// Whether the role works in the expropriation headquarters' module.
-    pub fn sees_relocation(self) -> bool {
-        matches!(
-            self,
-            Role::Admin | Role::RelocationCommander | Role::RelocationStaff | Role::Inspector
-        )
-    }
 }
 
 #[cfg(test)]
@@ -104,6 +88,5 @@ mod tests {
     #[test]
     fn inspectors_change_nothing() {
         assert!(!Role::Inspector.may_write());
-        assert!(Role::Inspector.sees_union() && Role::Inspector.sees_relocation());
     }
 }

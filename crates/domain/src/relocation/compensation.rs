@@ -168,14 +168,24 @@ pub struct CompensationSheet {
 /// Why a sheet could not be computed; each names the item to correct.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CompensationError {
+    /// The standard itself is not usable.
     #[error(transparent)]
     Standard(#[from] InvalidStandard),
+    /// A building's structure has no rate in the standard.
     #[error("补偿标准缺少{0}结构的补偿单价")]
     MissingRate(BuildingStructure),
+    /// A building with a negative area (a data error).
     #[error("房屋「{0}」的面积不能为负")]
     NegativeArea(String),
+    /// An appraised item with a negative amount.
     #[error("评估项目「{description}」的金额不能为负（{amount}）")]
-    NegativeAppraisal { description: String, amount: Fen },
+    NegativeAppraisal {
+        /// The item.
+        description: String,
+        /// Its amount.
+        amount: Fen,
+    },
+    /// A line beyond any real amount: the input is wrong, and wrapping would be worse.
     #[error("「{0}」的金额超出上限，请核对数据")]
     TooLarge(String),
 }

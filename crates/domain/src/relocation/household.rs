@@ -32,8 +32,10 @@ pub enum HeadId {
 /// Why the head's identifier was refused; the message names which kind was expected.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum HeadIdError {
+    /// A person's ID that does not parse.
     #[error("户主身份证号有误：{0}")]
     Person(ResidentIdError),
+    /// An enterprise's credit code that does not parse.
     #[error("企业统一社会信用代码有误：{0}")]
     Enterprise(CreditCodeError),
 }

@@ -86,25 +86,43 @@ impl fmt::Display for Milestone {
 /// Why a milestone could not be recorded or undone.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum MilestoneError {
+    /// Milestones come in order: the one before has not been reached.
     #[error("尚未{missing}，不能登记{milestone}")]
     PreviousMissing {
+        /// The milestone asked for.
         milestone: Milestone,
+        /// The earlier one still missing.
         missing: Milestone,
     },
+    /// Each milestone is reached once.
     #[error("已于{on}登记{milestone}，不能重复登记")]
-    AlreadyRecorded { milestone: Milestone, on: NaiveDate },
+    AlreadyRecorded {
+        /// The milestone asked for.
+        milestone: Milestone,
+        /// When it was recorded.
+        on: NaiveDate,
+    },
+    /// Dates never go back along the order.
     #[error("{milestone}日期{on}早于{previous}日期{previous_on}")]
     BeforePrevious {
+        /// The milestone asked for.
         milestone: Milestone,
+        /// Its date.
         on: NaiveDate,
+        /// The milestone before it.
         previous: Milestone,
+        /// That one's date.
         previous_on: NaiveDate,
     },
+    /// Undoing a milestone never recorded.
     #[error("尚未登记{0}，无需撤销")]
     NotRecorded(Milestone),
+    /// Only the latest milestone can be undone, so the recorded ones stay a prefix.
     #[error("已登记{later}，不能撤销{milestone}；请先撤销{later}")]
     NotLatest {
+        /// The milestone asked to undo.
         milestone: Milestone,
+        /// A later one still recorded.
         later: Milestone,
     },
 }

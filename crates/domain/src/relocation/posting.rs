@@ -28,18 +28,34 @@ pub enum ReviewStage {
     /// 草稿: being prepared or corrected.
     Draft,
     /// 已初审.
-    InitiallyReviewed { by: String, on: NaiveDate },
+    InitiallyReviewed {
+        /// The initial reviewer.
+        by: String,
+        /// The day of the initial review.
+        on: NaiveDate,
+    },
     /// 已复审 by a member of the policy group; the initial reviewer is kept so that the
     /// same person cannot do both.
     ReReviewed {
+        /// The initial reviewer (kept to refuse the same person reviewing twice).
         initially_by: String,
+        /// The second reviewer.
         by: String,
+        /// The day of the second review.
         on: NaiveDate,
     },
     /// 公示中, from the first to the last day inclusive.
-    Posted { from: NaiveDate, until: NaiveDate },
+    Posted {
+        /// First day of the posting.
+        from: NaiveDate,
+        /// Last day of the posting (included).
+        until: NaiveDate,
+    },
     /// 已认定.
-    Confirmed { on: NaiveDate },
+    Confirmed {
+        /// The day of the confirmation.
+        on: NaiveDate,
+    },
 }
 
 impl ReviewStage {
@@ -59,10 +75,16 @@ impl ReviewStage {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Resolution {
     /// 异议成立: the list is wrong and goes back to draft; `note` says what to correct.
-    Upheld { note: String },
+    Upheld {
+        /// What to correct.
+        note: String,
+    },
     /// 异议不成立: the list stands; the reason is required because it is answered to the
     /// objector and kept for the discipline inspectors.
-    Dismissed { reason: String },
+    Dismissed {
+        /// Why the objection does not hold.
+        reason: String,
+    },
 }
 
 /// An objection lodged during the posting, and its resolution once made.
@@ -93,54 +115,105 @@ pub struct Resolved {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ReviewEvent {
     /// 初审.
-    InitialReview { by: String, on: NaiveDate },
+    InitialReview {
+        /// Reviewer.
+        by: String,
+        /// Day of the review.
+        on: NaiveDate,
+    },
     /// 复审.
-    ReReview { by: String, on: NaiveDate },
+    ReReview {
+        /// Reviewer; must differ from the initial one.
+        by: String,
+        /// Day of the review.
+        on: NaiveDate,
+    },
     /// 公示 for `days` days starting `from`.
-    Post { from: NaiveDate, days: u32 },
+    Post {
+        /// First day of the posting.
+        from: NaiveDate,
+        /// Length of the posting in days, first and last included.
+        days: u32,
+    },
     /// 异议.
     Object {
+        /// Day lodged.
         on: NaiveDate,
+        /// Who objected (may be empty).
         by: String,
+        /// What the objection says.
         content: String,
     },
     /// Resolution of the objection at `index` (0-based, in the order lodged).
     Resolve {
+        /// Which objection.
         index: usize,
+        /// Day of the decision.
         on: NaiveDate,
+        /// Who decided.
         by: String,
+        /// The decision.
         resolution: Resolution,
     },
     /// 认定.
-    Confirm { on: NaiveDate },
+    Confirm {
+        /// Day of the confirmation.
+        on: NaiveDate,
+    },
 }
 
 /// Why a step of the workflow was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ReviewError {
+    /// The step does not follow from the current stage.
     #[error("当前为「{stage}」阶段，不能{action}")]
     WrongStage {
+        /// The current stage's name.
         stage: &'static str,
+        /// The refused step's name.
         action: &'static str,
     },
+    /// A field the step needs (a name, a reason) is empty.
     #[error("须填写{0}")]
     Missing(&'static str),
+    /// The second review was by the initial reviewer: two people must look at the list.
     #[error("复审须由初审人以外的人员进行")]
     SameReviewer,
+    /// A step dated before the step it follows.
     #[error("日期{on}早于上一步的日期{previous}")]
-    DateGoesBack { on: NaiveDate, previous: NaiveDate },
+    DateGoesBack {
+        /// The step's date.
+        on: NaiveDate,
+        /// The previous step's date.
+        previous: NaiveDate,
+    },
+    /// A posting of zero days.
     #[error("公示期至少为一天")]
     EmptyPeriod,
+    /// The posting's end falls outside the calendar.
     #[error("公示期超出日期范围")]
     DateOutOfRange,
+    /// An objection lodged outside the posting period.
     #[error("异议须在公示期内（{from}至{until}）提出")]
-    OutsidePeriod { from: NaiveDate, until: NaiveDate },
+    OutsidePeriod {
+        /// First day of the posting.
+        from: NaiveDate,
+        /// Last day of the posting.
+        until: NaiveDate,
+    },
+    /// No objection with that number.
     #[error("没有第{0}条异议")]
     NoSuchObjection(usize),
+    /// The objection was resolved already.
     #[error("第{0}条异议已处理")]
     AlreadyResolved(usize),
+    /// Confirming before the posting period has ended.
     #[error("公示期未满，不能认定（公示期至{until}）")]
-    PeriodNotOver { until: NaiveDate },
+    PeriodNotOver {
+        /// Last day of the posting.
+        until: NaiveDate,
+    },
+    /// Confirming while objections are open.
     #[error("尚有{0}条异议未处理，不能认定")]
     UnresolvedObjections(usize),
 }

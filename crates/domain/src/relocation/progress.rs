@@ -140,8 +140,15 @@ pub struct CurvePoint {
 /// Why a curve could not be drawn.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ProgressError {
+    /// A span that ends before it starts.
     #[error("结束日期{end}早于开始日期{start}")]
-    EndBeforeStart { start: NaiveDate, end: NaiveDate },
+    EndBeforeStart {
+        /// First day asked for.
+        start: NaiveDate,
+        /// Last day asked for.
+        end: NaiveDate,
+    },
+    /// A span too long to draw (and to compute per request).
     #[error("图表区间{0}天过长（最多{max}天）", max = MAX_CURVE_DAYS)]
     SpanTooLong(i64),
 }

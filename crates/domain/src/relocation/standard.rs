@@ -58,18 +58,25 @@ pub struct CompensationStandard {
 /// One thing wrong with a standard, in words the policy group can act on.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum StandardProblem {
+    /// A structure without a rate.
     #[error("缺少{0}结构的补偿单价")]
     MissingRate(BuildingStructure),
+    /// A negative rate.
     #[error("{0}结构的补偿单价不能为负（{1}）")]
     NegativeRate(BuildingStructure, Fen),
+    /// A rate beyond the plausible limit.
     #[error("{0}结构的补偿单价超出上限（{1}）")]
     RateTooLarge(BuildingStructure, Fen),
+    /// A negative fixed amount (named).
     #[error("{0}不能为负（{1}）")]
     NegativeAmount(&'static str, Fen),
+    /// A fixed amount beyond the plausible limit.
     #[error("{0}超出上限（{1}）")]
     AmountTooLarge(&'static str, Fen),
+    /// A transition period longer than the policy allows.
     #[error("过渡期{0}个月超过上限{max}个月", max = MAX_TRANSITION_MONTHS)]
     TooManyMonths(u32),
+    /// A share above 100%.
     #[error("{0}结构无证部分认定比例{1}%超过100%")]
     PercentAbove100(BuildingStructure, u32),
 }

@@ -22,6 +22,7 @@ pub enum BuildingStructure {
 /// Why a structure word could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum StructureError {
+    /// Not one of the four structures.
     #[error("房屋结构不正确：{0}（应为框架、砖混、砖木或简易）")]
     Unknown(String),
 }

@@ -74,10 +74,20 @@ labelled!(ActivityLevel, "活动级别", {
 /// Why an activity or an enrolment cannot be recorded.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ActivityError {
+    /// An activity that ends before it starts.
     #[error("结束日期（{end}）不能早于开始日期（{start}）")]
-    EndsBeforeStart { start: NaiveDate, end: NaiveDate },
+    EndsBeforeStart {
+        /// First day.
+        start: NaiveDate,
+        /// Last day.
+        end: NaiveDate,
+    },
+    /// Every place is taken.
     #[error("名额已满（共{quota}个名额）")]
-    QuotaFull { quota: u32 },
+    QuotaFull {
+        /// Number of places.
+        quota: u32,
+    },
 }
 
 /// The dates an activity runs, checked once: it never ends before it starts, so counting

@@ -29,13 +29,18 @@ labelled!(AidKind, "帮扶类型", {
 /// Why an aid application cannot move as asked.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AidError {
+    /// The step does not follow from the current state.
     #[error("当前状态为“{from}”，不能{action}")]
     NotAllowed {
+        /// The current state's name.
         from: &'static str,
+        /// The refused step's name.
         action: &'static str,
     },
+    /// An approval of nothing (or less).
     #[error("批准金额必须大于零，现为{0}")]
     NonPositiveAmount(Fen),
+    /// A refusal must say why: it is answered to the applicant.
     #[error("不予批准时必须填写理由")]
     EmptyReason,
 }

@@ -75,10 +75,14 @@ impl HonourLevel {
 /// Why an honour cannot be recorded as given.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum HonourError {
+    /// The honour exists only at one level.
     #[error("{kind}只能是{expected}荣誉，不能是{level}")]
     WrongLevel {
+        /// The honour.
         kind: HonourKind,
+        /// The level asked for.
         level: HonourLevel,
+        /// The level it has.
         expected: HonourLevel,
     },
 }

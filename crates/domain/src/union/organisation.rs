@@ -31,22 +31,32 @@ labelled!(UnionKind, "工会类型", {
 /// Why a union cannot be placed or staffed as asked.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum UnionError {
+    /// The city federation is the top of the tree.
     #[error("市总工会是最高一级工会，不能有上级工会")]
     CityHasParent,
+    /// Every other union sits under one.
     #[error("{0}必须有上级工会")]
     MissingParent(UnionKind),
+    /// A parent of a kind this kind cannot sit under.
     #[error("{child}的上级工会不能是{parent}，应为{expected}")]
     WrongParent {
+        /// The union being placed.
         child: UnionKind,
+        /// The parent asked for.
         parent: UnionKind,
+        /// The kinds allowed, in words.
         expected: String,
     },
+    /// An enterprise union covers exactly its own enterprise.
     #[error("企业工会只能覆盖一家企业，现为{0}家")]
     EnterpriseUnionCoversOne(usize),
+    /// A joint union exists to cover several small enterprises.
     #[error("联合工会应覆盖两家及以上企业，现为{0}家")]
     JointUnionCoversSeveral(usize),
+    /// Federations cover enterprises only through the unions under them.
     #[error("{0}不直接覆盖企业，企业应通过企业工会或联合工会覆盖")]
     FederationCoversNoEnterprise(UnionKind),
+    /// A union has one chair at a time.
     #[error("一个工会同时只能有一名主席，现为{0}名")]
     SeveralChairs(usize),
 }

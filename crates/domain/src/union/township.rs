@@ -44,6 +44,7 @@ pub struct Township {
 /// Why a text names no township of Jiande.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TownshipError {
+    /// Not one of Jiande's 16 townships.
     #[error("不是建德市的乡镇（街道）：“{0}”")]
     Unknown(String),
 }

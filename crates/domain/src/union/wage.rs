@@ -40,9 +40,12 @@ impl ContractKind {
 /// Why a contract cannot be recorded.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum WageError {
+    /// A contract that expires before it was signed.
     #[error("合同到期日（{expiry}）不能早于签订日（{signed}）")]
     ExpiryBeforeSigning {
+        /// Day signed.
         signed: NaiveDate,
+        /// Day it expires.
         expiry: NaiveDate,
     },
 }

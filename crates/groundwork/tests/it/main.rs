@@ -3,5 +3,6 @@
 
 mod platform;
 mod relocation;
+mod shutdown;
 mod support;
 mod union;

@@ -19,15 +19,38 @@ use std::collections::{BTreeMap, HashMap};
 pub enum Problem {
     /// Entry `seq` is not where the chain expects it: an entry before it was deleted or
     /// the entries were reordered.
-    Gap { expected: i64, found: i64 },
+    Gap {
+        /// The sequence number the chain expects next.
+        expected: i64,
+        /// The one found there.
+        found: i64,
+    },
     /// Entry `seq` was edited: its hash or its link to the previous one does not match.
-    BadHash { seq: i64 },
+    BadHash {
+        /// The edited entry.
+        seq: i64,
+    },
     /// A record differs from the `after` of its latest entry: changed without the log.
-    RecordMismatch { entity: String, id: String },
+    RecordMismatch {
+        /// The record's kind.
+        entity: String,
+        /// The record's id.
+        id: String,
+    },
     /// A record has no entry at all: created without the log.
-    RecordUnlogged { entity: String, id: String },
+    RecordUnlogged {
+        /// The record's kind.
+        entity: String,
+        /// The record's id.
+        id: String,
+    },
     /// The log says a record exists but it does not: deleted without the log.
-    RecordMissing { entity: String, id: String },
+    RecordMissing {
+        /// The record's kind.
+        entity: String,
+        /// The record's id.
+        id: String,
+    },
 }
 
 impl std::fmt::Display for Problem {

@@ -36,14 +36,20 @@ fn token_hash(token: &str) -> String {
 pub enum LoginOutcome {
     /// Logged in: the session token for the cookie and its CSRF token.
     Ok {
+        /// Who logged in.
         user: User,
+        /// The session cookie's value (stored only hashed).
         session_token: String,
+        /// The token every form of the session carries.
         csrf_token: String,
     },
     /// Wrong name or password (deliberately not saying which).
     Wrong,
     /// Too many failures: locked until the given time (stored text form).
-    Locked { until: String },
+    Locked {
+        /// When the lock ends.
+        until: String,
+    },
     /// The account is disabled.
     Disabled,
 }
@@ -117,7 +123,7 @@ pub async fn login(
     }
     let found = users::by_username_with_hash(db, username).await?;
     let user = match found {
-        Some((user, hash)) if users::password_matches(password, &hash) => user,
+        Some((user, hash)) if users::password_matches(password, &hash).await => user,
         _ => {
             note_failure(db, &user_key).await?;
             note_failure(db, &addr_key).await?;

@@ -6,8 +6,7 @@ use crate::error::{StoreError, StoreResult};
 use crate::{on_pool, on_tx};
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use domain::platform::Role;
-use serde::Serialize;
+use domain::platform::{Account, AccountColumns, Role};
 
 /// The users table as audited (the password hash is kept only as a digest in the log).
 pub const USERS: AuditedTable = AuditedTable {
@@ -17,7 +16,7 @@ pub const USERS: AuditedTable = AuditedTable {
 };
 
 /// A user account as the rest of the system sees it (no password hash).
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct User {
     /// Database id.
     pub id: i64,
@@ -25,18 +24,18 @@ pub struct User {
     pub username: String,
     /// Name shown in the UI and the audit log.
     pub display_name: String,
-    /// Role.
-    pub role: Role,
-    /// For union_staff: the township they serve.
-    pub township: Option<String>,
-    /// For relocation_commander: the town whose projects they command.
-    pub town: Option<String>,
-    /// For relocation_staff: their working group (team).
-    pub team_id: Option<i64>,
-    /// For members: their resident ID, linking them to their own member record.
-    pub member_resident_id: Option<String>,
+    /// What kind of user this is, with the township, town, group or resident ID that
+    /// kind has; read from the row once, so no caller re-checks the columns.
+    pub account: Account,
     /// Disabled accounts cannot log in.
     pub disabled: bool,
+}
+
+impl User {
+    /// The role, which the route table decides access by.
+    pub fn role(&self) -> Role {
+        self.account.role()
+    }
 }
 
 #[derive(sqlx::FromRow)]
@@ -53,18 +52,22 @@ struct UserRow {
 }
 
 impl UserRow {
+    /// Decodes the row; a stored combination that makes no account (a township staff
+    /// row without a township) is a fault in the data, not something the user can fix.
     fn into_user(self) -> StoreResult<User> {
-        let role = Role::parse(&self.role)
-            .ok_or_else(|| StoreError::rule(format!("未知角色：{}", self.role)))?;
+        let account = Account::from_columns(&AccountColumns {
+            role: self.role,
+            township: self.township,
+            town: self.town,
+            team_id: self.team_id,
+            resident_id: self.member_resident_id,
+        })
+        .map_err(|e| StoreError::Config(format!("用户 {} 的账号数据不一致：{e}", self.username)))?;
         Ok(User {
             id: self.id,
             username: self.username,
             display_name: self.display_name,
-            role,
-            township: self.township,
-            town: self.town,
-            team_id: self.team_id,
-            member_resident_id: self.member_resident_id,
+            account,
             disabled: self.disabled,
         })
     }
@@ -94,8 +97,30 @@ pub struct NewUser {
     pub password: String,
 }
 
-/// Hashes a password with argon2id and a random salt.
-pub fn hash_password(password: &str) -> StoreResult<String> {
+impl NewUser {
+    /// The account fields as the table stores them.
+    fn columns(&self) -> AccountColumns {
+        AccountColumns {
+            role: self.role.code().to_string(),
+            township: self.township.clone(),
+            town: self.town.clone(),
+            team_id: self.team_id,
+            resident_id: self.member_resident_id.clone(),
+        }
+    }
+}
+
+/// Hashes a password with argon2id and a random salt. Argon2 is deliberately slow
+/// (tens of milliseconds of CPU), so it runs on a blocking thread: on an async worker it
+/// would stall every other request that worker carries.
+pub async fn hash_password(password: &str) -> StoreResult<String> {
+    let password = password.to_string();
+    tokio::task::spawn_blocking(move || hash_now(&password))
+        .await
+        .map_err(|e| StoreError::Config(format!("密码哈希线程失败：{e}")))?
+}
+
+fn hash_now(password: &str) -> StoreResult<String> {
     let mut salt = [0u8; 16];
     getrandom::fill(&mut salt).map_err(|e| StoreError::Config(format!("随机数不可用：{e}")))?;
     let salt = SaltString::encode_b64(&salt).map_err(|e| StoreError::Config(e.to_string()))?;
@@ -105,18 +130,26 @@ pub fn hash_password(password: &str) -> StoreResult<String> {
         .map_err(|e| StoreError::Config(format!("密码哈希失败：{e}")))
 }
 
-/// Whether `password` matches a stored argon2 hash.
-pub fn password_matches(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash)
-        .map(|h| {
-            Argon2::default()
-                .verify_password(password.as_bytes(), &h)
-                .is_ok()
-        })
-        .unwrap_or(false)
+/// Whether `password` matches a stored argon2 hash; on a blocking thread, as
+/// [`hash_password`] is, for the same reason.
+pub async fn password_matches(password: &str, hash: &str) -> bool {
+    let (password, hash) = (password.to_string(), hash.to_string());
+    tokio::task::spawn_blocking(move || {
+        PasswordHash::new(&hash)
+            .map(|h| {
+                Argon2::default()
+                    .verify_password(password.as_bytes(), &h)
+                    .is_ok()
+            })
+            .unwrap_or(false)
+    })
+    .await
+    .unwrap_or(false)
 }
 
-fn check_new_user(u: &NewUser) -> StoreResult<()> {
+/// Refuses a bad name, a short password, or a role without what it needs; gives the
+/// account the columns will read back as.
+fn check_new_user(u: &NewUser) -> StoreResult<Account> {
     let name_ok = !u.username.is_empty()
         && u.username.len() <= 64
         && u.username
@@ -130,27 +163,14 @@ fn check_new_user(u: &NewUser) -> StoreResult<()> {
     if u.password.chars().count() < 8 {
         return Err(StoreError::rule("密码至少8位"));
     }
-    match u.role {
-        Role::UnionStaff if u.township.is_none() => {
-            Err(StoreError::rule("乡镇工会工作人员必须指定所属乡镇"))
-        }
-        Role::RelocationCommander if u.town.is_none() => {
-            Err(StoreError::rule("征收指挥部总指挥必须指定所属镇"))
-        }
-        Role::RelocationStaff if u.team_id.is_none() => {
-            Err(StoreError::rule("征收工作组成员必须指定所属工作组"))
-        }
-        Role::Member if u.member_resident_id.is_none() => {
-            Err(StoreError::rule("会员账号必须关联身份证号"))
-        }
-        _ => Ok(()),
-    }
+    Account::from_columns(&u.columns()).map_err(|e| StoreError::rule(e.to_string()))
 }
 
 /// Creates a user; `actor` is who does it (for the audit log).
 pub async fn create(db: &Db, actor: &str, u: &NewUser) -> StoreResult<User> {
-    check_new_user(u)?;
-    let hash = hash_password(&u.password)?;
+    let account = check_new_user(u)?;
+    let columns = account.columns();
+    let hash = hash_password(&u.password).await?;
     let mut tx = db.begin().await?;
     let exists: Option<i64> = on_tx!(&mut tx, |c| {
         sqlx::query_scalar("SELECT id FROM users WHERE username = $1")
@@ -172,11 +192,11 @@ pub async fn create(db: &Db, actor: &str, u: &NewUser) -> StoreResult<User> {
         .bind(&u.username)
         .bind(&u.display_name)
         .bind(&hash)
-        .bind(u.role.code())
-        .bind(&u.township)
-        .bind(&u.town)
-        .bind(u.team_id)
-        .bind(&u.member_resident_id)
+        .bind(&columns.role)
+        .bind(&columns.township)
+        .bind(&columns.town)
+        .bind(columns.team_id)
+        .bind(&columns.resident_id)
         .bind(crate::now_text())
         .fetch_one(&mut *c)
         .await?
@@ -277,7 +297,7 @@ pub async fn set_password(db: &Db, actor: &str, username: &str, password: &str) 
     if password.chars().count() < 8 {
         return Err(StoreError::rule("密码至少8位"));
     }
-    let hash = hash_password(password)?;
+    let hash = hash_password(password).await?;
     update_one(
         db,
         actor,

@@ -30,7 +30,7 @@ use crate::db::Db;
 use crate::error::{StoreError, StoreResult};
 use crate::on_pool;
 use chrono::NaiveDate;
-use domain::platform::Role;
+use domain::platform::{Account, RelocationReach};
 
 const fn audited(entity: &'static str, table: &'static str) -> AuditedTable {
     AuditedTable {
@@ -111,38 +111,28 @@ pub enum Scope {
 }
 
 impl Scope {
-    /// The scope of a user of `role`, scoped to `town` (commanders) or `team_id` (staff).
-    pub async fn of(
-        db: &Db,
-        role: Role,
-        town: Option<&str>,
-        team_id: Option<i64>,
-    ) -> StoreResult<Scope> {
-        Ok(match role {
-            Role::Admin | Role::Inspector => Scope::All,
-            Role::RelocationCommander => match town {
-                Some(t) if !t.trim().is_empty() => Scope::Town(t.trim().to_string()),
-                _ => Scope::Nothing,
-            },
-            Role::RelocationStaff => match team_id {
-                Some(team_id) => {
-                    let project: Option<i64> = on_pool!(db, |p| {
-                        sqlx::query_scalar("SELECT project_id FROM relocation_teams WHERE id = $1")
-                            .bind(team_id)
-                            .fetch_optional(p)
-                            .await?
-                    });
-                    match project {
-                        Some(project_id) => Scope::Team {
-                            team_id,
-                            project_id,
-                        },
-                        None => Scope::Nothing,
-                    }
+    /// The scope of an account: what it reaches ([`Account::relocation_reach`]), with a
+    /// working group's project looked up (a group that no longer exists reaches nothing).
+    pub async fn of(db: &Db, account: &Account) -> StoreResult<Scope> {
+        Ok(match account.relocation_reach() {
+            RelocationReach::All => Scope::All,
+            RelocationReach::Town(t) => Scope::Town(t.to_string()),
+            RelocationReach::Team(team_id) => {
+                let project: Option<i64> = on_pool!(db, |p| {
+                    sqlx::query_scalar("SELECT project_id FROM relocation_teams WHERE id = $1")
+                        .bind(team_id)
+                        .fetch_optional(p)
+                        .await?
+                });
+                match project {
+                    Some(project_id) => Scope::Team {
+                        team_id,
+                        project_id,
+                    },
+                    None => Scope::Nothing,
                 }
-                None => Scope::Nothing,
-            },
-            _ => Scope::Nothing,
+            }
+            RelocationReach::Nothing => Scope::Nothing,
         })
     }
 

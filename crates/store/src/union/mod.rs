@@ -16,6 +16,7 @@ pub mod organisations;
 pub use crate::sql;
 
 use crate::audit::AuditedTable;
+use domain::platform::Account;
 use domain::union::township::Township;
 
 /// This area's audited tables.
@@ -38,6 +39,13 @@ pub enum Scope {
 }
 
 impl Scope {
+    /// The scope of an account: township staff their township, everyone else the city.
+    pub fn of(account: &Account) -> Scope {
+        account
+            .union_township()
+            .map_or(Scope::City, Scope::Township)
+    }
+
     /// The township code to filter on, if the scope is one township.
     pub fn township_code(self) -> Option<&'static str> {
         match self {

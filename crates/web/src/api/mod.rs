@@ -2,21 +2,24 @@
 
 use crate::error::ApiError;
 use crate::pages::audit::AuditQuery;
+use crate::routes::RouteTable;
 use crate::session::Viewer;
 use crate::state::AppState;
-use axum::Json;
 use axum::extract::{Query, State};
+use axum::{Extension, Json};
 use serde_json::{Value, json};
+use std::sync::Arc;
 
 /// `GET /api/v1/me`: who the token or session belongs to.
 pub async fn me(viewer: Viewer) -> Json<Value> {
+    let c = viewer.user.account.columns();
     Json(json!({
         "username": viewer.user.username,
         "display_name": viewer.user.display_name,
-        "role": viewer.user.role,
-        "township": viewer.user.township,
-        "town": viewer.user.town,
-        "team_id": viewer.user.team_id,
+        "role": viewer.user.role(),
+        "township": c.township,
+        "town": c.town,
+        "team_id": c.team_id,
     }))
 }
 
@@ -34,10 +37,9 @@ pub async fn audit_entries(
 }
 
 /// `GET /api/openapi.json`: the API described from the route table itself.
-pub async fn openapi(State(state): State<AppState>) -> Json<Value> {
+pub async fn openapi(Extension(table): Extension<Arc<RouteTable>>) -> Json<Value> {
     let mut paths = serde_json::Map::new();
-    for spec in state
-        .routes
+    for spec in table
         .all()
         .iter()
         .filter(|s| s.path.starts_with("/api/v1/"))

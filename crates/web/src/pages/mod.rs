@@ -12,88 +12,15 @@ pub mod users;
 use crate::error::AppError;
 use crate::session::Viewer;
 use askama::Template;
+
+pub use crate::views::{Chrome, message_page};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use chrono::NaiveDate;
-use domain::platform::Role;
-
-/// The frame around every page: title, who is logged in, what they may use.
-pub struct Chrome {
-    /// Page title.
-    pub title: String,
-    /// Display name of the logged-in user, if any.
-    pub user_name: Option<String>,
-    /// Their role's Chinese name.
-    pub role_label: String,
-    /// Navigation entries (label, link) the role may use.
-    pub nav: Vec<(&'static str, &'static str)>,
-    /// CSRF token for the forms on the page.
-    pub csrf: String,
-}
-
-impl Chrome {
-    /// The frame for a logged-in viewer.
-    pub fn new(title: impl Into<String>, viewer: &Viewer) -> Chrome {
-        Chrome {
-            title: title.into(),
-            user_name: Some(viewer.user.display_name.clone()),
-            role_label: viewer.user.role.label().to_string(),
-            nav: nav_for(viewer.user.role),
-            csrf: viewer.csrf().to_string(),
-        }
-    }
-
-    /// The frame for an anonymous visitor.
-    pub fn anonymous(title: impl Into<String>) -> Chrome {
-        Chrome {
-            title: title.into(),
-            user_name: None,
-            role_label: String::new(),
-            nav: vec![],
-            csrf: String::new(),
-        }
-    }
-}
-
-/// What the navigation shows a role: only what it may use.
-pub fn nav_for(role: Role) -> Vec<(&'static str, &'static str)> {
-    let mut nav = vec![("首页", "/")];
-    nav.extend(union::nav(role));
-    nav.extend(relocation::nav(role));
-    if role == Role::Admin {
-        nav.push(("用户管理", "/admin/users"));
-    }
-    if matches!(role, Role::Admin | Role::Inspector) {
-        nav.push(("审计日志", "/audit"));
-    }
-    nav.push(("公开信息", "/public/"));
-    nav
-}
 
 /// Renders a template into a response.
 pub fn render<T: Template>(t: &T) -> Result<Html<String>, AppError> {
     Ok(Html(t.render()?))
-}
-
-#[derive(Template)]
-#[template(path = "message.html")]
-struct MessagePage<'a> {
-    chrome: Chrome,
-    heading: &'a str,
-    message: &'a str,
-}
-
-/// A page with one message (errors, confirmations).
-pub fn message_page(status: StatusCode, heading: &str, message: &str) -> Response {
-    let page = MessagePage {
-        chrome: Chrome::anonymous(heading),
-        heading,
-        message,
-    };
-    match page.render() {
-        Ok(html) => (status, Html(html)).into_response(),
-        Err(_) => (status, message.to_string()).into_response(),
-    }
 }
 
 #[derive(Template)]

@@ -140,7 +140,7 @@ pub async fn account(viewer: Viewer) -> Result<Html<String>, AppError> {
         chrome: Chrome::new("我的账号", &viewer),
         viewer_username: viewer.user.username.clone(),
         new_token: None,
-        may_create_token: viewer.user.role != Role::Member,
+        may_create_token: viewer.may(crate::routes::roles::STAFF),
     })
 }
 

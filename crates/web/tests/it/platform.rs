@@ -25,6 +25,43 @@ fn concrete(path: &str) -> String {
         .join("/")
 }
 
+#[test]
+fn the_navigation_offers_each_role_exactly_its_pages() {
+    let table = RouteTable::build();
+    let union = ["工会概况", "排名通报", "企业名录", "工会组织", "会员名册"];
+    let expected: Vec<(Role, Vec<&str>)> = vec![
+        (
+            Role::Admin,
+            [
+                &["首页"][..],
+                &union,
+                &["批量导入", "征收安置", "用户管理", "审计日志"],
+            ]
+            .concat(),
+        ),
+        (
+            Role::UnionAdmin,
+            [&["首页"][..], &union, &["批量导入"]].concat(),
+        ),
+        (
+            Role::UnionStaff,
+            [&["首页"][..], &union, &["批量导入"]].concat(),
+        ),
+        (Role::RelocationCommander, vec!["首页", "征收安置"]),
+        (Role::RelocationStaff, vec!["首页", "征收安置"]),
+        (
+            Role::Inspector,
+            [&["首页"][..], &union, &["征收安置", "审计日志"]].concat(),
+        ),
+        (Role::Member, vec!["首页", "我的会员信息"]),
+    ];
+    for (role, mut labels) in expected {
+        labels.push("公开信息");
+        let nav: Vec<&str> = table.nav_for(role).into_iter().map(|(l, _)| l).collect();
+        assert_eq!(nav, labels, "navigation of {role:?}");
+    }
+}
+
 #[tokio::test]
 async fn every_route_allows_exactly_the_roles_it_declares() {
     let app = TestApp::spawn().await;

@@ -2,7 +2,7 @@
 //! overview page and `groundwork report relocation-summary` use.
 
 use super::*;
-use domain::platform::{Role, SquareMetres};
+use domain::platform::{Account, SquareMetres};
 use store::relocation::{summary, wall};
 
 #[tokio::test]
@@ -37,7 +37,7 @@ async fn demo_reproduces_the_2019_figures_from_its_records() {
     );
 
     // Working group 1, the demo staff account's, is the campaign's 征收组 in 杨村桥镇.
-    let scope = Scope::of(&db, Role::RelocationStaff, None, Some(1))
+    let scope = Scope::of(&db, &Account::RelocationStaff { team: 1 })
         .await
         .expect("scope");
     let campaign = projects::by_code(&db, &scope, PLANS[0].code)

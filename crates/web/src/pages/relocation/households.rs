@@ -10,7 +10,7 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, Response};
-use domain::platform::{Mobile, Role};
+use domain::platform::Mobile;
 use domain::relocation::{HeadId, HouseholdKind, Milestone, RecognitionRule, Residence};
 use serde::Deserialize;
 use store::Conn;
@@ -164,7 +164,7 @@ pub async fn list(
         base: q.base(),
         order: format!("sort={}&desc={}", q.sort, q.desc),
         stages: Stage::ALL,
-        may_create: matches!(viewer.user.role, Role::Admin | Role::RelocationCommander),
+        may_create: super::may_command(&viewer),
         p,
         rows: rows
             .into_iter()
@@ -383,8 +383,8 @@ pub async fn show(
             .into_iter()
             .map(|m| (m, h.record(m).cloned()))
             .collect(),
-        may_write: viewer.user.role.may_write() && viewer.user.role != Role::Member,
-        may_command: matches!(viewer.user.role, Role::Admin | Role::RelocationCommander),
+        may_write: super::may_write(&viewer),
+        may_command: super::may_command(&viewer),
         today: now.format("%Y-%m-%d").to_string(),
         now_time: now.format("%H:%M").to_string(),
         groups,

@@ -9,7 +9,6 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, Response};
-use domain::platform::Role;
 use domain::platform::time::today_local;
 use serde::Deserialize;
 use store::relocation::households::{self, HouseholdFilter, HouseholdRow};
@@ -88,8 +87,8 @@ pub async fn list(
         open: meetings::open_actions(&state.db, p.id).await?,
         persons: teams::persons(&state.db, p.id).await?,
         today: today_local().to_string(),
-        may_command: matches!(viewer.user.role, Role::Admin | Role::RelocationCommander),
-        may_write: viewer.user.role.may_write(),
+        may_command: super::may_command(&viewer),
+        may_write: super::may_write(&viewer),
         difficult,
         p,
     })
@@ -175,7 +174,7 @@ pub async fn show(
     let m = meetings::get(&state.db, p.id, id).await?;
     render(&MeetingPage {
         chrome: Chrome::new(format!("碰头会 {}", m.held_on), &viewer),
-        may_write: viewer.user.role.may_write(),
+        may_write: super::may_write(&viewer),
         p,
         m,
     })

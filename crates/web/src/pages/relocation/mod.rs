@@ -9,7 +9,6 @@
 mod chart;
 mod households;
 mod imports;
-pub mod live;
 mod meetings;
 mod population;
 mod projects;
@@ -28,7 +27,6 @@ use crate::state::AppState;
 use axum::extract::DefaultBodyLimit;
 use axum::handler::Handler;
 use axum::response::Response;
-use domain::platform::Role;
 use store::Tx;
 use store::relocation::Scope;
 use store::relocation::projects::Project;
@@ -41,7 +39,7 @@ pub fn routes() -> Vec<Route> {
         Roles(RELOCATION_COMMAND),
     );
     vec![
-        get("/relocation/", read, "征收安置项目总览", projects::overview),
+        get("/relocation/", read, "征收安置项目总览", projects::overview).nav("征收安置"),
         get(
             "/relocation/projects/new",
             command,
@@ -323,15 +321,6 @@ pub fn routes() -> Vec<Route> {
     ]
 }
 
-/// Navigation entries of this module for a role.
-pub fn nav(role: Role) -> Vec<(&'static str, &'static str)> {
-    if role.sees_relocation() {
-        vec![("征收安置", "/relocation/")]
-    } else {
-        vec![]
-    }
-}
-
 /// Links for the public start page.
 pub fn public_links() -> Vec<(&'static str, &'static str)> {
     vec![(
@@ -342,8 +331,18 @@ pub fn public_links() -> Vec<(&'static str, &'static str)> {
 
 /// The viewer's scope in this module.
 pub(crate) async fn scope(state: &AppState, viewer: &Viewer) -> Result<Scope, AppError> {
-    let u = &viewer.user;
-    Ok(Scope::of(&state.db, u.role, u.town.as_deref(), u.team_id).await?)
+    Ok(Scope::of(&state.db, &viewer.user.account).await?)
+}
+
+/// Whether the viewer runs projects (for showing forms; the route table decides what is
+/// allowed).
+pub(crate) fn may_command(viewer: &Viewer) -> bool {
+    viewer.may(RELOCATION_COMMAND)
+}
+
+/// Whether the viewer may change relocation records (for showing forms).
+pub(crate) fn may_write(viewer: &Viewer) -> bool {
+    viewer.may(RELOCATION_WRITE)
 }
 
 /// Tells connected walls that a project's figures changed.

@@ -10,7 +10,7 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, Response};
-use domain::platform::{Fen, Mu, Role};
+use domain::platform::{Fen, Mu};
 use domain::relocation::{
     BuildingStructure, CompensationStandard, DeadlineReward, Progress, ProjectKind, ProjectStatus,
 };
@@ -77,7 +77,7 @@ pub async fn overview(
         years: years.into_iter().map(|y| (y, Some(y) == year)).collect(),
         kind: kind.map(|k| k.code().to_string()).unwrap_or_default(),
         summary,
-        may_create: matches!(viewer.user.role, Role::Admin | Role::RelocationCommander),
+        may_create: super::may_command(&viewer),
     })
 }
 
@@ -143,7 +143,10 @@ struct NewProjectPage {
 pub async fn new_form(viewer: Viewer) -> Result<Html<String>, AppError> {
     render(&NewProjectPage {
         chrome: Chrome::new("新建项目", &viewer),
-        town: viewer.user.town.clone().unwrap_or_default(),
+        town: match &viewer.user.account {
+            domain::platform::Account::RelocationCommander { town } => town.clone(),
+            _ => String::new(),
+        },
         year: chrono::Datelike::year(&domain::platform::time::today_local()),
     })
 }
@@ -202,7 +205,7 @@ pub async fn show(
         progress,
         groups,
         standard,
-        may_command: matches!(viewer.user.role, Role::Admin | Role::RelocationCommander),
+        may_command: super::may_command(&viewer),
         kinds: ProjectKind::ALL,
         statuses: ProjectStatus::ALL,
         p,
@@ -290,7 +293,7 @@ pub async fn standard_form(
         versions,
         shown,
         structures,
-        may_command: matches!(viewer.user.role, Role::Admin | Role::RelocationCommander),
+        may_command: super::may_command(&viewer),
     })
 }
 

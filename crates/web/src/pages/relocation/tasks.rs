@@ -11,7 +11,6 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, Response};
-use domain::platform::Role;
 use serde::Deserialize;
 use store::relocation::households::{self, HouseholdFilter, HouseholdRow, HouseholdSort, Stage};
 use store::relocation::projects::{self, Project};
@@ -79,7 +78,7 @@ pub async fn table(
         groups,
         persons,
         team: q.team,
-        may_command: matches!(viewer.user.role, Role::Admin | Role::RelocationCommander),
+        may_command: super::may_command(&viewer),
         p,
     })
 }
@@ -241,7 +240,7 @@ pub async fn teams(
         chrome: Chrome::new(format!("{} 工作组", p.name), &viewer),
         p,
         groups,
-        may_command: matches!(viewer.user.role, Role::Admin | Role::RelocationCommander),
+        may_command: super::may_command(&viewer),
     })
 }
 

@@ -7,9 +7,9 @@
 //! `store::relocation::wall`) and receives it as one `wall` event.
 
 use super::chart::{COLOURS, curve_svg};
-use super::live::{LiveWall, Snapshot};
 use super::scope;
 use crate::error::{ApiError, AppError};
+use crate::live::{LiveWall, Snapshot};
 use crate::pages::{Chrome, render};
 use crate::session::Viewer;
 use crate::state::AppState;
@@ -141,7 +141,11 @@ pub async fn api(
     Path(code): Path<String>,
 ) -> Result<Response, ApiError> {
     let s = load(&state, &viewer, &code).await?;
-    Ok(([(header::CONTENT_TYPE, "application/json")], s.api_json()).into_response())
+    Ok((
+        [(header::CONTENT_TYPE, "application/json")],
+        s.api_json(|w| wall_json(w, false).to_string()),
+    )
+        .into_response())
 }
 
 /// A tile of the page as first rendered (the script keeps it current).
@@ -238,7 +242,9 @@ async fn wall_event(live: &LiveWall, db: &Db, project_id: i64) -> Event {
     }
     .await;
     match result {
-        Ok(s) => Event::default().event("wall").data(s.event_json()),
+        Ok(s) => Event::default()
+            .event("wall")
+            .data(s.event_json(|w| wall_json(w, true).to_string())),
         Err(e) => {
             tracing::warn!("wall event for project {project_id}: {e}");
             Event::default()
@@ -271,6 +277,8 @@ pub async fn events(
         });
     let stream = stream::once(std::future::ready(first))
         .chain(updates)
+        // The server shutting down ends the stream, so the connection closes.
+        .take_until(state.wall.closed())
         .map(Ok);
     Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
 }

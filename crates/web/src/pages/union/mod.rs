@@ -25,15 +25,13 @@ use axum::extract::DefaultBodyLimit;
 use axum::handler::Handler;
 use axum::response::Response;
 use chrono::NaiveDate;
-use domain::platform::Role;
-use domain::union::township::Township;
 use store::union::Scope;
 
 /// This module's routes.
 pub fn routes() -> Vec<Route> {
     let (read, write, city) = (Roles(UNION_READ), Roles(UNION_WRITE), Roles(UNION_CITY));
     vec![
-        get("/union/", read, "工会工作概况", dashboard::overview),
+        get("/union/", read, "工会工作概况", dashboard::overview).nav("工会概况"),
         get(
             "/union/townships/{code}",
             read,
@@ -45,7 +43,8 @@ pub fn routes() -> Vec<Route> {
             read,
             "乡镇（街道）建会排名",
             dashboard::ranking,
-        ),
+        )
+        .nav("排名通报"),
         get(
             "/union/ranking/circular",
             read,
@@ -64,7 +63,7 @@ pub fn routes() -> Vec<Route> {
             "修改建会覆盖规则",
             dashboard::set_rule,
         ),
-        get("/union/enterprises", read, "企业名录", enterprises::list),
+        get("/union/enterprises", read, "企业名录", enterprises::list).nav("企业名录"),
         get(
             "/union/enterprises.xlsx",
             read,
@@ -96,7 +95,7 @@ pub fn routes() -> Vec<Route> {
             "纳入联合工会",
             enterprises::cover,
         ),
-        get("/union/unions", read, "工会组织", organisations::tree),
+        get("/union/unions", read, "工会组织", organisations::tree).nav("工会组织"),
         get(
             "/union/unions.xlsx",
             read,
@@ -123,7 +122,7 @@ pub fn routes() -> Vec<Route> {
             "工会干部离任",
             organisations::end_term,
         ),
-        get("/union/members", read, "会员名册", members::list),
+        get("/union/members", read, "会员名册", members::list).nav("会员名册"),
         get("/union/members.xlsx", read, "导出会员名册", members::export),
         post("/union/members", write, "登记会员", members::create),
         get("/union/members/{id}", read, "会员详情", members::show),
@@ -139,7 +138,7 @@ pub fn routes() -> Vec<Route> {
             "会员离会",
             members::leave,
         ),
-        get("/union/import", write, "批量导入", imports::form),
+        get("/union/import", write, "批量导入", imports::form).nav("批量导入"),
         post(
             "/union/import",
             write,
@@ -152,7 +151,7 @@ pub fn routes() -> Vec<Route> {
             "下载导入模板",
             imports::template,
         ),
-        get("/union/me", Roles(MEMBERS), "我的会员信息", portal::me),
+        get("/union/me", Roles(MEMBERS), "我的会员信息", portal::me).nav("我的会员信息"),
         get(
             "/api/v1/union/members",
             read,
@@ -180,54 +179,21 @@ pub fn routes() -> Vec<Route> {
     ]
 }
 
-/// Navigation entries of this module for a role.
-pub fn nav(role: Role) -> Vec<(&'static str, &'static str)> {
-    let mut nav = Vec::new();
-    if role.sees_union() {
-        nav.extend([
-            ("工会概况", "/union/"),
-            ("排名通报", "/union/ranking"),
-            ("企业名录", "/union/enterprises"),
-            ("工会组织", "/union/unions"),
-            ("会员名册", "/union/members"),
-        ]);
-        if role.may_write() {
-            nav.push(("批量导入", "/union/import"));
-        }
-    }
-    if role == Role::Member {
-        nav.push(("我的会员信息", "/union/me"));
-    }
-    nav
-}
-
-/// The viewer's scope: township staff their township, everyone else the city. A staff
-/// account without a valid township sees nothing rather than everything.
+/// The viewer's scope: township staff their township, everyone else the city (worked
+/// out from the account, which cannot be township staff without a township).
 pub(crate) fn scope(viewer: &Viewer) -> Result<Scope, AppError> {
-    match viewer.user.role {
-        Role::UnionStaff => viewer
-            .user
-            .township
-            .as_deref()
-            .and_then(|t| Township::parse(t).ok())
-            .map(Scope::Township)
-            .ok_or(AppError::NotFound),
-        _ => Ok(Scope::City),
-    }
+    Ok(Scope::of(&viewer.user.account))
 }
 
 /// Whether the viewer may change union records (for showing forms; the route table
 /// decides what is allowed).
 pub(crate) fn may_write(viewer: &Viewer) -> bool {
-    matches!(
-        viewer.user.role,
-        Role::Admin | Role::UnionAdmin | Role::UnionStaff
-    )
+    viewer.may(UNION_WRITE)
 }
 
 /// Whether the viewer administers the whole city's union work.
 pub(crate) fn is_city(viewer: &Viewer) -> bool {
-    matches!(viewer.user.role, Role::Admin | Role::UnionAdmin)
+    viewer.may(UNION_CITY)
 }
 
 /// The report year asked for, or the latest year with records.

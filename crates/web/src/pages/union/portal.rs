@@ -8,7 +8,7 @@ use crate::state::AppState;
 use askama::Template;
 use axum::extract::State;
 use axum::response::Html;
-use domain::platform::ResidentId;
+use domain::platform::Account;
 use domain::platform::masking::mask_name;
 use store::StoreError;
 use store::union::Scope;
@@ -24,13 +24,12 @@ struct PortalPage {
 
 /// `/union/me`.
 pub async fn me(State(state): State<AppState>, viewer: Viewer) -> Result<Html<String>, AppError> {
-    let id = viewer
-        .user
-        .member_resident_id
-        .as_deref()
-        .and_then(|i| ResidentId::parse(i).ok());
+    let id = match &viewer.user.account {
+        Account::Member { resident_id } => Some(resident_id),
+        _ => None,
+    };
     let member = match id {
-        Some(id) => match members::by_resident_id(&state.db, Scope::City, &id).await {
+        Some(id) => match members::by_resident_id(&state.db, Scope::City, id).await {
             Ok(m) => {
                 let history = members::transfers(&state.db, m.id).await?;
                 Some((m, history))

@@ -1,5 +1,7 @@
 //! What keeps the wall live and cheap: the channel every change of a project's progress
-//! is announced on, and a short-lived snapshot of each project's wall.
+//! is announced on, and a short-lived snapshot of each project's wall. Its own module
+//! (not a page's) because the application state holds it and pages only use it; the
+//! JSON shape of the wall stays with the wall page, which hands it in.
 //!
 //! Many screens (and the JSON API) read the same wall, while it changes only when a
 //! milestone, an assignment or a visit is recorded. So the wall read from the counters is
@@ -17,7 +19,7 @@ use store::Db;
 use store::error::StoreResult;
 use store::relocation::projects::Project;
 use store::relocation::wall::{self, Wall};
-use tokio::sync::broadcast;
+use tokio::sync::{broadcast, watch};
 
 /// How long a snapshot is served without re-reading the counters.
 pub const FRESH_FOR: Duration = Duration::from_secs(1);
@@ -31,17 +33,16 @@ pub struct Snapshot {
 }
 
 impl Snapshot {
-    /// The JSON API body.
-    pub fn api_json(&self) -> Bytes {
+    /// The JSON API body, made by `render` the first time it is asked for.
+    pub fn api_json(&self, render: impl FnOnce(&Wall) -> String) -> Bytes {
         self.api
-            .get_or_init(|| Bytes::from(super::wall::wall_json(&self.wall, false).to_string()))
+            .get_or_init(|| Bytes::from(render(&self.wall)))
             .clone()
     }
 
-    /// The server-sent event's data: the JSON with the server-drawn curve.
-    pub fn event_json(&self) -> &str {
-        self.event
-            .get_or_init(|| super::wall::wall_json(&self.wall, true).to_string())
+    /// The server-sent event's data (made by `render` once, shared by every screen).
+    pub fn event_json(&self, render: impl FnOnce(&Wall) -> String) -> &str {
+        self.event.get_or_init(|| render(&self.wall))
     }
 }
 
@@ -57,6 +58,9 @@ struct Entry {
 pub struct LiveWall {
     events: broadcast::Sender<i64>,
     entries: Mutex<HashMap<i64, Entry>>,
+    /// Set when the server shuts down: every server-sent-event stream ends, so its
+    /// connection closes and the shutdown does not wait on screens that never hang up.
+    closing: watch::Sender<bool>,
 }
 
 impl Default for LiveWall {
@@ -64,6 +68,7 @@ impl Default for LiveWall {
         LiveWall {
             events: broadcast::channel(256).0,
             entries: Mutex::new(HashMap::new()),
+            closing: watch::channel(false).0,
         }
     }
 }
@@ -72,6 +77,20 @@ impl LiveWall {
     fn entries(&self) -> MutexGuard<'_, HashMap<i64, Entry>> {
         // A panic while holding the lock leaves only a cache behind: keep using it.
         self.entries.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Ends every live stream: the server is shutting down.
+    pub fn close(&self) {
+        self.closing.send_replace(true);
+    }
+
+    /// Completes when [`LiveWall::close`] is called (at once if it was already).
+    pub fn closed(&self) -> impl Future<Output = ()> + Send + use<> {
+        let mut rx = self.closing.subscribe();
+        async move {
+            // An error means the sender is gone with the application: closed too.
+            let _ = rx.wait_for(|closing| *closing).await;
+        }
     }
 
     /// A receiver of the ids of projects whose progress changed.

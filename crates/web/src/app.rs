@@ -1,0 +1,123 @@
+//! The application assembled: every route declared once with who may use it, mounted
+//! behind the telemetry and the access guard. This is the top of the crate: it knows
+//! every page, and nothing below it knows it.
+
+use crate::access;
+use crate::routes::{Access, Route, RouteTable, get, post, roles};
+use crate::state::AppState;
+use crate::{api, assets, pages};
+use axum::middleware::from_fn_with_state;
+use axum::{Extension, Router};
+use std::sync::Arc;
+
+impl RouteTable {
+    /// The application's table, from [`declare`].
+    pub fn build() -> RouteTable {
+        RouteTable::new(declare().into_iter().map(|r| r.spec).collect())
+    }
+}
+
+/// The table itself. The navigation lists its entries in this order.
+fn declare() -> Vec<Route> {
+    use Access::{AnyUser, Public, Roles};
+    use roles::*;
+    let mut routes = vec![
+        // Platform.
+        get("/healthz", Public, "健康检查", pages::platform::healthz),
+        get(
+            "/metrics",
+            Public,
+            "Prometheus 指标",
+            pages::platform::metrics,
+        ),
+        get("/api/openapi.json", Public, "OpenAPI 文档", api::openapi),
+        get("/assets/{file}", Public, "静态资源", assets::serve),
+        get("/login", Public, "登录页", pages::login::form),
+        post("/login", Public, "登录", pages::login::submit),
+        post("/logout", AnyUser, "退出登录", pages::login::logout),
+        get("/", AnyUser, "首页", pages::home::home).nav("首页"),
+    ];
+    routes.extend(pages::union::routes());
+    routes.extend(pages::relocation::routes());
+    routes.extend([
+        get("/admin/users", Roles(ADMIN), "用户管理", pages::users::list).nav("用户管理"),
+        post(
+            "/admin/users",
+            Roles(ADMIN),
+            "新增用户",
+            pages::users::create,
+        ),
+        post(
+            "/admin/users/{username}/disable",
+            Roles(ADMIN),
+            "停用用户",
+            pages::users::disable,
+        ),
+        post(
+            "/admin/users/{username}/enable",
+            Roles(ADMIN),
+            "启用用户",
+            pages::users::enable,
+        ),
+        get(
+            "/account",
+            AnyUser,
+            "我的账号与 API 令牌",
+            pages::users::account,
+        ),
+        post(
+            "/account/tokens",
+            Roles(STAFF),
+            "创建 API 令牌",
+            pages::users::create_token,
+        ),
+        get(
+            "/audit",
+            Roles(AUDIT_READERS),
+            "审计日志",
+            pages::audit::list,
+        )
+        .nav("审计日志"),
+        get(
+            "/audit/verify",
+            Roles(AUDIT_READERS),
+            "审计链校验",
+            pages::audit::verify,
+        ),
+        get(
+            "/audit/entries/{seq}",
+            Roles(AUDIT_READERS),
+            "审计日志条目",
+            pages::audit::entry,
+        ),
+        get(
+            "/audit/export",
+            Roles(AUDIT_READERS),
+            "审计日志导出Excel",
+            pages::audit::export,
+        ),
+        get("/api/v1/me", AnyUser, "当前用户", api::me),
+        get(
+            "/api/v1/audit",
+            Roles(AUDIT_READERS),
+            "审计日志（JSON）",
+            api::audit_entries,
+        ),
+        get("/public/", Public, "公开信息首页", pages::home::public_home).nav("公开信息"),
+    ]);
+    routes
+}
+
+/// The application router.
+pub fn router(state: AppState) -> Router {
+    let mut r: Router<AppState> = Router::new();
+    for route in declare() {
+        r = r.route(route.spec.path, route.handler);
+    }
+    r.route_layer(from_fn_with_state(state.clone(), access::guard))
+        .fallback(pages::not_found)
+        .layer(from_fn_with_state(state.clone(), crate::telemetry::observe))
+        // Outermost, so the guard and the OpenAPI page find the table.
+        .layer(Extension(Arc::new(RouteTable::build())))
+        .with_state(state)
+}
