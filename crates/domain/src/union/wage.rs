@@ -5,29 +5,23 @@
 //! reason an enterprise silently drops out of the rate, so validity is one rule used everywhere.
 
 use super::coverage::rate_bp;
+use crate::platform::labelled::labelled;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-/// The kinds of collective contract an enterprise may sign.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ContractKind {
-    /// 工资专项集体合同: the wage-specific contract the signing rate counts.
-    WageSpecific,
-    /// 综合性集体合同: the general collective contract.
-    Comprehensive,
-    /// 女职工权益保护专项集体合同: special contract on women workers' rights.
-    FemaleWorkers,
-    /// 劳动安全卫生专项集体合同: special contract on occupational safety and health.
-    Safety,
+labelled! {
+    /// The kinds of collective contract an enterprise may sign.
+    ContractKind as "集体合同类型" {
+        /// 工资专项集体合同: the wage-specific contract the signing rate counts.
+        WageSpecific => ("wage_specific", "工资专项集体合同", ["工资专项合同", "工资集体合同"]),
+        /// 综合性集体合同: the general collective contract.
+        Comprehensive => ("comprehensive", "综合性集体合同", ["集体合同"]),
+        /// 女职工权益保护专项集体合同: special contract on women workers' rights.
+        FemaleWorkers => ("female_workers", "女职工权益保护专项集体合同", ["女职工专项合同"]),
+        /// 劳动安全卫生专项集体合同: special contract on occupational safety and health.
+        Safety => ("safety", "劳动安全卫生专项集体合同", ["劳动安全卫生专项合同"]),
+    }
 }
-
-labelled!(ContractKind, "集体合同类型", {
-    WageSpecific => "工资专项集体合同" ["工资专项合同", "工资集体合同"],
-    Comprehensive => "综合性集体合同" ["集体合同"],
-    FemaleWorkers => "女职工权益保护专项集体合同" ["女职工专项合同"],
-    Safety => "劳动安全卫生专项集体合同" ["劳动安全卫生专项合同"],
-});
 
 impl ContractKind {
     /// Whether a contract of this kind counts towards the wage signing rate. Only the
