@@ -5,9 +5,7 @@
 //! and type codes have grown since 2015 and the region part follows abolished districts,
 //! so checking them would refuse real organisations.
 
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use std::fmt;
-use std::str::FromStr;
+use super::identifier::parsed_text;
 
 use super::time::half_width;
 
@@ -96,34 +94,7 @@ impl CreditCode {
     }
 }
 
-impl fmt::Display for CreditCode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl FromStr for CreditCode {
-    type Err = CreditCodeError;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        CreditCode::parse(s)
-    }
-}
-
-/// Serialised as the plain 18-character string.
-impl Serialize for CreditCode {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.0)
-    }
-}
-
-/// Deserialising goes through `parse`, so a `CreditCode` is valid however it was made.
-impl<'de> Deserialize<'de> for CreditCode {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        CreditCode::parse(&text).map_err(serde::de::Error::custom)
-    }
-}
+parsed_text!(CreditCode, CreditCodeError);
 
 #[cfg(test)]
 mod tests {

@@ -3,6 +3,7 @@
 
 pub mod area;
 pub mod credit_code;
+pub(crate) mod identifier;
 pub(crate) mod labelled;
 pub mod masking;
 pub mod mobile;

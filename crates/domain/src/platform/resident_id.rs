@@ -8,10 +8,9 @@
 //! 9) — all in the same 18-character form with the same checksum. Region codes are not
 //! looked up: abolished districts live on in people's numbers for a lifetime.
 
+use super::identifier::parsed_text;
 use chrono::{Datelike, NaiveDate};
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use std::fmt;
-use std::str::FromStr;
+use serde::{Deserialize, Serialize};
 
 use super::time::{half_width, today_local};
 
@@ -206,34 +205,7 @@ fn check_birth_date(yyyymmdd: &str, today: NaiveDate) -> Result<(), ResidentIdEr
     Ok(())
 }
 
-impl fmt::Display for ResidentId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl FromStr for ResidentId {
-    type Err = ResidentIdError;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        ResidentId::parse(s)
-    }
-}
-
-/// Serialised as the plain 18-character string.
-impl Serialize for ResidentId {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.0)
-    }
-}
-
-/// Deserialising goes through `parse`, so a `ResidentId` is valid however it was made.
-impl<'de> Deserialize<'de> for ResidentId {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        ResidentId::parse(&text).map_err(serde::de::Error::custom)
-    }
-}
+parsed_text!(ResidentId, ResidentIdError);
 
 #[cfg(test)]
 mod tests {
