@@ -115,3 +115,68 @@ macro_rules! labelled {
 }
 
 pub(crate) use labelled;
+
+#[cfg(test)]
+mod tests {
+    use crate::relocation::household::HouseholdKind;
+    use crate::relocation::project::{ProjectKind, ProjectStatus, TeamKind};
+    use crate::relocation::worklog::{Attitude, VisitMode};
+    use crate::union::activity::{ActivityKind, ActivityLevel};
+    use crate::union::aid::AidKind;
+    use crate::union::coverage::HeadcountBand;
+    use crate::union::honour::{HonourKind, HonourLevel};
+    use crate::union::organisation::{Engagement, OfficerPost, ReformGap, UnionKind};
+    use crate::union::wage::ContractKind;
+
+    /// Checks that every value of each set reads back from its label, and, where `parse`
+    /// accepts codes, from its code. `parse` returns `Result` or `Option`; both iterate.
+    macro_rules! reads_back {
+        ($($set:ident),+ $(,)?) => {$(
+            for v in $set::ALL {
+                assert_eq!($set::parse(v.label()).into_iter().next(), Some(*v), "{}", v.label());
+            }
+        )+};
+    }
+
+    #[test]
+    fn every_label_reads_back() {
+        reads_back!(
+            ActivityKind,
+            ActivityLevel,
+            AidKind,
+            HeadcountBand,
+            HonourKind,
+            HonourLevel,
+            Engagement,
+            OfficerPost,
+            ReformGap,
+            UnionKind,
+            ContractKind,
+            HouseholdKind,
+            ProjectKind,
+            ProjectStatus,
+            TeamKind,
+            Attitude,
+            VisitMode,
+        );
+    }
+
+    #[test]
+    fn relocation_sets_read_their_codes() {
+        macro_rules! codes {
+            ($($set:ident),+) => {$(
+                for v in $set::ALL {
+                    assert_eq!($set::parse(v.code()), Some(*v), "{}", v.code());
+                }
+            )+};
+        }
+        codes!(
+            HouseholdKind,
+            ProjectKind,
+            ProjectStatus,
+            TeamKind,
+            Attitude,
+            VisitMode
+        );
+    }
+}

@@ -210,11 +210,8 @@ parsed_text!(ResidentId, ResidentIdError);
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::platform::time::day;
     use proptest::prelude::*;
-
-    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, d).unwrap()
-    }
 
     /// Builds a valid ID from its parts; the check character is computed.
     fn build(region: &str, birth: &str, sequence: &str) -> String {

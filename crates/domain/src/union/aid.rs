@@ -161,11 +161,8 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::platform::time::day;
     use proptest::prelude::*;
-
-    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
-    }
 
     #[test]
     fn application_goes_through_review_approval_and_disbursal() {
@@ -257,10 +254,7 @@ mod tests {
     }
 
     #[test]
-    fn aid_kinds_round_trip() {
-        for k in AidKind::ALL {
-            assert_eq!(AidKind::parse(k.label()), Ok(*k));
-        }
+    fn aid_kinds_read_their_usual_names() {
         assert_eq!(AidKind::parse("金秋助学"), Ok(AidKind::Study));
     }
 

@@ -122,13 +122,7 @@ mod tests {
     }
 
     #[test]
-    fn labels_round_trip() {
-        for k in HonourKind::ALL {
-            assert_eq!(HonourKind::parse(k.label()), Ok(*k));
-        }
-        for l in HonourLevel::ALL {
-            assert_eq!(HonourLevel::parse(l.label()), Ok(*l));
-        }
+    fn honours_read_their_usual_names() {
         assert_eq!(HonourKind::parse("劳动模范"), Ok(HonourKind::ModelWorker));
         assert_eq!(HonourLevel::parse("杭州市"), Ok(HonourLevel::Hangzhou));
         assert!(HonourLevel::parse("市级").is_err());

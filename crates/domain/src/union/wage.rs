@@ -111,12 +111,9 @@ pub fn signing_rate_bp(with_valid_contract: u32, must_have: u32) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::platform::time::day;
     use crate::union::coverage::format_rate;
     use proptest::prelude::*;
-
-    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
-    }
 
     #[test]
     fn contract_is_valid_from_signing_through_expiry() {
@@ -169,10 +166,7 @@ mod tests {
     }
 
     #[test]
-    fn contract_kinds_round_trip() {
-        for k in ContractKind::ALL {
-            assert_eq!(ContractKind::parse(k.label()), Ok(*k));
-        }
+    fn contract_kinds_read_their_usual_names() {
         assert_eq!(
             ContractKind::parse("工资专项合同"),
             Ok(ContractKind::WageSpecific)
