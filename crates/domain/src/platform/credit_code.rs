@@ -5,9 +5,9 @@
 //! and type codes have grown since 2015 and the region part follows abolished districts,
 //! so checking them would refuse real organisations.
 
-use super::identifier::parsed_text;
+use super::identifier::{check_last, parsed_text};
 
-use super::time::half_width;
+use super::time::normalise_text;
 
 /// The 31 characters a code may contain; a character's value is its index. I, O, Z, S
 /// and V are left out because they are easily misread as 1, 0, 2, 5 and U.
@@ -61,12 +61,7 @@ impl CreditCode {
     /// Reads a code as people type it — surrounding spaces, lowercase, full-width
     /// characters — and checks length, alphabet and check character.
     pub fn parse(input: &str) -> Result<CreditCode, CreditCodeError> {
-        let text: String = input
-            .chars()
-            .map(half_width)
-            .collect::<String>()
-            .trim()
-            .to_ascii_uppercase();
+        let text = normalise_text(input).to_ascii_uppercase();
         if text.is_empty() {
             return Err(CreditCodeError::Empty);
         }
@@ -78,13 +73,12 @@ impl CreditCode {
             return Err(CreditCodeError::Length(text.len()));
         }
         let expected = check_char(&text[..17]).ok_or(CreditCodeError::Length(text.len()))?;
-        let found = text[17..]
-            .chars()
-            .next()
-            .ok_or(CreditCodeError::Length(17))?;
-        if expected != found {
-            return Err(CreditCodeError::Checksum { expected, found });
-        }
+        check_last(
+            &text,
+            expected,
+            CreditCodeError::Length(17),
+            |expected, found| CreditCodeError::Checksum { expected, found },
+        )?;
         Ok(CreditCode(text))
     }
 

@@ -41,3 +41,19 @@ macro_rules! parsed_text {
 }
 
 pub(crate) use parsed_text;
+
+/// Compares the 18th character of an 18-character code with the `expected` check
+/// character, giving the identifier's own error: `short` if there is no 18th character,
+/// `wrong(expected, found)` if it differs.
+pub(crate) fn check_last<E>(
+    text: &str,
+    expected: char,
+    short: E,
+    wrong: impl FnOnce(char, char) -> E,
+) -> Result<(), E> {
+    match text.get(17..).and_then(|rest| rest.chars().next()) {
+        None => Err(short),
+        Some(found) if found != expected => Err(wrong(expected, found)),
+        Some(_) => Ok(()),
+    }
+}

@@ -8,11 +8,11 @@
 //! 9) — all in the same 18-character form with the same checksum. Region codes are not
 //! looked up: abolished districts live on in people's numbers for a lifetime.
 
-use super::identifier::parsed_text;
+use super::identifier::{check_last, parsed_text};
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use super::time::{half_width, today_local};
+use super::time::{normalise_text, today_local};
 
 /// Weights of the first 17 digits in the ISO 7064 MOD 11-2 checksum.
 const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
@@ -90,12 +90,7 @@ impl ResidentId {
 
     /// `parse` with "today" fixed, so tests do not depend on the clock.
     fn parse_as_of(input: &str, today: NaiveDate) -> Result<ResidentId, ResidentIdError> {
-        let text: String = input
-            .chars()
-            .map(half_width)
-            .collect::<String>()
-            .trim()
-            .to_ascii_uppercase();
+        let text = normalise_text(input).to_ascii_uppercase();
         if text.is_empty() {
             return Err(ResidentIdError::Empty);
         }
@@ -115,13 +110,12 @@ impl ResidentId {
         };
         check_birth_date(&full[6..14], today)?;
         let expected = check_char(&full[..17]).ok_or(ResidentIdError::Characters)?;
-        let found = full[17..]
-            .chars()
-            .next()
-            .ok_or(ResidentIdError::Length(17))?;
-        if expected != found {
-            return Err(ResidentIdError::Checksum { expected, found });
-        }
+        check_last(
+            &full,
+            expected,
+            ResidentIdError::Length(17),
+            |expected, found| ResidentIdError::Checksum { expected, found },
+        )?;
         Ok(ResidentId(full))
     }
 
