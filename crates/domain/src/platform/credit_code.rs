@@ -73,12 +73,8 @@ impl CreditCode {
             return Err(CreditCodeError::Length(text.len()));
         }
         let expected = check_char(&text[..17]).ok_or(CreditCodeError::Length(text.len()))?;
-        check_last(
-            &text,
-            expected,
-            CreditCodeError::Length(17),
-            |expected, found| CreditCodeError::Checksum { expected, found },
-        )?;
+        let checksum = |expected, found| CreditCodeError::Checksum { expected, found };
+        check_last(&text, expected, CreditCodeError::Length(17), checksum)?;
         Ok(CreditCode(text))
     }
 

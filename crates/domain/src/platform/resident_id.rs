@@ -110,12 +110,8 @@ impl ResidentId {
         };
         check_birth_date(&full[6..14], today)?;
         let expected = check_char(&full[..17]).ok_or(ResidentIdError::Characters)?;
-        check_last(
-            &full,
-            expected,
-            ResidentIdError::Length(17),
-            |expected, found| ResidentIdError::Checksum { expected, found },
-        )?;
+        let checksum = |expected, found| ResidentIdError::Checksum { expected, found };
+        check_last(&full, expected, ResidentIdError::Length(17), checksum)?;
         Ok(ResidentId(full))
     }
 
