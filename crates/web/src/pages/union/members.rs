@@ -224,8 +224,8 @@ pub async fn show(
         .collect();
     render(&DetailPage {
         chrome: Chrome::new(format!("会员 {}", m.name), &viewer),
-        birth: m.birth_date().map(|d| d.to_string()).unwrap_or_default(),
-        age: m.age_on(today).map(|a| a.to_string()).unwrap_or_default(),
+        birth: m.birth_date().to_string(),
+        age: m.age_on(today).to_string(),
         history: members::transfers(&state.db, id).await?,
         targets,
         may_write: super::may_write(&viewer),
