@@ -313,7 +313,7 @@ pub async fn transfer(
     if m.union_id == to_union {
         return Err(StoreError::rule("转入工会与当前工会相同"));
     }
-    if codes::date_text(on) < m.joined_on {
+    if on < m.joined_on {
         return Err(StoreError::rule("转会日期不能早于入会日期"));
     }
     // Any union may receive a member: people move between townships.
@@ -353,7 +353,7 @@ pub async fn leave(db: &Db, actor: &str, scope: Scope, id: i64, on: NaiveDate) -
     if !m.active() {
         return Err(StoreError::rule("该会员已离会"));
     }
-    if codes::date_text(on) < m.joined_on {
+    if on < m.joined_on {
         return Err(StoreError::rule("离会日期不能早于入会日期"));
     }
     let mut tx = db.begin().await?;

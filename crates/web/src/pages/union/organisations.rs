@@ -4,11 +4,11 @@
 
 use super::{after, date, field, flag, form_id, required, required_date, scope};
 use crate::error::AppError;
+use crate::form::Form;
 use crate::pages::{Chrome, render};
 use crate::session::Viewer;
 use crate::state::AppState;
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::{Html, Response};
 use domain::union::organisation::{Engagement, OfficerPost, UnionKind, reform_gaps};
