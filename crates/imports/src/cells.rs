@@ -1,5 +1,6 @@
 //! Reading an import row by column name rather than by position.
 
+use crate::engine::FieldError;
 use sheets::{Column, Row};
 
 /// A row as an importer reads it: each cell asked for by its column in the layout, never
@@ -37,6 +38,16 @@ impl<'a> Cells<'a> {
     /// The cell as text keeping full-width characters ([`Row::text_trimmed`]).
     pub fn text_trimmed(&self, column: Column) -> String {
         self.row.text_trimmed(self.index(column))
+    }
+
+    /// The cell's text ([`Row::text_trimmed`]) when the column must not be empty;
+    /// an empty cell adds `reason` for that column to `errors`.
+    pub fn required(&self, column: Column, reason: &str, errors: &mut Vec<FieldError>) -> String {
+        let text = self.text_trimmed(column);
+        if text.is_empty() {
+            errors.push(FieldError::new(column, "", reason));
+        }
+        text
     }
 
     /// The cell as a date ([`Row::date`]).

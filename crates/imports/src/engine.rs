@@ -113,7 +113,7 @@ pub trait Layout {
     /// The columns, with Chinese headers; order in the file is free.
     fn columns(&self) -> &'static [Column];
     /// One example row for the template, in column order.
-    fn example(&self) -> Vec<String>;
+    fn example(&self) -> &'static [&'static str];
 }
 
 /// One kind of import (`households`, `unions`, …) whose rows are checked and written one
@@ -452,7 +452,7 @@ fn check_rows<C: RowCheck>(
 pub fn template<I: Layout + ?Sized>(importer: &I, out: &Path) -> Result<(), SheetError> {
     let headers: Vec<&str> = importer.columns().iter().map(|c| c.name).collect();
     let mut w = SheetWriter::new(&headers)?;
-    w.write_row(&importer.example())?;
+    w.write_row(importer.example())?;
     w.finish(out)
 }
 

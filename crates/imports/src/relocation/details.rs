@@ -66,16 +66,14 @@ impl Layout for MemberImporter {
         MEMBER_COLUMNS
     }
 
-    fn example(&self) -> Vec<String> {
-        [
+    fn example(&self) -> &'static [&'static str] {
+        &[
             "YCQ2019-01",
             "YCQ-001",
             "张三",
             "11010519491231002X",
             "户主",
         ]
-        .map(String::from)
-        .to_vec()
     }
 }
 
@@ -93,10 +91,7 @@ impl Importer for MemberImporter {
         let row = Cells::new(row, MEMBER_COLUMNS);
         let mut errors = Vec::new();
         let target = household(&self.ctx, tx, &row, &mut errors).await?;
-        let name = row.text_trimmed(NAME);
-        if name.is_empty() {
-            errors.push(FieldError::new(NAME, "", "姓名不能为空"));
-        }
+        let name = row.required(NAME, "姓名不能为空", &mut errors);
         let id_text = row.text(ID);
         let id = ResidentId::parse(&id_text)
             .map_err(|e| errors.push(FieldError::new(ID, &id_text, e.to_string())))
@@ -158,8 +153,8 @@ impl Layout for BuildingImporter {
         BUILDING_COLUMNS
     }
 
-    fn example(&self) -> Vec<String> {
-        [
+    fn example(&self) -> &'static [&'static str] {
+        &[
             "YCQ2019-01",
             "YCQ-001",
             "建房权字第2003-118号",
@@ -168,8 +163,6 @@ impl Layout for BuildingImporter {
             "120.35",
             "1998年建房审批表",
         ]
-        .map(String::from)
-        .to_vec()
     }
 }
 
@@ -187,14 +180,11 @@ impl Importer for BuildingImporter {
         let row = Cells::new(row, BUILDING_COLUMNS);
         let mut errors = Vec::new();
         let target = household(&self.ctx, tx, &row, &mut errors).await?;
-        let no = row.text_trimmed(CERTIFICATE);
-        if no.is_empty() {
-            errors.push(FieldError::new(
-                CERTIFICATE,
-                "",
-                "权证号不能为空（无证房屋请填“无证1”等编号）",
-            ));
-        }
+        let no = row.required(
+            CERTIFICATE,
+            "权证号不能为空（无证房屋请填“无证1”等编号）",
+            &mut errors,
+        );
         let structure_text = row.text(STRUCTURE);
         let structure = BuildingStructure::parse(&structure_text)
             .map_err(|e| errors.push(FieldError::new(STRUCTURE, &structure_text, e.to_string())))
@@ -261,8 +251,8 @@ impl Layout for AppraisalImporter {
         APPRAISAL_COLUMNS
     }
 
-    fn example(&self) -> Vec<String> {
-        [
+    fn example(&self) -> &'static [&'static str] {
+        &[
             "YCQ2019-01",
             "YCQ-001",
             "客厅吊顶",
@@ -270,8 +260,6 @@ impl Layout for AppraisalImporter {
             "装修",
             "建德市某评估公司",
         ]
-        .map(String::from)
-        .to_vec()
     }
 }
 
@@ -289,10 +277,7 @@ impl Importer for AppraisalImporter {
         let row = Cells::new(row, APPRAISAL_COLUMNS);
         let mut errors = Vec::new();
         let target = household(&self.ctx, tx, &row, &mut errors).await?;
-        let item = row.text_trimmed(ITEM);
-        if item.is_empty() {
-            errors.push(FieldError::new(ITEM, "", "评估项目不能为空"));
-        }
+        let item = row.required(ITEM, "评估项目不能为空", &mut errors);
         let amount_text = row.text(AMOUNT);
         let amount = match Fen::parse_yuan(&amount_text) {
             Ok(a) if a.0 >= 0 => Some(a),

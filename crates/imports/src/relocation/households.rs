@@ -47,8 +47,8 @@ impl Layout for HouseholdImporter {
         COLUMNS
     }
 
-    fn example(&self) -> Vec<String> {
-        [
+    fn example(&self) -> &'static [&'static str] {
+        &[
             "YCQ2019-01",
             "YCQ-001",
             "住户",
@@ -59,8 +59,6 @@ impl Layout for HouseholdImporter {
             "3组",
             "本镇",
         ]
-        .map(String::from)
-        .to_vec()
     }
 }
 
@@ -87,10 +85,7 @@ impl Importer for HouseholdImporter {
         if kind.is_none() {
             errors.push(FieldError::new(KIND, &kind_text, "类型应为“住户”或“企业”"));
         }
-        let name = row.text_trimmed(NAME);
-        if name.is_empty() {
-            errors.push(FieldError::new(NAME, "", "户主姓名（企业名称）不能为空"));
-        }
+        let name = row.required(NAME, "户主姓名（企业名称）不能为空", &mut errors);
         let id_text = row.text(HEAD_ID);
         let head_id = kind.and_then(|k| {
             HeadId::parse(k, &id_text)

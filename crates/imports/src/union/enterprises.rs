@@ -132,15 +132,14 @@ impl Layout for EnterprisesImporter {
         COLUMNS
     }
 
-    fn example(&self) -> Vec<String> {
-        const FIRST17: &str = "91330182MA2B0Q1K4";
-        let check = domain::platform::credit_code::check_char(FIRST17).unwrap_or('0');
-        vec![
-            "建德市某某机械有限公司".into(),
-            format!("{FIRST17}{check}"),
-            "新安江街道".into(),
-            "120".into(),
-            "是".into(),
+    fn example(&self) -> &'static [&'static str] {
+        // A credit code whose check character is right (a test reads the template back).
+        &[
+            "建德市某某机械有限公司",
+            "91330182MA2B0Q1K41",
+            "新安江街道",
+            "120",
+            "是",
         ]
     }
 }
@@ -184,5 +183,18 @@ impl Importer for EnterprisesImporter {
                 Ok(Ok(Applied::Inserted))
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_template_example_is_a_valid_enterprise() {
+        let example = EnterprisesImporter::new(Scope::City).example();
+        assert_eq!(example.len(), COLUMNS.len());
+        let code = COLUMNS.iter().position(|c| c.name == CODE.name).unwrap();
+        assert!(domain::platform::CreditCode::parse(example[code]).is_ok());
     }
 }

@@ -212,8 +212,8 @@ impl Layout for MembersImporter {
         COLUMNS
     }
 
-    fn example(&self) -> Vec<String> {
-        [
+    fn example(&self) -> &'static [&'static str] {
+        &[
             "张三",
             "330182199001010014",
             "13812345678",
@@ -221,8 +221,6 @@ impl Layout for MembersImporter {
             "2019-03-05",
             "否",
         ]
-        .map(String::from)
-        .to_vec()
     }
 }
 

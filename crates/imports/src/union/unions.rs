@@ -239,8 +239,8 @@ impl Layout for UnionsImporter {
         COLUMNS
     }
 
-    fn example(&self) -> Vec<String> {
-        [
+    fn example(&self) -> &'static [&'static str] {
+        &[
             "建德市新安江街道某某公司工会",
             "建德市新安江街道总工会",
             "企业工会",
@@ -248,8 +248,6 @@ impl Layout for UnionsImporter {
             "",
             "2019-05-01",
         ]
-        .map(String::from)
-        .to_vec()
     }
 }
 
