@@ -226,7 +226,7 @@ impl UnionsImporter {
         changes.sort();
         for (code, to) in changes {
             if let Some(k) = self.enterprises.get_mut(&code) {
-                enterprises::set_union_tx(tx, actor, k.id, to).await?;
+                enterprises::set_union(tx, actor, k.id, to).await?;
                 k.union_id = to;
             }
         }
@@ -255,8 +255,8 @@ impl Layout for UnionsImporter {
 
 impl Importer for UnionsImporter {
     async fn prepare(&mut self, tx: &mut Tx, opts: &ImportOptions) -> Result<(), ImportError> {
-        self.unions = organisations::lookup_tx(tx).await?;
-        for e in for_imports::enterprises_tx(tx).await? {
+        self.unions = organisations::lookup(tx).await?;
+        for e in for_imports::enterprises(tx).await? {
             let township = codes::township(&e.township)?;
             self.enterprises.insert(
                 e.credit_code,
@@ -290,7 +290,7 @@ impl Importer for UnionsImporter {
         let applied = match existing {
             Some(u) => {
                 if self.writing {
-                    organisations::update_tx(tx, actor, u.id, &input).await?;
+                    organisations::update(tx, actor, u.id, &input).await?;
                     self.set_coverage(tx, actor, u.id, &covers).await?;
                 }
                 Applied::Updated
@@ -298,7 +298,7 @@ impl Importer for UnionsImporter {
             None => {
                 // When nothing will be written, later rows still need this union as a parent.
                 let id = if self.writing {
-                    let id = organisations::insert_tx(tx, actor, &input).await?;
+                    let id = organisations::insert(tx, actor, &input).await?;
                     self.set_coverage(tx, actor, id, &covers).await?;
                     id
                 } else {

@@ -210,11 +210,12 @@ pub async fn update(tx: &mut Tx, actor: &str, id: i64, f: &ProjectFields) -> Sto
 }
 
 /// A project by code, if the scope sees it; otherwise [`StoreError::NotFound`].
-pub async fn by_code(db: &Db, scope: &Scope, code: &str) -> StoreResult<Project> {
+pub async fn by_code(conn: impl Into<Conn<'_>>, scope: &Scope, code: &str) -> StoreResult<Project> {
+    let mut conn = conn.into();
     let sql = format!("SELECT {COLUMNS} FROM relocation_projects WHERE code = $1");
-    let row: Option<ProjectRow> = on_pool!(db, |p| sqlx::query_as(crate::dynamic(&sql))
+    let row: Option<ProjectRow> = on_conn!(&mut conn, |c| sqlx::query_as(crate::dynamic(&sql))
         .bind(code.trim())
-        .fetch_optional(p)
+        .fetch_optional(&mut *c)
         .await?);
     let project = row.ok_or(StoreError::NotFound)?.into_project()?;
     if scope.sees_project(project.id, &project.town) {

@@ -12,7 +12,7 @@ use super::enterprises::{self, Enterprise};
 use super::officers::{self, Officer};
 use super::organisations;
 use crate::audit::{self, AuditedTable};
-use crate::db::Db;
+use crate::db::{Db, Tx};
 use crate::error::{StoreError, StoreResult};
 use crate::{on_pool, on_tx};
 use chrono::{Datelike, NaiveDate};
@@ -50,13 +50,12 @@ pub async fn rule(db: &Db) -> StoreResult<CoverageRule> {
 }
 
 /// Changes the coverage rule (audited); the checklist and ranking follow at once.
-pub async fn set_rule(db: &Db, actor: &str, rule: &CoverageRule) -> StoreResult<()> {
+pub async fn set_rule(tx: &mut Tx, actor: &str, rule: &CoverageRule) -> StoreResult<()> {
     if rule.tracked_min_headcount > rule.must_min_headcount {
         return Err(StoreError::rule("跟踪人数下限不能高于必须建会的人数下限"));
     }
     let value = serde_json::to_string(rule).map_err(|e| StoreError::Config(e.to_string()))?;
-    let mut tx = db.begin().await?;
-    let existing: Option<i64> = on_tx!(&mut tx, |c| sqlx::query_scalar(
+    let existing: Option<i64> = on_tx!(tx, |c| sqlx::query_scalar(
         "SELECT id FROM union_settings WHERE name = $1"
     )
     .bind(RULE_SETTING)
@@ -64,8 +63,8 @@ pub async fn set_rule(db: &Db, actor: &str, rule: &CoverageRule) -> StoreResult<
     .await?);
     match existing {
         Some(id) => {
-            let change = audit::Change::begin(&mut tx, &SETTINGS, id).await?;
-            on_tx!(&mut tx, |c| sqlx::query(
+            let change = audit::Change::begin(tx, &SETTINGS, id).await?;
+            on_tx!(tx, |c| sqlx::query(
                 "UPDATE union_settings SET value = $1, updated_at = $2 WHERE id = $3"
             )
             .bind(&value)
@@ -74,10 +73,10 @@ pub async fn set_rule(db: &Db, actor: &str, rule: &CoverageRule) -> StoreResult<
             .execute(&mut *c)
             .await
             .map(|_| ())?);
-            change.finish(&mut tx, actor, "update").await?;
+            change.finish(tx, actor, "update").await?;
         }
         None => {
-            let id: i64 = on_tx!(&mut tx, |c| {
+            let id: i64 = on_tx!(tx, |c| {
                 sqlx::query_scalar(
                 "INSERT INTO union_settings (name, value, updated_at) VALUES ($1, $2, $3) RETURNING id"
             )
@@ -87,10 +86,10 @@ pub async fn set_rule(db: &Db, actor: &str, rule: &CoverageRule) -> StoreResult<
             .fetch_one(&mut *c)
             .await?
             });
-            audit::record_insert(&mut tx, actor, &SETTINGS, id).await?;
+            audit::record_insert(tx, actor, &SETTINGS, id).await?;
         }
     }
-    tx.commit().await
+    Ok(())
 }
 
 fn coverage_of(e: &Enterprise) -> EnterpriseCoverage {

@@ -2,7 +2,7 @@
 //! transfers with history, leaving without deleting, the member portal.
 
 use super::{assert_audit_intact, rid, seed, union, xinanjiang, yangxi};
-use crate::support::{MEMBER_ID, TestApp};
+use crate::support::{MEMBER_ID, TestApp, committed};
 use chrono::{Datelike, NaiveDate};
 use domain::platform::{Mobile, ResidentId, Role};
 use domain::union::organisation::UnionKind;
@@ -44,37 +44,49 @@ async fn one_record_per_id_and_search_by_name_id_or_mobile() {
         "2018-01-01",
     )
     .await;
-    members::add(
-        &db,
-        "test",
-        Scope::City,
-        &new_member(&rid(1), "欧阳小明", "13812345678", a.id),
-    )
+    committed(&db, async |tx| {
+        members::add(
+            tx,
+            "test",
+            Scope::City,
+            &new_member(&rid(1), "欧阳小明", "13812345678", a.id),
+        )
+        .await
+    })
     .await
     .expect("add");
-    members::add(
-        &db,
-        "test",
-        Scope::City,
-        &new_member(&rid(2), "欧阳娜", "13912345678", a.id),
-    )
+    committed(&db, async |tx| {
+        members::add(
+            tx,
+            "test",
+            Scope::City,
+            &new_member(&rid(2), "欧阳娜", "13912345678", a.id),
+        )
+        .await
+    })
     .await
     .expect("add");
-    let again = members::add(
-        &db,
-        "test",
-        Scope::City,
-        &new_member(&rid(1), "冒名", "", b.id),
-    )
+    let again = committed(&db, async |tx| {
+        members::add(
+            tx,
+            "test",
+            Scope::City,
+            &new_member(&rid(1), "冒名", "", b.id),
+        )
+        .await
+    })
     .await;
     assert!(matches!(again, Err(StoreError::Conflict(m)) if m.contains("欧阳小明")));
     // From another township the conflict does not say who it is.
-    let hidden = members::add(
-        &db,
-        "test",
-        Scope::Township(yangxi()),
-        &new_member(&rid(1), "冒名", "", b.id),
-    )
+    let hidden = committed(&db, async |tx| {
+        members::add(
+            tx,
+            "test",
+            Scope::Township(yangxi()),
+            &new_member(&rid(1), "冒名", "", b.id),
+        )
+        .await
+    })
     .await;
     assert!(matches!(hidden, Err(StoreError::Conflict(m)) if !m.contains("欧阳小明")));
 
@@ -221,12 +233,15 @@ async fn the_member_portal_shows_the_own_record_masked() {
     let (status, page) = member.page("/union/me").await;
     assert_eq!(status, 200);
     assert!(page.contains("未找到"), "no record yet");
-    members::add(
-        &app.db,
-        "test",
-        Scope::City,
-        &new_member(MEMBER_ID, "张小三", "13812345678", a.id),
-    )
+    committed(&app.db, async |tx| {
+        members::add(
+            tx,
+            "test",
+            Scope::City,
+            &new_member(MEMBER_ID, "张小三", "13812345678", a.id),
+        )
+        .await
+    })
     .await
     .expect("add");
     let (_, page) = member.page("/union/me").await;
