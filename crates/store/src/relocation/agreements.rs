@@ -95,11 +95,12 @@ fn from_row(r: Row) -> StoreResult<Agreement> {
 
 /// The household's agreement, if it has signed.
 pub async fn of_household(
-    conn: &mut Conn<'_>,
+    conn: impl Into<Conn<'_>>,
     household_id: i64,
 ) -> StoreResult<Option<Agreement>> {
+    let mut conn = conn.into();
     let sql = format!("{SELECT} WHERE household_id = $1");
-    let row: Option<Row> = on_conn!(conn, |c| sqlx::query_as(crate::dynamic(&sql))
+    let row: Option<Row> = on_conn!(&mut conn, |c| sqlx::query_as(crate::dynamic(&sql))
         .bind(household_id)
         .fetch_optional(&mut *c)
         .await?);
@@ -107,11 +108,12 @@ pub async fn of_household(
 }
 
 /// The agreements of every household of a project.
-pub async fn of_project(conn: &mut Conn<'_>, project_id: i64) -> StoreResult<Vec<Agreement>> {
+pub async fn of_project(conn: impl Into<Conn<'_>>, project_id: i64) -> StoreResult<Vec<Agreement>> {
+    let mut conn = conn.into();
     let sql = format!(
         "{SELECT} WHERE household_id IN (SELECT id FROM relocation_households WHERE project_id = $1)"
     );
-    let rows: Vec<Row> = on_conn!(conn, |c| sqlx::query_as(crate::dynamic(&sql))
+    let rows: Vec<Row> = on_conn!(&mut conn, |c| sqlx::query_as(crate::dynamic(&sql))
         .bind(project_id)
         .fetch_all(&mut *c)
         .await?);

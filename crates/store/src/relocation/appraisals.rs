@@ -44,9 +44,13 @@ const SELECT: &str =
     "SELECT id, household_id, item, kind, amount, appraiser FROM relocation_appraisals";
 
 /// The appraisal items of a household.
-pub async fn of_household(conn: &mut Conn<'_>, household_id: i64) -> StoreResult<Vec<Appraisal>> {
+pub async fn of_household(
+    conn: impl Into<Conn<'_>>,
+    household_id: i64,
+) -> StoreResult<Vec<Appraisal>> {
+    let mut conn = conn.into();
     let sql = format!("{SELECT} WHERE household_id = $1 ORDER BY id");
-    let rows: Vec<Row> = on_conn!(conn, |c| sqlx::query_as(crate::dynamic(&sql))
+    let rows: Vec<Row> = on_conn!(&mut conn, |c| sqlx::query_as(crate::dynamic(&sql))
         .bind(household_id)
         .fetch_all(&mut *c)
         .await?);
@@ -54,12 +58,13 @@ pub async fn of_household(conn: &mut Conn<'_>, household_id: i64) -> StoreResult
 }
 
 /// The appraisal items of every household of a project.
-pub async fn of_project(conn: &mut Conn<'_>, project_id: i64) -> StoreResult<Vec<Appraisal>> {
+pub async fn of_project(conn: impl Into<Conn<'_>>, project_id: i64) -> StoreResult<Vec<Appraisal>> {
+    let mut conn = conn.into();
     let sql = format!(
         "{SELECT} WHERE household_id IN (SELECT id FROM relocation_households WHERE project_id = $1)
          ORDER BY household_id, id"
     );
-    let rows: Vec<Row> = on_conn!(conn, |c| sqlx::query_as(crate::dynamic(&sql))
+    let rows: Vec<Row> = on_conn!(&mut conn, |c| sqlx::query_as(crate::dynamic(&sql))
         .bind(project_id)
         .fetch_all(&mut *c)
         .await?);

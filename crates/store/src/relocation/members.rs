@@ -28,8 +28,12 @@ pub struct Member {
 }
 
 /// The members of a household, in the order they were registered.
-pub async fn of_household(conn: &mut Conn<'_>, household_id: i64) -> StoreResult<Vec<Member>> {
-    let rows = on_conn!(conn, |c| sqlx::query_as(
+pub async fn of_household(
+    conn: impl Into<Conn<'_>>,
+    household_id: i64,
+) -> StoreResult<Vec<Member>> {
+    let mut conn = conn.into();
+    let rows = on_conn!(&mut conn, |c| sqlx::query_as(
         "SELECT id, household_id, name, resident_id, relation FROM relocation_members
          WHERE household_id = $1 ORDER BY id"
     )

@@ -227,9 +227,10 @@ pub async fn by_code(conn: impl Into<Conn<'_>>, scope: &Scope, code: &str) -> St
 
 /// A project by id, whatever the scope (callers have already checked the record that
 /// led here).
-pub async fn by_id(conn: &mut Conn<'_>, id: i64) -> StoreResult<Project> {
+pub async fn by_id(conn: impl Into<Conn<'_>>, id: i64) -> StoreResult<Project> {
+    let mut conn = conn.into();
     let sql = format!("SELECT {COLUMNS} FROM relocation_projects WHERE id = $1");
-    let row: Option<ProjectRow> = on_conn!(conn, |c| sqlx::query_as(crate::dynamic(&sql))
+    let row: Option<ProjectRow> = on_conn!(&mut conn, |c| sqlx::query_as(crate::dynamic(&sql))
         .bind(id)
         .fetch_optional(&mut *c)
         .await?);

@@ -71,13 +71,14 @@ pub async fn versions(db: &Db, project_id: i64) -> StoreResult<Vec<StandardVersi
 
 /// The version in force: the latest published one.
 pub async fn published(
-    conn: &mut Conn<'_>,
+    conn: impl Into<Conn<'_>>,
     project_id: i64,
 ) -> StoreResult<Option<StandardVersion>> {
+    let mut conn = conn.into();
     let sql = format!(
         "{SELECT} WHERE project_id = $1 AND published_at IS NOT NULL ORDER BY version DESC LIMIT 1"
     );
-    let row: Option<Row> = on_conn!(conn, |c| sqlx::query_as(crate::dynamic(&sql))
+    let row: Option<Row> = on_conn!(&mut conn, |c| sqlx::query_as(crate::dynamic(&sql))
         .bind(project_id)
         .fetch_optional(&mut *c)
         .await?);
@@ -85,9 +86,10 @@ pub async fn published(
 }
 
 /// One version by id (an agreement's).
-pub async fn by_id(conn: &mut Conn<'_>, id: i64) -> StoreResult<StandardVersion> {
+pub async fn by_id(conn: impl Into<Conn<'_>>, id: i64) -> StoreResult<StandardVersion> {
+    let mut conn = conn.into();
     let sql = format!("{SELECT} WHERE id = $1");
-    let row: Option<Row> = on_conn!(conn, |c| sqlx::query_as(crate::dynamic(&sql))
+    let row: Option<Row> = on_conn!(&mut conn, |c| sqlx::query_as(crate::dynamic(&sql))
         .bind(id)
         .fetch_optional(&mut *c)
         .await?);

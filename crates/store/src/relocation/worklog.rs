@@ -135,9 +135,10 @@ pub async fn add(
 }
 
 /// The visits to a household, newest first.
-pub async fn of_household(conn: &mut Conn<'_>, household_id: i64) -> StoreResult<Vec<Visit>> {
+pub async fn of_household(conn: impl Into<Conn<'_>>, household_id: i64) -> StoreResult<Vec<Visit>> {
+    let mut conn = conn.into();
     let sql = format!("{SELECT} WHERE v.household_id = $1 ORDER BY v.visited_on DESC, v.id DESC");
-    let rows: Vec<Row> = on_conn!(conn, |c| sqlx::query_as(crate::dynamic(&sql))
+    let rows: Vec<Row> = on_conn!(&mut conn, |c| sqlx::query_as(crate::dynamic(&sql))
         .bind(household_id)
         .fetch_all(&mut *c)
         .await?);

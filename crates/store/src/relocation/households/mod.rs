@@ -182,12 +182,16 @@ impl HouseholdDbRow {
 }
 
 /// A household with the town of its project, which decides the commander's scope.
-pub(crate) async fn load(conn: &mut Conn<'_>, id: i64) -> StoreResult<Option<(Household, String)>> {
+pub(crate) async fn load(
+    conn: impl Into<Conn<'_>>,
+    id: i64,
+) -> StoreResult<Option<(Household, String)>> {
+    let mut conn = conn.into();
     let sql = format!(
         "SELECT {COLUMNS}, p.town FROM relocation_households h
          JOIN relocation_projects p ON p.id = h.project_id WHERE h.id = $1"
     );
-    let row = on_conn!(conn, |c| {
+    let row = on_conn!(&mut conn, |c| {
         let row = sqlx::query(crate::dynamic(&sql))
             .bind(id)
             .fetch_optional(&mut *c)
