@@ -3,9 +3,9 @@
 
 use super::{PERSONS, TEAMS, corrupt};
 use crate::audit;
-use crate::db::{Db, Tx};
+use crate::db::{Conn, Db, Tx};
 use crate::error::{StoreError, StoreResult};
-use crate::{on_pool, on_tx};
+use crate::{on_conn, on_pool, on_tx};
 use domain::relocation::TeamKind;
 use serde::Serialize;
 
@@ -83,12 +83,13 @@ impl TeamRow {
 }
 
 /// The groups of a project, in the order of [`TeamKind::ALL`].
-pub async fn groups(db: &Db, project_id: i64) -> StoreResult<Vec<Team>> {
-    let rows: Vec<TeamRow> = on_pool!(db, |p| sqlx::query_as(
+pub async fn groups(conn: impl Into<Conn<'_>>, project_id: i64) -> StoreResult<Vec<Team>> {
+    let mut conn = conn.into();
+    let rows: Vec<TeamRow> = on_conn!(&mut conn, |c| sqlx::query_as(
         "SELECT id, project_id, kind, name, leader FROM relocation_teams WHERE project_id = $1"
     )
     .bind(project_id)
-    .fetch_all(p)
+    .fetch_all(&mut *c)
     .await?);
     let mut teams = rows
         .into_iter()
