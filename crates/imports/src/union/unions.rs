@@ -185,7 +185,7 @@ impl UnionsImporter {
         if errors.is_empty()
             && let Err(reason) = check_placement(&input)
         {
-            errors.push(FieldError::new(PARENT, parent_name, reason));
+            errors.push(FieldError::new(PARENT, parent_name, reason.to_string()));
         }
         if let Some(existing) = self.unions.get(&input.name)
             && !self
@@ -285,7 +285,11 @@ impl Importer for UnionsImporter {
         if let Err(reason) =
             organisations::check_unique_federation(tx, &input, existing.map(|u| u.id)).await?
         {
-            return Ok(Err(vec![FieldError::new(KIND, input.kind.label(), reason)]));
+            return Ok(Err(vec![FieldError::new(
+                KIND,
+                input.kind.label(),
+                reason.to_string(),
+            )]));
         }
         let applied = match existing {
             Some(u) => {

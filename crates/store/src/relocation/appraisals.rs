@@ -5,7 +5,7 @@ use super::{APPRAISALS, Scope, corrupt, households};
 use crate::audit;
 use crate::db::Conn;
 use crate::db::Tx;
-use crate::error::{StoreError, StoreResult};
+use crate::error::{Refusal, StoreError, StoreResult};
 use crate::on_conn;
 use crate::on_tx;
 use domain::platform::Fen;
@@ -84,10 +84,10 @@ pub async fn upsert(
     households::get(&mut *tx, scope, household_id).await?;
     let description = item.description.trim();
     if description.is_empty() {
-        return Err(StoreError::rule("评估项目名称不能为空"));
+        return Err(StoreError::from(Refusal::AppraisalNameMissing));
     }
     if item.amount.0 < 0 {
-        return Err(StoreError::rule("评估金额不能为负"));
+        return Err(StoreError::from(Refusal::AppraisalNegative));
     }
     let existing: Option<i64> = on_tx!(tx, |c| sqlx::query_scalar(
         "SELECT id FROM relocation_appraisals WHERE household_id = $1 AND item = $2"

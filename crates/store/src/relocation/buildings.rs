@@ -7,7 +7,7 @@ use super::{BUILDINGS, Scope, corrupt, households};
 use crate::audit;
 use crate::db::Conn;
 use crate::db::Tx;
-use crate::error::{StoreError, StoreResult};
+use crate::error::{Refusal, StoreError, StoreResult};
 use crate::on_conn;
 use crate::on_tx;
 use domain::platform::SquareMetres;
@@ -147,12 +147,10 @@ pub async fn upsert(
     households::get(&mut *tx, scope, household_id).await?;
     let no = f.certificate_no.trim();
     if no.is_empty() {
-        return Err(StoreError::rule(
-            "权证号不能为空（无证房屋请填“无证1”等编号）",
-        ));
+        return Err(StoreError::from(Refusal::CertificateMissing));
     }
     if f.measured.0 < 0 || f.legal.0 < 0 {
-        return Err(StoreError::rule("面积不能为负"));
+        return Err(StoreError::from(Refusal::AreaNegative));
     }
     let cert = has_certificate(no);
     let existing: Option<i64> = on_tx!(tx, |c| sqlx::query_scalar(

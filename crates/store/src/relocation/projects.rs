@@ -4,7 +4,7 @@ use super::{PROJECTS, Scope, corrupt, day_text, parse_day};
 use crate::audit;
 use crate::db::Conn;
 use crate::db::{Db, Tx};
-use crate::error::{StoreError, StoreResult};
+use crate::error::{Refusal, StoreError, StoreResult};
 use crate::on_conn;
 use crate::{on_pool, on_tx};
 use chrono::NaiveDate;
@@ -109,21 +109,21 @@ impl ProjectRow {
 
 fn check(f: &ProjectFields) -> StoreResult<()> {
     if f.code.trim().is_empty() || f.code.chars().count() > 40 {
-        return Err(StoreError::rule("项目编号不能为空，且不超过40个字符"));
+        return Err(StoreError::from(Refusal::ProjectCodeInvalid));
     }
     if f.name.trim().is_empty() {
-        return Err(StoreError::rule("项目名称不能为空"));
+        return Err(StoreError::from(Refusal::ProjectNameMissing));
     }
     if f.town.trim().is_empty() {
-        return Err(StoreError::rule("所属镇不能为空"));
+        return Err(StoreError::from(Refusal::ProjectTownMissing));
     }
     if f.land.0 < 0 {
-        return Err(StoreError::rule("征地面积不能为负"));
+        return Err(StoreError::from(Refusal::LandNegative));
     }
     if let (Some(start), Some(deadline)) = (f.started_on, f.sign_deadline)
         && deadline < start
     {
-        return Err(StoreError::rule("签约期限不能早于开始日期"));
+        return Err(StoreError::from(Refusal::DeadlineBeforeStart));
     }
     Ok(())
 }

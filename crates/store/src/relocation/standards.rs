@@ -9,7 +9,7 @@ use super::STANDARDS;
 use crate::audit;
 use crate::db::Conn;
 use crate::db::{Db, Tx};
-use crate::error::{StoreError, StoreResult};
+use crate::error::{Refusal, StoreError, StoreResult};
 use crate::on_conn;
 use crate::{on_pool, on_tx};
 use domain::relocation::CompensationStandard;
@@ -48,7 +48,7 @@ fn from_row(
     (id, project_id, version, body, published_at, published_by): Row,
 ) -> StoreResult<StandardVersion> {
     let standard = serde_json::from_str(&body)
-        .map_err(|e| StoreError::rule(format!("数据有误：补偿标准第{version}版无法读取（{e}）")))?;
+        .map_err(|e| StoreError::corrupt(format!("补偿标准第{version}版无法读取（{e}）")))?;
     Ok(StandardVersion {
         id,
         project_id,
@@ -113,11 +113,9 @@ pub async fn save_draft(
     project_id: i64,
     standard: &CompensationStandard,
 ) -> StoreResult<i64> {
-    standard
-        .validate()
-        .map_err(|e| StoreError::rule(e.to_string()))?;
+    standard.validate()?;
     let body = serde_json::to_string(standard)
-        .map_err(|e| StoreError::rule(format!("补偿标准无法保存：{e}")))?;
+        .map_err(|e| StoreError::Config(format!("补偿标准无法保存：{e}")))?;
     match latest(tx, project_id).await? {
         Some(draft) if !draft.is_published() => {
             let change = audit::Change::begin(tx, &STANDARDS, draft.id).await?;
@@ -154,7 +152,7 @@ pub async fn save_draft(
 pub async fn publish(tx: &mut Tx, actor: &str, project_id: i64) -> StoreResult<i64> {
     let draft = match latest(tx, project_id).await? {
         Some(d) if !d.is_published() => d,
-        _ => return Err(StoreError::rule("没有待公布的补偿标准草稿")),
+        _ => return Err(StoreError::from(Refusal::NoDraftStandard)),
     };
     let change = audit::Change::begin(tx, &STANDARDS, draft.id).await?;
     on_tx!(tx, |c| sqlx::query(

@@ -13,7 +13,7 @@ use super::officers::{self, Officer};
 use super::organisations;
 use crate::audit::{self, AuditedTable};
 use crate::db::{Db, Tx};
-use crate::error::{StoreError, StoreResult};
+use crate::error::{Refusal, StoreError, StoreResult};
 use crate::{on_pool, on_tx};
 use chrono::{Datelike, NaiveDate};
 use domain::union::coverage::{
@@ -44,7 +44,7 @@ pub async fn rule(db: &Db) -> StoreResult<CoverageRule> {
     .await?);
     match value {
         Some(v) => serde_json::from_str(&v)
-            .map_err(|e| StoreError::Config(format!("建会覆盖规则设置无效：{e}"))),
+            .map_err(|e| StoreError::corrupt(format!("建会覆盖规则设置无效：{e}"))),
         None => Ok(CoverageRule::default()),
     }
 }
@@ -52,7 +52,7 @@ pub async fn rule(db: &Db) -> StoreResult<CoverageRule> {
 /// Changes the coverage rule (audited); the checklist and ranking follow at once.
 pub async fn set_rule(tx: &mut Tx, actor: &str, rule: &CoverageRule) -> StoreResult<()> {
     if rule.tracked_min_headcount > rule.must_min_headcount {
-        return Err(StoreError::rule("跟踪人数下限不能高于必须建会的人数下限"));
+        return Err(StoreError::from(Refusal::CoverageThresholds));
     }
     let value = serde_json::to_string(rule).map_err(|e| StoreError::Config(e.to_string()))?;
     let existing: Option<i64> = on_tx!(tx, |c| sqlx::query_scalar(
@@ -296,7 +296,8 @@ pub async fn monthly(db: &Db, scope: Scope, year: i32) -> StoreResult<Monthly> {
 /// Township federations whose "专+兼" reform took effect in `year` and whose officers at
 /// the end of that year satisfy the reform rule.
 pub async fn reformed_federations(db: &Db, year: i32) -> StoreResult<Vec<String>> {
-    let end = NaiveDate::from_ymd_opt(year, 12, 31).ok_or_else(|| StoreError::rule("年份无效"))?;
+    let end = NaiveDate::from_ymd_opt(year, 12, 31)
+        .ok_or_else(|| StoreError::from(Refusal::YearInvalid))?;
     let feds = organisations::list(db, Scope::City).await?;
     let officers = officers::officers(db, None).await?;
     let mut by_union: HashMap<i64, Vec<&Officer>> = HashMap::new();

@@ -6,7 +6,7 @@ use super::sql::{Bind, Where, contains_pattern};
 use super::{Scope, coverage};
 use crate::audit::{self, AuditedTable};
 use crate::db::{Conn, Db, Tx};
-use crate::error::{StoreError, StoreResult};
+use crate::error::{Refusal, StoreError, StoreResult};
 use crate::{bind_where, on_conn, on_pool, on_tx};
 use domain::platform::CreditCode;
 use domain::union::coverage::{CoverageRule, Obligation};
@@ -361,7 +361,7 @@ pub async fn create(
     e: &EnterpriseInput,
 ) -> StoreResult<i64> {
     if !scope.allows_code(Some(e.township.code())) {
-        return Err(StoreError::rule("只能登记本乡镇（街道）的企业"));
+        return Err(StoreError::from(Refusal::EnterpriseOutsideTownship));
     }
     if find_by_code(tx, e.credit_code.as_str()).await?.is_some() {
         return Err(StoreError::Conflict(format!(
@@ -383,7 +383,7 @@ pub async fn update(
 ) -> StoreResult<()> {
     get(&mut *tx, scope, id).await?;
     if !scope.allows_code(Some(e.township.code())) {
-        return Err(StoreError::rule("不能把企业移到其他乡镇（街道）"));
+        return Err(StoreError::from(Refusal::EnterpriseMovedAway));
     }
     if let Some((other, _)) = find_by_code(tx, e.credit_code.as_str()).await?
         && other != id

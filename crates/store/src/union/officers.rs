@@ -6,7 +6,7 @@ use super::codes::{self, DbCode};
 use super::organisations::get_for_change;
 use crate::audit::{self, AuditedTable};
 use crate::db::{Conn, Tx};
-use crate::error::{StoreError, StoreResult};
+use crate::error::{Refusal, StoreError, StoreResult};
 use crate::{on_conn, on_tx};
 use chrono::NaiveDate;
 use domain::union::organisation::{Engagement, OfficerPost, OfficerSummary, validate_officers};
@@ -156,7 +156,7 @@ pub async fn add_officer(
 ) -> StoreResult<i64> {
     get_for_change(&mut *tx, scope, union_id).await?;
     if o.name.trim().is_empty() {
-        return Err(StoreError::rule("请填写姓名"));
+        return Err(StoreError::from(Refusal::NameMissing));
     }
     let today = domain::platform::time::today_local();
     let mut current: Vec<OfficerSummary> = officers(&mut *tx, Some(union_id))
@@ -170,7 +170,7 @@ pub async fn add_officer(
         engagement: o.engagement,
         frontline: o.frontline,
     });
-    validate_officers(&current).map_err(|e| StoreError::rule(e.to_string()))?;
+    validate_officers(&current)?;
     insert_officer(tx, actor, union_id, o).await
 }
 

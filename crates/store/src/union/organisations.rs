@@ -5,7 +5,7 @@ use super::codes::{self, DbCode};
 use super::{Scope, enterprises};
 use crate::audit::{self, AuditedTable};
 use crate::db::{Conn, Db, Tx};
-use crate::error::{StoreError, StoreResult};
+use crate::error::{Refusal, StoreError, StoreResult};
 use crate::{on_conn, on_pool, on_tx};
 use chrono::NaiveDate;
 use domain::union::organisation::{UnionKind, validate_parent};
@@ -206,34 +206,37 @@ pub struct UnionInput {
 
 /// Checks where a union may sit: the domain's parent rule, then the township rules the
 /// coverage counts rely on (a union's township is its parent federation's township).
-pub fn check_placement(u: &UnionInput) -> Result<(), String> {
-    validate_parent(u.kind, u.parent.map(|p| p.kind)).map_err(|e| e.to_string())?;
+pub fn check_placement(u: &UnionInput) -> StoreResult<()> {
+    validate_parent(u.kind, u.parent.map(|p| p.kind))?;
     match (u.kind, u.township) {
         (UnionKind::CityFederation, Some(_)) => {
-            return Err("市总工会不属于任何乡镇（街道），所属乡镇应留空".into());
+            return Err(Refusal::CityFederationInTownship.into());
         }
         (UnionKind::CityFederation, None) => {}
-        (_, None) => return Err(format!("{}必须填写所属乡镇（街道）", u.kind.label())),
+        (kind, None) => return Err(Refusal::TownshipMissing(kind).into()),
         (_, Some(t)) => {
             if let Some(p) = u.parent.filter(|p| p.kind == UnionKind::TownshipFederation)
                 && p.township != Some(t)
             {
-                return Err(format!(
-                    "所属乡镇为{t}，但上级工会属于{}",
-                    p.township.map(|x| x.name()).unwrap_or("其他乡镇")
-                ));
+                return Err(Refusal::TownshipDiffersFromParent {
+                    township: t,
+                    parent: p.township,
+                }
+                .into());
             }
         }
     }
     Ok(())
 }
 
-/// Checks the one-per-place rules: one city federation, one federation per township.
+/// Checks the one-per-place rules: one city federation, one federation per township. The
+/// outer result is the database's; the inner one the rule's, so that an import can report
+/// it on the row.
 pub async fn check_unique_federation(
     tx: &mut Tx,
     u: &UnionInput,
     except: Option<i64>,
-) -> StoreResult<Result<(), String>> {
+) -> StoreResult<Result<(), Refusal>> {
     if !u.kind.is_federation() {
         return Ok(Ok(()));
     }
@@ -248,7 +251,7 @@ pub async fn check_unique_federation(
     .await?
     });
     Ok(match existing {
-        Some(name) => Err(format!("已有{}：{name}", u.kind.label())),
+        Some(name) => Err(Refusal::FederationExists { kind: u.kind, name }),
         None => Ok(()),
     })
 }
@@ -332,18 +335,15 @@ pub async fn found_for_enterprise(
 ) -> StoreResult<i64> {
     let e = enterprises::get(&mut *tx, scope, enterprise_id).await?;
     if e.union_id.is_some() {
-        return Err(StoreError::rule(format!(
-            "{}已有工会，无需重复组建",
-            e.name
-        )));
+        return Err(Refusal::EnterpriseHasUnion(e.name).into());
     }
     let name = name.trim();
     if name.is_empty() {
-        return Err(StoreError::rule("请填写工会名称"));
+        return Err(StoreError::from(Refusal::UnionNameMissing));
     }
     let parent = federation_for(tx, e.township)
         .await?
-        .ok_or_else(|| StoreError::rule("尚未建立市总工会或乡镇总工会，无法挂靠"))?;
+        .ok_or_else(|| StoreError::from(Refusal::NoFederation))?;
     let input = UnionInput {
         name: name.to_string(),
         kind: UnionKind::EnterpriseUnion,
@@ -351,7 +351,7 @@ pub async fn found_for_enterprise(
         township: Some(e.township),
         founded_on: Some(founded_on),
     };
-    check_placement(&input).map_err(StoreError::Rule)?;
+    check_placement(&input)?;
     if name_taken(tx, name).await? {
         return Err(StoreError::Conflict(format!("工会名称已存在：{name}")));
     }
@@ -371,12 +371,10 @@ pub async fn cover_enterprise(
     let e = enterprises::get(&mut *tx, scope, enterprise_id).await?;
     let u = get_for_change(&mut *tx, scope, union_id).await?;
     if u.kind.is_federation() {
-        return Err(StoreError::rule(
-            "企业应由企业工会或联合工会覆盖，不能直接挂在总工会",
-        ));
+        return Err(StoreError::from(Refusal::CoveredByFederation));
     }
     if u.township != Some(e.township) {
-        return Err(StoreError::rule("只能由本乡镇（街道）的工会覆盖"));
+        return Err(StoreError::from(Refusal::CoveredFromOtherTownship));
     }
     enterprises::set_union(tx, actor, enterprise_id, Some(union_id)).await
 }
@@ -402,7 +400,7 @@ pub async fn set_reform(
 ) -> StoreResult<()> {
     let u = get_for_change(&mut *tx, scope, id).await?;
     if u.kind != UnionKind::TownshipFederation {
-        return Err(StoreError::rule("只有乡镇总工会有“专+兼”改革生效日期"));
+        return Err(StoreError::from(Refusal::ReformNotTownshipFederation));
     }
     let change = audit::Change::begin(tx, &UNIONS, id).await?;
     on_tx!(tx, |c| sqlx::query(
@@ -421,15 +419,13 @@ pub async fn set_reform(
 /// row: placement, one federation per place, unique name, and the caller's scope.
 pub async fn create(tx: &mut Tx, actor: &str, scope: Scope, u: &UnionInput) -> StoreResult<i64> {
     if u.name.trim().is_empty() {
-        return Err(StoreError::rule("请填写工会名称"));
+        return Err(StoreError::from(Refusal::UnionNameMissing));
     }
     if !scope.allows_code(u.township.map(Township::code)) {
-        return Err(StoreError::rule("只能在本乡镇（街道）新建工会"));
+        return Err(StoreError::from(Refusal::UnionOutsideTownship));
     }
-    check_placement(u).map_err(StoreError::Rule)?;
-    check_unique_federation(tx, u, None)
-        .await?
-        .map_err(StoreError::Rule)?;
+    check_placement(u)?;
+    check_unique_federation(tx, u, None).await??;
     if name_taken(tx, &u.name).await? {
         return Err(StoreError::Conflict(format!("工会名称已存在：{}", u.name)));
     }

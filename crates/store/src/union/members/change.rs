@@ -4,7 +4,7 @@
 use super::{MEMBERS, Scope, TRANSFERS, by_resident_id, get};
 use crate::audit::{self, Field};
 use crate::db::{Backend, Tx, TxConn};
-use crate::error::{StoreError, StoreResult};
+use crate::error::{Refusal, StoreError, StoreResult};
 use crate::on_tx;
 use crate::union::{codes, organisations};
 use chrono::NaiveDate;
@@ -275,7 +275,7 @@ async fn insert_transfer(
 pub async fn add(tx: &mut Tx, actor: &str, scope: Scope, m: &NewMember) -> StoreResult<i64> {
     organisations::get_for_change(&mut *tx, scope, m.union_id).await?;
     if m.name.trim().is_empty() {
-        return Err(StoreError::rule("请填写姓名"));
+        return Err(StoreError::from(Refusal::NameMissing));
     }
     if find(tx, m.resident_id.as_str()).await?.is_some() {
         let message = match by_resident_id(&mut *tx, scope, &m.resident_id).await {
@@ -307,13 +307,13 @@ pub async fn transfer(
 ) -> StoreResult<()> {
     let m = get(&mut *tx, scope, id).await?;
     if !m.active() {
-        return Err(StoreError::rule("该会员已离会，不能转会"));
+        return Err(StoreError::from(Refusal::TransferAfterLeaving));
     }
     if m.union_id == to_union {
-        return Err(StoreError::rule("转入工会与当前工会相同"));
+        return Err(StoreError::from(Refusal::TransferToSameUnion));
     }
     if codes::date_text(on) < m.joined_on {
-        return Err(StoreError::rule("转会日期不能早于入会日期"));
+        return Err(StoreError::from(Refusal::TransferBeforeJoining));
     }
     // Any union may receive a member: people move between townships.
     organisations::get(&mut *tx, Scope::City, to_union).await?;
@@ -333,7 +333,8 @@ pub async fn transfer(
 }
 
 /// Records that a member left on `on` (audited); the record stays, marked. The checks read
-/// inside the same transaction, so a double submission cannot leave twice.
+/// inside the same transaction, and the write matches only a member still in, so a double
+/// submission cannot leave twice.
 pub async fn leave(
     tx: &mut Tx,
     actor: &str,
@@ -343,20 +344,25 @@ pub async fn leave(
 ) -> StoreResult<()> {
     let m = get(&mut *tx, scope, id).await?;
     if !m.active() {
-        return Err(StoreError::rule("该会员已离会"));
+        return Err(StoreError::from(Refusal::MemberAlreadyLeft));
     }
     if codes::date_text(on) < m.joined_on {
-        return Err(StoreError::rule("离会日期不能早于入会日期"));
+        return Err(StoreError::from(Refusal::LeaveBeforeJoining));
     }
     let change = audit::Change::begin(tx, &MEMBERS, id).await?;
-    on_tx!(tx, |c| sqlx::query(
-        "UPDATE members SET left_on = $1, updated_at = $2 WHERE id = $3"
+    // `left_on IS NULL` again in the UPDATE: on PostgreSQL a concurrent leave that read the
+    // member before this one committed waits for the row and then matches nothing.
+    let changed = on_tx!(tx, |c| sqlx::query(
+        "UPDATE members SET left_on = $1, updated_at = $2 WHERE id = $3 AND left_on IS NULL"
     )
     .bind(codes::date_text(on))
     .bind(crate::now_text())
     .bind(id)
     .execute(&mut *c)
-    .await
-    .map(|_| ())?);
+    .await?
+    .rows_affected());
+    if changed == 0 {
+        return Err(Refusal::MemberAlreadyLeft.into());
+    }
     change.finish(tx, actor, "leave").await
 }

@@ -217,6 +217,44 @@ async fn transfers_keep_the_history_and_leaving_keeps_the_record() {
 }
 
 #[tokio::test]
+async fn a_double_submitted_leave_is_recorded_once() {
+    let app = TestApp::spawn().await;
+    let s = seed(&app.db).await;
+    let a = union(
+        &app.db,
+        "甲工会",
+        UnionKind::JointUnion,
+        Some(s.xin),
+        Some(xinanjiang()),
+        "2018-01-01",
+    )
+    .await;
+    let m = committed(&app.db, async |tx| {
+        members::add(
+            tx,
+            "test",
+            Scope::City,
+            &new_member(&rid(3), "孙七", "", a.id),
+        )
+        .await
+    })
+    .await
+    .expect("add");
+    let staff = app.login(Role::UnionStaff).await;
+    let path = format!("/union/members/{m}/leave");
+    let form = [("on", "2019-12-01")];
+    // Both requests are in flight together: the check and the write share one transaction,
+    // so only one of them can find the member still in.
+    let (first, second) = tokio::join!(staff.post(&path, &form), staff.post(&path, &form));
+    let mut statuses = [first.status().as_u16(), second.status().as_u16()];
+    statuses.sort_unstable();
+    assert_eq!(statuses, [303, 422]);
+    let after = members::get(&app.db, Scope::City, m).await.expect("member");
+    assert_eq!(after.left_on.as_deref(), Some("2019-12-01"));
+    assert_audit_intact(&app.db).await;
+}
+
+#[tokio::test]
 async fn the_member_portal_shows_the_own_record_masked() {
     let app = TestApp::spawn().await;
     let s = seed(&app.db).await;
