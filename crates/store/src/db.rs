@@ -129,7 +129,7 @@ impl<'a, 'b> From<&'a mut Conn<'b>> for Conn<'a> {
     fn from(conn: &'a mut Conn<'b>) -> Self {
         match conn {
             Conn::Pool(db) => Conn::Pool(db),
-            Conn::Tx(tx) => Conn::Tx(&mut **tx),
+            Conn::Tx(tx) => Conn::Tx(tx),
         }
     }
 }

@@ -1,7 +1,7 @@
 //! The member registry: one record per resident ID, search by name, ID or mobile,
 //! transfers with history, leaving without deleting, the member portal.
 
-use super::{assert_audit_intact, rid, seed, union, xinanjiang, yangxi};
+use super::{Seed, assert_audit_intact, rid, seed, union, xinanjiang, yangxi};
 use crate::support::{MEMBER_ID, TestApp, committed};
 use chrono::{Datelike, NaiveDate};
 use domain::platform::{Mobile, ResidentId, Role};
@@ -9,6 +9,20 @@ use domain::union::organisation::UnionKind;
 use store::StoreError;
 use store::union::Scope;
 use store::union::members::{self, NewMember};
+use store::union::organisations::UnionRef;
+
+/// A joint union of 新安江街道 under its federation, founded 2018-01-01.
+async fn joint_union(db: &store::Db, s: &Seed, name: &str) -> UnionRef {
+    union(
+        db,
+        name,
+        UnionKind::JointUnion,
+        Some(s.xin),
+        Some(xinanjiang()),
+        "2018-01-01",
+    )
+    .await
+}
 
 fn new_member(id: &str, name: &str, mobile: &str, union_id: i64) -> NewMember {
     NewMember {
@@ -26,15 +40,7 @@ async fn one_record_per_id_and_search_by_name_id_or_mobile() {
     let dir = tempfile::tempdir().expect("dir");
     let db = store::testing::fresh_db(dir.path()).await.expect("db");
     let s = seed(&db).await;
-    let a = union(
-        &db,
-        "甲工会",
-        UnionKind::JointUnion,
-        Some(s.xin),
-        Some(xinanjiang()),
-        "2018-01-01",
-    )
-    .await;
+    let a = joint_union(&db, &s, "甲工会").await;
     let b = union(
         &db,
         "乙工会",
@@ -139,24 +145,8 @@ async fn one_record_per_id_and_search_by_name_id_or_mobile() {
 async fn transfers_keep_the_history_and_leaving_keeps_the_record() {
     let app = TestApp::spawn().await;
     let s = seed(&app.db).await;
-    let a = union(
-        &app.db,
-        "甲工会",
-        UnionKind::JointUnion,
-        Some(s.xin),
-        Some(xinanjiang()),
-        "2018-01-01",
-    )
-    .await;
-    let b = union(
-        &app.db,
-        "乙工会",
-        UnionKind::JointUnion,
-        Some(s.xin),
-        Some(xinanjiang()),
-        "2018-01-01",
-    )
-    .await;
+    let a = joint_union(&app.db, &s, "甲工会").await;
+    let b = joint_union(&app.db, &s, "乙工会").await;
     let staff = app.login(Role::UnionStaff).await;
     let union_id = a.id.to_string();
     let r = staff
@@ -220,15 +210,7 @@ async fn transfers_keep_the_history_and_leaving_keeps_the_record() {
 async fn a_double_submitted_leave_is_recorded_once() {
     let app = TestApp::spawn().await;
     let s = seed(&app.db).await;
-    let a = union(
-        &app.db,
-        "甲工会",
-        UnionKind::JointUnion,
-        Some(s.xin),
-        Some(xinanjiang()),
-        "2018-01-01",
-    )
-    .await;
+    let a = joint_union(&app.db, &s, "甲工会").await;
     let m = committed(&app.db, async |tx| {
         members::add(
             tx,
@@ -258,15 +240,7 @@ async fn a_double_submitted_leave_is_recorded_once() {
 async fn the_member_portal_shows_the_own_record_masked() {
     let app = TestApp::spawn().await;
     let s = seed(&app.db).await;
-    let a = union(
-        &app.db,
-        "甲工会",
-        UnionKind::JointUnion,
-        Some(s.xin),
-        Some(xinanjiang()),
-        "2018-01-01",
-    )
-    .await;
+    let a = joint_union(&app.db, &s, "甲工会").await;
     let member = app.login(Role::Member).await;
     let (status, page) = member.page("/union/me").await;
     assert_eq!(status, 200);
