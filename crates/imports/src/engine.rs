@@ -140,14 +140,20 @@ pub async fn run<I: Importer>(
     path: &Path,
     opts: &ImportOptions,
 ) -> Result<ImportReport, ImportError> {
-    let reader = open(path, importer.columns()).await?;
-    let mut rejections = Rejections::new(opts, reader.source_headers())?;
+    let (reader, mut rejections) = open(path, importer.columns(), opts).await?;
     let mut rows = read_rows(reader)?;
     let mut tx = db.begin().await?;
     importer.prepare(&mut tx, opts).await?;
     let mut report = ImportReport::default();
-    while let Some(row) = rows.recv().await {
-        let row = row?;
+    loop {
+        let row = match rows.recv().await {
+            Some(Ok(Some(row))) => row,
+            Some(Ok(None)) => break,
+            Some(Err(error)) => return Err(error.into()),
+            // The reading thread died without reaching the end: committing now would
+            // write part of the file.
+            None => return Err(interrupted()),
+        };
         report.total += 1;
         match importer.apply(&mut tx, &opts.actor, &row).await? {
             Ok(Applied::Inserted) => report.imported += 1,
@@ -181,33 +187,50 @@ async fn end(
     Ok(())
 }
 
-/// Opens the file and finds its header on a blocking thread: an .xlsx is unzipped and its
-/// shared strings read first, which must not hold up an async worker.
-async fn open(path: &Path, columns: &'static [Column]) -> Result<SheetReader, SheetError> {
+/// Opens the file, finds its header and starts the rejects sheet on a blocking thread: an
+/// .xlsx is unzipped and its shared strings read first, which must not hold up an async
+/// worker.
+async fn open(
+    path: &Path,
+    columns: &'static [Column],
+    opts: &ImportOptions,
+) -> Result<(SheetReader, Rejections), SheetError> {
     let path = path.to_path_buf();
-    tokio::task::spawn_blocking(move || SheetReader::open(&path, columns))
-        .await
-        .map_err(|e| SheetError::Damaged(format!("读取文件失败：{e}")))?
+    let keep_rejects = opts.rejects.is_some();
+    tokio::task::spawn_blocking(move || {
+        let reader = SheetReader::open(&path, columns)?;
+        let rejections = Rejections::new(keep_rejects, reader.source_headers())?;
+        Ok((reader, rejections))
+    })
+    .await
+    .map_err(|e| SheetError::Damaged(format!("读取文件失败：{e}")))?
+}
+
+/// The reading or checking thread ended without saying it was done (it panicked).
+fn interrupted() -> ImportError {
+    ImportError::Unusable(SheetError::Damaged(
+        "检查过程意外中断（文件内容可能有误）".to_owned(),
+    ))
 }
 
 /// Rows read ahead of an [`Importer`].
 const READ_AHEAD: usize = 256;
 
 /// Reads the rows on a thread of their own, handing them over a bounded channel: parsing
-/// the file never runs on an async worker, and memory stays bounded. The thread stops
-/// when the import drops the receiver (an error ended it).
+/// the file never runs on an async worker, and memory stays bounded. `Ok(None)` marks the
+/// end of the file, so that a thread that died is not taken for one that finished. The
+/// thread stops when the import drops the receiver (an error ended it).
 fn read_rows(
     mut reader: SheetReader,
-) -> Result<tokio::sync::mpsc::Receiver<Result<Row, SheetError>>, SheetError> {
+) -> Result<tokio::sync::mpsc::Receiver<Result<Option<Row>, SheetError>>, SheetError> {
     let (sender, rows) = tokio::sync::mpsc::channel(READ_AHEAD);
     std::thread::Builder::new()
         .name("import-read".into())
         .spawn(move || {
             loop {
-                let next = reader.next_row().transpose();
-                let Some(row) = next else { break };
-                let failed = row.is_err();
-                if sender.blocking_send(row).is_err() || failed {
+                let next = reader.next_row();
+                let last = !matches!(next, Ok(Some(_)));
+                if sender.blocking_send(next).is_err() || last {
                     break;
                 }
             }
@@ -223,14 +246,13 @@ struct Rejections {
 }
 
 impl Rejections {
-    fn new(opts: &ImportOptions, source_headers: &[String]) -> Result<Rejections, SheetError> {
-        let writer = match &opts.rejects {
-            Some(_) => {
-                let mut headers = source_headers.to_vec();
-                headers.push("错误原因".into());
-                Some(SheetWriter::new(&headers)?)
-            }
-            None => None,
+    fn new(keep: bool, source_headers: &[String]) -> Result<Rejections, SheetError> {
+        let writer = if keep {
+            let mut headers = source_headers.to_vec();
+            headers.push("错误原因".into());
+            Some(SheetWriter::new(&headers)?)
+        } else {
+            None
         };
         Ok(Rejections {
             writer,
@@ -333,8 +355,7 @@ pub async fn run_bulk<I: BulkImporter>(
     path: &Path,
     opts: &ImportOptions,
 ) -> Result<ImportReport, ImportError> {
-    let reader = open(path, importer.columns()).await?;
-    let mut rejections = Rejections::new(opts, reader.source_headers())?;
+    let (reader, mut rejections) = open(path, importer.columns(), opts).await?;
     let mut tx = db.begin_bulk().await?;
     let checker = importer.prepare(&mut tx, opts).await?;
     // Two batches in flight: one being written, one ready; the checker fills a third.
@@ -367,9 +388,7 @@ pub async fn run_bulk<I: BulkImporter>(
         }
     }
     if !done {
-        return Err(ImportError::Unusable(SheetError::Damaged(
-            "检查过程意外中断（文件内容可能有误）".to_owned(),
-        )));
+        return Err(interrupted());
     }
     let write = !opts.dry_run && (report.invalid.is_empty() || opts.skip_invalid);
     end(tx, write, &mut report, rejections, opts).await?;

@@ -11,6 +11,7 @@ pub mod app;
 pub mod assets;
 pub mod download;
 pub mod error;
+pub mod form;
 pub mod live;
 pub mod pages;
 pub mod routes;

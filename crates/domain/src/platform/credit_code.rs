@@ -5,11 +5,9 @@
 //! and type codes have grown since 2015 and the region part follows abolished districts,
 //! so checking them would refuse real organisations.
 
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use std::fmt;
-use std::str::FromStr;
+use super::identifier::{check_last, parsed_text};
 
-use super::time::half_width;
+use super::time::normalise_text;
 
 /// The 31 characters a code may contain; a character's value is its index. I, O, Z, S
 /// and V are left out because they are easily misread as 1, 0, 2, 5 and U.
@@ -72,12 +70,7 @@ impl CreditCode {
     /// Reads a code as people type it — surrounding spaces, lowercase, full-width
     /// characters — and checks length, alphabet and check character.
     pub fn parse(input: &str) -> Result<CreditCode, CreditCodeError> {
-        let text: String = input
-            .chars()
-            .map(half_width)
-            .collect::<String>()
-            .trim()
-            .to_ascii_uppercase();
+        let text = normalise_text(input).to_ascii_uppercase();
         if text.is_empty() {
             return Err(CreditCodeError::Empty);
         }
@@ -89,13 +82,8 @@ impl CreditCode {
             return Err(CreditCodeError::Length(text.len()));
         }
         let expected = check_char(&text[..17]).ok_or(CreditCodeError::Length(text.len()))?;
-        let found = text[17..]
-            .chars()
-            .next()
-            .ok_or(CreditCodeError::Length(17))?;
-        if expected != found {
-            return Err(CreditCodeError::Checksum { expected, found });
-        }
+        let checksum = |expected, found| CreditCodeError::Checksum { expected, found };
+        check_last(&text, expected, CreditCodeError::Length(17), checksum)?;
         Ok(CreditCode(text))
     }
 
@@ -105,34 +93,7 @@ impl CreditCode {
     }
 }
 
-impl fmt::Display for CreditCode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl FromStr for CreditCode {
-    type Err = CreditCodeError;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        CreditCode::parse(s)
-    }
-}
-
-/// Serialised as the plain 18-character string.
-impl Serialize for CreditCode {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.0)
-    }
-}
-
-/// Deserialising goes through `parse`, so a `CreditCode` is valid however it was made.
-impl<'de> Deserialize<'de> for CreditCode {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        CreditCode::parse(&text).map_err(serde::de::Error::custom)
-    }
-}
+parsed_text!(CreditCode, CreditCodeError);
 
 #[cfg(test)]
 mod tests {

@@ -2,9 +2,7 @@
 //! Parsed once at the edge into the bare 11 digits, so that the same phone typed as
 //! `+86 138-1234-5678` and `13812345678` is recognised as one.
 
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use std::fmt;
-use std::str::FromStr;
+use super::identifier::parsed_text;
 
 use super::time::half_width;
 
@@ -71,34 +69,7 @@ impl Mobile {
     }
 }
 
-impl fmt::Display for Mobile {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl FromStr for Mobile {
-    type Err = MobileError;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Mobile::parse(s)
-    }
-}
-
-/// Serialised as the bare 11 digits.
-impl Serialize for Mobile {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.0)
-    }
-}
-
-/// Deserialising goes through `parse`, so a `Mobile` is valid however it was made.
-impl<'de> Deserialize<'de> for Mobile {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        Mobile::parse(&text).map_err(serde::de::Error::custom)
-    }
-}
+parsed_text!(Mobile, MobileError);
 
 #[cfg(test)]
 mod tests {

@@ -4,6 +4,8 @@
 pub mod account;
 pub mod area;
 pub mod credit_code;
+pub(crate) mod identifier;
+pub(crate) mod labelled;
 pub mod masking;
 pub mod mobile;
 pub mod money;

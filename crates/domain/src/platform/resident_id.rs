@@ -8,12 +8,11 @@
 //! 9) — all in the same 18-character form with the same checksum. Region codes are not
 //! looked up: abolished districts live on in people's numbers for a lifetime.
 
+use super::identifier::{check_last, parsed_text};
 use chrono::{Datelike, NaiveDate};
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use std::fmt;
-use std::str::FromStr;
+use serde::{Deserialize, Serialize};
 
-use super::time::{half_width, today_local};
+use super::time::{normalise_text, today_local};
 
 /// Weights of the first 17 digits in the ISO 7064 MOD 11-2 checksum.
 const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
@@ -103,12 +102,7 @@ impl ResidentId {
 
     /// `parse` with "today" fixed, so tests do not depend on the clock.
     fn parse_as_of(input: &str, today: NaiveDate) -> Result<ResidentId, ResidentIdError> {
-        let text: String = input
-            .chars()
-            .map(half_width)
-            .collect::<String>()
-            .trim()
-            .to_ascii_uppercase();
+        let text = normalise_text(input).to_ascii_uppercase();
         if text.is_empty() {
             return Err(ResidentIdError::Empty);
         }
@@ -128,13 +122,8 @@ impl ResidentId {
         };
         check_birth_date(&full[6..14], today)?;
         let expected = check_char(&full[..17]).ok_or(ResidentIdError::Characters)?;
-        let found = full[17..]
-            .chars()
-            .next()
-            .ok_or(ResidentIdError::Length(17))?;
-        if expected != found {
-            return Err(ResidentIdError::Checksum { expected, found });
-        }
+        let checksum = |expected, found| ResidentIdError::Checksum { expected, found };
+        check_last(&full, expected, ResidentIdError::Length(17), checksum)?;
         Ok(ResidentId(full))
     }
 
@@ -218,43 +207,13 @@ fn check_birth_date(yyyymmdd: &str, today: NaiveDate) -> Result<(), ResidentIdEr
     Ok(())
 }
 
-impl fmt::Display for ResidentId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl FromStr for ResidentId {
-    type Err = ResidentIdError;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        ResidentId::parse(s)
-    }
-}
-
-/// Serialised as the plain 18-character string.
-impl Serialize for ResidentId {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.0)
-    }
-}
-
-/// Deserialising goes through `parse`, so a `ResidentId` is valid however it was made.
-impl<'de> Deserialize<'de> for ResidentId {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        ResidentId::parse(&text).map_err(serde::de::Error::custom)
-    }
-}
+parsed_text!(ResidentId, ResidentIdError);
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::platform::time::day;
     use proptest::prelude::*;
-
-    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, d).unwrap()
-    }
 
     /// Builds a valid ID from its parts; the check character is computed.
     fn build(region: &str, birth: &str, sequence: &str) -> String {

@@ -60,6 +60,13 @@ pub fn parse_date(text: &str) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(y, m, d)
 }
 
+/// A date written as three numbers, for tests: every test date is a real one, so a typo
+/// fails loudly instead of turning into some default date.
+#[cfg(test)]
+pub(crate) fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).expect("a real calendar date")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

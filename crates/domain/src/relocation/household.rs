@@ -1,7 +1,7 @@
 //! A household to be expropriated (被征收户): residential or an enterprise, identified by
 //! the head's resident ID or the enterprise's credit code, living in town or elsewhere.
 
-use super::labelled::labelled;
+use crate::platform::labelled::labelled;
 use crate::platform::masking::{mask_id, mask_name};
 use crate::platform::time::normalise_text;
 use crate::platform::{CreditCode, CreditCodeError, ResidentId, ResidentIdError};

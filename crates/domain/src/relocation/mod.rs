@@ -10,7 +10,6 @@
 pub mod choosing_order;
 pub mod compensation;
 pub mod household;
-mod labelled;
 pub mod milestone;
 pub mod posting;
 pub mod progress;

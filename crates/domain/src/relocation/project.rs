@@ -1,7 +1,7 @@
 //! What a project is and how the headquarters organises its people: the kind of project,
 //! where it stands, and the four working groups every campaign is split into.
 
-use super::labelled::labelled;
+use crate::platform::labelled::labelled;
 
 labelled! {
     /// Expropriation takes land and buildings; resettlement houses the households whose

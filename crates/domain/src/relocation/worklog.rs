@@ -1,7 +1,7 @@
 //! The work log (工作日志): every visit and call to a household, how it went and what
 //! comes next. The nightly meeting reads it to decide who goes where tomorrow.
 
-use super::labelled::labelled;
+use crate::platform::labelled::labelled;
 
 labelled! {
     /// How staff reached the household.

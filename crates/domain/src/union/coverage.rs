@@ -7,6 +7,7 @@
 //! screen because of float rounding.
 
 use super::township::JIANDE_TOWNSHIPS;
+use crate::platform::labelled::labelled;
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 use std::cmp::Reverse;
@@ -68,27 +69,20 @@ impl CoverageRule {
     }
 }
 
-/// Fixed headcount bands for reports. They do not follow [`CoverageRule`], so that reports of
-/// different years stay comparable even if the thresholds change.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum HeadcountBand {
-    /// Fewer than 50 staff.
-    Under50,
-    /// 50 to 99 staff.
-    From50To99,
-    /// 100 to 299 staff.
-    From100To299,
-    /// 300 staff or more.
-    From300,
+labelled! {
+    /// Fixed headcount bands for reports. They do not follow [`CoverageRule`], so that reports of
+    /// different years stay comparable even if the thresholds change.
+    HeadcountBand as "规模段" {
+        /// Fewer than 50 staff.
+        Under50 => ("under50", "50人以下", ["不足50人"]),
+        /// 50 to 99 staff.
+        From50To99 => ("from50_to99", "50—99人", ["50-99人"]),
+        /// 100 to 299 staff.
+        From100To299 => ("from100_to299", "100—299人", ["100-299人"]),
+        /// 300 staff or more.
+        From300 => ("from300", "300人及以上", ["300人以上"]),
+    }
 }
-
-labelled!(HeadcountBand, "规模段", {
-    Under50 => "50人以下" ["不足50人"],
-    From50To99 => "50—99人" ["50-99人"],
-    From100To299 => "100—299人" ["100-299人"],
-    From300 => "300人及以上" ["300人以上"],
-});
 
 /// The band an enterprise of `headcount` staff falls in.
 pub fn band_of(headcount: u32) -> HeadcountBand {

@@ -2,28 +2,21 @@
 //! teams are collectives, and each is awarded at a level. The yearbook counts them by kind and
 //! level ("35 model workers at city level or above"), so kind and level are closed lists.
 
-use serde::{Deserialize, Serialize};
+use crate::platform::labelled::labelled;
 
-/// The honours the federation records.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum HonourKind {
-    /// 劳模 (劳动模范): a person.
-    ModelWorker,
-    /// 浙江工匠: a person; awarded by the province only.
-    ZhejiangCraftsman,
-    /// 劳模工匠创新工作室: a collective, a workplace studio led by a model worker or craftsman.
-    InnovationStudio,
-    /// 工人先锋号: a collective, a team or workshop.
-    PioneerTeam,
+labelled! {
+    /// The honours the federation records.
+    HonourKind as "荣誉类型" {
+        /// 劳模 (劳动模范): a person.
+        ModelWorker => ("model_worker", "劳模", ["劳动模范"]),
+        /// 浙江工匠: a person; awarded by the province only.
+        ZhejiangCraftsman => ("zhejiang_craftsman", "浙江工匠", []),
+        /// 劳模工匠创新工作室: a collective, a workplace studio led by a model worker or craftsman.
+        InnovationStudio => ("innovation_studio", "劳模工匠创新工作室", ["创新工作室", "劳模创新工作室"]),
+        /// 工人先锋号: a collective, a team or workshop.
+        PioneerTeam => ("pioneer_team", "工人先锋号", []),
+    }
 }
-
-labelled!(HonourKind, "荣誉类型", {
-    ModelWorker => "劳模" ["劳动模范"],
-    ZhejiangCraftsman => "浙江工匠",
-    InnovationStudio => "劳模工匠创新工作室" ["创新工作室", "劳模创新工作室"],
-    PioneerTeam => "工人先锋号",
-});
 
 impl HonourKind {
     /// Whether the honour goes to a collective (a team, a studio) rather than to a person; it
@@ -33,26 +26,19 @@ impl HonourKind {
     }
 }
 
-/// The level an honour was awarded at, from the highest down.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum HonourLevel {
-    /// 全国.
-    National,
-    /// 省级 (Zhejiang).
-    Provincial,
-    /// 杭州市级 (the prefecture Jiande belongs to).
-    Hangzhou,
-    /// 建德市级 (Jiande itself, a county-level city).
-    Jiande,
+labelled! {
+    /// The level an honour was awarded at, from the highest down.
+    HonourLevel as "荣誉级别" {
+        /// 全国.
+        National => ("national", "全国", ["国家级", "全国级"]),
+        /// 省级 (Zhejiang).
+        Provincial => ("provincial", "省级", ["浙江省级", "省"]),
+        /// 杭州市级 (the prefecture Jiande belongs to).
+        Hangzhou => ("hangzhou", "杭州市级", ["杭州市"]),
+        /// 建德市级 (Jiande itself, a county-level city).
+        Jiande => ("jiande", "建德市级", ["建德市"]),
+    }
 }
-
-labelled!(HonourLevel, "荣誉级别", {
-    National => "全国" ["国家级", "全国级"],
-    Provincial => "省级" ["浙江省级", "省"],
-    Hangzhou => "杭州市级" ["杭州市"],
-    Jiande => "建德市级" ["建德市"],
-});
 
 impl HonourLevel {
     /// 1 for national down to 4 for Jiande; lower is higher.
@@ -140,13 +126,7 @@ mod tests {
     }
 
     #[test]
-    fn labels_round_trip() {
-        for k in HonourKind::ALL {
-            assert_eq!(HonourKind::parse(k.label()), Ok(*k));
-        }
-        for l in HonourLevel::ALL {
-            assert_eq!(HonourLevel::parse(l.label()), Ok(*l));
-        }
+    fn honours_read_their_usual_names() {
         assert_eq!(HonourKind::parse("劳动模范"), Ok(HonourKind::ModelWorker));
         assert_eq!(HonourLevel::parse("杭州市"), Ok(HonourLevel::Hangzhou));
         assert!(HonourLevel::parse("市级").is_err());

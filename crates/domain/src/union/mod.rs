@@ -7,57 +7,7 @@
 //! Most kinds in this module are closed lists that staff know by their Chinese names (劳模,
 //! 工人先锋号, 技能竞赛 …). They are Rust enums so a typo cannot become a new kind; each one can
 //! be shown with `label()` and read back with `parse()`, which is where spreadsheets and forms
-//! enter.
-
-/// Gives a closed enum its Chinese face: `ALL`, `label()`, `parse()` (with optional short
-/// forms people type), `FromStr` and `Display`. Defined before the modules so that they can
-/// use it; the enum itself, with a doc comment on every variant, stays in its own file.
-macro_rules! labelled {
-    (
-        $ty:ident, $what:literal,
-        { $($variant:ident => $label:literal $([$($alias:literal),+ $(,)?])?),+ $(,)? }
-    ) => {
-        impl $ty {
-            /// Every value, in the order lists, forms and reports show them.
-            pub const ALL: &'static [$ty] = &[$($ty::$variant),+];
-
-            /// The Chinese name staff read on screen, in exports and in circulated reports.
-            pub fn label(self) -> &'static str {
-                match self {
-                    $($ty::$variant => $label),+
-                }
-            }
-
-            /// Reads the Chinese name back — or a short form people commonly type — from a form
-            /// or a spreadsheet cell; full-width characters and surrounding spaces are tolerated.
-            pub fn parse(text: &str) -> Result<$ty, $crate::union::LabelError> {
-                let wanted = $crate::platform::time::normalise_text(text);
-                $(
-                    if wanted == $label $($(|| wanted == $alias)+)? {
-                        return Ok($ty::$variant);
-                    }
-                )+
-                Err($crate::union::LabelError::new($what, text, &[$($label),+]))
-            }
-        }
-
-        /// Parsing from a string is `parse`, so generic code (CSV readers, form extractors) can use it.
-        impl std::str::FromStr for $ty {
-            type Err = $crate::union::LabelError;
-
-            fn from_str(text: &str) -> Result<$ty, $crate::union::LabelError> {
-                $ty::parse(text)
-            }
-        }
-
-        /// Shown as its Chinese label, because that is what every reader of this software reads.
-        impl std::fmt::Display for $ty {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.label())
-            }
-        }
-    };
-}
+//! enter; all are declared with the one `labelled!` macro in `platform::labelled`.
 
 pub mod activity;
 pub mod aid;

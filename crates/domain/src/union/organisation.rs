@@ -4,29 +4,23 @@
 //! The hierarchy rules are checked here, once, so that an import cannot hang an enterprise
 //! union under another enterprise union and make the coverage counts lie.
 
+use crate::platform::labelled::labelled;
 use serde::{Deserialize, Serialize};
 
-/// The four kinds of union organisation the city federation deals with.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum UnionKind {
-    /// 市总工会: the top of the tree; there is exactly one and it has no parent.
-    CityFederation,
-    /// 乡镇总工会: one per township or subdistrict, under the city federation.
-    TownshipFederation,
-    /// 企业工会: the union of exactly one enterprise.
-    EnterpriseUnion,
-    /// 联合工会: one union covering several small enterprises (often of one area or trade),
-    /// the usual way enterprises too small for their own union are covered.
-    JointUnion,
+labelled! {
+    /// The four kinds of union organisation the city federation deals with.
+    UnionKind as "工会类型" {
+        /// 市总工会: the top of the tree; there is exactly one and it has no parent.
+        CityFederation => ("city_federation", "市总工会", ["建德市总工会"]),
+        /// 乡镇总工会: one per township or subdistrict, under the city federation.
+        TownshipFederation => ("township_federation", "乡镇总工会", ["乡镇（街道）总工会", "街道总工会"]),
+        /// 企业工会: the union of exactly one enterprise.
+        EnterpriseUnion => ("enterprise_union", "企业工会", []),
+        /// 联合工会: one union covering several small enterprises (often of one area or trade),
+        /// the usual way enterprises too small for their own union are covered.
+        JointUnion => ("joint_union", "联合工会", ["区域性联合工会", "行业性联合工会"]),
+    }
 }
-
-labelled!(UnionKind, "工会类型", {
-    CityFederation => "市总工会" ["建德市总工会"],
-    TownshipFederation => "乡镇总工会" ["乡镇（街道）总工会", "街道总工会"],
-    EnterpriseUnion => "企业工会",
-    JointUnion => "联合工会" ["区域性联合工会", "行业性联合工会"],
-});
 
 /// Why a union cannot be placed or staffed as asked.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -124,38 +118,27 @@ pub fn validate_enterprise_count(kind: UnionKind, enterprises: usize) -> Result<
     }
 }
 
-/// An officer's post on a union committee.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum OfficerPost {
-    /// 主席.
-    Chair,
-    /// 副主席: the reform makes most of these part-time posts held by people from enterprises.
-    ViceChair,
-    /// 委员: committee member.
-    Member,
+labelled! {
+    /// An officer's post on a union committee.
+    OfficerPost as "职务" {
+        /// 主席.
+        Chair => ("chair", "主席", ["工会主席"]),
+        /// 副主席: the reform makes most of these part-time posts held by people from enterprises.
+        ViceChair => ("vice_chair", "副主席", ["工会副主席"]),
+        /// 委员: committee member.
+        Member => ("member", "委员", ["工会委员"]),
+    }
 }
 
-labelled!(OfficerPost, "职务", {
-    Chair => "主席" ["工会主席"],
-    ViceChair => "副主席" ["工会副主席"],
-    Member => "委员" ["工会委员"],
-});
-
-/// Whether an officer does union work as their job or beside another one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Engagement {
-    /// 专职: paid to do union work.
-    FullTime,
-    /// 兼职: does union work beside a job, typically at an enterprise.
-    PartTime,
+labelled! {
+    /// Whether an officer does union work as their job or beside another one.
+    Engagement as "专兼职" {
+        /// 专职: paid to do union work.
+        FullTime => ("full_time", "专职", []),
+        /// 兼职: does union work beside a job, typically at an enterprise.
+        PartTime => ("part_time", "兼职", []),
+    }
 }
-
-labelled!(Engagement, "专兼职", {
-    FullTime => "专职",
-    PartTime => "兼职",
-});
 
 /// What the reform rule needs to know about one current officer; the store builds these from
 /// the officers whose term includes the day in question.
@@ -169,24 +152,18 @@ pub struct OfficerSummary {
     pub frontline: bool,
 }
 
-/// One thing a township federation still lacks before its reform counts as complete; listed
-/// on the federation's page so staff know what to fix rather than just "not reformed".
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ReformGap {
-    /// No full-time chair or vice-chair.
-    NoFullTimeLeader,
-    /// No part-time vice-chair.
-    NoPartTimeViceChair,
-    /// No frontline worker among the officers.
-    NoFrontlineWorker,
+labelled! {
+    /// One thing a township federation still lacks before its reform counts as complete; listed
+    /// on the federation's page so staff know what to fix rather than just "not reformed".
+    ReformGap as "改革缺项" {
+        /// No full-time chair or vice-chair.
+        NoFullTimeLeader => ("no_full_time_leader", "缺少专职主席或副主席", []),
+        /// No part-time vice-chair.
+        NoPartTimeViceChair => ("no_part_time_vice_chair", "缺少兼职副主席", []),
+        /// No frontline worker among the officers.
+        NoFrontlineWorker => ("no_frontline_worker", "缺少一线职工", []),
+    }
 }
-
-labelled!(ReformGap, "改革缺项", {
-    NoFullTimeLeader => "缺少专职主席或副主席",
-    NoPartTimeViceChair => "缺少兼职副主席",
-    NoFrontlineWorker => "缺少一线职工",
-});
 
 /// What a township federation's current officers still lack for the "专+兼" reform; empty
 /// when the reform is complete.
@@ -367,19 +344,7 @@ mod tests {
     }
 
     #[test]
-    fn labels_round_trip() {
-        for k in UnionKind::ALL {
-            assert_eq!(UnionKind::parse(k.label()), Ok(*k));
-        }
-        for p in OfficerPost::ALL {
-            assert_eq!(OfficerPost::parse(p.label()), Ok(*p));
-        }
-        for e in Engagement::ALL {
-            assert_eq!(Engagement::parse(e.label()), Ok(*e));
-        }
-        for g in ReformGap::ALL {
-            assert_eq!(ReformGap::parse(g.label()), Ok(*g));
-        }
+    fn posts_and_kinds_read_their_usual_names() {
         assert_eq!(UnionKind::parse("街道总工会"), Ok(TownshipFederation));
         assert_eq!(OfficerPost::parse("工会副主席"), Ok(ViceChair));
         assert!(OfficerPost::parse("秘书长").is_err());

@@ -33,17 +33,23 @@ pub fn enterprise_cells(e: &Enterprise) -> Vec<String> {
 /// A member as an export row; `masked` hides the ID and mobile (exports by readers who
 /// may see only masked data).
 pub fn member_cells(m: &Member, masked: bool) -> Vec<String> {
-    let mobile = m.mobile.clone().unwrap_or_default();
+    let (id, mobile) = if masked {
+        (m.masked_id(), m.masked_mobile())
+    } else {
+        (
+            m.resident_id.to_string(),
+            m.mobile
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default(),
+        )
+    };
     vec![
         m.name.clone(),
-        if masked {
-            m.masked_id()
-        } else {
-            m.resident_id.clone()
-        },
-        if masked { m.masked_mobile() } else { mobile },
+        id,
+        mobile,
         m.union_name.clone(),
-        m.joined_on.clone(),
+        m.joined_on.to_string(),
         yes_no_text(m.migrant_worker).to_string(),
     ]
 }

@@ -66,6 +66,12 @@ pub fn township(code: &str) -> StoreResult<Township> {
         .ok_or_else(|| StoreError::corrupt(format!("数据库中有无法识别的乡镇代码：{code}")))
 }
 
+/// Reads a stored date (`YYYY-MM-DD`) that must be there; other text is a damaged record.
+pub fn stored_date(text: &str) -> StoreResult<chrono::NaiveDate> {
+    chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map_err(|_| StoreError::corrupt(format!("数据库中有无法识别的日期：{text}")))
+}
+
 /// Reads an optional stored date (`YYYY-MM-DD`).
 pub fn date(text: Option<&str>) -> Option<chrono::NaiveDate> {
     text.and_then(|t| chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d").ok())

@@ -2,10 +2,10 @@
 
 use super::{Chrome, render};
 use crate::error::AppError;
+use crate::form::Form;
 use crate::session::{self, Viewer};
 use crate::state::AppState;
 use askama::Template;
-use axum::Form;
 use axum::extract::{ConnectInfo, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};

@@ -2,10 +2,10 @@
 
 use super::{Chrome, render};
 use crate::error::AppError;
+use crate::form::Form;
 use crate::session::Viewer;
 use crate::state::AppState;
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use domain::platform::Role;

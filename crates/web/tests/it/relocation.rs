@@ -430,3 +430,26 @@ async fn the_sheet_says_the_population_is_provisional_until_confirmed() {
     assert!(!body.contains("安置人口尚未核定"), "{body}");
     assert!(body.contains("安置人口：3 人"), "{body}");
 }
+
+#[tokio::test]
+async fn a_form_that_does_not_decode_gets_a_chinese_400_page_and_changes_nothing() {
+    let app = TestApp::spawn().await;
+    let f = fixture::fill(&app.db).await;
+    let staff = app.login(Role::RelocationStaff).await;
+    let today = domain::platform::time::today_local().to_string();
+    // The page always sends which milestone; a body without it is not ours.
+    let r = staff
+        .post(
+            &format!("{}/milestones", household(f.ours)),
+            &[("on", &today)],
+        )
+        .await;
+    assert_eq!(status_of(&r), 400);
+    let body = r.text().await.unwrap_or_default();
+    assert!(
+        body.contains("表单内容有误") && body.contains("milestone"),
+        "{body}"
+    );
+    assert!(!body.contains("Failed to deserialize"), "{body}");
+    assert_audit_intact(&app).await;
+}

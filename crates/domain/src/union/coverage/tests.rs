@@ -125,6 +125,14 @@ fn coverage_by_band_lists_every_band() {
     assert_eq!((bands[2].total, bands[2].covered), (1, 0));
 }
 
+/// (rank, township) of each ranked line, in the order listed.
+fn rank_and_township(ranked: &[RankedTownship]) -> Vec<(u32, &str)> {
+    ranked
+        .iter()
+        .map(|r| (r.rank, r.coverage.township.as_str()))
+        .collect()
+}
+
 #[test]
 fn ranking_orders_by_coverage_then_new_unions() {
     let ranked = rank(vec![
@@ -133,10 +141,7 @@ fn ranking_orders_by_coverage_then_new_unions() {
         line("梅城镇", (10, 10), (50, 40), 2),
         line("寿昌镇", (10, 10), (50, 40), 5),
     ]);
-    let order: Vec<_> = ranked
-        .iter()
-        .map(|r| (r.rank, r.coverage.township.as_str()))
-        .collect();
+    let order = rank_and_township(&ranked);
     assert_eq!(
         order,
         [(1, "寿昌镇"), (2, "梅城镇"), (3, "乾潭镇"), (4, "莲花镇")]
@@ -151,10 +156,7 @@ fn ties_share_a_rank() {
         line("新安江街道", (1, 1), (1, 1), 0),
         line("航头镇", (4, 3), (10, 5), 1),
     ]);
-    let order: Vec<_> = ranked
-        .iter()
-        .map(|r| (r.rank, r.coverage.township.as_str()))
-        .collect();
+    let order = rank_and_township(&ranked);
     // Equal figures share rank 2 and are listed in the city's official order.
     assert_eq!(
         order,

@@ -312,7 +312,7 @@ pub async fn transfer(
     if m.union_id == to_union {
         return Err(StoreError::from(Refusal::TransferToSameUnion));
     }
-    if codes::date_text(on) < m.joined_on {
+    if on < m.joined_on {
         return Err(StoreError::from(Refusal::TransferBeforeJoining));
     }
     // Any union may receive a member: people move between townships.
@@ -346,7 +346,7 @@ pub async fn leave(
     if !m.active() {
         return Err(StoreError::from(Refusal::MemberAlreadyLeft));
     }
-    if codes::date_text(on) < m.joined_on {
+    if on < m.joined_on {
         return Err(StoreError::from(Refusal::LeaveBeforeJoining));
     }
     let change = audit::Change::begin(tx, &MEMBERS, id).await?;

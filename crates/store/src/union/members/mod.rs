@@ -32,54 +32,53 @@ pub const TRANSFERS: AuditedTable = AuditedTable {
 pub struct Member {
     /// Database id.
     pub id: i64,
-    /// Resident ID, 18 characters (the natural key).
-    pub resident_id: String,
+    /// Resident ID (the natural key).
+    pub resident_id: ResidentId,
     /// Name.
     pub name: String,
-    /// Mobile, 11 digits.
-    pub mobile: Option<String>,
+    /// Mobile.
+    pub mobile: Option<Mobile>,
     /// Current union.
     pub union_id: i64,
     /// Its name.
     pub union_name: String,
     /// Its township (none for the city federation).
     pub township: Option<Township>,
-    /// Join date, `YYYY-MM-DD`.
-    pub joined_on: String,
+    /// Join date.
+    pub joined_on: NaiveDate,
     /// Migrant worker (农民工).
     pub migrant_worker: bool,
     /// When the member left; the record stays.
-    pub left_on: Option<String>,
+    pub left_on: Option<NaiveDate>,
 }
 
 impl Member {
-    fn id(&self) -> Option<ResidentId> {
-        ResidentId::parse(&self.resident_id).ok()
-    }
-
     /// Sex as the ID encodes it (`男`/`女`).
     pub fn sex_label(&self) -> &'static str {
-        self.id().map(|i| i.sex().label()).unwrap_or("")
+        self.resident_id.sex().label()
     }
 
     /// Birth date as the ID encodes it.
-    pub fn birth_date(&self) -> Option<NaiveDate> {
-        self.id().map(|i| i.birth_date())
+    pub fn birth_date(&self) -> NaiveDate {
+        self.resident_id.birth_date()
     }
 
     /// Age in full years on `date`.
-    pub fn age_on(&self, date: NaiveDate) -> Option<u32> {
-        self.id().map(|i| i.age_on(date))
+    pub fn age_on(&self, date: NaiveDate) -> u32 {
+        self.resident_id.age_on(date)
     }
 
     /// The ID as lists show it: `330182********123X`.
     pub fn masked_id(&self) -> String {
-        mask_id(&self.resident_id)
+        mask_id(self.resident_id.as_str())
     }
 
     /// The mobile as lists show it: `138****5678`.
     pub fn masked_mobile(&self) -> String {
-        self.mobile.as_deref().map(mask_mobile).unwrap_or_default()
+        self.mobile
+            .as_ref()
+            .map(|m| mask_mobile(m.as_str()))
+            .unwrap_or_default()
     }
 
     /// The name as public pages show it: `张*三`.
@@ -111,15 +110,32 @@ impl MemberRow {
     fn into_member(self) -> StoreResult<Member> {
         Ok(Member {
             id: self.id,
-            resident_id: self.resident_id,
+            resident_id: ResidentId::parse(&self.resident_id).map_err(|e| {
+                StoreError::corrupt(format!(
+                    "数据库中的身份证号无法识别：{}（{e}）",
+                    self.resident_id
+                ))
+            })?,
             name: self.name,
-            mobile: self.mobile,
+            mobile: self
+                .mobile
+                .as_deref()
+                .map(|m| {
+                    Mobile::parse(m).map_err(|e| {
+                        StoreError::corrupt(format!("数据库中的手机号无法识别：{m}（{e}）"))
+                    })
+                })
+                .transpose()?,
             union_id: self.union_id,
             union_name: self.union_name,
             township: self.township.as_deref().map(codes::township).transpose()?,
-            joined_on: self.joined_on,
+            joined_on: codes::stored_date(&self.joined_on)?,
             migrant_worker: self.migrant_worker,
-            left_on: self.left_on,
+            left_on: self
+                .left_on
+                .as_deref()
+                .map(codes::stored_date)
+                .transpose()?,
         })
     }
 }

@@ -3,11 +3,11 @@
 
 use super::{scope, xlsx};
 use crate::error::AppError;
+use crate::form::Form;
 use crate::pages::{Chrome, page_count, paging, render};
 use crate::session::Viewer;
 use crate::state::AppState;
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, Response};
 use domain::platform::Mobile;

@@ -2,11 +2,11 @@
 
 use super::{form_id, required_date, scope};
 use crate::error::AppError;
+use crate::form::Form;
 use crate::pages::{Chrome, page_count, paging, render};
 use crate::session::Viewer;
 use crate::state::AppState;
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, Response};
 use domain::platform::time::today_local;

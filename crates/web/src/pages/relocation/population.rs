@@ -5,11 +5,11 @@
 
 use super::change;
 use crate::error::AppError;
+use crate::form::Form;
 use crate::pages::{Chrome, render};
 use crate::session::Viewer;
 use crate::state::AppState;
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::{Html, Response};
 use domain::platform::time::today_local;

@@ -3,11 +3,11 @@
 
 use super::{change, form_date, project_change, project_page, scope};
 use crate::error::AppError;
+use crate::form::Form;
 use crate::pages::{Chrome, render};
 use crate::session::Viewer;
 use crate::state::AppState;
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, Response};
 use domain::platform::{Fen, Mu};

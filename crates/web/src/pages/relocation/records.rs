@@ -4,9 +4,9 @@
 
 use super::{change, required_date};
 use crate::error::AppError;
+use crate::form::Form;
 use crate::session::Viewer;
 use crate::state::AppState;
-use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use chrono::{NaiveTime, TimeZone};

@@ -4,11 +4,11 @@
 
 use super::{change, form_id, project_change, project_page, scope, xlsx};
 use crate::error::AppError;
+use crate::form::Form;
 use crate::pages::{Chrome, render};
 use crate::session::Viewer;
 use crate::state::AppState;
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, Response};
 use serde::Deserialize;

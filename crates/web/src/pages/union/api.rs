@@ -28,10 +28,13 @@ fn member_json(m: &Member, full: bool) -> Value {
     json!({
         "id": m.id,
         "name": m.name,
-        "resident_id": if full { m.resident_id.clone() } else { m.masked_id() },
-        "mobile": if full { m.mobile.clone().unwrap_or_default() } else { m.masked_mobile() },
+        "resident_id": if full { m.resident_id.to_string() } else { m.masked_id() },
+        "mobile": match (&m.mobile, full) {
+            (Some(mobile), true) => mobile.to_string(),
+            _ => m.masked_mobile(),
+        },
         "sex": m.sex_label(),
-        "birth_date": m.birth_date().map(|d| d.to_string()),
+        "birth_date": m.birth_date().to_string(),
         "union_id": m.union_id,
         "union": m.union_name,
         "township": m.township.map(|t| t.name()),

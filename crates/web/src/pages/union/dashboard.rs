@@ -5,13 +5,13 @@
 use super::chart::{self, Bar};
 use super::{is_city, scope};
 use crate::error::AppError;
+use crate::form::Form;
 use crate::pages::Chrome;
 use crate::pages::change;
 use crate::pages::render;
 use crate::session::Viewer;
 use crate::state::AppState;
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use domain::union::coverage::{

@@ -4,12 +4,12 @@
 
 use super::{field, flag, form_id, query_string, required, required_date, scope, tri};
 use crate::error::AppError;
+use crate::form::Form;
 use crate::pages::change;
 use crate::pages::{Chrome, page_count, paging, render};
 use crate::session::Viewer;
 use crate::state::AppState;
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, Response};
 use domain::platform::CreditCode;

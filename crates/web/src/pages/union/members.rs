@@ -5,12 +5,12 @@
 
 use super::{field, flag, form_id, query_string, required, required_date, scope, tri};
 use crate::error::AppError;
+use crate::form::Form;
 use crate::pages::change;
 use crate::pages::{Chrome, page_count, paging, render};
 use crate::session::Viewer;
 use crate::state::AppState;
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, Response};
 use domain::platform::{Mobile, ResidentId};
@@ -224,8 +224,8 @@ pub async fn show(
         .collect();
     render(&DetailPage {
         chrome: Chrome::new(format!("会员 {}", m.name), &viewer),
-        birth: m.birth_date().map(|d| d.to_string()).unwrap_or_default(),
-        age: m.age_on(today).map(|a| a.to_string()).unwrap_or_default(),
+        birth: m.birth_date().to_string(),
+        age: m.age_on(today).to_string(),
         history: members::transfers(&state.db, id).await?,
         targets,
         may_write: super::may_write(&viewer),

@@ -4,12 +4,12 @@
 
 use super::{date, field, flag, form_id, required, required_date, scope};
 use crate::error::AppError;
+use crate::form::Form;
 use crate::pages::change;
 use crate::pages::{Chrome, render};
 use crate::session::Viewer;
 use crate::state::AppState;
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::{Html, Response};
 use domain::union::organisation::{Engagement, OfficerPost, UnionKind, reform_gaps};
