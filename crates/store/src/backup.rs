@@ -1,17 +1,14 @@
 //! A consistent copy of the whole database in one file.
 
 use crate::db::Db;
-use crate::error::{StoreError, StoreResult};
+use crate::error::{Refusal, StoreError, StoreResult};
 use std::path::Path;
 
 /// Writes a copy: SQLite with `VACUUM INTO` (a consistent snapshot, even while the
 /// server runs); PostgreSQL with `pg_dump` in its custom format.
 pub async fn backup(db: &Db, out: &Path) -> StoreResult<()> {
     if out.exists() {
-        return Err(StoreError::rule(format!(
-            "目标文件已存在：{}",
-            out.display()
-        )));
+        return Err(Refusal::BackupExists(out.display().to_string()).into());
     }
     match db {
         Db::Sqlite(p) => {

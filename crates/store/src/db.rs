@@ -123,6 +123,17 @@ impl<'a> From<&'a mut Tx> for Conn<'a> {
     }
 }
 
+impl<'a, 'b> From<&'a mut Conn<'b>> for Conn<'a> {
+    /// Reborrows a connection the caller holds, so that one read may hand it to another
+    /// (every read takes `impl Into<Conn>`).
+    fn from(conn: &'a mut Conn<'b>) -> Self {
+        match conn {
+            Conn::Pool(db) => Conn::Pool(db),
+            Conn::Tx(tx) => Conn::Tx(tx),
+        }
+    }
+}
+
 /// Runs `$body` with `$c` bound to `&mut SqliteConnection` or `&mut PgConnection` taken
 /// from a `&mut Conn`; use `&mut *$c` for each query. Lets one function read for a page (on
 /// the pool) and inside a change (in its transaction, seeing its own writes).

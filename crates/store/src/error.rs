@@ -1,5 +1,16 @@
 //! Storage errors. The web crate maps them to HTTP statuses and Chinese messages in one
 //! place; here they only say what went wrong.
+//!
+//! A refused change travels typed: the domain's own errors as they are (its rules already
+//! word them for the user), the store's rules as [`Refusal`]. A value read back from the
+//! database that cannot be understood is [`StoreError::Corrupt`]: no form the user fills
+//! can fix it, so it is a server error, not a refusal.
+
+use domain::platform::AccountError;
+use domain::relocation::{CompensationError, InvalidStandard, MilestoneError, ReviewError};
+use domain::union::organisation::UnionError;
+
+pub use crate::refusal::Refusal;
 
 /// What a storage call can fail with.
 #[derive(Debug, thiserror::Error)]
@@ -10,12 +21,34 @@ pub enum StoreError {
     /// The record asked for does not exist (or is outside the caller's scope).
     #[error("记录不存在")]
     NotFound,
-    /// The change breaks a rule; the message is for the user, in Chinese.
-    #[error("{0}")]
-    Rule(String),
+    /// The change breaks one of the store's rules.
+    #[error(transparent)]
+    Refused(#[from] Refusal),
+    /// The change breaks a union rule of the domain (parents, officers).
+    #[error(transparent)]
+    Union(#[from] UnionError),
+    /// A user account's fields do not fit its role.
+    #[error(transparent)]
+    Account(#[from] AccountError),
+    /// A relocation milestone would be recorded or undone out of order.
+    #[error(transparent)]
+    Milestone(#[from] MilestoneError),
+    /// A compensation sheet cannot be computed from these inputs.
+    #[error(transparent)]
+    Compensation(#[from] CompensationError),
+    /// A compensation standard is incomplete or contradicts itself.
+    #[error(transparent)]
+    Standard(#[from] InvalidStandard),
+    /// The population review refuses this step in its current stage.
+    #[error(transparent)]
+    Review(#[from] ReviewError),
     /// The change conflicts with an existing record (e.g. a duplicate natural key).
     #[error("{0}")]
     Conflict(String),
+    /// A value stored in the database cannot be read (unknown code, bad date or JSON,
+    /// rows that contradict each other): the data, not the request, is at fault.
+    #[error("数据有误：{0}")]
+    Corrupt(String),
     /// A URL or setting is unusable.
     #[error("配置错误：{0}")]
     Config(String),
@@ -33,9 +66,24 @@ pub enum StoreError {
 }
 
 impl StoreError {
-    /// A rule violation with a message for the user.
-    pub fn rule(msg: impl Into<String>) -> StoreError {
-        StoreError::Rule(msg.into())
+    /// Whether the request was refused by a rule (the user can change what they sent),
+    /// as opposed to a failure of the system or its data.
+    pub fn is_refusal(&self) -> bool {
+        matches!(
+            self,
+            StoreError::Refused(_)
+                | StoreError::Union(_)
+                | StoreError::Account(_)
+                | StoreError::Milestone(_)
+                | StoreError::Compensation(_)
+                | StoreError::Standard(_)
+                | StoreError::Review(_)
+        )
+    }
+
+    /// A stored value that cannot be read: `what` names it and where it is.
+    pub fn corrupt(what: impl Into<String>) -> StoreError {
+        StoreError::Corrupt(what.into())
     }
 }
 

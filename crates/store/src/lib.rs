@@ -17,6 +17,7 @@ pub mod error;
 pub mod migrate;
 pub mod pgcopy;
 pub mod platform;
+pub mod refusal;
 pub mod relocation;
 pub mod sql;
 pub mod testing;

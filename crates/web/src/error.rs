@@ -32,9 +32,8 @@ impl AppError {
     pub fn status(&self) -> StatusCode {
         match self {
             AppError::Store(StoreError::NotFound) | AppError::NotFound => StatusCode::NOT_FOUND,
-            AppError::Store(StoreError::Rule(_)) | AppError::BadRequest(_) => {
-                StatusCode::UNPROCESSABLE_ENTITY
-            }
+            AppError::Store(e) if e.is_refusal() => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::BadRequest(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Store(StoreError::Conflict(_)) => StatusCode::CONFLICT,
             AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
             AppError::Forbidden => StatusCode::FORBIDDEN,
@@ -48,6 +47,11 @@ impl AppError {
             AppError::Store(StoreError::Database(e)) => {
                 tracing::error!("database error: {e}");
                 "服务器内部错误（数据库），请稍后重试或联系管理员".to_string()
+            }
+            AppError::Store(StoreError::Corrupt(e)) => {
+                // The user cannot fix stored data from a form: say so, log what it was.
+                tracing::error!("corrupt stored value: {e}");
+                "服务器内部错误（数据有误），请联系管理员".to_string()
             }
             AppError::Render(e) => {
                 tracing::error!("render error: {e}");

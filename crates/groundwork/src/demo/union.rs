@@ -12,6 +12,7 @@ use domain::platform::{CreditCode, Mobile, ResidentId};
 use domain::union::organisation::{Engagement, OfficerPost, UnionKind};
 use domain::union::township::Township;
 use fake::{CreditCodes, EnterpriseNames, Ids, Rng};
+use store::union::Scope;
 use store::union::enterprises::{self, EnterpriseInput};
 use store::union::members::{self, NewMember};
 use store::union::officers::{self, OfficerInput};
@@ -80,7 +81,7 @@ impl Demo {
             headcount: u32::try_from(headcount)?,
             provincial,
         };
-        let id = enterprises::insert_tx(&mut self.tx, DEMO_ACTOR, &input).await?;
+        let id = enterprises::insert(&mut self.tx, DEMO_ACTOR, &input).await?;
         Ok((id, input.name))
     }
 
@@ -99,7 +100,7 @@ impl Demo {
             township: Some(t),
             founded_on: Some(founded),
         };
-        let id = organisations::insert_tx(&mut self.tx, DEMO_ACTOR, &input).await?;
+        let id = organisations::insert(&mut self.tx, DEMO_ACTOR, &input).await?;
         Ok(UnionRef {
             id,
             kind,
@@ -126,7 +127,7 @@ impl Demo {
                 founded,
             )
             .await?;
-        enterprises::set_union_tx(&mut self.tx, DEMO_ACTOR, e, Some(u.id)).await?;
+        enterprises::set_union(&mut self.tx, DEMO_ACTOR, e, Some(u.id)).await?;
         if founded.format("%Y").to_string() == "2019" {
             let chair = OfficerInput {
                 name: fake::person_name(&mut self.rng),
@@ -136,7 +137,7 @@ impl Demo {
                 term_start: founded,
                 term_end: None,
             };
-            officers::insert_officer_tx(&mut self.tx, DEMO_ACTOR, u.id, &chair).await?;
+            officers::insert_officer(&mut self.tx, DEMO_ACTOR, u.id, &chair).await?;
         }
         self.unions.push(DemoUnion {
             r: u,
@@ -170,7 +171,7 @@ impl Demo {
             let h = self.rng.range(5, 40);
             headcount += h;
             let (e, _) = self.enterprise(t, h, false).await?;
-            enterprises::set_union_tx(&mut self.tx, DEMO_ACTOR, e, Some(u.id)).await?;
+            enterprises::set_union(&mut self.tx, DEMO_ACTOR, e, Some(u.id)).await?;
         }
         self.unions.push(DemoUnion {
             r: u,
@@ -194,7 +195,8 @@ impl Demo {
             )
             .await?;
         let reform = day(2019, 3 + (i as u32 % 7), 1 + (i as u32 % 20));
-        organisations::set_reform_tx(&mut self.tx, DEMO_ACTOR, fed.id, Some(reform)).await?;
+        organisations::set_reform(&mut self.tx, DEMO_ACTOR, Scope::City, fed.id, Some(reform))
+            .await?;
         let officers = [
             (
                 OfficerPost::Chair,
@@ -248,7 +250,7 @@ impl Demo {
                 term_start,
                 term_end,
             };
-            officers::insert_officer_tx(&mut self.tx, DEMO_ACTOR, fed.id, &o).await?;
+            officers::insert_officer(&mut self.tx, DEMO_ACTOR, fed.id, &o).await?;
         }
         Ok(fed)
     }
@@ -271,7 +273,7 @@ pub async fn fill(db: &Db) -> Result<()> {
         township: None,
         founded_on: Some(day(1952, 5, 1)),
     };
-    let city_id = organisations::insert_tx(&mut d.tx, DEMO_ACTOR, &city_input).await?;
+    let city_id = organisations::insert(&mut d.tx, DEMO_ACTOR, &city_input).await?;
     let city = UnionRef {
         id: city_id,
         kind: UnionKind::CityFederation,
@@ -414,7 +416,7 @@ async fn fill_members(d: &mut Demo) -> Result<()> {
             batch.push(person(&mut d.rng, &mut d.ids, joined)?);
         }
     }
-    members::insert_many_tx(&mut d.tx, DEMO_ACTOR, &batch).await?;
+    members::insert_many(&mut d.tx, DEMO_ACTOR, &batch).await?;
     // Transfers within a township and departures, all in 2019, after joining; each
     // person at most once.
     let mut moved = std::collections::HashSet::new();
@@ -423,12 +425,12 @@ async fn fill_members(d: &mut Demo) -> Result<()> {
         if !moved.insert(rid.clone()) {
             continue;
         }
-        let Some((id, _)) = members::find_tx(&mut d.tx, &rid).await? else {
+        let Some((id, _)) = members::find(&mut d.tx, &rid).await? else {
             continue;
         };
         let on = d.rng.date(day(2019, 2, 1).max(joined), day(2019, 12, 31));
         if n % 5 == 0 {
-            members::leave_tx(&mut d.tx, DEMO_ACTOR, id, on).await?;
+            members::leave(&mut d.tx, DEMO_ACTOR, Scope::City, id, on).await?;
             continue;
         }
         let home = d.unions.iter().find(|u| u.r.id == from).map(|u| u.township);
@@ -440,7 +442,7 @@ async fn fill_members(d: &mut Demo) -> Result<()> {
             .collect();
         if !targets.is_empty() {
             let to = *d.rng.pick(&targets);
-            members::transfer_tx(&mut d.tx, DEMO_ACTOR, id, from, to, on).await?;
+            members::transfer(&mut d.tx, DEMO_ACTOR, Scope::City, id, to, on).await?;
         }
     }
     Ok(())

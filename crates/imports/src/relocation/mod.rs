@@ -221,9 +221,8 @@ pub(crate) fn refused(
     value: &str,
 ) -> Result<Vec<FieldError>, StoreError> {
     match e {
-        StoreError::Rule(m) | StoreError::Conflict(m) => {
-            Ok(vec![FieldError::new(column, value, m)])
-        }
+        e if e.is_refusal() => Ok(vec![FieldError::new(column, value, e.to_string())]),
+        StoreError::Conflict(m) => Ok(vec![FieldError::new(column, value, m)]),
         StoreError::NotFound => Ok(vec![FieldError::new(column, value, "记录不存在")]),
         other => Err(other),
     }

@@ -146,7 +146,7 @@ impl Layout for EnterprisesImporter {
 
 impl Importer for EnterprisesImporter {
     async fn prepare(&mut self, tx: &mut Tx, opts: &ImportOptions) -> Result<(), ImportError> {
-        self.registered = for_imports::enterprises_tx(tx)
+        self.registered = for_imports::enterprises(tx)
             .await?
             .into_iter()
             .map(|e| (e.credit_code, (e.id, e.township)))
@@ -168,13 +168,13 @@ impl Importer for EnterprisesImporter {
         match self.registered.get(e.credit_code.as_str()) {
             Some(&(id, _)) => {
                 if self.writing {
-                    enterprises::update_tx(tx, actor, id, &e).await?;
+                    enterprises::replace_fields(tx, actor, id, &e).await?;
                 }
                 Ok(Ok(Applied::Updated))
             }
             None => {
                 if self.writing {
-                    let id = enterprises::insert_tx(tx, actor, &e).await?;
+                    let id = enterprises::insert(tx, actor, &e).await?;
                     self.registered.insert(
                         e.credit_code.as_str().to_string(),
                         (id, e.township.code().to_string()),

@@ -232,13 +232,13 @@ impl BulkImporter for MembersImporter {
         tx: &mut Tx,
         _opts: &ImportOptions,
     ) -> Result<MemberCheck, ImportError> {
-        let unions = organisations::lookup_tx(tx).await?;
+        let unions = organisations::lookup(tx).await?;
         let union_townships = unions
             .values()
             .map(|u| (u.id, u.township.map(|t| t.code())))
             .collect();
         let mut registered = HashMap::new();
-        for_imports::each_member_tx(tx, |id, resident_id, union_id| {
+        for_imports::each_member(tx, |id, resident_id, union_id| {
             if let Ok(rid) = ResidentId::parse(resident_id) {
                 registered.insert(key(&rid), (id, union_id));
             }
@@ -265,11 +265,11 @@ impl BulkImporter for MembersImporter {
             match item {
                 MemberRow::New(m) => new.push(m),
                 MemberRow::Registered(id, old_union, m) => {
-                    members::update_from_row_tx(tx, actor, id, old_union, &m, self.today).await?;
+                    members::update_from_row(tx, actor, id, old_union, &m, self.today).await?;
                 }
             }
         }
-        members::insert_many_tx(tx, actor, &new).await
+        members::insert_many(tx, actor, &new).await
     }
 }
 

@@ -185,7 +185,7 @@ impl UnionsImporter {
         if errors.is_empty()
             && let Err(reason) = check_placement(&input)
         {
-            errors.push(FieldError::new(PARENT, parent_name, reason));
+            errors.push(FieldError::new(PARENT, parent_name, reason.to_string()));
         }
         if let Some(existing) = self.unions.get(&input.name)
             && !self
@@ -226,7 +226,7 @@ impl UnionsImporter {
         changes.sort();
         for (code, to) in changes {
             if let Some(k) = self.enterprises.get_mut(&code) {
-                enterprises::set_union_tx(tx, actor, k.id, to).await?;
+                enterprises::set_union(tx, actor, k.id, to).await?;
                 k.union_id = to;
             }
         }
@@ -253,8 +253,8 @@ impl Layout for UnionsImporter {
 
 impl Importer for UnionsImporter {
     async fn prepare(&mut self, tx: &mut Tx, opts: &ImportOptions) -> Result<(), ImportError> {
-        self.unions = organisations::lookup_tx(tx).await?;
-        for e in for_imports::enterprises_tx(tx).await? {
+        self.unions = organisations::lookup(tx).await?;
+        for e in for_imports::enterprises(tx).await? {
             let township = codes::township(&e.township)?;
             self.enterprises.insert(
                 e.credit_code,
@@ -283,12 +283,16 @@ impl Importer for UnionsImporter {
         if let Err(reason) =
             organisations::check_unique_federation(tx, &input, existing.map(|u| u.id)).await?
         {
-            return Ok(Err(vec![FieldError::new(KIND, input.kind.label(), reason)]));
+            return Ok(Err(vec![FieldError::new(
+                KIND,
+                input.kind.label(),
+                reason.to_string(),
+            )]));
         }
         let applied = match existing {
             Some(u) => {
                 if self.writing {
-                    organisations::update_tx(tx, actor, u.id, &input).await?;
+                    organisations::update(tx, actor, u.id, &input).await?;
                     self.set_coverage(tx, actor, u.id, &covers).await?;
                 }
                 Applied::Updated
@@ -296,7 +300,7 @@ impl Importer for UnionsImporter {
             None => {
                 // When nothing will be written, later rows still need this union as a parent.
                 let id = if self.writing {
-                    let id = organisations::insert_tx(tx, actor, &input).await?;
+                    let id = organisations::insert(tx, actor, &input).await?;
                     self.set_coverage(tx, actor, id, &covers).await?;
                     id
                 } else {

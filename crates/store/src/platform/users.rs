@@ -2,7 +2,7 @@
 
 use crate::audit::{self, AuditedTable};
 use crate::db::Db;
-use crate::error::{StoreError, StoreResult};
+use crate::error::{Refusal, StoreError, StoreResult};
 use crate::{on_pool, on_tx};
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -62,7 +62,9 @@ impl UserRow {
             team_id: self.team_id,
             resident_id: self.member_resident_id,
         })
-        .map_err(|e| StoreError::Config(format!("用户 {} 的账号数据不一致：{e}", self.username)))?;
+        .map_err(|e| {
+            StoreError::corrupt(format!("用户 {} 的账号数据不一致：{e}", self.username))
+        })?;
         Ok(User {
             id: self.id,
             username: self.username,
@@ -156,14 +158,12 @@ fn check_new_user(u: &NewUser) -> StoreResult<Account> {
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c));
     if !name_ok {
-        return Err(StoreError::rule(
-            "用户名只能包含字母、数字、下划线、短横线和点，且不超过64位",
-        ));
+        return Err(StoreError::from(Refusal::UsernameInvalid));
     }
     if u.password.chars().count() < 8 {
-        return Err(StoreError::rule("密码至少8位"));
+        return Err(StoreError::from(Refusal::PasswordTooShort));
     }
-    Account::from_columns(&u.columns()).map_err(|e| StoreError::rule(e.to_string()))
+    Ok(Account::from_columns(&u.columns())?)
 }
 
 /// Creates a user; `actor` is who does it (for the audit log).
@@ -295,7 +295,7 @@ enum Value<'a> {
 /// Sets a new password.
 pub async fn set_password(db: &Db, actor: &str, username: &str, password: &str) -> StoreResult<()> {
     if password.chars().count() < 8 {
-        return Err(StoreError::rule("密码至少8位"));
+        return Err(StoreError::from(Refusal::PasswordTooShort));
     }
     let hash = hash_password(password).await?;
     update_one(

@@ -11,7 +11,7 @@ use super::{AGREEMENTS, parse_day, standards};
 use crate::audit;
 use crate::db::Conn;
 use crate::db::Tx;
-use crate::error::{StoreError, StoreResult};
+use crate::error::{Refusal, StoreError, StoreResult};
 use crate::on_conn;
 use crate::on_tx;
 use chrono::NaiveDate;
@@ -72,7 +72,7 @@ fn from_row(r: Row) -> StoreResult<Agreement> {
         by,
     ) = r;
     let bad = |what: &str, e: serde_json::Error| {
-        StoreError::rule(format!("数据有误：协议#{id}的{what}无法读取（{e}）"))
+        StoreError::corrupt(format!("协议#{id}的{what}无法读取（{e}）"))
     };
     let inputs: FrozenInputs = serde_json::from_str(&inputs).map_err(|e| bad("计算依据", e))?;
     let lines: Vec<CompensationLine> =
@@ -95,11 +95,12 @@ fn from_row(r: Row) -> StoreResult<Agreement> {
 
 /// The household's agreement, if it has signed.
 pub async fn of_household(
-    conn: &mut Conn<'_>,
+    conn: impl Into<Conn<'_>>,
     household_id: i64,
 ) -> StoreResult<Option<Agreement>> {
+    let mut conn = conn.into();
     let sql = format!("{SELECT} WHERE household_id = $1");
-    let row: Option<Row> = on_conn!(conn, |c| sqlx::query_as(crate::dynamic(&sql))
+    let row: Option<Row> = on_conn!(&mut conn, |c| sqlx::query_as(crate::dynamic(&sql))
         .bind(household_id)
         .fetch_optional(&mut *c)
         .await?);
@@ -107,11 +108,12 @@ pub async fn of_household(
 }
 
 /// The agreements of every household of a project.
-pub async fn of_project(conn: &mut Conn<'_>, project_id: i64) -> StoreResult<Vec<Agreement>> {
+pub async fn of_project(conn: impl Into<Conn<'_>>, project_id: i64) -> StoreResult<Vec<Agreement>> {
+    let mut conn = conn.into();
     let sql = format!(
         "{SELECT} WHERE household_id IN (SELECT id FROM relocation_households WHERE project_id = $1)"
     );
-    let rows: Vec<Row> = on_conn!(conn, |c| sqlx::query_as(crate::dynamic(&sql))
+    let rows: Vec<Row> = on_conn!(&mut conn, |c| sqlx::query_as(crate::dynamic(&sql))
         .bind(project_id)
         .fetch_all(&mut *c)
         .await?);
@@ -119,7 +121,7 @@ pub async fn of_project(conn: &mut Conn<'_>, project_id: i64) -> StoreResult<Vec
 }
 
 fn to_json<T: Serialize>(v: &T) -> StoreResult<String> {
-    serde_json::to_string(v).map_err(|e| StoreError::rule(format!("协议无法保存：{e}")))
+    serde_json::to_string(v).map_err(|e| StoreError::Config(format!("协议无法保存：{e}")))
 }
 
 /// Fixes the agreement of a household signing on `signed_on`. Refused while no standard
@@ -133,19 +135,15 @@ pub(crate) async fn fix(
 ) -> StoreResult<()> {
     let mut conn = Conn::Tx(&mut *tx);
     let Some(standard) = standards::published(&mut conn, h.project_id).await? else {
-        return Err(StoreError::rule("本项目尚未公布补偿标准，不能签约"));
+        return Err(StoreError::from(Refusal::NoPublishedStandard));
     };
     let inputs = current_inputs(&mut conn, h).await?;
     if !inputs.unverified.is_empty() {
-        return Err(StoreError::rule(format!(
-            "尚有房屋未确权（{}），不能签约",
-            inputs.unverified.join("、")
-        )));
+        return Err(Refusal::UnverifiedBuildings(inputs.unverified.join("、")).into());
     }
     let sheet = inputs
         .frozen
-        .compute(&standard.standard, Some(signed_on), None)
-        .map_err(|e| StoreError::rule(e.to_string()))?;
+        .compute(&standard.standard, Some(signed_on), None)?;
     let id: i64 = on_tx!(tx, |c| {
         sqlx::query_scalar(
         "INSERT INTO relocation_agreements (household_id, standard_id, standard_version, inputs,
@@ -177,13 +175,12 @@ pub(crate) async fn set_vacated(
 ) -> StoreResult<()> {
     let mut conn = Conn::Tx(&mut *tx);
     let Some(a) = of_household(&mut conn, household_id).await? else {
-        return Err(StoreError::rule("尚无签约协议"));
+        return Err(StoreError::from(Refusal::NoAgreement));
     };
     let standard = standards::by_id(&mut conn, a.standard_id).await?;
     let sheet = a
         .inputs
-        .compute(&standard.standard, Some(a.signed_on), vacated_on)
-        .map_err(|e| StoreError::rule(e.to_string()))?;
+        .compute(&standard.standard, Some(a.signed_on), vacated_on)?;
     let change = audit::Change::begin(tx, &AGREEMENTS, a.id).await?;
     on_tx!(tx, |c| sqlx::query(
         "UPDATE relocation_agreements SET lines = $1, total = $2, vacated_on = $3 WHERE id = $4"

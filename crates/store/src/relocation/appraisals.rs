@@ -5,7 +5,7 @@ use super::{APPRAISALS, Scope, corrupt, households};
 use crate::audit;
 use crate::db::Conn;
 use crate::db::Tx;
-use crate::error::{StoreError, StoreResult};
+use crate::error::{Refusal, StoreError, StoreResult};
 use crate::on_conn;
 use crate::on_tx;
 use domain::platform::Fen;
@@ -44,9 +44,13 @@ const SELECT: &str =
     "SELECT id, household_id, item, kind, amount, appraiser FROM relocation_appraisals";
 
 /// The appraisal items of a household.
-pub async fn of_household(conn: &mut Conn<'_>, household_id: i64) -> StoreResult<Vec<Appraisal>> {
+pub async fn of_household(
+    conn: impl Into<Conn<'_>>,
+    household_id: i64,
+) -> StoreResult<Vec<Appraisal>> {
+    let mut conn = conn.into();
     let sql = format!("{SELECT} WHERE household_id = $1 ORDER BY id");
-    let rows: Vec<Row> = on_conn!(conn, |c| sqlx::query_as(crate::dynamic(&sql))
+    let rows: Vec<Row> = on_conn!(&mut conn, |c| sqlx::query_as(crate::dynamic(&sql))
         .bind(household_id)
         .fetch_all(&mut *c)
         .await?);
@@ -54,12 +58,13 @@ pub async fn of_household(conn: &mut Conn<'_>, household_id: i64) -> StoreResult
 }
 
 /// The appraisal items of every household of a project.
-pub async fn of_project(conn: &mut Conn<'_>, project_id: i64) -> StoreResult<Vec<Appraisal>> {
+pub async fn of_project(conn: impl Into<Conn<'_>>, project_id: i64) -> StoreResult<Vec<Appraisal>> {
+    let mut conn = conn.into();
     let sql = format!(
         "{SELECT} WHERE household_id IN (SELECT id FROM relocation_households WHERE project_id = $1)
          ORDER BY household_id, id"
     );
-    let rows: Vec<Row> = on_conn!(conn, |c| sqlx::query_as(crate::dynamic(&sql))
+    let rows: Vec<Row> = on_conn!(&mut conn, |c| sqlx::query_as(crate::dynamic(&sql))
         .bind(project_id)
         .fetch_all(&mut *c)
         .await?);
@@ -79,10 +84,10 @@ pub async fn upsert(
     households::get(&mut *tx, scope, household_id).await?;
     let description = item.description.trim();
     if description.is_empty() {
-        return Err(StoreError::rule("评估项目名称不能为空"));
+        return Err(StoreError::from(Refusal::AppraisalNameMissing));
     }
     if item.amount.0 < 0 {
-        return Err(StoreError::rule("评估金额不能为负"));
+        return Err(StoreError::from(Refusal::AppraisalNegative));
     }
     let existing: Option<i64> = on_tx!(tx, |c| sqlx::query_scalar(
         "SELECT id FROM relocation_appraisals WHERE household_id = $1 AND item = $2"

@@ -7,7 +7,7 @@ use super::{BUILDINGS, Scope, corrupt, households};
 use crate::audit;
 use crate::db::Conn;
 use crate::db::Tx;
-use crate::error::{StoreError, StoreResult};
+use crate::error::{Refusal, StoreError, StoreResult};
 use crate::on_conn;
 use crate::on_tx;
 use domain::platform::SquareMetres;
@@ -90,11 +90,12 @@ const SELECT: &str = "SELECT id, household_id, certificate_no, approvals, struct
 
 /// The buildings of a household.
 pub async fn of_household(
-    conn: &mut Conn<'_>,
+    conn: impl Into<Conn<'_>>,
     household_id: i64,
 ) -> StoreResult<Vec<BuildingRecord>> {
+    let mut conn = conn.into();
     let sql = format!("{SELECT} WHERE household_id = $1 ORDER BY id");
-    let rows: Vec<Row> = on_conn!(conn, |c| sqlx::query_as(crate::dynamic(&sql))
+    let rows: Vec<Row> = on_conn!(&mut conn, |c| sqlx::query_as(crate::dynamic(&sql))
         .bind(household_id)
         .fetch_all(&mut *c)
         .await?);
@@ -102,12 +103,16 @@ pub async fn of_household(
 }
 
 /// The buildings of every household of a project, for postings and reports.
-pub async fn of_project(conn: &mut Conn<'_>, project_id: i64) -> StoreResult<Vec<BuildingRecord>> {
+pub async fn of_project(
+    conn: impl Into<Conn<'_>>,
+    project_id: i64,
+) -> StoreResult<Vec<BuildingRecord>> {
+    let mut conn = conn.into();
     let sql = format!(
         "{SELECT} WHERE household_id IN (SELECT id FROM relocation_households WHERE project_id = $1)
          ORDER BY household_id, id"
     );
-    let rows: Vec<Row> = on_conn!(conn, |c| sqlx::query_as(crate::dynamic(&sql))
+    let rows: Vec<Row> = on_conn!(&mut conn, |c| sqlx::query_as(crate::dynamic(&sql))
         .bind(project_id)
         .fetch_all(&mut *c)
         .await?);
@@ -142,12 +147,10 @@ pub async fn upsert(
     households::get(&mut *tx, scope, household_id).await?;
     let no = f.certificate_no.trim();
     if no.is_empty() {
-        return Err(StoreError::rule(
-            "权证号不能为空（无证房屋请填“无证1”等编号）",
-        ));
+        return Err(StoreError::from(Refusal::CertificateMissing));
     }
     if f.measured.0 < 0 || f.legal.0 < 0 {
-        return Err(StoreError::rule("面积不能为负"));
+        return Err(StoreError::from(Refusal::AreaNegative));
     }
     let cert = has_certificate(no);
     let existing: Option<i64> = on_tx!(tx, |c| sqlx::query_scalar(

@@ -59,11 +59,15 @@ pub struct CurrentInputs {
 }
 
 /// Gathers a household's inputs from its records.
-pub async fn current_inputs(conn: &mut Conn<'_>, h: &Household) -> StoreResult<CurrentInputs> {
-    let bs = buildings::of_household(conn, h.id).await?;
-    let items = appraisals::of_household(conn, h.id).await?;
+pub async fn current_inputs(
+    conn: impl Into<Conn<'_>>,
+    h: &Household,
+) -> StoreResult<CurrentInputs> {
+    let mut conn = conn.into();
+    let bs = buildings::of_household(&mut conn, h.id).await?;
+    let items = appraisals::of_household(&mut conn, h.id).await?;
     let persons = match h.kind {
-        HouseholdKind::Residential => members::of_household(conn, h.id).await?.len(),
+        HouseholdKind::Residential => members::of_household(&mut conn, h.id).await?.len(),
         HouseholdKind::Enterprise => 0,
     };
     let (verified, unverified): (Vec<_>, Vec<_>) = bs.into_iter().partition(|b| b.is_verified());

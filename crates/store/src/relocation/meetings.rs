@@ -6,7 +6,7 @@ use super::{ACTIONS, MEETING_CASES, MEETINGS, Scope, day_text, households, parse
 use crate::audit;
 use crate::db::Conn;
 use crate::db::{Db, Tx};
-use crate::error::{StoreError, StoreResult};
+use crate::error::{Refusal, StoreError, StoreResult};
 use crate::on_conn;
 use crate::{on_pool, on_tx};
 use chrono::NaiveDate;
@@ -89,7 +89,7 @@ pub async fn create(
     m: &NewMeeting,
 ) -> StoreResult<i64> {
     if m.attendees.trim().is_empty() {
-        return Err(StoreError::rule("请填写参会人员"));
+        return Err(StoreError::from(Refusal::AttendeesMissing));
     }
     let id: i64 = on_tx!(tx, |c| {
         sqlx::query_scalar(
@@ -109,7 +109,7 @@ pub async fn create(
     for (household_id, discussion) in &m.cases {
         let h = households::get(&mut *tx, scope, *household_id).await?;
         if h.project_id != project_id {
-            return Err(StoreError::rule("讨论的户不属于本项目"));
+            return Err(StoreError::from(Refusal::CaseOfOtherProject));
         }
         let case_id: i64 = on_tx!(tx, |c| sqlx::query_scalar(
             "INSERT INTO relocation_meeting_cases (meeting_id, household_id, discussion)
@@ -124,7 +124,7 @@ pub async fn create(
     }
     for a in &m.actions {
         if a.content.trim().is_empty() {
-            return Err(StoreError::rule("待办事项内容不能为空"));
+            return Err(StoreError::from(Refusal::ActionContentMissing));
         }
         if let Some(hid) = a.household_id {
             households::get(&mut *tx, scope, hid).await?;
@@ -283,7 +283,7 @@ pub async fn complete(
         return Err(StoreError::NotFound);
     }
     if done {
-        return Err(StoreError::rule("该事项已办结"));
+        return Err(StoreError::from(Refusal::ActionAlreadyDone));
     }
     let change = audit::Change::begin(tx, &ACTIONS, action_id).await?;
     on_tx!(tx, |c| sqlx::query(

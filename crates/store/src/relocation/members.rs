@@ -6,7 +6,7 @@ use super::{MEMBERS, Scope, households};
 use crate::audit;
 use crate::db::Conn;
 use crate::db::Tx;
-use crate::error::{StoreError, StoreResult};
+use crate::error::{Refusal, StoreError, StoreResult};
 use crate::on_conn;
 use crate::on_tx;
 use domain::platform::ResidentId;
@@ -28,8 +28,12 @@ pub struct Member {
 }
 
 /// The members of a household, in the order they were registered.
-pub async fn of_household(conn: &mut Conn<'_>, household_id: i64) -> StoreResult<Vec<Member>> {
-    let rows = on_conn!(conn, |c| sqlx::query_as(
+pub async fn of_household(
+    conn: impl Into<Conn<'_>>,
+    household_id: i64,
+) -> StoreResult<Vec<Member>> {
+    let mut conn = conn.into();
+    let rows = on_conn!(&mut conn, |c| sqlx::query_as(
         "SELECT id, household_id, name, resident_id, relation FROM relocation_members
          WHERE household_id = $1 ORDER BY id"
     )
@@ -53,7 +57,7 @@ pub async fn upsert(
     households::get(&mut *tx, scope, household_id).await?;
     let (name, relation) = (name.trim(), relation.trim());
     if name.is_empty() || relation.is_empty() {
-        return Err(StoreError::rule("成员姓名和与户主关系不能为空"));
+        return Err(StoreError::from(Refusal::MemberFieldsMissing));
     }
     let existing: Option<i64> = on_tx!(tx, |c| sqlx::query_scalar(
         "SELECT id FROM relocation_members WHERE household_id = $1 AND resident_id = $2"

@@ -9,7 +9,7 @@ use super::households::{self, Household};
 use super::{HOUSEHOLDS, Scope, agreements, day_text, wall};
 use crate::audit;
 use crate::db::Tx;
-use crate::error::{StoreError, StoreResult};
+use crate::error::{Refusal, StoreResult};
 use crate::on_tx;
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::platform::time::today_local;
@@ -33,13 +33,11 @@ pub async fn record(
     at: DateTime<Utc>,
 ) -> StoreResult<Household> {
     if on > today_local() {
-        return Err(StoreError::rule(format!("{}日期不能晚于今天", m.label())));
+        return Err(Refusal::MilestoneInFuture(m.label()).into());
     }
     let h = households::get(&mut *tx, scope, household_id).await?;
     let mut dates = h.milestones;
-    dates
-        .record(m, on)
-        .map_err(|e| StoreError::rule(e.to_string()))?;
+    dates.record(m, on)?;
     if m == Milestone::Signed {
         agreements::fix(tx, actor, &h, on).await?;
     }
@@ -69,10 +67,10 @@ pub async fn undo(
 ) -> StoreResult<Household> {
     let h = households::get(&mut *tx, scope, household_id).await?;
     let Some(on) = h.milestones.get(m) else {
-        return Err(StoreError::rule(format!("尚未登记{}，无需撤销", m.label())));
+        return Err(Refusal::MilestoneNotRecorded(m.label()).into());
     };
     let mut dates = h.milestones;
-    dates.undo(m).map_err(|e| StoreError::rule(e.to_string()))?;
+    dates.undo(m)?;
     match m {
         Milestone::Signed => agreements::cancel(tx, actor, h.id).await?,
         Milestone::Vacated => agreements::set_vacated(tx, actor, h.id, None).await?,

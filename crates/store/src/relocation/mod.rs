@@ -204,7 +204,7 @@ pub(crate) fn parse_day(text: Option<&str>, what: &str) -> StoreResult<Option<Na
 /// A stored value that this version cannot read: a bug or a change made around the
 /// system, reported with what and where.
 pub(crate) fn corrupt(what: &str, value: &str) -> StoreError {
-    StoreError::rule(format!("数据有误：{what}「{value}」无法识别"))
+    StoreError::corrupt(format!("{what}「{value}」无法识别"))
 }
 
 /// A `LIKE` pattern matching `text` anywhere, with `%`, `_` and `\` taken literally

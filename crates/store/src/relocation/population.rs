@@ -65,13 +65,13 @@ fn stage_code(s: &ReviewStage) -> &'static str {
 
 fn replay(household_id: i64, events: &str) -> StoreResult<PopulationReview> {
     let events: Vec<ReviewEvent> = serde_json::from_str(events).map_err(|e| {
-        StoreError::rule(format!(
-            "数据有误：户#{household_id}的安置人口核定记录无法读取（{e}）"
+        StoreError::corrupt(format!(
+            "户#{household_id}的安置人口核定记录无法读取（{e}）"
         ))
     })?;
     PopulationReview::replay(&events).map_err(|e| {
-        StoreError::rule(format!(
-            "数据有误：户#{household_id}的安置人口核定记录不合规则（{e}）"
+        StoreError::corrupt(format!(
+            "户#{household_id}的安置人口核定记录不合规则（{e}）"
         ))
     })
 }
@@ -112,10 +112,9 @@ pub async fn apply(
         Step::Object { by, content } => review.object(today, &by, &content),
         Step::Resolve { index, resolution } => review.resolve(index, today, actor, resolution),
         Step::Confirm => review.confirm(today),
-    }
-    .map_err(|e| StoreError::rule(e.to_string()))?;
+    }?;
     let events = serde_json::to_string(next.events())
-        .map_err(|e| StoreError::rule(format!("核定记录无法保存：{e}")))?;
+        .map_err(|e| StoreError::Config(format!("核定记录无法保存：{e}")))?;
     let (from, until) = match next.stage() {
         ReviewStage::Posted { from, until } => (Some(day_text(*from)), Some(day_text(*until))),
         _ => (None, None),

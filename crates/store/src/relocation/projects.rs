@@ -4,7 +4,7 @@ use super::{PROJECTS, Scope, corrupt, day_text, parse_day};
 use crate::audit;
 use crate::db::Conn;
 use crate::db::{Db, Tx};
-use crate::error::{StoreError, StoreResult};
+use crate::error::{Refusal, StoreError, StoreResult};
 use crate::on_conn;
 use crate::{on_pool, on_tx};
 use chrono::NaiveDate;
@@ -109,21 +109,21 @@ impl ProjectRow {
 
 fn check(f: &ProjectFields) -> StoreResult<()> {
     if f.code.trim().is_empty() || f.code.chars().count() > 40 {
-        return Err(StoreError::rule("项目编号不能为空，且不超过40个字符"));
+        return Err(StoreError::from(Refusal::ProjectCodeInvalid));
     }
     if f.name.trim().is_empty() {
-        return Err(StoreError::rule("项目名称不能为空"));
+        return Err(StoreError::from(Refusal::ProjectNameMissing));
     }
     if f.town.trim().is_empty() {
-        return Err(StoreError::rule("所属镇不能为空"));
+        return Err(StoreError::from(Refusal::ProjectTownMissing));
     }
     if f.land.0 < 0 {
-        return Err(StoreError::rule("征地面积不能为负"));
+        return Err(StoreError::from(Refusal::LandNegative));
     }
     if let (Some(start), Some(deadline)) = (f.started_on, f.sign_deadline)
         && deadline < start
     {
-        return Err(StoreError::rule("签约期限不能早于开始日期"));
+        return Err(StoreError::from(Refusal::DeadlineBeforeStart));
     }
     Ok(())
 }
@@ -210,11 +210,12 @@ pub async fn update(tx: &mut Tx, actor: &str, id: i64, f: &ProjectFields) -> Sto
 }
 
 /// A project by code, if the scope sees it; otherwise [`StoreError::NotFound`].
-pub async fn by_code(db: &Db, scope: &Scope, code: &str) -> StoreResult<Project> {
+pub async fn by_code(conn: impl Into<Conn<'_>>, scope: &Scope, code: &str) -> StoreResult<Project> {
+    let mut conn = conn.into();
     let sql = format!("SELECT {COLUMNS} FROM relocation_projects WHERE code = $1");
-    let row: Option<ProjectRow> = on_pool!(db, |p| sqlx::query_as(crate::dynamic(&sql))
+    let row: Option<ProjectRow> = on_conn!(&mut conn, |c| sqlx::query_as(crate::dynamic(&sql))
         .bind(code.trim())
-        .fetch_optional(p)
+        .fetch_optional(&mut *c)
         .await?);
     let project = row.ok_or(StoreError::NotFound)?.into_project()?;
     if scope.sees_project(project.id, &project.town) {
@@ -226,9 +227,10 @@ pub async fn by_code(db: &Db, scope: &Scope, code: &str) -> StoreResult<Project>
 
 /// A project by id, whatever the scope (callers have already checked the record that
 /// led here).
-pub async fn by_id(conn: &mut Conn<'_>, id: i64) -> StoreResult<Project> {
+pub async fn by_id(conn: impl Into<Conn<'_>>, id: i64) -> StoreResult<Project> {
+    let mut conn = conn.into();
     let sql = format!("SELECT {COLUMNS} FROM relocation_projects WHERE id = $1");
-    let row: Option<ProjectRow> = on_conn!(conn, |c| sqlx::query_as(crate::dynamic(&sql))
+    let row: Option<ProjectRow> = on_conn!(&mut conn, |c| sqlx::query_as(crate::dynamic(&sql))
         .bind(id)
         .fetch_optional(&mut *c)
         .await?);

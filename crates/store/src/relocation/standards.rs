@@ -9,7 +9,7 @@ use super::STANDARDS;
 use crate::audit;
 use crate::db::Conn;
 use crate::db::{Db, Tx};
-use crate::error::{StoreError, StoreResult};
+use crate::error::{Refusal, StoreError, StoreResult};
 use crate::on_conn;
 use crate::{on_pool, on_tx};
 use domain::relocation::CompensationStandard;
@@ -48,7 +48,7 @@ fn from_row(
     (id, project_id, version, body, published_at, published_by): Row,
 ) -> StoreResult<StandardVersion> {
     let standard = serde_json::from_str(&body)
-        .map_err(|e| StoreError::rule(format!("数据有误：补偿标准第{version}版无法读取（{e}）")))?;
+        .map_err(|e| StoreError::corrupt(format!("补偿标准第{version}版无法读取（{e}）")))?;
     Ok(StandardVersion {
         id,
         project_id,
@@ -71,13 +71,14 @@ pub async fn versions(db: &Db, project_id: i64) -> StoreResult<Vec<StandardVersi
 
 /// The version in force: the latest published one.
 pub async fn published(
-    conn: &mut Conn<'_>,
+    conn: impl Into<Conn<'_>>,
     project_id: i64,
 ) -> StoreResult<Option<StandardVersion>> {
+    let mut conn = conn.into();
     let sql = format!(
         "{SELECT} WHERE project_id = $1 AND published_at IS NOT NULL ORDER BY version DESC LIMIT 1"
     );
-    let row: Option<Row> = on_conn!(conn, |c| sqlx::query_as(crate::dynamic(&sql))
+    let row: Option<Row> = on_conn!(&mut conn, |c| sqlx::query_as(crate::dynamic(&sql))
         .bind(project_id)
         .fetch_optional(&mut *c)
         .await?);
@@ -85,9 +86,10 @@ pub async fn published(
 }
 
 /// One version by id (an agreement's).
-pub async fn by_id(conn: &mut Conn<'_>, id: i64) -> StoreResult<StandardVersion> {
+pub async fn by_id(conn: impl Into<Conn<'_>>, id: i64) -> StoreResult<StandardVersion> {
+    let mut conn = conn.into();
     let sql = format!("{SELECT} WHERE id = $1");
-    let row: Option<Row> = on_conn!(conn, |c| sqlx::query_as(crate::dynamic(&sql))
+    let row: Option<Row> = on_conn!(&mut conn, |c| sqlx::query_as(crate::dynamic(&sql))
         .bind(id)
         .fetch_optional(&mut *c)
         .await?);
@@ -111,11 +113,9 @@ pub async fn save_draft(
     project_id: i64,
     standard: &CompensationStandard,
 ) -> StoreResult<i64> {
-    standard
-        .validate()
-        .map_err(|e| StoreError::rule(e.to_string()))?;
+    standard.validate()?;
     let body = serde_json::to_string(standard)
-        .map_err(|e| StoreError::rule(format!("补偿标准无法保存：{e}")))?;
+        .map_err(|e| StoreError::Config(format!("补偿标准无法保存：{e}")))?;
     match latest(tx, project_id).await? {
         Some(draft) if !draft.is_published() => {
             let change = audit::Change::begin(tx, &STANDARDS, draft.id).await?;
@@ -152,7 +152,7 @@ pub async fn save_draft(
 pub async fn publish(tx: &mut Tx, actor: &str, project_id: i64) -> StoreResult<i64> {
     let draft = match latest(tx, project_id).await? {
         Some(d) if !d.is_published() => d,
-        _ => return Err(StoreError::rule("没有待公布的补偿标准草稿")),
+        _ => return Err(StoreError::from(Refusal::NoDraftStandard)),
     };
     let change = audit::Change::begin(tx, &STANDARDS, draft.id).await?;
     on_tx!(tx, |c| sqlx::query(

@@ -3,9 +3,9 @@
 
 use super::{PERSONS, TEAMS, corrupt};
 use crate::audit;
-use crate::db::{Db, Tx};
-use crate::error::{StoreError, StoreResult};
-use crate::{on_pool, on_tx};
+use crate::db::{Conn, Db, Tx};
+use crate::error::{Refusal, StoreError, StoreResult};
+use crate::{on_conn, on_pool, on_tx};
 use domain::relocation::TeamKind;
 use serde::Serialize;
 
@@ -83,12 +83,13 @@ impl TeamRow {
 }
 
 /// The groups of a project, in the order of [`TeamKind::ALL`].
-pub async fn groups(db: &Db, project_id: i64) -> StoreResult<Vec<Team>> {
-    let rows: Vec<TeamRow> = on_pool!(db, |p| sqlx::query_as(
+pub async fn groups(conn: impl Into<Conn<'_>>, project_id: i64) -> StoreResult<Vec<Team>> {
+    let mut conn = conn.into();
+    let rows: Vec<TeamRow> = on_conn!(&mut conn, |c| sqlx::query_as(
         "SELECT id, project_id, kind, name, leader FROM relocation_teams WHERE project_id = $1"
     )
     .bind(project_id)
-    .fetch_all(p)
+    .fetch_all(&mut *c)
     .await?);
     let mut teams = rows
         .into_iter()
@@ -139,7 +140,7 @@ pub async fn add_person(
 ) -> StoreResult<i64> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 30 {
-        return Err(StoreError::rule("姓名不能为空，且不超过30个字"));
+        return Err(StoreError::from(Refusal::PersonNameInvalid));
     }
     let user_id: Option<i64> = match username.map(str::trim).filter(|u| !u.is_empty()) {
         Some(u) => {
@@ -149,7 +150,7 @@ pub async fn add_person(
             .bind(u)
             .fetch_optional(&mut *c)
             .await?);
-            Some(id.ok_or_else(|| StoreError::rule(format!("用户不存在：{u}")))?)
+            Some(id.ok_or_else(|| Refusal::UnknownUser(u.to_string()))?)
         }
         None => None,
     };
@@ -213,7 +214,7 @@ pub async fn check_assignment(
 ) -> StoreResult<()> {
     let Some(team_id) = team_id else {
         if person_id.is_some() {
-            return Err(StoreError::rule("指定责任人前请先指定工作组"));
+            return Err(StoreError::from(Refusal::PersonWithoutGroup));
         }
         return Ok(());
     };
@@ -224,7 +225,7 @@ pub async fn check_assignment(
     .fetch_optional(&mut *c)
     .await?);
     if team_project != Some(project_id) {
-        return Err(StoreError::rule("工作组不属于本项目"));
+        return Err(StoreError::from(Refusal::GroupOfOtherProject));
     }
     if let Some(person_id) = person_id {
         let person_team: Option<i64> = on_tx!(tx, |c| sqlx::query_scalar(
@@ -234,7 +235,7 @@ pub async fn check_assignment(
         .fetch_optional(&mut *c)
         .await?);
         if person_team != Some(team_id) {
-            return Err(StoreError::rule("责任人不属于所选工作组"));
+            return Err(StoreError::from(Refusal::PersonOutsideGroup));
         }
     }
     Ok(())

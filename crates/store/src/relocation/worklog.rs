@@ -5,7 +5,7 @@ use super::{Scope, VISITS, corrupt, day_text, households, parse_day, wall};
 use crate::audit;
 use crate::db::Conn;
 use crate::db::{Db, Tx};
-use crate::error::{StoreError, StoreResult};
+use crate::error::{Refusal, StoreError, StoreResult};
 use crate::on_conn;
 use crate::{on_pool, on_tx};
 use chrono::NaiveDate;
@@ -104,10 +104,10 @@ pub async fn add(
 ) -> StoreResult<i64> {
     let h = households::get(&mut *tx, scope, household_id).await?;
     if f.visited_on > today_local() {
-        return Err(StoreError::rule("走访日期不能晚于今天"));
+        return Err(StoreError::from(Refusal::VisitInFuture));
     }
     if f.visitors.trim().is_empty() {
-        return Err(StoreError::rule("请填写走访人员"));
+        return Err(StoreError::from(Refusal::VisitorsMissing));
     }
     let id: i64 = on_tx!(tx, |c| {
         sqlx::query_scalar(
@@ -135,9 +135,10 @@ pub async fn add(
 }
 
 /// The visits to a household, newest first.
-pub async fn of_household(conn: &mut Conn<'_>, household_id: i64) -> StoreResult<Vec<Visit>> {
+pub async fn of_household(conn: impl Into<Conn<'_>>, household_id: i64) -> StoreResult<Vec<Visit>> {
+    let mut conn = conn.into();
     let sql = format!("{SELECT} WHERE v.household_id = $1 ORDER BY v.visited_on DESC, v.id DESC");
-    let rows: Vec<Row> = on_conn!(conn, |c| sqlx::query_as(crate::dynamic(&sql))
+    let rows: Vec<Row> = on_conn!(&mut conn, |c| sqlx::query_as(crate::dynamic(&sql))
         .bind(household_id)
         .fetch_all(&mut *c)
         .await?);

@@ -32,7 +32,7 @@ pub trait DbCode: Sized + Copy + 'static {
             .iter()
             .find(|(_, c)| *c == code)
             .map(|(v, _)| *v)
-            .ok_or_else(|| StoreError::rule(format!("数据库中有无法识别的代码：{code}")))
+            .ok_or_else(|| StoreError::corrupt(format!("数据库中有无法识别的代码：{code}")))
     }
 }
 
@@ -63,13 +63,13 @@ impl DbCode for Engagement {
 /// Reads a stored township code back into a [`Township`].
 pub fn township(code: &str) -> StoreResult<Township> {
     Township::from_code(code)
-        .ok_or_else(|| StoreError::rule(format!("数据库中有无法识别的乡镇代码：{code}")))
+        .ok_or_else(|| StoreError::corrupt(format!("数据库中有无法识别的乡镇代码：{code}")))
 }
 
 /// Reads a stored date (`YYYY-MM-DD`) that must be there; other text is a damaged record.
 pub fn stored_date(text: &str) -> StoreResult<chrono::NaiveDate> {
     chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
-        .map_err(|_| StoreError::rule(format!("数据库中有无法识别的日期：{text}")))
+        .map_err(|_| StoreError::corrupt(format!("数据库中有无法识别的日期：{text}")))
 }
 
 /// Reads an optional stored date (`YYYY-MM-DD`).

@@ -12,8 +12,8 @@ use super::enterprises::{self, Enterprise};
 use super::officers::{self, Officer};
 use super::organisations;
 use crate::audit::{self, AuditedTable};
-use crate::db::Db;
-use crate::error::{StoreError, StoreResult};
+use crate::db::{Db, Tx};
+use crate::error::{Refusal, StoreError, StoreResult};
 use crate::{on_pool, on_tx};
 use chrono::{Datelike, NaiveDate};
 use domain::union::coverage::{
@@ -44,19 +44,18 @@ pub async fn rule(db: &Db) -> StoreResult<CoverageRule> {
     .await?);
     match value {
         Some(v) => serde_json::from_str(&v)
-            .map_err(|e| StoreError::Config(format!("建会覆盖规则设置无效：{e}"))),
+            .map_err(|e| StoreError::corrupt(format!("建会覆盖规则设置无效：{e}"))),
         None => Ok(CoverageRule::default()),
     }
 }
 
 /// Changes the coverage rule (audited); the checklist and ranking follow at once.
-pub async fn set_rule(db: &Db, actor: &str, rule: &CoverageRule) -> StoreResult<()> {
+pub async fn set_rule(tx: &mut Tx, actor: &str, rule: &CoverageRule) -> StoreResult<()> {
     if rule.tracked_min_headcount > rule.must_min_headcount {
-        return Err(StoreError::rule("跟踪人数下限不能高于必须建会的人数下限"));
+        return Err(StoreError::from(Refusal::CoverageThresholds));
     }
     let value = serde_json::to_string(rule).map_err(|e| StoreError::Config(e.to_string()))?;
-    let mut tx = db.begin().await?;
-    let existing: Option<i64> = on_tx!(&mut tx, |c| sqlx::query_scalar(
+    let existing: Option<i64> = on_tx!(tx, |c| sqlx::query_scalar(
         "SELECT id FROM union_settings WHERE name = $1"
     )
     .bind(RULE_SETTING)
@@ -64,8 +63,8 @@ pub async fn set_rule(db: &Db, actor: &str, rule: &CoverageRule) -> StoreResult<
     .await?);
     match existing {
         Some(id) => {
-            let change = audit::Change::begin(&mut tx, &SETTINGS, id).await?;
-            on_tx!(&mut tx, |c| sqlx::query(
+            let change = audit::Change::begin(tx, &SETTINGS, id).await?;
+            on_tx!(tx, |c| sqlx::query(
                 "UPDATE union_settings SET value = $1, updated_at = $2 WHERE id = $3"
             )
             .bind(&value)
@@ -74,10 +73,10 @@ pub async fn set_rule(db: &Db, actor: &str, rule: &CoverageRule) -> StoreResult<
             .execute(&mut *c)
             .await
             .map(|_| ())?);
-            change.finish(&mut tx, actor, "update").await?;
+            change.finish(tx, actor, "update").await?;
         }
         None => {
-            let id: i64 = on_tx!(&mut tx, |c| {
+            let id: i64 = on_tx!(tx, |c| {
                 sqlx::query_scalar(
                 "INSERT INTO union_settings (name, value, updated_at) VALUES ($1, $2, $3) RETURNING id"
             )
@@ -87,10 +86,10 @@ pub async fn set_rule(db: &Db, actor: &str, rule: &CoverageRule) -> StoreResult<
             .fetch_one(&mut *c)
             .await?
             });
-            audit::record_insert(&mut tx, actor, &SETTINGS, id).await?;
+            audit::record_insert(tx, actor, &SETTINGS, id).await?;
         }
     }
-    tx.commit().await
+    Ok(())
 }
 
 fn coverage_of(e: &Enterprise) -> EnterpriseCoverage {
@@ -297,7 +296,8 @@ pub async fn monthly(db: &Db, scope: Scope, year: i32) -> StoreResult<Monthly> {
 /// Township federations whose "专+兼" reform took effect in `year` and whose officers at
 /// the end of that year satisfy the reform rule.
 pub async fn reformed_federations(db: &Db, year: i32) -> StoreResult<Vec<String>> {
-    let end = NaiveDate::from_ymd_opt(year, 12, 31).ok_or_else(|| StoreError::rule("年份无效"))?;
+    let end = NaiveDate::from_ymd_opt(year, 12, 31)
+        .ok_or_else(|| StoreError::from(Refusal::YearInvalid))?;
     let feds = organisations::list(db, Scope::City).await?;
     let officers = officers::officers(db, None).await?;
     let mut by_union: HashMap<i64, Vec<&Officer>> = HashMap::new();

@@ -5,9 +5,9 @@ use super::codes;
 use super::sql::{Bind, Where, contains_pattern};
 use super::{Scope, coverage};
 use crate::audit::{self, AuditedTable};
-use crate::db::{Db, Tx};
-use crate::error::{StoreError, StoreResult};
-use crate::{bind_where, on_pool, on_tx};
+use crate::db::{Conn, Db, Tx};
+use crate::error::{Refusal, StoreError, StoreResult};
+use crate::{bind_where, on_conn, on_pool, on_tx};
 use domain::platform::CreditCode;
 use domain::union::coverage::{CoverageRule, Obligation};
 use domain::union::township::Township;
@@ -240,11 +240,12 @@ pub async fn all(db: &Db, scope: Scope) -> StoreResult<Vec<Enterprise>> {
 }
 
 /// One enterprise; not found when outside the scope.
-pub async fn get(db: &Db, scope: Scope, id: i64) -> StoreResult<Enterprise> {
+pub async fn get(conn: impl Into<Conn<'_>>, scope: Scope, id: i64) -> StoreResult<Enterprise> {
+    let mut conn = conn.into();
     let sql = format!("{SELECT} WHERE e.id = $1");
-    let row: Option<EnterpriseRow> = on_pool!(db, |p| sqlx::query_as(crate::dynamic(&sql))
+    let row: Option<EnterpriseRow> = on_conn!(&mut conn, |c| sqlx::query_as(crate::dynamic(&sql))
         .bind(id)
-        .fetch_optional(p)
+        .fetch_optional(&mut *c)
         .await?);
     let e = row.ok_or(StoreError::NotFound)?.into_enterprise()?;
     if !scope.allows_code(Some(e.township.code())) {
@@ -266,7 +267,7 @@ pub async fn covered_by(db: &Db, union_id: i64) -> StoreResult<Vec<Enterprise>> 
 }
 
 /// Inserts an enterprise inside a transaction (audited); the caller checked the key.
-pub async fn insert_tx(tx: &mut Tx, actor: &str, e: &EnterpriseInput) -> StoreResult<i64> {
+pub async fn insert(tx: &mut Tx, actor: &str, e: &EnterpriseInput) -> StoreResult<i64> {
     let now = crate::now_text();
     let id: i64 = on_tx!(tx, |c| {
         sqlx::query_scalar(
@@ -288,7 +289,7 @@ pub async fn insert_tx(tx: &mut Tx, actor: &str, e: &EnterpriseInput) -> StoreRe
 
 /// Updates an enterprise's registry fields inside a transaction (audited); does nothing
 /// when nothing changes, so re-importing an export leaves the log alone.
-pub async fn update_tx(
+pub async fn replace_fields(
     tx: &mut Tx,
     actor: &str,
     id: i64,
@@ -318,7 +319,7 @@ pub async fn update_tx(
 }
 
 /// Sets the union covering an enterprise inside a transaction (audited).
-pub async fn set_union_tx(
+pub async fn set_union(
     tx: &mut Tx,
     actor: &str,
     id: i64,
@@ -343,7 +344,7 @@ pub async fn set_union_tx(
 }
 
 /// The id and township of the enterprise with `credit_code`, if registered.
-pub async fn find_by_code_tx(tx: &mut Tx, credit_code: &str) -> StoreResult<Option<(i64, String)>> {
+pub async fn find_by_code(tx: &mut Tx, credit_code: &str) -> StoreResult<Option<(i64, String)>> {
     Ok(on_tx!(tx, |c| sqlx::query_as(
         "SELECT id, township FROM enterprises WHERE credit_code = $1"
     )
@@ -353,40 +354,38 @@ pub async fn find_by_code_tx(tx: &mut Tx, credit_code: &str) -> StoreResult<Opti
 }
 
 /// Registers an enterprise from the form; township staff only in their own township.
-pub async fn create(db: &Db, actor: &str, scope: Scope, e: &EnterpriseInput) -> StoreResult<i64> {
+pub async fn create(
+    tx: &mut Tx,
+    actor: &str,
+    scope: Scope,
+    e: &EnterpriseInput,
+) -> StoreResult<i64> {
     if !scope.allows_code(Some(e.township.code())) {
-        return Err(StoreError::rule("只能登记本乡镇（街道）的企业"));
+        return Err(StoreError::from(Refusal::EnterpriseOutsideTownship));
     }
-    let mut tx = db.begin().await?;
-    if find_by_code_tx(&mut tx, e.credit_code.as_str())
-        .await?
-        .is_some()
-    {
+    if find_by_code(tx, e.credit_code.as_str()).await?.is_some() {
         return Err(StoreError::Conflict(format!(
             "统一社会信用代码已登记：{}",
             e.credit_code
         )));
     }
-    let id = insert_tx(&mut tx, actor, e).await?;
-    tx.commit().await?;
-    Ok(id)
+    insert(tx, actor, e).await
 }
 
 /// Changes an enterprise from the form; not found outside the scope, and township staff
 /// cannot move one into another township.
 pub async fn update(
-    db: &Db,
+    tx: &mut Tx,
     actor: &str,
     scope: Scope,
     id: i64,
     e: &EnterpriseInput,
 ) -> StoreResult<()> {
-    get(db, scope, id).await?;
+    get(&mut *tx, scope, id).await?;
     if !scope.allows_code(Some(e.township.code())) {
-        return Err(StoreError::rule("不能把企业移到其他乡镇（街道）"));
+        return Err(StoreError::from(Refusal::EnterpriseMovedAway));
     }
-    let mut tx = db.begin().await?;
-    if let Some((other, _)) = find_by_code_tx(&mut tx, e.credit_code.as_str()).await?
+    if let Some((other, _)) = find_by_code(tx, e.credit_code.as_str()).await?
         && other != id
     {
         return Err(StoreError::Conflict(format!(
@@ -394,6 +393,6 @@ pub async fn update(
             e.credit_code
         )));
     }
-    update_tx(&mut tx, actor, id, e).await?;
-    tx.commit().await
+    replace_fields(tx, actor, id, e).await?;
+    Ok(())
 }

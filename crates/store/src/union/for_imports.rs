@@ -24,7 +24,7 @@ pub struct RegisteredEnterprise {
 
 /// Every registered enterprise, read with the import's own transaction (reading through
 /// the pool would wait on the transaction's lock on SQLite).
-pub async fn enterprises_tx(tx: &mut Tx) -> StoreResult<Vec<RegisteredEnterprise>> {
+pub async fn enterprises(tx: &mut Tx) -> StoreResult<Vec<RegisteredEnterprise>> {
     Ok(on_tx!(tx, |c| sqlx::query_as(
         "SELECT id, credit_code, township, union_id FROM enterprises"
     )
@@ -34,7 +34,7 @@ pub async fn enterprises_tx(tx: &mut Tx) -> StoreResult<Vec<RegisteredEnterprise
 
 /// Hands every registered member's id, resident ID and union to `each`, streaming: the
 /// members import keeps only a compact key of each, not a million strings.
-pub async fn each_member_tx(tx: &mut Tx, mut each: impl FnMut(i64, &str, i64)) -> StoreResult<()> {
+pub async fn each_member(tx: &mut Tx, mut each: impl FnMut(i64, &str, i64)) -> StoreResult<()> {
     on_tx!(tx, |c| {
         let mut rows = sqlx::query_as::<_, (i64, String, i64)>(
             "SELECT id, resident_id, union_id FROM members",

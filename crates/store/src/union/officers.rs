@@ -5,9 +5,9 @@ use super::Scope;
 use super::codes::{self, DbCode};
 use super::organisations::get_for_change;
 use crate::audit::{self, AuditedTable};
-use crate::db::{Db, Tx};
-use crate::error::{StoreError, StoreResult};
-use crate::{on_pool, on_tx};
+use crate::db::{Conn, Tx};
+use crate::error::{Refusal, StoreError, StoreResult};
+use crate::{on_conn, on_tx};
 use chrono::NaiveDate;
 use domain::union::organisation::{Engagement, OfficerPost, OfficerSummary, validate_officers};
 
@@ -84,15 +84,19 @@ impl OfficerRow {
 }
 
 /// Officers of the given unions (all of them when `union_id` is `None`), by post.
-pub async fn officers(db: &Db, union_id: Option<i64>) -> StoreResult<Vec<Officer>> {
-    let rows: Vec<OfficerRow> = on_pool!(db, |p| {
+pub async fn officers(
+    conn: impl Into<Conn<'_>>,
+    union_id: Option<i64>,
+) -> StoreResult<Vec<Officer>> {
+    let mut conn = conn.into();
+    let rows: Vec<OfficerRow> = on_conn!(&mut conn, |c| {
         sqlx::query_as(
         "SELECT id, union_id, name, post, engagement, frontline, term_start, term_end FROM union_officers
          WHERE ($1 IS NULL OR union_id = $1)
          ORDER BY union_id, term_end IS NOT NULL, CASE post WHEN 'chair' THEN 0 WHEN 'vice_chair' THEN 1 ELSE 2 END, id"
     )
     .bind(union_id)
-    .fetch_all(p)
+    .fetch_all(&mut *c)
     .await?
     });
     rows.into_iter().map(OfficerRow::into_officer).collect()
@@ -116,7 +120,7 @@ pub struct OfficerInput {
 }
 
 /// Inserts an officer (audited) without the checks of [`add_officer`]; for the demo.
-pub async fn insert_officer_tx(
+pub async fn insert_officer(
     tx: &mut Tx,
     actor: &str,
     union_id: i64,
@@ -144,18 +148,18 @@ pub async fn insert_officer_tx(
 
 /// Adds an officer to a union; refused if it would leave the union with two chairs.
 pub async fn add_officer(
-    db: &Db,
+    tx: &mut Tx,
     actor: &str,
     scope: Scope,
     union_id: i64,
     o: &OfficerInput,
 ) -> StoreResult<i64> {
-    get_for_change(db, scope, union_id).await?;
+    get_for_change(&mut *tx, scope, union_id).await?;
     if o.name.trim().is_empty() {
-        return Err(StoreError::rule("请填写姓名"));
+        return Err(StoreError::from(Refusal::NameMissing));
     }
     let today = domain::platform::time::today_local();
-    let mut current: Vec<OfficerSummary> = officers(db, Some(union_id))
+    let mut current: Vec<OfficerSummary> = officers(&mut *tx, Some(union_id))
         .await?
         .iter()
         .filter(|x| x.current_on(today))
@@ -166,37 +170,34 @@ pub async fn add_officer(
         engagement: o.engagement,
         frontline: o.frontline,
     });
-    validate_officers(&current).map_err(|e| StoreError::rule(e.to_string()))?;
-    let mut tx = db.begin().await?;
-    let id = insert_officer_tx(&mut tx, actor, union_id, o).await?;
-    tx.commit().await?;
-    Ok(id)
+    validate_officers(&current)?;
+    insert_officer(tx, actor, union_id, o).await
 }
 
 /// The union an officer belongs to.
-pub async fn union_of(db: &Db, officer_id: i64) -> StoreResult<i64> {
-    let union_id: Option<i64> = on_pool!(db, |p| sqlx::query_scalar(
+pub async fn union_of(conn: impl Into<Conn<'_>>, officer_id: i64) -> StoreResult<i64> {
+    let mut conn = conn.into();
+    let union_id: Option<i64> = on_conn!(&mut conn, |c| sqlx::query_scalar(
         "SELECT union_id FROM union_officers WHERE id = $1"
     )
     .bind(officer_id)
-    .fetch_optional(p)
+    .fetch_optional(&mut *c)
     .await?);
     union_id.ok_or(StoreError::NotFound)
 }
 
 /// Ends an officer's term on `on`.
 pub async fn end_term(
-    db: &Db,
+    tx: &mut Tx,
     actor: &str,
     scope: Scope,
     officer_id: i64,
     on: NaiveDate,
 ) -> StoreResult<i64> {
-    let union_id = union_of(db, officer_id).await?;
-    get_for_change(db, scope, union_id).await?;
-    let mut tx = db.begin().await?;
-    let change = audit::Change::begin(&mut tx, &OFFICERS, officer_id).await?;
-    on_tx!(&mut tx, |c| sqlx::query(
+    let union_id = union_of(&mut *tx, officer_id).await?;
+    get_for_change(&mut *tx, scope, union_id).await?;
+    let change = audit::Change::begin(tx, &OFFICERS, officer_id).await?;
+    on_tx!(tx, |c| sqlx::query(
         "UPDATE union_officers SET term_end = $1 WHERE id = $2"
     )
     .bind(codes::date_text(on))
@@ -204,7 +205,6 @@ pub async fn end_term(
     .execute(&mut *c)
     .await
     .map(|_| ())?);
-    change.finish(&mut tx, actor, "end_term").await?;
-    tx.commit().await?;
+    change.finish(tx, actor, "end_term").await?;
     Ok(union_id)
 }

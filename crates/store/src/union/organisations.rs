@@ -4,9 +4,9 @@
 use super::codes::{self, DbCode};
 use super::{Scope, enterprises};
 use crate::audit::{self, AuditedTable};
-use crate::db::{Db, Tx};
-use crate::error::{StoreError, StoreResult};
-use crate::{on_pool, on_tx};
+use crate::db::{Conn, Db, Tx};
+use crate::error::{Refusal, StoreError, StoreResult};
+use crate::{on_conn, on_pool, on_tx};
 use chrono::NaiveDate;
 use domain::union::organisation::{UnionKind, validate_parent};
 use domain::union::township::Township;
@@ -129,11 +129,12 @@ pub async fn tree(db: &Db, scope: Scope) -> StoreResult<Vec<TreeNode>> {
 }
 
 /// One union; not found outside the scope (the city federation is visible to all).
-pub async fn get(db: &Db, scope: Scope, id: i64) -> StoreResult<UnionOrg> {
+pub async fn get(conn: impl Into<Conn<'_>>, scope: Scope, id: i64) -> StoreResult<UnionOrg> {
+    let mut conn = conn.into();
     let sql = format!("{SELECT} WHERE u.id = $1");
-    let row: Option<UnionRow> = on_pool!(db, |p| sqlx::query_as(crate::dynamic(&sql))
+    let row: Option<UnionRow> = on_conn!(&mut conn, |c| sqlx::query_as(crate::dynamic(&sql))
         .bind(id)
-        .fetch_optional(p)
+        .fetch_optional(&mut *c)
         .await?);
     let u = row.ok_or(StoreError::NotFound)?.into_org()?;
     if !scope.may_see(u.township.map(Township::code)) {
@@ -143,8 +144,12 @@ pub async fn get(db: &Db, scope: Scope, id: i64) -> StoreResult<UnionOrg> {
 }
 
 /// One union that the scope may change (the city federation only by the city).
-pub async fn get_for_change(db: &Db, scope: Scope, id: i64) -> StoreResult<UnionOrg> {
-    let u = get(db, scope, id).await?;
+pub async fn get_for_change(
+    conn: impl Into<Conn<'_>>,
+    scope: Scope,
+    id: i64,
+) -> StoreResult<UnionOrg> {
+    let u = get(conn, scope, id).await?;
     if !scope.allows_code(u.township.map(Township::code)) {
         return Err(StoreError::NotFound);
     }
@@ -163,7 +168,7 @@ pub struct UnionRef {
 }
 
 /// Every union by name, read once per import.
-pub async fn lookup_tx(tx: &mut Tx) -> StoreResult<HashMap<String, UnionRef>> {
+pub async fn lookup(tx: &mut Tx) -> StoreResult<HashMap<String, UnionRef>> {
     let rows: Vec<(i64, String, String, Option<String>)> = on_tx!(tx, |c| sqlx::query_as(
         "SELECT id, name, kind, township FROM unions"
     )
@@ -201,34 +206,37 @@ pub struct UnionInput {
 
 /// Checks where a union may sit: the domain's parent rule, then the township rules the
 /// coverage counts rely on (a union's township is its parent federation's township).
-pub fn check_placement(u: &UnionInput) -> Result<(), String> {
-    validate_parent(u.kind, u.parent.map(|p| p.kind)).map_err(|e| e.to_string())?;
+pub fn check_placement(u: &UnionInput) -> StoreResult<()> {
+    validate_parent(u.kind, u.parent.map(|p| p.kind))?;
     match (u.kind, u.township) {
         (UnionKind::CityFederation, Some(_)) => {
-            return Err("市总工会不属于任何乡镇（街道），所属乡镇应留空".into());
+            return Err(Refusal::CityFederationInTownship.into());
         }
         (UnionKind::CityFederation, None) => {}
-        (_, None) => return Err(format!("{}必须填写所属乡镇（街道）", u.kind.label())),
+        (kind, None) => return Err(Refusal::TownshipMissing(kind).into()),
         (_, Some(t)) => {
             if let Some(p) = u.parent.filter(|p| p.kind == UnionKind::TownshipFederation)
                 && p.township != Some(t)
             {
-                return Err(format!(
-                    "所属乡镇为{t}，但上级工会属于{}",
-                    p.township.map(|x| x.name()).unwrap_or("其他乡镇")
-                ));
+                return Err(Refusal::TownshipDiffersFromParent {
+                    township: t,
+                    parent: p.township,
+                }
+                .into());
             }
         }
     }
     Ok(())
 }
 
-/// Checks the one-per-place rules: one city federation, one federation per township.
+/// Checks the one-per-place rules: one city federation, one federation per township. The
+/// outer result is the database's; the inner one the rule's, so that an import can report
+/// it on the row.
 pub async fn check_unique_federation(
     tx: &mut Tx,
     u: &UnionInput,
     except: Option<i64>,
-) -> StoreResult<Result<(), String>> {
+) -> StoreResult<Result<(), Refusal>> {
     if !u.kind.is_federation() {
         return Ok(Ok(()));
     }
@@ -243,13 +251,13 @@ pub async fn check_unique_federation(
     .await?
     });
     Ok(match existing {
-        Some(name) => Err(format!("已有{}：{name}", u.kind.label())),
+        Some(name) => Err(Refusal::FederationExists { kind: u.kind, name }),
         None => Ok(()),
     })
 }
 
 /// Inserts a union (audited); the caller has checked placement and uniqueness.
-pub async fn insert_tx(tx: &mut Tx, actor: &str, u: &UnionInput) -> StoreResult<i64> {
+pub async fn insert(tx: &mut Tx, actor: &str, u: &UnionInput) -> StoreResult<i64> {
     let now = crate::now_text();
     let id: i64 = on_tx!(tx, |c| {
         sqlx::query_scalar(
@@ -271,7 +279,7 @@ pub async fn insert_tx(tx: &mut Tx, actor: &str, u: &UnionInput) -> StoreResult<
 
 /// Updates a union's place and founding date (audited); nothing is written when nothing
 /// changes.
-pub async fn update_tx(tx: &mut Tx, actor: &str, id: i64, u: &UnionInput) -> StoreResult<bool> {
+pub async fn update(tx: &mut Tx, actor: &str, id: i64, u: &UnionInput) -> StoreResult<bool> {
     let change = audit::Change::begin(tx, &UNIONS, id).await?;
     let changed = on_tx!(tx, |c| {
         sqlx::query(
@@ -297,7 +305,7 @@ pub async fn update_tx(tx: &mut Tx, actor: &str, id: i64, u: &UnionInput) -> Sto
 
 /// The federation an enterprise union of `township` hangs under: the township's
 /// federation, or the city federation if the township has none yet.
-pub async fn federation_for_tx(tx: &mut Tx, township: Township) -> StoreResult<Option<UnionRef>> {
+pub async fn federation_for(tx: &mut Tx, township: Township) -> StoreResult<Option<UnionRef>> {
     let row: Option<(i64, String)> = on_tx!(tx, |c| {
         sqlx::query_as(
         "SELECT id, kind FROM unions WHERE (kind = 'township_federation' AND township = $1) OR kind = 'city_federation'
@@ -318,28 +326,24 @@ pub async fn federation_for_tx(tx: &mut Tx, township: Township) -> StoreResult<O
 /// Founds an enterprise union for one enterprise (the checklist's 消号): the union is
 /// created under the township's federation and covers the enterprise from now on.
 pub async fn found_for_enterprise(
-    db: &Db,
+    tx: &mut Tx,
     actor: &str,
     scope: Scope,
     enterprise_id: i64,
     name: &str,
     founded_on: NaiveDate,
 ) -> StoreResult<i64> {
-    let e = enterprises::get(db, scope, enterprise_id).await?;
+    let e = enterprises::get(&mut *tx, scope, enterprise_id).await?;
     if e.union_id.is_some() {
-        return Err(StoreError::rule(format!(
-            "{}已有工会，无需重复组建",
-            e.name
-        )));
+        return Err(Refusal::EnterpriseHasUnion(e.name).into());
     }
     let name = name.trim();
     if name.is_empty() {
-        return Err(StoreError::rule("请填写工会名称"));
+        return Err(StoreError::from(Refusal::UnionNameMissing));
     }
-    let mut tx = db.begin().await?;
-    let parent = federation_for_tx(&mut tx, e.township)
+    let parent = federation_for(tx, e.township)
         .await?
-        .ok_or_else(|| StoreError::rule("尚未建立市总工会或乡镇总工会，无法挂靠"))?;
+        .ok_or_else(|| StoreError::from(Refusal::NoFederation))?;
     let input = UnionInput {
         name: name.to_string(),
         kind: UnionKind::EnterpriseUnion,
@@ -347,41 +351,36 @@ pub async fn found_for_enterprise(
         township: Some(e.township),
         founded_on: Some(founded_on),
     };
-    check_placement(&input).map_err(StoreError::Rule)?;
-    if name_taken_tx(&mut tx, name).await? {
+    check_placement(&input)?;
+    if name_taken(tx, name).await? {
         return Err(StoreError::Conflict(format!("工会名称已存在：{name}")));
     }
-    let id = insert_tx(&mut tx, actor, &input).await?;
-    enterprises::set_union_tx(&mut tx, actor, enterprise_id, Some(id)).await?;
-    tx.commit().await?;
+    let id = insert(tx, actor, &input).await?;
+    enterprises::set_union(tx, actor, enterprise_id, Some(id)).await?;
     Ok(id)
 }
 
 /// Puts an enterprise under an existing joint (or enterprise) union of its township.
 pub async fn cover_enterprise(
-    db: &Db,
+    tx: &mut Tx,
     actor: &str,
     scope: Scope,
     enterprise_id: i64,
     union_id: i64,
 ) -> StoreResult<()> {
-    let e = enterprises::get(db, scope, enterprise_id).await?;
-    let u = get_for_change(db, scope, union_id).await?;
+    let e = enterprises::get(&mut *tx, scope, enterprise_id).await?;
+    let u = get_for_change(&mut *tx, scope, union_id).await?;
     if u.kind.is_federation() {
-        return Err(StoreError::rule(
-            "企业应由企业工会或联合工会覆盖，不能直接挂在总工会",
-        ));
+        return Err(StoreError::from(Refusal::CoveredByFederation));
     }
     if u.township != Some(e.township) {
-        return Err(StoreError::rule("只能由本乡镇（街道）的工会覆盖"));
+        return Err(StoreError::from(Refusal::CoveredFromOtherTownship));
     }
-    let mut tx = db.begin().await?;
-    enterprises::set_union_tx(&mut tx, actor, enterprise_id, Some(union_id)).await?;
-    tx.commit().await
+    enterprises::set_union(tx, actor, enterprise_id, Some(union_id)).await
 }
 
 /// Whether a union of this name exists.
-pub async fn name_taken_tx(tx: &mut Tx, name: &str) -> StoreResult<bool> {
+pub async fn name_taken(tx: &mut Tx, name: &str) -> StoreResult<bool> {
     let found: Option<i64> = on_tx!(tx, |c| sqlx::query_scalar(
         "SELECT id FROM unions WHERE name = $1"
     )
@@ -391,30 +390,18 @@ pub async fn name_taken_tx(tx: &mut Tx, name: &str) -> StoreResult<bool> {
     Ok(found.is_some())
 }
 
-/// Records when a township federation's reform took effect (or clears it).
+/// Records when a township federation's reform took effect, or clears it (audited).
 pub async fn set_reform(
-    db: &Db,
+    tx: &mut Tx,
     actor: &str,
     scope: Scope,
     id: i64,
     on: Option<NaiveDate>,
 ) -> StoreResult<()> {
-    let u = get_for_change(db, scope, id).await?;
+    let u = get_for_change(&mut *tx, scope, id).await?;
     if u.kind != UnionKind::TownshipFederation {
-        return Err(StoreError::rule("只有乡镇总工会有“专+兼”改革生效日期"));
+        return Err(StoreError::from(Refusal::ReformNotTownshipFederation));
     }
-    let mut tx = db.begin().await?;
-    set_reform_tx(&mut tx, actor, id, on).await?;
-    tx.commit().await
-}
-
-/// The reform date change inside a transaction (audited).
-pub async fn set_reform_tx(
-    tx: &mut Tx,
-    actor: &str,
-    id: i64,
-    on: Option<NaiveDate>,
-) -> StoreResult<()> {
     let change = audit::Change::begin(tx, &UNIONS, id).await?;
     on_tx!(tx, |c| sqlx::query(
         "UPDATE unions SET reform_effective_on = $1, updated_at = $2 WHERE id = $3"
@@ -430,24 +417,19 @@ pub async fn set_reform_tx(
 
 /// Creates a union from the form (a joint union, a federation …), checked like an import
 /// row: placement, one federation per place, unique name, and the caller's scope.
-pub async fn create(db: &Db, actor: &str, scope: Scope, u: &UnionInput) -> StoreResult<i64> {
+pub async fn create(tx: &mut Tx, actor: &str, scope: Scope, u: &UnionInput) -> StoreResult<i64> {
     if u.name.trim().is_empty() {
-        return Err(StoreError::rule("请填写工会名称"));
+        return Err(StoreError::from(Refusal::UnionNameMissing));
     }
     if !scope.allows_code(u.township.map(Township::code)) {
-        return Err(StoreError::rule("只能在本乡镇（街道）新建工会"));
+        return Err(StoreError::from(Refusal::UnionOutsideTownship));
     }
-    check_placement(u).map_err(StoreError::Rule)?;
-    let mut tx = db.begin().await?;
-    check_unique_federation(&mut tx, u, None)
-        .await?
-        .map_err(StoreError::Rule)?;
-    if name_taken_tx(&mut tx, &u.name).await? {
+    check_placement(u)?;
+    check_unique_federation(tx, u, None).await??;
+    if name_taken(tx, &u.name).await? {
         return Err(StoreError::Conflict(format!("工会名称已存在：{}", u.name)));
     }
-    let id = insert_tx(&mut tx, actor, u).await?;
-    tx.commit().await?;
-    Ok(id)
+    insert(tx, actor, u).await
 }
 
 /// The unions directly under `parent`, by name.

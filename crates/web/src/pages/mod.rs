@@ -11,7 +11,9 @@ pub mod users;
 
 use crate::error::AppError;
 use crate::session::Viewer;
+use crate::state::AppState;
 use askama::Template;
+use store::Tx;
 
 pub use crate::views::{Chrome, message_page};
 use axum::http::StatusCode;
@@ -55,6 +57,59 @@ pub fn after_form(result: Result<String, AppError>, viewer: &Viewer, back: &str)
         }
         Err(e) => e.into_response(),
     }
+}
+
+/// What a committed change answers: where the browser goes next, and the relocation
+/// project whose live wall must be told (told only after the commit, so a wall never
+/// re-reads figures that are not yet visible).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Done {
+    to: String,
+    project: Option<i64>,
+}
+
+impl Done {
+    /// Go to `to` afterwards.
+    pub fn to(to: impl Into<String>) -> Done {
+        Done {
+            to: to.into(),
+            project: None,
+        }
+    }
+
+    /// Also tell the wall of `project` (if any) that its figures changed.
+    pub fn telling(mut self, project: Option<i64>) -> Done {
+        self.project = project;
+        self
+    }
+}
+
+impl From<String> for Done {
+    fn from(to: String) -> Done {
+        Done::to(to)
+    }
+}
+
+/// The unit of work of a form post, for every module: begins a write transaction, runs
+/// `work` in it (its checks read in the same transaction, so two requests cannot both pass
+/// them), commits, and answers as [`after_form`] does. An error rolls the transaction back
+/// (it is dropped uncommitted).
+pub async fn change<T, F>(state: &AppState, viewer: &Viewer, back: &str, work: F) -> Response
+where
+    F: AsyncFnOnce(&mut Tx) -> Result<T, AppError>,
+    T: Into<Done>,
+{
+    let result = async {
+        let mut tx = state.db.begin().await?;
+        let done: Done = work(&mut tx).await?.into();
+        tx.commit().await?;
+        if let Some(p) = done.project {
+            state.wall.changed(p);
+        }
+        Ok(done.to)
+    }
+    .await;
+    after_form(result, viewer, back)
 }
 
 /// A form date (`2019-06-01`, or as people type it); empty is `None`.

@@ -93,9 +93,9 @@ pub async fn create(
     };
     match users::create(&state.db, &viewer.user.username, &new).await {
         Ok(_) => Ok(Redirect::to("/admin/users").into_response()),
-        Err(store::StoreError::Rule(m) | store::StoreError::Conflict(m)) => Ok((
+        Err(e) if e.is_refusal() || matches!(e, store::StoreError::Conflict(_)) => Ok((
             axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-            users_page(&state, &viewer, Some(m)).await?,
+            users_page(&state, &viewer, Some(e.to_string())).await?,
         )
             .into_response()),
         Err(e) => Err(e.into()),

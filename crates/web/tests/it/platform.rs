@@ -464,7 +464,7 @@ async fn member_batch(db: &Db) -> audit::Entry {
         })
         .collect();
     let mut tx = db.begin().await.expect("tx");
-    members::insert_many_tx(&mut tx, "admin", &rows)
+    members::insert_many(&mut tx, "admin", &rows)
         .await
         .expect("members");
     tx.commit().await.expect("commit");

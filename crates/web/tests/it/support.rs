@@ -2,8 +2,9 @@
 
 use domain::platform::Role;
 use reqwest::redirect::Policy;
-use store::Db;
+use store::error::StoreResult;
 use store::platform::users::{self, NewUser};
+use store::{Db, Tx};
 
 /// Password of every test account.
 pub const PASSWORD: &str = "test-pass-1";
@@ -236,4 +237,16 @@ pub async fn import_file(
 pub async fn export_file(db: &Db, kind: &str, out: &std::path::Path) -> u64 {
     let kind = imports::ImportKind::parse(kind).expect("a kind");
     imports::export(db, kind, out).await.expect("export")
+}
+
+/// Runs `work` in one committed transaction, as the web's unit of work does: tests set up
+/// records through the store's write functions, which take the transaction.
+pub async fn committed<T>(
+    db: &Db,
+    work: impl AsyncFnOnce(&mut Tx) -> StoreResult<T>,
+) -> StoreResult<T> {
+    let mut tx = db.begin().await?;
+    let out = work(&mut tx).await?;
+    tx.commit().await?;
+    Ok(out)
 }

@@ -6,6 +6,7 @@ mod imports;
 mod registry;
 mod scoping;
 
+use crate::support::committed;
 use ::imports::{ImportOptions, ImportReport};
 use domain::platform::credit_code;
 use domain::platform::resident_id;
@@ -74,9 +75,11 @@ pub async fn union(
         township: t,
         founded_on: domain::platform::time::parse_date(founded),
     };
-    let id = organisations::create(db, "test", Scope::City, &input)
-        .await
-        .expect("union");
+    let id = committed(db, async |tx| {
+        organisations::create(tx, "test", Scope::City, &input).await
+    })
+    .await
+    .expect("union");
     UnionRef {
         id,
         kind,
@@ -125,9 +128,11 @@ pub async fn enterprise(db: &Db, n: u32, t: Township, headcount: u32, provincial
         headcount,
         provincial,
     };
-    enterprises::create(db, "test", Scope::City, &input)
-        .await
-        .expect("enterprise")
+    committed(db, async |tx| {
+        enterprises::create(tx, "test", Scope::City, &input).await
+    })
+    .await
+    .expect("enterprise")
 }
 
 /// Imports `path` as `kind` for the whole city.

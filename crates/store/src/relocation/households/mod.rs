@@ -10,7 +10,7 @@ use super::{HOUSEHOLDS, Scope, corrupt, parse_day, wall};
 use crate::audit;
 use crate::db::Conn;
 use crate::db::Tx;
-use crate::error::{StoreError, StoreResult};
+use crate::error::{Refusal, StoreError, StoreResult};
 use crate::on_conn;
 use crate::on_tx;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -153,9 +153,8 @@ impl HouseholdDbRow {
             milestone_record(self.cleared_on, self.cleared_at, self.cleared_by)?,
         ];
         let on = |i: usize| records[i].as_ref().map(|r| r.on);
-        let milestones = MilestoneDates::from_dates(on(0), on(1), on(2), on(3)).map_err(|e| {
-            StoreError::rule(format!("数据有误：户{}的节点日期不一致（{e}）", self.code))
-        })?;
+        let milestones = MilestoneDates::from_dates(on(0), on(1), on(2), on(3))
+            .map_err(|e| StoreError::corrupt(format!("户{}的节点日期不一致（{e}）", self.code)))?;
         Ok(Household {
             kind: HouseholdKind::parse(&self.kind).ok_or_else(|| corrupt("户类型", &self.kind))?,
             residence: Residence {
@@ -182,12 +181,16 @@ impl HouseholdDbRow {
 }
 
 /// A household with the town of its project, which decides the commander's scope.
-pub(crate) async fn load(conn: &mut Conn<'_>, id: i64) -> StoreResult<Option<(Household, String)>> {
+pub(crate) async fn load(
+    conn: impl Into<Conn<'_>>,
+    id: i64,
+) -> StoreResult<Option<(Household, String)>> {
+    let mut conn = conn.into();
     let sql = format!(
         "SELECT {COLUMNS}, p.town FROM relocation_households h
          JOIN relocation_projects p ON p.id = h.project_id WHERE h.id = $1"
     );
-    let row = on_conn!(conn, |c| {
+    let row = on_conn!(&mut conn, |c| {
         let row = sqlx::query(crate::dynamic(&sql))
             .bind(id)
             .fetch_optional(&mut *c)
@@ -252,10 +255,10 @@ pub struct HouseholdFields {
 fn check(f: &HouseholdFields) -> StoreResult<()> {
     let code = f.code.trim();
     if code.is_empty() || code.chars().count() > 40 {
-        return Err(StoreError::rule("户编号不能为空，且不超过40个字符"));
+        return Err(StoreError::from(Refusal::HouseholdCodeInvalid));
     }
     if f.head_name.trim().is_empty() {
-        return Err(StoreError::rule("户主姓名（企业名称）不能为空"));
+        return Err(StoreError::from(Refusal::HeadNameMissing));
     }
     let kind_matches = matches!(
         (&f.head_id, f.kind),
@@ -263,9 +266,7 @@ fn check(f: &HouseholdFields) -> StoreResult<()> {
             | (HeadId::Enterprise(_), HouseholdKind::Enterprise)
     );
     if !kind_matches {
-        return Err(StoreError::rule(
-            "住户应填身份证号，企业应填统一社会信用代码",
-        ));
+        return Err(StoreError::from(Refusal::HeadIdDoesNotFitKind));
     }
     Ok(())
 }
@@ -369,7 +370,7 @@ pub async fn set_concerns(
 ) -> StoreResult<()> {
     let h = get(&mut *tx, scope, household_id).await?;
     if concerns.chars().count() > 2000 {
-        return Err(StoreError::rule("诉求记录不超过2000字"));
+        return Err(StoreError::from(Refusal::ConcernsTooLong));
     }
     let change = audit::Change::begin(tx, &HOUSEHOLDS, h.id).await?;
     on_tx!(tx, |c| sqlx::query(

@@ -3,8 +3,8 @@
 
 use super::{MEMBERS, Scope, TRANSFERS, by_resident_id, get};
 use crate::audit::{self, Field};
-use crate::db::{Backend, Db, Tx, TxConn};
-use crate::error::{StoreError, StoreResult};
+use crate::db::{Backend, Tx, TxConn};
+use crate::error::{Refusal, StoreError, StoreResult};
 use crate::on_tx;
 use crate::union::{codes, organisations};
 use chrono::NaiveDate;
@@ -28,7 +28,7 @@ pub struct NewMember {
 }
 
 /// Every column of `members` as `SELECT *` gives it, for the batch entries of
-/// [`insert_many_tx`].
+/// [`insert_many`].
 const MEMBER_COLUMNS: &[&str] = &[
     "id",
     "resident_id",
@@ -49,7 +49,7 @@ const MEMBER_COLUMNS: &[&str] = &[
 /// While the database writes one chunk, the chunk before it is added to the batch entry:
 /// the database works on its own thread, so the two overlap (`join!` polls the write
 /// first, which hands the statement over, then does the logging).
-pub async fn insert_many_tx(tx: &mut Tx, actor: &str, rows: &[NewMember]) -> StoreResult<()> {
+pub async fn insert_many(tx: &mut Tx, actor: &str, rows: &[NewMember]) -> StoreResult<()> {
     /// Seven values a row: far below both backends' limits on bound parameters.
     const CHUNK: usize = 1000;
     let now = crate::now_text();
@@ -194,7 +194,7 @@ async fn copy_chunk(
 }
 
 /// The id and union of the member with this resident ID, if registered.
-pub async fn find_tx(tx: &mut Tx, resident_id: &str) -> StoreResult<Option<(i64, i64)>> {
+pub async fn find(tx: &mut Tx, resident_id: &str) -> StoreResult<Option<(i64, i64)>> {
     Ok(on_tx!(tx, |c| sqlx::query_as(
         "SELECT id, union_id FROM members WHERE resident_id = $1"
     )
@@ -205,7 +205,7 @@ pub async fn find_tx(tx: &mut Tx, resident_id: &str) -> StoreResult<Option<(i64,
 
 /// Updates a member from an import row (audited). A different union is a transfer, kept in
 /// the history; an identical row writes nothing. Returns whether anything changed.
-pub async fn update_from_row_tx(
+pub async fn update_from_row(
     tx: &mut Tx,
     actor: &str,
     id: i64,
@@ -241,12 +241,12 @@ pub async fn update_from_row_tx(
     };
     change.finish(tx, actor, action).await?;
     if old_union != m.union_id {
-        insert_transfer_tx(tx, actor, id, old_union, m.union_id, today).await?;
+        insert_transfer(tx, actor, id, old_union, m.union_id, today).await?;
     }
     Ok(true)
 }
 
-async fn insert_transfer_tx(
+async fn insert_transfer(
     tx: &mut Tx,
     actor: &str,
     member_id: i64,
@@ -272,15 +272,13 @@ async fn insert_transfer_tx(
 
 /// Registers a member from the form. One record per resident ID in the whole system: an ID
 /// already registered is refused, naming the union only if the caller may see it.
-pub async fn add(db: &Db, actor: &str, scope: Scope, m: &NewMember) -> StoreResult<i64> {
-    organisations::get_for_change(db, scope, m.union_id).await?;
+pub async fn add(tx: &mut Tx, actor: &str, scope: Scope, m: &NewMember) -> StoreResult<i64> {
+    organisations::get_for_change(&mut *tx, scope, m.union_id).await?;
     if m.name.trim().is_empty() {
-        return Err(StoreError::rule("请填写姓名"));
+        return Err(StoreError::from(Refusal::NameMissing));
     }
-    let mut tx = db.begin().await?;
-    if find_tx(&mut tx, m.resident_id.as_str()).await?.is_some() {
-        drop(tx);
-        let message = match by_resident_id(db, scope, &m.resident_id).await {
+    if find(tx, m.resident_id.as_str()).await?.is_some() {
+        let message = match by_resident_id(&mut *tx, scope, &m.resident_id).await {
             Ok(existing) => format!(
                 "该身份证号已登记为会员（{}，{}）",
                 existing.name, existing.union_name
@@ -289,50 +287,37 @@ pub async fn add(db: &Db, actor: &str, scope: Scope, m: &NewMember) -> StoreResu
         };
         return Err(StoreError::Conflict(message));
     }
-    insert_many_tx(&mut tx, actor, std::slice::from_ref(m)).await?;
-    let (id, _) = find_tx(&mut tx, m.resident_id.as_str())
+    insert_many(tx, actor, std::slice::from_ref(m)).await?;
+    let (id, _) = find(tx, m.resident_id.as_str())
         .await?
         .ok_or(StoreError::NotFound)?;
-    tx.commit().await?;
     Ok(id)
 }
 
-/// Moves a member to another union on `on`, keeping the history.
+/// Moves a member to another union on `on` (audited), keeping the history: the member's
+/// union changes and the move is added to the history. The checks read inside the same
+/// transaction, so two requests cannot both pass them.
 pub async fn transfer(
-    db: &Db,
+    tx: &mut Tx,
     actor: &str,
     scope: Scope,
     id: i64,
     to_union: i64,
     on: NaiveDate,
 ) -> StoreResult<()> {
-    let m = get(db, scope, id).await?;
+    let m = get(&mut *tx, scope, id).await?;
     if !m.active() {
-        return Err(StoreError::rule("该会员已离会，不能转会"));
+        return Err(StoreError::from(Refusal::TransferAfterLeaving));
     }
     if m.union_id == to_union {
-        return Err(StoreError::rule("转入工会与当前工会相同"));
+        return Err(StoreError::from(Refusal::TransferToSameUnion));
     }
     if on < m.joined_on {
-        return Err(StoreError::rule("转会日期不能早于入会日期"));
+        return Err(StoreError::from(Refusal::TransferBeforeJoining));
     }
     // Any union may receive a member: people move between townships.
-    organisations::get(db, Scope::City, to_union).await?;
-    let mut tx = db.begin().await?;
-    transfer_tx(&mut tx, actor, id, m.union_id, to_union, on).await?;
-    tx.commit().await
-}
-
-/// The transfer itself inside a transaction (audited): the member's union changes and the
-/// move is added to the history.
-pub async fn transfer_tx(
-    tx: &mut Tx,
-    actor: &str,
-    id: i64,
-    from: i64,
-    to: i64,
-    on: NaiveDate,
-) -> StoreResult<()> {
+    organisations::get(&mut *tx, Scope::City, to_union).await?;
+    let (from, to) = (m.union_id, to_union);
     let change = audit::Change::begin(tx, &MEMBERS, id).await?;
     on_tx!(tx, |c| sqlx::query(
         "UPDATE members SET union_id = $1, updated_at = $2 WHERE id = $3"
@@ -344,34 +329,40 @@ pub async fn transfer_tx(
     .await
     .map(|_| ())?);
     change.finish(tx, actor, "transfer").await?;
-    insert_transfer_tx(tx, actor, id, from, to, on).await
+    insert_transfer(tx, actor, id, from, to, on).await
 }
 
-/// Records that a member left on `on`; the record stays, marked.
-pub async fn leave(db: &Db, actor: &str, scope: Scope, id: i64, on: NaiveDate) -> StoreResult<()> {
-    let m = get(db, scope, id).await?;
+/// Records that a member left on `on` (audited); the record stays, marked. The checks read
+/// inside the same transaction, and the write matches only a member still in, so a double
+/// submission cannot leave twice.
+pub async fn leave(
+    tx: &mut Tx,
+    actor: &str,
+    scope: Scope,
+    id: i64,
+    on: NaiveDate,
+) -> StoreResult<()> {
+    let m = get(&mut *tx, scope, id).await?;
     if !m.active() {
-        return Err(StoreError::rule("该会员已离会"));
+        return Err(StoreError::from(Refusal::MemberAlreadyLeft));
     }
     if on < m.joined_on {
-        return Err(StoreError::rule("离会日期不能早于入会日期"));
+        return Err(StoreError::from(Refusal::LeaveBeforeJoining));
     }
-    let mut tx = db.begin().await?;
-    leave_tx(&mut tx, actor, id, on).await?;
-    tx.commit().await
-}
-
-/// Leaving inside a transaction (audited).
-pub async fn leave_tx(tx: &mut Tx, actor: &str, id: i64, on: NaiveDate) -> StoreResult<()> {
     let change = audit::Change::begin(tx, &MEMBERS, id).await?;
-    on_tx!(tx, |c| sqlx::query(
-        "UPDATE members SET left_on = $1, updated_at = $2 WHERE id = $3"
+    // `left_on IS NULL` again in the UPDATE: on PostgreSQL a concurrent leave that read the
+    // member before this one committed waits for the row and then matches nothing.
+    let changed = on_tx!(tx, |c| sqlx::query(
+        "UPDATE members SET left_on = $1, updated_at = $2 WHERE id = $3 AND left_on IS NULL"
     )
     .bind(codes::date_text(on))
     .bind(crate::now_text())
     .bind(id)
     .execute(&mut *c)
-    .await
-    .map(|_| ())?);
+    .await?
+    .rows_affected());
+    if changed == 0 {
+        return Err(Refusal::MemberAlreadyLeft.into());
+    }
     change.finish(tx, actor, "leave").await
 }

@@ -5,9 +5,9 @@ use super::Scope;
 use super::codes;
 use super::sql::{Bind, Where, prefix_upper};
 use crate::audit::AuditedTable;
-use crate::db::Db;
+use crate::db::{Conn, Db};
 use crate::error::{StoreError, StoreResult};
-use crate::{bind_where, on_pool};
+use crate::{bind_where, on_conn, on_pool};
 use chrono::NaiveDate;
 use domain::platform::masking::{mask_id, mask_mobile, mask_name};
 use domain::platform::{Mobile, ResidentId};
@@ -111,7 +111,7 @@ impl MemberRow {
         Ok(Member {
             id: self.id,
             resident_id: ResidentId::parse(&self.resident_id).map_err(|e| {
-                StoreError::rule(format!(
+                StoreError::corrupt(format!(
                     "数据库中的身份证号无法识别：{}（{e}）",
                     self.resident_id
                 ))
@@ -122,7 +122,7 @@ impl MemberRow {
                 .as_deref()
                 .map(|m| {
                     Mobile::parse(m).map_err(|e| {
-                        StoreError::rule(format!("数据库中的手机号无法识别：{m}（{e}）"))
+                        StoreError::corrupt(format!("数据库中的手机号无法识别：{m}（{e}）"))
                     })
                 })
                 .transpose()?,
@@ -319,14 +319,20 @@ pub async fn search(db: &Db, scope: Scope, q: &str, limit: i64) -> StoreResult<V
     rows.into_iter().map(MemberRow::into_member).collect()
 }
 
-async fn one(db: &Db, scope: Scope, clause: &str, value: Bind) -> StoreResult<Member> {
+async fn one(
+    conn: impl Into<Conn<'_>>,
+    scope: Scope,
+    clause: &str,
+    value: Bind,
+) -> StoreResult<Member> {
+    let mut conn = conn.into();
     let sql = format!("{SELECT} WHERE {clause}");
-    let row: Option<MemberRow> = on_pool!(db, |p| {
+    let row: Option<MemberRow> = on_conn!(&mut conn, |c| {
         let q = bind_where!(
             sqlx::query_as(crate::dynamic(&sql)),
             std::iter::once(&value)
         );
-        q.fetch_optional(p).await?
+        q.fetch_optional(&mut *c).await?
     });
     let m = row.ok_or(StoreError::NotFound)?.into_member()?;
     if !scope.allows_code(m.township.map(Township::code)) {
@@ -336,18 +342,18 @@ async fn one(db: &Db, scope: Scope, clause: &str, value: Bind) -> StoreResult<Me
 }
 
 /// One member; not found outside the scope.
-pub async fn get(db: &Db, scope: Scope, id: i64) -> StoreResult<Member> {
-    one(db, scope, "m.id = $1", Bind::Int(id)).await
+pub async fn get(conn: impl Into<Conn<'_>>, scope: Scope, id: i64) -> StoreResult<Member> {
+    one(conn, scope, "m.id = $1", Bind::Int(id)).await
 }
 
 /// The member with this resident ID; not found outside the scope.
 pub async fn by_resident_id(
-    db: &Db,
+    conn: impl Into<Conn<'_>>,
     scope: Scope,
     resident_id: &ResidentId,
 ) -> StoreResult<Member> {
     one(
-        db,
+        conn,
         scope,
         "m.resident_id = $1",
         Bind::Text(resident_id.as_str().into()),
@@ -381,10 +387,7 @@ pub async fn transfers(db: &Db, member_id: i64) -> StoreResult<Vec<Transfer>> {
 }
 
 mod change;
-pub use change::{
-    NewMember, add, find_tx, insert_many_tx, leave, leave_tx, transfer, transfer_tx,
-    update_from_row_tx,
-};
+pub use change::{NewMember, add, find, insert_many, leave, transfer, update_from_row};
 
 #[cfg(test)]
 mod tests {

@@ -18,6 +18,7 @@ mod sheet;
 mod tasks;
 mod wall;
 
+use super::Done;
 use crate::access::Access::{Public, Roles};
 use crate::error::AppError;
 use crate::routes::roles::{RELOCATION_COMMAND, RELOCATION_READ, RELOCATION_WRITE};
@@ -345,35 +346,19 @@ pub(crate) fn may_write(viewer: &Viewer) -> bool {
     viewer.may(RELOCATION_WRITE)
 }
 
-/// Tells connected walls that a project's figures changed.
-pub(crate) fn publish(state: &AppState, project_id: i64) {
-    state.wall.changed(project_id);
-}
-
-/// What a form post answers: back to `back` when it worked, otherwise as
-/// [`super::after_form`] does.
-pub(crate) fn after(result: Result<(), AppError>, viewer: &Viewer, back: &str) -> Response {
-    super::after_form(result.map(|()| back.to_string()), viewer, back)
-}
-
-/// Runs a form's change in one transaction with the viewer's scope, commits, and answers
-/// as [`after`] does. `Some(project)` from the change tells that project's wall.
+/// Runs a form's change in one transaction with the viewer's scope, through
+/// [`super::change`]; back to `back` when it worked. `Some(project)` from the change tells
+/// that project's wall.
 pub(crate) async fn change<F>(state: &AppState, viewer: &Viewer, back: &str, change: F) -> Response
 where
     F: AsyncFnOnce(&mut Tx, &str, &Scope) -> Result<Option<i64>, AppError>,
 {
-    let result = async {
+    super::change(state, viewer, back, async |tx| {
         let scope = scope(state, viewer).await?;
-        let mut tx = state.db.begin().await?;
-        let project = change(&mut tx, &viewer.user.username, &scope).await?;
-        tx.commit().await?;
-        if let Some(p) = project {
-            publish(state, p);
-        }
-        Ok(())
-    }
-    .await;
-    after(result, viewer, back)
+        let project = change(tx, &viewer.user.username, &scope).await?;
+        Ok(Done::to(back).telling(project))
+    })
+    .await
 }
 
 /// Like [`change`] for a change to a project: the project (by code, in the viewer's
@@ -389,7 +374,7 @@ where
     F: AsyncFnOnce(&mut Tx, &str, &Scope, &Project) -> Result<(), AppError>,
 {
     change(state, viewer, back, async |tx, actor, scope| {
-        let p = store::relocation::projects::by_code(&state.db, scope, code).await?;
+        let p = store::relocation::projects::by_code(&mut *tx, scope, code).await?;
         f(tx, actor, scope, &p).await?;
         Ok(Some(p.id))
     })

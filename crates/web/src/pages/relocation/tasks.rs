@@ -12,6 +12,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, Response};
 use serde::Deserialize;
+use store::Tx;
 use store::relocation::households::{self, HouseholdFilter, HouseholdRow, HouseholdSort, Stage};
 use store::relocation::projects::{self, Project};
 use store::relocation::teams;
@@ -254,13 +255,9 @@ pub struct PersonForm {
     username: String,
 }
 
-/// Checks that `team` is one of the project's groups.
-async fn group_of(state: &AppState, p: &Project, team: i64) -> Result<(), AppError> {
-    if teams::groups(&state.db, p.id)
-        .await?
-        .iter()
-        .any(|g| g.id == team)
-    {
+/// Checks, inside the change's transaction, that `team` is one of the project's groups.
+async fn group_of(tx: &mut Tx, p: &Project, team: i64) -> Result<(), AppError> {
+    if teams::groups(tx, p.id).await?.iter().any(|g| g.id == team) {
         Ok(())
     } else {
         Err(AppError::NotFound)
@@ -276,7 +273,7 @@ pub async fn add_person(
 ) -> Response {
     let back = project_page(&code, "/teams");
     project_change(&state, &viewer, &code, &back, async |tx, actor, _, p| {
-        group_of(&state, p, team).await?;
+        group_of(tx, p, team).await?;
         let mobile = Some(f.mobile.as_str()).filter(|m| !m.trim().is_empty());
         teams::add_person(tx, actor, team, &f.name, mobile, Some(&f.username)).await?;
         Ok(())
@@ -299,7 +296,7 @@ pub async fn set_leader(
 ) -> Response {
     let back = project_page(&code, "/teams");
     project_change(&state, &viewer, &code, &back, async |tx, actor, _, p| {
-        group_of(&state, p, team).await?;
+        group_of(tx, p, team).await?;
         teams::set_leader(tx, actor, team, &f.leader).await?;
         Ok(())
     })

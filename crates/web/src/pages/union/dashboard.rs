@@ -3,10 +3,11 @@
 //! (排名通报) and as Excel.
 
 use super::chart::{self, Bar};
-use super::{after, is_city, scope};
+use super::{is_city, scope};
 use crate::error::AppError;
 use crate::form::Form;
 use crate::pages::Chrome;
+use crate::pages::change;
 use crate::pages::render;
 use crate::session::Viewer;
 use crate::state::AppState;
@@ -304,7 +305,7 @@ pub async fn set_rule(
     viewer: Viewer,
     Form(f): Form<RuleForm>,
 ) -> Response {
-    let result = async {
+    change(&state, &viewer, "/union/ranking", async |tx| {
         let number = |v: &Option<String>, what: &str| -> Result<u32, AppError> {
             let t = super::required(v, what)?;
             t.parse()
@@ -315,9 +316,8 @@ pub async fn set_rule(
             must_require_provincial: super::flag(&f.must_require_provincial),
             tracked_min_headcount: number(&f.tracked_min_headcount, "跟踪的职工人数下限")?,
         };
-        coverage::set_rule(&state.db, &viewer.user.username, &rule).await?;
+        coverage::set_rule(&mut *tx, &viewer.user.username, &rule).await?;
         Ok("/union/ranking".to_string())
-    }
-    .await;
-    after(result, &viewer, "/union/ranking")
+    })
+    .await
 }

@@ -2,9 +2,10 @@
 //! the forms to register, correct, found a union (ticking the checklist) or join a joint
 //! union.
 
-use super::{after, field, flag, form_id, query_string, required, required_date, scope, tri};
+use super::{field, flag, form_id, query_string, required, required_date, scope, tri};
 use crate::error::AppError;
 use crate::form::Form;
+use crate::pages::change;
 use crate::pages::{Chrome, page_count, paging, render};
 use crate::session::Viewer;
 use crate::state::AppState;
@@ -190,18 +191,17 @@ pub async fn create(
     viewer: Viewer,
     Form(f): Form<EnterpriseForm>,
 ) -> Response {
-    let result = async {
+    change(&state, &viewer, "/union/enterprises", async |tx| {
         let id = enterprises::create(
-            &state.db,
+            &mut *tx,
             &viewer.user.username,
             scope(&viewer)?,
             &f.input()?,
         )
         .await?;
         Ok(format!("/union/enterprises/{id}"))
-    }
-    .await;
-    after(result, &viewer, "/union/enterprises")
+    })
+    .await
 }
 
 #[derive(Template)]
@@ -259,11 +259,11 @@ pub async fn update(
     Form(f): Form<EnterpriseForm>,
 ) -> Response {
     let back = format!("/union/enterprises/{id}");
-    let result = async {
+    change(&state, &viewer, &back, async |tx| {
         // Out of scope is "not found", whatever the form holds.
-        enterprises::get(&state.db, scope(&viewer)?, id).await?;
+        enterprises::get(&mut *tx, scope(&viewer)?, id).await?;
         enterprises::update(
-            &state.db,
+            &mut *tx,
             &viewer.user.username,
             scope(&viewer)?,
             id,
@@ -271,9 +271,8 @@ pub async fn update(
         )
         .await?;
         Ok(back.clone())
-    }
-    .await;
-    after(result, &viewer, &back)
+    })
+    .await
 }
 
 /// Fields of the found-a-union form.
@@ -293,12 +292,12 @@ pub async fn found(
     Form(f): Form<FoundForm>,
 ) -> Response {
     let back = format!("/union/enterprises/{id}");
-    let result = async {
-        enterprises::get(&state.db, scope(&viewer)?, id).await?;
+    change(&state, &viewer, &back, async |tx| {
+        enterprises::get(&mut *tx, scope(&viewer)?, id).await?;
         let name = required(&f.name, "工会名称")?;
         let on = required_date(&f.founded_on, "成立日期")?;
         let union = organisations::found_for_enterprise(
-            &state.db,
+            &mut *tx,
             &viewer.user.username,
             scope(&viewer)?,
             id,
@@ -307,9 +306,8 @@ pub async fn found(
         )
         .await?;
         Ok(format!("/union/unions/{union}"))
-    }
-    .await;
-    after(result, &viewer, &back)
+    })
+    .await
 }
 
 /// Fields of the cover form.
@@ -327,11 +325,11 @@ pub async fn cover(
     Form(f): Form<CoverForm>,
 ) -> Response {
     let back = format!("/union/enterprises/{id}");
-    let result = async {
-        enterprises::get(&state.db, scope(&viewer)?, id).await?;
+    change(&state, &viewer, &back, async |tx| {
+        enterprises::get(&mut *tx, scope(&viewer)?, id).await?;
         let union = form_id(&f.union_id, "工会")?;
         organisations::cover_enterprise(
-            &state.db,
+            &mut *tx,
             &viewer.user.username,
             scope(&viewer)?,
             id,
@@ -339,7 +337,6 @@ pub async fn cover(
         )
         .await?;
         Ok(back.clone())
-    }
-    .await;
-    after(result, &viewer, &back)
+    })
+    .await
 }

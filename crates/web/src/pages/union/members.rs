@@ -3,9 +3,10 @@
 //! transfer and record leaving. Lists mask IDs and mobiles; the member's page shows them
 //! in full to those whose scope includes the member.
 
-use super::{after, field, flag, form_id, query_string, required, required_date, scope, tri};
+use super::{field, flag, form_id, query_string, required, required_date, scope, tri};
 use crate::error::AppError;
 use crate::form::Form;
+use crate::pages::change;
 use crate::pages::{Chrome, page_count, paging, render};
 use crate::session::Viewer;
 use crate::state::AppState;
@@ -172,7 +173,7 @@ pub async fn create(
     viewer: Viewer,
     Form(f): Form<MemberForm>,
 ) -> Response {
-    let result = async {
+    change(&state, &viewer, "/union/members", async |tx| {
         let bad = |e: String| AppError::BadRequest(e);
         let m = NewMember {
             resident_id: ResidentId::parse(&required(&f.resident_id, "身份证号")?)
@@ -189,11 +190,10 @@ pub async fn create(
         if m.joined_on > domain::platform::time::today_local() {
             return Err(bad("入会日期晚于今天".into()));
         }
-        let id = members::add(&state.db, &viewer.user.username, scope(&viewer)?, &m).await?;
+        let id = members::add(&mut *tx, &viewer.user.username, scope(&viewer)?, &m).await?;
         Ok(format!("/union/members/{id}"))
-    }
-    .await;
-    after(result, &viewer, "/union/members")
+    })
+    .await
 }
 
 #[derive(Template)]
@@ -251,27 +251,18 @@ pub async fn transfer(
     Form(f): Form<TransferForm>,
 ) -> Response {
     let back = format!("/union/members/{id}");
-    let result = async {
-        members::get(&state.db, scope(&viewer)?, id).await?;
+    change(&state, &viewer, &back, async |tx| {
+        members::get(&mut *tx, scope(&viewer)?, id).await?;
         let to = form_id(&f.union_id, "转入工会")?;
         let on = required_date(&f.on, "转会日期")?;
-        members::transfer(
-            &state.db,
-            &viewer.user.username,
-            scope(&viewer)?,
-            id,
-            to,
-            on,
-        )
-        .await?;
+        members::transfer(&mut *tx, &viewer.user.username, scope(&viewer)?, id, to, on).await?;
         // After a transfer out of the township the member is no longer in the staff's scope.
-        Ok(match members::get(&state.db, scope(&viewer)?, id).await {
+        Ok(match members::get(&mut *tx, scope(&viewer)?, id).await {
             Ok(_) => back.clone(),
             Err(_) => "/union/members".to_string(),
         })
-    }
-    .await;
-    after(result, &viewer, &back)
+    })
+    .await
 }
 
 /// Fields of the leave form.
@@ -289,12 +280,11 @@ pub async fn leave(
     Form(f): Form<LeaveForm>,
 ) -> Response {
     let back = format!("/union/members/{id}");
-    let result = async {
-        members::get(&state.db, scope(&viewer)?, id).await?;
+    change(&state, &viewer, &back, async |tx| {
+        members::get(&mut *tx, scope(&viewer)?, id).await?;
         let on = required_date(&f.on, "离会日期")?;
-        members::leave(&state.db, &viewer.user.username, scope(&viewer)?, id, on).await?;
+        members::leave(&mut *tx, &viewer.user.username, scope(&viewer)?, id, on).await?;
         Ok(back.clone())
-    }
-    .await;
-    after(result, &viewer, &back)
+    })
+    .await
 }

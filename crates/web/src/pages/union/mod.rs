@@ -23,7 +23,6 @@ use crate::routes::{Route, get, post};
 use crate::session::Viewer;
 use axum::extract::DefaultBodyLimit;
 use axum::handler::Handler;
-use axum::response::Response;
 use chrono::NaiveDate;
 use store::union::Scope;
 
@@ -255,11 +254,6 @@ pub(crate) fn tri(v: &Option<String>) -> Option<bool> {
         Some("no") => Some(false),
         _ => None,
     }
-}
-
-/// What a form post answers: see [`super::after_form`].
-pub(crate) fn after(result: Result<String, AppError>, viewer: &Viewer, back: &str) -> Response {
-    super::after_form(result, viewer, back)
 }
 
 /// Query-string pieces for links that keep the current filters.

@@ -2,9 +2,10 @@
 //! township federations), covered enterprises, child unions; forms to create a union, add
 //! an officer, end a term and record the reform date.
 
-use super::{after, date, field, flag, form_id, required, required_date, scope};
+use super::{date, field, flag, form_id, required, required_date, scope};
 use crate::error::AppError;
 use crate::form::Form;
+use crate::pages::change;
 use crate::pages::{Chrome, render};
 use crate::session::Viewer;
 use crate::state::AppState;
@@ -86,14 +87,14 @@ pub async fn create(
     viewer: Viewer,
     Form(f): Form<UnionForm>,
 ) -> Response {
-    let result = async {
+    change(&state, &viewer, "/union/unions", async |tx| {
         let sc = scope(&viewer)?;
         let kind = UnionKind::parse(&required(&f.kind, "工会类型")?)
             .map_err(|e| AppError::BadRequest(e.to_string()))?;
         let parent = match field(&f.parent_id) {
             Some(_) => {
                 let p =
-                    organisations::get(&state.db, sc, form_id(&f.parent_id, "上级工会")?).await?;
+                    organisations::get(&mut *tx, sc, form_id(&f.parent_id, "上级工会")?).await?;
                 Some(UnionRef {
                     id: p.id,
                     kind: p.kind,
@@ -113,11 +114,10 @@ pub async fn create(
             township,
             founded_on: date(&f.founded_on, "成立日期")?,
         };
-        let id = organisations::create(&state.db, &viewer.user.username, sc, &input).await?;
+        let id = organisations::create(&mut *tx, &viewer.user.username, sc, &input).await?;
         Ok(format!("/union/unions/{id}"))
-    }
-    .await;
-    after(result, &viewer, "/union/unions")
+    })
+    .await
 }
 
 #[derive(Template)]
@@ -209,8 +209,8 @@ pub async fn add_officer(
     Form(f): Form<OfficerForm>,
 ) -> Response {
     let back = format!("/union/unions/{id}");
-    let result = async {
-        organisations::get_for_change(&state.db, scope(&viewer)?, id).await?;
+    change(&state, &viewer, &back, async |tx| {
+        organisations::get_for_change(&mut *tx, scope(&viewer)?, id).await?;
         let bad = |e: domain::union::LabelError| AppError::BadRequest(e.to_string());
         let o = OfficerInput {
             name: required(&f.name, "姓名")?,
@@ -220,11 +220,10 @@ pub async fn add_officer(
             term_start: required_date(&f.term_start, "任职日期")?,
             term_end: date(&f.term_end, "离任日期")?,
         };
-        officers::add_officer(&state.db, &viewer.user.username, scope(&viewer)?, id, &o).await?;
+        officers::add_officer(&mut *tx, &viewer.user.username, scope(&viewer)?, id, &o).await?;
         Ok(back.clone())
-    }
-    .await;
-    after(result, &viewer, &back)
+    })
+    .await
 }
 
 /// Fields of the end-of-term form.
@@ -241,16 +240,15 @@ pub async fn end_term(
     Path(id): Path<i64>,
     Form(f): Form<EndForm>,
 ) -> Response {
-    let result = async {
-        let union = officers::union_of(&state.db, id).await?;
-        organisations::get_for_change(&state.db, scope(&viewer)?, union).await?;
+    change(&state, &viewer, "/union/unions", async |tx| {
+        let union = officers::union_of(&mut *tx, id).await?;
+        organisations::get_for_change(&mut *tx, scope(&viewer)?, union).await?;
         let on = required_date(&f.term_end, "离任日期")?;
         let union =
-            officers::end_term(&state.db, &viewer.user.username, scope(&viewer)?, id, on).await?;
+            officers::end_term(&mut *tx, &viewer.user.username, scope(&viewer)?, id, on).await?;
         Ok(format!("/union/unions/{union}"))
-    }
-    .await;
-    after(result, &viewer, "/union/unions")
+    })
+    .await
 }
 
 /// Fields of the reform form.
@@ -268,13 +266,11 @@ pub async fn reform(
     Form(f): Form<ReformForm>,
 ) -> Response {
     let back = format!("/union/unions/{id}");
-    let result = async {
-        organisations::get_for_change(&state.db, scope(&viewer)?, id).await?;
+    change(&state, &viewer, &back, async |tx| {
+        organisations::get_for_change(&mut *tx, scope(&viewer)?, id).await?;
         let on = date(&f.reform_effective_on, "改革生效日期")?;
-        organisations::set_reform(&state.db, &viewer.user.username, scope(&viewer)?, id, on)
-            .await?;
+        organisations::set_reform(&mut *tx, &viewer.user.username, scope(&viewer)?, id, on).await?;
         Ok(back.clone())
-    }
-    .await;
-    after(result, &viewer, &back)
+    })
+    .await
 }

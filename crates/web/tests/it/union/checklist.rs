@@ -1,7 +1,7 @@
 //! The coverage checklist (清单消号) and the township ranking (排名通报).
 
 use super::{assert_audit_intact, enterprise, seed, union, xinanjiang, yangxi};
-use crate::support::TestApp;
+use crate::support::{TestApp, committed};
 use domain::platform::Role;
 use domain::union::organisation::UnionKind;
 use domain::union::township::Township;
@@ -111,13 +111,16 @@ async fn the_ranking_orders_by_must_rate_then_all_rate_then_new_unions() {
                 founded,
             )
             .await;
-            store::union::organisations::cover_enterprise(
-                &db,
-                "test",
-                store::union::Scope::City,
-                e,
-                u.id,
-            )
+            committed(&db, async |tx| {
+                store::union::organisations::cover_enterprise(
+                    tx,
+                    "test",
+                    store::union::Scope::City,
+                    e,
+                    u.id,
+                )
+                .await
+            })
             .await
             .expect("cover");
         }

@@ -6,6 +6,7 @@ use super::{
     assert_audit_intact, code, enterprise, enterprises_count, import, members_count, rid, seed,
     union, xinanjiang, xlsx,
 };
+use crate::support::committed;
 use ::imports::ImportOptions;
 use domain::platform::{Mobile, ResidentId};
 use domain::union::organisation::UnionKind;
@@ -306,9 +307,11 @@ async fn exports_reimport_to_the_same_records() {
         "2019-02-01",
     )
     .await;
-    store::union::organisations::cover_enterprise(&db, "test", Scope::City, e1, u.id)
-        .await
-        .expect("cover");
+    committed(&db, async |tx| {
+        store::union::organisations::cover_enterprise(tx, "test", Scope::City, e1, u.id).await
+    })
+    .await
+    .expect("cover");
     let path = dir.path().join("m.xlsx");
     let rows: Vec<Vec<String>> = (0..40)
         .map(|i| member_row("孙七", &rid(i), "13700000000", "测试企业1工会"))

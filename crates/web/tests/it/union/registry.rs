@@ -1,14 +1,28 @@
 //! The member registry: one record per resident ID, search by name, ID or mobile,
 //! transfers with history, leaving without deleting, the member portal.
 
-use super::{assert_audit_intact, rid, seed, union, xinanjiang, yangxi};
-use crate::support::{MEMBER_ID, TestApp};
+use super::{Seed, assert_audit_intact, rid, seed, union, xinanjiang, yangxi};
+use crate::support::{MEMBER_ID, TestApp, committed};
 use chrono::{Datelike, NaiveDate};
 use domain::platform::{Mobile, ResidentId, Role};
 use domain::union::organisation::UnionKind;
 use store::StoreError;
 use store::union::Scope;
 use store::union::members::{self, NewMember};
+use store::union::organisations::UnionRef;
+
+/// A joint union of 新安江街道 under its federation, founded 2018-01-01.
+async fn joint_union(db: &store::Db, s: &Seed, name: &str) -> UnionRef {
+    union(
+        db,
+        name,
+        UnionKind::JointUnion,
+        Some(s.xin),
+        Some(xinanjiang()),
+        "2018-01-01",
+    )
+    .await
+}
 
 fn new_member(id: &str, name: &str, mobile: &str, union_id: i64) -> NewMember {
     NewMember {
@@ -26,15 +40,7 @@ async fn one_record_per_id_and_search_by_name_id_or_mobile() {
     let dir = tempfile::tempdir().expect("dir");
     let db = store::testing::fresh_db(dir.path()).await.expect("db");
     let s = seed(&db).await;
-    let a = union(
-        &db,
-        "甲工会",
-        UnionKind::JointUnion,
-        Some(s.xin),
-        Some(xinanjiang()),
-        "2018-01-01",
-    )
-    .await;
+    let a = joint_union(&db, &s, "甲工会").await;
     let b = union(
         &db,
         "乙工会",
@@ -44,37 +50,49 @@ async fn one_record_per_id_and_search_by_name_id_or_mobile() {
         "2018-01-01",
     )
     .await;
-    members::add(
-        &db,
-        "test",
-        Scope::City,
-        &new_member(&rid(1), "欧阳小明", "13812345678", a.id),
-    )
+    committed(&db, async |tx| {
+        members::add(
+            tx,
+            "test",
+            Scope::City,
+            &new_member(&rid(1), "欧阳小明", "13812345678", a.id),
+        )
+        .await
+    })
     .await
     .expect("add");
-    members::add(
-        &db,
-        "test",
-        Scope::City,
-        &new_member(&rid(2), "欧阳娜", "13912345678", a.id),
-    )
+    committed(&db, async |tx| {
+        members::add(
+            tx,
+            "test",
+            Scope::City,
+            &new_member(&rid(2), "欧阳娜", "13912345678", a.id),
+        )
+        .await
+    })
     .await
     .expect("add");
-    let again = members::add(
-        &db,
-        "test",
-        Scope::City,
-        &new_member(&rid(1), "冒名", "", b.id),
-    )
+    let again = committed(&db, async |tx| {
+        members::add(
+            tx,
+            "test",
+            Scope::City,
+            &new_member(&rid(1), "冒名", "", b.id),
+        )
+        .await
+    })
     .await;
     assert!(matches!(again, Err(StoreError::Conflict(m)) if m.contains("欧阳小明")));
     // From another township the conflict does not say who it is.
-    let hidden = members::add(
-        &db,
-        "test",
-        Scope::Township(yangxi()),
-        &new_member(&rid(1), "冒名", "", b.id),
-    )
+    let hidden = committed(&db, async |tx| {
+        members::add(
+            tx,
+            "test",
+            Scope::Township(yangxi()),
+            &new_member(&rid(1), "冒名", "", b.id),
+        )
+        .await
+    })
     .await;
     assert!(matches!(hidden, Err(StoreError::Conflict(m)) if !m.contains("欧阳小明")));
 
@@ -123,24 +141,8 @@ async fn one_record_per_id_and_search_by_name_id_or_mobile() {
 async fn transfers_keep_the_history_and_leaving_keeps_the_record() {
     let app = TestApp::spawn().await;
     let s = seed(&app.db).await;
-    let a = union(
-        &app.db,
-        "甲工会",
-        UnionKind::JointUnion,
-        Some(s.xin),
-        Some(xinanjiang()),
-        "2018-01-01",
-    )
-    .await;
-    let b = union(
-        &app.db,
-        "乙工会",
-        UnionKind::JointUnion,
-        Some(s.xin),
-        Some(xinanjiang()),
-        "2018-01-01",
-    )
-    .await;
+    let a = joint_union(&app.db, &s, "甲工会").await;
+    let b = joint_union(&app.db, &s, "乙工会").await;
     let staff = app.login(Role::UnionStaff).await;
     let union_id = a.id.to_string();
     let r = staff
@@ -204,28 +206,56 @@ async fn transfers_keep_the_history_and_leaving_keeps_the_record() {
 }
 
 #[tokio::test]
+async fn a_double_submitted_leave_is_recorded_once() {
+    let app = TestApp::spawn().await;
+    let s = seed(&app.db).await;
+    let a = joint_union(&app.db, &s, "甲工会").await;
+    let m = committed(&app.db, async |tx| {
+        members::add(
+            tx,
+            "test",
+            Scope::City,
+            &new_member(&rid(3), "孙七", "", a.id),
+        )
+        .await
+    })
+    .await
+    .expect("add");
+    let staff = app.login(Role::UnionStaff).await;
+    let path = format!("/union/members/{m}/leave");
+    let form = [("on", "2019-12-01")];
+    // Both requests are in flight together: the check and the write share one transaction,
+    // so only one of them can find the member still in.
+    let (first, second) = tokio::join!(staff.post(&path, &form), staff.post(&path, &form));
+    let mut statuses = [first.status().as_u16(), second.status().as_u16()];
+    statuses.sort_unstable();
+    assert_eq!(statuses, [303, 422]);
+    let after = members::get(&app.db, Scope::City, m).await.expect("member");
+    assert_eq!(
+        after.left_on.map(|d| d.to_string()).as_deref(),
+        Some("2019-12-01")
+    );
+    assert_audit_intact(&app.db).await;
+}
+
+#[tokio::test]
 async fn the_member_portal_shows_the_own_record_masked() {
     let app = TestApp::spawn().await;
     let s = seed(&app.db).await;
-    let a = union(
-        &app.db,
-        "甲工会",
-        UnionKind::JointUnion,
-        Some(s.xin),
-        Some(xinanjiang()),
-        "2018-01-01",
-    )
-    .await;
+    let a = joint_union(&app.db, &s, "甲工会").await;
     let member = app.login(Role::Member).await;
     let (status, page) = member.page("/union/me").await;
     assert_eq!(status, 200);
     assert!(page.contains("未找到"), "no record yet");
-    members::add(
-        &app.db,
-        "test",
-        Scope::City,
-        &new_member(MEMBER_ID, "张小三", "13812345678", a.id),
-    )
+    committed(&app.db, async |tx| {
+        members::add(
+            tx,
+            "test",
+            Scope::City,
+            &new_member(MEMBER_ID, "张小三", "13812345678", a.id),
+        )
+        .await
+    })
     .await
     .expect("add");
     let (_, page) = member.page("/union/me").await;

@@ -2,7 +2,7 @@
 //! answers 404 (403 is reserved for "this role may not use this route"). Lists mask IDs.
 
 use super::{enterprise, seed, union, xinanjiang, yangxi};
-use crate::support::TestApp;
+use crate::support::{TestApp, committed};
 use chrono::NaiveDate;
 use domain::platform::{Mobile, ResidentId, Role};
 use domain::union::organisation::UnionKind;
@@ -42,22 +42,16 @@ async fn arrange(app: &TestApp) -> (i64, i64, i64, i64, i64) {
         joined_on: NaiveDate::from_ymd_opt(2019, 3, 5).expect("date"),
         migrant_worker: false,
     };
-    let own_m = members::add(
-        &app.db,
-        "test",
-        Scope::City,
-        &add(OWN_ID, "本乡会员", own_union.id),
-    )
+    let (own, other) = (
+        add(OWN_ID, "本乡会员", own_union.id),
+        add(OTHER_ID, "外乡会员", other_union.id),
+    );
+    let (own_m, other_m) = committed(&app.db, async |tx| {
+        let own_m = members::add(tx, "test", Scope::City, &own).await?;
+        Ok((own_m, members::add(tx, "test", Scope::City, &other).await?))
+    })
     .await
-    .expect("member");
-    let other_m = members::add(
-        &app.db,
-        "test",
-        Scope::City,
-        &add(OTHER_ID, "外乡会员", other_union.id),
-    )
-    .await
-    .expect("member");
+    .expect("members");
     (own_e, other_e, own_m, other_m, other_union.id)
 }
 
