@@ -85,6 +85,9 @@ pub enum Refusal {
     /// A member who has left, asked to transfer.
     #[error("该会员已离会，不能转会")]
     TransferAfterLeaving,
+    /// A member changed by someone else between reading and writing (two forms at once).
+    #[error("该会员记录刚被他人修改，请刷新页面后重试")]
+    MemberChangedMeanwhile,
     /// A transfer into the member's own union.
     #[error("转入工会与当前工会相同")]
     TransferToSameUnion,

@@ -319,15 +319,22 @@ pub async fn transfer(
     organisations::get(&mut *tx, Scope::City, to_union).await?;
     let (from, to) = (m.union_id, to_union);
     let change = audit::Change::begin(tx, &MEMBERS, id).await?;
-    on_tx!(tx, |c| sqlx::query(
-        "UPDATE members SET union_id = $1, updated_at = $2 WHERE id = $3"
+    // The state checked above is required again by the UPDATE: on PostgreSQL a concurrent
+    // transfer or leave that read the member first waits for the row, then matches nothing.
+    let changed = on_tx!(tx, |c| sqlx::query(
+        "UPDATE members SET union_id = $1, updated_at = $2
+         WHERE id = $3 AND union_id = $4 AND left_on IS NULL"
     )
     .bind(to)
     .bind(crate::now_text())
     .bind(id)
+    .bind(from)
     .execute(&mut *c)
-    .await
-    .map(|_| ())?);
+    .await?
+    .rows_affected());
+    if changed == 0 {
+        return Err(Refusal::MemberChangedMeanwhile.into());
+    }
     change.finish(tx, actor, "transfer").await?;
     insert_transfer(tx, actor, id, from, to, on).await
 }

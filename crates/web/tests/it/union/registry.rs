@@ -239,6 +239,39 @@ async fn a_double_submitted_leave_is_recorded_once() {
 }
 
 #[tokio::test]
+async fn a_double_submitted_transfer_is_recorded_once() {
+    let app = TestApp::spawn().await;
+    let s = seed(&app.db).await;
+    let a = joint_union(&app.db, &s, "甲工会").await;
+    let b = joint_union(&app.db, &s, "乙工会").await;
+    let m = committed(&app.db, async |tx| {
+        members::add(
+            tx,
+            "test",
+            Scope::City,
+            &new_member(&rid(4), "周八", "", a.id),
+        )
+        .await
+    })
+    .await
+    .expect("add");
+    let staff = app.login(Role::UnionStaff).await;
+    let path = format!("/union/members/{m}/transfer");
+    let to = b.id.to_string();
+    let form = [("union_id", to.as_str()), ("on", "2019-12-01")];
+    // Both in flight together: whichever writes second finds the member moved already.
+    let (first, second) = tokio::join!(staff.post(&path, &form), staff.post(&path, &form));
+    let mut statuses = [first.status().as_u16(), second.status().as_u16()];
+    statuses.sort_unstable();
+    assert_eq!(statuses, [303, 422]);
+    let after = members::get(&app.db, Scope::City, m).await.expect("member");
+    assert_eq!(after.union_id, b.id);
+    let history = members::transfers(&app.db, m).await.expect("history");
+    assert_eq!(history.len(), 1, "one transfer recorded: {history:?}");
+    assert_audit_intact(&app.db).await;
+}
+
+#[tokio::test]
 async fn the_member_portal_shows_the_own_record_masked() {
     let app = TestApp::spawn().await;
     let s = seed(&app.db).await;
