@@ -3,14 +3,14 @@
 //! and `appraisals` (户编号, 项目 — the appraised item —, 金额, optionally 类别, 评估人).
 
 use super::{Context, HOUSEHOLD, PROJECT, household_of, refused};
-use crate::engine::{Applied, Cells, FieldError, ImportError, ImportOptions, Importer, Layout};
+use crate::engine::{Applied, Cells, FieldError, ImportError, ImportOptions, Importer};
 use domain::platform::{Fen, ResidentId, SquareMetres};
 use domain::relocation::{AppraisalItem, AppraisalKind, BuildingStructure};
 use sheets::{Column, Row};
 use store::StoreError;
 use store::Tx;
 use store::relocation::buildings::{self, BuildingFields};
-use store::relocation::{Scope, appraisals, members};
+use store::relocation::{appraisals, members};
 
 fn applied(
     r: Result<(i64, bool), StoreError>,
@@ -46,35 +46,17 @@ const ID: Column = Column::required("身份证号").aliases(&["公民身份号�
 const RELATION: Column = Column::required("与户主关系").aliases(&["关系"]);
 const MEMBER_COLUMNS: &[Column] = &[PROJECT, HOUSEHOLD, NAME, ID, RELATION];
 
-/// The `household-members` importer.
-#[derive(Default)]
-pub(crate) struct MemberImporter {
-    ctx: Context,
-}
-
-impl MemberImporter {
-    /// An importer that sees the projects of `scope`.
-    pub(crate) fn new(scope: Scope) -> Self {
-        Self {
-            ctx: Context::new(scope),
-        }
-    }
-}
-
-impl Layout for MemberImporter {
-    fn columns(&self) -> &'static [Column] {
-        MEMBER_COLUMNS
-    }
-
-    fn example(&self) -> &'static [&'static str] {
-        &[
+project_importer! {
+    /// The `household-members` importer.
+    MemberImporter,
+    MEMBER_COLUMNS,
+    &[
             "YCQ2019-01",
             "YCQ-001",
             "张三",
             "11010519491231002X",
             "户主",
-        ]
-    }
+    ]
 }
 
 impl Importer for MemberImporter {
@@ -133,28 +115,11 @@ const BUILDING_COLUMNS: &[Column] = &[
     APPROVALS,
 ];
 
-/// The `buildings` importer.
-#[derive(Default)]
-pub(crate) struct BuildingImporter {
-    ctx: Context,
-}
-
-impl BuildingImporter {
-    /// An importer that sees the projects of `scope`.
-    pub(crate) fn new(scope: Scope) -> Self {
-        Self {
-            ctx: Context::new(scope),
-        }
-    }
-}
-
-impl Layout for BuildingImporter {
-    fn columns(&self) -> &'static [Column] {
-        BUILDING_COLUMNS
-    }
-
-    fn example(&self) -> &'static [&'static str] {
-        &[
+project_importer! {
+    /// The `buildings` importer.
+    BuildingImporter,
+    BUILDING_COLUMNS,
+    &[
             "YCQ2019-01",
             "YCQ-001",
             "建房权字第2003-118号",
@@ -162,8 +127,7 @@ impl Layout for BuildingImporter {
             "150.00",
             "120.35",
             "1998年建房审批表",
-        ]
-    }
+    ]
 }
 
 impl Importer for BuildingImporter {
@@ -231,36 +195,18 @@ const CATEGORY: Column = Column::optional("类别").aliases(&["评估类别"]);
 const APPRAISER: Column = Column::optional("评估人").aliases(&["评估机构"]);
 const APPRAISAL_COLUMNS: &[Column] = &[PROJECT, HOUSEHOLD, ITEM, AMOUNT, CATEGORY, APPRAISER];
 
-/// The `appraisals` importer.
-#[derive(Default)]
-pub(crate) struct AppraisalImporter {
-    ctx: Context,
-}
-
-impl AppraisalImporter {
-    /// An importer that sees the projects of `scope`.
-    pub(crate) fn new(scope: Scope) -> Self {
-        Self {
-            ctx: Context::new(scope),
-        }
-    }
-}
-
-impl Layout for AppraisalImporter {
-    fn columns(&self) -> &'static [Column] {
-        APPRAISAL_COLUMNS
-    }
-
-    fn example(&self) -> &'static [&'static str] {
-        &[
+project_importer! {
+    /// The `appraisals` importer.
+    AppraisalImporter,
+    APPRAISAL_COLUMNS,
+    &[
             "YCQ2019-01",
             "YCQ-001",
             "客厅吊顶",
             "12800.00",
             "装修",
             "建德市某评估公司",
-        ]
-    }
+    ]
 }
 
 impl Importer for AppraisalImporter {

@@ -1,14 +1,13 @@
 //! Import of `households`: 项目编号, 户编号, 类型, 户主姓名, 户主身份证号/统一社会信用代码
 //! (one column holding either, read according to 类型), 手机号, 村, 组, 现居住地.
 
-use super::{Context, HOUSEHOLD, PROJECT, refused};
-use crate::engine::{Applied, Cells, FieldError, ImportError, ImportOptions, Importer, Layout};
+use super::{HOUSEHOLD, PROJECT, refused};
+use crate::engine::{Applied, Cells, FieldError, ImportError, ImportOptions, Importer};
 use domain::platform::Mobile;
 use domain::relocation::{HeadId, HouseholdKind, Residence};
 use sheets::{Column, Row};
 use store::StoreError;
 use store::Tx;
-use store::relocation::Scope;
 use store::relocation::households::{HouseholdFields, upsert};
 
 const KIND: Column = Column::required("类型").aliases(&["户类型"]);
@@ -27,28 +26,11 @@ const COLUMNS: &[Column] = &[
     PROJECT, HOUSEHOLD, KIND, NAME, HEAD_ID, MOBILE, VILLAGE, GROUP, RESIDENCE,
 ];
 
-/// The `households` importer.
-#[derive(Default)]
-pub(crate) struct HouseholdImporter {
-    ctx: Context,
-}
-
-impl HouseholdImporter {
-    /// An importer that sees the projects of `scope`.
-    pub(crate) fn new(scope: Scope) -> Self {
-        Self {
-            ctx: Context::new(scope),
-        }
-    }
-}
-
-impl Layout for HouseholdImporter {
-    fn columns(&self) -> &'static [Column] {
-        COLUMNS
-    }
-
-    fn example(&self) -> &'static [&'static str] {
-        &[
+project_importer! {
+    /// The `households` importer.
+    HouseholdImporter,
+    COLUMNS,
+    &[
             "YCQ2019-01",
             "YCQ-001",
             "住户",
@@ -58,8 +40,7 @@ impl Layout for HouseholdImporter {
             "绪塘村",
             "3组",
             "本镇",
-        ]
-    }
+    ]
 }
 
 impl Importer for HouseholdImporter {

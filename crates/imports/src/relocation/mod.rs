@@ -7,6 +7,38 @@
 //! certificate number or the appraisal item), so re-importing updates, and an export —
 //! which always writes `项目编号` — re-imports to the same records.
 
+/// Declares an importer whose rows belong to projects of its scope: the [`Context`] that
+/// resolves them, the constructor, and its [`Layout`](crate::engine::Layout) from the
+/// columns and the template's example row. Each importer then writes only its `apply`.
+macro_rules! project_importer {
+    ($(#[$doc:meta])* $name:ident, $columns:expr, $example:expr $(,)?) => {
+        $(#[$doc])*
+        #[derive(Default)]
+        pub(crate) struct $name {
+            ctx: $crate::relocation::Context,
+        }
+
+        impl $name {
+            /// An importer that sees the projects of `scope`.
+            pub(crate) fn new(scope: store::relocation::Scope) -> Self {
+                Self {
+                    ctx: $crate::relocation::Context::new(scope),
+                }
+            }
+        }
+
+        impl $crate::engine::Layout for $name {
+            fn columns(&self) -> &'static [sheets::Column] {
+                $columns
+            }
+
+            fn example(&self) -> &'static [&'static str] {
+                $example
+            }
+        }
+    };
+}
+
 mod details;
 mod export;
 mod households;

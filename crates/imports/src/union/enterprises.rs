@@ -46,10 +46,7 @@ impl EnterprisesImporter {
     fn check(&mut self, row: &Row) -> Result<EnterpriseInput, Vec<FieldError>> {
         let row = Cells::new(row, COLUMNS);
         let mut errors = Vec::new();
-        let name = row.text_trimmed(NAME);
-        if name.is_empty() {
-            errors.push(FieldError::new(NAME, "", "单位名称为空"));
-        }
+        let name = row.required(NAME, "单位名称为空", &mut errors);
         let code_text = row.text(CODE);
         let code = match CreditCode::parse(&code_text) {
             Ok(c) => {

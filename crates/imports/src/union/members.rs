@@ -98,10 +98,7 @@ impl MemberCheck {
     fn member(&mut self, row: &Row) -> Result<NewMember, Vec<FieldError>> {
         let row = Cells::new(row, COLUMNS);
         let mut errors = Vec::new();
-        let name = row.text_trimmed(NAME);
-        if name.is_empty() {
-            errors.push(FieldError::new(NAME, "", "姓名为空"));
-        }
+        let name = row.required(NAME, "姓名为空", &mut errors);
         let id_text = row.text(ID);
         let id = match ResidentId::parse(&id_text) {
             Ok(id) => {
