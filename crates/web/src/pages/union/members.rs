@@ -3,9 +3,9 @@
 //! transfer and record leaving. Lists mask IDs and mobiles; the member's page shows them
 //! in full to those whose scope includes the member.
 
-use super::{field, flag, form_id, query_string, required, required_date, scope, tri};
+use super::{field, query_string, required, required_date, scope, tri};
 use crate::error::AppError;
-use crate::form::Form;
+use crate::form::{self, Form};
 use crate::pages::change;
 use crate::pages::{Chrome, page_count, paging, render};
 use crate::session::Viewer;
@@ -150,21 +150,23 @@ pub async fn export(
     )
 }
 
-/// Fields of the new-member form.
+/// Fields of the new-member form. The resident ID, mobile and date stay text here and are
+/// parsed in the handler, so a mistyped one is answered on the refused-form page (422)
+/// with its own message rather than as a form that does not decode.
 #[derive(Deserialize, Default)]
 pub struct MemberForm {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "form::text")]
     name: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "form::text")]
     resident_id: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "form::text")]
     mobile: Option<String>,
-    #[serde(default)]
-    union_id: Option<String>,
+    #[serde(default, deserialize_with = "form::id")]
+    union_id: Option<i64>,
     #[serde(default)]
     joined_on: Option<String>,
-    #[serde(default)]
-    migrant_worker: Option<String>,
+    #[serde(default, deserialize_with = "form::flag")]
+    migrant_worker: bool,
 }
 
 /// Registers a member; an ID already registered anywhere is refused.
@@ -179,13 +181,15 @@ pub async fn create(
             resident_id: ResidentId::parse(&required(&f.resident_id, "身份证号")?)
                 .map_err(|e| bad(e.to_string()))?,
             name: required(&f.name, "姓名")?,
-            mobile: field(&f.mobile)
-                .map(|m| Mobile::parse(&m))
+            mobile: f
+                .mobile
+                .as_deref()
+                .map(Mobile::parse)
                 .transpose()
                 .map_err(|e| bad(e.to_string()))?,
-            union_id: form_id(&f.union_id, "所属工会")?,
+            union_id: f.union_id.ok_or_else(|| bad("请填写所属工会".into()))?,
             joined_on: required_date(&f.joined_on, "入会日期")?,
-            migrant_worker: flag(&f.migrant_worker),
+            migrant_worker: f.migrant_worker,
         };
         if m.joined_on > domain::platform::time::today_local() {
             return Err(bad("入会日期晚于今天".into()));
@@ -237,8 +241,8 @@ pub async fn show(
 /// Fields of the transfer form.
 #[derive(Deserialize, Default)]
 pub struct TransferForm {
-    #[serde(default)]
-    union_id: Option<String>,
+    #[serde(default, deserialize_with = "form::id")]
+    union_id: Option<i64>,
     #[serde(default)]
     on: Option<String>,
 }
@@ -253,7 +257,9 @@ pub async fn transfer(
     let back = format!("/union/members/{id}");
     change(&state, &viewer, &back, async |tx| {
         members::get(&mut *tx, scope(&viewer)?, id).await?;
-        let to = form_id(&f.union_id, "转入工会")?;
+        let to = f
+            .union_id
+            .ok_or_else(|| AppError::BadRequest("请填写转入工会".into()))?;
         let on = required_date(&f.on, "转会日期")?;
         members::transfer(&mut *tx, &viewer.user.username, scope(&viewer)?, id, to, on).await?;
         // After a transfer out of the township the member is no longer in the staff's scope.
