@@ -7,6 +7,8 @@
 //! the viewer's scope answers 404, exactly like one that does not exist.
 
 mod chart;
+mod choosing;
+mod flats;
 mod households;
 mod imports;
 mod meetings;
@@ -319,7 +321,17 @@ pub fn routes() -> Vec<Route> {
             "选房顺序公示",
             public::choosing_order,
         ),
+        get(
+            "/public/relocation/{code}/choosing-order.json",
+            Public,
+            "选房顺序（JSON）",
+            public::choosing_order_json,
+        ),
     ]
+    .into_iter()
+    .chain(choosing::routes(read, write, command))
+    .chain(flats::routes(read, write, command))
+    .collect()
 }
 
 /// Links for the public start page.
