@@ -264,7 +264,9 @@ pub enum Refusal {
         state: &'static str,
     },
     /// Area beyond the entitlement without the price difference accepted.
-    #[error("所选面积{chosen}㎡超出应安置面积{entitled}㎡，超出{excess}㎡需按标准补交差价{price}，请确认后再提交")]
+    #[error(
+        "所选面积{chosen}㎡超出应安置面积{entitled}㎡，超出{excess}㎡需按标准补交差价{price}，请确认后再提交"
+    )]
     BeyondEntitlement {
         /// Area chosen.
         chosen: String,

@@ -105,7 +105,10 @@ pub fn seed_matches(seed: &str, commitment: &str) -> bool {
 /// numbered from 1, with ties drawn by `seed` once revealed (`None`: by code,
 /// provisionally). Households that have not both signed and vacated are left out; the
 /// caller passes only the series' households (property exchange).
-pub fn choosing_order(households: &[HouseholdMoments], seed: Option<&str>) -> Vec<ChoosingPosition> {
+pub fn choosing_order(
+    households: &[HouseholdMoments],
+    seed: Option<&str>,
+) -> Vec<ChoosingPosition> {
     let mut order: Vec<ChoosingPosition> = households
         .iter()
         .filter_map(|h| {

@@ -20,7 +20,11 @@ fn entered_later(day: u32) -> Option<RecordedMoment> {
     })
 }
 
-fn h(code: &str, signed: Option<RecordedMoment>, vacated: Option<RecordedMoment>) -> HouseholdMoments {
+fn h(
+    code: &str,
+    signed: Option<RecordedMoment>,
+    vacated: Option<RecordedMoment>,
+) -> HouseholdMoments {
     HouseholdMoments {
         code: code.to_string(),
         signed,
@@ -44,7 +48,10 @@ fn only_households_that_signed_and_vacated_choose() {
     );
     assert_eq!(codes(&order), ["C"]);
     assert_eq!(order[0].position, 1);
-    assert_eq!(Some(order[0].qualified_at), live(4, 9).map(|m| m.recorded_at));
+    assert_eq!(
+        Some(order[0].qualified_at),
+        live(4, 9).map(|m| m.recorded_at)
+    );
 }
 
 #[test]
@@ -116,7 +123,10 @@ fn the_lottery_is_sha256_of_seed_colon_code_in_lowercase_hex() {
         "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
     );
     assert_eq!(lottery("ab", "c"), sha256_hex("ab:c"));
-    assert!(seed_matches("abc", "BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD"));
+    assert!(seed_matches(
+        "abc",
+        "BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD"
+    ));
     assert!(!seed_matches("abd", &sha256_hex("abc")));
 }
 

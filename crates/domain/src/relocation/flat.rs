@@ -172,7 +172,10 @@ mod tests {
             area_per_person: m2("40"),
         };
         assert_eq!(per.entitlement(3, m2("200")), m2("120"));
-        assert_eq!(EntitlementRule::LegalArea.entitlement(3, m2("95.55")), m2("95.55"));
+        assert_eq!(
+            EntitlementRule::LegalArea.entitlement(3, m2("95.55")),
+            m2("95.55")
+        );
         let greater = EntitlementRule::Greater {
             area_per_person: m2("40"),
             cap: m2("180"),
@@ -192,7 +195,10 @@ mod tests {
         };
         // 12.33 m² × ¥3,500 = ¥43,155.00
         let e = terms.excess(m2("132.33"), m2("120")).ok();
-        assert_eq!(e.map(|e| (e.area, e.price)), Some((m2("12.33"), Fen(4_315_500))));
+        assert_eq!(
+            e.map(|e| (e.area, e.price)),
+            Some((m2("12.33"), Fen(4_315_500)))
+        );
         // Within the entitlement: nothing to pay.
         let e = terms.excess(m2("100"), m2("120")).ok();
         assert_eq!(e.map(|e| e.price), Some(Fen(0)));
@@ -201,7 +207,10 @@ mod tests {
             excess_rate_per_m2: Fen(50),
             ..terms
         };
-        assert_eq!(half.excess(m2("0.01"), m2("0")).map(|e| e.price), Ok(Fen(1)));
+        assert_eq!(
+            half.excess(m2("0.01"), m2("0")).map(|e| e.price),
+            Ok(Fen(1))
+        );
         assert_eq!(terms.excess(m2("-1"), m2("0")), Err(ExcessError::Negative));
         let huge = ResettlementTerms {
             excess_rate_per_m2: Fen(i64::MAX),
@@ -222,12 +231,18 @@ mod tests {
         };
         let json = serde_json::to_string(&terms).unwrap_or_default();
         assert!(json.contains("\"by\":\"greater\""), "{json}");
-        assert_eq!(serde_json::from_str::<ResettlementTerms>(&json).ok(), Some(terms));
+        assert_eq!(
+            serde_json::from_str::<ResettlementTerms>(&json).ok(),
+            Some(terms)
+        );
     }
 
     #[test]
     fn vocabularies_parse_their_synonyms() {
-        assert_eq!(CompensationOption::parse("产权置换"), Some(CompensationOption::Exchange));
+        assert_eq!(
+            CompensationOption::parse("产权置换"),
+            Some(CompensationOption::Exchange)
+        );
         assert_eq!(FlatKind::parse("停车位"), Some(FlatKind::Parking));
         assert_eq!(FlatState::parse("vacant"), Some(FlatState::Vacant));
     }

@@ -23,13 +23,13 @@ pub mod worklog;
 pub use choosing_order::{
     ChoosingPosition, HouseholdMoments, RecordedMoment, calling_order, choosing_order,
 };
-pub use flat::{
-    CompensationOption, EntitlementRule, Excess, ExcessError, FlatKind, FlatState,
-    ResettlementTerms,
-};
 pub use compensation::{
     AppraisalItem, AppraisalKind, BuildingForCompensation, CompensationError, CompensationInput,
     CompensationLine, CompensationSheet, LineKind, compute,
+};
+pub use flat::{
+    CompensationOption, EntitlementRule, Excess, ExcessError, FlatKind, FlatState,
+    ResettlementTerms,
 };
 pub use household::{HeadId, HeadIdError, HouseholdKind, Residence};
 pub use milestone::{Milestone, MilestoneDates, MilestoneError};

@@ -21,7 +21,16 @@ const AREA: Column = Column::required("面积").aliases(&["建筑面积", "面�
 const ORIENTATION: Column = Column::optional("朝向");
 /// The columns, in the template's order.
 pub(crate) const COLUMNS: &[Column] = &[
-    PROJECT, CODE, KIND, BUILDING, UNIT, FLOOR, ROOM, LAYOUT, AREA, ORIENTATION,
+    PROJECT,
+    CODE,
+    KIND,
+    BUILDING,
+    UNIT,
+    FLOOR,
+    ROOM,
+    LAYOUT,
+    AREA,
+    ORIENTATION,
 ];
 
 project_importer! {
@@ -51,7 +60,11 @@ impl Importer for FlatImporter {
             Some(FlatKind::Flat)
         } else {
             FlatKind::parse(&kind_text).or_else(|| {
-                errors.push(FieldError::new(KIND, &kind_text, "类别应为住宅、储藏室或车位"));
+                errors.push(FieldError::new(
+                    KIND,
+                    &kind_text,
+                    "类别应为住宅、储藏室或车位",
+                ));
                 None
             })
         };
@@ -64,7 +77,11 @@ impl Importer for FlatImporter {
             .ok()
             .filter(|f| (-10..=200).contains(f));
         if floor.is_none() {
-            errors.push(FieldError::new(FLOOR, &floor_text, "楼层应为整数（地下层用负数）"));
+            errors.push(FieldError::new(
+                FLOOR,
+                &floor_text,
+                "楼层应为整数（地下层用负数）",
+            ));
         }
         let area_text = row.text(AREA);
         let area = match SquareMetres::parse(&area_text) {

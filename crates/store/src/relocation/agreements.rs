@@ -16,9 +16,7 @@ use crate::on_conn;
 use crate::on_tx;
 use chrono::NaiveDate;
 use domain::platform::Fen;
-use domain::relocation::{
-    CompensationLine, CompensationOption, CompensationSheet, ReviewStage,
-};
+use domain::relocation::{CompensationLine, CompensationOption, CompensationSheet, ReviewStage};
 use serde::Serialize;
 
 /// An agreement.

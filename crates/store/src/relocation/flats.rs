@@ -197,7 +197,8 @@ pub async fn upsert(
             return Err(Refusal::FlatChosenUnchangeable(existing.code).into());
         }
         let change = audit::Change::begin(tx, &FLATS, existing.id).await?;
-        on_tx!(tx, |c| sqlx::query(
+        on_tx!(tx, |c| {
+            sqlx::query(
             "UPDATE relocation_flats SET kind = $1, building = $2, unit = $3, floor = $4, room = $5,
                 layout = $6, area = $7, orientation = $8 WHERE id = $9"
         )
@@ -212,7 +213,8 @@ pub async fn upsert(
         .bind(existing.id)
         .execute(&mut *c)
         .await
-        .map(|_| ())?);
+        .map(|_| ())?
+        });
         change.finish_if_changed(tx, actor, "update").await?;
         return Ok((existing.id, false));
     }

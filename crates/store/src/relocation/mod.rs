@@ -73,11 +73,15 @@ pub const POPULATION: AuditedTable = audited("relocation_population", "relocatio
 /// Resettlement flats, storerooms and parking spaces.
 pub const FLATS: AuditedTable = audited("relocation_flat", "relocation_flats");
 /// Choosing sessions (seed commitments and reveals).
-pub const SESSIONS: AuditedTable =
-    audited("relocation_choosing_session", "relocation_choosing_sessions");
+pub const SESSIONS: AuditedTable = audited(
+    "relocation_choosing_session",
+    "relocation_choosing_sessions",
+);
 /// Households marked absent when called.
-pub const ABSENCES: AuditedTable =
-    audited("relocation_choosing_absence", "relocation_choosing_absences");
+pub const ABSENCES: AuditedTable = audited(
+    "relocation_choosing_absence",
+    "relocation_choosing_absences",
+);
 /// Flat choices.
 pub const CHOICES: AuditedTable = audited("relocation_choice", "relocation_choices");
 

@@ -2,19 +2,19 @@
 //! amounts, and the order in which households choose resettlement flats. Heads' names are
 //! masked (enterprises keep theirs: it is public); nothing else personal is shown.
 
+use super::choosing::{self, Session};
 use super::compensation::FrozenInputs;
 use super::households::{HouseholdFilter, list};
 use super::projects::Project;
-use super::choosing::{self, Session};
 use super::{Scope, agreements, appraisals, buildings, standards};
 use crate::db::Conn;
 use crate::db::Db;
 use crate::error::StoreResult;
 use crate::on_pool;
-use std::collections::HashMap;
 use domain::platform::Fen;
 use domain::relocation::household::public_head_name;
 use domain::relocation::{ChoosingPosition, CompensationSheet, HouseholdKind};
+use std::collections::HashMap;
 
 /// One household on the compensation posting.
 #[derive(Debug, Clone)]

@@ -1,5 +1,6 @@
 //! Tests of the relocation module through HTTP, on whichever backend the suite runs on.
 
+mod choosing;
 mod fixture;
 mod imports;
 mod live;
@@ -67,11 +68,12 @@ async fn compensation_is_computed_from_the_records_and_fixed_at_signing() {
     assert!(body.contains("¥304,042.00"), "{body}");
     assert!(body.contains("试算"), "{body}");
 
-    // Signing earns the ¥20,000 reward and fixes the sheet in the agreement.
+    // Signing (for property exchange) earns the ¥20,000 reward and fixes the sheet in
+    // the agreement.
     let r = staff
         .post(
             &format!("{}/milestones", household(f.ours)),
-            &[("milestone", "signed"), ("on", &today), ("time", "09:30")],
+            &[("milestone", "signed"), ("on", &today), ("option", "exchange")],
         )
         .await;
     assert_eq!(status_of(&r), 303);
@@ -124,7 +126,7 @@ async fn compensation_is_computed_from_the_records_and_fixed_at_signing() {
     assert!(body.contains("张*三") && !body.contains("张小三"), "{body}");
     assert!(body.contains("¥334,042.00"), "{body}");
     assert!(!body.contains("11010519491231002X"));
-    // And the choosing order lists the household that signed and vacated.
+    // And the choosing order lists the exchange household that signed and vacated.
     let (_, body) = app
         .anonymous()
         .page(&format!("/public/relocation/{PROJECT}/choosing-order"))

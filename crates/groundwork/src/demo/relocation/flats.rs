@@ -41,8 +41,16 @@ pub async fn inventory(tx: &mut Tx, actor: &str, project_id: i64, households: us
                     area: SquareMetres(area),
                     orientation: orientation.into(),
                 };
-                flats::upsert(tx, actor, &Scope::All, project_id, &code, FlatKind::Flat, &place)
-                    .await?;
+                flats::upsert(
+                    tx,
+                    actor,
+                    &Scope::All,
+                    project_id,
+                    &code,
+                    FlatKind::Flat,
+                    &place,
+                )
+                .await?;
             }
         }
     }
@@ -93,7 +101,8 @@ pub async fn session(
             .iter()
             .filter(|f| f.place.area <= entitled)
             .max_by_key(|f| (f.place.area, std::cmp::Reverse(f.id)));
-        let Some(flat) = within.or_else(|| flats.iter().min_by_key(|f| (f.place.area, f.id))) else {
+        let Some(flat) = within.or_else(|| flats.iter().min_by_key(|f| (f.place.area, f.id)))
+        else {
             break;
         };
         let storeroom = if made % 3 == 0 {

@@ -57,7 +57,15 @@ use ProjectKind::{Expropriation as E, Resettlement as R};
 /// counted in 2020, so the 2019 figures do not see it.
 pub const PLAN_2020: Plan = Plan {
     year: 2020,
-    ..plan("YCQ2020-B1", "杨村桥高铁新城安置小区（二期）", R, 0, (36, 0), ((3, 2), 20), [36, 36, 0, 0])
+    ..plan(
+        "YCQ2020-B1",
+        "杨村桥高铁新城安置小区（二期）",
+        R,
+        0,
+        (36, 0),
+        ((3, 2), 20),
+        [36, 36, 0, 0],
+    )
 };
 
 /// The projects; the first is the campaign of 49 households signed within 12 days, and is

@@ -208,7 +208,12 @@ pub struct ChoiceRequest {
 
 /// A unit of the project by code, of the kind asked for and vacant. A chosen unit is a
 /// conflict (409: someone was faster); a reserved or void one a refusal.
-async fn vacant_unit(tx: &mut Tx, project_id: i64, code: &str, kind: FlatKind) -> StoreResult<Flat> {
+async fn vacant_unit(
+    tx: &mut Tx,
+    project_id: i64,
+    code: &str,
+    kind: FlatKind,
+) -> StoreResult<Flat> {
     let Some(f) = flats::by_code(&mut *tx, project_id, code).await? else {
         return Err(StoreError::NotFound);
     };
@@ -237,7 +242,8 @@ fn taken(code: &str) -> StoreError {
 /// Marks `unit` chosen by `household_id`, only if it is still vacant.
 async fn take(tx: &mut Tx, actor: &str, unit: &Flat, household_id: i64) -> StoreResult<()> {
     let change = audit::Change::begin(tx, &FLATS, unit.id).await?;
-    let done = on_tx!(tx, |c| sqlx::query(
+    let done = on_tx!(tx, |c| {
+        sqlx::query(
         "UPDATE relocation_flats SET state = 'chosen', household_id = $1 WHERE id = $2 AND state = 'vacant'"
     )
     .bind(household_id)
@@ -245,7 +251,8 @@ async fn take(tx: &mut Tx, actor: &str, unit: &Flat, household_id: i64) -> Store
     .execute(&mut *c)
     .await
     .map_err(unique_is_conflict)?
-    .rows_affected());
+    .rows_affected()
+    });
     if done == 0 {
         return Err(taken(&unit.code));
     }
@@ -255,7 +262,9 @@ async fn take(tx: &mut Tx, actor: &str, unit: &Flat, household_id: i64) -> Store
 /// A unique-index violation (two choices of one flat or by one household committed at
 /// once) is the conflict it means, not a database failure.
 fn unique_is_conflict(e: sqlx::Error) -> StoreError {
-    if e.as_database_error().is_some_and(|d| d.is_unique_violation()) {
+    if e.as_database_error()
+        .is_some_and(|d| d.is_unique_violation())
+    {
         StoreError::Conflict("该房源或该户刚刚已有选房记录，请刷新后重试".into())
     } else {
         StoreError::Database(e)
@@ -296,7 +305,12 @@ pub async fn choose(
     }
     let household = households::get(&mut *tx, &Scope::All, line.household_id).await?;
     let flat = vacant_unit(tx, project_id, &req.flat_code, FlatKind::Flat).await?;
-    let optional = |c: &Option<String>| c.as_deref().map(str::trim).filter(|c| !c.is_empty()).map(str::to_string);
+    let optional = |c: &Option<String>| {
+        c.as_deref()
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(str::to_string)
+    };
     let storeroom = match optional(&req.storeroom_code) {
         Some(c) => Some(vacant_unit(tx, project_id, &c, FlatKind::Storeroom).await?),
         None => None,
@@ -330,7 +344,8 @@ pub async fn choose(
         take(tx, actor, unit, household.id).await?;
     }
     let position = i64::try_from(line.position.position).unwrap_or(i64::MAX);
-    let id: i64 = on_tx!(tx, |c| sqlx::query_scalar(
+    let id: i64 = on_tx!(tx, |c| {
+        sqlx::query_scalar(
         "INSERT INTO relocation_choices (project_id, household_id, flat_id, storeroom_id, parking_id,
             position, entitlement_area, chosen_area, excess_area, excess_price, chosen_at, chosen_by)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id"
@@ -349,7 +364,8 @@ pub async fn choose(
     .bind(actor)
     .fetch_one(&mut *c)
     .await
-    .map_err(unique_is_conflict)?);
+    .map_err(unique_is_conflict)?
+    });
     audit::record_insert(tx, actor, &CHOICES, id).await?;
     of_household(&mut *tx, household.id)
         .await?
@@ -382,7 +398,8 @@ pub async fn void(
         return Err(Refusal::ChoiceAlreadyVoided.into());
     }
     let change = audit::Change::begin(tx, &CHOICES, choice.id).await?;
-    on_tx!(tx, |c| sqlx::query(
+    on_tx!(tx, |c| {
+        sqlx::query(
         "UPDATE relocation_choices SET voided_at = $1, voided_by = $2, void_reason = $3 WHERE id = $4"
     )
     .bind(crate::now_text())
@@ -391,9 +408,14 @@ pub async fn void(
     .bind(choice.id)
     .execute(&mut *c)
     .await
-    .map(|_| ())?);
+    .map(|_| ())?
+    });
     change.finish(tx, actor, "void").await?;
-    let codes = [Some(&choice.flat_code), choice.storeroom_code.as_ref(), choice.parking_code.as_ref()];
+    let codes = [
+        Some(&choice.flat_code),
+        choice.storeroom_code.as_ref(),
+        choice.parking_code.as_ref(),
+    ];
     for code in codes.into_iter().flatten() {
         let Some(unit) = flats::by_code(&mut *tx, choice.project_id, code).await? else {
             continue;

@@ -56,7 +56,14 @@ fn instant(text: Option<String>, what: &str) -> StoreResult<Option<DateTime<Utc>
 /// The project's session, if a seed has been committed.
 pub async fn session(conn: impl Into<Conn<'_>>, project_id: i64) -> StoreResult<Option<Session>> {
     let mut conn = conn.into();
-    type Row = (i64, String, Option<String>, String, Option<String>, Option<String>);
+    type Row = (
+        i64,
+        String,
+        Option<String>,
+        String,
+        Option<String>,
+        Option<String>,
+    );
     let row: Option<Row> = on_conn!(&mut conn, |c| sqlx::query_as(
         "SELECT id, seed_sha256, seed, committed_at, revealed_at, closed_at
          FROM relocation_choosing_sessions WHERE project_id = $1"
@@ -91,7 +98,8 @@ async fn visible_project(tx: &mut Tx, scope: &Scope, project_id: i64) -> StoreRe
 /// shown once to be sealed; only its SHA-256 is stored.
 pub fn fresh_seed() -> StoreResult<String> {
     let mut bytes = [0u8; 32];
-    getrandom::fill(&mut bytes).map_err(|e| StoreError::Config(format!("无法生成随机种子：{e}")))?;
+    getrandom::fill(&mut bytes)
+        .map_err(|e| StoreError::Config(format!("无法生成随机种子：{e}")))?;
     Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 
@@ -117,7 +125,8 @@ pub async fn commit(
     if session(&mut *tx, project_id).await?.is_some() {
         return Err(Refusal::SeedAlreadyCommitted.into());
     }
-    let id: i64 = on_tx!(tx, |c| sqlx::query_scalar(
+    let id: i64 = on_tx!(tx, |c| {
+        sqlx::query_scalar(
         "INSERT INTO relocation_choosing_sessions (project_id, seed_sha256, committed_at, committed_by)
          VALUES ($1, $2, $3, $4) RETURNING id"
     )
@@ -126,7 +135,8 @@ pub async fn commit(
     .bind(crate::now_text())
     .bind(actor)
     .fetch_one(&mut *c)
-    .await?);
+    .await?
+    });
     audit::record_insert(tx, actor, &SESSIONS, id).await
 }
 
@@ -167,7 +177,10 @@ pub async fn reveal(
 /// Closes the session: no more choices are recorded.
 pub async fn close(tx: &mut Tx, actor: &str, scope: &Scope, project_id: i64) -> StoreResult<()> {
     visible_project(tx, scope, project_id).await?;
-    let Some(s) = session(&mut *tx, project_id).await?.filter(Session::is_open) else {
+    let Some(s) = session(&mut *tx, project_id)
+        .await?
+        .filter(Session::is_open)
+    else {
         return Err(Refusal::SessionNotOpen.into());
     };
     let change = audit::Change::begin(tx, &SESSIONS, s.id).await?;
@@ -259,7 +272,11 @@ struct MomentRow {
     absent: Option<String>,
 }
 
-fn moment(on: Option<String>, at: Option<String>, what: &str) -> StoreResult<Option<RecordedMoment>> {
+fn moment(
+    on: Option<String>,
+    at: Option<String>,
+    what: &str,
+) -> StoreResult<Option<RecordedMoment>> {
     let (Some(on), Some(at)) = (parse_day(on.as_deref(), what)?, instant(at, what)?) else {
         return Ok(None);
     };
@@ -274,7 +291,8 @@ fn moment(on: Option<String>, at: Option<String>, what: &str) -> StoreResult<Opt
 pub async fn series(conn: impl Into<Conn<'_>>, project_id: i64) -> StoreResult<Series> {
     let mut conn = conn.into();
     let session = session(&mut conn, project_id).await?;
-    let rows: Vec<MomentRow> = on_conn!(&mut conn, |c| sqlx::query_as(
+    let rows: Vec<MomentRow> = on_conn!(&mut conn, |c| {
+        sqlx::query_as(
         "SELECT h.id, h.code, h.kind, h.head_name, h.signed_on, h.signed_at, h.vacated_on,
                 h.vacated_at, f.code AS flat_code, a.reason AS absent
          FROM relocation_households h
@@ -287,7 +305,8 @@ pub async fn series(conn: impl Into<Conn<'_>>, project_id: i64) -> StoreResult<S
     )
     .bind(project_id)
     .fetch_all(&mut *c)
-    .await?);
+    .await?
+    });
     let mut moments = Vec::with_capacity(rows.len());
     for r in &rows {
         moments.push(HouseholdMoments {
@@ -343,7 +362,8 @@ pub async fn mark_absent(
         // Called again after the rest and still absent: it stays last, in order.
         return Ok(());
     }
-    let id: i64 = on_tx!(tx, |c| sqlx::query_scalar(
+    let id: i64 = on_tx!(tx, |c| {
+        sqlx::query_scalar(
         "INSERT INTO relocation_choosing_absences (project_id, household_id, reason, marked_at, marked_by)
          VALUES ($1, $2, $3, $4, $5) RETURNING id"
     )
@@ -353,6 +373,7 @@ pub async fn mark_absent(
     .bind(crate::now_text())
     .bind(actor)
     .fetch_one(&mut *c)
-    .await?);
+    .await?
+    });
     audit::record_insert(tx, actor, &ABSENCES, id).await
 }

@@ -174,7 +174,10 @@ pub async fn page(
         stock: flats::stock(db, p.id).await?,
         may_write: super::may_write(&viewer),
         may_command: super::may_command(&viewer),
-        open: series.session.as_ref().is_some_and(choosing::Session::is_open),
+        open: series
+            .session
+            .as_ref()
+            .is_some_and(choosing::Session::is_open),
         current,
         entitlement,
         next,
@@ -212,10 +215,16 @@ pub async fn commit(
     let back = project_page(&code, "/choosing");
     if !f.generate {
         let hash = f.seed_sha256.clone().unwrap_or_default();
-        return project_change(&state, &viewer, &code, &back, async |tx, actor, scope, p| {
-            choosing::commit(tx, actor, scope, p.id, &hash).await?;
-            Ok(())
-        })
+        return project_change(
+            &state,
+            &viewer,
+            &code,
+            &back,
+            async |tx, actor, scope, p| {
+                choosing::commit(tx, actor, scope, p.id, &hash).await?;
+                Ok(())
+            },
+        )
         .await;
     }
     let result = async {
@@ -256,11 +265,17 @@ pub async fn reveal(
     Form(f): Form<RevealForm>,
 ) -> Response {
     let back = project_page(&code, "/choosing");
-    project_change(&state, &viewer, &code, &back, async |tx, actor, scope, p| {
-        let seed = f.seed.clone().unwrap_or_default();
-        choosing::reveal(tx, actor, scope, p.id, &seed).await?;
-        Ok(())
-    })
+    project_change(
+        &state,
+        &viewer,
+        &code,
+        &back,
+        async |tx, actor, scope, p| {
+            let seed = f.seed.clone().unwrap_or_default();
+            choosing::reveal(tx, actor, scope, p.id, &seed).await?;
+            Ok(())
+        },
+    )
     .await
 }
 
@@ -271,10 +286,16 @@ pub async fn close(
     Path(code): Path<String>,
 ) -> Response {
     let back = project_page(&code, "/choosing");
-    project_change(&state, &viewer, &code, &back, async |tx, actor, scope, p| {
-        choosing::close(tx, actor, scope, p.id).await?;
-        Ok(())
-    })
+    project_change(
+        &state,
+        &viewer,
+        &code,
+        &back,
+        async |tx, actor, scope, p| {
+            choosing::close(tx, actor, scope, p.id).await?;
+            Ok(())
+        },
+    )
     .await
 }
 
@@ -313,10 +334,16 @@ pub async fn choose(
     Form(f): Form<ChoiceForm>,
 ) -> Response {
     let back = project_page(&code, "/choosing");
-    project_change(&state, &viewer, &code, &back, async |tx, actor, scope, p| {
-        choices::choose(tx, actor, scope, p.id, &f.request()).await?;
-        Ok(())
-    })
+    project_change(
+        &state,
+        &viewer,
+        &code,
+        &back,
+        async |tx, actor, scope, p| {
+            choices::choose(tx, actor, scope, p.id, &f.request()).await?;
+            Ok(())
+        },
+    )
     .await
 }
 
@@ -337,12 +364,18 @@ pub async fn absent(
     Form(f): Form<AbsentForm>,
 ) -> Response {
     let back = project_page(&code, "/choosing");
-    project_change(&state, &viewer, &code, &back, async |tx, actor, scope, p| {
-        let household = f.household_code.clone().unwrap_or_default();
-        let reason = f.reason.clone().unwrap_or_default();
-        choosing::mark_absent(tx, actor, scope, p.id, &household, &reason).await?;
-        Ok(())
-    })
+    project_change(
+        &state,
+        &viewer,
+        &code,
+        &back,
+        async |tx, actor, scope, p| {
+            let household = f.household_code.clone().unwrap_or_default();
+            let reason = f.reason.clone().unwrap_or_default();
+            choosing::mark_absent(tx, actor, scope, p.id, &household, &reason).await?;
+            Ok(())
+        },
+    )
     .await
 }
 
@@ -363,14 +396,29 @@ pub async fn void(
     Form(f): Form<VoidForm>,
 ) -> Response {
     let back = project_page(&code, "/choosing");
-    project_change(&state, &viewer, &code, &back, async |tx, actor, scope, p| {
-        let id = f.choice.ok_or_else(|| AppError::BadRequest("请选择选房记录".into()))?;
-        let c = choices::void(tx, actor, scope, id, f.reason.as_deref().unwrap_or_default()).await?;
-        if c.project_id != p.id {
-            return Err(AppError::NotFound);
-        }
-        Ok(())
-    })
+    project_change(
+        &state,
+        &viewer,
+        &code,
+        &back,
+        async |tx, actor, scope, p| {
+            let id = f
+                .choice
+                .ok_or_else(|| AppError::BadRequest("请选择选房记录".into()))?;
+            let c = choices::void(
+                tx,
+                actor,
+                scope,
+                id,
+                f.reason.as_deref().unwrap_or_default(),
+            )
+            .await?;
+            if c.project_id != p.id {
+                return Err(AppError::NotFound);
+            }
+            Ok(())
+        },
+    )
     .await
 }
 
@@ -398,7 +446,11 @@ async fn screen_json(db: &Db, p: &Project) -> Result<Value, AppError> {
         .into_iter()
         .map(|s| json!({"building": s.building, "kind": s.kind.label(), "layout": s.layout, "vacant": s.vacant, "total": s.total}))
         .collect();
-    let chosen = series.lines.iter().filter(|l| l.flat_code.is_some()).count();
+    let chosen = series
+        .lines
+        .iter()
+        .filter(|l| l.flat_code.is_some())
+        .count();
     Ok(json!({
         "open": series.session.as_ref().is_some_and(|s| s.is_open()),
         "current": current.map(person),
@@ -438,7 +490,9 @@ async fn screen_event(db: &Db, p: &Project) -> Event {
         Ok(v) => Event::default().event("choosing").data(v.to_string()),
         Err(e) => {
             tracing::warn!("choosing event for project {}: {e}", p.id);
-            Event::default().event("problem").data("选房数据暂时无法读取")
+            Event::default()
+                .event("problem")
+                .data("选房数据暂时无法读取")
         }
     }
 }

@@ -218,8 +218,18 @@ pub async fn export(
         &format!("{}-安置房源.xlsx", p.code),
         &format!("{} 安置房源", p.name),
         &[
-            "项目编号", "房源编号", "类别", "幢号", "单元", "楼层", "室号", "户型", "面积", "朝向",
-            "状态", "停用原因",
+            "项目编号",
+            "房源编号",
+            "类别",
+            "幢号",
+            "单元",
+            "楼层",
+            "室号",
+            "户型",
+            "面积",
+            "朝向",
+            "状态",
+            "停用原因",
         ],
         &rows,
     )
@@ -256,29 +266,35 @@ pub async fn save(
     Form(f): Form<FlatForm>,
 ) -> Response {
     let back = project_page(&code, "/flats");
-    project_change(&state, &viewer, &code, &back, async |tx, actor, scope, p| {
-        let floor = f
-            .floor
-            .as_deref()
-            .unwrap_or_default()
-            .parse::<i64>()
-            .map_err(|_| AppError::BadRequest("楼层应为整数（地下层用负数）".into()))?;
-        let area = SquareMetres::parse(f.area.as_deref().unwrap_or_default())
-            .map_err(|e| AppError::BadRequest(format!("面积：{e}")))?;
-        let place = FlatPlace {
-            building: f.building.clone().unwrap_or_default(),
-            unit: f.unit.clone().unwrap_or_default(),
-            floor,
-            room: f.room.clone().unwrap_or_default(),
-            layout: f.layout.clone().unwrap_or_default(),
-            area,
-            orientation: f.orientation.clone().unwrap_or_default(),
-        };
-        let kind = f.kind.unwrap_or(FlatKind::Flat);
-        let code = f.code.clone().unwrap_or_default();
-        flats::upsert(tx, actor, scope, p.id, &code, kind, &place).await?;
-        Ok(())
-    })
+    project_change(
+        &state,
+        &viewer,
+        &code,
+        &back,
+        async |tx, actor, scope, p| {
+            let floor = f
+                .floor
+                .as_deref()
+                .unwrap_or_default()
+                .parse::<i64>()
+                .map_err(|_| AppError::BadRequest("楼层应为整数（地下层用负数）".into()))?;
+            let area = SquareMetres::parse(f.area.as_deref().unwrap_or_default())
+                .map_err(|e| AppError::BadRequest(format!("面积：{e}")))?;
+            let place = FlatPlace {
+                building: f.building.clone().unwrap_or_default(),
+                unit: f.unit.clone().unwrap_or_default(),
+                floor,
+                room: f.room.clone().unwrap_or_default(),
+                layout: f.layout.clone().unwrap_or_default(),
+                area,
+                orientation: f.orientation.clone().unwrap_or_default(),
+            };
+            let kind = f.kind.unwrap_or(FlatKind::Flat);
+            let code = f.code.clone().unwrap_or_default();
+            flats::upsert(tx, actor, scope, p.id, &code, kind, &place).await?;
+            Ok(())
+        },
+    )
     .await
 }
 
@@ -301,26 +317,34 @@ pub async fn handle(
     Form(f): Form<HandleForm>,
 ) -> Response {
     let back = project_page(&code, "/flats");
-    project_change(&state, &viewer, &code, &back, async |tx, actor, scope, p| {
-        let handling = match f.action.as_deref() {
-            Some("reserve") => Handling::Reserve,
-            Some("release") => Handling::Release,
-            Some("void") => Handling::Void(f.reason.clone().unwrap_or_default()),
-            other => {
-                return Err(AppError::BadRequest(format!(
-                    "未知操作：{}",
-                    other.unwrap_or_default()
-                )));
+    project_change(
+        &state,
+        &viewer,
+        &code,
+        &back,
+        async |tx, actor, scope, p| {
+            let handling = match f.action.as_deref() {
+                Some("reserve") => Handling::Reserve,
+                Some("release") => Handling::Release,
+                Some("void") => Handling::Void(f.reason.clone().unwrap_or_default()),
+                other => {
+                    return Err(AppError::BadRequest(format!(
+                        "未知操作：{}",
+                        other.unwrap_or_default()
+                    )));
+                }
+            };
+            let flat = f
+                .flat
+                .ok_or_else(|| AppError::BadRequest("请选择房源".into()))?;
+            let unit = flats::by_id(&mut *tx, flat).await?;
+            if unit.project_id != p.id {
+                return Err(AppError::NotFound);
             }
-        };
-        let flat = f.flat.ok_or_else(|| AppError::BadRequest("请选择房源".into()))?;
-        let unit = flats::by_id(&mut *tx, flat).await?;
-        if unit.project_id != p.id {
-            return Err(AppError::NotFound);
-        }
-        flats::handle(tx, actor, scope, flat, &handling).await?;
-        Ok(())
-    })
+            flats::handle(tx, actor, scope, flat, &handling).await?;
+            Ok(())
+        },
+    )
     .await
 }
 

@@ -11,10 +11,10 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, Response};
 use domain::platform::Mobile;
+use domain::relocation::CompensationOption;
 use domain::relocation::{HeadId, HouseholdKind, Milestone, RecognitionRule, Residence};
 use serde::Deserialize;
 use store::Conn;
-use domain::relocation::CompensationOption;
 use store::relocation::choosing::choices;
 use store::relocation::compensation::{self, SheetView};
 use store::relocation::households::{

@@ -2,21 +2,21 @@
 //! items and amounts, and the order in which households choose resettlement flats. Heads'
 //! names are masked; nothing else personal appears.
 
+use crate::error::ApiError;
 use crate::error::AppError;
 use crate::pages::{Chrome, render};
 use askama::Template;
+use axum::Json;
 use axum::extract::{Path, State};
 use axum::response::Html;
-use domain::platform::time::show_local;
-use store::relocation::Scope;
-use store::relocation::projects::{self, Project};
-use store::relocation::choosing::Session;
-use store::relocation::public::{self, CompensationPosting};
-use domain::relocation::choosing_order::RULE;
-use crate::error::ApiError;
-use axum::Json;
 use chrono::SecondsFormat;
+use domain::platform::time::show_local;
+use domain::relocation::choosing_order::RULE;
 use serde_json::{Value, json};
+use store::relocation::Scope;
+use store::relocation::choosing::Session;
+use store::relocation::projects::{self, Project};
+use store::relocation::public::{self, CompensationPosting};
 
 use crate::state::AppState;
 
@@ -98,7 +98,11 @@ pub async fn choosing_order(
             head_name: l.head_name,
             signed_at: show_local(l.position.signed_at),
             qualified_at: show_local(l.position.qualified_at),
-            lottery: l.position.lottery.map(|v| v[..12].to_string()).unwrap_or_default(),
+            lottery: l
+                .position
+                .lottery
+                .map(|v| v[..12].to_string())
+                .unwrap_or_default(),
             flat_code: l.flat_code.unwrap_or_default(),
         })
         .collect();
