@@ -73,7 +73,11 @@ async fn compensation_is_computed_from_the_records_and_fixed_at_signing() {
     let r = staff
         .post(
             &format!("{}/milestones", household(f.ours)),
-            &[("milestone", "signed"), ("on", &today), ("option", "exchange")],
+            &[
+                ("milestone", "signed"),
+                ("on", &today),
+                ("option", "exchange"),
+            ],
         )
         .await;
     assert_eq!(status_of(&r), 303);

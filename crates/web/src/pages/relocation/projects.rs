@@ -10,9 +10,10 @@ use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, Response};
-use domain::platform::{Fen, Mu};
+use domain::platform::{Fen, Mu, SquareMetres};
 use domain::relocation::{
-    BuildingStructure, CompensationStandard, DeadlineReward, Progress, ProjectKind, ProjectStatus,
+    BuildingStructure, CompensationStandard, DeadlineReward, EntitlementRule, Progress,
+    ProjectKind, ProjectStatus, ResettlementTerms,
 };
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -255,6 +256,11 @@ struct StandardPage {
     structures: Vec<StructureRow>,
     may_command: bool,
     has_draft: bool,
+    /// The entitlement rule's code and figures, for the form's fields.
+    entitlement_code: &'static str,
+    area_per_person: String,
+    area_cap: String,
+    require_confirmed: bool,
 }
 
 fn yuan(f: Fen) -> String {
@@ -286,8 +292,26 @@ pub async fn standard_form(
             percent: shown.recognition.percent_for(s),
         })
         .collect();
+    let (entitlement_code, per, cap) = match shown.resettlement.map(|t| t.entitlement) {
+        None => ("none", None, None),
+        Some(EntitlementRule::PerPerson { area_per_person }) => {
+            ("per_person", Some(area_per_person), None)
+        }
+        Some(EntitlementRule::LegalArea) => ("legal_area", None, None),
+        Some(EntitlementRule::Greater {
+            area_per_person,
+            cap,
+        }) => ("greater", Some(area_per_person), Some(cap)),
+    };
+    let text = |a: Option<SquareMetres>| a.map(|a| a.to_string()).unwrap_or_default();
     render(&StandardPage {
         chrome: Chrome::new(format!("{} 补偿标准", p.name), &viewer),
+        entitlement_code,
+        area_per_person: text(per),
+        area_cap: text(cap),
+        require_confirmed: shown
+            .resettlement
+            .is_some_and(|t| t.require_confirmed_population),
         has_draft: versions.first().is_some_and(|v| !v.is_published()),
         p,
         versions,
@@ -332,6 +356,33 @@ fn standard_from(form: &HashMap<String, String>) -> Result<CompensationStandard,
         };
     s.signing_reward = reward("signing_deadline", "signing_amount", "签约奖励")?;
     s.vacating_reward = reward("vacating_deadline", "vacating_amount", "腾空奖励")?;
+    let area = |k: &str, what: &str| {
+        SquareMetres::parse(field(k)).map_err(|e| AppError::BadRequest(format!("{what}：{e}")))
+    };
+    let entitlement = match field("entitlement") {
+        "" | "none" => None,
+        "per_person" => Some(EntitlementRule::PerPerson {
+            area_per_person: area("area_per_person", "人均安置面积")?,
+        }),
+        "legal_area" => Some(EntitlementRule::LegalArea),
+        "greater" => Some(EntitlementRule::Greater {
+            area_per_person: area("area_per_person", "人均安置面积")?,
+            cap: area("area_cap", "安置面积上限")?,
+        }),
+        other => {
+            return Err(AppError::BadRequest(format!(
+                "未知安置面积计算方式：{other}"
+            )));
+        }
+    };
+    s.resettlement = match entitlement {
+        Some(entitlement) => Some(ResettlementTerms {
+            entitlement,
+            excess_rate_per_m2: money("excess_rate", "超面积单价")?,
+            require_confirmed_population: form.contains_key("require_confirmed_population"),
+        }),
+        None => None,
+    };
     Ok(s)
 }
 

@@ -9,8 +9,10 @@ use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Html;
-use domain::relocation::{HouseholdKind, ReviewStage};
+use domain::platform::Fen;
+use domain::relocation::{CompensationOption, HouseholdKind, ReviewStage};
 use store::Conn;
+use store::relocation::choosing::choices::{self, Choice};
 use store::relocation::compensation::{self, SheetSource, SheetView};
 use store::relocation::households::{self, Household};
 use store::relocation::population;
@@ -27,6 +29,12 @@ struct SheetPage {
     /// Set while the resettlement population is not yet confirmed (阳光核定).
     population_note: Option<String>,
     printed_on: String,
+    /// Cash or property exchange, once signed.
+    option: Option<CompensationOption>,
+    /// The flat chosen, whose price difference is a line of the sheet.
+    choice: Option<Choice>,
+    /// The total less the price difference.
+    net: Fen,
 }
 
 /// The sheet page, laid out for printing on A4.
@@ -66,8 +74,18 @@ pub async fn show(
             }
         }
     };
+    let option = match &view.source {
+        SheetSource::Agreement(a) => Some(a.option),
+        _ => None,
+    };
+    let choice = choices::of_household(&state.db, h.id).await?;
+    let total = view.sheet.as_ref().map_or(Fen(0), |s| s.total);
+    let net = Fen(total.0 - choice.as_ref().map_or(0, |c| c.excess_price.0));
     render(&SheetPage {
         chrome: Chrome::new(format!("补偿明细表 {}", h.code), &viewer),
+        option,
+        choice,
+        net,
         printed_on: domain::platform::time::today_local().to_string(),
         p,
         h,

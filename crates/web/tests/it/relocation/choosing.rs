@@ -491,6 +491,15 @@ async fn the_hall_records_choices_in_turn_within_entitlement_and_scope() {
         "{body}"
     );
     let (_, body) = staff
+        .page(&format!("/relocation/households/{first_id}/sheet"))
+        .await;
+    assert!(
+        body.contains("产权调换")
+            && body.contains("应扣超面积差价")
+            && body.contains("−¥57,680.00"),
+        "{body}"
+    );
+    let (_, body) = staff
         .page(&format!("/relocation/households/{first_id}"))
         .await;
     assert!(
@@ -716,5 +725,67 @@ async fn flats_import_from_their_template_and_export_back() {
     assert_eq!(
         (parking.kind, parking.place.floor, parking.place.area),
         (FlatKind::Parking, -1, SquareMetres(1_380))
+    );
+}
+
+#[tokio::test]
+async fn the_standard_sets_the_entitlement_rule_and_can_require_a_confirmed_population() {
+    let app = TestApp::spawn().await;
+    let f = fixture::fill(&app.db).await;
+    let commander = app.login(Role::RelocationCommander).await;
+    let staff = app.login(Role::RelocationStaff).await;
+    let path = format!("/relocation/projects/{PROJECT}/standard");
+    let mut fields: Vec<(String, String)> = Vec::new();
+    for s in domain::relocation::BuildingStructure::ALL {
+        fields.push((format!("rate_{}", s.code()), "1900".into()));
+        fields.push((format!("percent_{}", s.code()), "50".into()));
+    }
+    for (k, v) in [
+        ("allowance", "2000"),
+        ("transition", "600"),
+        ("months", "18"),
+        ("entitlement", "per_person"),
+        ("area_per_person", "45"),
+        ("excess_rate", "3800"),
+        ("require_confirmed_population", "on"),
+    ] {
+        fields.push((k.into(), v.into()));
+    }
+    let form: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    assert_eq!(status_of(&commander.post(&path, &form).await), 303);
+    let r = commander.post(&format!("{path}/publish"), &[]).await;
+    assert_eq!(status_of(&r), 303);
+    let (_, body) = commander.page(&path).await;
+    assert!(
+        body.contains("按安置人口，每人45.00㎡") && body.contains("须人口认定后签约"),
+        "{body}"
+    );
+
+    // Signing now waits for the population review's confirmation.
+    committed(&app.db, async |tx| {
+        store::relocation::buildings::verify(tx, "test", &Scope::All, f.building).await
+    })
+    .await
+    .expect("verified");
+    let today = today_local().to_string();
+    let r = staff
+        .post(
+            &format!("/relocation/households/{}/milestones", f.ours),
+            &[
+                ("milestone", "signed"),
+                ("on", &today),
+                ("option", "exchange"),
+            ],
+        )
+        .await;
+    assert_eq!(status_of(&r), 422);
+    assert!(
+        r.text()
+            .await
+            .unwrap_or_default()
+            .contains("认定后方可签约")
     );
 }

@@ -15,14 +15,10 @@ use askama::Template;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{Html, IntoResponse, Response};
-use domain::relocation::household::public_head_name;
 use domain::relocation::{FlatKind, FlatState};
-use futures::{Stream, StreamExt, stream};
 use serde::Deserialize;
-use serde_json::{Value, json};
-use std::convert::Infallible;
+use serde_json::json;
 use store::Db;
 use store::relocation::Scope;
 use store::relocation::choosing::choices::{self, Choice, ChoiceRequest, Entitlement};
@@ -30,7 +26,8 @@ use store::relocation::choosing::{self, Series, SeriesLine};
 use store::relocation::flats::{self, Flat, FlatFilter, Stock};
 use store::relocation::households;
 use store::relocation::projects::{self, Project};
-use tokio_stream::wrappers::BroadcastStream;
+
+mod screen;
 
 /// This page's routes.
 pub(super) fn routes(read: Access, write: Access, command: Access) -> Vec<Route> {
@@ -76,13 +73,13 @@ pub(super) fn routes(read: Access, write: Access, command: Access) -> Vec<Route>
             "/relocation/projects/{code}/choosing/screen",
             read,
             "选房大屏",
-            screen,
+            screen::screen,
         ),
         get(
             "/relocation/projects/{code}/choosing/events",
             read,
             "选房实时推送（SSE）",
-            events,
+            screen::events,
         ),
         get(
             "/relocation/households/{id}/choice",
@@ -420,107 +417,6 @@ pub async fn void(
         },
     )
     .await
-}
-
-/// What the big screen shows, as JSON: the turn, the next five (masked), the stock.
-async fn screen_json(db: &Db, p: &Project) -> Result<Value, AppError> {
-    let series = choosing::series(db, p.id).await?;
-    let person = |l: &SeriesLine| {
-        json!({
-            "position": l.position.position,
-            "household_code": l.position.code,
-            "head_name": public_head_name(l.kind, &l.head_name),
-            "absent": l.absent.is_some(),
-        })
-    };
-    let waiting = series.waiting();
-    let current = series.current();
-    let next: Vec<Value> = waiting
-        .iter()
-        .skip(usize::from(current.is_some()))
-        .take(5)
-        .map(|l| person(l))
-        .collect();
-    let stock: Vec<Value> = flats::stock(db, p.id)
-        .await?
-        .into_iter()
-        .map(|s| json!({"building": s.building, "kind": s.kind.label(), "layout": s.layout, "vacant": s.vacant, "total": s.total}))
-        .collect();
-    let chosen = series
-        .lines
-        .iter()
-        .filter(|l| l.flat_code.is_some())
-        .count();
-    Ok(json!({
-        "open": series.session.as_ref().is_some_and(|s| s.is_open()),
-        "current": current.map(person),
-        "next": next,
-        "chosen": chosen,
-        "waiting": waiting.len(),
-        "stock": stock,
-    }))
-}
-
-#[derive(Template)]
-#[template(path = "relocation/choosing_screen.html")]
-struct ScreenPage {
-    chrome: Chrome,
-    p: Project,
-    initial: String,
-}
-
-/// The hall's big screen.
-pub async fn screen(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(code): Path<String>,
-) -> Result<Html<String>, AppError> {
-    let scope = scope(&state, &viewer).await?;
-    let p = projects::by_code(&state.db, &scope, &code).await?;
-    let initial = screen_json(&state.db, &p).await?.to_string();
-    render(&ScreenPage {
-        chrome: Chrome::new(format!("{} 选房", p.name), &viewer),
-        p,
-        initial,
-    })
-}
-
-async fn screen_event(db: &Db, p: &Project) -> Event {
-    match screen_json(db, p).await {
-        Ok(v) => Event::default().event("choosing").data(v.to_string()),
-        Err(e) => {
-            tracing::warn!("choosing event for project {}: {e}", p.id);
-            Event::default()
-                .event("problem")
-                .data("选房数据暂时无法读取")
-        }
-    }
-}
-
-/// Server-sent events: the screen's figures now, then after every change of the project.
-pub async fn events(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(code): Path<String>,
-) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, AppError> {
-    let scope = scope(&state, &viewer).await?;
-    let p = projects::by_code(&state.db, &scope, &code).await?;
-    // Subscribe before reading, so a change in between is not lost.
-    let changes = BroadcastStream::new(state.wall.subscribe());
-    let db = state.db.clone();
-    let first = screen_event(&db, &p).await;
-    let project_id = p.id;
-    let updates = changes
-        .filter(move |msg| std::future::ready(msg.as_ref().map_or(true, |id| *id == project_id)))
-        .then(move |_| {
-            let (db, p) = (db.clone(), p.clone());
-            async move { screen_event(&db, &p).await }
-        });
-    let stream = stream::once(std::future::ready(first))
-        .chain(updates)
-        .take_until(state.wall.closed())
-        .map(Ok);
-    Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
 }
 
 #[derive(Template)]
