@@ -3,12 +3,13 @@
 //! Pure rules, no I/O: building structures, title verification (确权), the published
 //! compensation standard, the household's compensation sheet, milestones, the order in
 //! which households choose resettlement flats, the review-and-posting of the
-//! resettlement population, and the arithmetic of the progress wall and daily report;
+//! resettlement population, the deadlines of grievances, and the arithmetic of the progress wall and daily report;
 //! also the closed vocabularies (project kinds, working groups, household kinds, visit
 //! modes, attitudes) that forms, imports and storage share.
 
 pub mod choosing_order;
 pub mod compensation;
+pub mod grievance;
 pub mod household;
 pub mod milestone;
 pub mod posting;
@@ -23,6 +24,10 @@ pub use choosing_order::{ChoosingPosition, HouseholdMoments, choosing_order};
 pub use compensation::{
     AppraisalItem, AppraisalKind, BuildingForCompensation, CompensationError, CompensationInput,
     CompensationLine, CompensationSheet, LineKind, compute,
+};
+pub use grievance::{
+    Channel, GrievanceError, GrievanceKind, GrievanceState, IncidentKind, Reference, Reporter,
+    Standing,
 };
 pub use household::{HeadId, HeadIdError, HouseholdKind, Residence};
 pub use milestone::{Milestone, MilestoneDates, MilestoneError};

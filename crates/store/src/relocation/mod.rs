@@ -1,7 +1,7 @@
 //! Storage of the expropriation and resettlement headquarters (征收安置指挥部): projects
 //! and their versioned compensation standards, the four working groups, households with
 //! members, buildings and appraisals, milestones and the agreements fixed at signing, the
-//! work log, nightly meetings, and the counters behind the live wall. Spreadsheet imports
+//! work log, nightly meetings, grievances and the discipline register, and the counters behind the live wall. Spreadsheet imports
 //! and exports are the `imports` crate's; the lookups and upserts they call are here.
 //!
 //! Every function that reads or changes records takes the viewer's [`Scope`], so a record
@@ -12,7 +12,9 @@ pub mod appraisals;
 pub mod buildings;
 pub mod compensation;
 pub mod for_imports;
+pub mod grievances;
 pub mod households;
+pub mod incidents;
 pub mod meetings;
 pub mod members;
 pub mod milestones;
@@ -70,6 +72,18 @@ pub const ACTIONS: AuditedTable = audited("relocation_action", "relocation_actio
 /// Resettlement population reviews (their event logs).
 pub const POPULATION: AuditedTable = audited("relocation_population", "relocation_population");
 
+/// Grievances (信访、举报); the reporter's identity and the public form's client digest
+/// are kept in the log as digests only, so the log does not widen who can read them.
+pub const GRIEVANCES: AuditedTable = AuditedTable {
+    entity: "relocation_grievance",
+    table: "relocation_grievances",
+    secret_columns: &["reporter_name", "reporter_phone", "client_key"],
+};
+/// Projects' supervision hotlines.
+pub const HOTLINES: AuditedTable = audited("relocation_hotline", "relocation_hotlines");
+/// The discipline register (上访, 违规违纪).
+pub const INCIDENTS: AuditedTable = audited("relocation_incident", "relocation_incidents");
+
 /// This area's audited tables. The wall's counters (`relocation_progress`,
 /// `relocation_daily`) are derived from these and rebuilt from them, so they are not.
 pub const AUDITED_TABLES: &[AuditedTable] = &[
@@ -87,6 +101,9 @@ pub const AUDITED_TABLES: &[AuditedTable] = &[
     MEETING_CASES,
     ACTIONS,
     POPULATION,
+    GRIEVANCES,
+    HOTLINES,
+    INCIDENTS,
 ];
 
 /// Whose records a viewer may see. Commanders see every project of their town; staff see

@@ -1,18 +1,22 @@
 //! Pages and API of the expropriation and resettlement headquarters: projects and their
 //! standards, households and their records, the task breakdown, the work log and nightly
-//! meetings, the compensation sheet, the live wall, imports, and the public postings.
+//! meetings, the compensation sheet, the live wall, imports, grievances and the discipline
+//! register, and the public postings with the hotline and the public report form.
 //!
 //! Scope: commanders see their town's projects, staff the households of their group,
 //! inspectors everything (and change nothing: no POST route lists them). A record outside
 //! the viewer's scope answers 404, exactly like one that does not exist.
 
 mod chart;
+mod grievances;
 mod households;
 mod imports;
+mod incidents;
 mod meetings;
 mod population;
 mod projects;
 mod public;
+mod public_report;
 mod records;
 mod sheet;
 mod tasks;
@@ -39,7 +43,7 @@ pub fn routes() -> Vec<Route> {
         Roles(RELOCATION_WRITE),
         Roles(RELOCATION_COMMAND),
     );
-    vec![
+    let mut routes = vec![
         get("/relocation/", read, "征收安置项目总览", projects::overview).nav("征收安置"),
         get(
             "/relocation/projects/new",
@@ -319,7 +323,9 @@ pub fn routes() -> Vec<Route> {
             "选房顺序公示",
             public::choosing_order,
         ),
-    ]
+    ];
+    routes.extend(grievances::routes());
+    routes
 }
 
 /// Links for the public start page.
