@@ -13,6 +13,7 @@ pub mod buildings;
 pub mod compensation;
 pub mod for_imports;
 pub mod grievances;
+pub mod hotlines;
 pub mod households;
 pub mod incidents;
 pub mod meetings;

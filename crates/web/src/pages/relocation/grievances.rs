@@ -156,7 +156,7 @@ pub(crate) async fn summary(
 ) -> Result<Summary, AppError> {
     let r = reader(state, viewer).await?;
     Ok(Summary {
-        hotline: grievances::hotline(&state.db, p.id).await?,
+        hotline: store::relocation::hotlines::hotline(&state.db, p.id).await?,
         overdue: grievances::overdue_count(&state.db, &r, p.id, today_local()).await?,
         may_oversee: viewer.may(RELOCATION_OVERSIGHT),
     })
@@ -559,7 +559,7 @@ pub async fn set_hotline(
 ) -> Response {
     let back = project_page(&code, "");
     super::project_change(&state, &viewer, &code, &back, async |tx, actor, _, p| {
-        grievances::set_hotline(tx, actor, p.id, f.hotline.as_ref()).await?;
+        store::relocation::hotlines::set_hotline(tx, actor, p.id, f.hotline.as_ref()).await?;
         Ok(())
     })
     .await

@@ -28,7 +28,7 @@ pub async fn index(State(state): State<AppState>) -> Result<Html<String>, AppErr
     render(&IndexPage {
         chrome: Chrome::anonymous("征收安置公示"),
         projects: projects::all(&state.db).await?,
-        hotlines: store::relocation::grievances::hotlines(&state.db).await?,
+        hotlines: store::relocation::hotlines::hotlines(&state.db).await?,
     })
 }
 

@@ -34,7 +34,7 @@ pub(crate) async fn public_chrome(
     title: impl Into<String>,
 ) -> Result<Chrome, AppError> {
     let mut chrome = Chrome::anonymous(title);
-    chrome.hotline = grievances::hotline(&state.db, p.id).await?;
+    chrome.hotline = store::relocation::hotlines::hotline(&state.db, p.id).await?;
     Ok(chrome)
 }
 
