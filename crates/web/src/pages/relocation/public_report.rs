@@ -10,6 +10,7 @@
 use crate::error::AppError;
 use crate::form::{self, Form};
 use crate::pages::{Chrome, render};
+use crate::session::MaybeViewer;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{ConnectInfo, Path, Query, State};
@@ -44,6 +45,9 @@ struct ReportPage {
     chrome: Chrome,
     p: Project,
     kinds: &'static [GrievanceKind],
+    /// The CSRF token of a logged-in visitor (whose browser sends its session cookie, so
+    /// the guard asks for it); empty for the public.
+    csrf: String,
     /// The reference of the report just received.
     received: Option<String>,
     /// The lookup asked for, and what it found.
@@ -52,6 +56,7 @@ struct ReportPage {
 
 async fn page(
     state: &AppState,
+    viewer: &MaybeViewer,
     p: Project,
     received: Option<String>,
     lookup: Option<(String, Option<PublicStatus>)>,
@@ -59,6 +64,11 @@ async fn page(
     render(&ReportPage {
         chrome: public_chrome(state, &p, format!("{} 我要反映", p.name)).await?,
         kinds: GrievanceKind::ALL,
+        csrf: viewer
+            .0
+            .as_ref()
+            .map(|v| v.csrf().to_string())
+            .unwrap_or_default(),
         p,
         received,
         lookup,
@@ -68,10 +78,11 @@ async fn page(
 /// The form and the lookup.
 pub async fn form(
     State(state): State<AppState>,
+    viewer: MaybeViewer,
     Path(code): Path<String>,
 ) -> Result<Html<String>, AppError> {
     let p = projects::by_code(&state.db, &Scope::All, &code).await?;
-    page(&state, p, None, None).await
+    page(&state, &viewer, p, None, None).await
 }
 
 /// A report from the public.
@@ -93,6 +104,7 @@ pub struct ReportForm {
 /// address has sent [`LIMIT`] reports in the last hour.
 pub async fn submit(
     State(state): State<AppState>,
+    viewer: MaybeViewer,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
     Path(code): Path<String>,
     Form(f): Form<ReportForm>,
@@ -123,7 +135,7 @@ pub async fn submit(
     };
     let (_, reference) = grievances::create(&mut tx, "公众", p.id, &new, today).await?;
     tx.commit().await?;
-    let html = page(&state, p, Some(reference.to_string()), None).await?;
+    let html = page(&state, &viewer, p, Some(reference.to_string()), None).await?;
     Ok((StatusCode::CREATED, html).into_response())
 }
 
@@ -137,6 +149,7 @@ pub struct LookupQuery {
 /// How the report with a reference number is handled (state and answer only).
 pub async fn lookup(
     State(state): State<AppState>,
+    viewer: MaybeViewer,
     Path(code): Path<String>,
     Query(q): Query<LookupQuery>,
 ) -> Result<Html<String>, AppError> {
@@ -146,5 +159,5 @@ pub async fn lookup(
         Some(r) => grievances::public_status(&state.db, p.id, r).await?,
         None => None,
     };
-    page(&state, p, None, Some((asked, found))).await
+    page(&state, &viewer, p, None, Some((asked, found))).await
 }

@@ -578,6 +578,11 @@ async fn every_public_page_of_a_project_prints_its_hotline_and_stays_masked() {
         .page(&format!("/relocation/projects/{PROJECT}"))
         .await;
     assert!(page.contains("0571-64712345"), "{page}");
+    // A logged-in visitor's form carries their token, so the guard lets it through.
+    let (_, page) = commander
+        .page(&format!("/public/relocation/{PROJECT}/report"))
+        .await;
+    assert_eq!(crate::support::csrf_in(&page), Some(commander.csrf.clone()));
 
     let public = app.anonymous();
     for page in ["compensation", "choosing-order", "population", "report"] {
