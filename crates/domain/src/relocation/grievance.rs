@@ -255,7 +255,7 @@ impl Reference {
 
     /// Reads a reference as typed (`xf2019-1`, `ＸＦ2019－0001`, surrounding spaces).
     pub fn parse(text: &str) -> Option<Reference> {
-        let t = normalise_text(text).to_ascii_uppercase().replace('－', "-");
+        let t = normalise_text(text).to_ascii_uppercase();
         let rest = t.strip_prefix(Reference::PREFIX)?;
         let (year, seq) = rest.split_once('-')?;
         let all_digits = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
@@ -446,6 +446,11 @@ mod tests {
                 assert_eq!(seen.phone, "138****5678", "{role:?}");
             }
         }
+        let anonymous = Reporter {
+            name: String::new(),
+            phone: String::new(),
+        };
+        assert!(anonymous.masked().is_anonymous());
     }
 
     #[test]
@@ -454,7 +459,7 @@ mod tests {
         assert_eq!(r.to_string(), "XF2019-0001");
         assert_eq!(Reference::parse(" xf2019-0001 "), Some(r));
         assert_eq!(Reference::parse("XF2019-1"), Some(r));
-        assert_eq!(Reference::parse("ＸＦ2019-0001"), Some(r));
+        assert_eq!(Reference::parse("ＸＦ2019－0001"), Some(r));
         assert_eq!(Reference::new(2020, 12345).to_string(), "XF2020-12345");
         for bad in [
             "",

@@ -217,11 +217,7 @@ impl Row {
                 .map(|d| (d, self.answered_by.unwrap_or_default())),
             closed_on: parse_day(self.closed_on.as_deref(), "办结日期")?,
             handler: self.handler_id.zip(self.handler_name),
-            reporter: if reporter.is_anonymous() {
-                reporter
-            } else {
-                reporter.for_role(role)
-            },
+            reporter: reporter.for_role(role),
             id: self.id,
             project_id: self.project_id,
             project_code: self.project_code,
@@ -439,11 +435,6 @@ pub async fn overdue_count(
     Ok(list(conn, reader, project_id, &f, 0, 0).await?.1)
 }
 
-/// Reads a report for a change: visible to the reader, with its state.
-async fn for_change(tx: &mut Tx, reader: &Reader, id: i64) -> StoreResult<Grievance> {
-    get(&mut *tx, reader, id).await
-}
-
 /// Gives a report to a handler (again, if it had one).
 pub async fn assign(
     tx: &mut Tx,
@@ -452,7 +443,7 @@ pub async fn assign(
     id: i64,
     handler_id: i64,
 ) -> StoreResult<i64> {
-    let g = for_change(tx, reader, id).await?;
+    let g = get(&mut *tx, reader, id).await?;
     if g.state == GrievanceState::Closed {
         return Err(GrievanceError::AlreadyClosed.into());
     }
@@ -479,7 +470,7 @@ pub async fn answer(
     text: &str,
     on: NaiveDate,
 ) -> StoreResult<i64> {
-    let g = for_change(tx, reader, id).await?;
+    let g = get(&mut *tx, reader, id).await?;
     let next = g.state.answer()?;
     let text = text.trim();
     if text.is_empty() {
@@ -517,7 +508,7 @@ pub async fn close(
     id: i64,
     on: NaiveDate,
 ) -> StoreResult<i64> {
-    let g = for_change(tx, reader, id).await?;
+    let g = get(&mut *tx, reader, id).await?;
     let next = g.state.close()?;
     let change = audit::Change::begin(tx, &GRIEVANCES, id).await?;
     on_tx!(tx, |c| sqlx::query(

@@ -445,7 +445,9 @@ pub async fn create(
 ) -> Response {
     let back = project_page(&code, "/grievances");
     let today = today_local();
-    super::project_change(&state, &viewer, &code, &back, async |tx, actor, _, p| {
+    // Not `project_change`: a report does not move the wall.
+    super::change(&state, &viewer, &back, async |tx, actor, scope| {
+        let p = projects::by_code(&mut *tx, scope, &code).await?;
         let new = NewGrievance {
             channel: f
                 .channel
@@ -464,7 +466,7 @@ pub async fn create(
             client_key: None,
         };
         grievances::create(tx, actor, p.id, &new, today).await?;
-        Ok(())
+        Ok(None)
     })
     .await
 }
@@ -558,9 +560,10 @@ pub async fn set_hotline(
     Form(f): Form<HotlineForm>,
 ) -> Response {
     let back = project_page(&code, "");
-    super::project_change(&state, &viewer, &code, &back, async |tx, actor, _, p| {
+    super::change(&state, &viewer, &back, async |tx, actor, scope| {
+        let p = projects::by_code(&mut *tx, scope, &code).await?;
         store::relocation::hotlines::set_hotline(tx, actor, p.id, f.hotline.as_ref()).await?;
-        Ok(())
+        Ok(None)
     })
     .await
 }
