@@ -30,11 +30,13 @@ pub enum ImportKind {
     Buildings,
     /// Appraised items (评估项目).
     Appraisals,
+    /// Resettlement flats, storerooms and parking spaces (安置房源).
+    Flats,
 }
 
 impl ImportKind {
     /// Every kind, union first, in the order pages and help texts list them.
-    pub const ALL: [ImportKind; 7] = [
+    pub const ALL: [ImportKind; 8] = [
         ImportKind::Enterprises,
         ImportKind::Unions,
         ImportKind::Members,
@@ -42,6 +44,7 @@ impl ImportKind {
         ImportKind::HouseholdMembers,
         ImportKind::Buildings,
         ImportKind::Appraisals,
+        ImportKind::Flats,
     ];
 
     /// The name on the command line and in URLs and forms.
@@ -54,6 +57,7 @@ impl ImportKind {
             ImportKind::HouseholdMembers => "household-members",
             ImportKind::Buildings => "buildings",
             ImportKind::Appraisals => "appraisals",
+            ImportKind::Flats => "flats",
         }
     }
 
@@ -67,6 +71,7 @@ impl ImportKind {
             ImportKind::HouseholdMembers => "家庭成员",
             ImportKind::Buildings => "房屋及权证",
             ImportKind::Appraisals => "评估项目",
+            ImportKind::Flats => "安置房源",
         }
     }
 

@@ -62,6 +62,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(4, "0004_audit_batches"),
     migration!(5, "0005_relocation_population"),
     migration!(6, "0006_union_member_indexes"),
+    migration!(7, "0007_relocation_flats"),
     migration!(8, "0008_relocation_grievances"),
 ];
 

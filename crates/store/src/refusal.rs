@@ -192,4 +192,92 @@ pub enum Refusal {
     /// Publishing with no draft standard.
     #[error("没有待公布的补偿标准草稿")]
     NoDraftStandard,
+
+    // --- resettlement flats and the choosing session ---
+    /// Property exchange chosen where the standard offers none.
+    #[error("本项目补偿标准未规定产权调换（安置面积与超面积单价），只能选择货币补偿")]
+    NoExchangeTerms,
+    /// Signing before the population review is confirmed, where the project requires it.
+    #[error("本项目要求安置人口核定认定后方可签约")]
+    PopulationNotConfirmed,
+    /// A unit without a code.
+    #[error("房源编号不能为空")]
+    FlatCodeMissing,
+    /// A unit without building or room.
+    #[error("请填写幢号和室号")]
+    FlatPlaceMissing,
+    /// A unit with no positive area.
+    #[error("面积必须大于0")]
+    FlatAreaInvalid,
+    /// Changing a chosen unit.
+    #[error("房源{0}已被选定，不能修改；如需更改请由指挥长作废该选房记录")]
+    FlatChosenUnchangeable(String),
+    /// An action that needs a reason given none.
+    #[error("请填写原因")]
+    ReasonMissing,
+    /// A seed commitment that is not a SHA-256 in hex.
+    #[error("种子承诺值应为64位十六进制SHA-256")]
+    CommitmentInvalid,
+    /// Committing a second seed.
+    #[error("本项目已公布种子承诺值，不能更换")]
+    SeedAlreadyCommitted,
+    /// Revealing before committing.
+    #[error("尚未公布种子承诺值")]
+    NoCommitment,
+    /// A revealed seed that does not match its commitment.
+    #[error("种子与事先公布的承诺值不符")]
+    SeedMismatch,
+    /// Revealing twice.
+    #[error("种子已揭晓")]
+    SeedAlreadyRevealed,
+    /// Choosing before the session has started (seed revealed) or after it closed.
+    #[error("选房尚未开始或已结束")]
+    SessionNotOpen,
+    /// A household not in the project's exchange series.
+    #[error("户{0}不在本项目产权调换选房名单中（须选择产权调换并已签约、腾空）")]
+    NotInSeries(String),
+    /// A household called out of turn.
+    #[error("未轮到户{household}：当前应由户{current}选房")]
+    OutOfTurn {
+        /// The household submitted.
+        household: String,
+        /// The household whose turn it is.
+        current: String,
+    },
+    /// A household that has already chosen.
+    #[error("户{0}已选房")]
+    AlreadyChosen(String),
+    /// A unit that is not of the kind asked for.
+    #[error("{code}不是{kind}")]
+    WrongFlatKind {
+        /// The unit.
+        code: String,
+        /// The kind expected.
+        kind: &'static str,
+    },
+    /// A unit that is reserved or void.
+    #[error("房源{code}当前{state}，不可选")]
+    FlatNotVacant {
+        /// The unit.
+        code: String,
+        /// Its state.
+        state: &'static str,
+    },
+    /// Area beyond the entitlement without the price difference accepted.
+    #[error(
+        "所选面积{chosen}㎡超出应安置面积{entitled}㎡，超出{excess}㎡需按标准补交差价{price}，请确认后再提交"
+    )]
+    BeyondEntitlement {
+        /// Area chosen.
+        chosen: String,
+        /// Entitlement.
+        entitled: String,
+        /// Beyond.
+        excess: String,
+        /// Its price.
+        price: String,
+    },
+    /// A choice already voided.
+    #[error("该选房记录已作废")]
+    ChoiceAlreadyVoided,
 }

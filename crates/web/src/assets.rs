@@ -16,6 +16,11 @@ const ASSETS: &[(&str, &str, &str)] = &[
         "text/javascript; charset=utf-8",
         include_str!("../assets/wall.js"),
     ),
+    (
+        "choosing.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../assets/choosing.js"),
+    ),
 ];
 
 /// `GET /assets/{file}`.

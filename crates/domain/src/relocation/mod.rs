@@ -1,14 +1,16 @@
 //! The expropriation and resettlement headquarters (征收安置指挥部): part B.
 //!
 //! Pure rules, no I/O: building structures, title verification (确权), the published
-//! compensation standard, the household's compensation sheet, milestones, the order in
-//! which households choose resettlement flats, the review-and-posting of the
-//! resettlement population, the deadlines of grievances, and the arithmetic of the progress wall and daily report;
+//! compensation standard, the household's compensation sheet, milestones, the resettlement flats, the
+//! entitlement and the order in which households choose them, the review-and-posting of the
+//! resettlement population, the deadlines of grievances, and the arithmetic of the progress
+//! wall and daily report;
 //! also the closed vocabularies (project kinds, working groups, household kinds, visit
 //! modes, attitudes) that forms, imports and storage share.
 
 pub mod choosing_order;
 pub mod compensation;
+pub mod flat;
 pub mod grievance;
 pub mod household;
 pub mod milestone;
@@ -20,10 +22,16 @@ pub mod structure;
 pub mod title;
 pub mod worklog;
 
-pub use choosing_order::{ChoosingPosition, HouseholdMoments, choosing_order};
+pub use choosing_order::{
+    ChoosingPosition, HouseholdMoments, RecordedMoment, calling_order, choosing_order,
+};
 pub use compensation::{
     AppraisalItem, AppraisalKind, BuildingForCompensation, CompensationError, CompensationInput,
     CompensationLine, CompensationSheet, LineKind, compute,
+};
+pub use flat::{
+    CompensationOption, EntitlementRule, Excess, ExcessError, FlatKind, FlatState,
+    ResettlementTerms,
 };
 pub use grievance::{
     Channel, GrievanceError, GrievanceKind, GrievanceState, IncidentKind, Reference, Reporter,

@@ -6,9 +6,10 @@
 //! so that a later change of policy never silently changes a signed amount.
 
 use super::compensation::MAX_AMOUNT;
+use super::flat::{EntitlementRule, ResettlementTerms};
 use super::structure::BuildingStructure;
 use super::title::RecognitionRule;
-use crate::platform::Fen;
+use crate::platform::{Fen, SquareMetres};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -53,6 +54,10 @@ pub struct CompensationStandard {
     pub vacating_reward: Option<DeadlineReward>,
     /// How recognised area is derived from measured and legal area.
     pub recognition: RecognitionRule,
+    /// Resettlement by property exchange: the entitlement rule and the price of area
+    /// beyond it. `None` where the project offers cash only.
+    #[serde(default)]
+    pub resettlement: Option<ResettlementTerms>,
 }
 
 /// One thing wrong with a standard, in words the policy group can act on.
@@ -133,6 +138,9 @@ impl CompensationStandard {
         if let Some(r) = &self.vacating_reward {
             amounts.push(("腾空奖励", r.amount_per_household));
         }
+        if let Some(r) = &self.resettlement {
+            amounts.push(("超面积单价", r.excess_rate_per_m2));
+        }
         for (what, amount) in amounts {
             if amount.0 < 0 {
                 problems.push(StandardProblem::NegativeAmount(what, amount));
@@ -153,7 +161,8 @@ impl CompensationStandard {
     /// A realistic standard for the 2019 demo campaign: frame ¥2,200/㎡, brick-concrete
     /// ¥1,900, brick-wood ¥1,300, simple ¥400; ¥2,000 for moving; ¥600 per person per
     /// month for 18 months; ¥20,000 for signing by 2019-06-15 and ¥10,000 for vacating by
-    /// 2019-06-30; the default recognition rule.
+    /// 2019-06-30; the default recognition rule; property exchange at 40 m² per person or
+    /// the legal area, whichever is greater, at most 180 m², and ¥3,500/㎡ beyond.
     pub fn example_2019() -> CompensationStandard {
         let rates_per_m2 = BTreeMap::from([
             (BuildingStructure::Frame, Fen(220_000)),
@@ -175,6 +184,14 @@ impl CompensationStandard {
                 amount_per_household: Fen(1_000_000),
             }),
             recognition: RecognitionRule::default(),
+            resettlement: Some(ResettlementTerms {
+                entitlement: EntitlementRule::Greater {
+                    area_per_person: SquareMetres::from_whole(40),
+                    cap: SquareMetres::from_whole(180),
+                },
+                excess_rate_per_m2: Fen(350_000),
+                require_confirmed_population: false,
+            }),
         }
     }
 }

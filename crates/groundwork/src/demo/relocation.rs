@@ -4,8 +4,11 @@
 //! audited functions, so that the yearbook's figures (11 + 6 projects, 941 mu, 81
 //! households of which 7 enterprises, 28,900 m² demolished, 247 households resettled in
 //! 4 projects, a campaign of 49 households all signed within 12 days) come out of the
-//! records when the overview computes them.
+//! records when the overview computes them. The resettlement projects' households take
+//! property exchange and choose their flats in sessions ([`flats`]); one 2020 project's
+//! session is still under way.
 
+mod flats;
 mod generate;
 mod plan;
 
@@ -15,11 +18,11 @@ use anyhow::{Context, Result, bail};
 use chrono::Days;
 use domain::platform::{Mobile, Mu, ResidentId};
 use domain::relocation::{
-    Attitude, CompensationStandard, DeadlineReward, HeadId, Milestone, ProjectStatus, Residence,
-    TeamKind, VisitMode,
+    Attitude, CompensationOption, CompensationStandard, DeadlineReward, HeadId, Milestone,
+    ProjectKind, ProjectStatus, Residence, TeamKind, VisitMode,
 };
 use generate::Spec;
-use plan::{PLANS, Plan, TOWN, YEAR, day, moment};
+use plan::{PLAN_2020, PLANS, Plan, TOWN, day, moment};
 use store::relocation::households::{self, HouseholdFields};
 use store::relocation::meetings::{self, NewAction, NewMeeting};
 use store::relocation::projects::{self, ProjectFields};
@@ -51,7 +54,7 @@ pub async fn fill(db: &Db) -> Result<()> {
         .await?
         .iter()
         .any(|u| u.username == "staff");
-    for (p, households) in PLANS.iter().zip(&specs) {
+    for (p, households) in PLANS.iter().chain([&PLAN_2020]).zip(&specs) {
         let mut tx = db.begin().await?;
         fill_project(&mut tx, &mut rng, p, households, staff_exists)
             .await
@@ -96,7 +99,7 @@ async fn fill_project(
         name: p.name.into(),
         kind: p.kind,
         town: TOWN.into(),
-        year: YEAR,
+        year: p.year,
         land: Mu(p.land),
         started_on: Some(start),
         sign_deadline: Some(sign_deadline),
@@ -147,6 +150,11 @@ async fn fill_project(
         persons.iter().filter(|x| x.0 == TeamKind::Policy).collect();
 
     let scope = Scope::All;
+    // Resettlement households take a flat (property exchange); the others are paid.
+    let option = match p.kind {
+        ProjectKind::Resettlement => CompensationOption::Exchange,
+        ProjectKind::Expropriation => CompensationOption::Cash,
+    };
     let mut ids = Vec::with_capacity(specs.len());
     for (i, s) in specs.iter().enumerate() {
         let head_id = HeadId::parse(s.kind, &s.head_id)
@@ -199,12 +207,20 @@ async fn fill_project(
             let Some((on, hour, minute)) = when else {
                 break;
             };
-            milestones::record(tx, DEMO_ACTOR, &scope, id, m, on, moment(on, hour, minute)).await?;
+            let at = moment(on, hour, minute);
+            milestones::record(tx, DEMO_ACTOR, &scope, id, m, on, at, option).await?;
         }
         ids.push(id);
     }
     if p.code == PLANS[0].code {
         meeting(tx, project_id, specs, &ids, &persons).await?;
+    }
+    if option == CompensationOption::Exchange && !specs.is_empty() {
+        flats::inventory(tx, DEMO_ACTOR, project_id, specs.len()).await?;
+        // 2019's sessions are complete; 2020's is under way, half the households served.
+        let limit = (p.year != plan::YEAR).then_some(specs.len() / 2);
+        let seed = format!("{} 公证处现场抽取种子 {}", p.code, p.year);
+        flats::session(tx, DEMO_ACTOR, project_id, &seed, limit).await?;
     }
     Ok(())
 }

@@ -10,7 +10,8 @@ use domain::relocation::{AppraisalKind, BuildingStructure, HouseholdKind};
 use sheets::SheetWriter;
 use std::path::Path;
 use store::Db;
-use store::relocation::for_imports;
+use store::relocation::flats::{self, FlatFilter, FlatPlace};
+use store::relocation::{for_imports, projects};
 
 /// Exports every record of a relocation `kind` to `out`; the number of rows.
 pub async fn export(db: &Db, kind: ImportKind, out: &Path) -> Result<u64, ImportError> {
@@ -74,6 +75,35 @@ async fn rows(db: &Db, kind: ImportKind) -> Result<Vec<Vec<String>>, ImportError
                 vec![a.project, a.household, a.item, amount, kind, a.appraiser]
             })
             .collect(),
+        ImportKind::Flats => {
+            let mut rows = Vec::new();
+            for p in projects::all(db).await? {
+                for f in flats::list(db, p.id, &FlatFilter::default()).await? {
+                    let FlatPlace {
+                        building,
+                        unit,
+                        floor,
+                        room,
+                        layout,
+                        area,
+                        orientation,
+                    } = f.place;
+                    rows.push(vec![
+                        p.code.clone(),
+                        f.code,
+                        f.kind.label().to_string(),
+                        building,
+                        unit,
+                        floor.to_string(),
+                        room,
+                        layout,
+                        area.to_string(),
+                        orientation,
+                    ]);
+                }
+            }
+            rows
+        }
         other => return Err(crate::union::not_here(other)),
     })
 }

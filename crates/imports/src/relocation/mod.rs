@@ -1,5 +1,5 @@
 //! Spreadsheet imports, templates and exports of the relocation module: `households`,
-//! `household-members`, `buildings` and `appraisals`.
+//! `household-members`, `buildings`, `appraisals` and `flats`.
 //!
 //! Every file may carry a `项目编号` column; where it does not (or a cell is empty), the
 //! project given with `--project CODE` is used. Rows are matched to records by natural
@@ -41,6 +41,7 @@ macro_rules! project_importer {
 
 mod details;
 mod export;
+mod flats;
 mod households;
 
 pub use export::export;
@@ -89,6 +90,7 @@ pub(crate) async fn import(
         ImportKind::Appraisals => {
             run(db, &mut details::AppraisalImporter::new(scope), path, opts).await
         }
+        ImportKind::Flats => run(db, &mut flats::FlatImporter::new(scope), path, opts).await,
         other => Err(crate::union::not_here(other)),
     }
 }
@@ -100,6 +102,7 @@ pub(crate) fn layout(kind: ImportKind) -> Result<Box<dyn Layout>, ImportError> {
         ImportKind::HouseholdMembers => Box::new(details::MemberImporter::default()),
         ImportKind::Buildings => Box::new(details::BuildingImporter::default()),
         ImportKind::Appraisals => Box::new(details::AppraisalImporter::default()),
+        ImportKind::Flats => Box::new(flats::FlatImporter::default()),
         other => return Err(crate::union::not_here(other)),
     })
 }

@@ -7,7 +7,7 @@
 
 use super::compensation::{FrozenInputs, current_inputs};
 use super::households::Household;
-use super::{AGREEMENTS, parse_day, standards};
+use super::{AGREEMENTS, corrupt, parse_day, population, standards};
 use crate::audit;
 use crate::db::Conn;
 use crate::db::Tx;
@@ -16,7 +16,7 @@ use crate::on_conn;
 use crate::on_tx;
 use chrono::NaiveDate;
 use domain::platform::Fen;
-use domain::relocation::{CompensationLine, CompensationSheet};
+use domain::relocation::{CompensationLine, CompensationOption, CompensationSheet, ReviewStage};
 use serde::Serialize;
 
 /// An agreement.
@@ -40,6 +40,8 @@ pub struct Agreement {
     pub vacated_on: Option<NaiveDate>,
     /// Who recorded the signing.
     pub signed_by: String,
+    /// Cash or property exchange; only exchange households choose a flat.
+    pub option: CompensationOption,
 }
 
 type Row = (
@@ -53,10 +55,11 @@ type Row = (
     String,
     Option<String>,
     String,
+    String,
 );
 
 const SELECT: &str = "SELECT id, household_id, standard_id, standard_version, inputs, lines, total, \
-    signed_on, vacated_on, signed_by FROM relocation_agreements";
+    signed_on, vacated_on, signed_by, compensation_option FROM relocation_agreements";
 
 fn from_row(r: Row) -> StoreResult<Agreement> {
     let (
@@ -70,6 +73,7 @@ fn from_row(r: Row) -> StoreResult<Agreement> {
         signed,
         vacated,
         by,
+        option,
     ) = r;
     let bad = |what: &str, e: serde_json::Error| {
         StoreError::corrupt(format!("协议#{id}的{what}无法读取（{e}）"))
@@ -90,6 +94,7 @@ fn from_row(r: Row) -> StoreResult<Agreement> {
         signed_on: parse_day(Some(&signed), "签约日期")?.ok_or(StoreError::NotFound)?,
         vacated_on: parse_day(vacated.as_deref(), "腾空日期")?,
         signed_by: by,
+        option: CompensationOption::parse(&option).ok_or_else(|| corrupt("补偿方式", &option))?,
     })
 }
 
@@ -124,19 +129,32 @@ fn to_json<T: Serialize>(v: &T) -> StoreResult<String> {
     serde_json::to_string(v).map_err(|e| StoreError::Config(format!("协议无法保存：{e}")))
 }
 
-/// Fixes the agreement of a household signing on `signed_on`. Refused while no standard
-/// is published or a building awaits title verification: an agreement must not be
-/// signed on figures nobody has confirmed.
+/// Fixes the agreement of a household signing on `signed_on` for `option`. Refused
+/// while no standard is published or a building awaits title verification (an agreement
+/// must not be signed on figures nobody has confirmed), for property exchange where the
+/// standard offers none, and before the population review is confirmed where the
+/// standard requires it.
 pub(crate) async fn fix(
     tx: &mut Tx,
     actor: &str,
     h: &Household,
     signed_on: NaiveDate,
+    option: CompensationOption,
 ) -> StoreResult<()> {
     let mut conn = Conn::Tx(&mut *tx);
     let Some(standard) = standards::published(&mut conn, h.project_id).await? else {
         return Err(StoreError::from(Refusal::NoPublishedStandard));
     };
+    let terms = standard.standard.resettlement;
+    if option == CompensationOption::Exchange && terms.is_none() {
+        return Err(Refusal::NoExchangeTerms.into());
+    }
+    if terms.is_some_and(|t| t.require_confirmed_population) {
+        let review = population::of_household(&mut conn, h.id).await?;
+        if !matches!(review.stage(), ReviewStage::Confirmed { .. }) {
+            return Err(Refusal::PopulationNotConfirmed.into());
+        }
+    }
     let inputs = current_inputs(&mut conn, h).await?;
     if !inputs.unverified.is_empty() {
         return Err(Refusal::UnverifiedBuildings(inputs.unverified.join("、")).into());
@@ -147,8 +165,8 @@ pub(crate) async fn fix(
     let id: i64 = on_tx!(tx, |c| {
         sqlx::query_scalar(
         "INSERT INTO relocation_agreements (household_id, standard_id, standard_version, inputs,
-             lines, total, signed_on, signed_by, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id"
+             lines, total, signed_on, signed_by, created_at, compensation_option)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id"
     )
     .bind(h.id)
     .bind(standard.id)
@@ -159,6 +177,7 @@ pub(crate) async fn fix(
     .bind(super::day_text(signed_on))
     .bind(actor)
     .bind(crate::now_text())
+    .bind(option.code())
     .fetch_one(&mut *c)
     .await?
     });

@@ -13,7 +13,7 @@ use crate::error::{Refusal, StoreResult};
 use crate::on_tx;
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::platform::time::today_local;
-use domain::relocation::Milestone;
+use domain::relocation::{CompensationOption, Milestone};
 
 /// SET clause writing a milestone's three columns from `$1`, `$2`, `$3`.
 fn set_clause(m: Milestone) -> String {
@@ -23,6 +23,9 @@ fn set_clause(m: Milestone) -> String {
 
 /// Records that household `household_id` reached `m` on `on`, at the moment `at`, and
 /// returns the household as it was before (its project id tells the wall what changed).
+/// A signing fixes the agreement for `option` (cash or property exchange; other
+/// milestones ignore it).
+#[allow(clippy::too_many_arguments)]
 pub async fn record(
     tx: &mut Tx,
     actor: &str,
@@ -31,6 +34,7 @@ pub async fn record(
     m: Milestone,
     on: NaiveDate,
     at: DateTime<Utc>,
+    option: CompensationOption,
 ) -> StoreResult<Household> {
     if on > today_local() {
         return Err(Refusal::MilestoneInFuture(m.label()).into());
@@ -39,7 +43,7 @@ pub async fn record(
     let mut dates = h.milestones;
     dates.record(m, on)?;
     if m == Milestone::Signed {
-        agreements::fix(tx, actor, &h, on).await?;
+        agreements::fix(tx, actor, &h, on, option).await?;
     }
     write(tx, actor, &h, m, Some((on, at, actor)), m.code()).await?;
     if m == Milestone::Vacated {

@@ -1,16 +1,16 @@
 //! Storage of the expropriation and resettlement headquarters (征收安置指挥部): projects
 //! and their versioned compensation standards, the four working groups, households with
 //! members, buildings and appraisals, milestones and the agreements fixed at signing, the
-//! work log, nightly meetings, grievances and the discipline register, and the counters behind the live wall. Spreadsheet imports
-//! and exports are the `imports` crate's; the lookups and upserts they call are here.
-//!
-//! Every function that reads or changes records takes the viewer's [`Scope`], so a record
-//! outside it is simply "not found".
+//! flat inventory and the choosing session, the work log, nightly meetings, grievances and
+//! the discipline register, and the counters behind the live wall. Spreadsheet imports and
+//! exports are the `imports` crate's; the lookups and upserts they call are here.
 
 pub mod agreements;
 pub mod appraisals;
 pub mod buildings;
+pub mod choosing;
 pub mod compensation;
+pub mod flats;
 pub mod for_imports;
 pub mod grievances;
 pub mod hotlines;
@@ -73,6 +73,20 @@ pub const ACTIONS: AuditedTable = audited("relocation_action", "relocation_actio
 /// Resettlement population reviews (their event logs).
 pub const POPULATION: AuditedTable = audited("relocation_population", "relocation_population");
 
+/// Resettlement flats, storerooms and parking spaces.
+pub const FLATS: AuditedTable = audited("relocation_flat", "relocation_flats");
+/// Choosing sessions (seed commitments and reveals).
+pub const SESSIONS: AuditedTable = audited(
+    "relocation_choosing_session",
+    "relocation_choosing_sessions",
+);
+/// Households marked absent when called.
+pub const ABSENCES: AuditedTable = audited(
+    "relocation_choosing_absence",
+    "relocation_choosing_absences",
+);
+/// Flat choices.
+pub const CHOICES: AuditedTable = audited("relocation_choice", "relocation_choices");
 /// Grievances (信访、举报); the reporter's identity and the public form's client digest
 /// are kept in the log as digests only, so the log does not widen who can read them.
 pub const GRIEVANCES: AuditedTable = AuditedTable {
@@ -102,6 +116,10 @@ pub const AUDITED_TABLES: &[AuditedTable] = &[
     MEETING_CASES,
     ACTIONS,
     POPULATION,
+    FLATS,
+    SESSIONS,
+    ABSENCES,
+    CHOICES,
     GRIEVANCES,
     HOTLINES,
     INCIDENTS,

@@ -2,6 +2,7 @@
 //! amounts, and the order in which households choose resettlement flats. Heads' names are
 //! masked (enterprises keep theirs: it is public); nothing else personal is shown.
 
+use super::choosing::{self, Session};
 use super::compensation::FrozenInputs;
 use super::households::{HouseholdFilter, list};
 use super::projects::Project;
@@ -10,12 +11,9 @@ use crate::db::Conn;
 use crate::db::Db;
 use crate::error::StoreResult;
 use crate::on_pool;
-use chrono::{DateTime, Utc};
 use domain::platform::Fen;
 use domain::relocation::household::public_head_name;
-use domain::relocation::{
-    ChoosingPosition, CompensationSheet, HouseholdKind, HouseholdMoments, Milestone, choosing_order,
-};
+use domain::relocation::{ChoosingPosition, CompensationSheet, HouseholdKind};
 use std::collections::HashMap;
 
 /// One household on the compensation posting.
@@ -161,39 +159,25 @@ pub struct OrderLine {
     pub position: ChoosingPosition,
     /// Masked head name.
     pub head_name: String,
+    /// The flat chosen, once chosen.
+    pub flat_code: Option<String>,
 }
 
-/// The choosing order (先签约且腾空者先选房) of a project's households.
-pub async fn choosing_order_of(db: &Db, project: &Project) -> StoreResult<Vec<OrderLine>> {
-    let (rows, _) = list(
-        db,
-        &Scope::All,
-        project.id,
-        &HouseholdFilter::default(),
-        i64::MAX,
-        0,
-    )
-    .await?;
-    let mut names: HashMap<String, String> = HashMap::new();
-    let moments: Vec<HouseholdMoments> = rows
+/// The published choosing order (先签约且腾空者先选房) of a project's property-exchange
+/// households, with the session's commitment (and seed once revealed).
+pub async fn choosing_order_of(
+    conn: impl Into<Conn<'_>>,
+    project: &Project,
+) -> StoreResult<(Option<Session>, Vec<OrderLine>)> {
+    let series = choosing::series(conn, project.id).await?;
+    let lines = series
+        .lines
         .into_iter()
-        .map(|r| {
-            let h = r.household;
-            let at = |m: Milestone| -> Option<DateTime<Utc>> { h.record(m).map(|rec| rec.at) };
-            let moments = HouseholdMoments {
-                code: h.code.clone(),
-                signed_at: at(Milestone::Signed),
-                vacated_at: at(Milestone::Vacated),
-            };
-            names.insert(h.code.clone(), public_head_name(h.kind, &h.head_name));
-            moments
+        .map(|l| OrderLine {
+            head_name: public_head_name(l.kind, &l.head_name),
+            flat_code: l.flat_code,
+            position: l.position,
         })
         .collect();
-    Ok(choosing_order(&moments)
-        .into_iter()
-        .map(|position| OrderLine {
-            head_name: names.get(&position.code).cloned().unwrap_or_default(),
-            position,
-        })
-        .collect())
+    Ok((series.session, lines))
 }

@@ -57,7 +57,8 @@ pub struct YearSummary {
     pub enterprises: i64,
     /// Floor area demolished.
     pub demolished_area: SquareMetres,
-    /// Households resettled.
+    /// Households resettled: those of the year's resettlement projects holding a chosen
+    /// flat.
     pub resettled_households: i64,
     /// Resettlement projects with resettled households.
     pub resettlement_projects_used: i64,
@@ -83,10 +84,12 @@ pub async fn year_summary(db: &Db, scope: &Scope, year: i32) -> StoreResult<Year
          JOIN relocation_projects p ON p.id = h.project_id
          WHERE p.kind = 'expropriation' AND h.demolished_on IS NOT NULL AND p.id IN ({projects})"
     );
+    // Resettled: households of the year's resettlement projects holding a flat.
     let resettled_sql = format!(
-        "SELECT COUNT(*), COUNT(DISTINCT h.project_id) FROM relocation_households h
+        "SELECT COUNT(*), COUNT(DISTINCT h.project_id) FROM relocation_choices c
+         JOIN relocation_households h ON h.id = c.household_id
          JOIN relocation_projects p ON p.id = h.project_id
-         WHERE p.kind = 'resettlement' AND h.signed_on IS NOT NULL AND p.id IN ({projects})"
+         WHERE c.voided_at IS NULL AND p.kind = 'resettlement' AND p.id IN ({projects})"
     );
     let campaigns_sql = format!(
         "SELECT p.code, p.name, p.started_on, COUNT(h.id), COUNT(h.signed_on), MIN(h.signed_on), MAX(h.signed_on)

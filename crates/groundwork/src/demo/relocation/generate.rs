@@ -3,7 +3,7 @@
 //! exactly 28,900 m².
 
 use super::fake::{CreditCodes, Ids, Rng, mobile, person_name};
-use super::plan::{CAMPAIGN_DAILY, DEMOLISHED_AREA, PLANS, Plan};
+use super::plan::{CAMPAIGN_DAILY, DEMOLISHED_AREA, PLAN_2020, PLANS, Plan};
 use chrono::{Days, NaiveDate};
 use domain::platform::{Fen, SquareMetres};
 use domain::relocation::{
@@ -76,7 +76,7 @@ fn building(
     }
 }
 
-/// The households of every project, in `PLANS` order. The measured area of the
+/// The households of every project, in `PLANS` order, then [`PLAN_2020`]'s. The measured area of the
 /// demolished households' buildings is made to total exactly [`DEMOLISHED_AREA`] by
 /// sizing the campaign's first enterprise's factory last.
 pub fn households(rng: &mut Rng) -> Vec<Vec<Spec>> {
@@ -84,6 +84,7 @@ pub fn households(rng: &mut Rng) -> Vec<Vec<Spec>> {
     let mut codes = CreditCodes::new();
     let mut all: Vec<Vec<Spec>> = PLANS
         .iter()
+        .chain([&PLAN_2020])
         .map(|p| generate(rng, &mut ids, &mut codes, p))
         .collect();
     let demolished: i64 = all
@@ -232,7 +233,11 @@ fn generate(rng: &mut Rng, ids: &mut Ids, codes: &mut CreditCodes, p: &Plan) -> 
             }
             let difficult = p.code == PLANS[0].code && i + 3 >= p.households.0;
             Spec {
-                code: format!("{}-{:03}", p.code.replace("YCQ2019-", ""), i + 1),
+                code: format!(
+                    "{}-{:03}",
+                    p.code.split_once('-').map_or(p.code, |(_, short)| short),
+                    i + 1
+                ),
                 kind,
                 name,
                 head_id,

@@ -90,3 +90,54 @@ async fn demo_reproduces_the_2019_figures_from_its_records() {
         "the demo's records all match the audit log"
     );
 }
+
+#[tokio::test]
+async fn the_demo_holds_completed_sessions_and_one_under_way() {
+    use store::relocation::choosing;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = store::testing::fresh_db(dir.path())
+        .await
+        .expect("test database");
+    fill(&db).await.expect("demo fills");
+    let mut chosen_2019 = 0;
+    for p in PLANS.iter().filter(|p| p.kind == ProjectKind::Resettlement) {
+        let project = projects::by_code(&db, &Scope::All, p.code)
+            .await
+            .expect("project");
+        let series = choosing::series(&db, project.id).await.expect("series");
+        assert_eq!(series.lines.len(), p.households.0, "{}", p.code);
+        assert!(
+            series.lines.iter().all(|l| l.flat_code.is_some()),
+            "{}",
+            p.code
+        );
+        if p.households.0 > 0 {
+            let s = series.session.expect("a session");
+            assert!(
+                s.seed.is_some() && s.closed_at.is_some(),
+                "{} closed",
+                p.code
+            );
+        }
+        chosen_2019 += series.lines.len();
+    }
+    assert_eq!(chosen_2019, 247);
+    let b1 = projects::by_code(&db, &Scope::All, PLAN_2020.code)
+        .await
+        .expect("2020");
+    assert_eq!(b1.year, 2020);
+    let series = choosing::series(&db, b1.id).await.expect("series");
+    assert!(
+        series
+            .session
+            .as_ref()
+            .is_some_and(choosing::Session::is_open)
+    );
+    let chosen = series
+        .lines
+        .iter()
+        .filter(|l| l.flat_code.is_some())
+        .count();
+    assert_eq!((chosen, series.waiting().len()), (18, 18));
+    assert!(series.current().is_some(), "someone's turn in 2020");
+}

@@ -11,9 +11,11 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, Response};
 use domain::platform::Mobile;
+use domain::relocation::CompensationOption;
 use domain::relocation::{HeadId, HouseholdKind, Milestone, RecognitionRule, Residence};
 use serde::Deserialize;
 use store::Conn;
+use store::relocation::choosing::choices;
 use store::relocation::compensation::{self, SheetView};
 use store::relocation::households::{
     self, Household, HouseholdFields, HouseholdFilter, HouseholdRow, HouseholdSort, Stage,
@@ -329,7 +331,11 @@ struct HouseholdPage {
     may_write: bool,
     may_command: bool,
     today: String,
-    now_time: String,
+    /// The options offered at signing.
+    options: &'static [CompensationOption],
+    /// Entitlement and choice of a property-exchange household.
+    entitlement: Option<choices::Entitlement>,
+    choice: Option<choices::Choice>,
 }
 
 /// A household's page.
@@ -386,7 +392,9 @@ pub async fn show(
         may_write: super::may_write(&viewer),
         may_command: super::may_command(&viewer),
         today: now.format("%Y-%m-%d").to_string(),
-        now_time: now.format("%H:%M").to_string(),
+        options: CompensationOption::ALL,
+        entitlement: choices::entitlement(db, h.id).await?,
+        choice: choices::of_household(db, h.id).await?,
         groups,
         persons,
         team_name,

@@ -8,6 +8,8 @@
 //! the viewer's scope answers 404, exactly like one that does not exist.
 
 mod chart;
+mod choosing;
+mod flats;
 mod grievances;
 mod households;
 mod imports;
@@ -43,7 +45,7 @@ pub fn routes() -> Vec<Route> {
         Roles(RELOCATION_WRITE),
         Roles(RELOCATION_COMMAND),
     );
-    let mut routes = vec![
+    vec![
         get("/relocation/", read, "征收安置项目总览", projects::overview).nav("征收安置"),
         get(
             "/relocation/projects/new",
@@ -323,9 +325,18 @@ pub fn routes() -> Vec<Route> {
             "选房顺序公示",
             public::choosing_order,
         ),
-    ];
-    routes.extend(grievances::routes());
-    routes
+        get(
+            "/public/relocation/{code}/choosing-order.json",
+            Public,
+            "选房顺序（JSON）",
+            public::choosing_order_json,
+        ),
+    ]
+    .into_iter()
+    .chain(choosing::routes(read, write, command))
+    .chain(flats::routes(read, write, command))
+    .chain(grievances::routes())
+    .collect()
 }
 
 /// Links for the public start page.

@@ -3,15 +3,21 @@
 //! names are masked; nothing else personal appears.
 
 use super::public_report::public_chrome;
+use crate::error::ApiError;
 use crate::error::AppError;
 use crate::pages::{Chrome, render};
 use askama::Template;
+use axum::Json;
 use axum::extract::{Path, State};
 use axum::response::Html;
+use chrono::SecondsFormat;
 use domain::platform::time::show_local;
+use domain::relocation::choosing_order::RULE;
+use serde_json::{Value, json};
 use store::relocation::Scope;
+use store::relocation::choosing::Session;
 use store::relocation::projects::{self, Project};
-use store::relocation::public::{self, CompensationPosting, OrderLine};
+use store::relocation::public::{self, CompensationPosting};
 
 use crate::state::AppState;
 
@@ -64,8 +70,9 @@ pub struct ShownOrder {
     code: String,
     head_name: String,
     signed_at: String,
-    vacated_at: String,
     qualified_at: String,
+    lottery: String,
+    flat_code: String,
 }
 
 #[derive(Template)]
@@ -73,35 +80,70 @@ pub struct ShownOrder {
 struct OrderPage {
     chrome: Chrome,
     p: Project,
+    rule: &'static str,
+    session: Option<Session>,
     lines: Vec<ShownOrder>,
 }
 
-/// The choosing order (先签约且腾空者先选房).
+/// The choosing order (先签约且腾空者先选房), with the seed's commitment and, once the
+/// session has started, the seed and each household's lottery value and flat.
 pub async fn choosing_order(
     State(state): State<AppState>,
     Path(code): Path<String>,
 ) -> Result<Html<String>, AppError> {
     let p = project(&state, &code).await?;
-    let lines = public::choosing_order_of(&state.db, &p)
-        .await?
+    let (session, lines) = public::choosing_order_of(&state.db, &p).await?;
+    let lines = lines
         .into_iter()
-        .map(
-            |OrderLine {
-                 position,
-                 head_name,
-             }| ShownOrder {
-                position: position.position,
-                code: position.code,
-                head_name,
-                signed_at: show_local(position.signed_at),
-                vacated_at: show_local(position.vacated_at),
-                qualified_at: show_local(position.qualified_at),
-            },
-        )
+        .map(|l| ShownOrder {
+            position: l.position.position,
+            code: l.position.code,
+            head_name: l.head_name,
+            signed_at: show_local(l.position.signed_at),
+            qualified_at: show_local(l.position.qualified_at),
+            lottery: l
+                .position
+                .lottery
+                .map(|v| v[..12].to_string())
+                .unwrap_or_default(),
+            flat_code: l.flat_code.unwrap_or_default(),
+        })
         .collect();
     render(&OrderPage {
         chrome: public_chrome(&state, &p, format!("{} 选房顺序", p.name)).await?,
+        rule: RULE,
+        session,
         p,
         lines,
     })
+}
+
+/// The choosing order as JSON, enough for anyone to recompute it: the seed's SHA-256
+/// (published before the session), the seed (null until revealed), the rule, and per
+/// household its qualifying and signing moments in RFC 3339 and the flat it chose.
+pub async fn choosing_order_json(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let p = project(&state, &code).await?;
+    let (session, lines) = public::choosing_order_of(&state.db, &p).await?;
+    let rfc = |t: chrono::DateTime<chrono::Utc>| t.to_rfc3339_opts(SecondsFormat::AutoSi, true);
+    let order: Vec<Value> = lines
+        .into_iter()
+        .map(|l| {
+            json!({
+                "position": l.position.position,
+                "household_code": l.position.code,
+                "qualified_at": rfc(l.position.qualified_at),
+                "signed_at": rfc(l.position.signed_at),
+                "flat_code": l.flat_code,
+            })
+        })
+        .collect();
+    Ok(Json(json!({
+        "seed_sha256": session.as_ref().map(|s| s.seed_sha256.clone()),
+        "seed": session.and_then(|s| s.seed),
+        "rule": RULE,
+        "order": order,
+    })))
 }

@@ -9,11 +9,11 @@ use crate::session::Viewer;
 use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::response::Response;
-use chrono::{NaiveTime, TimeZone};
-use domain::platform::time::shanghai;
+use chrono::Utc;
 use domain::platform::{Fen, ResidentId, SquareMetres};
 use domain::relocation::{
-    AppraisalItem, AppraisalKind, Attitude, BuildingStructure, Milestone, VisitMode,
+    AppraisalItem, AppraisalKind, Attitude, BuildingStructure, CompensationOption, Milestone,
+    VisitMode,
 };
 use serde::Deserialize;
 use store::relocation::buildings::BuildingFields;
@@ -172,15 +172,16 @@ pub async fn add_appraisal(
     .await
 }
 
-/// The milestone form: which, on which day, at what time (local; the moment decides
-/// the choosing order among households of the same day).
+/// The milestone form: which, on which day, and for a signing the option taken. No time
+/// is typed: the moment that decides the choosing order is the server's record time (a
+/// day entered later counts at its end; see `domain::relocation::choosing_order`).
 #[derive(Deserialize)]
 pub struct MilestoneForm {
     milestone: String,
     #[serde(default)]
     on: String,
     #[serde(default)]
-    time: String,
+    option: String,
 }
 
 fn milestone_of(code: &str) -> Result<Milestone, AppError> {
@@ -201,17 +202,12 @@ pub async fn record_milestone(
         async |tx, actor, scope| {
             let m = milestone_of(&f.milestone)?;
             let on = required_date(&f.on, &format!("{}日期", m.label()))?;
-            let time = match f.time.trim() {
-                "" => NaiveTime::MIN,
-                t => NaiveTime::parse_from_str(t, "%H:%M")
-                    .map_err(|_| AppError::BadRequest(format!("时间格式不正确：{t}")))?,
+            let option = match f.option.trim() {
+                "" => CompensationOption::Cash,
+                o => CompensationOption::parse(o)
+                    .ok_or_else(|| AppError::BadRequest(format!("未知补偿方式：{o}")))?,
             };
-            let at = shanghai()
-                .from_local_datetime(&on.and_time(time))
-                .single()
-                .map(|t| t.with_timezone(&chrono::Utc))
-                .ok_or_else(|| AppError::BadRequest("时间不正确".into()))?;
-            let h = milestones::record(tx, actor, scope, id, m, on, at).await?;
+            let h = milestones::record(tx, actor, scope, id, m, on, Utc::now(), option).await?;
             Ok(Some(h.project_id))
         },
     )

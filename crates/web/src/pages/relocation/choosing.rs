@@ -1,0 +1,608 @@
+//! The choosing session (选房) of a project: the seed's commitment and reveal, whose turn
+//! it is with the household's entitlement, recording choices and absences, voiding a
+//! choice (the commander's), the hall's big screen kept live by server-sent events, the
+//! printable confirmation (选房确认单) and the JSON API for the hall's devices.
+
+use super::{project_change, project_page, scope};
+use crate::access::Access;
+use crate::error::{ApiError, AppError};
+use crate::form::{self, Form};
+use crate::pages::{Chrome, after_form, render};
+use crate::routes::{Route, get, post};
+use crate::session::Viewer;
+use crate::state::AppState;
+use askama::Template;
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{Html, IntoResponse, Response};
+use domain::relocation::household::public_head_name;
+use domain::relocation::{FlatKind, FlatState};
+use futures::{Stream, StreamExt, stream};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use std::convert::Infallible;
+use store::Db;
+use store::relocation::Scope;
+use store::relocation::choosing::choices::{self, Choice, ChoiceRequest, Entitlement};
+use store::relocation::choosing::{self, Series, SeriesLine};
+use store::relocation::flats::{self, Flat, FlatFilter, Stock};
+use store::relocation::households;
+use store::relocation::projects::{self, Project};
+use tokio_stream::wrappers::BroadcastStream;
+
+/// This page's routes.
+pub(super) fn routes(read: Access, write: Access, command: Access) -> Vec<Route> {
+    vec![
+        get("/relocation/projects/{code}/choosing", read, "选房", page),
+        post(
+            "/relocation/projects/{code}/choosing/commit",
+            command,
+            "公布抽签种子承诺值",
+            commit,
+        ),
+        post(
+            "/relocation/projects/{code}/choosing/reveal",
+            command,
+            "揭晓抽签种子、开始选房",
+            reveal,
+        ),
+        post(
+            "/relocation/projects/{code}/choosing/close",
+            command,
+            "结束选房",
+            close,
+        ),
+        post(
+            "/relocation/projects/{code}/choosing/choices",
+            write,
+            "登记选房",
+            choose,
+        ),
+        post(
+            "/relocation/projects/{code}/choosing/absent",
+            write,
+            "登记未到场",
+            absent,
+        ),
+        post(
+            "/relocation/projects/{code}/choosing/void",
+            command,
+            "作废选房记录",
+            void,
+        ),
+        get(
+            "/relocation/projects/{code}/choosing/screen",
+            read,
+            "选房大屏",
+            screen,
+        ),
+        get(
+            "/relocation/projects/{code}/choosing/events",
+            read,
+            "选房实时推送（SSE）",
+            events,
+        ),
+        get(
+            "/relocation/households/{id}/choice",
+            read,
+            "选房确认单",
+            confirmation,
+        ),
+        post(
+            "/api/v1/relocation/projects/{code}/choices",
+            write,
+            "登记选房（JSON）",
+            api_choose,
+        ),
+    ]
+}
+
+/// The project of an API call: 404 when it does not exist, 403 when it lies outside the
+/// caller's scope (an API client must know the difference to report it).
+pub(super) async fn api_project(
+    state: &AppState,
+    scope: &Scope,
+    code: &str,
+) -> Result<Project, AppError> {
+    let p = projects::by_code(&state.db, &Scope::All, code).await?;
+    if scope.sees_project(p.id, &p.town) {
+        Ok(p)
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+#[derive(Template)]
+#[template(path = "relocation/choosing.html")]
+struct ChoosingPage {
+    chrome: Chrome,
+    p: Project,
+    series: Series,
+    current: Option<SeriesLine>,
+    entitlement: Option<Entitlement>,
+    next: Vec<SeriesLine>,
+    vacant: Vec<Flat>,
+    storerooms: Vec<Flat>,
+    parking: Vec<Flat>,
+    choices: Vec<Choice>,
+    stock: Vec<Stock>,
+    may_write: bool,
+    may_command: bool,
+    /// Whether choices may be recorded now.
+    open: bool,
+}
+
+async fn vacant(db: &Db, project_id: i64, kind: FlatKind) -> Result<Vec<Flat>, AppError> {
+    let f = FlatFilter {
+        kind: Some(kind),
+        state: Some(FlatState::Vacant),
+        building: None,
+    };
+    Ok(flats::list(db, project_id, &f).await?)
+}
+
+/// The session page for staff.
+pub async fn page(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(code): Path<String>,
+) -> Result<Html<String>, AppError> {
+    let scope = scope(&state, &viewer).await?;
+    let db = &state.db;
+    let p = projects::by_code(db, &scope, &code).await?;
+    let series = choosing::series(db, p.id).await?;
+    let current = series.current().cloned();
+    let entitlement = match &current {
+        Some(c) => choices::entitlement(db, c.household_id).await?,
+        None => None,
+    };
+    let next = series
+        .waiting()
+        .into_iter()
+        .skip(usize::from(current.is_some()))
+        .take(5)
+        .cloned()
+        .collect();
+    render(&ChoosingPage {
+        chrome: Chrome::new(format!("{} 选房", p.name), &viewer),
+        vacant: vacant(db, p.id, FlatKind::Flat).await?,
+        storerooms: vacant(db, p.id, FlatKind::Storeroom).await?,
+        parking: vacant(db, p.id, FlatKind::Parking).await?,
+        choices: choices::of_project(db, p.id).await?,
+        stock: flats::stock(db, p.id).await?,
+        may_write: super::may_write(&viewer),
+        may_command: super::may_command(&viewer),
+        open: series
+            .session
+            .as_ref()
+            .is_some_and(choosing::Session::is_open),
+        current,
+        entitlement,
+        next,
+        series,
+        p,
+    })
+}
+
+/// The commitment form: a hash from outside (a notary's), or a seed generated here.
+#[derive(Deserialize)]
+pub struct CommitForm {
+    #[serde(default, deserialize_with = "form::text")]
+    seed_sha256: Option<String>,
+    #[serde(default, deserialize_with = "form::flag")]
+    generate: bool,
+}
+
+#[derive(Template)]
+#[template(path = "relocation/seed.html")]
+struct SeedPage {
+    chrome: Chrome,
+    p: Project,
+    seed: String,
+    hash: String,
+}
+
+/// Publishes the commitment. With `generate`, a fresh seed is made, only its hash
+/// stored, and the seed shown this once to be printed and sealed.
+pub async fn commit(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(code): Path<String>,
+    Form(f): Form<CommitForm>,
+) -> Response {
+    let back = project_page(&code, "/choosing");
+    if !f.generate {
+        let hash = f.seed_sha256.clone().unwrap_or_default();
+        return project_change(
+            &state,
+            &viewer,
+            &code,
+            &back,
+            async |tx, actor, scope, p| {
+                choosing::commit(tx, actor, scope, p.id, &hash).await?;
+                Ok(())
+            },
+        )
+        .await;
+    }
+    let result = async {
+        let seed = choosing::fresh_seed()?;
+        let hash = choosing::commitment_of(&seed);
+        let scope = scope(&state, &viewer).await?;
+        let mut tx = state.db.begin().await?;
+        let p = projects::by_code(&mut tx, &scope, &code).await?;
+        choosing::commit(&mut tx, &viewer.user.username, &scope, p.id, &hash).await?;
+        tx.commit().await?;
+        Ok::<_, AppError>((p, seed, hash))
+    }
+    .await;
+    match result {
+        Ok((p, seed, hash)) => render(&SeedPage {
+            chrome: Chrome::new("抽签种子", &viewer),
+            p,
+            seed,
+            hash,
+        })
+        .into_response(),
+        Err(e) => after_form(Err(e), &viewer, &back),
+    }
+}
+
+/// The reveal form.
+#[derive(Deserialize)]
+pub struct RevealForm {
+    #[serde(default, deserialize_with = "form::text")]
+    seed: Option<String>,
+}
+
+/// Reveals the seed (checked against the commitment): the session starts.
+pub async fn reveal(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(code): Path<String>,
+    Form(f): Form<RevealForm>,
+) -> Response {
+    let back = project_page(&code, "/choosing");
+    project_change(
+        &state,
+        &viewer,
+        &code,
+        &back,
+        async |tx, actor, scope, p| {
+            let seed = f.seed.clone().unwrap_or_default();
+            choosing::reveal(tx, actor, scope, p.id, &seed).await?;
+            Ok(())
+        },
+    )
+    .await
+}
+
+/// Closes the session.
+pub async fn close(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(code): Path<String>,
+) -> Response {
+    let back = project_page(&code, "/choosing");
+    project_change(
+        &state,
+        &viewer,
+        &code,
+        &back,
+        async |tx, actor, scope, p| {
+            choosing::close(tx, actor, scope, p.id).await?;
+            Ok(())
+        },
+    )
+    .await
+}
+
+/// A choice as the hall's staff submit it (the form and the API share the fields).
+#[derive(Deserialize, Default)]
+pub struct ChoiceForm {
+    #[serde(default, deserialize_with = "form::text")]
+    household_code: Option<String>,
+    #[serde(default, deserialize_with = "form::text")]
+    flat_code: Option<String>,
+    #[serde(default, deserialize_with = "form::text")]
+    storeroom_code: Option<String>,
+    #[serde(default, deserialize_with = "form::text")]
+    parking_code: Option<String>,
+    #[serde(default, deserialize_with = "form::flag")]
+    accept_price_difference: bool,
+}
+
+impl ChoiceForm {
+    fn request(&self) -> ChoiceRequest {
+        ChoiceRequest {
+            household_code: self.household_code.clone().unwrap_or_default(),
+            flat_code: self.flat_code.clone().unwrap_or_default(),
+            storeroom_code: self.storeroom_code.clone(),
+            parking_code: self.parking_code.clone(),
+            accept_price_difference: self.accept_price_difference,
+        }
+    }
+}
+
+/// Records the choice of the household whose turn it is.
+pub async fn choose(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(code): Path<String>,
+    Form(f): Form<ChoiceForm>,
+) -> Response {
+    let back = project_page(&code, "/choosing");
+    project_change(
+        &state,
+        &viewer,
+        &code,
+        &back,
+        async |tx, actor, scope, p| {
+            choices::choose(tx, actor, scope, p.id, &f.request()).await?;
+            Ok(())
+        },
+    )
+    .await
+}
+
+/// The absence form.
+#[derive(Deserialize)]
+pub struct AbsentForm {
+    #[serde(default, deserialize_with = "form::text")]
+    household_code: Option<String>,
+    #[serde(default, deserialize_with = "form::text")]
+    reason: Option<String>,
+}
+
+/// Marks the household called as absent: it chooses after the rest of the series.
+pub async fn absent(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(code): Path<String>,
+    Form(f): Form<AbsentForm>,
+) -> Response {
+    let back = project_page(&code, "/choosing");
+    project_change(
+        &state,
+        &viewer,
+        &code,
+        &back,
+        async |tx, actor, scope, p| {
+            let household = f.household_code.clone().unwrap_or_default();
+            let reason = f.reason.clone().unwrap_or_default();
+            choosing::mark_absent(tx, actor, scope, p.id, &household, &reason).await?;
+            Ok(())
+        },
+    )
+    .await
+}
+
+/// The void form.
+#[derive(Deserialize)]
+pub struct VoidForm {
+    #[serde(default, deserialize_with = "form::id")]
+    choice: Option<i64>,
+    #[serde(default, deserialize_with = "form::text")]
+    reason: Option<String>,
+}
+
+/// Voids a choice (commander), with the reason.
+pub async fn void(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(code): Path<String>,
+    Form(f): Form<VoidForm>,
+) -> Response {
+    let back = project_page(&code, "/choosing");
+    project_change(
+        &state,
+        &viewer,
+        &code,
+        &back,
+        async |tx, actor, scope, p| {
+            let id = f
+                .choice
+                .ok_or_else(|| AppError::BadRequest("请选择选房记录".into()))?;
+            let c = choices::void(
+                tx,
+                actor,
+                scope,
+                id,
+                f.reason.as_deref().unwrap_or_default(),
+            )
+            .await?;
+            if c.project_id != p.id {
+                return Err(AppError::NotFound);
+            }
+            Ok(())
+        },
+    )
+    .await
+}
+
+/// What the big screen shows, as JSON: the turn, the next five (masked), the stock.
+async fn screen_json(db: &Db, p: &Project) -> Result<Value, AppError> {
+    let series = choosing::series(db, p.id).await?;
+    let person = |l: &SeriesLine| {
+        json!({
+            "position": l.position.position,
+            "household_code": l.position.code,
+            "head_name": public_head_name(l.kind, &l.head_name),
+            "absent": l.absent.is_some(),
+        })
+    };
+    let waiting = series.waiting();
+    let current = series.current();
+    let next: Vec<Value> = waiting
+        .iter()
+        .skip(usize::from(current.is_some()))
+        .take(5)
+        .map(|l| person(l))
+        .collect();
+    let stock: Vec<Value> = flats::stock(db, p.id)
+        .await?
+        .into_iter()
+        .map(|s| json!({"building": s.building, "kind": s.kind.label(), "layout": s.layout, "vacant": s.vacant, "total": s.total}))
+        .collect();
+    let chosen = series
+        .lines
+        .iter()
+        .filter(|l| l.flat_code.is_some())
+        .count();
+    Ok(json!({
+        "open": series.session.as_ref().is_some_and(|s| s.is_open()),
+        "current": current.map(person),
+        "next": next,
+        "chosen": chosen,
+        "waiting": waiting.len(),
+        "stock": stock,
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "relocation/choosing_screen.html")]
+struct ScreenPage {
+    chrome: Chrome,
+    p: Project,
+    initial: String,
+}
+
+/// The hall's big screen.
+pub async fn screen(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(code): Path<String>,
+) -> Result<Html<String>, AppError> {
+    let scope = scope(&state, &viewer).await?;
+    let p = projects::by_code(&state.db, &scope, &code).await?;
+    let initial = screen_json(&state.db, &p).await?.to_string();
+    render(&ScreenPage {
+        chrome: Chrome::new(format!("{} 选房", p.name), &viewer),
+        p,
+        initial,
+    })
+}
+
+async fn screen_event(db: &Db, p: &Project) -> Event {
+    match screen_json(db, p).await {
+        Ok(v) => Event::default().event("choosing").data(v.to_string()),
+        Err(e) => {
+            tracing::warn!("choosing event for project {}: {e}", p.id);
+            Event::default()
+                .event("problem")
+                .data("选房数据暂时无法读取")
+        }
+    }
+}
+
+/// Server-sent events: the screen's figures now, then after every change of the project.
+pub async fn events(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(code): Path<String>,
+) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, AppError> {
+    let scope = scope(&state, &viewer).await?;
+    let p = projects::by_code(&state.db, &scope, &code).await?;
+    // Subscribe before reading, so a change in between is not lost.
+    let changes = BroadcastStream::new(state.wall.subscribe());
+    let db = state.db.clone();
+    let first = screen_event(&db, &p).await;
+    let project_id = p.id;
+    let updates = changes
+        .filter(move |msg| std::future::ready(msg.as_ref().map_or(true, |id| *id == project_id)))
+        .then(move |_| {
+            let (db, p) = (db.clone(), p.clone());
+            async move { screen_event(&db, &p).await }
+        });
+    let stream = stream::once(std::future::ready(first))
+        .chain(updates)
+        .take_until(state.wall.closed())
+        .map(Ok);
+    Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
+}
+
+#[derive(Template)]
+#[template(path = "relocation/choice_confirmation.html")]
+struct ConfirmationPage {
+    chrome: Chrome,
+    p: Project,
+    h: households::Household,
+    choice: Choice,
+    entitlement: Option<Entitlement>,
+    flat: Option<Flat>,
+}
+
+/// The printable confirmation (选房确认单) of a household's choice.
+pub async fn confirmation(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+) -> Result<Html<String>, AppError> {
+    let scope = scope(&state, &viewer).await?;
+    let db = &state.db;
+    let h = households::get(db, &scope, id).await?;
+    let choice = choices::of_household(db, h.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let p = projects::by_id(db, h.project_id).await?;
+    render(&ConfirmationPage {
+        chrome: Chrome::new(format!("{} 选房确认单", h.code), &viewer),
+        flat: flats::by_code(db, p.id, &choice.flat_code).await?,
+        entitlement: choices::entitlement(db, h.id).await?,
+        choice,
+        p,
+        h,
+    })
+}
+
+/// The body of `POST /api/v1/relocation/projects/{code}/choices`.
+#[derive(Deserialize)]
+pub struct ChoiceBody {
+    household_code: String,
+    flat_code: String,
+    #[serde(default)]
+    storeroom_code: Option<String>,
+    #[serde(default)]
+    parking_code: Option<String>,
+    #[serde(default)]
+    accept_price_difference: bool,
+}
+
+/// Records a choice from a hall device: 201 with the choice; 409 when the flat was
+/// taken; 422 out of turn or beyond the entitlement; 403 outside the caller's scope.
+pub async fn api_choose(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(code): Path<String>,
+    Json(b): Json<ChoiceBody>,
+) -> Result<Response, ApiError> {
+    let scope = scope(&state, &viewer).await?;
+    let p = api_project(&state, &scope, &code).await?;
+    let req = ChoiceRequest {
+        household_code: b.household_code,
+        flat_code: b.flat_code,
+        storeroom_code: b.storeroom_code,
+        parking_code: b.parking_code,
+        accept_price_difference: b.accept_price_difference,
+    };
+    let mut tx = state.db.begin().await?;
+    let c = choices::choose(&mut tx, &viewer.user.username, &scope, p.id, &req).await?;
+    tx.commit().await?;
+    state.wall.changed(p.id);
+    let body = json!({
+        "id": c.id,
+        "household_code": req.household_code.trim(),
+        "flat_code": c.flat_code,
+        "storeroom_code": c.storeroom_code,
+        "parking_code": c.parking_code,
+        "position": c.position,
+        "entitlement_area": super::flats::area_number(c.entitlement_area),
+        "chosen_area": super::flats::area_number(c.chosen_area),
+        "excess_area": super::flats::area_number(c.excess_area),
+        "price_difference_fen": c.excess_price.0,
+        "chosen_at": c.chosen_at.to_rfc3339(),
+    });
+    Ok((StatusCode::CREATED, Json(body)).into_response())
+}
