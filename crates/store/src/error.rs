@@ -7,7 +7,9 @@
 //! can fix it, so it is a server error, not a refusal.
 
 use domain::platform::AccountError;
-use domain::relocation::{CompensationError, InvalidStandard, MilestoneError, ReviewError};
+use domain::relocation::{
+    CompensationError, GrievanceError, InvalidStandard, MilestoneError, ReviewError,
+};
 use domain::union::organisation::UnionError;
 
 pub use crate::refusal::Refusal;
@@ -42,6 +44,9 @@ pub enum StoreError {
     /// The population review refuses this step in its current stage.
     #[error(transparent)]
     Review(#[from] ReviewError),
+    /// A grievance, the hotline or the discipline register refuses this change.
+    #[error(transparent)]
+    Grievance(#[from] GrievanceError),
     /// The change conflicts with an existing record (e.g. a duplicate natural key).
     #[error("{0}")]
     Conflict(String),
@@ -78,6 +83,7 @@ impl StoreError {
                 | StoreError::Compensation(_)
                 | StoreError::Standard(_)
                 | StoreError::Review(_)
+                | StoreError::Grievance(_)
         )
     }
 

@@ -63,6 +63,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(5, "0005_relocation_population"),
     migration!(6, "0006_union_member_indexes"),
     migration!(7, "0007_relocation_flats"),
+    migration!(9, "0009_relocation_grievances"),
 ];
 
 /// The SQL of a migration for one backend, with the dialect tokens replaced.

@@ -22,6 +22,10 @@ pub enum AppError {
     /// Nothing here.
     #[error("页面不存在")]
     NotFound,
+    /// Too many submissions from one client (a public form's rate limit); the message
+    /// says when to try again.
+    #[error("{0}")]
+    TooManyRequests(String),
     /// A template failed to render (a bug).
     #[error("页面渲染失败：{0}")]
     Render(#[from] askama::Error),
@@ -37,6 +41,7 @@ impl AppError {
             AppError::Store(StoreError::Conflict(_)) => StatusCode::CONFLICT,
             AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
             AppError::Forbidden => StatusCode::FORBIDDEN,
+            AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             AppError::Store(_) | AppError::Render(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

@@ -50,6 +50,9 @@ pub mod roles {
     pub const RELOCATION_WRITE: &[Role] = &[Admin, RelocationCommander, RelocationStaff];
     /// Who runs a project (standards, teams, assignments).
     pub const RELOCATION_COMMAND: &[Role] = &[Admin, RelocationCommander];
+    /// Who reads the discipline register: the commanders and the inspectors (not staff,
+    /// whose conduct it records).
+    pub const RELOCATION_OVERSIGHT: &[Role] = &[Admin, RelocationCommander, Inspector];
     /// Members using the portal.
     pub const MEMBERS: &[Role] = &[Member];
     /// Everyone who works with records (not members): may hold API tokens.

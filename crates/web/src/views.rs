@@ -32,6 +32,8 @@ pub struct Chrome {
     pub nav: Vec<(&'static str, &'static str)>,
     /// CSRF token for the forms on the page.
     pub csrf: String,
+    /// A project's supervision hotline (监督电话), printed on its public pages.
+    pub hotline: Option<String>,
 }
 
 impl Chrome {
@@ -43,6 +45,7 @@ impl Chrome {
             role_label: viewer.role_label().to_string(),
             nav: viewer.nav(),
             csrf: viewer.csrf().to_string(),
+            hotline: None,
         }
     }
 
@@ -54,6 +57,7 @@ impl Chrome {
             role_label: String::new(),
             nav: vec![],
             csrf: String::new(),
+            hotline: None,
         }
     }
 }

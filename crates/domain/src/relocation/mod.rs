@@ -3,13 +3,15 @@
 //! Pure rules, no I/O: building structures, title verification (确权), the published
 //! compensation standard, the household's compensation sheet, milestones, the resettlement flats, the
 //! entitlement and the order in which households choose them, the review-and-posting of the
-//! resettlement population, and the arithmetic of the progress wall and daily report;
+//! resettlement population, the deadlines of grievances, and the arithmetic of the progress
+//! wall and daily report;
 //! also the closed vocabularies (project kinds, working groups, household kinds, visit
 //! modes, attitudes) that forms, imports and storage share.
 
 pub mod choosing_order;
 pub mod compensation;
 pub mod flat;
+pub mod grievance;
 pub mod household;
 pub mod milestone;
 pub mod posting;
@@ -30,6 +32,10 @@ pub use compensation::{
 pub use flat::{
     CompensationOption, EntitlementRule, Excess, ExcessError, FlatKind, FlatState,
     ResettlementTerms,
+};
+pub use grievance::{
+    Channel, GrievanceError, GrievanceKind, GrievanceState, IncidentKind, Reference, Reporter,
+    Standing,
 };
 pub use household::{HeadId, HeadIdError, HouseholdKind, Residence};
 pub use milestone::{Milestone, MilestoneDates, MilestoneError};

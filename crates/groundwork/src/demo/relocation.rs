@@ -42,6 +42,10 @@ const CAMPAIGN_TEAM: [(TeamKind, &[&str]); 4] = [
     (TeamKind::Title, &["汪志刚", "孙燕"]),
 ];
 
+/// The headquarters' supervision hotline (监督电话), printed on every project's public
+/// pages. The demo registers no petition incident or misconduct finding: 2019 had none.
+const HOTLINE: &str = "0571-64781234";
+
 /// Fills this module's demo records.
 pub async fn fill(db: &Db) -> Result<()> {
     let mut rng = fake::Rng::new(2019_0506);
@@ -107,6 +111,8 @@ async fn fill_project(
     let project = projects::by_id(&mut store::Conn::Tx(&mut *tx), project_id).await?;
     standards::save_draft(tx, DEMO_ACTOR, project_id, &standard_for(p)).await?;
     standards::publish(tx, DEMO_ACTOR, project_id).await?;
+    let hotline = domain::relocation::grievance::Phone::parse(HOTLINE)?;
+    store::relocation::hotlines::set_hotline(tx, DEMO_ACTOR, project_id, Some(&hotline)).await?;
 
     // Groups and persons: the campaign has a full roster; other projects one or two each.
     let mut persons: Vec<(TeamKind, i64, i64, String)> = Vec::new();

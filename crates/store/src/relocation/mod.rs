@@ -1,9 +1,9 @@
 //! Storage of the expropriation and resettlement headquarters (征收安置指挥部): projects
 //! and their versioned compensation standards, the four working groups, households with
 //! members, buildings and appraisals, milestones and the agreements fixed at signing, the
-//! flat inventory and the choosing session, the work log, nightly meetings, and the
-//! counters behind the live wall. Spreadsheet imports and exports are the `imports`
-//! crate's; the lookups and upserts they call are here.
+//! flat inventory and the choosing session, the work log, nightly meetings, grievances and
+//! the discipline register, and the counters behind the live wall. Spreadsheet imports and
+//! exports are the `imports` crate's; the lookups and upserts they call are here.
 
 pub mod agreements;
 pub mod appraisals;
@@ -12,7 +12,10 @@ pub mod choosing;
 pub mod compensation;
 pub mod flats;
 pub mod for_imports;
+pub mod grievances;
+pub mod hotlines;
 pub mod households;
+pub mod incidents;
 pub mod meetings;
 pub mod members;
 pub mod milestones;
@@ -84,6 +87,17 @@ pub const ABSENCES: AuditedTable = audited(
 );
 /// Flat choices.
 pub const CHOICES: AuditedTable = audited("relocation_choice", "relocation_choices");
+/// Grievances (信访、举报); the reporter's identity and the public form's client digest
+/// are kept in the log as digests only, so the log does not widen who can read them.
+pub const GRIEVANCES: AuditedTable = AuditedTable {
+    entity: "relocation_grievance",
+    table: "relocation_grievances",
+    secret_columns: &["reporter_name", "reporter_phone", "client_key"],
+};
+/// Projects' supervision hotlines.
+pub const HOTLINES: AuditedTable = audited("relocation_hotline", "relocation_hotlines");
+/// The discipline register (上访, 违规违纪).
+pub const INCIDENTS: AuditedTable = audited("relocation_incident", "relocation_incidents");
 
 /// This area's audited tables. The wall's counters (`relocation_progress`,
 /// `relocation_daily`) are derived from these and rebuilt from them, so they are not.
@@ -106,6 +120,9 @@ pub const AUDITED_TABLES: &[AuditedTable] = &[
     SESSIONS,
     ABSENCES,
     CHOICES,
+    GRIEVANCES,
+    HOTLINES,
+    INCIDENTS,
 ];
 
 /// Whose records a viewer may see. Commanders see every project of their town; staff see

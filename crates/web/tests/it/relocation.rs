@@ -2,6 +2,7 @@
 
 mod choosing;
 mod fixture;
+mod grievances;
 mod imports;
 mod live;
 mod upload;

@@ -69,6 +69,19 @@ async fn demo_reproduces_the_2019_figures_from_its_records() {
     };
     assert_eq!(board(&before), board(&after));
 
+    // The hotline is on every project; the year's discipline register is empty.
+    assert_eq!(
+        store::relocation::hotlines::hotline(&db, campaign.id)
+            .await
+            .expect("hotline")
+            .as_deref(),
+        Some(HOTLINE)
+    );
+    let register = store::relocation::incidents::counts_for_year(&db, 2019)
+        .await
+        .expect("register");
+    assert_eq!((register.petitions, register.misconduct_cases), (0, 0));
+
     let v = store::audit::verify(&db, &store::audited())
         .await
         .expect("verify");

@@ -1,6 +1,7 @@
 //! Pages and API of the expropriation and resettlement headquarters: projects and their
 //! standards, households and their records, the task breakdown, the work log and nightly
-//! meetings, the compensation sheet, the live wall, imports, and the public postings.
+//! meetings, the compensation sheet, the live wall, imports, grievances and the discipline
+//! register, and the public postings with the hotline and the public report form.
 //!
 //! Scope: commanders see their town's projects, staff the households of their group,
 //! inspectors everything (and change nothing: no POST route lists them). A record outside
@@ -9,12 +10,15 @@
 mod chart;
 mod choosing;
 mod flats;
+mod grievances;
 mod households;
 mod imports;
+mod incidents;
 mod meetings;
 mod population;
 mod projects;
 mod public;
+mod public_report;
 mod records;
 mod sheet;
 mod tasks;
@@ -331,6 +335,7 @@ pub fn routes() -> Vec<Route> {
     .into_iter()
     .chain(choosing::routes(read, write, command))
     .chain(flats::routes(read, write, command))
+    .chain(grievances::routes())
     .collect()
 }
 

@@ -130,7 +130,8 @@ pub async fn posting(
     let p = projects::by_code(&state.db, &Scope::All, &code).await?;
     let lists = population::posting(&state.db, p.id).await?;
     render(&PostingPage {
-        chrome: Chrome::anonymous(format!("{} 安置人口公示", p.name)),
+        chrome: super::public_report::public_chrome(&state, &p, format!("{} 安置人口公示", p.name))
+            .await?,
         p,
         lists,
     })

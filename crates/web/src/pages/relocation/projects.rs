@@ -181,6 +181,7 @@ struct ProjectPage {
     may_command: bool,
     kinds: &'static [ProjectKind],
     statuses: &'static [ProjectStatus],
+    grievances: super::grievances::Summary,
 }
 
 /// A project's page.
@@ -203,6 +204,7 @@ pub async fn show(
         .find(StandardVersion::is_published);
     render(&ProjectPage {
         chrome: Chrome::new(p.name.clone(), &viewer),
+        grievances: super::grievances::summary(&state, &viewer, &p).await?,
         progress,
         groups,
         standard,

@@ -2,6 +2,7 @@
 //! items and amounts, and the order in which households choose resettlement flats. Heads'
 //! names are masked; nothing else personal appears.
 
+use super::public_report::public_chrome;
 use crate::error::ApiError;
 use crate::error::AppError;
 use crate::pages::{Chrome, render};
@@ -25,6 +26,7 @@ use crate::state::AppState;
 struct IndexPage {
     chrome: Chrome,
     projects: Vec<Project>,
+    hotlines: std::collections::HashMap<i64, String>,
 }
 
 /// The projects with their postings.
@@ -32,6 +34,7 @@ pub async fn index(State(state): State<AppState>) -> Result<Html<String>, AppErr
     render(&IndexPage {
         chrome: Chrome::anonymous("征收安置公示"),
         projects: projects::all(&state.db).await?,
+        hotlines: store::relocation::hotlines::hotlines(&state.db).await?,
     })
 }
 
@@ -55,7 +58,7 @@ pub async fn compensation(
     let p = project(&state, &code).await?;
     let posting = public::compensation_posting(&state.db, &p).await?;
     render(&CompensationPage {
-        chrome: Chrome::anonymous(format!("{} 补偿公示", p.name)),
+        chrome: public_chrome(&state, &p, format!("{} 补偿公示", p.name)).await?,
         p,
         posting,
     })
@@ -107,7 +110,7 @@ pub async fn choosing_order(
         })
         .collect();
     render(&OrderPage {
-        chrome: Chrome::anonymous(format!("{} 选房顺序", p.name)),
+        chrome: public_chrome(&state, &p, format!("{} 选房顺序", p.name)).await?,
         rule: RULE,
         session,
         p,
