@@ -117,6 +117,7 @@ pub fn router(state: AppState) -> Router {
     r.route_layer(from_fn_with_state(state.clone(), access::guard))
         .fallback(pages::not_found)
         .layer(from_fn_with_state(state.clone(), crate::telemetry::observe))
+        .layer(axum::middleware::from_fn(crate::headers::secure))
         // Outermost, so the guard and the OpenAPI page find the table.
         .layer(Extension(Arc::new(RouteTable::build())))
         .with_state(state)

@@ -580,3 +580,127 @@ async fn audit_export_gives_a_batch_entry_one_line_per_record() {
         );
     }
 }
+
+#[tokio::test]
+async fn every_response_carries_the_security_headers_and_pages_are_not_cached() {
+    let app = TestApp::spawn().await;
+    let admin = app.login(Role::Admin).await;
+    for (session, path) in [
+        (&admin, "/"),
+        (&admin, "/relocation/"),
+        (&admin, "/api/v1/me"),
+        (&admin, "/no-such-page"),
+        (&app.anonymous(), "/login"),
+        (&app.anonymous(), "/public/relocation/"),
+    ] {
+        let r = session.get(path).await;
+        let h = r.headers();
+        let csp = h
+            .get("content-security-policy")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        assert!(
+            csp.contains("script-src 'self'") && !csp.contains("unsafe-eval"),
+            "{path}: {csp}"
+        );
+        assert!(!csp.contains("script-src 'self' 'unsafe-inline'"), "{path}");
+        assert_eq!(
+            h.get("x-frame-options").map(|v| v.as_bytes()),
+            Some(&b"DENY"[..]),
+            "{path}"
+        );
+        assert_eq!(
+            h.get("x-content-type-options").map(|v| v.as_bytes()),
+            Some(&b"nosniff"[..])
+        );
+        assert!(h.get("referrer-policy").is_some(), "{path}");
+        assert_eq!(
+            h.get("cache-control").map(|v| v.as_bytes()),
+            Some(&b"no-store"[..]),
+            "{path}"
+        );
+    }
+    // Assets stay cacheable.
+    let r = app.anonymous().get("/assets/app.css").await;
+    let cache = r
+        .headers()
+        .get("cache-control")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    assert!(cache.contains("max-age"), "{cache}");
+}
+
+#[tokio::test]
+async fn login_never_redirects_to_another_host() {
+    let app = TestApp::spawn().await;
+    for next in [
+        "/%5Cevil.example/",
+        "/%09/evil.example",
+        "//evil.example",
+        "https://evil.example",
+    ] {
+        let s = app.anonymous();
+        let (_, form) = s.page(&format!("/login?next={next}")).await;
+        let token = crate::support::csrf_in(&form).expect("csrf");
+        assert!(
+            !form.contains("evil.example"),
+            "{next}: the form keeps only a local path"
+        );
+        let r = s
+            .client
+            .post(format!("{}/login", s.base))
+            .form(&[
+                ("username", "admin"),
+                ("password", crate::support::PASSWORD),
+                ("next", &urldecode(next)),
+                ("_csrf", &token),
+            ])
+            .send()
+            .await
+            .expect("login");
+        assert_eq!(r.status(), 303);
+        let to = r
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        assert_eq!(to, "/", "{next} -> {to}");
+    }
+}
+
+fn urldecode(s: &str) -> String {
+    s.replace("%5C", "\\").replace("%09", "\t")
+}
+
+#[test]
+fn no_template_carries_inline_script() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+    let mut stack = vec![dir];
+    let mut seen = 0;
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).expect("templates") {
+            let p = e.expect("entry").path();
+            if p.is_dir() {
+                stack.push(p);
+                continue;
+            }
+            let text = std::fs::read_to_string(&p).expect("template");
+            seen += 1;
+            assert!(
+                !text.contains("<script>"),
+                "{}: inline <script>",
+                p.display()
+            );
+            for attr in [
+                " onclick=",
+                " onsubmit=",
+                " onchange=",
+                " onload=",
+                " oninput=",
+            ] {
+                assert!(!text.contains(attr), "{}: {attr}", p.display());
+            }
+        }
+    }
+    assert!(seen > 20, "read the templates ({seen})");
+}
