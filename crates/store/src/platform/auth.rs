@@ -107,14 +107,28 @@ async fn clear_failures(db: &Db, key: &str) -> StoreResult<()> {
     Ok(())
 }
 
-/// Checks a password, throttled per account and per client address.
+/// A hash of no one's password, checked when the name is unknown so that a wrong name
+/// costs as long as a wrong password and names cannot be told apart by timing.
+async fn dummy_hash() -> StoreResult<&'static str> {
+    static DUMMY: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
+    DUMMY
+        .get_or_try_init(|| users::hash_password("groundwork-dummy-password"))
+        .await
+        .map(String::as_str)
+}
+
+/// Checks a password, throttled per account *from one address* and per address: failures
+/// from one place lock that place out of the account (and, past the limit, out of every
+/// account), while the owner elsewhere still logs in. A success clears its address's
+/// counts. An unknown name is checked against a dummy hash, so it answers no faster than
+/// a wrong password.
 pub async fn login(
     db: &Db,
     username: &str,
     password: &str,
     address: &str,
 ) -> StoreResult<LoginOutcome> {
-    let user_key = format!("user:{username}");
+    let user_key = format!("user:{username}@{address}");
     let addr_key = format!("addr:{address}");
     for key in [&user_key, &addr_key] {
         if let Some(until) = locked_until(db, key).await? {
@@ -122,8 +136,13 @@ pub async fn login(
         }
     }
     let found = users::by_username_with_hash(db, username).await?;
-    let user = match found {
-        Some((user, hash)) if users::password_matches(password, &hash).await => user,
+    let (user, hash) = match found {
+        Some((user, hash)) => (Some(user), hash),
+        None => (None, dummy_hash().await?.to_string()),
+    };
+    let matches = users::password_matches(password, &hash).await;
+    let user = match user {
+        Some(user) if matches => user,
         _ => {
             note_failure(db, &user_key).await?;
             note_failure(db, &addr_key).await?;
@@ -134,6 +153,7 @@ pub async fn login(
         return Ok(LoginOutcome::Disabled);
     }
     clear_failures(db, &user_key).await?;
+    clear_failures(db, &addr_key).await?;
     let session_token = random_token()?;
     let csrf_token = random_token()?;
     let now = Utc::now();

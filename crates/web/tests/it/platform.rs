@@ -704,3 +704,68 @@ fn no_template_carries_inline_script() {
     }
     assert!(seen > 20, "read the templates ({seen})");
 }
+
+#[tokio::test]
+async fn failures_from_one_address_do_not_lock_the_owner_out_elsewhere() {
+    use store::platform::auth::{LoginOutcome, MAX_FAILURES, login};
+    let app = TestApp::spawn().await;
+    for _ in 0..MAX_FAILURES {
+        let out = login(&app.db, "admin", "wrong-password", "10.0.0.66")
+            .await
+            .expect("login");
+        assert!(matches!(out, LoginOutcome::Wrong));
+    }
+    let out = login(&app.db, "admin", crate::support::PASSWORD, "10.0.0.66")
+        .await
+        .expect("login");
+    assert!(
+        matches!(out, LoginOutcome::Locked { .. }),
+        "the attacker's address is locked"
+    );
+    let out = login(&app.db, "admin", crate::support::PASSWORD, "10.0.0.7")
+        .await
+        .expect("login");
+    assert!(
+        matches!(out, LoginOutcome::Ok { .. }),
+        "the owner elsewhere logs in"
+    );
+    // A success clears its address's count: four failures, a success, four more: no lock.
+    for round in 0..2 {
+        for _ in 0..MAX_FAILURES - 1 {
+            login(&app.db, "inspector", "wrong-password", "10.0.0.8")
+                .await
+                .expect("login");
+        }
+        let out = login(&app.db, "inspector", crate::support::PASSWORD, "10.0.0.8")
+            .await
+            .expect("login");
+        assert!(matches!(out, LoginOutcome::Ok { .. }), "round {round}");
+    }
+}
+
+#[tokio::test]
+async fn an_unknown_name_answers_no_faster_than_a_wrong_password() {
+    use store::platform::auth::login;
+    let app = TestApp::spawn().await;
+    // Warm the dummy hash, then time both kinds of failure from fresh addresses.
+    login(&app.db, "nobody-at-all", "x", "10.1.0.1")
+        .await
+        .expect("login");
+    let time = async |name: &str, addr: &str| {
+        let t = std::time::Instant::now();
+        login(&app.db, name, "wrong-password", addr)
+            .await
+            .expect("login");
+        t.elapsed()
+    };
+    let mut unknown = std::time::Duration::ZERO;
+    let mut known = std::time::Duration::ZERO;
+    for i in 0..3 {
+        unknown += time("nobody-at-all", &format!("10.1.1.{i}")).await;
+        known += time("admin", &format!("10.1.2.{i}")).await;
+    }
+    assert!(
+        unknown * 2 > known,
+        "unknown {unknown:?} vs known {known:?}: a wrong name must cost a password check"
+    );
+}
