@@ -500,10 +500,7 @@ async fn input_edges_are_refused_or_clamped() {
     // A body over the limit is a 413 page, not a token error.
     let big = "x".repeat(5 * 1024 * 1024);
     let r = commander
-        .post(
-            &format!("/relocation/households/1/concerns"),
-            &[("concerns", &big)],
-        )
+        .post("/relocation/households/1/concerns", &[("concerns", &big)])
         .await;
     assert_eq!(status_of(&r), 413);
 }
