@@ -161,7 +161,17 @@ pub enum UserAction {
 #[derive(Subcommand, Debug)]
 pub enum AuditAction {
     /// Check the hash chain and every record against it; exit 1 naming the first problem.
-    Verify,
+    Verify {
+        /// Also check that the chain still holds the head written by `audit anchor`.
+        #[arg(long)]
+        anchor: Option<PathBuf>,
+    },
+    /// Write the chain's head (sequence, hash, time) as JSON, to keep outside the database.
+    Anchor {
+        /// Where to write it.
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 /// Who the command line acts as in the audit log.
@@ -218,24 +228,58 @@ pub async fn run(cli: Cli) -> Result<u8> {
             user(&db, action).await
         }
         Command::Audit {
-            action: AuditAction::Verify,
+            action: AuditAction::Verify { anchor },
         } => {
             let db = Db::connect(&db_url(&cli.db, "groundwork.db")).await?;
+            let kept: Option<store::audit::Anchor> = match &anchor {
+                Some(path) => {
+                    let text = std::fs::read_to_string(path)
+                        .with_context(|| format!("无法读取锚点文件 {}", path.display()))?;
+                    Some(
+                        serde_json::from_str(&text)
+                            .with_context(|| format!("锚点文件 {} 格式不正确", path.display()))?,
+                    )
+                }
+                None => None,
+            };
             let v = store::audit::verify(&db, &store::audited()).await?;
-            match v.problem {
-                None => {
-                    out!(
-                        "审计链完整：{} 条日志，{} 条记录与日志一致。",
-                        v.entries,
-                        v.records
-                    );
-                    Ok(0)
-                }
-                Some(p) => {
-                    out!("审计校验失败：{p}");
-                    Ok(1)
-                }
+            if let Some(p) = v.problem {
+                out!("审计校验失败：{p}");
+                return Ok(1);
             }
+            if let Some(a) = &kept
+                && !store::audit::holds(&db, a).await?
+            {
+                out!(
+                    "审计校验失败：锚点记录的第 {} 条日志（{}）已不在审计链中或已被改动，其后的变更可能被删除",
+                    a.sequence,
+                    a.anchored_at
+                );
+                return Ok(1);
+            }
+            out!(
+                "审计链完整：{} 条日志，{} 条记录与日志一致。{}",
+                v.entries,
+                v.records,
+                kept.map_or(String::new(), |a| format!(
+                    "锚点第 {} 条仍在链中。",
+                    a.sequence
+                ))
+            );
+            Ok(0)
+        }
+        Command::Audit {
+            action: AuditAction::Anchor { out },
+        } => {
+            let db = Db::connect(&db_url(&cli.db, "groundwork.db")).await?;
+            let Some(a) = store::audit::anchor(&db).await? else {
+                out!("审计日志为空，无需锚定。");
+                return Ok(1);
+            };
+            std::fs::write(&out, serde_json::to_string_pretty(&a)?)
+                .with_context(|| format!("无法写入 {}", out.display()))?;
+            out!("已写入锚点：第 {} 条，哈希 {}", a.sequence, a.hash);
+            Ok(0)
         }
         Command::Import {
             kind,
