@@ -150,10 +150,18 @@ pub enum UserAction {
         #[arg(long, env = "GROUNDWORK_PASSWORD")]
         password: String,
     },
-    /// Disable a user (ends their sessions).
+    /// Disable a user (ends their sessions, revokes their API tokens).
     Disable {
         /// Login name.
         username: String,
+    },
+    /// List a user's API tokens, or revoke one.
+    Tokens {
+        /// Login name.
+        username: String,
+        /// Revoke the token with this id.
+        #[arg(long)]
+        revoke: Option<i64>,
     },
 }
 
@@ -419,6 +427,36 @@ async fn user(db: &Db, action: UserAction) -> Result<u8> {
         UserAction::Disable { username } => {
             users::set_disabled(db, CLI_ACTOR, &username, true).await?;
             out!("已停用 {username}");
+        }
+        UserAction::Tokens { username, revoke } => {
+            let Some((user, _)) = users::by_username_with_hash(db, &username).await? else {
+                out!("用户不存在：{username}");
+                return Ok(1);
+            };
+            if let Some(id) = revoke {
+                let mut tx = db.begin().await?;
+                store::platform::tokens::revoke(&mut tx, CLI_ACTOR, user.id, id).await?;
+                tx.commit().await?;
+                out!("已吊销 {username} 的令牌 #{id}");
+                return Ok(0);
+            }
+            let now = chrono::Utc::now();
+            for t in store::platform::tokens::of_user(db, user.id).await? {
+                let state = match (t.revoked_at, t.is_live(now)) {
+                    (Some(_), _) => "已吊销",
+                    (None, true) => "有效",
+                    (None, false) => "已过期",
+                };
+                let show = domain::platform::time::show_local;
+                out!(
+                    "#{:<5} {:<16} 有效期至 {}  最近使用 {}  {}",
+                    t.id,
+                    t.label,
+                    show(t.expires_at),
+                    t.last_used_at.map_or("从未使用".to_string(), show),
+                    state
+                );
+            }
         }
     }
     Ok(0)

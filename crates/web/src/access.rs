@@ -37,7 +37,7 @@ pub async fn guard(State(state): State<AppState>, mut req: Request, next: Next) 
     // Who is asking.
     let mut viewer = None;
     if let Some(token) = session::bearer(req.headers()) {
-        match store::platform::auth::api_token_user(&state.db, &token).await {
+        match store::platform::tokens::user_of(&state.db, &token).await {
             Ok(Some(user)) => {
                 let nav = table.nav_for(user.role());
                 viewer = Some(Viewer::new(user, None, nav))

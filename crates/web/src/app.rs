@@ -71,6 +71,24 @@ fn declare() -> Vec<Route> {
             "创建 API 令牌",
             pages::users::create_token,
         ),
+        post(
+            "/account/tokens/{id}/revoke",
+            AnyUser,
+            "吊销 API 令牌",
+            pages::users::revoke_token,
+        ),
+        get(
+            "/api/v1/tokens",
+            AnyUser,
+            "我的 API 令牌（JSON）",
+            pages::users::api_tokens,
+        ),
+        post(
+            "/api/v1/tokens/{id}/revoke",
+            AnyUser,
+            "吊销 API 令牌（JSON）",
+            pages::users::api_revoke_token,
+        ),
         get(
             "/audit",
             Roles(AUDIT_READERS),

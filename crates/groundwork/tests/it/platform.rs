@@ -168,6 +168,40 @@ async fn an_anchor_shows_the_newest_changes_deleted_with_their_entries() {
 }
 
 #[tokio::test]
+async fn user_tokens_lists_and_revokes_from_the_command_line() {
+    let f = Fixture::new().await;
+    let o = f.run(&[
+        "user",
+        "add",
+        "zhou",
+        "--role",
+        "inspector",
+        "--password",
+        "secret-123",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let db = f.db().await;
+    let user = store::platform::users::by_username_with_hash(&db, "zhou")
+        .await
+        .unwrap()
+        .unwrap()
+        .0;
+    store::platform::tokens::create(&db, "test", user.id, "报表对接")
+        .await
+        .unwrap();
+    let id = store::platform::tokens::of_user(&db, user.id)
+        .await
+        .unwrap()[0]
+        .id;
+    let list = stdout(&f.run(&["user", "tokens", "zhou"]));
+    assert!(list.contains("报表对接") && list.contains("有效"), "{list}");
+    let o = f.run(&["user", "tokens", "zhou", "--revoke", &id.to_string()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let list = stdout(&f.run(&["user", "tokens", "zhou"]));
+    assert!(list.contains("已吊销"), "{list}");
+}
+
+#[tokio::test]
 async fn audit_verify_fails_when_a_record_is_changed_by_raw_sql() {
     let f = Fixture::new().await;
     assert!(

@@ -255,7 +255,7 @@ async fn api_tokens_authenticate_api_calls() {
         .unwrap()
         .unwrap()
         .0;
-    let token = store::platform::auth::create_api_token(&app.db, "test", user.id, "对接")
+    let token = store::platform::tokens::create(&app.db, "test", user.id, "对接")
         .await
         .unwrap();
     let c = reqwest::Client::new();
@@ -768,4 +768,102 @@ async fn an_unknown_name_answers_no_faster_than_a_wrong_password() {
         unknown * 2 > known,
         "unknown {unknown:?} vs known {known:?}: a wrong name must cost a password check"
     );
+}
+
+#[tokio::test]
+async fn api_tokens_expire_are_listed_with_their_last_use_and_can_be_revoked() {
+    use store::platform::tokens;
+    let app = TestApp::spawn().await;
+    let user = store::platform::users::by_username_with_hash(&app.db, "inspector")
+        .await
+        .unwrap()
+        .unwrap()
+        .0;
+    let c = reqwest::Client::new();
+    let me = async |token: &str| {
+        c.get(format!("{}/api/v1/me", app.base))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16()
+    };
+    let first = tokens::create(&app.db, "test", user.id, "对接一")
+        .await
+        .unwrap();
+    let second = tokens::create(&app.db, "test", user.id, "对接二")
+        .await
+        .unwrap();
+    assert_eq!(me(&first).await, 200);
+    let listed = tokens::of_user(&app.db, user.id).await.unwrap();
+    assert_eq!(listed.len(), 2);
+    let one = listed.iter().find(|t| t.label == "对接一").unwrap();
+    assert!(one.last_used_at.is_some(), "its use is noted");
+    let days = (one.expires_at - one.created_at).num_days();
+    assert_eq!(days, tokens::TOKEN_DAYS);
+
+    // Revoked through the API by its owner: it stops working at once.
+    let r = c
+        .post(format!("{}/api/v1/tokens/{}/revoke", app.base, one.id))
+        .bearer_auth(&second)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 204);
+    assert_eq!(me(&first).await, 401);
+    let listed: serde_json::Value = c
+        .get(format!("{}/api/v1/tokens", app.base))
+        .bearer_auth(&second)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(listed.as_array().map(Vec::len), Some(2));
+    // Another user's token is not theirs to revoke.
+    let admin = store::platform::users::by_username_with_hash(&app.db, "admin")
+        .await
+        .unwrap()
+        .unwrap()
+        .0;
+    let admins = tokens::create(&app.db, "test", admin.id, "管理")
+        .await
+        .unwrap();
+    let admin_token = tokens::of_user(&app.db, admin.id).await.unwrap()[0].id;
+    let r = c
+        .post(format!("{}/api/v1/tokens/{admin_token}/revoke", app.base))
+        .bearer_auth(&second)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
+    assert_eq!(me(&admins).await, 200);
+
+    // A password change revokes every token; re-enabling a disabled account brings none back.
+    store::platform::users::set_password(&app.db, "test", "inspector", "a-new-pass-9")
+        .await
+        .unwrap();
+    assert_eq!(me(&second).await, 401);
+    let third = tokens::create(&app.db, "test", admin.id, "再发")
+        .await
+        .unwrap();
+    store::platform::users::set_disabled(&app.db, "test", "admin", true)
+        .await
+        .unwrap();
+    store::platform::users::set_disabled(&app.db, "test", "admin", false)
+        .await
+        .unwrap();
+    assert_eq!(me(&third).await, 401);
+    assert_eq!(me(&admins).await, 401);
+
+    // The account page lists them; the audit chain holds.
+    let inspector = app.login_as("inspector", "a-new-pass-9").await;
+    let (_, page) = inspector.page("/account").await;
+    assert!(page.contains("对接一") && page.contains("已吊销"), "{page}");
+    let v = store::audit::verify(&app.db, &store::audited())
+        .await
+        .unwrap();
+    assert_eq!(v.problem, None);
 }
