@@ -3,7 +3,7 @@
 //! and `appraisals` (户编号, 项目 — the appraised item —, 金额, optionally 类别, 评估人).
 
 use super::{Context, HOUSEHOLD, PROJECT, household_of, refused};
-use crate::engine::{Applied, Cells, FieldError, ImportError, ImportOptions, Importer};
+use crate::engine::{Applied, Cells, FieldError, ImportError, ImportOptions, Importer, RowOutcome};
 use domain::platform::{Fen, ResidentId, SquareMetres};
 use domain::relocation::{AppraisalItem, AppraisalKind, BuildingStructure};
 use sheets::{Column, Row};
@@ -12,11 +12,7 @@ use store::Tx;
 use store::relocation::buildings::{self, BuildingFields};
 use store::relocation::{appraisals, members};
 
-fn applied(
-    r: Result<(i64, bool), StoreError>,
-    column: Column,
-    value: &str,
-) -> Result<Result<Applied, Vec<FieldError>>, StoreError> {
+fn applied(r: Result<(i64, bool), StoreError>, column: Column, value: &str) -> RowOutcome {
     match r {
         Ok((_, true)) => Ok(Ok(Applied::Inserted)),
         Ok((_, false)) => Ok(Ok(Applied::Updated)),
@@ -64,12 +60,7 @@ impl Importer for MemberImporter {
         self.ctx.prepare(tx, opts).await
     }
 
-    async fn apply(
-        &mut self,
-        tx: &mut Tx,
-        actor: &str,
-        row: &Row,
-    ) -> Result<Result<Applied, Vec<FieldError>>, StoreError> {
+    async fn apply(&mut self, tx: &mut Tx, actor: &str, row: &Row) -> RowOutcome {
         let row = Cells::new(row, MEMBER_COLUMNS);
         let mut errors = Vec::new();
         let target = household(&self.ctx, tx, &row, &mut errors).await?;
@@ -135,12 +126,7 @@ impl Importer for BuildingImporter {
         self.ctx.prepare(tx, opts).await
     }
 
-    async fn apply(
-        &mut self,
-        tx: &mut Tx,
-        actor: &str,
-        row: &Row,
-    ) -> Result<Result<Applied, Vec<FieldError>>, StoreError> {
+    async fn apply(&mut self, tx: &mut Tx, actor: &str, row: &Row) -> RowOutcome {
         let row = Cells::new(row, BUILDING_COLUMNS);
         let mut errors = Vec::new();
         let target = household(&self.ctx, tx, &row, &mut errors).await?;
@@ -214,12 +200,7 @@ impl Importer for AppraisalImporter {
         self.ctx.prepare(tx, opts).await
     }
 
-    async fn apply(
-        &mut self,
-        tx: &mut Tx,
-        actor: &str,
-        row: &Row,
-    ) -> Result<Result<Applied, Vec<FieldError>>, StoreError> {
+    async fn apply(&mut self, tx: &mut Tx, actor: &str, row: &Row) -> RowOutcome {
         let row = Cells::new(row, APPRAISAL_COLUMNS);
         let mut errors = Vec::new();
         let target = household(&self.ctx, tx, &row, &mut errors).await?;

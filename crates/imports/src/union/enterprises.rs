@@ -2,12 +2,13 @@
 //! The credit code is the natural key: a registered code updates its enterprise.
 
 use super::yes_no;
-use crate::engine::{Applied, Cells, FieldError, ImportError, ImportOptions, Importer, Layout};
+use crate::engine::{
+    Applied, Cells, FieldError, ImportError, ImportOptions, Importer, Layout, RowOutcome,
+};
 use domain::platform::CreditCode;
 use domain::union::township::Township;
 use sheets::{Column, Row};
 use std::collections::HashMap;
-use store::StoreError;
 use store::Tx;
 use store::union::enterprises::{self, EnterpriseInput};
 use store::union::{Scope, for_imports};
@@ -152,12 +153,7 @@ impl Importer for EnterprisesImporter {
         Ok(())
     }
 
-    async fn apply(
-        &mut self,
-        tx: &mut Tx,
-        actor: &str,
-        row: &Row,
-    ) -> Result<Result<Applied, Vec<FieldError>>, StoreError> {
+    async fn apply(&mut self, tx: &mut Tx, actor: &str, row: &Row) -> RowOutcome {
         let e = match self.check(row) {
             Ok(e) => e,
             Err(errors) => return Ok(Err(errors)),

@@ -4,7 +4,9 @@
 //! the same file (exports list parents first). The covered credit codes are the union's
 //! whole coverage: on re-import, enterprises no longer listed are no longer covered by it.
 
-use crate::engine::{Applied, Cells, FieldError, ImportError, ImportOptions, Importer, Layout};
+use crate::engine::{
+    Applied, Cells, FieldError, ImportError, ImportOptions, Importer, Layout, RowOutcome,
+};
 use domain::platform::CreditCode;
 use domain::union::organisation::{UnionKind, validate_enterprise_count};
 use domain::union::township::Township;
@@ -269,12 +271,7 @@ impl Importer for UnionsImporter {
         Ok(())
     }
 
-    async fn apply(
-        &mut self,
-        tx: &mut Tx,
-        actor: &str,
-        row: &Row,
-    ) -> Result<Result<Applied, Vec<FieldError>>, StoreError> {
+    async fn apply(&mut self, tx: &mut Tx, actor: &str, row: &Row) -> RowOutcome {
         let Checked { input, covers } = match self.check(row) {
             Ok(c) => c,
             Err(errors) => return Ok(Err(errors)),

@@ -7,6 +7,8 @@ use super::users::{self, User};
 use crate::audit::{self, AuditedTable};
 use crate::db::Db;
 use crate::error::{StoreError, StoreResult};
+use crate::read;
+use crate::sql::Bind;
 use crate::{on_pool, on_tx};
 use chrono::{Duration, Utc};
 use sha2::{Digest, Sha256};
@@ -220,14 +222,12 @@ pub async fn create_api_token(
 
 /// The user an API token belongs to, if the token is valid and the user enabled.
 pub async fn api_token_user(db: &Db, token: &str) -> StoreResult<Option<User>> {
-    let user_id: Option<i64> = on_pool!(db, |p| {
-        sqlx::query_scalar(
-            "SELECT user_id FROM api_tokens WHERE token_hash = $1 AND revoked = FALSE",
-        )
-        .bind(token_hash(token))
-        .fetch_optional(p)
-        .await?
-    });
+    let user_id: Option<i64> = read::value(
+        db,
+        "SELECT user_id FROM api_tokens WHERE token_hash = $1 AND revoked = FALSE",
+        &[Bind::Text(token_hash(token))],
+    )
+    .await?;
     match user_id {
         Some(id) => {
             let u = users::by_id(db, id).await?;

@@ -6,8 +6,9 @@ use crate::audit;
 use crate::db::Conn;
 use crate::db::Tx;
 use crate::error::{Refusal, StoreError, StoreResult};
-use crate::on_conn;
 use crate::on_tx;
+use crate::read;
+use crate::sql::Bind;
 use domain::platform::Fen;
 use domain::relocation::{AppraisalItem, AppraisalKind};
 use serde::Serialize;
@@ -48,27 +49,17 @@ pub async fn of_household(
     conn: impl Into<Conn<'_>>,
     household_id: i64,
 ) -> StoreResult<Vec<Appraisal>> {
-    let mut conn = conn.into();
     let sql = format!("{SELECT} WHERE household_id = $1 ORDER BY id");
-    let rows: Vec<Row> = on_conn!(&mut conn, |c| sqlx::query_as(crate::dynamic(&sql))
-        .bind(household_id)
-        .fetch_all(&mut *c)
-        .await?);
-    rows.into_iter().map(from_row).collect()
+    read::rows(conn, &sql, &[Bind::Int(household_id)], from_row).await
 }
 
 /// The appraisal items of every household of a project.
 pub async fn of_project(conn: impl Into<Conn<'_>>, project_id: i64) -> StoreResult<Vec<Appraisal>> {
-    let mut conn = conn.into();
     let sql = format!(
         "{SELECT} WHERE household_id IN (SELECT id FROM relocation_households WHERE project_id = $1)
          ORDER BY household_id, id"
     );
-    let rows: Vec<Row> = on_conn!(&mut conn, |c| sqlx::query_as(crate::dynamic(&sql))
-        .bind(project_id)
-        .fetch_all(&mut *c)
-        .await?);
-    rows.into_iter().map(from_row).collect()
+    read::rows(conn, &sql, &[Bind::Int(project_id)], from_row).await
 }
 
 /// Adds an item or updates the household's item with the same description (the natural
@@ -89,13 +80,12 @@ pub async fn upsert(
     if item.amount.0 < 0 {
         return Err(StoreError::from(Refusal::AppraisalNegative));
     }
-    let existing: Option<i64> = on_tx!(tx, |c| sqlx::query_scalar(
-        "SELECT id FROM relocation_appraisals WHERE household_id = $1 AND item = $2"
+    let existing: Option<i64> = read::value(
+        &mut *tx,
+        "SELECT id FROM relocation_appraisals WHERE household_id = $1 AND item = $2",
+        &[Bind::Int(household_id), Bind::Text(description.to_string())],
     )
-    .bind(household_id)
-    .bind(description)
-    .fetch_optional(&mut *c)
-    .await?);
+    .await?;
     if let Some(id) = existing {
         let change = audit::Change::begin(tx, &APPRAISALS, id).await?;
         on_tx!(tx, |c| sqlx::query(

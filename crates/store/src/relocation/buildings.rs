@@ -8,8 +8,9 @@ use crate::audit;
 use crate::db::Conn;
 use crate::db::Tx;
 use crate::error::{Refusal, StoreError, StoreResult};
-use crate::on_conn;
 use crate::on_tx;
+use crate::read;
+use crate::sql::Bind;
 use domain::platform::SquareMetres;
 use domain::relocation::{Building, BuildingStructure, RecognitionRule};
 use serde::Serialize;
@@ -93,13 +94,8 @@ pub async fn of_household(
     conn: impl Into<Conn<'_>>,
     household_id: i64,
 ) -> StoreResult<Vec<BuildingRecord>> {
-    let mut conn = conn.into();
     let sql = format!("{SELECT} WHERE household_id = $1 ORDER BY id");
-    let rows: Vec<Row> = on_conn!(&mut conn, |c| sqlx::query_as(crate::dynamic(&sql))
-        .bind(household_id)
-        .fetch_all(&mut *c)
-        .await?);
-    rows.into_iter().map(from_row).collect()
+    read::rows(conn, &sql, &[Bind::Int(household_id)], from_row).await
 }
 
 /// The buildings of every household of a project, for postings and reports.
@@ -107,16 +103,11 @@ pub async fn of_project(
     conn: impl Into<Conn<'_>>,
     project_id: i64,
 ) -> StoreResult<Vec<BuildingRecord>> {
-    let mut conn = conn.into();
     let sql = format!(
         "{SELECT} WHERE household_id IN (SELECT id FROM relocation_households WHERE project_id = $1)
          ORDER BY household_id, id"
     );
-    let rows: Vec<Row> = on_conn!(&mut conn, |c| sqlx::query_as(crate::dynamic(&sql))
-        .bind(project_id)
-        .fetch_all(&mut *c)
-        .await?);
-    rows.into_iter().map(from_row).collect()
+    read::rows(conn, &sql, &[Bind::Int(project_id)], from_row).await
 }
 
 /// What a form or import says about a building.
@@ -153,13 +144,12 @@ pub async fn upsert(
         return Err(StoreError::from(Refusal::AreaNegative));
     }
     let cert = has_certificate(no);
-    let existing: Option<i64> = on_tx!(tx, |c| sqlx::query_scalar(
-        "SELECT id FROM relocation_buildings WHERE household_id = $1 AND certificate_no = $2"
+    let existing: Option<i64> = read::value(
+        &mut *tx,
+        "SELECT id FROM relocation_buildings WHERE household_id = $1 AND certificate_no = $2",
+        &[Bind::Int(household_id), Bind::Text(no.to_string())],
     )
-    .bind(household_id)
-    .bind(no)
-    .fetch_optional(&mut *c)
-    .await?);
+    .await?;
     if let Some(id) = existing {
         let change = audit::Change::begin(tx, &BUILDINGS, id).await?;
         on_tx!(tx, |c| sqlx::query(
@@ -215,12 +205,12 @@ pub async fn household_of(db: &crate::Db, building_id: i64) -> StoreResult<Optio
 
 /// Records that title verification confirmed a building's figures.
 pub async fn verify(tx: &mut Tx, actor: &str, scope: &Scope, building_id: i64) -> StoreResult<()> {
-    let household_id: Option<i64> = on_tx!(tx, |c| sqlx::query_scalar(
-        "SELECT household_id FROM relocation_buildings WHERE id = $1"
+    let household_id: Option<i64> = read::value(
+        &mut *tx,
+        "SELECT household_id FROM relocation_buildings WHERE id = $1",
+        &[Bind::Int(building_id)],
     )
-    .bind(building_id)
-    .fetch_optional(&mut *c)
-    .await?);
+    .await?;
     households::get(&mut *tx, scope, household_id.ok_or(StoreError::NotFound)?).await?;
     let change = audit::Change::begin(tx, &BUILDINGS, building_id).await?;
     on_tx!(tx, |c| sqlx::query(

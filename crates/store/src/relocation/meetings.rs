@@ -7,7 +7,8 @@ use crate::audit;
 use crate::db::Conn;
 use crate::db::{Db, Tx};
 use crate::error::{Refusal, StoreError, StoreResult};
-use crate::on_conn;
+use crate::read;
+use crate::sql::Bind;
 use crate::{on_pool, on_tx};
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -248,15 +249,10 @@ pub async fn get(db: &Db, project_id: i64, id: i64) -> StoreResult<Meeting> {
 
 /// A project's action items not yet done, earliest due first.
 pub async fn open_actions(conn: impl Into<Conn<'_>>, project_id: i64) -> StoreResult<Vec<Action>> {
-    let mut conn = conn.into();
     let sql = format!(
         "{ACTION_SELECT} WHERE a.project_id = $1 AND a.done = FALSE ORDER BY a.due_on, a.id"
     );
-    let rows: Vec<ActionRow> = on_conn!(&mut conn, |c| sqlx::query_as(crate::dynamic(&sql))
-        .bind(project_id)
-        .fetch_all(&mut *c)
-        .await?);
-    rows.into_iter().map(action).collect()
+    read::rows(conn, &sql, &[Bind::Int(project_id)], action).await
 }
 
 /// Marks an action item done. Staff may close only items owned by a person of their

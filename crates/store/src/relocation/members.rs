@@ -7,8 +7,9 @@ use crate::audit;
 use crate::db::Conn;
 use crate::db::Tx;
 use crate::error::{Refusal, StoreError, StoreResult};
-use crate::on_conn;
 use crate::on_tx;
+use crate::read;
+use crate::sql::Bind;
 use domain::platform::ResidentId;
 use serde::Serialize;
 
@@ -32,15 +33,14 @@ pub async fn of_household(
     conn: impl Into<Conn<'_>>,
     household_id: i64,
 ) -> StoreResult<Vec<Member>> {
-    let mut conn = conn.into();
-    let rows = on_conn!(&mut conn, |c| sqlx::query_as(
+    read::rows(
+        conn,
         "SELECT id, household_id, name, resident_id, relation FROM relocation_members
-         WHERE household_id = $1 ORDER BY id"
+         WHERE household_id = $1 ORDER BY id",
+        &[Bind::Int(household_id)],
+        Ok,
     )
-    .bind(household_id)
-    .fetch_all(&mut *c)
-    .await?);
-    Ok(rows)
+    .await
 }
 
 /// Adds a member, or updates the one with the same resident ID (the natural key).
@@ -59,13 +59,15 @@ pub async fn upsert(
     if name.is_empty() || relation.is_empty() {
         return Err(StoreError::from(Refusal::MemberFieldsMissing));
     }
-    let existing: Option<i64> = on_tx!(tx, |c| sqlx::query_scalar(
-        "SELECT id FROM relocation_members WHERE household_id = $1 AND resident_id = $2"
+    let existing: Option<i64> = read::value(
+        &mut *tx,
+        "SELECT id FROM relocation_members WHERE household_id = $1 AND resident_id = $2",
+        &[
+            Bind::Int(household_id),
+            Bind::Text(resident_id.as_str().to_string()),
+        ],
     )
-    .bind(household_id)
-    .bind(resident_id.as_str())
-    .fetch_optional(&mut *c)
-    .await?);
+    .await?;
     if let Some(id) = existing {
         let change = audit::Change::begin(tx, &MEMBERS, id).await?;
         on_tx!(tx, |c| sqlx::query(
@@ -97,12 +99,12 @@ pub async fn upsert(
 
 /// Removes a member registered by mistake.
 pub async fn remove(tx: &mut Tx, actor: &str, scope: &Scope, member_id: i64) -> StoreResult<()> {
-    let household_id: Option<i64> = on_tx!(tx, |c| sqlx::query_scalar(
-        "SELECT household_id FROM relocation_members WHERE id = $1"
+    let household_id: Option<i64> = read::value(
+        &mut *tx,
+        "SELECT household_id FROM relocation_members WHERE id = $1",
+        &[Bind::Int(member_id)],
     )
-    .bind(member_id)
-    .fetch_optional(&mut *c)
-    .await?);
+    .await?;
     households::get(&mut *tx, scope, household_id.ok_or(StoreError::NotFound)?).await?;
     let change = audit::Change::begin(tx, &MEMBERS, member_id).await?;
     on_tx!(tx, |c| sqlx::query(

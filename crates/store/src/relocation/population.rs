@@ -12,8 +12,9 @@ use crate::audit;
 use crate::db::Conn;
 use crate::db::{Db, Tx};
 use crate::error::{StoreError, StoreResult};
-use crate::on_conn;
 use crate::on_tx;
+use crate::read;
+use crate::sql::Bind;
 use chrono::NaiveDate;
 use domain::platform::masking::{mask_id, mask_name};
 use domain::relocation::household::public_head_name;
@@ -82,12 +83,12 @@ pub async fn of_household(
     household_id: i64,
 ) -> StoreResult<PopulationReview> {
     let mut conn = conn.into();
-    let events: Option<String> = on_conn!(&mut conn, |c| sqlx::query_scalar(
-        "SELECT events FROM relocation_population WHERE household_id = $1"
+    let events: Option<String> = read::value(
+        &mut conn,
+        "SELECT events FROM relocation_population WHERE household_id = $1",
+        &[Bind::Int(household_id)],
     )
-    .bind(household_id)
-    .fetch_optional(&mut *c)
-    .await?);
+    .await?;
     match events {
         Some(e) => replay(household_id, &e),
         None => Ok(PopulationReview::new()),
@@ -120,12 +121,12 @@ pub async fn apply(
         _ => (None, None),
     };
     let stage = stage_code(next.stage());
-    let existing: Option<i64> = on_tx!(tx, |c| sqlx::query_scalar(
-        "SELECT id FROM relocation_population WHERE household_id = $1"
+    let existing: Option<i64> = read::value(
+        &mut *tx,
+        "SELECT id FROM relocation_population WHERE household_id = $1",
+        &[Bind::Int(household_id)],
     )
-    .bind(household_id)
-    .fetch_optional(&mut *c)
-    .await?);
+    .await?;
     match existing {
         Some(id) => {
             let change = audit::Change::begin(tx, &POPULATION, id).await?;

@@ -5,7 +5,8 @@ use crate::audit;
 use crate::db::Conn;
 use crate::db::{Db, Tx};
 use crate::error::{Refusal, StoreError, StoreResult};
-use crate::on_conn;
+use crate::read;
+use crate::sql::Bind;
 use crate::{on_pool, on_tx};
 use chrono::NaiveDate;
 use domain::platform::Mu;
@@ -132,12 +133,12 @@ fn check(f: &ProjectFields) -> StoreResult<()> {
 /// group has the lowest id of its groups); returns its id.
 pub async fn create(tx: &mut Tx, actor: &str, f: &ProjectFields) -> StoreResult<i64> {
     check(f)?;
-    let exists: Option<i64> = on_tx!(tx, |c| {
-        sqlx::query_scalar("SELECT id FROM relocation_projects WHERE code = $1")
-            .bind(f.code.trim())
-            .fetch_optional(&mut *c)
-            .await?
-    });
+    let exists: Option<i64> = read::value(
+        &mut *tx,
+        "SELECT id FROM relocation_projects WHERE code = $1",
+        &[Bind::Text(f.code.trim().to_string())],
+    )
+    .await?;
     if exists.is_some() {
         return Err(StoreError::Conflict(format!(
             "项目编号已存在：{}",
@@ -211,13 +212,15 @@ pub async fn update(tx: &mut Tx, actor: &str, id: i64, f: &ProjectFields) -> Sto
 
 /// A project by code, if the scope sees it; otherwise [`StoreError::NotFound`].
 pub async fn by_code(conn: impl Into<Conn<'_>>, scope: &Scope, code: &str) -> StoreResult<Project> {
-    let mut conn = conn.into();
     let sql = format!("SELECT {COLUMNS} FROM relocation_projects WHERE code = $1");
-    let row: Option<ProjectRow> = on_conn!(&mut conn, |c| sqlx::query_as(crate::dynamic(&sql))
-        .bind(code.trim())
-        .fetch_optional(&mut *c)
-        .await?);
-    let project = row.ok_or(StoreError::NotFound)?.into_project()?;
+    let project = read::row(
+        conn,
+        &sql,
+        &[Bind::Text(code.trim().to_string())],
+        ProjectRow::into_project,
+    )
+    .await?
+    .ok_or(StoreError::NotFound)?;
     if scope.sees_project(project.id, &project.town) {
         Ok(project)
     } else {
@@ -228,13 +231,10 @@ pub async fn by_code(conn: impl Into<Conn<'_>>, scope: &Scope, code: &str) -> St
 /// A project by id, whatever the scope (callers have already checked the record that
 /// led here).
 pub async fn by_id(conn: impl Into<Conn<'_>>, id: i64) -> StoreResult<Project> {
-    let mut conn = conn.into();
     let sql = format!("SELECT {COLUMNS} FROM relocation_projects WHERE id = $1");
-    let row: Option<ProjectRow> = on_conn!(&mut conn, |c| sqlx::query_as(crate::dynamic(&sql))
-        .bind(id)
-        .fetch_optional(&mut *c)
-        .await?);
-    row.ok_or(StoreError::NotFound)?.into_project()
+    read::row(conn, &sql, &[Bind::Int(id)], ProjectRow::into_project)
+        .await?
+        .ok_or(StoreError::NotFound)
 }
 
 /// Filters of the project list.
@@ -277,8 +277,5 @@ pub async fn all(db: &Db) -> StoreResult<Vec<Project>> {
 /// they hold the write lock).
 pub async fn all_in(tx: &mut Tx) -> StoreResult<Vec<Project>> {
     let sql = format!("SELECT {COLUMNS} FROM relocation_projects ORDER BY code");
-    let rows: Vec<ProjectRow> = on_tx!(tx, |c| sqlx::query_as(crate::dynamic(&sql))
-        .fetch_all(&mut *c)
-        .await?);
-    rows.into_iter().map(ProjectRow::into_project).collect()
+    read::rows(tx, &sql, &[], ProjectRow::into_project).await
 }

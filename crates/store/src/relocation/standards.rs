@@ -10,8 +10,9 @@ use crate::audit;
 use crate::db::Conn;
 use crate::db::{Db, Tx};
 use crate::error::{Refusal, StoreError, StoreResult};
-use crate::on_conn;
-use crate::{on_pool, on_tx};
+use crate::on_tx;
+use crate::read;
+use crate::sql::Bind;
 use domain::relocation::CompensationStandard;
 use serde::Serialize;
 
@@ -62,11 +63,7 @@ fn from_row(
 /// Every version of a project's standard, newest first.
 pub async fn versions(db: &Db, project_id: i64) -> StoreResult<Vec<StandardVersion>> {
     let sql = format!("{SELECT} WHERE project_id = $1 ORDER BY version DESC");
-    let rows: Vec<Row> = on_pool!(db, |p| sqlx::query_as(crate::dynamic(&sql))
-        .bind(project_id)
-        .fetch_all(p)
-        .await?);
-    rows.into_iter().map(from_row).collect()
+    read::rows(db, &sql, &[Bind::Int(project_id)], from_row).await
 }
 
 /// The version in force: the latest published one.
@@ -74,35 +71,23 @@ pub async fn published(
     conn: impl Into<Conn<'_>>,
     project_id: i64,
 ) -> StoreResult<Option<StandardVersion>> {
-    let mut conn = conn.into();
     let sql = format!(
         "{SELECT} WHERE project_id = $1 AND published_at IS NOT NULL ORDER BY version DESC LIMIT 1"
     );
-    let row: Option<Row> = on_conn!(&mut conn, |c| sqlx::query_as(crate::dynamic(&sql))
-        .bind(project_id)
-        .fetch_optional(&mut *c)
-        .await?);
-    row.map(from_row).transpose()
+    read::row(conn, &sql, &[Bind::Int(project_id)], from_row).await
 }
 
 /// One version by id (an agreement's).
 pub async fn by_id(conn: impl Into<Conn<'_>>, id: i64) -> StoreResult<StandardVersion> {
-    let mut conn = conn.into();
     let sql = format!("{SELECT} WHERE id = $1");
-    let row: Option<Row> = on_conn!(&mut conn, |c| sqlx::query_as(crate::dynamic(&sql))
-        .bind(id)
-        .fetch_optional(&mut *c)
-        .await?);
-    row.map(from_row).transpose()?.ok_or(StoreError::NotFound)
+    read::row(conn, &sql, &[Bind::Int(id)], from_row)
+        .await?
+        .ok_or(StoreError::NotFound)
 }
 
 async fn latest(tx: &mut Tx, project_id: i64) -> StoreResult<Option<StandardVersion>> {
     let sql = format!("{SELECT} WHERE project_id = $1 ORDER BY version DESC LIMIT 1");
-    let row: Option<Row> = on_tx!(tx, |c| sqlx::query_as(crate::dynamic(&sql))
-        .bind(project_id)
-        .fetch_optional(&mut *c)
-        .await?);
-    row.map(from_row).transpose()
+    read::row(tx, &sql, &[Bind::Int(project_id)], from_row).await
 }
 
 /// Saves a standard as the project's draft: the current draft is changed, or, when the

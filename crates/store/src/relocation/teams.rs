@@ -5,7 +5,9 @@ use super::{PERSONS, TEAMS, corrupt};
 use crate::audit;
 use crate::db::{Conn, Db, Tx};
 use crate::error::{Refusal, StoreError, StoreResult};
-use crate::{on_conn, on_pool, on_tx};
+use crate::read;
+use crate::sql::Bind;
+use crate::{on_pool, on_tx};
 use domain::relocation::TeamKind;
 use serde::Serialize;
 
@@ -84,30 +86,25 @@ impl TeamRow {
 
 /// The groups of a project, in the order of [`TeamKind::ALL`].
 pub async fn groups(conn: impl Into<Conn<'_>>, project_id: i64) -> StoreResult<Vec<Team>> {
-    let mut conn = conn.into();
-    let rows: Vec<TeamRow> = on_conn!(&mut conn, |c| sqlx::query_as(
-        "SELECT id, project_id, kind, name, leader FROM relocation_teams WHERE project_id = $1"
+    let mut teams = read::rows(
+        conn,
+        "SELECT id, project_id, kind, name, leader FROM relocation_teams WHERE project_id = $1",
+        &[Bind::Int(project_id)],
+        TeamRow::into_team,
     )
-    .bind(project_id)
-    .fetch_all(&mut *c)
-    .await?);
-    let mut teams = rows
-        .into_iter()
-        .map(TeamRow::into_team)
-        .collect::<StoreResult<Vec<_>>>()?;
+    .await?;
     teams.sort_by_key(|t| t.kind);
     Ok(teams)
 }
 
 /// The group of `kind` in a project.
 pub async fn group_of_kind(tx: &mut Tx, project_id: i64, kind: TeamKind) -> StoreResult<i64> {
-    let id: Option<i64> = on_tx!(tx, |c| sqlx::query_scalar(
-        "SELECT id FROM relocation_teams WHERE project_id = $1 AND kind = $2"
+    let id: Option<i64> = read::value(
+        &mut *tx,
+        "SELECT id FROM relocation_teams WHERE project_id = $1 AND kind = $2",
+        &[Bind::Int(project_id), Bind::Text(kind.code().to_string())],
     )
-    .bind(project_id)
-    .bind(kind.code())
-    .fetch_optional(&mut *c)
-    .await?);
+    .await?;
     id.ok_or(StoreError::NotFound)
 }
 
@@ -144,23 +141,22 @@ pub async fn add_person(
     }
     let user_id: Option<i64> = match username.map(str::trim).filter(|u| !u.is_empty()) {
         Some(u) => {
-            let id: Option<i64> = on_tx!(tx, |c| sqlx::query_scalar(
-                "SELECT id FROM users WHERE username = $1"
+            let id: Option<i64> = read::value(
+                &mut *tx,
+                "SELECT id FROM users WHERE username = $1",
+                &[Bind::Text(u.to_string())],
             )
-            .bind(u)
-            .fetch_optional(&mut *c)
-            .await?);
+            .await?;
             Some(id.ok_or_else(|| Refusal::UnknownUser(u.to_string()))?)
         }
         None => None,
     };
-    let exists: Option<i64> = on_tx!(tx, |c| sqlx::query_scalar(
-        "SELECT id FROM relocation_persons WHERE team_id = $1 AND name = $2"
+    let exists: Option<i64> = read::value(
+        &mut *tx,
+        "SELECT id FROM relocation_persons WHERE team_id = $1 AND name = $2",
+        &[Bind::Int(team_id), Bind::Text(name.to_string())],
     )
-    .bind(team_id)
-    .bind(name)
-    .fetch_optional(&mut *c)
-    .await?);
+    .await?;
     if exists.is_some() {
         return Err(StoreError::Conflict(format!("本组已有同名人员：{name}")));
     }
@@ -218,22 +214,22 @@ pub async fn check_assignment(
         }
         return Ok(());
     };
-    let team_project: Option<i64> = on_tx!(tx, |c| sqlx::query_scalar(
-        "SELECT project_id FROM relocation_teams WHERE id = $1"
+    let team_project: Option<i64> = read::value(
+        &mut *tx,
+        "SELECT project_id FROM relocation_teams WHERE id = $1",
+        &[Bind::Int(team_id)],
     )
-    .bind(team_id)
-    .fetch_optional(&mut *c)
-    .await?);
+    .await?;
     if team_project != Some(project_id) {
         return Err(StoreError::from(Refusal::GroupOfOtherProject));
     }
     if let Some(person_id) = person_id {
-        let person_team: Option<i64> = on_tx!(tx, |c| sqlx::query_scalar(
-            "SELECT team_id FROM relocation_persons WHERE id = $1"
+        let person_team: Option<i64> = read::value(
+            &mut *tx,
+            "SELECT team_id FROM relocation_persons WHERE id = $1",
+            &[Bind::Int(person_id)],
         )
-        .bind(person_id)
-        .fetch_optional(&mut *c)
-        .await?);
+        .await?;
         if person_team != Some(team_id) {
             return Err(StoreError::from(Refusal::PersonOutsideGroup));
         }

@@ -6,7 +6,8 @@ use crate::audit;
 use crate::db::Conn;
 use crate::db::{Db, Tx};
 use crate::error::{Refusal, StoreError, StoreResult};
-use crate::on_conn;
+use crate::read;
+use crate::sql::Bind;
 use crate::{on_pool, on_tx};
 use chrono::NaiveDate;
 use domain::platform::time::today_local;
@@ -136,13 +137,8 @@ pub async fn add(
 
 /// The visits to a household, newest first.
 pub async fn of_household(conn: impl Into<Conn<'_>>, household_id: i64) -> StoreResult<Vec<Visit>> {
-    let mut conn = conn.into();
     let sql = format!("{SELECT} WHERE v.household_id = $1 ORDER BY v.visited_on DESC, v.id DESC");
-    let rows: Vec<Row> = on_conn!(&mut conn, |c| sqlx::query_as(crate::dynamic(&sql))
-        .bind(household_id)
-        .fetch_all(&mut *c)
-        .await?);
-    rows.into_iter().map(from_row).collect()
+    read::rows(conn, &sql, &[Bind::Int(household_id)], from_row).await
 }
 
 /// A page of a project's log, newest first, limited to the households in the scope.

@@ -14,6 +14,8 @@ use super::organisations;
 use crate::audit::{self, AuditedTable};
 use crate::db::{Db, Tx};
 use crate::error::{Refusal, StoreError, StoreResult};
+use crate::read;
+use crate::sql::Bind;
 use crate::{on_pool, on_tx};
 use chrono::{Datelike, NaiveDate};
 use domain::union::coverage::{
@@ -36,12 +38,12 @@ const RULE_SETTING: &str = "coverage_rule";
 
 /// The coverage rule in force: the stored setting, or the 2019 default when none is set.
 pub async fn rule(db: &Db) -> StoreResult<CoverageRule> {
-    let value: Option<String> = on_pool!(db, |p| sqlx::query_scalar(
-        "SELECT value FROM union_settings WHERE name = $1"
+    let value: Option<String> = read::value(
+        db,
+        "SELECT value FROM union_settings WHERE name = $1",
+        &[Bind::Text(RULE_SETTING.to_string())],
     )
-    .bind(RULE_SETTING)
-    .fetch_optional(p)
-    .await?);
+    .await?;
     match value {
         Some(v) => serde_json::from_str(&v)
             .map_err(|e| StoreError::corrupt(format!("建会覆盖规则设置无效：{e}"))),
@@ -55,12 +57,12 @@ pub async fn set_rule(tx: &mut Tx, actor: &str, rule: &CoverageRule) -> StoreRes
         return Err(StoreError::from(Refusal::CoverageThresholds));
     }
     let value = serde_json::to_string(rule).map_err(|e| StoreError::Config(e.to_string()))?;
-    let existing: Option<i64> = on_tx!(tx, |c| sqlx::query_scalar(
-        "SELECT id FROM union_settings WHERE name = $1"
+    let existing: Option<i64> = read::value(
+        &mut *tx,
+        "SELECT id FROM union_settings WHERE name = $1",
+        &[Bind::Text(RULE_SETTING.to_string())],
     )
-    .bind(RULE_SETTING)
-    .fetch_optional(&mut *c)
-    .await?);
+    .await?;
     match existing {
         Some(id) => {
             let change = audit::Change::begin(tx, &SETTINGS, id).await?;

@@ -7,6 +7,8 @@ use super::organisations::get_for_change;
 use crate::audit::{self, AuditedTable};
 use crate::db::{Conn, Tx};
 use crate::error::{Refusal, StoreError, StoreResult};
+use crate::read;
+use crate::sql::Bind;
 use crate::{on_conn, on_tx};
 use chrono::NaiveDate;
 use domain::union::organisation::{Engagement, OfficerPost, OfficerSummary, validate_officers};
@@ -177,12 +179,12 @@ pub async fn add_officer(
 /// The union an officer belongs to.
 pub async fn union_of(conn: impl Into<Conn<'_>>, officer_id: i64) -> StoreResult<i64> {
     let mut conn = conn.into();
-    let union_id: Option<i64> = on_conn!(&mut conn, |c| sqlx::query_scalar(
-        "SELECT union_id FROM union_officers WHERE id = $1"
+    let union_id: Option<i64> = read::value(
+        &mut conn,
+        "SELECT union_id FROM union_officers WHERE id = $1",
+        &[Bind::Int(officer_id)],
     )
-    .bind(officer_id)
-    .fetch_optional(&mut *c)
-    .await?);
+    .await?;
     union_id.ok_or(StoreError::NotFound)
 }
 

@@ -6,6 +6,8 @@ use super::{Scope, enterprises};
 use crate::audit::{self, AuditedTable};
 use crate::db::{Conn, Db, Tx};
 use crate::error::{Refusal, StoreError, StoreResult};
+use crate::read;
+use crate::sql::Bind;
 use crate::{on_conn, on_pool, on_tx};
 use chrono::NaiveDate;
 use domain::union::organisation::{UnionKind, validate_parent};
@@ -381,12 +383,12 @@ pub async fn cover_enterprise(
 
 /// Whether a union of this name exists.
 pub async fn name_taken(tx: &mut Tx, name: &str) -> StoreResult<bool> {
-    let found: Option<i64> = on_tx!(tx, |c| sqlx::query_scalar(
-        "SELECT id FROM unions WHERE name = $1"
+    let found: Option<i64> = read::value(
+        &mut *tx,
+        "SELECT id FROM unions WHERE name = $1",
+        &[Bind::Text(name.to_string())],
     )
-    .bind(name)
-    .fetch_optional(&mut *c)
-    .await?);
+    .await?;
     Ok(found.is_some())
 }
 

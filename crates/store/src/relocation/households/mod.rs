@@ -13,6 +13,8 @@ use crate::db::Tx;
 use crate::error::{Refusal, StoreError, StoreResult};
 use crate::on_conn;
 use crate::on_tx;
+use crate::read;
+use crate::sql::Bind;
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::platform::Mobile;
 use domain::relocation::{HeadId, HouseholdKind, Milestone, MilestoneDates, Residence};
@@ -221,13 +223,12 @@ pub async fn get(conn: impl Into<Conn<'_>>, scope: &Scope, id: i64) -> StoreResu
 
 /// A household by its code in a project: import rows name households by code, not id.
 pub async fn id_by_code(tx: &mut Tx, project_id: i64, code: &str) -> StoreResult<Option<i64>> {
-    let id: Option<i64> = on_tx!(tx, |c| sqlx::query_scalar(
-        "SELECT id FROM relocation_households WHERE project_id = $1 AND code = $2"
+    let id: Option<i64> = read::value(
+        &mut *tx,
+        "SELECT id FROM relocation_households WHERE project_id = $1 AND code = $2",
+        &[Bind::Int(project_id), Bind::Text(code.trim().to_string())],
     )
-    .bind(project_id)
-    .bind(code.trim())
-    .fetch_optional(&mut *c)
-    .await?);
+    .await?;
     Ok(id)
 }
 

@@ -1,10 +1,12 @@
 //! Households: the list (search, filters, sorting, paging, Excel), adding one, and a
 //! household's page with everything recorded about it.
 
+use super::projects::ScopedProject;
+use super::records::on_household;
 use super::{scope, xlsx};
 use crate::error::AppError;
 use crate::form::Form;
-use crate::pages::{Chrome, page_count, paging, render};
+use crate::pages::{Chrome, Keyed, page_count, paging, render};
 use crate::session::Viewer;
 use crate::state::AppState;
 use askama::Template;
@@ -149,11 +151,9 @@ struct ListPage {
 pub async fn list(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(code): Path<String>,
     Query(q): Query<ListQuery>,
+    ScopedProject(scope, p): ScopedProject,
 ) -> Result<Html<String>, AppError> {
-    let scope = scope(&state, &viewer).await?;
-    let p = projects::by_code(&state.db, &scope, &code).await?;
     let (page, per, offset) = paging(q.page, PER_PAGE);
     let (rows, total) =
         households::list(&state.db, &scope, p.id, &q.filter()?, per, offset).await?;
@@ -183,12 +183,9 @@ pub async fn list(
 /// The list as Excel, with the same filters and order.
 pub async fn export(
     State(state): State<AppState>,
-    viewer: Viewer,
-    Path(code): Path<String>,
     Query(q): Query<ListQuery>,
+    ScopedProject(scope, p): ScopedProject,
 ) -> Result<Response, AppError> {
-    let scope = scope(&state, &viewer).await?;
-    let p = projects::by_code(&state.db, &scope, &code).await?;
     let (rows, _) = households::list(&state.db, &scope, p.id, &q.filter()?, i64::MAX, 0).await?;
     let headers = [
         "户编号",
@@ -397,15 +394,9 @@ pub async fn show(
 }
 
 /// Saves a household's identity and contact fields (the code stays).
-pub async fn update(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(id): Path<i64>,
-    Form(f): Form<HouseholdForm>,
-) -> Response {
-    let back = format!("/relocation/households/{id}");
-    super::change(&state, &viewer, &back, async |tx, actor, scope| {
-        let h = households::get(&mut *tx, scope, id).await?;
+pub async fn update(post: Keyed, Form(f): Form<HouseholdForm>) -> Response {
+    on_household(&post, async |tx, actor, scope| {
+        let h = households::get(&mut *tx, scope, post.key).await?;
         let p = projects::by_id(&mut Conn::Tx(&mut *tx), h.project_id).await?;
         households::upsert(tx, actor, &p, &f.fields(&h.code, &p.town)?).await?;
         Ok(None)
@@ -422,15 +413,10 @@ pub struct ConcernsForm {
 }
 
 /// Records a household's concerns and whether it is a difficult case.
-pub async fn concerns(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(id): Path<i64>,
-    Form(f): Form<ConcernsForm>,
-) -> Response {
-    let back = format!("/relocation/households/{id}");
-    super::change(&state, &viewer, &back, async |tx, actor, scope| {
-        households::set_concerns(tx, actor, scope, id, &f.concerns, f.difficult.is_some()).await?;
+pub async fn concerns(post: Keyed, Form(f): Form<ConcernsForm>) -> Response {
+    on_household(&post, async |tx, actor, scope| {
+        let difficult = f.difficult.is_some();
+        households::set_concerns(tx, actor, scope, post.key, &f.concerns, difficult).await?;
         Ok(None)
     })
     .await

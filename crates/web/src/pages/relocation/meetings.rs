@@ -1,5 +1,6 @@
 //! The work log of a project and its nightly meetings (碰头会) with their action items.
 
+use super::projects::ScopedProject;
 use super::{form_id, required_date, scope};
 use crate::error::AppError;
 use crate::form::Form;
@@ -37,11 +38,9 @@ struct VisitsPage {
 pub async fn visits(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(code): Path<String>,
     Query(q): Query<PageQuery>,
+    ScopedProject(scope, p): ScopedProject,
 ) -> Result<Html<String>, AppError> {
-    let scope = scope(&state, &viewer).await?;
-    let p = projects::by_code(&state.db, &scope, &code).await?;
     let (page, per, offset) = paging(q.page, 50);
     let (visits, total) = worklog::of_project(&state.db, &scope, p.id, per, offset).await?;
     render(&VisitsPage {
@@ -72,10 +71,8 @@ struct MeetingsPage {
 pub async fn list(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(code): Path<String>,
+    ScopedProject(scope, p): ScopedProject,
 ) -> Result<Html<String>, AppError> {
-    let scope = scope(&state, &viewer).await?;
-    let p = projects::by_code(&state.db, &scope, &code).await?;
     let filter = HouseholdFilter {
         difficult: Some(true),
         ..HouseholdFilter::default()

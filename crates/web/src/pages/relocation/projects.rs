@@ -4,12 +4,14 @@
 use super::{change, form_date, project_change, project_page, scope};
 use crate::error::AppError;
 use crate::form::Form;
-use crate::pages::{Chrome, render};
+use crate::pages::{Chrome, Keyed, render};
 use crate::session::Viewer;
 use crate::state::AppState;
 use askama::Template;
+use axum::extract::FromRequestParts;
 use axum::extract::{Path, Query, State};
-use axum::response::{Html, Response};
+use axum::http::request::Parts;
+use axum::response::{Html, IntoResponse, Response};
 use domain::platform::{Fen, Mu};
 use domain::relocation::{
     BuildingStructure, CompensationStandard, DeadlineReward, Progress, ProjectKind, ProjectStatus,
@@ -20,6 +22,24 @@ use store::relocation::projects::{self, Project, ProjectFields, ProjectFilter};
 use store::relocation::standards::{self, StandardVersion};
 use store::relocation::summary::{self, YearSummary};
 use store::relocation::{Scope, teams, wall};
+
+/// The project a page's path names (`{code}`) and the viewer's scope it was found in:
+/// what every project page looked up first. Out of the viewer's scope is "not found".
+pub(crate) struct ScopedProject(pub Scope, pub Project);
+
+impl FromRequestParts<AppState> for ScopedProject {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let Keyed { viewer, key, .. } = Keyed::<String>::from_request_parts(parts, state).await?;
+        let found = async {
+            let scope = scope(state, &viewer).await?;
+            let p = projects::by_code(&state.db, &scope, &key).await?;
+            Ok::<_, AppError>(ScopedProject(scope, p))
+        };
+        found.await.map_err(IntoResponse::into_response)
+    }
+}
 
 /// Filters of the overview.
 #[derive(Deserialize, Default)]
@@ -186,10 +206,8 @@ struct ProjectPage {
 pub async fn show(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(code): Path<String>,
+    ScopedProject(_, p): ScopedProject,
 ) -> Result<Html<String>, AppError> {
-    let scope = scope(&state, &viewer).await?;
-    let p = projects::by_code(&state.db, &scope, &code).await?;
     let progress = wall::totals(&state.db)
         .await?
         .get(&p.id)
@@ -265,10 +283,8 @@ fn yuan(f: Fen) -> String {
 pub async fn standard_form(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(code): Path<String>,
+    ScopedProject(_, p): ScopedProject,
 ) -> Result<Html<String>, AppError> {
-    let scope = scope(&state, &viewer).await?;
-    let p = projects::by_code(&state.db, &scope, &code).await?;
     let versions = standards::versions(&state.db, p.id).await?;
     let shown = versions
         .first()

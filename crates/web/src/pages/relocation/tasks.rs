@@ -2,7 +2,8 @@
 //! person, one by one or in bulk; on screen and as Excel. Also the groups and their
 //! persons.
 
-use super::{change, form_id, project_change, project_page, scope, xlsx};
+use super::projects::ScopedProject;
+use super::{change, form_id, project_change, project_page, xlsx};
 use crate::error::AppError;
 use crate::form::Form;
 use crate::pages::{Chrome, render};
@@ -14,7 +15,7 @@ use axum::response::{Html, Response};
 use serde::Deserialize;
 use store::Tx;
 use store::relocation::households::{self, HouseholdFilter, HouseholdRow, HouseholdSort, Stage};
-use store::relocation::projects::{self, Project};
+use store::relocation::projects::Project;
 use store::relocation::teams;
 
 /// Which households the table shows.
@@ -48,11 +49,9 @@ struct TaskPage {
 pub async fn table(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(code): Path<String>,
     Query(q): Query<TaskQuery>,
+    ScopedProject(scope, p): ScopedProject,
 ) -> Result<Html<String>, AppError> {
-    let scope = scope(&state, &viewer).await?;
-    let p = projects::by_code(&state.db, &scope, &code).await?;
     let (rows, _) = households::list(&state.db, &scope, p.id, &filter(&q)?, i64::MAX, 0).await?;
     let groups = teams::groups(&state.db, p.id).await?;
     let persons = teams::persons(&state.db, p.id)
@@ -87,12 +86,9 @@ pub async fn table(
 /// The task table as Excel.
 pub async fn export(
     State(state): State<AppState>,
-    viewer: Viewer,
-    Path(code): Path<String>,
     Query(q): Query<TaskQuery>,
+    ScopedProject(scope, p): ScopedProject,
 ) -> Result<Response, AppError> {
-    let scope = scope(&state, &viewer).await?;
-    let p = projects::by_code(&state.db, &scope, &code).await?;
     let (rows, _) = households::list(&state.db, &scope, p.id, &filter(&q)?, i64::MAX, 0).await?;
     let headers = [
         "序号",
@@ -220,10 +216,8 @@ struct TeamsPage {
 pub async fn teams(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(code): Path<String>,
+    ScopedProject(_, p): ScopedProject,
 ) -> Result<Html<String>, AppError> {
-    let scope = scope(&state, &viewer).await?;
-    let p = projects::by_code(&state.db, &scope, &code).await?;
     let persons = teams::persons(&state.db, p.id).await?;
     let groups = teams::groups(&state.db, p.id)
         .await?

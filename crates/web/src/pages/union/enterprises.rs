@@ -2,11 +2,11 @@
 //! the forms to register, correct, found a union (ticking the checklist) or join a joint
 //! union.
 
-use super::{field, flag, form_id, query_string, required, required_date, scope, tri};
+use super::{field, flag, form_id, on_record, query_string, required, required_date, scope, tri};
 use crate::error::AppError;
 use crate::form::Form;
 use crate::pages::change;
-use crate::pages::{Chrome, page_count, paging, render};
+use crate::pages::{Chrome, Keyed, page_count, paging, render};
 use crate::session::Viewer;
 use crate::state::AppState;
 use askama::Template;
@@ -252,25 +252,12 @@ pub async fn show(
 }
 
 /// Corrects an enterprise's registry fields.
-pub async fn update(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(id): Path<i64>,
-    Form(f): Form<EnterpriseForm>,
-) -> Response {
-    let back = format!("/union/enterprises/{id}");
-    change(&state, &viewer, &back, async |tx| {
+pub async fn update(post: Keyed, Form(f): Form<EnterpriseForm>) -> Response {
+    on_record(&post, "/union/enterprises", async |tx, actor, scope, id| {
         // Out of scope is "not found", whatever the form holds.
-        enterprises::get(&mut *tx, scope(&viewer)?, id).await?;
-        enterprises::update(
-            &mut *tx,
-            &viewer.user.username,
-            scope(&viewer)?,
-            id,
-            &f.input()?,
-        )
-        .await?;
-        Ok(back.clone())
+        enterprises::get(&mut *tx, scope, id).await?;
+        enterprises::update(&mut *tx, actor, scope, id, &f.input()?).await?;
+        Ok(None)
     })
     .await
 }
@@ -285,27 +272,14 @@ pub struct FoundForm {
 }
 
 /// Founds the enterprise's own union: the checklist line is ticked off.
-pub async fn found(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(id): Path<i64>,
-    Form(f): Form<FoundForm>,
-) -> Response {
-    let back = format!("/union/enterprises/{id}");
-    change(&state, &viewer, &back, async |tx| {
-        enterprises::get(&mut *tx, scope(&viewer)?, id).await?;
+pub async fn found(post: Keyed, Form(f): Form<FoundForm>) -> Response {
+    on_record(&post, "/union/enterprises", async |tx, actor, scope, id| {
+        enterprises::get(&mut *tx, scope, id).await?;
         let name = required(&f.name, "工会名称")?;
         let on = required_date(&f.founded_on, "成立日期")?;
-        let union = organisations::found_for_enterprise(
-            &mut *tx,
-            &viewer.user.username,
-            scope(&viewer)?,
-            id,
-            &name,
-            on,
-        )
-        .await?;
-        Ok(format!("/union/unions/{union}"))
+        let union =
+            organisations::found_for_enterprise(&mut *tx, actor, scope, id, &name, on).await?;
+        Ok(Some(format!("/union/unions/{union}")))
     })
     .await
 }
@@ -318,25 +292,12 @@ pub struct CoverForm {
 }
 
 /// Puts the enterprise under an existing (joint) union of its township.
-pub async fn cover(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(id): Path<i64>,
-    Form(f): Form<CoverForm>,
-) -> Response {
-    let back = format!("/union/enterprises/{id}");
-    change(&state, &viewer, &back, async |tx| {
-        enterprises::get(&mut *tx, scope(&viewer)?, id).await?;
+pub async fn cover(post: Keyed, Form(f): Form<CoverForm>) -> Response {
+    on_record(&post, "/union/enterprises", async |tx, actor, scope, id| {
+        enterprises::get(&mut *tx, scope, id).await?;
         let union = form_id(&f.union_id, "工会")?;
-        organisations::cover_enterprise(
-            &mut *tx,
-            &viewer.user.username,
-            scope(&viewer)?,
-            id,
-            union,
-        )
-        .await?;
-        Ok(back.clone())
+        organisations::cover_enterprise(&mut *tx, actor, scope, id, union).await?;
+        Ok(None)
     })
     .await
 }

@@ -3,11 +3,11 @@
 //! transfer and record leaving. Lists mask IDs and mobiles; the member's page shows them
 //! in full to those whose scope includes the member.
 
-use super::{field, query_string, required, required_date, scope, tri};
+use super::{field, on_record, query_string, required, required_date, scope, tri};
 use crate::error::AppError;
 use crate::form::{self, Form};
 use crate::pages::change;
-use crate::pages::{Chrome, page_count, paging, render};
+use crate::pages::{Chrome, Keyed, page_count, paging, render};
 use crate::session::Viewer;
 use crate::state::AppState;
 use askama::Template;
@@ -248,24 +248,18 @@ pub struct TransferForm {
 }
 
 /// Transfers a member to another union.
-pub async fn transfer(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(id): Path<i64>,
-    Form(f): Form<TransferForm>,
-) -> Response {
-    let back = format!("/union/members/{id}");
-    change(&state, &viewer, &back, async |tx| {
-        members::get(&mut *tx, scope(&viewer)?, id).await?;
+pub async fn transfer(post: Keyed, Form(f): Form<TransferForm>) -> Response {
+    on_record(&post, "/union/members", async |tx, actor, scope, id| {
+        members::get(&mut *tx, scope, id).await?;
         let to = f
             .union_id
             .ok_or_else(|| AppError::BadRequest("请填写转入工会".into()))?;
         let on = required_date(&f.on, "转会日期")?;
-        members::transfer(&mut *tx, &viewer.user.username, scope(&viewer)?, id, to, on).await?;
+        members::transfer(&mut *tx, actor, scope, id, to, on).await?;
         // After a transfer out of the township the member is no longer in the staff's scope.
-        Ok(match members::get(&mut *tx, scope(&viewer)?, id).await {
-            Ok(_) => back.clone(),
-            Err(_) => "/union/members".to_string(),
+        Ok(match members::get(&mut *tx, scope, id).await {
+            Ok(_) => None,
+            Err(_) => Some("/union/members".to_string()),
         })
     })
     .await
@@ -279,18 +273,12 @@ pub struct LeaveForm {
 }
 
 /// Records that a member left; the record stays.
-pub async fn leave(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(id): Path<i64>,
-    Form(f): Form<LeaveForm>,
-) -> Response {
-    let back = format!("/union/members/{id}");
-    change(&state, &viewer, &back, async |tx| {
-        members::get(&mut *tx, scope(&viewer)?, id).await?;
+pub async fn leave(post: Keyed, Form(f): Form<LeaveForm>) -> Response {
+    on_record(&post, "/union/members", async |tx, actor, scope, id| {
+        members::get(&mut *tx, scope, id).await?;
         let on = required_date(&f.on, "离会日期")?;
-        members::leave(&mut *tx, &viewer.user.username, scope(&viewer)?, id, on).await?;
-        Ok(back.clone())
+        members::leave(&mut *tx, actor, scope, id, on).await?;
+        Ok(None)
     })
     .await
 }

@@ -18,12 +18,15 @@ mod portal;
 
 use crate::access::Access::Roles;
 use crate::error::AppError;
+use crate::pages::Keyed;
 use crate::routes::roles::{MEMBERS, UNION_CITY, UNION_READ, UNION_WRITE};
 use crate::routes::{Route, get, post};
 use crate::session::Viewer;
 use axum::extract::DefaultBodyLimit;
 use axum::handler::Handler;
+use axum::response::Response;
 use chrono::NaiveDate;
+use store::Tx;
 use store::union::Scope;
 
 /// This module's routes.
@@ -182,6 +185,27 @@ pub fn routes() -> Vec<Route> {
 /// out from the account, which cannot be township staff without a township).
 pub(crate) fn scope(viewer: &Viewer) -> Result<Scope, AppError> {
     Ok(Scope::of(&viewer.user.account))
+}
+
+/// Runs `work` as one change of the record a post names (`{page}/{id}`), with the
+/// transaction, who acts, their scope and the record's id; answers by returning to the
+/// record's page, or to where `work` says.
+pub(crate) async fn on_record<F>(post: &Keyed, page: &str, work: F) -> Response
+where
+    F: AsyncFnOnce(&mut Tx, &str, Scope, i64) -> Result<Option<String>, AppError>,
+{
+    let back = format!("{page}/{}", post.key);
+    post.change(&back, async |tx| {
+        let to = work(
+            tx,
+            &post.viewer.user.username,
+            scope(&post.viewer)?,
+            post.key,
+        )
+        .await?;
+        Ok(to.unwrap_or_else(|| back.clone()))
+    })
+    .await
 }
 
 /// Whether the viewer may change union records (for showing forms; the route table

@@ -2,11 +2,11 @@
 //! township federations), covered enterprises, child unions; forms to create a union, add
 //! an officer, end a term and record the reform date.
 
-use super::{date, field, flag, form_id, required, required_date, scope};
+use super::{date, field, flag, form_id, on_record, required, required_date, scope};
 use crate::error::AppError;
 use crate::form::Form;
 use crate::pages::change;
-use crate::pages::{Chrome, render};
+use crate::pages::{Chrome, Keyed, render};
 use crate::session::Viewer;
 use crate::state::AppState;
 use askama::Template;
@@ -202,15 +202,9 @@ pub struct OfficerForm {
 }
 
 /// Adds an officer.
-pub async fn add_officer(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(id): Path<i64>,
-    Form(f): Form<OfficerForm>,
-) -> Response {
-    let back = format!("/union/unions/{id}");
-    change(&state, &viewer, &back, async |tx| {
-        organisations::get_for_change(&mut *tx, scope(&viewer)?, id).await?;
+pub async fn add_officer(post: Keyed, Form(f): Form<OfficerForm>) -> Response {
+    on_record(&post, "/union/unions", async |tx, actor, scope, id| {
+        organisations::get_for_change(&mut *tx, scope, id).await?;
         let bad = |e: domain::union::LabelError| AppError::BadRequest(e.to_string());
         let o = OfficerInput {
             name: required(&f.name, "姓名")?,
@@ -220,8 +214,8 @@ pub async fn add_officer(
             term_start: required_date(&f.term_start, "任职日期")?,
             term_end: date(&f.term_end, "离任日期")?,
         };
-        officers::add_officer(&mut *tx, &viewer.user.username, scope(&viewer)?, id, &o).await?;
-        Ok(back.clone())
+        officers::add_officer(&mut *tx, actor, scope, id, &o).await?;
+        Ok(None)
     })
     .await
 }
@@ -259,18 +253,12 @@ pub struct ReformForm {
 }
 
 /// Records (or clears) the date the federation's reform took effect.
-pub async fn reform(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(id): Path<i64>,
-    Form(f): Form<ReformForm>,
-) -> Response {
-    let back = format!("/union/unions/{id}");
-    change(&state, &viewer, &back, async |tx| {
-        organisations::get_for_change(&mut *tx, scope(&viewer)?, id).await?;
+pub async fn reform(post: Keyed, Form(f): Form<ReformForm>) -> Response {
+    on_record(&post, "/union/unions", async |tx, actor, scope, id| {
+        organisations::get_for_change(&mut *tx, scope, id).await?;
         let on = date(&f.reform_effective_on, "改革生效日期")?;
-        organisations::set_reform(&mut *tx, &viewer.user.username, scope(&viewer)?, id, on).await?;
-        Ok(back.clone())
+        organisations::set_reform(&mut *tx, actor, scope, id, on).await?;
+        Ok(None)
     })
     .await
 }
