@@ -6,10 +6,11 @@
 
 use super::{Chrome, page_count, paging, render};
 use crate::error::AppError;
+use crate::pages::Keyed;
 use crate::session::Viewer;
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::response::Html;
 use serde::Deserialize;
 use serde_json::Value;
@@ -241,13 +242,8 @@ const RECORDS_PER_PAGE: i64 = 200;
 
 /// One entry: its metadata and either its field changes or, for a batch entry, one line
 /// per record (`?record=ID` keeps that record's line only, for following one record).
-pub async fn entry(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(seq): Path<i64>,
-    Query(q): Query<EntryQuery>,
-) -> Result<Html<String>, AppError> {
-    let mut e = audit::get(&state.db, seq)
+pub async fn entry(at: Keyed, Query(q): Query<EntryQuery>) -> Result<Html<String>, AppError> {
+    let mut e = audit::get(&at.state.db, at.key)
         .await?
         .ok_or(AppError::NotFound)?;
     let (page, per, offset) = paging(q.page, RECORDS_PER_PAGE);
@@ -276,7 +272,7 @@ pub async fn entry(
     }
     let hash = std::mem::take(&mut e.hash);
     render(&EntryPage {
-        chrome: Chrome::new(format!("审计日志第 {seq} 条"), &viewer),
+        chrome: Chrome::new(format!("审计日志第 {} 条", at.key), &at.viewer),
         e: ShownEntry::new(e, q.record),
         hash,
         columns,

@@ -3,10 +3,11 @@
 use super::{Chrome, render};
 use crate::error::AppError;
 use crate::form::Form;
+use crate::pages::Keyed;
 use crate::session::Viewer;
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use domain::platform::Role;
 use serde::Deserialize;
@@ -103,25 +104,17 @@ pub async fn create(
 }
 
 /// Disables an account and ends its sessions.
-pub async fn disable(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(username): Path<String>,
-) -> Result<Response, AppError> {
-    if username == viewer.user.username {
+pub async fn disable(at: Keyed<String>) -> Result<Response, AppError> {
+    if at.key == at.viewer.user.username {
         return Err(AppError::BadRequest("不能停用自己的账号".into()));
     }
-    users::set_disabled(&state.db, &viewer.user.username, &username, true).await?;
+    users::set_disabled(&at.state.db, &at.viewer.user.username, &at.key, true).await?;
     Ok(Redirect::to("/admin/users").into_response())
 }
 
 /// Re-enables an account.
-pub async fn enable(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(username): Path<String>,
-) -> Result<Response, AppError> {
-    users::set_disabled(&state.db, &viewer.user.username, &username, false).await?;
+pub async fn enable(at: Keyed<String>) -> Result<Response, AppError> {
+    users::set_disabled(&at.state.db, &at.viewer.user.username, &at.key, false).await?;
     Ok(Redirect::to("/admin/users").into_response())
 }
 

@@ -10,7 +10,7 @@ use crate::pages::{Chrome, Keyed, page_count, paging, render};
 use crate::session::Viewer;
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::response::{Html, Response};
 use domain::platform::Mobile;
 use domain::relocation::{HeadId, HouseholdKind, Milestone, RecognitionRule, Residence};
@@ -281,14 +281,9 @@ impl HouseholdForm {
 }
 
 /// Adds a household to the project (commanders).
-pub async fn create(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(code): Path<String>,
-    Form(f): Form<HouseholdForm>,
-) -> Response {
-    let back = super::project_page(&code, "/households");
-    super::project_change(&state, &viewer, &code, &back, async |tx, actor, _, p| {
+pub async fn create(at: Keyed<String>, Form(f): Form<HouseholdForm>) -> Response {
+    let back = super::project_page(&at.key, "/households");
+    at.project_change(&at.key, &back, async |tx, actor, _, p| {
         let fields = f.fields(&f.code, &p.town)?;
         let (_, created) = households::upsert(tx, actor, p, &fields).await?;
         if !created {
@@ -330,14 +325,10 @@ struct HouseholdPage {
 }
 
 /// A household's page.
-pub async fn show(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(id): Path<i64>,
-) -> Result<Html<String>, AppError> {
-    let scope = scope(&state, &viewer).await?;
-    let db = &state.db;
-    let h = households::get(db, &scope, id).await?;
+pub async fn show(at: Keyed) -> Result<Html<String>, AppError> {
+    let scope = scope(&at.state, &at.viewer).await?;
+    let db = &at.state.db;
+    let h = households::get(db, &scope, at.key).await?;
     let mut conn = Conn::Pool(db);
     let p = projects::by_id(&mut conn, h.project_id).await?;
     let rule = standards::published(&mut conn, p.id)
@@ -363,10 +354,10 @@ pub async fn show(
         .find(|x| Some(x.id) == h.person_id)
         .map(|x| x.name.clone())
         .unwrap_or_default();
-    let review = super::population::of_household(&state, &h).await?;
+    let review = super::population::of_household(&at.state, &h).await?;
     let now = chrono::Utc::now().with_timezone(&domain::platform::time::shanghai());
     render(&HouseholdPage {
-        chrome: Chrome::new(format!("{} {}", h.code, h.head_name), &viewer),
+        chrome: Chrome::new(format!("{} {}", h.code, h.head_name), &at.viewer),
         members: members::of_household(&mut conn, h.id).await?,
         buildings: bs,
         appraisals: appraisals::of_household(&mut conn, h.id).await?,
@@ -380,8 +371,8 @@ pub async fn show(
             .into_iter()
             .map(|m| (m, h.record(m).cloned()))
             .collect(),
-        may_write: super::may_write(&viewer),
-        may_command: super::may_command(&viewer),
+        may_write: super::may_write(&at.viewer),
+        may_command: super::may_command(&at.viewer),
         today: now.format("%Y-%m-%d").to_string(),
         now_time: now.format("%H:%M").to_string(),
         groups,

@@ -4,11 +4,11 @@ use super::projects::ScopedProject;
 use super::{form_id, required_date, scope};
 use crate::error::AppError;
 use crate::form::Form;
-use crate::pages::{Chrome, page_count, paging, render};
+use crate::pages::{Chrome, Keyed, page_count, paging, render};
 use crate::session::Viewer;
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::response::{Html, Response};
 use domain::platform::time::today_local;
 use serde::Deserialize;
@@ -131,23 +131,12 @@ fn new_meeting(fields: &[(String, String)]) -> Result<NewMeeting, AppError> {
 }
 
 /// Records a meeting.
-pub async fn create(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(code): Path<String>,
-    Form(fields): Form<Vec<(String, String)>>,
-) -> Response {
-    let back = super::project_page(&code, "/meetings");
-    super::project_change(
-        &state,
-        &viewer,
-        &code,
-        &back,
-        async |tx, actor, scope, p| {
-            meetings::create(tx, actor, scope, p.id, &new_meeting(&fields)?).await?;
-            Ok(())
-        },
-    )
+pub async fn create(at: Keyed<String>, Form(fields): Form<Vec<(String, String)>>) -> Response {
+    let back = super::project_page(&at.key, "/meetings");
+    at.project_change(&at.key, &back, async |tx, actor, scope, p| {
+        meetings::create(tx, actor, scope, p.id, &new_meeting(&fields)?).await?;
+        Ok(())
+    })
     .await
 }
 
@@ -161,17 +150,14 @@ struct MeetingPage {
 }
 
 /// One meeting.
-pub async fn show(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path((code, id)): Path<(String, i64)>,
-) -> Result<Html<String>, AppError> {
-    let scope = scope(&state, &viewer).await?;
-    let p = projects::by_code(&state.db, &scope, &code).await?;
-    let m = meetings::get(&state.db, p.id, id).await?;
+pub async fn show(at: Keyed<(String, i64)>) -> Result<Html<String>, AppError> {
+    let (code, id) = at.key.clone();
+    let scope = scope(&at.state, &at.viewer).await?;
+    let p = projects::by_code(&at.state.db, &scope, &code).await?;
+    let m = meetings::get(&at.state.db, p.id, id).await?;
     render(&MeetingPage {
-        chrome: Chrome::new(format!("碰头会 {}", m.held_on), &viewer),
-        may_write: super::may_write(&viewer),
+        chrome: Chrome::new(format!("碰头会 {}", m.held_on), &at.viewer),
+        may_write: super::may_write(&at.viewer),
         p,
         m,
     })
@@ -185,20 +171,15 @@ pub struct DoneForm {
 }
 
 /// Marks an action item done.
-pub async fn complete(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(id): Path<i64>,
-    Form(f): Form<DoneForm>,
-) -> Response {
+pub async fn complete(at: Keyed, Form(f): Form<DoneForm>) -> Response {
     // Only paths inside the module are followed, never another site.
     let back = if f.back.starts_with("/relocation/") {
         f.back.clone()
     } else {
         "/relocation/".to_string()
     };
-    super::change(&state, &viewer, &back, async |tx, actor, scope| {
-        meetings::complete(tx, actor, scope, id, today_local()).await?;
+    at.relocation_change(&back, async |tx, actor, scope| {
+        meetings::complete(tx, actor, scope, at.key, today_local()).await?;
         Ok(None)
     })
     .await

@@ -6,7 +6,7 @@
 use super::change;
 use crate::error::AppError;
 use crate::form::Form;
-use crate::pages::{Chrome, render};
+use crate::pages::{Chrome, Keyed, render};
 use crate::session::Viewer;
 use crate::state::AppState;
 use askama::Template;
@@ -94,24 +94,14 @@ async fn take(
 }
 
 /// Staff steps: initial review, recording an objection.
-pub async fn review(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(id): Path<i64>,
-    Form(f): Form<StepForm>,
-) -> Response {
-    take(&state, &viewer, id, &f, false).await
+pub async fn review(at: Keyed, Form(f): Form<StepForm>) -> Response {
+    take(&at.state, &at.viewer, at.key, &f, false).await
 }
 
 /// The policy group's steps (taken by the commander): re-review, posting, resolving
 /// objections, confirmation.
-pub async fn decide(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(id): Path<i64>,
-    Form(f): Form<StepForm>,
-) -> Response {
-    take(&state, &viewer, id, &f, true).await
+pub async fn decide(at: Keyed, Form(f): Form<StepForm>) -> Response {
+    take(&at.state, &at.viewer, at.key, &f, true).await
 }
 
 #[derive(Template)]

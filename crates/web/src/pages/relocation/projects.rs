@@ -9,7 +9,7 @@ use crate::session::Viewer;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::FromRequestParts;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::request::Parts;
 use axum::response::{Html, IntoResponse, Response};
 use domain::platform::{Fen, Mu};
@@ -18,6 +18,7 @@ use domain::relocation::{
 };
 use serde::Deserialize;
 use std::collections::HashMap;
+use store::Tx;
 use store::relocation::projects::{self, Project, ProjectFields, ProjectFilter};
 use store::relocation::standards::{self, StandardVersion};
 use store::relocation::summary::{self, YearSummary};
@@ -38,6 +39,24 @@ impl FromRequestParts<AppState> for ScopedProject {
             Ok::<_, AppError>(ScopedProject(scope, p))
         };
         found.await.map_err(IntoResponse::into_response)
+    }
+}
+
+impl<K> Keyed<K> {
+    /// A change of project `code` by the viewer asking (see [`project_change`]).
+    pub(crate) async fn project_change<F>(&self, code: &str, back: &str, f: F) -> Response
+    where
+        F: AsyncFnOnce(&mut Tx, &str, &Scope, &Project) -> Result<(), AppError>,
+    {
+        project_change(&self.state, &self.viewer, code, back, f).await
+    }
+
+    /// A relocation change by the viewer asking (see [`change`]).
+    pub(crate) async fn relocation_change<F>(&self, back: &str, f: F) -> Response
+    where
+        F: AsyncFnOnce(&mut Tx, &str, &Scope) -> Result<Option<i64>, AppError>,
+    {
+        change(&self.state, &self.viewer, back, f).await
     }
 }
 
@@ -231,27 +250,16 @@ pub async fn show(
 }
 
 /// Saves a project's fields.
-pub async fn update(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(code): Path<String>,
-    Form(f): Form<ProjectForm>,
-) -> Response {
-    let back = project_page(&code, "");
-    project_change(
-        &state,
-        &viewer,
-        &code,
-        &back,
-        async |tx, actor, scope, p| {
-            let fields = f.fields(&p.code)?;
-            if !scope.sees_project(p.id, &fields.town) {
-                return Err(AppError::BadRequest("不能把项目移到其他镇".into()));
-            }
-            projects::update(tx, actor, p.id, &fields).await?;
-            Ok(())
-        },
-    )
+pub async fn update(at: Keyed<String>, Form(f): Form<ProjectForm>) -> Response {
+    let back = project_page(&at.key, "");
+    at.project_change(&at.key, &back, async |tx, actor, scope, p| {
+        let fields = f.fields(&p.code)?;
+        if !scope.sees_project(p.id, &fields.town) {
+            return Err(AppError::BadRequest("不能把项目移到其他镇".into()));
+        }
+        projects::update(tx, actor, p.id, &fields).await?;
+        Ok(())
+    })
     .await
 }
 
@@ -353,13 +361,11 @@ fn standard_from(form: &HashMap<String, String>) -> Result<CompensationStandard,
 
 /// Saves the form as the project's draft standard (a new version if the latest is published).
 pub async fn save_standard(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(code): Path<String>,
+    at: Keyed<String>,
     Form(form): Form<HashMap<String, String>>,
 ) -> Response {
-    let back = project_page(&code, "/standard");
-    project_change(&state, &viewer, &code, &back, async |tx, actor, _, p| {
+    let back = project_page(&at.key, "/standard");
+    at.project_change(&at.key, &back, async |tx, actor, _, p| {
         standards::save_draft(tx, actor, p.id, &standard_from(&form)?).await?;
         Ok(())
     })
@@ -367,13 +373,9 @@ pub async fn save_standard(
 }
 
 /// Publishes the draft.
-pub async fn publish_standard(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(code): Path<String>,
-) -> Response {
-    let back = project_page(&code, "/standard");
-    project_change(&state, &viewer, &code, &back, async |tx, actor, _, p| {
+pub async fn publish_standard(at: Keyed<String>) -> Response {
+    let back = project_page(&at.key, "/standard");
+    at.project_change(&at.key, &back, async |tx, actor, _, p| {
         standards::publish(tx, actor, p.id).await?;
         Ok(())
     })

@@ -2,13 +2,10 @@
 //! verification, appraisal items, milestones and visits. Each runs in one transaction with
 //! its audit entry; milestones and visits also tell the live wall.
 
-use super::{change, required_date};
+use super::required_date;
 use crate::error::AppError;
 use crate::form::Form;
 use crate::pages::Keyed;
-use crate::session::Viewer;
-use crate::state::AppState;
-use axum::extract::{Path, State};
 use axum::response::Response;
 use chrono::{NaiveTime, TimeZone};
 use domain::platform::time::shanghai;
@@ -32,7 +29,8 @@ pub(crate) async fn on_household<F>(post: &Keyed, work: F) -> Response
 where
     F: AsyncFnOnce(&mut Tx, &str, &Scope) -> Result<Option<i64>, AppError>,
 {
-    change(&post.state, &post.viewer, &household_page(post.key), work).await
+    post.relocation_change(&household_page(post.key), work)
+        .await
 }
 
 /// The member form.
@@ -62,18 +60,13 @@ pub struct BackForm {
 }
 
 /// Removes a member registered by mistake.
-pub async fn remove_member(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(id): Path<i64>,
-    Form(f): Form<BackForm>,
-) -> Response {
+pub async fn remove_member(at: Keyed, Form(f): Form<BackForm>) -> Response {
     let back = super::form_id(&f.household)
         .ok()
         .flatten()
         .map_or_else(|| "/relocation/".to_string(), household_page);
-    change(&state, &viewer, &back, async |tx, actor, scope| {
-        members::remove(tx, actor, scope, id).await?;
+    at.relocation_change(&back, async |tx, actor, scope| {
+        members::remove(tx, actor, scope, at.key).await?;
         Ok(None)
     })
     .await
@@ -109,18 +102,14 @@ pub async fn add_building(post: Keyed, Form(f): Form<BuildingForm>) -> Response 
 }
 
 /// Title verification confirms a building's figures.
-pub async fn verify_building(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(id): Path<i64>,
-) -> Response {
-    let owner = store::relocation::buildings::household_of(&state.db, id)
+pub async fn verify_building(at: Keyed) -> Response {
+    let owner = store::relocation::buildings::household_of(&at.state.db, at.key)
         .await
         .ok()
         .flatten();
     let back = owner.map_or_else(|| "/relocation/".to_string(), household_page);
-    change(&state, &viewer, &back, async |tx, actor, scope| {
-        buildings::verify(tx, actor, scope, id).await?;
+    at.relocation_change(&back, async |tx, actor, scope| {
+        buildings::verify(tx, actor, scope, at.key).await?;
         Ok(None)
     })
     .await

@@ -3,14 +3,14 @@
 //! persons.
 
 use super::projects::ScopedProject;
-use super::{change, form_id, project_change, project_page, xlsx};
+use super::{form_id, project_page, xlsx};
 use crate::error::AppError;
 use crate::form::Form;
-use crate::pages::{Chrome, render};
+use crate::pages::{Chrome, Keyed, render};
 use crate::session::Viewer;
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::response::{Html, Response};
 use serde::Deserialize;
 use store::Tx;
@@ -158,47 +158,33 @@ fn assignment(fields: &[(String, String)]) -> Result<Assignment, AppError> {
 }
 
 /// Assigns the checked households to a group and person, all or none.
-pub async fn assign_bulk(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(code): Path<String>,
-    Form(fields): Form<Vec<(String, String)>>,
-) -> Response {
-    let back = project_page(&code, "/tasks");
-    project_change(
-        &state,
-        &viewer,
-        &code,
-        &back,
-        async |tx, actor, scope, p| {
-            let (team, person, ids) = assignment(&fields)?;
-            if ids.is_empty() {
-                return Err(AppError::BadRequest("请勾选要分配的户".into()));
+pub async fn assign_bulk(at: Keyed<String>, Form(fields): Form<Vec<(String, String)>>) -> Response {
+    let back = project_page(&at.key, "/tasks");
+    at.project_change(&at.key, &back, async |tx, actor, scope, p| {
+        let (team, person, ids) = assignment(&fields)?;
+        if ids.is_empty() {
+            return Err(AppError::BadRequest("请勾选要分配的户".into()));
+        }
+        for id in ids {
+            if households::get(&mut *tx, scope, id).await?.project_id != p.id {
+                return Err(AppError::NotFound);
             }
-            for id in ids {
-                if households::get(&mut *tx, scope, id).await?.project_id != p.id {
-                    return Err(AppError::NotFound);
-                }
-                households::assign(tx, actor, scope, id, team, person).await?;
-            }
-            Ok(())
-        },
-    )
+            households::assign(tx, actor, scope, id, team, person).await?;
+        }
+        Ok(())
+    })
     .await
 }
 
 /// Assigns one household.
-pub async fn assign_one(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(id): Path<i64>,
-    Form(fields): Form<Vec<(String, String)>>,
-) -> Response {
-    let back = format!("/relocation/households/{id}");
-    change(&state, &viewer, &back, async |tx, actor, scope| {
+pub async fn assign_one(at: Keyed, Form(fields): Form<Vec<(String, String)>>) -> Response {
+    let back = format!("/relocation/households/{}", at.key);
+    at.relocation_change(&back, async |tx, actor, scope| {
         let (team, person, _) = assignment(&fields)?;
-        households::assign(tx, actor, scope, id, team, person).await?;
-        Ok(Some(households::get(&mut *tx, scope, id).await?.project_id))
+        households::assign(tx, actor, scope, at.key, team, person).await?;
+        Ok(Some(
+            households::get(&mut *tx, scope, at.key).await?.project_id,
+        ))
     })
     .await
 }
@@ -259,14 +245,10 @@ async fn group_of(tx: &mut Tx, p: &Project, team: i64) -> Result<(), AppError> {
 }
 
 /// Adds a person to a group.
-pub async fn add_person(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path((code, team)): Path<(String, i64)>,
-    Form(f): Form<PersonForm>,
-) -> Response {
+pub async fn add_person(at: Keyed<(String, i64)>, Form(f): Form<PersonForm>) -> Response {
+    let (code, team) = at.key.clone();
     let back = project_page(&code, "/teams");
-    project_change(&state, &viewer, &code, &back, async |tx, actor, _, p| {
+    at.project_change(&code, &back, async |tx, actor, _, p| {
         group_of(tx, p, team).await?;
         let mobile = Some(f.mobile.as_str()).filter(|m| !m.trim().is_empty());
         teams::add_person(tx, actor, team, &f.name, mobile, Some(&f.username)).await?;
@@ -282,14 +264,10 @@ pub struct LeaderForm {
 }
 
 /// Sets who leads a group.
-pub async fn set_leader(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path((code, team)): Path<(String, i64)>,
-    Form(f): Form<LeaderForm>,
-) -> Response {
+pub async fn set_leader(at: Keyed<(String, i64)>, Form(f): Form<LeaderForm>) -> Response {
+    let (code, team) = at.key.clone();
     let back = project_page(&code, "/teams");
-    project_change(&state, &viewer, &code, &back, async |tx, actor, _, p| {
+    at.project_change(&code, &back, async |tx, actor, _, p| {
         group_of(tx, p, team).await?;
         teams::set_leader(tx, actor, team, &f.leader).await?;
         Ok(())

@@ -6,13 +6,13 @@ use super::chart::{self, Bar};
 use super::{is_city, scope};
 use crate::error::AppError;
 use crate::form::Form;
-use crate::pages::Chrome;
 use crate::pages::change;
 use crate::pages::render;
+use crate::pages::{Chrome, Keyed};
 use crate::session::Viewer;
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use domain::union::coverage::{
     CoverageRule, Obligation, RankedTownship, TownshipCoverage, format_rate,
@@ -134,18 +134,16 @@ struct TownshipPage {
 /// A township's dashboard: coverage, the open checklist (with the form that ticks a line
 /// off by founding its union), the tracked band, new unions and members by month.
 pub async fn township(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(code): Path<String>,
+    at: Keyed<String>,
     Query(q): Query<YearQuery>,
 ) -> Result<Html<String>, AppError> {
-    let t = Township::from_code(&code).ok_or(AppError::NotFound)?;
-    let sc = scope(&viewer)?;
+    let t = Township::from_code(&at.key).ok_or(AppError::NotFound)?;
+    let sc = scope(&at.viewer)?;
     if !sc.allows_code(Some(t.code())) {
         return Err(AppError::NotFound);
     }
-    let year = super::year(&state, q.year.as_deref()).await?;
-    let ranked = coverage::ranking(&state.db, year).await?;
+    let year = super::year(&at.state, q.year.as_deref()).await?;
+    let ranked = coverage::ranking(&at.state.db, year).await?;
     let mine = ranked
         .iter()
         .find(|r| r.coverage.township == t.name())
@@ -158,25 +156,25 @@ pub async fn township(
         ..EnterpriseFilter::default()
     };
     let (tracked_open, _) =
-        enterprises::list(&state.db, Scope::Township(t), &tracked, 100, 0).await?;
+        enterprises::list(&at.state.db, Scope::Township(t), &tracked, 100, 0).await?;
     let y = format!("{year:04}-");
-    let founded = organisations::list(&state.db, Scope::Township(t))
+    let founded = organisations::list(&at.state.db, Scope::Township(t))
         .await?
         .into_iter()
         .filter(|u| {
             !u.kind.is_federation() && u.founded_on.as_deref().is_some_and(|f| f.starts_with(&y))
         })
         .collect();
-    let monthly = coverage::monthly(&state.db, Scope::Township(t), year).await?;
+    let monthly = coverage::monthly(&at.state.db, Scope::Township(t), year).await?;
     render(&TownshipPage {
-        chrome: Chrome::new(format!("{}工会工作台", t.name()), &viewer),
+        chrome: Chrome::new(format!("{}工会工作台", t.name()), &at.viewer),
         township: t,
         year,
         rank: mine.rank,
         must_rate: format_rate(mine.coverage.must_rate_bp()),
         all_rate: format_rate(mine.coverage.all_rate_bp()),
         line: mine.coverage.clone(),
-        checklist: coverage::checklist(&state.db, t).await?,
+        checklist: coverage::checklist(&at.state.db, t).await?,
         tracked_open,
         founded,
         unions_chart: chart::monthly(&monthly.unions, "#0b5cad", &format!("{year}年每月新建工会")),
@@ -185,7 +183,7 @@ pub async fn township(
             "#1b7f3b",
             &format!("{year}年每月新增会员"),
         ),
-        may_write: super::may_write(&viewer),
+        may_write: super::may_write(&at.viewer),
         today: domain::platform::time::today_local().to_string(),
     })
 }

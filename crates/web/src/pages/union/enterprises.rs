@@ -10,7 +10,7 @@ use crate::pages::{Chrome, Keyed, page_count, paging, render};
 use crate::session::Viewer;
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::response::{Html, Response};
 use domain::platform::CreditCode;
 use domain::union::coverage::{CoverageRule, Obligation};
@@ -219,19 +219,15 @@ struct DetailPage {
 }
 
 /// One enterprise, with its union and the forms.
-pub async fn show(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(id): Path<i64>,
-) -> Result<Html<String>, AppError> {
-    let sc = scope(&viewer)?;
-    let e = enterprises::get(&state.db, sc, id).await?;
-    let rule = coverage::rule(&state.db).await?;
+pub async fn show(at: Keyed) -> Result<Html<String>, AppError> {
+    let sc = scope(&at.viewer)?;
+    let e = enterprises::get(&at.state.db, sc, at.key).await?;
+    let rule = coverage::rule(&at.state.db).await?;
     let union = match e.union_id {
-        Some(u) => Some(organisations::get(&state.db, store::union::Scope::City, u).await?),
+        Some(u) => Some(organisations::get(&at.state.db, store::union::Scope::City, u).await?),
         None => None,
     };
-    let joint_unions = organisations::list(&state.db, store::union::Scope::Township(e.township))
+    let joint_unions = organisations::list(&at.state.db, store::union::Scope::Township(e.township))
         .await?
         .into_iter()
         .filter(|u| {
@@ -239,13 +235,13 @@ pub async fn show(
         })
         .collect();
     render(&DetailPage {
-        chrome: Chrome::new(e.name.clone(), &viewer),
+        chrome: Chrome::new(e.name.clone(), &at.viewer),
         obligation: obligation_label(e.obligation(&rule)),
         rule,
         union,
         joint_unions,
         townships: Township::ALL.to_vec(),
-        may_write: super::may_write(&viewer),
+        may_write: super::may_write(&at.viewer),
         today: domain::platform::time::today_local().to_string(),
         e,
     })

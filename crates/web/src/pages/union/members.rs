@@ -11,7 +11,7 @@ use crate::pages::{Chrome, Keyed, page_count, paging, render};
 use crate::session::Viewer;
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::response::{Html, Response};
 use domain::platform::{Mobile, ResidentId};
 use domain::union::township::Township;
@@ -214,25 +214,21 @@ struct DetailPage {
 }
 
 /// One member, in full, with the transfer history.
-pub async fn show(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(id): Path<i64>,
-) -> Result<Html<String>, AppError> {
-    let m = members::get(&state.db, scope(&viewer)?, id).await?;
+pub async fn show(at: Keyed) -> Result<Html<String>, AppError> {
+    let m = members::get(&at.state.db, scope(&at.viewer)?, at.key).await?;
     let today = domain::platform::time::today_local();
-    let targets = organisations::list(&state.db, Scope::City)
+    let targets = organisations::list(&at.state.db, Scope::City)
         .await?
         .into_iter()
         .filter(|u| !u.kind.is_federation() && u.id != m.union_id)
         .collect();
     render(&DetailPage {
-        chrome: Chrome::new(format!("会员 {}", m.name), &viewer),
+        chrome: Chrome::new(format!("会员 {}", m.name), &at.viewer),
         birth: m.birth_date().to_string(),
         age: m.age_on(today).to_string(),
-        history: members::transfers(&state.db, id).await?,
+        history: members::transfers(&at.state.db, at.key).await?,
         targets,
-        may_write: super::may_write(&viewer),
+        may_write: super::may_write(&at.viewer),
         today: today.to_string(),
         m,
     })

@@ -10,7 +10,7 @@ use crate::pages::{Chrome, Keyed, render};
 use crate::session::Viewer;
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{Html, Response};
 use domain::union::organisation::{Engagement, OfficerPost, UnionKind, reform_gaps};
 use domain::union::township::Township;
@@ -138,22 +138,19 @@ struct UnionPage {
 }
 
 /// One union.
-pub async fn show(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(id): Path<i64>,
-) -> Result<Html<String>, AppError> {
-    let sc = scope(&viewer)?;
-    let u = organisations::get(&state.db, sc, id).await?;
+pub async fn show(at: Keyed) -> Result<Html<String>, AppError> {
+    let sc = scope(&at.viewer)?;
+    let u = organisations::get(&at.state.db, sc, at.key).await?;
     let parent = match u.parent_id {
-        Some(p) => organisations::get(&state.db, Scope::City, p).await.ok(),
+        Some(p) => organisations::get(&at.state.db, Scope::City, p).await.ok(),
         None => None,
     };
     let today = domain::platform::time::today_local();
-    let (current, former): (Vec<Officer>, Vec<Officer>) = officers::officers(&state.db, Some(id))
-        .await?
-        .into_iter()
-        .partition(|o| o.current_on(today));
+    let (current, former): (Vec<Officer>, Vec<Officer>) =
+        officers::officers(&at.state.db, Some(at.key))
+            .await?
+            .into_iter()
+            .partition(|o| o.current_on(today));
     let gaps = if u.kind == UnionKind::TownshipFederation {
         let summaries: Vec<_> = current.iter().map(Officer::summary).collect();
         reform_gaps(&summaries)
@@ -163,15 +160,15 @@ pub async fn show(
     } else {
         Vec::new()
     };
-    let children = organisations::children(&state.db, id)
+    let children = organisations::children(&at.state.db, at.key)
         .await?
         .into_iter()
         .filter(|c| sc.may_see(c.township.map(Township::code)))
         .collect();
     render(&UnionPage {
-        chrome: Chrome::new(u.name.clone(), &viewer),
-        may_change: super::may_write(&viewer) && sc.allows_code(u.township.map(Township::code)),
-        covered: enterprises::covered_by(&state.db, id).await?,
+        chrome: Chrome::new(u.name.clone(), &at.viewer),
+        may_change: super::may_write(&at.viewer) && sc.allows_code(u.township.map(Township::code)),
+        covered: enterprises::covered_by(&at.state.db, at.key).await?,
         parent,
         current,
         former,
@@ -228,18 +225,19 @@ pub struct EndForm {
 }
 
 /// Ends an officer's term.
-pub async fn end_term(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(id): Path<i64>,
-    Form(f): Form<EndForm>,
-) -> Response {
-    change(&state, &viewer, "/union/unions", async |tx| {
-        let union = officers::union_of(&mut *tx, id).await?;
-        organisations::get_for_change(&mut *tx, scope(&viewer)?, union).await?;
+pub async fn end_term(at: Keyed, Form(f): Form<EndForm>) -> Response {
+    at.change("/union/unions", async |tx| {
+        let union = officers::union_of(&mut *tx, at.key).await?;
+        organisations::get_for_change(&mut *tx, scope(&at.viewer)?, union).await?;
         let on = required_date(&f.term_end, "离任日期")?;
-        let union =
-            officers::end_term(&mut *tx, &viewer.user.username, scope(&viewer)?, id, on).await?;
+        let union = officers::end_term(
+            &mut *tx,
+            &at.viewer.user.username,
+            scope(&at.viewer)?,
+            at.key,
+            on,
+        )
+        .await?;
         Ok(format!("/union/unions/{union}"))
     })
     .await
