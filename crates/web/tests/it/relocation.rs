@@ -5,12 +5,27 @@ mod imports;
 mod live;
 mod upload;
 
-use crate::support::TestApp;
+use crate::support::{Session, TestApp};
 use domain::platform::Role;
 use fixture::{OTHER_TOWN_PROJECT, PROJECT};
 
 fn household(id: i64) -> String {
     format!("/relocation/households/{id}")
+}
+
+/// Posts household `id`'s milestone form: `milestone` recorded on `on`, at `time` if given.
+async fn post_milestone(
+    client: &Session,
+    id: i64,
+    milestone: &str,
+    on: &str,
+    time: Option<&str>,
+) -> reqwest::Response {
+    let mut fields = vec![("milestone", milestone), ("on", on)];
+    fields.extend(time.map(|t| ("time", t)));
+    client
+        .post(&format!("{}/milestones", household(id)), &fields)
+        .await
 }
 
 fn status_of(r: &reqwest::Response) -> u16 {
@@ -37,12 +52,7 @@ async fn compensation_is_computed_from_the_records_and_fixed_at_signing() {
     assert_eq!(status, 200);
     assert!(body.contains("尚未确权"), "{body}");
     let today = domain::platform::time::today_local().to_string();
-    let r = staff
-        .post(
-            &format!("{}/milestones", household(f.ours)),
-            &[("milestone", "signed"), ("on", &today), ("time", "09:30")],
-        )
-        .await;
+    let r = post_milestone(&staff, f.ours, "signed", &today, Some("09:30")).await;
     assert_eq!(status_of(&r), 422);
     assert!(
         r.text()
@@ -68,12 +78,7 @@ async fn compensation_is_computed_from_the_records_and_fixed_at_signing() {
     assert!(body.contains("试算"), "{body}");
 
     // Signing earns the ¥20,000 reward and fixes the sheet in the agreement.
-    let r = staff
-        .post(
-            &format!("{}/milestones", household(f.ours)),
-            &[("milestone", "signed"), ("on", &today), ("time", "09:30")],
-        )
-        .await;
+    let r = post_milestone(&staff, f.ours, "signed", &today, Some("09:30")).await;
     assert_eq!(status_of(&r), 303);
     let (_, body) = staff.page(&sheet).await;
     assert!(
@@ -102,12 +107,7 @@ async fn compensation_is_computed_from_the_records_and_fixed_at_signing() {
     );
 
     // Vacating by the deadline adds the vacating reward, on the agreement's version.
-    let r = staff
-        .post(
-            &format!("{}/milestones", household(f.ours)),
-            &[("milestone", "vacated"), ("on", &today), ("time", "15:00")],
-        )
-        .await;
+    let r = post_milestone(&staff, f.ours, "vacated", &today, Some("15:00")).await;
     assert_eq!(status_of(&r), 303);
     let (_, body) = staff.page(&sheet).await;
     assert!(
@@ -270,12 +270,7 @@ async fn staff_change_only_their_groups_households_and_the_inspector_changes_not
         .post(&format!("{}/visits", household(f.ours)), &visit)
         .await;
     assert_eq!(status_of(&r), 403);
-    let r = inspector
-        .post(
-            &format!("{}/milestones", household(f.ours)),
-            &[("milestone", "signed"), ("on", &today)],
-        )
-        .await;
+    let r = post_milestone(&inspector, f.ours, "signed", &today, None).await;
     assert_eq!(status_of(&r), 403);
     assert_audit_intact(&app).await;
 }
