@@ -78,3 +78,25 @@ impl<'t> Change<'t> {
         record_change(tx, actor, action, table, id, self.before, after).await
     }
 }
+
+/// Writes a record found by its natural key: when `existing` names one, `update` changes
+/// it and the change is logged if anything changed; otherwise `insert` adds it (returning
+/// its id) and the creation is logged. Returns the id and whether the record was created.
+pub async fn upsert(
+    tx: &mut Tx,
+    actor: &str,
+    table: &AuditedTable,
+    existing: Option<i64>,
+    update: impl AsyncFnOnce(&mut Tx, i64) -> StoreResult<()>,
+    insert: impl AsyncFnOnce(&mut Tx) -> StoreResult<i64>,
+) -> StoreResult<(i64, bool)> {
+    if let Some(id) = existing {
+        let change = Change::begin(tx, table, id).await?;
+        update(tx, id).await?;
+        change.finish_if_changed(tx, actor, "update").await?;
+        return Ok((id, false));
+    }
+    let id = insert(tx).await?;
+    super::record_insert(tx, actor, table, id).await?;
+    Ok((id, true))
+}

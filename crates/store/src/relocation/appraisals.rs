@@ -86,35 +86,39 @@ pub async fn upsert(
         &[Bind::Int(household_id), Bind::Text(description.to_string())],
     )
     .await?;
-    if let Some(id) = existing {
-        let change = audit::Change::begin(tx, &APPRAISALS, id).await?;
-        on_tx!(tx, |c| sqlx::query(
-            "UPDATE relocation_appraisals SET kind = $1, amount = $2, appraiser = $3 WHERE id = $4"
-        )
-        .bind(item.kind.code())
-        .bind(item.amount.0)
-        .bind(appraiser.trim())
-        .bind(id)
-        .execute(&mut *c)
-        .await
-        .map(|_| ())?);
-        change.finish_if_changed(tx, actor, "update").await?;
-        return Ok((id, false));
-    }
-    let id: i64 = on_tx!(tx, |c| {
-        sqlx::query_scalar(
-        "INSERT INTO relocation_appraisals (household_id, item, kind, amount, appraiser, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id"
+    audit::upsert(
+        tx,
+        actor,
+        &APPRAISALS,
+        existing,
+        async |tx, id| {
+            on_tx!(tx, |c| sqlx::query(
+                "UPDATE relocation_appraisals SET kind = $1, amount = $2, appraiser = $3 WHERE id = $4"
+            )
+            .bind(item.kind.code())
+            .bind(item.amount.0)
+            .bind(appraiser.trim())
+            .bind(id)
+            .execute(&mut *c)
+            .await
+            .map(|_| ())?);
+            Ok(())
+        },
+        async |tx| {
+            let id = on_tx!(tx, |c| sqlx::query_scalar(
+                "INSERT INTO relocation_appraisals (household_id, item, kind, amount, appraiser, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING id"
+            )
+            .bind(household_id)
+            .bind(description)
+            .bind(item.kind.code())
+            .bind(item.amount.0)
+            .bind(appraiser.trim())
+            .bind(crate::now_text())
+            .fetch_one(&mut *c)
+            .await?);
+            Ok(id)
+        },
     )
-    .bind(household_id)
-    .bind(description)
-    .bind(item.kind.code())
-    .bind(item.amount.0)
-    .bind(appraiser.trim())
-    .bind(crate::now_text())
-    .fetch_one(&mut *c)
-    .await?
-    });
-    audit::record_insert(tx, actor, &APPRAISALS, id).await?;
-    Ok((id, true))
+    .await
 }

@@ -150,46 +150,52 @@ pub async fn upsert(
         &[Bind::Int(household_id), Bind::Text(no.to_string())],
     )
     .await?;
-    if let Some(id) = existing {
-        let change = audit::Change::begin(tx, &BUILDINGS, id).await?;
-        on_tx!(tx, |c| sqlx::query(
-            "UPDATE relocation_buildings SET approvals = $1, structure = $2, measured_area = $3,
-                 legal_area = $4, has_certificate = $5,
-                 verified_by = CASE WHEN structure = $2 AND measured_area = $3 AND legal_area = $4
-                                    THEN verified_by END,
-                 verified_at = CASE WHEN structure = $2 AND measured_area = $3 AND legal_area = $4
-                                    THEN verified_at END
-             WHERE id = $6"
-        )
-        .bind(f.approvals.trim())
-        .bind(f.structure.code())
-        .bind(f.measured.0)
-        .bind(f.legal.0)
-        .bind(cert)
-        .bind(id)
-        .execute(&mut *c)
-        .await
-        .map(|_| ())?);
-        change.finish_if_changed(tx, actor, "update").await?;
-        return Ok((id, false));
-    }
-    let id: i64 = on_tx!(tx, |c| sqlx::query_scalar(
-        "INSERT INTO relocation_buildings (household_id, certificate_no, approvals, structure,
-             measured_area, legal_area, has_certificate, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id"
+    audit::upsert(
+        tx,
+        actor,
+        &BUILDINGS,
+        existing,
+        async |tx, id| {
+            on_tx!(tx, |c| sqlx::query(
+                "UPDATE relocation_buildings SET approvals = $1, structure = $2, measured_area = $3,
+                     legal_area = $4, has_certificate = $5,
+                     verified_by = CASE WHEN structure = $2 AND measured_area = $3 AND legal_area = $4
+                                        THEN verified_by END,
+                     verified_at = CASE WHEN structure = $2 AND measured_area = $3 AND legal_area = $4
+                                        THEN verified_at END
+                 WHERE id = $6"
+            )
+            .bind(f.approvals.trim())
+            .bind(f.structure.code())
+            .bind(f.measured.0)
+            .bind(f.legal.0)
+            .bind(cert)
+            .bind(id)
+            .execute(&mut *c)
+            .await
+            .map(|_| ())?);
+            Ok(())
+        },
+        async |tx| {
+            let id = on_tx!(tx, |c| sqlx::query_scalar(
+                "INSERT INTO relocation_buildings (household_id, certificate_no, approvals, structure,
+                 measured_area, legal_area, has_certificate, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id"
+            )
+            .bind(household_id)
+            .bind(no)
+            .bind(f.approvals.trim())
+            .bind(f.structure.code())
+            .bind(f.measured.0)
+            .bind(f.legal.0)
+            .bind(cert)
+            .bind(crate::now_text())
+            .fetch_one(&mut *c)
+            .await?);
+            Ok(id)
+        },
     )
-    .bind(household_id)
-    .bind(no)
-    .bind(f.approvals.trim())
-    .bind(f.structure.code())
-    .bind(f.measured.0)
-    .bind(f.legal.0)
-    .bind(cert)
-    .bind(crate::now_text())
-    .fetch_one(&mut *c)
-    .await?);
-    audit::record_insert(tx, actor, &BUILDINGS, id).await?;
-    Ok((id, true))
+    .await
 }
 
 /// The household a building belongs to (to return to its page after a change).

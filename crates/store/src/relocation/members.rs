@@ -68,33 +68,39 @@ pub async fn upsert(
         ],
     )
     .await?;
-    if let Some(id) = existing {
-        let change = audit::Change::begin(tx, &MEMBERS, id).await?;
-        on_tx!(tx, |c| sqlx::query(
-            "UPDATE relocation_members SET name = $1, relation = $2 WHERE id = $3"
-        )
-        .bind(name)
-        .bind(relation)
-        .bind(id)
-        .execute(&mut *c)
-        .await
-        .map(|_| ())?);
-        change.finish_if_changed(tx, actor, "update").await?;
-        return Ok((id, false));
-    }
-    let id: i64 = on_tx!(tx, |c| sqlx::query_scalar(
-        "INSERT INTO relocation_members (household_id, name, resident_id, relation, created_at)
-         VALUES ($1, $2, $3, $4, $5) RETURNING id"
+    audit::upsert(
+        tx,
+        actor,
+        &MEMBERS,
+        existing,
+        async |tx, id| {
+            on_tx!(tx, |c| sqlx::query(
+                "UPDATE relocation_members SET name = $1, relation = $2 WHERE id = $3"
+            )
+            .bind(name)
+            .bind(relation)
+            .bind(id)
+            .execute(&mut *c)
+            .await
+            .map(|_| ())?);
+            Ok(())
+        },
+        async |tx| {
+            let id = on_tx!(tx, |c| sqlx::query_scalar(
+                "INSERT INTO relocation_members (household_id, name, resident_id, relation, created_at)
+                 VALUES ($1, $2, $3, $4, $5) RETURNING id"
+            )
+            .bind(household_id)
+            .bind(name)
+            .bind(resident_id.as_str())
+            .bind(relation)
+            .bind(crate::now_text())
+            .fetch_one(&mut *c)
+            .await?);
+            Ok(id)
+        },
     )
-    .bind(household_id)
-    .bind(name)
-    .bind(resident_id.as_str())
-    .bind(relation)
-    .bind(crate::now_text())
-    .fetch_one(&mut *c)
-    .await?);
-    audit::record_insert(tx, actor, &MEMBERS, id).await?;
-    Ok((id, true))
+    .await
 }
 
 /// Removes a member registered by mistake.

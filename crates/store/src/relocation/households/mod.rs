@@ -282,51 +282,61 @@ pub async fn upsert(
 ) -> StoreResult<(i64, bool)> {
     check(f)?;
     let mobile = f.mobile.as_ref().map(|m| m.as_str().to_string());
-    if let Some(id) = id_by_code(tx, project.id, &f.code).await? {
-        let change = audit::Change::begin(tx, &HOUSEHOLDS, id).await?;
-        on_tx!(tx, |c| sqlx::query(
-            "UPDATE relocation_households SET kind = $1, head_name = $2, head_id = $3, mobile = $4,
-                 village = $5, village_group = $6, residence = $7, in_town = $8, province = $9
-             WHERE id = $10"
-        )
-        .bind(f.kind.code())
-        .bind(f.head_name.trim())
-        .bind(f.head_id.as_str())
-        .bind(&mobile)
-        .bind(f.village.trim())
-        .bind(f.village_group.trim())
-        .bind(&f.residence.address)
-        .bind(f.residence.in_town)
-        .bind(&f.residence.province)
-        .bind(id)
-        .execute(&mut *c)
-        .await
-        .map(|_| ())?);
-        change.finish_if_changed(tx, actor, "update").await?;
-        return Ok((id, false));
-    }
-    let id: i64 = on_tx!(tx, |c| sqlx::query_scalar(
-        "INSERT INTO relocation_households (project_id, code, kind, head_name, head_id, mobile,
-             village, village_group, residence, in_town, province, concerns, difficult, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, '', FALSE, $12) RETURNING id"
+    let existing = id_by_code(tx, project.id, &f.code).await?;
+    let (id, created) = audit::upsert(
+        tx,
+        actor,
+        &HOUSEHOLDS,
+        existing,
+        async |tx, id| {
+            on_tx!(tx, |c| sqlx::query(
+                "UPDATE relocation_households SET kind = $1, head_name = $2, head_id = $3, mobile = $4,
+                     village = $5, village_group = $6, residence = $7, in_town = $8, province = $9
+                 WHERE id = $10"
+            )
+            .bind(f.kind.code())
+            .bind(f.head_name.trim())
+            .bind(f.head_id.as_str())
+            .bind(&mobile)
+            .bind(f.village.trim())
+            .bind(f.village_group.trim())
+            .bind(&f.residence.address)
+            .bind(f.residence.in_town)
+            .bind(&f.residence.province)
+            .bind(id)
+            .execute(&mut *c)
+            .await
+            .map(|_| ())?);
+            Ok(())
+        },
+        async |tx| {
+            let id = on_tx!(tx, |c| sqlx::query_scalar(
+                "INSERT INTO relocation_households (project_id, code, kind, head_name, head_id, mobile,
+                 village, village_group, residence, in_town, province, concerns, difficult, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, '', FALSE, $12) RETURNING id"
+            )
+            .bind(project.id)
+            .bind(f.code.trim())
+            .bind(f.kind.code())
+            .bind(f.head_name.trim())
+            .bind(f.head_id.as_str())
+            .bind(&mobile)
+            .bind(f.village.trim())
+            .bind(f.village_group.trim())
+            .bind(&f.residence.address)
+            .bind(f.residence.in_town)
+            .bind(&f.residence.province)
+            .bind(crate::now_text())
+            .fetch_one(&mut *c)
+            .await?);
+            Ok(id)
+        },
     )
-    .bind(project.id)
-    .bind(f.code.trim())
-    .bind(f.kind.code())
-    .bind(f.head_name.trim())
-    .bind(f.head_id.as_str())
-    .bind(&mobile)
-    .bind(f.village.trim())
-    .bind(f.village_group.trim())
-    .bind(&f.residence.address)
-    .bind(f.residence.in_town)
-    .bind(&f.residence.province)
-    .bind(crate::now_text())
-    .fetch_one(&mut *c)
-    .await?);
-    audit::record_insert(tx, actor, &HOUSEHOLDS, id).await?;
-    wall::add_progress(tx, project.id, None, None, wall::Contribution::household()).await?;
-    Ok((id, true))
+    .await?;
+    if created {
+        wall::add_progress(tx, project.id, None, None, wall::Contribution::household()).await?;
+    }
+    Ok((id, created))
 }
 
 /// Assigns a household to a group and a responsible person (or clears the assignment),
