@@ -6,6 +6,7 @@
 
 use super::{Chrome, page_count, paging, render};
 use crate::error::AppError;
+use crate::pages::Asked;
 use crate::pages::Keyed;
 use crate::session::Viewer;
 use crate::state::AppState;
@@ -178,14 +179,10 @@ struct AuditPage {
 }
 
 /// Newest entries first, filtered.
-pub async fn list(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Query(q): Query<AuditQuery>,
-) -> Result<Html<String>, AppError> {
+pub async fn list(at: Asked, Query(q): Query<AuditQuery>) -> Result<Html<String>, AppError> {
     let filter = q.filter();
     let (page, per, offset) = paging(q.page, 50);
-    let (rows, total) = audit::list(&state.db, &filter, per, offset).await?;
+    let (rows, total) = audit::list(&at.state.db, &filter, per, offset).await?;
     let record = filter.entity_id.as_deref().and_then(|id| id.parse().ok());
     let entries = rows
         .into_iter()
@@ -201,7 +198,7 @@ pub async fn list(
     ])
     .unwrap_or_default();
     render(&AuditPage {
-        chrome: Chrome::new("审计日志", &viewer),
+        chrome: Chrome::new("审计日志", &at.viewer),
         entries,
         total,
         page,
@@ -392,13 +389,10 @@ struct VerifyPage {
 }
 
 /// Runs the same check as `groundwork audit verify`.
-pub async fn verify(
-    State(state): State<AppState>,
-    viewer: Viewer,
-) -> Result<Html<String>, AppError> {
-    let v = audit::verify(&state.db, &store::audited()).await?;
+pub async fn verify(at: Asked) -> Result<Html<String>, AppError> {
+    let v = audit::verify(&at.state.db, &store::audited()).await?;
     render(&VerifyPage {
-        chrome: Chrome::new("审计链校验", &viewer),
+        chrome: Chrome::new("审计链校验", &at.viewer),
         entries: v.entries,
         records: v.records,
         problem: v.problem.map(|p| p.to_string()),

@@ -115,6 +115,25 @@ where
     after_form(result, viewer, back)
 }
 
+/// Who asks and the state to answer from: what every page handler starts with.
+pub struct Asked {
+    /// The application state.
+    pub state: AppState,
+    /// Who asks.
+    pub viewer: Viewer,
+}
+
+impl FromRequestParts<AppState> for Asked {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        Ok(Asked {
+            state: state.clone(),
+            viewer: Viewer::from_request_parts(parts, state).await?,
+        })
+    }
+}
+
 /// A request about the one record its path names (`…/{id}`, `…/{code}`): who asks, the
 /// record's key and the state to answer from — what every such handler took one by one.
 pub struct Keyed<K = i64> {

@@ -3,6 +3,7 @@
 use super::{Chrome, render};
 use crate::error::AppError;
 use crate::form::Form;
+use crate::pages::Asked;
 use crate::pages::Keyed;
 use crate::session::Viewer;
 use crate::state::AppState;
@@ -59,11 +60,7 @@ fn non_empty(s: Option<String>) -> Option<String> {
 }
 
 /// Adds a user; errors are shown on the same page.
-pub async fn create(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Form(f): Form<NewUserForm>,
-) -> Result<Response, AppError> {
+pub async fn create(at: Asked, Form(f): Form<NewUserForm>) -> Result<Response, AppError> {
     let role = Role::parse(&f.role)
         .ok_or_else(|| AppError::BadRequest(format!("未知角色：{}", f.role)))?;
     let team_id = match non_empty(f.team_id) {
@@ -92,11 +89,11 @@ pub async fn create(
         member_resident_id,
         password: f.password,
     };
-    match users::create(&state.db, &viewer.user.username, &new).await {
+    match users::create(&at.state.db, &at.viewer.user.username, &new).await {
         Ok(_) => Ok(Redirect::to("/admin/users").into_response()),
         Err(e) if e.is_refusal() || matches!(e, store::StoreError::Conflict(_)) => Ok((
             axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-            users_page(&state, &viewer, Some(e.to_string())).await?,
+            users_page(&at.state, &at.viewer, Some(e.to_string())).await?,
         )
             .into_response()),
         Err(e) => Err(e.into()),
@@ -144,20 +141,21 @@ pub struct TokenForm {
 }
 
 /// Issues an API token and shows it once.
-pub async fn create_token(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Form(f): Form<TokenForm>,
-) -> Result<Html<String>, AppError> {
+pub async fn create_token(at: Asked, Form(f): Form<TokenForm>) -> Result<Html<String>, AppError> {
     let label = f.label.trim();
     if label.is_empty() {
         return Err(AppError::BadRequest("请填写令牌用途".into()));
     }
-    let token =
-        auth::create_api_token(&state.db, &viewer.user.username, viewer.user.id, label).await?;
+    let token = auth::create_api_token(
+        &at.state.db,
+        &at.viewer.user.username,
+        at.viewer.user.id,
+        label,
+    )
+    .await?;
     render(&AccountPage {
-        chrome: Chrome::new("我的账号", &viewer),
-        viewer_username: viewer.user.username.clone(),
+        chrome: Chrome::new("我的账号", &at.viewer),
+        viewer_username: at.viewer.user.username.clone(),
         new_token: Some(token),
         may_create_token: true,
     })

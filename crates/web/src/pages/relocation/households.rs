@@ -6,8 +6,7 @@ use super::records::on_household;
 use super::{scope, xlsx};
 use crate::error::AppError;
 use crate::form::Form;
-use crate::pages::{Chrome, Keyed, page_count, paging, render};
-use crate::session::Viewer;
+use crate::pages::{Asked, Chrome, Keyed, page_count, paging, render};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Query, State};
@@ -149,22 +148,21 @@ struct ListPage {
 
 /// The project's households in scope.
 pub async fn list(
-    State(state): State<AppState>,
-    viewer: Viewer,
+    at: Asked,
     Query(q): Query<ListQuery>,
     ScopedProject(scope, p): ScopedProject,
 ) -> Result<Html<String>, AppError> {
     let (page, per, offset) = paging(q.page, PER_PAGE);
     let (rows, total) =
-        households::list(&state.db, &scope, p.id, &q.filter()?, per, offset).await?;
+        households::list(&at.state.db, &scope, p.id, &q.filter()?, per, offset).await?;
     render(&ListPage {
-        chrome: Chrome::new(format!("{} 被征收户", p.name), &viewer),
-        groups: teams::groups(&state.db, p.id).await?,
+        chrome: Chrome::new(format!("{} 被征收户", p.name), &at.viewer),
+        groups: teams::groups(&at.state.db, p.id).await?,
         sorts: sort_links(&q),
         base: q.base(),
         order: format!("sort={}&desc={}", q.sort, q.desc),
         stages: Stage::ALL,
-        may_create: super::may_command(&viewer),
+        may_create: super::may_command(&at.viewer),
         p,
         rows: rows
             .into_iter()

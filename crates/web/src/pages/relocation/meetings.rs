@@ -4,11 +4,9 @@ use super::projects::ScopedProject;
 use super::{form_id, required_date, scope};
 use crate::error::AppError;
 use crate::form::Form;
-use crate::pages::{Chrome, Keyed, page_count, paging, render};
-use crate::session::Viewer;
-use crate::state::AppState;
+use crate::pages::{Asked, Chrome, Keyed, page_count, paging, render};
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::response::{Html, Response};
 use domain::platform::time::today_local;
 use serde::Deserialize;
@@ -36,15 +34,14 @@ struct VisitsPage {
 
 /// The project's work log, newest first.
 pub async fn visits(
-    State(state): State<AppState>,
-    viewer: Viewer,
+    at: Asked,
     Query(q): Query<PageQuery>,
     ScopedProject(scope, p): ScopedProject,
 ) -> Result<Html<String>, AppError> {
     let (page, per, offset) = paging(q.page, 50);
-    let (visits, total) = worklog::of_project(&state.db, &scope, p.id, per, offset).await?;
+    let (visits, total) = worklog::of_project(&at.state.db, &scope, p.id, per, offset).await?;
     render(&VisitsPage {
-        chrome: Chrome::new(format!("{} 工作日志", p.name), &viewer),
+        chrome: Chrome::new(format!("{} 工作日志", p.name), &at.viewer),
         p,
         visits,
         total,
@@ -69,23 +66,22 @@ struct MeetingsPage {
 
 /// The meetings, the open action items and the form for tonight's meeting.
 pub async fn list(
-    State(state): State<AppState>,
-    viewer: Viewer,
+    at: Asked,
     ScopedProject(scope, p): ScopedProject,
 ) -> Result<Html<String>, AppError> {
     let filter = HouseholdFilter {
         difficult: Some(true),
         ..HouseholdFilter::default()
     };
-    let (difficult, _) = households::list(&state.db, &scope, p.id, &filter, 200, 0).await?;
+    let (difficult, _) = households::list(&at.state.db, &scope, p.id, &filter, 200, 0).await?;
     render(&MeetingsPage {
-        chrome: Chrome::new(format!("{} 碰头会", p.name), &viewer),
-        meetings: meetings::list(&state.db, p.id).await?,
-        open: meetings::open_actions(&state.db, p.id).await?,
-        persons: teams::persons(&state.db, p.id).await?,
+        chrome: Chrome::new(format!("{} 碰头会", p.name), &at.viewer),
+        meetings: meetings::list(&at.state.db, p.id).await?,
+        open: meetings::open_actions(&at.state.db, p.id).await?,
+        persons: teams::persons(&at.state.db, p.id).await?,
         today: today_local().to_string(),
-        may_command: super::may_command(&viewer),
-        may_write: super::may_write(&viewer),
+        may_command: super::may_command(&at.viewer),
+        may_write: super::may_write(&at.viewer),
         difficult,
         p,
     })

@@ -4,12 +4,12 @@
 use super::{change, form_date, project_change, project_page, scope};
 use crate::error::AppError;
 use crate::form::Form;
-use crate::pages::{Chrome, Keyed, render};
+use crate::pages::{Asked, Chrome, Keyed, render};
 use crate::session::Viewer;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::FromRequestParts;
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::http::request::Parts;
 use axum::response::{Html, IntoResponse, Response};
 use domain::platform::{Fen, Mu};
@@ -79,13 +79,9 @@ struct OverviewPage {
 }
 
 /// `/relocation/`: the projects in scope, with the year's figures.
-pub async fn overview(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Query(q): Query<OverviewQuery>,
-) -> Result<Html<String>, AppError> {
-    let scope = scope(&state, &viewer).await?;
-    let all = projects::list(&state.db, &scope, &ProjectFilter::default()).await?;
+pub async fn overview(at: Asked, Query(q): Query<OverviewQuery>) -> Result<Html<String>, AppError> {
+    let scope = scope(&at.state, &at.viewer).await?;
+    let all = projects::list(&at.state.db, &scope, &ProjectFilter::default()).await?;
     let mut years: Vec<i32> = all.iter().map(|p| p.year).collect();
     years.dedup();
     let year = match q.year.as_deref().map(str::trim) {
@@ -97,7 +93,7 @@ pub async fn overview(
         None => years.first().copied(),
     };
     let kind = q.kind.as_deref().and_then(ProjectKind::parse);
-    let totals = wall::totals(&state.db).await?;
+    let totals = wall::totals(&at.state.db).await?;
     let rows = all
         .into_iter()
         .filter(|p| year.is_none_or(|y| p.year == y) && kind.is_none_or(|k| p.kind == k))
@@ -107,16 +103,16 @@ pub async fn overview(
         })
         .collect();
     let summary = match year {
-        Some(y) => Some(summary::year_summary(&state.db, &scope, y).await?),
+        Some(y) => Some(summary::year_summary(&at.state.db, &scope, y).await?),
         None => None,
     };
     render(&OverviewPage {
-        chrome: Chrome::new("征收安置项目", &viewer),
+        chrome: Chrome::new("征收安置项目", &at.viewer),
         rows,
         years: years.into_iter().map(|y| (y, Some(y) == year)).collect(),
         kind: kind.map(|k| k.code().to_string()).unwrap_or_default(),
         summary,
-        may_create: super::may_command(&viewer),
+        may_create: super::may_command(&at.viewer),
     })
 }
 
@@ -191,13 +187,9 @@ pub async fn new_form(viewer: Viewer) -> Result<Html<String>, AppError> {
 }
 
 /// Creates a project (with its four groups). A commander creates only in their town.
-pub async fn create(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Form(f): Form<ProjectForm>,
-) -> Response {
+pub async fn create(at: Asked, Form(f): Form<ProjectForm>) -> Response {
     let back = project_page(&f.code, "");
-    change(&state, &viewer, &back, async |tx, actor, scope| {
+    change(&at.state, &at.viewer, &back, async |tx, actor, scope| {
         let fields = f.fields(&f.code)?;
         if matches!(scope, Scope::Town(t) if *t != fields.town) {
             return Err(AppError::BadRequest("只能在本镇新建项目".into()));
@@ -222,27 +214,23 @@ struct ProjectPage {
 }
 
 /// A project's page.
-pub async fn show(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    ScopedProject(_, p): ScopedProject,
-) -> Result<Html<String>, AppError> {
-    let progress = wall::totals(&state.db)
+pub async fn show(at: Asked, ScopedProject(_, p): ScopedProject) -> Result<Html<String>, AppError> {
+    let progress = wall::totals(&at.state.db)
         .await?
         .get(&p.id)
         .copied()
         .unwrap_or_default();
-    let groups = teams::groups(&state.db, p.id).await?;
-    let standard = standards::versions(&state.db, p.id)
+    let groups = teams::groups(&at.state.db, p.id).await?;
+    let standard = standards::versions(&at.state.db, p.id)
         .await?
         .into_iter()
         .find(StandardVersion::is_published);
     render(&ProjectPage {
-        chrome: Chrome::new(p.name.clone(), &viewer),
+        chrome: Chrome::new(p.name.clone(), &at.viewer),
         progress,
         groups,
         standard,
-        may_command: super::may_command(&viewer),
+        may_command: super::may_command(&at.viewer),
         kinds: ProjectKind::ALL,
         statuses: ProjectStatus::ALL,
         p,
@@ -289,11 +277,10 @@ fn yuan(f: Fen) -> String {
 
 /// The standard's versions and the form to draft the next one.
 pub async fn standard_form(
-    State(state): State<AppState>,
-    viewer: Viewer,
+    at: Asked,
     ScopedProject(_, p): ScopedProject,
 ) -> Result<Html<String>, AppError> {
-    let versions = standards::versions(&state.db, p.id).await?;
+    let versions = standards::versions(&at.state.db, p.id).await?;
     let shown = versions
         .first()
         .map_or_else(CompensationStandard::example_2019, |v| v.standard.clone());
@@ -311,13 +298,13 @@ pub async fn standard_form(
         })
         .collect();
     render(&StandardPage {
-        chrome: Chrome::new(format!("{} 补偿标准", p.name), &viewer),
+        chrome: Chrome::new(format!("{} 补偿标准", p.name), &at.viewer),
         has_draft: versions.first().is_some_and(|v| !v.is_published()),
         p,
         versions,
         shown,
         structures,
-        may_command: super::may_command(&viewer),
+        may_command: super::may_command(&at.viewer),
     })
 }
 

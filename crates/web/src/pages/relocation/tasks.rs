@@ -6,8 +6,7 @@ use super::projects::ScopedProject;
 use super::{form_id, project_page, xlsx};
 use crate::error::AppError;
 use crate::form::Form;
-use crate::pages::{Chrome, Keyed, render};
-use crate::session::Viewer;
+use crate::pages::{Asked, Chrome, Keyed, render};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Query, State};
@@ -47,14 +46,13 @@ struct TaskPage {
 
 /// The task table.
 pub async fn table(
-    State(state): State<AppState>,
-    viewer: Viewer,
+    at: Asked,
     Query(q): Query<TaskQuery>,
     ScopedProject(scope, p): ScopedProject,
 ) -> Result<Html<String>, AppError> {
-    let (rows, _) = households::list(&state.db, &scope, p.id, &filter(&q)?, i64::MAX, 0).await?;
-    let groups = teams::groups(&state.db, p.id).await?;
-    let persons = teams::persons(&state.db, p.id)
+    let (rows, _) = households::list(&at.state.db, &scope, p.id, &filter(&q)?, i64::MAX, 0).await?;
+    let groups = teams::groups(&at.state.db, p.id).await?;
+    let persons = teams::persons(&at.state.db, p.id)
         .await?
         .into_iter()
         .map(|x| {
@@ -67,7 +65,7 @@ pub async fn table(
         })
         .collect();
     render(&TaskPage {
-        chrome: Chrome::new(format!("{} 任务分解表", p.name), &viewer),
+        chrome: Chrome::new(format!("{} 任务分解表", p.name), &at.viewer),
         rows: rows
             .into_iter()
             .map(|r| {
@@ -78,7 +76,7 @@ pub async fn table(
         groups,
         persons,
         team: q.team,
-        may_command: super::may_command(&viewer),
+        may_command: super::may_command(&at.viewer),
         p,
     })
 }
@@ -200,12 +198,11 @@ struct TeamsPage {
 
 /// The groups and their persons.
 pub async fn teams(
-    State(state): State<AppState>,
-    viewer: Viewer,
+    at: Asked,
     ScopedProject(_, p): ScopedProject,
 ) -> Result<Html<String>, AppError> {
-    let persons = teams::persons(&state.db, p.id).await?;
-    let groups = teams::groups(&state.db, p.id)
+    let persons = teams::persons(&at.state.db, p.id).await?;
+    let groups = teams::groups(&at.state.db, p.id)
         .await?
         .into_iter()
         .map(|g| {
@@ -218,10 +215,10 @@ pub async fn teams(
         })
         .collect();
     render(&TeamsPage {
-        chrome: Chrome::new(format!("{} 工作组", p.name), &viewer),
+        chrome: Chrome::new(format!("{} 工作组", p.name), &at.viewer),
         p,
         groups,
-        may_command: super::may_command(&viewer),
+        may_command: super::may_command(&at.viewer),
     })
 }
 

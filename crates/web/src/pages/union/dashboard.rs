@@ -8,8 +8,7 @@ use crate::error::AppError;
 use crate::form::Form;
 use crate::pages::change;
 use crate::pages::render;
-use crate::pages::{Chrome, Keyed};
-use crate::session::Viewer;
+use crate::pages::{Asked, Chrome, Keyed};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Query, State};
@@ -75,18 +74,14 @@ struct OverviewPage {
 
 /// `/union/`: township staff go to their township; the city sees the year's figures and
 /// every township.
-pub async fn overview(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Query(q): Query<YearQuery>,
-) -> Result<Response, AppError> {
-    if let Scope::Township(t) = scope(&viewer)? {
+pub async fn overview(at: Asked, Query(q): Query<YearQuery>) -> Result<Response, AppError> {
+    if let Scope::Township(t) = scope(&at.viewer)? {
         return Ok(Redirect::to(&format!("/union/townships/{}", t.code())).into_response());
     }
-    let year = super::year(&state, q.year.as_deref()).await?;
-    let figures = coverage::year_figures(&state.db, year).await?;
-    let ranked = coverage::ranking(&state.db, year).await?;
-    let monthly = coverage::monthly(&state.db, Scope::City, year).await?;
+    let year = super::year(&at.state, q.year.as_deref()).await?;
+    let figures = coverage::year_figures(&at.state.db, year).await?;
+    let ranked = coverage::ranking(&at.state.db, year).await?;
+    let monthly = coverage::monthly(&at.state.db, Scope::City, year).await?;
     let rows = ranked
         .iter()
         .map(|r| {
@@ -97,7 +92,7 @@ pub async fn overview(
         })
         .collect();
     Ok(render(&OverviewPage {
-        chrome: Chrome::new("工会工作概况", &viewer),
+        chrome: Chrome::new("工会工作概况", &at.viewer),
         year,
         figures,
         rows,
@@ -202,22 +197,18 @@ struct RankingPage {
 }
 
 /// The ranking on screen, with its charts and (for the city) the rule behind it.
-pub async fn ranking(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Query(q): Query<YearQuery>,
-) -> Result<Html<String>, AppError> {
-    let year = super::year(&state, q.year.as_deref()).await?;
-    let ranked = coverage::ranking(&state.db, year).await?;
+pub async fn ranking(at: Asked, Query(q): Query<YearQuery>) -> Result<Html<String>, AppError> {
+    let year = super::year(&at.state, q.year.as_deref()).await?;
+    let ranked = coverage::ranking(&at.state.db, year).await?;
     render(&RankingPage {
-        chrome: Chrome::new("乡镇（街道）建会排名", &viewer),
+        chrome: Chrome::new("乡镇（街道）建会排名", &at.viewer),
         year,
         headers: RANKING_HEADERS,
         rows: ranked.iter().map(ranking_cells).collect(),
         rate_bars: rate_bars(&ranked),
         founded_bars: founded_bars(&ranked, year),
-        rule: coverage::rule(&state.db).await?,
-        may_set_rule: is_city(&viewer),
+        rule: coverage::rule(&at.state.db).await?,
+        may_set_rule: is_city(&at.viewer),
     })
 }
 
@@ -236,13 +227,9 @@ struct CircularPage {
 }
 
 /// The circular as printed and sent to the townships.
-pub async fn circular(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Query(q): Query<YearQuery>,
-) -> Result<Html<String>, AppError> {
-    let year = super::year(&state, q.year.as_deref()).await?;
-    let ranked = coverage::ranking(&state.db, year).await?;
+pub async fn circular(at: Asked, Query(q): Query<YearQuery>) -> Result<Html<String>, AppError> {
+    let year = super::year(&at.state, q.year.as_deref()).await?;
+    let ranked = coverage::ranking(&at.state.db, year).await?;
     let top = ranked.first().map(|r| r.rank);
     let bottom = ranked.last().map(|r| r.rank);
     let names = |rank: Option<u32>| -> Vec<String> {
@@ -254,9 +241,9 @@ pub async fn circular(
     };
     let today = domain::platform::time::today_local();
     render(&CircularPage {
-        chrome: Chrome::new(format!("{year}年度建会工作排名通报"), &viewer),
+        chrome: Chrome::new(format!("{year}年度建会工作排名通报"), &at.viewer),
         year,
-        figures: coverage::year_figures(&state.db, year).await?,
+        figures: coverage::year_figures(&at.state.db, year).await?,
         headers: RANKING_HEADERS,
         rows: ranked.iter().map(ranking_cells).collect(),
         first: names(top),
@@ -298,12 +285,8 @@ pub struct RuleForm {
 }
 
 /// Changes the coverage rule; the checklist and ranking follow at once.
-pub async fn set_rule(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Form(f): Form<RuleForm>,
-) -> Response {
-    change(&state, &viewer, "/union/ranking", async |tx| {
+pub async fn set_rule(at: Asked, Form(f): Form<RuleForm>) -> Response {
+    change(&at.state, &at.viewer, "/union/ranking", async |tx| {
         let number = |v: &Option<String>, what: &str| -> Result<u32, AppError> {
             let t = super::required(v, what)?;
             t.parse()
@@ -314,7 +297,7 @@ pub async fn set_rule(
             must_require_provincial: super::flag(&f.must_require_provincial),
             tracked_min_headcount: number(&f.tracked_min_headcount, "跟踪的职工人数下限")?,
         };
-        coverage::set_rule(&mut *tx, &viewer.user.username, &rule).await?;
+        coverage::set_rule(&mut *tx, &at.viewer.user.username, &rule).await?;
         Ok("/union/ranking".to_string())
     })
     .await

@@ -6,11 +6,9 @@ use super::{field, flag, form_id, on_record, query_string, required, required_da
 use crate::error::AppError;
 use crate::form::Form;
 use crate::pages::change;
-use crate::pages::{Chrome, Keyed, page_count, paging, render};
-use crate::session::Viewer;
-use crate::state::AppState;
+use crate::pages::{Asked, Chrome, Keyed, page_count, paging, render};
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::response::{Html, Response};
 use domain::platform::CreditCode;
 use domain::union::coverage::{CoverageRule, Obligation};
@@ -103,15 +101,11 @@ struct ListPage {
 }
 
 /// The list.
-pub async fn list(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Query(q): Query<ListQuery>,
-) -> Result<Html<String>, AppError> {
-    let sc = scope(&viewer)?;
+pub async fn list(at: Asked, Query(q): Query<ListQuery>) -> Result<Html<String>, AppError> {
+    let sc = scope(&at.viewer)?;
     let (page, per, offset) = paging(q.page, 50);
-    let (rows, total) = enterprises::list(&state.db, sc, &q.filter(), per, offset).await?;
-    let rule = coverage::rule(&state.db).await?;
+    let (rows, total) = enterprises::list(&at.state.db, sc, &q.filter(), per, offset).await?;
+    let rule = coverage::rule(&at.state.db).await?;
     let lines = rows
         .into_iter()
         .map(|e| Line {
@@ -120,7 +114,7 @@ pub async fn list(
         })
         .collect();
     render(&ListPage {
-        chrome: Chrome::new("企业名录", &viewer),
+        chrome: Chrome::new("企业名录", &at.viewer),
         lines,
         total,
         page,
@@ -132,18 +126,15 @@ pub async fn list(
             store::union::Scope::Township(t) => Some(t),
             store::union::Scope::City => None,
         },
-        may_write: super::may_write(&viewer),
+        may_write: super::may_write(&at.viewer),
         q,
     })
 }
 
 /// The filtered list as Excel, in the import's columns (it re-imports).
-pub async fn export(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Query(q): Query<ListQuery>,
-) -> Result<Response, AppError> {
-    let (rows, _) = enterprises::list(&state.db, scope(&viewer)?, &q.filter(), i64::MAX, 0).await?;
+pub async fn export(at: Asked, Query(q): Query<ListQuery>) -> Result<Response, AppError> {
+    let (rows, _) =
+        enterprises::list(&at.state.db, scope(&at.viewer)?, &q.filter(), i64::MAX, 0).await?;
     crate::download::xlsx(
         "企业名录.xlsx",
         None,
@@ -186,16 +177,12 @@ impl EnterpriseForm {
 }
 
 /// Registers an enterprise.
-pub async fn create(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Form(f): Form<EnterpriseForm>,
-) -> Response {
-    change(&state, &viewer, "/union/enterprises", async |tx| {
+pub async fn create(at: Asked, Form(f): Form<EnterpriseForm>) -> Response {
+    change(&at.state, &at.viewer, "/union/enterprises", async |tx| {
         let id = enterprises::create(
             &mut *tx,
-            &viewer.user.username,
-            scope(&viewer)?,
+            &at.viewer.user.username,
+            scope(&at.viewer)?,
             &f.input()?,
         )
         .await?;

@@ -7,11 +7,9 @@ use super::{field, on_record, query_string, required, required_date, scope, tri}
 use crate::error::AppError;
 use crate::form::{self, Form};
 use crate::pages::change;
-use crate::pages::{Chrome, Keyed, page_count, paging, render};
-use crate::session::Viewer;
-use crate::state::AppState;
+use crate::pages::{Asked, Chrome, Keyed, page_count, paging, render};
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::response::{Html, Response};
 use domain::platform::{Mobile, ResidentId};
 use domain::union::township::Township;
@@ -92,21 +90,17 @@ struct ListPage {
 }
 
 /// The list (IDs and mobiles masked).
-pub async fn list(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Query(q): Query<ListQuery>,
-) -> Result<Html<String>, AppError> {
-    let sc = scope(&viewer)?;
+pub async fn list(at: Asked, Query(q): Query<ListQuery>) -> Result<Html<String>, AppError> {
+    let sc = scope(&at.viewer)?;
     let (page, per, offset) = paging(q.page, 50);
-    let (rows, total) = members::list(&state.db, sc, &q.filter(), per, offset).await?;
-    let unions = organisations::list(&state.db, sc)
+    let (rows, total) = members::list(&at.state.db, sc, &q.filter(), per, offset).await?;
+    let unions = organisations::list(&at.state.db, sc)
         .await?
         .into_iter()
         .filter(|u| sc.allows_code(u.township.map(Township::code)))
         .collect();
     render(&ListPage {
-        chrome: Chrome::new("会员名册", &viewer),
+        chrome: Chrome::new("会员名册", &at.viewer),
         rows,
         total,
         page,
@@ -116,7 +110,7 @@ pub async fn list(
         townships: Township::ALL.to_vec(),
         city: sc == Scope::City,
         unions,
-        may_write: super::may_write(&viewer),
+        may_write: super::may_write(&at.viewer),
         today: domain::platform::time::today_local().to_string(),
         q,
     })
@@ -125,17 +119,14 @@ pub async fn list(
 /// The filtered list as Excel in the import's columns. Full IDs (so the file re-imports)
 /// only for city administrators; others get the masked list. Logged as an export of
 /// personal data.
-pub async fn export(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Query(q): Query<ListQuery>,
-) -> Result<Response, AppError> {
-    let (rows, total) = members::list(&state.db, scope(&viewer)?, &q.filter(), i64::MAX, 0).await?;
-    let masked = !super::is_city(&viewer);
-    let mut tx = state.db.begin().await?;
+pub async fn export(at: Asked, Query(q): Query<ListQuery>) -> Result<Response, AppError> {
+    let (rows, total) =
+        members::list(&at.state.db, scope(&at.viewer)?, &q.filter(), i64::MAX, 0).await?;
+    let masked = !super::is_city(&at.viewer);
+    let mut tx = at.state.db.begin().await?;
     store::audit::record_event(
         &mut tx,
-        &viewer.user.username,
+        &at.viewer.user.username,
         "export",
         "member",
         &format!("{total} 条{}", if masked { "（脱敏）" } else { "" }),
@@ -170,12 +161,8 @@ pub struct MemberForm {
 }
 
 /// Registers a member; an ID already registered anywhere is refused.
-pub async fn create(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Form(f): Form<MemberForm>,
-) -> Response {
-    change(&state, &viewer, "/union/members", async |tx| {
+pub async fn create(at: Asked, Form(f): Form<MemberForm>) -> Response {
+    change(&at.state, &at.viewer, "/union/members", async |tx| {
         let bad = |e: String| AppError::BadRequest(e);
         let m = NewMember {
             resident_id: ResidentId::parse(&required(&f.resident_id, "身份证号")?)
@@ -194,7 +181,7 @@ pub async fn create(
         if m.joined_on > domain::platform::time::today_local() {
             return Err(bad("入会日期晚于今天".into()));
         }
-        let id = members::add(&mut *tx, &viewer.user.username, scope(&viewer)?, &m).await?;
+        let id = members::add(&mut *tx, &at.viewer.user.username, scope(&at.viewer)?, &m).await?;
         Ok(format!("/union/members/{id}"))
     })
     .await

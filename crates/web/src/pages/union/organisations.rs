@@ -6,7 +6,7 @@ use super::{date, field, flag, form_id, on_record, required, required_date, scop
 use crate::error::AppError;
 use crate::form::Form;
 use crate::pages::change;
-use crate::pages::{Chrome, Keyed, render};
+use crate::pages::{Asked, Chrome, Keyed, render};
 use crate::session::Viewer;
 use crate::state::AppState;
 use askama::Template;
@@ -82,13 +82,9 @@ pub struct UnionForm {
 }
 
 /// Creates a union (most often a joint union for small enterprises).
-pub async fn create(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Form(f): Form<UnionForm>,
-) -> Response {
-    change(&state, &viewer, "/union/unions", async |tx| {
-        let sc = scope(&viewer)?;
+pub async fn create(at: Asked, Form(f): Form<UnionForm>) -> Response {
+    change(&at.state, &at.viewer, "/union/unions", async |tx| {
+        let sc = scope(&at.viewer)?;
         let kind = UnionKind::parse(&required(&f.kind, "工会类型")?)
             .map_err(|e| AppError::BadRequest(e.to_string()))?;
         let parent = match field(&f.parent_id) {
@@ -114,7 +110,7 @@ pub async fn create(
             township,
             founded_on: date(&f.founded_on, "成立日期")?,
         };
-        let id = organisations::create(&mut *tx, &viewer.user.username, sc, &input).await?;
+        let id = organisations::create(&mut *tx, &at.viewer.user.username, sc, &input).await?;
         Ok(format!("/union/unions/{id}"))
     })
     .await
