@@ -42,9 +42,7 @@ async fn assert_audit_intact(app: &TestApp) {
 
 #[tokio::test]
 async fn compensation_is_computed_from_the_records_and_fixed_at_signing() {
-    let app = TestApp::spawn().await;
-    let f = fixture::fill(&app.db).await;
-    let staff = app.login(Role::RelocationStaff).await;
+    let (app, f, staff) = fixture::spawn_as(Role::RelocationStaff).await;
     let sheet = format!("{}/sheet", household(f.ours));
 
     // The building is not verified yet: it is left out and signing is refused.
@@ -139,9 +137,7 @@ async fn compensation_is_computed_from_the_records_and_fixed_at_signing() {
 
 #[tokio::test]
 async fn milestones_keep_their_order_over_http() {
-    let app = TestApp::spawn().await;
-    let f = fixture::fill(&app.db).await;
-    let staff = app.login(Role::RelocationStaff).await;
+    let (app, f, staff) = fixture::spawn_as(Role::RelocationStaff).await;
     let path = format!("{}/milestones", household(f.ours));
     let today = domain::platform::time::today_local().to_string();
 
@@ -193,8 +189,7 @@ async fn milestones_keep_their_order_over_http() {
 
 #[tokio::test]
 async fn staff_change_only_their_groups_households_and_the_inspector_changes_nothing() {
-    let app = TestApp::spawn().await;
-    let f = fixture::fill(&app.db).await;
+    let (app, f) = fixture::spawn().await;
     let today = domain::platform::time::today_local().to_string();
     let visit = [
         ("visited_on", today.as_str()),
@@ -277,9 +272,7 @@ async fn staff_change_only_their_groups_households_and_the_inspector_changes_not
 
 #[tokio::test]
 async fn task_table_and_household_list_export_to_excel() {
-    let app = TestApp::spawn().await;
-    fixture::fill(&app.db).await;
-    let commander = app.login(Role::RelocationCommander).await;
+    let (_app, _, commander) = fixture::spawn_as(Role::RelocationCommander).await;
     for path in ["tasks.xlsx", "households.xlsx?q=张"] {
         let r = commander
             .get(&format!("/relocation/projects/{PROJECT}/{path}"))
@@ -302,8 +295,7 @@ async fn task_table_and_household_list_export_to_excel() {
 
 #[tokio::test]
 async fn population_is_posted_masked_and_not_confirmed_before_the_period_ends() {
-    let app = TestApp::spawn().await;
-    let f = fixture::fill(&app.db).await;
+    let (app, f) = fixture::spawn().await;
     let review = format!("{}/population/review", household(f.ours));
     let decide = format!("{}/population/decide", household(f.ours));
     let staff = app.login(Role::RelocationStaff).await;
@@ -380,9 +372,7 @@ async fn population_is_posted_masked_and_not_confirmed_before_the_period_ends() 
 #[tokio::test]
 async fn the_sheet_says_the_population_is_provisional_until_confirmed() {
     use store::relocation::population::{self, Step};
-    let app = TestApp::spawn().await;
-    let f = fixture::fill(&app.db).await;
-    let staff = app.login(Role::RelocationStaff).await;
+    let (app, f, staff) = fixture::spawn_as(Role::RelocationStaff).await;
     let sheet = format!("{}/sheet", household(f.ours));
     let (status, body) = staff.page(&sheet).await;
     assert_eq!(status, 200);
@@ -428,9 +418,7 @@ async fn the_sheet_says_the_population_is_provisional_until_confirmed() {
 
 #[tokio::test]
 async fn a_form_that_does_not_decode_gets_a_chinese_400_page_and_changes_nothing() {
-    let app = TestApp::spawn().await;
-    let f = fixture::fill(&app.db).await;
-    let staff = app.login(Role::RelocationStaff).await;
+    let (app, f, staff) = fixture::spawn_as(Role::RelocationStaff).await;
     let today = domain::platform::time::today_local().to_string();
     // The page always sends which milestone; a body without it is not ours.
     let r = staff

@@ -37,8 +37,7 @@ async fn count(app: &TestApp, project_id: i64) -> i64 {
 
 #[tokio::test]
 async fn household_import_is_atomic_names_the_bad_row_and_updates_on_reimport() {
-    let app = TestApp::spawn().await;
-    let f = fixture::fill(&app.db).await;
+    let (app, f) = fixture::spawn().await;
     let dir = tempfile::tempdir().expect("dir");
     let file = dir.path().join("households.csv");
     let header = "户编号,类型,户主姓名,户主身份证号/统一社会信用代码,手机号,村,组,现居住地";
@@ -141,8 +140,7 @@ async fn household_import_is_atomic_names_the_bad_row_and_updates_on_reimport() 
 
 #[tokio::test]
 async fn buildings_and_appraisals_import_and_templates_have_an_example() {
-    let app = TestApp::spawn().await;
-    fixture::fill(&app.db).await;
+    let (app, _) = fixture::spawn().await;
     let dir = tempfile::tempdir().expect("dir");
     let buildings = dir.path().join("buildings.csv");
     std::fs::write(

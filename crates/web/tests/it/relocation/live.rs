@@ -2,7 +2,6 @@
 //! or two, through server-sent events, and the JSON API agrees.
 
 use super::fixture::{self, PROJECT};
-use crate::support::TestApp;
 use domain::platform::Role;
 use std::time::Duration;
 
@@ -30,9 +29,7 @@ async fn next_wall_event(resp: &mut reqwest::Response, buffer: &mut String) -> s
 
 #[tokio::test]
 async fn a_recorded_milestone_is_pushed_to_a_connected_wall() {
-    let app = TestApp::spawn().await;
-    let f = fixture::fill(&app.db).await;
-    let screen = app.login(Role::RelocationCommander).await;
+    let (app, f, screen) = fixture::spawn_as(Role::RelocationCommander).await;
     let mut events = screen
         .get(&format!("/relocation/projects/{PROJECT}/wall/events"))
         .await;

@@ -46,9 +46,7 @@ async fn count(app: &TestApp, code: &str) -> i64 {
 
 #[tokio::test]
 async fn a_commander_uploads_households_into_their_project() {
-    let app = TestApp::spawn().await;
-    fixture::fill(&app.db).await;
-    let commander = app.login(Role::RelocationCommander).await;
+    let (app, _, commander) = fixture::spawn_as(Role::RelocationCommander).await;
     let link = format!("/relocation/import?project={PROJECT}");
     let (_, project_page) = commander
         .page(&format!("/relocation/projects/{PROJECT}"))
@@ -96,9 +94,7 @@ async fn a_commander_uploads_households_into_their_project() {
 
 #[tokio::test]
 async fn another_towns_project_is_rejected_with_its_row_and_nothing_is_written() {
-    let app = TestApp::spawn().await;
-    fixture::fill(&app.db).await;
-    let commander = app.login(Role::RelocationCommander).await;
+    let (app, _, commander) = fixture::spawn_as(Role::RelocationCommander).await;
     let dir = tempfile::tempdir().expect("dir");
     let file = dir.path().join("households.xlsx");
     let with_project =
@@ -154,9 +150,7 @@ async fn another_towns_project_is_rejected_with_its_row_and_nothing_is_written()
 
 #[tokio::test]
 async fn a_dry_run_reports_and_writes_nothing() {
-    let app = TestApp::spawn().await;
-    fixture::fill(&app.db).await;
-    let commander = app.login(Role::RelocationCommander).await;
+    let (app, _, commander) = fixture::spawn_as(Role::RelocationCommander).await;
     let dir = tempfile::tempdir().expect("dir");
     let file = dir.path().join("households.xlsx");
     xlsx(
@@ -185,8 +179,7 @@ async fn a_dry_run_reports_and_writes_nothing() {
 
 #[tokio::test]
 async fn staff_and_inspectors_may_not_upload() {
-    let app = TestApp::spawn().await;
-    fixture::fill(&app.db).await;
+    let (app, _) = fixture::spawn().await;
     let dir = tempfile::tempdir().expect("dir");
     let file = dir.path().join("households.xlsx");
     xlsx(
