@@ -2,7 +2,9 @@
 //! the forms to register, correct, found a union (ticking the checklist) or join a joint
 //! union.
 
-use super::{field, flag, form_id, on_record, query_string, required, required_date, scope, tri};
+use super::{
+    Record, field, flag, form_id, on_record, query_string, required, required_date, scope, tri,
+};
 use crate::error::AppError;
 use crate::form::Form;
 use crate::pages::change;
@@ -236,9 +238,7 @@ pub async fn show(at: Keyed) -> Result<Html<String>, AppError> {
 
 /// Corrects an enterprise's registry fields.
 pub async fn update(post: Keyed, Form(f): Form<EnterpriseForm>) -> Response {
-    on_record(&post, "/union/enterprises", async |tx, actor, scope, id| {
-        // Out of scope is "not found", whatever the form holds.
-        enterprises::get(&mut *tx, scope, id).await?;
+    on_record(&post, Record::Enterprise, async |tx, actor, scope, id| {
         enterprises::update(&mut *tx, actor, scope, id, &f.input()?).await?;
         Ok(None)
     })
@@ -256,8 +256,7 @@ pub struct FoundForm {
 
 /// Founds the enterprise's own union: the checklist line is ticked off.
 pub async fn found(post: Keyed, Form(f): Form<FoundForm>) -> Response {
-    on_record(&post, "/union/enterprises", async |tx, actor, scope, id| {
-        enterprises::get(&mut *tx, scope, id).await?;
+    on_record(&post, Record::Enterprise, async |tx, actor, scope, id| {
         let name = required(&f.name, "工会名称")?;
         let on = required_date(&f.founded_on, "成立日期")?;
         let union =
@@ -276,8 +275,7 @@ pub struct CoverForm {
 
 /// Puts the enterprise under an existing (joint) union of its township.
 pub async fn cover(post: Keyed, Form(f): Form<CoverForm>) -> Response {
-    on_record(&post, "/union/enterprises", async |tx, actor, scope, id| {
-        enterprises::get(&mut *tx, scope, id).await?;
+    on_record(&post, Record::Enterprise, async |tx, actor, scope, id| {
         let union = form_id(&f.union_id, "工会")?;
         organisations::cover_enterprise(&mut *tx, actor, scope, id, union).await?;
         Ok(None)

@@ -3,7 +3,7 @@
 //! transfer and record leaving. Lists mask IDs and mobiles; the member's page shows them
 //! in full to those whose scope includes the member.
 
-use super::{field, on_record, query_string, required, required_date, scope, tri};
+use super::{Record, field, on_record, query_string, required, required_date, scope, tri};
 use crate::error::AppError;
 use crate::form::{self, Form};
 use crate::pages::change;
@@ -232,8 +232,7 @@ pub struct TransferForm {
 
 /// Transfers a member to another union.
 pub async fn transfer(post: Keyed, Form(f): Form<TransferForm>) -> Response {
-    on_record(&post, "/union/members", async |tx, actor, scope, id| {
-        members::get(&mut *tx, scope, id).await?;
+    on_record(&post, Record::Member, async |tx, actor, scope, id| {
         let to = f
             .union_id
             .ok_or_else(|| AppError::BadRequest("请填写转入工会".into()))?;
@@ -257,8 +256,7 @@ pub struct LeaveForm {
 
 /// Records that a member left; the record stays.
 pub async fn leave(post: Keyed, Form(f): Form<LeaveForm>) -> Response {
-    on_record(&post, "/union/members", async |tx, actor, scope, id| {
-        members::get(&mut *tx, scope, id).await?;
+    on_record(&post, Record::Member, async |tx, actor, scope, id| {
         let on = required_date(&f.on, "离会日期")?;
         members::leave(&mut *tx, actor, scope, id, on).await?;
         Ok(None)

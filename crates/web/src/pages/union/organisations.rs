@@ -2,7 +2,7 @@
 //! township federations), covered enterprises, child unions; forms to create a union, add
 //! an officer, end a term and record the reform date.
 
-use super::{date, field, flag, form_id, on_record, required, required_date, scope};
+use super::{Record, date, field, flag, form_id, on_record, required, required_date, scope};
 use crate::error::AppError;
 use crate::form::Form;
 use crate::pages::change;
@@ -196,8 +196,7 @@ pub struct OfficerForm {
 
 /// Adds an officer.
 pub async fn add_officer(post: Keyed, Form(f): Form<OfficerForm>) -> Response {
-    on_record(&post, "/union/unions", async |tx, actor, scope, id| {
-        organisations::get_for_change(&mut *tx, scope, id).await?;
+    on_record(&post, Record::Union, async |tx, actor, scope, id| {
         let bad = |e: domain::union::LabelError| AppError::BadRequest(e.to_string());
         let o = OfficerInput {
             name: required(&f.name, "姓名")?,
@@ -248,8 +247,7 @@ pub struct ReformForm {
 
 /// Records (or clears) the date the federation's reform took effect.
 pub async fn reform(post: Keyed, Form(f): Form<ReformForm>) -> Response {
-    on_record(&post, "/union/unions", async |tx, actor, scope, id| {
-        organisations::get_for_change(&mut *tx, scope, id).await?;
+    on_record(&post, Record::Union, async |tx, actor, scope, id| {
         let on = date(&f.reform_effective_on, "改革生效日期")?;
         organisations::set_reform(&mut *tx, actor, scope, id, on).await?;
         Ok(None)
