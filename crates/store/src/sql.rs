@@ -13,6 +13,64 @@ pub enum Bind {
     Int(i64),
     /// A flag.
     Bool(bool),
+    /// Text or NULL.
+    OptText(Option<String>),
+    /// An integer or NULL.
+    OptInt(Option<i64>),
+}
+
+impl From<i64> for Bind {
+    fn from(v: i64) -> Bind {
+        Bind::Int(v)
+    }
+}
+
+impl From<bool> for Bind {
+    fn from(v: bool) -> Bind {
+        Bind::Bool(v)
+    }
+}
+
+impl From<&str> for Bind {
+    fn from(v: &str) -> Bind {
+        Bind::Text(v.to_string())
+    }
+}
+
+impl From<String> for Bind {
+    fn from(v: String) -> Bind {
+        Bind::Text(v)
+    }
+}
+
+impl From<&String> for Bind {
+    fn from(v: &String) -> Bind {
+        Bind::Text(v.clone())
+    }
+}
+
+impl From<Option<&str>> for Bind {
+    fn from(v: Option<&str>) -> Bind {
+        Bind::OptText(v.map(str::to_string))
+    }
+}
+
+impl From<Option<String>> for Bind {
+    fn from(v: Option<String>) -> Bind {
+        Bind::OptText(v)
+    }
+}
+
+impl From<&Option<String>> for Bind {
+    fn from(v: &Option<String>) -> Bind {
+        Bind::OptText(v.clone())
+    }
+}
+
+impl From<Option<i64>> for Bind {
+    fn from(v: Option<i64>) -> Bind {
+        Bind::OptInt(v)
+    }
 }
 
 /// The conditions of a list query, joined with AND, and their values.
@@ -73,6 +131,8 @@ macro_rules! bind_where {
                 $crate::union::sql::Bind::Text(s) => q.bind(s.clone()),
                 $crate::union::sql::Bind::Int(i) => q.bind(*i),
                 $crate::union::sql::Bind::Bool(x) => q.bind(*x),
+                $crate::union::sql::Bind::OptText(s) => q.bind(s.clone()),
+                $crate::union::sql::Bind::OptInt(i) => q.bind(*i),
             };
         }
         q

@@ -7,7 +7,7 @@ use super::users::{self, User};
 use crate::audit::{self, AuditedTable};
 use crate::db::Db;
 use crate::error::{StoreError, StoreResult};
-use crate::read;
+use crate::query;
 use crate::sql::Bind;
 use crate::{on_pool, on_tx};
 use chrono::{Duration, Utc};
@@ -222,7 +222,7 @@ pub async fn create_api_token(
 
 /// The user an API token belongs to, if the token is valid and the user enabled.
 pub async fn api_token_user(db: &Db, token: &str) -> StoreResult<Option<User>> {
-    let user_id: Option<i64> = read::value(
+    let user_id: Option<i64> = query::value(
         db,
         "SELECT user_id FROM api_tokens WHERE token_hash = $1 AND revoked = FALSE",
         &[Bind::Text(token_hash(token))],

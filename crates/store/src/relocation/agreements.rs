@@ -13,7 +13,7 @@ use crate::db::Conn;
 use crate::db::Tx;
 use crate::error::{Refusal, StoreError, StoreResult};
 use crate::on_tx;
-use crate::read;
+use crate::query;
 use crate::sql::Bind;
 use chrono::NaiveDate;
 use domain::platform::Fen;
@@ -100,7 +100,7 @@ pub async fn of_household(
     household_id: i64,
 ) -> StoreResult<Option<Agreement>> {
     let sql = format!("{SELECT} WHERE household_id = $1");
-    read::row(conn, &sql, &[Bind::Int(household_id)], from_row).await
+    query::row(conn, &sql, &[Bind::Int(household_id)], from_row).await
 }
 
 /// The agreements of every household of a project.
@@ -108,7 +108,7 @@ pub async fn of_project(conn: impl Into<Conn<'_>>, project_id: i64) -> StoreResu
     let sql = format!(
         "{SELECT} WHERE household_id IN (SELECT id FROM relocation_households WHERE project_id = $1)"
     );
-    read::rows(conn, &sql, &[Bind::Int(project_id)], from_row).await
+    query::rows(conn, &sql, &[Bind::Int(project_id)], from_row).await
 }
 
 fn to_json<T: Serialize>(v: &T) -> StoreResult<String> {

@@ -7,7 +7,7 @@ use crate::db::Conn;
 use crate::db::Tx;
 use crate::error::{Refusal, StoreError, StoreResult};
 use crate::on_tx;
-use crate::read;
+use crate::query;
 use crate::sql::Bind;
 use domain::platform::Fen;
 use domain::relocation::{AppraisalItem, AppraisalKind};
@@ -50,7 +50,7 @@ pub async fn of_household(
     household_id: i64,
 ) -> StoreResult<Vec<Appraisal>> {
     let sql = format!("{SELECT} WHERE household_id = $1 ORDER BY id");
-    read::rows(conn, &sql, &[Bind::Int(household_id)], from_row).await
+    query::rows(conn, &sql, &[Bind::Int(household_id)], from_row).await
 }
 
 /// The appraisal items of every household of a project.
@@ -59,7 +59,7 @@ pub async fn of_project(conn: impl Into<Conn<'_>>, project_id: i64) -> StoreResu
         "{SELECT} WHERE household_id IN (SELECT id FROM relocation_households WHERE project_id = $1)
          ORDER BY household_id, id"
     );
-    read::rows(conn, &sql, &[Bind::Int(project_id)], from_row).await
+    query::rows(conn, &sql, &[Bind::Int(project_id)], from_row).await
 }
 
 /// Adds an item or updates the household's item with the same description (the natural
@@ -80,7 +80,7 @@ pub async fn upsert(
     if item.amount.0 < 0 {
         return Err(StoreError::from(Refusal::AppraisalNegative));
     }
-    let existing: Option<i64> = read::value(
+    let existing: Option<i64> = query::value(
         &mut *tx,
         "SELECT id FROM relocation_appraisals WHERE household_id = $1 AND item = $2",
         &[Bind::Int(household_id), Bind::Text(description.to_string())],
@@ -92,16 +92,17 @@ pub async fn upsert(
         &APPRAISALS,
         existing,
         async |tx, id| {
-            on_tx!(tx, |c| sqlx::query(
-                "UPDATE relocation_appraisals SET kind = $1, amount = $2, appraiser = $3 WHERE id = $4"
+            query::execute(
+                &mut *tx,
+                "UPDATE relocation_appraisals SET kind = $1, amount = $2, appraiser = $3 WHERE id = $4",
+                &[
+                    item.kind.code().into(),
+                    item.amount.0.into(),
+                    appraiser.trim().into(),
+                    id.into(),
+                ],
             )
-            .bind(item.kind.code())
-            .bind(item.amount.0)
-            .bind(appraiser.trim())
-            .bind(id)
-            .execute(&mut *c)
-            .await
-            .map(|_| ())?);
+            .await?;
             Ok(())
         },
         async |tx| {

@@ -9,7 +9,7 @@ use crate::db::Conn;
 use crate::db::Tx;
 use crate::error::{Refusal, StoreError, StoreResult};
 use crate::on_tx;
-use crate::read;
+use crate::query;
 use crate::sql::Bind;
 use domain::platform::SquareMetres;
 use domain::relocation::{Building, BuildingStructure, RecognitionRule};
@@ -95,7 +95,7 @@ pub async fn of_household(
     household_id: i64,
 ) -> StoreResult<Vec<BuildingRecord>> {
     let sql = format!("{SELECT} WHERE household_id = $1 ORDER BY id");
-    read::rows(conn, &sql, &[Bind::Int(household_id)], from_row).await
+    query::rows(conn, &sql, &[Bind::Int(household_id)], from_row).await
 }
 
 /// The buildings of every household of a project, for postings and reports.
@@ -107,7 +107,7 @@ pub async fn of_project(
         "{SELECT} WHERE household_id IN (SELECT id FROM relocation_households WHERE project_id = $1)
          ORDER BY household_id, id"
     );
-    read::rows(conn, &sql, &[Bind::Int(project_id)], from_row).await
+    query::rows(conn, &sql, &[Bind::Int(project_id)], from_row).await
 }
 
 /// What a form or import says about a building.
@@ -144,7 +144,7 @@ pub async fn upsert(
         return Err(StoreError::from(Refusal::AreaNegative));
     }
     let cert = has_certificate(no);
-    let existing: Option<i64> = read::value(
+    let existing: Option<i64> = query::value(
         &mut *tx,
         "SELECT id FROM relocation_buildings WHERE household_id = $1 AND certificate_no = $2",
         &[Bind::Int(household_id), Bind::Text(no.to_string())],
@@ -156,24 +156,25 @@ pub async fn upsert(
         &BUILDINGS,
         existing,
         async |tx, id| {
-            on_tx!(tx, |c| sqlx::query(
+            query::execute(
+                &mut *tx,
                 "UPDATE relocation_buildings SET approvals = $1, structure = $2, measured_area = $3,
-                     legal_area = $4, has_certificate = $5,
-                     verified_by = CASE WHEN structure = $2 AND measured_area = $3 AND legal_area = $4
-                                        THEN verified_by END,
-                     verified_at = CASE WHEN structure = $2 AND measured_area = $3 AND legal_area = $4
-                                        THEN verified_at END
-                 WHERE id = $6"
+                 legal_area = $4, has_certificate = $5,
+                 verified_by = CASE WHEN structure = $2 AND measured_area = $3 AND legal_area = $4
+                 THEN verified_by END,
+                 verified_at = CASE WHEN structure = $2 AND measured_area = $3 AND legal_area = $4
+                 THEN verified_at END
+                 WHERE id = $6",
+                &[
+                    f.approvals.trim().into(),
+                    f.structure.code().into(),
+                    f.measured.0.into(),
+                    f.legal.0.into(),
+                    cert.into(),
+                    id.into(),
+                ],
             )
-            .bind(f.approvals.trim())
-            .bind(f.structure.code())
-            .bind(f.measured.0)
-            .bind(f.legal.0)
-            .bind(cert)
-            .bind(id)
-            .execute(&mut *c)
-            .await
-            .map(|_| ())?);
+            .await?;
             Ok(())
         },
         async |tx| {
@@ -211,7 +212,7 @@ pub async fn household_of(db: &crate::Db, building_id: i64) -> StoreResult<Optio
 
 /// Records that title verification confirmed a building's figures.
 pub async fn verify(tx: &mut Tx, actor: &str, scope: &Scope, building_id: i64) -> StoreResult<()> {
-    let household_id: Option<i64> = read::value(
+    let household_id: Option<i64> = query::value(
         &mut *tx,
         "SELECT household_id FROM relocation_buildings WHERE id = $1",
         &[Bind::Int(building_id)],
@@ -219,15 +220,16 @@ pub async fn verify(tx: &mut Tx, actor: &str, scope: &Scope, building_id: i64) -
     .await?;
     households::get(&mut *tx, scope, household_id.ok_or(StoreError::NotFound)?).await?;
     let change = audit::Change::begin(tx, &BUILDINGS, building_id).await?;
-    on_tx!(tx, |c| sqlx::query(
-        "UPDATE relocation_buildings SET verified_by = $1, verified_at = $2 WHERE id = $3"
+    query::execute(
+        &mut *tx,
+        "UPDATE relocation_buildings SET verified_by = $1, verified_at = $2 WHERE id = $3",
+        &[
+            actor.into(),
+            Bind::from(crate::now_text()),
+            building_id.into(),
+        ],
     )
-    .bind(actor)
-    .bind(crate::now_text())
-    .bind(building_id)
-    .execute(&mut *c)
-    .await
-    .map(|_| ())?);
+    .await?;
     change.finish(tx, actor, "verify").await
 }
 

@@ -7,7 +7,7 @@ use crate::audit;
 use crate::db::Conn;
 use crate::db::{Db, Tx};
 use crate::error::{Refusal, StoreError, StoreResult};
-use crate::read;
+use crate::query;
 use crate::sql::Bind;
 use crate::{on_pool, on_tx};
 use chrono::NaiveDate;
@@ -252,7 +252,7 @@ pub async fn open_actions(conn: impl Into<Conn<'_>>, project_id: i64) -> StoreRe
     let sql = format!(
         "{ACTION_SELECT} WHERE a.project_id = $1 AND a.done = FALSE ORDER BY a.due_on, a.id"
     );
-    read::rows(conn, &sql, &[Bind::Int(project_id)], action).await
+    query::rows(conn, &sql, &[Bind::Int(project_id)], action).await
 }
 
 /// Marks an action item done. Staff may close only items owned by a person of their
@@ -282,15 +282,12 @@ pub async fn complete(
         return Err(StoreError::from(Refusal::ActionAlreadyDone));
     }
     let change = audit::Change::begin(tx, &ACTIONS, action_id).await?;
-    on_tx!(tx, |c| sqlx::query(
-        "UPDATE relocation_actions SET done = TRUE, done_on = $1, done_by = $2 WHERE id = $3"
+    query::execute(
+        &mut *tx,
+        "UPDATE relocation_actions SET done = TRUE, done_on = $1, done_by = $2 WHERE id = $3",
+        &[Bind::from(day_text(on)), actor.into(), action_id.into()],
     )
-    .bind(day_text(on))
-    .bind(actor)
-    .bind(action_id)
-    .execute(&mut *c)
-    .await
-    .map(|_| ())?);
+    .await?;
     change.finish(tx, actor, "complete").await?;
     Ok(project_id)
 }

@@ -8,7 +8,7 @@ use crate::db::Conn;
 use crate::db::Tx;
 use crate::error::{Refusal, StoreError, StoreResult};
 use crate::on_tx;
-use crate::read;
+use crate::query;
 use crate::sql::Bind;
 use domain::platform::ResidentId;
 use serde::Serialize;
@@ -33,7 +33,7 @@ pub async fn of_household(
     conn: impl Into<Conn<'_>>,
     household_id: i64,
 ) -> StoreResult<Vec<Member>> {
-    read::rows(
+    query::rows(
         conn,
         "SELECT id, household_id, name, resident_id, relation FROM relocation_members
          WHERE household_id = $1 ORDER BY id",
@@ -59,7 +59,7 @@ pub async fn upsert(
     if name.is_empty() || relation.is_empty() {
         return Err(StoreError::from(Refusal::MemberFieldsMissing));
     }
-    let existing: Option<i64> = read::value(
+    let existing: Option<i64> = query::value(
         &mut *tx,
         "SELECT id FROM relocation_members WHERE household_id = $1 AND resident_id = $2",
         &[
@@ -74,15 +74,12 @@ pub async fn upsert(
         &MEMBERS,
         existing,
         async |tx, id| {
-            on_tx!(tx, |c| sqlx::query(
-                "UPDATE relocation_members SET name = $1, relation = $2 WHERE id = $3"
+            query::execute(
+                &mut *tx,
+                "UPDATE relocation_members SET name = $1, relation = $2 WHERE id = $3",
+                &[name.into(), relation.into(), id.into()],
             )
-            .bind(name)
-            .bind(relation)
-            .bind(id)
-            .execute(&mut *c)
-            .await
-            .map(|_| ())?);
+            .await?;
             Ok(())
         },
         async |tx| {
@@ -105,7 +102,7 @@ pub async fn upsert(
 
 /// Removes a member registered by mistake.
 pub async fn remove(tx: &mut Tx, actor: &str, scope: &Scope, member_id: i64) -> StoreResult<()> {
-    let household_id: Option<i64> = read::value(
+    let household_id: Option<i64> = query::value(
         &mut *tx,
         "SELECT household_id FROM relocation_members WHERE id = $1",
         &[Bind::Int(member_id)],
@@ -113,12 +110,11 @@ pub async fn remove(tx: &mut Tx, actor: &str, scope: &Scope, member_id: i64) -> 
     .await?;
     households::get(&mut *tx, scope, household_id.ok_or(StoreError::NotFound)?).await?;
     let change = audit::Change::begin(tx, &MEMBERS, member_id).await?;
-    on_tx!(tx, |c| sqlx::query(
-        "DELETE FROM relocation_members WHERE id = $1"
+    query::execute(
+        &mut *tx,
+        "DELETE FROM relocation_members WHERE id = $1",
+        &[member_id.into()],
     )
-    .bind(member_id)
-    .execute(&mut *c)
-    .await
-    .map(|_| ())?);
+    .await?;
     change.finish_delete(tx, actor).await
 }

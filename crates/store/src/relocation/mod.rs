@@ -28,7 +28,7 @@ pub mod worklog;
 use crate::audit::AuditedTable;
 use crate::db::Db;
 use crate::error::{StoreError, StoreResult};
-use crate::read;
+use crate::query;
 use crate::sql::Bind;
 use chrono::NaiveDate;
 use domain::platform::{Account, RelocationReach};
@@ -119,7 +119,7 @@ impl Scope {
             RelocationReach::All => Scope::All,
             RelocationReach::Town(t) => Scope::Town(t.to_string()),
             RelocationReach::Team(team_id) => {
-                let project: Option<i64> = read::value(
+                let project: Option<i64> = query::value(
                     db,
                     "SELECT project_id FROM relocation_teams WHERE id = $1",
                     &[Bind::Int(team_id)],

@@ -13,7 +13,7 @@ use crate::db::Conn;
 use crate::db::{Db, Tx};
 use crate::error::{StoreError, StoreResult};
 use crate::on_tx;
-use crate::read;
+use crate::query;
 use crate::sql::Bind;
 use chrono::NaiveDate;
 use domain::platform::masking::{mask_id, mask_name};
@@ -83,7 +83,7 @@ pub async fn of_household(
     household_id: i64,
 ) -> StoreResult<PopulationReview> {
     let mut conn = conn.into();
-    let events: Option<String> = read::value(
+    let events: Option<String> = query::value(
         &mut conn,
         "SELECT events FROM relocation_population WHERE household_id = $1",
         &[Bind::Int(household_id)],
@@ -121,7 +121,7 @@ pub async fn apply(
         _ => (None, None),
     };
     let stage = stage_code(next.stage());
-    let existing: Option<i64> = read::value(
+    let existing: Option<i64> = query::value(
         &mut *tx,
         "SELECT id FROM relocation_population WHERE household_id = $1",
         &[Bind::Int(household_id)],
@@ -130,19 +130,20 @@ pub async fn apply(
     match existing {
         Some(id) => {
             let change = audit::Change::begin(tx, &POPULATION, id).await?;
-            on_tx!(tx, |c| sqlx::query(
+            query::execute(
+                &mut *tx,
                 "UPDATE relocation_population SET stage = $1, posted_from = $2, posted_until = $3,
-                     events = $4, updated_at = $5 WHERE id = $6"
+                     events = $4, updated_at = $5 WHERE id = $6",
+                &[
+                    stage.into(),
+                    Bind::from(&from),
+                    Bind::from(&until),
+                    Bind::from(&events),
+                    Bind::from(crate::now_text()),
+                    id.into(),
+                ],
             )
-            .bind(stage)
-            .bind(&from)
-            .bind(&until)
-            .bind(&events)
-            .bind(crate::now_text())
-            .bind(id)
-            .execute(&mut *c)
-            .await
-            .map(|_| ())?);
+            .await?;
             change.finish(tx, actor, stage).await?;
         }
         None => {

@@ -5,7 +5,7 @@ use crate::audit;
 use crate::db::Conn;
 use crate::db::{Db, Tx};
 use crate::error::{Refusal, StoreError, StoreResult};
-use crate::read;
+use crate::query;
 use crate::sql::Bind;
 use crate::{on_pool, on_tx};
 use chrono::NaiveDate;
@@ -133,7 +133,7 @@ fn check(f: &ProjectFields) -> StoreResult<()> {
 /// group has the lowest id of its groups); returns its id.
 pub async fn create(tx: &mut Tx, actor: &str, f: &ProjectFields) -> StoreResult<i64> {
     check(f)?;
-    let exists: Option<i64> = read::value(
+    let exists: Option<i64> = query::value(
         &mut *tx,
         "SELECT id FROM relocation_projects WHERE code = $1",
         &[Bind::Text(f.code.trim().to_string())],
@@ -186,34 +186,33 @@ pub async fn update(tx: &mut Tx, actor: &str, id: i64, f: &ProjectFields) -> Sto
     if !change.exists() {
         return Err(StoreError::NotFound);
     }
-    on_tx!(tx, |c| {
-        sqlx::query(
-            "UPDATE relocation_projects SET name = $1, kind = $2, town = $3, year = $4, land_mu = $5,
+    query::execute(
+        &mut *tx,
+        "UPDATE relocation_projects SET name = $1, kind = $2, town = $3, year = $4, land_mu = $5,
                  started_on = $6, sign_deadline = $7, vacate_deadline = $8, clear_deadline = $9,
                  status = $10 WHERE id = $11",
-        )
-        .bind(f.name.trim())
-        .bind(f.kind.code())
-        .bind(f.town.trim())
-        .bind(i64::from(f.year))
-        .bind(f.land.0)
-        .bind(f.started_on.map(day_text))
-        .bind(f.sign_deadline.map(day_text))
-        .bind(f.vacate_deadline.map(day_text))
-        .bind(f.clear_deadline.map(day_text))
-        .bind(f.status.code())
-        .bind(id)
-        .execute(&mut *c)
-        .await
-        .map(|_| ())?
-    });
+        &[
+            f.name.trim().into(),
+            f.kind.code().into(),
+            f.town.trim().into(),
+            Bind::from(i64::from(f.year)),
+            f.land.0.into(),
+            Bind::from(f.started_on.map(day_text)),
+            Bind::from(f.sign_deadline.map(day_text)),
+            Bind::from(f.vacate_deadline.map(day_text)),
+            Bind::from(f.clear_deadline.map(day_text)),
+            f.status.code().into(),
+            id.into(),
+        ],
+    )
+    .await?;
     change.finish(tx, actor, "update").await
 }
 
 /// A project by code, if the scope sees it; otherwise [`StoreError::NotFound`].
 pub async fn by_code(conn: impl Into<Conn<'_>>, scope: &Scope, code: &str) -> StoreResult<Project> {
     let sql = format!("SELECT {COLUMNS} FROM relocation_projects WHERE code = $1");
-    let project = read::row(
+    let project = query::row(
         conn,
         &sql,
         &[Bind::Text(code.trim().to_string())],
@@ -232,7 +231,7 @@ pub async fn by_code(conn: impl Into<Conn<'_>>, scope: &Scope, code: &str) -> St
 /// led here).
 pub async fn by_id(conn: impl Into<Conn<'_>>, id: i64) -> StoreResult<Project> {
     let sql = format!("SELECT {COLUMNS} FROM relocation_projects WHERE id = $1");
-    read::row(conn, &sql, &[Bind::Int(id)], ProjectRow::into_project)
+    query::row(conn, &sql, &[Bind::Int(id)], ProjectRow::into_project)
         .await?
         .ok_or(StoreError::NotFound)
 }
@@ -277,5 +276,5 @@ pub async fn all(db: &Db) -> StoreResult<Vec<Project>> {
 /// they hold the write lock).
 pub async fn all_in(tx: &mut Tx) -> StoreResult<Vec<Project>> {
     let sql = format!("SELECT {COLUMNS} FROM relocation_projects ORDER BY code");
-    read::rows(tx, &sql, &[], ProjectRow::into_project).await
+    query::rows(tx, &sql, &[], ProjectRow::into_project).await
 }

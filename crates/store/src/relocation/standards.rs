@@ -11,7 +11,7 @@ use crate::db::Conn;
 use crate::db::{Db, Tx};
 use crate::error::{Refusal, StoreError, StoreResult};
 use crate::on_tx;
-use crate::read;
+use crate::query;
 use crate::sql::Bind;
 use domain::relocation::CompensationStandard;
 use serde::Serialize;
@@ -63,7 +63,7 @@ fn from_row(
 /// Every version of a project's standard, newest first.
 pub async fn versions(db: &Db, project_id: i64) -> StoreResult<Vec<StandardVersion>> {
     let sql = format!("{SELECT} WHERE project_id = $1 ORDER BY version DESC");
-    read::rows(db, &sql, &[Bind::Int(project_id)], from_row).await
+    query::rows(db, &sql, &[Bind::Int(project_id)], from_row).await
 }
 
 /// The version in force: the latest published one.
@@ -74,20 +74,20 @@ pub async fn published(
     let sql = format!(
         "{SELECT} WHERE project_id = $1 AND published_at IS NOT NULL ORDER BY version DESC LIMIT 1"
     );
-    read::row(conn, &sql, &[Bind::Int(project_id)], from_row).await
+    query::row(conn, &sql, &[Bind::Int(project_id)], from_row).await
 }
 
 /// One version by id (an agreement's).
 pub async fn by_id(conn: impl Into<Conn<'_>>, id: i64) -> StoreResult<StandardVersion> {
     let sql = format!("{SELECT} WHERE id = $1");
-    read::row(conn, &sql, &[Bind::Int(id)], from_row)
+    query::row(conn, &sql, &[Bind::Int(id)], from_row)
         .await?
         .ok_or(StoreError::NotFound)
 }
 
 async fn latest(tx: &mut Tx, project_id: i64) -> StoreResult<Option<StandardVersion>> {
     let sql = format!("{SELECT} WHERE project_id = $1 ORDER BY version DESC LIMIT 1");
-    read::row(tx, &sql, &[Bind::Int(project_id)], from_row).await
+    query::row(tx, &sql, &[Bind::Int(project_id)], from_row).await
 }
 
 /// Saves a standard as the project's draft: the current draft is changed, or, when the
@@ -104,14 +104,12 @@ pub async fn save_draft(
     match latest(tx, project_id).await? {
         Some(draft) if !draft.is_published() => {
             let change = audit::Change::begin(tx, &STANDARDS, draft.id).await?;
-            on_tx!(tx, |c| sqlx::query(
-                "UPDATE relocation_standards SET body = $1 WHERE id = $2"
+            query::execute(
+                &mut *tx,
+                "UPDATE relocation_standards SET body = $1 WHERE id = $2",
+                &[Bind::from(&body), draft.id.into()],
             )
-            .bind(&body)
-            .bind(draft.id)
-            .execute(&mut *c)
-            .await
-            .map(|_| ())?);
+            .await?;
             change.finish(tx, actor, "update").await?;
             Ok(draft.version)
         }
@@ -140,15 +138,12 @@ pub async fn publish(tx: &mut Tx, actor: &str, project_id: i64) -> StoreResult<i
         _ => return Err(StoreError::from(Refusal::NoDraftStandard)),
     };
     let change = audit::Change::begin(tx, &STANDARDS, draft.id).await?;
-    on_tx!(tx, |c| sqlx::query(
-        "UPDATE relocation_standards SET published_at = $1, published_by = $2 WHERE id = $3"
+    query::execute(
+        &mut *tx,
+        "UPDATE relocation_standards SET published_at = $1, published_by = $2 WHERE id = $3",
+        &[Bind::from(crate::now_text()), actor.into(), draft.id.into()],
     )
-    .bind(crate::now_text())
-    .bind(actor)
-    .bind(draft.id)
-    .execute(&mut *c)
-    .await
-    .map(|_| ())?);
+    .await?;
     change.finish(tx, actor, "publish").await?;
     Ok(draft.version)
 }

@@ -5,7 +5,7 @@ use super::{PERSONS, TEAMS, corrupt};
 use crate::audit;
 use crate::db::{Conn, Db, Tx};
 use crate::error::{Refusal, StoreError, StoreResult};
-use crate::read;
+use crate::query;
 use crate::sql::Bind;
 use crate::{on_pool, on_tx};
 use domain::relocation::TeamKind;
@@ -86,7 +86,7 @@ impl TeamRow {
 
 /// The groups of a project, in the order of [`TeamKind::ALL`].
 pub async fn groups(conn: impl Into<Conn<'_>>, project_id: i64) -> StoreResult<Vec<Team>> {
-    let mut teams = read::rows(
+    let mut teams = query::rows(
         conn,
         "SELECT id, project_id, kind, name, leader FROM relocation_teams WHERE project_id = $1",
         &[Bind::Int(project_id)],
@@ -99,7 +99,7 @@ pub async fn groups(conn: impl Into<Conn<'_>>, project_id: i64) -> StoreResult<V
 
 /// The group of `kind` in a project.
 pub async fn group_of_kind(tx: &mut Tx, project_id: i64, kind: TeamKind) -> StoreResult<i64> {
-    let id: Option<i64> = read::value(
+    let id: Option<i64> = query::value(
         &mut *tx,
         "SELECT id FROM relocation_teams WHERE project_id = $1 AND kind = $2",
         &[Bind::Int(project_id), Bind::Text(kind.code().to_string())],
@@ -114,14 +114,12 @@ pub async fn set_leader(tx: &mut Tx, actor: &str, team_id: i64, leader: &str) ->
     if !change.exists() {
         return Err(StoreError::NotFound);
     }
-    on_tx!(tx, |c| sqlx::query(
-        "UPDATE relocation_teams SET leader = $1 WHERE id = $2"
+    query::execute(
+        &mut *tx,
+        "UPDATE relocation_teams SET leader = $1 WHERE id = $2",
+        &[leader.trim().into(), team_id.into()],
     )
-    .bind(leader.trim())
-    .bind(team_id)
-    .execute(&mut *c)
-    .await
-    .map(|_| ())?);
+    .await?;
     change.finish(tx, actor, "update").await
 }
 
@@ -141,7 +139,7 @@ pub async fn add_person(
     }
     let user_id: Option<i64> = match username.map(str::trim).filter(|u| !u.is_empty()) {
         Some(u) => {
-            let id: Option<i64> = read::value(
+            let id: Option<i64> = query::value(
                 &mut *tx,
                 "SELECT id FROM users WHERE username = $1",
                 &[Bind::Text(u.to_string())],
@@ -151,7 +149,7 @@ pub async fn add_person(
         }
         None => None,
     };
-    let exists: Option<i64> = read::value(
+    let exists: Option<i64> = query::value(
         &mut *tx,
         "SELECT id FROM relocation_persons WHERE team_id = $1 AND name = $2",
         &[Bind::Int(team_id), Bind::Text(name.to_string())],
@@ -214,7 +212,7 @@ pub async fn check_assignment(
         }
         return Ok(());
     };
-    let team_project: Option<i64> = read::value(
+    let team_project: Option<i64> = query::value(
         &mut *tx,
         "SELECT project_id FROM relocation_teams WHERE id = $1",
         &[Bind::Int(team_id)],
@@ -224,7 +222,7 @@ pub async fn check_assignment(
         return Err(StoreError::from(Refusal::GroupOfOtherProject));
     }
     if let Some(person_id) = person_id {
-        let person_team: Option<i64> = read::value(
+        let person_team: Option<i64> = query::value(
             &mut *tx,
             "SELECT team_id FROM relocation_persons WHERE id = $1",
             &[Bind::Int(person_id)],

@@ -6,7 +6,7 @@ use crate::audit;
 use crate::db::Conn;
 use crate::db::{Db, Tx};
 use crate::error::{Refusal, StoreError, StoreResult};
-use crate::read;
+use crate::query;
 use crate::sql::Bind;
 use crate::{on_pool, on_tx};
 use chrono::NaiveDate;
@@ -138,7 +138,7 @@ pub async fn add(
 /// The visits to a household, newest first.
 pub async fn of_household(conn: impl Into<Conn<'_>>, household_id: i64) -> StoreResult<Vec<Visit>> {
     let sql = format!("{SELECT} WHERE v.household_id = $1 ORDER BY v.visited_on DESC, v.id DESC");
-    read::rows(conn, &sql, &[Bind::Int(household_id)], from_row).await
+    query::rows(conn, &sql, &[Bind::Int(household_id)], from_row).await
 }
 
 /// A page of a project's log, newest first, limited to the households in the scope.

@@ -14,7 +14,7 @@ use super::organisations;
 use crate::audit::{self, AuditedTable};
 use crate::db::{Db, Tx};
 use crate::error::{Refusal, StoreError, StoreResult};
-use crate::read;
+use crate::query;
 use crate::sql::Bind;
 use crate::{on_pool, on_tx};
 use chrono::{Datelike, NaiveDate};
@@ -38,7 +38,7 @@ const RULE_SETTING: &str = "coverage_rule";
 
 /// The coverage rule in force: the stored setting, or the 2019 default when none is set.
 pub async fn rule(db: &Db) -> StoreResult<CoverageRule> {
-    let value: Option<String> = read::value(
+    let value: Option<String> = query::value(
         db,
         "SELECT value FROM union_settings WHERE name = $1",
         &[Bind::Text(RULE_SETTING.to_string())],
@@ -57,7 +57,7 @@ pub async fn set_rule(tx: &mut Tx, actor: &str, rule: &CoverageRule) -> StoreRes
         return Err(StoreError::from(Refusal::CoverageThresholds));
     }
     let value = serde_json::to_string(rule).map_err(|e| StoreError::Config(e.to_string()))?;
-    let existing: Option<i64> = read::value(
+    let existing: Option<i64> = query::value(
         &mut *tx,
         "SELECT id FROM union_settings WHERE name = $1",
         &[Bind::Text(RULE_SETTING.to_string())],
@@ -66,15 +66,12 @@ pub async fn set_rule(tx: &mut Tx, actor: &str, rule: &CoverageRule) -> StoreRes
     match existing {
         Some(id) => {
             let change = audit::Change::begin(tx, &SETTINGS, id).await?;
-            on_tx!(tx, |c| sqlx::query(
-                "UPDATE union_settings SET value = $1, updated_at = $2 WHERE id = $3"
+            query::execute(
+                &mut *tx,
+                "UPDATE union_settings SET value = $1, updated_at = $2 WHERE id = $3",
+                &[Bind::from(&value), Bind::from(crate::now_text()), id.into()],
             )
-            .bind(&value)
-            .bind(crate::now_text())
-            .bind(id)
-            .execute(&mut *c)
-            .await
-            .map(|_| ())?);
+            .await?;
             change.finish(tx, actor, "update").await?;
         }
         None => {

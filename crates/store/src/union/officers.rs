@@ -7,7 +7,7 @@ use super::organisations::get_for_change;
 use crate::audit::{self, AuditedTable};
 use crate::db::{Conn, Tx};
 use crate::error::{Refusal, StoreError, StoreResult};
-use crate::read;
+use crate::query;
 use crate::sql::Bind;
 use crate::{on_conn, on_tx};
 use chrono::NaiveDate;
@@ -179,7 +179,7 @@ pub async fn add_officer(
 /// The union an officer belongs to.
 pub async fn union_of(conn: impl Into<Conn<'_>>, officer_id: i64) -> StoreResult<i64> {
     let mut conn = conn.into();
-    let union_id: Option<i64> = read::value(
+    let union_id: Option<i64> = query::value(
         &mut conn,
         "SELECT union_id FROM union_officers WHERE id = $1",
         &[Bind::Int(officer_id)],
@@ -199,14 +199,12 @@ pub async fn end_term(
     let union_id = union_of(&mut *tx, officer_id).await?;
     get_for_change(&mut *tx, scope, union_id).await?;
     let change = audit::Change::begin(tx, &OFFICERS, officer_id).await?;
-    on_tx!(tx, |c| sqlx::query(
-        "UPDATE union_officers SET term_end = $1 WHERE id = $2"
+    query::execute(
+        &mut *tx,
+        "UPDATE union_officers SET term_end = $1 WHERE id = $2",
+        &[Bind::from(codes::date_text(on)), officer_id.into()],
     )
-    .bind(codes::date_text(on))
-    .bind(officer_id)
-    .execute(&mut *c)
-    .await
-    .map(|_| ())?);
+    .await?;
     change.finish(tx, actor, "end_term").await?;
     Ok(union_id)
 }

@@ -6,7 +6,7 @@ use super::{Scope, enterprises};
 use crate::audit::{self, AuditedTable};
 use crate::db::{Conn, Db, Tx};
 use crate::error::{Refusal, StoreError, StoreResult};
-use crate::read;
+use crate::query;
 use crate::sql::Bind;
 use crate::{on_conn, on_pool, on_tx};
 use chrono::NaiveDate;
@@ -383,7 +383,7 @@ pub async fn cover_enterprise(
 
 /// Whether a union of this name exists.
 pub async fn name_taken(tx: &mut Tx, name: &str) -> StoreResult<bool> {
-    let found: Option<i64> = read::value(
+    let found: Option<i64> = query::value(
         &mut *tx,
         "SELECT id FROM unions WHERE name = $1",
         &[Bind::Text(name.to_string())],
@@ -405,15 +405,16 @@ pub async fn set_reform(
         return Err(StoreError::from(Refusal::ReformNotTownshipFederation));
     }
     let change = audit::Change::begin(tx, &UNIONS, id).await?;
-    on_tx!(tx, |c| sqlx::query(
-        "UPDATE unions SET reform_effective_on = $1, updated_at = $2 WHERE id = $3"
+    query::execute(
+        &mut *tx,
+        "UPDATE unions SET reform_effective_on = $1, updated_at = $2 WHERE id = $3",
+        &[
+            Bind::from(on.map(codes::date_text)),
+            Bind::from(crate::now_text()),
+            id.into(),
+        ],
     )
-    .bind(on.map(codes::date_text))
-    .bind(crate::now_text())
-    .bind(id)
-    .execute(&mut *c)
-    .await
-    .map(|_| ())?);
+    .await?;
     change.finish(tx, actor, "reform").await
 }
 

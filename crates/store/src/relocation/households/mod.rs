@@ -13,7 +13,7 @@ use crate::db::Tx;
 use crate::error::{Refusal, StoreError, StoreResult};
 use crate::on_conn;
 use crate::on_tx;
-use crate::read;
+use crate::query;
 use crate::sql::Bind;
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::platform::Mobile;
@@ -223,7 +223,7 @@ pub async fn get(conn: impl Into<Conn<'_>>, scope: &Scope, id: i64) -> StoreResu
 
 /// A household by its code in a project: import rows name households by code, not id.
 pub async fn id_by_code(tx: &mut Tx, project_id: i64, code: &str) -> StoreResult<Option<i64>> {
-    let id: Option<i64> = read::value(
+    let id: Option<i64> = query::value(
         &mut *tx,
         "SELECT id FROM relocation_households WHERE project_id = $1 AND code = $2",
         &[Bind::Int(project_id), Bind::Text(code.trim().to_string())],
@@ -289,24 +289,26 @@ pub async fn upsert(
         &HOUSEHOLDS,
         existing,
         async |tx, id| {
-            on_tx!(tx, |c| sqlx::query(
-                "UPDATE relocation_households SET kind = $1, head_name = $2, head_id = $3, mobile = $4,
-                     village = $5, village_group = $6, residence = $7, in_town = $8, province = $9
-                 WHERE id = $10"
+            query::execute(
+                &mut *tx,
+                "UPDATE relocation_households SET kind = $1, head_name = $2, head_id = $3,
+                     mobile = $4, village = $5, village_group = $6, residence = $7, in_town = $8,
+                     province = $9
+                 WHERE id = $10",
+                &[
+                    f.kind.code().into(),
+                    f.head_name.trim().into(),
+                    f.head_id.as_str().into(),
+                    Bind::from(&mobile),
+                    f.village.trim().into(),
+                    f.village_group.trim().into(),
+                    Bind::from(&f.residence.address),
+                    f.residence.in_town.into(),
+                    Bind::from(&f.residence.province),
+                    id.into(),
+                ],
             )
-            .bind(f.kind.code())
-            .bind(f.head_name.trim())
-            .bind(f.head_id.as_str())
-            .bind(&mobile)
-            .bind(f.village.trim())
-            .bind(f.village_group.trim())
-            .bind(&f.residence.address)
-            .bind(f.residence.in_town)
-            .bind(&f.residence.province)
-            .bind(id)
-            .execute(&mut *c)
-            .await
-            .map(|_| ())?);
+            .await?;
             Ok(())
         },
         async |tx| {
@@ -355,15 +357,12 @@ pub async fn assign(
         return Ok(());
     }
     let change = audit::Change::begin(tx, &HOUSEHOLDS, h.id).await?;
-    on_tx!(tx, |c| sqlx::query(
-        "UPDATE relocation_households SET team_id = $1, person_id = $2 WHERE id = $3"
+    query::execute(
+        &mut *tx,
+        "UPDATE relocation_households SET team_id = $1, person_id = $2 WHERE id = $3",
+        &[team_id.into(), person_id.into(), h.id.into()],
     )
-    .bind(team_id)
-    .bind(person_id)
-    .bind(h.id)
-    .execute(&mut *c)
-    .await
-    .map(|_| ())?);
+    .await?;
     change.finish(tx, actor, "assign").await?;
     let share = wall::Contribution::of(&h.milestones);
     wall::add_progress(tx, h.project_id, h.team_id, h.person_id, share.negated()).await?;
@@ -384,14 +383,11 @@ pub async fn set_concerns(
         return Err(StoreError::from(Refusal::ConcernsTooLong));
     }
     let change = audit::Change::begin(tx, &HOUSEHOLDS, h.id).await?;
-    on_tx!(tx, |c| sqlx::query(
-        "UPDATE relocation_households SET concerns = $1, difficult = $2 WHERE id = $3"
+    query::execute(
+        &mut *tx,
+        "UPDATE relocation_households SET concerns = $1, difficult = $2 WHERE id = $3",
+        &[concerns.trim().into(), difficult.into(), h.id.into()],
     )
-    .bind(concerns.trim())
-    .bind(difficult)
-    .bind(h.id)
-    .execute(&mut *c)
-    .await
-    .map(|_| ())?);
+    .await?;
     change.finish(tx, actor, "concerns").await
 }

@@ -1,10 +1,11 @@
-//! The one shape of most reads: run a SELECT with a few bound values on whatever
-//! connection the caller holds, and decode each row into the module's record.
+//! The one shape of most statements: run SQL with a few bound values on whatever
+//! connection the caller holds and, for a SELECT, decode each row into the module's
+//! record.
 //!
 //! The modules keep their SQL, their row type and their decoding; what they shared, word
-//! for word, was the plumbing between them (take the connection, bind, fetch, map), and
-//! that lives here once. Queries with their own paging or several statements in one
-//! connection still use [`on_conn!`](crate::on_conn) directly.
+//! for word, was the plumbing between them (take the connection, bind, fetch or execute,
+//! map), and that lives here once. Queries with their own paging or several statements
+//! in one connection still use [`on_conn!`](crate::on_conn) directly.
 
 use crate::db::Conn;
 use crate::error::StoreResult;
@@ -71,4 +72,21 @@ where
     (O,): AnyRow,
 {
     row(conn, sql, binds, |(v,): (O,)| Ok(v)).await
+}
+
+/// Runs `sql` (an UPDATE, a DELETE …) with `binds`.
+pub(crate) async fn execute(
+    conn: impl Into<Conn<'_>>,
+    sql: &str,
+    binds: &[Bind],
+) -> StoreResult<()> {
+    let mut conn = conn.into();
+    on_conn!(&mut conn, |c| bind_where!(
+        sqlx::query(crate::dynamic(sql)),
+        binds
+    )
+    .execute(&mut *c)
+    .await
+    .map(|_| ())?);
+    Ok(())
 }
