@@ -90,3 +90,19 @@ pub(crate) async fn execute(
     .map(|_| ())?);
     Ok(())
 }
+
+/// The single column of the one row `sql` returns with `binds` (the id an INSERT …
+/// RETURNING gives back); no row is an error.
+pub(crate) async fn one<O>(conn: impl Into<Conn<'_>>, sql: &str, binds: &[Bind]) -> StoreResult<O>
+where
+    (O,): AnyRow,
+{
+    let mut conn = conn.into();
+    let (v,): (O,) = on_conn!(&mut conn, |c| bind_where!(
+        sqlx::query_as(crate::dynamic(sql)),
+        binds
+    )
+    .fetch_one(&mut *c)
+    .await?);
+    Ok(v)
+}

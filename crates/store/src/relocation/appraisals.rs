@@ -6,7 +6,6 @@ use crate::audit;
 use crate::db::Conn;
 use crate::db::Tx;
 use crate::error::{Refusal, StoreError, StoreResult};
-use crate::on_tx;
 use crate::query;
 use crate::sql::Bind;
 use domain::platform::Fen;
@@ -93,7 +92,7 @@ pub async fn upsert(
         existing,
         async |tx, id| {
             query::execute(
-                &mut *tx,
+                tx,
                 "UPDATE relocation_appraisals SET kind = $1, amount = $2, appraiser = $3 WHERE id = $4",
                 &[
                     item.kind.code().into(),
@@ -102,23 +101,23 @@ pub async fn upsert(
                     id.into(),
                 ],
             )
-            .await?;
-            Ok(())
+            .await
         },
         async |tx| {
-            let id = on_tx!(tx, |c| sqlx::query_scalar(
+            query::one(
+                tx,
                 "INSERT INTO relocation_appraisals (household_id, item, kind, amount, appraiser, created_at)
-                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING id"
+                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                &[
+                    household_id.into(),
+                    description.into(),
+                    item.kind.code().into(),
+                    item.amount.0.into(),
+                    appraiser.trim().into(),
+                    Bind::from(crate::now_text()),
+                ],
             )
-            .bind(household_id)
-            .bind(description)
-            .bind(item.kind.code())
-            .bind(item.amount.0)
-            .bind(appraiser.trim())
-            .bind(crate::now_text())
-            .fetch_one(&mut *c)
-            .await?);
-            Ok(id)
+            .await
         },
     )
     .await

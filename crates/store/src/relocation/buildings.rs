@@ -8,7 +8,6 @@ use crate::audit;
 use crate::db::Conn;
 use crate::db::Tx;
 use crate::error::{Refusal, StoreError, StoreResult};
-use crate::on_tx;
 use crate::query;
 use crate::sql::Bind;
 use domain::platform::SquareMetres;
@@ -157,13 +156,13 @@ pub async fn upsert(
         existing,
         async |tx, id| {
             query::execute(
-                &mut *tx,
+                tx,
                 "UPDATE relocation_buildings SET approvals = $1, structure = $2, measured_area = $3,
-                 legal_area = $4, has_certificate = $5,
-                 verified_by = CASE WHEN structure = $2 AND measured_area = $3 AND legal_area = $4
-                 THEN verified_by END,
-                 verified_at = CASE WHEN structure = $2 AND measured_area = $3 AND legal_area = $4
-                 THEN verified_at END
+                     legal_area = $4, has_certificate = $5,
+                     verified_by = CASE WHEN structure = $2 AND measured_area = $3 AND legal_area = $4
+                                        THEN verified_by END,
+                     verified_at = CASE WHEN structure = $2 AND measured_area = $3 AND legal_area = $4
+                                        THEN verified_at END
                  WHERE id = $6",
                 &[
                     f.approvals.trim().into(),
@@ -174,26 +173,26 @@ pub async fn upsert(
                     id.into(),
                 ],
             )
-            .await?;
-            Ok(())
+            .await
         },
         async |tx| {
-            let id = on_tx!(tx, |c| sqlx::query_scalar(
+            query::one(
+                tx,
                 "INSERT INTO relocation_buildings (household_id, certificate_no, approvals, structure,
                  measured_area, legal_area, has_certificate, created_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id"
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+                &[
+                    household_id.into(),
+                    no.into(),
+                    f.approvals.trim().into(),
+                    f.structure.code().into(),
+                    f.measured.0.into(),
+                    f.legal.0.into(),
+                    cert.into(),
+                    Bind::from(crate::now_text()),
+                ],
             )
-            .bind(household_id)
-            .bind(no)
-            .bind(f.approvals.trim())
-            .bind(f.structure.code())
-            .bind(f.measured.0)
-            .bind(f.legal.0)
-            .bind(cert)
-            .bind(crate::now_text())
-            .fetch_one(&mut *c)
-            .await?);
-            Ok(id)
+            .await
         },
     )
     .await

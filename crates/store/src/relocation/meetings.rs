@@ -92,35 +92,33 @@ pub async fn create(
     if m.attendees.trim().is_empty() {
         return Err(StoreError::from(Refusal::AttendeesMissing));
     }
-    let id: i64 = on_tx!(tx, |c| {
-        sqlx::query_scalar(
+    let id: i64 = query::one(
+        &mut *tx,
         "INSERT INTO relocation_meetings (project_id, held_on, attendees, decisions, recorded_by, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id"
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        &[
+            project_id.into(),
+            Bind::from(day_text(m.held_on)),
+            m.attendees.trim().into(),
+            m.decisions.trim().into(),
+            actor.into(),
+            Bind::from(crate::now_text()),
+        ],
     )
-    .bind(project_id)
-    .bind(day_text(m.held_on))
-    .bind(m.attendees.trim())
-    .bind(m.decisions.trim())
-    .bind(actor)
-    .bind(crate::now_text())
-    .fetch_one(&mut *c)
-    .await?
-    });
+    .await?;
     audit::record_insert(tx, actor, &MEETINGS, id).await?;
     for (household_id, discussion) in &m.cases {
         let h = households::get(&mut *tx, scope, *household_id).await?;
         if h.project_id != project_id {
             return Err(StoreError::from(Refusal::CaseOfOtherProject));
         }
-        let case_id: i64 = on_tx!(tx, |c| sqlx::query_scalar(
+        let case_id: i64 = query::one(
+            &mut *tx,
             "INSERT INTO relocation_meeting_cases (meeting_id, household_id, discussion)
-             VALUES ($1, $2, $3) RETURNING id"
+             VALUES ($1, $2, $3) RETURNING id",
+            &[id.into(), (*household_id).into(), discussion.trim().into()],
         )
-        .bind(id)
-        .bind(household_id)
-        .bind(discussion.trim())
-        .fetch_one(&mut *c)
-        .await?);
+        .await?;
         audit::record_insert(tx, actor, &MEETING_CASES, case_id).await?;
     }
     for a in &m.actions {
@@ -130,19 +128,21 @@ pub async fn create(
         if let Some(hid) = a.household_id {
             households::get(&mut *tx, scope, hid).await?;
         }
-        let action_id: i64 = on_tx!(tx, |c| sqlx::query_scalar(
+        let action_id: i64 = query::one(
+            &mut *tx,
             "INSERT INTO relocation_actions (meeting_id, project_id, household_id, content,
                  owner_person_id, due_on, done)
-             VALUES ($1, $2, $3, $4, $5, $6, FALSE) RETURNING id"
+             VALUES ($1, $2, $3, $4, $5, $6, FALSE) RETURNING id",
+            &[
+                id.into(),
+                project_id.into(),
+                a.household_id.into(),
+                a.content.trim().into(),
+                a.owner_person_id.into(),
+                Bind::from(day_text(a.due_on)),
+            ],
         )
-        .bind(id)
-        .bind(project_id)
-        .bind(a.household_id)
-        .bind(a.content.trim())
-        .bind(a.owner_person_id)
-        .bind(day_text(a.due_on))
-        .fetch_one(&mut *c)
-        .await?);
+        .await?;
         audit::record_insert(tx, actor, &ACTIONS, action_id).await?;
     }
     Ok(id)

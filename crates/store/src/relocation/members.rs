@@ -7,7 +7,6 @@ use crate::audit;
 use crate::db::Conn;
 use crate::db::Tx;
 use crate::error::{Refusal, StoreError, StoreResult};
-use crate::on_tx;
 use crate::query;
 use crate::sql::Bind;
 use domain::platform::ResidentId;
@@ -75,26 +74,26 @@ pub async fn upsert(
         existing,
         async |tx, id| {
             query::execute(
-                &mut *tx,
+                tx,
                 "UPDATE relocation_members SET name = $1, relation = $2 WHERE id = $3",
                 &[name.into(), relation.into(), id.into()],
             )
-            .await?;
-            Ok(())
+            .await
         },
         async |tx| {
-            let id = on_tx!(tx, |c| sqlx::query_scalar(
+            query::one(
+                tx,
                 "INSERT INTO relocation_members (household_id, name, resident_id, relation, created_at)
-                 VALUES ($1, $2, $3, $4, $5) RETURNING id"
+                 VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                &[
+                    household_id.into(),
+                    name.into(),
+                    resident_id.as_str().into(),
+                    relation.into(),
+                    Bind::from(crate::now_text()),
+                ],
             )
-            .bind(household_id)
-            .bind(name)
-            .bind(resident_id.as_str())
-            .bind(relation)
-            .bind(crate::now_text())
-            .fetch_one(&mut *c)
-            .await?);
-            Ok(id)
+            .await
         },
     )
     .await

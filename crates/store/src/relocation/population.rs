@@ -12,7 +12,6 @@ use crate::audit;
 use crate::db::Conn;
 use crate::db::{Db, Tx};
 use crate::error::{StoreError, StoreResult};
-use crate::on_tx;
 use crate::query;
 use crate::sql::Bind;
 use chrono::NaiveDate;
@@ -147,20 +146,20 @@ pub async fn apply(
             change.finish(tx, actor, stage).await?;
         }
         None => {
-            let id: i64 = on_tx!(tx, |c| {
-                sqlx::query_scalar(
+            let id: i64 = query::one(
+                &mut *tx,
                 "INSERT INTO relocation_population (household_id, stage, posted_from, posted_until, events, updated_at)
-                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING id"
+                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                &[
+                    household_id.into(),
+                    stage.into(),
+                    Bind::from(&from),
+                    Bind::from(&until),
+                    Bind::from(&events),
+                    Bind::from(crate::now_text()),
+                ],
             )
-            .bind(household_id)
-            .bind(stage)
-            .bind(&from)
-            .bind(&until)
-            .bind(&events)
-            .bind(crate::now_text())
-            .fetch_one(&mut *c)
-            .await?
-            });
+            .await?;
             audit::record_insert(tx, actor, &POPULATION, id).await?;
         }
     }

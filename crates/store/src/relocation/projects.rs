@@ -5,9 +5,9 @@ use crate::audit;
 use crate::db::Conn;
 use crate::db::{Db, Tx};
 use crate::error::{Refusal, StoreError, StoreResult};
+use crate::on_pool;
 use crate::query;
 use crate::sql::Bind;
-use crate::{on_pool, on_tx};
 use chrono::NaiveDate;
 use domain::platform::Mu;
 use domain::relocation::{ProjectKind, ProjectStatus, TeamKind};
@@ -145,27 +145,27 @@ pub async fn create(tx: &mut Tx, actor: &str, f: &ProjectFields) -> StoreResult<
             f.code.trim()
         )));
     }
-    let id: i64 = on_tx!(tx, |c| {
-        sqlx::query_scalar(
-            "INSERT INTO relocation_projects (code, name, kind, town, year, land_mu, started_on,
+    let id: i64 = query::one(
+        &mut *tx,
+        "INSERT INTO relocation_projects (code, name, kind, town, year, land_mu, started_on,
                  sign_deadline, vacate_deadline, clear_deadline, status, created_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
-        )
-        .bind(f.code.trim())
-        .bind(f.name.trim())
-        .bind(f.kind.code())
-        .bind(f.town.trim())
-        .bind(i64::from(f.year))
-        .bind(f.land.0)
-        .bind(f.started_on.map(day_text))
-        .bind(f.sign_deadline.map(day_text))
-        .bind(f.vacate_deadline.map(day_text))
-        .bind(f.clear_deadline.map(day_text))
-        .bind(f.status.code())
-        .bind(crate::now_text())
-        .fetch_one(&mut *c)
-        .await?
-    });
+        &[
+            f.code.trim().into(),
+            f.name.trim().into(),
+            f.kind.code().into(),
+            f.town.trim().into(),
+            Bind::from(i64::from(f.year)),
+            f.land.0.into(),
+            Bind::from(f.started_on.map(day_text)),
+            Bind::from(f.sign_deadline.map(day_text)),
+            Bind::from(f.vacate_deadline.map(day_text)),
+            Bind::from(f.clear_deadline.map(day_text)),
+            f.status.code().into(),
+            Bind::from(crate::now_text()),
+        ],
+    )
+    .await?;
     audit::record_insert(tx, actor, &PROJECTS, id).await?;
     let order = [
         TeamKind::Expropriation,

@@ -10,7 +10,6 @@ use crate::audit;
 use crate::db::Conn;
 use crate::db::{Db, Tx};
 use crate::error::{Refusal, StoreError, StoreResult};
-use crate::on_tx;
 use crate::query;
 use crate::sql::Bind;
 use domain::relocation::CompensationStandard;
@@ -115,16 +114,18 @@ pub async fn save_draft(
         }
         other => {
             let version = other.map_or(1, |v| v.version + 1);
-            let id: i64 = on_tx!(tx, |c| sqlx::query_scalar(
+            let id: i64 = query::one(
+                &mut *tx,
                 "INSERT INTO relocation_standards (project_id, version, body, created_at)
-                 VALUES ($1, $2, $3, $4) RETURNING id"
+                 VALUES ($1, $2, $3, $4) RETURNING id",
+                &[
+                    project_id.into(),
+                    version.into(),
+                    Bind::from(&body),
+                    Bind::from(crate::now_text()),
+                ],
             )
-            .bind(project_id)
-            .bind(version)
-            .bind(&body)
-            .bind(crate::now_text())
-            .fetch_one(&mut *c)
-            .await?);
+            .await?;
             audit::record_insert(tx, actor, &STANDARDS, id).await?;
             Ok(version)
         }

@@ -5,9 +5,9 @@ use super::{PERSONS, TEAMS, corrupt};
 use crate::audit;
 use crate::db::{Conn, Db, Tx};
 use crate::error::{Refusal, StoreError, StoreResult};
+use crate::on_pool;
 use crate::query;
 use crate::sql::Bind;
-use crate::{on_pool, on_tx};
 use domain::relocation::TeamKind;
 use serde::Serialize;
 
@@ -48,17 +48,13 @@ pub async fn create_group(
     project_id: i64,
     kind: TeamKind,
 ) -> StoreResult<i64> {
-    let id: i64 = on_tx!(tx, |c| {
-        sqlx::query_scalar(
-            "INSERT INTO relocation_teams (project_id, kind, name, leader) VALUES ($1, $2, $3, '')
+    let id: i64 = query::one(
+        &mut *tx,
+        "INSERT INTO relocation_teams (project_id, kind, name, leader) VALUES ($1, $2, $3, '')
              RETURNING id",
-        )
-        .bind(project_id)
-        .bind(kind.code())
-        .bind(kind.label())
-        .fetch_one(&mut *c)
-        .await?
-    });
+        &[project_id.into(), kind.code().into(), kind.label().into()],
+    )
+    .await?;
     audit::record_insert(tx, actor, &TEAMS, id).await?;
     Ok(id)
 }
@@ -158,17 +154,19 @@ pub async fn add_person(
     if exists.is_some() {
         return Err(StoreError::Conflict(format!("本组已有同名人员：{name}")));
     }
-    let id: i64 = on_tx!(tx, |c| sqlx::query_scalar(
+    let id: i64 = query::one(
+        &mut *tx,
         "INSERT INTO relocation_persons (team_id, name, mobile, user_id, created_at)
-         VALUES ($1, $2, $3, $4, $5) RETURNING id"
+         VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        &[
+            team_id.into(),
+            name.into(),
+            Bind::from(mobile.map(str::trim).filter(|m| !m.is_empty())),
+            user_id.into(),
+            Bind::from(crate::now_text()),
+        ],
     )
-    .bind(team_id)
-    .bind(name)
-    .bind(mobile.map(str::trim).filter(|m| !m.is_empty()))
-    .bind(user_id)
-    .bind(crate::now_text())
-    .fetch_one(&mut *c)
-    .await?);
+    .await?;
     audit::record_insert(tx, actor, &PERSONS, id).await?;
     Ok(id)
 }

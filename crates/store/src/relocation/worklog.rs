@@ -6,9 +6,9 @@ use crate::audit;
 use crate::db::Conn;
 use crate::db::{Db, Tx};
 use crate::error::{Refusal, StoreError, StoreResult};
+use crate::on_pool;
 use crate::query;
 use crate::sql::Bind;
-use crate::{on_pool, on_tx};
 use chrono::NaiveDate;
 use domain::platform::time::today_local;
 use domain::relocation::{Attitude, VisitMode};
@@ -110,26 +110,26 @@ pub async fn add(
     if f.visitors.trim().is_empty() {
         return Err(StoreError::from(Refusal::VisitorsMissing));
     }
-    let id: i64 = on_tx!(tx, |c| {
-        sqlx::query_scalar(
+    let id: i64 = query::one(
+        &mut *tx,
         "INSERT INTO relocation_visits (project_id, household_id, visited_on, mode, place, visitors,
-             attitude, notes, next_step, recorded_by, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id"
+         attitude, notes, next_step, recorded_by, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+        &[
+            h.project_id.into(),
+            h.id.into(),
+            Bind::from(day_text(f.visited_on)),
+            f.mode.code().into(),
+            f.place.trim().into(),
+            f.visitors.trim().into(),
+            f.attitude.code().into(),
+            f.notes.trim().into(),
+            f.next_step.trim().into(),
+            actor.into(),
+            Bind::from(crate::now_text()),
+        ],
     )
-    .bind(h.project_id)
-    .bind(h.id)
-    .bind(day_text(f.visited_on))
-    .bind(f.mode.code())
-    .bind(f.place.trim())
-    .bind(f.visitors.trim())
-    .bind(f.attitude.code())
-    .bind(f.notes.trim())
-    .bind(f.next_step.trim())
-    .bind(actor)
-    .bind(crate::now_text())
-    .fetch_one(&mut *c)
-    .await?
-    });
+    .await?;
     audit::record_insert(tx, actor, &VISITS, id).await?;
     wall::add_daily(tx, h.project_id, wall::VISIT_EVENT, f.visited_on, 1).await?;
     Ok(id)

@@ -14,9 +14,9 @@ use super::organisations;
 use crate::audit::{self, AuditedTable};
 use crate::db::{Db, Tx};
 use crate::error::{Refusal, StoreError, StoreResult};
+use crate::on_pool;
 use crate::query;
 use crate::sql::Bind;
-use crate::{on_pool, on_tx};
 use chrono::{Datelike, NaiveDate};
 use domain::union::coverage::{
     CoverageRule, EnterpriseCoverage, RankedTownship, TownshipCoverage, checklist_outstanding,
@@ -75,16 +75,12 @@ pub async fn set_rule(tx: &mut Tx, actor: &str, rule: &CoverageRule) -> StoreRes
             change.finish(tx, actor, "update").await?;
         }
         None => {
-            let id: i64 = on_tx!(tx, |c| {
-                sqlx::query_scalar(
-                "INSERT INTO union_settings (name, value, updated_at) VALUES ($1, $2, $3) RETURNING id"
+            let id: i64 = query::one(
+                &mut *tx,
+                "INSERT INTO union_settings (name, value, updated_at) VALUES ($1, $2, $3) RETURNING id",
+                &[RULE_SETTING.into(), Bind::from(&value), Bind::from(crate::now_text())],
             )
-            .bind(RULE_SETTING)
-            .bind(&value)
-            .bind(crate::now_text())
-            .fetch_one(&mut *c)
-            .await?
-            });
+            .await?;
             audit::record_insert(tx, actor, &SETTINGS, id).await?;
         }
     }

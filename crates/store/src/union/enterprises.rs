@@ -7,6 +7,7 @@ use super::{Scope, coverage};
 use crate::audit::{self, AuditedTable};
 use crate::db::{Conn, Db, Tx};
 use crate::error::{Refusal, StoreError, StoreResult};
+use crate::query;
 use crate::{bind_where, on_conn, on_pool, on_tx};
 use domain::platform::CreditCode;
 use domain::union::coverage::{CoverageRule, Obligation};
@@ -269,20 +270,20 @@ pub async fn covered_by(db: &Db, union_id: i64) -> StoreResult<Vec<Enterprise>> 
 /// Inserts an enterprise inside a transaction (audited); the caller checked the key.
 pub async fn insert(tx: &mut Tx, actor: &str, e: &EnterpriseInput) -> StoreResult<i64> {
     let now = crate::now_text();
-    let id: i64 = on_tx!(tx, |c| {
-        sqlx::query_scalar(
+    let id: i64 = query::one(
+        &mut *tx,
         "INSERT INTO enterprises (name, credit_code, township, headcount, provincial, union_id, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, NULL, $6, $6) RETURNING id",
+        &[
+            Bind::from(&e.name),
+            e.credit_code.as_str().into(),
+            e.township.code().into(),
+            Bind::from(i64::from(e.headcount)),
+            e.provincial.into(),
+            Bind::from(&now),
+        ],
     )
-    .bind(&e.name)
-    .bind(e.credit_code.as_str())
-    .bind(e.township.code())
-    .bind(i64::from(e.headcount))
-    .bind(e.provincial)
-    .bind(&now)
-    .fetch_one(&mut *c)
-    .await?
-    });
+    .await?;
     audit::record_insert(tx, actor, &ENTERPRISES, id).await?;
     Ok(id)
 }

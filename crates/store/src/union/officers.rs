@@ -7,9 +7,9 @@ use super::organisations::get_for_change;
 use crate::audit::{self, AuditedTable};
 use crate::db::{Conn, Tx};
 use crate::error::{Refusal, StoreError, StoreResult};
+use crate::on_conn;
 use crate::query;
 use crate::sql::Bind;
-use crate::{on_conn, on_tx};
 use chrono::NaiveDate;
 use domain::union::organisation::{Engagement, OfficerPost, OfficerSummary, validate_officers};
 
@@ -128,22 +128,22 @@ pub async fn insert_officer(
     union_id: i64,
     o: &OfficerInput,
 ) -> StoreResult<i64> {
-    let id: i64 = on_tx!(tx, |c| {
-        sqlx::query_scalar(
+    let id: i64 = query::one(
+        &mut *tx,
         "INSERT INTO union_officers (union_id, name, post, engagement, frontline, term_start, term_end, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id"
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+        &[
+            union_id.into(),
+            Bind::from(&o.name),
+            o.post.code().into(),
+            o.engagement.code().into(),
+            o.frontline.into(),
+            Bind::from(codes::date_text(o.term_start)),
+            Bind::from(o.term_end.map(codes::date_text)),
+            Bind::from(crate::now_text()),
+        ],
     )
-    .bind(union_id)
-    .bind(&o.name)
-    .bind(o.post.code())
-    .bind(o.engagement.code())
-    .bind(o.frontline)
-    .bind(codes::date_text(o.term_start))
-    .bind(o.term_end.map(codes::date_text))
-    .bind(crate::now_text())
-    .fetch_one(&mut *c)
-    .await?
-    });
+    .await?;
     audit::record_insert(tx, actor, &OFFICERS, id).await?;
     Ok(id)
 }

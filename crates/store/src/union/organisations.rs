@@ -242,16 +242,12 @@ pub async fn check_unique_federation(
     if !u.kind.is_federation() {
         return Ok(Ok(()));
     }
-    let existing: Option<String> = on_tx!(tx, |c| {
-        sqlx::query_scalar(
-        "SELECT name FROM unions WHERE kind = $1 AND township IS NOT DISTINCT FROM $2 AND id IS DISTINCT FROM $3 LIMIT 1"
+    let existing: Option<String> = query::value(
+        &mut *tx,
+        "SELECT name FROM unions WHERE kind = $1 AND township IS NOT DISTINCT FROM $2 AND id IS DISTINCT FROM $3 LIMIT 1",
+        &[u.kind.code().into(), Bind::from(u.township.map(Township::code)), except.into()],
     )
-    .bind(u.kind.code())
-    .bind(u.township.map(Township::code))
-    .bind(except)
-    .fetch_optional(&mut *c)
-    .await?
-    });
+    .await?;
     Ok(match existing {
         Some(name) => Err(Refusal::FederationExists { kind: u.kind, name }),
         None => Ok(()),
@@ -261,20 +257,20 @@ pub async fn check_unique_federation(
 /// Inserts a union (audited); the caller has checked placement and uniqueness.
 pub async fn insert(tx: &mut Tx, actor: &str, u: &UnionInput) -> StoreResult<i64> {
     let now = crate::now_text();
-    let id: i64 = on_tx!(tx, |c| {
-        sqlx::query_scalar(
+    let id: i64 = query::one(
+        &mut *tx,
         "INSERT INTO unions (name, kind, parent_id, township, founded_on, reform_effective_on, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, NULL, $6, $6) RETURNING id"
+         VALUES ($1, $2, $3, $4, $5, NULL, $6, $6) RETURNING id",
+        &[
+            Bind::from(&u.name),
+            u.kind.code().into(),
+            Bind::from(u.parent.map(|p| p.id)),
+            Bind::from(u.township.map(Township::code)),
+            Bind::from(u.founded_on.map(codes::date_text)),
+            Bind::from(&now),
+        ],
     )
-    .bind(&u.name)
-    .bind(u.kind.code())
-    .bind(u.parent.map(|p| p.id))
-    .bind(u.township.map(Township::code))
-    .bind(u.founded_on.map(codes::date_text))
-    .bind(&now)
-    .fetch_one(&mut *c)
-    .await?
-    });
+    .await?;
     audit::record_insert(tx, actor, &UNIONS, id).await?;
     Ok(id)
 }

@@ -12,7 +12,6 @@ use crate::db::Conn;
 use crate::db::Tx;
 use crate::error::{Refusal, StoreError, StoreResult};
 use crate::on_conn;
-use crate::on_tx;
 use crate::query;
 use crate::sql::Bind;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -281,7 +280,18 @@ pub async fn upsert(
     f: &HouseholdFields,
 ) -> StoreResult<(i64, bool)> {
     check(f)?;
-    let mobile = f.mobile.as_ref().map(|m| m.as_str().to_string());
+    // What both the UPDATE and the INSERT write, in this order.
+    let fields: [Bind; 9] = [
+        f.kind.code().into(),
+        f.head_name.trim().into(),
+        f.head_id.as_str().into(),
+        f.mobile.as_ref().map(|m| m.as_str()).into(),
+        f.village.trim().into(),
+        f.village_group.trim().into(),
+        Bind::from(&f.residence.address),
+        f.residence.in_town.into(),
+        Bind::from(&f.residence.province),
+    ];
     let existing = id_by_code(tx, project.id, &f.code).await?;
     let (id, created) = audit::upsert(
         tx,
@@ -290,48 +300,27 @@ pub async fn upsert(
         existing,
         async |tx, id| {
             query::execute(
-                &mut *tx,
+                tx,
                 "UPDATE relocation_households SET kind = $1, head_name = $2, head_id = $3,
                      mobile = $4, village = $5, village_group = $6, residence = $7, in_town = $8,
                      province = $9
                  WHERE id = $10",
-                &[
-                    f.kind.code().into(),
-                    f.head_name.trim().into(),
-                    f.head_id.as_str().into(),
-                    Bind::from(&mobile),
-                    f.village.trim().into(),
-                    f.village_group.trim().into(),
-                    Bind::from(&f.residence.address),
-                    f.residence.in_town.into(),
-                    Bind::from(&f.residence.province),
-                    id.into(),
-                ],
+                &[&fields[..], &[id.into()]].concat(),
             )
-            .await?;
-            Ok(())
+            .await
         },
         async |tx| {
-            let id = on_tx!(tx, |c| sqlx::query_scalar(
-                "INSERT INTO relocation_households (project_id, code, kind, head_name, head_id, mobile,
-                 village, village_group, residence, in_town, province, concerns, difficult, created_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, '', FALSE, $12) RETURNING id"
+            let key = [project.id.into(), f.code.trim().into()];
+            query::one(
+                tx,
+                "INSERT INTO relocation_households (project_id, code, kind, head_name, head_id,
+                     mobile, village, village_group, residence, in_town, province, created_at,
+                     concerns, difficult)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, '', FALSE)
+                 RETURNING id",
+                &[&key[..], &fields[..], &[crate::now_text().into()]].concat(),
             )
-            .bind(project.id)
-            .bind(f.code.trim())
-            .bind(f.kind.code())
-            .bind(f.head_name.trim())
-            .bind(f.head_id.as_str())
-            .bind(&mobile)
-            .bind(f.village.trim())
-            .bind(f.village_group.trim())
-            .bind(&f.residence.address)
-            .bind(f.residence.in_town)
-            .bind(&f.residence.province)
-            .bind(crate::now_text())
-            .fetch_one(&mut *c)
-            .await?);
-            Ok(id)
+            .await
         },
     )
     .await?;
