@@ -80,15 +80,24 @@ pub(crate) async fn execute(
     sql: &str,
     binds: &[Bind],
 ) -> StoreResult<()> {
+    affected(conn, sql, binds).await.map(|_| ())
+}
+
+/// Runs `sql` with `binds` and returns how many rows it changed.
+pub(crate) async fn affected(
+    conn: impl Into<Conn<'_>>,
+    sql: &str,
+    binds: &[Bind],
+) -> StoreResult<u64> {
     let mut conn = conn.into();
-    on_conn!(&mut conn, |c| bind_where!(
+    let n = on_conn!(&mut conn, |c| bind_where!(
         sqlx::query(crate::dynamic(sql)),
         binds
     )
     .execute(&mut *c)
-    .await
-    .map(|_| ())?);
-    Ok(())
+    .await?
+    .rows_affected());
+    Ok(n)
 }
 
 /// The single column of the one row `sql` returns with `binds` (the id an INSERT …

@@ -19,58 +19,27 @@ pub enum Bind {
     OptInt(Option<i64>),
 }
 
-impl From<i64> for Bind {
-    fn from(v: i64) -> Bind {
-        Bind::Int(v)
-    }
+/// `From` for each kind of value a statement binds, so call sites write `value.into()`.
+macro_rules! bind_from {
+    ($($t:ty => |$v:ident| $e:expr;)*) => {
+        $(impl From<$t> for Bind {
+            fn from($v: $t) -> Bind {
+                $e
+            }
+        })*
+    };
 }
 
-impl From<bool> for Bind {
-    fn from(v: bool) -> Bind {
-        Bind::Bool(v)
-    }
-}
-
-impl From<&str> for Bind {
-    fn from(v: &str) -> Bind {
-        Bind::Text(v.to_string())
-    }
-}
-
-impl From<String> for Bind {
-    fn from(v: String) -> Bind {
-        Bind::Text(v)
-    }
-}
-
-impl From<&String> for Bind {
-    fn from(v: &String) -> Bind {
-        Bind::Text(v.clone())
-    }
-}
-
-impl From<Option<&str>> for Bind {
-    fn from(v: Option<&str>) -> Bind {
-        Bind::OptText(v.map(str::to_string))
-    }
-}
-
-impl From<Option<String>> for Bind {
-    fn from(v: Option<String>) -> Bind {
-        Bind::OptText(v)
-    }
-}
-
-impl From<&Option<String>> for Bind {
-    fn from(v: &Option<String>) -> Bind {
-        Bind::OptText(v.clone())
-    }
-}
-
-impl From<Option<i64>> for Bind {
-    fn from(v: Option<i64>) -> Bind {
-        Bind::OptInt(v)
-    }
+bind_from! {
+    i64 => |v| Bind::Int(v);
+    bool => |v| Bind::Bool(v);
+    &str => |v| Bind::Text(v.to_string());
+    String => |v| Bind::Text(v);
+    &String => |v| Bind::Text(v.clone());
+    Option<&str> => |v| Bind::OptText(v.map(str::to_string));
+    Option<String> => |v| Bind::OptText(v);
+    &Option<String> => |v| Bind::OptText(v.clone());
+    Option<i64> => |v| Bind::OptInt(v);
 }
 
 /// The conditions of a list query, joined with AND, and their values.

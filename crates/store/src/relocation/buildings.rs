@@ -200,24 +200,17 @@ pub async fn upsert(
 
 /// The household a building belongs to (to return to its page after a change).
 pub async fn household_of(db: &crate::Db, building_id: i64) -> StoreResult<Option<i64>> {
-    let id: Option<i64> = crate::on_pool!(db, |p| sqlx::query_scalar(
-        "SELECT household_id FROM relocation_buildings WHERE id = $1"
+    query::value(
+        db,
+        "SELECT household_id FROM relocation_buildings WHERE id = $1",
+        &[building_id.into()],
     )
-    .bind(building_id)
-    .fetch_optional(p)
-    .await?);
-    Ok(id)
+    .await
 }
 
 /// Records that title verification confirmed a building's figures.
 pub async fn verify(tx: &mut Tx, actor: &str, scope: &Scope, building_id: i64) -> StoreResult<()> {
-    let household_id: Option<i64> = query::value(
-        &mut *tx,
-        "SELECT household_id FROM relocation_buildings WHERE id = $1",
-        &[Bind::Int(building_id)],
-    )
-    .await?;
-    households::get(&mut *tx, scope, household_id.ok_or(StoreError::NotFound)?).await?;
+    households::owning(tx, scope, &BUILDINGS, building_id).await?;
     let change = audit::Change::begin(tx, &BUILDINGS, building_id).await?;
     query::execute(
         &mut *tx,

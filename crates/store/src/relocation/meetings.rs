@@ -92,8 +92,10 @@ pub async fn create(
     if m.attendees.trim().is_empty() {
         return Err(StoreError::from(Refusal::AttendeesMissing));
     }
-    let id: i64 = query::one(
-        &mut *tx,
+    let id = audit::insert(
+        tx,
+        actor,
+        &MEETINGS,
         "INSERT INTO relocation_meetings (project_id, held_on, attendees, decisions, recorded_by, created_at)
          VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
         &[
@@ -106,20 +108,20 @@ pub async fn create(
         ],
     )
     .await?;
-    audit::record_insert(tx, actor, &MEETINGS, id).await?;
     for (household_id, discussion) in &m.cases {
         let h = households::get(&mut *tx, scope, *household_id).await?;
         if h.project_id != project_id {
             return Err(StoreError::from(Refusal::CaseOfOtherProject));
         }
-        let case_id: i64 = query::one(
-            &mut *tx,
+        let _case_id = audit::insert(
+            tx,
+            actor,
+            &MEETING_CASES,
             "INSERT INTO relocation_meeting_cases (meeting_id, household_id, discussion)
              VALUES ($1, $2, $3) RETURNING id",
             &[id.into(), (*household_id).into(), discussion.trim().into()],
         )
         .await?;
-        audit::record_insert(tx, actor, &MEETING_CASES, case_id).await?;
     }
     for a in &m.actions {
         if a.content.trim().is_empty() {
@@ -128,8 +130,10 @@ pub async fn create(
         if let Some(hid) = a.household_id {
             households::get(&mut *tx, scope, hid).await?;
         }
-        let action_id: i64 = query::one(
-            &mut *tx,
+        let _action_id = audit::insert(
+            tx,
+            actor,
+            &ACTIONS,
             "INSERT INTO relocation_actions (meeting_id, project_id, household_id, content,
                  owner_person_id, due_on, done)
              VALUES ($1, $2, $3, $4, $5, $6, FALSE) RETURNING id",
@@ -143,7 +147,6 @@ pub async fn create(
             ],
         )
         .await?;
-        audit::record_insert(tx, actor, &ACTIONS, action_id).await?;
     }
     Ok(id)
 }

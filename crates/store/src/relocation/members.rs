@@ -101,13 +101,7 @@ pub async fn upsert(
 
 /// Removes a member registered by mistake.
 pub async fn remove(tx: &mut Tx, actor: &str, scope: &Scope, member_id: i64) -> StoreResult<()> {
-    let household_id: Option<i64> = query::value(
-        &mut *tx,
-        "SELECT household_id FROM relocation_members WHERE id = $1",
-        &[Bind::Int(member_id)],
-    )
-    .await?;
-    households::get(&mut *tx, scope, household_id.ok_or(StoreError::NotFound)?).await?;
+    households::owning(tx, scope, &MEMBERS, member_id).await?;
     let change = audit::Change::begin(tx, &MEMBERS, member_id).await?;
     query::execute(
         &mut *tx,

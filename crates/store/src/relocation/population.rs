@@ -146,8 +146,10 @@ pub async fn apply(
             change.finish(tx, actor, stage).await?;
         }
         None => {
-            let id: i64 = query::one(
-                &mut *tx,
+            let _id = audit::insert(
+                tx,
+                actor,
+                &POPULATION,
                 "INSERT INTO relocation_population (household_id, stage, posted_from, posted_until, events, updated_at)
                  VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
                 &[
@@ -160,7 +162,6 @@ pub async fn apply(
                 ],
             )
             .await?;
-            audit::record_insert(tx, actor, &POPULATION, id).await?;
         }
     }
     Ok(next.stage().clone())

@@ -145,8 +145,10 @@ pub async fn create(tx: &mut Tx, actor: &str, f: &ProjectFields) -> StoreResult<
             f.code.trim()
         )));
     }
-    let id: i64 = query::one(
-        &mut *tx,
+    let id = audit::insert(
+        tx,
+        actor,
+        &PROJECTS,
         "INSERT INTO relocation_projects (code, name, kind, town, year, land_mu, started_on,
                  sign_deadline, vacate_deadline, clear_deadline, status, created_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
@@ -166,7 +168,6 @@ pub async fn create(tx: &mut Tx, actor: &str, f: &ProjectFields) -> StoreResult<
         ],
     )
     .await?;
-    audit::record_insert(tx, actor, &PROJECTS, id).await?;
     let order = [
         TeamKind::Expropriation,
         TeamKind::Policy,

@@ -3,7 +3,7 @@
 //! masked (enterprises keep theirs: it is public); nothing else personal is shown.
 
 use super::compensation::FrozenInputs;
-use super::households::{HouseholdFilter, list};
+use super::households::{HouseholdFilter, HouseholdRow, list};
 use super::projects::Project;
 use super::{Scope, agreements, appraisals, buildings, standards};
 use crate::db::Conn;
@@ -48,9 +48,8 @@ pub struct CompensationPosting {
     pub total: Fen,
 }
 
-/// Every household's items and amounts: signed ones from their agreements, the others
-/// computed now on the standard in force from verified records.
-pub async fn compensation_posting(db: &Db, project: &Project) -> StoreResult<CompensationPosting> {
+/// Every household of the project, whatever any scope: postings are public.
+async fn every_household(db: &Db, project: &Project) -> StoreResult<Vec<HouseholdRow>> {
     let (rows, _) = list(
         db,
         &Scope::All,
@@ -60,6 +59,13 @@ pub async fn compensation_posting(db: &Db, project: &Project) -> StoreResult<Com
         0,
     )
     .await?;
+    Ok(rows)
+}
+
+/// Every household's items and amounts: signed ones from their agreements, the others
+/// computed now on the standard in force from verified records.
+pub async fn compensation_posting(db: &Db, project: &Project) -> StoreResult<CompensationPosting> {
+    let rows = every_household(db, project).await?;
     let mut conn = Conn::Pool(db);
     let standard = standards::published(&mut conn, project.id).await?;
     let mut signed: HashMap<i64, agreements::Agreement> =
@@ -165,15 +171,7 @@ pub struct OrderLine {
 
 /// The choosing order (先签约且腾空者先选房) of a project's households.
 pub async fn choosing_order_of(db: &Db, project: &Project) -> StoreResult<Vec<OrderLine>> {
-    let (rows, _) = list(
-        db,
-        &Scope::All,
-        project.id,
-        &HouseholdFilter::default(),
-        i64::MAX,
-        0,
-    )
-    .await?;
+    let rows = every_household(db, project).await?;
     let mut names: HashMap<String, String> = HashMap::new();
     let moments: Vec<HouseholdMoments> = rows
         .into_iter()

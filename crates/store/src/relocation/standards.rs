@@ -114,8 +114,10 @@ pub async fn save_draft(
         }
         other => {
             let version = other.map_or(1, |v| v.version + 1);
-            let id: i64 = query::one(
-                &mut *tx,
+            let _id = audit::insert(
+                tx,
+                actor,
+                &STANDARDS,
                 "INSERT INTO relocation_standards (project_id, version, body, created_at)
                  VALUES ($1, $2, $3, $4) RETURNING id",
                 &[
@@ -126,7 +128,6 @@ pub async fn save_draft(
                 ],
             )
             .await?;
-            audit::record_insert(tx, actor, &STANDARDS, id).await?;
             Ok(version)
         }
     }

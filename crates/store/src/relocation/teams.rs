@@ -48,14 +48,15 @@ pub async fn create_group(
     project_id: i64,
     kind: TeamKind,
 ) -> StoreResult<i64> {
-    let id: i64 = query::one(
-        &mut *tx,
+    let id = audit::insert(
+        tx,
+        actor,
+        &TEAMS,
         "INSERT INTO relocation_teams (project_id, kind, name, leader) VALUES ($1, $2, $3, '')
              RETURNING id",
         &[project_id.into(), kind.code().into(), kind.label().into()],
     )
     .await?;
-    audit::record_insert(tx, actor, &TEAMS, id).await?;
     Ok(id)
 }
 
@@ -154,8 +155,10 @@ pub async fn add_person(
     if exists.is_some() {
         return Err(StoreError::Conflict(format!("本组已有同名人员：{name}")));
     }
-    let id: i64 = query::one(
-        &mut *tx,
+    let id = audit::insert(
+        tx,
+        actor,
+        &PERSONS,
         "INSERT INTO relocation_persons (team_id, name, mobile, user_id, created_at)
          VALUES ($1, $2, $3, $4, $5) RETURNING id",
         &[
@@ -167,7 +170,6 @@ pub async fn add_person(
         ],
     )
     .await?;
-    audit::record_insert(tx, actor, &PERSONS, id).await?;
     Ok(id)
 }
 

@@ -110,8 +110,10 @@ pub async fn add(
     if f.visitors.trim().is_empty() {
         return Err(StoreError::from(Refusal::VisitorsMissing));
     }
-    let id: i64 = query::one(
-        &mut *tx,
+    let id = audit::insert(
+        tx,
+        actor,
+        &VISITS,
         "INSERT INTO relocation_visits (project_id, household_id, visited_on, mode, place, visitors,
          attitude, notes, next_step, recorded_by, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
@@ -130,7 +132,6 @@ pub async fn add(
         ],
     )
     .await?;
-    audit::record_insert(tx, actor, &VISITS, id).await?;
     wall::add_daily(tx, h.project_id, wall::VISIT_EVENT, f.visited_on, 1).await?;
     Ok(id)
 }

@@ -75,13 +75,14 @@ pub async fn set_rule(tx: &mut Tx, actor: &str, rule: &CoverageRule) -> StoreRes
             change.finish(tx, actor, "update").await?;
         }
         None => {
-            let id: i64 = query::one(
-                &mut *tx,
+            let _id = audit::insert(
+                tx,
+                actor,
+                &SETTINGS,
                 "INSERT INTO union_settings (name, value, updated_at) VALUES ($1, $2, $3) RETURNING id",
                 &[RULE_SETTING.into(), Bind::from(&value), Bind::from(crate::now_text())],
             )
             .await?;
-            audit::record_insert(tx, actor, &SETTINGS, id).await?;
         }
     }
     Ok(())

@@ -128,8 +128,10 @@ pub async fn insert_officer(
     union_id: i64,
     o: &OfficerInput,
 ) -> StoreResult<i64> {
-    let id: i64 = query::one(
-        &mut *tx,
+    let id = audit::insert(
+        tx,
+        actor,
+        &OFFICERS,
         "INSERT INTO union_officers (union_id, name, post, engagement, frontline, term_start, term_end, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
         &[
@@ -144,7 +146,6 @@ pub async fn insert_officer(
         ],
     )
     .await?;
-    audit::record_insert(tx, actor, &OFFICERS, id).await?;
     Ok(id)
 }
 

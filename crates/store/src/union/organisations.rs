@@ -257,8 +257,10 @@ pub async fn check_unique_federation(
 /// Inserts a union (audited); the caller has checked placement and uniqueness.
 pub async fn insert(tx: &mut Tx, actor: &str, u: &UnionInput) -> StoreResult<i64> {
     let now = crate::now_text();
-    let id: i64 = query::one(
-        &mut *tx,
+    let id = audit::insert(
+        tx,
+        actor,
+        &UNIONS,
         "INSERT INTO unions (name, kind, parent_id, township, founded_on, reform_effective_on, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, NULL, $6, $6) RETURNING id",
         &[
@@ -271,7 +273,6 @@ pub async fn insert(tx: &mut Tx, actor: &str, u: &UnionInput) -> StoreResult<i64
         ],
     )
     .await?;
-    audit::record_insert(tx, actor, &UNIONS, id).await?;
     Ok(id)
 }
 

@@ -7,7 +7,7 @@ pub use list::{HouseholdFilter, HouseholdRow, HouseholdSort, Stage, list};
 
 use super::projects::Project;
 use super::{HOUSEHOLDS, Scope, corrupt, parse_day, wall};
-use crate::audit;
+use crate::audit::{self, AuditedTable};
 use crate::db::Conn;
 use crate::db::Tx;
 use crate::error::{Refusal, StoreError, StoreResult};
@@ -218,6 +218,20 @@ pub async fn get(conn: impl Into<Conn<'_>>, scope: &Scope, id: i64) -> StoreResu
         Some((h, town)) if scope.sees_household(&town, h.team_id) => Ok(h),
         _ => Err(StoreError::NotFound),
     }
+}
+
+/// The household record `id` of `table` (one of a household's members, buildings …)
+/// belongs to, if the scope sees it; otherwise [`StoreError::NotFound`]. A change of such a
+/// record changes the household's file, so it is scoped like the household.
+pub(crate) async fn owning(
+    tx: &mut Tx,
+    scope: &Scope,
+    table: &AuditedTable,
+    id: i64,
+) -> StoreResult<Household> {
+    let sql = format!("SELECT household_id FROM {} WHERE id = $1", table.table);
+    let household_id: Option<i64> = query::value(&mut *tx, &sql, &[id.into()]).await?;
+    get(&mut *tx, scope, household_id.ok_or(StoreError::NotFound)?).await
 }
 
 /// A household by its code in a project: import rows name households by code, not id.

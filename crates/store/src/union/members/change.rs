@@ -6,7 +6,6 @@ use crate::audit::{self, Field};
 use crate::db::{Backend, Tx, TxConn};
 use crate::error::{Refusal, StoreError, StoreResult};
 use crate::on_tx;
-use crate::query;
 use crate::sql::Bind;
 use crate::union::{codes, organisations};
 use chrono::NaiveDate;
@@ -256,8 +255,10 @@ async fn insert_transfer(
     to: i64,
     on: NaiveDate,
 ) -> StoreResult<()> {
-    let id: i64 = query::one(
-        &mut *tx,
+    audit::insert(
+        tx,
+        actor,
+        &TRANSFERS,
         "INSERT INTO member_transfers (member_id, from_union_id, to_union_id, transferred_on, created_at)
          VALUES ($1, $2, $3, $4, $5) RETURNING id",
         &[
@@ -268,8 +269,8 @@ async fn insert_transfer(
             Bind::from(crate::now_text()),
         ],
     )
-    .await?;
-    audit::record_insert(tx, actor, &TRANSFERS, id).await
+    .await
+    .map(|_| ())
 }
 
 /// Registers a member from the form. One record per resident ID in the whole system: an ID
