@@ -116,6 +116,22 @@ pub trait Layout {
     fn example(&self) -> &'static [&'static str];
 }
 
+/// Declares the [`Layout`] of importer `$name`: its columns and its template's example row.
+macro_rules! layout {
+    ($name:ty, $columns:expr, $example:expr $(,)?) => {
+        impl $crate::engine::Layout for $name {
+            fn columns(&self) -> &'static [sheets::Column] {
+                $columns
+            }
+
+            fn example(&self) -> &'static [&'static str] {
+                $example
+            }
+        }
+    };
+}
+pub(crate) use layout;
+
 /// What applying one row comes to: written (inserted or updated), refused with a reason
 /// per field (nothing written), or a database failure that ends the import.
 pub type RowOutcome = Result<Result<Applied, Vec<FieldError>>, StoreError>;

@@ -2,7 +2,7 @@
 //! (one column holding either, read according to 类型), 手机号, 村, 组, 现居住地.
 
 use super::{HOUSEHOLD, PROJECT, refused};
-use crate::engine::{Applied, Cells, FieldError, ImportError, ImportOptions, Importer, RowOutcome};
+use crate::engine::{Applied, Cells, FieldError, RowOutcome};
 use domain::platform::Mobile;
 use domain::relocation::{HeadId, HouseholdKind, Residence};
 use sheets::{Column, Row};
@@ -42,12 +42,9 @@ project_importer! {
     ]
 }
 
-impl Importer for HouseholdImporter {
-    async fn prepare(&mut self, tx: &mut Tx, opts: &ImportOptions) -> Result<(), ImportError> {
-        self.ctx.prepare(tx, opts).await
-    }
-
-    async fn apply(&mut self, tx: &mut Tx, actor: &str, row: &Row) -> RowOutcome {
+impl HouseholdImporter {
+    /// Checks one row fully and, only if it is valid, writes it.
+    async fn apply_row(&mut self, tx: &mut Tx, actor: &str, row: &Row) -> RowOutcome {
         let row = Cells::new(row, COLUMNS);
         let mut errors = Vec::new();
         let project = self.ctx.project(&row).map_err(|e| errors.push(e)).ok();

@@ -5,7 +5,7 @@
 //! whole coverage: on re-import, enterprises no longer listed are no longer covered by it.
 
 use crate::engine::{
-    Applied, Cells, FieldError, ImportError, ImportOptions, Importer, Layout, RowOutcome,
+    Applied, Cells, FieldError, ImportError, ImportOptions, Importer, RowOutcome, layout,
 };
 use domain::platform::CreditCode;
 use domain::union::organisation::{UnionKind, validate_enterprise_count};
@@ -236,22 +236,18 @@ impl UnionsImporter {
     }
 }
 
-impl Layout for UnionsImporter {
-    fn columns(&self) -> &'static [Column] {
-        COLUMNS
-    }
-
-    fn example(&self) -> &'static [&'static str] {
-        &[
-            "建德市新安江街道某某公司工会",
-            "建德市新安江街道总工会",
-            "企业工会",
-            "新安江街道",
-            "",
-            "2019-05-01",
-        ]
-    }
-}
+layout!(
+    UnionsImporter,
+    COLUMNS,
+    &[
+        "建德市新安江街道某某公司工会",
+        "建德市新安江街道总工会",
+        "企业工会",
+        "新安江街道",
+        "",
+        "2019-05-01",
+    ]
+);
 
 impl Importer for UnionsImporter {
     async fn prepare(&mut self, tx: &mut Tx, opts: &ImportOptions) -> Result<(), ImportError> {
