@@ -13,6 +13,16 @@ use domain::union::organisation::UnionKind;
 use store::union::Scope;
 use store::union::members;
 
+/// The unions import's headers.
+const UNION_HEADERS: [&str; 6] = [
+    "工会名称",
+    "上级工会",
+    "类型",
+    "所属乡镇",
+    "覆盖单位信用代码",
+    "成立日期",
+];
+
 fn member_row(name: &str, id: &str, mobile: &str, union: &str) -> Vec<String> {
     [name, id, mobile, union, "2019-03-05", "否"]
         .map(String::from)
@@ -116,14 +126,7 @@ async fn an_unknown_union_or_township_is_an_error_naming_it() {
         ),
         (
             "unions",
-            &[
-                "工会名称",
-                "上级工会",
-                "类型",
-                "所属乡镇",
-                "覆盖单位信用代码",
-                "成立日期",
-            ],
+            &UNION_HEADERS,
             [
                 "丁工会",
                 "不存在的总工会",
@@ -334,19 +337,11 @@ async fn a_unions_file_builds_the_tree_and_its_coverage() {
     let e1 = enterprise(&db, 1, xinanjiang(), 10, false).await;
     let e2 = enterprise(&db, 2, xinanjiang(), 12, false).await;
     let path = dir.path().join("u.xlsx");
-    let headers = [
-        "工会名称",
-        "上级工会",
-        "类型",
-        "所属乡镇",
-        "覆盖单位信用代码",
-        "成立日期",
-    ];
     let row = |cells: [&str; 6]| cells.map(String::from).to_vec();
     let covers = format!("{}；{}", code(1), code(2));
     xlsx(
         &path,
-        &headers,
+        &UNION_HEADERS,
         &[
             row(["建德市总工会", "", "市总工会", "", "", "1952-05-01"]),
             row([
