@@ -13,11 +13,28 @@ use domain::platform::Mu;
 use domain::relocation::{ProjectKind, ProjectStatus, TeamKind};
 use serde::Serialize;
 
-/// A project as the rest of the system sees it.
+/// A project as the rest of the system sees it: its id and what was recorded about it
+/// (read through `Deref`, so `p.name` is the project's name).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Project {
     /// Database id.
     pub id: i64,
+    /// What was recorded.
+    #[serde(flatten)]
+    pub fields: ProjectFields,
+}
+
+impl std::ops::Deref for Project {
+    type Target = ProjectFields;
+
+    fn deref(&self) -> &ProjectFields {
+        &self.fields
+    }
+}
+
+/// The fields of a project, as a form or the demo gives them and as they are stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ProjectFields {
     /// The code printed on every document (`YCQ2019-01`), unique.
     pub code: String,
     /// Its name (`杭黄高铁杨村桥段`).
@@ -42,33 +59,6 @@ pub struct Project {
     pub status: ProjectStatus,
 }
 
-/// The fields of a project as a form or the demo gives them.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ProjectFields {
-    /// Unique code.
-    pub code: String,
-    /// Name.
-    pub name: String,
-    /// Kind.
-    pub kind: ProjectKind,
-    /// Town.
-    pub town: String,
-    /// Year.
-    pub year: i32,
-    /// Land to acquire.
-    pub land: Mu,
-    /// Start of the campaign.
-    pub started_on: Option<NaiveDate>,
-    /// Signing deadline.
-    pub sign_deadline: Option<NaiveDate>,
-    /// Vacating deadline.
-    pub vacate_deadline: Option<NaiveDate>,
-    /// Clearing deadline.
-    pub clear_deadline: Option<NaiveDate>,
-    /// Status.
-    pub status: ProjectStatus,
-}
-
 #[derive(sqlx::FromRow)]
 struct ProjectRow {
     id: i64,
@@ -90,7 +80,7 @@ const COLUMNS: &str = "id, code, name, kind, town, year, land_mu, started_on, si
 
 impl ProjectRow {
     fn into_project(self) -> StoreResult<Project> {
-        Ok(Project {
+        let fields = ProjectFields {
             kind: ProjectKind::parse(&self.kind).ok_or_else(|| corrupt("项目类型", &self.kind))?,
             status: ProjectStatus::parse(&self.status)
                 .ok_or_else(|| corrupt("项目状态", &self.status))?,
@@ -100,10 +90,13 @@ impl ProjectRow {
             sign_deadline: parse_day(self.sign_deadline.as_deref(), "签约期限")?,
             vacate_deadline: parse_day(self.vacate_deadline.as_deref(), "腾空期限")?,
             clear_deadline: parse_day(self.clear_deadline.as_deref(), "清表期限")?,
-            id: self.id,
             code: self.code,
             name: self.name,
             town: self.town,
+        };
+        Ok(Project {
+            id: self.id,
+            fields,
         })
     }
 }
