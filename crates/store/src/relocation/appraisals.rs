@@ -48,17 +48,12 @@ pub async fn of_household(
     conn: impl Into<Conn<'_>>,
     household_id: i64,
 ) -> StoreResult<Vec<Appraisal>> {
-    let sql = format!("{SELECT} WHERE household_id = $1 ORDER BY id");
-    query::rows(conn, &sql, &[Bind::Int(household_id)], from_row).await
+    households::records_of(conn, SELECT, household_id, from_row).await
 }
 
 /// The appraisal items of every household of a project.
 pub async fn of_project(conn: impl Into<Conn<'_>>, project_id: i64) -> StoreResult<Vec<Appraisal>> {
-    let sql = format!(
-        "{SELECT} WHERE household_id IN (SELECT id FROM relocation_households WHERE project_id = $1)
-         ORDER BY household_id, id"
-    );
-    query::rows(conn, &sql, &[Bind::Int(project_id)], from_row).await
+    households::records_of_project(conn, SELECT, project_id, from_row).await
 }
 
 /// Adds an item or updates the household's item with the same description (the natural

@@ -93,8 +93,7 @@ pub async fn of_household(
     conn: impl Into<Conn<'_>>,
     household_id: i64,
 ) -> StoreResult<Vec<BuildingRecord>> {
-    let sql = format!("{SELECT} WHERE household_id = $1 ORDER BY id");
-    query::rows(conn, &sql, &[Bind::Int(household_id)], from_row).await
+    households::records_of(conn, SELECT, household_id, from_row).await
 }
 
 /// The buildings of every household of a project, for postings and reports.
@@ -102,11 +101,7 @@ pub async fn of_project(
     conn: impl Into<Conn<'_>>,
     project_id: i64,
 ) -> StoreResult<Vec<BuildingRecord>> {
-    let sql = format!(
-        "{SELECT} WHERE household_id IN (SELECT id FROM relocation_households WHERE project_id = $1)
-         ORDER BY household_id, id"
-    );
-    query::rows(conn, &sql, &[Bind::Int(project_id)], from_row).await
+    households::records_of_project(conn, SELECT, project_id, from_row).await
 }
 
 /// What a form or import says about a building.

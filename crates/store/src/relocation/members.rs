@@ -32,14 +32,8 @@ pub async fn of_household(
     conn: impl Into<Conn<'_>>,
     household_id: i64,
 ) -> StoreResult<Vec<Member>> {
-    query::rows(
-        conn,
-        "SELECT id, household_id, name, resident_id, relation FROM relocation_members
-         WHERE household_id = $1 ORDER BY id",
-        &[Bind::Int(household_id)],
-        Ok,
-    )
-    .await
+    let select = "SELECT id, household_id, name, resident_id, relation FROM relocation_members";
+    households::records_of(conn, select, household_id, Ok).await
 }
 
 /// Adds a member, or updates the one with the same resident ID (the natural key).

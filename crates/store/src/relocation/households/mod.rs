@@ -12,7 +12,7 @@ use crate::db::Conn;
 use crate::db::Tx;
 use crate::error::{Refusal, StoreError, StoreResult};
 use crate::on_conn;
-use crate::query;
+use crate::query::{self, AnyRow};
 use crate::sql::Bind;
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::platform::Mobile;
@@ -232,6 +232,33 @@ pub(crate) async fn owning(
     let sql = format!("SELECT household_id FROM {} WHERE id = $1", table.table);
     let household_id: Option<i64> = query::value(&mut *tx, &sql, &[id.into()]).await?;
     get(&mut *tx, scope, household_id.ok_or(StoreError::NotFound)?).await
+}
+
+/// What `select` (a `SELECT … FROM` one of the tables of a household's records: members,
+/// buildings, appraisal items) gives for household `household_id`, in entry order.
+pub(crate) async fn records_of<R: AnyRow, T>(
+    conn: impl Into<Conn<'_>>,
+    select: &str,
+    household_id: i64,
+    decode: impl FnMut(R) -> StoreResult<T>,
+) -> StoreResult<Vec<T>> {
+    let sql = format!("{select} WHERE household_id = $1 ORDER BY id");
+    query::rows(conn, &sql, &[household_id.into()], decode).await
+}
+
+/// What `select` gives for every household of project `project_id`, by household, then
+/// in entry order (for postings and reports).
+pub(crate) async fn records_of_project<R: AnyRow, T>(
+    conn: impl Into<Conn<'_>>,
+    select: &str,
+    project_id: i64,
+    decode: impl FnMut(R) -> StoreResult<T>,
+) -> StoreResult<Vec<T>> {
+    let sql = format!(
+        "{select} WHERE household_id IN (SELECT id FROM relocation_households WHERE project_id = $1)
+         ORDER BY household_id, id"
+    );
+    query::rows(conn, &sql, &[project_id.into()], decode).await
 }
 
 /// A household by its code in a project: import rows name households by code, not id.
