@@ -21,6 +21,8 @@ use store::relocation::projects::{self, Project, ProjectFilter};
 #[template(path = "relocation/import.html")]
 struct ImportPage {
     chrome: Chrome,
+    /// The area's path (`/relocation/import`, `/relocation/templates/…`).
+    area: &'static str,
     /// The relocation kinds: name and Chinese label.
     kinds: Vec<(&'static str, &'static str)>,
     /// The projects the viewer may import into, for files without 项目编号.
@@ -39,6 +41,7 @@ async fn show_page(
 ) -> Result<Html<String>, AppError> {
     render(&ImportPage {
         chrome: Chrome::new("批量导入", viewer),
+        area: "relocation",
         kinds: crate::pages::imports::choices(Module::Relocation),
         projects: projects::list(&state.db, scope, &ProjectFilter::default()).await?,
         chosen: chosen.to_string(),

@@ -16,6 +16,8 @@ use imports::{ImportScope, Module};
 #[template(path = "union/import.html")]
 struct ImportPage {
     chrome: Chrome,
+    /// The area's path (`/union/import`, `/union/templates/…`).
+    area: &'static str,
     /// The union kinds: name and Chinese label.
     kinds: Vec<(&'static str, &'static str)>,
     outcome: Outcome,
@@ -24,6 +26,7 @@ struct ImportPage {
 fn show_page(viewer: &Viewer, outcome: Outcome) -> Result<Html<String>, AppError> {
     render(&ImportPage {
         chrome: Chrome::new("批量导入", viewer),
+        area: "union",
         kinds: crate::pages::imports::choices(Module::Union),
         outcome,
     })
