@@ -85,6 +85,7 @@ pub async fn upsert(
         actor,
         &APPRAISALS,
         existing,
+        audit::UpdateLog::IfChanged,
         async |tx, id| {
             query::execute(
                 tx,

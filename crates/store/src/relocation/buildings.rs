@@ -149,6 +149,7 @@ pub async fn upsert(
         actor,
         &BUILDINGS,
         existing,
+        audit::UpdateLog::IfChanged,
         async |tx, id| {
             query::execute(
                 tx,

@@ -66,6 +66,7 @@ pub async fn upsert(
         actor,
         &MEMBERS,
         existing,
+        audit::UpdateLog::IfChanged,
         async |tx, id| {
             query::execute(
                 tx,

@@ -126,11 +126,15 @@ pub async fn apply(
         &[Bind::Int(household_id)],
     )
     .await?;
-    match existing {
-        Some(id) => {
-            let change = audit::Change::begin(tx, &POPULATION, id).await?;
+    audit::upsert(
+        tx,
+        actor,
+        &POPULATION,
+        existing,
+        audit::UpdateLog::Always(stage),
+        async |tx, id| {
             query::execute(
-                &mut *tx,
+                tx,
                 "UPDATE relocation_population SET stage = $1, posted_from = $2, posted_until = $3,
                      events = $4, updated_at = $5 WHERE id = $6",
                 &[
@@ -142,15 +146,13 @@ pub async fn apply(
                     id.into(),
                 ],
             )
-            .await?;
-            change.finish(tx, actor, stage).await?;
-        }
-        None => {
-            let _id = audit::insert(
+            .await
+        },
+        async |tx| {
+            query::one(
                 tx,
-                actor,
-                &POPULATION,
-                "INSERT INTO relocation_population (household_id, stage, posted_from, posted_until, events, updated_at)
+                "INSERT INTO relocation_population (household_id, stage, posted_from, posted_until,
+                     events, updated_at)
                  VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
                 &[
                     household_id.into(),
@@ -161,9 +163,10 @@ pub async fn apply(
                     Bind::from(crate::now_text()),
                 ],
             )
-            .await?;
-        }
-    }
+            .await
+        },
+    )
+    .await?;
     Ok(next.stage().clone())
 }
 

@@ -63,28 +63,30 @@ pub async fn set_rule(tx: &mut Tx, actor: &str, rule: &CoverageRule) -> StoreRes
         &[Bind::Text(RULE_SETTING.to_string())],
     )
     .await?;
-    match existing {
-        Some(id) => {
-            let change = audit::Change::begin(tx, &SETTINGS, id).await?;
+    audit::upsert(
+        tx,
+        actor,
+        &SETTINGS,
+        existing,
+        audit::UpdateLog::Always("update"),
+        async |tx, id| {
             query::execute(
-                &mut *tx,
+                tx,
                 "UPDATE union_settings SET value = $1, updated_at = $2 WHERE id = $3",
                 &[Bind::from(&value), Bind::from(crate::now_text()), id.into()],
             )
-            .await?;
-            change.finish(tx, actor, "update").await?;
-        }
-        None => {
-            let _id = audit::insert(
+            .await
+        },
+        async |tx| {
+            query::one(
                 tx,
-                actor,
-                &SETTINGS,
                 "INSERT INTO union_settings (name, value, updated_at) VALUES ($1, $2, $3) RETURNING id",
                 &[RULE_SETTING.into(), Bind::from(&value), Bind::from(crate::now_text())],
             )
-            .await?;
-        }
-    }
+            .await
+        },
+    )
+    .await?;
     Ok(())
 }
 

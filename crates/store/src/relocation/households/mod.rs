@@ -339,6 +339,7 @@ pub async fn upsert(
         actor,
         &HOUSEHOLDS,
         existing,
+        audit::UpdateLog::IfChanged,
         async |tx, id| {
             query::execute(
                 tx,
