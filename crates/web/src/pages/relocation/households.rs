@@ -6,10 +6,9 @@ use super::records::on_household;
 use super::{scope, xlsx};
 use crate::error::AppError;
 use crate::form::Form;
-use crate::pages::{Asked, Chrome, Keyed, page_count, paging, render};
-use crate::state::AppState;
+use crate::pages::{Chrome, Keyed, page_count, paging, render};
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::response::{Html, Response};
 use domain::platform::Mobile;
 use domain::relocation::{HeadId, HouseholdKind, Milestone, RecognitionRule, Residence};
@@ -148,9 +147,8 @@ struct ListPage {
 
 /// The project's households in scope.
 pub async fn list(
-    at: Asked,
     Query(q): Query<ListQuery>,
-    ScopedProject(scope, p): ScopedProject,
+    ScopedProject(at, scope, p): ScopedProject,
 ) -> Result<Html<String>, AppError> {
     let (page, per, offset) = paging(q.page, PER_PAGE);
     let (rows, total) =
@@ -180,11 +178,10 @@ pub async fn list(
 
 /// The list as Excel, with the same filters and order.
 pub async fn export(
-    State(state): State<AppState>,
     Query(q): Query<ListQuery>,
-    ScopedProject(scope, p): ScopedProject,
+    ScopedProject(at, scope, p): ScopedProject,
 ) -> Result<Response, AppError> {
-    let (rows, _) = households::list(&state.db, &scope, p.id, &q.filter()?, i64::MAX, 0).await?;
+    let (rows, _) = households::list(&at.state.db, &scope, p.id, &q.filter()?, i64::MAX, 0).await?;
     let headers = [
         "户编号",
         "类型",

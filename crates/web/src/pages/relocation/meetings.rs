@@ -4,7 +4,7 @@ use super::projects::ScopedProject;
 use super::{form_id, required_date, scope};
 use crate::error::AppError;
 use crate::form::Form;
-use crate::pages::{Asked, Chrome, Keyed, page_count, paging, render};
+use crate::pages::{Chrome, Keyed, page_count, paging, render};
 use askama::Template;
 use axum::extract::Query;
 use axum::response::{Html, Response};
@@ -34,9 +34,8 @@ struct VisitsPage {
 
 /// The project's work log, newest first.
 pub async fn visits(
-    at: Asked,
     Query(q): Query<PageQuery>,
-    ScopedProject(scope, p): ScopedProject,
+    ScopedProject(at, scope, p): ScopedProject,
 ) -> Result<Html<String>, AppError> {
     let (page, per, offset) = paging(q.page, 50);
     let (visits, total) = worklog::of_project(&at.state.db, &scope, p.id, per, offset).await?;
@@ -65,10 +64,7 @@ struct MeetingsPage {
 }
 
 /// The meetings, the open action items and the form for tonight's meeting.
-pub async fn list(
-    at: Asked,
-    ScopedProject(scope, p): ScopedProject,
-) -> Result<Html<String>, AppError> {
+pub async fn list(ScopedProject(at, scope, p): ScopedProject) -> Result<Html<String>, AppError> {
     let filter = HouseholdFilter {
         difficult: Some(true),
         ..HouseholdFilter::default()

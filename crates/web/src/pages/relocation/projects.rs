@@ -24,19 +24,21 @@ use store::relocation::standards::{self, StandardVersion};
 use store::relocation::summary::{self, YearSummary};
 use store::relocation::{Scope, teams, wall};
 
-/// The project a page's path names (`{code}`) and the viewer's scope it was found in:
-/// what every project page looked up first. Out of the viewer's scope is "not found".
-pub(crate) struct ScopedProject(pub Scope, pub Project);
+/// A request for a page of the project its path names (`{code}`): who asks, the scope the
+/// project was found in, and the project — what every project page looked up first. Out
+/// of the viewer's scope is "not found".
+pub(crate) struct ScopedProject(pub Asked, pub Scope, pub Project);
 
 impl FromRequestParts<AppState> for ScopedProject {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
-        let Keyed { viewer, key, .. } = Keyed::<String>::from_request_parts(parts, state).await?;
+        let Keyed { state, viewer, key } =
+            Keyed::<String>::from_request_parts(parts, state).await?;
         let found = async {
-            let scope = scope(state, &viewer).await?;
+            let scope = scope(&state, &viewer).await?;
             let p = projects::by_code(&state.db, &scope, &key).await?;
-            Ok::<_, AppError>(ScopedProject(scope, p))
+            Ok::<_, AppError>(ScopedProject(Asked { state, viewer }, scope, p))
         };
         found.await.map_err(IntoResponse::into_response)
     }
@@ -214,7 +216,7 @@ struct ProjectPage {
 }
 
 /// A project's page.
-pub async fn show(at: Asked, ScopedProject(_, p): ScopedProject) -> Result<Html<String>, AppError> {
+pub async fn show(ScopedProject(at, _, p): ScopedProject) -> Result<Html<String>, AppError> {
     let progress = wall::totals(&at.state.db)
         .await?
         .get(&p.id)
@@ -277,8 +279,7 @@ fn yuan(f: Fen) -> String {
 
 /// The standard's versions and the form to draft the next one.
 pub async fn standard_form(
-    at: Asked,
-    ScopedProject(_, p): ScopedProject,
+    ScopedProject(at, _, p): ScopedProject,
 ) -> Result<Html<String>, AppError> {
     let versions = standards::versions(&at.state.db, p.id).await?;
     let shown = versions

@@ -6,10 +6,9 @@ use super::projects::ScopedProject;
 use super::{form_id, project_page, xlsx};
 use crate::error::AppError;
 use crate::form::Form;
-use crate::pages::{Asked, Chrome, Keyed, render};
-use crate::state::AppState;
+use crate::pages::{Chrome, Keyed, render};
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::response::{Html, Response};
 use serde::Deserialize;
 use store::Tx;
@@ -46,9 +45,8 @@ struct TaskPage {
 
 /// The task table.
 pub async fn table(
-    at: Asked,
     Query(q): Query<TaskQuery>,
-    ScopedProject(scope, p): ScopedProject,
+    ScopedProject(at, scope, p): ScopedProject,
 ) -> Result<Html<String>, AppError> {
     let (rows, _) = households::list(&at.state.db, &scope, p.id, &filter(&q)?, i64::MAX, 0).await?;
     let groups = teams::groups(&at.state.db, p.id).await?;
@@ -83,11 +81,10 @@ pub async fn table(
 
 /// The task table as Excel.
 pub async fn export(
-    State(state): State<AppState>,
     Query(q): Query<TaskQuery>,
-    ScopedProject(scope, p): ScopedProject,
+    ScopedProject(at, scope, p): ScopedProject,
 ) -> Result<Response, AppError> {
-    let (rows, _) = households::list(&state.db, &scope, p.id, &filter(&q)?, i64::MAX, 0).await?;
+    let (rows, _) = households::list(&at.state.db, &scope, p.id, &filter(&q)?, i64::MAX, 0).await?;
     let headers = [
         "序号",
         "工作组",
@@ -197,10 +194,7 @@ struct TeamsPage {
 }
 
 /// The groups and their persons.
-pub async fn teams(
-    at: Asked,
-    ScopedProject(_, p): ScopedProject,
-) -> Result<Html<String>, AppError> {
+pub async fn teams(ScopedProject(at, _, p): ScopedProject) -> Result<Html<String>, AppError> {
     let persons = teams::persons(&at.state.db, p.id).await?;
     let groups = teams::groups(&at.state.db, p.id)
         .await?
