@@ -2,6 +2,13 @@
 
 use crate::support::{Fixture, stderr, stdout};
 
+/// Asserts that `groundwork audit verify` fails (exit code 1) and names `what`.
+fn assert_verify_fails(f: &Fixture, what: &str) {
+    let o = f.run(&["audit", "verify"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).contains(what), "{}", stdout(&o));
+}
+
 #[tokio::test]
 async fn users_are_added_listed_changed_and_disabled() {
     let f = Fixture::new().await;
@@ -74,9 +81,7 @@ async fn audit_verify_exits_zero_on_an_intact_chain_and_names_the_first_bad_entr
     )
     .await
     .unwrap();
-    let o = f.run(&["audit", "verify"]);
-    assert_eq!(o.status.code(), Some(1));
-    assert!(stdout(&o).contains("第 2 条"), "{}", stdout(&o));
+    assert_verify_fails(&f, "第 2 条");
 }
 
 #[tokio::test]
@@ -92,9 +97,7 @@ async fn audit_verify_fails_when_a_record_is_changed_by_raw_sql() {
         .execute_raw("UPDATE users SET role = 'admin' WHERE username = 'zhao'")
         .await
         .unwrap();
-    let o = f.run(&["audit", "verify"]);
-    assert_eq!(o.status.code(), Some(1));
-    assert!(stdout(&o).contains("user#"), "{}", stdout(&o));
+    assert_verify_fails(&f, "user#");
 }
 
 #[tokio::test]

@@ -101,6 +101,22 @@ impl ProjectRow {
     }
 }
 
+/// What both the INSERT and the UPDATE write (all but the code), in this order.
+fn written(f: &ProjectFields) -> [Bind; 10] {
+    [
+        f.name.trim().into(),
+        f.kind.code().into(),
+        f.town.trim().into(),
+        Bind::from(i64::from(f.year)),
+        f.land.0.into(),
+        Bind::from(f.started_on.map(day_text)),
+        Bind::from(f.sign_deadline.map(day_text)),
+        Bind::from(f.vacate_deadline.map(day_text)),
+        Bind::from(f.clear_deadline.map(day_text)),
+        f.status.code().into(),
+    ]
+}
+
 fn check(f: &ProjectFields) -> StoreResult<()> {
     if f.code.trim().is_empty() || f.code.chars().count() > 40 {
         return Err(StoreError::from(Refusal::ProjectCodeInvalid));
@@ -146,19 +162,11 @@ pub async fn create(tx: &mut Tx, actor: &str, f: &ProjectFields) -> StoreResult<
                  sign_deadline, vacate_deadline, clear_deadline, status, created_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
         &[
-            f.code.trim().into(),
-            f.name.trim().into(),
-            f.kind.code().into(),
-            f.town.trim().into(),
-            Bind::from(i64::from(f.year)),
-            f.land.0.into(),
-            Bind::from(f.started_on.map(day_text)),
-            Bind::from(f.sign_deadline.map(day_text)),
-            Bind::from(f.vacate_deadline.map(day_text)),
-            Bind::from(f.clear_deadline.map(day_text)),
-            f.status.code().into(),
-            Bind::from(crate::now_text()),
-        ],
+            &[f.code.trim().into()],
+            &written(f)[..],
+            &[crate::now_text().into()],
+        ]
+        .concat(),
     )
     .await?;
     let order = [
@@ -185,19 +193,7 @@ pub async fn update(tx: &mut Tx, actor: &str, id: i64, f: &ProjectFields) -> Sto
         "UPDATE relocation_projects SET name = $1, kind = $2, town = $3, year = $4, land_mu = $5,
                  started_on = $6, sign_deadline = $7, vacate_deadline = $8, clear_deadline = $9,
                  status = $10 WHERE id = $11",
-        &[
-            f.name.trim().into(),
-            f.kind.code().into(),
-            f.town.trim().into(),
-            Bind::from(i64::from(f.year)),
-            f.land.0.into(),
-            Bind::from(f.started_on.map(day_text)),
-            Bind::from(f.sign_deadline.map(day_text)),
-            Bind::from(f.vacate_deadline.map(day_text)),
-            Bind::from(f.clear_deadline.map(day_text)),
-            f.status.code().into(),
-            id.into(),
-        ],
+        &[&written(f)[..], &[id.into()]].concat(),
     )
     .await?;
     change.finish(tx, actor, "update").await

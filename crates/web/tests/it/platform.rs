@@ -62,6 +62,14 @@ fn the_navigation_offers_each_role_exactly_its_pages() {
     }
 }
 
+/// Whether an account named `username` exists.
+async fn user_exists(db: &store::Db, username: &str) -> bool {
+    store::platform::users::by_username_with_hash(db, username)
+        .await
+        .unwrap()
+        .is_some()
+}
+
 #[tokio::test]
 async fn every_route_allows_exactly_the_roles_it_declares() {
     let app = TestApp::spawn().await;
@@ -195,20 +203,10 @@ async fn a_form_without_the_csrf_token_is_refused() {
     ];
     let r = s.post_without_csrf("/admin/users", &fields).await;
     assert_eq!(r.status(), 403);
-    assert!(
-        store::platform::users::by_username_with_hash(&app.db, "newclerk")
-            .await
-            .unwrap()
-            .is_none()
-    );
+    assert!(!user_exists(&app.db, "newclerk").await);
     let r = s.post("/admin/users", &fields).await;
     assert_eq!(r.status(), 303);
-    assert!(
-        store::platform::users::by_username_with_hash(&app.db, "newclerk")
-            .await
-            .unwrap()
-            .is_some()
-    );
+    assert!(user_exists(&app.db, "newclerk").await);
 }
 
 #[tokio::test]

@@ -145,6 +145,16 @@ struct ListPage {
     may_create: bool,
 }
 
+/// Each row with the label of the stage its household has reached, for the lists.
+pub(crate) fn with_stages(rows: Vec<HouseholdRow>) -> Vec<(HouseholdRow, &'static str)> {
+    rows.into_iter()
+        .map(|r| {
+            let stage = Stage::of(&r.household).label();
+            (r, stage)
+        })
+        .collect()
+}
+
 /// The project's households in scope.
 pub async fn list(
     Query(q): Query<ListQuery>,
@@ -162,13 +172,7 @@ pub async fn list(
         stages: Stage::ALL,
         may_create: super::may_command(&at.viewer),
         p,
-        rows: rows
-            .into_iter()
-            .map(|r| {
-                let stage = Stage::of(&r.household).label();
-                (r, stage)
-            })
-            .collect(),
+        rows: with_stages(rows),
         total,
         page,
         pages: page_count(total, per),

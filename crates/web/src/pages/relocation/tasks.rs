@@ -2,6 +2,7 @@
 //! person, one by one or in bulk; on screen and as Excel. Also the groups and their
 //! persons.
 
+use super::households::with_stages;
 use super::projects::ScopedProject;
 use super::{form_id, project_page, xlsx};
 use crate::error::AppError;
@@ -64,13 +65,7 @@ pub async fn table(
         .collect();
     render(&TaskPage {
         chrome: Chrome::new(format!("{} 任务分解表", p.name), &at.viewer),
-        rows: rows
-            .into_iter()
-            .map(|r| {
-                let stage = Stage::of(&r.household).label();
-                (r, stage)
-            })
-            .collect(),
+        rows: with_stages(rows),
         groups,
         persons,
         team: q.team,
