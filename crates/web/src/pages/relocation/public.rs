@@ -5,8 +5,9 @@
 use crate::error::AppError;
 use crate::pages::{Chrome, render};
 use askama::Template;
-use axum::extract::{Path, State};
-use axum::response::Html;
+use axum::extract::{FromRequestParts, Path, State};
+use axum::http::request::Parts;
+use axum::response::{Html, IntoResponse, Response};
 use domain::platform::time::show_local;
 use store::relocation::Scope;
 use store::relocation::projects::{self, Project};
@@ -29,8 +30,22 @@ pub async fn index(State(state): State<AppState>) -> Result<Html<String>, AppErr
     })
 }
 
-async fn project(state: &AppState, code: &str) -> Result<Project, AppError> {
-    Ok(projects::by_code(&state.db, &Scope::All, code).await?)
+/// The project a public posting's path names (`{code}`), in whichever town: postings are
+/// public.
+pub(crate) struct PostedProject(pub AppState, pub Project);
+
+impl FromRequestParts<AppState> for PostedProject {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let Path(code) = Path::<String>::from_request_parts(parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        match projects::by_code(&state.db, &Scope::All, &code).await {
+            Ok(p) => Ok(PostedProject(state.clone(), p)),
+            Err(e) => Err(AppError::from(e).into_response()),
+        }
+    }
 }
 
 #[derive(Template)]
@@ -43,10 +58,8 @@ struct CompensationPage {
 
 /// Every household's items and amounts.
 pub async fn compensation(
-    State(state): State<AppState>,
-    Path(code): Path<String>,
+    PostedProject(state, p): PostedProject,
 ) -> Result<Html<String>, AppError> {
-    let p = project(&state, &code).await?;
     let posting = public::compensation_posting(&state.db, &p).await?;
     render(&CompensationPage {
         chrome: Chrome::anonymous(format!("{} 补偿公示", p.name)),
@@ -75,10 +88,8 @@ struct OrderPage {
 
 /// The choosing order (先签约且腾空者先选房).
 pub async fn choosing_order(
-    State(state): State<AppState>,
-    Path(code): Path<String>,
+    PostedProject(state, p): PostedProject,
 ) -> Result<Html<String>, AppError> {
-    let p = project(&state, &code).await?;
     let lines = public::choosing_order_of(&state.db, &p)
         .await?
         .into_iter()
