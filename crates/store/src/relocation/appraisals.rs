@@ -74,12 +74,8 @@ pub async fn upsert(
     if item.amount.0 < 0 {
         return Err(StoreError::from(Refusal::AppraisalNegative));
     }
-    let existing: Option<i64> = query::value(
-        &mut *tx,
-        "SELECT id FROM relocation_appraisals WHERE household_id = $1 AND item = $2",
-        &[Bind::Int(household_id), Bind::Text(description.to_string())],
-    )
-    .await?;
+    let existing =
+        households::record_id(tx, &APPRAISALS, "item", household_id, description).await?;
     audit::upsert(
         tx,
         actor,

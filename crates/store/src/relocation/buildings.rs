@@ -138,12 +138,8 @@ pub async fn upsert(
         return Err(StoreError::from(Refusal::AreaNegative));
     }
     let cert = has_certificate(no);
-    let existing: Option<i64> = query::value(
-        &mut *tx,
-        "SELECT id FROM relocation_buildings WHERE household_id = $1 AND certificate_no = $2",
-        &[Bind::Int(household_id), Bind::Text(no.to_string())],
-    )
-    .await?;
+    let existing =
+        households::record_id(tx, &BUILDINGS, "certificate_no", household_id, no).await?;
     audit::upsert(
         tx,
         actor,
@@ -206,8 +202,7 @@ pub async fn household_of(db: &crate::Db, building_id: i64) -> StoreResult<Optio
 
 /// Records that title verification confirmed a building's figures.
 pub async fn verify(tx: &mut Tx, actor: &str, scope: &Scope, building_id: i64) -> StoreResult<()> {
-    households::owning(tx, scope, &BUILDINGS, building_id).await?;
-    let change = audit::Change::begin(tx, &BUILDINGS, building_id).await?;
+    let change = households::change_record(tx, scope, &BUILDINGS, building_id).await?;
     query::execute(
         &mut *tx,
         "UPDATE relocation_buildings SET verified_by = $1, verified_at = $2 WHERE id = $3",

@@ -52,13 +52,12 @@ pub async fn upsert(
     if name.is_empty() || relation.is_empty() {
         return Err(StoreError::from(Refusal::MemberFieldsMissing));
     }
-    let existing: Option<i64> = query::value(
-        &mut *tx,
-        "SELECT id FROM relocation_members WHERE household_id = $1 AND resident_id = $2",
-        &[
-            Bind::Int(household_id),
-            Bind::Text(resident_id.as_str().to_string()),
-        ],
+    let existing = households::record_id(
+        tx,
+        &MEMBERS,
+        "resident_id",
+        household_id,
+        resident_id.as_str(),
     )
     .await?;
     audit::upsert(
@@ -96,8 +95,7 @@ pub async fn upsert(
 
 /// Removes a member registered by mistake.
 pub async fn remove(tx: &mut Tx, actor: &str, scope: &Scope, member_id: i64) -> StoreResult<()> {
-    households::owning(tx, scope, &MEMBERS, member_id).await?;
-    let change = audit::Change::begin(tx, &MEMBERS, member_id).await?;
+    let change = households::change_record(tx, scope, &MEMBERS, member_id).await?;
     query::execute(
         &mut *tx,
         "DELETE FROM relocation_members WHERE id = $1",

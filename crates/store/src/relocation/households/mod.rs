@@ -220,18 +220,36 @@ pub async fn get(conn: impl Into<Conn<'_>>, scope: &Scope, id: i64) -> StoreResu
     }
 }
 
-/// The household record `id` of `table` (one of a household's members, buildings …)
-/// belongs to, if the scope sees it; otherwise [`StoreError::NotFound`]. A change of such a
-/// record changes the household's file, so it is scoped like the household.
-pub(crate) async fn owning(
+/// Begins the change of record `id` of `table` (one of a household's members,
+/// buildings …) once the household it belongs to is found in the scope (otherwise
+/// [`StoreError::NotFound`]): a change of such a record changes the household's file, so
+/// it is scoped like the household.
+pub(crate) async fn change_record<'t>(
     tx: &mut Tx,
     scope: &Scope,
-    table: &AuditedTable,
+    table: &'t AuditedTable,
     id: i64,
-) -> StoreResult<Household> {
+) -> StoreResult<audit::Change<'t>> {
     let sql = format!("SELECT household_id FROM {} WHERE id = $1", table.table);
     let household_id: Option<i64> = query::value(&mut *tx, &sql, &[id.into()]).await?;
-    get(&mut *tx, scope, household_id.ok_or(StoreError::NotFound)?).await
+    get(&mut *tx, scope, household_id.ok_or(StoreError::NotFound)?).await?;
+    audit::Change::begin(tx, table, id).await
+}
+
+/// The id of household `household_id`'s record in `table` whose natural key `column`
+/// (an item's description, a certificate number, a resident ID) is `key`.
+pub(crate) async fn record_id(
+    tx: &mut Tx,
+    table: &AuditedTable,
+    column: &str,
+    household_id: i64,
+    key: &str,
+) -> StoreResult<Option<i64>> {
+    let sql = format!(
+        "SELECT id FROM {} WHERE household_id = $1 AND {column} = $2",
+        table.table
+    );
+    query::value(&mut *tx, &sql, &[household_id.into(), key.into()]).await
 }
 
 /// What `select` (a `SELECT … FROM` one of the tables of a household's records: members,
