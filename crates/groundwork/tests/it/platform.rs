@@ -2,6 +2,13 @@
 
 use crate::support::{Fixture, stderr, stdout};
 
+/// Asserts that `groundwork audit verify` fails (exit code 1) and names `what`.
+fn assert_verify_fails(f: &Fixture, what: &str) {
+    let o = f.run(&["audit", "verify"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).contains(what), "{}", stdout(&o));
+}
+
 #[tokio::test]
 async fn users_are_added_listed_changed_and_disabled() {
     let f = Fixture::new().await;
@@ -19,29 +26,13 @@ async fn users_are_added_listed_changed_and_disabled() {
         "王干事",
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
-    let o = f.run(&[
-        "user",
-        "add",
-        "li",
-        "--role",
-        "union_staff",
-        "--password",
-        "secret-123",
-    ]);
+    let o = f.add_user("li", "union_staff", "secret-123");
     assert!(
         !o.status.success(),
         "union_staff without a township must be refused"
     );
     assert!(stderr(&o).contains("乡镇"), "{}", stderr(&o));
-    let o = f.run(&[
-        "user",
-        "add",
-        "x",
-        "--role",
-        "root",
-        "--password",
-        "secret-123",
-    ]);
+    let o = f.add_user("x", "root", "secret-123");
     assert!(stderr(&o).contains("未知角色"));
     let list = stdout(&f.run(&["user", "list"]));
     assert!(
@@ -73,19 +64,7 @@ async fn users_are_added_listed_changed_and_disabled() {
 async fn audit_verify_exits_zero_on_an_intact_chain_and_names_the_first_bad_entry() {
     let f = Fixture::new().await;
     for name in ["a1", "a2", "a3"] {
-        assert!(
-            f.run(&[
-                "user",
-                "add",
-                name,
-                "--role",
-                "inspector",
-                "--password",
-                "secret-123"
-            ])
-            .status
-            .success()
-        );
+        assert!(f.add_user(name, "inspector", "secret-123").status.success());
     }
     let o = f.run(&["audit", "verify"]);
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
@@ -102,9 +81,7 @@ async fn audit_verify_exits_zero_on_an_intact_chain_and_names_the_first_bad_entr
     )
     .await
     .unwrap();
-    let o = f.run(&["audit", "verify"]);
-    assert_eq!(o.status.code(), Some(1));
-    assert!(stdout(&o).contains("第 2 条"), "{}", stdout(&o));
+    assert_verify_fails(&f, "第 2 条");
 }
 
 #[tokio::test]
@@ -205,44 +182,22 @@ async fn user_tokens_lists_and_revokes_from_the_command_line() {
 async fn audit_verify_fails_when_a_record_is_changed_by_raw_sql() {
     let f = Fixture::new().await;
     assert!(
-        f.run(&[
-            "user",
-            "add",
-            "zhao",
-            "--role",
-            "inspector",
-            "--password",
-            "secret-123"
-        ])
-        .status
-        .success()
+        f.add_user("zhao", "inspector", "secret-123")
+            .status
+            .success()
     );
     f.db()
         .await
         .execute_raw("UPDATE users SET role = 'admin' WHERE username = 'zhao'")
         .await
         .unwrap();
-    let o = f.run(&["audit", "verify"]);
-    assert_eq!(o.status.code(), Some(1));
-    assert!(stdout(&o).contains("user#"), "{}", stdout(&o));
+    assert_verify_fails(&f, "user#");
 }
 
 #[tokio::test]
 async fn backup_writes_a_copy() {
     let f = Fixture::new().await;
-    assert!(
-        f.run(&[
-            "user",
-            "add",
-            "qian",
-            "--role",
-            "admin",
-            "--password",
-            "secret-123"
-        ])
-        .status
-        .success()
-    );
+    assert!(f.add_user("qian", "admin", "secret-123").status.success());
     let out = f.path("backup.bin");
     let o = f.run(&["backup", "--out", &out]);
     assert!(o.status.success(), "{}", stderr(&o));
@@ -275,15 +230,7 @@ async fn an_unknown_kind_or_an_unusable_file_is_refused_clearly() {
 #[tokio::test]
 async fn output_into_a_closed_pipe_ends_quietly() {
     let f = Fixture::new().await;
-    f.run(&[
-        "user",
-        "add",
-        "clerk",
-        "--role",
-        "inspector",
-        "--password",
-        "pass-word-1",
-    ]);
+    f.add_user("clerk", "inspector", "pass-word-1");
     // The reader has gone away before groundwork (slower to start) writes the list.
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_groundwork"))
         .args(["--db", &f.url, "user", "list"])

@@ -31,7 +31,8 @@ pub mod worklog;
 use crate::audit::AuditedTable;
 use crate::db::Db;
 use crate::error::{StoreError, StoreResult};
-use crate::on_pool;
+use crate::query;
+use crate::sql::Bind;
 use chrono::NaiveDate;
 use domain::platform::{Account, RelocationReach};
 
@@ -154,12 +155,12 @@ impl Scope {
             RelocationReach::All => Scope::All,
             RelocationReach::Town(t) => Scope::Town(t.to_string()),
             RelocationReach::Team(team_id) => {
-                let project: Option<i64> = on_pool!(db, |p| {
-                    sqlx::query_scalar("SELECT project_id FROM relocation_teams WHERE id = $1")
-                        .bind(team_id)
-                        .fetch_optional(p)
-                        .await?
-                });
+                let project: Option<i64> = query::value(
+                    db,
+                    "SELECT project_id FROM relocation_teams WHERE id = $1",
+                    &[Bind::Int(team_id)],
+                )
+                .await?;
                 match project {
                     Some(project_id) => Scope::Team {
                         team_id,

@@ -12,8 +12,8 @@ use crate::audit;
 use crate::db::Conn;
 use crate::db::{Db, Tx};
 use crate::error::{StoreError, StoreResult};
-use crate::on_conn;
-use crate::on_tx;
+use crate::query;
+use crate::sql::Bind;
 use chrono::NaiveDate;
 use domain::platform::masking::{mask_id, mask_name};
 use domain::relocation::household::public_head_name;
@@ -82,12 +82,12 @@ pub async fn of_household(
     household_id: i64,
 ) -> StoreResult<PopulationReview> {
     let mut conn = conn.into();
-    let events: Option<String> = on_conn!(&mut conn, |c| sqlx::query_scalar(
-        "SELECT events FROM relocation_population WHERE household_id = $1"
+    let events: Option<String> = query::value(
+        &mut conn,
+        "SELECT events FROM relocation_population WHERE household_id = $1",
+        &[Bind::Int(household_id)],
     )
-    .bind(household_id)
-    .fetch_optional(&mut *c)
-    .await?);
+    .await?;
     match events {
         Some(e) => replay(household_id, &e),
         None => Ok(PopulationReview::new()),
@@ -120,48 +120,53 @@ pub async fn apply(
         _ => (None, None),
     };
     let stage = stage_code(next.stage());
-    let existing: Option<i64> = on_tx!(tx, |c| sqlx::query_scalar(
-        "SELECT id FROM relocation_population WHERE household_id = $1"
+    let existing: Option<i64> = query::value(
+        &mut *tx,
+        "SELECT id FROM relocation_population WHERE household_id = $1",
+        &[Bind::Int(household_id)],
     )
-    .bind(household_id)
-    .fetch_optional(&mut *c)
-    .await?);
-    match existing {
-        Some(id) => {
-            let change = audit::Change::begin(tx, &POPULATION, id).await?;
-            on_tx!(tx, |c| sqlx::query(
+    .await?;
+    audit::upsert(
+        tx,
+        actor,
+        &POPULATION,
+        existing,
+        audit::UpdateLog::Always(stage),
+        async |tx, id| {
+            query::execute(
+                tx,
                 "UPDATE relocation_population SET stage = $1, posted_from = $2, posted_until = $3,
-                     events = $4, updated_at = $5 WHERE id = $6"
+                     events = $4, updated_at = $5 WHERE id = $6",
+                &[
+                    stage.into(),
+                    Bind::from(&from),
+                    Bind::from(&until),
+                    Bind::from(&events),
+                    Bind::from(crate::now_text()),
+                    id.into(),
+                ],
             )
-            .bind(stage)
-            .bind(&from)
-            .bind(&until)
-            .bind(&events)
-            .bind(crate::now_text())
-            .bind(id)
-            .execute(&mut *c)
             .await
-            .map(|_| ())?);
-            change.finish(tx, actor, stage).await?;
-        }
-        None => {
-            let id: i64 = on_tx!(tx, |c| {
-                sqlx::query_scalar(
-                "INSERT INTO relocation_population (household_id, stage, posted_from, posted_until, events, updated_at)
-                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING id"
+        },
+        async |tx| {
+            query::one(
+                tx,
+                "INSERT INTO relocation_population (household_id, stage, posted_from, posted_until,
+                     events, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                &[
+                    household_id.into(),
+                    stage.into(),
+                    Bind::from(&from),
+                    Bind::from(&until),
+                    Bind::from(&events),
+                    Bind::from(crate::now_text()),
+                ],
             )
-            .bind(household_id)
-            .bind(stage)
-            .bind(&from)
-            .bind(&until)
-            .bind(&events)
-            .bind(crate::now_text())
-            .fetch_one(&mut *c)
-            .await?
-            });
-            audit::record_insert(tx, actor, &POPULATION, id).await?;
-        }
-    }
+            .await
+        },
+    )
+    .await?;
     Ok(next.stage().clone())
 }
 

@@ -3,10 +3,12 @@
 use super::{Chrome, render};
 use crate::error::AppError;
 use crate::form::Form;
+use crate::pages::Asked;
+use crate::pages::Keyed;
 use crate::session::Viewer;
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use domain::platform::Role;
 use serde::Deserialize;
@@ -59,11 +61,7 @@ fn non_empty(s: Option<String>) -> Option<String> {
 }
 
 /// Adds a user; errors are shown on the same page.
-pub async fn create(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Form(f): Form<NewUserForm>,
-) -> Result<Response, AppError> {
+pub async fn create(at: Asked, Form(f): Form<NewUserForm>) -> Result<Response, AppError> {
     let role = Role::parse(&f.role)
         .ok_or_else(|| AppError::BadRequest(format!("未知角色：{}", f.role)))?;
     let team_id = match non_empty(f.team_id) {
@@ -92,11 +90,11 @@ pub async fn create(
         member_resident_id,
         password: f.password,
     };
-    match users::create(&state.db, &viewer.user.username, &new).await {
+    match users::create(&at.state.db, &at.viewer.user.username, &new).await {
         Ok(_) => Ok(Redirect::to("/admin/users").into_response()),
         Err(e) if e.is_refusal() || matches!(e, store::StoreError::Conflict(_)) => Ok((
             axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-            users_page(&state, &viewer, Some(e.to_string())).await?,
+            users_page(&at.state, &at.viewer, Some(e.to_string())).await?,
         )
             .into_response()),
         Err(e) => Err(e.into()),
@@ -104,25 +102,17 @@ pub async fn create(
 }
 
 /// Disables an account and ends its sessions.
-pub async fn disable(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(username): Path<String>,
-) -> Result<Response, AppError> {
-    if username == viewer.user.username {
+pub async fn disable(at: Keyed<String>) -> Result<Response, AppError> {
+    if at.key == at.viewer.user.username {
         return Err(AppError::BadRequest("不能停用自己的账号".into()));
     }
-    users::set_disabled(&state.db, &viewer.user.username, &username, true).await?;
+    users::set_disabled(&at.state.db, &at.viewer.user.username, &at.key, true).await?;
     Ok(Redirect::to("/admin/users").into_response())
 }
 
 /// Re-enables an account.
-pub async fn enable(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(username): Path<String>,
-) -> Result<Response, AppError> {
-    users::set_disabled(&state.db, &viewer.user.username, &username, false).await?;
+pub async fn enable(at: Keyed<String>) -> Result<Response, AppError> {
+    users::set_disabled(&at.state.db, &at.viewer.user.username, &at.key, false).await?;
     Ok(Redirect::to("/admin/users").into_response())
 }
 
@@ -153,11 +143,8 @@ async fn account_page(
 }
 
 /// The viewer's own account, with their API tokens.
-pub async fn account(
-    State(state): State<AppState>,
-    viewer: Viewer,
-) -> Result<Html<String>, AppError> {
-    account_page(&state, &viewer, None).await
+pub async fn account(at: Asked) -> Result<Html<String>, AppError> {
+    account_page(&at.state, &at.viewer, None).await
 }
 
 /// Token form.
@@ -167,50 +154,41 @@ pub struct TokenForm {
 }
 
 /// Issues an API token and shows it once.
-pub async fn create_token(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Form(f): Form<TokenForm>,
-) -> Result<Html<String>, AppError> {
+pub async fn create_token(at: Asked, Form(f): Form<TokenForm>) -> Result<Html<String>, AppError> {
     let label = f.label.trim();
     if label.is_empty() {
         return Err(AppError::BadRequest("请填写令牌用途".into()));
     }
-    let token = tokens::create(&state.db, &viewer.user.username, viewer.user.id, label).await?;
-    account_page(&state, &viewer, Some(token)).await
+    let token = tokens::create(
+        &at.state.db,
+        &at.viewer.user.username,
+        at.viewer.user.id,
+        label,
+    )
+    .await?;
+    account_page(&at.state, &at.viewer, Some(token)).await
 }
 
 /// Revokes one of the viewer's tokens.
-pub async fn revoke_token(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(id): Path<i64>,
-) -> Response {
-    crate::pages::change(&state, &viewer, "/account", async |tx| {
-        tokens::revoke(tx, &viewer.user.username, viewer.user.id, id).await?;
+pub async fn revoke_token(at: Keyed) -> Response {
+    crate::pages::change(&at.state, &at.viewer, "/account", async |tx| {
+        tokens::revoke(tx, &at.viewer.user.username, at.viewer.user.id, at.key).await?;
         Ok("/account".to_string())
     })
     .await
 }
 
 /// `GET /api/v1/tokens`: the caller's tokens (never the tokens themselves).
-pub async fn api_tokens(
-    State(state): State<AppState>,
-    viewer: Viewer,
-) -> Result<axum::Json<Vec<TokenInfo>>, crate::error::ApiError> {
+pub async fn api_tokens(at: Asked) -> Result<axum::Json<Vec<TokenInfo>>, crate::error::ApiError> {
     Ok(axum::Json(
-        tokens::of_user(&state.db, viewer.user.id).await?,
+        tokens::of_user(&at.state.db, at.viewer.user.id).await?,
     ))
 }
 
 /// `POST /api/v1/tokens/{id}/revoke`: revokes one of the caller's tokens (204).
-pub async fn api_revoke_token(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(id): Path<i64>,
-) -> Result<axum::http::StatusCode, crate::error::ApiError> {
-    let mut tx = state.db.begin().await?;
-    tokens::revoke(&mut tx, &viewer.user.username, viewer.user.id, id).await?;
+pub async fn api_revoke_token(at: Keyed) -> Result<axum::http::StatusCode, crate::error::ApiError> {
+    let mut tx = at.state.db.begin().await?;
+    tokens::revoke(&mut tx, &at.viewer.user.username, at.viewer.user.id, at.key).await?;
     tx.commit().await?;
     Ok(axum::http::StatusCode::NO_CONTENT)
 }

@@ -62,6 +62,14 @@ fn the_navigation_offers_each_role_exactly_its_pages() {
     }
 }
 
+/// Whether an account named `username` exists.
+async fn user_exists(db: &store::Db, username: &str) -> bool {
+    store::platform::users::by_username_with_hash(db, username)
+        .await
+        .unwrap()
+        .is_some()
+}
+
 #[tokio::test]
 async fn every_route_allows_exactly_the_roles_it_declares() {
     let app = TestApp::spawn().await;
@@ -195,20 +203,10 @@ async fn a_form_without_the_csrf_token_is_refused() {
     ];
     let r = s.post_without_csrf("/admin/users", &fields).await;
     assert_eq!(r.status(), 403);
-    assert!(
-        store::platform::users::by_username_with_hash(&app.db, "newclerk")
-            .await
-            .unwrap()
-            .is_none()
-    );
+    assert!(!user_exists(&app.db, "newclerk").await);
     let r = s.post("/admin/users", &fields).await;
     assert_eq!(r.status(), 303);
-    assert!(
-        store::platform::users::by_username_with_hash(&app.db, "newclerk")
-            .await
-            .unwrap()
-            .is_some()
-    );
+    assert!(user_exists(&app.db, "newclerk").await);
 }
 
 #[tokio::test]
@@ -333,52 +331,46 @@ async fn the_audit_log_refuses_updates_and_deletes() {
     assert_eq!(verify(&app.db).await, None);
 }
 
-#[tokio::test]
-async fn audit_verify_catches_an_edited_entry() {
+/// What `audit verify` finds once `statements` have edited the log behind its back, its
+/// append-only triggers switched off as a database superuser could.
+async fn verify_after_editing_the_log(statements: &[&str]) -> Option<Problem> {
     let app = TestApp::spawn().await;
     assert_eq!(verify(&app.db).await, None);
     disable_audit_triggers(&app.db).await;
-    app.db
-        .execute_raw("UPDATE audit_log SET actor = 'someone-else' WHERE seq = 3")
-        .await
-        .unwrap();
-    assert_eq!(verify(&app.db).await, Some(Problem::BadHash { seq: 3 }));
+    for sql in statements {
+        app.db.execute_raw(sql).await.unwrap();
+    }
+    verify(&app.db).await
+}
+
+#[tokio::test]
+async fn audit_verify_catches_an_edited_entry() {
+    let found = verify_after_editing_the_log(&[
+        "UPDATE audit_log SET actor = 'someone-else' WHERE seq = 3",
+    ])
+    .await;
+    assert_eq!(found, Some(Problem::BadHash { seq: 3 }));
 }
 
 #[tokio::test]
 async fn audit_verify_catches_a_deleted_entry() {
-    let app = TestApp::spawn().await;
-    disable_audit_triggers(&app.db).await;
-    app.db
-        .execute_raw("DELETE FROM audit_log WHERE seq = 2")
-        .await
-        .unwrap();
-    assert_eq!(
-        verify(&app.db).await,
-        Some(Problem::Gap {
-            expected: 2,
-            found: 3
-        })
-    );
+    let found = verify_after_editing_the_log(&["DELETE FROM audit_log WHERE seq = 2"]).await;
+    let gap = Problem::Gap {
+        expected: 2,
+        found: 3,
+    };
+    assert_eq!(found, Some(gap));
 }
 
 #[tokio::test]
 async fn audit_verify_catches_reordered_entries() {
-    let app = TestApp::spawn().await;
-    disable_audit_triggers(&app.db).await;
-    app.db
-        .execute_raw("UPDATE audit_log SET seq = 100 WHERE seq = 2")
-        .await
-        .unwrap();
-    app.db
-        .execute_raw("UPDATE audit_log SET seq = 2 WHERE seq = 3")
-        .await
-        .unwrap();
-    app.db
-        .execute_raw("UPDATE audit_log SET seq = 3 WHERE seq = 100")
-        .await
-        .unwrap();
-    assert_eq!(verify(&app.db).await, Some(Problem::BadHash { seq: 2 }));
+    let found = verify_after_editing_the_log(&[
+        "UPDATE audit_log SET seq = 100 WHERE seq = 2",
+        "UPDATE audit_log SET seq = 2 WHERE seq = 3",
+        "UPDATE audit_log SET seq = 3 WHERE seq = 100",
+    ])
+    .await;
+    assert_eq!(found, Some(Problem::BadHash { seq: 2 }));
 }
 
 #[tokio::test]

@@ -7,12 +7,27 @@ mod imports;
 mod live;
 mod upload;
 
-use crate::support::TestApp;
+use crate::support::{Session, TestApp};
 use domain::platform::Role;
 use fixture::{OTHER_TOWN_PROJECT, PROJECT};
 
 fn household(id: i64) -> String {
     format!("/relocation/households/{id}")
+}
+
+/// Posts household `id`'s milestone form: `milestone` recorded on `on`, at `time` if given.
+async fn post_milestone(
+    client: &Session,
+    id: i64,
+    milestone: &str,
+    on: &str,
+    time: Option<&str>,
+) -> reqwest::Response {
+    let mut fields = vec![("milestone", milestone), ("on", on)];
+    fields.extend(time.map(|t| ("time", t)));
+    client
+        .post(&format!("{}/milestones", household(id)), &fields)
+        .await
 }
 
 fn status_of(r: &reqwest::Response) -> u16 {
@@ -29,9 +44,7 @@ async fn assert_audit_intact(app: &TestApp) {
 
 #[tokio::test]
 async fn compensation_is_computed_from_the_records_and_fixed_at_signing() {
-    let app = TestApp::spawn().await;
-    let f = fixture::fill(&app.db).await;
-    let staff = app.login(Role::RelocationStaff).await;
+    let (app, f, staff) = fixture::spawn_as(Role::RelocationStaff).await;
     let sheet = format!("{}/sheet", household(f.ours));
 
     // The building is not verified yet: it is left out and signing is refused.
@@ -39,12 +52,7 @@ async fn compensation_is_computed_from_the_records_and_fixed_at_signing() {
     assert_eq!(status, 200);
     assert!(body.contains("尚未确权"), "{body}");
     let today = domain::platform::time::today_local().to_string();
-    let r = staff
-        .post(
-            &format!("{}/milestones", household(f.ours)),
-            &[("milestone", "signed"), ("on", &today), ("time", "09:30")],
-        )
-        .await;
+    let r = post_milestone(&staff, f.ours, "signed", &today, Some("09:30")).await;
     assert_eq!(status_of(&r), 422);
     assert!(
         r.text()
@@ -109,12 +117,7 @@ async fn compensation_is_computed_from_the_records_and_fixed_at_signing() {
     );
 
     // Vacating by the deadline adds the vacating reward, on the agreement's version.
-    let r = staff
-        .post(
-            &format!("{}/milestones", household(f.ours)),
-            &[("milestone", "vacated"), ("on", &today), ("time", "15:00")],
-        )
-        .await;
+    let r = post_milestone(&staff, f.ours, "vacated", &today, Some("15:00")).await;
     assert_eq!(status_of(&r), 303);
     let (_, body) = staff.page(&sheet).await;
     assert!(
@@ -146,9 +149,7 @@ async fn compensation_is_computed_from_the_records_and_fixed_at_signing() {
 
 #[tokio::test]
 async fn milestones_keep_their_order_over_http() {
-    let app = TestApp::spawn().await;
-    let f = fixture::fill(&app.db).await;
-    let staff = app.login(Role::RelocationStaff).await;
+    let (app, f, staff) = fixture::spawn_as(Role::RelocationStaff).await;
     let path = format!("{}/milestones", household(f.ours));
     let today = domain::platform::time::today_local().to_string();
 
@@ -200,8 +201,7 @@ async fn milestones_keep_their_order_over_http() {
 
 #[tokio::test]
 async fn staff_change_only_their_groups_households_and_the_inspector_changes_nothing() {
-    let app = TestApp::spawn().await;
-    let f = fixture::fill(&app.db).await;
+    let (app, f) = fixture::spawn().await;
     let today = domain::platform::time::today_local().to_string();
     let visit = [
         ("visited_on", today.as_str()),
@@ -277,21 +277,14 @@ async fn staff_change_only_their_groups_households_and_the_inspector_changes_not
         .post(&format!("{}/visits", household(f.ours)), &visit)
         .await;
     assert_eq!(status_of(&r), 403);
-    let r = inspector
-        .post(
-            &format!("{}/milestones", household(f.ours)),
-            &[("milestone", "signed"), ("on", &today)],
-        )
-        .await;
+    let r = post_milestone(&inspector, f.ours, "signed", &today, None).await;
     assert_eq!(status_of(&r), 403);
     assert_audit_intact(&app).await;
 }
 
 #[tokio::test]
 async fn task_table_and_household_list_export_to_excel() {
-    let app = TestApp::spawn().await;
-    fixture::fill(&app.db).await;
-    let commander = app.login(Role::RelocationCommander).await;
+    let (_app, _, commander) = fixture::spawn_as(Role::RelocationCommander).await;
     for path in ["tasks.xlsx", "households.xlsx?q=张"] {
         let r = commander
             .get(&format!("/relocation/projects/{PROJECT}/{path}"))
@@ -314,8 +307,7 @@ async fn task_table_and_household_list_export_to_excel() {
 
 #[tokio::test]
 async fn population_is_posted_masked_and_not_confirmed_before_the_period_ends() {
-    let app = TestApp::spawn().await;
-    let f = fixture::fill(&app.db).await;
+    let (app, f) = fixture::spawn().await;
     let review = format!("{}/population/review", household(f.ours));
     let decide = format!("{}/population/decide", household(f.ours));
     let staff = app.login(Role::RelocationStaff).await;
@@ -392,9 +384,7 @@ async fn population_is_posted_masked_and_not_confirmed_before_the_period_ends() 
 #[tokio::test]
 async fn the_sheet_says_the_population_is_provisional_until_confirmed() {
     use store::relocation::population::{self, Step};
-    let app = TestApp::spawn().await;
-    let f = fixture::fill(&app.db).await;
-    let staff = app.login(Role::RelocationStaff).await;
+    let (app, f, staff) = fixture::spawn_as(Role::RelocationStaff).await;
     let sheet = format!("{}/sheet", household(f.ours));
     let (status, body) = staff.page(&sheet).await;
     assert_eq!(status, 200);
@@ -440,9 +430,7 @@ async fn the_sheet_says_the_population_is_provisional_until_confirmed() {
 
 #[tokio::test]
 async fn a_form_that_does_not_decode_gets_a_chinese_400_page_and_changes_nothing() {
-    let app = TestApp::spawn().await;
-    let f = fixture::fill(&app.db).await;
-    let staff = app.login(Role::RelocationStaff).await;
+    let (app, f, staff) = fixture::spawn_as(Role::RelocationStaff).await;
     let today = domain::platform::time::today_local().to_string();
     // The page always sends which milestone; a body without it is not ours.
     let r = staff

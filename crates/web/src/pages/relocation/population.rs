@@ -4,21 +4,20 @@
 //! posted, masked.
 
 use super::change;
+use super::public::PostedProject;
 use crate::error::AppError;
 use crate::form::Form;
-use crate::pages::{Chrome, render};
+use crate::pages::{Chrome, Keyed, render};
 use crate::session::Viewer;
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Path, State};
 use axum::response::{Html, Response};
 use domain::platform::time::today_local;
 use domain::relocation::posting::{DEFAULT_POSTING_DAYS, Resolution};
 use serde::Deserialize;
-use store::relocation::Scope;
 use store::relocation::households;
 use store::relocation::population::{self, PostedList, Step};
-use store::relocation::projects::{self, Project};
+use store::relocation::projects::Project;
 
 /// The fields of both forms; `step` says which.
 #[derive(Deserialize)]
@@ -94,24 +93,14 @@ async fn take(
 }
 
 /// Staff steps: initial review, recording an objection.
-pub async fn review(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(id): Path<i64>,
-    Form(f): Form<StepForm>,
-) -> Response {
-    take(&state, &viewer, id, &f, false).await
+pub async fn review(at: Keyed, Form(f): Form<StepForm>) -> Response {
+    take(&at.state, &at.viewer, at.key, &f, false).await
 }
 
 /// The policy group's steps (taken by the commander): re-review, posting, resolving
 /// objections, confirmation.
-pub async fn decide(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(id): Path<i64>,
-    Form(f): Form<StepForm>,
-) -> Response {
-    take(&state, &viewer, id, &f, true).await
+pub async fn decide(at: Keyed, Form(f): Form<StepForm>) -> Response {
+    take(&at.state, &at.viewer, at.key, &f, true).await
 }
 
 #[derive(Template)]
@@ -123,11 +112,7 @@ struct PostingPage {
 }
 
 /// `/public/relocation/{code}/population`: the lists posted and confirmed, masked.
-pub async fn posting(
-    State(state): State<AppState>,
-    Path(code): Path<String>,
-) -> Result<Html<String>, AppError> {
-    let p = projects::by_code(&state.db, &Scope::All, &code).await?;
+pub async fn posting(PostedProject(state, p): PostedProject) -> Result<Html<String>, AppError> {
     let lists = population::posting(&state.db, p.id).await?;
     render(&PostingPage {
         chrome: super::public_report::public_chrome(&state, &p, format!("{} 安置人口公示", p.name))
