@@ -61,6 +61,8 @@ pub async fn lodge_public(
     today: NaiveDate,
     client_key: &str,
 ) -> StoreResult<ObjectionReference> {
+    // The same limits as a report through the public form.
+    domain::relocation::grievance::check_text("", content, by.trim())?;
     let household_id = households::id_by_code(tx, project_id, household_code.trim())
         .await?
         .ok_or(StoreError::NotFound)?;

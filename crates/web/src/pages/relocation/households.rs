@@ -318,7 +318,8 @@ struct HouseholdPage {
     appraisals: Vec<appraisals::Appraisal>,
     visits: Vec<worklog::Visit>,
     sheet: SheetView,
-    review: domain::relocation::PopulationReview,
+    /// The population review with its objections' references and posting history.
+    population: super::population::ReviewView,
     /// The review's stage as a code, to offer only the steps that apply.
     review_stage: &'static str,
     groups: Vec<teams::Team>,
@@ -336,6 +337,8 @@ struct HouseholdPage {
     /// Entitlement and choice of a property-exchange household.
     entitlement: Option<choices::Entitlement>,
     choice: Option<choices::Choice>,
+    /// Temporary housing and care actions.
+    care: super::care::CareView,
 }
 
 /// A household's page.
@@ -372,7 +375,7 @@ pub async fn show(
         .find(|x| Some(x.id) == h.person_id)
         .map(|x| x.name.clone())
         .unwrap_or_default();
-    let review = super::population::of_household(&state, &h).await?;
+    let population = super::population::of_household(&state, &h).await?;
     let now = chrono::Utc::now().with_timezone(&domain::platform::time::shanghai());
     render(&HouseholdPage {
         chrome: Chrome::new(format!("{} {}", h.code, h.head_name), &viewer),
@@ -381,8 +384,9 @@ pub async fn show(
         appraisals: appraisals::of_household(&mut conn, h.id).await?,
         visits: worklog::of_household(&mut conn, h.id).await?,
         sheet: compensation::sheet(db, &h).await?,
-        review_stage: super::population::stage_code(&review),
-        review,
+        review_stage: super::population::stage_code(&population.review),
+        population,
+        care: super::care::of_household(&state, h.id).await?,
         next: h.milestones.next(),
         latest: h.milestones.latest().map(|(m, _)| m),
         milestones: Milestone::ALL
