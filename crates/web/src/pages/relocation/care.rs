@@ -88,12 +88,17 @@ pub async fn add_stay(
     Path(id): Path<i64>,
     Form(f): Form<StayForm>,
 ) -> Response {
-    change(&state, &viewer, &household_page(id), async |tx, actor, scope| {
-        let housing = f.housing()?;
-        let note = f.note.as_deref().unwrap_or_default();
-        care::save_stay(tx, actor, scope, id, None, &housing, note).await?;
-        Ok(None)
-    })
+    change(
+        &state,
+        &viewer,
+        &household_page(id),
+        async |tx, actor, scope| {
+            let housing = f.housing()?;
+            let note = f.note.as_deref().unwrap_or_default();
+            care::save_stay(tx, actor, scope, id, None, &housing, note).await?;
+            Ok(None)
+        },
+    )
     .await
 }
 
@@ -165,22 +170,27 @@ pub async fn add_action(
     Path(id): Path<i64>,
     Form(f): Form<ActionForm>,
 ) -> Response {
-    change(&state, &viewer, &household_page(id), async |tx, actor, scope| {
-        let today = today_local();
-        care::add_action(
-            tx,
-            actor,
-            scope,
-            id,
-            f.kind.unwrap_or(CareKind::Other),
-            f.on.unwrap_or(today),
-            f.helpers.as_deref().unwrap_or_default(),
-            f.note.as_deref().unwrap_or_default(),
-            today,
-        )
-        .await?;
-        Ok(None)
-    })
+    change(
+        &state,
+        &viewer,
+        &household_page(id),
+        async |tx, actor, scope| {
+            let today = today_local();
+            care::add_action(
+                tx,
+                actor,
+                scope,
+                id,
+                f.kind.unwrap_or(CareKind::Other),
+                f.on.unwrap_or(today),
+                f.helpers.as_deref().unwrap_or_default(),
+                f.note.as_deref().unwrap_or_default(),
+                today,
+            )
+            .await?;
+            Ok(None)
+        },
+    )
     .await
 }
 

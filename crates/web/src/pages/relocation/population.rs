@@ -8,13 +8,13 @@
 
 use super::change;
 use crate::error::AppError;
+use crate::form;
 use crate::form::Form;
 use crate::pages::{Chrome, render};
+use crate::session::MaybeViewer;
 use crate::session::Viewer;
 use crate::state::AppState;
 use askama::Template;
-use crate::form;
-use crate::session::MaybeViewer;
 use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};

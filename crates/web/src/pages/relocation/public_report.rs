@@ -141,8 +141,8 @@ pub(crate) async fn within_limit(
     addr: &SocketAddr,
 ) -> Result<String, AppError> {
     let key = grievances::client_key(&addr.ip().to_string());
-    let recent = grievances::submissions_since(&mut *tx, &key, Utc::now() - Duration::hours(1))
-        .await?;
+    let recent =
+        grievances::submissions_since(&mut *tx, &key, Utc::now() - Duration::hours(1)).await?;
     if recent >= LIMIT {
         return Err(AppError::TooManyRequests(format!(
             "提交过于频繁：同一网络每小时最多提交{LIMIT}件，请稍后再试，或拨打监督电话反映。"
