@@ -55,7 +55,10 @@ async fn demo_reproduces_the_2019_figures_from_its_records() {
     let stays = store::relocation::care::project_stays(&db, &Scope::All, campaign.id)
         .await
         .expect("stays");
-    assert!(!stays.is_empty(), "杨村桥村 households in temporary housing");
+    assert!(
+        !stays.is_empty(),
+        "杨村桥村 households in temporary housing"
+    );
     assert!(stays.iter().all(|s| s.stay.housing.subsidy_months == 18));
 
     // The wall's maintained counters agree with a recount from the records.
