@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 const BASE = process.env.BASE_URL ?? 'http://127.0.0.1:18093';
 const OUT = process.env.OUT ?? new URL('./out/', import.meta.url).pathname;
 mkdirSync(OUT, { recursive: true });
-const PROJECT = process.env.PROJECT ?? 'YCQ2019-04';
+const PROJECT = process.env.PROJECT ?? 'YCQ2020-B1';
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
 

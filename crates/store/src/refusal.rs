@@ -100,7 +100,7 @@ pub enum Refusal {
 
     // --- relocation ---
     /// A project code empty or too long.
-    #[error("项目编号不能为空，且不超过40个字符")]
+    #[error("项目编号只能由字母、数字和短横线组成，不能为空且不超过40个字符")]
     ProjectCodeInvalid,
     /// A project without a name.
     #[error("项目名称不能为空")]

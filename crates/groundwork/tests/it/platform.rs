@@ -108,6 +108,100 @@ async fn audit_verify_exits_zero_on_an_intact_chain_and_names_the_first_bad_entr
 }
 
 #[tokio::test]
+async fn an_anchor_shows_the_newest_changes_deleted_with_their_entries() {
+    let f = Fixture::new().await;
+    for name in ["b1", "b2"] {
+        let o = f.run(&[
+            "user",
+            "add",
+            name,
+            "--role",
+            "inspector",
+            "--password",
+            "secret-123",
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    let dir = tempfile::tempdir().expect("dir");
+    let anchor = dir.path().join("anchor.json");
+    let o = f.run(&[
+        "audit",
+        "anchor",
+        "--out",
+        anchor.to_str().unwrap_or_default(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let kept: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&anchor).expect("anchor")).expect("json");
+    assert!(kept["sequence"].as_i64().is_some_and(|s| s > 0) && kept["hash"].is_string());
+    let with_anchor = [
+        "audit",
+        "verify",
+        "--anchor",
+        anchor.to_str().unwrap_or_default(),
+    ];
+    assert_eq!(f.run(&with_anchor).status.code(), Some(0));
+
+    // Delete the newest change together with its entry: the shorter chain is intact, but
+    // it no longer holds the anchored entry.
+    let db = f.db().await;
+    let drop = match db.backend() {
+        store::Backend::Sqlite => "DROP TRIGGER audit_log_no_delete",
+        store::Backend::Postgres => "ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_change",
+    };
+    db.execute_raw(drop).await.unwrap();
+    db.execute_raw("DELETE FROM users WHERE username = 'b2'")
+        .await
+        .unwrap();
+    db.execute_raw("DELETE FROM audit_log WHERE seq = (SELECT MAX(seq) FROM audit_log)")
+        .await
+        .unwrap();
+    let o = f.run(&["audit", "verify"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "without the anchor it goes unnoticed"
+    );
+    let o = f.run(&with_anchor);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).contains("锚点"), "{}", stdout(&o));
+}
+
+#[tokio::test]
+async fn user_tokens_lists_and_revokes_from_the_command_line() {
+    let f = Fixture::new().await;
+    let o = f.run(&[
+        "user",
+        "add",
+        "zhou",
+        "--role",
+        "inspector",
+        "--password",
+        "secret-123",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let db = f.db().await;
+    let user = store::platform::users::by_username_with_hash(&db, "zhou")
+        .await
+        .unwrap()
+        .unwrap()
+        .0;
+    store::platform::tokens::create(&db, "test", user.id, "报表对接")
+        .await
+        .unwrap();
+    let id = store::platform::tokens::of_user(&db, user.id)
+        .await
+        .unwrap()[0]
+        .id;
+    let list = stdout(&f.run(&["user", "tokens", "zhou"]));
+    assert!(list.contains("报表对接") && list.contains("有效"), "{list}");
+    let o = f.run(&["user", "tokens", "zhou", "--revoke", &id.to_string()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let list = stdout(&f.run(&["user", "tokens", "zhou"]));
+    assert!(list.contains("已吊销"), "{list}");
+}
+
+#[tokio::test]
 async fn audit_verify_fails_when_a_record_is_changed_by_raw_sql() {
     let f = Fixture::new().await;
     assert!(

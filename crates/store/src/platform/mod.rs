@@ -1,6 +1,7 @@
 //! What both offices share: users and roles, sessions and API tokens, login throttling.
 
 pub mod auth;
+pub mod tokens;
 pub mod users;
 
 use crate::audit::AuditedTable;

@@ -108,7 +108,9 @@ impl ProjectRow {
 }
 
 fn check(f: &ProjectFields) -> StoreResult<()> {
-    if f.code.trim().is_empty() || f.code.chars().count() > 40 {
+    let code = f.code.trim();
+    let allowed = |c: char| c.is_ascii_alphanumeric() || c == '-';
+    if code.is_empty() || code.chars().count() > 40 || !code.chars().all(allowed) {
         return Err(StoreError::from(Refusal::ProjectCodeInvalid));
     }
     if f.name.trim().is_empty() {

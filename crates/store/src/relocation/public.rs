@@ -181,3 +181,46 @@ pub async fn choosing_order_of(
         .collect();
     Ok((series.session, lines))
 }
+
+/// What a project's public page says about its scope: how many households and enterprises
+/// it takes, and in which villages.
+#[derive(Debug, Clone, Default)]
+pub struct ProjectScope {
+    /// Households (enterprises included).
+    pub households: i64,
+    /// Of which enterprises.
+    pub enterprises: i64,
+    /// The villages its households belong to.
+    pub villages: Vec<String>,
+}
+
+/// The scope of a project, counted from its households.
+pub async fn project_scope(
+    conn: impl Into<Conn<'_>>,
+    project_id: i64,
+) -> StoreResult<ProjectScope> {
+    let mut conn = conn.into();
+    let counts: (i64, i64) = crate::on_conn!(&mut conn, |c| {
+        sqlx::query_as(
+        "SELECT COUNT(*), CAST(COALESCE(SUM(CASE WHEN kind = 'enterprise' THEN 1 ELSE 0 END), 0) AS BIGINT)
+         FROM relocation_households WHERE project_id = $1"
+    )
+    .bind(project_id)
+    .fetch_one(&mut *c)
+    .await?
+    });
+    let villages: Vec<String> = crate::on_conn!(&mut conn, |c| {
+        sqlx::query_scalar(
+        "SELECT DISTINCT village FROM relocation_households WHERE project_id = $1 AND village <> ''
+         ORDER BY village"
+    )
+    .bind(project_id)
+    .fetch_all(&mut *c)
+    .await?
+    });
+    Ok(ProjectScope {
+        households: counts.0,
+        enterprises: counts.1,
+        villages,
+    })
+}

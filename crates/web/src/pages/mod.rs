@@ -135,9 +135,13 @@ pub async fn not_found() -> Response {
 
 /// Page number and size from a query, clamped to sane values.
 pub fn paging(page: Option<i64>, per_page: i64) -> (i64, i64, i64) {
-    let page = page.unwrap_or(1).max(1);
+    // Clamped, so `page=9223372036854775807` cannot overflow the offset.
+    let page = page.unwrap_or(1).clamp(1, MAX_PAGE);
     (page, per_page, (page - 1) * per_page)
 }
+
+/// The highest page number a list accepts (a billion rows at a thousand per page).
+pub const MAX_PAGE: i64 = 1_000_000;
 
 /// Number of pages for `total` rows.
 pub fn page_count(total: i64, per_page: i64) -> i64 {

@@ -10,7 +10,8 @@ use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use domain::platform::Role;
 use serde::Deserialize;
-use store::platform::{auth, users};
+use store::platform::tokens::{self, TokenInfo};
+use store::platform::users;
 
 #[derive(Template)]
 #[template(path = "users.html")]
@@ -132,16 +133,31 @@ struct AccountPage {
     viewer_username: String,
     new_token: Option<String>,
     may_create_token: bool,
+    tokens: Vec<TokenInfo>,
+    now: chrono::DateTime<chrono::Utc>,
 }
 
-/// The viewer's own account.
-pub async fn account(viewer: Viewer) -> Result<Html<String>, AppError> {
+async fn account_page(
+    state: &AppState,
+    viewer: &Viewer,
+    new_token: Option<String>,
+) -> Result<Html<String>, AppError> {
     render(&AccountPage {
-        chrome: Chrome::new("我的账号", &viewer),
+        chrome: Chrome::new("我的账号", viewer),
         viewer_username: viewer.user.username.clone(),
-        new_token: None,
+        new_token,
         may_create_token: viewer.may(crate::routes::roles::STAFF),
+        tokens: tokens::of_user(&state.db, viewer.user.id).await?,
+        now: chrono::Utc::now(),
     })
+}
+
+/// The viewer's own account, with their API tokens.
+pub async fn account(
+    State(state): State<AppState>,
+    viewer: Viewer,
+) -> Result<Html<String>, AppError> {
+    account_page(&state, &viewer, None).await
 }
 
 /// Token form.
@@ -160,12 +176,41 @@ pub async fn create_token(
     if label.is_empty() {
         return Err(AppError::BadRequest("请填写令牌用途".into()));
     }
-    let token =
-        auth::create_api_token(&state.db, &viewer.user.username, viewer.user.id, label).await?;
-    render(&AccountPage {
-        chrome: Chrome::new("我的账号", &viewer),
-        viewer_username: viewer.user.username.clone(),
-        new_token: Some(token),
-        may_create_token: true,
+    let token = tokens::create(&state.db, &viewer.user.username, viewer.user.id, label).await?;
+    account_page(&state, &viewer, Some(token)).await
+}
+
+/// Revokes one of the viewer's tokens.
+pub async fn revoke_token(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+) -> Response {
+    crate::pages::change(&state, &viewer, "/account", async |tx| {
+        tokens::revoke(tx, &viewer.user.username, viewer.user.id, id).await?;
+        Ok("/account".to_string())
     })
+    .await
+}
+
+/// `GET /api/v1/tokens`: the caller's tokens (never the tokens themselves).
+pub async fn api_tokens(
+    State(state): State<AppState>,
+    viewer: Viewer,
+) -> Result<axum::Json<Vec<TokenInfo>>, crate::error::ApiError> {
+    Ok(axum::Json(
+        tokens::of_user(&state.db, viewer.user.id).await?,
+    ))
+}
+
+/// `POST /api/v1/tokens/{id}/revoke`: revokes one of the caller's tokens (204).
+pub async fn api_revoke_token(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+) -> Result<axum::http::StatusCode, crate::error::ApiError> {
+    let mut tx = state.db.begin().await?;
+    tokens::revoke(&mut tx, &viewer.user.username, viewer.user.id, id).await?;
+    tx.commit().await?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
 }

@@ -491,3 +491,47 @@ async fn a_form_that_does_not_decode_gets_a_chinese_400_page_and_changes_nothing
     assert!(!body.contains("Failed to deserialize"), "{body}");
     assert_audit_intact(&app).await;
 }
+
+#[tokio::test]
+async fn input_edges_are_refused_or_clamped() {
+    let app = TestApp::spawn().await;
+    fixture::fill(&app.db).await;
+    let commander = app.login(Role::RelocationCommander).await;
+    // Codes go into public links: only letters, digits and '-'.
+    for bad in ["A\r\nB", "A\"B", "<b>", "../x", "A B"] {
+        let r = commander
+            .post(
+                "/relocation/projects",
+                &[
+                    ("code", bad),
+                    ("name", "测试"),
+                    ("kind", "expropriation"),
+                    ("town", "杨村桥镇"),
+                    ("year", "2019"),
+                    ("land_mu", "1"),
+                    ("status", "active"),
+                ],
+            )
+            .await;
+        assert_eq!(status_of(&r), 422, "{bad:?}");
+        assert!(
+            r.text()
+                .await
+                .unwrap_or_default()
+                .contains("字母、数字和短横线")
+        );
+    }
+    // A page number past any list is clamped, not overflowed.
+    let (status, _) = commander
+        .page(&format!(
+            "/relocation/projects/{PROJECT}/households?page=9223372036854775807"
+        ))
+        .await;
+    assert_eq!(status, 200);
+    // A body over the limit is a 413 page, not a token error.
+    let big = "x".repeat(5 * 1024 * 1024);
+    let r = commander
+        .post("/relocation/households/1/concerns", &[("concerns", &big)])
+        .await;
+    assert_eq!(status_of(&r), 413);
+}

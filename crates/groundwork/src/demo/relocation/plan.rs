@@ -53,8 +53,9 @@ const fn plan(
 
 use ProjectKind::{Expropriation as E, Resettlement as R};
 
-/// The resettlement project of 2020 whose choosing session is in progress: it is
-/// counted in 2020, so the 2019 figures do not see it.
+/// The resettlement project of 2020 whose choosing session is in progress (one household
+/// has yet to sign: the live-wall browser test signs it); it is counted in 2020, so the
+/// 2019 figures do not see it.
 pub const PLAN_2020: Plan = Plan {
     year: 2020,
     ..plan(
@@ -64,7 +65,7 @@ pub const PLAN_2020: Plan = Plan {
         0,
         (36, 0),
         ((3, 2), 20),
-        [36, 36, 0, 0],
+        [35, 35, 0, 0],
     )
 };
 
@@ -78,7 +79,7 @@ pub const PLANS: [Plan; 17] = [
     plan("YCQ2019-01", "杨村桥安置地、场地平整及土地综合整治一期", E, 28_650, (49, 2), ((5, 6), 12), [49, 45, 40, 30]),
     plan("YCQ2019-02", "杭黄高铁杨村桥段配套工程", E, 11_230, (5, 0), ((3, 4), 20), [5, 5, 5, 5]),
     plan("YCQ2019-03", "综保工程（新安江综合保护）杨村桥段", E, 9_520, (6, 1), ((4, 1), 25), [6, 6, 6, 4]),
-    plan("YCQ2019-04", "临金高速杨村桥段", E, 16_875, (8, 2), ((6, 10), 40), [7, 6, 5, 3]),
+    plan("YCQ2019-04", "临金高速杨村桥段", E, 16_875, (8, 2), ((6, 10), 40), [8, 6, 5, 3]),
     plan("YCQ2019-05", "320国道杨村桥段改建", E, 3_860, (3, 0), ((3, 18), 15), [3, 3, 3, 3]),
     plan("YCQ2019-06", "杨村桥集镇道路提升工程", E, 5_240, (2, 1), ((7, 1), 10), [2, 2, 2, 2]),
     plan("YCQ2019-07", "绪塘溪综合治理工程", E, 4_415, (2, 0), ((8, 5), 10), [2, 2, 2, 1]),

@@ -364,6 +364,12 @@ pub fn routes() -> Vec<Route> {
         ),
         get("/public/relocation/", Public, "征收安置公示", public::index),
         get(
+            "/public/relocation/{code}",
+            Public,
+            "项目信息公开",
+            public::project_page,
+        ),
+        get(
             "/public/relocation/{code}/compensation",
             Public,
             "补偿公示",

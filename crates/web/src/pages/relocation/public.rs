@@ -17,7 +17,8 @@ use serde_json::{Value, json};
 use store::relocation::Scope;
 use store::relocation::choosing::Session;
 use store::relocation::projects::{self, Project};
-use store::relocation::public::{self, CompensationPosting};
+use store::relocation::public::{self, CompensationPosting, OrderLine, ProjectScope};
+use store::relocation::standards::{self, StandardVersion};
 
 use crate::state::AppState;
 
@@ -40,6 +41,37 @@ pub async fn index(State(state): State<AppState>) -> Result<Html<String>, AppErr
 
 async fn project(state: &AppState, code: &str) -> Result<Project, AppError> {
     Ok(projects::by_code(&state.db, &Scope::All, code).await?)
+}
+
+#[derive(Template)]
+#[template(path = "relocation/public_project.html")]
+struct ProjectPage {
+    chrome: Chrome,
+    p: Project,
+    scope: ProjectScope,
+    standard: Option<StandardVersion>,
+    /// Households that have chosen, masked, in the order they chose (after a session).
+    chosen: Vec<OrderLine>,
+}
+
+/// A project's disclosure (征收信息公开): its scope, deadlines, the published standard,
+/// links to its current postings, and who chose which flat once the session has run.
+pub async fn project_page(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+) -> Result<Html<String>, AppError> {
+    let p = project(&state, &code).await?;
+    let (_, order) = public::choosing_order_of(&state.db, &p).await?;
+    render(&ProjectPage {
+        chrome: public_chrome(&state, &p, format!("{} 信息公开", p.name)).await?,
+        scope: public::project_scope(&state.db, p.id).await?,
+        standard: standards::published(&state.db, p.id).await?,
+        chosen: order
+            .into_iter()
+            .filter(|l| l.flat_code.is_some())
+            .collect(),
+        p,
+    })
 }
 
 #[derive(Template)]

@@ -532,6 +532,19 @@ async fn the_hall_records_choices_in_turn_within_entitlement_and_scope() {
     assert_eq!(published["order"][0]["flat_code"], Value::Null);
     assert_eq!(published["order"][1]["flat_code"], "1-1-201");
 
+    // The project's public disclosure: scope, standard, and who chose which flat, masked.
+    let (status, body) = app
+        .anonymous()
+        .page(&format!("/public/relocation/{PROJECT}"))
+        .await;
+    assert_eq!(status, 200);
+    assert!(
+        body.contains("征收信息公开") && body.contains("按期签约奖励"),
+        "{body}"
+    );
+    assert!(body.contains("选房结果") && body.contains("1-1-101") && body.contains("王*宝"));
+    assert!(!body.contains("王一宝") && !body.contains("王二宝"));
+
     // The session page, the big screen and the inventory render for staff.
     for path in [
         base.clone(),
