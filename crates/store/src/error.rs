@@ -8,7 +8,7 @@
 
 use domain::platform::AccountError;
 use domain::relocation::{
-    CompensationError, GrievanceError, InvalidStandard, MilestoneError, ReviewError,
+    CareError, CompensationError, GrievanceError, InvalidStandard, MilestoneError, ReviewError,
 };
 use domain::union::organisation::UnionError;
 
@@ -47,6 +47,9 @@ pub enum StoreError {
     /// A grievance, the hotline or the discipline register refuses this change.
     #[error(transparent)]
     Grievance(#[from] GrievanceError),
+    /// A temporary housing or care record refused by its rules.
+    #[error(transparent)]
+    Care(#[from] CareError),
     /// The change conflicts with an existing record (e.g. a duplicate natural key).
     #[error("{0}")]
     Conflict(String),
@@ -84,6 +87,7 @@ impl StoreError {
                 | StoreError::Standard(_)
                 | StoreError::Review(_)
                 | StoreError::Grievance(_)
+                | StoreError::Care(_)
         )
     }
 

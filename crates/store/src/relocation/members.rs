@@ -1,14 +1,16 @@
 //! Members of a household (家庭成员): name, resident ID and relation to the head. The
 //! number of members is the household's resettlement population for the transition
-//! subsidy.
+//! subsidy. Every change of members is told to the population review in the same
+//! transaction: a list already reviewed or posted goes back for review, a posted one into
+//! a change round (成果变更, [`population::members_changed`]).
 
-use super::{MEMBERS, Scope, households};
+use super::{MEMBERS, Scope, households, population};
 use crate::audit;
 use crate::db::Conn;
 use crate::db::Tx;
 use crate::error::{Refusal, StoreError, StoreResult};
-use crate::query;
-use crate::sql::Bind;
+use crate::on_conn;
+use crate::on_tx;
 use domain::platform::ResidentId;
 use serde::Serialize;
 
@@ -32,8 +34,15 @@ pub async fn of_household(
     conn: impl Into<Conn<'_>>,
     household_id: i64,
 ) -> StoreResult<Vec<Member>> {
-    let select = "SELECT id, household_id, name, resident_id, relation FROM relocation_members";
-    households::records_of(conn, select, household_id, Ok).await
+    let mut conn = conn.into();
+    let rows = on_conn!(&mut conn, |c| sqlx::query_as(
+        "SELECT id, household_id, name, resident_id, relation FROM relocation_members
+         WHERE household_id = $1 ORDER BY id"
+    )
+    .bind(household_id)
+    .fetch_all(&mut *c)
+    .await?);
+    Ok(rows)
 }
 
 /// Adds a member, or updates the one with the same resident ID (the natural key).
@@ -52,55 +61,68 @@ pub async fn upsert(
     if name.is_empty() || relation.is_empty() {
         return Err(StoreError::from(Refusal::MemberFieldsMissing));
     }
-    let existing = households::record_id(
-        tx,
-        &MEMBERS,
-        "resident_id",
-        household_id,
-        resident_id.as_str(),
+    let existing: Option<(i64, String, String)> = on_tx!(tx, |c| sqlx::query_as(
+        "SELECT id, name, relation FROM relocation_members
+         WHERE household_id = $1 AND resident_id = $2"
     )
-    .await?;
-    audit::upsert(
-        tx,
-        actor,
-        &MEMBERS,
-        existing,
-        audit::UpdateLog::IfChanged,
-        async |tx, id| {
-            query::execute(
-                tx,
-                "UPDATE relocation_members SET name = $1, relation = $2 WHERE id = $3",
-                &[name.into(), relation.into(), id.into()],
-            )
-            .await
-        },
-        async |tx| {
-            query::one(
-                tx,
-                "INSERT INTO relocation_members (household_id, name, resident_id, relation, created_at)
-                 VALUES ($1, $2, $3, $4, $5) RETURNING id",
-                &[
-                    household_id.into(),
-                    name.into(),
-                    resident_id.as_str().into(),
-                    relation.into(),
-                    Bind::from(crate::now_text()),
-                ],
-            )
-            .await
-        },
+    .bind(household_id)
+    .bind(resident_id.as_str())
+    .fetch_optional(&mut *c)
+    .await?);
+    let today = domain::platform::time::today_local();
+    if let Some((id, was_name, was_relation)) = existing {
+        if was_name == name && was_relation == relation {
+            return Ok((id, false));
+        }
+        let change = audit::Change::begin(tx, &MEMBERS, id).await?;
+        on_tx!(tx, |c| sqlx::query(
+            "UPDATE relocation_members SET name = $1, relation = $2 WHERE id = $3"
+        )
+        .bind(name)
+        .bind(relation)
+        .bind(id)
+        .execute(&mut *c)
+        .await
+        .map(|_| ())?);
+        change.finish_if_changed(tx, actor, "update").await?;
+        population::members_changed(tx, actor, household_id, today).await?;
+        return Ok((id, false));
+    }
+    let id: i64 = on_tx!(tx, |c| sqlx::query_scalar(
+        "INSERT INTO relocation_members (household_id, name, resident_id, relation, created_at)
+         VALUES ($1, $2, $3, $4, $5) RETURNING id"
     )
-    .await
+    .bind(household_id)
+    .bind(name)
+    .bind(resident_id.as_str())
+    .bind(relation)
+    .bind(crate::now_text())
+    .fetch_one(&mut *c)
+    .await?);
+    audit::record_insert(tx, actor, &MEMBERS, id).await?;
+    population::members_changed(tx, actor, household_id, today).await?;
+    Ok((id, true))
 }
 
 /// Removes a member registered by mistake.
 pub async fn remove(tx: &mut Tx, actor: &str, scope: &Scope, member_id: i64) -> StoreResult<()> {
-    let change = households::change_record(tx, scope, &MEMBERS, member_id).await?;
-    query::execute(
-        &mut *tx,
-        "DELETE FROM relocation_members WHERE id = $1",
-        &[member_id.into()],
+    let household_id: Option<i64> = on_tx!(tx, |c| sqlx::query_scalar(
+        "SELECT household_id FROM relocation_members WHERE id = $1"
     )
-    .await?;
-    change.finish_delete(tx, actor).await
+    .bind(member_id)
+    .fetch_optional(&mut *c)
+    .await?);
+    let household_id = household_id.ok_or(StoreError::NotFound)?;
+    households::get(&mut *tx, scope, household_id).await?;
+    let change = audit::Change::begin(tx, &MEMBERS, member_id).await?;
+    on_tx!(tx, |c| sqlx::query(
+        "DELETE FROM relocation_members WHERE id = $1"
+    )
+    .bind(member_id)
+    .execute(&mut *c)
+    .await
+    .map(|_| ())?);
+    change.finish_delete(tx, actor).await?;
+    let today = domain::platform::time::today_local();
+    population::members_changed(tx, actor, household_id, today).await
 }

@@ -5,6 +5,7 @@ mod fixture;
 mod grievances;
 mod imports;
 mod live;
+mod sunshine;
 mod upload;
 
 use crate::support::{Session, TestApp};
@@ -324,6 +325,26 @@ async fn population_is_posted_masked_and_not_confirmed_before_the_period_ends() 
     );
     let r = commander.post(&decide, &[("step", "post")]).await;
     assert_eq!(status_of(&r), 422, "posting needs the re-review first");
+    // The commander re-reviews as a member of the policy group.
+    let mut tx = app.db.begin().await.expect("tx");
+    let policy = store::relocation::teams::group_of_kind(
+        &mut tx,
+        f.project_id,
+        domain::relocation::TeamKind::Policy,
+    )
+    .await
+    .expect("policy group");
+    store::relocation::teams::add_person(
+        &mut tx,
+        "test",
+        policy,
+        "指挥长",
+        None,
+        Some("relocation_commander"),
+    )
+    .await
+    .expect("person");
+    tx.commit().await.expect("commit");
     assert_eq!(
         status_of(&commander.post(&decide, &[("step", "re_review")]).await),
         303
@@ -397,19 +418,29 @@ async fn the_sheet_says_the_population_is_provisional_until_confirmed() {
     let today = domain::platform::time::today_local();
     let day = |back: u64| today - chrono::Days::new(back);
     let mut tx = app.db.begin().await.expect("tx");
-    // The re-review is by someone other than the initial reviewer.
+    // The re-review is by someone other than the initial reviewer, of the policy group.
+    let policy = store::relocation::teams::group_of_kind(
+        &mut tx,
+        f.project_id,
+        domain::relocation::TeamKind::Policy,
+    )
+    .await
+    .expect("policy group");
+    store::relocation::teams::add_person(&mut tx, "test", policy, "指挥长", None, Some("admin"))
+        .await
+        .expect("person");
     for (actor, step, on) in [
         ("staff-a", Step::InitialReview, day(30)),
-        ("policy-b", Step::ReReview, day(29)),
+        ("admin", Step::ReReview, day(29)),
         (
-            "policy-b",
+            "admin",
             Step::Post {
                 from: day(28),
                 days: 7,
             },
             day(28),
         ),
-        ("policy-b", Step::Confirm, today),
+        ("admin", Step::Confirm, today),
     ] {
         population::apply(
             &mut tx,

@@ -309,7 +309,8 @@ struct HouseholdPage {
     appraisals: Vec<appraisals::Appraisal>,
     visits: Vec<worklog::Visit>,
     sheet: SheetView,
-    review: domain::relocation::PopulationReview,
+    /// The population review with its objections' references and posting history.
+    population: super::population::ReviewView,
     /// The review's stage as a code, to offer only the steps that apply.
     review_stage: &'static str,
     groups: Vec<teams::Team>,
@@ -327,6 +328,8 @@ struct HouseholdPage {
     /// Entitlement and choice of a property-exchange household.
     entitlement: Option<choices::Entitlement>,
     choice: Option<choices::Choice>,
+    /// Temporary housing and care actions.
+    care: super::care::CareView,
 }
 
 /// A household's page.
@@ -359,7 +362,7 @@ pub async fn show(at: Keyed) -> Result<Html<String>, AppError> {
         .find(|x| Some(x.id) == h.person_id)
         .map(|x| x.name.clone())
         .unwrap_or_default();
-    let review = super::population::of_household(&at.state, &h).await?;
+    let population = super::population::of_household(&at.state, &h).await?;
     let now = chrono::Utc::now().with_timezone(&domain::platform::time::shanghai());
     render(&HouseholdPage {
         chrome: Chrome::new(format!("{} {}", h.code, h.head_name), &at.viewer),
@@ -368,8 +371,9 @@ pub async fn show(at: Keyed) -> Result<Html<String>, AppError> {
         appraisals: appraisals::of_household(&mut conn, h.id).await?,
         visits: worklog::of_household(&mut conn, h.id).await?,
         sheet: compensation::sheet(db, &h).await?,
-        review_stage: super::population::stage_code(&review),
-        review,
+        review_stage: super::population::stage_code(&population.review),
+        population,
+        care: super::care::of_household(&at.state, h.id).await?,
         next: h.milestones.next(),
         latest: h.milestones.latest().map(|(m, _)| m),
         milestones: Milestone::ALL
