@@ -316,6 +316,8 @@ pub async fn run(cli: Cli) -> Result<u8> {
                                 "imported": if report.written { report.imported } else { 0 },
                                 "updated": if report.written { report.updated } else { 0 },
                                 "invalid": report.invalid,
+                                "invalid_count": report.invalid_count,
+                                "rejected_rows": report.rejected_rows,
                             })
                         );
                     } else {
@@ -324,7 +326,7 @@ pub async fn run(cli: Cli) -> Result<u8> {
                         }
                     }
                     Ok(
-                        if report.invalid.is_empty() || (report.written && skip_invalid) {
+                        if !report.has_invalid() || (report.written && skip_invalid) {
                             0
                         } else {
                             1
