@@ -3,5 +3,6 @@
 
 mod platform;
 mod relocation;
+mod slow;
 mod support;
 mod union;
