@@ -340,6 +340,14 @@ pub async fn run(cli: Cli) -> Result<u8> {
                     eprintln!("文件无法使用：{e}");
                     Ok(2)
                 }
+                Err(ImportError::Store(e)) if e.is_busy() => {
+                    let msg = "数据库正忙（另一个导入正在进行），本次未写入任何数据，请稍后再试";
+                    if format == "json" {
+                        out!("{}", serde_json::json!({ "error": msg }));
+                    }
+                    eprintln!("{msg}");
+                    Ok(3)
+                }
                 Err(e) => Err(e.into()),
             }
         }
