@@ -7,13 +7,14 @@
 //! database under a digest of the address, so the limit holds across restarts and the
 //! address itself is never stored.
 
+use super::public::PostedProject;
 use crate::error::AppError;
 use crate::form::{self, Form};
 use crate::pages::{Chrome, render};
 use crate::session::MaybeViewer;
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::extract::{ConnectInfo, Query};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use chrono::{Duration, Utc};
@@ -21,9 +22,8 @@ use domain::platform::time::today_local;
 use domain::relocation::{Channel, GrievanceKind, Reference, Reporter};
 use serde::Deserialize;
 use std::net::SocketAddr;
-use store::relocation::Scope;
 use store::relocation::grievances::{self, NewGrievance, PublicStatus};
-use store::relocation::projects::{self, Project};
+use store::relocation::projects::Project;
 
 /// Reports one client address may send in an hour.
 pub const LIMIT: i64 = 5;
@@ -77,11 +77,9 @@ async fn page(
 
 /// The form and the lookup.
 pub async fn form(
-    State(state): State<AppState>,
     viewer: MaybeViewer,
-    Path(code): Path<String>,
+    PostedProject(state, p): PostedProject,
 ) -> Result<Html<String>, AppError> {
-    let p = projects::by_code(&state.db, &Scope::All, &code).await?;
     page(&state, &viewer, p, None, None).await
 }
 
@@ -103,13 +101,11 @@ pub struct ReportForm {
 /// Receives a report: answers the page with its reference number, or 429 when the
 /// address has sent [`LIMIT`] reports in the last hour.
 pub async fn submit(
-    State(state): State<AppState>,
     viewer: MaybeViewer,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
-    Path(code): Path<String>,
+    PostedProject(state, p): PostedProject,
     Form(f): Form<ReportForm>,
 ) -> Result<Response, AppError> {
-    let p = projects::by_code(&state.db, &Scope::All, &code).await?;
     let key = grievances::client_key(&addr.ip().to_string());
     let today = today_local();
     let mut tx = state.db.begin().await?;
@@ -148,12 +144,10 @@ pub struct LookupQuery {
 
 /// How the report with a reference number is handled (state and answer only).
 pub async fn lookup(
-    State(state): State<AppState>,
     viewer: MaybeViewer,
-    Path(code): Path<String>,
+    PostedProject(state, p): PostedProject,
     Query(q): Query<LookupQuery>,
 ) -> Result<Html<String>, AppError> {
-    let p = projects::by_code(&state.db, &Scope::All, &code).await?;
     let asked = q.reference.trim().to_string();
     let found = match Reference::parse(&asked) {
         Some(r) => grievances::public_status(&state.db, p.id, r).await?,
