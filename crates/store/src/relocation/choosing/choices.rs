@@ -189,18 +189,22 @@ pub async fn of_project(conn: impl Into<Conn<'_>>, project_id: i64) -> StoreResu
     query::rows(conn, &sql, &[project_id.into()], ChoiceRow::into_choice).await
 }
 
-/// What the hall's staff submit.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+/// What the hall's staff submit (also the body of the API's choice, where the two codes
+/// are required).
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
 pub struct ChoiceRequest {
     /// The household called.
     pub household_code: String,
     /// The flat it takes.
     pub flat_code: String,
     /// A storeroom, if it takes one.
+    #[serde(default)]
     pub storeroom_code: Option<String>,
     /// A parking space, if it takes one.
+    #[serde(default)]
     pub parking_code: Option<String>,
     /// Whether the household accepted paying for area beyond its entitlement.
+    #[serde(default)]
     pub accept_price_difference: bool,
 }
 

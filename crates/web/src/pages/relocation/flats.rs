@@ -8,7 +8,7 @@ use super::xlsx;
 use crate::access::Access;
 use crate::error::{ApiError, AppError};
 use crate::form::{self, Form};
-use crate::pages::{Chrome, Keyed, render};
+use crate::pages::{Chrome, Keyed, given, render};
 use crate::routes::{Route, get, post};
 use askama::Template;
 use axum::Json;
@@ -302,9 +302,7 @@ pub async fn handle(at: Keyed<String>, Form(f): Form<HandleForm>) -> Response {
                 )));
             }
         };
-        let flat = f
-            .flat
-            .ok_or_else(|| AppError::BadRequest("请选择房源".into()))?;
+        let flat = given(&f.flat, "请选择房源")?;
         let unit = flats::by_id(&mut *tx, flat).await?;
         if unit.project_id != p.id {
             return Err(AppError::NotFound);

@@ -10,7 +10,7 @@ use super::{project_page, scope, xlsx};
 use crate::access::Access::{Public, Roles};
 use crate::error::{ApiError, AppError};
 use crate::form::{self, Form};
-use crate::pages::{Asked, Chrome, Keyed, page_count, paging, render};
+use crate::pages::{Asked, Chrome, Keyed, given, page_count, paging, render};
 use crate::routes::roles::{
     RELOCATION_COMMAND, RELOCATION_OVERSIGHT, RELOCATION_READ, RELOCATION_WRITE,
 };
@@ -446,12 +446,8 @@ pub async fn create(at: Keyed<String>, Form(f): Form<NewForm>) -> Response {
     let today = today_local();
     on_project(&at, "/grievances", async |tx, actor, p| {
         let new = NewGrievance {
-            channel: f
-                .channel
-                .ok_or_else(|| AppError::BadRequest("请选择来源渠道".into()))?,
-            kind: f
-                .kind
-                .ok_or_else(|| AppError::BadRequest("请选择类别".into()))?,
+            channel: given(&f.channel, "请选择来源渠道")?,
+            kind: given(&f.kind, "请选择类别")?,
             subject: f.subject.clone().unwrap_or_default(),
             content: f.content.clone().unwrap_or_default(),
             reporter: Reporter {
@@ -509,9 +505,7 @@ pub struct AssignForm {
 /// Gives a report to a handler.
 pub async fn assign(at: Keyed<(String, i64)>, Form(f): Form<AssignForm>) -> Response {
     on_grievance(&at, async |tx, actor, r, id| {
-        let handler = f
-            .handler
-            .ok_or_else(|| AppError::BadRequest("请选择承办人".into()))?;
+        let handler = given(&f.handler, "请选择承办人")?;
         grievances::assign(tx, actor, r, id, handler).await?;
         Ok(())
     })

@@ -4,7 +4,7 @@
 use super::scope;
 use crate::error::AppError;
 use crate::form::{self, Form};
-use crate::pages::{Asked, Chrome, render};
+use crate::pages::{Asked, Chrome, given, render};
 use askama::Template;
 use axum::extract::Query;
 use axum::response::{Html, Response};
@@ -80,12 +80,8 @@ pub async fn create(Asked { state, viewer }: Asked, Form(f): Form<IncidentForm>)
     super::change(&state, &viewer, &back, async |tx, actor, scope| {
         let p = projects::by_code(&mut *tx, scope, &f.project).await?;
         let n = NewIncident {
-            kind: f
-                .kind
-                .ok_or_else(|| AppError::BadRequest("请选择类别".into()))?,
-            occurred_on: f
-                .occurred_on
-                .ok_or_else(|| AppError::BadRequest("请填写日期".into()))?,
+            kind: given(&f.kind, "请选择类别")?,
+            occurred_on: given(&f.occurred_on, "请填写日期")?,
             description: f.description.clone().unwrap_or_default(),
             outcome: f.outcome.clone().unwrap_or_default(),
         };

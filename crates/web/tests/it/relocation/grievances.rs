@@ -37,6 +37,19 @@ async fn reader(db: &Db, role: Role, scope: Scope) -> Reader {
     }
 }
 
+/// The first fifty reports of project `project_id` that `r` reads, with the total.
+async fn listed(db: &Db, r: &Reader, project_id: i64) -> (Vec<grievances::Grievance>, i64) {
+    let all = GrievanceFilter::default();
+    grievances::list(db, r, project_id, &all, 50, 0)
+        .await
+        .expect("list")
+}
+
+/// The reader of a commander of `town`.
+async fn commander_of(db: &Db, town: &str) -> Reader {
+    reader(db, Role::RelocationCommander, Scope::Town(town.into())).await
+}
+
 fn report(kind: GrievanceKind, received_on: NaiveDate, content: &str) -> NewGrievance {
     NewGrievance {
         channel: Channel::Hotline,
@@ -100,22 +113,8 @@ async fn deadlines_follow_the_kind_and_overdue_reports_are_counted_for_the_comma
         ]
     );
 
-    let commander = reader(
-        &app.db,
-        Role::RelocationCommander,
-        Scope::Town("杨村桥镇".into()),
-    )
-    .await;
-    let (all, total) = grievances::list(
-        &app.db,
-        &commander,
-        f.project_id,
-        &GrievanceFilter::default(),
-        50,
-        0,
-    )
-    .await
-    .expect("list");
+    let commander = commander_of(&app.db, "杨村桥镇").await;
+    let (all, total) = listed(&app.db, &commander, f.project_id).await;
     assert_eq!(total, 3);
     let standing = |content: &str| {
         let g = all.iter().find(|g| g.content == content).expect("listed");
@@ -143,24 +142,10 @@ async fn deadlines_follow_the_kind_and_overdue_reports_are_counted_for_the_comma
         },
     )
     .await;
-    let (mine, _) = grievances::list(
-        &app.db,
-        &staff,
-        f.project_id,
-        &GrievanceFilter::default(),
-        50,
-        0,
-    )
-    .await
-    .expect("list");
+    let (mine, _) = listed(&app.db, &staff, f.project_id).await;
     assert_eq!(mine.len(), 1);
     assert_eq!(mine[0].content, "过渡费标准");
-    let other = reader(
-        &app.db,
-        Role::RelocationCommander,
-        Scope::Town("大同镇".into()),
-    )
-    .await;
+    let other = commander_of(&app.db, "大同镇").await;
     assert!(matches!(
         grievances::get(&app.db, &other, late).await,
         Err(store::StoreError::NotFound)
@@ -466,8 +451,7 @@ async fn the_public_form_gives_a_reference_to_follow_and_is_rate_limited() {
     fixture::fill(&app.db).await;
     let public = app.anonymous();
     let form = format!("/public/relocation/{PROJECT}/report");
-    let (status, page) = public.page(&form).await;
-    assert_eq!(status, 200);
+    let page = fixture::public_page(&app, "/report").await;
     assert!(page.contains("在线留言"), "{page}");
 
     let mut references = Vec::new();
@@ -586,10 +570,7 @@ async fn every_public_page_of_a_project_prints_its_hotline_and_stays_masked() {
 
     let public = app.anonymous();
     for page in ["compensation", "choosing-order", "population", "report"] {
-        let (status, body) = public
-            .page(&format!("/public/relocation/{PROJECT}/{page}"))
-            .await;
-        assert_eq!(status, 200, "{page}");
+        let body = fixture::public_page(&app, &format!("/{page}")).await;
         assert!(
             body.contains("监督电话：<b>0571-64712345</b>"),
             "{page}: {body}"

@@ -8,7 +8,7 @@ use super::{project_page, scope};
 use crate::access::Access;
 use crate::error::{ApiError, AppError};
 use crate::form::{self, Form};
-use crate::pages::{Chrome, Keyed, after_form, render};
+use crate::pages::{Chrome, Keyed, after_form, given, render};
 use crate::routes::{Route, get, post};
 use askama::Template;
 use axum::Json;
@@ -324,9 +324,7 @@ pub struct VoidForm {
 /// Voids a choice (commander), with the reason.
 pub async fn void(at: Keyed<String>, Form(f): Form<VoidForm>) -> Response {
     at.on_project(SESSION, async |tx, actor, scope, p| {
-        let id = f
-            .choice
-            .ok_or_else(|| AppError::BadRequest("请选择选房记录".into()))?;
+        let id = given(&f.choice, "请选择选房记录")?;
         let reason = f.reason.as_deref().unwrap_or_default();
         let c = choices::void(tx, actor, scope, id, reason).await?;
         if c.project_id != p.id {
@@ -367,34 +365,14 @@ pub async fn confirmation(at: Keyed) -> Result<Html<String>, AppError> {
     })
 }
 
-/// The body of `POST /api/v1/relocation/projects/{code}/choices`.
-#[derive(Deserialize)]
-pub struct ChoiceBody {
-    household_code: String,
-    flat_code: String,
-    #[serde(default)]
-    storeroom_code: Option<String>,
-    #[serde(default)]
-    parking_code: Option<String>,
-    #[serde(default)]
-    accept_price_difference: bool,
-}
-
 /// Records a choice from a hall device: 201 with the choice; 409 when the flat was
 /// taken; 422 out of turn or beyond the entitlement; 403 outside the caller's scope.
 pub async fn api_choose(
     at: Keyed<String>,
-    Json(b): Json<ChoiceBody>,
+    Json(req): Json<ChoiceRequest>,
 ) -> Result<Response, ApiError> {
     let (scope, p) = api_project(&at).await?;
     let Keyed { state, viewer, .. } = at;
-    let req = ChoiceRequest {
-        household_code: b.household_code,
-        flat_code: b.flat_code,
-        storeroom_code: b.storeroom_code,
-        parking_code: b.parking_code,
-        accept_price_difference: b.accept_price_difference,
-    };
     let mut tx = state.db.begin().await?;
     let c = choices::choose(&mut tx, &viewer.user.username, &scope, p.id, &req).await?;
     tx.commit().await?;
