@@ -3,8 +3,8 @@
 //! reserving, releasing and voiding, the Excel export and the JSON list for the hall's
 //! devices. Bulk loading goes through the relocation import (`flats`).
 
+use super::project_xlsx;
 use super::projects::ScopedProject;
-use super::xlsx;
 use crate::access::Access;
 use crate::error::{ApiError, AppError};
 use crate::form::{self, Form};
@@ -16,6 +16,7 @@ use axum::extract::Query;
 use axum::response::{Html, Response};
 use domain::platform::SquareMetres;
 use domain::relocation::{FlatKind, FlatState};
+use imports::relocation::export::{flat_headers, flat_row};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -189,41 +190,15 @@ pub async fn export(
         .await?
         .into_iter()
         .map(|f| {
-            vec![
-                p.code.clone(),
-                f.code,
-                f.kind.label().to_string(),
-                f.place.building,
-                f.place.unit,
-                f.place.floor.to_string(),
-                f.place.room,
-                f.place.layout,
-                f.place.area.to_string(),
-                f.place.orientation,
-                f.state.label().to_string(),
-                f.void_reason,
-            ]
+            let (state, reason) = (f.state.label().to_string(), f.void_reason.clone());
+            let mut row = flat_row(&p.code, f);
+            row.extend([state, reason]);
+            row
         })
         .collect();
-    xlsx(
-        &format!("{}-安置房源.xlsx", p.code),
-        &format!("{} 安置房源", p.name),
-        &[
-            "项目编号",
-            "房源编号",
-            "类别",
-            "幢号",
-            "单元",
-            "楼层",
-            "室号",
-            "户型",
-            "面积",
-            "朝向",
-            "状态",
-            "停用原因",
-        ],
-        &rows,
-    )
+    let mut headers = flat_headers();
+    headers.extend(["状态", "停用原因"]);
+    project_xlsx(&p, "安置房源", &headers, &rows)
 }
 
 /// A unit as a form gives it.

@@ -572,18 +572,7 @@ async fn flats_import_from_their_template_and_export_back() {
     let f = fixture::fill(&app.db).await;
     let dir = tempfile::tempdir().expect("dir");
     let file = dir.path().join("flats.xlsx");
-    let headers = [
-        "项目编号",
-        "房源编号",
-        "类别",
-        "幢号",
-        "单元",
-        "楼层",
-        "室号",
-        "户型",
-        "面积",
-        "朝向",
-    ];
+    let headers = imports::relocation::export::flat_headers();
     let row = |code: &str, kind: &str, floor: &str, area: &str| -> Vec<String> {
         [
             PROJECT,
