@@ -129,3 +129,12 @@ pub async fn update(
     crate::query::execute(&mut *tx, sql, binds).await?;
     change.finish(tx, actor, action).await
 }
+
+/// Deletes record `id` of `table` and logs its deletion (the audit log keeps what it
+/// said).
+pub async fn delete(tx: &mut Tx, actor: &str, table: &AuditedTable, id: i64) -> StoreResult<()> {
+    let change = Change::begin(tx, table, id).await?;
+    let sql = format!("DELETE FROM {} WHERE id = $1", table.table);
+    crate::query::execute(&mut *tx, &sql, &[id.into()]).await?;
+    change.finish_delete(tx, actor).await
+}

@@ -72,15 +72,6 @@ pub async fn set_hotline(
             )
             .await
         }
-        (Some(id), None) => {
-            let change = audit::Change::begin(tx, &HOTLINES, id).await?;
-            query::execute(
-                &mut *tx,
-                "DELETE FROM relocation_hotlines WHERE id = $1",
-                &[id.into()],
-            )
-            .await?;
-            change.finish_delete(tx, actor).await
-        }
+        (Some(id), None) => audit::delete(tx, actor, &HOTLINES, id).await,
     }
 }

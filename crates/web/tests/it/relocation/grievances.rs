@@ -85,25 +85,28 @@ async fn receive(
     (id, r.to_string())
 }
 
+/// Receives a report `days_ago` days back handled by the test staff account.
+async fn receive_for_staff(
+    db: &Db,
+    kind: GrievanceKind,
+    days_ago: u64,
+    content: &str,
+) -> (i64, String) {
+    let staff = user_id(db, Role::RelocationStaff).await;
+    receive(db, kind, days_ago, Some(staff), content).await
+}
+
 #[tokio::test]
 async fn deadlines_follow_the_kind_and_overdue_reports_are_counted_for_the_commander() {
     let app = TestApp::spawn().await;
     let f = fixture::fill(&app.db).await;
     let today = today_local();
     let year = chrono::Datelike::year(&today);
-    let staff_id = user_id(&app.db, Role::RelocationStaff).await;
     // A complaint 20 days old (15 days allowed): overdue. A question 3 days old (5
     // allowed): at risk. A question received today: on track.
     let (late, r1) = receive(&app.db, GrievanceKind::Complaint, 20, None, "补偿款未到账").await;
     let (_, r2) = receive(&app.db, GrievanceKind::Consultation, 3, None, "何时选房").await;
-    let (_, r3) = receive(
-        &app.db,
-        GrievanceKind::Consultation,
-        0,
-        Some(staff_id),
-        "过渡费标准",
-    )
-    .await;
+    let (_, r3) = receive_for_staff(&app.db, GrievanceKind::Consultation, 0, "过渡费标准").await;
     assert_eq!(
         [r1.as_str(), r2.as_str(), r3.as_str()],
         [
@@ -383,15 +386,7 @@ async fn overdue_reports_stand_out_and_escalate_to_the_commander_over_http() {
 async fn only_inspectors_see_who_reported() {
     let app = TestApp::spawn().await;
     fixture::fill(&app.db).await;
-    let staff_id = user_id(&app.db, Role::RelocationStaff).await;
-    let (id, _) = receive(
-        &app.db,
-        GrievanceKind::Report,
-        1,
-        Some(staff_id),
-        "组长吃拿卡要",
-    )
-    .await;
+    let (id, _) = receive_for_staff(&app.db, GrievanceKind::Report, 1, "组长吃拿卡要").await;
     let detail = format!("/relocation/projects/{PROJECT}/grievances/{id}");
     let list = format!("/relocation/projects/{PROJECT}/grievances");
     let api = format!("/api/v1/relocation/projects/{PROJECT}/grievances");
