@@ -14,6 +14,7 @@ use crate::audit;
 use crate::db::{Conn, Tx};
 use crate::error::{Refusal, StoreError, StoreResult};
 use crate::query;
+use crate::sql::Bind;
 use chrono::{DateTime, Utc};
 use domain::relocation::choosing_order::{seed_matches, sha256_hex};
 use domain::relocation::{
@@ -154,21 +155,9 @@ pub async fn reveal(
     if !seed_matches(seed, &s.seed_sha256) {
         return Err(Refusal::SeedMismatch.into());
     }
-    audit::update(
-        tx,
-        actor,
-        (&SESSIONS, s.id),
-        "reveal",
-        "UPDATE relocation_choosing_sessions SET seed = $1, revealed_at = $2, revealed_by = $3
-         WHERE id = $4 AND seed IS NULL",
-        &[
-            seed.into(),
-            crate::now_text().into(),
-            actor.into(),
-            s.id.into(),
-        ],
-    )
-    .await
+    let sql = "UPDATE relocation_choosing_sessions SET revealed_at = $2, revealed_by = $3,
+        seed = $4 WHERE id = $1 AND seed IS NULL";
+    stamp(tx, actor, &s, "reveal", sql, &[seed.into()]).await
 }
 
 /// Closes the session: no more choices are recorded.
@@ -180,15 +169,24 @@ pub async fn close(tx: &mut Tx, actor: &str, scope: &Scope, project_id: i64) -> 
     else {
         return Err(Refusal::SessionNotOpen.into());
     };
-    audit::update(
-        tx,
-        actor,
-        (&SESSIONS, s.id),
-        "close",
-        "UPDATE relocation_choosing_sessions SET closed_at = $1, closed_by = $2 WHERE id = $3",
-        &[crate::now_text().into(), actor.into(), s.id.into()],
-    )
-    .await
+    let sql =
+        "UPDATE relocation_choosing_sessions SET closed_at = $2, closed_by = $3 WHERE id = $1";
+    stamp(tx, actor, &s, "close", sql, &[]).await
+}
+
+/// Writes a step of session `s` with `sql`, which binds the session's id, the time now
+/// and the actor (`$1` … `$3`), then `more`; logged as `action`.
+async fn stamp(
+    tx: &mut Tx,
+    actor: &str,
+    s: &Session,
+    action: &str,
+    sql: &str,
+    more: &[Bind],
+) -> StoreResult<()> {
+    let stamp = [s.id.into(), crate::now_text().into(), actor.into()];
+    let binds = [&stamp[..], more].concat();
+    audit::update(tx, actor, (&SESSIONS, s.id), action, sql, &binds).await
 }
 
 /// One household of the series.
