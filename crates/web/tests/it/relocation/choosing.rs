@@ -379,18 +379,10 @@ async fn the_hall_records_choices_in_turn_within_entitlement_and_scope() {
 
     // Out of turn: 422 naming whose turn it is.
     let r = choose(&staff, &order[1], "1-1-101").await;
-    assert_eq!(r.status(), 422);
-    let msg = r.text().await.unwrap_or_default();
-    assert!(msg.contains(&order[0]), "{msg}");
+    fixture::assert_refused(r, &order[0]).await;
     // Beyond the entitlement (96.48 m² against 80) without accepting the difference: 422.
     let r = choose(&staff, &order[0], "1-1-102").await;
-    assert_eq!(r.status(), 422);
-    assert!(
-        r.text()
-            .await
-            .unwrap_or_default()
-            .contains("超出应安置面积")
-    );
+    fixture::assert_refused(r, "超出应安置面积").await;
     // A storeroom is not a flat.
     assert_eq!(choose(&staff, &order[0], "储-001").await.status(), 422);
     // Outside the caller's scope: 403; an inspector may not record at all.
@@ -717,11 +709,5 @@ async fn the_standard_sets_the_entitlement_rule_and_can_require_a_confirmed_popu
             ],
         )
         .await;
-    assert_eq!(status_of(&r), 422);
-    assert!(
-        r.text()
-            .await
-            .unwrap_or_default()
-            .contains("认定后方可签约")
-    );
+    fixture::assert_refused(r, "认定后方可签约").await;
 }

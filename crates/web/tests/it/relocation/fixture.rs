@@ -46,6 +46,15 @@ pub async fn public_page(app: &TestApp, rest: &str) -> String {
     body
 }
 
+/// Asserts that a form or API call was refused (422) with a reason containing `reason`;
+/// returns the body.
+pub async fn assert_refused(r: reqwest::Response, reason: &str) -> String {
+    assert_eq!(r.status(), 422);
+    let body = r.text().await.unwrap_or_default();
+    assert!(body.contains(reason), "{reason}: {body}");
+    body
+}
+
 /// What the tests refer to.
 pub struct Fixture {
     /// The project's id.
