@@ -113,8 +113,8 @@ pub async fn list(
         &[
             scope.town().into(),
             scope.project().into(),
-            from.clone().into(),
-            to.clone().into(),
+            from.into(),
+            to.into(),
         ],
         Ok,
     )
