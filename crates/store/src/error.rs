@@ -7,6 +7,7 @@
 //! can fix it, so it is a server error, not a refusal.
 
 use domain::platform::AccountError;
+use domain::platform::notify::NotifyError;
 use domain::relocation::{
     CompensationError, GrievanceError, InvalidStandard, MilestoneError, ReviewError,
 };
@@ -47,6 +48,9 @@ pub enum StoreError {
     /// A grievance, the hotline or the discipline register refuses this change.
     #[error(transparent)]
     Grievance(#[from] GrievanceError),
+    /// A notification may not take this step, or its text or recipient is unusable.
+    #[error(transparent)]
+    Notify(#[from] NotifyError),
     /// The change conflicts with an existing record (e.g. a duplicate natural key).
     #[error("{0}")]
     Conflict(String),
@@ -84,6 +88,7 @@ impl StoreError {
                 | StoreError::Standard(_)
                 | StoreError::Review(_)
                 | StoreError::Grievance(_)
+                | StoreError::Notify(_)
         )
     }
 
