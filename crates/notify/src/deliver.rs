@@ -76,7 +76,11 @@ pub(crate) async fn robot_outcome(resp: reqwest::Result<reqwest::Response>) -> O
     // DingTalk 130101 and WeCom 45009: sent too often.
     let throttled = matches!(errcode, Some(130_101 | 45_009));
     let reason = match v["errmsg"].as_str() {
-        Some(msg) => format!("机器人拒绝：{} {msg}", errcode.unwrap_or(-1)),
+        Some(msg) => format!(
+            "机器人拒绝（HTTP {}）：{} {msg}",
+            status.as_u16(),
+            errcode.unwrap_or(-1)
+        ),
         None => format!("机器人答复 HTTP {}", status.as_u16()),
     };
     Outcome::Failed {

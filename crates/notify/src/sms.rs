@@ -153,7 +153,7 @@ pub async fn send(http: &reqwest::Client, s: &Settings, m: &Message) -> Outcome 
         };
     }
     let reason = match v["Message"].as_str() {
-        Some(msg) => format!("短信服务拒绝：{code} {msg}"),
+        Some(msg) => format!("短信服务拒绝（HTTP {}）：{code} {msg}", status.as_u16()),
         None => format!("短信服务答复 HTTP {}", status.as_u16()),
     };
     Outcome::Failed {

@@ -108,7 +108,7 @@ impl Worker {
                 tracing::info!(id, "notification skipped: recipient opted out");
                 return Box::pin(self.claim_and_send()).await;
             }
-            Some(Claim::Send(c)) => c,
+            Some(Claim::Send(c)) => *c,
         };
         self.last.insert(claimed.message.channel, Instant::now());
         let outcome = self.channels.deliver(&self.db, &claimed.message).await;

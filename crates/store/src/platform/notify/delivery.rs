@@ -31,7 +31,7 @@ pub struct Claimed {
 #[derive(Debug, Clone)]
 pub enum Claim {
     /// A message to send now.
-    Send(Claimed),
+    Send(Box<Claimed>),
     /// A message whose recipient opted out: cancelled with the reason, not sent.
     Skipped(i64),
 }
@@ -101,10 +101,10 @@ pub async fn claim_next(
     change.finish(&mut tx, WORKER, "claim").await?;
     let message = super::get(&mut tx, id).await?;
     tx.commit().await?;
-    Ok(Some(Claim::Send(Claimed {
+    Ok(Some(Claim::Send(Box::new(Claimed {
         message,
         attempt_id,
-    })))
+    }))))
 }
 
 /// How a try ended, as the provider answered.
