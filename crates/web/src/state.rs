@@ -18,6 +18,9 @@ pub struct AppState {
     /// is announced here, so connected screens (server-sent events) update within a
     /// second, and the wall read from the counters is shared by all its readers.
     pub wall: Arc<crate::live::LiveWall>,
+    /// The notification channels' settings as the settings page shows them: (variable,
+    /// value) with every secret already masked, so no secret ever reaches a page.
+    pub notify_settings: Arc<Vec<(&'static str, String)>>,
 }
 
 impl AppState {
@@ -28,6 +31,7 @@ impl AppState {
             metrics: Arc::new(Metrics::default()),
             secure_cookies: false,
             wall: Arc::default(),
+            notify_settings: Arc::default(),
         }
     }
 }
