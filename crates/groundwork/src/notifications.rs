@@ -147,12 +147,21 @@ pub async fn run(db: &Db, actor: &str, action: NotifyAction) -> Result<u8> {
         NotifyAction::List { state, limit } => {
             let state = match state {
                 Some(s) => Some(State::parse(&s).ok_or_else(|| {
-                    anyhow::anyhow!("未知状态：{s}（可选：queued, sending, sent, failed, cancelled）")
+                    anyhow::anyhow!(
+                        "未知状态：{s}（可选：queued, sending, sent, failed, cancelled）"
+                    )
                 })?),
                 None => None,
             };
             for m in outbox::list(db, state, limit).await? {
-                let first_line: String = m.body.lines().next().unwrap_or("").chars().take(30).collect();
+                let first_line: String = m
+                    .body
+                    .lines()
+                    .next()
+                    .unwrap_or("")
+                    .chars()
+                    .take(30)
+                    .collect();
                 out!(
                     "{:>6}  {:<9} {:<9} {:<3} {:<22} {}  {}",
                     m.id,
@@ -192,7 +201,10 @@ fn hex_bytes(hex: &str) -> Vec<u8> {
 pub fn spawn_worker(
     db: &Db,
     settings: notify::Settings,
-) -> (tokio::sync::oneshot::Sender<()>, tokio::task::JoinHandle<()>) {
+) -> (
+    tokio::sync::oneshot::Sender<()>,
+    tokio::task::JoinHandle<()>,
+) {
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let worker = notify::Worker::new(db.clone(), notify::Channels::new(settings));
     let handle = tokio::spawn(worker.run_until(async {
