@@ -1,0 +1,75 @@
+//! The outbox page by role: inspectors read, commanders and administrators retry and
+//! cancel; `/metrics` counts messages by channel and state.
+
+use crate::support::TestApp;
+use domain::platform::Role;
+use domain::platform::notify::{Channel, IdempotencyKey, State};
+use store::platform::notify::{self as outbox, NewMessage};
+
+async fn queue(app: &TestApp, channel: Channel, to: &str, text: &str) -> i64 {
+    let mut tx = app.db.begin().await.unwrap();
+    let m = NewMessage::text(channel, to, text, IdempotencyKey::derived(&[text]));
+    let id = outbox::enqueue(&mut tx, "test", &m).await.unwrap().id;
+    tx.commit().await.unwrap();
+    id
+}
+
+#[tokio::test]
+async fn inspectors_read_the_outbox_and_commanders_retry_and_cancel() {
+    let app = TestApp::spawn().await;
+    let sms = queue(&app, Channel::Sms, "13812345678", "选房通知：6月1日上午").await;
+    let ding = queue(&app, Channel::DingTalk, "", "征收日报").await;
+
+    let inspector = app.login(Role::Inspector).await;
+    let (status, html) = inspector.page("/notifications").await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("选房通知") && html.contains("待发送"),
+        "{html}"
+    );
+    assert!(!html.contains("/cancel\""), "inspectors get no buttons");
+    let (status, html) = inspector.page(&format!("/notifications/{sms}")).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("幂等键") && html.contains("尚未发送"));
+    let r = inspector
+        .post(&format!("/notifications/{sms}/cancel"), &[])
+        .await;
+    assert_eq!(r.status().as_u16(), 403);
+
+    let commander = app.login(Role::RelocationCommander).await;
+    let r = commander
+        .post(&format!("/notifications/{sms}/cancel"), &[])
+        .await;
+    assert!(r.status().is_success() || r.status().is_redirection());
+    assert_eq!(
+        outbox::get(&app.db, sms).await.unwrap().state,
+        State::Cancelled
+    );
+    let r = commander
+        .post(&format!("/notifications/{sms}/cancel"), &[])
+        .await;
+    assert_eq!(r.status().as_u16(), 422);
+    assert!(r.text().await.unwrap().contains("不能取消"));
+    commander
+        .post(&format!("/notifications/{sms}/retry"), &[])
+        .await;
+    assert_eq!(
+        outbox::get(&app.db, sms).await.unwrap().state,
+        State::Queued
+    );
+    let (_, html) = commander.page("/notifications?state=queued").await;
+    assert!(html.contains("征收日报") && html.contains("默认群"));
+
+    let (_, metrics) = app.anonymous().page("/metrics").await;
+    assert!(
+        metrics.contains("groundwork_notifications{channel=\"sms\",state=\"queued\"} 1"),
+        "{metrics}"
+    );
+    assert!(metrics.contains("groundwork_notifications{channel=\"dingtalk\",state=\"queued\"} 1"));
+    assert!(metrics.contains("groundwork_notifications{channel=\"email\",state=\"sent\"} 0"));
+    let _ = ding;
+    let v = store::audit::verify(&app.db, &store::audited())
+        .await
+        .unwrap();
+    assert!(v.problem.is_none());
+}
