@@ -194,8 +194,11 @@ pub async fn run(cli: Cli) -> Result<u8> {
             let mut state = web::AppState::new(db.clone());
             state.secure_cookies = secure_cookies;
             state.notify_settings = std::sync::Arc::new(settings.masked());
-            let worker = (!notify.no_notify_worker)
-                .then(|| crate::notifications::spawn_worker(&db, settings));
+            let worker = if notify.no_notify_worker {
+                None
+            } else {
+                Some(crate::notifications::spawn_worker(&db, settings)?)
+            };
             eprintln!("groundwork 已启动：http://{bind}/");
             let served = web::serve(state, bind).await.context("服务启动失败");
             if let Some((stop, handle)) = worker {

@@ -44,6 +44,12 @@ pub struct NotifyArgs {
     /// Sender address of emails.
     #[arg(long, env = "GROUNDWORK_MAIL_FROM")]
     pub mail_from: Option<String>,
+    /// Who receives the inspectors' daily audit digest: email:ADDR,sms:MOBILE,dingtalk.
+    #[arg(long, env = "GROUNDWORK_DIGEST_TO")]
+    pub digest_to: Option<String>,
+    /// When the digest goes out (HH:MM, Asia/Shanghai; default 07:00).
+    #[arg(long, env = "GROUNDWORK_DIGEST_AT")]
+    pub digest_at: Option<String>,
     /// Do not run the delivery worker in this server (another instance runs it).
     #[arg(long, env = "GROUNDWORK_NO_NOTIFY_WORKER")]
     pub no_notify_worker: bool,
@@ -63,6 +69,8 @@ impl NotifyArgs {
             ("GROUNDWORK_SMS_TEMPLATE", &self.sms_template),
             ("GROUNDWORK_SMTP_URL", &self.smtp_url),
             ("GROUNDWORK_MAIL_FROM", &self.mail_from),
+            ("GROUNDWORK_DIGEST_TO", &self.digest_to),
+            ("GROUNDWORK_DIGEST_AT", &self.digest_at),
         ];
         notify::Settings::from_lookup(|name| {
             pairs
@@ -114,6 +122,12 @@ pub enum NotifyAction {
     Cancel {
         /// The message's number.
         id: i64,
+    },
+    /// Queue today's audit digest (the chain's head) to GROUNDWORK_DIGEST_TO or --to.
+    Digest {
+        /// Targets: email:ADDR,sms:MOBILE,dingtalk (default: GROUNDWORK_DIGEST_TO).
+        #[arg(long, env = "GROUNDWORK_DIGEST_TO")]
+        to: String,
     },
 }
 
@@ -180,6 +194,14 @@ pub async fn run(db: &Db, actor: &str, action: NotifyAction) -> Result<u8> {
             tx.commit().await?;
             out!("第 {id} 号消息已重新排队");
         }
+        NotifyAction::Digest { to } => {
+            let targets = notify::schedule::parse_targets(&to).map_err(anyhow::Error::msg)?;
+            if targets.is_empty() {
+                bail!("请用 --to 或 GROUNDWORK_DIGEST_TO 指定摘要的收件人");
+            }
+            let n = notify::schedule::queue_audit_digest(db, &targets, chrono::Utc::now()).await?;
+            out!("已排队审计摘要 {n} 条");
+        }
         NotifyAction::Cancel { id } => {
             let mut tx = db.begin().await?;
             outbox::cancel(&mut tx, actor, id).await?;
@@ -196,19 +218,21 @@ fn hex_bytes(hex: &str) -> Vec<u8> {
         .collect()
 }
 
-/// Starts the delivery worker for `serve`; the returned sender stops it (it finishes the
-/// message in hand first) and the handle ends when it has.
-pub fn spawn_worker(
-    db: &Db,
-    settings: notify::Settings,
-) -> (
-    tokio::sync::oneshot::Sender<()>,
-    tokio::task::JoinHandle<()>,
-) {
+/// Starts the delivery worker for `serve`, with its daily jobs; the returned sender stops
+/// it (it finishes the message in hand first) and the handle ends when it has.
+pub fn spawn_worker(db: &Db, settings: notify::Settings) -> Result<(Stop, Handle)> {
+    let schedule = notify::schedule::Schedule::new(&settings.digest_at, &settings.digest_to)
+        .map_err(|e| anyhow::anyhow!("GROUNDWORK_DIGEST_TO / GROUNDWORK_DIGEST_AT：{e}"))?;
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let worker = notify::Worker::new(db.clone(), notify::Channels::new(settings));
+    let mut worker = notify::Worker::new(db.clone(), notify::Channels::new(settings));
+    worker.schedule = schedule;
     let handle = tokio::spawn(worker.run_until(async {
         let _ = stopped.await;
     }));
-    (stop, handle)
+    Ok((stop, handle))
 }
+
+/// Stops the worker.
+type Stop = tokio::sync::oneshot::Sender<()>;
+/// Ends when the worker has stopped.
+type Handle = tokio::task::JoinHandle<()>;

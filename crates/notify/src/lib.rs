@@ -11,6 +11,7 @@
 pub mod deliver;
 pub mod dingtalk;
 pub mod email;
+pub mod schedule;
 pub mod settings;
 pub mod sms;
 pub mod wecom;

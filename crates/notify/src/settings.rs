@@ -32,6 +32,11 @@ pub struct Settings {
     pub smtp_url: String,
     /// Sender address (`GROUNDWORK_MAIL_FROM`).
     pub mail_from: String,
+    /// Who receives the inspectors' daily audit digest (`GROUNDWORK_DIGEST_TO`:
+    /// `email:addr,sms:mobile,dingtalk`); empty for none.
+    pub digest_to: String,
+    /// When the digest goes out, `HH:MM` Asia/Shanghai (`GROUNDWORK_DIGEST_AT`, 07:00).
+    pub digest_at: String,
 }
 
 /// The public SMS endpoint, used when none is set.
@@ -60,6 +65,8 @@ impl Settings {
             sms_region: or(v("GROUNDWORK_SMS_REGION"), "cn-hangzhou"),
             smtp_url: v("GROUNDWORK_SMTP_URL"),
             mail_from: v("GROUNDWORK_MAIL_FROM"),
+            digest_to: v("GROUNDWORK_DIGEST_TO"),
+            digest_at: or(v("GROUNDWORK_DIGEST_AT"), "07:00"),
         }
     }
 
@@ -97,6 +104,8 @@ impl Settings {
             ("GROUNDWORK_SMS_REGION", plain(&self.sms_region)),
             ("GROUNDWORK_SMTP_URL", smtp_masked(&self.smtp_url)),
             ("GROUNDWORK_MAIL_FROM", plain(&self.mail_from)),
+            ("GROUNDWORK_DIGEST_TO", plain(&self.digest_to)),
+            ("GROUNDWORK_DIGEST_AT", plain(&self.digest_at)),
         ]
     }
 }

@@ -9,6 +9,7 @@
 //! twice by the worker on its own. Shutdown waits for the message in hand to be recorded.
 
 use crate::deliver::{Channels, Outcome};
+use crate::schedule::Schedule;
 use chrono::Utc;
 use domain::platform::notify::{Backoff, Channel};
 use std::collections::HashMap;
@@ -28,6 +29,8 @@ pub struct Worker {
     pub lease: Duration,
     /// How often the outbox is looked at when it is empty.
     pub poll: Duration,
+    /// The daily report and digest it queues on its own.
+    pub schedule: Schedule,
     intervals: HashMap<Channel, Duration>,
     last: HashMap<Channel, Instant>,
 }
@@ -49,6 +52,7 @@ impl Worker {
             backoff: Backoff::default(),
             lease: Duration::from_secs(120),
             poll: Duration::from_secs(2),
+            schedule: Schedule::default(),
             intervals,
             last: HashMap::new(),
         }
@@ -175,13 +179,21 @@ impl Worker {
         }
     }
 
-    /// Runs until `shutdown` completes: settles interrupted messages, then sends what is
-    /// due, looking again every `poll` (and settling again every minute). A message in
+    /// Runs until `shutdown` completes: settles interrupted messages, queues the daily
+    /// jobs that are due (every 30 s), then sends what is due, looking again every `poll`
+    /// (and settling again every minute). A message in
     /// hand when shutdown comes is finished and recorded first.
     pub async fn run_until(mut self, shutdown: impl Future<Output = ()>) {
         tokio::pin!(shutdown);
         let mut last_recovery: Option<Instant> = None;
+        let mut last_schedule: Option<Instant> = None;
         loop {
+            if last_schedule.is_none_or(|t| t.elapsed() >= Duration::from_secs(30)) {
+                if let Err(e) = self.schedule.run_due(&self.db, Utc::now()).await {
+                    tracing::error!("scheduled notifications: {e}");
+                }
+                last_schedule = Some(Instant::now());
+            }
             if last_recovery.is_none_or(|t| t.elapsed() >= Duration::from_secs(60)) {
                 if let Err(e) = self.recover().await {
                     tracing::error!("notification recovery failed: {e}");

@@ -56,12 +56,15 @@ CREATE TABLE notification_optouts (
 
 -- A project's or a union's own group robot, overriding the default from the environment.
 -- The webhook (its token) and the signing secret are secrets: the audit log keeps digests.
+-- `report_at` (HH:MM, Asia/Shanghai) is when the worker sends a project's daily report to
+-- it on its own; empty for on demand only.
 CREATE TABLE notification_routes (
     id @ID@,
     scope TEXT NOT NULL,
     channel TEXT NOT NULL,
     webhook TEXT NOT NULL,
     secret TEXT NOT NULL DEFAULT '',
+    report_at TEXT NOT NULL DEFAULT '',
     updated_at TEXT NOT NULL,
     UNIQUE (scope, channel)
 );

@@ -80,6 +80,7 @@ impl Fakes {
             sms_region: "cn-hangzhou".into(),
             smtp_url: self.smtp.clone(),
             mail_from: "noreply@groundwork.test".into(),
+            ..notify::Settings::default()
         }
     }
 

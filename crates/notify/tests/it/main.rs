@@ -3,6 +3,7 @@
 
 mod fakes;
 mod outbox;
+mod schedule;
 
 use domain::platform::notify::{Backoff, Channel, IdempotencyKey};
 use notify::{Channels, Worker};

@@ -251,6 +251,7 @@ async fn a_projects_own_robot_overrides_the_default_and_its_secret_stays_out_of_
     let project_robot = ob::Route {
         webhook: settings.dingtalk_webhook.clone(),
         secret: settings.dingtalk_secret.clone(),
+        report_at: None,
     };
     settings.dingtalk_webhook.clear();
     let mut tx = db.begin().await.unwrap();

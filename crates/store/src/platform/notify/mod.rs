@@ -383,6 +383,8 @@ pub struct Route {
     pub webhook: String,
     /// The signing secret (DingTalk), empty if none.
     pub secret: String,
+    /// When the project's daily report goes to this robot on its own (Asia/Shanghai).
+    pub report_at: Option<chrono::NaiveTime>,
 }
 
 impl std::fmt::Debug for Route {
@@ -392,6 +394,7 @@ impl std::fmt::Debug for Route {
         f.debug_struct("Route")
             .field("webhook", &mask_url(&self.webhook))
             .field("secret", &mask_secret(&self.secret))
+            .field("report_at", &self.report_at)
             .finish()
     }
 }
@@ -417,12 +420,13 @@ pub async fn set_route(
             let change = audit::Change::begin(tx, &ROUTES, id).await?;
             on_tx!(tx, |c| {
                 sqlx::query(
-                "UPDATE notification_routes SET webhook = $1, secret = $2, updated_at = $3 WHERE id = $4"
+                "UPDATE notification_routes SET webhook = $1, secret = $2, updated_at = $3, report_at = $5 WHERE id = $4"
             )
             .bind(&route.webhook)
             .bind(&route.secret)
             .bind(&now)
             .bind(id)
+            .bind(at_text(route))
             .execute(&mut *c)
             .await
             .map(|_| ())?
@@ -430,20 +434,52 @@ pub async fn set_route(
             change.finish(tx, actor, "update").await
         }
         None => {
-            let id: i64 = on_tx!(tx, |c| sqlx::query_scalar(
-                "INSERT INTO notification_routes (scope, channel, webhook, secret, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5) RETURNING id"
+            let id: i64 = on_tx!(tx, |c| {
+                sqlx::query_scalar(
+                "INSERT INTO notification_routes (scope, channel, webhook, secret, updated_at, report_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING id"
             )
             .bind(scope)
             .bind(channel.code())
             .bind(&route.webhook)
             .bind(&route.secret)
             .bind(&now)
+            .bind(at_text(route))
             .fetch_one(&mut *c)
-            .await?);
+            .await?
+            });
             audit::record_insert(tx, actor, &ROUTES, id).await
         }
     }
+}
+
+fn at_text(route: &Route) -> String {
+    route
+        .report_at
+        .map(|t| t.format("%H:%M").to_string())
+        .unwrap_or_default()
+}
+
+fn read_at(text: &str) -> Option<chrono::NaiveTime> {
+    chrono::NaiveTime::parse_from_str(text, "%H:%M").ok()
+}
+
+/// Every robot with a daily report time: (scope, channel, time).
+pub async fn scheduled_routes(
+    conn: impl Into<Conn<'_>>,
+) -> StoreResult<Vec<(String, Channel, chrono::NaiveTime)>> {
+    let mut conn = conn.into();
+    let rows: Vec<(String, String, String)> = on_conn!(&mut conn, |c| {
+        sqlx::query_as(
+        "SELECT scope, channel, report_at FROM notification_routes WHERE report_at <> '' ORDER BY id"
+    )
+    .fetch_all(&mut *c)
+    .await?
+    });
+    Ok(rows
+        .into_iter()
+        .filter_map(|(scope, ch, at)| Some((scope, Channel::parse(&ch)?, read_at(&at)?)))
+        .collect())
 }
 
 /// The group robot configured for `scope` on `channel`, if any.
@@ -453,12 +489,18 @@ pub async fn route(
     channel: Channel,
 ) -> StoreResult<Option<Route>> {
     let mut conn = conn.into();
-    let row: Option<(String, String)> = on_conn!(&mut conn, |c| sqlx::query_as(
-        "SELECT webhook, secret FROM notification_routes WHERE scope = $1 AND channel = $2"
+    let row: Option<(String, String, String)> = on_conn!(&mut conn, |c| {
+        sqlx::query_as(
+        "SELECT webhook, secret, report_at FROM notification_routes WHERE scope = $1 AND channel = $2"
     )
     .bind(scope)
     .bind(channel.code())
     .fetch_optional(&mut *c)
-    .await?);
-    Ok(row.map(|(webhook, secret)| Route { webhook, secret }))
+    .await?
+    });
+    Ok(row.map(|(webhook, secret, at)| Route {
+        webhook,
+        secret,
+        report_at: read_at(&at),
+    }))
 }

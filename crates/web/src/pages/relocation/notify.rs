@@ -246,6 +246,8 @@ pub struct GroupForm {
     webhook: Option<String>,
     #[serde(default, deserialize_with = "form::text")]
     secret: Option<String>,
+    #[serde(default, deserialize_with = "form::text")]
+    report_at: Option<String>,
 }
 
 /// Sets the project's chat-group robot (the audit log keeps only digests of its URL and
@@ -261,9 +263,17 @@ pub async fn set_group(
         .webhook
         .filter(|w| w.starts_with("https://") || w.starts_with("http://"))
         .ok_or_else(|| AppError::BadRequest("机器人地址应以 https:// 开头".into()))?;
+    let report_at =
+        match f.report_at {
+            Some(t) => Some(chrono::NaiveTime::parse_from_str(&t, "%H:%M").map_err(|_| {
+                AppError::BadRequest(format!("每日发送时间应为 时:分，如 20:30：{t}"))
+            })?),
+            None => None,
+        };
     let route = Route {
         webhook,
         secret: f.secret.unwrap_or_default(),
+        report_at,
     };
     let scope = scope(&state, &viewer).await?;
     let p = projects::by_code(&state.db, &scope, &code).await?;
