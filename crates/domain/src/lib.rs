@@ -7,4 +7,5 @@
 
 pub mod platform;
 pub mod relocation;
+pub mod testing;
 pub mod union;

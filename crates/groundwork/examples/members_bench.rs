@@ -84,14 +84,7 @@ fn generate(n: u64, dir: &std::path::Path) -> Result<(), Box<dyn std::error::Err
             unions.push(name);
         }
     }
-    let headers = [
-        "姓名",
-        "身份证号",
-        "手机号",
-        "所属工会",
-        "入会日期",
-        "农民工",
-    ];
+    let headers = imports::union::export::headers(imports::union::members::COLUMNS);
     let mut w = sheets::SheetWriter::new(&headers)?;
     for i in 0..n {
         let name = format!(

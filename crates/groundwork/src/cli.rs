@@ -158,10 +158,18 @@ pub enum UserAction {
         #[arg(long, env = "GROUNDWORK_PASSWORD")]
         password: String,
     },
-    /// Disable a user (ends their sessions).
+    /// Disable a user (ends their sessions, revokes their API tokens).
     Disable {
         /// Login name.
         username: String,
+    },
+    /// List a user's API tokens, or revoke one.
+    Tokens {
+        /// Login name.
+        username: String,
+        /// Revoke the token with this id.
+        #[arg(long)]
+        revoke: Option<i64>,
     },
 }
 
@@ -169,7 +177,17 @@ pub enum UserAction {
 #[derive(Subcommand, Debug)]
 pub enum AuditAction {
     /// Check the hash chain and every record against it; exit 1 naming the first problem.
-    Verify,
+    Verify {
+        /// Also check that the chain still holds the head written by `audit anchor`.
+        #[arg(long)]
+        anchor: Option<PathBuf>,
+    },
+    /// Write the chain's head (sequence, hash, time) as JSON, to keep outside the database.
+    Anchor {
+        /// Where to write it.
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 /// Who the command line acts as in the audit log.
@@ -239,24 +257,58 @@ pub async fn run(cli: Cli) -> Result<u8> {
             user(&db, action).await
         }
         Command::Audit {
-            action: AuditAction::Verify,
+            action: AuditAction::Verify { anchor },
         } => {
             let db = Db::connect(&db_url(&cli.db, "groundwork.db")).await?;
+            let kept: Option<store::audit::Anchor> = match &anchor {
+                Some(path) => {
+                    let text = std::fs::read_to_string(path)
+                        .with_context(|| format!("无法读取锚点文件 {}", path.display()))?;
+                    Some(
+                        serde_json::from_str(&text)
+                            .with_context(|| format!("锚点文件 {} 格式不正确", path.display()))?,
+                    )
+                }
+                None => None,
+            };
             let v = store::audit::verify(&db, &store::audited()).await?;
-            match v.problem {
-                None => {
-                    out!(
-                        "审计链完整：{} 条日志，{} 条记录与日志一致。",
-                        v.entries,
-                        v.records
-                    );
-                    Ok(0)
-                }
-                Some(p) => {
-                    out!("审计校验失败：{p}");
-                    Ok(1)
-                }
+            if let Some(p) = v.problem {
+                out!("审计校验失败：{p}");
+                return Ok(1);
             }
+            if let Some(a) = &kept
+                && !store::audit::holds(&db, a).await?
+            {
+                out!(
+                    "审计校验失败：锚点记录的第 {} 条日志（{}）已不在审计链中或已被改动，其后的变更可能被删除",
+                    a.sequence,
+                    a.anchored_at
+                );
+                return Ok(1);
+            }
+            out!(
+                "审计链完整：{} 条日志，{} 条记录与日志一致。{}",
+                v.entries,
+                v.records,
+                kept.map_or(String::new(), |a| format!(
+                    "锚点第 {} 条仍在链中。",
+                    a.sequence
+                ))
+            );
+            Ok(0)
+        }
+        Command::Audit {
+            action: AuditAction::Anchor { out },
+        } => {
+            let db = Db::connect(&db_url(&cli.db, "groundwork.db")).await?;
+            let Some(a) = store::audit::anchor(&db).await? else {
+                out!("审计日志为空，无需锚定。");
+                return Ok(1);
+            };
+            std::fs::write(&out, serde_json::to_string_pretty(&a)?)
+                .with_context(|| format!("无法写入 {}", out.display()))?;
+            out!("已写入锚点：第 {} 条，哈希 {}", a.sequence, a.hash);
+            Ok(0)
         }
         Command::Import {
             kind,
@@ -400,6 +452,36 @@ async fn user(db: &Db, action: UserAction) -> Result<u8> {
         UserAction::Disable { username } => {
             users::set_disabled(db, CLI_ACTOR, &username, true).await?;
             out!("已停用 {username}");
+        }
+        UserAction::Tokens { username, revoke } => {
+            let Some((user, _)) = users::by_username_with_hash(db, &username).await? else {
+                out!("用户不存在：{username}");
+                return Ok(1);
+            };
+            if let Some(id) = revoke {
+                let mut tx = db.begin().await?;
+                store::platform::tokens::revoke(&mut tx, CLI_ACTOR, user.id, id).await?;
+                tx.commit().await?;
+                out!("已吊销 {username} 的令牌 #{id}");
+                return Ok(0);
+            }
+            let now = chrono::Utc::now();
+            for t in store::platform::tokens::of_user(db, user.id).await? {
+                let state = match (t.revoked_at, t.is_live(now)) {
+                    (Some(_), _) => "已吊销",
+                    (None, true) => "有效",
+                    (None, false) => "已过期",
+                };
+                let show = domain::platform::time::show_local;
+                out!(
+                    "#{:<5} {:<16} 有效期至 {}  最近使用 {}  {}",
+                    t.id,
+                    t.label,
+                    show(t.expires_at),
+                    t.last_used_at.map_or("从未使用".to_string(), show),
+                    state
+                );
+            }
         }
     }
     Ok(0)

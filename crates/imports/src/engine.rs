@@ -116,6 +116,26 @@ pub trait Layout {
     fn example(&self) -> &'static [&'static str];
 }
 
+/// Declares the [`Layout`] of importer `$name`: its columns and its template's example row.
+macro_rules! layout {
+    ($name:ty, $columns:expr, $example:expr $(,)?) => {
+        impl $crate::engine::Layout for $name {
+            fn columns(&self) -> &'static [sheets::Column] {
+                $columns
+            }
+
+            fn example(&self) -> &'static [&'static str] {
+                $example
+            }
+        }
+    };
+}
+pub(crate) use layout;
+
+/// What applying one row comes to: written (inserted or updated), refused with a reason
+/// per field (nothing written), or a database failure that ends the import.
+pub type RowOutcome = Result<Result<Applied, Vec<FieldError>>, StoreError>;
+
 /// One kind of import (`households`, `unions`, …) whose rows are checked and written one
 /// at a time, each possibly with queries of its own.
 #[allow(async_fn_in_trait)]
@@ -125,12 +145,7 @@ pub trait Importer: Layout {
     async fn prepare(&mut self, tx: &mut Tx, opts: &ImportOptions) -> Result<(), ImportError>;
     /// Validates one row fully and, only if it is valid, writes it. An invalid row must
     /// write nothing.
-    async fn apply(
-        &mut self,
-        tx: &mut Tx,
-        actor: &str,
-        row: &Row,
-    ) -> Result<Result<Applied, Vec<FieldError>>, StoreError>;
+    async fn apply(&mut self, tx: &mut Tx, actor: &str, row: &Row) -> RowOutcome;
 }
 
 /// Runs an import from `path`.

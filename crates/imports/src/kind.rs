@@ -129,9 +129,7 @@ mod tests {
 
     #[test]
     fn every_kind_reads_back_from_its_name() {
-        for kind in ImportKind::ALL {
-            assert_eq!(ImportKind::parse(kind.name()), Ok(kind));
-        }
+        domain::testing::assert_reads_back(&ImportKind::ALL, |k| ImportKind::parse(k.name()).ok());
         let err = ImportKind::parse("no-such-kind").unwrap_err().to_string();
         assert!(err.contains("未知的数据类型") && err.contains("household-members"));
     }

@@ -10,7 +10,6 @@ use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use domain::platform::notify::{Channel, IdempotencyKey};
 use domain::platform::time::shanghai;
 use std::collections::HashMap;
-use store::audit::{EntryFilter, older};
 use store::error::StoreResult;
 use store::platform::notify::delivery::WORKER;
 use store::platform::notify::{self as outbox, NewMessage};
@@ -46,11 +45,10 @@ pub async fn queue_audit_digest(
     targets: &[(Channel, String)],
     now: DateTime<Utc>,
 ) -> StoreResult<usize> {
-    let head = older(db, &EntryFilter::default(), None, 1).await?;
-    let (seq, hash) = head
-        .first()
-        .map_or((0, store::audit::GENESIS_HASH.to_string()), |e| {
-            (e.seq, e.hash.clone())
+    let (seq, hash) = store::audit::anchor(db)
+        .await?
+        .map_or((0, store::audit::GENESIS_HASH.to_string()), |a| {
+            (a.sequence, a.hash)
         });
     let day = now.with_timezone(&shanghai()).date_naive().to_string();
     let text = digest_text(seq, &hash, now);

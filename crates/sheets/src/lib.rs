@@ -44,4 +44,5 @@ pub use cell::Cell;
 pub use error::SheetError;
 pub use header::Column;
 pub use reader::{Row, SheetReader};
+pub use source::guard::{MAX_CELL_CHARS, MAX_SHARED_STRINGS_BYTES};
 pub use writer::SheetWriter;

@@ -23,7 +23,7 @@ use domain::platform::{Mu, Role};
 use domain::relocation::{ProjectKind, ProjectStatus, TeamKind};
 use std::time::Instant;
 use store::Db;
-use store::platform::{auth, users};
+use store::platform::{tokens, users};
 use store::relocation::projects::{self, ProjectFields};
 use store::relocation::{teams, wall};
 
@@ -155,7 +155,7 @@ async fn setup(db: &Db) -> Result<String, Failure> {
         }
     }
     tx.commit().await?;
-    Ok(auth::create_api_token(db, "bench", user.id, "wall benchmark").await?)
+    Ok(tokens::create(db, "bench", user.id, "wall benchmark").await?)
 }
 
 /// `n` households, assigned round-robin to the 200 persons; 60 % signed, 40 % vacated,

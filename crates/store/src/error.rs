@@ -9,7 +9,7 @@
 use domain::platform::AccountError;
 use domain::platform::notify::NotifyError;
 use domain::relocation::{
-    CompensationError, GrievanceError, InvalidStandard, MilestoneError, ReviewError,
+    CareError, CompensationError, GrievanceError, InvalidStandard, MilestoneError, ReviewError,
 };
 use domain::union::organisation::UnionError;
 
@@ -48,6 +48,9 @@ pub enum StoreError {
     /// A grievance, the hotline or the discipline register refuses this change.
     #[error(transparent)]
     Grievance(#[from] GrievanceError),
+    /// A temporary housing or care record refused by its rules.
+    #[error(transparent)]
+    Care(#[from] CareError),
     /// A notification may not take this step, or its text or recipient is unusable.
     #[error(transparent)]
     Notify(#[from] NotifyError),
@@ -88,6 +91,7 @@ impl StoreError {
                 | StoreError::Standard(_)
                 | StoreError::Review(_)
                 | StoreError::Grievance(_)
+                | StoreError::Care(_)
                 | StoreError::Notify(_)
         )
     }

@@ -17,6 +17,7 @@ pub mod error;
 pub mod migrate;
 pub mod pgcopy;
 pub mod platform;
+mod query;
 pub mod refusal;
 pub mod relocation;
 pub mod sql;

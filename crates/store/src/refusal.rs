@@ -100,7 +100,7 @@ pub enum Refusal {
 
     // --- relocation ---
     /// A project code empty or too long.
-    #[error("项目编号不能为空，且不超过40个字符")]
+    #[error("项目编号只能由字母、数字和短横线组成，不能为空且不超过40个字符")]
     ProjectCodeInvalid,
     /// A project without a name.
     #[error("项目名称不能为空")]
@@ -280,4 +280,12 @@ pub enum Refusal {
     /// A choice already voided.
     #[error("该选房记录已作废")]
     ChoiceAlreadyVoided,
+
+    // --- sunshine verification and care ---
+    /// A re-review by someone who is not a member of the project's policy group.
+    #[error("复审须由本项目综合政策组成员进行：您的账号未登记为该组组员，不能复审")]
+    NotInPolicyGroup,
+    /// An objection filed while the household's list is not posted.
+    #[error("该户安置人口名单当前不在公示期，不能提出异议")]
+    ListNotPosted,
 }

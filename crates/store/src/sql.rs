@@ -13,6 +13,33 @@ pub enum Bind {
     Int(i64),
     /// A flag.
     Bool(bool),
+    /// Text or NULL.
+    OptText(Option<String>),
+    /// An integer or NULL.
+    OptInt(Option<i64>),
+}
+
+/// `From` for each kind of value a statement binds, so call sites write `value.into()`.
+macro_rules! bind_from {
+    ($($t:ty => |$v:ident| $e:expr;)*) => {
+        $(impl From<$t> for Bind {
+            fn from($v: $t) -> Bind {
+                $e
+            }
+        })*
+    };
+}
+
+bind_from! {
+    i64 => |v| Bind::Int(v);
+    bool => |v| Bind::Bool(v);
+    &str => |v| Bind::Text(v.to_string());
+    String => |v| Bind::Text(v);
+    &String => |v| Bind::Text(v.clone());
+    Option<&str> => |v| Bind::OptText(v.map(str::to_string));
+    Option<String> => |v| Bind::OptText(v);
+    &Option<String> => |v| Bind::OptText(v.clone());
+    Option<i64> => |v| Bind::OptInt(v);
 }
 
 /// The conditions of a list query, joined with AND, and their values.
@@ -73,6 +100,8 @@ macro_rules! bind_where {
                 $crate::union::sql::Bind::Text(s) => q.bind(s.clone()),
                 $crate::union::sql::Bind::Int(i) => q.bind(*i),
                 $crate::union::sql::Bind::Bool(x) => q.bind(*x),
+                $crate::union::sql::Bind::OptText(s) => q.bind(s.clone()),
+                $crate::union::sql::Bind::OptInt(i) => q.bind(*i),
             };
         }
         q

@@ -37,7 +37,7 @@ pub async fn guard(State(state): State<AppState>, mut req: Request, next: Next) 
     // Who is asking.
     let mut viewer = None;
     if let Some(token) = session::bearer(req.headers()) {
-        match store::platform::auth::api_token_user(&state.db, &token).await {
+        match store::platform::tokens::user_of(&state.db, &token).await {
             Ok(Some(user)) => {
                 let nav = table.nav_for(user.role());
                 viewer = Some(Viewer::new(user, None, nav))
@@ -88,14 +88,24 @@ pub async fn guard(State(state): State<AppState>, mut req: Request, next: Next) 
         _ => None,
     };
     if let Some(expected) = csrf_expected {
-        let (ok, rebuilt) = csrf_ok(req, &expected).await;
+        let (check, rebuilt) = csrf_ok(req, &expected).await;
         req = rebuilt;
-        if !ok {
-            return crate::views::message_page(
-                StatusCode::FORBIDDEN,
-                "请求已失效",
-                "表单校验码（CSRF）不正确或已过期，请刷新页面后重试。",
-            );
+        match check {
+            CsrfCheck::Valid => {}
+            CsrfCheck::TooLarge => {
+                return crate::views::message_page(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "提交的内容过大",
+                    "提交的内容超过了允许的大小，请分批提交或改用批量导入。",
+                );
+            }
+            CsrfCheck::Invalid => {
+                return crate::views::message_page(
+                    StatusCode::FORBIDDEN,
+                    "请求已失效",
+                    "表单校验码（CSRF）不正确或已过期，请刷新页面后重试。",
+                );
+            }
         }
     }
     if let Some(v) = viewer {
@@ -104,9 +114,19 @@ pub async fn guard(State(state): State<AppState>, mut req: Request, next: Next) 
     next.run(req).await
 }
 
+/// What the CSRF check found.
+enum CsrfCheck {
+    /// The token matches.
+    Valid,
+    /// Missing or wrong.
+    Invalid,
+    /// The form body is over the limit: answered 413, not as a token problem.
+    TooLarge,
+}
+
 /// Checks the token in the `X-CSRF-Token` header, the `_csrf` query parameter or the
 /// `_csrf` field of a urlencoded form; returns the request rebuilt with its body.
-async fn csrf_ok(req: Request, expected: &str) -> (bool, Request) {
+async fn csrf_ok(req: Request, expected: &str) -> (CsrfCheck, Request) {
     let from_header = req
         .headers()
         .get("x-csrf-token")
@@ -119,8 +139,15 @@ async fn csrf_ok(req: Request, expected: &str) -> (bool, Request) {
             .find(|(k, _)| k == "_csrf")
             .map(|(_, v)| v)
     });
+    let verdict = |ok: bool| {
+        if ok {
+            CsrfCheck::Valid
+        } else {
+            CsrfCheck::Invalid
+        }
+    };
     if let Some(t) = from_header.or(from_query) {
-        return (constant_eq(&t, expected), req);
+        return (verdict(constant_eq(&t, expected)), req);
     }
     let is_form = req
         .headers()
@@ -128,18 +155,23 @@ async fn csrf_ok(req: Request, expected: &str) -> (bool, Request) {
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
     if !is_form {
-        return (false, req);
+        return (CsrfCheck::Invalid, req);
     }
     let (parts, body) = req.into_parts();
     let bytes = match to_bytes(body, FORM_LIMIT).await {
         Ok(b) => b,
-        Err(_) => return (false, Request::from_parts(parts, Body::empty())),
+        Err(_) => {
+            return (
+                CsrfCheck::TooLarge,
+                Request::from_parts(parts, Body::empty()),
+            );
+        }
     };
     let token = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
         .ok()
         .and_then(|kv| kv.into_iter().find(|(k, _)| k == "_csrf").map(|(_, v)| v));
     let ok = token.is_some_and(|t| constant_eq(&t, expected));
-    (ok, Request::from_parts(parts, Body::from(bytes)))
+    (verdict(ok), Request::from_parts(parts, Body::from(bytes)))
 }
 
 /// Compares secrets without an early exit that would leak how much matched.

@@ -71,6 +71,24 @@ fn declare() -> Vec<Route> {
             "创建 API 令牌",
             pages::users::create_token,
         ),
+        post(
+            "/account/tokens/{id}/revoke",
+            AnyUser,
+            "吊销 API 令牌",
+            pages::users::revoke_token,
+        ),
+        get(
+            "/api/v1/tokens",
+            AnyUser,
+            "我的 API 令牌（JSON）",
+            pages::users::api_tokens,
+        ),
+        post(
+            "/api/v1/tokens/{id}/revoke",
+            AnyUser,
+            "吊销 API 令牌（JSON）",
+            pages::users::api_revoke_token,
+        ),
         get(
             "/audit",
             Roles(AUDIT_READERS),
@@ -142,6 +160,7 @@ pub fn router(state: AppState) -> Router {
     r.route_layer(from_fn_with_state(state.clone(), access::guard))
         .fallback(pages::not_found)
         .layer(from_fn_with_state(state.clone(), crate::telemetry::observe))
+        .layer(axum::middleware::from_fn(crate::headers::secure))
         // Outermost, so the guard and the OpenAPI page find the table.
         .layer(Extension(Arc::new(RouteTable::build())))
         .with_state(state)

@@ -12,6 +12,7 @@ pub mod assets;
 pub mod download;
 pub mod error;
 pub mod form;
+pub mod headers;
 pub mod live;
 pub mod pages;
 pub mod routes;

@@ -150,10 +150,8 @@ fn same_input_gives_same_sheet() {
 
 #[test]
 fn appraisal_kinds_read_codes_and_words() {
-    for k in AppraisalKind::ALL {
-        assert_eq!(AppraisalKind::parse(k.code()), Some(k));
-        assert_eq!(AppraisalKind::parse(k.label()), Some(k));
-    }
+    crate::testing::assert_reads_back(&AppraisalKind::ALL, |k| AppraisalKind::parse(k.code()));
+    crate::testing::assert_reads_back(&AppraisalKind::ALL, |k| AppraisalKind::parse(k.label()));
     assert_eq!(AppraisalKind::parse("家具"), None);
 }
 

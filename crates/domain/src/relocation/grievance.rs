@@ -255,18 +255,8 @@ impl Reference {
 
     /// Reads a reference as typed (`xf2019-1`, `ＸＦ2019－0001`, surrounding spaces).
     pub fn parse(text: &str) -> Option<Reference> {
-        let t = normalise_text(text).to_ascii_uppercase();
-        let rest = t.strip_prefix(Reference::PREFIX)?;
-        let (year, seq) = rest.split_once('-')?;
-        let all_digits = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
-        if year.len() != 4 || !all_digits(year) || !all_digits(seq) || seq.len() > 6 {
-            return None;
-        }
-        let seq: u32 = seq.parse().ok()?;
-        (seq > 0).then_some(Reference {
-            year: year.parse().ok()?,
-            seq,
-        })
+        let (year, seq) = parse_numbered(text, Reference::PREFIX)?;
+        Some(Reference { year, seq })
     }
 
     /// The year received.
@@ -278,6 +268,20 @@ impl Reference {
     pub fn series(year: i32) -> String {
         format!("{}{year}", Reference::PREFIX)
     }
+}
+
+/// Reads `PREFIXyyyy-n` as typed (any case, full-width forms, surrounding spaces): the
+/// year and the sequence number (from 1), for every numbered series of the area.
+pub(crate) fn parse_numbered(text: &str, prefix: &str) -> Option<(i32, u32)> {
+    let t = normalise_text(text).to_ascii_uppercase();
+    let rest = t.strip_prefix(prefix)?;
+    let (year, seq) = rest.split_once('-')?;
+    let all_digits = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
+    if year.len() != 4 || !all_digits(year) || !all_digits(seq) || seq.len() > 6 {
+        return None;
+    }
+    let seq: u32 = seq.parse().ok()?;
+    (seq > 0).then_some((year.parse().ok()?, seq))
 }
 
 impl std::fmt::Display for Reference {

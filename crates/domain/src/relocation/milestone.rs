@@ -300,10 +300,8 @@ mod tests {
 
     #[test]
     fn codes_and_labels_parse() {
-        for m in Milestone::ALL {
-            assert_eq!(Milestone::parse(m.code()), Some(m));
-            assert_eq!(Milestone::parse(m.label()), Some(m));
-        }
+        crate::testing::assert_reads_back(&Milestone::ALL, |m| Milestone::parse(m.code()));
+        crate::testing::assert_reads_back(&Milestone::ALL, |m| Milestone::parse(m.label()));
         assert_eq!(Milestone::parse("moved"), None);
     }
 
@@ -316,19 +314,27 @@ mod tests {
     }
 
     #[test]
-    fn dates_cannot_go_back_before_the_previous_milestone() {
-        let mut m = MilestoneDates::default();
-        m.record(Milestone::Signed, d(10)).unwrap();
-        let err = m.record(Milestone::Vacated, d(9)).unwrap_err();
-        assert_eq!(err.to_string(), "腾空日期2019-06-09早于签约日期2019-06-10");
-    }
-
-    #[test]
-    fn recording_twice_is_refused() {
-        let mut m = MilestoneDates::default();
-        m.record(Milestone::Signed, d(10)).unwrap();
-        let err = m.record(Milestone::Signed, d(11)).unwrap_err();
-        assert_eq!(err.to_string(), "已于2019-06-10登记签约，不能重复登记");
+    fn after_signing_an_earlier_date_or_a_second_signing_is_refused() {
+        let refused = [
+            // Dates cannot go back before the previous milestone.
+            (
+                Milestone::Vacated,
+                d(9),
+                "腾空日期2019-06-09早于签约日期2019-06-10",
+            ),
+            // Recording twice is refused.
+            (
+                Milestone::Signed,
+                d(11),
+                "已于2019-06-10登记签约，不能重复登记",
+            ),
+        ];
+        for (milestone, on, reason) in refused {
+            let mut m = MilestoneDates::default();
+            m.record(Milestone::Signed, d(10)).unwrap();
+            let err = m.record(milestone, on).unwrap_err();
+            assert_eq!(err.to_string(), reason);
+        }
     }
 
     #[test]

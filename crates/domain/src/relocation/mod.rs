@@ -8,6 +8,7 @@
 //! also the closed vocabularies (project kinds, working groups, household kinds, visit
 //! modes, attitudes) that forms, imports and storage share.
 
+pub mod care;
 pub mod choosing_order;
 pub mod compensation;
 pub mod flat;
@@ -15,6 +16,7 @@ pub mod grievance;
 pub mod household;
 pub mod milestone;
 pub mod posting;
+pub mod posting_rounds;
 pub mod progress;
 pub mod project;
 pub mod standard;
@@ -22,6 +24,7 @@ pub mod structure;
 pub mod title;
 pub mod worklog;
 
+pub use care::{CareError, CareKind, TemporaryHousing};
 pub use choosing_order::{
     ChoosingPosition, HouseholdMoments, RecordedMoment, calling_order, choosing_order,
 };
@@ -39,7 +42,10 @@ pub use grievance::{
 };
 pub use household::{HeadId, HeadIdError, HouseholdKind, Residence};
 pub use milestone::{Milestone, MilestoneDates, MilestoneError};
-pub use posting::{PopulationReview, ReviewError, ReviewEvent, ReviewStage};
+pub use posting::{
+    ObjectionReference, PopulationReview, PostingEnd, PostingRecord, ReviewError, ReviewEvent,
+    ReviewStage,
+};
 pub use progress::{Permille, Progress};
 pub use project::{ProjectKind, ProjectStatus, TeamKind};
 pub use standard::{CompensationStandard, DeadlineReward, InvalidStandard};

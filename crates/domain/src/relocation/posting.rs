@@ -15,9 +15,16 @@
 //! whatever stage it is in; it then goes through both reviews and a fresh posting again.
 //! Objections not yet resolved stay open across that round and must still be resolved
 //! before confirmation.
+//!
+//! What is posted is frozen: a change to the household's members once the list has been
+//! posted (or confirmed) starts a change round (成果变更): the list goes back to draft, the
+//! round number goes up, and it is reviewed and posted again. Every posting is kept with
+//! how it ended ([`PostingRecord`]), so the history of rounds can be shown.
 
 use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
+
+pub use super::posting_rounds::{ObjectionReference, PostingEnd, PostingRecord, ReviewError};
 
 /// The usual posting period in the town: seven days, first and last day included.
 pub const DEFAULT_POSTING_DAYS: u32 = 7;
@@ -160,62 +167,12 @@ pub enum ReviewEvent {
         /// Day of the confirmation.
         on: NaiveDate,
     },
-}
-
-/// Why a step of the workflow was refused.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum ReviewError {
-    /// The step does not follow from the current stage.
-    #[error("当前为「{stage}」阶段，不能{action}")]
-    WrongStage {
-        /// The current stage's name.
-        stage: &'static str,
-        /// The refused step's name.
-        action: &'static str,
-    },
-    /// A field the step needs (a name, a reason) is empty.
-    #[error("须填写{0}")]
-    Missing(&'static str),
-    /// The second review was by the initial reviewer: two people must look at the list.
-    #[error("复审须由初审人以外的人员进行")]
-    SameReviewer,
-    /// A step dated before the step it follows.
-    #[error("日期{on}早于上一步的日期{previous}")]
-    DateGoesBack {
-        /// The step's date.
+    /// 成果变更: the members were changed after the list was reviewed or posted; the
+    /// list goes back to draft, and a posted or confirmed list starts a new round.
+    MembersChanged {
+        /// Day of the change.
         on: NaiveDate,
-        /// The previous step's date.
-        previous: NaiveDate,
     },
-    /// A posting of zero days.
-    #[error("公示期至少为一天")]
-    EmptyPeriod,
-    /// The posting's end falls outside the calendar.
-    #[error("公示期超出日期范围")]
-    DateOutOfRange,
-    /// An objection lodged outside the posting period.
-    #[error("异议须在公示期内（{from}至{until}）提出")]
-    OutsidePeriod {
-        /// First day of the posting.
-        from: NaiveDate,
-        /// Last day of the posting.
-        until: NaiveDate,
-    },
-    /// No objection with that number.
-    #[error("没有第{0}条异议")]
-    NoSuchObjection(usize),
-    /// The objection was resolved already.
-    #[error("第{0}条异议已处理")]
-    AlreadyResolved(usize),
-    /// Confirming before the posting period has ended.
-    #[error("公示期未满，不能认定（公示期至{until}）")]
-    PeriodNotOver {
-        /// Last day of the posting.
-        until: NaiveDate,
-    },
-    /// Confirming while objections are open.
-    #[error("尚有{0}条异议未处理，不能认定")]
-    UnresolvedObjections(usize),
 }
 
 /// The verification of one household's resettlement population. `Clone` so a caller can
@@ -227,6 +184,10 @@ pub struct PopulationReview {
     events: Vec<ReviewEvent>,
     /// Date of the last change of stage; later steps may not be dated before it.
     since: Option<NaiveDate>,
+    /// The current round, from 1.
+    round: u32,
+    /// Every posting, in order.
+    postings: Vec<PostingRecord>,
 }
 
 impl Default for PopulationReview {
@@ -243,6 +204,8 @@ impl PopulationReview {
             objections: Vec::new(),
             events: Vec::new(),
             since: None,
+            round: 1,
+            postings: Vec::new(),
         }
     }
 
@@ -270,6 +233,25 @@ impl PopulationReview {
             .iter()
             .filter(|o| o.resolved.is_none())
             .count()
+    }
+
+    /// The current round: 1, then one more for each change round (成果变更).
+    pub fn round(&self) -> u32 {
+        self.round
+    }
+
+    /// Every posting so far, in order, with its round and how it ended.
+    pub fn postings(&self) -> &[PostingRecord] {
+        &self.postings
+    }
+
+    /// The person who did the initial review of the current list, if it is reviewed.
+    pub fn initial_reviewer(&self) -> Option<&str> {
+        match &self.stage {
+            ReviewStage::InitiallyReviewed { by, .. } => Some(by),
+            ReviewStage::ReReviewed { initially_by, .. } => Some(initially_by),
+            _ => None,
+        }
     }
 
     /// The log to store; feeding it to [`PopulationReview::replay`] gives this review back.
@@ -325,6 +307,17 @@ impl PopulationReview {
     /// open.
     pub fn confirm(self, today: NaiveDate) -> Result<Self, ReviewError> {
         self.apply(ReviewEvent::Confirm { on: today })
+    }
+
+    /// The household's members changed on `on`. A draft stays as it is (nothing is
+    /// logged); a reviewed list goes back to draft; a posted or confirmed list goes back
+    /// to draft in a new round (成果变更), to be reviewed and posted again. Never refused:
+    /// the members are the facts, the review follows them.
+    pub fn members_changed(self, on: NaiveDate) -> Result<Self, ReviewError> {
+        match self.stage {
+            ReviewStage::Draft => Ok(self),
+            _ => self.apply(ReviewEvent::MembersChanged { on }),
+        }
     }
 
     /// The one place where the rules live: checks `event` against the current state and
@@ -430,14 +423,60 @@ impl PopulationReview {
                     n => return Err(ReviewError::UnresolvedObjections(n)),
                 }
             }
+            (ReviewStage::Draft, ReviewEvent::MembersChanged { .. }) => None,
+            (_, ReviewEvent::MembersChanged { .. }) => Some(ReviewStage::Draft),
             _ => return Err(self.wrong_stage(&event)),
         };
+        self.keep_postings(&event);
         if let Some(stage) = next_stage {
-            self.since = Some(event_date(&event));
+            // A change of members is a fact of its day, not a step after the last one:
+            // it never moves the dates back (a posting may start in the future).
+            let on = event_date(&event);
+            self.since = Some(self.since.map_or(on, |s| s.max(on)));
             self.stage = stage;
         }
         self.events.push(event);
         Ok(self)
+    }
+
+    /// Keeps the record of postings up to date with `event`, which the rules accepted;
+    /// called before the stage moves on.
+    fn keep_postings(&mut self, event: &ReviewEvent) {
+        let posted_or_confirmed = matches!(
+            self.stage,
+            ReviewStage::Posted { .. } | ReviewStage::Confirmed { .. }
+        );
+        let current = self.postings.last_mut().filter(|p| p.ended.is_none());
+        match (event, current) {
+            (ReviewEvent::Post { from, days }, _) => {
+                let until = from
+                    .checked_add_days(Days::new(u64::from(days.saturating_sub(1))))
+                    .unwrap_or(*from);
+                self.postings.push(PostingRecord {
+                    round: self.round,
+                    from: *from,
+                    until,
+                    confirmed_on: None,
+                    ended: None,
+                });
+            }
+            (ReviewEvent::Confirm { on }, Some(p)) => p.confirmed_on = Some(*on),
+            (
+                ReviewEvent::Resolve {
+                    on,
+                    resolution: Resolution::Upheld { .. },
+                    ..
+                },
+                Some(p),
+            ) if posted_or_confirmed => p.ended = Some((PostingEnd::Upheld, *on)),
+            (ReviewEvent::MembersChanged { on }, current) if posted_or_confirmed => {
+                if let Some(p) = current {
+                    p.ended = Some((PostingEnd::Changed, *on));
+                }
+                self.round = self.round.saturating_add(1);
+            }
+            _ => {}
+        }
     }
 
     fn not_before_since(&self, on: NaiveDate) -> Result<(), ReviewError> {
@@ -453,6 +492,7 @@ impl PopulationReview {
             ReviewEvent::Object { .. } => "提出异议",
             ReviewEvent::Resolve { .. } => "处理异议",
             ReviewEvent::Confirm { .. } => "认定",
+            ReviewEvent::MembersChanged { .. } => "变更成员",
         };
         ReviewError::WrongStage {
             stage: self.stage.label(),
@@ -467,7 +507,8 @@ fn event_date(event: &ReviewEvent) -> NaiveDate {
         | ReviewEvent::ReReview { on, .. }
         | ReviewEvent::Object { on, .. }
         | ReviewEvent::Resolve { on, .. }
-        | ReviewEvent::Confirm { on } => *on,
+        | ReviewEvent::Confirm { on }
+        | ReviewEvent::MembersChanged { on } => *on,
         ReviewEvent::Post { from, .. } => *from,
     }
 }

@@ -284,3 +284,77 @@ proptest! {
         prop_assert_eq!(PopulationReview::replay(review.events()), Ok(review));
     }
 }
+
+#[test]
+fn a_change_of_members_after_posting_starts_a_new_round_to_post_again() {
+    let review = posted();
+    assert_eq!(review.round(), 1);
+    // A draft or reviewed list just follows the members; only a posted one changes round.
+    let draft = PopulationReview::new()
+        .members_changed(d(1))
+        .expect("draft");
+    assert!(draft.events().is_empty());
+    let reviewed = PopulationReview::new()
+        .initial_review("王五", d(3))
+        .and_then(|r| r.members_changed(d(3)))
+        .expect("back to draft");
+    assert_eq!(
+        (reviewed.stage(), reviewed.round()),
+        (&ReviewStage::Draft, 1)
+    );
+
+    let changed = review.members_changed(d(8)).expect("change round");
+    assert_eq!((changed.stage(), changed.round()), (&ReviewStage::Draft, 2));
+    assert_eq!(
+        changed.postings()[0].ended,
+        Some((PostingEnd::Changed, d(8)))
+    );
+    let again = changed
+        .initial_review("王五", d(9))
+        .and_then(|r| r.re_review("政策组李四", d(9)))
+        .and_then(|r| r.post(d(10), 7))
+        .and_then(|r| r.confirm(d(17)))
+        .expect("second round");
+    let rounds: Vec<u32> = again.postings().iter().map(|p| p.round).collect();
+    assert_eq!(rounds, vec![1, 2]);
+    assert_eq!(again.postings()[1].confirmed_on, Some(d(17)));
+    assert_eq!(again.postings()[1].outcome(), "2019-06-17 认定");
+    // Replaying the log gives the same rounds back.
+    assert_eq!(PopulationReview::replay(again.events()), Ok(again.clone()));
+    // A confirmed list changed later goes round again.
+    let third = again.members_changed(d(20)).expect("third round");
+    assert_eq!(third.round(), 3);
+    assert!(third.postings()[1].outcome().contains("成员变更"));
+}
+
+#[test]
+fn an_open_objection_still_blocks_confirmation_after_a_change_round() {
+    let review = posted()
+        .object(d(7), "邻居", "张明已在城区落户")
+        .and_then(|r| r.members_changed(d(8)))
+        .and_then(|r| r.initial_review("王五", d(9)))
+        .and_then(|r| r.re_review("政策组李四", d(9)))
+        .and_then(|r| r.post(d(10), 1))
+        .expect("posted again");
+    assert_eq!(
+        review.clone().confirm(d(12)),
+        Err(ReviewError::UnresolvedObjections(1))
+    );
+    let resolved = review
+        .resolve(0, d(11), "李四", dismissed("户籍仍在本村"))
+        .and_then(|r| r.confirm(d(12)))
+        .expect("confirmed");
+    assert!(matches!(resolved.stage(), ReviewStage::Confirmed { .. }));
+}
+
+#[test]
+fn the_initial_reviewer_cannot_re_review() {
+    let review = PopulationReview::new()
+        .initial_review("wangwu", d(3))
+        .expect("reviewed");
+    assert_eq!(review.initial_reviewer(), Some("wangwu"));
+    assert_eq!(
+        review.re_review("wangwu", d(4)),
+        Err(ReviewError::SameReviewer)
+    );
+}

@@ -1,6 +1,7 @@
 //! The relocation part of the demo: Yangcunqiao's (杨村桥镇) 2019 projects with their
 //! groups, persons, published standards, households, members, verified buildings,
-//! appraisals, milestones, visits and a nightly meeting — written through the store's
+//! appraisals, milestones, visits, a nightly meeting and the campaign's care records
+//! (temporary housing, help moving and harvesting) — written through the store's
 //! audited functions, so that the yearbook's figures (11 + 6 projects, 941 mu, 81
 //! households of which 7 enterprises, 28,900 m² demolished, 247 households resettled in
 //! 4 projects, a campaign of 49 households all signed within 12 days) come out of the
@@ -8,6 +9,7 @@
 //! property exchange and choose their flats in sessions ([`flats`]); one 2020 project's
 //! session is still under way.
 
+mod care;
 mod flats;
 mod generate;
 mod plan;
@@ -214,6 +216,7 @@ async fn fill_project(
     }
     if p.code == PLANS[0].code {
         meeting(tx, project_id, specs, &ids, &persons).await?;
+        care::fill(tx, DEMO_ACTOR, specs, &ids).await?;
     }
     if option == CompensationOption::Exchange && !specs.is_empty() {
         flats::inventory(tx, DEMO_ACTOR, project_id, specs.len()).await?;

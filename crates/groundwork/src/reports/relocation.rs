@@ -100,7 +100,7 @@ async fn year_summary(db: &Db, args: &super::ReportArgs) -> Result<u8> {
     let towns: BTreeSet<String> = projects::list(db, &Scope::All, &filter)
         .await?
         .into_iter()
-        .map(|p| p.town)
+        .map(|p| p.fields.town)
         .collect();
     if towns.is_empty() {
         bail!("{year} 年没有征收安置项目");

@@ -58,15 +58,7 @@ fn set_cookie(answer: &str, name: &str) -> Option<String> {
 #[tokio::test]
 async fn sigterm_lets_the_request_in_flight_finish_then_exits_0() {
     let f = Fixture::new().await;
-    let o = f.run(&[
-        "user",
-        "add",
-        "clerk",
-        "--role",
-        "inspector",
-        "--password",
-        "long-enough-1",
-    ]);
+    let o = f.add_user("clerk", "inspector", "long-enough-1");
     assert!(o.status.success(), "{}", stderr(&o));
     let port = free_port();
     let mut server = Command::new(env!("CARGO_BIN_EXE_groundwork"))

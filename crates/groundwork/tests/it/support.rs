@@ -22,6 +22,11 @@ impl Fixture {
         Fixture { url, dir }
     }
 
+    /// Runs `groundwork user add NAME --role ROLE --password PASSWORD`.
+    pub fn add_user(&self, name: &str, role: &str, password: &str) -> Output {
+        self.run(&["user", "add", name, "--role", role, "--password", password])
+    }
+
     /// Runs `groundwork --db URL ARGS…`.
     pub fn run(&self, args: &[&str]) -> Output {
         std::process::Command::new(env!("CARGO_BIN_EXE_groundwork"))

@@ -3,7 +3,7 @@
 //! and `appraisals` (户编号, 项目 — the appraised item —, 金额, optionally 类别, 评估人).
 
 use super::{Context, HOUSEHOLD, PROJECT, household_of, refused};
-use crate::engine::{Applied, Cells, FieldError, ImportError, ImportOptions, Importer};
+use crate::engine::{Applied, Cells, FieldError, RowOutcome};
 use domain::platform::{Fen, ResidentId, SquareMetres};
 use domain::relocation::{AppraisalItem, AppraisalKind, BuildingStructure};
 use sheets::{Column, Row};
@@ -12,11 +12,7 @@ use store::Tx;
 use store::relocation::buildings::{self, BuildingFields};
 use store::relocation::{appraisals, members};
 
-fn applied(
-    r: Result<(i64, bool), StoreError>,
-    column: Column,
-    value: &str,
-) -> Result<Result<Applied, Vec<FieldError>>, StoreError> {
+fn applied(r: Result<(i64, bool), StoreError>, column: Column, value: &str) -> RowOutcome {
     match r {
         Ok((_, true)) => Ok(Ok(Applied::Inserted)),
         Ok((_, false)) => Ok(Ok(Applied::Updated)),
@@ -59,17 +55,9 @@ project_importer! {
     ]
 }
 
-impl Importer for MemberImporter {
-    async fn prepare(&mut self, tx: &mut Tx, opts: &ImportOptions) -> Result<(), ImportError> {
-        self.ctx.prepare(tx, opts).await
-    }
-
-    async fn apply(
-        &mut self,
-        tx: &mut Tx,
-        actor: &str,
-        row: &Row,
-    ) -> Result<Result<Applied, Vec<FieldError>>, StoreError> {
+impl MemberImporter {
+    /// Checks one row fully and, only if it is valid, writes it.
+    async fn apply_row(&mut self, tx: &mut Tx, actor: &str, row: &Row) -> RowOutcome {
         let row = Cells::new(row, MEMBER_COLUMNS);
         let mut errors = Vec::new();
         let target = household(&self.ctx, tx, &row, &mut errors).await?;
@@ -130,17 +118,9 @@ project_importer! {
     ]
 }
 
-impl Importer for BuildingImporter {
-    async fn prepare(&mut self, tx: &mut Tx, opts: &ImportOptions) -> Result<(), ImportError> {
-        self.ctx.prepare(tx, opts).await
-    }
-
-    async fn apply(
-        &mut self,
-        tx: &mut Tx,
-        actor: &str,
-        row: &Row,
-    ) -> Result<Result<Applied, Vec<FieldError>>, StoreError> {
+impl BuildingImporter {
+    /// Checks one row fully and, only if it is valid, writes it.
+    async fn apply_row(&mut self, tx: &mut Tx, actor: &str, row: &Row) -> RowOutcome {
         let row = Cells::new(row, BUILDING_COLUMNS);
         let mut errors = Vec::new();
         let target = household(&self.ctx, tx, &row, &mut errors).await?;
@@ -209,17 +189,9 @@ project_importer! {
     ]
 }
 
-impl Importer for AppraisalImporter {
-    async fn prepare(&mut self, tx: &mut Tx, opts: &ImportOptions) -> Result<(), ImportError> {
-        self.ctx.prepare(tx, opts).await
-    }
-
-    async fn apply(
-        &mut self,
-        tx: &mut Tx,
-        actor: &str,
-        row: &Row,
-    ) -> Result<Result<Applied, Vec<FieldError>>, StoreError> {
+impl AppraisalImporter {
+    /// Checks one row fully and, only if it is valid, writes it.
+    async fn apply_row(&mut self, tx: &mut Tx, actor: &str, row: &Row) -> RowOutcome {
         let row = Cells::new(row, APPRAISAL_COLUMNS);
         let mut errors = Vec::new();
         let target = household(&self.ctx, tx, &row, &mut errors).await?;

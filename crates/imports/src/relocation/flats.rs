@@ -3,12 +3,12 @@
 //! updates a unit (a chosen one keeps its kind and area).
 
 use super::{PROJECT, refused};
-use crate::engine::{Applied, Cells, FieldError, ImportError, ImportOptions, Importer};
+use crate::engine::{Applied, Cells, FieldError, RowOutcome};
 use domain::platform::SquareMetres;
 use domain::relocation::FlatKind;
 use sheets::{Column, Row};
+use store::Tx;
 use store::relocation::flats::{self, FlatPlace};
-use store::{StoreError, Tx};
 
 const CODE: Column = Column::required("房源编号").aliases(&["房号编码", "编号"]);
 const KIND: Column = Column::optional("类别").aliases(&["房源类别"]);
@@ -40,17 +40,9 @@ project_importer! {
     &["QX2019-AZ", "3-1-502", "住宅", "3幢", "1单元", "5", "502", "三室两厅", "118.46", "南"]
 }
 
-impl Importer for FlatImporter {
-    async fn prepare(&mut self, tx: &mut Tx, opts: &ImportOptions) -> Result<(), ImportError> {
-        self.ctx.prepare(tx, opts).await
-    }
-
-    async fn apply(
-        &mut self,
-        tx: &mut Tx,
-        actor: &str,
-        row: &Row,
-    ) -> Result<Result<Applied, Vec<FieldError>>, StoreError> {
+impl FlatImporter {
+    /// Checks one row fully and, only if it is valid, writes it.
+    async fn apply_row(&mut self, tx: &mut Tx, actor: &str, row: &Row) -> RowOutcome {
         let row = Cells::new(row, COLUMNS);
         let mut errors = Vec::new();
         let project = self.ctx.project(&row).map_err(|e| errors.push(e)).ok();

@@ -2,11 +2,10 @@
 //! (one column holding either, read according to 类型), 手机号, 村, 组, 现居住地.
 
 use super::{HOUSEHOLD, PROJECT, refused};
-use crate::engine::{Applied, Cells, FieldError, ImportError, ImportOptions, Importer};
+use crate::engine::{Applied, Cells, FieldError, RowOutcome};
 use domain::platform::Mobile;
 use domain::relocation::{HeadId, HouseholdKind, Residence};
 use sheets::{Column, Row};
-use store::StoreError;
 use store::Tx;
 use store::relocation::households::{HouseholdFields, upsert};
 
@@ -43,17 +42,9 @@ project_importer! {
     ]
 }
 
-impl Importer for HouseholdImporter {
-    async fn prepare(&mut self, tx: &mut Tx, opts: &ImportOptions) -> Result<(), ImportError> {
-        self.ctx.prepare(tx, opts).await
-    }
-
-    async fn apply(
-        &mut self,
-        tx: &mut Tx,
-        actor: &str,
-        row: &Row,
-    ) -> Result<Result<Applied, Vec<FieldError>>, StoreError> {
+impl HouseholdImporter {
+    /// Checks one row fully and, only if it is valid, writes it.
+    async fn apply_row(&mut self, tx: &mut Tx, actor: &str, row: &Row) -> RowOutcome {
         let row = Cells::new(row, COLUMNS);
         let mut errors = Vec::new();
         let project = self.ctx.project(&row).map_err(|e| errors.push(e)).ok();

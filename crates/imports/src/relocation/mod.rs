@@ -8,8 +8,9 @@
 //! which always writes `项目编号` — re-imports to the same records.
 
 /// Declares an importer whose rows belong to projects of its scope: the [`Context`] that
-/// resolves them, the constructor, and its [`Layout`](crate::engine::Layout) from the
-/// columns and the template's example row. Each importer then writes only its `apply`.
+/// resolves them, the constructor, its [`Layout`](crate::engine::Layout) from the columns
+/// and the template's example row, and its [`Importer`](crate::engine::Importer), which
+/// prepares the context. Each importer then writes only its `apply_row`.
 macro_rules! project_importer {
     ($(#[$doc:meta])* $name:ident, $columns:expr, $example:expr $(,)?) => {
         $(#[$doc])*
@@ -27,13 +28,24 @@ macro_rules! project_importer {
             }
         }
 
-        impl $crate::engine::Layout for $name {
-            fn columns(&self) -> &'static [sheets::Column] {
-                $columns
+        $crate::engine::layout!($name, $columns, $example);
+
+        impl $crate::engine::Importer for $name {
+            async fn prepare(
+                &mut self,
+                tx: &mut store::Tx,
+                opts: &$crate::engine::ImportOptions,
+            ) -> Result<(), $crate::engine::ImportError> {
+                self.ctx.prepare(tx, opts).await
             }
 
-            fn example(&self) -> &'static [&'static str] {
-                $example
+            async fn apply(
+                &mut self,
+                tx: &mut store::Tx,
+                actor: &str,
+                row: &sheets::Row,
+            ) -> $crate::engine::RowOutcome {
+                self.apply_row(tx, actor, row).await
             }
         }
     };

@@ -2,12 +2,13 @@
 //! The credit code is the natural key: a registered code updates its enterprise.
 
 use super::yes_no;
-use crate::engine::{Applied, Cells, FieldError, ImportError, ImportOptions, Importer, Layout};
+use crate::engine::{
+    Applied, Cells, FieldError, ImportError, ImportOptions, Importer, RowOutcome, layout,
+};
 use domain::platform::CreditCode;
 use domain::union::township::Township;
 use sheets::{Column, Row};
 use std::collections::HashMap;
-use store::StoreError;
 use store::Tx;
 use store::union::enterprises::{self, EnterpriseInput};
 use store::union::{Scope, for_imports};
@@ -124,22 +125,18 @@ impl EnterprisesImporter {
     }
 }
 
-impl Layout for EnterprisesImporter {
-    fn columns(&self) -> &'static [Column] {
-        COLUMNS
-    }
-
-    fn example(&self) -> &'static [&'static str] {
-        // A credit code whose check character is right (a test reads the template back).
-        &[
-            "建德市某某机械有限公司",
-            "91330182MA2B0Q1K41",
-            "新安江街道",
-            "120",
-            "是",
-        ]
-    }
-}
+// A credit code whose check character is right (a test reads the template back).
+layout!(
+    EnterprisesImporter,
+    COLUMNS,
+    &[
+        "建德市某某机械有限公司",
+        "91330182MA2B0Q1K41",
+        "新安江街道",
+        "120",
+        "是",
+    ]
+);
 
 impl Importer for EnterprisesImporter {
     async fn prepare(&mut self, tx: &mut Tx, opts: &ImportOptions) -> Result<(), ImportError> {
@@ -152,12 +149,7 @@ impl Importer for EnterprisesImporter {
         Ok(())
     }
 
-    async fn apply(
-        &mut self,
-        tx: &mut Tx,
-        actor: &str,
-        row: &Row,
-    ) -> Result<Result<Applied, Vec<FieldError>>, StoreError> {
+    async fn apply(&mut self, tx: &mut Tx, actor: &str, row: &Row) -> RowOutcome {
         let e = match self.check(row) {
             Ok(e) => e,
             Err(errors) => return Ok(Err(errors)),
@@ -186,6 +178,7 @@ impl Importer for EnterprisesImporter {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::Layout;
 
     #[test]
     fn the_template_example_is_a_valid_enterprise() {

@@ -9,7 +9,7 @@
 
 use super::yes_no;
 use crate::engine::{
-    Applied, BulkImporter, Cells, FieldError, ImportError, ImportOptions, Layout, RowCheck,
+    Applied, BulkImporter, Cells, FieldError, ImportError, ImportOptions, RowCheck, layout,
 };
 use domain::platform::time::today_local;
 use domain::platform::{Mobile, ResidentId};
@@ -204,22 +204,18 @@ impl MemberCheck {
     }
 }
 
-impl Layout for MembersImporter {
-    fn columns(&self) -> &'static [Column] {
-        COLUMNS
-    }
-
-    fn example(&self) -> &'static [&'static str] {
-        &[
-            "张三",
-            "330182199001010014",
-            "13812345678",
-            "建德市新安江街道某某公司工会",
-            "2019-03-05",
-            "否",
-        ]
-    }
-}
+layout!(
+    MembersImporter,
+    COLUMNS,
+    &[
+        "张三",
+        "330182199001010014",
+        "13812345678",
+        "建德市新安江街道某某公司工会",
+        "2019-03-05",
+        "否",
+    ]
+);
 
 impl BulkImporter for MembersImporter {
     type Check = MemberCheck;

@@ -4,7 +4,9 @@
 //! the same file (exports list parents first). The covered credit codes are the union's
 //! whole coverage: on re-import, enterprises no longer listed are no longer covered by it.
 
-use crate::engine::{Applied, Cells, FieldError, ImportError, ImportOptions, Importer, Layout};
+use crate::engine::{
+    Applied, Cells, FieldError, ImportError, ImportOptions, Importer, RowOutcome, layout,
+};
 use domain::platform::CreditCode;
 use domain::union::organisation::{UnionKind, validate_enterprise_count};
 use domain::union::township::Township;
@@ -234,22 +236,18 @@ impl UnionsImporter {
     }
 }
 
-impl Layout for UnionsImporter {
-    fn columns(&self) -> &'static [Column] {
-        COLUMNS
-    }
-
-    fn example(&self) -> &'static [&'static str] {
-        &[
-            "建德市新安江街道某某公司工会",
-            "建德市新安江街道总工会",
-            "企业工会",
-            "新安江街道",
-            "",
-            "2019-05-01",
-        ]
-    }
-}
+layout!(
+    UnionsImporter,
+    COLUMNS,
+    &[
+        "建德市新安江街道某某公司工会",
+        "建德市新安江街道总工会",
+        "企业工会",
+        "新安江街道",
+        "",
+        "2019-05-01",
+    ]
+);
 
 impl Importer for UnionsImporter {
     async fn prepare(&mut self, tx: &mut Tx, opts: &ImportOptions) -> Result<(), ImportError> {
@@ -269,12 +267,7 @@ impl Importer for UnionsImporter {
         Ok(())
     }
 
-    async fn apply(
-        &mut self,
-        tx: &mut Tx,
-        actor: &str,
-        row: &Row,
-    ) -> Result<Result<Applied, Vec<FieldError>>, StoreError> {
+    async fn apply(&mut self, tx: &mut Tx, actor: &str, row: &Row) -> RowOutcome {
         let Checked { input, covers } = match self.check(row) {
             Ok(c) => c,
             Err(errors) => return Ok(Err(errors)),

@@ -6,6 +6,7 @@
 //! may arrive in a temporary file with no extension at all.
 
 mod csv;
+pub(crate) mod guard;
 mod xls;
 mod xlsx;
 

@@ -78,3 +78,39 @@ impl<'t> Change<'t> {
         record_change(tx, actor, action, table, id, self.before, after).await
     }
 }
+
+/// How [`upsert`] logs the update of a record that exists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UpdateLog<'a> {
+    /// As `update`, and only if a value changed.
+    IfChanged,
+    /// As this action, always (the update is an event in itself: a review step, a rule
+    /// set again).
+    Always(&'a str),
+}
+
+/// Writes a record found by its natural key: when `existing` names one, `update` changes
+/// it and the change is logged as `log` says; otherwise `insert` adds it (returning its
+/// id) and the creation is logged. Returns the id and whether the record was created.
+pub async fn upsert(
+    tx: &mut Tx,
+    actor: &str,
+    table: &AuditedTable,
+    existing: Option<i64>,
+    log: UpdateLog<'_>,
+    update: impl AsyncFnOnce(&mut Tx, i64) -> StoreResult<()>,
+    insert: impl AsyncFnOnce(&mut Tx) -> StoreResult<i64>,
+) -> StoreResult<(i64, bool)> {
+    if let Some(id) = existing {
+        let change = Change::begin(tx, table, id).await?;
+        update(tx, id).await?;
+        match log {
+            UpdateLog::IfChanged => change.finish_if_changed(tx, actor, "update").await?,
+            UpdateLog::Always(action) => change.finish(tx, actor, action).await?,
+        }
+        return Ok((id, false));
+    }
+    let id = insert(tx).await?;
+    super::record_insert(tx, actor, table, id).await?;
+    Ok((id, true))
+}

@@ -16,17 +16,19 @@
 //! of the batch exactly as with a one-record entry, and a record's history finds the
 //! batch through the id range the entry covers.
 
+mod anchor;
 mod batch;
 mod browse;
 mod change;
 mod verify;
 mod write;
 
+pub use anchor::{Anchor, anchor, holds};
 pub use batch::{BATCH_ACTION, Batch, Field, batch_records, record_batch};
 pub use browse::{Entry, EntryFilter, get, list, older};
-pub use change::Change;
+pub use change::{Change, UpdateLog, upsert};
 pub use verify::{Problem, Verification, verify};
-pub use write::{record_event, record_insert};
+pub use write::{insert, record_event, record_insert};
 
 /// A table whose every change is audited.
 #[derive(Debug, Clone, Copy)]

@@ -5,6 +5,7 @@ use super::{AuditedTable, GENESIS_HASH};
 use crate::db::{Backend, Tx};
 use crate::error::StoreResult;
 use crate::on_tx;
+use crate::sql::Bind;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use sqlx::{Column, Row};
@@ -245,4 +246,18 @@ pub async fn record_event(
     let entry = NewEntry::single(actor, action, entity, entity_id.to_string(), None, None);
     append(tx, entry).await?;
     Ok(())
+}
+
+/// Runs `sql`, an INSERT … RETURNING id, with `binds` and logs the creation of the new
+/// record of `table`; returns its id.
+pub async fn insert(
+    tx: &mut Tx,
+    actor: &str,
+    table: &AuditedTable,
+    sql: &str,
+    binds: &[Bind],
+) -> StoreResult<i64> {
+    let id = crate::query::one(&mut *tx, sql, binds).await?;
+    record_insert(tx, actor, table, id).await?;
+    Ok(id)
 }

@@ -1,10 +1,11 @@
-//! Logging in: password check with throttling, browser sessions and API tokens.
+//! Logging in: password check with throttling and browser sessions (API tokens are
+//! [`super::tokens`]).
 //!
 //! Tokens are random 256-bit values; only their SHA-256 is stored, so a copy of the
 //! database does not let anyone log in.
 
 use super::users::{self, User};
-use crate::audit::{self, AuditedTable};
+use crate::audit;
 use crate::db::Db;
 use crate::error::{StoreError, StoreResult};
 use crate::{on_pool, on_tx};
@@ -18,8 +19,6 @@ pub const LOCK_MINUTES: i64 = 15;
 /// How long a browser session lasts.
 pub const SESSION_HOURS: i64 = 12;
 
-const API_TOKENS: &AuditedTable = &super::AUDITED_TABLES[1];
-
 /// A fresh random token, hex encoded.
 pub fn random_token() -> StoreResult<String> {
     let mut b = [0u8; 32];
@@ -27,7 +26,8 @@ pub fn random_token() -> StoreResult<String> {
     Ok(hex::encode(b))
 }
 
-fn token_hash(token: &str) -> String {
+/// The stored form of a token: its SHA-256 in hex.
+pub(crate) fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
@@ -107,14 +107,28 @@ async fn clear_failures(db: &Db, key: &str) -> StoreResult<()> {
     Ok(())
 }
 
-/// Checks a password, throttled per account and per client address.
+/// A hash of no one's password, checked when the name is unknown so that a wrong name
+/// costs as long as a wrong password and names cannot be told apart by timing.
+async fn dummy_hash() -> StoreResult<&'static str> {
+    static DUMMY: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
+    DUMMY
+        .get_or_try_init(|| users::hash_password("groundwork-dummy-password"))
+        .await
+        .map(String::as_str)
+}
+
+/// Checks a password, throttled per account *from one address* and per address: failures
+/// from one place lock that place out of the account (and, past the limit, out of every
+/// account), while the owner elsewhere still logs in. A success clears its address's
+/// counts. An unknown name is checked against a dummy hash, so it answers no faster than
+/// a wrong password.
 pub async fn login(
     db: &Db,
     username: &str,
     password: &str,
     address: &str,
 ) -> StoreResult<LoginOutcome> {
-    let user_key = format!("user:{username}");
+    let user_key = format!("user:{username}@{address}");
     let addr_key = format!("addr:{address}");
     for key in [&user_key, &addr_key] {
         if let Some(until) = locked_until(db, key).await? {
@@ -122,8 +136,13 @@ pub async fn login(
         }
     }
     let found = users::by_username_with_hash(db, username).await?;
-    let user = match found {
-        Some((user, hash)) if users::password_matches(password, &hash).await => user,
+    let (user, hash) = match found {
+        Some((user, hash)) => (Some(user), hash),
+        None => (None, dummy_hash().await?.to_string()),
+    };
+    let matches = users::password_matches(password, &hash).await;
+    let user = match user {
+        Some(user) if matches => user,
         _ => {
             note_failure(db, &user_key).await?;
             note_failure(db, &addr_key).await?;
@@ -134,6 +153,7 @@ pub async fn login(
         return Ok(LoginOutcome::Disabled);
     }
     clear_failures(db, &user_key).await?;
+    clear_failures(db, &addr_key).await?;
     let session_token = random_token()?;
     let csrf_token = random_token()?;
     let now = Utc::now();
@@ -193,46 +213,4 @@ pub async fn logout(db: &Db, token: &str) -> StoreResult<()> {
     .await
     .map(|_| ())?);
     Ok(())
-}
-
-/// Issues an API token for `/api/v1/…`; the token is shown once and stored hashed.
-pub async fn create_api_token(
-    db: &Db,
-    actor: &str,
-    user_id: i64,
-    label: &str,
-) -> StoreResult<String> {
-    let token = random_token()?;
-    let mut tx = db.begin().await?;
-    let id: i64 = on_tx!(&mut tx, |c| {
-        sqlx::query_scalar("INSERT INTO api_tokens (user_id, token_hash, label, revoked, created_at) VALUES ($1, $2, $3, FALSE, $4) RETURNING id")
-            .bind(user_id)
-            .bind(token_hash(&token))
-            .bind(label)
-            .bind(crate::now_text())
-            .fetch_one(&mut *c)
-            .await?
-    });
-    audit::record_insert(&mut tx, actor, API_TOKENS, id).await?;
-    tx.commit().await?;
-    Ok(token)
-}
-
-/// The user an API token belongs to, if the token is valid and the user enabled.
-pub async fn api_token_user(db: &Db, token: &str) -> StoreResult<Option<User>> {
-    let user_id: Option<i64> = on_pool!(db, |p| {
-        sqlx::query_scalar(
-            "SELECT user_id FROM api_tokens WHERE token_hash = $1 AND revoked = FALSE",
-        )
-        .bind(token_hash(token))
-        .fetch_optional(p)
-        .await?
-    });
-    match user_id {
-        Some(id) => {
-            let u = users::by_id(db, id).await?;
-            Ok((!u.disabled).then_some(u))
-        }
-        None => Ok(None),
-    }
 }

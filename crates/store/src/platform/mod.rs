@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod notify;
+pub mod tokens;
 pub mod users;
 
 use crate::audit::AuditedTable;

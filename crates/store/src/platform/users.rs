@@ -275,7 +275,8 @@ async fn update_one(
     });
     change.finish(&mut tx, actor, action).await?;
     if action == "disable" || action == "passwd" {
-        // A disabled account or a changed password ends every open session.
+        // A disabled account or a changed password ends every open session and revokes
+        // every API token (re-enabling the account does not bring them back).
         on_tx!(&mut tx, |c| sqlx::query(
             "DELETE FROM sessions WHERE user_id = $1"
         )
@@ -283,6 +284,7 @@ async fn update_one(
         .execute(&mut *c)
         .await
         .map(|_| ())?);
+        super::tokens::revoke_all(&mut tx, actor, id).await?;
     }
     tx.commit().await
 }

@@ -12,8 +12,9 @@ use crate::audit;
 use crate::db::Conn;
 use crate::db::Tx;
 use crate::error::{Refusal, StoreError, StoreResult};
-use crate::on_conn;
 use crate::on_tx;
+use crate::query;
+use crate::sql::Bind;
 use chrono::NaiveDate;
 use domain::platform::Fen;
 use domain::relocation::{CompensationLine, CompensationOption, CompensationSheet, ReviewStage};
@@ -103,26 +104,16 @@ pub async fn of_household(
     conn: impl Into<Conn<'_>>,
     household_id: i64,
 ) -> StoreResult<Option<Agreement>> {
-    let mut conn = conn.into();
     let sql = format!("{SELECT} WHERE household_id = $1");
-    let row: Option<Row> = on_conn!(&mut conn, |c| sqlx::query_as(crate::dynamic(&sql))
-        .bind(household_id)
-        .fetch_optional(&mut *c)
-        .await?);
-    row.map(from_row).transpose()
+    query::row(conn, &sql, &[Bind::Int(household_id)], from_row).await
 }
 
 /// The agreements of every household of a project.
 pub async fn of_project(conn: impl Into<Conn<'_>>, project_id: i64) -> StoreResult<Vec<Agreement>> {
-    let mut conn = conn.into();
     let sql = format!(
         "{SELECT} WHERE household_id IN (SELECT id FROM relocation_households WHERE project_id = $1)"
     );
-    let rows: Vec<Row> = on_conn!(&mut conn, |c| sqlx::query_as(crate::dynamic(&sql))
-        .bind(project_id)
-        .fetch_all(&mut *c)
-        .await?);
-    rows.into_iter().map(from_row).collect()
+    query::rows(conn, &sql, &[Bind::Int(project_id)], from_row).await
 }
 
 fn to_json<T: Serialize>(v: &T) -> StoreResult<String> {

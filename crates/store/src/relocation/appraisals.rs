@@ -6,8 +6,8 @@ use crate::audit;
 use crate::db::Conn;
 use crate::db::Tx;
 use crate::error::{Refusal, StoreError, StoreResult};
-use crate::on_conn;
-use crate::on_tx;
+use crate::query;
+use crate::sql::Bind;
 use domain::platform::Fen;
 use domain::relocation::{AppraisalItem, AppraisalKind};
 use serde::Serialize;
@@ -48,27 +48,12 @@ pub async fn of_household(
     conn: impl Into<Conn<'_>>,
     household_id: i64,
 ) -> StoreResult<Vec<Appraisal>> {
-    let mut conn = conn.into();
-    let sql = format!("{SELECT} WHERE household_id = $1 ORDER BY id");
-    let rows: Vec<Row> = on_conn!(&mut conn, |c| sqlx::query_as(crate::dynamic(&sql))
-        .bind(household_id)
-        .fetch_all(&mut *c)
-        .await?);
-    rows.into_iter().map(from_row).collect()
+    households::records_of(conn, SELECT, household_id, from_row).await
 }
 
 /// The appraisal items of every household of a project.
 pub async fn of_project(conn: impl Into<Conn<'_>>, project_id: i64) -> StoreResult<Vec<Appraisal>> {
-    let mut conn = conn.into();
-    let sql = format!(
-        "{SELECT} WHERE household_id IN (SELECT id FROM relocation_households WHERE project_id = $1)
-         ORDER BY household_id, id"
-    );
-    let rows: Vec<Row> = on_conn!(&mut conn, |c| sqlx::query_as(crate::dynamic(&sql))
-        .bind(project_id)
-        .fetch_all(&mut *c)
-        .await?);
-    rows.into_iter().map(from_row).collect()
+    households::records_of_project(conn, SELECT, project_id, from_row).await
 }
 
 /// Adds an item or updates the household's item with the same description (the natural
@@ -89,42 +74,43 @@ pub async fn upsert(
     if item.amount.0 < 0 {
         return Err(StoreError::from(Refusal::AppraisalNegative));
     }
-    let existing: Option<i64> = on_tx!(tx, |c| sqlx::query_scalar(
-        "SELECT id FROM relocation_appraisals WHERE household_id = $1 AND item = $2"
+    let existing =
+        households::record_id(tx, &APPRAISALS, "item", household_id, description).await?;
+    audit::upsert(
+        tx,
+        actor,
+        &APPRAISALS,
+        existing,
+        audit::UpdateLog::IfChanged,
+        async |tx, id| {
+            query::execute(
+                tx,
+                "UPDATE relocation_appraisals SET kind = $1, amount = $2, appraiser = $3 WHERE id = $4",
+                &[
+                    item.kind.code().into(),
+                    item.amount.0.into(),
+                    appraiser.trim().into(),
+                    id.into(),
+                ],
+            )
+            .await
+        },
+        async |tx| {
+            query::one(
+                tx,
+                "INSERT INTO relocation_appraisals (household_id, item, kind, amount, appraiser, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                &[
+                    household_id.into(),
+                    description.into(),
+                    item.kind.code().into(),
+                    item.amount.0.into(),
+                    appraiser.trim().into(),
+                    Bind::from(crate::now_text()),
+                ],
+            )
+            .await
+        },
     )
-    .bind(household_id)
-    .bind(description)
-    .fetch_optional(&mut *c)
-    .await?);
-    if let Some(id) = existing {
-        let change = audit::Change::begin(tx, &APPRAISALS, id).await?;
-        on_tx!(tx, |c| sqlx::query(
-            "UPDATE relocation_appraisals SET kind = $1, amount = $2, appraiser = $3 WHERE id = $4"
-        )
-        .bind(item.kind.code())
-        .bind(item.amount.0)
-        .bind(appraiser.trim())
-        .bind(id)
-        .execute(&mut *c)
-        .await
-        .map(|_| ())?);
-        change.finish_if_changed(tx, actor, "update").await?;
-        return Ok((id, false));
-    }
-    let id: i64 = on_tx!(tx, |c| {
-        sqlx::query_scalar(
-        "INSERT INTO relocation_appraisals (household_id, item, kind, amount, appraiser, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id"
-    )
-    .bind(household_id)
-    .bind(description)
-    .bind(item.kind.code())
-    .bind(item.amount.0)
-    .bind(appraiser.trim())
-    .bind(crate::now_text())
-    .fetch_one(&mut *c)
-    .await?
-    });
-    audit::record_insert(tx, actor, &APPRAISALS, id).await?;
-    Ok((id, true))
+    .await
 }

@@ -8,8 +8,8 @@ use crate::audit;
 use crate::db::Conn;
 use crate::db::Tx;
 use crate::error::{Refusal, StoreError, StoreResult};
-use crate::on_conn;
-use crate::on_tx;
+use crate::query;
+use crate::sql::Bind;
 use domain::platform::SquareMetres;
 use domain::relocation::{Building, BuildingStructure, RecognitionRule};
 use serde::Serialize;
@@ -93,13 +93,7 @@ pub async fn of_household(
     conn: impl Into<Conn<'_>>,
     household_id: i64,
 ) -> StoreResult<Vec<BuildingRecord>> {
-    let mut conn = conn.into();
-    let sql = format!("{SELECT} WHERE household_id = $1 ORDER BY id");
-    let rows: Vec<Row> = on_conn!(&mut conn, |c| sqlx::query_as(crate::dynamic(&sql))
-        .bind(household_id)
-        .fetch_all(&mut *c)
-        .await?);
-    rows.into_iter().map(from_row).collect()
+    households::records_of(conn, SELECT, household_id, from_row).await
 }
 
 /// The buildings of every household of a project, for postings and reports.
@@ -107,16 +101,7 @@ pub async fn of_project(
     conn: impl Into<Conn<'_>>,
     project_id: i64,
 ) -> StoreResult<Vec<BuildingRecord>> {
-    let mut conn = conn.into();
-    let sql = format!(
-        "{SELECT} WHERE household_id IN (SELECT id FROM relocation_households WHERE project_id = $1)
-         ORDER BY household_id, id"
-    );
-    let rows: Vec<Row> = on_conn!(&mut conn, |c| sqlx::query_as(crate::dynamic(&sql))
-        .bind(project_id)
-        .fetch_all(&mut *c)
-        .await?);
-    rows.into_iter().map(from_row).collect()
+    households::records_of_project(conn, SELECT, project_id, from_row).await
 }
 
 /// What a form or import says about a building.
@@ -153,85 +138,81 @@ pub async fn upsert(
         return Err(StoreError::from(Refusal::AreaNegative));
     }
     let cert = has_certificate(no);
-    let existing: Option<i64> = on_tx!(tx, |c| sqlx::query_scalar(
-        "SELECT id FROM relocation_buildings WHERE household_id = $1 AND certificate_no = $2"
+    let existing =
+        households::record_id(tx, &BUILDINGS, "certificate_no", household_id, no).await?;
+    audit::upsert(
+        tx,
+        actor,
+        &BUILDINGS,
+        existing,
+        audit::UpdateLog::IfChanged,
+        async |tx, id| {
+            query::execute(
+                tx,
+                "UPDATE relocation_buildings SET approvals = $1, structure = $2, measured_area = $3,
+                     legal_area = $4, has_certificate = $5,
+                     verified_by = CASE WHEN structure = $2 AND measured_area = $3 AND legal_area = $4
+                                        THEN verified_by END,
+                     verified_at = CASE WHEN structure = $2 AND measured_area = $3 AND legal_area = $4
+                                        THEN verified_at END
+                 WHERE id = $6",
+                &[
+                    f.approvals.trim().into(),
+                    f.structure.code().into(),
+                    f.measured.0.into(),
+                    f.legal.0.into(),
+                    cert.into(),
+                    id.into(),
+                ],
+            )
+            .await
+        },
+        async |tx| {
+            query::one(
+                tx,
+                "INSERT INTO relocation_buildings (household_id, certificate_no, approvals, structure,
+                 measured_area, legal_area, has_certificate, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+                &[
+                    household_id.into(),
+                    no.into(),
+                    f.approvals.trim().into(),
+                    f.structure.code().into(),
+                    f.measured.0.into(),
+                    f.legal.0.into(),
+                    cert.into(),
+                    Bind::from(crate::now_text()),
+                ],
+            )
+            .await
+        },
     )
-    .bind(household_id)
-    .bind(no)
-    .fetch_optional(&mut *c)
-    .await?);
-    if let Some(id) = existing {
-        let change = audit::Change::begin(tx, &BUILDINGS, id).await?;
-        on_tx!(tx, |c| sqlx::query(
-            "UPDATE relocation_buildings SET approvals = $1, structure = $2, measured_area = $3,
-                 legal_area = $4, has_certificate = $5,
-                 verified_by = CASE WHEN structure = $2 AND measured_area = $3 AND legal_area = $4
-                                    THEN verified_by END,
-                 verified_at = CASE WHEN structure = $2 AND measured_area = $3 AND legal_area = $4
-                                    THEN verified_at END
-             WHERE id = $6"
-        )
-        .bind(f.approvals.trim())
-        .bind(f.structure.code())
-        .bind(f.measured.0)
-        .bind(f.legal.0)
-        .bind(cert)
-        .bind(id)
-        .execute(&mut *c)
-        .await
-        .map(|_| ())?);
-        change.finish_if_changed(tx, actor, "update").await?;
-        return Ok((id, false));
-    }
-    let id: i64 = on_tx!(tx, |c| sqlx::query_scalar(
-        "INSERT INTO relocation_buildings (household_id, certificate_no, approvals, structure,
-             measured_area, legal_area, has_certificate, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id"
-    )
-    .bind(household_id)
-    .bind(no)
-    .bind(f.approvals.trim())
-    .bind(f.structure.code())
-    .bind(f.measured.0)
-    .bind(f.legal.0)
-    .bind(cert)
-    .bind(crate::now_text())
-    .fetch_one(&mut *c)
-    .await?);
-    audit::record_insert(tx, actor, &BUILDINGS, id).await?;
-    Ok((id, true))
+    .await
 }
 
 /// The household a building belongs to (to return to its page after a change).
 pub async fn household_of(db: &crate::Db, building_id: i64) -> StoreResult<Option<i64>> {
-    let id: Option<i64> = crate::on_pool!(db, |p| sqlx::query_scalar(
-        "SELECT household_id FROM relocation_buildings WHERE id = $1"
+    query::value(
+        db,
+        "SELECT household_id FROM relocation_buildings WHERE id = $1",
+        &[building_id.into()],
     )
-    .bind(building_id)
-    .fetch_optional(p)
-    .await?);
-    Ok(id)
+    .await
 }
 
 /// Records that title verification confirmed a building's figures.
 pub async fn verify(tx: &mut Tx, actor: &str, scope: &Scope, building_id: i64) -> StoreResult<()> {
-    let household_id: Option<i64> = on_tx!(tx, |c| sqlx::query_scalar(
-        "SELECT household_id FROM relocation_buildings WHERE id = $1"
+    let change = households::change_record(tx, scope, &BUILDINGS, building_id).await?;
+    query::execute(
+        &mut *tx,
+        "UPDATE relocation_buildings SET verified_by = $1, verified_at = $2 WHERE id = $3",
+        &[
+            actor.into(),
+            Bind::from(crate::now_text()),
+            building_id.into(),
+        ],
     )
-    .bind(building_id)
-    .fetch_optional(&mut *c)
-    .await?);
-    households::get(&mut *tx, scope, household_id.ok_or(StoreError::NotFound)?).await?;
-    let change = audit::Change::begin(tx, &BUILDINGS, building_id).await?;
-    on_tx!(tx, |c| sqlx::query(
-        "UPDATE relocation_buildings SET verified_by = $1, verified_at = $2 WHERE id = $3"
-    )
-    .bind(actor)
-    .bind(crate::now_text())
-    .bind(building_id)
-    .execute(&mut *c)
-    .await
-    .map(|_| ())?);
+    .await?;
     change.finish(tx, actor, "verify").await
 }
 

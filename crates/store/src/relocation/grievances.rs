@@ -231,16 +231,22 @@ impl Row {
 
 /// The next reference number of `year`'s series, raised in the caller's transaction.
 async fn next_reference(tx: &mut Tx, year: i32) -> StoreResult<Reference> {
+    let seq = next_in_series(tx, &Reference::series(year)).await?;
+    Ok(Reference::new(year, seq))
+}
+
+/// The next number of a series of reference numbers (`XF2019`, `YY2019` …), raised with
+/// one upsert in the caller's transaction, so two taken at once never share a number.
+pub(crate) async fn next_in_series(tx: &mut Tx, series: &str) -> StoreResult<u32> {
     let last: i64 = on_tx!(tx, |c| sqlx::query_scalar(
         "INSERT INTO relocation_reference_counters (series, last) VALUES ($1, 1)
          ON CONFLICT (series) DO UPDATE SET last = relocation_reference_counters.last + 1
          RETURNING last"
     )
-    .bind(Reference::series(year))
+    .bind(series)
     .fetch_one(&mut *c)
     .await?);
-    let seq = u32::try_from(last).map_err(|_| corrupt("信访编号序号", &last.to_string()))?;
-    Ok(Reference::new(year, seq))
+    u32::try_from(last).map_err(|_| corrupt("编号序号", &last.to_string()))
 }
 
 /// Refuses a handler who is not relocation staff of the project's groups or a commander
@@ -335,7 +341,8 @@ pub async fn create(
     Ok((id, reference))
 }
 
-/// How many reports the public form took from `client_key` since `since`.
+/// How many submissions the public forms took from `client_key` since `since`: reports
+/// and objections to posted population lists count together, one limit per client.
 pub async fn submissions_since(
     conn: impl Into<Conn<'_>>,
     client_key: &str,
@@ -343,7 +350,10 @@ pub async fn submissions_since(
 ) -> StoreResult<i64> {
     let mut conn = conn.into();
     Ok(on_conn!(&mut conn, |c| sqlx::query_scalar(
-        "SELECT COUNT(*) FROM relocation_grievances WHERE client_key = $1 AND created_at > $2"
+        "SELECT (SELECT COUNT(*) FROM relocation_grievances
+                 WHERE client_key = $1 AND created_at > $2)
+              + (SELECT COUNT(*) FROM relocation_objections
+                 WHERE client_key = $1 AND created_at > $2)"
     )
     .bind(client_key)
     .bind(crate::timestamp_text(since))

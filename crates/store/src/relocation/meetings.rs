@@ -7,7 +7,8 @@ use crate::audit;
 use crate::db::Conn;
 use crate::db::{Db, Tx};
 use crate::error::{Refusal, StoreError, StoreResult};
-use crate::on_conn;
+use crate::query;
+use crate::sql::Bind;
 use crate::{on_pool, on_tx};
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -91,36 +92,36 @@ pub async fn create(
     if m.attendees.trim().is_empty() {
         return Err(StoreError::from(Refusal::AttendeesMissing));
     }
-    let id: i64 = on_tx!(tx, |c| {
-        sqlx::query_scalar(
+    let id = audit::insert(
+        tx,
+        actor,
+        &MEETINGS,
         "INSERT INTO relocation_meetings (project_id, held_on, attendees, decisions, recorded_by, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id"
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        &[
+            project_id.into(),
+            Bind::from(day_text(m.held_on)),
+            m.attendees.trim().into(),
+            m.decisions.trim().into(),
+            actor.into(),
+            Bind::from(crate::now_text()),
+        ],
     )
-    .bind(project_id)
-    .bind(day_text(m.held_on))
-    .bind(m.attendees.trim())
-    .bind(m.decisions.trim())
-    .bind(actor)
-    .bind(crate::now_text())
-    .fetch_one(&mut *c)
-    .await?
-    });
-    audit::record_insert(tx, actor, &MEETINGS, id).await?;
+    .await?;
     for (household_id, discussion) in &m.cases {
         let h = households::get(&mut *tx, scope, *household_id).await?;
         if h.project_id != project_id {
             return Err(StoreError::from(Refusal::CaseOfOtherProject));
         }
-        let case_id: i64 = on_tx!(tx, |c| sqlx::query_scalar(
+        let _case_id = audit::insert(
+            tx,
+            actor,
+            &MEETING_CASES,
             "INSERT INTO relocation_meeting_cases (meeting_id, household_id, discussion)
-             VALUES ($1, $2, $3) RETURNING id"
+             VALUES ($1, $2, $3) RETURNING id",
+            &[id.into(), (*household_id).into(), discussion.trim().into()],
         )
-        .bind(id)
-        .bind(household_id)
-        .bind(discussion.trim())
-        .fetch_one(&mut *c)
-        .await?);
-        audit::record_insert(tx, actor, &MEETING_CASES, case_id).await?;
+        .await?;
     }
     for a in &m.actions {
         if a.content.trim().is_empty() {
@@ -129,20 +130,23 @@ pub async fn create(
         if let Some(hid) = a.household_id {
             households::get(&mut *tx, scope, hid).await?;
         }
-        let action_id: i64 = on_tx!(tx, |c| sqlx::query_scalar(
+        let _action_id = audit::insert(
+            tx,
+            actor,
+            &ACTIONS,
             "INSERT INTO relocation_actions (meeting_id, project_id, household_id, content,
                  owner_person_id, due_on, done)
-             VALUES ($1, $2, $3, $4, $5, $6, FALSE) RETURNING id"
+             VALUES ($1, $2, $3, $4, $5, $6, FALSE) RETURNING id",
+            &[
+                id.into(),
+                project_id.into(),
+                a.household_id.into(),
+                a.content.trim().into(),
+                a.owner_person_id.into(),
+                Bind::from(day_text(a.due_on)),
+            ],
         )
-        .bind(id)
-        .bind(project_id)
-        .bind(a.household_id)
-        .bind(a.content.trim())
-        .bind(a.owner_person_id)
-        .bind(day_text(a.due_on))
-        .fetch_one(&mut *c)
-        .await?);
-        audit::record_insert(tx, actor, &ACTIONS, action_id).await?;
+        .await?;
     }
     Ok(id)
 }
@@ -248,15 +252,10 @@ pub async fn get(db: &Db, project_id: i64, id: i64) -> StoreResult<Meeting> {
 
 /// A project's action items not yet done, earliest due first.
 pub async fn open_actions(conn: impl Into<Conn<'_>>, project_id: i64) -> StoreResult<Vec<Action>> {
-    let mut conn = conn.into();
     let sql = format!(
         "{ACTION_SELECT} WHERE a.project_id = $1 AND a.done = FALSE ORDER BY a.due_on, a.id"
     );
-    let rows: Vec<ActionRow> = on_conn!(&mut conn, |c| sqlx::query_as(crate::dynamic(&sql))
-        .bind(project_id)
-        .fetch_all(&mut *c)
-        .await?);
-    rows.into_iter().map(action).collect()
+    query::rows(conn, &sql, &[Bind::Int(project_id)], action).await
 }
 
 /// Marks an action item done. Staff may close only items owned by a person of their
@@ -286,15 +285,12 @@ pub async fn complete(
         return Err(StoreError::from(Refusal::ActionAlreadyDone));
     }
     let change = audit::Change::begin(tx, &ACTIONS, action_id).await?;
-    on_tx!(tx, |c| sqlx::query(
-        "UPDATE relocation_actions SET done = TRUE, done_on = $1, done_by = $2 WHERE id = $3"
+    query::execute(
+        &mut *tx,
+        "UPDATE relocation_actions SET done = TRUE, done_on = $1, done_by = $2 WHERE id = $3",
+        &[Bind::from(day_text(on)), actor.into(), action_id.into()],
     )
-    .bind(day_text(on))
-    .bind(actor)
-    .bind(action_id)
-    .execute(&mut *c)
-    .await
-    .map(|_| ())?);
+    .await?;
     change.finish(tx, actor, "complete").await?;
     Ok(project_id)
 }

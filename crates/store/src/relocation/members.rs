@@ -1,8 +1,10 @@
 //! Members of a household (家庭成员): name, resident ID and relation to the head. The
 //! number of members is the household's resettlement population for the transition
-//! subsidy.
+//! subsidy. Every change of members is told to the population review in the same
+//! transaction: a list already reviewed or posted goes back for review, a posted one into
+//! a change round (成果变更, [`population::members_changed`]).
 
-use super::{MEMBERS, Scope, households};
+use super::{MEMBERS, Scope, households, population};
 use crate::audit;
 use crate::db::Conn;
 use crate::db::Tx;
@@ -59,14 +61,19 @@ pub async fn upsert(
     if name.is_empty() || relation.is_empty() {
         return Err(StoreError::from(Refusal::MemberFieldsMissing));
     }
-    let existing: Option<i64> = on_tx!(tx, |c| sqlx::query_scalar(
-        "SELECT id FROM relocation_members WHERE household_id = $1 AND resident_id = $2"
+    let existing: Option<(i64, String, String)> = on_tx!(tx, |c| sqlx::query_as(
+        "SELECT id, name, relation FROM relocation_members
+         WHERE household_id = $1 AND resident_id = $2"
     )
     .bind(household_id)
     .bind(resident_id.as_str())
     .fetch_optional(&mut *c)
     .await?);
-    if let Some(id) = existing {
+    let today = domain::platform::time::today_local();
+    if let Some((id, was_name, was_relation)) = existing {
+        if was_name == name && was_relation == relation {
+            return Ok((id, false));
+        }
         let change = audit::Change::begin(tx, &MEMBERS, id).await?;
         on_tx!(tx, |c| sqlx::query(
             "UPDATE relocation_members SET name = $1, relation = $2 WHERE id = $3"
@@ -78,6 +85,7 @@ pub async fn upsert(
         .await
         .map(|_| ())?);
         change.finish_if_changed(tx, actor, "update").await?;
+        population::members_changed(tx, actor, household_id, today).await?;
         return Ok((id, false));
     }
     let id: i64 = on_tx!(tx, |c| sqlx::query_scalar(
@@ -92,6 +100,7 @@ pub async fn upsert(
     .fetch_one(&mut *c)
     .await?);
     audit::record_insert(tx, actor, &MEMBERS, id).await?;
+    population::members_changed(tx, actor, household_id, today).await?;
     Ok((id, true))
 }
 
@@ -103,7 +112,8 @@ pub async fn remove(tx: &mut Tx, actor: &str, scope: &Scope, member_id: i64) -> 
     .bind(member_id)
     .fetch_optional(&mut *c)
     .await?);
-    households::get(&mut *tx, scope, household_id.ok_or(StoreError::NotFound)?).await?;
+    let household_id = household_id.ok_or(StoreError::NotFound)?;
+    households::get(&mut *tx, scope, household_id).await?;
     let change = audit::Change::begin(tx, &MEMBERS, member_id).await?;
     on_tx!(tx, |c| sqlx::query(
         "DELETE FROM relocation_members WHERE id = $1"
@@ -112,5 +122,7 @@ pub async fn remove(tx: &mut Tx, actor: &str, scope: &Scope, member_id: i64) -> 
     .execute(&mut *c)
     .await
     .map(|_| ())?);
-    change.finish_delete(tx, actor).await
+    change.finish_delete(tx, actor).await?;
+    let today = domain::platform::time::today_local();
+    population::members_changed(tx, actor, household_id, today).await
 }

@@ -8,6 +8,7 @@
 pub mod agreements;
 pub mod appraisals;
 pub mod buildings;
+pub mod care;
 pub mod choosing;
 pub mod compensation;
 pub mod flats;
@@ -19,6 +20,7 @@ pub mod incidents;
 pub mod meetings;
 pub mod members;
 pub mod milestones;
+pub mod objections;
 pub mod population;
 pub mod projects;
 pub mod public;
@@ -31,7 +33,8 @@ pub mod worklog;
 use crate::audit::AuditedTable;
 use crate::db::Db;
 use crate::error::{StoreError, StoreResult};
-use crate::on_pool;
+use crate::query;
+use crate::sql::Bind;
 use chrono::NaiveDate;
 use domain::platform::{Account, RelocationReach};
 
@@ -98,6 +101,25 @@ pub const GRIEVANCES: AuditedTable = AuditedTable {
 pub const HOTLINES: AuditedTable = audited("relocation_hotline", "relocation_hotlines");
 /// The discipline register (上访, 违规违纪).
 pub const INCIDENTS: AuditedTable = audited("relocation_incident", "relocation_incidents");
+/// The members as posted, frozen per posting of a population review.
+pub const POSTED_LISTS: AuditedTable = audited(
+    "relocation_population_posting",
+    "relocation_population_postings",
+);
+/// Objections' reference numbers; the public page's client digest is kept in the log as
+/// a digest only.
+pub const OBJECTIONS: AuditedTable = AuditedTable {
+    entity: "relocation_objection",
+    table: "relocation_objections",
+    secret_columns: &["client_key"],
+};
+/// Temporary housing (过渡安置).
+pub const TEMPORARY_HOUSING: AuditedTable = audited(
+    "relocation_temporary_housing",
+    "relocation_temporary_housing",
+);
+/// Care actions (帮扶).
+pub const CARE_ACTIONS: AuditedTable = audited("relocation_care_action", "relocation_care_actions");
 
 /// This area's audited tables. The wall's counters (`relocation_progress`,
 /// `relocation_daily`) are derived from these and rebuilt from them, so they are not.
@@ -123,6 +145,10 @@ pub const AUDITED_TABLES: &[AuditedTable] = &[
     GRIEVANCES,
     HOTLINES,
     INCIDENTS,
+    POSTED_LISTS,
+    OBJECTIONS,
+    TEMPORARY_HOUSING,
+    CARE_ACTIONS,
 ];
 
 /// Whose records a viewer may see. Commanders see every project of their town; staff see
@@ -154,12 +180,12 @@ impl Scope {
             RelocationReach::All => Scope::All,
             RelocationReach::Town(t) => Scope::Town(t.to_string()),
             RelocationReach::Team(team_id) => {
-                let project: Option<i64> = on_pool!(db, |p| {
-                    sqlx::query_scalar("SELECT project_id FROM relocation_teams WHERE id = $1")
-                        .bind(team_id)
-                        .fetch_optional(p)
-                        .await?
-                });
+                let project: Option<i64> = query::value(
+                    db,
+                    "SELECT project_id FROM relocation_teams WHERE id = $1",
+                    &[Bind::Int(team_id)],
+                )
+                .await?;
                 match project {
                     Some(project_id) => Scope::Team {
                         team_id,

@@ -5,18 +5,36 @@ use crate::audit;
 use crate::db::Conn;
 use crate::db::{Db, Tx};
 use crate::error::{Refusal, StoreError, StoreResult};
-use crate::on_conn;
-use crate::{on_pool, on_tx};
+use crate::on_pool;
+use crate::query;
+use crate::sql::Bind;
 use chrono::NaiveDate;
 use domain::platform::Mu;
 use domain::relocation::{ProjectKind, ProjectStatus, TeamKind};
 use serde::Serialize;
 
-/// A project as the rest of the system sees it.
+/// A project as the rest of the system sees it: its id and what was recorded about it
+/// (read through `Deref`, so `p.name` is the project's name).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Project {
     /// Database id.
     pub id: i64,
+    /// What was recorded.
+    #[serde(flatten)]
+    pub fields: ProjectFields,
+}
+
+impl std::ops::Deref for Project {
+    type Target = ProjectFields;
+
+    fn deref(&self) -> &ProjectFields {
+        &self.fields
+    }
+}
+
+/// The fields of a project, as a form or the demo gives them and as they are stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ProjectFields {
     /// The code printed on every document (`YCQ2019-01`), unique.
     pub code: String,
     /// Its name (`杭黄高铁杨村桥段`).
@@ -41,33 +59,6 @@ pub struct Project {
     pub status: ProjectStatus,
 }
 
-/// The fields of a project as a form or the demo gives them.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ProjectFields {
-    /// Unique code.
-    pub code: String,
-    /// Name.
-    pub name: String,
-    /// Kind.
-    pub kind: ProjectKind,
-    /// Town.
-    pub town: String,
-    /// Year.
-    pub year: i32,
-    /// Land to acquire.
-    pub land: Mu,
-    /// Start of the campaign.
-    pub started_on: Option<NaiveDate>,
-    /// Signing deadline.
-    pub sign_deadline: Option<NaiveDate>,
-    /// Vacating deadline.
-    pub vacate_deadline: Option<NaiveDate>,
-    /// Clearing deadline.
-    pub clear_deadline: Option<NaiveDate>,
-    /// Status.
-    pub status: ProjectStatus,
-}
-
 #[derive(sqlx::FromRow)]
 struct ProjectRow {
     id: i64,
@@ -89,7 +80,7 @@ const COLUMNS: &str = "id, code, name, kind, town, year, land_mu, started_on, si
 
 impl ProjectRow {
     fn into_project(self) -> StoreResult<Project> {
-        Ok(Project {
+        let fields = ProjectFields {
             kind: ProjectKind::parse(&self.kind).ok_or_else(|| corrupt("项目类型", &self.kind))?,
             status: ProjectStatus::parse(&self.status)
                 .ok_or_else(|| corrupt("项目状态", &self.status))?,
@@ -99,16 +90,37 @@ impl ProjectRow {
             sign_deadline: parse_day(self.sign_deadline.as_deref(), "签约期限")?,
             vacate_deadline: parse_day(self.vacate_deadline.as_deref(), "腾空期限")?,
             clear_deadline: parse_day(self.clear_deadline.as_deref(), "清表期限")?,
-            id: self.id,
             code: self.code,
             name: self.name,
             town: self.town,
+        };
+        Ok(Project {
+            id: self.id,
+            fields,
         })
     }
 }
 
+/// What both the INSERT and the UPDATE write (all but the code), in this order.
+fn written(f: &ProjectFields) -> [Bind; 10] {
+    [
+        f.name.trim().into(),
+        f.kind.code().into(),
+        f.town.trim().into(),
+        Bind::from(i64::from(f.year)),
+        f.land.0.into(),
+        Bind::from(f.started_on.map(day_text)),
+        Bind::from(f.sign_deadline.map(day_text)),
+        Bind::from(f.vacate_deadline.map(day_text)),
+        Bind::from(f.clear_deadline.map(day_text)),
+        f.status.code().into(),
+    ]
+}
+
 fn check(f: &ProjectFields) -> StoreResult<()> {
-    if f.code.trim().is_empty() || f.code.chars().count() > 40 {
+    let code = f.code.trim();
+    let allowed = |c: char| c.is_ascii_alphanumeric() || c == '-';
+    if code.is_empty() || code.chars().count() > 40 || !code.chars().all(allowed) {
         return Err(StoreError::from(Refusal::ProjectCodeInvalid));
     }
     if f.name.trim().is_empty() {
@@ -132,40 +144,33 @@ fn check(f: &ProjectFields) -> StoreResult<()> {
 /// group has the lowest id of its groups); returns its id.
 pub async fn create(tx: &mut Tx, actor: &str, f: &ProjectFields) -> StoreResult<i64> {
     check(f)?;
-    let exists: Option<i64> = on_tx!(tx, |c| {
-        sqlx::query_scalar("SELECT id FROM relocation_projects WHERE code = $1")
-            .bind(f.code.trim())
-            .fetch_optional(&mut *c)
-            .await?
-    });
+    let exists: Option<i64> = query::value(
+        &mut *tx,
+        "SELECT id FROM relocation_projects WHERE code = $1",
+        &[Bind::Text(f.code.trim().to_string())],
+    )
+    .await?;
     if exists.is_some() {
         return Err(StoreError::Conflict(format!(
             "项目编号已存在：{}",
             f.code.trim()
         )));
     }
-    let id: i64 = on_tx!(tx, |c| {
-        sqlx::query_scalar(
-            "INSERT INTO relocation_projects (code, name, kind, town, year, land_mu, started_on,
+    let id = audit::insert(
+        tx,
+        actor,
+        &PROJECTS,
+        "INSERT INTO relocation_projects (code, name, kind, town, year, land_mu, started_on,
                  sign_deadline, vacate_deadline, clear_deadline, status, created_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
-        )
-        .bind(f.code.trim())
-        .bind(f.name.trim())
-        .bind(f.kind.code())
-        .bind(f.town.trim())
-        .bind(i64::from(f.year))
-        .bind(f.land.0)
-        .bind(f.started_on.map(day_text))
-        .bind(f.sign_deadline.map(day_text))
-        .bind(f.vacate_deadline.map(day_text))
-        .bind(f.clear_deadline.map(day_text))
-        .bind(f.status.code())
-        .bind(crate::now_text())
-        .fetch_one(&mut *c)
-        .await?
-    });
-    audit::record_insert(tx, actor, &PROJECTS, id).await?;
+        &[
+            &[f.code.trim().into()],
+            &written(f)[..],
+            &[crate::now_text().into()],
+        ]
+        .concat(),
+    )
+    .await?;
     let order = [
         TeamKind::Expropriation,
         TeamKind::Policy,
@@ -185,39 +190,28 @@ pub async fn update(tx: &mut Tx, actor: &str, id: i64, f: &ProjectFields) -> Sto
     if !change.exists() {
         return Err(StoreError::NotFound);
     }
-    on_tx!(tx, |c| {
-        sqlx::query(
-            "UPDATE relocation_projects SET name = $1, kind = $2, town = $3, year = $4, land_mu = $5,
+    query::execute(
+        &mut *tx,
+        "UPDATE relocation_projects SET name = $1, kind = $2, town = $3, year = $4, land_mu = $5,
                  started_on = $6, sign_deadline = $7, vacate_deadline = $8, clear_deadline = $9,
                  status = $10 WHERE id = $11",
-        )
-        .bind(f.name.trim())
-        .bind(f.kind.code())
-        .bind(f.town.trim())
-        .bind(i64::from(f.year))
-        .bind(f.land.0)
-        .bind(f.started_on.map(day_text))
-        .bind(f.sign_deadline.map(day_text))
-        .bind(f.vacate_deadline.map(day_text))
-        .bind(f.clear_deadline.map(day_text))
-        .bind(f.status.code())
-        .bind(id)
-        .execute(&mut *c)
-        .await
-        .map(|_| ())?
-    });
+        &[&written(f)[..], &[id.into()]].concat(),
+    )
+    .await?;
     change.finish(tx, actor, "update").await
 }
 
 /// A project by code, if the scope sees it; otherwise [`StoreError::NotFound`].
 pub async fn by_code(conn: impl Into<Conn<'_>>, scope: &Scope, code: &str) -> StoreResult<Project> {
-    let mut conn = conn.into();
     let sql = format!("SELECT {COLUMNS} FROM relocation_projects WHERE code = $1");
-    let row: Option<ProjectRow> = on_conn!(&mut conn, |c| sqlx::query_as(crate::dynamic(&sql))
-        .bind(code.trim())
-        .fetch_optional(&mut *c)
-        .await?);
-    let project = row.ok_or(StoreError::NotFound)?.into_project()?;
+    let project = query::row(
+        conn,
+        &sql,
+        &[Bind::Text(code.trim().to_string())],
+        ProjectRow::into_project,
+    )
+    .await?
+    .ok_or(StoreError::NotFound)?;
     if scope.sees_project(project.id, &project.town) {
         Ok(project)
     } else {
@@ -228,13 +222,10 @@ pub async fn by_code(conn: impl Into<Conn<'_>>, scope: &Scope, code: &str) -> St
 /// A project by id, whatever the scope (callers have already checked the record that
 /// led here).
 pub async fn by_id(conn: impl Into<Conn<'_>>, id: i64) -> StoreResult<Project> {
-    let mut conn = conn.into();
     let sql = format!("SELECT {COLUMNS} FROM relocation_projects WHERE id = $1");
-    let row: Option<ProjectRow> = on_conn!(&mut conn, |c| sqlx::query_as(crate::dynamic(&sql))
-        .bind(id)
-        .fetch_optional(&mut *c)
-        .await?);
-    row.ok_or(StoreError::NotFound)?.into_project()
+    query::row(conn, &sql, &[Bind::Int(id)], ProjectRow::into_project)
+        .await?
+        .ok_or(StoreError::NotFound)
 }
 
 /// Filters of the project list.
@@ -277,8 +268,5 @@ pub async fn all(db: &Db) -> StoreResult<Vec<Project>> {
 /// they hold the write lock).
 pub async fn all_in(tx: &mut Tx) -> StoreResult<Vec<Project>> {
     let sql = format!("SELECT {COLUMNS} FROM relocation_projects ORDER BY code");
-    let rows: Vec<ProjectRow> = on_tx!(tx, |c| sqlx::query_as(crate::dynamic(&sql))
-        .fetch_all(&mut *c)
-        .await?);
-    rows.into_iter().map(ProjectRow::into_project).collect()
+    query::rows(tx, &sql, &[], ProjectRow::into_project).await
 }

@@ -4,7 +4,7 @@
 
 use super::choosing::{self, Session};
 use super::compensation::FrozenInputs;
-use super::households::{HouseholdFilter, list};
+use super::households::{HouseholdFilter, HouseholdRow, list};
 use super::projects::Project;
 use super::{Scope, agreements, appraisals, buildings, standards};
 use crate::db::Conn;
@@ -46,9 +46,8 @@ pub struct CompensationPosting {
     pub total: Fen,
 }
 
-/// Every household's items and amounts: signed ones from their agreements, the others
-/// computed now on the standard in force from verified records.
-pub async fn compensation_posting(db: &Db, project: &Project) -> StoreResult<CompensationPosting> {
+/// Every household of the project, whatever any scope: postings are public.
+async fn every_household(db: &Db, project: &Project) -> StoreResult<Vec<HouseholdRow>> {
     let (rows, _) = list(
         db,
         &Scope::All,
@@ -58,6 +57,13 @@ pub async fn compensation_posting(db: &Db, project: &Project) -> StoreResult<Com
         0,
     )
     .await?;
+    Ok(rows)
+}
+
+/// Every household's items and amounts: signed ones from their agreements, the others
+/// computed now on the standard in force from verified records.
+pub async fn compensation_posting(db: &Db, project: &Project) -> StoreResult<CompensationPosting> {
+    let rows = every_household(db, project).await?;
     let mut conn = Conn::Pool(db);
     let standard = standards::published(&mut conn, project.id).await?;
     let mut signed: HashMap<i64, agreements::Agreement> =

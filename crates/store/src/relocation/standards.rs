@@ -10,8 +10,8 @@ use crate::audit;
 use crate::db::Conn;
 use crate::db::{Db, Tx};
 use crate::error::{Refusal, StoreError, StoreResult};
-use crate::on_conn;
-use crate::{on_pool, on_tx};
+use crate::query;
+use crate::sql::Bind;
 use domain::relocation::CompensationStandard;
 use serde::Serialize;
 
@@ -62,11 +62,7 @@ fn from_row(
 /// Every version of a project's standard, newest first.
 pub async fn versions(db: &Db, project_id: i64) -> StoreResult<Vec<StandardVersion>> {
     let sql = format!("{SELECT} WHERE project_id = $1 ORDER BY version DESC");
-    let rows: Vec<Row> = on_pool!(db, |p| sqlx::query_as(crate::dynamic(&sql))
-        .bind(project_id)
-        .fetch_all(p)
-        .await?);
-    rows.into_iter().map(from_row).collect()
+    query::rows(db, &sql, &[Bind::Int(project_id)], from_row).await
 }
 
 /// The version in force: the latest published one.
@@ -74,35 +70,23 @@ pub async fn published(
     conn: impl Into<Conn<'_>>,
     project_id: i64,
 ) -> StoreResult<Option<StandardVersion>> {
-    let mut conn = conn.into();
     let sql = format!(
         "{SELECT} WHERE project_id = $1 AND published_at IS NOT NULL ORDER BY version DESC LIMIT 1"
     );
-    let row: Option<Row> = on_conn!(&mut conn, |c| sqlx::query_as(crate::dynamic(&sql))
-        .bind(project_id)
-        .fetch_optional(&mut *c)
-        .await?);
-    row.map(from_row).transpose()
+    query::row(conn, &sql, &[Bind::Int(project_id)], from_row).await
 }
 
 /// One version by id (an agreement's).
 pub async fn by_id(conn: impl Into<Conn<'_>>, id: i64) -> StoreResult<StandardVersion> {
-    let mut conn = conn.into();
     let sql = format!("{SELECT} WHERE id = $1");
-    let row: Option<Row> = on_conn!(&mut conn, |c| sqlx::query_as(crate::dynamic(&sql))
-        .bind(id)
-        .fetch_optional(&mut *c)
-        .await?);
-    row.map(from_row).transpose()?.ok_or(StoreError::NotFound)
+    query::row(conn, &sql, &[Bind::Int(id)], from_row)
+        .await?
+        .ok_or(StoreError::NotFound)
 }
 
 async fn latest(tx: &mut Tx, project_id: i64) -> StoreResult<Option<StandardVersion>> {
     let sql = format!("{SELECT} WHERE project_id = $1 ORDER BY version DESC LIMIT 1");
-    let row: Option<Row> = on_tx!(tx, |c| sqlx::query_as(crate::dynamic(&sql))
-        .bind(project_id)
-        .fetch_optional(&mut *c)
-        .await?);
-    row.map(from_row).transpose()
+    query::row(tx, &sql, &[Bind::Int(project_id)], from_row).await
 }
 
 /// Saves a standard as the project's draft: the current draft is changed, or, when the
@@ -119,30 +103,31 @@ pub async fn save_draft(
     match latest(tx, project_id).await? {
         Some(draft) if !draft.is_published() => {
             let change = audit::Change::begin(tx, &STANDARDS, draft.id).await?;
-            on_tx!(tx, |c| sqlx::query(
-                "UPDATE relocation_standards SET body = $1 WHERE id = $2"
+            query::execute(
+                &mut *tx,
+                "UPDATE relocation_standards SET body = $1 WHERE id = $2",
+                &[Bind::from(&body), draft.id.into()],
             )
-            .bind(&body)
-            .bind(draft.id)
-            .execute(&mut *c)
-            .await
-            .map(|_| ())?);
+            .await?;
             change.finish(tx, actor, "update").await?;
             Ok(draft.version)
         }
         other => {
             let version = other.map_or(1, |v| v.version + 1);
-            let id: i64 = on_tx!(tx, |c| sqlx::query_scalar(
+            let _id = audit::insert(
+                tx,
+                actor,
+                &STANDARDS,
                 "INSERT INTO relocation_standards (project_id, version, body, created_at)
-                 VALUES ($1, $2, $3, $4) RETURNING id"
+                 VALUES ($1, $2, $3, $4) RETURNING id",
+                &[
+                    project_id.into(),
+                    version.into(),
+                    Bind::from(&body),
+                    Bind::from(crate::now_text()),
+                ],
             )
-            .bind(project_id)
-            .bind(version)
-            .bind(&body)
-            .bind(crate::now_text())
-            .fetch_one(&mut *c)
-            .await?);
-            audit::record_insert(tx, actor, &STANDARDS, id).await?;
+            .await?;
             Ok(version)
         }
     }
@@ -155,15 +140,12 @@ pub async fn publish(tx: &mut Tx, actor: &str, project_id: i64) -> StoreResult<i
         _ => return Err(StoreError::from(Refusal::NoDraftStandard)),
     };
     let change = audit::Change::begin(tx, &STANDARDS, draft.id).await?;
-    on_tx!(tx, |c| sqlx::query(
-        "UPDATE relocation_standards SET published_at = $1, published_by = $2 WHERE id = $3"
+    query::execute(
+        &mut *tx,
+        "UPDATE relocation_standards SET published_at = $1, published_by = $2 WHERE id = $3",
+        &[Bind::from(crate::now_text()), actor.into(), draft.id.into()],
     )
-    .bind(crate::now_text())
-    .bind(actor)
-    .bind(draft.id)
-    .execute(&mut *c)
-    .await
-    .map(|_| ())?);
+    .await?;
     change.finish(tx, actor, "publish").await?;
     Ok(draft.version)
 }

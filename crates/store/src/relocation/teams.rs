@@ -5,7 +5,9 @@ use super::{PERSONS, TEAMS, corrupt};
 use crate::audit;
 use crate::db::{Conn, Db, Tx};
 use crate::error::{Refusal, StoreError, StoreResult};
-use crate::{on_conn, on_pool, on_tx};
+use crate::on_pool;
+use crate::query;
+use crate::sql::Bind;
 use domain::relocation::TeamKind;
 use serde::Serialize;
 
@@ -46,18 +48,15 @@ pub async fn create_group(
     project_id: i64,
     kind: TeamKind,
 ) -> StoreResult<i64> {
-    let id: i64 = on_tx!(tx, |c| {
-        sqlx::query_scalar(
-            "INSERT INTO relocation_teams (project_id, kind, name, leader) VALUES ($1, $2, $3, '')
+    let id = audit::insert(
+        tx,
+        actor,
+        &TEAMS,
+        "INSERT INTO relocation_teams (project_id, kind, name, leader) VALUES ($1, $2, $3, '')
              RETURNING id",
-        )
-        .bind(project_id)
-        .bind(kind.code())
-        .bind(kind.label())
-        .fetch_one(&mut *c)
-        .await?
-    });
-    audit::record_insert(tx, actor, &TEAMS, id).await?;
+        &[project_id.into(), kind.code().into(), kind.label().into()],
+    )
+    .await?;
     Ok(id)
 }
 
@@ -84,30 +83,25 @@ impl TeamRow {
 
 /// The groups of a project, in the order of [`TeamKind::ALL`].
 pub async fn groups(conn: impl Into<Conn<'_>>, project_id: i64) -> StoreResult<Vec<Team>> {
-    let mut conn = conn.into();
-    let rows: Vec<TeamRow> = on_conn!(&mut conn, |c| sqlx::query_as(
-        "SELECT id, project_id, kind, name, leader FROM relocation_teams WHERE project_id = $1"
+    let mut teams = query::rows(
+        conn,
+        "SELECT id, project_id, kind, name, leader FROM relocation_teams WHERE project_id = $1",
+        &[Bind::Int(project_id)],
+        TeamRow::into_team,
     )
-    .bind(project_id)
-    .fetch_all(&mut *c)
-    .await?);
-    let mut teams = rows
-        .into_iter()
-        .map(TeamRow::into_team)
-        .collect::<StoreResult<Vec<_>>>()?;
+    .await?;
     teams.sort_by_key(|t| t.kind);
     Ok(teams)
 }
 
 /// The group of `kind` in a project.
 pub async fn group_of_kind(tx: &mut Tx, project_id: i64, kind: TeamKind) -> StoreResult<i64> {
-    let id: Option<i64> = on_tx!(tx, |c| sqlx::query_scalar(
-        "SELECT id FROM relocation_teams WHERE project_id = $1 AND kind = $2"
+    let id: Option<i64> = query::value(
+        &mut *tx,
+        "SELECT id FROM relocation_teams WHERE project_id = $1 AND kind = $2",
+        &[Bind::Int(project_id), Bind::Text(kind.code().to_string())],
     )
-    .bind(project_id)
-    .bind(kind.code())
-    .fetch_optional(&mut *c)
-    .await?);
+    .await?;
     id.ok_or(StoreError::NotFound)
 }
 
@@ -117,14 +111,12 @@ pub async fn set_leader(tx: &mut Tx, actor: &str, team_id: i64, leader: &str) ->
     if !change.exists() {
         return Err(StoreError::NotFound);
     }
-    on_tx!(tx, |c| sqlx::query(
-        "UPDATE relocation_teams SET leader = $1 WHERE id = $2"
+    query::execute(
+        &mut *tx,
+        "UPDATE relocation_teams SET leader = $1 WHERE id = $2",
+        &[leader.trim().into(), team_id.into()],
     )
-    .bind(leader.trim())
-    .bind(team_id)
-    .execute(&mut *c)
-    .await
-    .map(|_| ())?);
+    .await?;
     change.finish(tx, actor, "update").await
 }
 
@@ -144,38 +136,40 @@ pub async fn add_person(
     }
     let user_id: Option<i64> = match username.map(str::trim).filter(|u| !u.is_empty()) {
         Some(u) => {
-            let id: Option<i64> = on_tx!(tx, |c| sqlx::query_scalar(
-                "SELECT id FROM users WHERE username = $1"
+            let id: Option<i64> = query::value(
+                &mut *tx,
+                "SELECT id FROM users WHERE username = $1",
+                &[Bind::Text(u.to_string())],
             )
-            .bind(u)
-            .fetch_optional(&mut *c)
-            .await?);
+            .await?;
             Some(id.ok_or_else(|| Refusal::UnknownUser(u.to_string()))?)
         }
         None => None,
     };
-    let exists: Option<i64> = on_tx!(tx, |c| sqlx::query_scalar(
-        "SELECT id FROM relocation_persons WHERE team_id = $1 AND name = $2"
+    let exists: Option<i64> = query::value(
+        &mut *tx,
+        "SELECT id FROM relocation_persons WHERE team_id = $1 AND name = $2",
+        &[Bind::Int(team_id), Bind::Text(name.to_string())],
     )
-    .bind(team_id)
-    .bind(name)
-    .fetch_optional(&mut *c)
-    .await?);
+    .await?;
     if exists.is_some() {
         return Err(StoreError::Conflict(format!("本组已有同名人员：{name}")));
     }
-    let id: i64 = on_tx!(tx, |c| sqlx::query_scalar(
+    let id = audit::insert(
+        tx,
+        actor,
+        &PERSONS,
         "INSERT INTO relocation_persons (team_id, name, mobile, user_id, created_at)
-         VALUES ($1, $2, $3, $4, $5) RETURNING id"
+         VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        &[
+            team_id.into(),
+            name.into(),
+            Bind::from(mobile.map(str::trim).filter(|m| !m.is_empty())),
+            user_id.into(),
+            Bind::from(crate::now_text()),
+        ],
     )
-    .bind(team_id)
-    .bind(name)
-    .bind(mobile.map(str::trim).filter(|m| !m.is_empty()))
-    .bind(user_id)
-    .bind(crate::now_text())
-    .fetch_one(&mut *c)
-    .await?);
-    audit::record_insert(tx, actor, &PERSONS, id).await?;
+    .await?;
     Ok(id)
 }
 
@@ -218,22 +212,22 @@ pub async fn check_assignment(
         }
         return Ok(());
     };
-    let team_project: Option<i64> = on_tx!(tx, |c| sqlx::query_scalar(
-        "SELECT project_id FROM relocation_teams WHERE id = $1"
+    let team_project: Option<i64> = query::value(
+        &mut *tx,
+        "SELECT project_id FROM relocation_teams WHERE id = $1",
+        &[Bind::Int(team_id)],
     )
-    .bind(team_id)
-    .fetch_optional(&mut *c)
-    .await?);
+    .await?;
     if team_project != Some(project_id) {
         return Err(StoreError::from(Refusal::GroupOfOtherProject));
     }
     if let Some(person_id) = person_id {
-        let person_team: Option<i64> = on_tx!(tx, |c| sqlx::query_scalar(
-            "SELECT team_id FROM relocation_persons WHERE id = $1"
+        let person_team: Option<i64> = query::value(
+            &mut *tx,
+            "SELECT team_id FROM relocation_persons WHERE id = $1",
+            &[Bind::Int(person_id)],
         )
-        .bind(person_id)
-        .fetch_optional(&mut *c)
-        .await?);
+        .await?;
         if person_team != Some(team_id) {
             return Err(StoreError::from(Refusal::PersonOutsideGroup));
         }

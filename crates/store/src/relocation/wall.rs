@@ -12,6 +12,8 @@ use super::projects::Project;
 use super::{day_text, parse_day};
 use crate::db::{Db, Tx};
 use crate::error::StoreResult;
+use crate::query;
+use crate::sql::Bind;
 use crate::{on_pool, on_tx};
 use chrono::NaiveDate;
 use domain::relocation::progress::{MAX_CURVE_DAYS, curve_from_daily_counts, days_to_deadline};
@@ -104,18 +106,19 @@ pub(crate) async fn add_daily(
     day: NaiveDate,
     delta: i64,
 ) -> StoreResult<()> {
-    on_tx!(tx, |c| sqlx::query(
+    query::execute(
+        &mut *tx,
         "INSERT INTO relocation_daily (project_id, event, day, count) VALUES ($1, $2, $3, $4)
          ON CONFLICT (project_id, event, day) DO UPDATE SET
-             count = relocation_daily.count + excluded.count"
+             count = relocation_daily.count + excluded.count",
+        &[
+            project_id.into(),
+            event.into(),
+            Bind::from(day_text(day)),
+            delta.into(),
+        ],
     )
-    .bind(project_id)
-    .bind(event)
-    .bind(day_text(day))
-    .bind(delta)
-    .execute(&mut *c)
-    .await
-    .map(|_| ())?);
+    .await?;
     Ok(())
 }
 

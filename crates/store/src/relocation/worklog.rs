@@ -6,8 +6,9 @@ use crate::audit;
 use crate::db::Conn;
 use crate::db::{Db, Tx};
 use crate::error::{Refusal, StoreError, StoreResult};
-use crate::on_conn;
-use crate::{on_pool, on_tx};
+use crate::on_pool;
+use crate::query;
+use crate::sql::Bind;
 use chrono::NaiveDate;
 use domain::platform::time::today_local;
 use domain::relocation::{Attitude, VisitMode};
@@ -109,40 +110,36 @@ pub async fn add(
     if f.visitors.trim().is_empty() {
         return Err(StoreError::from(Refusal::VisitorsMissing));
     }
-    let id: i64 = on_tx!(tx, |c| {
-        sqlx::query_scalar(
+    let id = audit::insert(
+        tx,
+        actor,
+        &VISITS,
         "INSERT INTO relocation_visits (project_id, household_id, visited_on, mode, place, visitors,
-             attitude, notes, next_step, recorded_by, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id"
+         attitude, notes, next_step, recorded_by, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+        &[
+            h.project_id.into(),
+            h.id.into(),
+            Bind::from(day_text(f.visited_on)),
+            f.mode.code().into(),
+            f.place.trim().into(),
+            f.visitors.trim().into(),
+            f.attitude.code().into(),
+            f.notes.trim().into(),
+            f.next_step.trim().into(),
+            actor.into(),
+            Bind::from(crate::now_text()),
+        ],
     )
-    .bind(h.project_id)
-    .bind(h.id)
-    .bind(day_text(f.visited_on))
-    .bind(f.mode.code())
-    .bind(f.place.trim())
-    .bind(f.visitors.trim())
-    .bind(f.attitude.code())
-    .bind(f.notes.trim())
-    .bind(f.next_step.trim())
-    .bind(actor)
-    .bind(crate::now_text())
-    .fetch_one(&mut *c)
-    .await?
-    });
-    audit::record_insert(tx, actor, &VISITS, id).await?;
+    .await?;
     wall::add_daily(tx, h.project_id, wall::VISIT_EVENT, f.visited_on, 1).await?;
     Ok(id)
 }
 
 /// The visits to a household, newest first.
 pub async fn of_household(conn: impl Into<Conn<'_>>, household_id: i64) -> StoreResult<Vec<Visit>> {
-    let mut conn = conn.into();
     let sql = format!("{SELECT} WHERE v.household_id = $1 ORDER BY v.visited_on DESC, v.id DESC");
-    let rows: Vec<Row> = on_conn!(&mut conn, |c| sqlx::query_as(crate::dynamic(&sql))
-        .bind(household_id)
-        .fetch_all(&mut *c)
-        .await?);
-    rows.into_iter().map(from_row).collect()
+    query::rows(conn, &sql, &[Bind::Int(household_id)], from_row).await
 }
 
 /// A page of a project's log, newest first, limited to the households in the scope.

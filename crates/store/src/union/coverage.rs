@@ -14,7 +14,9 @@ use super::organisations;
 use crate::audit::{self, AuditedTable};
 use crate::db::{Db, Tx};
 use crate::error::{Refusal, StoreError, StoreResult};
-use crate::{on_pool, on_tx};
+use crate::on_pool;
+use crate::query;
+use crate::sql::Bind;
 use chrono::{Datelike, NaiveDate};
 use domain::union::coverage::{
     CoverageRule, EnterpriseCoverage, RankedTownship, TownshipCoverage, checklist_outstanding,
@@ -36,12 +38,12 @@ const RULE_SETTING: &str = "coverage_rule";
 
 /// The coverage rule in force: the stored setting, or the 2019 default when none is set.
 pub async fn rule(db: &Db) -> StoreResult<CoverageRule> {
-    let value: Option<String> = on_pool!(db, |p| sqlx::query_scalar(
-        "SELECT value FROM union_settings WHERE name = $1"
+    let value: Option<String> = query::value(
+        db,
+        "SELECT value FROM union_settings WHERE name = $1",
+        &[Bind::Text(RULE_SETTING.to_string())],
     )
-    .bind(RULE_SETTING)
-    .fetch_optional(p)
-    .await?);
+    .await?;
     match value {
         Some(v) => serde_json::from_str(&v)
             .map_err(|e| StoreError::corrupt(format!("建会覆盖规则设置无效：{e}"))),
@@ -55,40 +57,36 @@ pub async fn set_rule(tx: &mut Tx, actor: &str, rule: &CoverageRule) -> StoreRes
         return Err(StoreError::from(Refusal::CoverageThresholds));
     }
     let value = serde_json::to_string(rule).map_err(|e| StoreError::Config(e.to_string()))?;
-    let existing: Option<i64> = on_tx!(tx, |c| sqlx::query_scalar(
-        "SELECT id FROM union_settings WHERE name = $1"
+    let existing: Option<i64> = query::value(
+        &mut *tx,
+        "SELECT id FROM union_settings WHERE name = $1",
+        &[Bind::Text(RULE_SETTING.to_string())],
     )
-    .bind(RULE_SETTING)
-    .fetch_optional(&mut *c)
-    .await?);
-    match existing {
-        Some(id) => {
-            let change = audit::Change::begin(tx, &SETTINGS, id).await?;
-            on_tx!(tx, |c| sqlx::query(
-                "UPDATE union_settings SET value = $1, updated_at = $2 WHERE id = $3"
+    .await?;
+    audit::upsert(
+        tx,
+        actor,
+        &SETTINGS,
+        existing,
+        audit::UpdateLog::Always("update"),
+        async |tx, id| {
+            query::execute(
+                tx,
+                "UPDATE union_settings SET value = $1, updated_at = $2 WHERE id = $3",
+                &[Bind::from(&value), Bind::from(crate::now_text()), id.into()],
             )
-            .bind(&value)
-            .bind(crate::now_text())
-            .bind(id)
-            .execute(&mut *c)
             .await
-            .map(|_| ())?);
-            change.finish(tx, actor, "update").await?;
-        }
-        None => {
-            let id: i64 = on_tx!(tx, |c| {
-                sqlx::query_scalar(
-                "INSERT INTO union_settings (name, value, updated_at) VALUES ($1, $2, $3) RETURNING id"
+        },
+        async |tx| {
+            query::one(
+                tx,
+                "INSERT INTO union_settings (name, value, updated_at) VALUES ($1, $2, $3) RETURNING id",
+                &[RULE_SETTING.into(), Bind::from(&value), Bind::from(crate::now_text())],
             )
-            .bind(RULE_SETTING)
-            .bind(&value)
-            .bind(crate::now_text())
-            .fetch_one(&mut *c)
-            .await?
-            });
-            audit::record_insert(tx, actor, &SETTINGS, id).await?;
-        }
-    }
+            .await
+        },
+    )
+    .await?;
     Ok(())
 }
 

@@ -7,6 +7,7 @@ use super::{Scope, coverage};
 use crate::audit::{self, AuditedTable};
 use crate::db::{Conn, Db, Tx};
 use crate::error::{Refusal, StoreError, StoreResult};
+use crate::query;
 use crate::{bind_where, on_conn, on_pool, on_tx};
 use domain::platform::CreditCode;
 use domain::union::coverage::{CoverageRule, Obligation};
@@ -269,21 +270,22 @@ pub async fn covered_by(db: &Db, union_id: i64) -> StoreResult<Vec<Enterprise>> 
 /// Inserts an enterprise inside a transaction (audited); the caller checked the key.
 pub async fn insert(tx: &mut Tx, actor: &str, e: &EnterpriseInput) -> StoreResult<i64> {
     let now = crate::now_text();
-    let id: i64 = on_tx!(tx, |c| {
-        sqlx::query_scalar(
+    let id = audit::insert(
+        tx,
+        actor,
+        &ENTERPRISES,
         "INSERT INTO enterprises (name, credit_code, township, headcount, provincial, union_id, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, NULL, $6, $6) RETURNING id",
+        &[
+            Bind::from(&e.name),
+            e.credit_code.as_str().into(),
+            e.township.code().into(),
+            Bind::from(i64::from(e.headcount)),
+            e.provincial.into(),
+            Bind::from(&now),
+        ],
     )
-    .bind(&e.name)
-    .bind(e.credit_code.as_str())
-    .bind(e.township.code())
-    .bind(i64::from(e.headcount))
-    .bind(e.provincial)
-    .bind(&now)
-    .fetch_one(&mut *c)
-    .await?
-    });
-    audit::record_insert(tx, actor, &ENTERPRISES, id).await?;
+    .await?;
     Ok(id)
 }
 
@@ -296,22 +298,21 @@ pub async fn replace_fields(
     e: &EnterpriseInput,
 ) -> StoreResult<bool> {
     let change = audit::Change::begin(tx, &ENTERPRISES, id).await?;
-    let changed = on_tx!(tx, |c| {
-        sqlx::query(
+    let changed = query::affected(
+        &mut *tx,
         "UPDATE enterprises SET name = $1, credit_code = $2, township = $3, headcount = $4, provincial = $5, updated_at = $6
          WHERE id = $7 AND NOT (name = $1 AND credit_code = $2 AND township = $3 AND headcount = $4 AND provincial = $5)",
+        &[
+            Bind::from(&e.name),
+            e.credit_code.as_str().into(),
+            e.township.code().into(),
+            i64::from(e.headcount).into(),
+            e.provincial.into(),
+            crate::now_text().into(),
+            id.into(),
+        ],
     )
-    .bind(&e.name)
-    .bind(e.credit_code.as_str())
-    .bind(e.township.code())
-    .bind(i64::from(e.headcount))
-    .bind(e.provincial)
-    .bind(crate::now_text())
-    .bind(id)
-    .execute(&mut *c)
-    .await?
-    .rows_affected()
-    });
+    .await?;
     if changed > 0 {
         change.finish(tx, actor, "update").await?;
     }
@@ -326,17 +327,12 @@ pub async fn set_union(
     union_id: Option<i64>,
 ) -> StoreResult<()> {
     let change = audit::Change::begin(tx, &ENTERPRISES, id).await?;
-    let changed = on_tx!(tx, |c| {
-        sqlx::query(
+    let changed = query::affected(
+        &mut *tx,
         "UPDATE enterprises SET union_id = $1, updated_at = $2 WHERE id = $3 AND union_id IS DISTINCT FROM $1",
+        &[union_id.into(), crate::now_text().into(), id.into()],
     )
-    .bind(union_id)
-    .bind(crate::now_text())
-    .bind(id)
-    .execute(&mut *c)
-    .await?
-    .rows_affected()
-    });
+    .await?;
     if changed > 0 {
         change.finish(tx, actor, "cover").await?;
     }

@@ -7,7 +7,9 @@ use super::organisations::get_for_change;
 use crate::audit::{self, AuditedTable};
 use crate::db::{Conn, Tx};
 use crate::error::{Refusal, StoreError, StoreResult};
-use crate::{on_conn, on_tx};
+use crate::on_conn;
+use crate::query;
+use crate::sql::Bind;
 use chrono::NaiveDate;
 use domain::union::organisation::{Engagement, OfficerPost, OfficerSummary, validate_officers};
 
@@ -126,23 +128,24 @@ pub async fn insert_officer(
     union_id: i64,
     o: &OfficerInput,
 ) -> StoreResult<i64> {
-    let id: i64 = on_tx!(tx, |c| {
-        sqlx::query_scalar(
+    let id = audit::insert(
+        tx,
+        actor,
+        &OFFICERS,
         "INSERT INTO union_officers (union_id, name, post, engagement, frontline, term_start, term_end, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id"
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+        &[
+            union_id.into(),
+            Bind::from(&o.name),
+            o.post.code().into(),
+            o.engagement.code().into(),
+            o.frontline.into(),
+            Bind::from(codes::date_text(o.term_start)),
+            Bind::from(o.term_end.map(codes::date_text)),
+            Bind::from(crate::now_text()),
+        ],
     )
-    .bind(union_id)
-    .bind(&o.name)
-    .bind(o.post.code())
-    .bind(o.engagement.code())
-    .bind(o.frontline)
-    .bind(codes::date_text(o.term_start))
-    .bind(o.term_end.map(codes::date_text))
-    .bind(crate::now_text())
-    .fetch_one(&mut *c)
-    .await?
-    });
-    audit::record_insert(tx, actor, &OFFICERS, id).await?;
+    .await?;
     Ok(id)
 }
 
@@ -177,12 +180,12 @@ pub async fn add_officer(
 /// The union an officer belongs to.
 pub async fn union_of(conn: impl Into<Conn<'_>>, officer_id: i64) -> StoreResult<i64> {
     let mut conn = conn.into();
-    let union_id: Option<i64> = on_conn!(&mut conn, |c| sqlx::query_scalar(
-        "SELECT union_id FROM union_officers WHERE id = $1"
+    let union_id: Option<i64> = query::value(
+        &mut conn,
+        "SELECT union_id FROM union_officers WHERE id = $1",
+        &[Bind::Int(officer_id)],
     )
-    .bind(officer_id)
-    .fetch_optional(&mut *c)
-    .await?);
+    .await?;
     union_id.ok_or(StoreError::NotFound)
 }
 
@@ -197,14 +200,12 @@ pub async fn end_term(
     let union_id = union_of(&mut *tx, officer_id).await?;
     get_for_change(&mut *tx, scope, union_id).await?;
     let change = audit::Change::begin(tx, &OFFICERS, officer_id).await?;
-    on_tx!(tx, |c| sqlx::query(
-        "UPDATE union_officers SET term_end = $1 WHERE id = $2"
+    query::execute(
+        &mut *tx,
+        "UPDATE union_officers SET term_end = $1 WHERE id = $2",
+        &[Bind::from(codes::date_text(on)), officer_id.into()],
     )
-    .bind(codes::date_text(on))
-    .bind(officer_id)
-    .execute(&mut *c)
-    .await
-    .map(|_| ())?);
+    .await?;
     change.finish(tx, actor, "end_term").await?;
     Ok(union_id)
 }

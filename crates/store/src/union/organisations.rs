@@ -6,6 +6,8 @@ use super::{Scope, enterprises};
 use crate::audit::{self, AuditedTable};
 use crate::db::{Conn, Db, Tx};
 use crate::error::{Refusal, StoreError, StoreResult};
+use crate::query;
+use crate::sql::Bind;
 use crate::{on_conn, on_pool, on_tx};
 use chrono::NaiveDate;
 use domain::union::organisation::{UnionKind, validate_parent};
@@ -240,16 +242,12 @@ pub async fn check_unique_federation(
     if !u.kind.is_federation() {
         return Ok(Ok(()));
     }
-    let existing: Option<String> = on_tx!(tx, |c| {
-        sqlx::query_scalar(
-        "SELECT name FROM unions WHERE kind = $1 AND township IS NOT DISTINCT FROM $2 AND id IS DISTINCT FROM $3 LIMIT 1"
+    let existing: Option<String> = query::value(
+        &mut *tx,
+        "SELECT name FROM unions WHERE kind = $1 AND township IS NOT DISTINCT FROM $2 AND id IS DISTINCT FROM $3 LIMIT 1",
+        &[u.kind.code().into(), Bind::from(u.township.map(Township::code)), except.into()],
     )
-    .bind(u.kind.code())
-    .bind(u.township.map(Township::code))
-    .bind(except)
-    .fetch_optional(&mut *c)
-    .await?
-    });
+    .await?;
     Ok(match existing {
         Some(name) => Err(Refusal::FederationExists { kind: u.kind, name }),
         None => Ok(()),
@@ -259,21 +257,22 @@ pub async fn check_unique_federation(
 /// Inserts a union (audited); the caller has checked placement and uniqueness.
 pub async fn insert(tx: &mut Tx, actor: &str, u: &UnionInput) -> StoreResult<i64> {
     let now = crate::now_text();
-    let id: i64 = on_tx!(tx, |c| {
-        sqlx::query_scalar(
+    let id = audit::insert(
+        tx,
+        actor,
+        &UNIONS,
         "INSERT INTO unions (name, kind, parent_id, township, founded_on, reform_effective_on, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, NULL, $6, $6) RETURNING id"
+         VALUES ($1, $2, $3, $4, $5, NULL, $6, $6) RETURNING id",
+        &[
+            Bind::from(&u.name),
+            u.kind.code().into(),
+            Bind::from(u.parent.map(|p| p.id)),
+            Bind::from(u.township.map(Township::code)),
+            Bind::from(u.founded_on.map(codes::date_text)),
+            Bind::from(&now),
+        ],
     )
-    .bind(&u.name)
-    .bind(u.kind.code())
-    .bind(u.parent.map(|p| p.id))
-    .bind(u.township.map(Township::code))
-    .bind(u.founded_on.map(codes::date_text))
-    .bind(&now)
-    .fetch_one(&mut *c)
-    .await?
-    });
-    audit::record_insert(tx, actor, &UNIONS, id).await?;
+    .await?;
     Ok(id)
 }
 
@@ -381,12 +380,12 @@ pub async fn cover_enterprise(
 
 /// Whether a union of this name exists.
 pub async fn name_taken(tx: &mut Tx, name: &str) -> StoreResult<bool> {
-    let found: Option<i64> = on_tx!(tx, |c| sqlx::query_scalar(
-        "SELECT id FROM unions WHERE name = $1"
+    let found: Option<i64> = query::value(
+        &mut *tx,
+        "SELECT id FROM unions WHERE name = $1",
+        &[Bind::Text(name.to_string())],
     )
-    .bind(name)
-    .fetch_optional(&mut *c)
-    .await?);
+    .await?;
     Ok(found.is_some())
 }
 
@@ -403,15 +402,16 @@ pub async fn set_reform(
         return Err(StoreError::from(Refusal::ReformNotTownshipFederation));
     }
     let change = audit::Change::begin(tx, &UNIONS, id).await?;
-    on_tx!(tx, |c| sqlx::query(
-        "UPDATE unions SET reform_effective_on = $1, updated_at = $2 WHERE id = $3"
+    query::execute(
+        &mut *tx,
+        "UPDATE unions SET reform_effective_on = $1, updated_at = $2 WHERE id = $3",
+        &[
+            Bind::from(on.map(codes::date_text)),
+            Bind::from(crate::now_text()),
+            id.into(),
+        ],
     )
-    .bind(on.map(codes::date_text))
-    .bind(crate::now_text())
-    .bind(id)
-    .execute(&mut *c)
-    .await
-    .map(|_| ())?);
+    .await?;
     change.finish(tx, actor, "reform").await
 }
 

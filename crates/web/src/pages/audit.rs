@@ -6,10 +6,12 @@
 
 use super::{Chrome, page_count, paging, render};
 use crate::error::AppError;
+use crate::pages::Asked;
+use crate::pages::Keyed;
 use crate::session::Viewer;
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::response::Html;
 use serde::Deserialize;
 use serde_json::Value;
@@ -177,14 +179,10 @@ struct AuditPage {
 }
 
 /// Newest entries first, filtered.
-pub async fn list(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Query(q): Query<AuditQuery>,
-) -> Result<Html<String>, AppError> {
+pub async fn list(at: Asked, Query(q): Query<AuditQuery>) -> Result<Html<String>, AppError> {
     let filter = q.filter();
     let (page, per, offset) = paging(q.page, 50);
-    let (rows, total) = audit::list(&state.db, &filter, per, offset).await?;
+    let (rows, total) = audit::list(&at.state.db, &filter, per, offset).await?;
     let record = filter.entity_id.as_deref().and_then(|id| id.parse().ok());
     let entries = rows
         .into_iter()
@@ -200,7 +198,7 @@ pub async fn list(
     ])
     .unwrap_or_default();
     render(&AuditPage {
-        chrome: Chrome::new("审计日志", &viewer),
+        chrome: Chrome::new("审计日志", &at.viewer),
         entries,
         total,
         page,
@@ -241,13 +239,8 @@ const RECORDS_PER_PAGE: i64 = 200;
 
 /// One entry: its metadata and either its field changes or, for a batch entry, one line
 /// per record (`?record=ID` keeps that record's line only, for following one record).
-pub async fn entry(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(seq): Path<i64>,
-    Query(q): Query<EntryQuery>,
-) -> Result<Html<String>, AppError> {
-    let mut e = audit::get(&state.db, seq)
+pub async fn entry(at: Keyed, Query(q): Query<EntryQuery>) -> Result<Html<String>, AppError> {
+    let mut e = audit::get(&at.state.db, at.key)
         .await?
         .ok_or(AppError::NotFound)?;
     let (page, per, offset) = paging(q.page, RECORDS_PER_PAGE);
@@ -276,7 +269,7 @@ pub async fn entry(
     }
     let hash = std::mem::take(&mut e.hash);
     render(&EntryPage {
-        chrome: Chrome::new(format!("审计日志第 {seq} 条"), &viewer),
+        chrome: Chrome::new(format!("审计日志第 {} 条", at.key), &at.viewer),
         e: ShownEntry::new(e, q.record),
         hash,
         columns,
@@ -396,13 +389,10 @@ struct VerifyPage {
 }
 
 /// Runs the same check as `groundwork audit verify`.
-pub async fn verify(
-    State(state): State<AppState>,
-    viewer: Viewer,
-) -> Result<Html<String>, AppError> {
-    let v = audit::verify(&state.db, &store::audited()).await?;
+pub async fn verify(at: Asked) -> Result<Html<String>, AppError> {
+    let v = audit::verify(&at.state.db, &store::audited()).await?;
     render(&VerifyPage {
-        chrome: Chrome::new("审计链校验", &viewer),
+        chrome: Chrome::new("审计链校验", &at.viewer),
         entries: v.entries,
         records: v.records,
         problem: v.problem.map(|p| p.to_string()),

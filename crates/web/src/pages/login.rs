@@ -58,9 +58,21 @@ pub struct NextQuery {
 /// Only local paths are followed after login, never another site.
 fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") => n.to_string(),
+        Some(n) if is_local_path(n) => n.to_string(),
         _ => "/".to_string(),
     }
+}
+
+/// Whether `n` is a path on this site and nothing a browser could read as another host:
+/// it starts with one `/`, and holds no backslash (`/\evil` is `//evil` to browsers), no
+/// whitespace or control character (browsers drop tabs and newlines: `/\t/evil` becomes
+/// `//evil`).
+fn is_local_path(n: &str) -> bool {
+    n.starts_with('/')
+        && !n.starts_with("//")
+        && !n
+            .chars()
+            .any(|c| c == '\\' || c.is_whitespace() || c.is_control())
 }
 
 /// The login form.
@@ -136,4 +148,32 @@ pub async fn logout(
     }
     let clear = session::session_cookie("", state.secure_cookies, 0);
     Ok(([(header::SET_COOKIE, clear)], Redirect::to("/login")).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_paths_of_this_site_are_followed_after_login() {
+        for good in [
+            "/",
+            "/union/members?page=2",
+            "/relocation/projects/YCQ2019-01",
+        ] {
+            assert_eq!(safe_next(Some(good)), good);
+        }
+        for bad in [
+            "//evil.example/",
+            "/\\evil.example/",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "https://evil.example/",
+            "evil.example",
+            "/ /evil.example",
+        ] {
+            assert_eq!(safe_next(Some(bad)), "/", "{bad:?}");
+        }
+        assert_eq!(safe_next(None), "/");
+    }
 }

@@ -17,9 +17,12 @@ use askama::Template;
 use store::Tx;
 
 pub use crate::views::{Chrome, message_page};
+use axum::extract::{FromRequestParts, Path};
 use axum::http::StatusCode;
+use axum::http::request::Parts;
 use axum::response::{Html, IntoResponse, Response};
 use chrono::NaiveDate;
+use serde::de::DeserializeOwned;
 
 /// Renders a template into a response.
 pub fn render<T: Template>(t: &T) -> Result<Html<String>, AppError> {
@@ -113,6 +116,65 @@ where
     after_form(result, viewer, back)
 }
 
+/// Who asks and the state to answer from: what every page handler starts with.
+pub struct Asked {
+    /// The application state.
+    pub state: AppState,
+    /// Who asks.
+    pub viewer: Viewer,
+}
+
+impl FromRequestParts<AppState> for Asked {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        Ok(Asked {
+            state: state.clone(),
+            viewer: Viewer::from_request_parts(parts, state).await?,
+        })
+    }
+}
+
+/// A request about the one record its path names (`…/{id}`, `…/{code}`): who asks, the
+/// record's key and the state to answer from — what every such handler took one by one.
+pub struct Keyed<K = i64> {
+    /// The application state.
+    pub state: AppState,
+    /// Who asks.
+    pub viewer: Viewer,
+    /// The key in the path.
+    pub key: K,
+}
+
+impl<K: DeserializeOwned + Send> FromRequestParts<AppState> for Keyed<K> {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let viewer = Viewer::from_request_parts(parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let Path(key) = Path::<K>::from_request_parts(parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        Ok(Keyed {
+            state: state.clone(),
+            viewer,
+            key,
+        })
+    }
+}
+
+impl<K> Keyed<K> {
+    /// Runs `work` as one [`change`], returning to `back` when it is refused.
+    pub async fn change<T, F>(&self, back: &str, work: F) -> Response
+    where
+        F: AsyncFnOnce(&mut Tx) -> Result<T, AppError>,
+        T: Into<Done>,
+    {
+        change(&self.state, &self.viewer, back, work).await
+    }
+}
+
 /// A form date (`2019-06-01`, or as people type it); empty is `None`.
 pub(crate) fn form_date(text: &str, what: &str) -> Result<Option<NaiveDate>, AppError> {
     let t = text.trim();
@@ -136,9 +198,13 @@ pub async fn not_found() -> Response {
 
 /// Page number and size from a query, clamped to sane values.
 pub fn paging(page: Option<i64>, per_page: i64) -> (i64, i64, i64) {
-    let page = page.unwrap_or(1).max(1);
+    // Clamped, so `page=9223372036854775807` cannot overflow the offset.
+    let page = page.unwrap_or(1).clamp(1, MAX_PAGE);
     (page, per_page, (page - 1) * per_page)
 }
+
+/// The highest page number a list accepts (a billion rows at a thousand per page).
+pub const MAX_PAGE: i64 = 1_000_000;
 
 /// Number of pages for `total` rows.
 pub fn page_count(total: i64, per_page: i64) -> i64 {

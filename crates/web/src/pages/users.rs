@@ -3,14 +3,17 @@
 use super::{Chrome, render};
 use crate::error::AppError;
 use crate::form::Form;
+use crate::pages::Asked;
+use crate::pages::Keyed;
 use crate::session::Viewer;
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use domain::platform::Role;
 use serde::Deserialize;
-use store::platform::{auth, users};
+use store::platform::tokens::{self, TokenInfo};
+use store::platform::users;
 
 #[derive(Template)]
 #[template(path = "users.html")]
@@ -58,11 +61,7 @@ fn non_empty(s: Option<String>) -> Option<String> {
 }
 
 /// Adds a user; errors are shown on the same page.
-pub async fn create(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Form(f): Form<NewUserForm>,
-) -> Result<Response, AppError> {
+pub async fn create(at: Asked, Form(f): Form<NewUserForm>) -> Result<Response, AppError> {
     let role = Role::parse(&f.role)
         .ok_or_else(|| AppError::BadRequest(format!("未知角色：{}", f.role)))?;
     let team_id = match non_empty(f.team_id) {
@@ -91,11 +90,11 @@ pub async fn create(
         member_resident_id,
         password: f.password,
     };
-    match users::create(&state.db, &viewer.user.username, &new).await {
+    match users::create(&at.state.db, &at.viewer.user.username, &new).await {
         Ok(_) => Ok(Redirect::to("/admin/users").into_response()),
         Err(e) if e.is_refusal() || matches!(e, store::StoreError::Conflict(_)) => Ok((
             axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-            users_page(&state, &viewer, Some(e.to_string())).await?,
+            users_page(&at.state, &at.viewer, Some(e.to_string())).await?,
         )
             .into_response()),
         Err(e) => Err(e.into()),
@@ -103,25 +102,17 @@ pub async fn create(
 }
 
 /// Disables an account and ends its sessions.
-pub async fn disable(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(username): Path<String>,
-) -> Result<Response, AppError> {
-    if username == viewer.user.username {
+pub async fn disable(at: Keyed<String>) -> Result<Response, AppError> {
+    if at.key == at.viewer.user.username {
         return Err(AppError::BadRequest("不能停用自己的账号".into()));
     }
-    users::set_disabled(&state.db, &viewer.user.username, &username, true).await?;
+    users::set_disabled(&at.state.db, &at.viewer.user.username, &at.key, true).await?;
     Ok(Redirect::to("/admin/users").into_response())
 }
 
 /// Re-enables an account.
-pub async fn enable(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(username): Path<String>,
-) -> Result<Response, AppError> {
-    users::set_disabled(&state.db, &viewer.user.username, &username, false).await?;
+pub async fn enable(at: Keyed<String>) -> Result<Response, AppError> {
+    users::set_disabled(&at.state.db, &at.viewer.user.username, &at.key, false).await?;
     Ok(Redirect::to("/admin/users").into_response())
 }
 
@@ -132,16 +123,28 @@ struct AccountPage {
     viewer_username: String,
     new_token: Option<String>,
     may_create_token: bool,
+    tokens: Vec<TokenInfo>,
+    now: chrono::DateTime<chrono::Utc>,
 }
 
-/// The viewer's own account.
-pub async fn account(viewer: Viewer) -> Result<Html<String>, AppError> {
+async fn account_page(
+    state: &AppState,
+    viewer: &Viewer,
+    new_token: Option<String>,
+) -> Result<Html<String>, AppError> {
     render(&AccountPage {
-        chrome: Chrome::new("我的账号", &viewer),
+        chrome: Chrome::new("我的账号", viewer),
         viewer_username: viewer.user.username.clone(),
-        new_token: None,
+        new_token,
         may_create_token: viewer.may(crate::routes::roles::STAFF),
+        tokens: tokens::of_user(&state.db, viewer.user.id).await?,
+        now: chrono::Utc::now(),
     })
+}
+
+/// The viewer's own account, with their API tokens.
+pub async fn account(at: Asked) -> Result<Html<String>, AppError> {
+    account_page(&at.state, &at.viewer, None).await
 }
 
 /// Token form.
@@ -151,21 +154,41 @@ pub struct TokenForm {
 }
 
 /// Issues an API token and shows it once.
-pub async fn create_token(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Form(f): Form<TokenForm>,
-) -> Result<Html<String>, AppError> {
+pub async fn create_token(at: Asked, Form(f): Form<TokenForm>) -> Result<Html<String>, AppError> {
     let label = f.label.trim();
     if label.is_empty() {
         return Err(AppError::BadRequest("请填写令牌用途".into()));
     }
-    let token =
-        auth::create_api_token(&state.db, &viewer.user.username, viewer.user.id, label).await?;
-    render(&AccountPage {
-        chrome: Chrome::new("我的账号", &viewer),
-        viewer_username: viewer.user.username.clone(),
-        new_token: Some(token),
-        may_create_token: true,
+    let token = tokens::create(
+        &at.state.db,
+        &at.viewer.user.username,
+        at.viewer.user.id,
+        label,
+    )
+    .await?;
+    account_page(&at.state, &at.viewer, Some(token)).await
+}
+
+/// Revokes one of the viewer's tokens.
+pub async fn revoke_token(at: Keyed) -> Response {
+    crate::pages::change(&at.state, &at.viewer, "/account", async |tx| {
+        tokens::revoke(tx, &at.viewer.user.username, at.viewer.user.id, at.key).await?;
+        Ok("/account".to_string())
     })
+    .await
+}
+
+/// `GET /api/v1/tokens`: the caller's tokens (never the tokens themselves).
+pub async fn api_tokens(at: Asked) -> Result<axum::Json<Vec<TokenInfo>>, crate::error::ApiError> {
+    Ok(axum::Json(
+        tokens::of_user(&at.state.db, at.viewer.user.id).await?,
+    ))
+}
+
+/// `POST /api/v1/tokens/{id}/revoke`: revokes one of the caller's tokens (204).
+pub async fn api_revoke_token(at: Keyed) -> Result<axum::http::StatusCode, crate::error::ApiError> {
+    let mut tx = at.state.db.begin().await?;
+    tokens::revoke(&mut tx, &at.viewer.user.username, at.viewer.user.id, at.key).await?;
+    tx.commit().await?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
 }

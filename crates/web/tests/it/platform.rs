@@ -65,6 +65,14 @@ fn the_navigation_offers_each_role_exactly_its_pages() {
     }
 }
 
+/// Whether an account named `username` exists.
+async fn user_exists(db: &store::Db, username: &str) -> bool {
+    store::platform::users::by_username_with_hash(db, username)
+        .await
+        .unwrap()
+        .is_some()
+}
+
 #[tokio::test]
 async fn every_route_allows_exactly_the_roles_it_declares() {
     let app = TestApp::spawn().await;
@@ -198,20 +206,10 @@ async fn a_form_without_the_csrf_token_is_refused() {
     ];
     let r = s.post_without_csrf("/admin/users", &fields).await;
     assert_eq!(r.status(), 403);
-    assert!(
-        store::platform::users::by_username_with_hash(&app.db, "newclerk")
-            .await
-            .unwrap()
-            .is_none()
-    );
+    assert!(!user_exists(&app.db, "newclerk").await);
     let r = s.post("/admin/users", &fields).await;
     assert_eq!(r.status(), 303);
-    assert!(
-        store::platform::users::by_username_with_hash(&app.db, "newclerk")
-            .await
-            .unwrap()
-            .is_some()
-    );
+    assert!(user_exists(&app.db, "newclerk").await);
 }
 
 #[tokio::test]
@@ -258,7 +256,7 @@ async fn api_tokens_authenticate_api_calls() {
         .unwrap()
         .unwrap()
         .0;
-    let token = store::platform::auth::create_api_token(&app.db, "test", user.id, "对接")
+    let token = store::platform::tokens::create(&app.db, "test", user.id, "对接")
         .await
         .unwrap();
     let c = reqwest::Client::new();
@@ -336,52 +334,46 @@ async fn the_audit_log_refuses_updates_and_deletes() {
     assert_eq!(verify(&app.db).await, None);
 }
 
-#[tokio::test]
-async fn audit_verify_catches_an_edited_entry() {
+/// What `audit verify` finds once `statements` have edited the log behind its back, its
+/// append-only triggers switched off as a database superuser could.
+async fn verify_after_editing_the_log(statements: &[&str]) -> Option<Problem> {
     let app = TestApp::spawn().await;
     assert_eq!(verify(&app.db).await, None);
     disable_audit_triggers(&app.db).await;
-    app.db
-        .execute_raw("UPDATE audit_log SET actor = 'someone-else' WHERE seq = 3")
-        .await
-        .unwrap();
-    assert_eq!(verify(&app.db).await, Some(Problem::BadHash { seq: 3 }));
+    for sql in statements {
+        app.db.execute_raw(sql).await.unwrap();
+    }
+    verify(&app.db).await
+}
+
+#[tokio::test]
+async fn audit_verify_catches_an_edited_entry() {
+    let found = verify_after_editing_the_log(&[
+        "UPDATE audit_log SET actor = 'someone-else' WHERE seq = 3",
+    ])
+    .await;
+    assert_eq!(found, Some(Problem::BadHash { seq: 3 }));
 }
 
 #[tokio::test]
 async fn audit_verify_catches_a_deleted_entry() {
-    let app = TestApp::spawn().await;
-    disable_audit_triggers(&app.db).await;
-    app.db
-        .execute_raw("DELETE FROM audit_log WHERE seq = 2")
-        .await
-        .unwrap();
-    assert_eq!(
-        verify(&app.db).await,
-        Some(Problem::Gap {
-            expected: 2,
-            found: 3
-        })
-    );
+    let found = verify_after_editing_the_log(&["DELETE FROM audit_log WHERE seq = 2"]).await;
+    let gap = Problem::Gap {
+        expected: 2,
+        found: 3,
+    };
+    assert_eq!(found, Some(gap));
 }
 
 #[tokio::test]
 async fn audit_verify_catches_reordered_entries() {
-    let app = TestApp::spawn().await;
-    disable_audit_triggers(&app.db).await;
-    app.db
-        .execute_raw("UPDATE audit_log SET seq = 100 WHERE seq = 2")
-        .await
-        .unwrap();
-    app.db
-        .execute_raw("UPDATE audit_log SET seq = 2 WHERE seq = 3")
-        .await
-        .unwrap();
-    app.db
-        .execute_raw("UPDATE audit_log SET seq = 3 WHERE seq = 100")
-        .await
-        .unwrap();
-    assert_eq!(verify(&app.db).await, Some(Problem::BadHash { seq: 2 }));
+    let found = verify_after_editing_the_log(&[
+        "UPDATE audit_log SET seq = 100 WHERE seq = 2",
+        "UPDATE audit_log SET seq = 2 WHERE seq = 3",
+        "UPDATE audit_log SET seq = 3 WHERE seq = 100",
+    ])
+    .await;
+    assert_eq!(found, Some(Problem::BadHash { seq: 2 }));
 }
 
 #[tokio::test]
@@ -582,4 +574,291 @@ async fn audit_export_gives_a_batch_entry_one_line_per_record() {
             "{n}: {after}"
         );
     }
+}
+
+#[tokio::test]
+async fn every_response_carries_the_security_headers_and_pages_are_not_cached() {
+    let app = TestApp::spawn().await;
+    let admin = app.login(Role::Admin).await;
+    for (session, path) in [
+        (&admin, "/"),
+        (&admin, "/relocation/"),
+        (&admin, "/api/v1/me"),
+        (&admin, "/no-such-page"),
+        (&app.anonymous(), "/login"),
+        (&app.anonymous(), "/public/relocation/"),
+    ] {
+        let r = session.get(path).await;
+        let h = r.headers();
+        let csp = h
+            .get("content-security-policy")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        assert!(
+            csp.contains("script-src 'self'") && !csp.contains("unsafe-eval"),
+            "{path}: {csp}"
+        );
+        assert!(!csp.contains("script-src 'self' 'unsafe-inline'"), "{path}");
+        assert_eq!(
+            h.get("x-frame-options").map(|v| v.as_bytes()),
+            Some(&b"DENY"[..]),
+            "{path}"
+        );
+        assert_eq!(
+            h.get("x-content-type-options").map(|v| v.as_bytes()),
+            Some(&b"nosniff"[..])
+        );
+        assert!(h.get("referrer-policy").is_some(), "{path}");
+        assert_eq!(
+            h.get("cache-control").map(|v| v.as_bytes()),
+            Some(&b"no-store"[..]),
+            "{path}"
+        );
+    }
+    // Assets stay cacheable.
+    let r = app.anonymous().get("/assets/app.css").await;
+    let cache = r
+        .headers()
+        .get("cache-control")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    assert!(cache.contains("max-age"), "{cache}");
+}
+
+#[tokio::test]
+async fn login_never_redirects_to_another_host() {
+    let app = TestApp::spawn().await;
+    for next in [
+        "/%5Cevil.example/",
+        "/%09/evil.example",
+        "//evil.example",
+        "https://evil.example",
+    ] {
+        let s = app.anonymous();
+        let (_, form) = s.page(&format!("/login?next={next}")).await;
+        let token = crate::support::csrf_in(&form).expect("csrf");
+        assert!(
+            !form.contains("evil.example"),
+            "{next}: the form keeps only a local path"
+        );
+        let r = s
+            .client
+            .post(format!("{}/login", s.base))
+            .form(&[
+                ("username", "admin"),
+                ("password", crate::support::PASSWORD),
+                ("next", &urldecode(next)),
+                ("_csrf", &token),
+            ])
+            .send()
+            .await
+            .expect("login");
+        assert_eq!(r.status(), 303);
+        let to = r
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        assert_eq!(to, "/", "{next} -> {to}");
+    }
+}
+
+fn urldecode(s: &str) -> String {
+    s.replace("%5C", "\\").replace("%09", "\t")
+}
+
+#[test]
+fn no_template_carries_inline_script() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+    let mut stack = vec![dir];
+    let mut seen = 0;
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).expect("templates") {
+            let p = e.expect("entry").path();
+            if p.is_dir() {
+                stack.push(p);
+                continue;
+            }
+            let text = std::fs::read_to_string(&p).expect("template");
+            seen += 1;
+            assert!(
+                !text.contains("<script>"),
+                "{}: inline <script>",
+                p.display()
+            );
+            for attr in [
+                " onclick=",
+                " onsubmit=",
+                " onchange=",
+                " onload=",
+                " oninput=",
+            ] {
+                assert!(!text.contains(attr), "{}: {attr}", p.display());
+            }
+        }
+    }
+    assert!(seen > 20, "read the templates ({seen})");
+}
+
+#[tokio::test]
+async fn failures_from_one_address_do_not_lock_the_owner_out_elsewhere() {
+    use store::platform::auth::{LoginOutcome, MAX_FAILURES, login};
+    let app = TestApp::spawn().await;
+    for _ in 0..MAX_FAILURES {
+        let out = login(&app.db, "admin", "wrong-password", "10.0.0.66")
+            .await
+            .expect("login");
+        assert!(matches!(out, LoginOutcome::Wrong));
+    }
+    let out = login(&app.db, "admin", crate::support::PASSWORD, "10.0.0.66")
+        .await
+        .expect("login");
+    assert!(
+        matches!(out, LoginOutcome::Locked { .. }),
+        "the attacker's address is locked"
+    );
+    let out = login(&app.db, "admin", crate::support::PASSWORD, "10.0.0.7")
+        .await
+        .expect("login");
+    assert!(
+        matches!(out, LoginOutcome::Ok { .. }),
+        "the owner elsewhere logs in"
+    );
+    // A success clears its address's count: four failures, a success, four more: no lock.
+    for round in 0..2 {
+        for _ in 0..MAX_FAILURES - 1 {
+            login(&app.db, "inspector", "wrong-password", "10.0.0.8")
+                .await
+                .expect("login");
+        }
+        let out = login(&app.db, "inspector", crate::support::PASSWORD, "10.0.0.8")
+            .await
+            .expect("login");
+        assert!(matches!(out, LoginOutcome::Ok { .. }), "round {round}");
+    }
+}
+
+#[tokio::test]
+async fn an_unknown_name_answers_no_faster_than_a_wrong_password() {
+    use store::platform::auth::login;
+    let app = TestApp::spawn().await;
+    // Warm the dummy hash, then time both kinds of failure from fresh addresses.
+    login(&app.db, "nobody-at-all", "x", "10.1.0.1")
+        .await
+        .expect("login");
+    let time = async |name: &str, addr: &str| {
+        let t = std::time::Instant::now();
+        login(&app.db, name, "wrong-password", addr)
+            .await
+            .expect("login");
+        t.elapsed()
+    };
+    let mut unknown = std::time::Duration::ZERO;
+    let mut known = std::time::Duration::ZERO;
+    for i in 0..3 {
+        unknown += time("nobody-at-all", &format!("10.1.1.{i}")).await;
+        known += time("admin", &format!("10.1.2.{i}")).await;
+    }
+    assert!(
+        unknown * 2 > known,
+        "unknown {unknown:?} vs known {known:?}: a wrong name must cost a password check"
+    );
+}
+
+#[tokio::test]
+async fn api_tokens_expire_are_listed_with_their_last_use_and_can_be_revoked() {
+    use store::platform::tokens;
+    let app = TestApp::spawn().await;
+    let user = store::platform::users::by_username_with_hash(&app.db, "inspector")
+        .await
+        .unwrap()
+        .unwrap()
+        .0;
+    let c = reqwest::Client::new();
+    let me = async |token: &str| {
+        c.get(format!("{}/api/v1/me", app.base))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16()
+    };
+    let first = tokens::create(&app.db, "test", user.id, "对接一")
+        .await
+        .unwrap();
+    let second = tokens::create(&app.db, "test", user.id, "对接二")
+        .await
+        .unwrap();
+    assert_eq!(me(&first).await, 200);
+    let listed = tokens::of_user(&app.db, user.id).await.unwrap();
+    assert_eq!(listed.len(), 2);
+    let one = listed.iter().find(|t| t.label == "对接一").unwrap();
+    assert!(one.last_used_at.is_some(), "its use is noted");
+    let days = (one.expires_at - one.created_at).num_days();
+    assert_eq!(days, tokens::TOKEN_DAYS);
+
+    // Revoked through the API by its owner: it stops working at once.
+    let r = c
+        .post(format!("{}/api/v1/tokens/{}/revoke", app.base, one.id))
+        .bearer_auth(&second)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 204);
+    assert_eq!(me(&first).await, 401);
+    let listed: serde_json::Value = c
+        .get(format!("{}/api/v1/tokens", app.base))
+        .bearer_auth(&second)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(listed.as_array().map(Vec::len), Some(2));
+    // Another user's token is not theirs to revoke.
+    let admin = store::platform::users::by_username_with_hash(&app.db, "admin")
+        .await
+        .unwrap()
+        .unwrap()
+        .0;
+    let admins = tokens::create(&app.db, "test", admin.id, "管理")
+        .await
+        .unwrap();
+    let admin_token = tokens::of_user(&app.db, admin.id).await.unwrap()[0].id;
+    let r = c
+        .post(format!("{}/api/v1/tokens/{admin_token}/revoke", app.base))
+        .bearer_auth(&second)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
+    assert_eq!(me(&admins).await, 200);
+
+    // A password change revokes every token; re-enabling a disabled account brings none back.
+    store::platform::users::set_password(&app.db, "test", "inspector", "a-new-pass-9")
+        .await
+        .unwrap();
+    assert_eq!(me(&second).await, 401);
+    let third = tokens::create(&app.db, "test", admin.id, "再发")
+        .await
+        .unwrap();
+    store::platform::users::set_disabled(&app.db, "test", "admin", true)
+        .await
+        .unwrap();
+    store::platform::users::set_disabled(&app.db, "test", "admin", false)
+        .await
+        .unwrap();
+    assert_eq!(me(&third).await, 401);
+    assert_eq!(me(&admins).await, 401);
+
+    // The account page lists them; the audit chain holds.
+    let inspector = app.login_as("inspector", "a-new-pass-9").await;
+    let (_, page) = inspector.page("/account").await;
+    assert!(page.contains("对接一") && page.contains("已吊销"), "{page}");
+    let v = store::audit::verify(&app.db, &store::audited())
+        .await
+        .unwrap();
+    assert_eq!(v.problem, None);
 }

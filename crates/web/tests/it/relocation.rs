@@ -6,14 +6,30 @@ mod grievances;
 mod imports;
 mod live;
 mod notify;
+mod sunshine;
 mod upload;
 
-use crate::support::TestApp;
+use crate::support::{Session, TestApp};
 use domain::platform::Role;
 use fixture::{OTHER_TOWN_PROJECT, PROJECT};
 
 fn household(id: i64) -> String {
     format!("/relocation/households/{id}")
+}
+
+/// Posts household `id`'s milestone form: `milestone` recorded on `on`, at `time` if given.
+async fn post_milestone(
+    client: &Session,
+    id: i64,
+    milestone: &str,
+    on: &str,
+    time: Option<&str>,
+) -> reqwest::Response {
+    let mut fields = vec![("milestone", milestone), ("on", on)];
+    fields.extend(time.map(|t| ("time", t)));
+    client
+        .post(&format!("{}/milestones", household(id)), &fields)
+        .await
 }
 
 fn status_of(r: &reqwest::Response) -> u16 {
@@ -30,9 +46,7 @@ async fn assert_audit_intact(app: &TestApp) {
 
 #[tokio::test]
 async fn compensation_is_computed_from_the_records_and_fixed_at_signing() {
-    let app = TestApp::spawn().await;
-    let f = fixture::fill(&app.db).await;
-    let staff = app.login(Role::RelocationStaff).await;
+    let (app, f, staff) = fixture::spawn_as(Role::RelocationStaff).await;
     let sheet = format!("{}/sheet", household(f.ours));
 
     // The building is not verified yet: it is left out and signing is refused.
@@ -40,12 +54,7 @@ async fn compensation_is_computed_from_the_records_and_fixed_at_signing() {
     assert_eq!(status, 200);
     assert!(body.contains("尚未确权"), "{body}");
     let today = domain::platform::time::today_local().to_string();
-    let r = staff
-        .post(
-            &format!("{}/milestones", household(f.ours)),
-            &[("milestone", "signed"), ("on", &today), ("time", "09:30")],
-        )
-        .await;
+    let r = post_milestone(&staff, f.ours, "signed", &today, Some("09:30")).await;
     assert_eq!(status_of(&r), 422);
     assert!(
         r.text()
@@ -110,12 +119,7 @@ async fn compensation_is_computed_from_the_records_and_fixed_at_signing() {
     );
 
     // Vacating by the deadline adds the vacating reward, on the agreement's version.
-    let r = staff
-        .post(
-            &format!("{}/milestones", household(f.ours)),
-            &[("milestone", "vacated"), ("on", &today), ("time", "15:00")],
-        )
-        .await;
+    let r = post_milestone(&staff, f.ours, "vacated", &today, Some("15:00")).await;
     assert_eq!(status_of(&r), 303);
     let (_, body) = staff.page(&sheet).await;
     assert!(
@@ -147,9 +151,7 @@ async fn compensation_is_computed_from_the_records_and_fixed_at_signing() {
 
 #[tokio::test]
 async fn milestones_keep_their_order_over_http() {
-    let app = TestApp::spawn().await;
-    let f = fixture::fill(&app.db).await;
-    let staff = app.login(Role::RelocationStaff).await;
+    let (app, f, staff) = fixture::spawn_as(Role::RelocationStaff).await;
     let path = format!("{}/milestones", household(f.ours));
     let today = domain::platform::time::today_local().to_string();
 
@@ -201,8 +203,7 @@ async fn milestones_keep_their_order_over_http() {
 
 #[tokio::test]
 async fn staff_change_only_their_groups_households_and_the_inspector_changes_nothing() {
-    let app = TestApp::spawn().await;
-    let f = fixture::fill(&app.db).await;
+    let (app, f) = fixture::spawn().await;
     let today = domain::platform::time::today_local().to_string();
     let visit = [
         ("visited_on", today.as_str()),
@@ -278,21 +279,14 @@ async fn staff_change_only_their_groups_households_and_the_inspector_changes_not
         .post(&format!("{}/visits", household(f.ours)), &visit)
         .await;
     assert_eq!(status_of(&r), 403);
-    let r = inspector
-        .post(
-            &format!("{}/milestones", household(f.ours)),
-            &[("milestone", "signed"), ("on", &today)],
-        )
-        .await;
+    let r = post_milestone(&inspector, f.ours, "signed", &today, None).await;
     assert_eq!(status_of(&r), 403);
     assert_audit_intact(&app).await;
 }
 
 #[tokio::test]
 async fn task_table_and_household_list_export_to_excel() {
-    let app = TestApp::spawn().await;
-    fixture::fill(&app.db).await;
-    let commander = app.login(Role::RelocationCommander).await;
+    let (_app, _, commander) = fixture::spawn_as(Role::RelocationCommander).await;
     for path in ["tasks.xlsx", "households.xlsx?q=张"] {
         let r = commander
             .get(&format!("/relocation/projects/{PROJECT}/{path}"))
@@ -315,8 +309,7 @@ async fn task_table_and_household_list_export_to_excel() {
 
 #[tokio::test]
 async fn population_is_posted_masked_and_not_confirmed_before_the_period_ends() {
-    let app = TestApp::spawn().await;
-    let f = fixture::fill(&app.db).await;
+    let (app, f) = fixture::spawn().await;
     let review = format!("{}/population/review", household(f.ours));
     let decide = format!("{}/population/decide", household(f.ours));
     let staff = app.login(Role::RelocationStaff).await;
@@ -333,6 +326,26 @@ async fn population_is_posted_masked_and_not_confirmed_before_the_period_ends() 
     );
     let r = commander.post(&decide, &[("step", "post")]).await;
     assert_eq!(status_of(&r), 422, "posting needs the re-review first");
+    // The commander re-reviews as a member of the policy group.
+    let mut tx = app.db.begin().await.expect("tx");
+    let policy = store::relocation::teams::group_of_kind(
+        &mut tx,
+        f.project_id,
+        domain::relocation::TeamKind::Policy,
+    )
+    .await
+    .expect("policy group");
+    store::relocation::teams::add_person(
+        &mut tx,
+        "test",
+        policy,
+        "指挥长",
+        None,
+        Some("relocation_commander"),
+    )
+    .await
+    .expect("person");
+    tx.commit().await.expect("commit");
     assert_eq!(
         status_of(&commander.post(&decide, &[("step", "re_review")]).await),
         303
@@ -393,9 +406,7 @@ async fn population_is_posted_masked_and_not_confirmed_before_the_period_ends() 
 #[tokio::test]
 async fn the_sheet_says_the_population_is_provisional_until_confirmed() {
     use store::relocation::population::{self, Step};
-    let app = TestApp::spawn().await;
-    let f = fixture::fill(&app.db).await;
-    let staff = app.login(Role::RelocationStaff).await;
+    let (app, f, staff) = fixture::spawn_as(Role::RelocationStaff).await;
     let sheet = format!("{}/sheet", household(f.ours));
     let (status, body) = staff.page(&sheet).await;
     assert_eq!(status, 200);
@@ -408,19 +419,29 @@ async fn the_sheet_says_the_population_is_provisional_until_confirmed() {
     let today = domain::platform::time::today_local();
     let day = |back: u64| today - chrono::Days::new(back);
     let mut tx = app.db.begin().await.expect("tx");
-    // The re-review is by someone other than the initial reviewer.
+    // The re-review is by someone other than the initial reviewer, of the policy group.
+    let policy = store::relocation::teams::group_of_kind(
+        &mut tx,
+        f.project_id,
+        domain::relocation::TeamKind::Policy,
+    )
+    .await
+    .expect("policy group");
+    store::relocation::teams::add_person(&mut tx, "test", policy, "指挥长", None, Some("admin"))
+        .await
+        .expect("person");
     for (actor, step, on) in [
         ("staff-a", Step::InitialReview, day(30)),
-        ("policy-b", Step::ReReview, day(29)),
+        ("admin", Step::ReReview, day(29)),
         (
-            "policy-b",
+            "admin",
             Step::Post {
                 from: day(28),
                 days: 7,
             },
             day(28),
         ),
-        ("policy-b", Step::Confirm, today),
+        ("admin", Step::Confirm, today),
     ] {
         population::apply(
             &mut tx,
@@ -441,9 +462,7 @@ async fn the_sheet_says_the_population_is_provisional_until_confirmed() {
 
 #[tokio::test]
 async fn a_form_that_does_not_decode_gets_a_chinese_400_page_and_changes_nothing() {
-    let app = TestApp::spawn().await;
-    let f = fixture::fill(&app.db).await;
-    let staff = app.login(Role::RelocationStaff).await;
+    let (app, f, staff) = fixture::spawn_as(Role::RelocationStaff).await;
     let today = domain::platform::time::today_local().to_string();
     // The page always sends which milestone; a body without it is not ours.
     let r = staff
@@ -460,4 +479,48 @@ async fn a_form_that_does_not_decode_gets_a_chinese_400_page_and_changes_nothing
     );
     assert!(!body.contains("Failed to deserialize"), "{body}");
     assert_audit_intact(&app).await;
+}
+
+#[tokio::test]
+async fn input_edges_are_refused_or_clamped() {
+    let app = TestApp::spawn().await;
+    fixture::fill(&app.db).await;
+    let commander = app.login(Role::RelocationCommander).await;
+    // Codes go into public links: only letters, digits and '-'.
+    for bad in ["A\r\nB", "A\"B", "<b>", "../x", "A B"] {
+        let r = commander
+            .post(
+                "/relocation/projects",
+                &[
+                    ("code", bad),
+                    ("name", "测试"),
+                    ("kind", "expropriation"),
+                    ("town", "杨村桥镇"),
+                    ("year", "2019"),
+                    ("land_mu", "1"),
+                    ("status", "active"),
+                ],
+            )
+            .await;
+        assert_eq!(status_of(&r), 422, "{bad:?}");
+        assert!(
+            r.text()
+                .await
+                .unwrap_or_default()
+                .contains("字母、数字和短横线")
+        );
+    }
+    // A page number past any list is clamped, not overflowed.
+    let (status, _) = commander
+        .page(&format!(
+            "/relocation/projects/{PROJECT}/households?page=9223372036854775807"
+        ))
+        .await;
+    assert_eq!(status, 200);
+    // A body over the limit is a 413 page, not a token error.
+    let big = "x".repeat(5 * 1024 * 1024);
+    let r = commander
+        .post("/relocation/households/1/concerns", &[("concerns", &big)])
+        .await;
+    assert_eq!(status_of(&r), 413);
 }

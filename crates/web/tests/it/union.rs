@@ -19,6 +19,16 @@ use store::union::organisations::{self, UnionInput, UnionRef};
 
 pub use crate::support::xlsx;
 
+/// The members import's headers, as the template and the clerks' files have them.
+pub const MEMBER_HEADERS: [&str; 6] = [
+    "姓名",
+    "身份证号",
+    "手机号",
+    "所属工会",
+    "入会日期",
+    "农民工",
+];
+
 /// 新安江街道, where the test union_staff account works.
 pub fn xinanjiang() -> Township {
     Township::ALL[0]

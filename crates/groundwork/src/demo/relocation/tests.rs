@@ -51,6 +51,16 @@ async fn demo_reproduces_the_2019_figures_from_its_records() {
             .any(|g| g.id == 1 && g.kind == TeamKind::Expropriation)
     );
 
+    // The campaign's care: 杨村桥村 households in temporary housing, crops harvested.
+    let stays = store::relocation::care::project_stays(&db, &Scope::All, campaign.id)
+        .await
+        .expect("stays");
+    assert!(
+        !stays.is_empty(),
+        "杨村桥村 households in temporary housing"
+    );
+    assert!(stays.iter().all(|s| s.stay.housing.subsidy_months == 18));
+
     // The wall's maintained counters agree with a recount from the records.
     let today = domain::platform::time::today_local();
     let before = wall::wall(&db, &campaign, today).await.expect("wall");

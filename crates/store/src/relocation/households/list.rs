@@ -263,12 +263,10 @@ mod tests {
 
     #[test]
     fn stage_and_sort_codes_round_trip() {
-        for s in Stage::ALL {
-            assert_eq!(Stage::parse(s.code()), Some(s));
-        }
-        for s in HouseholdSort::ALL {
-            assert_eq!(HouseholdSort::parse(s.code()), s);
-        }
+        domain::testing::assert_reads_back(&Stage::ALL, |s| Stage::parse(s.code()));
+        domain::testing::assert_reads_back(&HouseholdSort::ALL, |s| {
+            Some(HouseholdSort::parse(s.code()))
+        });
         assert_eq!(HouseholdSort::parse("nonsense"), HouseholdSort::Code);
     }
 }

@@ -7,12 +7,13 @@ pub use list::{HouseholdFilter, HouseholdRow, HouseholdSort, Stage, list};
 
 use super::projects::Project;
 use super::{HOUSEHOLDS, Scope, corrupt, parse_day, wall};
-use crate::audit;
+use crate::audit::{self, AuditedTable};
 use crate::db::Conn;
 use crate::db::Tx;
 use crate::error::{Refusal, StoreError, StoreResult};
 use crate::on_conn;
-use crate::on_tx;
+use crate::query::{self, AnyRow};
+use crate::sql::Bind;
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::platform::Mobile;
 use domain::relocation::{HeadId, HouseholdKind, Milestone, MilestoneDates, Residence};
@@ -219,15 +220,73 @@ pub async fn get(conn: impl Into<Conn<'_>>, scope: &Scope, id: i64) -> StoreResu
     }
 }
 
+/// Begins the change of record `id` of `table` (one of a household's members,
+/// buildings …) once the household it belongs to is found in the scope (otherwise
+/// [`StoreError::NotFound`]): a change of such a record changes the household's file, so
+/// it is scoped like the household.
+pub(crate) async fn change_record<'t>(
+    tx: &mut Tx,
+    scope: &Scope,
+    table: &'t AuditedTable,
+    id: i64,
+) -> StoreResult<audit::Change<'t>> {
+    let sql = format!("SELECT household_id FROM {} WHERE id = $1", table.table);
+    let household_id: Option<i64> = query::value(&mut *tx, &sql, &[id.into()]).await?;
+    get(&mut *tx, scope, household_id.ok_or(StoreError::NotFound)?).await?;
+    audit::Change::begin(tx, table, id).await
+}
+
+/// The id of household `household_id`'s record in `table` whose natural key `column`
+/// (an item's description, a certificate number, a resident ID) is `key`.
+pub(crate) async fn record_id(
+    tx: &mut Tx,
+    table: &AuditedTable,
+    column: &str,
+    household_id: i64,
+    key: &str,
+) -> StoreResult<Option<i64>> {
+    let sql = format!(
+        "SELECT id FROM {} WHERE household_id = $1 AND {column} = $2",
+        table.table
+    );
+    query::value(&mut *tx, &sql, &[household_id.into(), key.into()]).await
+}
+
+/// What `select` (a `SELECT … FROM` one of the tables of a household's records: members,
+/// buildings, appraisal items) gives for household `household_id`, in entry order.
+pub(crate) async fn records_of<R: AnyRow, T>(
+    conn: impl Into<Conn<'_>>,
+    select: &str,
+    household_id: i64,
+    decode: impl FnMut(R) -> StoreResult<T>,
+) -> StoreResult<Vec<T>> {
+    let sql = format!("{select} WHERE household_id = $1 ORDER BY id");
+    query::rows(conn, &sql, &[household_id.into()], decode).await
+}
+
+/// What `select` gives for every household of project `project_id`, by household, then
+/// in entry order (for postings and reports).
+pub(crate) async fn records_of_project<R: AnyRow, T>(
+    conn: impl Into<Conn<'_>>,
+    select: &str,
+    project_id: i64,
+    decode: impl FnMut(R) -> StoreResult<T>,
+) -> StoreResult<Vec<T>> {
+    let sql = format!(
+        "{select} WHERE household_id IN (SELECT id FROM relocation_households WHERE project_id = $1)
+         ORDER BY household_id, id"
+    );
+    query::rows(conn, &sql, &[project_id.into()], decode).await
+}
+
 /// A household by its code in a project: import rows name households by code, not id.
 pub async fn id_by_code(tx: &mut Tx, project_id: i64, code: &str) -> StoreResult<Option<i64>> {
-    let id: Option<i64> = on_tx!(tx, |c| sqlx::query_scalar(
-        "SELECT id FROM relocation_households WHERE project_id = $1 AND code = $2"
+    let id: Option<i64> = query::value(
+        &mut *tx,
+        "SELECT id FROM relocation_households WHERE project_id = $1 AND code = $2",
+        &[Bind::Int(project_id), Bind::Text(code.trim().to_string())],
     )
-    .bind(project_id)
-    .bind(code.trim())
-    .fetch_optional(&mut *c)
-    .await?);
+    .await?;
     Ok(id)
 }
 
@@ -280,52 +339,55 @@ pub async fn upsert(
     f: &HouseholdFields,
 ) -> StoreResult<(i64, bool)> {
     check(f)?;
-    let mobile = f.mobile.as_ref().map(|m| m.as_str().to_string());
-    if let Some(id) = id_by_code(tx, project.id, &f.code).await? {
-        let change = audit::Change::begin(tx, &HOUSEHOLDS, id).await?;
-        on_tx!(tx, |c| sqlx::query(
-            "UPDATE relocation_households SET kind = $1, head_name = $2, head_id = $3, mobile = $4,
-                 village = $5, village_group = $6, residence = $7, in_town = $8, province = $9
-             WHERE id = $10"
-        )
-        .bind(f.kind.code())
-        .bind(f.head_name.trim())
-        .bind(f.head_id.as_str())
-        .bind(&mobile)
-        .bind(f.village.trim())
-        .bind(f.village_group.trim())
-        .bind(&f.residence.address)
-        .bind(f.residence.in_town)
-        .bind(&f.residence.province)
-        .bind(id)
-        .execute(&mut *c)
-        .await
-        .map(|_| ())?);
-        change.finish_if_changed(tx, actor, "update").await?;
-        return Ok((id, false));
-    }
-    let id: i64 = on_tx!(tx, |c| sqlx::query_scalar(
-        "INSERT INTO relocation_households (project_id, code, kind, head_name, head_id, mobile,
-             village, village_group, residence, in_town, province, concerns, difficult, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, '', FALSE, $12) RETURNING id"
+    // What both the UPDATE and the INSERT write, in this order.
+    let fields: [Bind; 9] = [
+        f.kind.code().into(),
+        f.head_name.trim().into(),
+        f.head_id.as_str().into(),
+        f.mobile.as_ref().map(|m| m.as_str()).into(),
+        f.village.trim().into(),
+        f.village_group.trim().into(),
+        Bind::from(&f.residence.address),
+        f.residence.in_town.into(),
+        Bind::from(&f.residence.province),
+    ];
+    let existing = id_by_code(tx, project.id, &f.code).await?;
+    let (id, created) = audit::upsert(
+        tx,
+        actor,
+        &HOUSEHOLDS,
+        existing,
+        audit::UpdateLog::IfChanged,
+        async |tx, id| {
+            query::execute(
+                tx,
+                "UPDATE relocation_households SET kind = $1, head_name = $2, head_id = $3,
+                     mobile = $4, village = $5, village_group = $6, residence = $7, in_town = $8,
+                     province = $9
+                 WHERE id = $10",
+                &[&fields[..], &[id.into()]].concat(),
+            )
+            .await
+        },
+        async |tx| {
+            let key = [project.id.into(), f.code.trim().into()];
+            query::one(
+                tx,
+                "INSERT INTO relocation_households (project_id, code, kind, head_name, head_id,
+                     mobile, village, village_group, residence, in_town, province, created_at,
+                     concerns, difficult)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, '', FALSE)
+                 RETURNING id",
+                &[&key[..], &fields[..], &[crate::now_text().into()]].concat(),
+            )
+            .await
+        },
     )
-    .bind(project.id)
-    .bind(f.code.trim())
-    .bind(f.kind.code())
-    .bind(f.head_name.trim())
-    .bind(f.head_id.as_str())
-    .bind(&mobile)
-    .bind(f.village.trim())
-    .bind(f.village_group.trim())
-    .bind(&f.residence.address)
-    .bind(f.residence.in_town)
-    .bind(&f.residence.province)
-    .bind(crate::now_text())
-    .fetch_one(&mut *c)
-    .await?);
-    audit::record_insert(tx, actor, &HOUSEHOLDS, id).await?;
-    wall::add_progress(tx, project.id, None, None, wall::Contribution::household()).await?;
-    Ok((id, true))
+    .await?;
+    if created {
+        wall::add_progress(tx, project.id, None, None, wall::Contribution::household()).await?;
+    }
+    Ok((id, created))
 }
 
 /// Assigns a household to a group and a responsible person (or clears the assignment),
@@ -344,15 +406,12 @@ pub async fn assign(
         return Ok(());
     }
     let change = audit::Change::begin(tx, &HOUSEHOLDS, h.id).await?;
-    on_tx!(tx, |c| sqlx::query(
-        "UPDATE relocation_households SET team_id = $1, person_id = $2 WHERE id = $3"
+    query::execute(
+        &mut *tx,
+        "UPDATE relocation_households SET team_id = $1, person_id = $2 WHERE id = $3",
+        &[team_id.into(), person_id.into(), h.id.into()],
     )
-    .bind(team_id)
-    .bind(person_id)
-    .bind(h.id)
-    .execute(&mut *c)
-    .await
-    .map(|_| ())?);
+    .await?;
     change.finish(tx, actor, "assign").await?;
     let share = wall::Contribution::of(&h.milestones);
     wall::add_progress(tx, h.project_id, h.team_id, h.person_id, share.negated()).await?;
@@ -373,14 +432,11 @@ pub async fn set_concerns(
         return Err(StoreError::from(Refusal::ConcernsTooLong));
     }
     let change = audit::Change::begin(tx, &HOUSEHOLDS, h.id).await?;
-    on_tx!(tx, |c| sqlx::query(
-        "UPDATE relocation_households SET concerns = $1, difficult = $2 WHERE id = $3"
+    query::execute(
+        &mut *tx,
+        "UPDATE relocation_households SET concerns = $1, difficult = $2 WHERE id = $3",
+        &[concerns.trim().into(), difficult.into(), h.id.into()],
     )
-    .bind(concerns.trim())
-    .bind(difficult)
-    .bind(h.id)
-    .execute(&mut *c)
-    .await
-    .map(|_| ())?);
+    .await?;
     change.finish(tx, actor, "concerns").await
 }

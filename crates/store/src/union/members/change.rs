@@ -6,6 +6,7 @@ use crate::audit::{self, Field};
 use crate::db::{Backend, Tx, TxConn};
 use crate::error::{Refusal, StoreError, StoreResult};
 use crate::on_tx;
+use crate::sql::Bind;
 use crate::union::{codes, organisations};
 use chrono::NaiveDate;
 use domain::platform::{Mobile, ResidentId};
@@ -254,20 +255,22 @@ async fn insert_transfer(
     to: i64,
     on: NaiveDate,
 ) -> StoreResult<()> {
-    let id: i64 = on_tx!(tx, |c| {
-        sqlx::query_scalar(
+    audit::insert(
+        tx,
+        actor,
+        &TRANSFERS,
         "INSERT INTO member_transfers (member_id, from_union_id, to_union_id, transferred_on, created_at)
-         VALUES ($1, $2, $3, $4, $5) RETURNING id"
+         VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        &[
+            member_id.into(),
+            from.into(),
+            to.into(),
+            Bind::from(codes::date_text(on)),
+            Bind::from(crate::now_text()),
+        ],
     )
-    .bind(member_id)
-    .bind(from)
-    .bind(to)
-    .bind(codes::date_text(on))
-    .bind(crate::now_text())
-    .fetch_one(&mut *c)
-    .await?
-    });
-    audit::record_insert(tx, actor, &TRANSFERS, id).await
+    .await
+    .map(|_| ())
 }
 
 /// Registers a member from the form. One record per resident ID in the whole system: an ID

@@ -1,14 +1,14 @@
 //! Households: the list (search, filters, sorting, paging, Excel), adding one, and a
 //! household's page with everything recorded about it.
 
+use super::projects::ScopedProject;
+use super::records::on_household;
 use super::{scope, xlsx};
 use crate::error::AppError;
 use crate::form::Form;
-use crate::pages::{Chrome, page_count, paging, render};
-use crate::session::Viewer;
-use crate::state::AppState;
+use crate::pages::{Chrome, Keyed, page_count, paging, render};
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::Query;
 use axum::response::{Html, Response};
 use domain::platform::Mobile;
 use domain::relocation::CompensationOption;
@@ -147,34 +147,34 @@ struct ListPage {
     may_create: bool,
 }
 
+/// Each row with the label of the stage its household has reached, for the lists.
+pub(crate) fn with_stages(rows: Vec<HouseholdRow>) -> Vec<(HouseholdRow, &'static str)> {
+    rows.into_iter()
+        .map(|r| {
+            let stage = Stage::of(&r.household).label();
+            (r, stage)
+        })
+        .collect()
+}
+
 /// The project's households in scope.
 pub async fn list(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(code): Path<String>,
     Query(q): Query<ListQuery>,
+    ScopedProject(at, scope, p): ScopedProject,
 ) -> Result<Html<String>, AppError> {
-    let scope = scope(&state, &viewer).await?;
-    let p = projects::by_code(&state.db, &scope, &code).await?;
     let (page, per, offset) = paging(q.page, PER_PAGE);
     let (rows, total) =
-        households::list(&state.db, &scope, p.id, &q.filter()?, per, offset).await?;
+        households::list(&at.state.db, &scope, p.id, &q.filter()?, per, offset).await?;
     render(&ListPage {
-        chrome: Chrome::new(format!("{} 被征收户", p.name), &viewer),
-        groups: teams::groups(&state.db, p.id).await?,
+        chrome: Chrome::new(format!("{} 被征收户", p.name), &at.viewer),
+        groups: teams::groups(&at.state.db, p.id).await?,
         sorts: sort_links(&q),
         base: q.base(),
         order: format!("sort={}&desc={}", q.sort, q.desc),
         stages: Stage::ALL,
-        may_create: super::may_command(&viewer),
+        may_create: super::may_command(&at.viewer),
         p,
-        rows: rows
-            .into_iter()
-            .map(|r| {
-                let stage = Stage::of(&r.household).label();
-                (r, stage)
-            })
-            .collect(),
+        rows: with_stages(rows),
         total,
         page,
         pages: page_count(total, per),
@@ -184,14 +184,10 @@ pub async fn list(
 
 /// The list as Excel, with the same filters and order.
 pub async fn export(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(code): Path<String>,
     Query(q): Query<ListQuery>,
+    ScopedProject(at, scope, p): ScopedProject,
 ) -> Result<Response, AppError> {
-    let scope = scope(&state, &viewer).await?;
-    let p = projects::by_code(&state.db, &scope, &code).await?;
-    let (rows, _) = households::list(&state.db, &scope, p.id, &q.filter()?, i64::MAX, 0).await?;
+    let (rows, _) = households::list(&at.state.db, &scope, p.id, &q.filter()?, i64::MAX, 0).await?;
     let headers = [
         "户编号",
         "类型",
@@ -286,14 +282,9 @@ impl HouseholdForm {
 }
 
 /// Adds a household to the project (commanders).
-pub async fn create(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(code): Path<String>,
-    Form(f): Form<HouseholdForm>,
-) -> Response {
-    let back = super::project_page(&code, "/households");
-    super::project_change(&state, &viewer, &code, &back, async |tx, actor, _, p| {
+pub async fn create(at: Keyed<String>, Form(f): Form<HouseholdForm>) -> Response {
+    let back = super::project_page(&at.key, "/households");
+    at.project_change(&at.key, &back, async |tx, actor, _, p| {
         let fields = f.fields(&f.code, &p.town)?;
         let (_, created) = households::upsert(tx, actor, p, &fields).await?;
         if !created {
@@ -318,7 +309,8 @@ struct HouseholdPage {
     appraisals: Vec<appraisals::Appraisal>,
     visits: Vec<worklog::Visit>,
     sheet: SheetView,
-    review: domain::relocation::PopulationReview,
+    /// The population review with its objections' references and posting history.
+    population: super::population::ReviewView,
     /// The review's stage as a code, to offer only the steps that apply.
     review_stage: &'static str,
     groups: Vec<teams::Team>,
@@ -336,17 +328,15 @@ struct HouseholdPage {
     /// Entitlement and choice of a property-exchange household.
     entitlement: Option<choices::Entitlement>,
     choice: Option<choices::Choice>,
+    /// Temporary housing and care actions.
+    care: super::care::CareView,
 }
 
 /// A household's page.
-pub async fn show(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(id): Path<i64>,
-) -> Result<Html<String>, AppError> {
-    let scope = scope(&state, &viewer).await?;
-    let db = &state.db;
-    let h = households::get(db, &scope, id).await?;
+pub async fn show(at: Keyed) -> Result<Html<String>, AppError> {
+    let scope = scope(&at.state, &at.viewer).await?;
+    let db = &at.state.db;
+    let h = households::get(db, &scope, at.key).await?;
     let mut conn = Conn::Pool(db);
     let p = projects::by_id(&mut conn, h.project_id).await?;
     let rule = standards::published(&mut conn, p.id)
@@ -372,25 +362,26 @@ pub async fn show(
         .find(|x| Some(x.id) == h.person_id)
         .map(|x| x.name.clone())
         .unwrap_or_default();
-    let review = super::population::of_household(&state, &h).await?;
+    let population = super::population::of_household(&at.state, &h).await?;
     let now = chrono::Utc::now().with_timezone(&domain::platform::time::shanghai());
     render(&HouseholdPage {
-        chrome: Chrome::new(format!("{} {}", h.code, h.head_name), &viewer),
+        chrome: Chrome::new(format!("{} {}", h.code, h.head_name), &at.viewer),
         members: members::of_household(&mut conn, h.id).await?,
         buildings: bs,
         appraisals: appraisals::of_household(&mut conn, h.id).await?,
         visits: worklog::of_household(&mut conn, h.id).await?,
         sheet: compensation::sheet(db, &h).await?,
-        review_stage: super::population::stage_code(&review),
-        review,
+        review_stage: super::population::stage_code(&population.review),
+        population,
+        care: super::care::of_household(&at.state, h.id).await?,
         next: h.milestones.next(),
         latest: h.milestones.latest().map(|(m, _)| m),
         milestones: Milestone::ALL
             .into_iter()
             .map(|m| (m, h.record(m).cloned()))
             .collect(),
-        may_write: super::may_write(&viewer),
-        may_command: super::may_command(&viewer),
+        may_write: super::may_write(&at.viewer),
+        may_command: super::may_command(&at.viewer),
         today: now.format("%Y-%m-%d").to_string(),
         options: CompensationOption::ALL,
         entitlement: choices::entitlement(db, h.id).await?,
@@ -405,15 +396,9 @@ pub async fn show(
 }
 
 /// Saves a household's identity and contact fields (the code stays).
-pub async fn update(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(id): Path<i64>,
-    Form(f): Form<HouseholdForm>,
-) -> Response {
-    let back = format!("/relocation/households/{id}");
-    super::change(&state, &viewer, &back, async |tx, actor, scope| {
-        let h = households::get(&mut *tx, scope, id).await?;
+pub async fn update(post: Keyed, Form(f): Form<HouseholdForm>) -> Response {
+    on_household(&post, async |tx, actor, scope| {
+        let h = households::get(&mut *tx, scope, post.key).await?;
         let p = projects::by_id(&mut Conn::Tx(&mut *tx), h.project_id).await?;
         households::upsert(tx, actor, &p, &f.fields(&h.code, &p.town)?).await?;
         Ok(None)
@@ -430,15 +415,10 @@ pub struct ConcernsForm {
 }
 
 /// Records a household's concerns and whether it is a difficult case.
-pub async fn concerns(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(id): Path<i64>,
-    Form(f): Form<ConcernsForm>,
-) -> Response {
-    let back = format!("/relocation/households/{id}");
-    super::change(&state, &viewer, &back, async |tx, actor, scope| {
-        households::set_concerns(tx, actor, scope, id, &f.concerns, f.difficult.is_some()).await?;
+pub async fn concerns(post: Keyed, Form(f): Form<ConcernsForm>) -> Response {
+    on_household(&post, async |tx, actor, scope| {
+        let difficult = f.difficult.is_some();
+        households::set_concerns(tx, actor, scope, post.key, &f.concerns, difficult).await?;
         Ok(None)
     })
     .await

@@ -6,11 +6,11 @@
 use super::scope;
 use crate::error::AppError;
 use crate::pages::imports::{Outcome, Upload};
-use crate::pages::{Chrome, render};
+use crate::pages::{Asked, Chrome, render};
 use crate::session::Viewer;
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Multipart, Path, Query, State};
+use axum::extract::{Multipart, Path, Query};
 use axum::response::{Html, Response};
 use imports::{ImportScope, Module};
 use serde::Deserialize;
@@ -21,6 +21,8 @@ use store::relocation::projects::{self, Project, ProjectFilter};
 #[template(path = "relocation/import.html")]
 struct ImportPage {
     chrome: Chrome,
+    /// The area's path (`/relocation/import`, `/relocation/templates/…`).
+    area: &'static str,
     /// The relocation kinds: name and Chinese label.
     kinds: Vec<(&'static str, &'static str)>,
     /// The projects the viewer may import into, for files without 项目编号.
@@ -39,6 +41,7 @@ async fn show_page(
 ) -> Result<Html<String>, AppError> {
     render(&ImportPage {
         chrome: Chrome::new("批量导入", viewer),
+        area: "relocation",
         kinds: crate::pages::imports::choices(Module::Relocation),
         projects: projects::list(&state.db, scope, &ProjectFilter::default()).await?,
         chosen: chosen.to_string(),
@@ -53,38 +56,30 @@ pub struct FormQuery {
 }
 
 /// The upload form.
-pub async fn form(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Query(q): Query<FormQuery>,
-) -> Result<Html<String>, AppError> {
-    let scope = scope(&state, &viewer).await?;
+pub async fn form(at: Asked, Query(q): Query<FormQuery>) -> Result<Html<String>, AppError> {
+    let scope = scope(&at.state, &at.viewer).await?;
     let chosen = q.project.unwrap_or_default();
-    show_page(&state, &viewer, &scope, &chosen, Outcome::default()).await
+    show_page(&at.state, &at.viewer, &scope, &chosen, Outcome::default()).await
 }
 
 /// Runs the uploaded file through the import in the viewer's scope and shows the report.
-pub async fn upload(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    form: Multipart,
-) -> Result<Html<String>, AppError> {
+pub async fn upload(at: Asked, form: Multipart) -> Result<Html<String>, AppError> {
     let upload = Upload::read(form).await?;
-    let scope = scope(&state, &viewer).await?;
+    let scope = scope(&at.state, &at.viewer).await?;
     let project = upload.field("project");
     let opts = upload.options(
-        &viewer.user.username,
+        &at.viewer.user.username,
         Some(project.to_string()).filter(|p| !p.is_empty()),
     );
     let outcome = upload
         .import(
-            &state.db,
+            &at.state.db,
             Module::Relocation,
             &opts,
             &ImportScope::relocation(scope.clone()),
         )
         .await?;
-    show_page(&state, &viewer, &scope, project, outcome).await
+    show_page(&at.state, &at.viewer, &scope, project, outcome).await
 }
 
 /// The empty template of a kind, with one example row.

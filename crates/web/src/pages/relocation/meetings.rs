@@ -1,13 +1,12 @@
 //! The work log of a project and its nightly meetings (碰头会) with their action items.
 
+use super::projects::ScopedProject;
 use super::{form_id, required_date, scope};
 use crate::error::AppError;
 use crate::form::Form;
-use crate::pages::{Chrome, page_count, paging, render};
-use crate::session::Viewer;
-use crate::state::AppState;
+use crate::pages::{Chrome, Keyed, page_count, paging, render};
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::Query;
 use axum::response::{Html, Response};
 use domain::platform::time::today_local;
 use serde::Deserialize;
@@ -35,17 +34,13 @@ struct VisitsPage {
 
 /// The project's work log, newest first.
 pub async fn visits(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(code): Path<String>,
     Query(q): Query<PageQuery>,
+    ScopedProject(at, scope, p): ScopedProject,
 ) -> Result<Html<String>, AppError> {
-    let scope = scope(&state, &viewer).await?;
-    let p = projects::by_code(&state.db, &scope, &code).await?;
     let (page, per, offset) = paging(q.page, 50);
-    let (visits, total) = worklog::of_project(&state.db, &scope, p.id, per, offset).await?;
+    let (visits, total) = worklog::of_project(&at.state.db, &scope, p.id, per, offset).await?;
     render(&VisitsPage {
-        chrome: Chrome::new(format!("{} 工作日志", p.name), &viewer),
+        chrome: Chrome::new(format!("{} 工作日志", p.name), &at.viewer),
         p,
         visits,
         total,
@@ -69,26 +64,20 @@ struct MeetingsPage {
 }
 
 /// The meetings, the open action items and the form for tonight's meeting.
-pub async fn list(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(code): Path<String>,
-) -> Result<Html<String>, AppError> {
-    let scope = scope(&state, &viewer).await?;
-    let p = projects::by_code(&state.db, &scope, &code).await?;
+pub async fn list(ScopedProject(at, scope, p): ScopedProject) -> Result<Html<String>, AppError> {
     let filter = HouseholdFilter {
         difficult: Some(true),
         ..HouseholdFilter::default()
     };
-    let (difficult, _) = households::list(&state.db, &scope, p.id, &filter, 200, 0).await?;
+    let (difficult, _) = households::list(&at.state.db, &scope, p.id, &filter, 200, 0).await?;
     render(&MeetingsPage {
-        chrome: Chrome::new(format!("{} 碰头会", p.name), &viewer),
-        meetings: meetings::list(&state.db, p.id).await?,
-        open: meetings::open_actions(&state.db, p.id).await?,
-        persons: teams::persons(&state.db, p.id).await?,
+        chrome: Chrome::new(format!("{} 碰头会", p.name), &at.viewer),
+        meetings: meetings::list(&at.state.db, p.id).await?,
+        open: meetings::open_actions(&at.state.db, p.id).await?,
+        persons: teams::persons(&at.state.db, p.id).await?,
         today: today_local().to_string(),
-        may_command: super::may_command(&viewer),
-        may_write: super::may_write(&viewer),
+        may_command: super::may_command(&at.viewer),
+        may_write: super::may_write(&at.viewer),
         difficult,
         p,
     })
@@ -134,23 +123,12 @@ fn new_meeting(fields: &[(String, String)]) -> Result<NewMeeting, AppError> {
 }
 
 /// Records a meeting.
-pub async fn create(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(code): Path<String>,
-    Form(fields): Form<Vec<(String, String)>>,
-) -> Response {
-    let back = super::project_page(&code, "/meetings");
-    super::project_change(
-        &state,
-        &viewer,
-        &code,
-        &back,
-        async |tx, actor, scope, p| {
-            meetings::create(tx, actor, scope, p.id, &new_meeting(&fields)?).await?;
-            Ok(())
-        },
-    )
+pub async fn create(at: Keyed<String>, Form(fields): Form<Vec<(String, String)>>) -> Response {
+    let back = super::project_page(&at.key, "/meetings");
+    at.project_change(&at.key, &back, async |tx, actor, scope, p| {
+        meetings::create(tx, actor, scope, p.id, &new_meeting(&fields)?).await?;
+        Ok(())
+    })
     .await
 }
 
@@ -164,17 +142,14 @@ struct MeetingPage {
 }
 
 /// One meeting.
-pub async fn show(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path((code, id)): Path<(String, i64)>,
-) -> Result<Html<String>, AppError> {
-    let scope = scope(&state, &viewer).await?;
-    let p = projects::by_code(&state.db, &scope, &code).await?;
-    let m = meetings::get(&state.db, p.id, id).await?;
+pub async fn show(at: Keyed<(String, i64)>) -> Result<Html<String>, AppError> {
+    let (code, id) = at.key.clone();
+    let scope = scope(&at.state, &at.viewer).await?;
+    let p = projects::by_code(&at.state.db, &scope, &code).await?;
+    let m = meetings::get(&at.state.db, p.id, id).await?;
     render(&MeetingPage {
-        chrome: Chrome::new(format!("碰头会 {}", m.held_on), &viewer),
-        may_write: super::may_write(&viewer),
+        chrome: Chrome::new(format!("碰头会 {}", m.held_on), &at.viewer),
+        may_write: super::may_write(&at.viewer),
         p,
         m,
     })
@@ -188,20 +163,15 @@ pub struct DoneForm {
 }
 
 /// Marks an action item done.
-pub async fn complete(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(id): Path<i64>,
-    Form(f): Form<DoneForm>,
-) -> Response {
+pub async fn complete(at: Keyed, Form(f): Form<DoneForm>) -> Response {
     // Only paths inside the module are followed, never another site.
     let back = if f.back.starts_with("/relocation/") {
         f.back.clone()
     } else {
         "/relocation/".to_string()
     };
-    super::change(&state, &viewer, &back, async |tx, actor, scope| {
-        meetings::complete(tx, actor, scope, id, today_local()).await?;
+    at.relocation_change(&back, async |tx, actor, scope| {
+        meetings::complete(tx, actor, scope, at.key, today_local()).await?;
         Ok(None)
     })
     .await

@@ -1,12 +1,14 @@
 //! Pages and API of the expropriation and resettlement headquarters: projects and their
 //! standards, households and their records, the task breakdown, the work log and nightly
 //! meetings, the compensation sheet, the live wall, imports, grievances and the discipline
-//! register, and the public postings with the hotline and the public report form.
+//! register, care (temporary housing, help given), and the public postings with the
+//! hotline, the public report form and objections to the population posting.
 //!
 //! Scope: commanders see their town's projects, staff the households of their group,
 //! inspectors everything (and change nothing: no POST route lists them). A record outside
 //! the viewer's scope answers 404, exactly like one that does not exist.
 
+mod care;
 mod chart;
 mod choosing;
 mod flats;
@@ -197,6 +199,54 @@ pub fn routes() -> Vec<Route> {
             Public,
             "安置人口公示",
             population::posting,
+        ),
+        post(
+            "/public/relocation/{code}/population/objections",
+            Public,
+            "对安置人口公示提出异议",
+            population::object,
+        ),
+        get(
+            "/public/relocation/{code}/population/objections",
+            Public,
+            "查询异议处理情况",
+            population::lookup,
+        ),
+        post(
+            "/relocation/households/{id}/temporary-housing",
+            write,
+            "登记过渡安置",
+            care::add_stay,
+        ),
+        post(
+            "/relocation/temporary-housing/{id}",
+            write,
+            "修改过渡安置",
+            care::update_stay,
+        ),
+        post(
+            "/relocation/temporary-housing/{id}/remove",
+            write,
+            "删除过渡安置",
+            care::remove_stay,
+        ),
+        post(
+            "/relocation/households/{id}/care",
+            write,
+            "登记帮扶",
+            care::add_action,
+        ),
+        post(
+            "/relocation/care/{id}/remove",
+            write,
+            "删除帮扶记录",
+            care::remove_action,
+        ),
+        get(
+            "/relocation/projects/{code}/temporary-housing.xlsx",
+            read,
+            "导出过渡安置户",
+            care::export,
         ),
         get(
             "/relocation/households/{id}/sheet",

@@ -4,12 +4,14 @@
 use super::{change, form_date, project_change, project_page, scope};
 use crate::error::AppError;
 use crate::form::Form;
-use crate::pages::{Chrome, render};
+use crate::pages::{Asked, Chrome, Keyed, render};
 use crate::session::Viewer;
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Path, Query, State};
-use axum::response::{Html, Response};
+use axum::extract::FromRequestParts;
+use axum::extract::Query;
+use axum::http::request::Parts;
+use axum::response::{Html, IntoResponse, Response};
 use domain::platform::{Fen, Mu, SquareMetres};
 use domain::relocation::{
     BuildingStructure, CompensationStandard, DeadlineReward, EntitlementRule, Progress,
@@ -17,10 +19,49 @@ use domain::relocation::{
 };
 use serde::Deserialize;
 use std::collections::HashMap;
+use store::Tx;
 use store::relocation::projects::{self, Project, ProjectFields, ProjectFilter};
 use store::relocation::standards::{self, StandardVersion};
 use store::relocation::summary::{self, YearSummary};
 use store::relocation::{Scope, teams, wall};
+
+/// A request for a page of the project its path names (`{code}`): who asks, the scope the
+/// project was found in, and the project — what every project page looked up first. Out
+/// of the viewer's scope is "not found".
+pub(crate) struct ScopedProject(pub Asked, pub Scope, pub Project);
+
+impl FromRequestParts<AppState> for ScopedProject {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let Keyed { state, viewer, key } =
+            Keyed::<String>::from_request_parts(parts, state).await?;
+        let found = async {
+            let scope = scope(&state, &viewer).await?;
+            let p = projects::by_code(&state.db, &scope, &key).await?;
+            Ok::<_, AppError>(ScopedProject(Asked { state, viewer }, scope, p))
+        };
+        found.await.map_err(IntoResponse::into_response)
+    }
+}
+
+impl<K> Keyed<K> {
+    /// A change of project `code` by the viewer asking (see [`project_change`]).
+    pub(crate) async fn project_change<F>(&self, code: &str, back: &str, f: F) -> Response
+    where
+        F: AsyncFnOnce(&mut Tx, &str, &Scope, &Project) -> Result<(), AppError>,
+    {
+        project_change(&self.state, &self.viewer, code, back, f).await
+    }
+
+    /// A relocation change by the viewer asking (see [`change`]).
+    pub(crate) async fn relocation_change<F>(&self, back: &str, f: F) -> Response
+    where
+        F: AsyncFnOnce(&mut Tx, &str, &Scope) -> Result<Option<i64>, AppError>,
+    {
+        change(&self.state, &self.viewer, back, f).await
+    }
+}
 
 /// Filters of the overview.
 #[derive(Deserialize, Default)]
@@ -41,13 +82,9 @@ struct OverviewPage {
 }
 
 /// `/relocation/`: the projects in scope, with the year's figures.
-pub async fn overview(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Query(q): Query<OverviewQuery>,
-) -> Result<Html<String>, AppError> {
-    let scope = scope(&state, &viewer).await?;
-    let all = projects::list(&state.db, &scope, &ProjectFilter::default()).await?;
+pub async fn overview(at: Asked, Query(q): Query<OverviewQuery>) -> Result<Html<String>, AppError> {
+    let scope = scope(&at.state, &at.viewer).await?;
+    let all = projects::list(&at.state.db, &scope, &ProjectFilter::default()).await?;
     let mut years: Vec<i32> = all.iter().map(|p| p.year).collect();
     years.dedup();
     let year = match q.year.as_deref().map(str::trim) {
@@ -59,7 +96,7 @@ pub async fn overview(
         None => years.first().copied(),
     };
     let kind = q.kind.as_deref().and_then(ProjectKind::parse);
-    let totals = wall::totals(&state.db).await?;
+    let totals = wall::totals(&at.state.db).await?;
     let rows = all
         .into_iter()
         .filter(|p| year.is_none_or(|y| p.year == y) && kind.is_none_or(|k| p.kind == k))
@@ -69,16 +106,16 @@ pub async fn overview(
         })
         .collect();
     let summary = match year {
-        Some(y) => Some(summary::year_summary(&state.db, &scope, y).await?),
+        Some(y) => Some(summary::year_summary(&at.state.db, &scope, y).await?),
         None => None,
     };
     render(&OverviewPage {
-        chrome: Chrome::new("征收安置项目", &viewer),
+        chrome: Chrome::new("征收安置项目", &at.viewer),
         rows,
         years: years.into_iter().map(|y| (y, Some(y) == year)).collect(),
         kind: kind.map(|k| k.code().to_string()).unwrap_or_default(),
         summary,
-        may_create: super::may_command(&viewer),
+        may_create: super::may_command(&at.viewer),
     })
 }
 
@@ -153,13 +190,9 @@ pub async fn new_form(viewer: Viewer) -> Result<Html<String>, AppError> {
 }
 
 /// Creates a project (with its four groups). A commander creates only in their town.
-pub async fn create(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Form(f): Form<ProjectForm>,
-) -> Response {
+pub async fn create(at: Asked, Form(f): Form<ProjectForm>) -> Response {
     let back = project_page(&f.code, "");
-    change(&state, &viewer, &back, async |tx, actor, scope| {
+    change(&at.state, &at.viewer, &back, async |tx, actor, scope| {
         let fields = f.fields(&f.code)?;
         if matches!(scope, Scope::Town(t) if *t != fields.town) {
             return Err(AppError::BadRequest("只能在本镇新建项目".into()));
@@ -185,30 +218,24 @@ struct ProjectPage {
 }
 
 /// A project's page.
-pub async fn show(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(code): Path<String>,
-) -> Result<Html<String>, AppError> {
-    let scope = scope(&state, &viewer).await?;
-    let p = projects::by_code(&state.db, &scope, &code).await?;
-    let progress = wall::totals(&state.db)
+pub async fn show(ScopedProject(at, _, p): ScopedProject) -> Result<Html<String>, AppError> {
+    let progress = wall::totals(&at.state.db)
         .await?
         .get(&p.id)
         .copied()
         .unwrap_or_default();
-    let groups = teams::groups(&state.db, p.id).await?;
-    let standard = standards::versions(&state.db, p.id)
+    let groups = teams::groups(&at.state.db, p.id).await?;
+    let standard = standards::versions(&at.state.db, p.id)
         .await?
         .into_iter()
         .find(StandardVersion::is_published);
     render(&ProjectPage {
-        chrome: Chrome::new(p.name.clone(), &viewer),
-        grievances: super::grievances::summary(&state, &viewer, &p).await?,
+        chrome: Chrome::new(p.name.clone(), &at.viewer),
+        grievances: super::grievances::summary(&at.state, &at.viewer, &p).await?,
         progress,
         groups,
         standard,
-        may_command: super::may_command(&viewer),
+        may_command: super::may_command(&at.viewer),
         kinds: ProjectKind::ALL,
         statuses: ProjectStatus::ALL,
         p,
@@ -216,27 +243,16 @@ pub async fn show(
 }
 
 /// Saves a project's fields.
-pub async fn update(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(code): Path<String>,
-    Form(f): Form<ProjectForm>,
-) -> Response {
-    let back = project_page(&code, "");
-    project_change(
-        &state,
-        &viewer,
-        &code,
-        &back,
-        async |tx, actor, scope, p| {
-            let fields = f.fields(&p.code)?;
-            if !scope.sees_project(p.id, &fields.town) {
-                return Err(AppError::BadRequest("不能把项目移到其他镇".into()));
-            }
-            projects::update(tx, actor, p.id, &fields).await?;
-            Ok(())
-        },
-    )
+pub async fn update(at: Keyed<String>, Form(f): Form<ProjectForm>) -> Response {
+    let back = project_page(&at.key, "");
+    at.project_change(&at.key, &back, async |tx, actor, scope, p| {
+        let fields = f.fields(&p.code)?;
+        if !scope.sees_project(p.id, &fields.town) {
+            return Err(AppError::BadRequest("不能把项目移到其他镇".into()));
+        }
+        projects::update(tx, actor, p.id, &fields).await?;
+        Ok(())
+    })
     .await
 }
 
@@ -271,13 +287,9 @@ fn yuan(f: Fen) -> String {
 
 /// The standard's versions and the form to draft the next one.
 pub async fn standard_form(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(code): Path<String>,
+    ScopedProject(at, _, p): ScopedProject,
 ) -> Result<Html<String>, AppError> {
-    let scope = scope(&state, &viewer).await?;
-    let p = projects::by_code(&state.db, &scope, &code).await?;
-    let versions = standards::versions(&state.db, p.id).await?;
+    let versions = standards::versions(&at.state.db, p.id).await?;
     let shown = versions
         .first()
         .map_or_else(CompensationStandard::example_2019, |v| v.standard.clone());
@@ -307,7 +319,7 @@ pub async fn standard_form(
     };
     let text = |a: Option<SquareMetres>| a.map(|a| a.to_string()).unwrap_or_default();
     render(&StandardPage {
-        chrome: Chrome::new(format!("{} 补偿标准", p.name), &viewer),
+        chrome: Chrome::new(format!("{} 补偿标准", p.name), &at.viewer),
         entitlement_code,
         area_per_person: text(per),
         area_cap: text(cap),
@@ -319,7 +331,7 @@ pub async fn standard_form(
         versions,
         shown,
         structures,
-        may_command: super::may_command(&viewer),
+        may_command: super::may_command(&at.viewer),
     })
 }
 
@@ -390,13 +402,11 @@ fn standard_from(form: &HashMap<String, String>) -> Result<CompensationStandard,
 
 /// Saves the form as the project's draft standard (a new version if the latest is published).
 pub async fn save_standard(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(code): Path<String>,
+    at: Keyed<String>,
     Form(form): Form<HashMap<String, String>>,
 ) -> Response {
-    let back = project_page(&code, "/standard");
-    project_change(&state, &viewer, &code, &back, async |tx, actor, _, p| {
+    let back = project_page(&at.key, "/standard");
+    at.project_change(&at.key, &back, async |tx, actor, _, p| {
         standards::save_draft(tx, actor, p.id, &standard_from(&form)?).await?;
         Ok(())
     })
@@ -404,13 +414,9 @@ pub async fn save_standard(
 }
 
 /// Publishes the draft.
-pub async fn publish_standard(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(code): Path<String>,
-) -> Response {
-    let back = project_page(&code, "/standard");
-    project_change(&state, &viewer, &code, &back, async |tx, actor, _, p| {
+pub async fn publish_standard(at: Keyed<String>) -> Response {
+    let back = project_page(&at.key, "/standard");
+    at.project_change(&at.key, &back, async |tx, actor, _, p| {
         standards::publish(tx, actor, p.id).await?;
         Ok(())
     })

@@ -8,8 +8,9 @@ use crate::error::AppError;
 use crate::pages::{Chrome, render};
 use askama::Template;
 use axum::Json;
-use axum::extract::{Path, State};
-use axum::response::Html;
+use axum::extract::{FromRequestParts, Path, State};
+use axum::http::request::Parts;
+use axum::response::{Html, IntoResponse, Response};
 use chrono::SecondsFormat;
 use domain::platform::time::show_local;
 use domain::relocation::choosing_order::RULE;
@@ -39,8 +40,22 @@ pub async fn index(State(state): State<AppState>) -> Result<Html<String>, AppErr
     })
 }
 
-async fn project(state: &AppState, code: &str) -> Result<Project, AppError> {
-    Ok(projects::by_code(&state.db, &Scope::All, code).await?)
+/// The project a public posting's path names (`{code}`), in whichever town: postings are
+/// public.
+pub(crate) struct PostedProject(pub AppState, pub Project);
+
+impl FromRequestParts<AppState> for PostedProject {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let Path(code) = Path::<String>::from_request_parts(parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        match projects::by_code(&state.db, &Scope::All, &code).await {
+            Ok(p) => Ok(PostedProject(state.clone(), p)),
+            Err(e) => Err(AppError::from(e).into_response()),
+        }
+    }
 }
 
 #[derive(Template)]
@@ -57,10 +72,8 @@ struct ProjectPage {
 /// A project's disclosure (征收信息公开): its scope, deadlines, the published standard,
 /// links to its current postings, and who chose which flat once the session has run.
 pub async fn project_page(
-    State(state): State<AppState>,
-    Path(code): Path<String>,
+    PostedProject(state, p): PostedProject,
 ) -> Result<Html<String>, AppError> {
-    let p = project(&state, &code).await?;
     let (_, order) = public::choosing_order_of(&state.db, &p).await?;
     render(&ProjectPage {
         chrome: public_chrome(&state, &p, format!("{} 信息公开", p.name)).await?,
@@ -84,10 +97,8 @@ struct CompensationPage {
 
 /// Every household's items and amounts.
 pub async fn compensation(
-    State(state): State<AppState>,
-    Path(code): Path<String>,
+    PostedProject(state, p): PostedProject,
 ) -> Result<Html<String>, AppError> {
-    let p = project(&state, &code).await?;
     let posting = public::compensation_posting(&state.db, &p).await?;
     render(&CompensationPage {
         chrome: public_chrome(&state, &p, format!("{} 补偿公示", p.name)).await?,
@@ -120,10 +131,8 @@ struct OrderPage {
 /// The choosing order (先签约且腾空者先选房), with the seed's commitment and, once the
 /// session has started, the seed and each household's lottery value and flat.
 pub async fn choosing_order(
-    State(state): State<AppState>,
-    Path(code): Path<String>,
+    PostedProject(state, p): PostedProject,
 ) -> Result<Html<String>, AppError> {
-    let p = project(&state, &code).await?;
     let (session, lines) = public::choosing_order_of(&state.db, &p).await?;
     let lines = lines
         .into_iter()
@@ -154,10 +163,8 @@ pub async fn choosing_order(
 /// (published before the session), the seed (null until revealed), the rule, and per
 /// household its qualifying and signing moments in RFC 3339 and the flat it chose.
 pub async fn choosing_order_json(
-    State(state): State<AppState>,
-    Path(code): Path<String>,
+    PostedProject(state, p): PostedProject,
 ) -> Result<Json<Value>, ApiError> {
-    let p = project(&state, &code).await?;
     let (session, lines) = public::choosing_order_of(&state.db, &p).await?;
     let rfc = |t: chrono::DateTime<chrono::Utc>| t.to_rfc3339_opts(SecondsFormat::AutoSi, true);
     let order: Vec<Value> = lines

@@ -5,7 +5,8 @@
 //!
 //! The form is rate-limited per client address ([`LIMIT`] an hour), counted in the
 //! database under a digest of the address, so the limit holds across restarts and the
-//! address itself is never stored.
+//! address itself is never stored. The objection form of the population posting goes
+//! through the same limit ([`within_limit`]): one count per client for both.
 
 use crate::error::AppError;
 use crate::form::{self, Form};
@@ -110,16 +111,9 @@ pub async fn submit(
     Form(f): Form<ReportForm>,
 ) -> Result<Response, AppError> {
     let p = projects::by_code(&state.db, &Scope::All, &code).await?;
-    let key = grievances::client_key(&addr.ip().to_string());
     let today = today_local();
     let mut tx = state.db.begin().await?;
-    let recent =
-        grievances::submissions_since(&mut tx, &key, Utc::now() - Duration::hours(1)).await?;
-    if recent >= LIMIT {
-        return Err(AppError::TooManyRequests(format!(
-            "提交过于频繁：同一网络每小时最多提交{LIMIT}件，请稍后再试，或拨打监督电话反映。"
-        )));
-    }
+    let key = within_limit(&mut tx, &addr).await?;
     let new = NewGrievance {
         channel: Channel::PublicForm,
         kind: f.kind.unwrap_or(GrievanceKind::Consultation),
@@ -137,6 +131,24 @@ pub async fn submit(
     tx.commit().await?;
     let html = page(&state, &viewer, p, Some(reference.to_string()), None).await?;
     Ok((StatusCode::CREATED, html).into_response())
+}
+
+/// The digest of the client's address if it may submit one more thing through a public
+/// form; 429 with the reason when it has sent [`LIMIT`] in the last hour. Counted in the
+/// caller's transaction, which then writes the submission under that digest.
+pub(crate) async fn within_limit(
+    tx: &mut store::Tx,
+    addr: &SocketAddr,
+) -> Result<String, AppError> {
+    let key = grievances::client_key(&addr.ip().to_string());
+    let recent =
+        grievances::submissions_since(&mut *tx, &key, Utc::now() - Duration::hours(1)).await?;
+    if recent >= LIMIT {
+        return Err(AppError::TooManyRequests(format!(
+            "提交过于频繁：同一网络每小时最多提交{LIMIT}件，请稍后再试，或拨打监督电话反映。"
+        )));
+    }
+    Ok(key)
 }
 
 /// The reference number asked for.

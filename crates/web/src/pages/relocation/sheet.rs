@@ -3,11 +3,8 @@
 
 use super::scope;
 use crate::error::AppError;
-use crate::pages::{Chrome, render};
-use crate::session::Viewer;
-use crate::state::AppState;
+use crate::pages::{Chrome, Keyed, render};
 use askama::Template;
-use axum::extract::{Path, State};
 use axum::response::Html;
 use domain::platform::Fen;
 use domain::relocation::{CompensationOption, HouseholdKind, ReviewStage};
@@ -38,15 +35,11 @@ struct SheetPage {
 }
 
 /// The sheet page, laid out for printing on A4.
-pub async fn show(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(id): Path<i64>,
-) -> Result<Html<String>, AppError> {
-    let scope = scope(&state, &viewer).await?;
-    let h = households::get(&state.db, &scope, id).await?;
-    let p = projects::by_id(&mut Conn::Pool(&state.db), h.project_id).await?;
-    let view = compensation::sheet(&state.db, &h).await?;
+pub async fn show(at: Keyed) -> Result<Html<String>, AppError> {
+    let scope = scope(&at.state, &at.viewer).await?;
+    let h = households::get(&at.state.db, &scope, at.key).await?;
+    let p = projects::by_id(&mut Conn::Pool(&at.state.db), h.project_id).await?;
+    let view = compensation::sheet(&at.state.db, &h).await?;
     let basis = match &view.source {
         SheetSource::Agreement(a) => format!(
             "已签约（{}），按补偿标准第 {} 版固定于协议",
@@ -63,7 +56,7 @@ pub async fn show(
     let population_note = match h.kind {
         HouseholdKind::Enterprise => None,
         HouseholdKind::Residential => {
-            let review = population::of_household(&state.db, h.id).await?;
+            let review = population::of_household(&at.state.db, h.id).await?;
             match review.stage() {
                 ReviewStage::Confirmed { .. } => None,
                 stage => Some(format!(
@@ -78,11 +71,11 @@ pub async fn show(
         SheetSource::Agreement(a) => Some(a.option),
         _ => None,
     };
-    let choice = choices::of_household(&state.db, h.id).await?;
+    let choice = choices::of_household(&at.state.db, h.id).await?;
     let total = view.sheet.as_ref().map_or(Fen(0), |s| s.total);
     let net = Fen(total.0 - choice.as_ref().map_or(0, |c| c.excess_price.0));
     render(&SheetPage {
-        chrome: Chrome::new(format!("补偿明细表 {}", h.code), &viewer),
+        chrome: Chrome::new(format!("补偿明细表 {}", h.code), &at.viewer),
         option,
         choice,
         net,

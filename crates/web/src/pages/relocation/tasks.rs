@@ -2,19 +2,19 @@
 //! person, one by one or in bulk; on screen and as Excel. Also the groups and their
 //! persons.
 
-use super::{change, form_id, project_change, project_page, scope, xlsx};
+use super::households::with_stages;
+use super::projects::ScopedProject;
+use super::{form_id, project_page, xlsx};
 use crate::error::AppError;
 use crate::form::Form;
-use crate::pages::{Chrome, render};
-use crate::session::Viewer;
-use crate::state::AppState;
+use crate::pages::{Chrome, Keyed, render};
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::Query;
 use axum::response::{Html, Response};
 use serde::Deserialize;
 use store::Tx;
 use store::relocation::households::{self, HouseholdFilter, HouseholdRow, HouseholdSort, Stage};
-use store::relocation::projects::{self, Project};
+use store::relocation::projects::Project;
 use store::relocation::teams;
 
 /// Which households the table shows.
@@ -46,16 +46,12 @@ struct TaskPage {
 
 /// The task table.
 pub async fn table(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(code): Path<String>,
     Query(q): Query<TaskQuery>,
+    ScopedProject(at, scope, p): ScopedProject,
 ) -> Result<Html<String>, AppError> {
-    let scope = scope(&state, &viewer).await?;
-    let p = projects::by_code(&state.db, &scope, &code).await?;
-    let (rows, _) = households::list(&state.db, &scope, p.id, &filter(&q)?, i64::MAX, 0).await?;
-    let groups = teams::groups(&state.db, p.id).await?;
-    let persons = teams::persons(&state.db, p.id)
+    let (rows, _) = households::list(&at.state.db, &scope, p.id, &filter(&q)?, i64::MAX, 0).await?;
+    let groups = teams::groups(&at.state.db, p.id).await?;
+    let persons = teams::persons(&at.state.db, p.id)
         .await?
         .into_iter()
         .map(|x| {
@@ -68,32 +64,22 @@ pub async fn table(
         })
         .collect();
     render(&TaskPage {
-        chrome: Chrome::new(format!("{} 任务分解表", p.name), &viewer),
-        rows: rows
-            .into_iter()
-            .map(|r| {
-                let stage = Stage::of(&r.household).label();
-                (r, stage)
-            })
-            .collect(),
+        chrome: Chrome::new(format!("{} 任务分解表", p.name), &at.viewer),
+        rows: with_stages(rows),
         groups,
         persons,
         team: q.team,
-        may_command: super::may_command(&viewer),
+        may_command: super::may_command(&at.viewer),
         p,
     })
 }
 
 /// The task table as Excel.
 pub async fn export(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(code): Path<String>,
     Query(q): Query<TaskQuery>,
+    ScopedProject(at, scope, p): ScopedProject,
 ) -> Result<Response, AppError> {
-    let scope = scope(&state, &viewer).await?;
-    let p = projects::by_code(&state.db, &scope, &code).await?;
-    let (rows, _) = households::list(&state.db, &scope, p.id, &filter(&q)?, i64::MAX, 0).await?;
+    let (rows, _) = households::list(&at.state.db, &scope, p.id, &filter(&q)?, i64::MAX, 0).await?;
     let headers = [
         "序号",
         "工作组",
@@ -162,47 +148,33 @@ fn assignment(fields: &[(String, String)]) -> Result<Assignment, AppError> {
 }
 
 /// Assigns the checked households to a group and person, all or none.
-pub async fn assign_bulk(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(code): Path<String>,
-    Form(fields): Form<Vec<(String, String)>>,
-) -> Response {
-    let back = project_page(&code, "/tasks");
-    project_change(
-        &state,
-        &viewer,
-        &code,
-        &back,
-        async |tx, actor, scope, p| {
-            let (team, person, ids) = assignment(&fields)?;
-            if ids.is_empty() {
-                return Err(AppError::BadRequest("请勾选要分配的户".into()));
+pub async fn assign_bulk(at: Keyed<String>, Form(fields): Form<Vec<(String, String)>>) -> Response {
+    let back = project_page(&at.key, "/tasks");
+    at.project_change(&at.key, &back, async |tx, actor, scope, p| {
+        let (team, person, ids) = assignment(&fields)?;
+        if ids.is_empty() {
+            return Err(AppError::BadRequest("请勾选要分配的户".into()));
+        }
+        for id in ids {
+            if households::get(&mut *tx, scope, id).await?.project_id != p.id {
+                return Err(AppError::NotFound);
             }
-            for id in ids {
-                if households::get(&mut *tx, scope, id).await?.project_id != p.id {
-                    return Err(AppError::NotFound);
-                }
-                households::assign(tx, actor, scope, id, team, person).await?;
-            }
-            Ok(())
-        },
-    )
+            households::assign(tx, actor, scope, id, team, person).await?;
+        }
+        Ok(())
+    })
     .await
 }
 
 /// Assigns one household.
-pub async fn assign_one(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(id): Path<i64>,
-    Form(fields): Form<Vec<(String, String)>>,
-) -> Response {
-    let back = format!("/relocation/households/{id}");
-    change(&state, &viewer, &back, async |tx, actor, scope| {
+pub async fn assign_one(at: Keyed, Form(fields): Form<Vec<(String, String)>>) -> Response {
+    let back = format!("/relocation/households/{}", at.key);
+    at.relocation_change(&back, async |tx, actor, scope| {
         let (team, person, _) = assignment(&fields)?;
-        households::assign(tx, actor, scope, id, team, person).await?;
-        Ok(Some(households::get(&mut *tx, scope, id).await?.project_id))
+        households::assign(tx, actor, scope, at.key, team, person).await?;
+        Ok(Some(
+            households::get(&mut *tx, scope, at.key).await?.project_id,
+        ))
     })
     .await
 }
@@ -217,15 +189,9 @@ struct TeamsPage {
 }
 
 /// The groups and their persons.
-pub async fn teams(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(code): Path<String>,
-) -> Result<Html<String>, AppError> {
-    let scope = scope(&state, &viewer).await?;
-    let p = projects::by_code(&state.db, &scope, &code).await?;
-    let persons = teams::persons(&state.db, p.id).await?;
-    let groups = teams::groups(&state.db, p.id)
+pub async fn teams(ScopedProject(at, _, p): ScopedProject) -> Result<Html<String>, AppError> {
+    let persons = teams::persons(&at.state.db, p.id).await?;
+    let groups = teams::groups(&at.state.db, p.id)
         .await?
         .into_iter()
         .map(|g| {
@@ -238,10 +204,10 @@ pub async fn teams(
         })
         .collect();
     render(&TeamsPage {
-        chrome: Chrome::new(format!("{} 工作组", p.name), &viewer),
+        chrome: Chrome::new(format!("{} 工作组", p.name), &at.viewer),
         p,
         groups,
-        may_command: super::may_command(&viewer),
+        may_command: super::may_command(&at.viewer),
     })
 }
 
@@ -265,14 +231,10 @@ async fn group_of(tx: &mut Tx, p: &Project, team: i64) -> Result<(), AppError> {
 }
 
 /// Adds a person to a group.
-pub async fn add_person(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path((code, team)): Path<(String, i64)>,
-    Form(f): Form<PersonForm>,
-) -> Response {
+pub async fn add_person(at: Keyed<(String, i64)>, Form(f): Form<PersonForm>) -> Response {
+    let (code, team) = at.key.clone();
     let back = project_page(&code, "/teams");
-    project_change(&state, &viewer, &code, &back, async |tx, actor, _, p| {
+    at.project_change(&code, &back, async |tx, actor, _, p| {
         group_of(tx, p, team).await?;
         let mobile = Some(f.mobile.as_str()).filter(|m| !m.trim().is_empty());
         teams::add_person(tx, actor, team, &f.name, mobile, Some(&f.username)).await?;
@@ -288,14 +250,10 @@ pub struct LeaderForm {
 }
 
 /// Sets who leads a group.
-pub async fn set_leader(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path((code, team)): Path<(String, i64)>,
-    Form(f): Form<LeaderForm>,
-) -> Response {
+pub async fn set_leader(at: Keyed<(String, i64)>, Form(f): Form<LeaderForm>) -> Response {
+    let (code, team) = at.key.clone();
     let back = project_page(&code, "/teams");
-    project_change(&state, &viewer, &code, &back, async |tx, actor, _, p| {
+    at.project_change(&code, &back, async |tx, actor, _, p| {
         group_of(tx, p, team).await?;
         teams::set_leader(tx, actor, team, &f.leader).await?;
         Ok(())

@@ -10,11 +10,10 @@ use super::chart::{COLOURS, curve_svg};
 use super::scope;
 use crate::error::{ApiError, AppError};
 use crate::live::{LiveWall, Snapshot};
-use crate::pages::{Chrome, render};
+use crate::pages::{Chrome, Keyed, render};
 use crate::session::Viewer;
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{Html, IntoResponse, Response};
@@ -135,12 +134,8 @@ async fn load(state: &AppState, viewer: &Viewer, code: &str) -> Result<Arc<Snaps
 
 /// `GET /api/v1/relocation/projects/{code}/wall`: the JSON the screens draw, serialised
 /// once per snapshot.
-pub async fn api(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(code): Path<String>,
-) -> Result<Response, ApiError> {
-    let s = load(&state, &viewer, &code).await?;
+pub async fn api(at: Keyed<String>) -> Result<Response, ApiError> {
+    let s = load(&at.state, &at.viewer, &at.key).await?;
     Ok((
         [(header::CONTENT_TYPE, "application/json")],
         s.api_json(|w| wall_json(w, false).to_string()),
@@ -204,30 +199,18 @@ async fn wall_page(
 }
 
 /// The wall inside the normal page frame.
-pub async fn page(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(code): Path<String>,
-) -> Result<Html<String>, AppError> {
-    wall_page(state, viewer, code, false).await
+pub async fn page(at: Keyed<String>) -> Result<Html<String>, AppError> {
+    wall_page(at.state, at.viewer, at.key, false).await
 }
 
 /// The big screen: large type, dark background, nothing but the figures.
-pub async fn screen(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(code): Path<String>,
-) -> Result<Html<String>, AppError> {
-    wall_page(state, viewer, code, true).await
+pub async fn screen(at: Keyed<String>) -> Result<Html<String>, AppError> {
+    wall_page(at.state, at.viewer, at.key, true).await
 }
 
 /// The daily report as plain text, ready to paste into a chat group.
-pub async fn report(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(code): Path<String>,
-) -> Result<Response, AppError> {
-    let s = load(&state, &viewer, &code).await?;
+pub async fn report(at: Keyed<String>) -> Result<Response, AppError> {
+    let s = load(&at.state, &at.viewer, &at.key).await?;
     Ok((
         [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
         wall::daily_report(&s.wall),
@@ -256,16 +239,14 @@ async fn wall_event(live: &LiveWall, db: &Db, project_id: i64) -> Event {
 
 /// Server-sent events: the wall now, then again after every change of the project.
 pub async fn events(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(code): Path<String>,
+    at: Keyed<String>,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, AppError> {
-    let scope = scope(&state, &viewer).await?;
-    let p = projects::by_code(&state.db, &scope, &code).await?;
+    let scope = scope(&at.state, &at.viewer).await?;
+    let p = projects::by_code(&at.state.db, &scope, &at.key).await?;
     // Subscribe before reading, so a change between the read and the subscription is
     // not lost.
-    let changes = BroadcastStream::new(state.wall.subscribe());
-    let (db, live) = (state.db.clone(), Arc::clone(&state.wall));
+    let changes = BroadcastStream::new(at.state.wall.subscribe());
+    let (db, live) = (at.state.db.clone(), Arc::clone(&at.state.wall));
     let first = wall_event(&live, &db, p.id).await;
     let project_id = p.id;
     let updates = changes
@@ -278,7 +259,7 @@ pub async fn events(
     let stream = stream::once(std::future::ready(first))
         .chain(updates)
         // The server shutting down ends the stream, so the connection closes.
-        .take_until(state.wall.closed())
+        .take_until(at.state.wall.closed())
         .map(Ok);
     Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
 }

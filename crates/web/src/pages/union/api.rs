@@ -4,7 +4,7 @@
 
 use super::scope;
 use crate::error::{ApiError, AppError};
-use crate::session::Viewer;
+use crate::pages::Asked;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, Query, State};
@@ -45,15 +45,11 @@ fn member_json(m: &Member, full: bool) -> Value {
 }
 
 /// `GET /api/v1/union/members?q=`: members by name (prefix), resident ID or mobile.
-pub async fn members(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Query(q): Query<SearchQuery>,
-) -> Result<Json<Value>, ApiError> {
+pub async fn members(at: Asked, Query(q): Query<SearchQuery>) -> Result<Json<Value>, ApiError> {
     let text = super::field(&q.q)
         .ok_or_else(|| AppError::BadRequest("请提供检索词 q（姓名、身份证号或手机号）".into()))?;
     let limit = q.limit.unwrap_or(20).clamp(1, 200);
-    let found = members::search(&state.db, scope(&viewer)?, &text, limit).await?;
+    let found = members::search(&at.state.db, scope(&at.viewer)?, &text, limit).await?;
     Ok(Json(json!({
         "q": text,
         "count": found.len(),
@@ -62,14 +58,10 @@ pub async fn members(
 }
 
 /// `GET /api/v1/union/members/{resident_id}`: one member in full, if in scope.
-pub async fn member(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(id): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+pub async fn member(at: Asked, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
     let id = ResidentId::parse(&id).map_err(|_| AppError::NotFound)?;
-    let m = members::by_resident_id(&state.db, scope(&viewer)?, &id).await?;
-    let history = members::transfers(&state.db, m.id).await?;
+    let m = members::by_resident_id(&at.state.db, scope(&at.viewer)?, &id).await?;
+    let history = members::transfers(&at.state.db, m.id).await?;
     let mut v = member_json(&m, true);
     v["transfers"] = json!(
         history
@@ -98,18 +90,14 @@ pub async fn ranking(
 }
 
 /// `GET /api/v1/union/townships/{code}/checklist`: a township's open checklist.
-pub async fn checklist(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(code): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+pub async fn checklist(at: Asked, Path(code): Path<String>) -> Result<Json<Value>, ApiError> {
     let t = Township::from_code(&code)
         .or_else(|| Township::parse(&code).ok())
         .ok_or(AppError::NotFound)?;
-    if !scope(&viewer)?.allows_code(Some(t.code())) {
+    if !scope(&at.viewer)?.allows_code(Some(t.code())) {
         return Err(AppError::NotFound.into());
     }
-    let open = coverage::checklist(&state.db, t).await?;
+    let open = coverage::checklist(&at.state.db, t).await?;
     Ok(Json(json!({
         "township": t.name(),
         "code": t.code(),

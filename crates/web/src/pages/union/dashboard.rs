@@ -6,13 +6,12 @@ use super::chart::{self, Bar};
 use super::{is_city, scope};
 use crate::error::AppError;
 use crate::form::Form;
-use crate::pages::Chrome;
 use crate::pages::change;
 use crate::pages::render;
-use crate::session::Viewer;
+use crate::pages::{Asked, Chrome, Keyed};
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use domain::union::coverage::{
     CoverageRule, Obligation, RankedTownship, TownshipCoverage, format_rate,
@@ -75,18 +74,14 @@ struct OverviewPage {
 
 /// `/union/`: township staff go to their township; the city sees the year's figures and
 /// every township.
-pub async fn overview(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Query(q): Query<YearQuery>,
-) -> Result<Response, AppError> {
-    if let Scope::Township(t) = scope(&viewer)? {
+pub async fn overview(at: Asked, Query(q): Query<YearQuery>) -> Result<Response, AppError> {
+    if let Scope::Township(t) = scope(&at.viewer)? {
         return Ok(Redirect::to(&format!("/union/townships/{}", t.code())).into_response());
     }
-    let year = super::year(&state, q.year.as_deref()).await?;
-    let figures = coverage::year_figures(&state.db, year).await?;
-    let ranked = coverage::ranking(&state.db, year).await?;
-    let monthly = coverage::monthly(&state.db, Scope::City, year).await?;
+    let year = super::year(&at.state, q.year.as_deref()).await?;
+    let figures = coverage::year_figures(&at.state.db, year).await?;
+    let ranked = coverage::ranking(&at.state.db, year).await?;
+    let monthly = coverage::monthly(&at.state.db, Scope::City, year).await?;
     let rows = ranked
         .iter()
         .map(|r| {
@@ -97,7 +92,7 @@ pub async fn overview(
         })
         .collect();
     Ok(render(&OverviewPage {
-        chrome: Chrome::new("工会工作概况", &viewer),
+        chrome: Chrome::new("工会工作概况", &at.viewer),
         year,
         figures,
         rows,
@@ -134,18 +129,16 @@ struct TownshipPage {
 /// A township's dashboard: coverage, the open checklist (with the form that ticks a line
 /// off by founding its union), the tracked band, new unions and members by month.
 pub async fn township(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(code): Path<String>,
+    at: Keyed<String>,
     Query(q): Query<YearQuery>,
 ) -> Result<Html<String>, AppError> {
-    let t = Township::from_code(&code).ok_or(AppError::NotFound)?;
-    let sc = scope(&viewer)?;
+    let t = Township::from_code(&at.key).ok_or(AppError::NotFound)?;
+    let sc = scope(&at.viewer)?;
     if !sc.allows_code(Some(t.code())) {
         return Err(AppError::NotFound);
     }
-    let year = super::year(&state, q.year.as_deref()).await?;
-    let ranked = coverage::ranking(&state.db, year).await?;
+    let year = super::year(&at.state, q.year.as_deref()).await?;
+    let ranked = coverage::ranking(&at.state.db, year).await?;
     let mine = ranked
         .iter()
         .find(|r| r.coverage.township == t.name())
@@ -158,25 +151,25 @@ pub async fn township(
         ..EnterpriseFilter::default()
     };
     let (tracked_open, _) =
-        enterprises::list(&state.db, Scope::Township(t), &tracked, 100, 0).await?;
+        enterprises::list(&at.state.db, Scope::Township(t), &tracked, 100, 0).await?;
     let y = format!("{year:04}-");
-    let founded = organisations::list(&state.db, Scope::Township(t))
+    let founded = organisations::list(&at.state.db, Scope::Township(t))
         .await?
         .into_iter()
         .filter(|u| {
             !u.kind.is_federation() && u.founded_on.as_deref().is_some_and(|f| f.starts_with(&y))
         })
         .collect();
-    let monthly = coverage::monthly(&state.db, Scope::Township(t), year).await?;
+    let monthly = coverage::monthly(&at.state.db, Scope::Township(t), year).await?;
     render(&TownshipPage {
-        chrome: Chrome::new(format!("{}工会工作台", t.name()), &viewer),
+        chrome: Chrome::new(format!("{}工会工作台", t.name()), &at.viewer),
         township: t,
         year,
         rank: mine.rank,
         must_rate: format_rate(mine.coverage.must_rate_bp()),
         all_rate: format_rate(mine.coverage.all_rate_bp()),
         line: mine.coverage.clone(),
-        checklist: coverage::checklist(&state.db, t).await?,
+        checklist: coverage::checklist(&at.state.db, t).await?,
         tracked_open,
         founded,
         unions_chart: chart::monthly(&monthly.unions, "#0b5cad", &format!("{year}年每月新建工会")),
@@ -185,7 +178,7 @@ pub async fn township(
             "#1b7f3b",
             &format!("{year}年每月新增会员"),
         ),
-        may_write: super::may_write(&viewer),
+        may_write: super::may_write(&at.viewer),
         today: domain::platform::time::today_local().to_string(),
     })
 }
@@ -204,22 +197,18 @@ struct RankingPage {
 }
 
 /// The ranking on screen, with its charts and (for the city) the rule behind it.
-pub async fn ranking(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Query(q): Query<YearQuery>,
-) -> Result<Html<String>, AppError> {
-    let year = super::year(&state, q.year.as_deref()).await?;
-    let ranked = coverage::ranking(&state.db, year).await?;
+pub async fn ranking(at: Asked, Query(q): Query<YearQuery>) -> Result<Html<String>, AppError> {
+    let year = super::year(&at.state, q.year.as_deref()).await?;
+    let ranked = coverage::ranking(&at.state.db, year).await?;
     render(&RankingPage {
-        chrome: Chrome::new("乡镇（街道）建会排名", &viewer),
+        chrome: Chrome::new("乡镇（街道）建会排名", &at.viewer),
         year,
         headers: RANKING_HEADERS,
         rows: ranked.iter().map(ranking_cells).collect(),
         rate_bars: rate_bars(&ranked),
         founded_bars: founded_bars(&ranked, year),
-        rule: coverage::rule(&state.db).await?,
-        may_set_rule: is_city(&viewer),
+        rule: coverage::rule(&at.state.db).await?,
+        may_set_rule: is_city(&at.viewer),
     })
 }
 
@@ -238,13 +227,9 @@ struct CircularPage {
 }
 
 /// The circular as printed and sent to the townships.
-pub async fn circular(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Query(q): Query<YearQuery>,
-) -> Result<Html<String>, AppError> {
-    let year = super::year(&state, q.year.as_deref()).await?;
-    let ranked = coverage::ranking(&state.db, year).await?;
+pub async fn circular(at: Asked, Query(q): Query<YearQuery>) -> Result<Html<String>, AppError> {
+    let year = super::year(&at.state, q.year.as_deref()).await?;
+    let ranked = coverage::ranking(&at.state.db, year).await?;
     let top = ranked.first().map(|r| r.rank);
     let bottom = ranked.last().map(|r| r.rank);
     let names = |rank: Option<u32>| -> Vec<String> {
@@ -256,9 +241,9 @@ pub async fn circular(
     };
     let today = domain::platform::time::today_local();
     render(&CircularPage {
-        chrome: Chrome::new(format!("{year}年度建会工作排名通报"), &viewer),
+        chrome: Chrome::new(format!("{year}年度建会工作排名通报"), &at.viewer),
         year,
-        figures: coverage::year_figures(&state.db, year).await?,
+        figures: coverage::year_figures(&at.state.db, year).await?,
         headers: RANKING_HEADERS,
         rows: ranked.iter().map(ranking_cells).collect(),
         first: names(top),
@@ -300,12 +285,8 @@ pub struct RuleForm {
 }
 
 /// Changes the coverage rule; the checklist and ranking follow at once.
-pub async fn set_rule(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Form(f): Form<RuleForm>,
-) -> Response {
-    change(&state, &viewer, "/union/ranking", async |tx| {
+pub async fn set_rule(at: Asked, Form(f): Form<RuleForm>) -> Response {
+    change(&at.state, &at.viewer, "/union/ranking", async |tx| {
         let number = |v: &Option<String>, what: &str| -> Result<u32, AppError> {
             let t = super::required(v, what)?;
             t.parse()
@@ -316,7 +297,7 @@ pub async fn set_rule(
             must_require_provincial: super::flag(&f.must_require_provincial),
             tracked_min_headcount: number(&f.tracked_min_headcount, "跟踪的职工人数下限")?,
         };
-        coverage::set_rule(&mut *tx, &viewer.user.username, &rule).await?;
+        coverage::set_rule(&mut *tx, &at.viewer.user.username, &rule).await?;
         Ok("/union/ranking".to_string())
     })
     .await

@@ -2,15 +2,15 @@
 //! the forms to register, correct, found a union (ticking the checklist) or join a joint
 //! union.
 
-use super::{field, flag, form_id, query_string, required, required_date, scope, tri};
+use super::{
+    Record, field, flag, form_id, on_record, query_string, required, required_date, scope, tri,
+};
 use crate::error::AppError;
 use crate::form::Form;
 use crate::pages::change;
-use crate::pages::{Chrome, page_count, paging, render};
-use crate::session::Viewer;
-use crate::state::AppState;
+use crate::pages::{Asked, Chrome, Keyed, page_count, paging, render};
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::Query;
 use axum::response::{Html, Response};
 use domain::platform::CreditCode;
 use domain::union::coverage::{CoverageRule, Obligation};
@@ -103,15 +103,11 @@ struct ListPage {
 }
 
 /// The list.
-pub async fn list(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Query(q): Query<ListQuery>,
-) -> Result<Html<String>, AppError> {
-    let sc = scope(&viewer)?;
+pub async fn list(at: Asked, Query(q): Query<ListQuery>) -> Result<Html<String>, AppError> {
+    let sc = scope(&at.viewer)?;
     let (page, per, offset) = paging(q.page, 50);
-    let (rows, total) = enterprises::list(&state.db, sc, &q.filter(), per, offset).await?;
-    let rule = coverage::rule(&state.db).await?;
+    let (rows, total) = enterprises::list(&at.state.db, sc, &q.filter(), per, offset).await?;
+    let rule = coverage::rule(&at.state.db).await?;
     let lines = rows
         .into_iter()
         .map(|e| Line {
@@ -120,7 +116,7 @@ pub async fn list(
         })
         .collect();
     render(&ListPage {
-        chrome: Chrome::new("企业名录", &viewer),
+        chrome: Chrome::new("企业名录", &at.viewer),
         lines,
         total,
         page,
@@ -132,18 +128,15 @@ pub async fn list(
             store::union::Scope::Township(t) => Some(t),
             store::union::Scope::City => None,
         },
-        may_write: super::may_write(&viewer),
+        may_write: super::may_write(&at.viewer),
         q,
     })
 }
 
 /// The filtered list as Excel, in the import's columns (it re-imports).
-pub async fn export(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Query(q): Query<ListQuery>,
-) -> Result<Response, AppError> {
-    let (rows, _) = enterprises::list(&state.db, scope(&viewer)?, &q.filter(), i64::MAX, 0).await?;
+pub async fn export(at: Asked, Query(q): Query<ListQuery>) -> Result<Response, AppError> {
+    let (rows, _) =
+        enterprises::list(&at.state.db, scope(&at.viewer)?, &q.filter(), i64::MAX, 0).await?;
     crate::download::xlsx(
         "企业名录.xlsx",
         None,
@@ -186,16 +179,12 @@ impl EnterpriseForm {
 }
 
 /// Registers an enterprise.
-pub async fn create(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Form(f): Form<EnterpriseForm>,
-) -> Response {
-    change(&state, &viewer, "/union/enterprises", async |tx| {
+pub async fn create(at: Asked, Form(f): Form<EnterpriseForm>) -> Response {
+    change(&at.state, &at.viewer, "/union/enterprises", async |tx| {
         let id = enterprises::create(
             &mut *tx,
-            &viewer.user.username,
-            scope(&viewer)?,
+            &at.viewer.user.username,
+            scope(&at.viewer)?,
             &f.input()?,
         )
         .await?;
@@ -219,19 +208,15 @@ struct DetailPage {
 }
 
 /// One enterprise, with its union and the forms.
-pub async fn show(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(id): Path<i64>,
-) -> Result<Html<String>, AppError> {
-    let sc = scope(&viewer)?;
-    let e = enterprises::get(&state.db, sc, id).await?;
-    let rule = coverage::rule(&state.db).await?;
+pub async fn show(at: Keyed) -> Result<Html<String>, AppError> {
+    let sc = scope(&at.viewer)?;
+    let e = enterprises::get(&at.state.db, sc, at.key).await?;
+    let rule = coverage::rule(&at.state.db).await?;
     let union = match e.union_id {
-        Some(u) => Some(organisations::get(&state.db, store::union::Scope::City, u).await?),
+        Some(u) => Some(organisations::get(&at.state.db, store::union::Scope::City, u).await?),
         None => None,
     };
-    let joint_unions = organisations::list(&state.db, store::union::Scope::Township(e.township))
+    let joint_unions = organisations::list(&at.state.db, store::union::Scope::Township(e.township))
         .await?
         .into_iter()
         .filter(|u| {
@@ -239,38 +224,23 @@ pub async fn show(
         })
         .collect();
     render(&DetailPage {
-        chrome: Chrome::new(e.name.clone(), &viewer),
+        chrome: Chrome::new(e.name.clone(), &at.viewer),
         obligation: obligation_label(e.obligation(&rule)),
         rule,
         union,
         joint_unions,
         townships: Township::ALL.to_vec(),
-        may_write: super::may_write(&viewer),
+        may_write: super::may_write(&at.viewer),
         today: domain::platform::time::today_local().to_string(),
         e,
     })
 }
 
 /// Corrects an enterprise's registry fields.
-pub async fn update(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(id): Path<i64>,
-    Form(f): Form<EnterpriseForm>,
-) -> Response {
-    let back = format!("/union/enterprises/{id}");
-    change(&state, &viewer, &back, async |tx| {
-        // Out of scope is "not found", whatever the form holds.
-        enterprises::get(&mut *tx, scope(&viewer)?, id).await?;
-        enterprises::update(
-            &mut *tx,
-            &viewer.user.username,
-            scope(&viewer)?,
-            id,
-            &f.input()?,
-        )
-        .await?;
-        Ok(back.clone())
+pub async fn update(post: Keyed, Form(f): Form<EnterpriseForm>) -> Response {
+    on_record(&post, Record::Enterprise, async |tx, actor, scope, id| {
+        enterprises::update(&mut *tx, actor, scope, id, &f.input()?).await?;
+        Ok(None)
     })
     .await
 }
@@ -285,27 +255,13 @@ pub struct FoundForm {
 }
 
 /// Founds the enterprise's own union: the checklist line is ticked off.
-pub async fn found(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(id): Path<i64>,
-    Form(f): Form<FoundForm>,
-) -> Response {
-    let back = format!("/union/enterprises/{id}");
-    change(&state, &viewer, &back, async |tx| {
-        enterprises::get(&mut *tx, scope(&viewer)?, id).await?;
+pub async fn found(post: Keyed, Form(f): Form<FoundForm>) -> Response {
+    on_record(&post, Record::Enterprise, async |tx, actor, scope, id| {
         let name = required(&f.name, "工会名称")?;
         let on = required_date(&f.founded_on, "成立日期")?;
-        let union = organisations::found_for_enterprise(
-            &mut *tx,
-            &viewer.user.username,
-            scope(&viewer)?,
-            id,
-            &name,
-            on,
-        )
-        .await?;
-        Ok(format!("/union/unions/{union}"))
+        let union =
+            organisations::found_for_enterprise(&mut *tx, actor, scope, id, &name, on).await?;
+        Ok(Some(format!("/union/unions/{union}")))
     })
     .await
 }
@@ -318,25 +274,11 @@ pub struct CoverForm {
 }
 
 /// Puts the enterprise under an existing (joint) union of its township.
-pub async fn cover(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(id): Path<i64>,
-    Form(f): Form<CoverForm>,
-) -> Response {
-    let back = format!("/union/enterprises/{id}");
-    change(&state, &viewer, &back, async |tx| {
-        enterprises::get(&mut *tx, scope(&viewer)?, id).await?;
+pub async fn cover(post: Keyed, Form(f): Form<CoverForm>) -> Response {
+    on_record(&post, Record::Enterprise, async |tx, actor, scope, id| {
         let union = form_id(&f.union_id, "工会")?;
-        organisations::cover_enterprise(
-            &mut *tx,
-            &viewer.user.username,
-            scope(&viewer)?,
-            id,
-            union,
-        )
-        .await?;
-        Ok(back.clone())
+        organisations::cover_enterprise(&mut *tx, actor, scope, id, union).await?;
+        Ok(None)
     })
     .await
 }

@@ -5,11 +5,10 @@
 use super::scope;
 use crate::error::AppError;
 use crate::pages::imports::{Outcome, Upload};
-use crate::pages::{Chrome, render};
+use crate::pages::{Asked, Chrome, render};
 use crate::session::Viewer;
-use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{Multipart, Path};
 use axum::response::{Html, Response};
 use imports::{ImportScope, Module};
 
@@ -17,6 +16,8 @@ use imports::{ImportScope, Module};
 #[template(path = "union/import.html")]
 struct ImportPage {
     chrome: Chrome,
+    /// The area's path (`/union/import`, `/union/templates/…`).
+    area: &'static str,
     /// The union kinds: name and Chinese label.
     kinds: Vec<(&'static str, &'static str)>,
     outcome: Outcome,
@@ -25,6 +26,7 @@ struct ImportPage {
 fn show_page(viewer: &Viewer, outcome: Outcome) -> Result<Html<String>, AppError> {
     render(&ImportPage {
         chrome: Chrome::new("批量导入", viewer),
+        area: "union",
         kinds: crate::pages::imports::choices(Module::Union),
         outcome,
     })
@@ -36,18 +38,19 @@ pub async fn form(viewer: Viewer) -> Result<Html<String>, AppError> {
 }
 
 /// Runs the uploaded file through the import and shows the report.
-pub async fn upload(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    form: Multipart,
-) -> Result<Html<String>, AppError> {
+pub async fn upload(at: Asked, form: Multipart) -> Result<Html<String>, AppError> {
     let upload = Upload::read(form).await?;
-    let opts = upload.options(&viewer.user.username, None);
-    let scope = scope(&viewer)?;
+    let opts = upload.options(&at.viewer.user.username, None);
+    let scope = scope(&at.viewer)?;
     let outcome = upload
-        .import(&state.db, Module::Union, &opts, &ImportScope::union(scope))
+        .import(
+            &at.state.db,
+            Module::Union,
+            &opts,
+            &ImportScope::union(scope),
+        )
         .await?;
-    show_page(&viewer, outcome)
+    show_page(&at.viewer, outcome)
 }
 
 /// The empty template of a kind, with one example row.

@@ -3,15 +3,13 @@
 //! transfer and record leaving. Lists mask IDs and mobiles; the member's page shows them
 //! in full to those whose scope includes the member.
 
-use super::{field, query_string, required, required_date, scope, tri};
+use super::{Record, field, on_record, query_string, required, required_date, scope, tri};
 use crate::error::AppError;
 use crate::form::{self, Form};
 use crate::pages::change;
-use crate::pages::{Chrome, page_count, paging, render};
-use crate::session::Viewer;
-use crate::state::AppState;
+use crate::pages::{Asked, Chrome, Keyed, page_count, paging, render};
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::Query;
 use axum::response::{Html, Response};
 use domain::platform::{Mobile, ResidentId};
 use domain::union::township::Township;
@@ -92,21 +90,17 @@ struct ListPage {
 }
 
 /// The list (IDs and mobiles masked).
-pub async fn list(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Query(q): Query<ListQuery>,
-) -> Result<Html<String>, AppError> {
-    let sc = scope(&viewer)?;
+pub async fn list(at: Asked, Query(q): Query<ListQuery>) -> Result<Html<String>, AppError> {
+    let sc = scope(&at.viewer)?;
     let (page, per, offset) = paging(q.page, 50);
-    let (rows, total) = members::list(&state.db, sc, &q.filter(), per, offset).await?;
-    let unions = organisations::list(&state.db, sc)
+    let (rows, total) = members::list(&at.state.db, sc, &q.filter(), per, offset).await?;
+    let unions = organisations::list(&at.state.db, sc)
         .await?
         .into_iter()
         .filter(|u| sc.allows_code(u.township.map(Township::code)))
         .collect();
     render(&ListPage {
-        chrome: Chrome::new("会员名册", &viewer),
+        chrome: Chrome::new("会员名册", &at.viewer),
         rows,
         total,
         page,
@@ -116,7 +110,7 @@ pub async fn list(
         townships: Township::ALL.to_vec(),
         city: sc == Scope::City,
         unions,
-        may_write: super::may_write(&viewer),
+        may_write: super::may_write(&at.viewer),
         today: domain::platform::time::today_local().to_string(),
         q,
     })
@@ -125,17 +119,14 @@ pub async fn list(
 /// The filtered list as Excel in the import's columns. Full IDs (so the file re-imports)
 /// only for city administrators; others get the masked list. Logged as an export of
 /// personal data.
-pub async fn export(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Query(q): Query<ListQuery>,
-) -> Result<Response, AppError> {
-    let (rows, total) = members::list(&state.db, scope(&viewer)?, &q.filter(), i64::MAX, 0).await?;
-    let masked = !super::is_city(&viewer);
-    let mut tx = state.db.begin().await?;
+pub async fn export(at: Asked, Query(q): Query<ListQuery>) -> Result<Response, AppError> {
+    let (rows, total) =
+        members::list(&at.state.db, scope(&at.viewer)?, &q.filter(), i64::MAX, 0).await?;
+    let masked = !super::is_city(&at.viewer);
+    let mut tx = at.state.db.begin().await?;
     store::audit::record_event(
         &mut tx,
-        &viewer.user.username,
+        &at.viewer.user.username,
         "export",
         "member",
         &format!("{total} 条{}", if masked { "（脱敏）" } else { "" }),
@@ -170,12 +161,8 @@ pub struct MemberForm {
 }
 
 /// Registers a member; an ID already registered anywhere is refused.
-pub async fn create(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Form(f): Form<MemberForm>,
-) -> Response {
-    change(&state, &viewer, "/union/members", async |tx| {
+pub async fn create(at: Asked, Form(f): Form<MemberForm>) -> Response {
+    change(&at.state, &at.viewer, "/union/members", async |tx| {
         let bad = |e: String| AppError::BadRequest(e);
         let m = NewMember {
             resident_id: ResidentId::parse(&required(&f.resident_id, "身份证号")?)
@@ -194,7 +181,7 @@ pub async fn create(
         if m.joined_on > domain::platform::time::today_local() {
             return Err(bad("入会日期晚于今天".into()));
         }
-        let id = members::add(&mut *tx, &viewer.user.username, scope(&viewer)?, &m).await?;
+        let id = members::add(&mut *tx, &at.viewer.user.username, scope(&at.viewer)?, &m).await?;
         Ok(format!("/union/members/{id}"))
     })
     .await
@@ -214,25 +201,21 @@ struct DetailPage {
 }
 
 /// One member, in full, with the transfer history.
-pub async fn show(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(id): Path<i64>,
-) -> Result<Html<String>, AppError> {
-    let m = members::get(&state.db, scope(&viewer)?, id).await?;
+pub async fn show(at: Keyed) -> Result<Html<String>, AppError> {
+    let m = members::get(&at.state.db, scope(&at.viewer)?, at.key).await?;
     let today = domain::platform::time::today_local();
-    let targets = organisations::list(&state.db, Scope::City)
+    let targets = organisations::list(&at.state.db, Scope::City)
         .await?
         .into_iter()
         .filter(|u| !u.kind.is_federation() && u.id != m.union_id)
         .collect();
     render(&DetailPage {
-        chrome: Chrome::new(format!("会员 {}", m.name), &viewer),
+        chrome: Chrome::new(format!("会员 {}", m.name), &at.viewer),
         birth: m.birth_date().to_string(),
         age: m.age_on(today).to_string(),
-        history: members::transfers(&state.db, id).await?,
+        history: members::transfers(&at.state.db, at.key).await?,
         targets,
-        may_write: super::may_write(&viewer),
+        may_write: super::may_write(&at.viewer),
         today: today.to_string(),
         m,
     })
@@ -248,24 +231,17 @@ pub struct TransferForm {
 }
 
 /// Transfers a member to another union.
-pub async fn transfer(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(id): Path<i64>,
-    Form(f): Form<TransferForm>,
-) -> Response {
-    let back = format!("/union/members/{id}");
-    change(&state, &viewer, &back, async |tx| {
-        members::get(&mut *tx, scope(&viewer)?, id).await?;
+pub async fn transfer(post: Keyed, Form(f): Form<TransferForm>) -> Response {
+    on_record(&post, Record::Member, async |tx, actor, scope, id| {
         let to = f
             .union_id
             .ok_or_else(|| AppError::BadRequest("请填写转入工会".into()))?;
         let on = required_date(&f.on, "转会日期")?;
-        members::transfer(&mut *tx, &viewer.user.username, scope(&viewer)?, id, to, on).await?;
+        members::transfer(&mut *tx, actor, scope, id, to, on).await?;
         // After a transfer out of the township the member is no longer in the staff's scope.
-        Ok(match members::get(&mut *tx, scope(&viewer)?, id).await {
-            Ok(_) => back.clone(),
-            Err(_) => "/union/members".to_string(),
+        Ok(match members::get(&mut *tx, scope, id).await {
+            Ok(_) => None,
+            Err(_) => Some("/union/members".to_string()),
         })
     })
     .await
@@ -279,18 +255,11 @@ pub struct LeaveForm {
 }
 
 /// Records that a member left; the record stays.
-pub async fn leave(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(id): Path<i64>,
-    Form(f): Form<LeaveForm>,
-) -> Response {
-    let back = format!("/union/members/{id}");
-    change(&state, &viewer, &back, async |tx| {
-        members::get(&mut *tx, scope(&viewer)?, id).await?;
+pub async fn leave(post: Keyed, Form(f): Form<LeaveForm>) -> Response {
+    on_record(&post, Record::Member, async |tx, actor, scope, id| {
         let on = required_date(&f.on, "离会日期")?;
-        members::leave(&mut *tx, &viewer.user.username, scope(&viewer)?, id, on).await?;
-        Ok(back.clone())
+        members::leave(&mut *tx, actor, scope, id, on).await?;
+        Ok(None)
     })
     .await
 }

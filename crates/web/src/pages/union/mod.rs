@@ -18,12 +18,15 @@ mod portal;
 
 use crate::access::Access::Roles;
 use crate::error::AppError;
+use crate::pages::Keyed;
 use crate::routes::roles::{MEMBERS, UNION_CITY, UNION_READ, UNION_WRITE};
 use crate::routes::{Route, get, post};
 use crate::session::Viewer;
 use axum::extract::DefaultBodyLimit;
 use axum::handler::Handler;
+use axum::response::Response;
 use chrono::NaiveDate;
+use store::Tx;
 use store::union::Scope;
 
 /// This module's routes.
@@ -182,6 +185,61 @@ pub fn routes() -> Vec<Route> {
 /// out from the account, which cannot be township staff without a township).
 pub(crate) fn scope(viewer: &Viewer) -> Result<Scope, AppError> {
     Ok(Scope::of(&viewer.user.account))
+}
+
+/// A union record whose page takes form posts.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Record {
+    /// An enterprise of the registry.
+    Enterprise,
+    /// A member.
+    Member,
+    /// A union organisation.
+    Union,
+}
+
+impl Record {
+    /// Where the record's pages are (`{page}/{id}`).
+    fn page(self) -> &'static str {
+        match self {
+            Record::Enterprise => "/union/enterprises",
+            Record::Member => "/union/members",
+            Record::Union => "/union/unions",
+        }
+    }
+
+    /// Finds record `id` in `scope`: out of scope is "not found", whatever a form holds.
+    async fn find(self, tx: &mut Tx, scope: Scope, id: i64) -> Result<(), AppError> {
+        match self {
+            Record::Enterprise => store::union::enterprises::get(&mut *tx, scope, id)
+                .await
+                .map(|_| ()),
+            Record::Member => store::union::members::get(&mut *tx, scope, id)
+                .await
+                .map(|_| ()),
+            Record::Union => store::union::organisations::get_for_change(&mut *tx, scope, id)
+                .await
+                .map(|_| ()),
+        }
+        .map_err(AppError::from)
+    }
+}
+
+/// Runs `work` as one change of the `record` a post names, once it is found in the
+/// viewer's scope, with the transaction, who acts, their scope and the record's id;
+/// answers by returning to the record's page, or to where `work` says.
+pub(crate) async fn on_record<F>(post: &Keyed, record: Record, work: F) -> Response
+where
+    F: AsyncFnOnce(&mut Tx, &str, Scope, i64) -> Result<Option<String>, AppError>,
+{
+    let back = format!("{}/{}", record.page(), post.key);
+    post.change(&back, async |tx| {
+        let scope = scope(&post.viewer)?;
+        record.find(tx, scope, post.key).await?;
+        let to = work(tx, &post.viewer.user.username, scope, post.key).await?;
+        Ok(to.unwrap_or_else(|| back.clone()))
+    })
+    .await
 }
 
 /// Whether the viewer may change union records (for showing forms; the route table

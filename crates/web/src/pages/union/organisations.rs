@@ -2,15 +2,15 @@
 //! township federations), covered enterprises, child unions; forms to create a union, add
 //! an officer, end a term and record the reform date.
 
-use super::{date, field, flag, form_id, required, required_date, scope};
+use super::{Record, date, field, flag, form_id, on_record, required, required_date, scope};
 use crate::error::AppError;
 use crate::form::Form;
 use crate::pages::change;
-use crate::pages::{Chrome, render};
+use crate::pages::{Asked, Chrome, Keyed, render};
 use crate::session::Viewer;
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{Html, Response};
 use domain::union::organisation::{Engagement, OfficerPost, UnionKind, reform_gaps};
 use domain::union::township::Township;
@@ -82,13 +82,9 @@ pub struct UnionForm {
 }
 
 /// Creates a union (most often a joint union for small enterprises).
-pub async fn create(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Form(f): Form<UnionForm>,
-) -> Response {
-    change(&state, &viewer, "/union/unions", async |tx| {
-        let sc = scope(&viewer)?;
+pub async fn create(at: Asked, Form(f): Form<UnionForm>) -> Response {
+    change(&at.state, &at.viewer, "/union/unions", async |tx| {
+        let sc = scope(&at.viewer)?;
         let kind = UnionKind::parse(&required(&f.kind, "工会类型")?)
             .map_err(|e| AppError::BadRequest(e.to_string()))?;
         let parent = match field(&f.parent_id) {
@@ -114,7 +110,7 @@ pub async fn create(
             township,
             founded_on: date(&f.founded_on, "成立日期")?,
         };
-        let id = organisations::create(&mut *tx, &viewer.user.username, sc, &input).await?;
+        let id = organisations::create(&mut *tx, &at.viewer.user.username, sc, &input).await?;
         Ok(format!("/union/unions/{id}"))
     })
     .await
@@ -138,22 +134,19 @@ struct UnionPage {
 }
 
 /// One union.
-pub async fn show(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(id): Path<i64>,
-) -> Result<Html<String>, AppError> {
-    let sc = scope(&viewer)?;
-    let u = organisations::get(&state.db, sc, id).await?;
+pub async fn show(at: Keyed) -> Result<Html<String>, AppError> {
+    let sc = scope(&at.viewer)?;
+    let u = organisations::get(&at.state.db, sc, at.key).await?;
     let parent = match u.parent_id {
-        Some(p) => organisations::get(&state.db, Scope::City, p).await.ok(),
+        Some(p) => organisations::get(&at.state.db, Scope::City, p).await.ok(),
         None => None,
     };
     let today = domain::platform::time::today_local();
-    let (current, former): (Vec<Officer>, Vec<Officer>) = officers::officers(&state.db, Some(id))
-        .await?
-        .into_iter()
-        .partition(|o| o.current_on(today));
+    let (current, former): (Vec<Officer>, Vec<Officer>) =
+        officers::officers(&at.state.db, Some(at.key))
+            .await?
+            .into_iter()
+            .partition(|o| o.current_on(today));
     let gaps = if u.kind == UnionKind::TownshipFederation {
         let summaries: Vec<_> = current.iter().map(Officer::summary).collect();
         reform_gaps(&summaries)
@@ -163,15 +156,15 @@ pub async fn show(
     } else {
         Vec::new()
     };
-    let children = organisations::children(&state.db, id)
+    let children = organisations::children(&at.state.db, at.key)
         .await?
         .into_iter()
         .filter(|c| sc.may_see(c.township.map(Township::code)))
         .collect();
     render(&UnionPage {
-        chrome: Chrome::new(u.name.clone(), &viewer),
-        may_change: super::may_write(&viewer) && sc.allows_code(u.township.map(Township::code)),
-        covered: enterprises::covered_by(&state.db, id).await?,
+        chrome: Chrome::new(u.name.clone(), &at.viewer),
+        may_change: super::may_write(&at.viewer) && sc.allows_code(u.township.map(Township::code)),
+        covered: enterprises::covered_by(&at.state.db, at.key).await?,
         parent,
         current,
         former,
@@ -202,15 +195,8 @@ pub struct OfficerForm {
 }
 
 /// Adds an officer.
-pub async fn add_officer(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(id): Path<i64>,
-    Form(f): Form<OfficerForm>,
-) -> Response {
-    let back = format!("/union/unions/{id}");
-    change(&state, &viewer, &back, async |tx| {
-        organisations::get_for_change(&mut *tx, scope(&viewer)?, id).await?;
+pub async fn add_officer(post: Keyed, Form(f): Form<OfficerForm>) -> Response {
+    on_record(&post, Record::Union, async |tx, actor, scope, id| {
         let bad = |e: domain::union::LabelError| AppError::BadRequest(e.to_string());
         let o = OfficerInput {
             name: required(&f.name, "姓名")?,
@@ -220,8 +206,8 @@ pub async fn add_officer(
             term_start: required_date(&f.term_start, "任职日期")?,
             term_end: date(&f.term_end, "离任日期")?,
         };
-        officers::add_officer(&mut *tx, &viewer.user.username, scope(&viewer)?, id, &o).await?;
-        Ok(back.clone())
+        officers::add_officer(&mut *tx, actor, scope, id, &o).await?;
+        Ok(None)
     })
     .await
 }
@@ -234,18 +220,19 @@ pub struct EndForm {
 }
 
 /// Ends an officer's term.
-pub async fn end_term(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(id): Path<i64>,
-    Form(f): Form<EndForm>,
-) -> Response {
-    change(&state, &viewer, "/union/unions", async |tx| {
-        let union = officers::union_of(&mut *tx, id).await?;
-        organisations::get_for_change(&mut *tx, scope(&viewer)?, union).await?;
+pub async fn end_term(at: Keyed, Form(f): Form<EndForm>) -> Response {
+    at.change("/union/unions", async |tx| {
+        let union = officers::union_of(&mut *tx, at.key).await?;
+        organisations::get_for_change(&mut *tx, scope(&at.viewer)?, union).await?;
         let on = required_date(&f.term_end, "离任日期")?;
-        let union =
-            officers::end_term(&mut *tx, &viewer.user.username, scope(&viewer)?, id, on).await?;
+        let union = officers::end_term(
+            &mut *tx,
+            &at.viewer.user.username,
+            scope(&at.viewer)?,
+            at.key,
+            on,
+        )
+        .await?;
         Ok(format!("/union/unions/{union}"))
     })
     .await
@@ -259,18 +246,11 @@ pub struct ReformForm {
 }
 
 /// Records (or clears) the date the federation's reform took effect.
-pub async fn reform(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(id): Path<i64>,
-    Form(f): Form<ReformForm>,
-) -> Response {
-    let back = format!("/union/unions/{id}");
-    change(&state, &viewer, &back, async |tx| {
-        organisations::get_for_change(&mut *tx, scope(&viewer)?, id).await?;
+pub async fn reform(post: Keyed, Form(f): Form<ReformForm>) -> Response {
+    on_record(&post, Record::Union, async |tx, actor, scope, id| {
         let on = date(&f.reform_effective_on, "改革生效日期")?;
-        organisations::set_reform(&mut *tx, &viewer.user.username, scope(&viewer)?, id, on).await?;
-        Ok(back.clone())
+        organisations::set_reform(&mut *tx, actor, scope, id, on).await?;
+        Ok(None)
     })
     .await
 }

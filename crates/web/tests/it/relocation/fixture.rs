@@ -3,7 +3,9 @@
 //! a published standard; a household of group 1 and one of the policy group; and a
 //! project of another town.
 
+use crate::support::{Session, TestApp};
 use chrono::Days;
+use domain::platform::Role;
 use domain::platform::time::today_local;
 use domain::platform::{Fen, Mu, ResidentId, SquareMetres};
 use domain::relocation::{
@@ -13,13 +15,27 @@ use domain::relocation::{
 use store::Db;
 use store::relocation::buildings::BuildingFields;
 use store::relocation::households::HouseholdFields;
-use store::relocation::projects::{self, ProjectFields};
+use store::relocation::projects::{self, Project, ProjectFields};
 use store::relocation::{Scope, appraisals, buildings, households, members, standards, teams};
 
 /// Code of the 杨村桥镇 project.
 pub const PROJECT: &str = "T-2019-01";
 /// Code of the other town's project.
 pub const OTHER_TOWN_PROJECT: &str = "DT-2019-01";
+
+/// A running app over the records of [`fill`].
+pub async fn spawn() -> (TestApp, Fixture) {
+    let app = TestApp::spawn().await;
+    let f = fill(&app.db).await;
+    (app, f)
+}
+
+/// A running app over the records of [`fill`], and a session of `role` on it.
+pub async fn spawn_as(role: Role) -> (TestApp, Fixture, Session) {
+    let (app, f) = spawn().await;
+    let session = app.login(role).await;
+    (app, f, session)
+}
 
 /// What the tests refer to.
 pub struct Fixture {
@@ -65,6 +81,14 @@ pub fn standard() -> CompensationStandard {
         amount_per_household: Fen(1_000_000),
     });
     s
+}
+
+/// Registers household `code` of project `p`, headed by `name` with resident ID `id`.
+async fn add_household(tx: &mut store::Tx, p: &Project, code: &str, name: &str, id: &str) -> i64 {
+    let (id, _) = households::upsert(tx, "test", p, &household(code, name, id))
+        .await
+        .expect("household");
+    id
 }
 
 fn household(code: &str, name: &str, id: &str) -> HouseholdFields {
@@ -126,14 +150,7 @@ pub async fn fill(db: &Db) -> Fixture {
         .await
         .expect("project");
 
-    let (ours, _) = households::upsert(
-        &mut tx,
-        "test",
-        &p,
-        &household("T-001", "张小三", "11010519491231002X"),
-    )
-    .await
-    .expect("household");
+    let ours = add_household(&mut tx, &p, "T-001", "张小三", "11010519491231002X").await;
     households::assign(
         &mut tx,
         "test",
@@ -178,14 +195,7 @@ pub async fn fill(db: &Db) -> Fixture {
         .await
         .expect("appraisal");
 
-    let (theirs, _) = households::upsert(
-        &mut tx,
-        "test",
-        &p,
-        &household("T-002", "李大", "440524188001010014"),
-    )
-    .await
-    .expect("household");
+    let theirs = add_household(&mut tx, &p, "T-002", "李大", "440524188001010014").await;
     households::assign(&mut tx, "test", &scope, theirs, Some(policy), Some(hu))
         .await
         .expect("assign");
@@ -196,14 +206,14 @@ pub async fn fill(db: &Db) -> Fixture {
     let other = projects::by_id(&mut store::Conn::Tx(&mut tx), other_id)
         .await
         .expect("project");
-    let (elsewhere, _) = households::upsert(
+    let elsewhere = add_household(
         &mut tx,
-        "test",
         &other,
-        &household("D-001", "赵五", &resident_id("33018219700505003")),
+        "D-001",
+        "赵五",
+        &resident_id("33018219700505003"),
     )
-    .await
-    .expect("household");
+    .await;
     tx.commit().await.expect("commit");
     Fixture {
         project_id,

@@ -21,6 +21,23 @@ fn credit_code() -> String {
     format!("{first17}{check}")
 }
 
+/// Asserts that an import refused exactly one cell: row `row` (as Excel numbers it), `column`.
+fn assert_one_invalid(report: &::imports::ImportReport, row: usize, column: &str) {
+    assert_eq!(report.invalid.len(), 1, "{:?}", report.invalid);
+    let e = &report.invalid[0];
+    assert_eq!((e.row, e.column.as_str()), (row, column));
+}
+
+/// Asserts that an import wrote every row: `imported` new records and `updated` ones.
+fn assert_written(report: &::imports::ImportReport, imported: u64, updated: u64) {
+    assert!(
+        report.written && report.invalid.is_empty(),
+        "{:?}",
+        report.invalid
+    );
+    assert_eq!((report.imported, report.updated), (imported, updated));
+}
+
 async fn count(app: &TestApp, project_id: i64) -> i64 {
     households::list(
         &app.db,
@@ -37,8 +54,7 @@ async fn count(app: &TestApp, project_id: i64) -> i64 {
 
 #[tokio::test]
 async fn household_import_is_atomic_names_the_bad_row_and_updates_on_reimport() {
-    let app = TestApp::spawn().await;
-    let f = fixture::fill(&app.db).await;
+    let (app, f) = fixture::spawn().await;
     let dir = tempfile::tempdir().expect("dir");
     let file = dir.path().join("households.csv");
     let header = "户编号,类型,户主姓名,户主身份证号/统一社会信用代码,手机号,村,组,现居住地";
@@ -75,12 +91,7 @@ async fn household_import_is_atomic_names_the_bad_row_and_updates_on_reimport() 
     let report = crate::support::import_file(&app.db, "households", &file, &options(Some(PROJECT)))
         .await
         .expect("runs");
-    assert!(
-        report.written && report.invalid.is_empty(),
-        "{:?}",
-        report.invalid
-    );
-    assert_eq!((report.imported, report.updated), (2, 0));
+    assert_written(&report, 2, 0);
     assert_eq!(count(&app, f.project_id).await, 4);
 
     // The export (with 项目编号) re-imports onto the same records.
@@ -90,12 +101,7 @@ async fn household_import_is_atomic_names_the_bad_row_and_updates_on_reimport() 
     let report = crate::support::import_file(&app.db, "households", &export, &options(None))
         .await
         .expect("runs");
-    assert!(
-        report.written && report.invalid.is_empty(),
-        "{:?}",
-        report.invalid
-    );
-    assert_eq!((report.imported, report.updated), (0, 5));
+    assert_written(&report, 0, 5);
     let filter = HouseholdFilter {
         search: Some("T-101".into()),
         ..HouseholdFilter::default()
@@ -126,11 +132,7 @@ async fn household_import_is_atomic_names_the_bad_row_and_updates_on_reimport() 
     )
     .await
     .expect("runs");
-    assert_eq!(report.invalid.len(), 1);
-    assert_eq!(
-        (report.invalid[0].row, report.invalid[0].column.as_str()),
-        (3, "户编号")
-    );
+    assert_one_invalid(&report, 3, "户编号");
     assert!(!report.written);
 
     let v = store::audit::verify(&app.db, &store::audited())
@@ -141,8 +143,7 @@ async fn household_import_is_atomic_names_the_bad_row_and_updates_on_reimport() 
 
 #[tokio::test]
 async fn buildings_and_appraisals_import_and_templates_have_an_example() {
-    let app = TestApp::spawn().await;
-    fixture::fill(&app.db).await;
+    let (app, _) = fixture::spawn().await;
     let dir = tempfile::tempdir().expect("dir");
     let buildings = dir.path().join("buildings.csv");
     std::fs::write(
@@ -165,11 +166,7 @@ async fn buildings_and_appraisals_import_and_templates_have_an_example() {
         crate::support::import_file(&app.db, "appraisals", &appraisals, &options(Some(PROJECT)))
             .await
             .expect("runs");
-    assert_eq!(report.invalid.len(), 1);
-    assert_eq!(
-        (report.invalid[0].row, report.invalid[0].column.as_str()),
-        (3, "金额")
-    );
+    assert_one_invalid(&report, 3, "金额");
     for kind in ::imports::ImportKind::of(::imports::Module::Relocation) {
         let kind = kind.name();
         let out = dir.path().join(format!("{kind}.xlsx"));

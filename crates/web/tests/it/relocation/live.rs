@@ -2,38 +2,54 @@
 //! or two, through server-sent events, and the JSON API agrees.
 
 use super::fixture::{self, PROJECT};
-use crate::support::TestApp;
 use domain::platform::Role;
 use std::time::Duration;
 
-/// Reads the stream until a complete `wall` event arrives; returns its JSON.
-async fn next_wall_event(resp: &mut reqwest::Response, buffer: &mut String) -> serde_json::Value {
-    loop {
-        while let Some(end) = buffer.find("\n\n") {
-            let event: String = buffer.drain(..end + 2).collect();
-            if event.lines().any(|l| l == "event: wall") {
-                let data: String = event
-                    .lines()
-                    .filter_map(|l| l.strip_prefix("data: ").or_else(|| l.strip_prefix("data:")))
-                    .collect();
-                return serde_json::from_str(&data).expect("wall event carries JSON");
-            }
-        }
-        let chunk = resp
-            .chunk()
+/// A connected wall's event stream, with what has arrived and not been read yet.
+struct WallEvents {
+    resp: reqwest::Response,
+    buffer: String,
+}
+
+impl WallEvents {
+    /// The next `wall` event's JSON, which must come within `secs` seconds (`late` says
+    /// what was expected when it does not).
+    async fn next_within(&mut self, secs: u64, late: &str) -> serde_json::Value {
+        tokio::time::timeout(Duration::from_secs(secs), self.next())
             .await
-            .expect("stream read")
-            .expect("stream still open");
-        buffer.push_str(&String::from_utf8_lossy(&chunk));
+            .expect(late)
+    }
+
+    /// Reads the stream until a complete `wall` event arrives; returns its JSON.
+    async fn next(&mut self) -> serde_json::Value {
+        loop {
+            while let Some(end) = self.buffer.find("\n\n") {
+                let event: String = self.buffer.drain(..end + 2).collect();
+                if event.lines().any(|l| l == "event: wall") {
+                    let data: String = event
+                        .lines()
+                        .filter_map(|l| {
+                            l.strip_prefix("data: ").or_else(|| l.strip_prefix("data:"))
+                        })
+                        .collect();
+                    return serde_json::from_str(&data).expect("wall event carries JSON");
+                }
+            }
+            let chunk = self
+                .resp
+                .chunk()
+                .await
+                .expect("stream read")
+                .expect("stream still open");
+            self.buffer.push_str(&String::from_utf8_lossy(&chunk));
+        }
     }
 }
 
 #[tokio::test]
 async fn a_recorded_milestone_is_pushed_to_a_connected_wall() {
-    let app = TestApp::spawn().await;
-    let f = fixture::fill(&app.db).await;
-    let screen = app.login(Role::RelocationCommander).await;
-    let mut events = screen
+    let (app, f, screen) = fixture::spawn_as(Role::RelocationCommander).await;
+    let events = screen
         .get(&format!("/relocation/projects/{PROJECT}/wall/events"))
         .await;
     assert_eq!(events.status().as_u16(), 200);
@@ -44,13 +60,11 @@ async fn a_recorded_milestone_is_pushed_to_a_connected_wall() {
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.starts_with("text/event-stream"))
     );
-    let mut buffer = String::new();
-    let first = tokio::time::timeout(
-        Duration::from_secs(5),
-        next_wall_event(&mut events, &mut buffer),
-    )
-    .await
-    .expect("the wall is sent on connecting");
+    let mut wall = WallEvents {
+        resp: events,
+        buffer: String::new(),
+    };
+    let first = wall.next_within(5, "the wall is sent on connecting").await;
     assert_eq!(first["progress"]["total"], 2);
     assert_eq!(first["progress"]["signed"], 0);
     assert_eq!(first["cleared_to_zero"], false);
@@ -68,12 +82,9 @@ async fn a_recorded_milestone_is_pushed_to_a_connected_wall() {
         .await;
     assert_eq!(r.status().as_u16(), 303);
 
-    let pushed = tokio::time::timeout(
-        Duration::from_secs(2),
-        next_wall_event(&mut events, &mut buffer),
-    )
-    .await
-    .expect("the change reaches the screen within two seconds");
+    let pushed = wall
+        .next_within(2, "the change reaches the screen within two seconds")
+        .await;
     assert_eq!(pushed["progress"]["signed"], 1);
     assert_eq!(pushed["tiles"][0]["today"], 1);
     assert!(

@@ -6,6 +6,7 @@ use super::fixture::{self, OTHER_TOWN_PROJECT, PROJECT};
 use super::{assert_audit_intact, status_of};
 use crate::support::{TestApp, xlsx};
 use domain::platform::Role;
+use std::path::PathBuf;
 use store::relocation::Scope;
 use store::relocation::households::{self, HouseholdFilter};
 use store::relocation::projects;
@@ -27,6 +28,13 @@ fn row(code: &str, name: &str, first17: &str) -> Vec<String> {
 }
 
 /// Households of the project with this code, in the whole city.
+/// `rows` under the households import's headers, written as `name` in `dir`.
+fn households_file(dir: &tempfile::TempDir, name: &str, rows: &[Vec<String>]) -> PathBuf {
+    let file = dir.path().join(name);
+    xlsx(&file, &HEADERS, rows);
+    file
+}
+
 async fn count(app: &TestApp, code: &str) -> i64 {
     let p = projects::by_code(&app.db, &Scope::All, code)
         .await
@@ -46,9 +54,7 @@ async fn count(app: &TestApp, code: &str) -> i64 {
 
 #[tokio::test]
 async fn a_commander_uploads_households_into_their_project() {
-    let app = TestApp::spawn().await;
-    fixture::fill(&app.db).await;
-    let commander = app.login(Role::RelocationCommander).await;
+    let (app, _, commander) = fixture::spawn_as(Role::RelocationCommander).await;
     let link = format!("/relocation/import?project={PROJECT}");
     let (_, project_page) = commander
         .page(&format!("/relocation/projects/{PROJECT}"))
@@ -63,10 +69,9 @@ async fn a_commander_uploads_households_into_their_project() {
     );
 
     let dir = tempfile::tempdir().expect("dir");
-    let file = dir.path().join("households.xlsx");
-    xlsx(
-        &file,
-        &HEADERS,
+    let file = households_file(
+        &dir,
+        "households.xlsx",
         &[
             row("T-201", "王大明", "33018219650303001"),
             row("T-202", "王小明", "33018219900101001"),
@@ -96,9 +101,7 @@ async fn a_commander_uploads_households_into_their_project() {
 
 #[tokio::test]
 async fn another_towns_project_is_rejected_with_its_row_and_nothing_is_written() {
-    let app = TestApp::spawn().await;
-    fixture::fill(&app.db).await;
-    let commander = app.login(Role::RelocationCommander).await;
+    let (app, _, commander) = fixture::spawn_as(Role::RelocationCommander).await;
     let dir = tempfile::tempdir().expect("dir");
     let file = dir.path().join("households.xlsx");
     let with_project =
@@ -130,10 +133,9 @@ async fn another_towns_project_is_rejected_with_its_row_and_nothing_is_written()
     assert_eq!(count(&app, OTHER_TOWN_PROJECT).await, 1, "nothing written");
 
     // Choosing another town's project for a file without the column is refused outright.
-    let bare = dir.path().join("bare.xlsx");
-    xlsx(
-        &bare,
-        &HEADERS,
+    let bare = households_file(
+        &dir,
+        "bare.xlsx",
         &[row("D-202", "赵七", "33018219700505002")],
     );
     let r = commander
@@ -154,14 +156,11 @@ async fn another_towns_project_is_rejected_with_its_row_and_nothing_is_written()
 
 #[tokio::test]
 async fn a_dry_run_reports_and_writes_nothing() {
-    let app = TestApp::spawn().await;
-    fixture::fill(&app.db).await;
-    let commander = app.login(Role::RelocationCommander).await;
+    let (app, _, commander) = fixture::spawn_as(Role::RelocationCommander).await;
     let dir = tempfile::tempdir().expect("dir");
-    let file = dir.path().join("households.xlsx");
-    xlsx(
-        &file,
-        &HEADERS,
+    let file = households_file(
+        &dir,
+        "households.xlsx",
         &[row("T-201", "王大明", "33018219650303001")],
     );
     let r = commander
@@ -185,13 +184,11 @@ async fn a_dry_run_reports_and_writes_nothing() {
 
 #[tokio::test]
 async fn staff_and_inspectors_may_not_upload() {
-    let app = TestApp::spawn().await;
-    fixture::fill(&app.db).await;
+    let (app, _) = fixture::spawn().await;
     let dir = tempfile::tempdir().expect("dir");
-    let file = dir.path().join("households.xlsx");
-    xlsx(
-        &file,
-        &HEADERS,
+    let file = households_file(
+        &dir,
+        "households.xlsx",
         &[row("T-201", "王大明", "33018219650303001")],
     );
     for role in [Role::RelocationStaff, Role::Inspector] {

@@ -3,8 +3,8 @@
 //! transfer), export → re-import to the same records, and the audit chain throughout.
 
 use super::{
-    assert_audit_intact, code, enterprise, enterprises_count, import, members_count, rid, seed,
-    union, xinanjiang, xlsx,
+    MEMBER_HEADERS, assert_audit_intact, code, enterprise, enterprises_count, import,
+    members_count, rid, seed, union, xinanjiang, xlsx,
 };
 use crate::support::committed;
 use ::imports::ImportOptions;
@@ -13,13 +13,14 @@ use domain::union::organisation::UnionKind;
 use store::union::Scope;
 use store::union::members;
 
-const MEMBER_HEADERS: [&str; 6] = [
-    "姓名",
-    "身份证号",
-    "手机号",
-    "所属工会",
-    "入会日期",
-    "农民工",
+/// The unions import's headers.
+const UNION_HEADERS: [&str; 6] = [
+    "工会名称",
+    "上级工会",
+    "类型",
+    "所属乡镇",
+    "覆盖单位信用代码",
+    "成立日期",
 ];
 
 fn member_row(name: &str, id: &str, mobile: &str, union: &str) -> Vec<String> {
@@ -28,7 +29,28 @@ fn member_row(name: &str, id: &str, mobile: &str, union: &str) -> Vec<String> {
         .to_vec()
 }
 
-async fn with_unions(db: &store::Db) {
+/// A fresh database, and the folder of its file and of the test's spreadsheets.
+async fn fresh() -> (tempfile::TempDir, store::Db) {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = store::testing::fresh_db(dir.path()).await.expect("db");
+    (dir, db)
+}
+
+/// `rows` written under the members import's headers to `m.xlsx` in `dir`.
+fn members_file(dir: &tempfile::TempDir, rows: &[Vec<String>]) -> std::path::PathBuf {
+    let path = dir.path().join("m.xlsx");
+    xlsx(&path, &MEMBER_HEADERS, rows);
+    path
+}
+
+/// A fresh database with two joint unions (甲公司工会, 乙公司工会) to import members into.
+async fn with_unions() -> (tempfile::TempDir, store::Db) {
+    let (dir, db) = fresh().await;
+    add_unions(&db).await;
+    (dir, db)
+}
+
+async fn add_unions(db: &store::Db) {
     let s = seed(db).await;
     union(
         db,
@@ -52,13 +74,9 @@ async fn with_unions(db: &store::Db) {
 
 #[tokio::test]
 async fn a_second_row_with_the_same_id_is_an_error_on_that_row() {
-    let dir = tempfile::tempdir().expect("dir");
-    let db = store::testing::fresh_db(dir.path()).await.expect("db");
-    with_unions(&db).await;
-    let path = dir.path().join("m.xlsx");
-    xlsx(
-        &path,
-        &MEMBER_HEADERS,
+    let (dir, db) = with_unions().await;
+    let path = members_file(
+        &dir,
         &[
             member_row("张三", &rid(1), "13812345678", "甲公司工会"),
             member_row("李四", &rid(2), "", "甲公司工会"),
@@ -80,9 +98,7 @@ async fn a_second_row_with_the_same_id_is_an_error_on_that_row() {
 
 #[tokio::test]
 async fn an_unknown_union_or_township_is_an_error_naming_it() {
-    let dir = tempfile::tempdir().expect("dir");
-    let db = store::testing::fresh_db(dir.path()).await.expect("db");
-    with_unions(&db).await;
+    let (dir, db) = with_unions().await;
     // (kind, headers, the one row, the column blamed, the name the reason must give)
     type Case<'a> = (&'a str, &'a [&'a str], Vec<String>, &'a str, &'a str);
     let cases: [Case; 3] = [
@@ -110,14 +126,7 @@ async fn an_unknown_union_or_township_is_an_error_naming_it() {
         ),
         (
             "unions",
-            &[
-                "工会名称",
-                "上级工会",
-                "类型",
-                "所属乡镇",
-                "覆盖单位信用代码",
-                "成立日期",
-            ],
+            &UNION_HEADERS,
             [
                 "丁工会",
                 "不存在的总工会",
@@ -147,19 +156,12 @@ async fn an_unknown_union_or_township_is_an_error_naming_it() {
 }
 #[tokio::test]
 async fn identifiers_are_checked_with_the_domain_parsers_messages() {
-    let dir = tempfile::tempdir().expect("dir");
-    let db = store::testing::fresh_db(dir.path()).await.expect("db");
-    with_unions(&db).await;
+    let (dir, db) = with_unions().await;
     let good = rid(5);
     let wrong_check = if good.ends_with('0') { '1' } else { '0' };
     let bad_id = format!("{}{wrong_check}", &good[..17]);
     let bad_id = bad_id.as_str();
-    let path = dir.path().join("m.xlsx");
-    xlsx(
-        &path,
-        &MEMBER_HEADERS,
-        &[member_row("张三", bad_id, "12345", "甲公司工会")],
-    );
+    let path = members_file(&dir, &[member_row("张三", bad_id, "12345", "甲公司工会")]);
     let report = import(&db, "members", &path, ImportOptions::default()).await;
     let reason = |col: &str| {
         report
@@ -180,15 +182,12 @@ async fn identifiers_are_checked_with_the_domain_parsers_messages() {
 
 #[tokio::test]
 async fn one_bad_row_among_many_writes_nothing_and_is_named() {
-    let dir = tempfile::tempdir().expect("dir");
-    let db = store::testing::fresh_db(dir.path()).await.expect("db");
-    with_unions(&db).await;
+    let (dir, db) = with_unions().await;
     let mut rows: Vec<Vec<String>> = (0..2500)
         .map(|i| member_row("王五", &rid(i), "13900000000", "甲公司工会"))
         .collect();
     rows[2200][2] = "1390000".into();
-    let path = dir.path().join("m.xlsx");
-    xlsx(&path, &MEMBER_HEADERS, &rows);
+    let path = members_file(&dir, &rows);
     let report = import(&db, "members", &path, ImportOptions::default()).await;
     assert_eq!(report.total, 2500);
     assert_eq!(report.invalid.len(), 1);
@@ -204,9 +203,7 @@ async fn one_bad_row_among_many_writes_nothing_and_is_named() {
 
 #[tokio::test]
 async fn skip_invalid_writes_the_valid_rows_and_the_rejects_file() {
-    let dir = tempfile::tempdir().expect("dir");
-    let db = store::testing::fresh_db(dir.path()).await.expect("db");
-    with_unions(&db).await;
+    let (dir, db) = with_unions().await;
     let rows: Vec<Vec<String>> = (0..1500)
         .map(|i| {
             member_row(
@@ -221,8 +218,7 @@ async fn skip_invalid_writes_the_valid_rows_and_the_rejects_file() {
             )
         })
         .collect();
-    let path = dir.path().join("m.xlsx");
-    xlsx(&path, &MEMBER_HEADERS, &rows);
+    let path = members_file(&dir, &rows);
     let rejects = dir.path().join("rejects.xlsx");
     let opts = ImportOptions {
         skip_invalid: true,
@@ -247,21 +243,18 @@ async fn skip_invalid_writes_the_valid_rows_and_the_rejects_file() {
 
 #[tokio::test]
 async fn reimport_updates_members_and_a_new_union_is_a_transfer() {
-    let dir = tempfile::tempdir().expect("dir");
-    let db = store::testing::fresh_db(dir.path()).await.expect("db");
-    with_unions(&db).await;
-    let path = dir.path().join("m.xlsx");
+    let (dir, db) = with_unions().await;
     let mut rows = vec![
         member_row("张三", &rid(1), "13812345678", "甲公司工会"),
         member_row("李四", &rid(2), "13812345679", "甲公司工会"),
         member_row("王五", &rid(3), "", "甲公司工会"),
     ];
-    xlsx(&path, &MEMBER_HEADERS, &rows);
+    let path = members_file(&dir, &rows);
     let first = import(&db, "members", &path, ImportOptions::default()).await;
     assert_eq!((first.imported, first.updated), (3, 0));
     rows[0][3] = "乙公司工会".into();
     rows[1][2] = "13900000001".into();
-    xlsx(&path, &MEMBER_HEADERS, &rows);
+    members_file(&dir, &rows);
     let second = import(&db, "members", &path, ImportOptions::default()).await;
     assert_eq!(
         (second.imported, second.updated, second.invalid.len()),
@@ -293,8 +286,7 @@ async fn reimport_updates_members_and_a_new_union_is_a_transfer() {
 
 #[tokio::test]
 async fn exports_reimport_to_the_same_records() {
-    let dir = tempfile::tempdir().expect("dir");
-    let db = store::testing::fresh_db(dir.path()).await.expect("db");
+    let (dir, db) = fresh().await;
     let s = seed(&db).await;
     let e1 = enterprise(&db, 1, xinanjiang(), 150, true).await;
     enterprise(&db, 2, xinanjiang(), 20, false).await;
@@ -312,11 +304,10 @@ async fn exports_reimport_to_the_same_records() {
     })
     .await
     .expect("cover");
-    let path = dir.path().join("m.xlsx");
     let rows: Vec<Vec<String>> = (0..40)
         .map(|i| member_row("孙七", &rid(i), "13700000000", "测试企业1工会"))
         .collect();
-    xlsx(&path, &MEMBER_HEADERS, &rows);
+    let path = members_file(&dir, &rows);
     assert!(
         import(&db, "members", &path, ImportOptions::default())
             .await
@@ -342,24 +333,15 @@ async fn exports_reimport_to_the_same_records() {
 
 #[tokio::test]
 async fn a_unions_file_builds_the_tree_and_its_coverage() {
-    let dir = tempfile::tempdir().expect("dir");
-    let db = store::testing::fresh_db(dir.path()).await.expect("db");
+    let (dir, db) = fresh().await;
     let e1 = enterprise(&db, 1, xinanjiang(), 10, false).await;
     let e2 = enterprise(&db, 2, xinanjiang(), 12, false).await;
     let path = dir.path().join("u.xlsx");
-    let headers = [
-        "工会名称",
-        "上级工会",
-        "类型",
-        "所属乡镇",
-        "覆盖单位信用代码",
-        "成立日期",
-    ];
     let row = |cells: [&str; 6]| cells.map(String::from).to_vec();
     let covers = format!("{}；{}", code(1), code(2));
     xlsx(
         &path,
-        &headers,
+        &UNION_HEADERS,
         &[
             row(["建德市总工会", "", "市总工会", "", "", "1952-05-01"]),
             row([
@@ -398,14 +380,11 @@ async fn a_unions_file_builds_the_tree_and_its_coverage() {
 
 #[tokio::test]
 async fn a_members_import_is_logged_in_batches_that_verify_checks_record_by_record() {
-    let dir = tempfile::tempdir().expect("dir");
-    let db = store::testing::fresh_db(dir.path()).await.expect("db");
-    with_unions(&db).await;
+    let (dir, db) = with_unions().await;
     let rows: Vec<Vec<String>> = (0..12_500)
         .map(|i| member_row("钱七", &rid(i), "", "甲公司工会"))
         .collect();
-    let path = dir.path().join("m.xlsx");
-    xlsx(&path, &MEMBER_HEADERS, &rows);
+    let path = members_file(&dir, &rows);
     let report = import(&db, "members", &path, ImportOptions::default()).await;
     assert_eq!((report.imported, report.invalid.len()), (12_500, 0));
     assert_audit_intact(&db).await;
@@ -477,15 +456,8 @@ async fn a_members_import_is_logged_in_batches_that_verify_checks_record_by_reco
 
 #[tokio::test]
 async fn a_bulk_import_leaves_foreign_keys_checked_for_everything_else() {
-    let dir = tempfile::tempdir().expect("dir");
-    let db = store::testing::fresh_db(dir.path()).await.expect("db");
-    with_unions(&db).await;
-    let path = dir.path().join("m.xlsx");
-    xlsx(
-        &path,
-        &MEMBER_HEADERS,
-        &[member_row("张三", &rid(1), "", "甲公司工会")],
-    );
+    let (dir, db) = with_unions().await;
+    let path = members_file(&dir, &[member_row("张三", &rid(1), "", "甲公司工会")]);
     // Twice, so both a fresh and a reused pool connection are tried afterwards.
     for _ in 0..2 {
         import(&db, "members", &path, ImportOptions::default()).await;

@@ -2,7 +2,7 @@
 //! transfers with history, leaving without deleting, the member portal.
 
 use super::{Seed, assert_audit_intact, rid, seed, union, xinanjiang, yangxi};
-use crate::support::{MEMBER_ID, TestApp, committed};
+use crate::support::{MEMBER_ID, Session, TestApp, committed};
 use chrono::{Datelike, NaiveDate};
 use domain::platform::{Mobile, ResidentId, Role};
 use domain::union::organisation::UnionKind;
@@ -22,6 +22,24 @@ async fn joint_union(db: &store::Db, s: &Seed, name: &str) -> UnionRef {
         "2018-01-01",
     )
     .await
+}
+
+/// Registers member `m` as staff of `scope` would, in a committed transaction of its own.
+async fn try_add_member(db: &store::Db, scope: Scope, m: &NewMember) -> Result<i64, StoreError> {
+    committed(db, async |tx| members::add(tx, "test", scope, m).await).await
+}
+
+/// Registers member `m` at the city federation; returns its id.
+async fn add_member(db: &store::Db, m: &NewMember) -> i64 {
+    try_add_member(db, Scope::City, m).await.expect("add")
+}
+
+/// Posts `form` to `path` twice, both requests in flight together; their statuses, sorted.
+async fn post_twice_at_once(staff: &Session, path: &str, form: &[(&str, &str)]) -> [u16; 2] {
+    let (first, second) = tokio::join!(staff.post(path, form), staff.post(path, form));
+    let mut statuses = [first.status().as_u16(), second.status().as_u16()];
+    statuses.sort_unstable();
+    statuses
 }
 
 fn new_member(id: &str, name: &str, mobile: &str, union_id: i64) -> NewMember {
@@ -50,49 +68,16 @@ async fn one_record_per_id_and_search_by_name_id_or_mobile() {
         "2018-01-01",
     )
     .await;
-    committed(&db, async |tx| {
-        members::add(
-            tx,
-            "test",
-            Scope::City,
-            &new_member(&rid(1), "欧阳小明", "13812345678", a.id),
-        )
-        .await
-    })
-    .await
-    .expect("add");
-    committed(&db, async |tx| {
-        members::add(
-            tx,
-            "test",
-            Scope::City,
-            &new_member(&rid(2), "欧阳娜", "13912345678", a.id),
-        )
-        .await
-    })
-    .await
-    .expect("add");
-    let again = committed(&db, async |tx| {
-        members::add(
-            tx,
-            "test",
-            Scope::City,
-            &new_member(&rid(1), "冒名", "", b.id),
-        )
-        .await
-    })
-    .await;
+    add_member(&db, &new_member(&rid(1), "欧阳小明", "13812345678", a.id)).await;
+    add_member(&db, &new_member(&rid(2), "欧阳娜", "13912345678", a.id)).await;
+    let again = try_add_member(&db, Scope::City, &new_member(&rid(1), "冒名", "", b.id)).await;
     assert!(matches!(again, Err(StoreError::Conflict(m)) if m.contains("欧阳小明")));
     // From another township the conflict does not say who it is.
-    let hidden = committed(&db, async |tx| {
-        members::add(
-            tx,
-            "test",
-            Scope::Township(yangxi()),
-            &new_member(&rid(1), "冒名", "", b.id),
-        )
-        .await
-    })
+    let hidden = try_add_member(
+        &db,
+        Scope::Township(yangxi()),
+        &new_member(&rid(1), "冒名", "", b.id),
+    )
     .await;
     assert!(matches!(hidden, Err(StoreError::Conflict(m)) if !m.contains("欧阳小明")));
 
@@ -210,26 +195,13 @@ async fn a_double_submitted_leave_is_recorded_once() {
     let app = TestApp::spawn().await;
     let s = seed(&app.db).await;
     let a = joint_union(&app.db, &s, "甲工会").await;
-    let m = committed(&app.db, async |tx| {
-        members::add(
-            tx,
-            "test",
-            Scope::City,
-            &new_member(&rid(3), "孙七", "", a.id),
-        )
-        .await
-    })
-    .await
-    .expect("add");
+    let m = add_member(&app.db, &new_member(&rid(3), "孙七", "", a.id)).await;
     let staff = app.login(Role::UnionStaff).await;
     let path = format!("/union/members/{m}/leave");
     let form = [("on", "2019-12-01")];
     // Both requests are in flight together: the check and the write share one transaction,
     // so only one of them can find the member still in.
-    let (first, second) = tokio::join!(staff.post(&path, &form), staff.post(&path, &form));
-    let mut statuses = [first.status().as_u16(), second.status().as_u16()];
-    statuses.sort_unstable();
-    assert_eq!(statuses, [303, 422]);
+    assert_eq!(post_twice_at_once(&staff, &path, &form).await, [303, 422]);
     let after = members::get(&app.db, Scope::City, m).await.expect("member");
     assert_eq!(
         after.left_on.map(|d| d.to_string()).as_deref(),
@@ -244,26 +216,13 @@ async fn a_double_submitted_transfer_is_recorded_once() {
     let s = seed(&app.db).await;
     let a = joint_union(&app.db, &s, "甲工会").await;
     let b = joint_union(&app.db, &s, "乙工会").await;
-    let m = committed(&app.db, async |tx| {
-        members::add(
-            tx,
-            "test",
-            Scope::City,
-            &new_member(&rid(4), "周八", "", a.id),
-        )
-        .await
-    })
-    .await
-    .expect("add");
+    let m = add_member(&app.db, &new_member(&rid(4), "周八", "", a.id)).await;
     let staff = app.login(Role::UnionStaff).await;
     let path = format!("/union/members/{m}/transfer");
     let to = b.id.to_string();
     let form = [("union_id", to.as_str()), ("on", "2019-12-01")];
     // Both in flight together: whichever writes second finds the member moved already.
-    let (first, second) = tokio::join!(staff.post(&path, &form), staff.post(&path, &form));
-    let mut statuses = [first.status().as_u16(), second.status().as_u16()];
-    statuses.sort_unstable();
-    assert_eq!(statuses, [303, 422]);
+    assert_eq!(post_twice_at_once(&staff, &path, &form).await, [303, 422]);
     let after = members::get(&app.db, Scope::City, m).await.expect("member");
     assert_eq!(after.union_id, b.id);
     let history = members::transfers(&app.db, m).await.expect("history");
@@ -280,17 +239,11 @@ async fn the_member_portal_shows_the_own_record_masked() {
     let (status, page) = member.page("/union/me").await;
     assert_eq!(status, 200);
     assert!(page.contains("未找到"), "no record yet");
-    committed(&app.db, async |tx| {
-        members::add(
-            tx,
-            "test",
-            Scope::City,
-            &new_member(MEMBER_ID, "张小三", "13812345678", a.id),
-        )
-        .await
-    })
-    .await
-    .expect("add");
+    add_member(
+        &app.db,
+        &new_member(MEMBER_ID, "张小三", "13812345678", a.id),
+    )
+    .await;
     let (_, page) = member.page("/union/me").await;
     assert!(page.contains("110105********002X"), "masked ID");
     assert!(page.contains("138****5678"), "masked mobile");

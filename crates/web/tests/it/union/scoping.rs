@@ -172,14 +172,7 @@ async fn an_upload_by_township_staff_is_limited_to_their_township() {
     };
     super::xlsx(
         &path,
-        &[
-            "姓名",
-            "身份证号",
-            "手机号",
-            "所属工会",
-            "入会日期",
-            "农民工",
-        ],
+        &super::MEMBER_HEADERS,
         &[
             row("新人", &super::rid(3), "新安江甲工会"),
             row("越界", &super::rid(4), "洋溪乙工会"),
