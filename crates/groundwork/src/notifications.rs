@@ -123,6 +123,15 @@ pub enum NotifyAction {
         /// The message's number.
         id: i64,
     },
+    /// Record that a recipient wants no more messages on a channel (they are skipped).
+    OptOut {
+        /// sms or email.
+        #[arg(long)]
+        channel: String,
+        /// The mobile or address.
+        #[arg(long)]
+        to: String,
+    },
     /// Queue today's audit digest (the chain's head) to GROUNDWORK_DIGEST_TO or --to.
     Digest {
         /// Targets: email:ADDR,sms:MOBILE,dingtalk (default: GROUNDWORK_DIGEST_TO).
@@ -193,6 +202,15 @@ pub async fn run(db: &Db, actor: &str, action: NotifyAction) -> Result<u8> {
             outbox::retry(&mut tx, actor, id).await?;
             tx.commit().await?;
             out!("第 {id} 号消息已重新排队");
+        }
+        NotifyAction::OptOut { channel, to } => {
+            let Some(channel) = Channel::parse(&channel).filter(|c| !c.is_robot()) else {
+                bail!("退订只适用于短信（sms）或邮件（email）：{channel}");
+            };
+            let mut tx = db.begin().await?;
+            outbox::opt_out(&mut tx, actor, channel, &to).await?;
+            tx.commit().await?;
+            out!("{to} 已退订{}，此后不再发送", channel.label());
         }
         NotifyAction::Digest { to } => {
             let targets = notify::schedule::parse_targets(&to).map_err(anyhow::Error::msg)?;

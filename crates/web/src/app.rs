@@ -121,6 +121,12 @@ fn declare() -> Vec<Route> {
             pages::notifications::list,
         )
         .nav("通知发送"),
+        post(
+            "/notifications",
+            Roles(NOTIFY_WRITE),
+            "新建通知",
+            pages::notifications::compose,
+        ),
         get(
             "/notifications/{id}",
             Roles(NOTIFY_READ),

@@ -34,6 +34,21 @@ impl Channel {
         matches!(self, Channel::DingTalk | Channel::WeCom)
     }
 
+    /// The recipient as stored and compared (opt-outs match on it): a mobile as its bare
+    /// 11 digits, an address in lower case, a robot's scope trimmed; refused when it does
+    /// not fit the channel.
+    pub fn recipient(self, to: &str) -> Result<String, NotifyError> {
+        let to = to.trim();
+        self.check_recipient(to)?;
+        Ok(match self {
+            Channel::Sms => crate::platform::Mobile::parse(to)
+                .map(|m| m.as_str().to_string())
+                .unwrap_or_else(|_| to.to_string()),
+            Channel::Email => to.to_lowercase(),
+            Channel::DingTalk | Channel::WeCom => to.to_string(),
+        })
+    }
+
     /// Checks a recipient for the channel: a mobile for SMS, an address for email; a robot
     /// takes an empty recipient (its default group) or the name of a configured group.
     pub fn check_recipient(self, to: &str) -> Result<(), NotifyError> {
@@ -432,6 +447,11 @@ mod tests {
         assert!(Channel::Email.check_recipient("a@b.cn").is_ok());
         assert!(Channel::Email.check_recipient("a@b").is_err());
         assert!(Channel::DingTalk.check_recipient("").is_ok());
+        assert_eq!(
+            Channel::Sms.recipient("+86 138-1234-5678").unwrap(),
+            "13812345678"
+        );
+        assert_eq!(Channel::Email.recipient(" A@B.cn ").unwrap(), "a@b.cn");
         assert_eq!(Channel::parse("dingtalk"), Some(Channel::DingTalk));
         assert_eq!(Channel::parse("短信"), Some(Channel::Sms));
     }

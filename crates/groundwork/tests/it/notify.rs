@@ -53,6 +53,17 @@ async fn messages_are_queued_listed_cancelled_and_retried_from_the_command_line(
         "{}",
         stderr(&o)
     );
+    let o = f.run(&[
+        "notify",
+        "opt-out",
+        "--channel",
+        "sms",
+        "--to",
+        "+86 138 1234 5678",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = f.run(&["notify", "opt-out", "--channel", "dingtalk", "--to", "x"]);
+    assert!(!o.status.success());
     let o = f.run(&["audit", "verify"]);
     assert!(o.status.success(), "{}", stdout(&o));
 }

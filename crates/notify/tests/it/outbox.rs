@@ -218,7 +218,7 @@ async fn one_key_is_one_message_and_opted_out_recipients_are_skipped() {
     let again = queue(&db, Channel::Sms, "13811112222", "选房通知", "same").await;
     assert_eq!(first, again);
     let mut tx = db.begin().await.unwrap();
-    ob::opt_out(&mut tx, "admin", Channel::Sms, "13811112222")
+    ob::opt_out(&mut tx, "admin", Channel::Sms, "+86 138-1111-2222")
         .await
         .unwrap();
     let bad = NewMessage::text(

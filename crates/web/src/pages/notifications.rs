@@ -3,16 +3,18 @@
 
 use super::{Chrome, render};
 use crate::error::AppError;
+use crate::form::{self, Form};
 use crate::routes::roles::NOTIFY_WRITE;
 use crate::session::Viewer;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, Response};
+use domain::platform::notify::IdempotencyKey;
 use domain::platform::notify::{Channel, State as MessageState};
 use domain::platform::time::show_local;
 use serde::Deserialize;
-use store::platform::notify::{self as outbox, Message, delivery};
+use store::platform::notify::{self as outbox, Message, NewMessage, delivery};
 
 /// One row of the list, ready to show.
 struct Row {
@@ -141,6 +143,50 @@ pub async fn detail(
         attempts,
         may_write: viewer.may(NOTIFY_WRITE),
     })
+}
+
+/// A message to one person or group, written on the list page.
+#[derive(Deserialize)]
+pub struct ComposeForm {
+    #[serde(default, deserialize_with = "form::text")]
+    channel: Option<String>,
+    #[serde(default, deserialize_with = "form::text")]
+    to: Option<String>,
+    #[serde(default, deserialize_with = "form::text")]
+    subject: Option<String>,
+    #[serde(default, deserialize_with = "form::text")]
+    text: Option<String>,
+    #[serde(default, deserialize_with = "form::flag")]
+    markdown: bool,
+}
+
+/// Queues one message (the worker sends it).
+pub async fn compose(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Form(f): Form<ComposeForm>,
+) -> Result<Response, AppError> {
+    let channel = f
+        .channel
+        .as_deref()
+        .and_then(Channel::parse)
+        .ok_or_else(|| AppError::BadRequest("请选择渠道".into()))?;
+    let text = f
+        .text
+        .ok_or_else(|| AppError::BadRequest("请填写内容".into()))?;
+    let token = store::platform::auth::random_token()?;
+    let key = IdempotencyKey::derived(&["compose", &token]);
+    let mut m = NewMessage::text(channel, f.to.as_deref().unwrap_or(""), &text, key);
+    m.subject = f.subject.unwrap_or_default();
+    m.markdown = f.markdown;
+    m.source = "人工发送".into();
+    Ok(
+        super::change(&state, &viewer, "/notifications", async |tx| {
+            let q = outbox::enqueue(tx, &viewer.user.username, &m).await?;
+            Ok(format!("/notifications/{}", q.id))
+        })
+        .await,
+    )
 }
 
 /// Queues a failed or cancelled message again.

@@ -60,6 +60,35 @@ async fn inspectors_read_the_outbox_and_commanders_retry_and_cancel() {
     let (_, html) = commander.page("/notifications?state=queued").await;
     assert!(html.contains("征收日报") && html.contains("默认群"));
 
+    let r = commander
+        .post(
+            "/notifications",
+            &[
+                ("channel", "email"),
+                ("to", "JW@Jiande.test"),
+                ("text", "明日碰头会"),
+            ],
+        )
+        .await;
+    assert!(r.status().is_success() || r.status().is_redirection());
+    let r = commander
+        .post(
+            "/notifications",
+            &[("channel", "sms"), ("to", "123"), ("text", "x")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 422);
+    assert!(r.text().await.unwrap().contains("收件人不正确"));
+    let r = inspector
+        .post(
+            "/notifications",
+            &[("channel", "email"), ("to", "a@b.cn"), ("text", "x")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 403);
+    let emails = outbox::list(&app.db, None, 10).await.unwrap();
+    assert!(emails.iter().any(|m| m.recipient == "jw@jiande.test"));
+
     let (_, metrics) = app.anonymous().page("/metrics").await;
     assert!(
         metrics.contains("groundwork_notifications{channel=\"sms\",state=\"queued\"} 1"),
@@ -67,6 +96,7 @@ async fn inspectors_read_the_outbox_and_commanders_retry_and_cancel() {
     );
     assert!(metrics.contains("groundwork_notifications{channel=\"dingtalk\",state=\"queued\"} 1"));
     assert!(metrics.contains("groundwork_notifications{channel=\"email\",state=\"sent\"} 0"));
+    assert!(metrics.contains("groundwork_notifications{channel=\"email\",state=\"queued\"} 1"));
     let _ = ding;
     let v = store::audit::verify(&app.db, &store::audited())
         .await

@@ -199,7 +199,7 @@ pub struct Queued {
 /// Queues a message in the caller's transaction (so it exists exactly when the change
 /// that causes it commits). A key already queued gives the existing message.
 pub async fn enqueue(tx: &mut Tx, actor: &str, m: &NewMessage) -> StoreResult<Queued> {
-    m.channel.check_recipient(&m.recipient)?;
+    let recipient = m.channel.recipient(&m.recipient)?;
     if m.body.trim().is_empty() {
         return Err(NotifyError::Empty.into());
     }
@@ -217,7 +217,7 @@ pub async fn enqueue(tx: &mut Tx, actor: &str, m: &NewMessage) -> StoreResult<Qu
          ON CONFLICT (idempotency_key) DO NOTHING RETURNING id"
     )
     .bind(m.channel.code())
-    .bind(&m.recipient)
+    .bind(&recipient)
     .bind(&m.subject)
     .bind(&m.body)
     .bind(m.markdown)
@@ -344,12 +344,13 @@ pub async fn opt_out(
     channel: Channel,
     recipient: &str,
 ) -> StoreResult<()> {
+    let recipient = channel.recipient(recipient)?;
     let id: Option<i64> = on_tx!(tx, |c| sqlx::query_scalar(
         "INSERT INTO notification_optouts (channel, recipient, created_at) VALUES ($1, $2, $3) \
          ON CONFLICT (channel, recipient) DO NOTHING RETURNING id"
     )
     .bind(channel.code())
-    .bind(recipient.trim())
+    .bind(&recipient)
     .bind(crate::now_text())
     .fetch_optional(&mut *c)
     .await?);
