@@ -176,7 +176,7 @@ pub async fn run(db: &Db, actor: &str, action: NotifyAction) -> Result<u8> {
                 })?),
                 None => None,
             };
-            for m in outbox::list(db, state, limit).await? {
+            for m in outbox::list(db, state, None, limit).await? {
                 let first_line: String = m
                     .body
                     .lines()
@@ -199,7 +199,7 @@ pub async fn run(db: &Db, actor: &str, action: NotifyAction) -> Result<u8> {
         }
         NotifyAction::Retry { id } => {
             let mut tx = db.begin().await?;
-            outbox::retry(&mut tx, actor, id).await?;
+            outbox::retry(&mut tx, actor, id, None).await?;
             tx.commit().await?;
             out!("第 {id} 号消息已重新排队");
         }
@@ -222,7 +222,7 @@ pub async fn run(db: &Db, actor: &str, action: NotifyAction) -> Result<u8> {
         }
         NotifyAction::Cancel { id } => {
             let mut tx = db.begin().await?;
-            outbox::cancel(&mut tx, actor, id).await?;
+            outbox::cancel(&mut tx, actor, id, None).await?;
             tx.commit().await?;
             out!("第 {id} 号消息已取消");
         }

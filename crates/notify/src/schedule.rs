@@ -7,7 +7,7 @@
 //! server or a report already sent on demand that day never makes a second message.
 
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
-use domain::platform::notify::{Channel, IdempotencyKey};
+use domain::platform::notify::{Audience, Channel, IdempotencyKey};
 use domain::platform::time::shanghai;
 use std::collections::HashMap;
 use store::error::StoreResult;
@@ -92,6 +92,7 @@ pub async fn queue_project_report(
     );
     m.subject = format!("{} 进度日报", p.name);
     m.source = format!("项目 {} 日报", p.code);
+    m.audience = Audience::Town(p.town.clone());
     let mut tx = db.begin().await?;
     let q = outbox::enqueue(&mut tx, WORKER, &m).await?;
     tx.commit().await?;

@@ -6,7 +6,8 @@
 -- whose outcome was lost in a crash is looked up, never sent again blindly. `attempts`
 -- counts the tries of the current round (a person's retry starts a new one); every try is
 -- in notification_attempts. `recipient` is a mobile, an address, or for a robot the
--- scope of a configured group (`project:12`), empty for the default group.
+-- scope of a configured group (`project:12`), empty for the default group. `audience`
+-- says which staff see it (`union`, `relocation:TOWN`, empty for the platform's own).
 CREATE TABLE notifications (
     id @ID@,
     channel TEXT NOT NULL,
@@ -23,12 +24,14 @@ CREATE TABLE notifications (
     last_error TEXT NOT NULL DEFAULT '',
     provider_id TEXT NOT NULL DEFAULT '',
     source TEXT NOT NULL DEFAULT '',
+    audience TEXT NOT NULL DEFAULT '',
     created_by TEXT NOT NULL,
     created_at TEXT NOT NULL,
     claimed_at TEXT,
     sent_at TEXT
 );
 CREATE INDEX notifications_due ON notifications(state, next_attempt_at);
+CREATE INDEX notifications_audience ON notifications(audience, id);
 
 -- Every try: when, how it ended (`started` until recorded: a row left `started` is a try
 -- whose worker died), the provider's status and the start of its answer. A log, not

@@ -316,6 +316,43 @@ impl Template {
     }
 }
 
+/// Which staff see a message on the outbox page: the office and, for relocation, the
+/// town it concerns. Administrators and inspectors see every message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Audience {
+    /// The city federation's messages (members, unions, townships).
+    Union,
+    /// A town headquarters' messages (its projects' groups and households).
+    Town(String),
+    /// The platform's own (the audit digest, messages queued from the command line).
+    Platform,
+}
+
+impl Audience {
+    /// As stored in the outbox.
+    pub fn code(&self) -> String {
+        match self {
+            Audience::Union => "union".into(),
+            Audience::Town(t) => format!("relocation:{t}"),
+            Audience::Platform => String::new(),
+        }
+    }
+
+    /// What an account sees on the outbox page: `None` for every message, else one
+    /// audience. (Group staff and members are kept off the page by the route table.)
+    pub fn of(account: &crate::platform::Account) -> Option<Audience> {
+        use crate::platform::Account;
+        match account {
+            Account::Admin | Account::Inspector => None,
+            Account::UnionAdmin | Account::UnionStaff { .. } | Account::Member { .. } => {
+                Some(Audience::Union)
+            }
+            Account::RelocationCommander { town } => Some(Audience::Town(town.clone())),
+            Account::RelocationStaff { .. } => Some(Audience::Town(String::new())),
+        }
+    }
+}
+
 /// Shows a secret as its first and last two characters (`SE…9c`), enough to tell two
 /// keys apart on the settings page and nothing more; short ones are hidden whole.
 pub fn mask_secret(secret: &str) -> String {
@@ -454,6 +491,21 @@ mod tests {
         assert_eq!(Channel::Email.recipient(" A@B.cn ").unwrap(), "a@b.cn");
         assert_eq!(Channel::parse("dingtalk"), Some(Channel::DingTalk));
         assert_eq!(Channel::parse("短信"), Some(Channel::Sms));
+    }
+
+    #[test]
+    fn each_office_sees_its_own_messages_and_inspectors_all() {
+        use crate::platform::Account;
+        assert_eq!(Audience::of(&Account::Inspector), None);
+        assert_eq!(Audience::of(&Account::UnionAdmin), Some(Audience::Union));
+        let commander = Account::RelocationCommander {
+            town: "杨村桥镇".into(),
+        };
+        assert_eq!(
+            Audience::of(&commander).map(|a| a.code()),
+            Some("relocation:杨村桥镇".to_string())
+        );
+        assert_eq!(Audience::Platform.code(), "");
     }
 
     #[test]

@@ -62,7 +62,7 @@ async fn every_channel_delivers_with_the_documented_signatures() {
             "Message-ID carries the key"
         );
     }
-    let counts = ob::counts(&db).await.unwrap();
+    let counts = ob::counts(&db, None).await.unwrap();
     assert_eq!(counts.len(), 4);
     assert!(counts.iter().all(|(_, s, n)| *s == State::Sent && *n == 1));
     audit_holds(&db).await;
@@ -100,12 +100,12 @@ async fn a_round_of_failures_fails_the_message_until_a_person_retries_it() {
     drain(&mut w).await;
     assert_eq!(ob::get(&db, id).await.unwrap().state, State::Failed);
     let mut tx = db.begin().await.unwrap();
-    ob::retry(&mut tx, "admin", id).await.unwrap();
+    ob::retry(&mut tx, "admin", id, None).await.unwrap();
     tx.commit().await.unwrap();
     drain(&mut w).await;
     assert_eq!(ob::get(&db, id).await.unwrap().state, State::Sent);
     let mut tx = db.begin().await.unwrap();
-    let refused = ob::cancel(&mut tx, "admin", id).await.unwrap_err();
+    let refused = ob::cancel(&mut tx, "admin", id, None).await.unwrap_err();
     assert!(refused.is_refusal() && refused.to_string().contains("已发送"));
     audit_holds(&db).await;
 }
@@ -204,7 +204,7 @@ async fn queued_messages_survive_a_restart_and_the_worker_stops_gracefully() {
         .await
         .unwrap()
         .unwrap();
-    let sent = ob::list(&db, Some(State::Sent), 10).await.unwrap();
+    let sent = ob::list(&db, Some(State::Sent), None, 10).await.unwrap();
     assert_eq!(sent.len(), 3);
     assert_eq!(fakes.seen().sms.len(), 3);
     db.close().await;

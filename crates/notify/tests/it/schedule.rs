@@ -27,13 +27,13 @@ async fn the_audit_digest_goes_out_once_a_day_with_the_chains_head() {
         .run_due(&db, Utc::now())
         .await
         .unwrap();
-    let queued = ob::list(&db, None, 10).await.unwrap();
+    let queued = ob::list(&db, None, None, 10).await.unwrap();
     assert_eq!(queued.len(), 2);
     assert!(queued.iter().all(|m| m.body.contains("链头为第 ")));
     let mut w = worker(&db, &fakes);
     drain(&mut w).await;
     assert!(
-        ob::list(&db, None, 10)
+        ob::list(&db, None, None, 10)
             .await
             .unwrap()
             .iter()
@@ -94,7 +94,7 @@ async fn a_projects_report_goes_to_its_group_at_the_set_time_once_a_day() {
     schedule.run_due(&db, Utc::now()).await.unwrap();
     schedule.run_due(&db, Utc::now()).await.unwrap();
     Schedule::default().run_due(&db, Utc::now()).await.unwrap();
-    let queued = ob::list(&db, None, 10).await.unwrap();
+    let queued = ob::list(&db, None, None, 10).await.unwrap();
     assert_eq!(queued.len(), 1);
     assert_eq!(queued[0].recipient, format!("project:{id}"));
     let mut w = worker(&db, &fakes);

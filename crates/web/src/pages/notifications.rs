@@ -10,7 +10,7 @@ use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, Response};
-use domain::platform::notify::IdempotencyKey;
+use domain::platform::notify::{Audience, IdempotencyKey};
 use domain::platform::notify::{Channel, State as MessageState};
 use domain::platform::time::show_local;
 use serde::Deserialize;
@@ -82,8 +82,9 @@ pub async fn list(
     Query(q): Query<ListQuery>,
 ) -> Result<Html<String>, AppError> {
     let filter = MessageState::parse(&q.state);
-    let rows = outbox::list(&state.db, filter, 200).await?;
-    let all = outbox::counts(&state.db).await?;
+    let seen_by = Audience::of(&viewer.user.account);
+    let rows = outbox::list(&state.db, filter, seen_by.as_ref(), 200).await?;
+    let all = outbox::counts(&state.db, seen_by.as_ref()).await?;
     let counts = Channel::ALL
         .iter()
         .map(|c| {
@@ -127,7 +128,8 @@ pub async fn detail(
     viewer: Viewer,
     Path(id): Path<i64>,
 ) -> Result<Html<String>, AppError> {
-    let m = outbox::get(&state.db, id).await?;
+    let seen_by = Audience::of(&viewer.user.account);
+    let m = outbox::get_for(&state.db, id, seen_by.as_ref()).await?;
     let attempts = delivery::attempts(&state.db, id).await?;
     let (body, key, provider_id) = (
         m.body.clone(),
@@ -180,6 +182,9 @@ pub async fn compose(
     m.subject = f.subject.unwrap_or_default();
     m.markdown = f.markdown;
     m.source = "人工发送".into();
+    // What its author can see again: a commander's goes to the town, a union
+    // administrator's to the union; an administrator's is the platform's.
+    m.audience = Audience::of(&viewer.user.account).unwrap_or(Audience::Platform);
     Ok(
         super::change(&state, &viewer, "/notifications", async |tx| {
             let q = outbox::enqueue(tx, &viewer.user.username, &m).await?;
@@ -193,7 +198,8 @@ pub async fn compose(
 pub async fn retry(State(state): State<AppState>, viewer: Viewer, Path(id): Path<i64>) -> Response {
     let back = format!("/notifications/{id}");
     super::change(&state, &viewer, &back.clone(), async |tx| {
-        outbox::retry(tx, &viewer.user.username, id).await?;
+        let seen_by = Audience::of(&viewer.user.account);
+        outbox::retry(tx, &viewer.user.username, id, seen_by.as_ref()).await?;
         Ok(back)
     })
     .await
@@ -207,7 +213,8 @@ pub async fn cancel(
 ) -> Response {
     let back = format!("/notifications/{id}");
     super::change(&state, &viewer, &back.clone(), async |tx| {
-        outbox::cancel(tx, &viewer.user.username, id).await?;
+        let seen_by = Audience::of(&viewer.user.account);
+        outbox::cancel(tx, &viewer.user.username, id, seen_by.as_ref()).await?;
         Ok(back)
     })
     .await
@@ -219,7 +226,7 @@ pub async fn metrics_lines(state: &AppState) -> String {
         "# HELP groundwork_notifications Notifications in the outbox by channel and state.\n\
          # TYPE groundwork_notifications gauge\n",
     );
-    let counts = outbox::counts(&state.db).await.unwrap_or_default();
+    let counts = outbox::counts(&state.db, None).await.unwrap_or_default();
     for c in Channel::ALL {
         for s in MessageState::ALL {
             let n = counts

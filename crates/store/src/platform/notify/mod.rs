@@ -14,7 +14,7 @@ use crate::db::{Conn, Tx};
 use crate::error::{StoreError, StoreResult};
 use crate::{on_conn, on_tx};
 use chrono::{DateTime, Utc};
-use domain::platform::notify::{Channel, IdempotencyKey, NotifyError, State};
+use domain::platform::notify::{Audience, Channel, IdempotencyKey, NotifyError, State};
 use std::collections::BTreeMap;
 
 /// The messages, audited.
@@ -59,6 +59,8 @@ pub struct NewMessage {
     pub key: IdempotencyKey,
     /// What caused it (`cli`, `daily-report:project:12`, …), shown on the list.
     pub source: String,
+    /// Which staff see it.
+    pub audience: Audience,
 }
 
 impl NewMessage {
@@ -74,6 +76,7 @@ impl NewMessage {
             sms_params: BTreeMap::new(),
             key,
             source: String::new(),
+            audience: Audience::Platform,
         }
     }
 }
@@ -111,6 +114,8 @@ pub struct Message {
     pub provider_id: String,
     /// What caused it.
     pub source: String,
+    /// Which staff see it (`union`, `relocation:TOWN`, empty for the platform's own).
+    pub audience: String,
     /// Who queued it.
     pub created_by: String,
     /// When.
@@ -138,6 +143,7 @@ struct Row {
     last_error: String,
     provider_id: String,
     source: String,
+    audience: String,
     created_by: String,
     created_at: String,
     claimed_at: Option<String>,
@@ -146,7 +152,7 @@ struct Row {
 
 const COLUMNS: &str = "id, channel, recipient, subject, body, markdown, sms_template, sms_params, \
     idempotency_key, state, attempts, next_attempt_at, last_error, provider_id, source, \
-    created_by, created_at, claimed_at, sent_at";
+    audience, created_by, created_at, claimed_at, sent_at";
 
 fn time(id: i64, text: &str) -> StoreResult<DateTime<Utc>> {
     crate::parse_timestamp(text)
@@ -179,6 +185,7 @@ impl Row {
             last_error: self.last_error,
             provider_id: self.provider_id,
             source: self.source,
+            audience: self.audience,
             created_by: self.created_by,
             created_at: time(id, &self.created_at)?,
             claimed_at: self.claimed_at.map(|t| time(id, &t)).transpose()?,
@@ -212,8 +219,8 @@ pub async fn enqueue(tx: &mut Tx, actor: &str, m: &NewMessage) -> StoreResult<Qu
     let id: Option<i64> = on_tx!(tx, |c| {
         sqlx::query_scalar(
         "INSERT INTO notifications (channel, recipient, subject, body, markdown, sms_template, \
-         sms_params, idempotency_key, state, attempts, next_attempt_at, source, created_by, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'queued', 0, $9, $10, $11, $9) \
+         sms_params, idempotency_key, state, attempts, next_attempt_at, source, created_by, created_at, \
+         audience) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'queued', 0, $9, $10, $11, $9, $12) \
          ON CONFLICT (idempotency_key) DO NOTHING RETURNING id"
     )
     .bind(m.channel.code())
@@ -227,6 +234,7 @@ pub async fn enqueue(tx: &mut Tx, actor: &str, m: &NewMessage) -> StoreResult<Qu
     .bind(&now)
     .bind(&m.source)
     .bind(actor)
+    .bind(m.audience.code())
     .fetch_optional(&mut *c)
     .await?
     });
@@ -258,34 +266,57 @@ pub async fn get(conn: impl Into<Conn<'_>>, id: i64) -> StoreResult<Message> {
     row.ok_or(StoreError::NotFound)?.into_message()
 }
 
-/// The newest messages, optionally in one state, at most `limit`.
+/// One message, if `seen_by` (`None`: every audience) sees it.
+pub async fn get_for(
+    conn: impl Into<Conn<'_>>,
+    id: i64,
+    seen_by: Option<&Audience>,
+) -> StoreResult<Message> {
+    let m = get(conn, id).await?;
+    match seen_by {
+        Some(a) if a.code() != m.audience => Err(StoreError::NotFound),
+        _ => Ok(m),
+    }
+}
+
+/// The newest messages `seen_by` sees (`None`: every audience), optionally in one state,
+/// at most `limit`.
 pub async fn list(
     conn: impl Into<Conn<'_>>,
     state: Option<State>,
+    seen_by: Option<&Audience>,
     limit: i64,
 ) -> StoreResult<Vec<Message>> {
     let mut conn = conn.into();
     let sql = format!(
-        "SELECT {COLUMNS} FROM notifications WHERE ($1 = '' OR state = $1) ORDER BY id DESC LIMIT $2"
+        "SELECT {COLUMNS} FROM notifications WHERE ($1 = '' OR state = $1) \
+         AND ($3 = 0 OR audience = $4) ORDER BY id DESC LIMIT $2"
     );
     let rows: Vec<Row> = on_conn!(&mut conn, |c| sqlx::query_as(crate::dynamic(&sql))
         .bind(state.map_or("", State::code))
         .bind(limit)
+        .bind(i64::from(seen_by.is_some()))
+        .bind(seen_by.map(Audience::code).unwrap_or_default())
         .fetch_all(&mut *c)
         .await?);
     rows.into_iter().map(Row::into_message).collect()
 }
 
-/// How many messages there are of each channel and state (for `/metrics`).
-pub async fn counts(conn: impl Into<Conn<'_>>) -> StoreResult<Vec<(Channel, State, i64)>> {
+/// How many messages `seen_by` sees (`None`: all, as `/metrics` counts) of each channel
+/// and state.
+pub async fn counts(
+    conn: impl Into<Conn<'_>>,
+    seen_by: Option<&Audience>,
+) -> StoreResult<Vec<(Channel, State, i64)>> {
     let mut conn = conn.into();
-    let rows: Vec<(String, String, i64)> = on_conn!(&mut conn, |c| {
-        sqlx::query_as(
-        "SELECT channel, state, COUNT(*) FROM notifications GROUP BY channel, state ORDER BY channel, state"
+    let rows: Vec<(String, String, i64)> = on_conn!(&mut conn, |c| sqlx::query_as(
+        "SELECT channel, state, COUNT(*) FROM notifications WHERE ($1 = 0 OR audience = $2) \
+         GROUP BY channel, state ORDER BY channel, state"
     )
+    .bind(i64::from(seen_by.is_some()))
+    .bind(seen_by.map(Audience::code).unwrap_or_default())
     .fetch_all(&mut *c)
-    .await?
-    });
+    .await?);
     rows.into_iter()
         .map(|(ch, st, n)| {
             let channel = Channel::parse(&ch)
@@ -297,16 +328,27 @@ pub async fn counts(conn: impl Into<Conn<'_>>) -> StoreResult<Vec<(Channel, Stat
         .collect()
 }
 
-/// Puts a failed or cancelled message back in the queue for a new round of tries.
-pub async fn retry(tx: &mut Tx, actor: &str, id: i64) -> StoreResult<()> {
-    let m = get(&mut *tx, id).await?;
+/// Puts a failed or cancelled message `seen_by` sees back in the queue for a new round of
+/// tries.
+pub async fn retry(
+    tx: &mut Tx,
+    actor: &str,
+    id: i64,
+    seen_by: Option<&Audience>,
+) -> StoreResult<()> {
+    let m = get_for(&mut *tx, id, seen_by).await?;
     let to = m.state.retry()?;
     set_state(tx, actor, id, to, "retry", "").await
 }
 
-/// Withdraws a queued (or failed) message.
-pub async fn cancel(tx: &mut Tx, actor: &str, id: i64) -> StoreResult<()> {
-    let m = get(&mut *tx, id).await?;
+/// Withdraws a queued (or failed) message `seen_by` sees.
+pub async fn cancel(
+    tx: &mut Tx,
+    actor: &str,
+    id: i64,
+    seen_by: Option<&Audience>,
+) -> StoreResult<()> {
+    let m = get_for(&mut *tx, id, seen_by).await?;
     let to = m.state.cancel()?;
     set_state(tx, actor, id, to, "cancel", "已由工作人员取消").await
 }

@@ -12,7 +12,9 @@ use crate::state::AppState;
 use askama::Template as Page;
 use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse, Response};
-use domain::platform::notify::{Channel, IdempotencyKey, Template, mask_secret, mask_url};
+use domain::platform::notify::{
+    Audience, Channel, IdempotencyKey, Template, mask_secret, mask_url,
+};
 use domain::platform::time::today_local;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -187,6 +189,7 @@ pub async fn households_message(
                     IdempotencyKey::derived(&["households", &p.id.to_string(), &template, &t.code]);
                 let mut m = NewMessage::text(Channel::Sms, &t.mobile, &t.text, key);
                 m.source = format!("项目 {} 住户通知", p.code);
+                m.audience = Audience::Town(p.town.clone());
                 outbox::enqueue(tx, &viewer.user.username, &m).await?;
             }
             Ok("/notifications?state=queued".to_string())
@@ -230,6 +233,7 @@ pub async fn send_report(
             let mut m = NewMessage::text(channel, &group_scope(&p), &report, key);
             m.subject = format!("{} 进度日报", p.name);
             m.source = format!("项目 {} 日报", p.code);
+            m.audience = Audience::Town(p.town.clone());
             outbox::enqueue(tx, &viewer.user.username, &m).await?;
             Ok("/notifications".to_string())
         })

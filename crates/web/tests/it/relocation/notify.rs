@@ -55,7 +55,10 @@ async fn commanders_message_the_households_and_the_projects_chat_group() {
         "{html}"
     );
     assert!(
-        outbox::list(&app.db, None, 10).await.unwrap().is_empty(),
+        outbox::list(&app.db, None, None, 10)
+            .await
+            .unwrap()
+            .is_empty(),
         "a preview queues nothing"
     );
     for _ in 0..2 {
@@ -67,7 +70,7 @@ async fn commanders_message_the_households_and_the_projects_chat_group() {
             .await;
         assert!(r.status().is_success() || r.status().is_redirection());
     }
-    let queued = outbox::list(&app.db, None, 10).await.unwrap();
+    let queued = outbox::list(&app.db, None, None, 10).await.unwrap();
     assert_eq!(queued.len(), 1, "sent twice, queued once");
     assert_eq!(
         (queued[0].channel, queued[0].state),
@@ -107,7 +110,7 @@ async fn commanders_message_the_households_and_the_projects_chat_group() {
         s.post(&format!("{base}/report"), &[("channel", "dingtalk")])
             .await;
     }
-    let reports: Vec<_> = outbox::list(&app.db, None, 10)
+    let reports: Vec<_> = outbox::list(&app.db, None, None, 10)
         .await
         .unwrap()
         .into_iter()
