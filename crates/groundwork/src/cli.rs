@@ -337,6 +337,8 @@ pub async fn run(cli: Cli) -> Result<u8> {
                                 "imported": if report.written { report.imported } else { 0 },
                                 "updated": if report.written { report.updated } else { 0 },
                                 "invalid": report.invalid,
+                                "invalid_count": report.invalid_count,
+                                "rejected_rows": report.rejected_rows,
                             })
                         );
                     } else {
@@ -345,7 +347,7 @@ pub async fn run(cli: Cli) -> Result<u8> {
                         }
                     }
                     Ok(
-                        if report.invalid.is_empty() || (report.written && skip_invalid) {
+                        if !report.has_invalid() || (report.written && skip_invalid) {
                             0
                         } else {
                             1
@@ -358,6 +360,14 @@ pub async fn run(cli: Cli) -> Result<u8> {
                     }
                     eprintln!("文件无法使用：{e}");
                     Ok(2)
+                }
+                Err(ImportError::Store(e)) if e.is_busy() => {
+                    let msg = "数据库正忙（另一个导入正在进行），本次未写入任何数据，请稍后再试";
+                    if format == "json" {
+                        out!("{}", serde_json::json!({ "error": msg }));
+                    }
+                    eprintln!("{msg}");
+                    Ok(3)
                 }
                 Err(e) => Err(e.into()),
             }

@@ -50,6 +50,43 @@ impl<'a> Cells<'a> {
         text
     }
 
+    /// The cell parsed by `parse` and held to `rule` (which names what is wrong); an
+    /// unreadable or refused value adds its reason for that column to `errors`.
+    pub fn parsed<T, E: ToString>(
+        &self,
+        column: Column,
+        parse: impl FnOnce(&str) -> Result<T, E>,
+        rule: impl FnOnce(&T) -> Result<(), &'static str>,
+        errors: &mut Vec<FieldError>,
+    ) -> Option<T> {
+        let text = self.text(column);
+        let reason = match parse(&text) {
+            Ok(v) => match rule(&v) {
+                Ok(()) => return Some(v),
+                Err(reason) => reason.to_string(),
+            },
+            Err(e) => e.to_string(),
+        };
+        errors.push(FieldError::new(column, &text, reason));
+        None
+    }
+
+    /// The cell as one of a set of codes or labels (`parse`), `default` when empty; an
+    /// unknown one adds `reason` for that column to `errors`.
+    pub fn choice<T>(
+        &self,
+        column: Column,
+        default: T,
+        parse: impl FnOnce(&str) -> Option<T>,
+        reason: &'static str,
+        errors: &mut Vec<FieldError>,
+    ) -> Option<T> {
+        if self.text(column).is_empty() {
+            return Some(default);
+        }
+        self.parsed(column, |t| parse(t).ok_or(reason), |_| Ok(()), errors)
+    }
+
     /// The cell as a date ([`Row::date`]).
     pub fn date(&self, column: Column) -> Result<Option<chrono::NaiveDate>, String> {
         self.row.date(self.index(column))

@@ -73,10 +73,27 @@ pub struct ImportReport {
     pub imported: u64,
     /// Existing records updated.
     pub updated: u64,
-    /// Every rejected row and field.
+    /// The first [`MAX_REPORTED`] rejected fields (every rejected row goes to the rejects
+    /// file): a file of millions of bad rows must not fill the memory with its report.
     pub invalid: Vec<RowError>,
+    /// Every rejected field, counted.
+    pub invalid_count: u64,
+    /// Rows rejected.
+    pub rejected_rows: u64,
     /// Whether anything was committed.
     pub written: bool,
+}
+
+/// The most rejected fields a report lists; the rest are counted.
+pub const MAX_REPORTED: usize = 1_000;
+/// The longest value a report quotes, in characters.
+const MAX_QUOTED_CHARS: usize = 200;
+
+impl ImportReport {
+    /// Whether any field was rejected.
+    pub fn has_invalid(&self) -> bool {
+        self.invalid_count > 0
+    }
 }
 
 /// How to import.
@@ -176,7 +193,7 @@ pub async fn run<I: Importer>(
             Err(errors) => rejections.add(&mut report, &row, errors)?,
         }
     }
-    let write = !opts.dry_run && (report.invalid.is_empty() || opts.skip_invalid);
+    let write = !opts.dry_run && (!report.has_invalid() || opts.skip_invalid);
     end(tx, write, &mut report, rejections, opts).await?;
     Ok(report)
 }
@@ -292,12 +309,22 @@ impl Rejections {
             cells.push(reason);
             w.write_row(&cells)?;
         }
-        report.invalid.extend(errors.into_iter().map(|e| RowError {
-            row: row.excel_row,
-            column: e.column.to_string(),
-            value: e.value,
-            reason: e.reason,
-        }));
+        report.rejected_rows += 1;
+        for e in errors {
+            report.invalid_count += 1;
+            if report.invalid.len() < MAX_REPORTED {
+                let value = match e.value.char_indices().nth(MAX_QUOTED_CHARS) {
+                    Some((cut, _)) => format!("{}…", &e.value[..cut]),
+                    None => e.value,
+                };
+                report.invalid.push(RowError {
+                    row: row.excel_row,
+                    column: e.column.to_string(),
+                    value,
+                    reason: e.reason,
+                });
+            }
+        }
         Ok(())
     }
 
@@ -405,7 +432,7 @@ pub async fn run_bulk<I: BulkImporter>(
     if !done {
         return Err(interrupted());
     }
-    let write = !opts.dry_run && (report.invalid.is_empty() || opts.skip_invalid);
+    let write = !opts.dry_run && (!report.has_invalid() || opts.skip_invalid);
     end(tx, write, &mut report, rejections, opts).await?;
     Ok(report)
 }
@@ -478,13 +505,20 @@ pub fn describe(report: &ImportReport) -> Vec<String> {
         report.total,
         report.imported,
         report.updated,
-        report.invalid.len(),
+        report.invalid_count,
         if report.written {
             "已写入。"
         } else {
             "未写入任何数据。"
         }
     )];
+    if report.invalid_count > report.invalid.len() as u64 {
+        lines.push(format!(
+            "以下仅列出前 {} 处；全部有误的行（共 {} 行）见拒收文件（--rejects）。",
+            report.invalid.len(),
+            report.rejected_rows
+        ));
+    }
     for e in &report.invalid {
         lines.push(format!(
             "第 {} 行，列“{}”，值“{}”：{}",

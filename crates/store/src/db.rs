@@ -7,6 +7,10 @@ use sqlx::{PgPool, Postgres, Sqlite, SqlitePool};
 use std::str::FromStr;
 use std::time::Duration;
 
+/// How long a SQLite write waits for another writer's lock before giving up busy: long
+/// enough that a form saved during a large import (about 25 s for a million members)
+/// completes instead of failing.
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 /// Which database engine a [`Db`] talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -58,7 +62,7 @@ impl Backend {
 /// A connection pool to one of the two backends. Cheap to clone.
 #[derive(Clone, Debug)]
 pub enum Db {
-    /// SQLite: WAL, `synchronous=NORMAL`, 5 s busy timeout, foreign keys on; write
+    /// SQLite: WAL, `synchronous=NORMAL`, a [`BUSY_TIMEOUT`] wait for the write lock, foreign keys on; write
     /// transactions start with `BEGIN IMMEDIATE` so a read-then-write never fails busy.
     Sqlite(SqlitePool),
     /// PostgreSQL.
@@ -195,7 +199,7 @@ impl Db {
                 .map_err(|e| StoreError::Config(format!("SQLite 地址无效：{e}")))?
                 .create_if_missing(true)
                 .foreign_keys(true)
-                .busy_timeout(Duration::from_secs(5))
+                .busy_timeout(BUSY_TIMEOUT)
                 .synchronous(SqliteSynchronous::Normal)
                 .journal_mode(if memory {
                     SqliteJournalMode::Memory

@@ -78,6 +78,24 @@ pub enum StoreError {
 }
 
 impl StoreError {
+    /// Whether the database was busy with another writer (a long import holds SQLite's
+    /// write lock) past the wait: nothing is wrong, the same request will pass shortly.
+    pub fn is_busy(&self) -> bool {
+        match self {
+            StoreError::Database(sqlx::Error::PoolTimedOut) => true,
+            StoreError::Database(e) => e.as_database_error().is_some_and(|d| {
+                // SQLITE_BUSY (5) and SQLITE_LOCKED (6), with their extended codes.
+                let code = d.code();
+                let sqlite_busy = code
+                    .as_deref()
+                    .and_then(|c| c.parse::<i32>().ok())
+                    .is_some_and(|c| c & 0xff == 5 || c & 0xff == 6);
+                sqlite_busy || d.message().contains("database is locked")
+            }),
+            _ => false,
+        }
+    }
+
     /// Whether the request was refused by a rule (the user can change what they sent),
     /// as opposed to a failure of the system or its data.
     pub fn is_refusal(&self) -> bool {

@@ -39,6 +39,9 @@ pub enum Refusal {
     /// A union's name left empty.
     #[error("请填写工会名称")]
     UnionNameMissing,
+    /// Township staff moving a member into another township's union.
+    #[error("只能转入本乡镇（街道）的工会；跨乡镇（街道）转会请由市总工会办理")]
+    TransferOutsideTownship,
     /// Township staff creating a union in another township.
     #[error("只能在本乡镇（街道）新建工会")]
     UnionOutsideTownship,

@@ -79,6 +79,27 @@ pub async fn guard(State(state): State<AppState>, mut req: Request, next: Next) 
         };
     }
 
+    // A browser form's body is read once here: the CSRF check reads it, and if the
+    // database is busy with an import the answer gives it back to be submitted again.
+    let mut posted_form = None;
+    let is_form = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    if method == Method::POST && !is_api && is_form {
+        let (parts, body) = req.into_parts();
+        let Ok(bytes) = to_bytes(body, FORM_LIMIT).await else {
+            return crate::views::message_page(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "提交的内容过大",
+                "提交的内容超过了允许的大小，请分批提交或改用批量导入。",
+            );
+        };
+        posted_form = Some((parts.uri.to_string(), bytes.clone()));
+        req = Request::from_parts(parts, Body::from(bytes));
+    }
+
     // CSRF: a browser session changing state must prove the page came from us.
     let csrf_expected = match &viewer {
         Some(Viewer {
@@ -111,7 +132,13 @@ pub async fn guard(State(state): State<AppState>, mut req: Request, next: Next) 
     if let Some(v) = viewer {
         req.extensions_mut().insert(v);
     }
-    next.run(req).await
+    let response = next.run(req).await;
+    match posted_form {
+        Some((action, form)) if response.status() == StatusCode::SERVICE_UNAVAILABLE => {
+            crate::views::busy_page(crate::error::BUSY_MESSAGE, &action, &form)
+        }
+        _ => response,
+    }
 }
 
 /// What the CSRF check found.

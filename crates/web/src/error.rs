@@ -31,6 +31,10 @@ pub enum AppError {
     Render(#[from] askama::Error),
 }
 
+/// What a user is told when the database is busy with an import.
+pub const BUSY_MESSAGE: &str =
+    "系统正在导入大批数据，请稍候再提交；您填写的内容已保留，稍后点击“重新提交”即可。";
+
 impl AppError {
     /// The HTTP status for this error.
     pub fn status(&self) -> StatusCode {
@@ -39,6 +43,7 @@ impl AppError {
             AppError::Store(e) if e.is_refusal() => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::BadRequest(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Store(StoreError::Conflict(_)) => StatusCode::CONFLICT,
+            AppError::Store(e) if e.is_busy() => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
             AppError::Forbidden => StatusCode::FORBIDDEN,
             AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
@@ -49,6 +54,7 @@ impl AppError {
     /// The message shown to the user; internal details are logged, not shown.
     pub fn user_message(&self) -> String {
         match self {
+            AppError::Store(e) if e.is_busy() => BUSY_MESSAGE.to_string(),
             AppError::Store(StoreError::Database(e)) => {
                 tracing::error!("database error: {e}");
                 "服务器内部错误（数据库），请稍后重试或联系管理员".to_string()
@@ -93,5 +99,17 @@ impl IntoResponse for ApiError {
             axum::Json(serde_json::json!({ "error": self.0.user_message() })),
         )
             .into_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_busy_database_is_a_503_with_a_message_to_wait() {
+        let e = AppError::Store(StoreError::Database(sqlx::Error::PoolTimedOut));
+        assert_eq!(e.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert!(e.user_message().contains("正在导入"));
     }
 }

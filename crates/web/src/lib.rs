@@ -41,23 +41,63 @@ pub async fn serve_on(state: AppState, listener: tokio::net::TcpListener) -> std
 
 /// Serves on `listener` until `shutdown` completes, then lets the requests in flight
 /// finish and closes the live streams (which would otherwise never end) before returning.
+///
+/// The accept loop is groundwork's own rather than `axum::serve`'s so that slow clients
+/// cannot hold the server ([`state::ServeLimits`]): a connection must send each request's
+/// head within the header timeout (an idle keep-alive connection is closed after it too),
+/// and beyond the connection limit a new connection is closed at once, so `/healthz` and
+/// real users still get in.
 pub async fn serve_until(
     state: AppState,
     listener: tokio::net::TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    use hyper_util::server::graceful::GracefulShutdown;
+    use hyper_util::service::TowerToHyperService;
+    use tower_layer::Layer;
+
     let wall = std::sync::Arc::clone(&state.wall);
-    let app = app::router(state);
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(async move {
-        shutdown.await;
-        tracing::info!("shutting down: finishing requests in flight");
-        wall.close();
-    })
-    .await
+    let limits = state.limits;
+    let router = app::router(state);
+    let slots = std::sync::Arc::new(tokio::sync::Semaphore::new(limits.max_connections));
+    let graceful = GracefulShutdown::new();
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let (stream, addr) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(pair) => pair,
+                Err(e) => {
+                    // Out of file descriptors, or a connection reset before accept: wait
+                    // a moment instead of spinning.
+                    tracing::warn!("accept failed: {e}");
+                    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let Ok(slot) = std::sync::Arc::clone(&slots).try_acquire_owned() else {
+            drop(stream);
+            continue;
+        };
+        let service = axum::Extension(axum::extract::ConnectInfo(addr)).layer(router.clone());
+        let connection = hyper::server::conn::http1::Builder::new()
+            .timer(TokioTimer::new())
+            .header_read_timeout(limits.header_timeout)
+            .serve_connection(TokioIo::new(stream), TowerToHyperService::new(service));
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            if let Err(e) = connection.await {
+                tracing::debug!("connection from {addr} ended: {e}");
+            }
+            drop(slot);
+        });
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+    wall.close();
+    graceful.shutdown().await;
+    Ok(())
 }
 
 /// Completes on SIGTERM (what service managers send) or SIGINT (Ctrl-C).

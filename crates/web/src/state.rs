@@ -18,9 +18,43 @@ pub struct AppState {
     /// is announced here, so connected screens (server-sent events) update within a
     /// second, and the wall read from the counters is shared by all its readers.
     pub wall: Arc<crate::live::LiveWall>,
+    /// How long a client may take to send a request's headers, and how many connections
+    /// are served at once.
+    pub limits: ServeLimits,
     /// The notification channels' settings as the settings page shows them: (variable,
     /// value) with every secret already masked, so no secret ever reaches a page.
     pub notify_settings: Arc<Vec<(&'static str, String)>>,
+}
+
+/// Limits that keep slow or idle clients from holding the server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ServeLimits {
+    /// A connection that has not sent a complete request head this long after opening, or
+    /// after its previous answer (an idle keep-alive), is closed.
+    pub header_timeout: std::time::Duration,
+    /// Connections served at once; one more is closed at once.
+    pub max_connections: usize,
+}
+
+impl Default for ServeLimits {
+    /// 15 s for headers and 512 connections, or `GROUNDWORK_HEADER_TIMEOUT_SECS` and
+    /// `GROUNDWORK_MAX_CONNECTIONS`.
+    fn default() -> ServeLimits {
+        let env = |name: &str| {
+            std::env::var(name)
+                .ok()
+                .and_then(|v| v.trim().parse::<u64>().ok())
+        };
+        ServeLimits {
+            header_timeout: std::time::Duration::from_secs(
+                env("GROUNDWORK_HEADER_TIMEOUT_SECS").unwrap_or(15).max(1),
+            ),
+            max_connections: env("GROUNDWORK_MAX_CONNECTIONS")
+                .and_then(|n| usize::try_from(n).ok())
+                .unwrap_or(512)
+                .max(1),
+        }
+    }
 }
 
 impl AppState {
@@ -31,6 +65,7 @@ impl AppState {
             metrics: Arc::new(Metrics::default()),
             secure_cookies: false,
             wall: Arc::default(),
+            limits: ServeLimits::default(),
             notify_settings: Arc::default(),
         }
     }

@@ -82,3 +82,68 @@ pub fn message_page(status: StatusCode, heading: &str, message: &str) -> Respons
         Err(_) => (status, message.to_string()).into_response(),
     }
 }
+
+#[derive(Template)]
+#[template(path = "busy.html")]
+struct BusyPage<'a> {
+    chrome: Chrome,
+    message: &'a str,
+    action: &'a str,
+    fields: Vec<(String, String)>,
+    /// The fields as typed, for the person to see (tokens and passwords left out).
+    shown: Vec<(String, String)>,
+    asks_password: bool,
+}
+
+/// The answer to a form posted while the database was busy with an import: a 503 page
+/// holding everything that was typed, ready to be submitted again (a password is never
+/// echoed back: it is asked for again).
+pub fn busy_page(message: &str, action: &str, form: &[u8]) -> Response {
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(form).unwrap_or_default();
+    let asks_password = pairs.iter().any(|(k, _)| k == "password");
+    let fields: Vec<(String, String)> =
+        pairs.into_iter().filter(|(k, _)| k != "password").collect();
+    let shown = fields
+        .iter()
+        .filter(|(k, _)| !k.starts_with('_'))
+        .cloned()
+        .collect();
+    let page = BusyPage {
+        chrome: Chrome::anonymous("系统正在导入"),
+        message,
+        action,
+        fields,
+        shown,
+        asks_password,
+    };
+    let status = StatusCode::SERVICE_UNAVAILABLE;
+    match page.render() {
+        Ok(html) => (
+            status,
+            [(axum::http::header::RETRY_AFTER, "10")],
+            Html(html),
+        )
+            .into_response(),
+        Err(_) => (status, message.to_string()).into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_busy_answer_gives_back_what_was_typed_but_never_a_password() {
+        let form = b"_csrf=abc&username=wang&password=secret-123&concerns=%E8%A6%81%E6%B1%82";
+        let r = busy_page("稍候", "/login?next=%2F", form);
+        assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
+        let body = axum::body::to_bytes(r.into_body(), 1 << 20)
+            .await
+            .unwrap_or_default();
+        let html = String::from_utf8_lossy(&body);
+        assert!(html.contains(r#"name="username" value="wang""#), "{html}");
+        assert!(html.contains(r#"name="_csrf" value="abc""#));
+        assert!(html.contains("要求") && html.contains("重新提交"));
+        assert!(!html.contains("secret-123") && html.contains(r#"type="password""#));
+    }
+}

@@ -129,18 +129,9 @@ impl BuildingImporter {
             "权证号不能为空（无证房屋请填“无证1”等编号）",
             &mut errors,
         );
-        let structure_text = row.text(STRUCTURE);
-        let structure = BuildingStructure::parse(&structure_text)
-            .map_err(|e| errors.push(FieldError::new(STRUCTURE, &structure_text, e.to_string())))
-            .ok();
-        let mut area = |column: Column| {
-            let t = row.text(column);
-            SquareMetres::parse(&t)
-                .map_err(|e| errors.push(FieldError::new(column, &t, e.to_string())))
-                .ok()
-        };
-        let measured = area(MEASURED);
-        let legal = area(LEGAL);
+        let structure = row.parsed(STRUCTURE, BuildingStructure::parse, |_| Ok(()), &mut errors);
+        let measured = row.parsed(MEASURED, SquareMetres::parse, |_| Ok(()), &mut errors);
+        let legal = row.parsed(LEGAL, SquareMetres::parse, |_| Ok(()), &mut errors);
         if let Some((_, h)) = target
             && !no.is_empty()
             && let Err(e) = self
@@ -196,31 +187,21 @@ impl AppraisalImporter {
         let mut errors = Vec::new();
         let target = household(&self.ctx, tx, &row, &mut errors).await?;
         let item = row.required(ITEM, "评估项目不能为空", &mut errors);
-        let amount_text = row.text(AMOUNT);
-        let amount = match Fen::parse_yuan(&amount_text) {
-            Ok(a) if a.0 >= 0 => Some(a),
-            Ok(_) => {
-                errors.push(FieldError::new(AMOUNT, &amount_text, "金额不能为负"));
-                None
-            }
-            Err(e) => {
-                errors.push(FieldError::new(AMOUNT, &amount_text, e.to_string()));
-                None
+        let not_negative = |a: &Fen| {
+            if a.0 >= 0 {
+                Ok(())
+            } else {
+                Err("金额不能为负")
             }
         };
-        let kind_text = row.text(CATEGORY);
-        let kind = if kind_text.is_empty() {
-            Some(AppraisalKind::Other)
-        } else {
-            AppraisalKind::parse(&kind_text).or_else(|| {
-                errors.push(FieldError::new(
-                    CATEGORY,
-                    &kind_text,
-                    "类别应为装修、附属物、青苗或其他",
-                ));
-                None
-            })
-        };
+        let amount = row.parsed(AMOUNT, Fen::parse_yuan, not_negative, &mut errors);
+        let kind = row.choice(
+            CATEGORY,
+            AppraisalKind::Other,
+            AppraisalKind::parse,
+            "类别应为装修、附属物、青苗或其他",
+            &mut errors,
+        );
         if let Some((_, h)) = target
             && !item.is_empty()
             && let Err(e) = self

@@ -10,14 +10,13 @@ use domain::relocation::{AppraisalKind, BuildingStructure, HouseholdKind};
 use sheets::SheetWriter;
 use std::path::Path;
 use store::Db;
-use store::relocation::flats::{self, FlatFilter, FlatPlace};
+use store::relocation::flats::{self, Flat, FlatFilter, FlatPlace};
 use store::relocation::{for_imports, projects};
 
 /// Exports every record of a relocation `kind` to `out`; the number of rows.
 pub async fn export(db: &Db, kind: ImportKind, out: &Path) -> Result<u64, ImportError> {
     let rows = rows(db, kind).await?;
-    let headers: Vec<&str> = layout(kind)?.columns().iter().map(|c| c.name).collect();
-    let mut w = SheetWriter::new(&headers)?;
+    let mut w = SheetWriter::new(&headers(kind)?)?;
     for r in &rows {
         w.write_row(r)?;
     }
@@ -79,31 +78,46 @@ async fn rows(db: &Db, kind: ImportKind) -> Result<Vec<Vec<String>>, ImportError
             let mut rows = Vec::new();
             for p in projects::all(db).await? {
                 for f in flats::list(db, p.id, &FlatFilter::default()).await? {
-                    let FlatPlace {
-                        building,
-                        unit,
-                        floor,
-                        room,
-                        layout,
-                        area,
-                        orientation,
-                    } = f.place;
-                    rows.push(vec![
-                        p.code.clone(),
-                        f.code,
-                        f.kind.label().to_string(),
-                        building,
-                        unit,
-                        floor.to_string(),
-                        room,
-                        layout,
-                        area.to_string(),
-                        orientation,
-                    ]);
+                    rows.push(flat_row(&p.code, f));
                 }
             }
             rows
         }
         other => return Err(crate::union::not_here(other)),
     })
+}
+
+/// A unit of project `project_code` as the cells of a `flats` file, in its columns.
+pub fn flat_row(project_code: &str, f: Flat) -> Vec<String> {
+    let FlatPlace {
+        building,
+        unit,
+        floor,
+        room,
+        layout,
+        area,
+        orientation,
+    } = f.place;
+    vec![
+        project_code.to_string(),
+        f.code,
+        f.kind.label().to_string(),
+        building,
+        unit,
+        floor.to_string(),
+        room,
+        layout,
+        area.to_string(),
+        orientation,
+    ]
+}
+
+/// The headers of a relocation `kind`'s file, in the template's order.
+fn headers(kind: ImportKind) -> Result<Vec<&'static str>, ImportError> {
+    Ok(layout(kind)?.columns().iter().map(|c| c.name).collect())
+}
+
+/// The headers of a `flats` file, in the template's order (those of [`flat_row`]).
+pub fn flat_headers() -> Vec<&'static str> {
+    super::flats::COLUMNS.iter().map(|c| c.name).collect()
 }

@@ -47,19 +47,13 @@ impl FlatImporter {
         let mut errors = Vec::new();
         let project = self.ctx.project(&row).map_err(|e| errors.push(e)).ok();
         let code = row.required(CODE, "房源编号不能为空", &mut errors);
-        let kind_text = row.text(KIND);
-        let kind = if kind_text.is_empty() {
-            Some(FlatKind::Flat)
-        } else {
-            FlatKind::parse(&kind_text).or_else(|| {
-                errors.push(FieldError::new(
-                    KIND,
-                    &kind_text,
-                    "类别应为住宅、储藏室或车位",
-                ));
-                None
-            })
-        };
+        let kind = row.choice(
+            KIND,
+            FlatKind::Flat,
+            FlatKind::parse,
+            "类别应为住宅、储藏室或车位",
+            &mut errors,
+        );
         let building = row.required(BUILDING, "幢号不能为空", &mut errors);
         let room = row.required(ROOM, "室号不能为空", &mut errors);
         let floor_text = row.text(FLOOR);
@@ -75,18 +69,14 @@ impl FlatImporter {
                 "楼层应为整数（地下层用负数）",
             ));
         }
-        let area_text = row.text(AREA);
-        let area = match SquareMetres::parse(&area_text) {
-            Ok(a) if a.0 > 0 => Some(a),
-            Ok(_) => {
-                errors.push(FieldError::new(AREA, &area_text, "面积必须大于0"));
-                None
-            }
-            Err(e) => {
-                errors.push(FieldError::new(AREA, &area_text, e.to_string()));
-                None
+        let positive = |a: &SquareMetres| {
+            if a.0 > 0 {
+                Ok(())
+            } else {
+                Err("面积必须大于0")
             }
         };
+        let area = row.parsed(AREA, SquareMetres::parse, positive, &mut errors);
         if let Some(p) = &project
             && !code.is_empty()
             && let Err(e) = self

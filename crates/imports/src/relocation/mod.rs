@@ -52,7 +52,7 @@ macro_rules! project_importer {
 }
 
 mod details;
-mod export;
+pub mod export;
 mod flats;
 mod households;
 

@@ -182,7 +182,7 @@ impl MemberCheck {
                 errors.push(FieldError::new(
                     ID,
                     id_text,
-                    "该身份证号已在其他乡镇（街道）登记为会员，请由市总工会办理转会",
+                    "该身份证号不能在此登记，如需转入请联系市总工会",
                 ));
             }
         }

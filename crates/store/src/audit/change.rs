@@ -114,3 +114,27 @@ pub async fn upsert(
     super::record_insert(tx, actor, table, id).await?;
     Ok((id, true))
 }
+
+/// Runs `sql`, an UPDATE of record `id` of `table`, with `binds`, and logs it as `action`
+/// (the before-state read first, in the same transaction).
+pub async fn update(
+    tx: &mut Tx,
+    actor: &str,
+    (table, id): (&AuditedTable, i64),
+    action: &str,
+    sql: &str,
+    binds: &[crate::sql::Bind],
+) -> StoreResult<()> {
+    let change = Change::begin(tx, table, id).await?;
+    crate::query::execute(&mut *tx, sql, binds).await?;
+    change.finish(tx, actor, action).await
+}
+
+/// Deletes record `id` of `table` and logs its deletion (the audit log keeps what it
+/// said).
+pub async fn delete(tx: &mut Tx, actor: &str, table: &AuditedTable, id: i64) -> StoreResult<()> {
+    let change = Change::begin(tx, table, id).await?;
+    let sql = format!("DELETE FROM {} WHERE id = $1", table.table);
+    crate::query::execute(&mut *tx, &sql, &[id.into()]).await?;
+    change.finish_delete(tx, actor).await
+}

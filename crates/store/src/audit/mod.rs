@@ -26,7 +26,7 @@ mod write;
 pub use anchor::{Anchor, anchor, holds};
 pub use batch::{BATCH_ACTION, Batch, Field, batch_records, record_batch};
 pub use browse::{Entry, EntryFilter, get, list, older};
-pub use change::{Change, UpdateLog, upsert};
+pub use change::{Change, UpdateLog, delete, update, upsert};
 pub use verify::{Problem, Verification, verify};
 pub use write::{insert, record_event, record_insert};
 

@@ -8,7 +8,7 @@ use super::users::{self, User};
 use crate::audit::{self, AuditedTable};
 use crate::db::{Db, Tx};
 use crate::error::{StoreError, StoreResult};
-use crate::{on_pool, on_tx};
+use crate::query;
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 
@@ -93,20 +93,21 @@ pub async fn create(db: &Db, actor: &str, user_id: i64, label: &str) -> StoreRes
     let token = random_token()?;
     let now = Utc::now();
     let mut tx = db.begin().await?;
-    let id: i64 = on_tx!(&mut tx, |c| {
-        sqlx::query_scalar(
-            "INSERT INTO api_tokens (user_id, token_hash, label, revoked, created_at, expires_at)
-             VALUES ($1, $2, $3, FALSE, $4, $5) RETURNING id",
-        )
-        .bind(user_id)
-        .bind(token_hash(&token))
-        .bind(label)
-        .bind(crate::timestamp_text(now))
-        .bind(crate::timestamp_text(now + Duration::days(TOKEN_DAYS)))
-        .fetch_one(&mut *c)
-        .await?
-    });
-    audit::record_insert(&mut tx, actor, API_TOKENS, id).await?;
+    audit::insert(
+        &mut tx,
+        actor,
+        API_TOKENS,
+        "INSERT INTO api_tokens (user_id, token_hash, label, revoked, created_at, expires_at)
+         VALUES ($1, $2, $3, FALSE, $4, $5) RETURNING id",
+        &[
+            user_id.into(),
+            token_hash(&token).into(),
+            label.into(),
+            crate::timestamp_text(now).into(),
+            crate::timestamp_text(now + Duration::days(TOKEN_DAYS)).into(),
+        ],
+    )
+    .await?;
     tx.commit().await?;
     Ok(token)
 }
@@ -114,15 +115,13 @@ pub async fn create(db: &Db, actor: &str, user_id: i64, label: &str) -> StoreRes
 /// The user a token belongs to, if the token is live and the user enabled; notes its use.
 pub async fn user_of(db: &Db, token: &str) -> StoreResult<Option<User>> {
     let sql = format!("{SELECT} WHERE t.token_hash = $1");
-    let row: Option<Row> = on_pool!(db, |p| sqlx::query_as(crate::dynamic(&sql))
-        .bind(token_hash(token))
-        .fetch_optional(p)
-        .await?);
-    let Some(row) = row else {
+    let found = query::row(db, &sql, &[token_hash(token).into()], |r: Row| {
+        Ok((r.user_id, r.info()?))
+    })
+    .await?;
+    let Some((user_id, t)) = found else {
         return Ok(None);
     };
-    let user_id = row.user_id;
-    let t = row.info()?;
     let now = Utc::now();
     if !t.is_live(now) {
         return Ok(None);
@@ -131,15 +130,13 @@ pub async fn user_of(db: &Db, token: &str) -> StoreResult<Option<User>> {
         .last_used_at
         .is_none_or(|u| now - u > Duration::seconds(USE_GRANULARITY_SECONDS));
     if stale {
-        on_pool!(db, |p| sqlx::query(
+        query::execute(
+            db,
             "INSERT INTO api_token_uses (token_id, last_used_at) VALUES ($1, $2)
-             ON CONFLICT (token_id) DO UPDATE SET last_used_at = $2"
+             ON CONFLICT (token_id) DO UPDATE SET last_used_at = $2",
+            &[t.id.into(), crate::timestamp_text(now).into()],
         )
-        .bind(t.id)
-        .bind(crate::timestamp_text(now))
-        .execute(p)
-        .await
-        .map(|_| ())?);
+        .await?;
     }
     let u = users::by_id(db, user_id).await?;
     Ok((!u.disabled).then_some(u))
@@ -148,48 +145,45 @@ pub async fn user_of(db: &Db, token: &str) -> StoreResult<Option<User>> {
 /// The tokens of a user, newest first.
 pub async fn of_user(db: &Db, user_id: i64) -> StoreResult<Vec<TokenInfo>> {
     let sql = format!("{SELECT} WHERE t.user_id = $1 ORDER BY t.id DESC");
-    let rows: Vec<Row> = on_pool!(db, |p| sqlx::query_as(crate::dynamic(&sql))
-        .bind(user_id)
-        .fetch_all(p)
-        .await?);
-    rows.into_iter().map(Row::info).collect()
+    query::rows(db, &sql, &[user_id.into()], Row::info).await
 }
 
 /// Revokes the token `token_id` of `user_id` (another user's token is not found).
 pub async fn revoke(tx: &mut Tx, actor: &str, user_id: i64, token_id: i64) -> StoreResult<()> {
-    let owner: Option<(i64, bool)> = on_tx!(tx, |c| sqlx::query_as(
-        "SELECT user_id, revoked FROM api_tokens WHERE id = $1"
+    let owner: Option<(i64, bool)> = query::row(
+        &mut *tx,
+        "SELECT user_id, revoked FROM api_tokens WHERE id = $1",
+        &[token_id.into()],
+        Ok,
     )
-    .bind(token_id)
-    .fetch_optional(&mut *c)
-    .await?);
+    .await?;
     match owner {
         Some((owner, _)) if owner != user_id => Err(StoreError::NotFound),
         None => Err(StoreError::NotFound),
         Some((_, true)) => Ok(()),
         Some((_, false)) => {
-            let change = audit::Change::begin(tx, API_TOKENS, token_id).await?;
-            on_tx!(tx, |c| sqlx::query(
-                "UPDATE api_tokens SET revoked = TRUE, revoked_at = $1 WHERE id = $2"
+            audit::update(
+                tx,
+                actor,
+                (API_TOKENS, token_id),
+                "revoke",
+                "UPDATE api_tokens SET revoked = TRUE, revoked_at = $1 WHERE id = $2",
+                &[crate::now_text().into(), token_id.into()],
             )
-            .bind(crate::now_text())
-            .bind(token_id)
-            .execute(&mut *c)
             .await
-            .map(|_| ())?);
-            change.finish(tx, actor, "revoke").await
         }
     }
 }
 
 /// Revokes every live token of `user_id` (a password change, a disabled account).
 pub async fn revoke_all(tx: &mut Tx, actor: &str, user_id: i64) -> StoreResult<()> {
-    let ids: Vec<i64> = on_tx!(tx, |c| sqlx::query_scalar(
-        "SELECT id FROM api_tokens WHERE user_id = $1 AND revoked = FALSE ORDER BY id"
+    let ids = query::rows(
+        &mut *tx,
+        "SELECT id FROM api_tokens WHERE user_id = $1 AND revoked = FALSE ORDER BY id",
+        &[user_id.into()],
+        |(id,): (i64,)| Ok(id),
     )
-    .bind(user_id)
-    .fetch_all(&mut *c)
-    .await?);
+    .await?;
     for id in ids {
         revoke(tx, actor, user_id, id).await?;
     }

@@ -211,13 +211,5 @@ pub(crate) async fn cancel(tx: &mut Tx, actor: &str, household_id: i64) -> Store
     let Some(a) = of_household(&mut Conn::Tx(&mut *tx), household_id).await? else {
         return Ok(());
     };
-    let change = audit::Change::begin(tx, &AGREEMENTS, a.id).await?;
-    on_tx!(tx, |c| sqlx::query(
-        "DELETE FROM relocation_agreements WHERE id = $1"
-    )
-    .bind(a.id)
-    .execute(&mut *c)
-    .await
-    .map(|_| ())?);
-    change.finish_delete(tx, actor).await
+    audit::delete(tx, actor, &AGREEMENTS, a.id).await
 }

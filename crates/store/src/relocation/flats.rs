@@ -4,10 +4,11 @@
 //! release or void the others (a void unit keeps its reason).
 
 use super::{FLATS, Scope, corrupt, projects};
-use crate::audit;
+use crate::audit::{self, UpdateLog};
 use crate::db::{Conn, Tx};
 use crate::error::{Refusal, StoreError, StoreResult};
-use crate::{on_conn, on_tx};
+use crate::query;
+use crate::sql::Bind;
 use domain::platform::SquareMetres;
 use domain::relocation::{FlatKind, FlatState};
 use serde::Serialize;
@@ -113,20 +114,18 @@ pub async fn list(
     project_id: i64,
     f: &FlatFilter,
 ) -> StoreResult<Vec<Flat>> {
-    let mut conn = conn.into();
     let sql = format!(
         "{SELECT} WHERE project_id = $1 AND ($2 IS NULL OR kind = $2) AND ($3 IS NULL OR state = $3)
            AND ($4 IS NULL OR building = $4)
          ORDER BY kind, building, unit, floor DESC, room, id"
     );
-    let rows: Vec<FlatRow> = on_conn!(&mut conn, |c| sqlx::query_as(crate::dynamic(&sql))
-        .bind(project_id)
-        .bind(f.kind.map(FlatKind::code))
-        .bind(f.state.map(FlatState::code))
-        .bind(f.building.as_deref())
-        .fetch_all(&mut *c)
-        .await?);
-    rows.into_iter().map(FlatRow::into_flat).collect()
+    let binds = [
+        project_id.into(),
+        f.kind.map(FlatKind::code).into(),
+        f.state.map(FlatState::code).into(),
+        f.building.as_deref().into(),
+    ];
+    query::rows(conn, &sql, &binds, FlatRow::into_flat).await
 }
 
 /// A unit by its code in the project.
@@ -135,26 +134,16 @@ pub async fn by_code(
     project_id: i64,
     code: &str,
 ) -> StoreResult<Option<Flat>> {
-    let mut conn = conn.into();
     let sql = format!("{SELECT} WHERE project_id = $1 AND code = $2");
-    let row: Option<FlatRow> = on_conn!(&mut conn, |c| sqlx::query_as(crate::dynamic(&sql))
-        .bind(project_id)
-        .bind(code.trim())
-        .fetch_optional(&mut *c)
-        .await?);
-    row.map(FlatRow::into_flat).transpose()
+    let binds = [project_id.into(), code.trim().into()];
+    query::row(conn, &sql, &binds, FlatRow::into_flat).await
 }
 
 /// A unit by id.
 pub async fn by_id(conn: impl Into<Conn<'_>>, id: i64) -> StoreResult<Flat> {
-    let mut conn = conn.into();
     let sql = format!("{SELECT} WHERE id = $1");
-    let row: Option<FlatRow> = on_conn!(&mut conn, |c| sqlx::query_as(crate::dynamic(&sql))
-        .bind(id)
-        .fetch_optional(&mut *c)
-        .await?);
-    row.map(FlatRow::into_flat)
-        .transpose()?
+    query::row(conn, &sql, &[id.into()], FlatRow::into_flat)
+        .await?
         .ok_or(StoreError::NotFound)
 }
 
@@ -190,57 +179,57 @@ pub async fn upsert(
     }
     check(code, place)?;
     let code = code.trim();
-    if let Some(existing) = by_code(&mut *tx, project_id, code).await? {
-        if existing.state == FlatState::Chosen
-            && (existing.kind != kind || existing.place.area != place.area)
-        {
-            return Err(Refusal::FlatChosenUnchangeable(existing.code).into());
-        }
-        let change = audit::Change::begin(tx, &FLATS, existing.id).await?;
-        on_tx!(tx, |c| {
-            sqlx::query(
-            "UPDATE relocation_flats SET kind = $1, building = $2, unit = $3, floor = $4, room = $5,
-                layout = $6, area = $7, orientation = $8 WHERE id = $9"
-        )
-        .bind(kind.code())
-        .bind(place.building.trim())
-        .bind(place.unit.trim())
-        .bind(place.floor)
-        .bind(place.room.trim())
-        .bind(place.layout.trim())
-        .bind(place.area.0)
-        .bind(place.orientation.trim())
-        .bind(existing.id)
-        .execute(&mut *c)
-        .await
-        .map(|_| ())?
-        });
-        change.finish_if_changed(tx, actor, "update").await?;
-        return Ok((existing.id, false));
+    let existing = by_code(&mut *tx, project_id, code).await?;
+    if let Some(existing) = &existing
+        && existing.state == FlatState::Chosen
+        && (existing.kind != kind || existing.place.area != place.area)
+    {
+        return Err(Refusal::FlatChosenUnchangeable(existing.code.clone()).into());
     }
-    let id: i64 = on_tx!(tx, |c| {
-        sqlx::query_scalar(
-            "INSERT INTO relocation_flats (project_id, code, kind, building, unit, floor, room,
-                layout, area, orientation, state, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
-        )
-        .bind(project_id)
-        .bind(code)
-        .bind(kind.code())
-        .bind(place.building.trim())
-        .bind(place.unit.trim())
-        .bind(place.floor)
-        .bind(place.room.trim())
-        .bind(place.layout.trim())
-        .bind(place.area.0)
-        .bind(place.orientation.trim())
-        .bind(FlatState::Vacant.code())
-        .bind(crate::now_text())
-        .fetch_one(&mut *c)
-        .await?
-    });
-    audit::record_insert(tx, actor, &FLATS, id).await?;
-    Ok((id, true))
+    // The place's eight columns come first in both statements, bound alike.
+    let columns: Vec<Bind> = vec![
+        kind.code().into(),
+        place.building.trim().into(),
+        place.unit.trim().into(),
+        place.floor.into(),
+        place.room.trim().into(),
+        place.layout.trim().into(),
+        place.area.0.into(),
+        place.orientation.trim().into(),
+    ];
+    audit::upsert(
+        tx,
+        actor,
+        &FLATS,
+        existing.map(|e| e.id),
+        UpdateLog::IfChanged,
+        async |tx, id| {
+            query::execute(
+                tx,
+                "UPDATE relocation_flats SET kind = $1, building = $2, unit = $3, floor = $4,
+                    room = $5, layout = $6, area = $7, orientation = $8 WHERE id = $9",
+                &[&columns[..], &[id.into()]].concat(),
+            )
+            .await
+        },
+        async |tx| {
+            let more = [
+                project_id.into(),
+                code.into(),
+                FlatState::Vacant.code().into(),
+                crate::now_text().into(),
+            ];
+            query::one(
+                tx,
+                "INSERT INTO relocation_flats (kind, building, unit, floor, room, layout, area,
+                    orientation, project_id, code, state, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+                &[&columns[..], &more].concat(),
+            )
+            .await
+        },
+    )
+    .await
 }
 
 /// What staff may do to a unit outside the session.
@@ -281,16 +270,17 @@ pub async fn handle(
     };
     let change = audit::Change::begin(tx, &FLATS, flat.id).await?;
     // The state in the WHERE clause: a choice recorded meanwhile wins.
-    let done = on_tx!(tx, |c| sqlx::query(
-        "UPDATE relocation_flats SET state = $1, void_reason = $2 WHERE id = $3 AND state = $4"
+    let done = query::affected(
+        &mut *tx,
+        "UPDATE relocation_flats SET state = $1, void_reason = $2 WHERE id = $3 AND state = $4",
+        &[
+            state.code().into(),
+            reason.into(),
+            flat.id.into(),
+            flat.state.code().into(),
+        ],
     )
-    .bind(state.code())
-    .bind(&reason)
-    .bind(flat.id)
-    .bind(flat.state.code())
-    .execute(&mut *c)
-    .await?
-    .rows_affected());
+    .await?;
     if done == 0 {
         return Err(StoreError::Conflict(format!(
             "房源{}的状态刚被他人修改，请刷新后重试",
@@ -319,18 +309,14 @@ pub struct Stock {
 
 /// The project's stock by building, kind and layout.
 pub async fn stock(conn: impl Into<Conn<'_>>, project_id: i64) -> StoreResult<Vec<Stock>> {
-    let mut conn = conn.into();
-    let rows: Vec<(String, String, String, i64, i64)> = on_conn!(&mut conn, |c| sqlx::query_as(
+    query::rows(
+        conn,
         "SELECT building, kind, layout,
                 SUM(CASE WHEN state = 'vacant' THEN 1 ELSE 0 END), COUNT(*)
          FROM relocation_flats WHERE project_id = $1
-         GROUP BY building, kind, layout ORDER BY kind, building, layout"
-    )
-    .bind(project_id)
-    .fetch_all(&mut *c)
-    .await?);
-    rows.into_iter()
-        .map(|(building, kind, layout, vacant, total)| {
+         GROUP BY building, kind, layout ORDER BY kind, building, layout",
+        &[project_id.into()],
+        |(building, kind, layout, vacant, total): (String, String, String, i64, i64)| {
             Ok(Stock {
                 kind: FlatKind::parse(&kind).ok_or_else(|| corrupt("房源类别", &kind))?,
                 building,
@@ -338,6 +324,7 @@ pub async fn stock(conn: impl Into<Conn<'_>>, project_id: i64) -> StoreResult<Ve
                 vacant,
                 total,
             })
-        })
-        .collect()
+        },
+    )
+    .await
 }

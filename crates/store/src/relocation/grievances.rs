@@ -13,7 +13,7 @@ use super::{GRIEVANCES, Scope, corrupt, day_text, like_pattern, parse_day};
 use crate::audit;
 use crate::db::{Conn, Tx};
 use crate::error::{StoreError, StoreResult};
-use crate::{on_conn, on_tx};
+use crate::query;
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::platform::Role;
 use domain::relocation::grievance::{GrievanceError, Phone, check_text};
@@ -238,25 +238,22 @@ async fn next_reference(tx: &mut Tx, year: i32) -> StoreResult<Reference> {
 /// The next number of a series of reference numbers (`XF2019`, `YY2019` …), raised with
 /// one upsert in the caller's transaction, so two taken at once never share a number.
 pub(crate) async fn next_in_series(tx: &mut Tx, series: &str) -> StoreResult<u32> {
-    let last: i64 = on_tx!(tx, |c| sqlx::query_scalar(
+    let last: i64 = query::one(
+        &mut *tx,
         "INSERT INTO relocation_reference_counters (series, last) VALUES ($1, 1)
          ON CONFLICT (series) DO UPDATE SET last = relocation_reference_counters.last + 1
-         RETURNING last"
+         RETURNING last",
+        &[series.into()],
     )
-    .bind(series)
-    .fetch_one(&mut *c)
-    .await?);
+    .await?;
     u32::try_from(last).map_err(|_| corrupt("编号序号", &last.to_string()))
 }
 
 /// Refuses a handler who is not relocation staff of the project's groups or a commander
 /// of its town (or a disabled account).
 async fn check_handler(tx: &mut Tx, project_id: i64, user_id: i64) -> StoreResult<()> {
-    let ok: Option<i64> = on_tx!(tx, |c| sqlx::query_scalar(ELIGIBLE_ONE)
-        .bind(project_id)
-        .bind(user_id)
-        .fetch_optional(&mut *c)
-        .await?);
+    let ok: Option<i64> =
+        query::value(&mut *tx, ELIGIBLE_ONE, &[project_id.into(), user_id.into()]).await?;
     match ok {
         Some(_) => Ok(()),
         None => Err(GrievanceError::HandlerNotEligible.into()),
@@ -281,14 +278,8 @@ pub async fn eligible_handlers(
     conn: impl Into<Conn<'_>>,
     project_id: i64,
 ) -> StoreResult<Vec<(i64, String)>> {
-    let mut conn = conn.into();
     let sql = format!("{ELIGIBLE} ORDER BY u.display_name, u.id");
-    Ok(on_conn!(&mut conn, |c| sqlx::query_as(crate::dynamic(
-        &sql
-    ))
-    .bind(project_id)
-    .fetch_all(&mut *c)
-    .await?))
+    query::rows(conn, &sql, &[project_id.into()], Ok).await
 }
 
 /// Receives a report for `project_id` on `today`'s terms (received no later than today);
@@ -314,30 +305,33 @@ pub async fn create(
         check_handler(tx, project_id, h).await?;
     }
     let reference = next_reference(tx, chrono::Datelike::year(&g.received_on)).await?;
-    let id: i64 = on_tx!(tx, |c| sqlx::query_scalar(
+    let id = audit::insert(
+        tx,
+        actor,
+        &GRIEVANCES,
         "INSERT INTO relocation_grievances (project_id, reference, channel, kind, subject,
              content, reporter_name, reporter_phone, received_on, deadline, handler_id, state,
              client_key, recorded_by, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id"
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
+        &[
+            project_id.into(),
+            reference.to_string().into(),
+            g.channel.code().into(),
+            g.kind.code().into(),
+            g.subject.trim().into(),
+            g.content.trim().into(),
+            g.reporter.name.trim().into(),
+            phone.into(),
+            day_text(g.received_on).into(),
+            day_text(g.kind.deadline(g.received_on)).into(),
+            g.handler_id.into(),
+            GrievanceState::Open.code().into(),
+            g.client_key.as_deref().into(),
+            actor.into(),
+            crate::now_text().into(),
+        ],
     )
-    .bind(project_id)
-    .bind(reference.to_string())
-    .bind(g.channel.code())
-    .bind(g.kind.code())
-    .bind(g.subject.trim())
-    .bind(g.content.trim())
-    .bind(g.reporter.name.trim())
-    .bind(&phone)
-    .bind(day_text(g.received_on))
-    .bind(day_text(g.kind.deadline(g.received_on)))
-    .bind(g.handler_id)
-    .bind(GrievanceState::Open.code())
-    .bind(g.client_key.as_deref())
-    .bind(actor)
-    .bind(crate::now_text())
-    .fetch_one(&mut *c)
-    .await?);
-    audit::record_insert(tx, actor, &GRIEVANCES, id).await?;
+    .await?;
     Ok((id, reference))
 }
 
@@ -348,30 +342,24 @@ pub async fn submissions_since(
     client_key: &str,
     since: DateTime<Utc>,
 ) -> StoreResult<i64> {
-    let mut conn = conn.into();
-    Ok(on_conn!(&mut conn, |c| sqlx::query_scalar(
+    query::one(
+        conn,
         "SELECT (SELECT COUNT(*) FROM relocation_grievances
                  WHERE client_key = $1 AND created_at > $2)
               + (SELECT COUNT(*) FROM relocation_objections
-                 WHERE client_key = $1 AND created_at > $2)"
+                 WHERE client_key = $1 AND created_at > $2)",
+        &[client_key.into(), crate::timestamp_text(since).into()],
     )
-    .bind(client_key)
-    .bind(crate::timestamp_text(since))
-    .fetch_one(&mut *c)
-    .await?))
+    .await
 }
 
 /// One report, if the reader sees it.
 pub async fn get(conn: impl Into<Conn<'_>>, reader: &Reader, id: i64) -> StoreResult<Grievance> {
-    let mut conn = conn.into();
     let sql = format!("{SELECT} WHERE {VISIBLE} AND g.id = $3");
-    let row: Option<Row> = on_conn!(&mut conn, |c| sqlx::query_as(crate::dynamic(&sql))
-        .bind(reader.town())
-        .bind(reader.handler())
-        .bind(id)
-        .fetch_optional(&mut *c)
-        .await?);
-    row.ok_or(StoreError::NotFound)?.into_grievance(reader.role)
+    let binds = [reader.town().into(), reader.handler().into(), id.into()];
+    query::row(conn, &sql, &binds, |r: Row| r.into_grievance(reader.role))
+        .await?
+        .ok_or(StoreError::NotFound)
 }
 
 /// A page of a project's reports the reader sees, newest first, with the total.
@@ -398,35 +386,21 @@ pub async fn list(
     );
     let search = like_pattern(f.search.as_deref());
     let overdue = f.overdue_on.map(day_text);
-    let (rows, total): (Vec<Row>, i64) = on_conn!(&mut conn, |c| {
-        let rows = sqlx::query_as(crate::dynamic(&sql))
-            .bind(reader.town())
-            .bind(reader.handler())
-            .bind(project_id)
-            .bind(f.state.map(|s| s.code()))
-            .bind(f.kind.map(|k| k.code()))
-            .bind(overdue.as_deref())
-            .bind(search.as_deref())
-            .bind(limit)
-            .bind(offset)
-            .fetch_all(&mut *c)
-            .await?;
-        let total = sqlx::query_scalar(crate::dynamic(&count_sql))
-            .bind(reader.town())
-            .bind(reader.handler())
-            .bind(project_id)
-            .bind(f.state.map(|s| s.code()))
-            .bind(f.kind.map(|k| k.code()))
-            .bind(overdue.as_deref())
-            .bind(search.as_deref())
-            .fetch_one(&mut *c)
-            .await?;
-        (rows, total)
-    });
-    let list = rows
-        .into_iter()
-        .map(|r| r.into_grievance(reader.role))
-        .collect::<StoreResult<_>>()?;
+    let mut binds = vec![
+        reader.town().into(),
+        reader.handler().into(),
+        project_id.into(),
+        f.state.map(|s| s.code()).into(),
+        f.kind.map(|k| k.code()).into(),
+        overdue.into(),
+        search.into(),
+    ];
+    let total = query::one(&mut conn, &count_sql, &binds).await?;
+    binds.extend([limit.into(), offset.into()]);
+    let list = query::rows(&mut conn, &sql, &binds, |r: Row| {
+        r.into_grievance(reader.role)
+    })
+    .await?;
     Ok((list, total))
 }
 
@@ -458,16 +432,15 @@ pub async fn assign(
         return Err(GrievanceError::AlreadyClosed.into());
     }
     check_handler(tx, g.project_id, handler_id).await?;
-    let change = audit::Change::begin(tx, &GRIEVANCES, id).await?;
-    on_tx!(tx, |c| sqlx::query(
-        "UPDATE relocation_grievances SET handler_id = $1 WHERE id = $2"
+    audit::update(
+        tx,
+        actor,
+        (&GRIEVANCES, id),
+        "assign",
+        "UPDATE relocation_grievances SET handler_id = $1 WHERE id = $2",
+        &[handler_id.into(), id.into()],
     )
-    .bind(handler_id)
-    .bind(id)
-    .execute(&mut *c)
-    .await
-    .map(|_| ())?);
-    change.finish(tx, actor, "assign").await?;
+    .await?;
     Ok(g.project_id)
 }
 
@@ -492,21 +465,23 @@ pub async fn answer(
     if on < g.received_on {
         return Err(GrievanceError::AnswerBeforeReceived.into());
     }
-    let change = audit::Change::begin(tx, &GRIEVANCES, id).await?;
-    on_tx!(tx, |c| sqlx::query(
+    audit::update(
+        tx,
+        actor,
+        (&GRIEVANCES, id),
+        "answer",
         "UPDATE relocation_grievances SET state = $1, answer = $2, answered_on = $3,
-             answered_by = $4 WHERE id = $5 AND state = $6"
+             answered_by = $4 WHERE id = $5 AND state = $6",
+        &[
+            next.code().into(),
+            text.into(),
+            day_text(on).into(),
+            actor.into(),
+            id.into(),
+            g.state.code().into(),
+        ],
     )
-    .bind(next.code())
-    .bind(text)
-    .bind(day_text(on))
-    .bind(actor)
-    .bind(id)
-    .bind(g.state.code())
-    .execute(&mut *c)
-    .await
-    .map(|_| ())?);
-    change.finish(tx, actor, "answer").await?;
+    .await?;
     Ok(g.project_id)
 }
 
@@ -520,18 +495,20 @@ pub async fn close(
 ) -> StoreResult<i64> {
     let g = get(&mut *tx, reader, id).await?;
     let next = g.state.close()?;
-    let change = audit::Change::begin(tx, &GRIEVANCES, id).await?;
-    on_tx!(tx, |c| sqlx::query(
-        "UPDATE relocation_grievances SET state = $1, closed_on = $2 WHERE id = $3 AND state = $4"
+    audit::update(
+        tx,
+        actor,
+        (&GRIEVANCES, id),
+        "close",
+        "UPDATE relocation_grievances SET state = $1, closed_on = $2 WHERE id = $3 AND state = $4",
+        &[
+            next.code().into(),
+            day_text(on).into(),
+            id.into(),
+            g.state.code().into(),
+        ],
     )
-    .bind(next.code())
-    .bind(day_text(on))
-    .bind(id)
-    .bind(g.state.code())
-    .execute(&mut *c)
-    .await
-    .map(|_| ())?);
-    change.finish(tx, actor, "close").await?;
+    .await?;
     Ok(g.project_id)
 }
 
@@ -541,27 +518,24 @@ pub async fn public_status(
     project_id: i64,
     reference: Reference,
 ) -> StoreResult<Option<PublicStatus>> {
-    let mut conn = conn.into();
     type StatusRow = (String, String, String, String, String, Option<String>);
-    let row: Option<StatusRow> = on_conn!(&mut conn, |c| sqlx::query_as(
-        "SELECT kind, received_on, deadline, state, answer, answered_on
-         FROM relocation_grievances WHERE project_id = $1 AND reference = $2"
-    )
-    .bind(project_id)
-    .bind(reference.to_string())
-    .fetch_optional(&mut *c)
-    .await?);
-    let Some((kind, received, deadline, state, answer, answered_on)) = row else {
-        return Ok(None);
-    };
     let day = |t: &str, what: &str| parse_day(Some(t), what)?.ok_or(StoreError::NotFound);
-    Ok(Some(PublicStatus {
-        reference: reference.to_string(),
-        kind: GrievanceKind::parse(&kind).ok_or_else(|| corrupt("信访类别", &kind))?,
-        received_on: day(&received, "受理日期")?,
-        deadline: day(&deadline, "办理期限")?,
-        state: GrievanceState::parse(&state).ok_or_else(|| corrupt("办理状态", &state))?,
-        answer,
-        answered_on: parse_day(answered_on.as_deref(), "答复日期")?,
-    }))
+    query::row(
+        conn,
+        "SELECT kind, received_on, deadline, state, answer, answered_on
+         FROM relocation_grievances WHERE project_id = $1 AND reference = $2",
+        &[project_id.into(), reference.to_string().into()],
+        |(kind, received, deadline, state, answer, answered_on): StatusRow| {
+            Ok(PublicStatus {
+                reference: reference.to_string(),
+                kind: GrievanceKind::parse(&kind).ok_or_else(|| corrupt("信访类别", &kind))?,
+                received_on: day(&received, "受理日期")?,
+                deadline: day(&deadline, "办理期限")?,
+                state: GrievanceState::parse(&state).ok_or_else(|| corrupt("办理状态", &state))?,
+                answer,
+                answered_on: parse_day(answered_on.as_deref(), "答复日期")?,
+            })
+        },
+    )
+    .await
 }

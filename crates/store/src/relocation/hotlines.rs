@@ -6,29 +6,29 @@ use super::HOTLINES;
 use crate::audit;
 use crate::db::{Conn, Tx};
 use crate::error::StoreResult;
-use crate::{on_conn, on_tx};
+use crate::query;
 use domain::relocation::grievance::Phone;
 use std::collections::HashMap;
 
 /// The project's hotline number, if one is set.
 pub async fn hotline(conn: impl Into<Conn<'_>>, project_id: i64) -> StoreResult<Option<String>> {
-    let mut conn = conn.into();
-    Ok(on_conn!(&mut conn, |c| sqlx::query_scalar(
-        "SELECT number FROM relocation_hotlines WHERE project_id = $1"
+    query::value(
+        conn,
+        "SELECT number FROM relocation_hotlines WHERE project_id = $1",
+        &[project_id.into()],
     )
-    .bind(project_id)
-    .fetch_optional(&mut *c)
-    .await?))
+    .await
 }
 
 /// Every project's hotline, by project id (for the public index).
 pub async fn hotlines(conn: impl Into<Conn<'_>>) -> StoreResult<HashMap<i64, String>> {
-    let mut conn = conn.into();
-    let rows: Vec<(i64, String)> = on_conn!(&mut conn, |c| sqlx::query_as(
-        "SELECT project_id, number FROM relocation_hotlines"
+    let rows = query::rows(
+        conn,
+        "SELECT project_id, number FROM relocation_hotlines",
+        &[],
+        |row: (i64, String)| Ok(row),
     )
-    .fetch_all(&mut *c)
-    .await?);
+    .await?;
     Ok(rows.into_iter().collect())
 }
 
@@ -39,49 +39,39 @@ pub async fn set_hotline(
     project_id: i64,
     number: Option<&Phone>,
 ) -> StoreResult<()> {
-    let existing: Option<i64> = on_tx!(tx, |c| sqlx::query_scalar(
-        "SELECT id FROM relocation_hotlines WHERE project_id = $1"
+    let existing: Option<i64> = query::value(
+        &mut *tx,
+        "SELECT id FROM relocation_hotlines WHERE project_id = $1",
+        &[project_id.into()],
     )
-    .bind(project_id)
-    .fetch_optional(&mut *c)
-    .await?);
+    .await?;
     match (existing, number) {
         (None, None) => Ok(()),
-        (None, Some(n)) => {
-            let id: i64 = on_tx!(tx, |c| sqlx::query_scalar(
-                "INSERT INTO relocation_hotlines (project_id, number, updated_at)
-                 VALUES ($1, $2, $3) RETURNING id"
-            )
-            .bind(project_id)
-            .bind(n.as_str())
-            .bind(crate::now_text())
-            .fetch_one(&mut *c)
-            .await?);
-            audit::record_insert(tx, actor, &HOTLINES, id).await
-        }
+        (None, Some(n)) => audit::insert(
+            tx,
+            actor,
+            &HOTLINES,
+            "INSERT INTO relocation_hotlines (project_id, number, updated_at)
+             VALUES ($1, $2, $3) RETURNING id",
+            &[
+                project_id.into(),
+                n.as_str().into(),
+                crate::now_text().into(),
+            ],
+        )
+        .await
+        .map(|_| ()),
         (Some(id), Some(n)) => {
-            let change = audit::Change::begin(tx, &HOTLINES, id).await?;
-            on_tx!(tx, |c| sqlx::query(
-                "UPDATE relocation_hotlines SET number = $1, updated_at = $2 WHERE id = $3"
+            audit::update(
+                tx,
+                actor,
+                (&HOTLINES, id),
+                "update",
+                "UPDATE relocation_hotlines SET number = $1, updated_at = $2 WHERE id = $3",
+                &[n.as_str().into(), crate::now_text().into(), id.into()],
             )
-            .bind(n.as_str())
-            .bind(crate::now_text())
-            .bind(id)
-            .execute(&mut *c)
             .await
-            .map(|_| ())?);
-            change.finish(tx, actor, "update").await
         }
-        (Some(id), None) => {
-            let change = audit::Change::begin(tx, &HOTLINES, id).await?;
-            on_tx!(tx, |c| sqlx::query(
-                "DELETE FROM relocation_hotlines WHERE id = $1"
-            )
-            .bind(id)
-            .execute(&mut *c)
-            .await
-            .map(|_| ())?);
-            change.finish_delete(tx, actor).await
-        }
+        (Some(id), None) => audit::delete(tx, actor, &HOTLINES, id).await,
     }
 }

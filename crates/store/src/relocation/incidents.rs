@@ -7,7 +7,7 @@ use super::{INCIDENTS, Scope, corrupt, day_text, parse_day};
 use crate::audit;
 use crate::db::{Conn, Tx};
 use crate::error::{StoreError, StoreResult};
-use crate::{on_conn, on_tx};
+use crate::query;
 use chrono::NaiveDate;
 use domain::relocation::IncidentKind;
 use domain::relocation::grievance::GrievanceError;
@@ -73,22 +73,24 @@ pub async fn record(
     if n.occurred_on > today {
         return Err(GrievanceError::DateInFuture.into());
     }
-    let id: i64 = on_tx!(tx, |c| sqlx::query_scalar(
+    audit::insert(
+        tx,
+        actor,
+        &INCIDENTS,
         "INSERT INTO relocation_incidents (project_id, kind, occurred_on, description, outcome,
              recorded_by, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id"
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        &[
+            project_id.into(),
+            n.kind.code().into(),
+            day_text(n.occurred_on).into(),
+            n.description.trim().into(),
+            n.outcome.trim().into(),
+            actor.into(),
+            crate::now_text().into(),
+        ],
     )
-    .bind(project_id)
-    .bind(n.kind.code())
-    .bind(day_text(n.occurred_on))
-    .bind(n.description.trim())
-    .bind(n.outcome.trim())
-    .bind(actor)
-    .bind(crate::now_text())
-    .fetch_one(&mut *c)
-    .await?);
-    audit::record_insert(tx, actor, &INCIDENTS, id).await?;
-    Ok(id)
+    .await
 }
 
 type IncidentRow = (i64, i64, String, String, String, String, String, String);
@@ -99,22 +101,24 @@ pub async fn list(
     scope: &Scope,
     year: Option<i32>,
 ) -> StoreResult<Vec<Incident>> {
-    let mut conn = conn.into();
     let (from, to) = year_bounds(year);
-    let rows: Vec<IncidentRow> = on_conn!(&mut conn, |c| sqlx::query_as(
+    let rows: Vec<IncidentRow> = query::rows(
+        conn,
         "SELECT i.id, i.project_id, p.code, i.kind, i.occurred_on, i.description, i.outcome,
              i.recorded_by
          FROM relocation_incidents i JOIN relocation_projects p ON p.id = i.project_id
          WHERE ($1 IS NULL OR p.town = $1) AND ($2 IS NULL OR p.id = $2)
            AND ($3 IS NULL OR i.occurred_on >= $3) AND ($4 IS NULL OR i.occurred_on <= $4)
-         ORDER BY i.occurred_on DESC, i.id DESC"
+         ORDER BY i.occurred_on DESC, i.id DESC",
+        &[
+            scope.town().into(),
+            scope.project().into(),
+            from.into(),
+            to.into(),
+        ],
+        Ok,
     )
-    .bind(scope.town())
-    .bind(scope.project())
-    .bind(from.as_deref())
-    .bind(to.as_deref())
-    .fetch_all(&mut *c)
-    .await?);
+    .await?;
     rows.into_iter()
         .map(
             |(id, project_id, code, kind, on, description, outcome, by)| {
@@ -144,16 +148,15 @@ fn year_bounds(year: Option<i32>) -> (Option<String>, Option<String>) {
 /// How many petition incidents and misconduct findings happened in `year`, over every
 /// project (the yearbook's figures: JSON keys `petitions`, `misconduct_cases`).
 pub async fn counts_for_year(conn: impl Into<Conn<'_>>, year: i32) -> StoreResult<YearCounts> {
-    let mut conn = conn.into();
     let (from, to) = year_bounds(Some(year));
-    let rows: Vec<(String, i64)> = on_conn!(&mut conn, |c| sqlx::query_as(
+    let rows: Vec<(String, i64)> = query::rows(
+        conn,
         "SELECT kind, COUNT(*) FROM relocation_incidents
-         WHERE occurred_on >= $1 AND occurred_on <= $2 GROUP BY kind"
+         WHERE occurred_on >= $1 AND occurred_on <= $2 GROUP BY kind",
+        &[from.into(), to.into()],
+        Ok,
     )
-    .bind(from.as_deref())
-    .bind(to.as_deref())
-    .fetch_all(&mut *c)
-    .await?);
+    .await?;
     let mut counts = YearCounts::default();
     for (kind, n) in rows {
         match IncidentKind::parse(&kind).ok_or_else(|| corrupt("台账类别", &kind))? {

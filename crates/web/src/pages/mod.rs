@@ -175,6 +175,13 @@ impl<K> Keyed<K> {
     }
 }
 
+/// A field the form must give (a choice from a list, a required date): its value, or a
+/// 400 page saying `missing` (`请选择类别`).
+pub(crate) fn given<T: Clone>(v: &Option<T>, missing: &str) -> Result<T, AppError> {
+    v.clone()
+        .ok_or_else(|| AppError::BadRequest(missing.to_string()))
+}
+
 /// A form date (`2019-06-01`, or as people type it); empty is `None`.
 pub(crate) fn form_date(text: &str, what: &str) -> Result<Option<NaiveDate>, AppError> {
     let t = text.trim();

@@ -4,5 +4,6 @@
 mod notifications;
 mod platform;
 mod relocation;
+mod slow;
 mod support;
 mod union;

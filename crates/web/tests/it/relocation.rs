@@ -524,3 +524,43 @@ async fn input_edges_are_refused_or_clamped() {
         .await;
     assert_eq!(status_of(&r), 413);
 }
+
+#[tokio::test]
+async fn a_save_while_an_import_holds_the_database_waits_and_completes() {
+    let app = TestApp::spawn().await;
+    let f = fixture::fill(&app.db).await;
+    let staff = app.login(Role::RelocationStaff).await;
+    // An import's transaction holds the write lock for two seconds.
+    let mut tx = app.db.begin().await.expect("tx");
+    store::relocation::households::set_concerns(
+        &mut tx,
+        "import",
+        &store::relocation::Scope::All,
+        f.theirs,
+        "导入中",
+        false,
+    )
+    .await
+    .expect("write");
+    let save = tokio::spawn({
+        let path = format!("{}/concerns", household(f.ours));
+        async move {
+            staff
+                .post(&path, &[("concerns", "要求提高装修评估价")])
+                .await
+                .status()
+                .as_u16()
+        }
+    });
+    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    tx.commit().await.expect("commit");
+    assert_eq!(
+        save.await.expect("save"),
+        303,
+        "the save completes once the lock is free"
+    );
+    let h = store::relocation::households::get(&app.db, &store::relocation::Scope::All, f.ours)
+        .await
+        .expect("household");
+    assert_eq!(h.concerns, "要求提高装修评估价");
+}

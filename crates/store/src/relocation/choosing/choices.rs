@@ -10,7 +10,7 @@ use super::{Series, series};
 use crate::audit;
 use crate::db::{Conn, Tx};
 use crate::error::{Refusal, StoreError, StoreResult};
-use crate::{on_conn, on_tx};
+use crate::{on_tx, query};
 use chrono::{DateTime, Utc};
 use domain::platform::{Fen, SquareMetres};
 use domain::relocation::{
@@ -171,38 +171,40 @@ pub async fn of_household(
     conn: impl Into<Conn<'_>>,
     household_id: i64,
 ) -> StoreResult<Option<Choice>> {
-    let mut conn = conn.into();
     let sql = format!("{SELECT} WHERE c.household_id = $1 AND c.voided_at IS NULL");
-    let row: Option<ChoiceRow> = on_conn!(&mut conn, |c| sqlx::query_as(crate::dynamic(&sql))
-        .bind(household_id)
-        .fetch_optional(&mut *c)
-        .await?);
-    row.map(ChoiceRow::into_choice).transpose()
+    query::row(conn, &sql, &[household_id.into()], ChoiceRow::into_choice).await
+}
+
+/// A choice by id, voided or not.
+async fn by_id(conn: impl Into<Conn<'_>>, id: i64) -> StoreResult<Choice> {
+    let sql = format!("{SELECT} WHERE c.id = $1");
+    query::row(conn, &sql, &[id.into()], ChoiceRow::into_choice)
+        .await?
+        .ok_or(StoreError::NotFound)
 }
 
 /// Every choice of a project, voided ones included, in the order they were made.
 pub async fn of_project(conn: impl Into<Conn<'_>>, project_id: i64) -> StoreResult<Vec<Choice>> {
-    let mut conn = conn.into();
     let sql = format!("{SELECT} WHERE c.project_id = $1 ORDER BY c.id");
-    let rows: Vec<ChoiceRow> = on_conn!(&mut conn, |c| sqlx::query_as(crate::dynamic(&sql))
-        .bind(project_id)
-        .fetch_all(&mut *c)
-        .await?);
-    rows.into_iter().map(ChoiceRow::into_choice).collect()
+    query::rows(conn, &sql, &[project_id.into()], ChoiceRow::into_choice).await
 }
 
-/// What the hall's staff submit.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+/// What the hall's staff submit (also the body of the API's choice, where the two codes
+/// are required).
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize)]
 pub struct ChoiceRequest {
     /// The household called.
     pub household_code: String,
     /// The flat it takes.
     pub flat_code: String,
     /// A storeroom, if it takes one.
+    #[serde(default)]
     pub storeroom_code: Option<String>,
     /// A parking space, if it takes one.
+    #[serde(default)]
     pub parking_code: Option<String>,
     /// Whether the household accepted paying for area beyond its entitlement.
+    #[serde(default)]
     pub accept_price_difference: bool,
 }
 
@@ -384,12 +386,7 @@ pub async fn void(
     if reason.trim().is_empty() {
         return Err(Refusal::ReasonMissing.into());
     }
-    let sql = format!("{SELECT} WHERE c.id = $1");
-    let row: Option<ChoiceRow> = on_tx!(tx, |c| sqlx::query_as(crate::dynamic(&sql))
-        .bind(choice_id)
-        .fetch_optional(&mut *c)
-        .await?);
-    let choice = row.ok_or(StoreError::NotFound)?.into_choice()?;
+    let choice = by_id(&mut *tx, choice_id).await?;
     let project = projects::by_id(&mut *tx, choice.project_id).await?;
     if !scope.sees_project(project.id, &project.town) {
         return Err(StoreError::NotFound);
@@ -397,20 +394,20 @@ pub async fn void(
     if choice.voided.is_some() {
         return Err(Refusal::ChoiceAlreadyVoided.into());
     }
-    let change = audit::Change::begin(tx, &CHOICES, choice.id).await?;
-    on_tx!(tx, |c| {
-        sqlx::query(
-        "UPDATE relocation_choices SET voided_at = $1, voided_by = $2, void_reason = $3 WHERE id = $4"
+    audit::update(
+        tx,
+        actor,
+        (&CHOICES, choice.id),
+        "void",
+        "UPDATE relocation_choices SET voided_at = $1, voided_by = $2, void_reason = $3 WHERE id = $4",
+        &[
+            crate::now_text().into(),
+            actor.into(),
+            reason.trim().into(),
+            choice.id.into(),
+        ],
     )
-    .bind(crate::now_text())
-    .bind(actor)
-    .bind(reason.trim())
-    .bind(choice.id)
-    .execute(&mut *c)
-    .await
-    .map(|_| ())?
-    });
-    change.finish(tx, actor, "void").await?;
+    .await?;
     let codes = [
         Some(&choice.flat_code),
         choice.storeroom_code.as_ref(),
@@ -420,22 +417,17 @@ pub async fn void(
         let Some(unit) = flats::by_code(&mut *tx, choice.project_id, code).await? else {
             continue;
         };
-        let change = audit::Change::begin(tx, &FLATS, unit.id).await?;
-        on_tx!(tx, |c| sqlx::query(
-            "UPDATE relocation_flats SET state = 'vacant', household_id = NULL WHERE id = $1"
+        audit::update(
+            tx,
+            actor,
+            (&FLATS, unit.id),
+            "release",
+            "UPDATE relocation_flats SET state = 'vacant', household_id = NULL WHERE id = $1",
+            &[unit.id.into()],
         )
-        .bind(unit.id)
-        .execute(&mut *c)
-        .await
-        .map(|_| ())?);
-        change.finish(tx, actor, "release").await?;
+        .await?;
     }
-    let sql = format!("{SELECT} WHERE c.id = $1");
-    let row: ChoiceRow = on_tx!(tx, |c| sqlx::query_as(crate::dynamic(&sql))
-        .bind(choice.id)
-        .fetch_one(&mut *c)
-        .await?);
-    row.into_choice()
+    by_id(&mut *tx, choice.id).await
 }
 
 /// The rule of the project's entitlement, for the page that explains it (the published

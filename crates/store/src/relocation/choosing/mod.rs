@@ -13,7 +13,8 @@ use super::{ABSENCES, SESSIONS, Scope, parse_day, projects};
 use crate::audit;
 use crate::db::{Conn, Tx};
 use crate::error::{Refusal, StoreError, StoreResult};
-use crate::{on_conn, on_tx};
+use crate::query;
+use crate::sql::Bind;
 use chrono::{DateTime, Utc};
 use domain::relocation::choosing_order::{seed_matches, sha256_hex};
 use domain::relocation::{
@@ -55,7 +56,6 @@ fn instant(text: Option<String>, what: &str) -> StoreResult<Option<DateTime<Utc>
 
 /// The project's session, if a seed has been committed.
 pub async fn session(conn: impl Into<Conn<'_>>, project_id: i64) -> StoreResult<Option<Session>> {
-    let mut conn = conn.into();
     type Row = (
         i64,
         String,
@@ -64,25 +64,24 @@ pub async fn session(conn: impl Into<Conn<'_>>, project_id: i64) -> StoreResult<
         Option<String>,
         Option<String>,
     );
-    let row: Option<Row> = on_conn!(&mut conn, |c| sqlx::query_as(
+    query::row(
+        conn,
         "SELECT id, seed_sha256, seed, committed_at, revealed_at, closed_at
-         FROM relocation_choosing_sessions WHERE project_id = $1"
+         FROM relocation_choosing_sessions WHERE project_id = $1",
+        &[project_id.into()],
+        |(id, seed_sha256, seed, committed, revealed, closed): Row| {
+            Ok(Session {
+                id,
+                project_id,
+                seed_sha256,
+                seed,
+                committed_at: instant(Some(committed), "承诺时间")?.ok_or(StoreError::NotFound)?,
+                revealed_at: instant(revealed, "揭晓时间")?,
+                closed_at: instant(closed, "结束时间")?,
+            })
+        },
     )
-    .bind(project_id)
-    .fetch_optional(&mut *c)
-    .await?);
-    let Some((id, seed_sha256, seed, committed, revealed, closed)) = row else {
-        return Ok(None);
-    };
-    Ok(Some(Session {
-        id,
-        project_id,
-        seed_sha256,
-        seed,
-        committed_at: instant(Some(committed), "承诺时间")?.ok_or(StoreError::NotFound)?,
-        revealed_at: instant(revealed, "揭晓时间")?,
-        closed_at: instant(closed, "结束时间")?,
-    }))
+    .await
 }
 
 async fn visible_project(tx: &mut Tx, scope: &Scope, project_id: i64) -> StoreResult<()> {
@@ -125,19 +124,16 @@ pub async fn commit(
     if session(&mut *tx, project_id).await?.is_some() {
         return Err(Refusal::SeedAlreadyCommitted.into());
     }
-    let id: i64 = on_tx!(tx, |c| {
-        sqlx::query_scalar(
+    audit::insert(
+        tx,
+        actor,
+        &SESSIONS,
         "INSERT INTO relocation_choosing_sessions (project_id, seed_sha256, committed_at, committed_by)
-         VALUES ($1, $2, $3, $4) RETURNING id"
+         VALUES ($1, $2, $3, $4) RETURNING id",
+        &[project_id.into(), hash.into(), crate::now_text().into(), actor.into()],
     )
-    .bind(project_id)
-    .bind(&hash)
-    .bind(crate::now_text())
-    .bind(actor)
-    .fetch_one(&mut *c)
-    .await?
-    });
-    audit::record_insert(tx, actor, &SESSIONS, id).await
+    .await
+    .map(|_| ())
 }
 
 /// Reveals the seed at the session's start: it must hash to the commitment. From now on
@@ -159,19 +155,9 @@ pub async fn reveal(
     if !seed_matches(seed, &s.seed_sha256) {
         return Err(Refusal::SeedMismatch.into());
     }
-    let change = audit::Change::begin(tx, &SESSIONS, s.id).await?;
-    on_tx!(tx, |c| sqlx::query(
-        "UPDATE relocation_choosing_sessions SET seed = $1, revealed_at = $2, revealed_by = $3
-         WHERE id = $4 AND seed IS NULL"
-    )
-    .bind(seed)
-    .bind(crate::now_text())
-    .bind(actor)
-    .bind(s.id)
-    .execute(&mut *c)
-    .await
-    .map(|_| ())?);
-    change.finish(tx, actor, "reveal").await
+    let sql = "UPDATE relocation_choosing_sessions SET revealed_at = $2, revealed_by = $3,
+        seed = $4 WHERE id = $1 AND seed IS NULL";
+    stamp(tx, actor, &s, "reveal", sql, &[seed.into()]).await
 }
 
 /// Closes the session: no more choices are recorded.
@@ -183,17 +169,24 @@ pub async fn close(tx: &mut Tx, actor: &str, scope: &Scope, project_id: i64) -> 
     else {
         return Err(Refusal::SessionNotOpen.into());
     };
-    let change = audit::Change::begin(tx, &SESSIONS, s.id).await?;
-    on_tx!(tx, |c| sqlx::query(
-        "UPDATE relocation_choosing_sessions SET closed_at = $1, closed_by = $2 WHERE id = $3"
-    )
-    .bind(crate::now_text())
-    .bind(actor)
-    .bind(s.id)
-    .execute(&mut *c)
-    .await
-    .map(|_| ())?);
-    change.finish(tx, actor, "close").await
+    let sql =
+        "UPDATE relocation_choosing_sessions SET closed_at = $2, closed_by = $3 WHERE id = $1";
+    stamp(tx, actor, &s, "close", sql, &[]).await
+}
+
+/// Writes a step of session `s` with `sql`, which binds the session's id, the time now
+/// and the actor (`$1` … `$3`), then `more`; logged as `action`.
+async fn stamp(
+    tx: &mut Tx,
+    actor: &str,
+    s: &Session,
+    action: &str,
+    sql: &str,
+    more: &[Bind],
+) -> StoreResult<()> {
+    let stamp = [s.id.into(), crate::now_text().into(), actor.into()];
+    let binds = [&stamp[..], more].concat();
+    audit::update(tx, actor, (&SESSIONS, s.id), action, sql, &binds).await
 }
 
 /// One household of the series.
@@ -291,8 +284,8 @@ fn moment(
 pub async fn series(conn: impl Into<Conn<'_>>, project_id: i64) -> StoreResult<Series> {
     let mut conn = conn.into();
     let session = session(&mut conn, project_id).await?;
-    let rows: Vec<MomentRow> = on_conn!(&mut conn, |c| {
-        sqlx::query_as(
+    let rows: Vec<MomentRow> = query::rows(
+        &mut conn,
         "SELECT h.id, h.code, h.kind, h.head_name, h.signed_on, h.signed_at, h.vacated_on,
                 h.vacated_at, f.code AS flat_code, a.reason AS absent
          FROM relocation_households h
@@ -301,12 +294,11 @@ pub async fn series(conn: impl Into<Conn<'_>>, project_id: i64) -> StoreResult<S
          LEFT JOIN relocation_flats f ON f.id = ch.flat_id
          LEFT JOIN relocation_choosing_absences a
                 ON a.household_id = h.id AND a.project_id = h.project_id
-         WHERE h.project_id = $1"
+         WHERE h.project_id = $1",
+        &[project_id.into()],
+        Ok,
     )
-    .bind(project_id)
-    .fetch_all(&mut *c)
-    .await?
-    });
+    .await?;
     let mut moments = Vec::with_capacity(rows.len());
     for r in &rows {
         moments.push(HouseholdMoments {
@@ -362,18 +354,20 @@ pub async fn mark_absent(
         // Called again after the rest and still absent: it stays last, in order.
         return Ok(());
     }
-    let id: i64 = on_tx!(tx, |c| {
-        sqlx::query_scalar(
+    audit::insert(
+        tx,
+        actor,
+        &ABSENCES,
         "INSERT INTO relocation_choosing_absences (project_id, household_id, reason, marked_at, marked_by)
-         VALUES ($1, $2, $3, $4, $5) RETURNING id"
+         VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        &[
+            project_id.into(),
+            current.household_id.into(),
+            reason.trim().into(),
+            crate::now_text().into(),
+            actor.into(),
+        ],
     )
-    .bind(project_id)
-    .bind(current.household_id)
-    .bind(reason.trim())
-    .bind(crate::now_text())
-    .bind(actor)
-    .fetch_one(&mut *c)
-    .await?
-    });
-    audit::record_insert(tx, actor, &ABSENCES, id).await
+    .await
+    .map(|_| ())
 }

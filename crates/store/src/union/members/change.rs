@@ -286,7 +286,9 @@ pub async fn add(tx: &mut Tx, actor: &str, scope: Scope, m: &NewMember) -> Store
                 "该身份证号已登记为会员（{}，{}）",
                 existing.name, existing.union_name
             ),
-            Err(_) => "该身份证号已在其他乡镇（街道）登记为会员".to_string(),
+            // Outside the caller's township: say only that it cannot be registered here,
+            // not where it is (that would tell staff about another township's members).
+            Err(_) => "该身份证号不能在此登记，如需转入请联系市总工会".to_string(),
         };
         return Err(StoreError::Conflict(message));
     }
@@ -318,8 +320,12 @@ pub async fn transfer(
     if on < m.joined_on {
         return Err(StoreError::from(Refusal::TransferBeforeJoining));
     }
-    // Any union may receive a member: people move between townships.
-    organisations::get(&mut *tx, Scope::City, to_union).await?;
+    // One rule with the import: township staff move members between their township's
+    // unions; a move to another township is the city federation's.
+    let target = organisations::get(&mut *tx, Scope::City, to_union).await?;
+    if !scope.allows_code(target.township.map(|t| t.code())) {
+        return Err(StoreError::from(Refusal::TransferOutsideTownship));
+    }
     let (from, to) = (m.union_id, to_union);
     let change = audit::Change::begin(tx, &MEMBERS, id).await?;
     // The state checked above is required again by the UPDATE: on PostgreSQL a concurrent

@@ -3,25 +3,25 @@
 //! reserving, releasing and voiding, the Excel export and the JSON list for the hall's
 //! devices. Bulk loading goes through the relocation import (`flats`).
 
-use super::{project_change, project_page, scope, xlsx};
+use super::project_xlsx;
+use super::projects::ScopedProject;
 use crate::access::Access;
 use crate::error::{ApiError, AppError};
 use crate::form::{self, Form};
-use crate::pages::{Chrome, render};
+use crate::pages::{Chrome, Keyed, given, render};
 use crate::routes::{Route, get, post};
-use crate::session::Viewer;
-use crate::state::AppState;
 use askama::Template;
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::Query;
 use axum::response::{Html, Response};
 use domain::platform::SquareMetres;
 use domain::relocation::{FlatKind, FlatState};
+use imports::relocation::export::{flat_headers, flat_row};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use store::relocation::flats::{self, Flat, FlatFilter, FlatPlace, Handling, Stock};
-use store::relocation::projects::{self, Project};
+use store::relocation::projects::Project;
 
 /// This page's routes.
 pub(super) fn routes(read: Access, _write: Access, command: Access) -> Vec<Route> {
@@ -165,74 +165,40 @@ struct FlatsPage {
 
 /// The inventory page.
 pub async fn page(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(code): Path<String>,
+    ScopedProject(at, _, p): ScopedProject,
     Query(q): Query<FlatQuery>,
 ) -> Result<Html<String>, AppError> {
-    let scope = scope(&state, &viewer).await?;
-    let p = projects::by_code(&state.db, &scope, &code).await?;
-    let list = flats::list(&state.db, p.id, &q.filter()).await?;
+    let list = flats::list(&at.state.db, p.id, &q.filter()).await?;
     render(&FlatsPage {
-        chrome: Chrome::new(format!("{} 安置房源", p.name), &viewer),
-        stock: flats::stock(&state.db, p.id).await?,
+        chrome: Chrome::new(format!("{} 安置房源", p.name), &at.viewer),
+        stock: flats::stock(&at.state.db, p.id).await?,
         shown: list.len(),
         grids: grids(list),
         kinds: FlatKind::ALL,
         states: FlatState::ALL,
-        may_command: super::may_command(&viewer),
+        may_command: super::may_command(&at.viewer),
         p,
     })
 }
 
 /// The project's units as an Excel sheet in the import's columns.
 pub async fn export(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(code): Path<String>,
+    ScopedProject(at, _, p): ScopedProject,
     Query(q): Query<FlatQuery>,
 ) -> Result<Response, AppError> {
-    let scope = scope(&state, &viewer).await?;
-    let p = projects::by_code(&state.db, &scope, &code).await?;
-    let rows: Vec<Vec<String>> = flats::list(&state.db, p.id, &q.filter())
+    let rows: Vec<Vec<String>> = flats::list(&at.state.db, p.id, &q.filter())
         .await?
         .into_iter()
         .map(|f| {
-            vec![
-                p.code.clone(),
-                f.code,
-                f.kind.label().to_string(),
-                f.place.building,
-                f.place.unit,
-                f.place.floor.to_string(),
-                f.place.room,
-                f.place.layout,
-                f.place.area.to_string(),
-                f.place.orientation,
-                f.state.label().to_string(),
-                f.void_reason,
-            ]
+            let (state, reason) = (f.state.label().to_string(), f.void_reason.clone());
+            let mut row = flat_row(&p.code, f);
+            row.extend([state, reason]);
+            row
         })
         .collect();
-    xlsx(
-        &format!("{}-安置房源.xlsx", p.code),
-        &format!("{} 安置房源", p.name),
-        &[
-            "项目编号",
-            "房源编号",
-            "类别",
-            "幢号",
-            "单元",
-            "楼层",
-            "室号",
-            "户型",
-            "面积",
-            "朝向",
-            "状态",
-            "停用原因",
-        ],
-        &rows,
-    )
+    let mut headers = flat_headers();
+    headers.extend(["状态", "停用原因"]);
+    project_xlsx(&p, "安置房源", &headers, &rows)
 }
 
 /// A unit as a form gives it.
@@ -259,42 +225,30 @@ pub struct FlatForm {
 }
 
 /// Adds a unit or corrects the one with the same code.
-pub async fn save(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(code): Path<String>,
-    Form(f): Form<FlatForm>,
-) -> Response {
-    let back = project_page(&code, "/flats");
-    project_change(
-        &state,
-        &viewer,
-        &code,
-        &back,
-        async |tx, actor, scope, p| {
-            let floor = f
-                .floor
-                .as_deref()
-                .unwrap_or_default()
-                .parse::<i64>()
-                .map_err(|_| AppError::BadRequest("楼层应为整数（地下层用负数）".into()))?;
-            let area = SquareMetres::parse(f.area.as_deref().unwrap_or_default())
-                .map_err(|e| AppError::BadRequest(format!("面积：{e}")))?;
-            let place = FlatPlace {
-                building: f.building.clone().unwrap_or_default(),
-                unit: f.unit.clone().unwrap_or_default(),
-                floor,
-                room: f.room.clone().unwrap_or_default(),
-                layout: f.layout.clone().unwrap_or_default(),
-                area,
-                orientation: f.orientation.clone().unwrap_or_default(),
-            };
-            let kind = f.kind.unwrap_or(FlatKind::Flat);
-            let code = f.code.clone().unwrap_or_default();
-            flats::upsert(tx, actor, scope, p.id, &code, kind, &place).await?;
-            Ok(())
-        },
-    )
+pub async fn save(at: Keyed<String>, Form(f): Form<FlatForm>) -> Response {
+    at.on_project("/flats", async |tx, actor, scope, p| {
+        let floor = f
+            .floor
+            .as_deref()
+            .unwrap_or_default()
+            .parse::<i64>()
+            .map_err(|_| AppError::BadRequest("楼层应为整数（地下层用负数）".into()))?;
+        let area = SquareMetres::parse(f.area.as_deref().unwrap_or_default())
+            .map_err(|e| AppError::BadRequest(format!("面积：{e}")))?;
+        let place = FlatPlace {
+            building: f.building.clone().unwrap_or_default(),
+            unit: f.unit.clone().unwrap_or_default(),
+            floor,
+            room: f.room.clone().unwrap_or_default(),
+            layout: f.layout.clone().unwrap_or_default(),
+            area,
+            orientation: f.orientation.clone().unwrap_or_default(),
+        };
+        let kind = f.kind.unwrap_or(FlatKind::Flat);
+        let code = f.code.clone().unwrap_or_default();
+        flats::upsert(tx, actor, scope, p.id, &code, kind, &place).await?;
+        Ok(())
+    })
     .await
 }
 
@@ -310,55 +264,38 @@ pub struct HandleForm {
 }
 
 /// Reserves, releases or voids a unit.
-pub async fn handle(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(code): Path<String>,
-    Form(f): Form<HandleForm>,
-) -> Response {
-    let back = project_page(&code, "/flats");
-    project_change(
-        &state,
-        &viewer,
-        &code,
-        &back,
-        async |tx, actor, scope, p| {
-            let handling = match f.action.as_deref() {
-                Some("reserve") => Handling::Reserve,
-                Some("release") => Handling::Release,
-                Some("void") => Handling::Void(f.reason.clone().unwrap_or_default()),
-                other => {
-                    return Err(AppError::BadRequest(format!(
-                        "未知操作：{}",
-                        other.unwrap_or_default()
-                    )));
-                }
-            };
-            let flat = f
-                .flat
-                .ok_or_else(|| AppError::BadRequest("请选择房源".into()))?;
-            let unit = flats::by_id(&mut *tx, flat).await?;
-            if unit.project_id != p.id {
-                return Err(AppError::NotFound);
+pub async fn handle(at: Keyed<String>, Form(f): Form<HandleForm>) -> Response {
+    at.on_project("/flats", async |tx, actor, scope, p| {
+        let handling = match f.action.as_deref() {
+            Some("reserve") => Handling::Reserve,
+            Some("release") => Handling::Release,
+            Some("void") => Handling::Void(f.reason.clone().unwrap_or_default()),
+            other => {
+                return Err(AppError::BadRequest(format!(
+                    "未知操作：{}",
+                    other.unwrap_or_default()
+                )));
             }
-            flats::handle(tx, actor, scope, flat, &handling).await?;
-            Ok(())
-        },
-    )
+        };
+        let flat = given(&f.flat, "请选择房源")?;
+        let unit = flats::by_id(&mut *tx, flat).await?;
+        if unit.project_id != p.id {
+            return Err(AppError::NotFound);
+        }
+        flats::handle(tx, actor, scope, flat, &handling).await?;
+        Ok(())
+    })
     .await
 }
 
 /// `GET /api/v1/relocation/projects/{code}/flats?state=vacant&kind=flat`: the units as
 /// `[{"flat_code", "building", "room", "type", "area", "state"}]` (area a number in m²).
 pub async fn api_list(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(code): Path<String>,
+    at: Keyed<String>,
     Query(q): Query<FlatQuery>,
 ) -> Result<Json<Value>, ApiError> {
-    let scope = scope(&state, &viewer).await?;
-    let p = super::choosing::api_project(&state, &scope, &code).await?;
-    let list = flats::list(&state.db, p.id, &q.filter()).await?;
+    let (_, p) = super::choosing::api_project(&at).await?;
+    let list = flats::list(&at.state.db, p.id, &q.filter()).await?;
     let units: Vec<Value> = list
         .into_iter()
         .map(|f| {

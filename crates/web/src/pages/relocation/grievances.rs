@@ -5,11 +5,12 @@
 //! The store decides what each viewer reads: staff only the reports they handle, the
 //! reporter in clear for inspectors only.
 
+use super::projects::ScopedProject;
 use super::{project_page, scope, xlsx};
 use crate::access::Access::{Public, Roles};
 use crate::error::{ApiError, AppError};
 use crate::form::{self, Form};
-use crate::pages::{Chrome, page_count, paging, render};
+use crate::pages::{Asked, Chrome, Keyed, given, page_count, paging, render};
 use crate::routes::roles::{
     RELOCATION_COMMAND, RELOCATION_OVERSIGHT, RELOCATION_READ, RELOCATION_WRITE,
 };
@@ -18,7 +19,7 @@ use crate::session::Viewer;
 use crate::state::AppState;
 use askama::Template;
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::Query;
 use axum::response::{Html, Response};
 use chrono::NaiveDate;
 use domain::platform::time::today_local;
@@ -28,6 +29,8 @@ use domain::relocation::{
 };
 use serde::Deserialize;
 use serde_json::{Value, json};
+use store::Tx;
+use store::relocation::Scope;
 use store::relocation::grievances::{self, Grievance, GrievanceFilter, NewGrievance, Reader};
 use store::relocation::projects::{self, Project};
 
@@ -131,11 +134,30 @@ pub(super) fn routes() -> Vec<Route> {
 
 /// The viewer as the grievance store reads them.
 pub(crate) async fn reader(state: &AppState, viewer: &Viewer) -> Result<Reader, AppError> {
-    Ok(Reader {
-        scope: scope(state, viewer).await?,
+    Ok(reader_in(viewer, scope(state, viewer).await?))
+}
+
+/// The viewer as the grievance store reads them, in the scope already looked up.
+fn reader_in(viewer: &Viewer, scope: Scope) -> Reader {
+    Reader {
+        scope,
         user_id: viewer.user.id,
         role: viewer.user.role(),
-    })
+    }
+}
+
+/// One page of the project's reports the viewer reads, with today's filter and the total.
+async fn listed(
+    at: &ScopedProject,
+    q: &ListQuery,
+    today: NaiveDate,
+    per: i64,
+    offset: i64,
+) -> Result<(Vec<Grievance>, i64), AppError> {
+    let ScopedProject(asked, scope, p) = at;
+    let r = reader_in(&asked.viewer, scope.clone());
+    let filter = q.filter(today);
+    Ok(grievances::list(&asked.state.db, &r, p.id, &filter, per, offset).await?)
 }
 
 /// What the project page shows of grievances: the hotline and what has escalated.
@@ -227,18 +249,12 @@ struct ListPage {
 }
 
 /// The project's reports the viewer sees.
-pub async fn list(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(code): Path<String>,
-    Query(q): Query<ListQuery>,
-) -> Result<Html<String>, AppError> {
-    let r = reader(&state, &viewer).await?;
-    let p = projects::by_code(&state.db, &r.scope, &code).await?;
+pub async fn list(at: ScopedProject, Query(q): Query<ListQuery>) -> Result<Html<String>, AppError> {
     let today = today_local();
     let (page, per, offset) = paging(q.page, PER_PAGE);
-    let (list, total) =
-        grievances::list(&state.db, &r, p.id, &q.filter(today), per, offset).await?;
+    let (list, total) = listed(&at, &q, today, per, offset).await?;
+    let ScopedProject(Asked { state, viewer }, scope, p) = at;
+    let r = reader_in(&viewer, scope);
     let overdue = grievances::overdue_count(&state.db, &r, p.id, today).await?;
     let rows = list
         .into_iter()
@@ -287,16 +303,10 @@ const EXPORT_HEADERS: [&str; 15] = [
 ];
 
 /// The list as an .xlsx file (with the same filters; reporters masked as on screen).
-pub async fn export(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(code): Path<String>,
-    Query(q): Query<ListQuery>,
-) -> Result<Response, AppError> {
-    let r = reader(&state, &viewer).await?;
-    let p = projects::by_code(&state.db, &r.scope, &code).await?;
+pub async fn export(at: ScopedProject, Query(q): Query<ListQuery>) -> Result<Response, AppError> {
     let today = today_local();
-    let (list, _) = grievances::list(&state.db, &r, p.id, &q.filter(today), i64::MAX, 0).await?;
+    let (list, _) = listed(&at, &q, today, i64::MAX, 0).await?;
+    let p = at.2;
     let day = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
     let rows: Vec<Vec<String>> = list
         .into_iter()
@@ -330,18 +340,12 @@ pub async fn export(
 
 /// `GET /api/v1/relocation/projects/{code}/grievances`: the list as JSON, with the same
 /// filters and paging as the page.
-pub async fn api(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(code): Path<String>,
-    Query(q): Query<ListQuery>,
-) -> Result<Json<Value>, ApiError> {
-    let r = reader(&state, &viewer).await?;
-    let p = projects::by_code(&state.db, &r.scope, &code).await?;
+pub async fn api(at: Keyed<String>, Query(q): Query<ListQuery>) -> Result<Json<Value>, ApiError> {
+    let at = ScopedProject::of(at).await?;
     let today = today_local();
     let (page, per, offset) = paging(q.page, PER_PAGE);
-    let (list, total) =
-        grievances::list(&state.db, &r, p.id, &q.filter(today), per, offset).await?;
+    let (list, total) = listed(&at, &q, today, per, offset).await?;
+    let p = at.2;
     let items: Vec<Value> = list
         .iter()
         .map(|g| {
@@ -388,11 +392,12 @@ struct ShowPage {
 }
 
 /// One report.
-pub async fn show(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path((code, id)): Path<(String, i64)>,
-) -> Result<Html<String>, AppError> {
+pub async fn show(at: Keyed<(String, i64)>) -> Result<Html<String>, AppError> {
+    let Keyed {
+        state,
+        viewer,
+        key: (code, id),
+    } = at;
     let r = reader(&state, &viewer).await?;
     let p = projects::by_code(&state.db, &r.scope, &code).await?;
     let g = grievances::get(&state.db, &r, id).await?;
@@ -437,24 +442,12 @@ pub struct NewForm {
 }
 
 /// Receives a report.
-pub async fn create(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(code): Path<String>,
-    Form(f): Form<NewForm>,
-) -> Response {
-    let back = project_page(&code, "/grievances");
+pub async fn create(at: Keyed<String>, Form(f): Form<NewForm>) -> Response {
     let today = today_local();
-    // Not `project_change`: a report does not move the wall.
-    super::change(&state, &viewer, &back, async |tx, actor, scope| {
-        let p = projects::by_code(&mut *tx, scope, &code).await?;
+    on_project(&at, "/grievances", async |tx, actor, p| {
         let new = NewGrievance {
-            channel: f
-                .channel
-                .ok_or_else(|| AppError::BadRequest("请选择来源渠道".into()))?,
-            kind: f
-                .kind
-                .ok_or_else(|| AppError::BadRequest("请选择类别".into()))?,
+            channel: given(&f.channel, "请选择来源渠道")?,
+            kind: given(&f.kind, "请选择类别")?,
             subject: f.subject.clone().unwrap_or_default(),
             content: f.content.clone().unwrap_or_default(),
             reporter: Reporter {
@@ -466,6 +459,37 @@ pub async fn create(
             client_key: None,
         };
         grievances::create(tx, actor, p.id, &new, today).await?;
+        Ok(())
+    })
+    .await
+}
+
+/// A change about project `code` that does not move the wall (so not `on_project`),
+/// returning to the project's page `rest`.
+async fn on_project<F>(at: &Keyed<String>, rest: &str, f: F) -> Response
+where
+    F: AsyncFnOnce(&mut Tx, &str, &Project) -> Result<(), AppError>,
+{
+    let back = project_page(&at.key, rest);
+    at.relocation_change(&back, async |tx, actor, scope| {
+        let p = projects::by_code(&mut *tx, scope, &at.key).await?;
+        f(tx, actor, &p).await?;
+        Ok(None)
+    })
+    .await
+}
+
+/// A change of the report the path names (`{code}/grievances/{id}`) by the viewer as
+/// the store reads them, returning to the report's page.
+async fn on_grievance<F>(at: &Keyed<(String, i64)>, f: F) -> Response
+where
+    F: AsyncFnOnce(&mut Tx, &str, &Reader, i64) -> Result<(), AppError>,
+{
+    let (code, id) = &at.key;
+    let back = project_page(code, &format!("/grievances/{id}"));
+    let r = reader(&at.state, &at.viewer).await;
+    at.relocation_change(&back, async |tx, actor, _| {
+        f(tx, actor, &r?, *id).await?;
         Ok(None)
     })
     .await
@@ -479,21 +503,11 @@ pub struct AssignForm {
 }
 
 /// Gives a report to a handler.
-pub async fn assign(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path((code, id)): Path<(String, i64)>,
-    Form(f): Form<AssignForm>,
-) -> Response {
-    let back = project_page(&code, &format!("/grievances/{id}"));
-    let r = reader(&state, &viewer).await;
-    super::change(&state, &viewer, &back, async |tx, actor, _| {
-        let r = r?;
-        let handler = f
-            .handler
-            .ok_or_else(|| AppError::BadRequest("请选择承办人".into()))?;
-        grievances::assign(tx, actor, &r, id, handler).await?;
-        Ok(None)
+pub async fn assign(at: Keyed<(String, i64)>, Form(f): Form<AssignForm>) -> Response {
+    on_grievance(&at, async |tx, actor, r, id| {
+        let handler = given(&f.handler, "请选择承办人")?;
+        grievances::assign(tx, actor, r, id, handler).await?;
+        Ok(())
     })
     .await
 }
@@ -508,39 +522,25 @@ pub struct AnswerForm {
 }
 
 /// Answers a report.
-pub async fn answer(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path((code, id)): Path<(String, i64)>,
-    Form(f): Form<AnswerForm>,
-) -> Response {
-    let back = project_page(&code, &format!("/grievances/{id}"));
-    let r = reader(&state, &viewer).await;
+pub async fn answer(at: Keyed<(String, i64)>, Form(f): Form<AnswerForm>) -> Response {
     let today = today_local();
-    super::change(&state, &viewer, &back, async |tx, actor, _| {
-        let r = r?;
+    on_grievance(&at, async |tx, actor, r, id| {
         let on = f.answered_on.unwrap_or(today);
         if on > today {
             return Err(store::StoreError::from(GrievanceError::DateInFuture).into());
         }
         let text = f.answer.as_deref().unwrap_or_default();
-        grievances::answer(tx, actor, &r, id, text, on).await?;
-        Ok(None)
+        grievances::answer(tx, actor, r, id, text, on).await?;
+        Ok(())
     })
     .await
 }
 
 /// Closes an answered report.
-pub async fn close(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path((code, id)): Path<(String, i64)>,
-) -> Response {
-    let back = project_page(&code, &format!("/grievances/{id}"));
-    let r = reader(&state, &viewer).await;
-    super::change(&state, &viewer, &back, async |tx, actor, _| {
-        grievances::close(tx, actor, &r?, id, today_local()).await?;
-        Ok(None)
+pub async fn close(at: Keyed<(String, i64)>) -> Response {
+    on_grievance(&at, async |tx, actor, r, id| {
+        grievances::close(tx, actor, r, id, today_local()).await?;
+        Ok(())
     })
     .await
 }
@@ -553,17 +553,10 @@ pub struct HotlineForm {
 }
 
 /// Sets the project's hotline.
-pub async fn set_hotline(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(code): Path<String>,
-    Form(f): Form<HotlineForm>,
-) -> Response {
-    let back = project_page(&code, "");
-    super::change(&state, &viewer, &back, async |tx, actor, scope| {
-        let p = projects::by_code(&mut *tx, scope, &code).await?;
+pub async fn set_hotline(at: Keyed<String>, Form(f): Form<HotlineForm>) -> Response {
+    on_project(&at, "", async |tx, actor, p| {
         store::relocation::hotlines::set_hotline(tx, actor, p.id, f.hotline.as_ref()).await?;
-        Ok(None)
+        Ok(())
     })
     .await
 }

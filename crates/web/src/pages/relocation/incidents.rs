@@ -4,11 +4,9 @@
 use super::scope;
 use crate::error::AppError;
 use crate::form::{self, Form};
-use crate::pages::{Chrome, render};
-use crate::session::Viewer;
-use crate::state::AppState;
+use crate::pages::{Asked, Chrome, given, render};
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::response::{Html, Response};
 use chrono::{Datelike, NaiveDate};
 use domain::platform::time::today_local;
@@ -39,8 +37,7 @@ struct RegisterPage {
 
 /// The register of a year (this year by default).
 pub async fn list(
-    State(state): State<AppState>,
-    viewer: Viewer,
+    Asked { state, viewer }: Asked,
     Query(q): Query<YearQuery>,
 ) -> Result<Html<String>, AppError> {
     let scope = scope(&state, &viewer).await?;
@@ -77,22 +74,14 @@ pub struct IncidentForm {
 }
 
 /// Registers an entry.
-pub async fn create(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Form(f): Form<IncidentForm>,
-) -> Response {
+pub async fn create(Asked { state, viewer }: Asked, Form(f): Form<IncidentForm>) -> Response {
     let today = today_local();
     let back = format!("/relocation/incidents?year={}", today.year());
     super::change(&state, &viewer, &back, async |tx, actor, scope| {
         let p = projects::by_code(&mut *tx, scope, &f.project).await?;
         let n = NewIncident {
-            kind: f
-                .kind
-                .ok_or_else(|| AppError::BadRequest("请选择类别".into()))?,
-            occurred_on: f
-                .occurred_on
-                .ok_or_else(|| AppError::BadRequest("请填写日期".into()))?,
+            kind: given(&f.kind, "请选择类别")?,
+            occurred_on: given(&f.occurred_on, "请填写日期")?,
             description: f.description.clone().unwrap_or_default(),
             outcome: f.outcome.clone().unwrap_or_default(),
         };

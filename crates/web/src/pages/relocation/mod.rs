@@ -509,3 +509,15 @@ pub(crate) fn xlsx(
 ) -> Result<Response, AppError> {
     crate::download::xlsx(filename, Some(title), headers, rows.iter().cloned())
 }
+
+/// The `.xlsx` download of a list of project `p` called `what`: the file
+/// `{code}-{what}.xlsx`, titled `{name} {what}`.
+pub(crate) fn project_xlsx(
+    p: &Project,
+    what: &str,
+    headers: &[&str],
+    rows: &[Vec<String>],
+) -> Result<Response, AppError> {
+    let filename = format!("{}-{what}.xlsx", p.code);
+    xlsx(&filename, &format!("{} {what}", p.name), headers, rows)
+}

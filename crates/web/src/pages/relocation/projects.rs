@@ -34,14 +34,21 @@ impl FromRequestParts<AppState> for ScopedProject {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
-        let Keyed { state, viewer, key } =
-            Keyed::<String>::from_request_parts(parts, state).await?;
-        let found = async {
-            let scope = scope(&state, &viewer).await?;
-            let p = projects::by_code(&state.db, &scope, &key).await?;
-            Ok::<_, AppError>(ScopedProject(Asked { state, viewer }, scope, p))
-        };
-        found.await.map_err(IntoResponse::into_response)
+        let keyed = Keyed::<String>::from_request_parts(parts, state).await?;
+        ScopedProject::of(keyed)
+            .await
+            .map_err(IntoResponse::into_response)
+    }
+}
+
+impl ScopedProject {
+    /// The project `keyed` names, in the viewer's scope (for a handler that answers its
+    /// own errors, as the JSON API does).
+    pub(crate) async fn of(keyed: Keyed<String>) -> Result<ScopedProject, AppError> {
+        let Keyed { state, viewer, key } = keyed;
+        let scope = scope(&state, &viewer).await?;
+        let p = projects::by_code(&state.db, &scope, &key).await?;
+        Ok(ScopedProject(Asked { state, viewer }, scope, p))
     }
 }
 
@@ -52,6 +59,18 @@ impl<K> Keyed<K> {
         F: AsyncFnOnce(&mut Tx, &str, &Scope, &Project) -> Result<(), AppError>,
     {
         project_change(&self.state, &self.viewer, code, back, f).await
+    }
+
+    /// A change of the project its own path names, returning to the project's page
+    /// `rest` (`"/flats"`, `"/choosing"` …).
+    pub(crate) async fn on_project<F>(&self, rest: &str, f: F) -> Response
+    where
+        K: AsRef<str>,
+        F: AsyncFnOnce(&mut Tx, &str, &Scope, &Project) -> Result<(), AppError>,
+    {
+        let code = self.key.as_ref();
+        self.project_change(code, &project_page(code, rest), f)
+            .await
     }
 
     /// A relocation change by the viewer asking (see [`change`]).

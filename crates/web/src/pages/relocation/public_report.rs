@@ -8,13 +8,14 @@
 //! address itself is never stored. The objection form of the population posting goes
 //! through the same limit ([`within_limit`]): one count per client for both.
 
+use super::public::PostedProject;
 use crate::error::AppError;
 use crate::form::{self, Form};
 use crate::pages::{Chrome, render};
 use crate::session::MaybeViewer;
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::extract::{ConnectInfo, Query};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use chrono::{Duration, Utc};
@@ -22,9 +23,8 @@ use domain::platform::time::today_local;
 use domain::relocation::{Channel, GrievanceKind, Reference, Reporter};
 use serde::Deserialize;
 use std::net::SocketAddr;
-use store::relocation::Scope;
 use store::relocation::grievances::{self, NewGrievance, PublicStatus};
-use store::relocation::projects::{self, Project};
+use store::relocation::projects::Project;
 
 /// Reports one client address may send in an hour.
 pub const LIMIT: i64 = 5;
@@ -78,11 +78,9 @@ async fn page(
 
 /// The form and the lookup.
 pub async fn form(
-    State(state): State<AppState>,
     viewer: MaybeViewer,
-    Path(code): Path<String>,
+    PostedProject(state, p): PostedProject,
 ) -> Result<Html<String>, AppError> {
-    let p = projects::by_code(&state.db, &Scope::All, &code).await?;
     page(&state, &viewer, p, None, None).await
 }
 
@@ -104,13 +102,11 @@ pub struct ReportForm {
 /// Receives a report: answers the page with its reference number, or 429 when the
 /// address has sent [`LIMIT`] reports in the last hour.
 pub async fn submit(
-    State(state): State<AppState>,
     viewer: MaybeViewer,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
-    Path(code): Path<String>,
+    PostedProject(state, p): PostedProject,
     Form(f): Form<ReportForm>,
 ) -> Result<Response, AppError> {
-    let p = projects::by_code(&state.db, &Scope::All, &code).await?;
     let today = today_local();
     let mut tx = state.db.begin().await?;
     let key = within_limit(&mut tx, &addr).await?;
@@ -160,12 +156,10 @@ pub struct LookupQuery {
 
 /// How the report with a reference number is handled (state and answer only).
 pub async fn lookup(
-    State(state): State<AppState>,
     viewer: MaybeViewer,
-    Path(code): Path<String>,
+    PostedProject(state, p): PostedProject,
     Query(q): Query<LookupQuery>,
 ) -> Result<Html<String>, AppError> {
-    let p = projects::by_code(&state.db, &Scope::All, &code).await?;
     let asked = q.reference.trim().to_string();
     let found = match Reference::parse(&asked) {
         Some(r) => grievances::public_status(&state.db, p.id, r).await?,

@@ -4,7 +4,7 @@
 
 use super::households::with_stages;
 use super::projects::ScopedProject;
-use super::{form_id, project_page, xlsx};
+use super::{form_id, project_page, project_xlsx};
 use crate::error::AppError;
 use crate::form::Form;
 use crate::pages::{Chrome, Keyed, render};
@@ -117,12 +117,7 @@ pub async fn export(
             ]
         })
         .collect();
-    xlsx(
-        &format!("{}-任务分解表.xlsx", p.code),
-        &format!("{} 任务分解表", p.name),
-        &headers,
-        &data,
-    )
+    project_xlsx(&p, "任务分解表", &headers, &data)
 }
 
 /// A group, a person, and the households to assign to them.

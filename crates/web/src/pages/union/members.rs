@@ -7,7 +7,7 @@ use super::{Record, field, on_record, query_string, required, required_date, sco
 use crate::error::AppError;
 use crate::form::{self, Form};
 use crate::pages::change;
-use crate::pages::{Asked, Chrome, Keyed, page_count, paging, render};
+use crate::pages::{Asked, Chrome, Keyed, given, page_count, paging, render};
 use askama::Template;
 use axum::extract::Query;
 use axum::response::{Html, Response};
@@ -233,9 +233,7 @@ pub struct TransferForm {
 /// Transfers a member to another union.
 pub async fn transfer(post: Keyed, Form(f): Form<TransferForm>) -> Response {
     on_record(&post, Record::Member, async |tx, actor, scope, id| {
-        let to = f
-            .union_id
-            .ok_or_else(|| AppError::BadRequest("请填写转入工会".into()))?;
+        let to = given(&f.union_id, "请填写转入工会")?;
         let on = required_date(&f.on, "转会日期")?;
         members::transfer(&mut *tx, actor, scope, id, to, on).await?;
         // After a transfer out of the township the member is no longer in the staff's scope.

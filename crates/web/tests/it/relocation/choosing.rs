@@ -185,23 +185,29 @@ async fn order_json(app: &TestApp) -> Value {
 }
 
 async fn commit_and_reveal(commander: &Session) {
-    let base = format!("/relocation/projects/{PROJECT}/choosing");
-    let r = commander
-        .post(
-            &format!("{base}/commit"),
-            &[("seed_sha256", &hex_sha256(SEED))],
-        )
-        .await;
-    assert_eq!(status_of(&r), 303);
+    let hash = hex_sha256(SEED);
+    assert_eq!(
+        session_post(commander, "commit", &[("seed_sha256", &hash)]).await,
+        303
+    );
     // The wrong seed is refused; the committed one starts the session.
-    let r = commander
-        .post(&format!("{base}/reveal"), &[("seed", "another")])
-        .await;
-    assert_eq!(status_of(&r), 422);
-    let r = commander
-        .post(&format!("{base}/reveal"), &[("seed", SEED)])
-        .await;
-    assert_eq!(status_of(&r), 303);
+    assert_eq!(
+        session_post(commander, "reveal", &[("seed", "another")]).await,
+        422
+    );
+    assert_eq!(
+        session_post(commander, "reveal", &[("seed", SEED)]).await,
+        303
+    );
+}
+
+/// The app over the fixture and the test households and flats, with the session
+/// started by the commander: the project's id, the commander and the published order.
+async fn started(app: &TestApp) -> (i64, Session, Vec<String>) {
+    let project_id = arrange(app).await;
+    let commander = app.login(Role::RelocationCommander).await;
+    commit_and_reveal(&commander).await;
+    (project_id, commander, codes(&order_json(app).await))
 }
 
 /// POSTs a choice through the JSON API with the session's cookie and CSRF header.
@@ -216,6 +222,35 @@ async fn api_choose(s: &Session, project: &str, body: Value) -> reqwest::Respons
         .send()
         .await
         .expect("POST")
+}
+
+/// Chooses `flat` for `household` in the fixture's project through the API.
+async fn choose(s: &Session, household: &str, flat: &str) -> reqwest::Response {
+    let body = json!({"household_code": household, "flat_code": flat});
+    api_choose(s, PROJECT, body).await
+}
+
+/// The status of a form post of the session page (`commit`, `reveal`, `absent`, `void`).
+async fn session_post(s: &Session, action: &str, fields: &[(&str, &str)]) -> u16 {
+    let path = format!("/relocation/projects/{PROJECT}/choosing/{action}");
+    status_of(&s.post(&path, fields).await)
+}
+
+/// How many of `attempts`, sent at once, were accepted (201); every one answered 201,
+/// 409 or 422.
+async fn accepted_at_once(
+    attempts: impl IntoIterator<Item = impl Future<Output = reqwest::Response>>,
+) -> usize {
+    let statuses: Vec<u16> = futures::future::join_all(attempts)
+        .await
+        .iter()
+        .map(|r| r.status().as_u16())
+        .collect();
+    assert!(
+        statuses.iter().all(|s| [201, 409, 422].contains(s)),
+        "{statuses:?}"
+    );
+    statuses.iter().filter(|s| **s == 201).count()
 }
 
 fn codes(order: &Value) -> Vec<String> {
@@ -240,14 +275,11 @@ async fn the_published_order_is_recomputed_from_its_json_alone() {
     listed.sort();
     assert_eq!(listed, ["H-01", "H-02", "H-03", "H-04"]);
 
-    let base = format!("/relocation/projects/{PROJECT}/choosing");
-    let r = commander
-        .post(
-            &format!("{base}/commit"),
-            &[("seed_sha256", &hex_sha256(SEED))],
-        )
-        .await;
-    assert_eq!(status_of(&r), 303);
+    let hash = hex_sha256(SEED);
+    assert_eq!(
+        session_post(&commander, "commit", &[("seed_sha256", &hash)]).await,
+        303
+    );
     let committed = order_json(&app).await;
     assert_eq!(committed["seed_sha256"], hex_sha256(SEED));
     assert_eq!(
@@ -256,17 +288,15 @@ async fn the_published_order_is_recomputed_from_its_json_alone() {
         "the seed stays secret until the start"
     );
     // A second commitment cannot replace the first.
-    let r = commander
-        .post(
-            &format!("{base}/commit"),
-            &[("seed_sha256", &hex_sha256("other"))],
-        )
-        .await;
-    assert_eq!(status_of(&r), 422);
-    let r = commander
-        .post(&format!("{base}/reveal"), &[("seed", SEED)])
-        .await;
-    assert_eq!(status_of(&r), 303);
+    let other = hex_sha256("other");
+    assert_eq!(
+        session_post(&commander, "commit", &[("seed_sha256", &other)]).await,
+        422
+    );
+    assert_eq!(
+        session_post(&commander, "reveal", &[("seed", SEED)]).await,
+        303
+    );
 
     // Anyone can check: the seed matches its commitment, and sorting by the published
     // moments, then the lottery, gives the published positions.
@@ -329,11 +359,7 @@ async fn the_published_order_is_recomputed_from_its_json_alone() {
     );
 
     // The public page shows masked names only, the commitment and the seed.
-    let (status, body) = app
-        .anonymous()
-        .page(&format!("/public/relocation/{PROJECT}/choosing-order"))
-        .await;
-    assert_eq!(status, 200);
+    let body = fixture::public_page(&app, "/choosing-order").await;
     assert!(body.contains("王*宝") && !body.contains("王一宝"), "{body}");
     assert!(body.contains(&hex_sha256(SEED)) && body.contains(SEED));
     super::assert_audit_intact(&app).await;
@@ -347,48 +373,18 @@ async fn the_hall_records_choices_in_turn_within_entitlement_and_scope() {
     let staff = app.login(Role::RelocationStaff).await;
 
     // Before the session starts nothing can be chosen.
-    let r = api_choose(
-        &staff,
-        PROJECT,
-        json!({"household_code": "H-01", "flat_code": "1-1-101"}),
-    )
-    .await;
-    assert_eq!(r.status(), 422);
+    assert_eq!(choose(&staff, "H-01", "1-1-101").await.status(), 422);
     commit_and_reveal(&commander).await;
     let order = codes(&order_json(&app).await);
 
     // Out of turn: 422 naming whose turn it is.
-    let r = api_choose(
-        &staff,
-        PROJECT,
-        json!({"household_code": order[1], "flat_code": "1-1-101"}),
-    )
-    .await;
-    assert_eq!(r.status(), 422);
-    let msg = r.text().await.unwrap_or_default();
-    assert!(msg.contains(&order[0]), "{msg}");
+    let r = choose(&staff, &order[1], "1-1-101").await;
+    fixture::assert_refused(r, &order[0]).await;
     // Beyond the entitlement (96.48 m² against 80) without accepting the difference: 422.
-    let r = api_choose(
-        &staff,
-        PROJECT,
-        json!({"household_code": order[0], "flat_code": "1-1-102"}),
-    )
-    .await;
-    assert_eq!(r.status(), 422);
-    assert!(
-        r.text()
-            .await
-            .unwrap_or_default()
-            .contains("超出应安置面积")
-    );
+    let r = choose(&staff, &order[0], "1-1-102").await;
+    fixture::assert_refused(r, "超出应安置面积").await;
     // A storeroom is not a flat.
-    let r = api_choose(
-        &staff,
-        PROJECT,
-        json!({"household_code": order[0], "flat_code": "储-001"}),
-    )
-    .await;
-    assert_eq!(r.status(), 422);
+    assert_eq!(choose(&staff, &order[0], "储-001").await.status(), 422);
     // Outside the caller's scope: 403; an inspector may not record at all.
     let r = api_choose(
         &staff,
@@ -398,13 +394,7 @@ async fn the_hall_records_choices_in_turn_within_entitlement_and_scope() {
     .await;
     assert_eq!(r.status(), 403);
     let inspector = app.login(Role::Inspector).await;
-    let r = api_choose(
-        &inspector,
-        PROJECT,
-        json!({"household_code": order[0], "flat_code": "1-1-101"}),
-    )
-    .await;
-    assert_eq!(r.status(), 403);
+    assert_eq!(choose(&inspector, &order[0], "1-1-101").await.status(), 403);
 
     // Accepted: 16.48 m² beyond at ¥3,500 = ¥57,680.00, with a storeroom.
     let r = api_choose(
@@ -422,13 +412,7 @@ async fn the_hall_records_choices_in_turn_within_entitlement_and_scope() {
     assert_eq!(c["entitlement_area"], json!(80.0));
 
     // The flat is taken: 409 for the next household.
-    let r = api_choose(
-        &staff,
-        PROJECT,
-        json!({"household_code": order[1], "flat_code": "1-1-102"}),
-    )
-    .await;
-    assert_eq!(r.status(), 409);
+    assert_eq!(choose(&staff, &order[1], "1-1-102").await.status(), 409);
     let listed: Value = staff
         .get(&format!(
             "/api/v1/relocation/projects/{PROJECT}/flats?state=vacant&kind=flat"
@@ -449,33 +433,19 @@ async fn the_hall_records_choices_in_turn_within_entitlement_and_scope() {
 
     // The next household is absent: it is called after the rest.
     let base = format!("/relocation/projects/{PROJECT}/choosing");
-    let r = staff
-        .post(
-            &format!("{base}/absent"),
-            &[("household_code", &order[1]), ("reason", "在外地未赶回")],
-        )
-        .await;
-    assert_eq!(status_of(&r), 303);
+    let absent = [
+        ("household_code", order[1].as_str()),
+        ("reason", "在外地未赶回"),
+    ];
+    assert_eq!(session_post(&staff, "absent", &absent).await, 303);
     let (_, page) = staff.page(&base).await;
     assert!(
         page.contains(&format!("<b>{}</b>", order[2])),
         "now {}'s turn",
         order[2]
     );
-    let r = api_choose(
-        &staff,
-        PROJECT,
-        json!({"household_code": order[2], "flat_code": "1-1-101"}),
-    )
-    .await;
-    assert_eq!(r.status(), 201);
-    let r = api_choose(
-        &staff,
-        PROJECT,
-        json!({"household_code": order[3], "flat_code": "1-1-202"}),
-    )
-    .await;
-    assert_eq!(r.status(), 201);
+    assert_eq!(choose(&staff, &order[2], "1-1-101").await.status(), 201);
+    assert_eq!(choose(&staff, &order[3], "1-1-202").await.status(), 201);
     let r = api_choose(&staff, PROJECT, json!({"household_code": order[1], "flat_code": "1-1-201", "accept_price_difference": true})).await;
     assert_eq!(r.status(), 201, "the absent household chooses last");
 
@@ -509,20 +479,9 @@ async fn the_hall_records_choices_in_turn_within_entitlement_and_scope() {
 
     // Voiding is the commander's: staff are refused, the commander frees the flat.
     let choice_id = c["id"].as_i64().expect("id").to_string();
-    let r = staff
-        .post(
-            &format!("{base}/void"),
-            &[("choice", &choice_id), ("reason", "登记错误")],
-        )
-        .await;
-    assert_eq!(status_of(&r), 403);
-    let r = commander
-        .post(
-            &format!("{base}/void"),
-            &[("choice", &choice_id), ("reason", "登记错误")],
-        )
-        .await;
-    assert_eq!(status_of(&r), 303);
+    let void = [("choice", choice_id.as_str()), ("reason", "登记错误")];
+    assert_eq!(session_post(&staff, "void", &void).await, 403);
+    assert_eq!(session_post(&commander, "void", &void).await, 303);
     let flat = flats::by_code(&app.db, project_id, "1-1-102")
         .await
         .expect("flat")
@@ -533,11 +492,7 @@ async fn the_hall_records_choices_in_turn_within_entitlement_and_scope() {
     assert_eq!(published["order"][1]["flat_code"], "1-1-201");
 
     // The project's public disclosure: scope, standard, and who chose which flat, masked.
-    let (status, body) = app
-        .anonymous()
-        .page(&format!("/public/relocation/{PROJECT}"))
-        .await;
-    assert_eq!(status, 200);
+    let body = fixture::public_page(&app, "").await;
     assert!(
         body.contains("征收信息公开") && body.contains("按期签约奖励"),
         "{body}"
@@ -569,50 +524,21 @@ async fn households_id(app: &TestApp, project_id: i64, code: &str) -> i64 {
 #[tokio::test]
 async fn one_flat_goes_to_one_household_however_many_staff_submit_at_once() {
     let app = TestApp::spawn().await;
-    let project_id = arrange(&app).await;
-    let commander = app.login(Role::RelocationCommander).await;
-    commit_and_reveal(&commander).await;
-    let order = codes(&order_json(&app).await);
+    let (project_id, _, order) = started(&app).await;
     let staff = app.login(Role::RelocationStaff).await;
 
     // Twelve submissions at once for the household called, on two flats: one wins.
     let attempts = (0..12).map(|i| {
         let flat = if i % 2 == 0 { "1-1-101" } else { "1-1-202" };
-        api_choose(
-            &staff,
-            PROJECT,
-            json!({"household_code": order[0], "flat_code": flat}),
-        )
+        choose(&staff, &order[0], flat)
     });
-    let statuses: Vec<u16> = futures::future::join_all(attempts)
-        .await
-        .iter()
-        .map(|r| r.status().as_u16())
-        .collect();
-    assert_eq!(
-        statuses.iter().filter(|s| **s == 201).count(),
-        1,
-        "{statuses:?}"
-    );
-    assert!(
-        statuses.iter().all(|s| [201, 409, 422].contains(s)),
-        "{statuses:?}"
-    );
+    assert_eq!(accepted_at_once(attempts).await, 1);
 
     // Twelve at once for the next household, all on the same flat: one wins.
     let attempts = (0..12).map(|_| {
         api_choose(&staff, PROJECT, json!({"household_code": order[1], "flat_code": "1-1-201", "accept_price_difference": true}))
     });
-    let statuses: Vec<u16> = futures::future::join_all(attempts)
-        .await
-        .iter()
-        .map(|r| r.status().as_u16())
-        .collect();
-    assert_eq!(
-        statuses.iter().filter(|s| **s == 201).count(),
-        1,
-        "{statuses:?}"
-    );
+    assert_eq!(accepted_at_once(attempts).await, 1);
 
     let chosen = store::relocation::choosing::choices::of_project(&app.db, project_id)
         .await
@@ -638,18 +564,7 @@ async fn flats_import_from_their_template_and_export_back() {
     let f = fixture::fill(&app.db).await;
     let dir = tempfile::tempdir().expect("dir");
     let file = dir.path().join("flats.xlsx");
-    let headers = [
-        "项目编号",
-        "房源编号",
-        "类别",
-        "幢号",
-        "单元",
-        "楼层",
-        "室号",
-        "户型",
-        "面积",
-        "朝向",
-    ];
+    let headers = imports::relocation::export::flat_headers();
     let row = |code: &str, kind: &str, floor: &str, area: &str| -> Vec<String> {
         [
             PROJECT,
@@ -794,11 +709,5 @@ async fn the_standard_sets_the_entitlement_rule_and_can_require_a_confirmed_popu
             ],
         )
         .await;
-    assert_eq!(status_of(&r), 422);
-    assert!(
-        r.text()
-            .await
-            .unwrap_or_default()
-            .contains("认定后方可签约")
-    );
+    fixture::assert_refused(r, "认定后方可签约").await;
 }

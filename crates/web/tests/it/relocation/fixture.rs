@@ -37,6 +37,24 @@ pub async fn spawn_as(role: Role) -> (TestApp, Fixture, Session) {
     (app, f, session)
 }
 
+/// The public page `/public/relocation/{PROJECT}{rest}` as anyone sees it, which must
+/// answer 200.
+pub async fn public_page(app: &TestApp, rest: &str) -> String {
+    let path = format!("/public/relocation/{PROJECT}{rest}");
+    let (status, body) = app.anonymous().page(&path).await;
+    assert_eq!(status, 200, "{path}: {body}");
+    body
+}
+
+/// Asserts that a form or API call was refused (422) with a reason containing `reason`;
+/// returns the body.
+pub async fn assert_refused(r: reqwest::Response, reason: &str) -> String {
+    assert_eq!(r.status(), 422);
+    let body = r.text().await.unwrap_or_default();
+    assert!(body.contains(reason), "{reason}: {body}");
+    body
+}
+
 /// What the tests refer to.
 pub struct Fixture {
     /// The project's id.

@@ -37,6 +37,19 @@ async fn reader(db: &Db, role: Role, scope: Scope) -> Reader {
     }
 }
 
+/// The first fifty reports of project `project_id` that `r` reads, with the total.
+async fn listed(db: &Db, r: &Reader, project_id: i64) -> (Vec<grievances::Grievance>, i64) {
+    let all = GrievanceFilter::default();
+    grievances::list(db, r, project_id, &all, 50, 0)
+        .await
+        .expect("list")
+}
+
+/// The reader of a commander of `town`.
+async fn commander_of(db: &Db, town: &str) -> Reader {
+    reader(db, Role::RelocationCommander, Scope::Town(town.into())).await
+}
+
 fn report(kind: GrievanceKind, received_on: NaiveDate, content: &str) -> NewGrievance {
     NewGrievance {
         channel: Channel::Hotline,
@@ -72,25 +85,28 @@ async fn receive(
     (id, r.to_string())
 }
 
+/// Receives a report `days_ago` days back handled by the test staff account.
+async fn receive_for_staff(
+    db: &Db,
+    kind: GrievanceKind,
+    days_ago: u64,
+    content: &str,
+) -> (i64, String) {
+    let staff = user_id(db, Role::RelocationStaff).await;
+    receive(db, kind, days_ago, Some(staff), content).await
+}
+
 #[tokio::test]
 async fn deadlines_follow_the_kind_and_overdue_reports_are_counted_for_the_commander() {
     let app = TestApp::spawn().await;
     let f = fixture::fill(&app.db).await;
     let today = today_local();
     let year = chrono::Datelike::year(&today);
-    let staff_id = user_id(&app.db, Role::RelocationStaff).await;
     // A complaint 20 days old (15 days allowed): overdue. A question 3 days old (5
     // allowed): at risk. A question received today: on track.
     let (late, r1) = receive(&app.db, GrievanceKind::Complaint, 20, None, "补偿款未到账").await;
     let (_, r2) = receive(&app.db, GrievanceKind::Consultation, 3, None, "何时选房").await;
-    let (_, r3) = receive(
-        &app.db,
-        GrievanceKind::Consultation,
-        0,
-        Some(staff_id),
-        "过渡费标准",
-    )
-    .await;
+    let (_, r3) = receive_for_staff(&app.db, GrievanceKind::Consultation, 0, "过渡费标准").await;
     assert_eq!(
         [r1.as_str(), r2.as_str(), r3.as_str()],
         [
@@ -100,22 +116,8 @@ async fn deadlines_follow_the_kind_and_overdue_reports_are_counted_for_the_comma
         ]
     );
 
-    let commander = reader(
-        &app.db,
-        Role::RelocationCommander,
-        Scope::Town("杨村桥镇".into()),
-    )
-    .await;
-    let (all, total) = grievances::list(
-        &app.db,
-        &commander,
-        f.project_id,
-        &GrievanceFilter::default(),
-        50,
-        0,
-    )
-    .await
-    .expect("list");
+    let commander = commander_of(&app.db, "杨村桥镇").await;
+    let (all, total) = listed(&app.db, &commander, f.project_id).await;
     assert_eq!(total, 3);
     let standing = |content: &str| {
         let g = all.iter().find(|g| g.content == content).expect("listed");
@@ -143,24 +145,10 @@ async fn deadlines_follow_the_kind_and_overdue_reports_are_counted_for_the_comma
         },
     )
     .await;
-    let (mine, _) = grievances::list(
-        &app.db,
-        &staff,
-        f.project_id,
-        &GrievanceFilter::default(),
-        50,
-        0,
-    )
-    .await
-    .expect("list");
+    let (mine, _) = listed(&app.db, &staff, f.project_id).await;
     assert_eq!(mine.len(), 1);
     assert_eq!(mine[0].content, "过渡费标准");
-    let other = reader(
-        &app.db,
-        Role::RelocationCommander,
-        Scope::Town("大同镇".into()),
-    )
-    .await;
+    let other = commander_of(&app.db, "大同镇").await;
     assert!(matches!(
         grievances::get(&app.db, &other, late).await,
         Err(store::StoreError::NotFound)
@@ -398,15 +386,7 @@ async fn overdue_reports_stand_out_and_escalate_to_the_commander_over_http() {
 async fn only_inspectors_see_who_reported() {
     let app = TestApp::spawn().await;
     fixture::fill(&app.db).await;
-    let staff_id = user_id(&app.db, Role::RelocationStaff).await;
-    let (id, _) = receive(
-        &app.db,
-        GrievanceKind::Report,
-        1,
-        Some(staff_id),
-        "组长吃拿卡要",
-    )
-    .await;
+    let (id, _) = receive_for_staff(&app.db, GrievanceKind::Report, 1, "组长吃拿卡要").await;
     let detail = format!("/relocation/projects/{PROJECT}/grievances/{id}");
     let list = format!("/relocation/projects/{PROJECT}/grievances");
     let api = format!("/api/v1/relocation/projects/{PROJECT}/grievances");
@@ -466,8 +446,7 @@ async fn the_public_form_gives_a_reference_to_follow_and_is_rate_limited() {
     fixture::fill(&app.db).await;
     let public = app.anonymous();
     let form = format!("/public/relocation/{PROJECT}/report");
-    let (status, page) = public.page(&form).await;
-    assert_eq!(status, 200);
+    let page = fixture::public_page(&app, "/report").await;
     assert!(page.contains("在线留言"), "{page}");
 
     let mut references = Vec::new();
@@ -586,10 +565,7 @@ async fn every_public_page_of_a_project_prints_its_hotline_and_stays_masked() {
 
     let public = app.anonymous();
     for page in ["compensation", "choosing-order", "population", "report"] {
-        let (status, body) = public
-            .page(&format!("/public/relocation/{PROJECT}/{page}"))
-            .await;
-        assert_eq!(status, 200, "{page}");
+        let body = fixture::public_page(&app, &format!("/{page}")).await;
         assert!(
             body.contains("监督电话：<b>0571-64712345</b>"),
             "{page}: {body}"

@@ -251,3 +251,67 @@ async fn the_member_portal_shows_the_own_record_masked() {
     assert!(!page.contains(MEMBER_ID) && !page.contains("13812345678"));
     assert!(page.contains("甲工会"));
 }
+
+#[tokio::test]
+async fn township_staff_move_members_only_within_their_township_and_learn_nothing_of_others() {
+    let app = TestApp::spawn().await;
+    let s = seed(&app.db).await;
+    let a = joint_union(&app.db, &s, "甲工会").await;
+    let elsewhere = union(
+        &app.db,
+        "洋溪某企业工会",
+        UnionKind::JointUnion,
+        Some(s.yang),
+        Some(yangxi()),
+        "2018-01-01",
+    )
+    .await;
+    let m = add_member(&app.db, &new_member(&rid(5), "吴九", "", a.id)).await;
+    let staff = app.login(Role::UnionStaff).await;
+    // The form refuses what the import refuses: a union of another township.
+    let r = staff
+        .post(
+            &format!("/union/members/{m}/transfer"),
+            &[
+                ("union_id", &elsewhere.id.to_string()),
+                ("on", "2019-12-01"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap_or_default().contains("市总工会办理"));
+    assert_eq!(
+        members::get(&app.db, Scope::City, m)
+            .await
+            .expect("member")
+            .union_id,
+        a.id
+    );
+    // The city federation may move them.
+    committed(&app.db, async |tx| {
+        members::transfer(
+            tx,
+            "test",
+            Scope::City,
+            m,
+            elsewhere.id,
+            NaiveDate::from_ymd_opt(2019, 12, 1).unwrap_or_default(),
+        )
+        .await
+    })
+    .await
+    .expect("city transfer");
+    // Registering the same ID again in 新安江 says only that it cannot be registered here.
+    let e = try_add_member(
+        &app.db,
+        Scope::Township(xinanjiang()),
+        &new_member(&rid(5), "吴九", "", a.id),
+    )
+    .await
+    .expect_err("refused");
+    let text = e.to_string();
+    assert!(
+        text.contains("不能在此登记") && !text.contains("洋溪") && !text.contains("其他乡镇"),
+        "{text}"
+    );
+}

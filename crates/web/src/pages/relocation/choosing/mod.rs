@@ -3,17 +3,15 @@
 //! choice (the commander's), the hall's big screen kept live by server-sent events, the
 //! printable confirmation (选房确认单) and the JSON API for the hall's devices.
 
-use super::{project_change, project_page, scope};
+use super::projects::ScopedProject;
+use super::{project_page, scope};
 use crate::access::Access;
 use crate::error::{ApiError, AppError};
 use crate::form::{self, Form};
-use crate::pages::{Chrome, after_form, render};
+use crate::pages::{Chrome, Keyed, after_form, given, render};
 use crate::routes::{Route, get, post};
-use crate::session::Viewer;
-use crate::state::AppState;
 use askama::Template;
 use axum::Json;
-use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use domain::relocation::{FlatKind, FlatState};
@@ -28,6 +26,9 @@ use store::relocation::households;
 use store::relocation::projects::{self, Project};
 
 mod screen;
+
+/// The session page, where every form of the session returns.
+const SESSION: &str = "/choosing";
 
 /// This page's routes.
 pub(super) fn routes(read: Access, write: Access, command: Access) -> Vec<Route> {
@@ -96,16 +97,14 @@ pub(super) fn routes(read: Access, write: Access, command: Access) -> Vec<Route>
     ]
 }
 
-/// The project of an API call: 404 when it does not exist, 403 when it lies outside the
-/// caller's scope (an API client must know the difference to report it).
-pub(super) async fn api_project(
-    state: &AppState,
-    scope: &Scope,
-    code: &str,
-) -> Result<Project, AppError> {
-    let p = projects::by_code(&state.db, &Scope::All, code).await?;
+/// The project of an API call, with the caller's scope: 404 when it does not exist, 403
+/// when it lies outside the caller's scope (an API client must know the difference to
+/// report it).
+pub(super) async fn api_project(at: &Keyed<String>) -> Result<(Scope, Project), AppError> {
+    let scope = scope(&at.state, &at.viewer).await?;
+    let p = projects::by_code(&at.state.db, &Scope::All, &at.key).await?;
     if scope.sees_project(p.id, &p.town) {
-        Ok(p)
+        Ok((scope, p))
     } else {
         Err(AppError::Forbidden)
     }
@@ -141,14 +140,8 @@ async fn vacant(db: &Db, project_id: i64, kind: FlatKind) -> Result<Vec<Flat>, A
 }
 
 /// The session page for staff.
-pub async fn page(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(code): Path<String>,
-) -> Result<Html<String>, AppError> {
-    let scope = scope(&state, &viewer).await?;
-    let db = &state.db;
-    let p = projects::by_code(db, &scope, &code).await?;
+pub async fn page(ScopedProject(at, _, p): ScopedProject) -> Result<Html<String>, AppError> {
+    let (db, viewer) = (&at.state.db, &at.viewer);
     let series = choosing::series(db, p.id).await?;
     let current = series.current().cloned();
     let entitlement = match &current {
@@ -163,14 +156,14 @@ pub async fn page(
         .cloned()
         .collect();
     render(&ChoosingPage {
-        chrome: Chrome::new(format!("{} 选房", p.name), &viewer),
+        chrome: Chrome::new(format!("{} 选房", p.name), viewer),
         vacant: vacant(db, p.id, FlatKind::Flat).await?,
         storerooms: vacant(db, p.id, FlatKind::Storeroom).await?,
         parking: vacant(db, p.id, FlatKind::Parking).await?,
         choices: choices::of_project(db, p.id).await?,
         stock: flats::stock(db, p.id).await?,
-        may_write: super::may_write(&viewer),
-        may_command: super::may_command(&viewer),
+        may_write: super::may_write(viewer),
+        may_command: super::may_command(viewer),
         open: series
             .session
             .as_ref()
@@ -203,33 +196,23 @@ struct SeedPage {
 
 /// Publishes the commitment. With `generate`, a fresh seed is made, only its hash
 /// stored, and the seed shown this once to be printed and sealed.
-pub async fn commit(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(code): Path<String>,
-    Form(f): Form<CommitForm>,
-) -> Response {
-    let back = project_page(&code, "/choosing");
+pub async fn commit(at: Keyed<String>, Form(f): Form<CommitForm>) -> Response {
     if !f.generate {
         let hash = f.seed_sha256.clone().unwrap_or_default();
-        return project_change(
-            &state,
-            &viewer,
-            &code,
-            &back,
-            async |tx, actor, scope, p| {
+        return at
+            .on_project(SESSION, async |tx, actor, scope, p| {
                 choosing::commit(tx, actor, scope, p.id, &hash).await?;
                 Ok(())
-            },
-        )
-        .await;
+            })
+            .await;
     }
+    let Keyed { state, viewer, key } = &at;
     let result = async {
         let seed = choosing::fresh_seed()?;
         let hash = choosing::commitment_of(&seed);
-        let scope = scope(&state, &viewer).await?;
+        let scope = scope(state, viewer).await?;
         let mut tx = state.db.begin().await?;
-        let p = projects::by_code(&mut tx, &scope, &code).await?;
+        let p = projects::by_code(&mut tx, &scope, key).await?;
         choosing::commit(&mut tx, &viewer.user.username, &scope, p.id, &hash).await?;
         tx.commit().await?;
         Ok::<_, AppError>((p, seed, hash))
@@ -237,13 +220,13 @@ pub async fn commit(
     .await;
     match result {
         Ok((p, seed, hash)) => render(&SeedPage {
-            chrome: Chrome::new("抽签种子", &viewer),
+            chrome: Chrome::new("抽签种子", viewer),
             p,
             seed,
             hash,
         })
         .into_response(),
-        Err(e) => after_form(Err(e), &viewer, &back),
+        Err(e) => after_form(Err(e), viewer, &project_page(key, SESSION)),
     }
 }
 
@@ -255,44 +238,21 @@ pub struct RevealForm {
 }
 
 /// Reveals the seed (checked against the commitment): the session starts.
-pub async fn reveal(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(code): Path<String>,
-    Form(f): Form<RevealForm>,
-) -> Response {
-    let back = project_page(&code, "/choosing");
-    project_change(
-        &state,
-        &viewer,
-        &code,
-        &back,
-        async |tx, actor, scope, p| {
-            let seed = f.seed.clone().unwrap_or_default();
-            choosing::reveal(tx, actor, scope, p.id, &seed).await?;
-            Ok(())
-        },
-    )
+pub async fn reveal(at: Keyed<String>, Form(f): Form<RevealForm>) -> Response {
+    at.on_project(SESSION, async |tx, actor, scope, p| {
+        let seed = f.seed.clone().unwrap_or_default();
+        choosing::reveal(tx, actor, scope, p.id, &seed).await?;
+        Ok(())
+    })
     .await
 }
 
 /// Closes the session.
-pub async fn close(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(code): Path<String>,
-) -> Response {
-    let back = project_page(&code, "/choosing");
-    project_change(
-        &state,
-        &viewer,
-        &code,
-        &back,
-        async |tx, actor, scope, p| {
-            choosing::close(tx, actor, scope, p.id).await?;
-            Ok(())
-        },
-    )
+pub async fn close(at: Keyed<String>) -> Response {
+    at.on_project(SESSION, async |tx, actor, scope, p| {
+        choosing::close(tx, actor, scope, p.id).await?;
+        Ok(())
+    })
     .await
 }
 
@@ -324,23 +284,11 @@ impl ChoiceForm {
 }
 
 /// Records the choice of the household whose turn it is.
-pub async fn choose(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(code): Path<String>,
-    Form(f): Form<ChoiceForm>,
-) -> Response {
-    let back = project_page(&code, "/choosing");
-    project_change(
-        &state,
-        &viewer,
-        &code,
-        &back,
-        async |tx, actor, scope, p| {
-            choices::choose(tx, actor, scope, p.id, &f.request()).await?;
-            Ok(())
-        },
-    )
+pub async fn choose(at: Keyed<String>, Form(f): Form<ChoiceForm>) -> Response {
+    at.on_project(SESSION, async |tx, actor, scope, p| {
+        choices::choose(tx, actor, scope, p.id, &f.request()).await?;
+        Ok(())
+    })
     .await
 }
 
@@ -354,25 +302,13 @@ pub struct AbsentForm {
 }
 
 /// Marks the household called as absent: it chooses after the rest of the series.
-pub async fn absent(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(code): Path<String>,
-    Form(f): Form<AbsentForm>,
-) -> Response {
-    let back = project_page(&code, "/choosing");
-    project_change(
-        &state,
-        &viewer,
-        &code,
-        &back,
-        async |tx, actor, scope, p| {
-            let household = f.household_code.clone().unwrap_or_default();
-            let reason = f.reason.clone().unwrap_or_default();
-            choosing::mark_absent(tx, actor, scope, p.id, &household, &reason).await?;
-            Ok(())
-        },
-    )
+pub async fn absent(at: Keyed<String>, Form(f): Form<AbsentForm>) -> Response {
+    at.on_project(SESSION, async |tx, actor, scope, p| {
+        let household = f.household_code.clone().unwrap_or_default();
+        let reason = f.reason.clone().unwrap_or_default();
+        choosing::mark_absent(tx, actor, scope, p.id, &household, &reason).await?;
+        Ok(())
+    })
     .await
 }
 
@@ -386,36 +322,16 @@ pub struct VoidForm {
 }
 
 /// Voids a choice (commander), with the reason.
-pub async fn void(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(code): Path<String>,
-    Form(f): Form<VoidForm>,
-) -> Response {
-    let back = project_page(&code, "/choosing");
-    project_change(
-        &state,
-        &viewer,
-        &code,
-        &back,
-        async |tx, actor, scope, p| {
-            let id = f
-                .choice
-                .ok_or_else(|| AppError::BadRequest("请选择选房记录".into()))?;
-            let c = choices::void(
-                tx,
-                actor,
-                scope,
-                id,
-                f.reason.as_deref().unwrap_or_default(),
-            )
-            .await?;
-            if c.project_id != p.id {
-                return Err(AppError::NotFound);
-            }
-            Ok(())
-        },
-    )
+pub async fn void(at: Keyed<String>, Form(f): Form<VoidForm>) -> Response {
+    at.on_project(SESSION, async |tx, actor, scope, p| {
+        let id = given(&f.choice, "请选择选房记录")?;
+        let reason = f.reason.as_deref().unwrap_or_default();
+        let c = choices::void(tx, actor, scope, id, reason).await?;
+        if c.project_id != p.id {
+            return Err(AppError::NotFound);
+        }
+        Ok(())
+    })
     .await
 }
 
@@ -431,20 +347,16 @@ struct ConfirmationPage {
 }
 
 /// The printable confirmation (选房确认单) of a household's choice.
-pub async fn confirmation(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(id): Path<i64>,
-) -> Result<Html<String>, AppError> {
-    let scope = scope(&state, &viewer).await?;
-    let db = &state.db;
-    let h = households::get(db, &scope, id).await?;
+pub async fn confirmation(at: Keyed) -> Result<Html<String>, AppError> {
+    let scope = scope(&at.state, &at.viewer).await?;
+    let db = &at.state.db;
+    let h = households::get(db, &scope, at.key).await?;
     let choice = choices::of_household(db, h.id)
         .await?
         .ok_or(AppError::NotFound)?;
     let p = projects::by_id(db, h.project_id).await?;
     render(&ConfirmationPage {
-        chrome: Chrome::new(format!("{} 选房确认单", h.code), &viewer),
+        chrome: Chrome::new(format!("{} 选房确认单", h.code), &at.viewer),
         flat: flats::by_code(db, p.id, &choice.flat_code).await?,
         entitlement: choices::entitlement(db, h.id).await?,
         choice,
@@ -453,36 +365,14 @@ pub async fn confirmation(
     })
 }
 
-/// The body of `POST /api/v1/relocation/projects/{code}/choices`.
-#[derive(Deserialize)]
-pub struct ChoiceBody {
-    household_code: String,
-    flat_code: String,
-    #[serde(default)]
-    storeroom_code: Option<String>,
-    #[serde(default)]
-    parking_code: Option<String>,
-    #[serde(default)]
-    accept_price_difference: bool,
-}
-
 /// Records a choice from a hall device: 201 with the choice; 409 when the flat was
 /// taken; 422 out of turn or beyond the entitlement; 403 outside the caller's scope.
 pub async fn api_choose(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(code): Path<String>,
-    Json(b): Json<ChoiceBody>,
+    at: Keyed<String>,
+    Json(req): Json<ChoiceRequest>,
 ) -> Result<Response, ApiError> {
-    let scope = scope(&state, &viewer).await?;
-    let p = api_project(&state, &scope, &code).await?;
-    let req = ChoiceRequest {
-        household_code: b.household_code,
-        flat_code: b.flat_code,
-        storeroom_code: b.storeroom_code,
-        parking_code: b.parking_code,
-        accept_price_difference: b.accept_price_difference,
-    };
+    let (scope, p) = api_project(&at).await?;
+    let Keyed { state, viewer, .. } = at;
     let mut tx = state.db.begin().await?;
     let c = choices::choose(&mut tx, &viewer.user.username, &scope, p.id, &req).await?;
     tx.commit().await?;

@@ -2,13 +2,10 @@
 //! masked: the screen faces the public) and what is left, redrawn from server-sent events
 //! after every change of the project.
 
-use super::super::scope;
+use super::super::projects::ScopedProject;
 use crate::error::AppError;
 use crate::pages::{Chrome, render};
-use crate::session::Viewer;
-use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Path, State};
 use axum::response::Html;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use domain::relocation::household::public_head_name;
@@ -18,7 +15,7 @@ use std::convert::Infallible;
 use store::Db;
 use store::relocation::choosing::{self, SeriesLine};
 use store::relocation::flats;
-use store::relocation::projects::{self, Project};
+use store::relocation::projects::Project;
 use tokio_stream::wrappers::BroadcastStream;
 
 /// What the big screen shows, as JSON: the turn, the next five (masked), the stock.
@@ -69,16 +66,10 @@ struct ScreenPage {
 }
 
 /// The hall's big screen.
-pub async fn screen(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(code): Path<String>,
-) -> Result<Html<String>, AppError> {
-    let scope = scope(&state, &viewer).await?;
-    let p = projects::by_code(&state.db, &scope, &code).await?;
-    let initial = screen_json(&state.db, &p).await?.to_string();
+pub async fn screen(ScopedProject(at, _, p): ScopedProject) -> Result<Html<String>, AppError> {
+    let initial = screen_json(&at.state.db, &p).await?.to_string();
     render(&ScreenPage {
-        chrome: Chrome::new(format!("{} 选房", p.name), &viewer),
+        chrome: Chrome::new(format!("{} 选房", p.name), &at.viewer),
         p,
         initial,
     })
@@ -98,12 +89,9 @@ async fn screen_event(db: &Db, p: &Project) -> Event {
 
 /// Server-sent events: the screen's figures now, then after every change of the project.
 pub async fn events(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(code): Path<String>,
+    ScopedProject(at, _, p): ScopedProject,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, AppError> {
-    let scope = scope(&state, &viewer).await?;
-    let p = projects::by_code(&state.db, &scope, &code).await?;
+    let state = at.state;
     // Subscribe before reading, so a change in between is not lost.
     let changes = BroadcastStream::new(state.wall.subscribe());
     let db = state.db.clone();
