@@ -33,6 +33,9 @@ pub enum Command {
         /// Mark cookies `Secure` (when served behind HTTPS).
         #[arg(long, env = "GROUNDWORK_SECURE_COOKIES")]
         secure_cookies: bool,
+        /// Where notifications go (the delivery worker runs inside the server).
+        #[command(flatten)]
+        notify: crate::notifications::NotifyArgs,
     },
     /// Create a fresh demo database with the 2019 scenario and serve it.
     Demo {
@@ -102,6 +105,11 @@ pub enum Command {
         name: String,
         #[command(flatten)]
         args: crate::reports::ReportArgs,
+    },
+    /// Queue, list, retry or cancel notifications (the server's worker sends them).
+    Notify {
+        #[command(subcommand)]
+        action: crate::notifications::NotifyAction,
     },
     /// Copy the whole database to a file.
     Backup {
@@ -197,12 +205,25 @@ pub async fn run(cli: Cli) -> Result<u8> {
         Command::Serve {
             bind,
             secure_cookies,
+            notify,
         } => {
             let db = Db::connect(&db_url(&cli.db, "groundwork.db")).await?;
+            let settings = notify.settings();
             let mut state = web::AppState::new(db.clone());
             state.secure_cookies = secure_cookies;
+            state.notify_settings = std::sync::Arc::new(settings.masked());
+            let worker = if notify.no_notify_worker {
+                None
+            } else {
+                Some(crate::notifications::spawn_worker(&db, settings)?)
+            };
             eprintln!("groundwork 已启动：http://{bind}/");
-            web::serve(state, bind).await.context("服务启动失败")?;
+            let served = web::serve(state, bind).await.context("服务启动失败");
+            if let Some((stop, handle)) = worker {
+                let _ = stop.send(());
+                let _ = handle.await;
+            }
+            served?;
             db.close().await;
             Ok(0)
         }
@@ -365,6 +386,10 @@ pub async fn run(cli: Cli) -> Result<u8> {
         Command::Report { name, args } => {
             let db = Db::connect(&db_url(&cli.db, "groundwork.db")).await?;
             crate::reports::run(&db, &name, &args).await
+        }
+        Command::Notify { action } => {
+            let db = Db::connect(&db_url(&cli.db, "groundwork.db")).await?;
+            crate::notifications::run(&db, CLI_ACTOR, action).await
         }
         Command::Backup { out } => {
             let db = Db::connect(&db_url(&cli.db, "groundwork.db")).await?;

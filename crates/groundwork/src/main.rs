@@ -4,6 +4,7 @@
 
 mod cli;
 mod demo;
+mod notifications;
 mod output;
 mod reports;
 

@@ -21,6 +21,16 @@ pub enum Backend {
 }
 
 impl Backend {
+    /// What ends a `SELECT` that claims a row for one worker: PostgreSQL locks the row and
+    /// lets a concurrent claimer pass over it (`FOR UPDATE SKIP LOCKED`); SQLite needs
+    /// nothing, its write transaction (`BEGIN IMMEDIATE`) already excludes other writers.
+    pub fn claim_suffix(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "",
+            Backend::Postgres => " FOR UPDATE SKIP LOCKED",
+        }
+    }
+
     /// The `VALUES` list of a multi-row INSERT: `rows` groups of `cols` placeholders.
     ///
     /// SQLite gets anonymous `?` placeholders: sqlx resolves each named one (`$n`) with

@@ -7,6 +7,7 @@
 //! can fix it, so it is a server error, not a refusal.
 
 use domain::platform::AccountError;
+use domain::platform::notify::NotifyError;
 use domain::relocation::{
     CareError, CompensationError, GrievanceError, InvalidStandard, MilestoneError, ReviewError,
 };
@@ -50,6 +51,9 @@ pub enum StoreError {
     /// A temporary housing or care record refused by its rules.
     #[error(transparent)]
     Care(#[from] CareError),
+    /// A notification may not take this step, or its text or recipient is unusable.
+    #[error(transparent)]
+    Notify(#[from] NotifyError),
     /// The change conflicts with an existing record (e.g. a duplicate natural key).
     #[error("{0}")]
     Conflict(String),
@@ -106,6 +110,7 @@ impl StoreError {
                 | StoreError::Review(_)
                 | StoreError::Grievance(_)
                 | StoreError::Care(_)
+                | StoreError::Notify(_)
         )
     }
 

@@ -64,6 +64,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(6, "0006_union_member_indexes"),
     migration!(7, "0007_relocation_flats"),
     migration!(9, "0009_relocation_grievances"),
+    migration!(10, "0010_notifications"),
     migration!(11, "0011_relocation_sunshine_care"),
     migration!(12, "0012_api_token_lifetimes"),
 ];

@@ -114,6 +114,37 @@ fn declare() -> Vec<Route> {
             "审计日志导出Excel",
             pages::audit::export,
         ),
+        get(
+            "/notifications",
+            Roles(NOTIFY_READ),
+            "通知发送",
+            pages::notifications::list,
+        )
+        .nav("通知发送"),
+        post(
+            "/notifications",
+            Roles(NOTIFY_WRITE),
+            "新建通知",
+            pages::notifications::compose,
+        ),
+        get(
+            "/notifications/{id}",
+            Roles(NOTIFY_READ),
+            "通知详情",
+            pages::notifications::detail,
+        ),
+        post(
+            "/notifications/{id}/retry",
+            Roles(NOTIFY_WRITE),
+            "重试通知",
+            pages::notifications::retry,
+        ),
+        post(
+            "/notifications/{id}/cancel",
+            Roles(NOTIFY_WRITE),
+            "取消通知",
+            pages::notifications::cancel,
+        ),
         get("/api/v1/me", AnyUser, "当前用户", api::me),
         get(
             "/api/v1/audit",

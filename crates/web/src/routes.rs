@@ -53,6 +53,11 @@ pub mod roles {
     /// Who reads the discipline register: the commanders and the inspectors (not staff,
     /// whose conduct it records).
     pub const RELOCATION_OVERSIGHT: &[Role] = &[Admin, RelocationCommander, Inspector];
+    /// Who reads the notification outbox: the offices' administrators and commanders, and
+    /// the inspectors (who read, never send).
+    pub const NOTIFY_READ: &[Role] = &[Admin, UnionAdmin, RelocationCommander, Inspector];
+    /// Who retries or cancels notifications.
+    pub const NOTIFY_WRITE: &[Role] = &[Admin, UnionAdmin, RelocationCommander];
     /// Members using the portal.
     pub const MEMBERS: &[Role] = &[Member];
     /// Everyone who works with records (not members): may hold API tokens.

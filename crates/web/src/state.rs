@@ -21,6 +21,9 @@ pub struct AppState {
     /// How long a client may take to send a request's headers, and how many connections
     /// are served at once.
     pub limits: ServeLimits,
+    /// The notification channels' settings as the settings page shows them: (variable,
+    /// value) with every secret already masked, so no secret ever reaches a page.
+    pub notify_settings: Arc<Vec<(&'static str, String)>>,
 }
 
 /// Limits that keep slow or idle clients from holding the server.
@@ -63,6 +66,7 @@ impl AppState {
             secure_cookies: false,
             wall: Arc::default(),
             limits: ServeLimits::default(),
+            notify_settings: Arc::default(),
         }
     }
 }

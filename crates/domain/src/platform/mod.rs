@@ -9,6 +9,7 @@ pub(crate) mod labelled;
 pub mod masking;
 pub mod mobile;
 pub mod money;
+pub mod notify;
 pub mod resident_id;
 pub mod role;
 pub mod time;

@@ -2,6 +2,7 @@
 //! names (SQLite by default).
 
 mod bombs;
+mod notify;
 mod platform;
 mod relocation;
 mod shutdown;

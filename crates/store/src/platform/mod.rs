@@ -1,6 +1,8 @@
-//! What both offices share: users and roles, sessions and API tokens, login throttling.
+//! What both offices share: users and roles, sessions and API tokens, login throttling,
+//! the notification outbox.
 
 pub mod auth;
+pub mod notify;
 pub mod tokens;
 pub mod users;
 
@@ -14,4 +16,7 @@ pub const AUDITED_TABLES: &[AuditedTable] = &[
         table: "api_tokens",
         secret_columns: &["token_hash"],
     },
+    notify::NOTIFICATIONS,
+    notify::OPTOUTS,
+    notify::ROUTES,
 ];

@@ -4,6 +4,7 @@ pub mod audit;
 pub mod home;
 pub mod imports;
 pub mod login;
+pub mod notifications;
 pub mod platform;
 pub mod relocation;
 pub mod union;

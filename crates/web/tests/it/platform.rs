@@ -35,23 +35,26 @@ fn the_navigation_offers_each_role_exactly_its_pages() {
             [
                 &["首页"][..],
                 &union,
-                &["批量导入", "征收安置", "用户管理", "审计日志"],
+                &["批量导入", "征收安置", "用户管理", "审计日志", "通知发送"],
             ]
             .concat(),
         ),
         (
             Role::UnionAdmin,
-            [&["首页"][..], &union, &["批量导入"]].concat(),
+            [&["首页"][..], &union, &["批量导入", "通知发送"]].concat(),
         ),
         (
             Role::UnionStaff,
             [&["首页"][..], &union, &["批量导入"]].concat(),
         ),
-        (Role::RelocationCommander, vec!["首页", "征收安置"]),
+        (
+            Role::RelocationCommander,
+            vec!["首页", "征收安置", "通知发送"],
+        ),
         (Role::RelocationStaff, vec!["首页", "征收安置"]),
         (
             Role::Inspector,
-            [&["首页"][..], &union, &["征收安置", "审计日志"]].concat(),
+            [&["首页"][..], &union, &["征收安置", "审计日志", "通知发送"]].concat(),
         ),
         (Role::Member, vec!["首页", "我的会员信息"]),
     ];

@@ -5,6 +5,7 @@ mod fixture;
 mod grievances;
 mod imports;
 mod live;
+mod notify;
 mod sunshine;
 mod upload;
 

@@ -17,6 +17,7 @@ mod households;
 mod imports;
 mod incidents;
 mod meetings;
+mod notify;
 mod population;
 mod projects;
 mod public;
@@ -342,6 +343,30 @@ pub fn routes() -> Vec<Route> {
             read,
             "进度日报（文本）",
             wall::report,
+        ),
+        get(
+            "/relocation/projects/{code}/notify",
+            command,
+            "项目通知（工作群、住户短信）",
+            notify::page,
+        ),
+        post(
+            "/relocation/projects/{code}/notify/report",
+            command,
+            "发送进度日报到工作群",
+            notify::send_report,
+        ),
+        post(
+            "/relocation/projects/{code}/notify/households",
+            command,
+            "预览或发送住户短信",
+            notify::households_message,
+        ),
+        post(
+            "/relocation/projects/{code}/notify/group",
+            command,
+            "设置项目工作群机器人",
+            notify::set_group,
         ),
         get(
             "/api/v1/relocation/projects/{code}/wall",

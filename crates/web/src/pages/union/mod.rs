@@ -13,6 +13,7 @@ mod dashboard;
 mod enterprises;
 mod imports;
 mod members;
+mod notify;
 mod organisations;
 mod portal;
 
@@ -106,6 +107,18 @@ pub fn routes() -> Vec<Route> {
         ),
         post("/union/unions", write, "新建工会", organisations::create),
         get("/union/unions/{id}", read, "工会详情", organisations::show),
+        get(
+            "/union/unions/{id}/notify",
+            write,
+            "短信通知会员",
+            notify::page,
+        ),
+        post(
+            "/union/unions/{id}/notify",
+            write,
+            "预览或发送会员短信",
+            notify::send,
+        ),
         post(
             "/union/unions/{id}/officers",
             write,

@@ -1,0 +1,244 @@
+//! The notification outbox for staff: every message with its state and tries, retry and
+//! cancel, the counts by channel and state, and the channels' settings (masked).
+
+use super::{Chrome, render};
+use crate::error::AppError;
+use crate::form::{self, Form};
+use crate::routes::roles::NOTIFY_WRITE;
+use crate::session::Viewer;
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::{Html, Response};
+use domain::platform::notify::{Audience, IdempotencyKey};
+use domain::platform::notify::{Channel, State as MessageState};
+use domain::platform::time::show_local;
+use serde::Deserialize;
+use store::platform::notify::{self as outbox, Message, NewMessage, delivery};
+
+/// One row of the list, ready to show.
+struct Row {
+    id: i64,
+    channel: &'static str,
+    recipient: String,
+    text: String,
+    state: MessageState,
+    attempts: i64,
+    reason: String,
+    source: String,
+    created: String,
+    sent: String,
+    may_retry: bool,
+    may_cancel: bool,
+}
+
+impl Row {
+    fn of(m: Message) -> Row {
+        let text: String = m.body.chars().take(60).collect();
+        Row {
+            id: m.id,
+            channel: m.channel.label(),
+            recipient: if m.recipient.is_empty() && m.channel.is_robot() {
+                "默认群".into()
+            } else {
+                m.recipient
+            },
+            text,
+            state: m.state,
+            attempts: m.attempts,
+            reason: m.last_error,
+            source: m.source,
+            created: show_local(m.created_at),
+            sent: m.sent_at.map(show_local).unwrap_or_default(),
+            may_retry: m.state.retry().is_ok(),
+            may_cancel: m.state.cancel().is_ok(),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "notifications.html")]
+struct ListPage {
+    chrome: Chrome,
+    rows: Vec<Row>,
+    states: &'static [MessageState],
+    filter: String,
+    counts: Vec<(String, Vec<i64>)>,
+    settings: Vec<(&'static str, String)>,
+    may_write: bool,
+}
+
+/// The list's query: one state, or all.
+#[derive(Deserialize)]
+pub struct ListQuery {
+    #[serde(default)]
+    state: String,
+}
+
+/// Every message, newest first (optionally in one state), the counts, the settings.
+pub async fn list(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Query(q): Query<ListQuery>,
+) -> Result<Html<String>, AppError> {
+    let filter = MessageState::parse(&q.state);
+    let seen_by = Audience::of(&viewer.user.account);
+    let rows = outbox::list(&state.db, filter, seen_by.as_ref(), 200).await?;
+    let all = outbox::counts(&state.db, seen_by.as_ref()).await?;
+    let counts = Channel::ALL
+        .iter()
+        .map(|c| {
+            let per_state = MessageState::ALL
+                .iter()
+                .map(|s| {
+                    all.iter()
+                        .find(|(ch, st, _)| ch == c && st == s)
+                        .map_or(0, |(_, _, n)| *n)
+                })
+                .collect();
+            (c.label().to_string(), per_state)
+        })
+        .collect();
+    render(&ListPage {
+        chrome: Chrome::new("通知发送", &viewer),
+        rows: rows.into_iter().map(Row::of).collect(),
+        states: MessageState::ALL,
+        filter: filter.map(|s| s.code().to_string()).unwrap_or_default(),
+        counts,
+        settings: state.notify_settings.as_ref().clone(),
+        may_write: viewer.may(NOTIFY_WRITE),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "notification.html")]
+struct DetailPage {
+    chrome: Chrome,
+    m: Row,
+    body: String,
+    key: String,
+    provider_id: String,
+    attempts: Vec<delivery::Attempt>,
+    may_write: bool,
+}
+
+/// One message with every try and what the provider answered.
+pub async fn detail(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+) -> Result<Html<String>, AppError> {
+    let seen_by = Audience::of(&viewer.user.account);
+    let m = outbox::get_for(&state.db, id, seen_by.as_ref()).await?;
+    let attempts = delivery::attempts(&state.db, id).await?;
+    let (body, key, provider_id) = (
+        m.body.clone(),
+        m.key.as_str().to_string(),
+        m.provider_id.clone(),
+    );
+    render(&DetailPage {
+        chrome: Chrome::new(format!("通知 {id}"), &viewer),
+        m: Row::of(m),
+        body,
+        key,
+        provider_id,
+        attempts,
+        may_write: viewer.may(NOTIFY_WRITE),
+    })
+}
+
+/// A message to one person or group, written on the list page.
+#[derive(Deserialize)]
+pub struct ComposeForm {
+    #[serde(default, deserialize_with = "form::text")]
+    channel: Option<String>,
+    #[serde(default, deserialize_with = "form::text")]
+    to: Option<String>,
+    #[serde(default, deserialize_with = "form::text")]
+    subject: Option<String>,
+    #[serde(default, deserialize_with = "form::text")]
+    text: Option<String>,
+    #[serde(default, deserialize_with = "form::flag")]
+    markdown: bool,
+}
+
+/// Queues one message (the worker sends it).
+pub async fn compose(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Form(f): Form<ComposeForm>,
+) -> Result<Response, AppError> {
+    let channel = f
+        .channel
+        .as_deref()
+        .and_then(Channel::parse)
+        .ok_or_else(|| AppError::BadRequest("请选择渠道".into()))?;
+    let text = f
+        .text
+        .ok_or_else(|| AppError::BadRequest("请填写内容".into()))?;
+    let token = store::platform::auth::random_token()?;
+    let key = IdempotencyKey::derived(&["compose", &token]);
+    let mut m = NewMessage::text(channel, f.to.as_deref().unwrap_or(""), &text, key);
+    m.subject = f.subject.unwrap_or_default();
+    m.markdown = f.markdown;
+    m.source = "人工发送".into();
+    // What its author can see again: a commander's goes to the town, a union
+    // administrator's to the union; an administrator's is the platform's.
+    m.audience = Audience::of(&viewer.user.account).unwrap_or(Audience::Platform);
+    Ok(
+        super::change(&state, &viewer, "/notifications", async |tx| {
+            let q = outbox::enqueue(tx, &viewer.user.username, &m).await?;
+            Ok(format!("/notifications/{}", q.id))
+        })
+        .await,
+    )
+}
+
+/// Queues a failed or cancelled message again.
+pub async fn retry(State(state): State<AppState>, viewer: Viewer, Path(id): Path<i64>) -> Response {
+    let back = format!("/notifications/{id}");
+    super::change(&state, &viewer, &back.clone(), async |tx| {
+        let seen_by = Audience::of(&viewer.user.account);
+        outbox::retry(tx, &viewer.user.username, id, seen_by.as_ref()).await?;
+        Ok(back)
+    })
+    .await
+}
+
+/// Withdraws a queued or failed message.
+pub async fn cancel(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+) -> Response {
+    let back = format!("/notifications/{id}");
+    super::change(&state, &viewer, &back.clone(), async |tx| {
+        let seen_by = Audience::of(&viewer.user.account);
+        outbox::cancel(tx, &viewer.user.username, id, seen_by.as_ref()).await?;
+        Ok(back)
+    })
+    .await
+}
+
+/// The outbox's lines of `/metrics`: messages by channel and state.
+pub async fn metrics_lines(state: &AppState) -> String {
+    let mut out = String::from(
+        "# HELP groundwork_notifications Notifications in the outbox by channel and state.\n\
+         # TYPE groundwork_notifications gauge\n",
+    );
+    let counts = outbox::counts(&state.db, None).await.unwrap_or_default();
+    for c in Channel::ALL {
+        for s in MessageState::ALL {
+            let n = counts
+                .iter()
+                .find(|(ch, st, _)| ch == c && st == s)
+                .map_or(0, |(_, _, n)| *n);
+            out.push_str(&format!(
+                "groundwork_notifications{{channel=\"{}\",state=\"{}\"}} {n}\n",
+                c.code(),
+                s.code()
+            ));
+        }
+    }
+    out
+}

@@ -1,0 +1,292 @@
+//! A project's messages: the project's own chat-group robot, the wall's daily report sent
+//! to that group on demand, and a text to the project's households written as a template
+//! (`{{户主}}`, `{{项目}}`, `{{户号}}`, `{{日期}}`), previewed before it is queued. Everything
+//! is queued in the outbox in the transaction of the request; the server's worker sends it.
+
+use super::scope;
+use crate::error::AppError;
+use crate::form::{self, Form};
+use crate::pages::{Chrome, render};
+use crate::session::Viewer;
+use crate::state::AppState;
+use askama::Template as Page;
+use axum::extract::{Path, State};
+use axum::response::{Html, IntoResponse, Response};
+use domain::platform::notify::{
+    Audience, Channel, IdempotencyKey, Template, mask_secret, mask_url,
+};
+use domain::platform::time::today_local;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use store::platform::notify::{self as outbox, NewMessage, Route};
+use store::relocation::households::{HouseholdFilter, list};
+use store::relocation::projects::{self, Project};
+use store::relocation::wall;
+
+/// The scope a project's own robot is kept under.
+fn group_scope(p: &Project) -> String {
+    format!("project:{}", p.id)
+}
+
+/// One household's text as it will be sent.
+struct Preview {
+    code: String,
+    mobile: String,
+    text: String,
+}
+
+#[derive(Page)]
+#[template(path = "relocation/notify.html")]
+struct NotifyPage {
+    chrome: Chrome,
+    p: Project,
+    groups: Vec<(&'static str, &'static str, String)>,
+    report: String,
+    template: String,
+    previews: Vec<Preview>,
+    reachable: usize,
+    without_mobile: usize,
+}
+
+const DEFAULT_TEMPLATE: &str = "{{户主}}户您好：{{项目}}……（请写明事项）。如有疑问请致电指挥部。";
+
+async fn show(
+    state: &AppState,
+    viewer: &Viewer,
+    code: &str,
+    template: Option<&str>,
+) -> Result<Html<String>, AppError> {
+    let scope = scope(state, viewer).await?;
+    let p = projects::by_code(&state.db, &scope, code).await?;
+    let report = wall::daily_report(&state.wall.snapshot(&state.db, &p).await?.wall);
+    let mut groups = Vec::new();
+    for c in [Channel::DingTalk, Channel::WeCom] {
+        let shown = match outbox::route(&state.db, &group_scope(&p), c).await? {
+            Some(r) => format!(
+                "{}（密钥 {}）",
+                mask_url(&r.webhook),
+                mask_secret(&r.secret)
+            ),
+            None => "未设置：发往默认群".to_string(),
+        };
+        groups.push((c.code(), c.label(), shown));
+    }
+    let (previews, reachable, without_mobile) = match template {
+        Some(t) => {
+            let texts = household_texts(state, viewer, &p, t).await?;
+            let reachable = texts.len();
+            let total = households(state, viewer, &p).await?.len();
+            (
+                texts.into_iter().take(5).collect(),
+                reachable,
+                total - reachable,
+            )
+        }
+        None => (Vec::new(), 0, 0),
+    };
+    render(&NotifyPage {
+        chrome: Chrome::new(format!("{} 通知", p.name), viewer),
+        report,
+        groups,
+        template: template.unwrap_or(DEFAULT_TEMPLATE).to_string(),
+        previews,
+        reachable,
+        without_mobile,
+        p,
+    })
+}
+
+/// The project's messages page.
+pub async fn page(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(code): Path<String>,
+) -> Result<Html<String>, AppError> {
+    show(&state, &viewer, &code, None).await
+}
+
+async fn households(
+    state: &AppState,
+    viewer: &Viewer,
+    p: &Project,
+) -> Result<Vec<store::relocation::households::Household>, AppError> {
+    let scope = scope(state, viewer).await?;
+    let (rows, _) = list(
+        &state.db,
+        &scope,
+        p.id,
+        &HouseholdFilter::default(),
+        100_000,
+        0,
+    )
+    .await?;
+    Ok(rows.into_iter().map(|r| r.household).collect())
+}
+
+/// Every household with a mobile and its text; a template that does not render for one
+/// of them (an unknown variable) refuses the whole message.
+async fn household_texts(
+    state: &AppState,
+    viewer: &Viewer,
+    p: &Project,
+    template: &str,
+) -> Result<Vec<Preview>, AppError> {
+    let t = Template::parse(template).map_err(store::StoreError::from)?;
+    let today = today_local().format("%Y年%-m月%-d日").to_string();
+    let mut out = Vec::new();
+    for h in households(state, viewer, p).await? {
+        let Some(mobile) = h.mobile.clone().filter(|m| !m.is_empty()) else {
+            continue;
+        };
+        let vars = BTreeMap::from([
+            ("户主".to_string(), h.head_name.clone()),
+            ("户号".to_string(), h.code.clone()),
+            ("项目".to_string(), p.name.clone()),
+            ("日期".to_string(), today.clone()),
+        ]);
+        let text = t.render(&vars).map_err(store::StoreError::from)?;
+        out.push(Preview {
+            code: h.code,
+            mobile,
+            text,
+        });
+    }
+    Ok(out)
+}
+
+/// The households form: preview, or queue.
+#[derive(Deserialize)]
+pub struct HouseholdsForm {
+    #[serde(default, deserialize_with = "form::text")]
+    template: Option<String>,
+    #[serde(default, deserialize_with = "form::flag")]
+    send: bool,
+}
+
+/// Previews the households' texts, or queues one SMS per household with a mobile.
+pub async fn households_message(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(code): Path<String>,
+    Form(f): Form<HouseholdsForm>,
+) -> Result<Response, AppError> {
+    let template = f
+        .template
+        .ok_or_else(|| AppError::BadRequest("请填写短信内容".into()))?;
+    if !f.send {
+        return Ok(show(&state, &viewer, &code, Some(&template))
+            .await?
+            .into_response());
+    }
+    let back = format!("/relocation/projects/{code}/notify");
+    let scope = scope(&state, &viewer).await?;
+    let p = projects::by_code(&state.db, &scope, &code).await?;
+    let texts = household_texts(&state, &viewer, &p, &template).await?;
+    Ok(
+        crate::pages::change(&state, &viewer, &back.clone(), async |tx| {
+            for t in &texts {
+                let key =
+                    IdempotencyKey::derived(&["households", &p.id.to_string(), &template, &t.code]);
+                let mut m = NewMessage::text(Channel::Sms, &t.mobile, &t.text, key);
+                m.source = format!("项目 {} 住户通知", p.code);
+                m.audience = Audience::Town(p.town.clone());
+                outbox::enqueue(tx, &viewer.user.username, &m).await?;
+            }
+            Ok("/notifications?state=queued".to_string())
+        })
+        .await,
+    )
+}
+
+/// The daily-report form: which robot.
+#[derive(Deserialize)]
+pub struct ReportForm {
+    #[serde(default, deserialize_with = "form::text")]
+    channel: Option<String>,
+}
+
+fn robot(code: Option<&str>) -> Result<Channel, AppError> {
+    code.and_then(Channel::parse)
+        .filter(|c| c.is_robot())
+        .ok_or_else(|| AppError::BadRequest("请选择钉钉群或企业微信群".into()))
+}
+
+/// Queues today's report to the project's chat group (once a day per group: asking again
+/// the same day finds the message already queued).
+pub async fn send_report(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(code): Path<String>,
+    Form(f): Form<ReportForm>,
+) -> Result<Response, AppError> {
+    let channel = robot(f.channel.as_deref())?;
+    let scope = scope(&state, &viewer).await?;
+    let p = projects::by_code(&state.db, &scope, &code).await?;
+    let w = state.wall.snapshot(&state.db, &p).await?;
+    let report = wall::daily_report(&w.wall);
+    let day = w.wall.today.to_string();
+    let back = format!("/relocation/projects/{code}/notify");
+    Ok(
+        crate::pages::change(&state, &viewer, &back.clone(), async |tx| {
+            let key =
+                IdempotencyKey::derived(&["daily-report", &p.id.to_string(), &day, channel.code()]);
+            let mut m = NewMessage::text(channel, &group_scope(&p), &report, key);
+            m.subject = format!("{} 进度日报", p.name);
+            m.source = format!("项目 {} 日报", p.code);
+            m.audience = Audience::Town(p.town.clone());
+            outbox::enqueue(tx, &viewer.user.username, &m).await?;
+            Ok("/notifications".to_string())
+        })
+        .await,
+    )
+}
+
+/// The project's own robot.
+#[derive(Deserialize)]
+pub struct GroupForm {
+    #[serde(default, deserialize_with = "form::text")]
+    channel: Option<String>,
+    #[serde(default, deserialize_with = "form::text")]
+    webhook: Option<String>,
+    #[serde(default, deserialize_with = "form::text")]
+    secret: Option<String>,
+    #[serde(default, deserialize_with = "form::text")]
+    report_at: Option<String>,
+}
+
+/// Sets the project's chat-group robot (the audit log keeps only digests of its URL and
+/// secret).
+pub async fn set_group(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(code): Path<String>,
+    Form(f): Form<GroupForm>,
+) -> Result<Response, AppError> {
+    let channel = robot(f.channel.as_deref())?;
+    let webhook = f
+        .webhook
+        .filter(|w| w.starts_with("https://") || w.starts_with("http://"))
+        .ok_or_else(|| AppError::BadRequest("机器人地址应以 https:// 开头".into()))?;
+    let report_at =
+        match f.report_at {
+            Some(t) => Some(chrono::NaiveTime::parse_from_str(&t, "%H:%M").map_err(|_| {
+                AppError::BadRequest(format!("每日发送时间应为 时:分，如 20:30：{t}"))
+            })?),
+            None => None,
+        };
+    let route = Route {
+        webhook,
+        secret: f.secret.unwrap_or_default(),
+        report_at,
+    };
+    let scope = scope(&state, &viewer).await?;
+    let p = projects::by_code(&state.db, &scope, &code).await?;
+    let back = format!("/relocation/projects/{code}/notify");
+    Ok(
+        crate::pages::change(&state, &viewer, &back.clone(), async |tx| {
+            outbox::set_route(tx, &viewer.user.username, &group_scope(&p), channel, &route).await?;
+            Ok(back)
+        })
+        .await,
+    )
+}

@@ -1,0 +1,149 @@
+//! The outbox page by role: inspectors read, commanders and administrators retry and
+//! cancel; `/metrics` counts messages by channel and state.
+
+use crate::support::TestApp;
+use domain::platform::Role;
+use domain::platform::notify::{Audience, Channel, IdempotencyKey, State};
+use store::platform::notify::{self as outbox, NewMessage};
+
+async fn queue(app: &TestApp, channel: Channel, to: &str, text: &str) -> i64 {
+    queue_for(app, channel, to, text, Audience::Town("杨村桥镇".into())).await
+}
+
+async fn queue_for(app: &TestApp, channel: Channel, to: &str, text: &str, a: Audience) -> i64 {
+    let mut tx = app.db.begin().await.unwrap();
+    let mut m = NewMessage::text(channel, to, text, IdempotencyKey::derived(&[text]));
+    m.audience = a;
+    let id = outbox::enqueue(&mut tx, "test", &m).await.unwrap().id;
+    tx.commit().await.unwrap();
+    id
+}
+
+#[tokio::test]
+async fn inspectors_read_the_outbox_and_commanders_retry_and_cancel() {
+    let app = TestApp::spawn().await;
+    let sms = queue(&app, Channel::Sms, "13812345678", "选房通知：6月1日上午").await;
+    let ding = queue(&app, Channel::DingTalk, "", "征收日报").await;
+    let union = queue_for(
+        &app,
+        Channel::Sms,
+        "13900009999",
+        "工会活动提醒",
+        Audience::Union,
+    )
+    .await;
+    let other_town = queue_for(
+        &app,
+        Channel::Sms,
+        "13900008888",
+        "大同镇通知",
+        Audience::Town("大同镇".into()),
+    )
+    .await;
+
+    let inspector = app.login(Role::Inspector).await;
+    let (status, html) = inspector.page("/notifications").await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("选房通知") && html.contains("待发送"),
+        "{html}"
+    );
+    assert!(!html.contains("/cancel\""), "inspectors get no buttons");
+    let (status, html) = inspector.page(&format!("/notifications/{sms}")).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("幂等键") && html.contains("尚未发送"));
+    let r = inspector
+        .post(&format!("/notifications/{sms}/cancel"), &[])
+        .await;
+    assert_eq!(r.status().as_u16(), 403);
+
+    let commander = app.login(Role::RelocationCommander).await;
+    let r = commander
+        .post(&format!("/notifications/{sms}/cancel"), &[])
+        .await;
+    assert!(r.status().is_success() || r.status().is_redirection());
+    assert_eq!(
+        outbox::get(&app.db, sms).await.unwrap().state,
+        State::Cancelled
+    );
+    let r = commander
+        .post(&format!("/notifications/{sms}/cancel"), &[])
+        .await;
+    assert_eq!(r.status().as_u16(), 422);
+    assert!(r.text().await.unwrap().contains("不能取消"));
+    commander
+        .post(&format!("/notifications/{sms}/retry"), &[])
+        .await;
+    assert_eq!(
+        outbox::get(&app.db, sms).await.unwrap().state,
+        State::Queued
+    );
+    let (_, html) = commander.page("/notifications?state=queued").await;
+    assert!(html.contains("征收日报") && html.contains("默认群"));
+    assert!(
+        !html.contains("工会活动提醒") && !html.contains("大同镇通知"),
+        "only the commander's town"
+    );
+    assert_eq!(
+        commander
+            .page(&format!("/notifications/{other_town}"))
+            .await
+            .0,
+        404
+    );
+    let r = commander
+        .post(&format!("/notifications/{union}/cancel"), &[])
+        .await;
+    assert_eq!(r.status().as_u16(), 404);
+    let union_admin = app.login(Role::UnionAdmin).await;
+    let (_, html) = union_admin.page("/notifications").await;
+    assert!(html.contains("工会活动提醒") && !html.contains("征收日报"));
+    let (_, html) = inspector.page("/notifications").await;
+    assert!(
+        html.contains("工会活动提醒") && html.contains("大同镇通知"),
+        "inspectors see all"
+    );
+
+    let r = commander
+        .post(
+            "/notifications",
+            &[
+                ("channel", "email"),
+                ("to", "JW@Jiande.test"),
+                ("text", "明日碰头会"),
+            ],
+        )
+        .await;
+    assert!(r.status().is_success() || r.status().is_redirection());
+    let r = commander
+        .post(
+            "/notifications",
+            &[("channel", "sms"), ("to", "123"), ("text", "x")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 422);
+    assert!(r.text().await.unwrap().contains("收件人不正确"));
+    let r = inspector
+        .post(
+            "/notifications",
+            &[("channel", "email"), ("to", "a@b.cn"), ("text", "x")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 403);
+    let emails = outbox::list(&app.db, None, None, 10).await.unwrap();
+    assert!(emails.iter().any(|m| m.recipient == "jw@jiande.test"));
+
+    let (_, metrics) = app.anonymous().page("/metrics").await;
+    assert!(
+        metrics.contains("groundwork_notifications{channel=\"sms\",state=\"queued\"} 3"),
+        "{metrics}"
+    );
+    assert!(metrics.contains("groundwork_notifications{channel=\"dingtalk\",state=\"queued\"} 1"));
+    assert!(metrics.contains("groundwork_notifications{channel=\"email\",state=\"sent\"} 0"));
+    assert!(metrics.contains("groundwork_notifications{channel=\"email\",state=\"queued\"} 1"));
+    let _ = ding;
+    let v = store::audit::verify(&app.db, &store::audited())
+        .await
+        .unwrap();
+    assert!(v.problem.is_none());
+}
