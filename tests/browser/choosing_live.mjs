@@ -2,26 +2,10 @@
 // session that is under way; two staff browsers record the choices of the households
 // called, one after the other; the screen moves to the next household each time without
 // a reload. Set BASE_URL to a served demo.
-import { chromium } from 'playwright-core';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { BASE, OUT, browser, login } from './demo.mjs';
 
-const BASE = process.env.BASE_URL ?? 'http://127.0.0.1:18093';
-const OUT = process.env.OUT ?? new URL('./out/', import.meta.url).pathname;
-mkdirSync(OUT, { recursive: true });
 const PROJECT = process.env.PROJECT ?? 'YCQ2020-B1';
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
-
-async function login(username) {
-  const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1600, height: 900 } });
-  const page = await context.newPage();
-  await page.goto(`${BASE}/login`);
-  await page.fill('input[name=username]', username);
-  await page.fill('input[name=password]', 'demo-2019');
-  await page.click('button[type=submit]');
-  return page;
-}
 
 const screen = await login('commander');
 await screen.goto(`${BASE}/relocation/projects/${PROJECT}/choosing/screen`);

@@ -136,14 +136,14 @@ pub fn choosing_order(
     order
 }
 
-/// The order in which households are called in the session: the published order with
-/// the households marked absent when called moved after the rest of the series, in
-/// their own published order.
-pub fn calling_order<'a>(
-    order: &'a [ChoosingPosition],
-    absent: &[String],
-) -> Vec<&'a ChoosingPosition> {
-    let (away, present): (Vec<_>, Vec<_>) = order.iter().partition(|p| absent.contains(&p.code));
+/// The order in which households are called in the session: `order` (the published
+/// order) with the households marked absent when called moved after the rest of the
+/// series, in their own published order.
+pub fn calling_order<'a, T>(
+    order: impl IntoIterator<Item = &'a T>,
+    absent: impl Fn(&T) -> bool,
+) -> Vec<&'a T> {
+    let (away, present): (Vec<_>, Vec<_>) = order.into_iter().partition(|p| absent(p));
     present.into_iter().chain(away).collect()
 }
 

@@ -140,7 +140,7 @@ fn absent_households_are_called_after_the_rest() {
         ],
         None,
     );
-    let called: Vec<&str> = calling_order(&order, &["A".to_string()])
+    let called: Vec<&str> = calling_order(&order, |p| p.code == "A")
         .iter()
         .map(|p| p.code.as_str())
         .collect();

@@ -84,7 +84,11 @@ pub(crate) enum SheetRows {
 impl Book {
     pub(crate) fn open(path: &Path) -> Result<Book, SheetError> {
         Ok(match detect(path)? {
-            Format::Xlsx => Book::Xlsx(path.to_owned()),
+            Format::Xlsx => {
+                // Once per file, before any sheet of it is read.
+                guard::check_xlsx(path)?;
+                Book::Xlsx(path.to_owned())
+            }
             Format::Xls => Book::Xls(Box::new(xls::XlsBook::open(path)?)),
             Format::Csv { delimiter } => Book::Csv(path.to_owned(), delimiter),
         })

@@ -95,10 +95,6 @@ impl XlsxSheet {
 /// The worker. Every send failing means the reader was dropped; the worker then simply
 /// stops, which is how an abandoned import releases the file.
 fn stream(path: &Path, ordinal: usize, sender: &SyncSender<Message>) {
-    if let Err(error) = super::guard::check_xlsx(path) {
-        let _ = sender.send(Message::Failed(error));
-        return;
-    }
     let mut workbook = match File::open(path)
         .map_err(SheetError::from)
         .and_then(|file| Xlsx::new(BufReader::new(file)).map_err(unusable))

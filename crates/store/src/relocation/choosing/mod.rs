@@ -219,22 +219,9 @@ impl Series {
     /// The households still to choose, in the order they are called: the published
     /// order, with those marked absent after the rest.
     pub fn waiting(&self) -> Vec<&SeriesLine> {
-        let open: Vec<ChoosingPosition> = self
-            .lines
-            .iter()
-            .filter(|l| l.flat_code.is_none())
-            .map(|l| l.position.clone())
-            .collect();
-        let absent: Vec<String> = self
-            .lines
-            .iter()
-            .filter(|l| l.absent.is_some())
-            .map(|l| l.position.code.clone())
-            .collect();
-        calling_order(&open, &absent)
-            .into_iter()
-            .filter_map(|p| self.lines.iter().find(|l| l.position.code == p.code))
-            .collect()
+        calling_order(self.lines.iter().filter(|l| l.flat_code.is_none()), |l| {
+            l.absent.is_some()
+        })
     }
 
     /// Whose turn it is, while the session is open.

@@ -4,23 +4,18 @@
 //! of households in temporary housing as a spreadsheet, those past their until-date
 //! flagged.
 
-use super::{change, scope};
+use super::projects::ScopedProject;
+use super::records::{household_page, on_household};
 use crate::error::AppError;
 use crate::form::{self, Form};
-use crate::session::Viewer;
+use crate::pages::Keyed;
 use crate::state::AppState;
-use axum::extract::{Path, State};
 use axum::response::Response;
 use chrono::NaiveDate;
 use domain::platform::time::today_local;
 use domain::relocation::{CareKind, TemporaryHousing};
 use serde::Deserialize;
 use store::relocation::care::{self, CareAction, Stay};
-use store::relocation::projects;
-
-fn household_page(id: i64) -> String {
-    format!("/relocation/households/{id}")
-}
 
 /// What the household page shows of care.
 pub struct CareView {
@@ -82,45 +77,25 @@ impl StayForm {
 }
 
 /// Records a stay in temporary housing.
-pub async fn add_stay(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(id): Path<i64>,
-    Form(f): Form<StayForm>,
-) -> Response {
-    change(
-        &state,
-        &viewer,
-        &household_page(id),
-        async |tx, actor, scope| {
-            let housing = f.housing()?;
-            let note = f.note.as_deref().unwrap_or_default();
-            care::save_stay(tx, actor, scope, id, None, &housing, note).await?;
-            Ok(None)
-        },
-    )
+pub async fn add_stay(post: Keyed, Form(f): Form<StayForm>) -> Response {
+    on_household(&post, async |tx, actor, scope| {
+        let housing = f.housing()?;
+        let note = f.note.as_deref().unwrap_or_default();
+        care::save_stay(tx, actor, scope, post.key, None, &housing, note).await?;
+        Ok(None)
+    })
     .await
 }
 
 /// Corrects a stay.
-pub async fn update_stay(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(stay): Path<i64>,
-    Form(f): Form<StayForm>,
-) -> Response {
+pub async fn update_stay(post: Keyed, Form(f): Form<StayForm>) -> Response {
     let household = f.household.unwrap_or_default();
-    change(
-        &state,
-        &viewer,
-        &household_page(household),
-        async |tx, actor, scope| {
-            let housing = f.housing()?;
-            let note = f.note.as_deref().unwrap_or_default();
-            care::save_stay(tx, actor, scope, household, Some(stay), &housing, note).await?;
-            Ok(None)
-        },
-    )
+    post.relocation_change(&household_page(household), async |tx, actor, scope| {
+        let housing = f.housing()?;
+        let note = f.note.as_deref().unwrap_or_default();
+        care::save_stay(tx, actor, scope, household, Some(post.key), &housing, note).await?;
+        Ok(None)
+    })
     .await
 }
 
@@ -137,14 +112,9 @@ fn back(f: &BackForm) -> String {
 }
 
 /// Removes a stay recorded by mistake.
-pub async fn remove_stay(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(stay): Path<i64>,
-    Form(f): Form<BackForm>,
-) -> Response {
-    change(&state, &viewer, &back(&f), async |tx, actor, scope| {
-        care::remove_stay(tx, actor, scope, stay).await?;
+pub async fn remove_stay(post: Keyed, Form(f): Form<BackForm>) -> Response {
+    post.relocation_change(&back(&f), async |tx, actor, scope| {
+        care::remove_stay(tx, actor, scope, post.key).await?;
         Ok(None)
     })
     .await
@@ -164,45 +134,30 @@ pub struct ActionForm {
 }
 
 /// Records a care action (today when no day is given).
-pub async fn add_action(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(id): Path<i64>,
-    Form(f): Form<ActionForm>,
-) -> Response {
-    change(
-        &state,
-        &viewer,
-        &household_page(id),
-        async |tx, actor, scope| {
-            let today = today_local();
-            care::add_action(
-                tx,
-                actor,
-                scope,
-                id,
-                f.kind.unwrap_or(CareKind::Other),
-                f.on.unwrap_or(today),
-                f.helpers.as_deref().unwrap_or_default(),
-                f.note.as_deref().unwrap_or_default(),
-                today,
-            )
-            .await?;
-            Ok(None)
-        },
-    )
+pub async fn add_action(post: Keyed, Form(f): Form<ActionForm>) -> Response {
+    on_household(&post, async |tx, actor, scope| {
+        let today = today_local();
+        care::add_action(
+            tx,
+            actor,
+            scope,
+            post.key,
+            f.kind.unwrap_or(CareKind::Other),
+            f.on.unwrap_or(today),
+            f.helpers.as_deref().unwrap_or_default(),
+            f.note.as_deref().unwrap_or_default(),
+            today,
+        )
+        .await?;
+        Ok(None)
+    })
     .await
 }
 
 /// Removes a care action recorded by mistake.
-pub async fn remove_action(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(action): Path<i64>,
-    Form(f): Form<BackForm>,
-) -> Response {
-    change(&state, &viewer, &back(&f), async |tx, actor, scope| {
-        care::remove_action(tx, actor, scope, action).await?;
+pub async fn remove_action(post: Keyed, Form(f): Form<BackForm>) -> Response {
+    post.relocation_change(&back(&f), async |tx, actor, scope| {
+        care::remove_action(tx, actor, scope, post.key).await?;
         Ok(None)
     })
     .await
@@ -210,15 +165,9 @@ pub async fn remove_action(
 
 /// `/relocation/projects/{code}/temporary-housing.xlsx`: the households of the project in
 /// temporary housing with their until-dates, those past it flagged (已超期).
-pub async fn export(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(code): Path<String>,
-) -> Result<Response, AppError> {
-    let scope = scope(&state, &viewer).await?;
-    let p = projects::by_code(&state.db, &scope, &code).await?;
+pub async fn export(ScopedProject(at, scope, p): ScopedProject) -> Result<Response, AppError> {
     let today = today_local();
-    let rows: Vec<Vec<String>> = care::project_stays(&state.db, &scope, p.id)
+    let rows: Vec<Vec<String>> = care::project_stays(&at.state.db, &scope, p.id)
         .await?
         .into_iter()
         .enumerate()

@@ -20,7 +20,8 @@ use store::relocation::buildings::BuildingFields;
 use store::relocation::worklog::VisitFields;
 use store::relocation::{appraisals, buildings, members, milestones, worklog};
 
-fn household_page(id: i64) -> String {
+/// A household's page: where its forms return.
+pub(crate) fn household_page(id: i64) -> String {
     format!("/relocation/households/{id}")
 }
 
