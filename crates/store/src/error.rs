@@ -11,6 +11,7 @@ use domain::platform::notify::NotifyError;
 use domain::relocation::{
     CareError, CompensationError, GrievanceError, InvalidStandard, MilestoneError, ReviewError,
 };
+use domain::union::duplicates::MergeError;
 use domain::union::organisation::UnionError;
 
 pub use crate::refusal::Refusal;
@@ -51,6 +52,9 @@ pub enum StoreError {
     /// A temporary housing or care record refused by its rules.
     #[error(transparent)]
     Care(#[from] CareError),
+    /// Two member records that cannot be merged.
+    #[error(transparent)]
+    Merge(#[from] MergeError),
     /// A notification may not take this step, or its text or recipient is unusable.
     #[error(transparent)]
     Notify(#[from] NotifyError),
@@ -111,6 +115,7 @@ impl StoreError {
                 | StoreError::Grievance(_)
                 | StoreError::Care(_)
                 | StoreError::Notify(_)
+                | StoreError::Merge(_)
         )
     }
 

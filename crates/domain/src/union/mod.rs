@@ -12,6 +12,7 @@
 pub mod activity;
 pub mod aid;
 pub mod coverage;
+pub mod duplicates;
 pub mod honour;
 pub mod organisation;
 pub mod township;

@@ -54,7 +54,7 @@ pub enum LoginOutcome {
     Disabled,
 }
 
-async fn locked_until(db: &Db, key: &str) -> StoreResult<Option<String>> {
+pub(crate) async fn locked_until(db: &Db, key: &str) -> StoreResult<Option<String>> {
     let until: Option<Option<String>> = on_pool!(db, |p| {
         sqlx::query_scalar("SELECT locked_until FROM login_failures WHERE key = $1")
             .bind(key)
@@ -65,7 +65,7 @@ async fn locked_until(db: &Db, key: &str) -> StoreResult<Option<String>> {
     Ok(until.flatten().filter(|u| *u > now))
 }
 
-async fn note_failure(db: &Db, key: &str) -> StoreResult<()> {
+pub(crate) async fn note_failure(db: &Db, key: &str) -> StoreResult<()> {
     let now = Utc::now();
     let lock = crate::timestamp_text(now + Duration::minutes(LOCK_MINUTES));
     let mut tx = db.begin().await?;

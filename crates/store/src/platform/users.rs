@@ -1,8 +1,9 @@
 //! User accounts: who may log in, with which role and scope.
 
 use crate::audit::{self, AuditedTable};
-use crate::db::Db;
+use crate::db::{Db, Tx};
 use crate::error::{Refusal, StoreError, StoreResult};
+use crate::sql::Bind;
 use crate::{on_pool, on_tx};
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -151,7 +152,7 @@ pub async fn password_matches(password: &str, hash: &str) -> bool {
 
 /// Refuses a bad name, a short password, or a role without what it needs; gives the
 /// account the columns will read back as.
-fn check_new_user(u: &NewUser) -> StoreResult<Account> {
+pub(crate) fn check_new_user(u: &NewUser) -> StoreResult<Account> {
     let name_ok = !u.username.is_empty()
         && u.username.len() <= 64
         && u.username
@@ -169,41 +170,55 @@ fn check_new_user(u: &NewUser) -> StoreResult<Account> {
 /// Creates a user; `actor` is who does it (for the audit log).
 pub async fn create(db: &Db, actor: &str, u: &NewUser) -> StoreResult<User> {
     let account = check_new_user(u)?;
-    let columns = account.columns();
     let hash = hash_password(&u.password).await?;
     let mut tx = db.begin().await?;
-    let exists: Option<i64> = on_tx!(&mut tx, |c| {
-        sqlx::query_scalar("SELECT id FROM users WHERE username = $1")
-            .bind(&u.username)
-            .fetch_optional(&mut *c)
-            .await?
-    });
+    let id = insert(&mut tx, actor, u, &account, &hash).await?;
+    tx.commit().await?;
+    by_id(db, id).await
+}
+
+/// Writes a checked user with its password already hashed, in the caller's transaction:
+/// [`create`] and a member's first activation (which also spends its one-time code in
+/// that transaction) both come here.
+pub(crate) async fn insert(
+    tx: &mut Tx,
+    actor: &str,
+    u: &NewUser,
+    account: &Account,
+    hash: &str,
+) -> StoreResult<i64> {
+    let columns = account.columns();
+    let exists: Option<i64> = crate::query::value(
+        &mut *tx,
+        "SELECT id FROM users WHERE username = $1",
+        &[u.username.as_str().into()],
+    )
+    .await?;
     if exists.is_some() {
         return Err(StoreError::Conflict(format!(
             "用户名已存在：{}",
             u.username
         )));
     }
-    let id: i64 = on_tx!(&mut tx, |c| {
-        sqlx::query_scalar(
-            "INSERT INTO users (username, display_name, password_hash, role, township, town, team_id, member_resident_id, disabled, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, FALSE, $9) RETURNING id",
-        )
-        .bind(&u.username)
-        .bind(&u.display_name)
-        .bind(&hash)
-        .bind(&columns.role)
-        .bind(&columns.township)
-        .bind(&columns.town)
-        .bind(columns.team_id)
-        .bind(&columns.resident_id)
-        .bind(crate::now_text())
-        .fetch_one(&mut *c)
-        .await?
-    });
-    audit::record_insert(&mut tx, actor, &USERS, id).await?;
-    tx.commit().await?;
-    by_id(db, id).await
+    audit::insert(
+        tx,
+        actor,
+        &USERS,
+        "INSERT INTO users (username, display_name, password_hash, role, township, town, team_id, member_resident_id, disabled, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, FALSE, $9) RETURNING id",
+        &[
+            u.username.as_str().into(),
+            u.display_name.as_str().into(),
+            hash.into(),
+            columns.role.as_str().into(),
+            Bind::OptText(columns.township.clone()),
+            Bind::OptText(columns.town.clone()),
+            Bind::OptInt(columns.team_id),
+            Bind::OptText(columns.resident_id.clone()),
+            crate::now_text().into(),
+        ],
+    )
+    .await
 }
 
 /// A user by id.

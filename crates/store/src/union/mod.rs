@@ -6,6 +6,7 @@
 //! change only their own township, and a record outside the scope is reported as not
 //! found, so that nobody learns from an error what exists in another township.
 
+pub mod activation;
 pub mod codes;
 pub mod coverage;
 pub mod enterprises;
@@ -27,6 +28,8 @@ pub const AUDITED_TABLES: &[AuditedTable] = &[
     enterprises::ENTERPRISES,
     members::MEMBERS,
     members::TRANSFERS,
+    members::duplicates::MERGES,
+    activation::ACTIVATIONS,
 ];
 
 /// Whose union records a caller may see and change.

@@ -27,6 +27,23 @@ struct LoginPage {
 /// browser post the form but cannot read the cookie to fill it in.
 const LOGIN_CSRF_COOKIE: &str = "gw_login_csrf";
 
+/// A fresh CSRF token for a form posted without a session (the login, a member's first
+/// activation) and the `Set-Cookie` value that carries the same token.
+pub(crate) fn anonymous_csrf(state: &AppState) -> Result<(String, String), AppError> {
+    let token = auth::random_token()?;
+    let cookie = format!(
+        "{LOGIN_CSRF_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age=3600{}",
+        if state.secure_cookies { "; Secure" } else { "" }
+    );
+    Ok((token, cookie))
+}
+
+/// Whether a form posted without a session carries the token its cookie holds.
+pub(crate) fn anonymous_csrf_ok(headers: &HeaderMap, sent: &str) -> bool {
+    let expected = session::cookie(headers, LOGIN_CSRF_COOKIE).unwrap_or_default();
+    !expected.is_empty() && expected == sent
+}
+
 /// Renders the login page with a fresh login CSRF token in the form and the cookie.
 fn login_page(
     state: &AppState,
@@ -34,18 +51,14 @@ fn login_page(
     next: String,
     error: Option<String>,
 ) -> Result<Response, AppError> {
-    let token = auth::random_token()?;
+    let (token, cookie) = anonymous_csrf(state)?;
     let mut chrome = Chrome::anonymous("登录");
-    chrome.csrf = token.clone();
+    chrome.csrf = token;
     let html = render(&LoginPage {
         chrome,
         next,
         error,
     })?;
-    let cookie = format!(
-        "{LOGIN_CSRF_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age=3600{}",
-        if state.secure_cookies { "; Secure" } else { "" }
-    );
     Ok((status, [(header::SET_COOKIE, cookie)], html).into_response())
 }
 
@@ -101,8 +114,7 @@ pub async fn submit(
     Form(f): Form<LoginForm>,
 ) -> Result<Response, AppError> {
     let next = safe_next(f.next.as_deref());
-    let expected = session::cookie(&headers, LOGIN_CSRF_COOKIE).unwrap_or_default();
-    if expected.is_empty() || expected != f.csrf {
+    if !anonymous_csrf_ok(&headers, &f.csrf) {
         let msg = "登录页面已过期，请重新输入用户名和密码".to_string();
         return login_page(&state, StatusCode::BAD_REQUEST, next, Some(msg));
     }

@@ -3,6 +3,7 @@
 
 mod checklist;
 mod imports;
+mod member_app;
 mod notify;
 mod registry;
 mod scoping;

@@ -387,6 +387,7 @@ pub async fn transfers(db: &Db, member_id: i64) -> StoreResult<Vec<Transfer>> {
 }
 
 mod change;
+pub mod duplicates;
 pub use change::{NewMember, add, find, insert_many, leave, transfer, update_from_row};
 
 #[cfg(test)]

@@ -7,9 +7,11 @@
 //! nothing (no POST route lists them). Lists show masked IDs and mobiles; full ones only on
 //! a member's own page.
 
+mod activation;
 mod api;
 mod chart;
 mod dashboard;
+mod duplicates;
 mod enterprises;
 mod imports;
 mod members;
@@ -17,7 +19,7 @@ mod notify;
 mod organisations;
 mod portal;
 
-use crate::access::Access::Roles;
+use crate::access::Access::{Public, Roles};
 use crate::error::AppError;
 use crate::pages::Keyed;
 use crate::routes::roles::{MEMBERS, UNION_CITY, UNION_READ, UNION_WRITE};
@@ -167,6 +169,36 @@ pub fn routes() -> Vec<Route> {
             imports::template,
         ),
         get("/union/me", Roles(MEMBERS), "我的会员信息", portal::me).nav("我的会员信息"),
+        get(
+            "/member/activate",
+            Public,
+            "会员之家激活账号",
+            activation::start,
+        ),
+        post(
+            "/member/activate",
+            Public,
+            "获取激活验证码",
+            activation::request,
+        ),
+        post(
+            "/member/activate/confirm",
+            Public,
+            "验证码激活并设置密码",
+            activation::confirm,
+        ),
+        get(
+            "/union/members/duplicates",
+            read,
+            "疑似重复会员",
+            duplicates::list,
+        ),
+        post(
+            "/union/members/duplicates/merge",
+            write,
+            "合并重复会员",
+            duplicates::merge,
+        ),
         get(
             "/api/v1/union/members",
             read,
