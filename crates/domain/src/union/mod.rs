@@ -14,6 +14,7 @@ pub mod aid;
 pub mod coverage;
 pub mod honour;
 pub mod organisation;
+pub mod organising;
 pub mod township;
 pub mod wage;
 
