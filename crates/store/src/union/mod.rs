@@ -6,13 +6,18 @@
 //! change only their own township, and a record outside the scope is reported as not
 //! found, so that nobody learns from an error what exists in another township.
 
+pub mod activities;
 pub mod codes;
 pub mod coverage;
 pub mod enterprises;
 pub mod for_imports;
+pub mod honours;
 pub mod members;
 pub mod officers;
 pub mod organisations;
+pub mod participations;
+pub mod signups;
+pub mod teams;
 pub use crate::sql;
 
 use crate::audit::AuditedTable;
@@ -27,6 +32,12 @@ pub const AUDITED_TABLES: &[AuditedTable] = &[
     enterprises::ENTERPRISES,
     members::MEMBERS,
     members::TRANSFERS,
+    teams::TEAMS,
+    teams::TEAM_MEMBERS,
+    activities::ACTIVITIES,
+    signups::SIGNUPS,
+    participations::PARTICIPATIONS,
+    honours::HONOURS,
 ];
 
 /// Whose union records a caller may see and change.
