@@ -188,3 +188,29 @@ pub async fn of_member(db: &Db, member_id: i64) -> StoreResult<Vec<Participation
     let sql = format!("{SELECT} WHERE p.member_id = $1 ORDER BY p.took_part_on DESC, p.id DESC");
     query::rows(db, &sql, &[Bind::Int(member_id)], Ok).await
 }
+
+/// A registered member as participation lists are matched against them.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct RegisteredPerson {
+    /// Member id.
+    pub id: i64,
+    /// Resident ID as stored.
+    pub resident_id: String,
+    /// Name.
+    pub name: String,
+    /// Township code of their union (none for the city federation).
+    pub township: Option<String>,
+}
+
+/// Every current member, for matching a participation list by resident ID (read once per
+/// import, like the members import's lookups).
+pub async fn registry(conn: impl Into<crate::db::Conn<'_>>) -> StoreResult<Vec<RegisteredPerson>> {
+    query::rows(
+        conn,
+        "SELECT m.id, m.resident_id, m.name, u.township FROM members m
+         JOIN unions u ON u.id = m.union_id WHERE m.left_on IS NULL ORDER BY m.id",
+        &[],
+        Ok,
+    )
+    .await
+}
