@@ -442,3 +442,29 @@ pub async fn find(
 
 mod figures;
 pub use figures::{ActivityFigures, year_figures};
+
+/// An activity as imports look it up by name and first day.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ActivityKey {
+    /// Database id.
+    pub id: i64,
+    /// Name.
+    pub name: String,
+    /// First day (`YYYY-MM-DD`).
+    pub start_on: String,
+    /// Last day (`YYYY-MM-DD`).
+    pub end_on: String,
+    /// Township code, none for the city.
+    pub township: Option<String>,
+}
+
+/// Every activity's key (read once per import).
+pub async fn keys(conn: impl Into<Conn<'_>>) -> StoreResult<Vec<ActivityKey>> {
+    query::rows(
+        conn,
+        "SELECT id, name, start_on, end_on, township FROM union_activities ORDER BY id",
+        &[],
+        Ok,
+    )
+    .await
+}

@@ -140,6 +140,8 @@ pub struct Participation {
     pub activity_id: i64,
     /// Its name.
     pub activity_name: String,
+    /// Its first day (`YYYY-MM-DD`), which with the name identifies it in files.
+    pub activity_start_on: String,
     /// The member, if a member.
     pub member_id: Option<i64>,
     /// Resident ID.
@@ -162,7 +164,8 @@ impl Participation {
     }
 }
 
-const SELECT: &str = "SELECT p.id, p.activity_id, a.name AS activity_name, p.member_id,
+const SELECT: &str = "SELECT p.id, p.activity_id, a.name AS activity_name,
+    a.start_on AS activity_start_on, p.member_id,
     p.resident_id, p.name, p.took_part_on
     FROM union_participations p JOIN union_activities a ON a.id = p.activity_id";
 
@@ -181,6 +184,24 @@ pub async fn of_activity(
         Ok,
     )
     .await
+}
+
+/// Every participation of the activities of `scope`'s own township (the whole city's for
+/// the city), or of one activity, in the order written (exports).
+pub async fn all(
+    db: &Db,
+    scope: super::Scope,
+    activity_id: Option<i64>,
+) -> StoreResult<Vec<Participation>> {
+    let mut w = crate::sql::Where::default();
+    if let Some(code) = scope.township_code() {
+        w.push_with("a.township = ?", vec![code.into()]);
+    }
+    if let Some(id) = activity_id {
+        w.push_with("p.activity_id = ?", vec![id.into()]);
+    }
+    let sql = format!("{SELECT}{} ORDER BY p.id", w.sql());
+    query::rows(db, &sql, &w.binds, Ok).await
 }
 
 /// A member's participations, latest first.

@@ -205,3 +205,14 @@ pub async fn members(db: &Db, team_id: i64) -> StoreResult<Vec<TeamMember>> {
     )
     .await
 }
+
+/// Every team's id, name and township code (read once per import).
+pub async fn names(conn: impl Into<Conn<'_>>) -> StoreResult<Vec<(i64, String, Option<String>)>> {
+    query::rows(
+        conn,
+        "SELECT id, name, township FROM union_teams ORDER BY id",
+        &[],
+        Ok,
+    )
+    .await
+}
