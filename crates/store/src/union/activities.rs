@@ -89,6 +89,21 @@ impl Activity {
         self.co_organisers.join("、")
     }
 
+    /// Whether the activity is `township`'s (for forms that select it).
+    pub fn in_township(&self, township: &Township) -> bool {
+        self.township() == Some(*township)
+    }
+
+    /// Whether team `team` ran it (for forms that select it).
+    pub fn run_by(&self, team: &i64) -> bool {
+        self.team_id == Some(*team)
+    }
+
+    /// Whether it is organised with other bodies in `mode` (for forms that select it).
+    pub fn joint_in(&self, mode: &JointMode) -> bool {
+        self.joint_mode == Some(*mode)
+    }
+
     /// Places left; `None` is no limit.
     pub fn places_left(&self) -> Option<i64> {
         self.capacity.map(|c| (c - self.taken).max(0))
