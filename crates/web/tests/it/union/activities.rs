@@ -649,3 +649,31 @@ async fn activities_and_honours_import_and_count_in_the_year_figures() {
     );
     assert_audit_intact(&db).await;
 }
+
+#[tokio::test]
+async fn the_services_templates_import_their_example_rows() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = store::testing::fresh_db(dir.path()).await.expect("db");
+    let s = seed(&db).await;
+    add_member(&db, "330182199001010014", "张三", s.xin.id).await;
+    add_activity(
+        &db,
+        &plan(
+            "2019年建德市总工会网上项目第1期",
+            ActivityKind::OnlineProject,
+            None,
+            (day(2019, 3, 1), day(2019, 12, 31)),
+            None,
+        ),
+    )
+    .await;
+    for kind in ["activities", "participations", "honours"] {
+        let out = dir.path().join(format!("{kind}.xlsx"));
+        ::imports::template(::imports::ImportKind::parse(kind).expect("kind"), &out)
+            .expect("template");
+        let report = import(&db, kind, &out, ImportOptions::default()).await;
+        assert!(report.written, "{kind}: {:?}", report.invalid);
+        assert_eq!(report.total, 1, "{kind}: one example row");
+    }
+    assert_audit_intact(&db).await;
+}
