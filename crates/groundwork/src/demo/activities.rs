@@ -78,7 +78,7 @@ impl Demo {
             } else {
                 vec![]
             },
-            joint_mode: joint.then_some(if n % 2 == 0 {
+            joint_mode: joint.then_some(if n.is_multiple_of(2) {
                 JointMode::Regional
             } else {
                 JointMode::PartyMass
@@ -144,12 +144,16 @@ pub async fn fill(db: &Db) -> Result<()> {
         d.activity(SkillCompetition, level, 2019, n).await?;
     }
     for n in 0..TRAINING.0 {
-        let level = if n % 2 == 0 { Township } else { Enterprise };
+        let level = if n.is_multiple_of(2) {
+            Township
+        } else {
+            Enterprise
+        };
         let (id, dates) = d.activity(OnTheJobTraining, level, 2019, n).await?;
         d.take_part(id, dates, TRAINING.1)?;
     }
     let counts = [
-        (VolunteerService, 16),
+        (VolunteerService, 16usize),
         (JobFair, 18),
         (FreeTraining, 3),
         (CulturalEvent, 123),
@@ -158,7 +162,7 @@ pub async fn fill(db: &Db) -> Result<()> {
     ];
     for (kind, count) in counts {
         for n in 0..count {
-            let level = if n % 3 == 0 { City } else { Township };
+            let level = if n.is_multiple_of(3) { City } else { Township };
             d.activity(kind, level, 2019, n).await?;
         }
     }
