@@ -61,6 +61,20 @@ pub fn cells(a: &Activity) -> Vec<String> {
     ]
 }
 
+/// An optional cell read with `parse`: `Some(None)` when empty, `Some(Some(v))` when it
+/// reads, `None` (with the reason added to `errors`) when it does not.
+pub(crate) fn optional<T, E: ToString>(
+    row: &Cells,
+    column: Column,
+    parse: impl FnOnce(&str) -> Result<T, E>,
+    errors: &mut Vec<FieldError>,
+) -> Option<Option<T>> {
+    if row.text(column).is_empty() {
+        return Some(None);
+    }
+    row.parsed(column, parse, |_| Ok(()), errors).map(Some)
+}
+
 /// Imports activities.
 pub struct ActivitiesImporter {
     scope: Scope,
@@ -91,12 +105,7 @@ impl ActivitiesImporter {
         let kind = row.parsed(KIND, ActivityKind::parse, |_| Ok(()), &mut errors);
         let level = row.parsed(LEVEL, ActivityLevel::parse, |_| Ok(()), &mut errors);
         let township_text = row.text(TOWNSHIP);
-        let township = if township_text.is_empty() {
-            Some(None)
-        } else {
-            row.parsed(TOWNSHIP, Township::parse, |_| Ok(()), &mut errors)
-                .map(Some)
-        };
+        let township = optional(&row, TOWNSHIP, Township::parse, &mut errors);
         let organisation = match (level, township) {
             (Some(l), Some(t)) => match Organisation::new(l, t) {
                 Ok(o) if self.scope.allows_code(o.township().map(Township::code)) => Some(o),
@@ -116,13 +125,7 @@ impl ActivitiesImporter {
             _ => None,
         };
         let organiser = row.required(ORGANISER, "主办单位为空", &mut errors);
-        let mode_text = row.text(MODE);
-        let joint_mode = if mode_text.is_empty() {
-            Some(None)
-        } else {
-            row.parsed(MODE, JointMode::parse, |_| Ok(()), &mut errors)
-                .map(Some)
-        };
+        let joint_mode = optional(&row, MODE, JointMode::parse, &mut errors);
         let date = |column: Column, errors: &mut Vec<FieldError>| match row.date(column) {
             Ok(d) => d,
             Err(reason) => {
@@ -135,13 +138,7 @@ impl ActivitiesImporter {
             errors.push(FieldError::new(START, "", "开始日期为空"));
         }
         let end = date(END, &mut errors).or(start);
-        let capacity_text = row.text(CAPACITY);
-        let capacity = if capacity_text.is_empty() {
-            Some(None)
-        } else {
-            row.parsed(CAPACITY, |t| t.parse::<u32>(), |_| Ok(()), &mut errors)
-                .map(Some)
-        };
+        let capacity = optional(&row, CAPACITY, |t| t.parse::<u32>(), &mut errors);
         let open = yes_no(OPEN, &row.text(OPEN))
             .map_err(|e| errors.push(e))
             .ok();

@@ -5,6 +5,7 @@
 //! level, holder and workplace are the natural key, so the same list imported twice
 //! changes nothing. Township staff import their township's honours only.
 
+use super::activities::optional;
 use crate::engine::{
     Applied, Cells, FieldError, ImportError, ImportOptions, Importer, RowOutcome, layout,
 };
@@ -84,23 +85,15 @@ impl HonoursImporter {
         }
         let holder = row.required(HOLDER, "获得者为空", &mut errors);
         let id_text = row.text(ID);
-        let resident_id = if id_text.is_empty() {
-            Some(None)
-        } else if kind.is_some_and(HonourKind::is_collective) {
+        let resident_id = if !id_text.is_empty() && kind.is_some_and(HonourKind::is_collective) {
             errors.push(FieldError::new(ID, id_text, "集体荣誉不填身份证号"));
             None
         } else {
-            row.parsed(ID, ResidentId::parse, |_| Ok(()), &mut errors)
-                .map(Some)
+            optional(&row, ID, ResidentId::parse, &mut errors)
         };
         let workplace = row.required(WORKPLACE, "工作单位为空", &mut errors);
         let township_text = row.text(TOWNSHIP);
-        let township = if township_text.is_empty() {
-            Some(None)
-        } else {
-            row.parsed(TOWNSHIP, Township::parse, |_| Ok(()), &mut errors)
-                .map(Some)
-        };
+        let township = optional(&row, TOWNSHIP, Township::parse, &mut errors);
         if let Some(t) = township
             && !self.scope.allows_code(t.map(Township::code))
         {

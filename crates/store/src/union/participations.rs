@@ -59,37 +59,33 @@ pub async fn insert_many(tx: &mut Tx, actor: &str, rows: &[NewParticipation]) ->
             "INSERT INTO union_participations (activity_id, member_id, resident_id, name, took_part_on, created_at) VALUES {}",
             backend.values_list(chunk.len(), 6)
         );
+        let binds: Vec<Bind> = chunk
+            .iter()
+            .flat_map(|p| {
+                [
+                    Bind::Int(p.activity_id),
+                    Bind::OptInt(p.member_id),
+                    p.resident_id.as_str().into(),
+                    Bind::from(&p.name),
+                    codes::date_text(p.took_part_on).into(),
+                    Bind::from(&now),
+                ]
+            })
+            .collect();
         let ids: Vec<i64> = match &mut tx.conn {
             TxConn::Sqlite(c) => {
-                let mut q = sqlx::query(crate::dynamic(&sql));
-                for p in chunk {
-                    q = q
-                        .bind(p.activity_id)
-                        .bind(p.member_id)
-                        .bind(p.resident_id.as_str())
-                        .bind(&p.name)
-                        .bind(codes::date_text(p.took_part_on))
-                        .bind(&now);
-                }
                 // One writer holds the lock and ids are AUTOINCREMENT: consecutive, in
                 // VALUES order, ending at the last rowid (checked below).
-                let done = q.execute(&mut **c).await?;
+                let done = crate::bind_where!(sqlx::query(crate::dynamic(&sql)), &binds)
+                    .execute(&mut **c)
+                    .await?;
                 let n = i64::try_from(done.rows_affected()).unwrap_or(0);
                 let last = done.last_insert_rowid();
                 (last - n + 1..=last).collect()
             }
             TxConn::Postgres(c) => {
                 let sql = format!("{sql} RETURNING id");
-                let mut q = sqlx::query_scalar(crate::dynamic(&sql));
-                for p in chunk {
-                    q = q
-                        .bind(p.activity_id)
-                        .bind(p.member_id)
-                        .bind(p.resident_id.as_str())
-                        .bind(&p.name)
-                        .bind(codes::date_text(p.took_part_on))
-                        .bind(&now);
-                }
+                let q = crate::bind_where!(sqlx::query_scalar(crate::dynamic(&sql)), &binds);
                 let mut ids: Vec<i64> = q.fetch_all(&mut **c).await?;
                 ids.sort_unstable();
                 ids

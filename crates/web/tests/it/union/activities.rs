@@ -57,6 +57,16 @@ async fn add_activity(db: &Db, a: &ActivityInput) -> i64 {
     .expect("activity")
 }
 
+/// A city online project running from 2019-03-01 to the end of 2019; its id.
+async fn online_project(db: &Db, name: &str) -> i64 {
+    let dates = (day(2019, 3, 1), day(2019, 12, 31));
+    add_activity(
+        db,
+        &plan(name, ActivityKind::OnlineProject, None, dates, None),
+    )
+    .await
+}
+
 /// A member of `union_id` with resident ID `id`; their member id.
 async fn add_member(db: &Db, id: &str, name: &str, union_id: i64) -> i64 {
     let m = NewMember {
@@ -146,17 +156,7 @@ async fn participations_and_distinct_participants_are_counted_apart() {
     let db = store::testing::fresh_db(dir.path()).await.expect("db");
     let s = seed(&db).await;
     let member = add_member(&db, &rid(1), "甲", s.xin.id).await;
-    let online = add_activity(
-        &db,
-        &plan(
-            "网上答题",
-            ActivityKind::OnlineProject,
-            None,
-            (day(2019, 3, 1), day(2019, 12, 31)),
-            None,
-        ),
-    )
-    .await;
+    let online = online_project(&db, "网上答题").await;
     let training = add_activity(
         &db,
         &plan(
@@ -425,17 +425,7 @@ async fn a_participation_list_row_with_an_unknown_member_is_reported_by_row_and_
     let db = store::testing::fresh_db(dir.path()).await.expect("db");
     let s = seed(&db).await;
     add_member(&db, &rid(1), "甲", s.xin.id).await;
-    let online = add_activity(
-        &db,
-        &plan(
-            "网上答题",
-            ActivityKind::OnlineProject,
-            None,
-            (day(2019, 3, 1), day(2019, 12, 31)),
-            None,
-        ),
-    )
-    .await;
+    let online = online_project(&db, "网上答题").await;
     let headers = [
         "活动名称",
         "活动开始日期",
@@ -656,17 +646,7 @@ async fn the_services_templates_import_their_example_rows() {
     let db = store::testing::fresh_db(dir.path()).await.expect("db");
     let s = seed(&db).await;
     add_member(&db, "330182199001010014", "张三", s.xin.id).await;
-    add_activity(
-        &db,
-        &plan(
-            "2019年建德市总工会网上项目第1期",
-            ActivityKind::OnlineProject,
-            None,
-            (day(2019, 3, 1), day(2019, 12, 31)),
-            None,
-        ),
-    )
-    .await;
+    online_project(&db, "2019年建德市总工会网上项目第1期").await;
     for kind in ["activities", "participations", "honours"] {
         let out = dir.path().join(format!("{kind}.xlsx"));
         ::imports::template(::imports::ImportKind::parse(kind).expect("kind"), &out)
