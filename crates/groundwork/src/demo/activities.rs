@@ -118,6 +118,26 @@ impl Demo {
     }
 }
 
+impl Demo {
+    /// The demo member account's person takes part once in activity `id`, so their own
+    /// activities page has something to show.
+    fn demo_member_takes_part(&mut self, id: i64, dates: ActivityDates) -> Result<()> {
+        let p = self
+            .people
+            .iter()
+            .find(|p| p.resident_id == super::union::DEMO_MEMBER_ID)
+            .context("演示会员不在名册中")?;
+        self.participations.push(NewParticipation {
+            activity_id: id,
+            member_id: Some(p.id),
+            resident_id: ResidentId::parse(&p.resident_id)?,
+            name: p.name.clone(),
+            took_part_on: dates.start(),
+        });
+        Ok(())
+    }
+}
+
 /// Fills the services records (after the registry: participants are members).
 pub async fn fill(db: &Db) -> Result<()> {
     let mut d = Demo {
@@ -134,6 +154,9 @@ pub async fn fill(db: &Db) -> Result<()> {
     for n in 0..15 {
         let (id, dates) = d.activity(OnlineProject, City, 2019, n).await?;
         d.take_part(id, dates, ONLINE_EACH)?;
+        if n < 3 {
+            d.demo_member_takes_part(id, dates)?;
+        }
     }
     for n in 0..198 {
         let level = match n {

@@ -62,6 +62,15 @@ async fn the_demo_reproduces_the_2019_activity_and_honour_figures() {
     .expect("township");
     assert!(xin.competitions > 0 && xin.competitions < 198, "{xin:?}");
     assert_eq!(xin.online_projects, 0, "online projects are the city's");
+    // The demo member has their own participations to see.
+    let id = domain::platform::ResidentId::parse("330182199001010014").expect("id");
+    let me = store::union::members::by_resident_id(&db, Scope::City, &id)
+        .await
+        .expect("demo member");
+    let mine = store::union::participations::of_member(&db, me.id)
+        .await
+        .expect("participations");
+    assert!(mine.len() >= 3, "{}", mine.len());
     // Everything the demo wrote is in the audit chain.
     let v = store::audit::verify(&db, &store::audited())
         .await

@@ -424,6 +424,10 @@ pub async fn update(
             old.taken
         )));
     }
+    if unchanged(&old, a) {
+        // Re-importing an export leaves the record and the log alone.
+        return Ok(());
+    }
     let change = audit::Change::begin(tx, &ACTIVITIES, id).await?;
     let mut binds = a.binds();
     binds.push(id.into());
@@ -436,7 +440,22 @@ pub async fn update(
         &binds,
     )
     .await?;
-    change.finish_if_changed(tx, actor, "update").await
+    change.finish(tx, actor, "update").await
+}
+
+/// Whether `a` says what `old` already holds.
+fn unchanged(old: &Activity, a: &ActivityInput) -> bool {
+    old.name == a.name
+        && old.kind == a.kind
+        && old.organisation == a.organisation
+        && old.organiser == a.organiser
+        && old.co_organisers == a.co_organisers
+        && old.joint_mode == a.joint_mode
+        && old.dates == a.dates
+        && old.place == a.place
+        && old.capacity == a.capacity.map(i64::from)
+        && old.open_for_signup == a.open_for_signup
+        && old.team_id == a.team_id
 }
 
 /// The id and township of the activity of this name starting on this day (the natural
