@@ -346,6 +346,14 @@ async fn township_staff_see_and_change_only_their_townships_activities() {
             .status(),
         404
     );
+    // The API lists the same activities.
+    let json: serde_json::Value = staff
+        .get("/api/v1/union/activities")
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(json["total"], 2, "{json}");
     // Inspectors read everything and change nothing.
     let inspector = app.login(Role::Inspector).await;
     assert_eq!(
@@ -630,6 +638,33 @@ async fn activities_and_honours_import_and_count_in_the_year_figures() {
             h.innovation_studios
         ),
         (2, 0, 1, 1)
+    );
+    // Township staff import only their township's activities.
+    let path = dir.path().join("t.xlsx");
+    let headers: Vec<&str> = ::imports::union::activities::COLUMNS
+        .iter()
+        .map(|c| c.name)
+        .collect();
+    xlsx(&path, &headers, &[line("洋溪竞赛", "乡镇级", "洋溪街道")]);
+    let report = ::imports::import(
+        &db,
+        ::imports::ImportKind::Activities,
+        &path,
+        &ImportOptions {
+            actor: "test".into(),
+            ..ImportOptions::default()
+        },
+        &::imports::ImportScope::union(Scope::Township(xinanjiang())),
+    )
+    .await
+    .expect("runs");
+    assert_eq!(
+        report
+            .invalid
+            .iter()
+            .map(|e| (e.row, e.column.as_str()))
+            .collect::<Vec<_>>(),
+        [(2, "所属乡镇")]
     );
     let out = dir.path().join("out.xlsx");
     assert_eq!(crate::support::export_file(&db, "honours", &out).await, 4);

@@ -309,6 +309,40 @@ pub async fn export_participations(at: Keyed) -> Result<Response, AppError> {
     )
 }
 
+/// `GET /api/v1/union/activities?q=&kind=&level=&township=&year=&page=`: a page of the
+/// activities in the caller's scope (100 a page), with their counts.
+pub async fn list_json(at: Asked, Query(q): Query<ListQuery>) -> Result<Json<Value>, ApiError> {
+    let (page, per, offset) = paging(q.page, 100);
+    let (rows, total) =
+        activities::list(&at.state.db, scope(&at.viewer)?, &q.filter(), per, offset).await?;
+    let items: Vec<Value> = rows
+        .iter()
+        .map(|a| {
+            json!({
+                "id": a.id,
+                "name": a.name,
+                "kind": a.kind.code(),
+                "level": a.level().code(),
+                "township": a.township().map(Township::code),
+                "organiser": a.organiser,
+                "co_organisers": a.co_organisers,
+                "joint_mode": a.joint_mode.map(JointMode::code),
+                "start_on": a.dates.start(),
+                "end_on": a.dates.end(),
+                "place": a.place,
+                "capacity": a.capacity,
+                "open_for_signup": a.open_for_signup,
+                "signed_up": a.taken,
+                "participations": a.participations,
+                "participants": a.participants,
+            })
+        })
+        .collect();
+    Ok(Json(
+        json!({ "total": total, "page": page, "activities": items }),
+    ))
+}
+
 /// `?year=` of the figures.
 #[derive(Deserialize, Default)]
 pub struct YearQuery {

@@ -72,6 +72,12 @@ pub fn routes() -> Vec<Route> {
             member::cancel,
         ),
         get(
+            "/api/v1/union/activities",
+            read,
+            "工会活动列表（JSON）",
+            activities::list_json,
+        ),
+        get(
             "/api/v1/union/figures/activities",
             read,
             "活动与荣誉年度数字（JSON）",
