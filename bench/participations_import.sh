@@ -18,9 +18,11 @@ WORK=${WORK:-$(mktemp -d /tmp/gw-participations-bench.XXXXXX)}
 DB="sqlite://$WORK/demo.db"
 echo "work directory: $WORK"
 
-echo "==> building (release)"
-cargo build --release -q -p groundwork --bin groundwork
-G=target/release/groundwork
+if [ -z "${G:-}" ]; then # G=target/debug/groundwork to try the script without a release build
+  echo "==> building (release)"
+  cargo build --release -q -p groundwork --bin groundwork
+  G=target/release/groundwork
+fi
 
 elapsed() { grep 'Elapsed (wall clock)' "$1" | awk -F': ' '{print $2}' | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }'; }
 peak_mb() { grep 'Maximum resident set size' "$1" | awk -F': ' '{printf "%.0f", $2/1024}'; }
