@@ -57,6 +57,23 @@ async fn add_activity(db: &Db, a: &ActivityInput) -> i64 {
     .expect("activity")
 }
 
+/// Import options that set invalid rows aside and write the rest.
+fn skipping() -> ImportOptions {
+    ImportOptions {
+        skip_invalid: true,
+        ..ImportOptions::default()
+    }
+}
+
+/// The Excel row and column of every rejected cell of a report.
+fn cells_of(report: &::imports::ImportReport) -> Vec<(usize, &str)> {
+    report
+        .invalid
+        .iter()
+        .map(|e| (e.row, e.column.as_str()))
+        .collect()
+}
+
 /// A city online project running from 2019-03-01 to the end of 2019; its id.
 async fn online_project(db: &Db, name: &str) -> i64 {
     let dates = (day(2019, 3, 1), day(2019, 12, 31));
@@ -483,16 +500,7 @@ async fn a_participation_list_row_with_an_unknown_member_is_reported_by_row_and_
             .participations,
         0
     );
-    let report = import(
-        &db,
-        "participations",
-        &path,
-        ImportOptions {
-            skip_invalid: true,
-            ..ImportOptions::default()
-        },
-    )
-    .await;
+    let report = import(&db, "participations", &path, skipping()).await;
     assert!(report.written);
     let a = activities::get(&db, Scope::City, online)
         .await
@@ -548,38 +556,13 @@ async fn activities_and_honours_import_and_count_in_the_year_figures() {
         ],
     );
     let report = import(&db, "activities", &path, ImportOptions::default()).await;
-    assert_eq!(
-        report
-            .invalid
-            .iter()
-            .map(|e| (e.row, e.column.as_str()))
-            .collect::<Vec<_>>(),
-        [(4, "所属乡镇")]
-    );
-    let report = import(
-        &db,
-        "activities",
-        &path,
-        ImportOptions {
-            skip_invalid: true,
-            ..ImportOptions::default()
-        },
-    )
-    .await;
+    assert_eq!(cells_of(&report), [(4, "所属乡镇")]);
+    let report = import(&db, "activities", &path, skipping()).await;
     assert_eq!(report.imported, 2);
     let f = year_figures(&db, 2019, Scope::City).await.expect("figures");
     assert_eq!((f.city_competitions, f.competitions), (1, 2));
     // Re-importing the same file updates, it does not add.
-    let again = import(
-        &db,
-        "activities",
-        &path,
-        ImportOptions {
-            skip_invalid: true,
-            ..ImportOptions::default()
-        },
-    )
-    .await;
+    let again = import(&db, "activities", &path, skipping()).await;
     assert_eq!((again.imported, again.updated), (0, 2));
 
     let path = dir.path().join("h.xlsx");
@@ -609,24 +592,8 @@ async fn activities_and_honours_import_and_count_in_the_year_figures() {
             honour("创新工作室", "建德市级", "某工作室"),
         ],
     );
-    let report = import(
-        &db,
-        "honours",
-        &path,
-        ImportOptions {
-            skip_invalid: true,
-            ..ImportOptions::default()
-        },
-    )
-    .await;
-    assert_eq!(
-        report
-            .invalid
-            .iter()
-            .map(|e| (e.row, e.column.as_str()))
-            .collect::<Vec<_>>(),
-        [(4, "荣誉级别")]
-    );
+    let report = import(&db, "honours", &path, skipping()).await;
+    assert_eq!(cells_of(&report), [(4, "荣誉级别")]);
     let h = store::union::honours::year_figures(&db, 2019, Scope::City)
         .await
         .expect("honours");
@@ -658,14 +625,7 @@ async fn activities_and_honours_import_and_count_in_the_year_figures() {
     )
     .await
     .expect("runs");
-    assert_eq!(
-        report
-            .invalid
-            .iter()
-            .map(|e| (e.row, e.column.as_str()))
-            .collect::<Vec<_>>(),
-        [(2, "所属乡镇")]
-    );
+    assert_eq!(cells_of(&report), [(2, "所属乡镇")]);
     let out = dir.path().join("out.xlsx");
     assert_eq!(crate::support::export_file(&db, "honours", &out).await, 4);
     assert_eq!(
