@@ -101,6 +101,16 @@ pub async fn sign_up(
         &[activity_id.into(), member_id.into(), crate::now_text().into()],
     )
     .await
+    .map_err(|e| match e {
+        // The same member's two requests at once on PostgreSQL: the index keeps one.
+        StoreError::Database(d)
+            if d.as_database_error()
+                .is_some_and(|d| d.is_unique_violation()) =>
+        {
+            StoreError::Conflict("您已报名该活动".into())
+        }
+        other => other,
+    })
 }
 
 /// Cancels sign-up `id` of member `member_id` and frees its place. A sign-up of another

@@ -86,6 +86,9 @@ where
 /// Signs the member up to activity `{id}` (one they can see).
 pub async fn sign_up(post: Keyed) -> Response {
     as_member(&post, async |tx, m| {
+        if !m.active() {
+            return Err(store::StoreError::Conflict("您已离会，不能报名活动".into()).into());
+        }
         let a = activities::get(&mut *tx, reach(m), post.key).await?;
         signups::sign_up(tx, &post.viewer.user.username, a.id, m.id, today_local()).await?;
         Ok(())
