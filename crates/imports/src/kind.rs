@@ -32,11 +32,17 @@ pub enum ImportKind {
     Appraisals,
     /// Resettlement flats, storerooms and parking spaces (安置房源).
     Flats,
+    /// Union activities (工会活动).
+    Activities,
+    /// Who took part in union activities (活动参与名单).
+    Participations,
+    /// Honours of people and collectives (先进典型荣誉).
+    Honours,
 }
 
 impl ImportKind {
     /// Every kind, union first, in the order pages and help texts list them.
-    pub const ALL: [ImportKind; 8] = [
+    pub const ALL: [ImportKind; 11] = [
         ImportKind::Enterprises,
         ImportKind::Unions,
         ImportKind::Members,
@@ -45,6 +51,9 @@ impl ImportKind {
         ImportKind::Buildings,
         ImportKind::Appraisals,
         ImportKind::Flats,
+        ImportKind::Activities,
+        ImportKind::Participations,
+        ImportKind::Honours,
     ];
 
     /// The name on the command line and in URLs and forms.
@@ -58,6 +67,9 @@ impl ImportKind {
             ImportKind::Buildings => "buildings",
             ImportKind::Appraisals => "appraisals",
             ImportKind::Flats => "flats",
+            ImportKind::Activities => "activities",
+            ImportKind::Participations => "participations",
+            ImportKind::Honours => "honours",
         }
     }
 
@@ -72,12 +84,18 @@ impl ImportKind {
             ImportKind::Buildings => "房屋及权证",
             ImportKind::Appraisals => "评估项目",
             ImportKind::Flats => "安置房源",
+            ImportKind::Activities => "工会活动",
+            ImportKind::Participations => "活动参与名单",
+            ImportKind::Honours => "先进典型荣誉",
         }
     }
 
     /// The module whose records the kind holds.
     pub const fn module(self) -> Module {
         match self {
+            ImportKind::Activities | ImportKind::Participations | ImportKind::Honours => {
+                Module::Union
+            }
             ImportKind::Enterprises | ImportKind::Unions | ImportKind::Members => Module::Union,
             _ => Module::Relocation,
         }

@@ -25,6 +25,8 @@ labelled! {
         FreeTraining => ("free_training", "送技能培训", ["送技能"]),
         /// 乐活工会活动: cultural and sports events — performances, talks, sports meets.
         CulturalEvent => ("cultural_event", "乐活工会活动", ["乐活工会", "送文艺", "讲座", "运动会"]),
+        /// 体育比赛: a sports match (ball games, races) between teams of workers.
+        SportsMatch => ("sports_match", "体育比赛", ["职工体育比赛", "球赛"]),
         /// 疗休养: free recuperation stay, with a yearly quota of places.
         Recuperation => ("recuperation", "疗休养", ["职工疗休养"]),
         /// 健康体检: free health check, with a yearly quota.
@@ -143,8 +145,8 @@ mod tests {
     }
 
     #[test]
-    fn there_are_ten_activity_kinds() {
-        assert_eq!(ActivityKind::ALL.len(), 10);
+    fn there_are_eleven_activity_kinds() {
+        assert_eq!(ActivityKind::ALL.len(), 11);
     }
 
     #[test]

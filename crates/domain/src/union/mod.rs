@@ -15,6 +15,7 @@ pub mod coverage;
 pub mod duplicates;
 pub mod honour;
 pub mod organisation;
+pub mod organising;
 pub mod township;
 pub mod wage;
 

@@ -96,6 +96,9 @@ pub async fn run(db: &Db, kind: ImportKind, out: &Path, scope: Scope) -> Result<
         ImportKind::Enterprises => export_enterprises(db, out, scope).await,
         ImportKind::Unions => export_unions(db, out, scope).await,
         ImportKind::Members => export_members(db, out, scope).await,
+        ImportKind::Activities | ImportKind::Participations | ImportKind::Honours => {
+            super::service_export::run(db, kind, out, scope).await
+        }
         other => Err(super::not_here(other)),
     }
 }

@@ -5,12 +5,19 @@
 //! engine in [`crate::engine`] does the rest (atomicity, rejects, reports). Headers are
 //! the Chinese ones of issue 3, in any order.
 
+pub mod activities;
 pub mod enterprises;
+pub mod honours;
 pub mod members;
+pub mod participations;
+pub mod service_export;
 pub mod unions;
 
+pub use activities::ActivitiesImporter;
 pub use enterprises::EnterprisesImporter;
+pub use honours::HonoursImporter;
 pub use members::MembersImporter;
+pub use participations::ParticipationsImporter;
 pub use unions::UnionsImporter;
 
 pub mod export;
@@ -39,6 +46,13 @@ pub(crate) async fn import(
         ImportKind::Members => {
             engine::run_bulk(db, &mut MembersImporter::new(scope), path, opts).await
         }
+        ImportKind::Activities => {
+            engine::run(db, &mut ActivitiesImporter::new(scope), path, opts).await
+        }
+        ImportKind::Participations => {
+            engine::run_bulk(db, &mut ParticipationsImporter::new(scope), path, opts).await
+        }
+        ImportKind::Honours => engine::run(db, &mut HonoursImporter::new(scope), path, opts).await,
         other => Err(not_here(other)),
     }
 }
@@ -49,6 +63,11 @@ pub(crate) fn template(kind: ImportKind, out: &Path) -> Result<(), ImportError> 
         ImportKind::Enterprises => engine::template(&EnterprisesImporter::new(Scope::City), out),
         ImportKind::Unions => engine::template(&UnionsImporter::new(Scope::City), out),
         ImportKind::Members => engine::template(&MembersImporter::new(Scope::City), out),
+        ImportKind::Activities => engine::template(&ActivitiesImporter::new(Scope::City), out),
+        ImportKind::Participations => {
+            engine::template(&ParticipationsImporter::new(Scope::City), out)
+        }
+        ImportKind::Honours => engine::template(&HonoursImporter::new(Scope::City), out),
         other => return Err(not_here(other)),
     }?)
 }

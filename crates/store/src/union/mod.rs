@@ -7,13 +7,18 @@
 //! found, so that nobody learns from an error what exists in another township.
 
 pub mod activation;
+pub mod activities;
 pub mod codes;
 pub mod coverage;
 pub mod enterprises;
 pub mod for_imports;
+pub mod honours;
 pub mod members;
 pub mod officers;
 pub mod organisations;
+pub mod participations;
+pub mod signups;
+pub mod teams;
 pub use crate::sql;
 
 use crate::audit::AuditedTable;
@@ -30,6 +35,12 @@ pub const AUDITED_TABLES: &[AuditedTable] = &[
     members::TRANSFERS,
     members::duplicates::MERGES,
     activation::ACTIVATIONS,
+    teams::TEAMS,
+    teams::TEAM_MEMBERS,
+    activities::ACTIVITIES,
+    signups::SIGNUPS,
+    participations::PARTICIPATIONS,
+    honours::HONOURS,
 ];
 
 /// Whose union records a caller may see and change.

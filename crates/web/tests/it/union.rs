@@ -1,6 +1,7 @@
 //! Tests of the union module: the checklist and ranking, the imports' rules, township
 //! scoping and masking, the member registry. Shared arrangements live here.
 
+mod activities;
 mod checklist;
 mod imports;
 mod member_app;

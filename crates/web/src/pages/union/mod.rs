@@ -18,6 +18,7 @@ mod members;
 mod notify;
 mod organisations;
 mod portal;
+mod services;
 
 use crate::access::Access::{Public, Roles};
 use crate::error::AppError;
@@ -224,6 +225,9 @@ pub fn routes() -> Vec<Route> {
             api::checklist,
         ),
     ]
+    .into_iter()
+    .chain(services::routes())
+    .collect()
 }
 
 /// The viewer's scope: township staff their township, everyone else the city (worked
