@@ -14,8 +14,10 @@ pub mod aid;
 pub mod coverage;
 pub mod honour;
 pub mod organisation;
+pub mod protection;
 pub mod township;
 pub mod wage;
+pub mod welfare;
 
 /// A cell or form field that names none of the values of a closed list. The message lists
 /// the accepted names, because the person who typed it needs to know what to type instead.
