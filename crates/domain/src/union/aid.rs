@@ -129,20 +129,22 @@ impl AidKind {
             .collect()
     }
 
-    /// Checks that an application of this kind has every required document, asks for a
-    /// positive amount, and names a festival exactly when it is a festival visit.
-    pub fn check_application(
-        self,
-        given: &[AidDocument],
-        asked: Fen,
-        festival: Option<Festival>,
-    ) -> Result<(), AidError> {
+    /// Checks a new application of this kind: a positive amount, and a festival named
+    /// exactly when it is a festival visit. Documents may still follow: they are checked
+    /// when the application is reviewed ([`AidKind::check_documents`]).
+    pub fn check_application(self, asked: Fen, festival: Option<Festival>) -> Result<(), AidError> {
         if asked <= Fen::ZERO {
             return Err(AidError::NonPositiveRequest);
         }
         if (self == AidKind::FestivalVisit) != festival.is_some() {
             return Err(AidError::FestivalMismatch);
         }
+        Ok(())
+    }
+
+    /// Checks that every required document was given: the checklist an application must
+    /// satisfy before it is reviewed.
+    pub fn check_documents(self, given: &[AidDocument]) -> Result<(), AidError> {
         let missing = self.missing_documents(given);
         if missing.is_empty() {
             Ok(())
@@ -412,19 +414,12 @@ mod tests {
         use AidDocument::*;
         let given = [ApplicationForm, IdentityCard, HardshipCertificate];
         assert_eq!(
-            AidKind::Medical.check_application(&given, Fen(100), None),
+            AidKind::Medical.check_documents(&given),
             Err(AidError::MissingDocuments(vec![MedicalBills, Diagnosis]))
         );
-        assert_eq!(
-            AidKind::FestivalVisit.check_application(
-                &given,
-                Fen(100),
-                Some(Festival::SpringFestival)
-            ),
-            Ok(())
-        );
+        assert_eq!(AidKind::FestivalVisit.check_documents(&given), Ok(()));
         let message = AidKind::Study
-            .check_application(&given, Fen(100), None)
+            .check_documents(&given)
             .map_err(|e| e.to_string());
         assert_eq!(
             message,
@@ -434,17 +429,16 @@ mod tests {
 
     #[test]
     fn a_festival_is_named_only_for_festival_visits() {
-        let all = AidDocument::ALL;
         assert_eq!(
-            AidKind::FestivalVisit.check_application(all, Fen(100), None),
+            AidKind::FestivalVisit.check_application(Fen(100), None),
             Err(AidError::FestivalMismatch)
         );
         assert_eq!(
-            AidKind::Medical.check_application(all, Fen(100), Some(Festival::NewYear)),
+            AidKind::Medical.check_application(Fen(100), Some(Festival::NewYear)),
             Err(AidError::FestivalMismatch)
         );
         assert_eq!(
-            AidKind::Medical.check_application(all, Fen::ZERO, None),
+            AidKind::Medical.check_application(Fen::ZERO, None),
             Err(AidError::NonPositiveRequest)
         );
     }

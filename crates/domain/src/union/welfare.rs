@@ -53,7 +53,7 @@ impl ProgrammeKind {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum WelfareError {
     /// No current member with that resident ID (or one outside the caller's township).
-    #[error("不是在册会员，不能报名")]
+    #[error("未找到该身份证号的在册会员")]
     NotMember,
     /// The member is not of the group the programme is for.
     #[error("不符合报名条件：该项目仅限{}", .0.label())]

@@ -6,6 +6,8 @@
 //! change only their own township, and a record outside the scope is reported as not
 //! found, so that nobody learns from an error what exists in another township.
 
+pub mod aid;
+pub mod claims;
 pub mod codes;
 pub mod coverage;
 pub mod enterprises;
@@ -13,6 +15,8 @@ pub mod for_imports;
 pub mod members;
 pub mod officers;
 pub mod organisations;
+pub mod programmes;
+pub mod welfare;
 pub use crate::sql;
 
 use crate::audit::AuditedTable;
@@ -27,6 +31,11 @@ pub const AUDITED_TABLES: &[AuditedTable] = &[
     enterprises::ENTERPRISES,
     members::MEMBERS,
     members::TRANSFERS,
+    aid::APPLICATIONS,
+    aid::BUDGETS,
+    claims::CLAIMS,
+    programmes::PROGRAMMES,
+    programmes::ENROLMENTS,
 ];
 
 /// Whose union records a caller may see and change.

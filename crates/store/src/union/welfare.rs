@@ -1,0 +1,192 @@
+//! What the services for members share: who may enrol in each kind of programme (a
+//! setting of the city), the year's figures of aid, claims and programmes, and the
+//! small helpers their modules use to read codes back and to report a duplicate.
+
+use super::Scope;
+use super::coverage::SETTINGS;
+use crate::audit;
+use crate::db::{Conn, Tx};
+use crate::error::{StoreError, StoreResult};
+use crate::query;
+use crate::sql::Bind;
+use domain::platform::Fen;
+use domain::union::welfare::{CollegeLevel, Eligibility, ProgrammeKind};
+use serde::Serialize;
+
+/// Reads a stored code back into a value of a closed list (`all` with its `code`).
+pub(crate) fn stored<T: Copy>(
+    all: &[T],
+    code: impl Fn(T) -> &'static str,
+    text: &str,
+) -> StoreResult<T> {
+    all.iter()
+        .copied()
+        .find(|v| code(*v) == text)
+        .ok_or_else(|| StoreError::corrupt(format!("数据库中有无法识别的代码：{text}")))
+}
+
+/// A unique index's refusal as the conflict the user is told about (`message`); any
+/// other error as it is. Two requests at the same moment both pass the read that checks
+/// for a duplicate; the index stops the second.
+pub(crate) fn duplicate_as(e: StoreError, message: &str) -> StoreError {
+    match &e {
+        StoreError::Database(sqlx::Error::Database(d)) if d.is_unique_violation() => {
+            StoreError::Conflict(message.to_string())
+        }
+        _ => e,
+    }
+}
+
+fn setting_name(kind: ProgrammeKind) -> String {
+    format!("welfare_eligibility_{}", kind.code())
+}
+
+/// Who may enrol in programmes of `kind`: the city's setting, or the kind's default.
+pub async fn eligibility(
+    conn: impl Into<Conn<'_>>,
+    kind: ProgrammeKind,
+) -> StoreResult<Eligibility> {
+    let value: Option<String> = query::value(
+        conn,
+        "SELECT value FROM union_settings WHERE name = $1",
+        &[Bind::Text(setting_name(kind))],
+    )
+    .await?;
+    match value {
+        Some(v) => stored(Eligibility::ALL, Eligibility::code, &v),
+        None => Ok(kind.default_eligibility()),
+    }
+}
+
+/// Sets who may enrol in programmes of `kind` (audited); enrolments already made stay.
+pub async fn set_eligibility(
+    tx: &mut Tx,
+    actor: &str,
+    kind: ProgrammeKind,
+    rule: Eligibility,
+) -> StoreResult<()> {
+    let name = setting_name(kind);
+    let existing: Option<i64> = query::value(
+        &mut *tx,
+        "SELECT id FROM union_settings WHERE name = $1",
+        &[Bind::from(&name)],
+    )
+    .await?;
+    let (value, now) = (rule.code(), crate::now_text());
+    audit::upsert(
+        tx,
+        actor,
+        &SETTINGS,
+        existing,
+        audit::UpdateLog::Always("update"),
+        async |tx, id| {
+            query::execute(
+                tx,
+                "UPDATE union_settings SET value = $1, updated_at = $2 WHERE id = $3",
+                &[value.into(), Bind::from(&now), id.into()],
+            )
+            .await
+        },
+        async |tx| {
+            query::one(
+                tx,
+                "INSERT INTO union_settings (name, value, updated_at) VALUES ($1, $2, $3) RETURNING id",
+                &[Bind::from(&name), value.into(), Bind::from(&now)],
+            )
+            .await
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// The year's figures of the services for members, as the yearly report states them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct AidFigures {
+    /// Hardship aid paid out with a payment date in the year (助医、助学、两节慰问).
+    pub aid_disbursed: Fen,
+    /// How many aid applications were paid in the year.
+    pub aid_disbursed_count: i64,
+    /// Protection claims paid in the year (paid date in the year).
+    pub claims_paid: Fen,
+    /// How many claims were paid in the year.
+    pub claims_paid_count: i64,
+    /// Places taken in the year's recuperation programmes (疗休养).
+    pub recuperation_places: i64,
+    /// Places taken in the year's health-check programmes (健康体检).
+    pub health_checks: i64,
+    /// Places taken in the year's college subsidy for a junior college degree (大专).
+    pub college_junior: i64,
+    /// … for an undergraduate degree (本科).
+    pub college_undergraduate: i64,
+}
+
+/// The figures of `year`, computed with aggregates over the records; township staff get
+/// their township's (programme places counted by the enrolled member's township).
+pub async fn year_figures(
+    conn: impl Into<Conn<'_>>,
+    year: i32,
+    scope: Scope,
+) -> StoreResult<AidFigures> {
+    let mut conn = conn.into();
+    let (from, to) = (format!("{year:04}-01-01"), format!("{year:04}-12-31"));
+    let township = scope.township_code().map(str::to_string);
+    let (aid_count, aid_sum): (i64, i64) = query::row(
+        &mut conn,
+        "SELECT COUNT(*), CAST(COALESCE(SUM(approved_fen), 0) AS BIGINT) FROM union_aid_applications
+         WHERE stage = 'disbursed' AND disbursed_on >= $1 AND disbursed_on <= $2
+         AND ($3 IS NULL OR township = $3)",
+        &[Bind::from(&from), Bind::from(&to), Bind::from(&township)],
+        Ok,
+    )
+    .await?
+    .unwrap_or((0, 0));
+    let (claim_count, claim_sum): (i64, i64) = query::row(
+        &mut conn,
+        "SELECT COUNT(*), CAST(COALESCE(SUM(paid_fen), 0) AS BIGINT) FROM union_protection_claims
+         WHERE stage = 'paid' AND paid_on >= $1 AND paid_on <= $2
+         AND ($3 IS NULL OR township = $3)",
+        &[Bind::from(&from), Bind::from(&to), Bind::from(&township)],
+        Ok,
+    )
+    .await?
+    .unwrap_or((0, 0));
+    let places: Vec<(String, Option<String>, i64)> = query::rows(
+        &mut conn,
+        "SELECT p.kind, p.level, COUNT(*) FROM union_enrolments e
+         JOIN union_programmes p ON p.id = e.programme_id
+         WHERE p.year = $1 AND e.state = 'enrolled' AND ($2 IS NULL OR e.township = $2)
+         GROUP BY p.kind, p.level",
+        &[Bind::Int(i64::from(year)), Bind::from(&township)],
+        Ok,
+    )
+    .await?;
+    let mut f = AidFigures {
+        aid_disbursed: Fen(aid_sum),
+        aid_disbursed_count: aid_count,
+        claims_paid: Fen(claim_sum),
+        claims_paid_count: claim_count,
+        ..AidFigures::default()
+    };
+    for (kind, level, n) in places {
+        let level = level
+            .as_deref()
+            .map(|l| stored(CollegeLevel::ALL, CollegeLevel::code, l))
+            .transpose()?;
+        match (
+            stored(ProgrammeKind::ALL, ProgrammeKind::code, &kind)?,
+            level,
+        ) {
+            (ProgrammeKind::Recuperation, _) => f.recuperation_places += n,
+            (ProgrammeKind::HealthCheck, _) => f.health_checks += n,
+            (ProgrammeKind::CollegeSubsidy, Some(CollegeLevel::JuniorCollege)) => {
+                f.college_junior += n
+            }
+            (ProgrammeKind::CollegeSubsidy, Some(CollegeLevel::Undergraduate)) => {
+                f.college_undergraduate += n
+            }
+            (ProgrammeKind::CollegeSubsidy, None) => {}
+        }
+    }
+    Ok(f)
+}
