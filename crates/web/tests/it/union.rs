@@ -6,6 +6,8 @@ mod imports;
 mod notify;
 mod registry;
 mod scoping;
+mod welfare;
+mod welfare_pages;
 
 use crate::support::committed;
 use ::imports::{ImportOptions, ImportReport};

@@ -49,9 +49,11 @@ pub async fn programmes(at: Asked) -> Result<Html<String>, AppError> {
     let mine = programmes::of_member(db, me.id).await?;
     let all = programmes::list(db, None).await?;
     let names = all.iter().map(|p| (p.id, p.name.clone())).collect();
+    // This year's programmes; before the city opens any, the latest year's.
+    let from = all.first().map_or(year, |p| p.year.min(year));
     let open = all
         .into_iter()
-        .filter(|p| p.year >= year)
+        .filter(|p| p.year >= from)
         .map(|p| {
             let own = mine
                 .iter()
