@@ -1,5 +1,6 @@
 //! The demo: a fresh database filled with the 2019 scenario of Jiande, one login per role.
 
+mod aid;
 mod fake;
 mod relocation;
 mod union;
@@ -69,6 +70,7 @@ pub async fn fill(db: &Db) -> Result<Vec<(String, String, Role)>> {
         logins.push((a.username.clone(), DEMO_PASSWORD.to_string(), a.role));
     }
     union::fill(db).await?;
+    aid::fill(db).await?;
     relocation::fill(db).await?;
     Ok(logins)
 }

@@ -1,6 +1,7 @@
 //! Black-box tests of the `groundwork` command line, on the backend `GROUNDWORK_TEST_DB`
 //! names (SQLite by default).
 
+mod aid;
 mod bombs;
 mod notify;
 mod platform;
