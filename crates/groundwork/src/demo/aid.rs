@@ -206,6 +206,16 @@ async fn fill_claims(tx: &mut Tx, rng: &mut Rng, people: &[ResidentId]) -> Resul
     Ok(())
 }
 
+/// A demo programme: name, kind, level, year, quota, how many ask for a place.
+type Plan = (
+    &'static str,
+    ProgrammeKind,
+    Option<CollegeLevel>,
+    i32,
+    i64,
+    usize,
+);
+
 /// 2019: two recuperation programmes (120 + 100 places, full, with a waiting list that
 /// moved up when three withdrew), health checks (400), the college subsidy (130 junior
 /// college, 71 undergraduate, all migrant workers); one programme each in 2018 and 2020.
@@ -215,7 +225,7 @@ async fn fill_programmes(
     others: &[ResidentId],
 ) -> Result<()> {
     use ProgrammeKind::*;
-    let plan: [(&str, ProgrammeKind, Option<CollegeLevel>, i32, i64, usize); 7] = [
+    let plan: [Plan; 7] = [
         ("2018年劳模疗休养", Recuperation, None, 2018, 50, 50),
         (
             "2019年劳模工匠疗休养（千岛湖）",
