@@ -6,7 +6,7 @@
 
 use super::Scope;
 use super::members;
-use super::welfare::{duplicate_as, stored};
+use super::welfare::{duplicate_as, page, stored};
 use crate::audit::{self, AuditedTable};
 use crate::db::{Conn, Tx};
 use crate::error::{StoreError, StoreResult};
@@ -316,32 +316,19 @@ pub async fn list(
     limit: i64,
     offset: i64,
 ) -> StoreResult<(Vec<Application>, i64)> {
-    let mut conn = conn.into();
+    let count =
+        "SELECT COUNT(*) FROM union_aid_applications a JOIN members m ON m.id = a.member_id";
     let w = filter_sql(scope, f);
-    let n = w.next_placeholder();
-    let mut binds = w.binds.clone();
-    binds.extend([Bind::Int(limit), Bind::Int(offset)]);
-    let rows = query::rows(
-        &mut conn,
-        &format!(
-            "{SELECT}{} ORDER BY a.id DESC LIMIT ${n} OFFSET ${}",
-            w.sql(),
-            n + 1
-        ),
-        &binds,
+    page(
+        conn,
+        (SELECT, count),
+        &w,
+        "a.id DESC",
+        limit,
+        offset,
         decode,
     )
-    .await?;
-    let total: i64 = query::one(
-        &mut conn,
-        &format!(
-            "SELECT COUNT(*) FROM union_aid_applications a JOIN members m ON m.id = a.member_id{}",
-            w.sql()
-        ),
-        &w.binds,
-    )
-    .await?;
-    Ok((rows, total))
+    .await
 }
 
 /// Moves application `id` (found in `scope`) to `status`, audited as `action`.

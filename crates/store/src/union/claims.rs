@@ -3,7 +3,7 @@
 
 use super::Scope;
 use super::members;
-use super::welfare::stored;
+use super::welfare::{page, stored};
 use crate::audit::{self, AuditedTable};
 use crate::db::{Conn, Tx};
 use crate::error::{StoreError, StoreResult};
@@ -162,7 +162,6 @@ pub async fn list(
     limit: i64,
     offset: i64,
 ) -> StoreResult<(Vec<Claim>, i64)> {
-    let mut conn = conn.into();
     let mut w = Where::default();
     if let Some(t) = scope.township_code() {
         w.push_with("c.township = ?", vec![t.into()]);
@@ -170,27 +169,17 @@ pub async fn list(
     if let Some(s) = stage {
         w.push_with("c.stage = ?", vec![s.into()]);
     }
-    let n = w.next_placeholder();
-    let mut binds = w.binds.clone();
-    binds.extend([Bind::Int(limit), Bind::Int(offset)]);
-    let rows = query::rows(
-        &mut conn,
-        &format!(
-            "{SELECT}{} ORDER BY c.id DESC LIMIT ${n} OFFSET ${}",
-            w.sql(),
-            n + 1
-        ),
-        &binds,
+    let count = "SELECT COUNT(*) FROM union_protection_claims c";
+    page(
+        conn,
+        (SELECT, count),
+        &w,
+        "c.id DESC",
+        limit,
+        offset,
         decode,
     )
-    .await?;
-    let total = query::one(
-        &mut conn,
-        &format!("SELECT COUNT(*) FROM union_protection_claims c{}", w.sql()),
-        &w.binds,
-    )
-    .await?;
-    Ok((rows, total))
+    .await
 }
 
 /// What a claim is moved to.

@@ -37,6 +37,31 @@ pub(crate) fn duplicate_as(e: StoreError, message: &str) -> StoreError {
     }
 }
 
+/// A page of the rows `select` gives under the conditions `w`, in `order`, decoded; and
+/// how many rows match (`count` is `SELECT COUNT(*) FROM …` over the same joins).
+pub(crate) async fn page<R: crate::query::AnyRow, T>(
+    conn: impl Into<Conn<'_>>,
+    (select, count): (&str, &str),
+    w: &crate::sql::Where,
+    order: &str,
+    limit: i64,
+    offset: i64,
+    decode: impl FnMut(R) -> StoreResult<T>,
+) -> StoreResult<(Vec<T>, i64)> {
+    let mut conn = conn.into();
+    let n = w.next_placeholder();
+    let mut binds = w.binds.clone();
+    binds.extend([Bind::Int(limit), Bind::Int(offset)]);
+    let sql = format!(
+        "{select}{} ORDER BY {order} LIMIT ${n} OFFSET ${}",
+        w.sql(),
+        n + 1
+    );
+    let rows = query::rows(&mut conn, &sql, &binds, decode).await?;
+    let total = query::one(&mut conn, &format!("{count}{}", w.sql()), &w.binds).await?;
+    Ok((rows, total))
+}
+
 fn setting_name(kind: ProgrammeKind) -> String {
     format!("welfare_eligibility_{}", kind.code())
 }

@@ -2,7 +2,7 @@
 //! its checklist of documents and the steps of its chain, the year's budget.
 
 use super::super::{field, query_string, required, required_date, scope};
-use super::{year_or_now, yuan};
+use super::{year, yuan};
 use crate::error::AppError;
 use crate::form::Form;
 use crate::pages::{Asked, Chrome, Keyed, change, page_count, paging, render};
@@ -73,7 +73,7 @@ struct ListPage {
 
 /// The list of applications in the viewer's scope.
 pub async fn list(at: Asked, Query(q): Query<ListQuery>) -> Result<Html<String>, AppError> {
-    let year = year_or_now(&q.year)?;
+    let year = year(&at.state, &q.year).await?;
     let (page, per, offset) = paging(q.page, 50);
     let db = &at.state.db;
     let (rows, total) = aid::list(db, scope(&at.viewer)?, &q.filter(year), per, offset).await?;
@@ -131,7 +131,7 @@ fn cells(a: &Application) -> Vec<String> {
 
 /// The filtered list as Excel.
 pub async fn export(at: Asked, Query(q): Query<ListQuery>) -> Result<Response, AppError> {
-    let year = year_or_now(&q.year)?;
+    let year = year(&at.state, &q.year).await?;
     let (rows, _) = aid::list(
         &at.state.db,
         scope(&at.viewer)?,
@@ -345,7 +345,7 @@ pub struct BudgetForm {
 /// Sets the year's budget (the city).
 pub async fn set_budget(at: Asked, Form(f): Form<BudgetForm>) -> Response {
     change(&at.state, &at.viewer, "/union/aid", async |tx| {
-        let year = year_or_now(&f.year)?;
+        let year = year(&at.state, &f.year).await?;
         aid::set_budget(
             &mut *tx,
             &at.viewer.user.username,

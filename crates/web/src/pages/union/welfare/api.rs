@@ -4,18 +4,19 @@
 //! enrolled, 422 not eligible or not a member, 404 no such programme.
 
 use super::super::scope;
-use crate::error::{ApiError, AppError};
+use super::programmes::ProgrammeForm;
+use crate::error::ApiError;
 use crate::pages::{Asked, Keyed};
 use axum::Json;
 use axum::extract::Query;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use domain::platform::ResidentId;
-use domain::union::welfare::{CollegeLevel, ProgrammeKind, WelfareError};
+use domain::union::welfare::WelfareError;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use store::StoreError;
-use store::union::programmes::{self, NewProgramme, Outcome};
+use store::union::programmes::{self, Outcome};
 
 /// `?year=`.
 #[derive(Deserialize, Default)]
@@ -25,9 +26,9 @@ pub struct YearQuery {
 }
 
 /// `GET /api/v1/union/programmes?year=Y`: the year's programmes with their places.
-pub async fn programmes(_at: Asked, Query(q): Query<YearQuery>) -> Result<Json<Value>, ApiError> {
-    let year = super::year_or_now(&q.year)?;
-    let list = programmes::list(&_at.state.db, Some(year)).await?;
+pub async fn programmes(at: Asked, Query(q): Query<YearQuery>) -> Result<Json<Value>, ApiError> {
+    let year = super::year(&at.state, &q.year).await?;
+    let list = programmes::list(&at.state.db, Some(year)).await?;
     Ok(Json(Value::Array(
         list.iter()
             .map(|p| {
@@ -63,28 +64,14 @@ pub struct ProgrammeBody {
 
 /// `POST /api/v1/union/programmes`: 201 `{"id"}`.
 pub async fn create(at: Asked, Json(b): Json<ProgrammeBody>) -> Result<Response, ApiError> {
-    let bad = |m: &str| AppError::BadRequest(m.to_string());
-    let kind = b.kind.as_deref().unwrap_or("");
-    let p = NewProgramme {
-        name: b.name.unwrap_or_default(),
-        kind: ProgrammeKind::ALL
-            .iter()
-            .copied()
-            .find(|k| k.code() == kind)
-            .ok_or_else(|| bad("kind 应为 recuperation、health_check 或 college_subsidy"))?,
-        level: match b.level.as_deref() {
-            None | Some("") => None,
-            Some(l) => Some(
-                CollegeLevel::parse(l)
-                    .ok_or_else(|| bad("level 应为 junior_college 或 undergraduate"))?,
-            ),
-        },
-        year: b
-            .year
-            .and_then(|y| i32::try_from(y).ok())
-            .ok_or_else(|| bad("请提供年度 year"))?,
-        quota: b.quota.ok_or_else(|| bad("请提供名额 quota"))?,
+    let form = ProgrammeForm {
+        name: b.name,
+        kind: b.kind,
+        level: b.level,
+        year: b.year.map(|y| y.to_string()),
+        quota: b.quota.map(|q| q.to_string()),
     };
+    let p = form.input(&at.state).await?;
     let mut tx = at.state.db.begin().await?;
     let id = programmes::create(&mut tx, &at.viewer.user.username, &p).await?;
     tx.commit().await?;

@@ -160,15 +160,10 @@ pub(crate) fn yuan(v: &Option<String>, what: &str) -> Result<Fen, AppError> {
     Fen::parse_yuan(&text).map_err(|e| AppError::BadRequest(format!("{what}：{e}")))
 }
 
-/// The year asked for in a list's query, or the current one.
-pub(crate) fn year_or_now(v: &Option<String>) -> Result<i32, AppError> {
-    use chrono::Datelike;
-    match super::field(v) {
-        Some(y) => y
-            .parse::<i32>()
-            .ok()
-            .filter(|y| (1950..=2100).contains(y))
-            .ok_or_else(|| AppError::BadRequest(format!("年份不正确：{y}"))),
-        None => Ok(domain::platform::time::today_local().year()),
-    }
+/// The year asked for, or the latest year with union records (the union module's rule).
+pub(crate) async fn year(
+    state: &crate::state::AppState,
+    asked: &Option<String>,
+) -> Result<i32, AppError> {
+    super::year(state, asked.as_deref()).await
 }

@@ -4,10 +4,11 @@
 
 use super::super::{field, required, scope};
 use super::aid::resident_id;
-use super::year_or_now;
+use super::year;
 use crate::error::AppError;
 use crate::form::Form;
 use crate::pages::{Asked, Chrome, Keyed, change, render};
+use crate::state::AppState;
 use askama::Template;
 use axum::extract::Query;
 use axum::response::{Html, Response};
@@ -38,7 +39,7 @@ struct ListPage {
 
 /// The programmes of a year.
 pub async fn list(at: Asked, Query(q): Query<YearQuery>) -> Result<Html<String>, AppError> {
-    let year = year_or_now(&q.year)?;
+    let year = year(&at.state, &q.year).await?;
     let db = &at.state.db;
     let mut rules = Vec::new();
     for k in ProgrammeKind::ALL {
@@ -60,33 +61,41 @@ pub async fn list(at: Asked, Query(q): Query<YearQuery>) -> Result<Html<String>,
 #[derive(Deserialize, Default)]
 pub struct ProgrammeForm {
     #[serde(default)]
-    name: Option<String>,
+    pub(super) name: Option<String>,
     #[serde(default)]
-    kind: Option<String>,
+    pub(super) kind: Option<String>,
     #[serde(default)]
-    level: Option<String>,
+    pub(super) level: Option<String>,
     #[serde(default)]
-    year: Option<String>,
+    pub(super) year: Option<String>,
     #[serde(default)]
-    quota: Option<String>,
+    pub(super) quota: Option<String>,
+}
+
+impl ProgrammeForm {
+    /// The programme the form (or the API's body) describes; kinds and levels by code
+    /// or Chinese name.
+    pub(super) async fn input(&self, state: &AppState) -> Result<NewProgramme, AppError> {
+        let bad = |what: &str, v: String| AppError::BadRequest(format!("{what}不正确：{v}"));
+        let kind = required(&self.kind, "项目类型")?;
+        let quota = required(&self.quota, "名额")?;
+        Ok(NewProgramme {
+            name: required(&self.name, "项目名称")?,
+            kind: ProgrammeKind::parse(&kind).ok_or_else(|| bad("项目类型", kind.clone()))?,
+            level: match field(&self.level) {
+                Some(l) => Some(CollegeLevel::parse(&l).ok_or_else(|| bad("学历层次", l.clone()))?),
+                None => None,
+            },
+            year: year(state, &Some(required(&self.year, "年度")?)).await?,
+            quota: quota.parse().map_err(|_| bad("名额", quota.clone()))?,
+        })
+    }
 }
 
 /// Creates a programme (the city).
 pub async fn create(at: Asked, Form(f): Form<ProgrammeForm>) -> Response {
     change(&at.state, &at.viewer, "/union/programmes", async |tx| {
-        let bad = |what: &str, v: String| AppError::BadRequest(format!("{what}不正确：{v}"));
-        let kind = required(&f.kind, "项目类型")?;
-        let quota = required(&f.quota, "名额")?;
-        let p = NewProgramme {
-            name: required(&f.name, "项目名称")?,
-            kind: ProgrammeKind::parse(&kind).ok_or_else(|| bad("项目类型", kind.clone()))?,
-            level: match field(&f.level) {
-                Some(l) => Some(CollegeLevel::parse(&l).ok_or_else(|| bad("学历层次", l.clone()))?),
-                None => None,
-            },
-            year: year_or_now(&f.year)?,
-            quota: quota.parse().map_err(|_| bad("名额", quota.clone()))?,
-        };
+        let p = f.input(&at.state).await?;
         let id = programmes::create(&mut *tx, &at.viewer.user.username, &p).await?;
         Ok(format!("/union/programmes/{id}"))
     })
