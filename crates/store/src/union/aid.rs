@@ -6,7 +6,7 @@
 
 use super::Scope;
 use super::members;
-use super::welfare::{duplicate_as, page, stored};
+use super::welfare::{duplicate_as, in_scope, page, stored};
 use crate::audit::{self, AuditedTable};
 use crate::db::{Conn, Tx};
 use crate::error::{StoreError, StoreResult};
@@ -228,18 +228,11 @@ pub async fn apply(tx: &mut Tx, actor: &str, scope: Scope, a: &NewApplication) -
 
 /// One application in `scope`.
 pub async fn get(conn: impl Into<Conn<'_>>, scope: Scope, id: i64) -> StoreResult<Application> {
-    let a = query::row(
-        conn,
-        &format!("{SELECT} WHERE a.id = $1"),
-        &[id.into()],
-        decode,
-    )
-    .await?
-    .ok_or(StoreError::NotFound)?;
-    if !scope.allows_code(a.township.map(Township::code)) {
-        return Err(StoreError::NotFound);
-    }
-    Ok(a)
+    let sql = format!("{SELECT} WHERE a.id = $1");
+    in_scope(conn, scope, (&sql, id), decode, |x: &Application| {
+        x.township
+    })
+    .await
 }
 
 /// One application of the member `member_id`: another member's is "not found".

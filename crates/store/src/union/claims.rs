@@ -3,11 +3,10 @@
 
 use super::Scope;
 use super::members;
-use super::welfare::{page, stored};
+use super::welfare::{in_scope, page, stored};
 use crate::audit::{self, AuditedTable};
 use crate::db::{Conn, Tx};
 use crate::error::{StoreError, StoreResult};
-use crate::query;
 use crate::sql::{Bind, Where};
 use chrono::NaiveDate;
 use domain::platform::{Fen, ResidentId};
@@ -140,18 +139,8 @@ pub async fn submit(
 
 /// One claim in `scope`.
 pub async fn get(conn: impl Into<Conn<'_>>, scope: Scope, id: i64) -> StoreResult<Claim> {
-    let c = query::row(
-        conn,
-        &format!("{SELECT} WHERE c.id = $1"),
-        &[id.into()],
-        decode,
-    )
-    .await?
-    .ok_or(StoreError::NotFound)?;
-    if !scope.allows_code(c.township.map(Township::code)) {
-        return Err(StoreError::NotFound);
-    }
-    Ok(c)
+    let sql = format!("{SELECT} WHERE c.id = $1");
+    in_scope(conn, scope, (&sql, id), decode, |x: &Claim| x.township).await
 }
 
 /// A page of claims in `scope` (of one stage if given), newest first, and the count.

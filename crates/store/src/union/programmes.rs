@@ -11,7 +11,7 @@
 
 use super::Scope;
 use super::members;
-use super::welfare::{duplicate_as, eligibility, stored};
+use super::welfare::{duplicate_as, eligibility, in_scope, stored};
 use crate::audit::{self, AuditedTable};
 use crate::db::{Conn, Tx};
 use crate::error::{StoreError, StoreResult};
@@ -371,18 +371,15 @@ pub async fn enrolments(
 
 /// One enrolment in `scope`.
 pub async fn enrolment(conn: impl Into<Conn<'_>>, scope: Scope, id: i64) -> StoreResult<Enrolment> {
-    let e = query::row(
+    let sql = format!("{SELECT_ENROLMENT} WHERE e.id = $1");
+    in_scope(
         conn,
-        &format!("{SELECT_ENROLMENT} WHERE e.id = $1"),
-        &[id.into()],
+        scope,
+        (&sql, id),
         decode_enrolment,
+        |x: &Enrolment| x.township,
     )
-    .await?
-    .ok_or(StoreError::NotFound)?;
-    if !scope.allows_code(e.township.map(Township::code)) {
-        return Err(StoreError::NotFound);
-    }
-    Ok(e)
+    .await
 }
 
 /// A member's enrolments (withdrawn ones too), newest first.

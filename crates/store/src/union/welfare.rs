@@ -62,6 +62,24 @@ pub(crate) async fn page<R: crate::query::AnyRow, T>(
     Ok((rows, total))
 }
 
+/// The record `select … WHERE x.id = $1` finds for `id`, decoded; "not found" when there
+/// is none or its township (`township`) is outside `scope`.
+pub(crate) async fn in_scope<R: crate::query::AnyRow, T>(
+    conn: impl Into<Conn<'_>>,
+    scope: Scope,
+    (sql, id): (&str, i64),
+    decode: impl FnOnce(R) -> StoreResult<T>,
+    township: impl Fn(&T) -> Option<domain::union::township::Township>,
+) -> StoreResult<T> {
+    let found = query::row(conn, sql, &[id.into()], decode)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    if !scope.allows_code(township(&found).map(|t| t.code())) {
+        return Err(StoreError::NotFound);
+    }
+    Ok(found)
+}
+
 fn setting_name(kind: ProgrammeKind) -> String {
     format!("welfare_eligibility_{}", kind.code())
 }
@@ -156,26 +174,32 @@ pub async fn year_figures(
     let mut conn = conn.into();
     let (from, to) = (format!("{year:04}-01-01"), format!("{year:04}-12-31"));
     let township = scope.township_code().map(str::to_string);
-    let (aid_count, aid_sum): (i64, i64) = query::row(
+    let binds = [Bind::from(&from), Bind::from(&to), Bind::from(&township)];
+    // (how many, how much) paid with a date in the year, per table.
+    let paid = async |conn: &mut Conn<'_>, table: &str, amount: &str, on: &str, stage: &str| {
+        let sql = format!(
+            "SELECT COUNT(*), CAST(COALESCE(SUM({amount}), 0) AS BIGINT) FROM {table}
+             WHERE stage = '{stage}' AND {on} >= $1 AND {on} <= $2 AND ($3 IS NULL OR township = $3)"
+        );
+        let found: Option<(i64, i64)> = query::row(&mut *conn, &sql, &binds, Ok).await?;
+        StoreResult::Ok(found.unwrap_or((0, 0)))
+    };
+    let (aid_count, aid_sum) = paid(
         &mut conn,
-        "SELECT COUNT(*), CAST(COALESCE(SUM(approved_fen), 0) AS BIGINT) FROM union_aid_applications
-         WHERE stage = 'disbursed' AND disbursed_on >= $1 AND disbursed_on <= $2
-         AND ($3 IS NULL OR township = $3)",
-        &[Bind::from(&from), Bind::from(&to), Bind::from(&township)],
-        Ok,
+        "union_aid_applications",
+        "approved_fen",
+        "disbursed_on",
+        "disbursed",
     )
-    .await?
-    .unwrap_or((0, 0));
-    let (claim_count, claim_sum): (i64, i64) = query::row(
+    .await?;
+    let (claim_count, claim_sum) = paid(
         &mut conn,
-        "SELECT COUNT(*), CAST(COALESCE(SUM(paid_fen), 0) AS BIGINT) FROM union_protection_claims
-         WHERE stage = 'paid' AND paid_on >= $1 AND paid_on <= $2
-         AND ($3 IS NULL OR township = $3)",
-        &[Bind::from(&from), Bind::from(&to), Bind::from(&township)],
-        Ok,
+        "union_protection_claims",
+        "paid_fen",
+        "paid_on",
+        "paid",
     )
-    .await?
-    .unwrap_or((0, 0));
+    .await?;
     let places: Vec<(String, Option<String>, i64)> = query::rows(
         &mut conn,
         "SELECT p.kind, p.level, COUNT(*) FROM union_enrolments e
