@@ -89,7 +89,7 @@ async fn enrol(db: &Db, p: i64, id: &str) -> Result<Outcome, StoreError> {
     .await
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn thirty_enrolling_at_once_on_a_quota_of_ten_take_exactly_ten_places() {
     let dir = tempfile::tempdir().expect("dir");
     let db = store::testing::fresh_db(dir.path()).await.expect("db");
