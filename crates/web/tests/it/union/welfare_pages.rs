@@ -103,6 +103,28 @@ async fn the_programmes_api_answers_as_its_contract_says() {
     );
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn thirty_api_enrolments_at_once_fill_a_quota_of_ten_and_queue_the_rest() {
+    let app = TestApp::spawn().await;
+    arrange(&app.db, 30).await;
+    let p = programme(&app.db, ProgrammeKind::Recuperation, 10).await;
+    let staff = app.login(Role::UnionStaff).await;
+    let path = format!("/api/v1/union/programmes/{p}/enrolments");
+    let answers = futures::future::join_all(
+        (1..=30).map(|i| post_json(&staff, &path, json!({"resident_id": rid(i)}))),
+    )
+    .await;
+    let created = answers.iter().filter(|(s, _)| *s == 201).count();
+    let mut positions: Vec<i64> = answers
+        .iter()
+        .filter(|(s, _)| *s == 202)
+        .map(|(_, b)| b["position"].as_i64().expect("position"))
+        .collect();
+    positions.sort();
+    assert_eq!(created, 10, "{answers:?}");
+    assert_eq!(positions, (1..=20).collect::<Vec<i64>>());
+}
+
 async fn application_of(app: &TestApp, id: &str, festival: Festival) -> i64 {
     let a = NewApplication {
         resident_id: ResidentId::parse(id).expect("id"),
@@ -212,6 +234,42 @@ async fn township_staff_see_and_handle_only_their_townships_applications() {
         })
         .collect();
     assert_eq!(staff.post("/union/aid", &new_year).await.status(), 303);
+    // Claims: the same scoping.
+    let claim_of = async |id: &str| {
+        let rid = ResidentId::parse(id).expect("id");
+        committed(&app.db, async |tx| {
+            let on = super::welfare::day(2019, 3, 1);
+            let kind = domain::union::protection::ClaimKind::PropertyLoss;
+            store::union::claims::submit(tx, "t", Scope::City, (&rid, kind), on, Fen(9_000), on)
+                .await
+        })
+        .await
+        .expect("claim")
+    };
+    let (own_claim, other_claim) = (claim_of(MEMBER_ID).await, claim_of(OTHER_ID).await);
+    let (_, claims) = staff.page("/union/claims").await;
+    assert!(
+        claims.contains("本乡会员") && !claims.contains("外乡会员"),
+        "{claims}"
+    );
+    assert_eq!(
+        staff.page(&format!("/union/claims/{other_claim}")).await.0,
+        404
+    );
+    let accept = [("action", "accept")];
+    let other_step = format!("/union/claims/{other_claim}/step");
+    assert_eq!(staff.post(&other_step, &accept).await.status(), 404);
+    let own_step = format!("/union/claims/{own_claim}/step");
+    assert_eq!(staff.post(&own_step, &accept).await.status(), 303);
+    // Programmes are created by the city only.
+    let new = [
+        ("name", "2019年疗休养"),
+        ("kind", "recuperation"),
+        ("year", "2019"),
+        ("quota", "5"),
+    ];
+    assert_eq!(staff.post("/union/programmes", &new).await.status(), 403);
+    assert_eq!(city.post("/union/programmes", &new).await.status(), 303);
     // Claims and programme pages, and their exports, by role.
     for path in [
         "/union/claims",
