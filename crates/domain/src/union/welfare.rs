@@ -61,6 +61,12 @@ pub enum WelfareError {
     /// A quota below zero.
     #[error("名额不能为负数")]
     NegativeQuota,
+    /// A quota below the places already taken: nobody loses a place.
+    #[error("名额不能少于已录取的{enrolled}人")]
+    QuotaBelowEnrolled {
+        /// The places taken.
+        enrolled: i64,
+    },
     /// A programme without a name.
     #[error("请填写项目名称")]
     NameMissing,

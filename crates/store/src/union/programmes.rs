@@ -431,6 +431,47 @@ pub async fn withdraw(tx: &mut Tx, actor: &str, scope: Scope, id: i64) -> StoreR
     }
 }
 
+/// Changes programme `id`'s quota (the city). A quota below the places already taken is
+/// refused (nobody loses a place); a larger one moves the first waiting up, in order,
+/// into the new places. Returns the enrolments that moved up.
+pub async fn set_quota(tx: &mut Tx, actor: &str, id: i64, quota: i64) -> StoreResult<Vec<i64>> {
+    lock(tx, id).await?;
+    let p = get(&mut *tx, id).await?;
+    if quota < p.places.enrolled {
+        return Err(WelfareError::QuotaBelowEnrolled {
+            enrolled: p.places.enrolled,
+        }
+        .into());
+    }
+    let free = quota - p.places.enrolled;
+    let moving: Vec<i64> = query::rows(
+        &mut *tx,
+        "SELECT id FROM union_enrolments WHERE programme_id = $1 AND state = 'waiting' ORDER BY id LIMIT $2",
+        &[id.into(), free.into()],
+        |(e,): (i64,)| Ok(e),
+    )
+    .await?;
+    let enrolled = p.places.enrolled + i64::try_from(moving.len()).unwrap_or(0);
+    audit::update(
+        tx,
+        actor,
+        (&PROGRAMMES, id),
+        "set_quota",
+        "UPDATE union_programmes SET quota = $1, enrolled = $2, updated_at = $3 WHERE id = $4",
+        &[
+            quota.into(),
+            enrolled.into(),
+            crate::now_text().into(),
+            id.into(),
+        ],
+    )
+    .await?;
+    for e in &moving {
+        set_state(tx, actor, *e, EnrolmentState::Enrolled, "move_up").await?;
+    }
+    Ok(moving)
+}
+
 async fn set_state(
     tx: &mut Tx,
     actor: &str,

@@ -190,6 +190,28 @@ async fn a_released_place_goes_to_the_first_waiting_and_the_queue_closes_up() {
         enrol(&db, p, &rid(1)).await,
         Ok(Outcome::Waiting { position: 2, .. })
     ));
+    // A larger quota moves the first waiting up; one below the places taken is refused.
+    let raised = committed(&db, async |tx| {
+        programmes::set_quota(tx, "city", p, 3).await
+    })
+    .await
+    .expect("quota");
+    assert_eq!(raised.len(), 1);
+    let after = programmes::get(&db, p).await.expect("programme");
+    assert_eq!((after.places.enrolled, after.places.waiting), (3, 1));
+    let lower = committed(&db, async |tx| {
+        programmes::set_quota(tx, "city", p, 2).await
+    })
+    .await;
+    assert!(
+        matches!(
+            lower,
+            Err(StoreError::Welfare(WelfareError::QuotaBelowEnrolled {
+                enrolled: 3
+            }))
+        ),
+        "{lower:?}"
+    );
     // A released place with nobody waiting frees the quota.
     let p2 = programme(&db, ProgrammeKind::Recuperation, 3).await;
     let Ok(Outcome::Enrolled(only)) = enrol(&db, p2, &rid(1)).await else {

@@ -100,6 +100,12 @@ pub fn routes() -> Vec<Route> {
             programmes::export,
         ),
         post(
+            "/union/programmes/{id}/quota",
+            city,
+            "调整名额",
+            programmes::set_quota,
+        ),
+        post(
             "/union/programmes/{id}/enrol",
             write,
             "为会员报名",

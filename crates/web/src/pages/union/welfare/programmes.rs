@@ -128,6 +128,7 @@ pub async fn set_eligibility(at: Asked, Form(f): Form<EligibilityForm>) -> Respo
 #[template(path = "union/programme.html")]
 struct DetailPage {
     chrome: Chrome,
+    is_city: bool,
     p: Programme,
     lists: Vec<(&'static str, Vec<Enrolment>)>,
     may_write: bool,
@@ -150,6 +151,7 @@ pub async fn show(at: Keyed) -> Result<Html<String>, AppError> {
             ),
         ],
         may_write: super::super::may_write(&at.viewer),
+        is_city: super::super::is_city(&at.viewer),
         p,
     })
 }
@@ -179,6 +181,57 @@ pub async fn export(at: Keyed) -> Result<Response, AppError> {
                 e.township.map(|t| t.name().to_string()).unwrap_or_default(),
                 e.state.label().to_string(),
                 e.position.map(|n| n.to_string()).unwrap_or_default(),
+            ]
+        }),
+    )
+}
+
+/// Fields of the quota form.
+#[derive(Deserialize, Default)]
+pub struct QuotaForm {
+    #[serde(default)]
+    quota: Option<String>,
+}
+
+/// Changes the quota (the city); new places go to the first waiting.
+pub async fn set_quota(post: Keyed, Form(f): Form<QuotaForm>) -> Response {
+    let back = format!("/union/programmes/{}", post.key);
+    post.change(&back, async |tx| {
+        let quota = required(&f.quota, "名额")?;
+        let quota = quota
+            .parse()
+            .map_err(|_| AppError::BadRequest(format!("名额不正确：{quota}")))?;
+        programmes::set_quota(&mut *tx, &post.viewer.user.username, post.key, quota).await?;
+        Ok(back.clone())
+    })
+    .await
+}
+
+/// The year's programmes as Excel.
+pub async fn export_list(at: Asked, Query(q): Query<YearQuery>) -> Result<Response, AppError> {
+    let year = year(&at.state, &q.year).await?;
+    let rows = programmes::list(&at.state.db, Some(year)).await?;
+    crate::download::xlsx(
+        &format!("{year}年福利项目.xlsx"),
+        None,
+        &[
+            "项目名称",
+            "类型",
+            "学历层次",
+            "年度",
+            "名额",
+            "已录取",
+            "候补",
+        ],
+        rows.iter().map(|p| {
+            vec![
+                p.name.clone(),
+                p.kind.label().to_string(),
+                p.level.map(|l| l.label().to_string()).unwrap_or_default(),
+                p.year.to_string(),
+                p.places.quota.to_string(),
+                p.places.enrolled.to_string(),
+                p.places.waiting.to_string(),
             ]
         }),
     )
