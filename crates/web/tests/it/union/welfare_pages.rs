@@ -276,6 +276,7 @@ async fn township_staff_see_and_handle_only_their_townships_applications() {
         "/union/programmes",
         "/union/aid.xlsx?year=2019",
         "/union/claims.xlsx",
+        "/union/programmes.xlsx?year=2019",
     ] {
         assert_eq!(staff.get(path).await.status(), 200, "{path}");
         assert_eq!(inspector.get(path).await.status(), 200, "{path}");

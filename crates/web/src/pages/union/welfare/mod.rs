@@ -75,6 +75,12 @@ pub fn routes() -> Vec<Route> {
             claims::step,
         ),
         get("/union/programmes", read, "福利项目", programmes::list).nav("福利项目"),
+        get(
+            "/union/programmes.xlsx",
+            read,
+            "导出福利项目",
+            programmes::export_list,
+        ),
         post(
             "/union/programmes",
             city,
