@@ -51,6 +51,9 @@ pub enum AidError {
         /// The amount to approve.
         asked: Fen,
     },
+    /// The review is the township's: staff of the member's township review, not others.
+    #[error("应由会员所在乡镇（街道）工会审核")]
+    ReviewByTownship,
     /// The amount asked for is zero or less.
     #[error("申请金额必须大于零")]
     NonPositiveRequest,

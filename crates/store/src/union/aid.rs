@@ -364,9 +364,13 @@ async fn write_status(
     .await
 }
 
-/// Records the township's review: only with every required document.
+/// Records the township's review: by staff of the member's township (the city reviews
+/// only members of unions directly under it), and only with every required document.
 pub async fn review(tx: &mut Tx, actor: &str, scope: Scope, id: i64) -> StoreResult<()> {
     let a = get(&mut *tx, scope, id).await?;
+    if scope != a.township.map_or(Scope::City, Scope::Township) {
+        return Err(AidError::ReviewByTownship.into());
+    }
     a.kind.check_documents(&a.documents)?;
     let next = a.status.review()?;
     write_status(tx, actor, id, &next, "review").await

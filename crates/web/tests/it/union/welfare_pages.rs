@@ -164,6 +164,10 @@ async fn township_staff_see_and_handle_only_their_townships_applications() {
             .status(),
         404
     );
+    // The review is the member's township's, not the city's.
+    let city = app.login(Role::UnionAdmin).await;
+    let r = city.post(&format!("/union/aid/{own}/review"), &[]).await;
+    assert_eq!(r.status(), 422);
     assert_eq!(
         staff
             .post(&format!("/union/aid/{own}/review"), &[])
@@ -180,7 +184,6 @@ async fn township_staff_see_and_handle_only_their_townships_applications() {
             .status(),
         403
     );
-    let city = app.login(Role::UnionAdmin).await;
     // No budget yet: refused with the reason; then set and approved.
     let r = city
         .post(&format!("/union/aid/{own}/approve"), &amount)
