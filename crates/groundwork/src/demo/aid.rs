@@ -87,7 +87,7 @@ async fn run(tx: &mut Tx, c: Case<'_>) -> Result<()> {
     let id = aid::apply(tx, DEMO_ACTOR, Scope::City, &a).await?;
     if c.until >= 1 {
         // The review is the member's township's.
-        let township = aid::get(&mut *tx, Scope::City, id).await?.township;
+        let township = aid::get(&mut *tx, Scope::City, id).await?.holder.township;
         let scope = township.map_or(Scope::City, Scope::Township);
         aid::review(tx, DEMO_ACTOR, scope, id).await?;
     }

@@ -6,7 +6,7 @@
 
 use super::Scope;
 use super::members;
-use super::welfare::{duplicate_as, in_scope, page, stored};
+use super::welfare::{Holder, HolderRow, duplicate_as, in_scope, page, stored};
 use crate::audit::{self, AuditedTable};
 use crate::db::{Conn, Tx};
 use crate::error::{StoreError, StoreResult};
@@ -15,7 +15,6 @@ use crate::sql::{Bind, Where};
 use chrono::{Datelike, NaiveDate};
 use domain::platform::{Fen, ResidentId};
 use domain::union::aid::{AidBudget, AidDocument, AidError, AidKind, AidStatus, Festival};
-use domain::union::township::Township;
 use domain::union::welfare::WelfareError;
 
 /// The applications table as audited.
@@ -37,14 +36,8 @@ pub const BUDGETS: AuditedTable = AuditedTable {
 pub struct Application {
     /// Database id.
     pub id: i64,
-    /// The member.
-    pub member_id: i64,
-    /// The member's name.
-    pub member_name: String,
-    /// The member's resident ID.
-    pub resident_id: ResidentId,
-    /// The member's township when applying (whose staff review it).
-    pub township: Option<Township>,
+    /// Whose it is.
+    pub holder: Holder,
     /// What the aid is for.
     pub kind: AidKind,
     /// The budget year (the year applied in).
@@ -68,20 +61,13 @@ impl Application {
     pub fn missing_documents(&self) -> Vec<AidDocument> {
         self.kind.missing_documents(&self.documents)
     }
-
-    /// The member's ID as lists show it.
-    pub fn masked_id(&self) -> String {
-        domain::platform::masking::mask_id(self.resident_id.as_str())
-    }
 }
 
 #[derive(sqlx::FromRow)]
 struct Row {
     id: i64,
-    member_id: i64,
-    member_name: String,
-    resident_id: String,
-    township: Option<String>,
+    #[sqlx(flatten)]
+    holder: HolderRow,
     kind: String,
     year: i64,
     festival: Option<String>,
@@ -118,14 +104,7 @@ fn decode(r: Row) -> StoreResult<Application> {
         .collect::<StoreResult<Vec<_>>>()?;
     Ok(Application {
         id: r.id,
-        member_id: r.member_id,
-        resident_id: ResidentId::parse(&r.resident_id).map_err(|_| bad("身份证号"))?,
-        member_name: r.member_name,
-        township: r
-            .township
-            .as_deref()
-            .map(super::codes::township)
-            .transpose()?,
+        holder: r.holder.decode(&format!("帮扶申请 {}", r.id))?,
         kind: stored(AidKind::ALL, AidKind::code, &r.kind)?,
         year: i32::try_from(r.year).map_err(|_| bad("年度"))?,
         festival: r
@@ -229,10 +208,7 @@ pub async fn apply(tx: &mut Tx, actor: &str, scope: Scope, a: &NewApplication) -
 /// One application in `scope`.
 pub async fn get(conn: impl Into<Conn<'_>>, scope: Scope, id: i64) -> StoreResult<Application> {
     let sql = format!("{SELECT} WHERE a.id = $1");
-    in_scope(conn, scope, (&sql, id), decode, |x: &Application| {
-        x.township
-    })
-    .await
+    in_scope(conn, scope, (&sql, id), decode, |x: &Application| &x.holder).await
 }
 
 /// One application of the member `member_id`: another member's is "not found".
@@ -368,7 +344,7 @@ async fn write_status(
 /// only members of unions directly under it), and only with every required document.
 pub async fn review(tx: &mut Tx, actor: &str, scope: Scope, id: i64) -> StoreResult<()> {
     let a = get(&mut *tx, scope, id).await?;
-    if scope != a.township.map_or(Scope::City, Scope::Township) {
+    if scope != a.holder.township.map_or(Scope::City, Scope::Township) {
         return Err(AidError::ReviewByTownship.into());
     }
     a.kind.check_documents(&a.documents)?;

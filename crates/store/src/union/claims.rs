@@ -3,7 +3,7 @@
 
 use super::Scope;
 use super::members;
-use super::welfare::{in_scope, page, stored};
+use super::welfare::{Holder, HolderRow, in_scope, page, stored};
 use crate::audit::{self, AuditedTable};
 use crate::db::{Conn, Tx};
 use crate::error::{StoreError, StoreResult};
@@ -11,7 +11,6 @@ use crate::sql::{Bind, Where};
 use chrono::NaiveDate;
 use domain::platform::{Fen, ResidentId};
 use domain::union::protection::{ClaimError, ClaimKind, ClaimStatus, check_claim};
-use domain::union::township::Township;
 use domain::union::welfare::WelfareError;
 
 /// The claims table as audited.
@@ -26,14 +25,8 @@ pub const CLAIMS: AuditedTable = AuditedTable {
 pub struct Claim {
     /// Database id.
     pub id: i64,
-    /// The member.
-    pub member_id: i64,
-    /// The member's name.
-    pub member_name: String,
-    /// The member's resident ID.
-    pub resident_id: ResidentId,
-    /// The member's township when the claim was made.
-    pub township: Option<Township>,
+    /// Whose it is.
+    pub holder: Holder,
     /// What for.
     pub kind: ClaimKind,
     /// When it happened.
@@ -44,20 +37,11 @@ pub struct Claim {
     pub status: ClaimStatus,
 }
 
-impl Claim {
-    /// The member's ID as lists show it.
-    pub fn masked_id(&self) -> String {
-        domain::platform::masking::mask_id(self.resident_id.as_str())
-    }
-}
-
 #[derive(sqlx::FromRow)]
 struct Row {
     id: i64,
-    member_id: i64,
-    member_name: String,
-    resident_id: String,
-    township: Option<String>,
+    #[sqlx(flatten)]
+    holder: HolderRow,
     kind: String,
     event_on: String,
     claimed_fen: i64,
@@ -83,14 +67,7 @@ fn decode(r: Row) -> StoreResult<Claim> {
     };
     Ok(Claim {
         id: r.id,
-        member_id: r.member_id,
-        resident_id: ResidentId::parse(&r.resident_id).map_err(|_| bad("身份证号"))?,
-        member_name: r.member_name,
-        township: r
-            .township
-            .as_deref()
-            .map(super::codes::township)
-            .transpose()?,
+        holder: r.holder.decode(&format!("保障申请 {}", r.id))?,
         kind: stored(ClaimKind::ALL, ClaimKind::code, &r.kind)?,
         event_on: super::codes::stored_date(&r.event_on)?,
         claimed: Fen(r.claimed_fen),
@@ -140,7 +117,7 @@ pub async fn submit(
 /// One claim in `scope`.
 pub async fn get(conn: impl Into<Conn<'_>>, scope: Scope, id: i64) -> StoreResult<Claim> {
     let sql = format!("{SELECT} WHERE c.id = $1");
-    in_scope(conn, scope, (&sql, id), decode, |x: &Claim| x.township).await
+    in_scope(conn, scope, (&sql, id), decode, |x: &Claim| &x.holder).await
 }
 
 /// A page of claims in `scope` (of one stage if given), newest first, and the count.

@@ -11,14 +11,13 @@
 
 use super::Scope;
 use super::members;
-use super::welfare::{duplicate_as, eligibility, in_scope, stored};
+use super::welfare::{Holder, HolderRow, duplicate_as, eligibility, in_scope, stored};
 use crate::audit::{self, AuditedTable};
 use crate::db::{Conn, Tx};
 use crate::error::{StoreError, StoreResult};
 use crate::query;
 use crate::sql::{Bind, Where};
 use domain::platform::ResidentId;
-use domain::union::township::Township;
 use domain::union::welfare::{CollegeLevel, EnrolmentState, Places, ProgrammeKind, WelfareError};
 use serde::Serialize;
 
@@ -284,38 +283,23 @@ pub struct Enrolment {
     pub id: i64,
     /// The programme.
     pub programme_id: i64,
-    /// The member.
-    pub member_id: i64,
-    /// The member's name.
-    pub member_name: String,
-    /// The member's resident ID.
-    pub resident_id: ResidentId,
+    /// Whose it is.
+    pub holder: Holder,
     /// The member's union.
     pub union_name: String,
-    /// The member's township when enrolling.
-    pub township: Option<Township>,
     /// Where it stands.
     pub state: EnrolmentState,
     /// The place in the queue, while waiting.
     pub position: Option<i64>,
 }
 
-impl Enrolment {
-    /// The member's ID as lists show it.
-    pub fn masked_id(&self) -> String {
-        domain::platform::masking::mask_id(self.resident_id.as_str())
-    }
-}
-
 #[derive(sqlx::FromRow)]
 struct EnrolmentRow {
     id: i64,
     programme_id: i64,
-    member_id: i64,
-    member_name: String,
-    resident_id: String,
+    #[sqlx(flatten)]
+    holder: HolderRow,
     union_name: String,
-    township: Option<String>,
     state: String,
     ahead: i64,
 }
@@ -325,16 +309,8 @@ fn decode_enrolment(r: EnrolmentRow) -> StoreResult<Enrolment> {
     Ok(Enrolment {
         id: r.id,
         programme_id: r.programme_id,
-        member_id: r.member_id,
-        resident_id: ResidentId::parse(&r.resident_id)
-            .map_err(|_| StoreError::corrupt(format!("报名 {} 的身份证号无效", r.id)))?,
-        member_name: r.member_name,
+        holder: r.holder.decode(&format!("报名 {}", r.id))?,
         union_name: r.union_name,
-        township: r
-            .township
-            .as_deref()
-            .map(super::codes::township)
-            .transpose()?,
         position: (state == EnrolmentState::Waiting).then_some(r.ahead + 1),
         state,
     })
@@ -377,7 +353,7 @@ pub async fn enrolment(conn: impl Into<Conn<'_>>, scope: Scope, id: i64) -> Stor
         scope,
         (&sql, id),
         decode_enrolment,
-        |x: &Enrolment| x.township,
+        |x: &Enrolment| &x.holder,
     )
     .await
 }

@@ -9,9 +9,58 @@ use crate::db::{Conn, Tx};
 use crate::error::{StoreError, StoreResult};
 use crate::query;
 use crate::sql::Bind;
-use domain::platform::Fen;
+use domain::platform::{Fen, ResidentId};
+use domain::union::township::Township;
 use domain::union::welfare::{CollegeLevel, Eligibility, ProgrammeKind};
 use serde::Serialize;
+
+/// Whose record an application, a claim or an enrolment is: the member, and their
+/// township when the record was made (whose staff handle it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Holder {
+    /// The member's id.
+    pub member_id: i64,
+    /// The member's name.
+    pub name: String,
+    /// The member's resident ID.
+    pub resident_id: ResidentId,
+    /// The township, if the member's union has one.
+    pub township: Option<Township>,
+}
+
+impl Holder {
+    /// The resident ID as lists show it.
+    pub fn masked_id(&self) -> String {
+        domain::platform::masking::mask_id(self.resident_id.as_str())
+    }
+}
+
+/// The holder's columns of a record's row (`member_id`, `member_name`, `resident_id`,
+/// `township`), flattened into each row type.
+#[derive(sqlx::FromRow)]
+pub(crate) struct HolderRow {
+    member_id: i64,
+    member_name: String,
+    resident_id: String,
+    township: Option<String>,
+}
+
+impl HolderRow {
+    /// The holder; `what` names the record for the message if a value is damaged.
+    pub(crate) fn decode(self, what: &str) -> StoreResult<Holder> {
+        Ok(Holder {
+            member_id: self.member_id,
+            resident_id: ResidentId::parse(&self.resident_id)
+                .map_err(|_| StoreError::corrupt(format!("{what}的身份证号无效")))?,
+            name: self.member_name,
+            township: self
+                .township
+                .as_deref()
+                .map(super::codes::township)
+                .transpose()?,
+        })
+    }
+}
 
 /// Reads a stored code back into a value of a closed list (`all` with its `code`).
 pub(crate) fn stored<T: Copy>(
@@ -69,12 +118,12 @@ pub(crate) async fn in_scope<R: crate::query::AnyRow, T>(
     scope: Scope,
     (sql, id): (&str, i64),
     decode: impl FnOnce(R) -> StoreResult<T>,
-    township: impl Fn(&T) -> Option<domain::union::township::Township>,
+    holder: impl Fn(&T) -> &Holder,
 ) -> StoreResult<T> {
     let found = query::row(conn, sql, &[id.into()], decode)
         .await?
         .ok_or(StoreError::NotFound)?;
-    if !scope.allows_code(township(&found).map(|t| t.code())) {
+    if !scope.allows_code(holder(&found).township.map(Township::code)) {
         return Err(StoreError::NotFound);
     }
     Ok(found)

@@ -158,7 +158,7 @@ async fn a_released_place_goes_to_the_first_waiting_and_the_queue_closes_up() {
         .expect("waiting");
     let order: Vec<(String, Option<i64>)> = waiting
         .iter()
-        .map(|e| (e.resident_id.to_string(), e.position))
+        .map(|e| (e.holder.resident_id.to_string(), e.position))
         .collect();
     assert_eq!(order, vec![(rid(3), Some(1)), (rid(5), Some(2))]);
     // The first enrolled withdraws: the first waiting (the third) takes the place.

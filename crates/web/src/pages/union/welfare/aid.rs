@@ -105,10 +105,8 @@ pub async fn list(at: Asked, Query(q): Query<ListQuery>) -> Result<Html<String>,
 
 /// The member's name, kind, status and amounts of one application, as exported.
 fn cells(a: &Application) -> Vec<String> {
-    vec![
-        a.member_name.clone(),
-        a.masked_id(),
-        a.township.map(|t| t.name().to_string()).unwrap_or_default(),
+    let mut cells = super::holder_cells(&a.holder);
+    cells.extend([
         a.kind.label().to_string(),
         a.festival
             .map(|f| f.label().to_string())
@@ -126,7 +124,8 @@ fn cells(a: &Application) -> Vec<String> {
             domain::union::aid::AidStatus::Rejected { reason } => reason.clone(),
             _ => String::new(),
         },
-    ]
+    ]);
+    cells
 }
 
 /// The filtered list as Excel.
@@ -243,7 +242,7 @@ struct DetailPage {
 pub async fn show(at: Keyed) -> Result<Html<String>, AppError> {
     let a = aid::get(&at.state.db, scope(&at.viewer)?, at.key).await?;
     render(&DetailPage {
-        chrome: Chrome::new(format!("帮扶申请 {}", a.member_name), &at.viewer),
+        chrome: Chrome::new(format!("帮扶申请 {}", a.holder.name), &at.viewer),
         missing: a.missing_documents(),
         documents: AidDocument::ALL,
         budget: aid::budget(&at.state.db, a.year).await?,

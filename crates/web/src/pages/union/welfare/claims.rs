@@ -100,17 +100,16 @@ pub async fn export(at: Asked, Query(q): Query<ListQuery>) -> Result<Response, A
                 ClaimStatus::Refused { reason } => (String::new(), reason.clone()),
                 _ => (String::new(), String::new()),
             };
-            vec![
-                c.member_name.clone(),
-                c.masked_id(),
-                c.township.map(|t| t.name().to_string()).unwrap_or_default(),
+            let mut cells = super::holder_cells(&c.holder);
+            cells.extend([
                 c.kind.label().to_string(),
                 c.event_on.to_string(),
                 c.claimed.to_yuan_string(),
                 c.status.label().to_string(),
                 paid,
                 note,
-            ]
+            ]);
+            cells
         }),
     )
 }
@@ -162,7 +161,7 @@ struct DetailPage {
 pub async fn show(at: Keyed) -> Result<Html<String>, AppError> {
     let c = claims::get(&at.state.db, scope(&at.viewer)?, at.key).await?;
     render(&DetailPage {
-        chrome: Chrome::new(format!("保障申请 {}", c.member_name), &at.viewer),
+        chrome: Chrome::new(format!("保障申请 {}", c.holder.name), &at.viewer),
         c,
         may_write: super::super::may_write(&at.viewer),
         today: domain::platform::time::today_local().to_string(),

@@ -92,7 +92,7 @@ pub async fn withdraw(post: Keyed) -> Response {
     post.change("/union/me/programmes", async |tx: &mut Tx| {
         let me = myself(&post.state, &post.viewer).await?;
         let e = programmes::enrolment(&mut *tx, Scope::City, post.key).await?;
-        if e.member_id != me.id {
+        if e.holder.member_id != me.id {
             return Err(AppError::NotFound);
         }
         programmes::withdraw(&mut *tx, &post.viewer.user.username, Scope::City, post.key).await?;

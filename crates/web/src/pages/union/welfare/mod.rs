@@ -166,6 +166,15 @@ pub fn routes() -> Vec<Route> {
     ]
 }
 
+/// Whose record a line of an export is: name, masked resident ID, township.
+pub(crate) fn holder_cells(h: &store::union::welfare::Holder) -> Vec<String> {
+    vec![
+        h.name.clone(),
+        h.masked_id(),
+        h.township.map(|t| t.name().to_string()).unwrap_or_default(),
+    ]
+}
+
 /// A yuan amount typed in a form, in fen; must be given.
 pub(crate) fn yuan(v: &Option<String>, what: &str) -> Result<Fen, AppError> {
     let text = super::required(v, what)?;

@@ -168,20 +168,19 @@ pub async fn export(at: Keyed) -> Result<Response, AppError> {
         &[
             "姓名",
             "身份证号",
-            "所属工会",
             "乡镇（街道）",
+            "所属工会",
             "状态",
             "候补顺位",
         ],
         rows.iter().map(|e| {
-            vec![
-                e.member_name.clone(),
-                e.masked_id(),
+            let mut cells = super::holder_cells(&e.holder);
+            cells.extend([
                 e.union_name.clone(),
-                e.township.map(|t| t.name().to_string()).unwrap_or_default(),
                 e.state.label().to_string(),
                 e.position.map(|n| n.to_string()).unwrap_or_default(),
-            ]
+            ]);
+            cells
         }),
     )
 }
