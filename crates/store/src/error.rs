@@ -11,8 +11,11 @@ use domain::platform::notify::NotifyError;
 use domain::relocation::{
     CareError, CompensationError, GrievanceError, InvalidStandard, MilestoneError, ReviewError,
 };
+use domain::union::aid::AidError;
 use domain::union::duplicates::MergeError;
 use domain::union::organisation::UnionError;
+use domain::union::protection::ClaimError;
+use domain::union::welfare::WelfareError;
 
 pub use crate::refusal::Refusal;
 
@@ -58,6 +61,15 @@ pub enum StoreError {
     /// A notification may not take this step, or its text or recipient is unusable.
     #[error(transparent)]
     Notify(#[from] NotifyError),
+    /// A hardship aid application refused by its rules (documents, budget, order).
+    #[error(transparent)]
+    Aid(#[from] AidError),
+    /// A member protection claim refused by its rules.
+    #[error(transparent)]
+    Claim(#[from] ClaimError),
+    /// A welfare programme or enrolment refused by its rules (eligibility, quota).
+    #[error(transparent)]
+    Welfare(#[from] WelfareError),
     /// The change conflicts with an existing record (e.g. a duplicate natural key).
     #[error("{0}")]
     Conflict(String),
@@ -116,6 +128,9 @@ impl StoreError {
                 | StoreError::Care(_)
                 | StoreError::Notify(_)
                 | StoreError::Merge(_)
+                | StoreError::Aid(_)
+                | StoreError::Claim(_)
+                | StoreError::Welfare(_)
         )
     }
 

@@ -38,6 +38,155 @@ pub enum AidError {
     /// A refusal must say why: it is answered to the applicant.
     #[error("不予批准时必须填写理由")]
     EmptyReason,
+    /// The application lacks documents its kind requires; it cannot be reviewed yet.
+    #[error("申请材料不齐，缺少：{}", labels(.0))]
+    MissingDocuments(Vec<AidDocument>),
+    /// The approval would spend more than is left of the year's budget.
+    #[error("超出{year}年度帮扶预算：剩余{left}，拟批准{asked}")]
+    OverBudget {
+        /// The budget year.
+        year: i32,
+        /// What is left of it.
+        left: Fen,
+        /// The amount to approve.
+        asked: Fen,
+    },
+    /// The review is the township's: staff of the member's township review, not others.
+    #[error("应由会员所在乡镇（街道）工会审核")]
+    ReviewByTownship,
+    /// The amount asked for is zero or less.
+    #[error("申请金额必须大于零")]
+    NonPositiveRequest,
+    /// A festival visit without its festival, or a festival given for other aid.
+    #[error("两节慰问须注明节日（元旦或春节），其他帮扶不填节日")]
+    FestivalMismatch,
+}
+
+fn labels(docs: &[AidDocument]) -> String {
+    docs.iter()
+        .map(|d| d.label())
+        .collect::<Vec<_>>()
+        .join("、")
+}
+
+labelled! {
+    /// The festival of a two-festival visit (两节: 元旦 and 春节); a member is visited at
+    /// most once per festival per year.
+    Festival as "节日" {
+        /// 元旦: New Year's Day.
+        NewYear => ("new_year", "元旦", []),
+        /// 春节: the Spring Festival.
+        SpringFestival => ("spring_festival", "春节", ["新春"]),
+    }
+}
+
+labelled! {
+    /// A document an aid application comes with.
+    AidDocument as "申请材料" {
+        /// 申请表: the signed application form.
+        ApplicationForm => ("application_form", "申请表", ["帮扶申请表"]),
+        /// 身份证复印件: the member's identity card.
+        IdentityCard => ("identity_card", "身份证复印件", ["身份证"]),
+        /// 困难证明: the hardship certificate of the village or community.
+        HardshipCertificate => ("hardship_certificate", "困难证明", ["家庭困难证明"]),
+        /// 医疗费用票据: medical bills.
+        MedicalBills => ("medical_bills", "医疗费用票据", ["医疗票据", "医药费发票"]),
+        /// 诊断证明: the hospital's diagnosis.
+        Diagnosis => ("diagnosis", "诊断证明", ["病历"]),
+        /// 录取通知书或学籍证明: proof of enrolment at a school.
+        SchoolEnrolment => ("school_enrolment", "录取通知书或学籍证明", ["录取通知书", "学籍证明"]),
+        /// 学费凭证: the school's fee receipt.
+        TuitionReceipt => ("tuition_receipt", "学费凭证", ["学费发票"]),
+    }
+}
+
+impl AidKind {
+    /// What an application of this kind must come with before it can be reviewed.
+    pub fn required_documents(self) -> &'static [AidDocument] {
+        use AidDocument::*;
+        match self {
+            AidKind::Medical => &[
+                ApplicationForm,
+                IdentityCard,
+                HardshipCertificate,
+                MedicalBills,
+                Diagnosis,
+            ],
+            AidKind::Study => &[
+                ApplicationForm,
+                IdentityCard,
+                HardshipCertificate,
+                SchoolEnrolment,
+                TuitionReceipt,
+            ],
+            AidKind::FestivalVisit => &[ApplicationForm, IdentityCard, HardshipCertificate],
+        }
+    }
+
+    /// The required documents not among `given`, in checklist order.
+    pub fn missing_documents(self, given: &[AidDocument]) -> Vec<AidDocument> {
+        self.required_documents()
+            .iter()
+            .copied()
+            .filter(|d| !given.contains(d))
+            .collect()
+    }
+
+    /// Checks a new application of this kind: a positive amount, and a festival named
+    /// exactly when it is a festival visit. Documents may still follow: they are checked
+    /// when the application is reviewed ([`AidKind::check_documents`]).
+    pub fn check_application(self, asked: Fen, festival: Option<Festival>) -> Result<(), AidError> {
+        if asked <= Fen::ZERO {
+            return Err(AidError::NonPositiveRequest);
+        }
+        if (self == AidKind::FestivalVisit) != festival.is_some() {
+            return Err(AidError::FestivalMismatch);
+        }
+        Ok(())
+    }
+
+    /// Checks that every required document was given: the checklist an application must
+    /// satisfy before it is reviewed.
+    pub fn check_documents(self, given: &[AidDocument]) -> Result<(), AidError> {
+        let missing = self.missing_documents(given);
+        if missing.is_empty() {
+            Ok(())
+        } else {
+            Err(AidError::MissingDocuments(missing))
+        }
+    }
+}
+
+/// The year's aid budget and what it is committed to: approved and disbursed amounts of
+/// applications of that year count against it, so an approval never spends money that is
+/// already promised.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct AidBudget {
+    /// The budget year.
+    pub year: i32,
+    /// The amount the city set.
+    pub total: Fen,
+    /// Approved or disbursed so far.
+    pub committed: Fen,
+}
+
+impl AidBudget {
+    /// What is left to approve (negative only if the budget was lowered after approvals).
+    pub fn left(&self) -> Fen {
+        Fen(self.total.0.saturating_sub(self.committed.0))
+    }
+
+    /// Whether `amount` may still be approved.
+    pub fn check(&self, amount: Fen) -> Result<(), AidError> {
+        if amount > self.left() {
+            return Err(AidError::OverBudget {
+                year: self.year,
+                left: self.left(),
+                asked: amount,
+            });
+        }
+        Ok(())
+    }
 }
 
 /// Where an aid application stands. Stored as is (serde-tagged by `stage`); every change goes
@@ -261,6 +410,59 @@ mod tests {
     #[test]
     fn aid_kinds_read_their_usual_names() {
         assert_eq!(AidKind::parse("金秋助学"), Ok(AidKind::Study));
+    }
+
+    #[test]
+    fn an_application_needs_its_kinds_documents() {
+        use AidDocument::*;
+        let given = [ApplicationForm, IdentityCard, HardshipCertificate];
+        assert_eq!(
+            AidKind::Medical.check_documents(&given),
+            Err(AidError::MissingDocuments(vec![MedicalBills, Diagnosis]))
+        );
+        assert_eq!(AidKind::FestivalVisit.check_documents(&given), Ok(()));
+        let message = AidKind::Study
+            .check_documents(&given)
+            .map_err(|e| e.to_string());
+        assert_eq!(
+            message,
+            Err("申请材料不齐，缺少：录取通知书或学籍证明、学费凭证".to_string())
+        );
+    }
+
+    #[test]
+    fn a_festival_is_named_only_for_festival_visits() {
+        assert_eq!(
+            AidKind::FestivalVisit.check_application(Fen(100), None),
+            Err(AidError::FestivalMismatch)
+        );
+        assert_eq!(
+            AidKind::Medical.check_application(Fen(100), Some(Festival::NewYear)),
+            Err(AidError::FestivalMismatch)
+        );
+        assert_eq!(
+            AidKind::Medical.check_application(Fen::ZERO, None),
+            Err(AidError::NonPositiveRequest)
+        );
+    }
+
+    #[test]
+    fn approval_beyond_what_is_left_is_refused() {
+        let b = AidBudget {
+            year: 2019,
+            total: Fen(10_000),
+            committed: Fen(7_000),
+        };
+        assert_eq!(b.left(), Fen(3_000));
+        assert_eq!(b.check(Fen(3_000)), Ok(()));
+        assert_eq!(
+            b.check(Fen(3_001)),
+            Err(AidError::OverBudget {
+                year: 2019,
+                left: Fen(3_000),
+                asked: Fen(3_001)
+            })
+        );
     }
 
     proptest! {

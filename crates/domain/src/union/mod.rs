@@ -16,8 +16,10 @@ pub mod duplicates;
 pub mod honour;
 pub mod organisation;
 pub mod organising;
+pub mod protection;
 pub mod township;
 pub mod wage;
+pub mod welfare;
 
 /// A cell or form field that names none of the values of a closed list. The message lists
 /// the accepted names, because the person who typed it needs to know what to type instead.

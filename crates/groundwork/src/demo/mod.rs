@@ -1,6 +1,7 @@
 //! The demo: a fresh database filled with the 2019 scenario of Jiande, one login per role.
 
 mod activities;
+mod aid;
 mod fake;
 mod relocation;
 mod union;
@@ -71,6 +72,7 @@ pub async fn fill(db: &Db) -> Result<Vec<(String, String, Role)>> {
     }
     union::fill(db).await?;
     activities::fill(db).await?;
+    aid::fill(db).await?;
     relocation::fill(db).await?;
     Ok(logins)
 }

@@ -2,6 +2,7 @@
 //! names (SQLite by default).
 
 mod activities;
+mod aid;
 mod bombs;
 mod notify;
 mod platform;

@@ -8,6 +8,8 @@
 
 pub mod activation;
 pub mod activities;
+pub mod aid;
+pub mod claims;
 pub mod codes;
 pub mod coverage;
 pub mod enterprises;
@@ -17,8 +19,10 @@ pub mod members;
 pub mod officers;
 pub mod organisations;
 pub mod participations;
+pub mod programmes;
 pub mod signups;
 pub mod teams;
+pub mod welfare;
 pub use crate::sql;
 
 use crate::audit::AuditedTable;
@@ -41,6 +45,11 @@ pub const AUDITED_TABLES: &[AuditedTable] = &[
     signups::SIGNUPS,
     participations::PARTICIPATIONS,
     honours::HONOURS,
+    aid::APPLICATIONS,
+    aid::BUDGETS,
+    claims::CLAIMS,
+    programmes::PROGRAMMES,
+    programmes::ENROLMENTS,
 ];
 
 /// Whose union records a caller may see and change.

@@ -29,7 +29,14 @@ fn concrete(path: &str) -> String {
 fn the_navigation_offers_each_role_exactly_its_pages() {
     let table = RouteTable::build();
     let union = ["工会概况", "排名通报", "企业名录", "工会组织", "会员名册"];
-    let services = ["工会活动", "队伍协会", "先进典型"];
+    let services = [
+        "工会活动",
+        "队伍协会",
+        "先进典型",
+        "困难帮扶",
+        "互助保障",
+        "福利项目",
+    ];
     let expected: Vec<(Role, Vec<&str>)> = vec![
         (
             Role::Admin,
@@ -72,7 +79,16 @@ fn the_navigation_offers_each_role_exactly_its_pages() {
             ]
             .concat(),
         ),
-        (Role::Member, vec!["首页", "我的会员信息", "我的活动"]),
+        (
+            Role::Member,
+            vec![
+                "首页",
+                "我的会员信息",
+                "我的活动",
+                "福利项目报名",
+                "申请帮扶",
+            ],
+        ),
     ];
     for (role, mut labels) in expected {
         labels.push("公开信息");
@@ -167,8 +183,9 @@ fn inspectors_and_members_have_no_route_that_changes_records() {
             "inspector may POST {}",
             spec.path
         );
-        // `/union/me/…` changes only the member's own sign-ups (the member is the one the
-        // account is linked to, never an id from the request).
+        // `/union/me/…` changes only the member's own sign-ups, enrolments and aid
+        // applications (the member is the one the account is linked to, never an id from
+        // the request).
         assert!(
             !spec.access.allows(Some(Role::Member)) || spec.path.starts_with("/union/me/"),
             "member may POST {}",

@@ -8,6 +8,8 @@ mod member_app;
 mod notify;
 mod registry;
 mod scoping;
+mod welfare;
+mod welfare_pages;
 
 use crate::support::committed;
 use ::imports::{ImportOptions, ImportReport};

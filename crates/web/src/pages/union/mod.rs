@@ -19,6 +19,7 @@ mod notify;
 mod organisations;
 mod portal;
 mod services;
+mod welfare;
 
 use crate::access::Access::{Public, Roles};
 use crate::error::AppError;
@@ -227,6 +228,7 @@ pub fn routes() -> Vec<Route> {
     ]
     .into_iter()
     .chain(services::routes())
+    .chain(welfare::routes())
     .collect()
 }
 

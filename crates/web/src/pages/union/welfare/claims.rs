@@ -1,0 +1,208 @@
+//! The staff's member protection pages: claims (list, Excel), one claim and its steps.
+
+use super::super::{field, required, required_date, scope};
+use super::aid::resident_id;
+use super::yuan;
+use crate::error::AppError;
+use crate::form::Form;
+use crate::pages::{Asked, Chrome, Keyed, change, page_count, paging, render};
+use askama::Template;
+use axum::extract::Query;
+use axum::response::{Html, Response};
+use domain::union::protection::{ClaimKind, ClaimStatus};
+use serde::Deserialize;
+use store::union::claims::{self, Claim, ClaimStep};
+
+/// Filters of the list.
+#[derive(Deserialize, Default, Clone)]
+pub struct ListQuery {
+    #[serde(default)]
+    stage: Option<String>,
+    #[serde(default)]
+    page: Option<i64>,
+}
+
+#[derive(Template)]
+#[template(path = "union/claims.html")]
+struct ListPage {
+    chrome: Chrome,
+    rows: Vec<Claim>,
+    total: i64,
+    page: i64,
+    pages: i64,
+    stage: String,
+    stages: Vec<(&'static str, &'static str, bool)>,
+    kinds: &'static [ClaimKind],
+    may_write: bool,
+}
+
+/// The claims in the viewer's scope.
+pub async fn list(at: Asked, Query(q): Query<ListQuery>) -> Result<Html<String>, AppError> {
+    let (page, per, offset) = paging(q.page, 50);
+    let stage = field(&q.stage);
+    let (rows, total) = claims::list(
+        &at.state.db,
+        scope(&at.viewer)?,
+        stage.as_deref(),
+        per,
+        offset,
+    )
+    .await?;
+    render(&ListPage {
+        chrome: Chrome::new("互助保障", &at.viewer),
+        rows,
+        total,
+        page,
+        pages: page_count(total, per),
+        stages: [
+            ("submitted", "已提交"),
+            ("accepted", "已受理"),
+            ("paid", "已赔付"),
+            ("refused", "不予赔付"),
+        ]
+        .into_iter()
+        .map(|(c, l)| (c, l, stage.as_deref() == Some(c)))
+        .collect(),
+        stage: stage.unwrap_or_default(),
+        kinds: ClaimKind::ALL,
+        may_write: super::super::may_write(&at.viewer),
+    })
+}
+
+/// The claims as Excel.
+pub async fn export(at: Asked, Query(q): Query<ListQuery>) -> Result<Response, AppError> {
+    let stage = field(&q.stage);
+    let (rows, _) = claims::list(
+        &at.state.db,
+        scope(&at.viewer)?,
+        stage.as_deref(),
+        i64::MAX,
+        0,
+    )
+    .await?;
+    crate::download::xlsx(
+        "互助保障.xlsx",
+        None,
+        &[
+            "姓名",
+            "身份证号",
+            "乡镇（街道）",
+            "类型",
+            "出险日期",
+            "申请金额（元）",
+            "状态",
+            "赔付金额（元）",
+            "赔付日期/拒赔理由",
+        ],
+        rows.iter().map(|c| {
+            let (paid, note) = match &c.status {
+                ClaimStatus::Paid { amount, on } => (amount.to_yuan_string(), on.to_string()),
+                ClaimStatus::Refused { reason } => (String::new(), reason.clone()),
+                _ => (String::new(), String::new()),
+            };
+            let mut cells = super::holder_cells(&c.holder);
+            cells.extend([
+                c.kind.label().to_string(),
+                c.event_on.to_string(),
+                c.claimed.to_yuan_string(),
+                c.status.label().to_string(),
+                paid,
+                note,
+            ]);
+            cells
+        }),
+    )
+}
+
+/// Fields of the claim form.
+#[derive(Deserialize, Default)]
+pub struct ClaimForm {
+    #[serde(default)]
+    resident_id: Option<String>,
+    #[serde(default)]
+    kind: Option<String>,
+    #[serde(default)]
+    event_on: Option<String>,
+    #[serde(default)]
+    claimed: Option<String>,
+}
+
+/// Files a claim for a member of the viewer's scope.
+pub async fn create(at: Asked, Form(f): Form<ClaimForm>) -> Response {
+    change(&at.state, &at.viewer, "/union/claims", async |tx| {
+        let rid = resident_id(&f.resident_id)?;
+        let kind = ClaimKind::parse(&required(&f.kind, "保障类型")?)
+            .map_err(|e| AppError::BadRequest(e.to_string()))?;
+        let id = claims::submit(
+            &mut *tx,
+            &at.viewer.user.username,
+            scope(&at.viewer)?,
+            (&rid, kind),
+            required_date(&f.event_on, "出险日期")?,
+            yuan(&f.claimed, "申请金额")?,
+            domain::platform::time::today_local(),
+        )
+        .await?;
+        Ok(format!("/union/claims/{id}"))
+    })
+    .await
+}
+
+#[derive(Template)]
+#[template(path = "union/claim.html")]
+struct DetailPage {
+    chrome: Chrome,
+    c: Claim,
+    may_write: bool,
+    today: String,
+}
+
+/// One claim.
+pub async fn show(at: Keyed) -> Result<Html<String>, AppError> {
+    let c = claims::get(&at.state.db, scope(&at.viewer)?, at.key).await?;
+    render(&DetailPage {
+        chrome: Chrome::new(format!("保障申请 {}", c.holder.name), &at.viewer),
+        c,
+        may_write: super::super::may_write(&at.viewer),
+        today: domain::platform::time::today_local().to_string(),
+    })
+}
+
+/// Fields of the step form: `action` is `accept`, `pay` or `refuse`.
+#[derive(Deserialize, Default)]
+pub struct StepForm {
+    #[serde(default)]
+    action: Option<String>,
+    #[serde(default)]
+    amount: Option<String>,
+    #[serde(default)]
+    on: Option<String>,
+    #[serde(default)]
+    reason: Option<String>,
+}
+
+/// Accepts, pays or refuses a claim.
+pub async fn step(post: Keyed, Form(f): Form<StepForm>) -> Response {
+    let back = format!("/union/claims/{}", post.key);
+    post.change(&back, async |tx| {
+        let s = match field(&f.action).as_deref() {
+            Some("accept") => ClaimStep::Accept,
+            Some("pay") => ClaimStep::Pay(
+                yuan(&f.amount, "赔付金额")?,
+                required_date(&f.on, "赔付日期")?,
+            ),
+            Some("refuse") => ClaimStep::Refuse(field(&f.reason).unwrap_or_default()),
+            _ => return Err(AppError::BadRequest("请选择办理操作".into())),
+        };
+        claims::step(
+            &mut *tx,
+            &post.viewer.user.username,
+            scope(&post.viewer)?,
+            post.key,
+            &s,
+        )
+        .await?;
+        Ok(back.clone())
+    })
+    .await
+}
