@@ -10,8 +10,10 @@
 //! enter; all are declared with the one `labelled!` macro in `platform::labelled`.
 
 pub mod activity;
+pub mod assessment;
 pub mod aid;
 pub mod coverage;
+pub mod facility;
 pub mod honour;
 pub mod organisation;
 pub mod township;
