@@ -54,6 +54,9 @@ pub enum StoreError {
     /// A notification may not take this step, or its text or recipient is unusable.
     #[error(transparent)]
     Notify(#[from] NotifyError),
+    /// A union facility, contract, assessment or leader talk refused by its rules.
+    #[error(transparent)]
+    Rights(#[from] domain::union::rights::RightsError),
     /// The change conflicts with an existing record (e.g. a duplicate natural key).
     #[error("{0}")]
     Conflict(String),
@@ -111,6 +114,7 @@ impl StoreError {
                 | StoreError::Grievance(_)
                 | StoreError::Care(_)
                 | StoreError::Notify(_)
+                | StoreError::Rights(_)
         )
     }
 

@@ -67,6 +67,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(10, "0010_notifications"),
     migration!(11, "0011_relocation_sunshine_care"),
     migration!(12, "0012_api_token_lifetimes"),
+    migration!(16, "0016_union_contracts_facilities"),
 ];
 
 /// The SQL of a migration for one backend, with the dialect tokens replaced.

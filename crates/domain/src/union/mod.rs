@@ -16,6 +16,7 @@ pub mod coverage;
 pub mod facility;
 pub mod honour;
 pub mod organisation;
+pub mod rights;
 pub mod township;
 pub mod wage;
 

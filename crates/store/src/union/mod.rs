@@ -7,12 +7,16 @@
 //! found, so that nobody learns from an error what exists in another township.
 
 pub mod codes;
+pub mod contracts;
 pub mod coverage;
 pub mod enterprises;
+pub mod facilities;
 pub mod for_imports;
 pub mod members;
 pub mod officers;
 pub mod organisations;
+pub mod oversight;
+pub mod responsibility;
 pub use crate::sql;
 
 use crate::audit::AuditedTable;
@@ -27,6 +31,13 @@ pub const AUDITED_TABLES: &[AuditedTable] = &[
     enterprises::ENTERPRISES,
     members::MEMBERS,
     members::TRANSFERS,
+    facilities::FACILITIES,
+    facilities::STATUSES,
+    facilities::AWARDS,
+    contracts::CONTRACTS,
+    contracts::DEMONSTRATION_UNITS,
+    responsibility::RESPONSIBILITY,
+    oversight::TALKS,
 ];
 
 /// Whose union records a caller may see and change.
