@@ -136,11 +136,8 @@ mod tests {
 
     #[test]
     fn a_status_change_cannot_predate_the_last_one() {
-        let err = FacilityStatus::Building.change(
-            day(2019, 6, 1),
-            FacilityStatus::Open,
-            day(2019, 5, 1),
-        );
+        let err =
+            FacilityStatus::Building.change(day(2019, 6, 1), FacilityStatus::Open, day(2019, 5, 1));
         assert!(matches!(err, Err(FacilityError::DateBeforeLast { .. })));
     }
 
@@ -148,7 +145,13 @@ mod tests {
     fn only_workers_homes_are_awarded() {
         assert!(check_award(FacilityKind::WorkersHome).is_ok());
         assert!(check_award(FacilityKind::CareStation).is_err());
-        assert_eq!(FacilityKind::parse("文化宫"), Ok(FacilityKind::CulturalPalace));
-        assert_eq!(AwardLevel::parse("杭州市级先进职工之家"), Ok(AwardLevel::Hangzhou));
+        assert_eq!(
+            FacilityKind::parse("文化宫"),
+            Ok(FacilityKind::CulturalPalace)
+        );
+        assert_eq!(
+            AwardLevel::parse("杭州市级先进职工之家"),
+            Ok(AwardLevel::Hangzhou)
+        );
     }
 }

@@ -10,8 +10,8 @@
 //! enter; all are declared with the one `labelled!` macro in `platform::labelled`.
 
 pub mod activity;
-pub mod assessment;
 pub mod aid;
+pub mod assessment;
 pub mod coverage;
 pub mod facility;
 pub mod honour;

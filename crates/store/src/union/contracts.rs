@@ -160,9 +160,14 @@ pub async fn list(
 
 /// One contract; not found outside the scope.
 pub async fn get(conn: impl Into<Conn<'_>>, scope: Scope, id: i64) -> StoreResult<Contract> {
-    let c = query::row(conn, &format!("{SELECT} WHERE c.id = $1"), &[id.into()], decode)
-        .await?
-        .ok_or(StoreError::NotFound)?;
+    let c = query::row(
+        conn,
+        &format!("{SELECT} WHERE c.id = $1"),
+        &[id.into()],
+        decode,
+    )
+    .await?
+    .ok_or(StoreError::NotFound)?;
     if !scope.allows_code(Some(c.township.code())) {
         return Err(StoreError::NotFound);
     }
@@ -170,7 +175,11 @@ pub async fn get(conn: impl Into<Conn<'_>>, scope: Scope, id: i64) -> StoreResul
 }
 
 /// An enterprise's contracts, latest first (the enterprise must be in scope).
-pub async fn of_enterprise(db: &Db, scope: Scope, enterprise_id: i64) -> StoreResult<Vec<Contract>> {
+pub async fn of_enterprise(
+    db: &Db,
+    scope: Scope,
+    enterprise_id: i64,
+) -> StoreResult<Vec<Contract>> {
     enterprises::get(db, scope, enterprise_id).await?;
     query::rows(
         db,
@@ -197,7 +206,11 @@ pub async fn record(
     let existing: Option<i64> = query::value(
         &mut *tx,
         "SELECT id FROM union_contracts WHERE enterprise_id = $1 AND kind = $2 AND signed_on = $3",
-        &[enterprise_id.into(), c.kind().code().into(), signed.clone().into()],
+        &[
+            enterprise_id.into(),
+            c.kind().code().into(),
+            signed.clone().into(),
+        ],
     )
     .await?;
     let now = crate::now_text();
@@ -270,7 +283,11 @@ pub async fn set_demonstration(
 }
 
 /// The years an enterprise in scope was a demonstration unit, latest first.
-pub async fn demonstration_years(db: &Db, scope: Scope, enterprise_id: i64) -> StoreResult<Vec<i32>> {
+pub async fn demonstration_years(
+    db: &Db,
+    scope: Scope,
+    enterprise_id: i64,
+) -> StoreResult<Vec<i32>> {
     enterprises::get(db, scope, enterprise_id).await?;
     query::rows(
         db,
@@ -420,6 +437,10 @@ pub async fn enterprise_by_code(tx: &mut Tx, scope: Scope, credit_code: &str) ->
 }
 
 /// Refuses dates that are not a contract.
-pub fn contract(kind: ContractKind, signed: NaiveDate, expiry: NaiveDate) -> StoreResult<WageContract> {
+pub fn contract(
+    kind: ContractKind,
+    signed: NaiveDate,
+    expiry: NaiveDate,
+) -> StoreResult<WageContract> {
     WageContract::new(kind, signed, expiry).map_err(|e| RightsError::from(e).into())
 }

@@ -198,9 +198,14 @@ pub async fn list(
 
 /// One facility; not found outside the scope.
 pub async fn get(conn: impl Into<Conn<'_>>, scope: Scope, id: i64) -> StoreResult<Facility> {
-    let f = query::row(conn, &format!("{SELECT} WHERE f.id = $1"), &[id.into()], decode)
-        .await?
-        .ok_or(StoreError::NotFound)?;
+    let f = query::row(
+        conn,
+        &format!("{SELECT} WHERE f.id = $1"),
+        &[id.into()],
+        decode,
+    )
+    .await?
+    .ok_or(StoreError::NotFound)?;
     if !scope.allows_code(Some(f.township.code())) {
         return Err(StoreError::NotFound);
     }
@@ -411,7 +416,11 @@ pub async fn award(
     let exists: Option<i64> = query::value(
         &mut *tx,
         "SELECT id FROM union_facility_awards WHERE facility_id = $1 AND year = $2 AND level = $3",
-        &[id.into(), i64::from(award.year).into(), award.level.code().into()],
+        &[
+            id.into(),
+            i64::from(award.year).into(),
+            award.level.code().into(),
+        ],
     )
     .await?;
     if exists.is_none() {
@@ -453,7 +462,10 @@ pub async fn year_figures(db: &Db, year: i32, scope: Scope) -> StoreResult<Facil
     let (from, to) = (format!("{year:04}-01-01"), format!("{year:04}-12-31"));
     let code: Option<&str> = scope.township_code();
     let mut awards = [0i64; 2];
-    for (slot, level) in awards.iter_mut().zip([AwardLevel::Hangzhou, AwardLevel::Jiande]) {
+    for (slot, level) in awards
+        .iter_mut()
+        .zip([AwardLevel::Hangzhou, AwardLevel::Jiande])
+    {
         *slot = query::value(
             db,
             "SELECT COUNT(*) FROM union_facility_awards a JOIN union_facilities f ON f.id = a.facility_id

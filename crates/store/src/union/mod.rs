@@ -81,3 +81,5 @@ impl Scope {
         code.is_none() || self.allows_code(code)
     }
 }
+#[cfg(test)]
+mod rights_tests;

@@ -202,7 +202,8 @@ fn decode((id, t, held, leaders, people, agreed, follow, done): TalkRow) -> Stor
     })
 }
 
-const SELECT: &str = "SELECT id, township, held_on, leaders, township_people, agreed, follow_up, follow_up_done_on
+const SELECT: &str =
+    "SELECT id, township, held_on, leaders, township_people, agreed, follow_up, follow_up_done_on
     FROM union_leader_talks";
 
 /// The talks in scope, latest first, optionally of one year.
@@ -224,9 +225,14 @@ pub async fn talks(db: &Db, scope: Scope, year: Option<i32>) -> StoreResult<Vec<
 
 /// One talk; not found outside the scope.
 pub async fn talk(conn: impl Into<Conn<'_>>, scope: Scope, id: i64) -> StoreResult<Talk> {
-    let t = query::row(conn, &format!("{SELECT} WHERE id = $1"), &[id.into()], decode)
-        .await?
-        .ok_or(StoreError::NotFound)?;
+    let t = query::row(
+        conn,
+        &format!("{SELECT} WHERE id = $1"),
+        &[id.into()],
+        decode,
+    )
+    .await?
+    .ok_or(StoreError::NotFound)?;
     if !scope.allows_code(Some(t.township.code())) {
         return Err(StoreError::NotFound);
     }
@@ -234,7 +240,12 @@ pub async fn talk(conn: impl Into<Conn<'_>>, scope: Scope, id: i64) -> StoreResu
 }
 
 /// Records a talk (audited).
-pub async fn create_talk(tx: &mut Tx, actor: &str, scope: Scope, t: &TalkInput) -> StoreResult<i64> {
+pub async fn create_talk(
+    tx: &mut Tx,
+    actor: &str,
+    scope: Scope,
+    t: &TalkInput,
+) -> StoreResult<i64> {
     check_scope(scope, t.township)?;
     t.check()?;
     audit::insert(

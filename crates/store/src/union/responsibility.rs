@@ -13,7 +13,6 @@ use domain::union::assessment::{ResponsibilityGrade, ResponsibilityScores};
 use domain::union::rights::RightsError;
 use domain::union::township::Township;
 
-
 /// The assessments table as audited.
 pub const RESPONSIBILITY: AuditedTable = AuditedTable {
     entity: "union_responsibility",
@@ -42,7 +41,19 @@ pub struct Assessment {
     pub note: String,
 }
 
-type Row = (i64, i64, String, String, i64, i64, i64, i64, i64, String, String);
+type Row = (
+    i64,
+    i64,
+    String,
+    String,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    String,
+    String,
+);
 
 fn decode(
     (id, eid, name, township, year, m, env, emp, w, grade, note): Row,
@@ -80,7 +91,11 @@ pub async fn of_year(db: &Db, scope: Scope, year: i32) -> StoreResult<Vec<Assess
 }
 
 /// An enterprise's assessments, latest year first (the enterprise must be in scope).
-pub async fn of_enterprise(db: &Db, scope: Scope, enterprise_id: i64) -> StoreResult<Vec<Assessment>> {
+pub async fn of_enterprise(
+    db: &Db,
+    scope: Scope,
+    enterprise_id: i64,
+) -> StoreResult<Vec<Assessment>> {
     enterprises::get(db, scope, enterprise_id).await?;
     query::rows(
         db,
