@@ -2,6 +2,7 @@
 
 mod fake;
 mod relocation;
+mod rights;
 mod union;
 
 use anyhow::{Context, Result};
@@ -69,6 +70,7 @@ pub async fn fill(db: &Db) -> Result<Vec<(String, String, Role)>> {
         logins.push((a.username.clone(), DEMO_PASSWORD.to_string(), a.role));
     }
     union::fill(db).await?;
+    rights::fill(db).await?;
     relocation::fill(db).await?;
     Ok(logins)
 }
