@@ -32,11 +32,15 @@ pub enum ImportKind {
     Appraisals,
     /// Resettlement flats, storerooms and parking spaces (安置房源).
     Flats,
+    /// Union facilities (职工阵地).
+    Facilities,
+    /// Collective contracts (集体合同).
+    Contracts,
 }
 
 impl ImportKind {
     /// Every kind, union first, in the order pages and help texts list them.
-    pub const ALL: [ImportKind; 8] = [
+    pub const ALL: [ImportKind; 10] = [
         ImportKind::Enterprises,
         ImportKind::Unions,
         ImportKind::Members,
@@ -45,6 +49,8 @@ impl ImportKind {
         ImportKind::Buildings,
         ImportKind::Appraisals,
         ImportKind::Flats,
+        ImportKind::Facilities,
+        ImportKind::Contracts,
     ];
 
     /// The name on the command line and in URLs and forms.
@@ -58,6 +64,8 @@ impl ImportKind {
             ImportKind::Buildings => "buildings",
             ImportKind::Appraisals => "appraisals",
             ImportKind::Flats => "flats",
+            ImportKind::Facilities => "facilities",
+            ImportKind::Contracts => "contracts",
         }
     }
 
@@ -72,6 +80,8 @@ impl ImportKind {
             ImportKind::Buildings => "房屋及权证",
             ImportKind::Appraisals => "评估项目",
             ImportKind::Flats => "安置房源",
+            ImportKind::Facilities => "职工阵地",
+            ImportKind::Contracts => "集体合同",
         }
     }
 
@@ -79,6 +89,7 @@ impl ImportKind {
     pub const fn module(self) -> Module {
         match self {
             ImportKind::Enterprises | ImportKind::Unions | ImportKind::Members => Module::Union,
+            ImportKind::Facilities | ImportKind::Contracts => Module::Union,
             _ => Module::Relocation,
         }
     }

@@ -96,6 +96,8 @@ pub async fn run(db: &Db, kind: ImportKind, out: &Path, scope: Scope) -> Result<
         ImportKind::Enterprises => export_enterprises(db, out, scope).await,
         ImportKind::Unions => export_unions(db, out, scope).await,
         ImportKind::Members => export_members(db, out, scope).await,
+        ImportKind::Facilities => super::rights_export::facilities(db, out, scope).await,
+        ImportKind::Contracts => super::rights_export::contracts(db, out, scope).await,
         other => Err(super::not_here(other)),
     }
 }

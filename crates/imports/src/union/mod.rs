@@ -5,11 +5,17 @@
 //! engine in [`crate::engine`] does the rest (atomicity, rejects, reports). Headers are
 //! the Chinese ones of issue 3, in any order.
 
+pub mod contracts;
 pub mod enterprises;
+pub mod facilities;
 pub mod members;
+pub mod rights_export;
+mod rights_rows;
 pub mod unions;
 
+pub use contracts::ContractsImporter;
 pub use enterprises::EnterprisesImporter;
+pub use facilities::FacilitiesImporter;
 pub use members::MembersImporter;
 pub use unions::UnionsImporter;
 
@@ -39,6 +45,12 @@ pub(crate) async fn import(
         ImportKind::Members => {
             engine::run_bulk(db, &mut MembersImporter::new(scope), path, opts).await
         }
+        ImportKind::Facilities => {
+            engine::run(db, &mut FacilitiesImporter::new(scope), path, opts).await
+        }
+        ImportKind::Contracts => {
+            engine::run(db, &mut ContractsImporter::new(scope), path, opts).await
+        }
         other => Err(not_here(other)),
     }
 }
@@ -49,6 +61,8 @@ pub(crate) fn template(kind: ImportKind, out: &Path) -> Result<(), ImportError> 
         ImportKind::Enterprises => engine::template(&EnterprisesImporter::new(Scope::City), out),
         ImportKind::Unions => engine::template(&UnionsImporter::new(Scope::City), out),
         ImportKind::Members => engine::template(&MembersImporter::new(Scope::City), out),
+        ImportKind::Facilities => engine::template(&FacilitiesImporter::new(Scope::City), out),
+        ImportKind::Contracts => engine::template(&ContractsImporter::new(Scope::City), out),
         other => return Err(not_here(other)),
     }?)
 }

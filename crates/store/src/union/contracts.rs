@@ -444,3 +444,15 @@ pub fn contract(
 ) -> StoreResult<WageContract> {
     WageContract::new(kind, signed, expiry).map_err(|e| RightsError::from(e).into())
 }
+
+/// Every contract's key (enterprise id, kind code, signing day): the import's lookup.
+pub async fn keys(tx: &mut Tx) -> StoreResult<HashSet<(i64, String, String)>> {
+    let rows = query::rows(
+        tx,
+        "SELECT enterprise_id, kind, signed_on FROM union_contracts",
+        &[],
+        |(e, k, s): (i64, String, String)| Ok((e, k, s)),
+    )
+    .await?;
+    Ok(rows.into_iter().collect())
+}

@@ -528,3 +528,29 @@ pub async fn year_figures(db: &Db, year: i32, scope: Scope) -> StoreResult<Facil
             .collect(),
     })
 }
+
+/// Every facility by (name, township code) with its id, kind, status and since when: the
+/// import's lookup, read once inside its transaction.
+pub async fn keys(
+    tx: &mut Tx,
+) -> StoreResult<std::collections::HashMap<(String, String), (i64, FacilityKind, FacilityStatus, NaiveDate)>>
+{
+    let rows = query::rows(
+        tx,
+        "SELECT id, name, township, kind, status, status_since FROM union_facilities",
+        &[],
+        |(id, name, township, kind, status, since): (i64, String, String, String, String, String)| {
+            Ok((
+                (name, township),
+                (
+                    id,
+                    from_code(FacilityKind::ALL, FacilityKind::code, &kind)?,
+                    from_code(FacilityStatus::ALL, FacilityStatus::code, &status)?,
+                    codes::stored_date(&since)?,
+                ),
+            ))
+        },
+    )
+    .await?;
+    Ok(rows.into_iter().collect())
+}
