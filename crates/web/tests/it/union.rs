@@ -5,6 +5,7 @@ mod checklist;
 mod imports;
 mod notify;
 mod registry;
+mod rights;
 mod scoping;
 
 use crate::support::committed;
