@@ -16,6 +16,7 @@ mod members;
 mod notify;
 mod organisations;
 mod portal;
+mod rights;
 
 use crate::access::Access::Roles;
 use crate::error::AppError;
@@ -192,6 +193,9 @@ pub fn routes() -> Vec<Route> {
             api::checklist,
         ),
     ]
+    .into_iter()
+    .chain(rights::routes())
+    .collect()
 }
 
 /// The viewer's scope: township staff their township, everyone else the city (worked
