@@ -3,6 +3,7 @@
 //! through the viewer's [`Scope`](store::union::Scope): township staff see and change only
 //! their own township, and anything else answers 404.
 
+mod contracts;
 mod facilities;
 
 use crate::access::Access::Roles;
@@ -13,6 +14,6 @@ use crate::routes::roles::{UNION_CITY, UNION_READ, UNION_WRITE};
 pub fn routes() -> Vec<Route> {
     let (read, write, _city) = (Roles(UNION_READ), Roles(UNION_WRITE), Roles(UNION_CITY));
     let mut all = facilities::routes(read, write);
-    all.shrink_to_fit();
+    all.extend(contracts::routes(read, write));
     all
 }
