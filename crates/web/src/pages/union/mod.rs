@@ -16,7 +16,7 @@ mod members;
 mod notify;
 mod organisations;
 mod portal;
-mod rights;
+pub(crate) mod rights;
 
 use crate::access::Access::Roles;
 use crate::error::AppError;

@@ -5,6 +5,7 @@
 
 mod contracts;
 mod facilities;
+mod oversight;
 
 use crate::access::Access::Roles;
 use crate::routes::Route;
@@ -12,8 +13,20 @@ use crate::routes::roles::{UNION_CITY, UNION_READ, UNION_WRITE};
 
 /// This area's routes, appended to the union module's.
 pub fn routes() -> Vec<Route> {
-    let (read, write, _city) = (Roles(UNION_READ), Roles(UNION_WRITE), Roles(UNION_CITY));
+    let (read, write, city) = (Roles(UNION_READ), Roles(UNION_WRITE), Roles(UNION_CITY));
     let mut all = facilities::routes(read, write);
     all.extend(contracts::routes(read, write));
+    all.extend(oversight::routes(read, write, city));
     all
+}
+
+/// A ranking line's cells with the township's assessment score appended (the ranking
+/// page's extra column).
+pub(crate) fn with_score(
+    weights: &domain::union::assessment::AssessmentWeights,
+    r: &domain::union::coverage::RankedTownship,
+) -> Vec<String> {
+    let mut cells = store::union::coverage::ranking_cells(r);
+    cells.push(domain::union::assessment::format_score(weights.score(&r.coverage)));
+    cells
 }
