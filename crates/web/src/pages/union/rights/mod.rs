@@ -6,6 +6,7 @@
 mod contracts;
 mod facilities;
 mod oversight;
+mod responsibility;
 
 use crate::access::Access::Roles;
 use crate::routes::Route;
@@ -17,6 +18,7 @@ pub fn routes() -> Vec<Route> {
     let mut all = facilities::routes(read, write);
     all.extend(contracts::routes(read, write));
     all.extend(oversight::routes(read, write, city));
+    all.extend(responsibility::routes(read, write));
     all
 }
 
