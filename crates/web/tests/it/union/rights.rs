@@ -134,3 +134,153 @@ async fn a_facility_file_is_checked_row_by_row_and_reimports() {
     assert_eq!(yang.len(), 1);
     assert_audit_intact(&db).await;
 }
+
+/// Two facilities, two talks and contracts/assessments of an enterprise in each of
+/// 新安江街道 (the staff account's) and 洋溪街道.
+struct Arranged {
+    own_f: i64,
+    other_f: i64,
+    own_talk: i64,
+    other_talk: i64,
+    other_e: i64,
+    other_contract: i64,
+}
+
+async fn arrange(app: &crate::support::TestApp) -> Arranged {
+    use chrono::NaiveDate;
+    use domain::platform::{Fen, SquareMetres};
+    use domain::union::assessment::ResponsibilityScores;
+    use domain::union::facility::{FacilityKind, FacilityStatus};
+    use domain::union::wage::ContractKind;
+    use store::union::{oversight, responsibility};
+    let own_e = enterprise(&app.db, 1, xinanjiang(), 150, true).await;
+    let other_e = enterprise(&app.db, 2, yangxi(), 150, true).await;
+    let d = |m| NaiveDate::from_ymd_opt(2019, m, 1).expect("day");
+    let home = |t, name: &str| facilities::FacilityInput {
+        name: name.into(),
+        kind: FacilityKind::WorkersHome,
+        township: t,
+        union_id: None,
+        area: SquareMetres(10_000),
+        investment: Fen(100_000),
+    };
+    let talk = |t| oversight::TalkInput {
+        township: t,
+        held_on: d(5),
+        leaders: "市总工会主席".into(),
+        township_people: "分管领导".into(),
+        agreed: "限期消号".into(),
+        follow_up: String::new(),
+        follow_up_done_on: None,
+    };
+    crate::support::committed(&app.db, async |tx| {
+        let own_f = facilities::create(tx, "t", Scope::City, &home(xinanjiang(), "本乡职工之家"), FacilityStatus::Open, d(1)).await?;
+        let other_f = facilities::create(tx, "t", Scope::City, &home(yangxi(), "外乡职工之家"), FacilityStatus::Open, d(1)).await?;
+        let own_talk = oversight::create_talk(tx, "t", Scope::City, &talk(xinanjiang())).await?;
+        let other_talk = oversight::create_talk(tx, "t", Scope::City, &talk(yangxi())).await?;
+        let c = contracts::contract(ContractKind::WageSpecific, d(1), d(12)).expect("contract");
+        contracts::record(tx, "t", Scope::City, own_e, &c).await?;
+        let other_contract = contracts::record(tx, "t", Scope::City, other_e, &c).await?;
+        let s = ResponsibilityScores::new(90, 90, 90, 90).expect("scores");
+        responsibility::record(tx, "t", Scope::City, own_e, 2019, &s, "本乡").await?;
+        responsibility::record(tx, "t", Scope::City, other_e, 2019, &s, "外乡").await?;
+        Ok(Arranged { own_f, other_f, own_talk, other_talk, other_e, other_contract })
+    })
+    .await
+    .expect("arranged")
+}
+
+#[tokio::test]
+async fn township_staff_see_and_change_only_their_townships_facilities_contracts_and_talks() {
+    use domain::platform::Role;
+    let app = crate::support::TestApp::spawn().await;
+    let a = arrange(&app).await;
+    let staff = app.login(Role::UnionStaff).await;
+    for path in [
+        format!("/union/facilities/{}", a.other_f),
+        format!("/union/talks/{}", a.other_talk),
+        format!("/union/enterprises/{}/responsibility", a.other_e),
+    ] {
+        assert_eq!(staff.page(&path).await.0, 404, "{path}");
+    }
+    for (path, own, other) in [
+        ("/union/facilities", "本乡职工之家", "外乡职工之家"),
+        ("/union/talks?year=2019", "新安江街道", "洋溪街道"),
+        ("/union/responsibility?year=2019", "本乡", "外乡"),
+        ("/union/contracts?year=2019", "测试企业1", "测试企业2"),
+    ] {
+        let (status, body) = staff.page(path).await;
+        assert_eq!(status, 200, "{path}");
+        assert!(body.contains(own) && !body.contains(other), "{path}");
+    }
+    let (_, own) = staff.page(&format!("/union/facilities/{}", a.own_f)).await;
+    assert!(own.contains("状态变更记录"));
+    // Changes outside the township are "not found" and change nothing.
+    let r = staff
+        .post(&format!("/union/facilities/{}/status", a.other_f), &[("status", "改造中"), ("since", "2019-06-01")])
+        .await;
+    assert_eq!(r.status(), 404);
+    let r = staff.post(&format!("/union/contracts/{}/delete", a.other_contract), &[]).await;
+    assert_eq!(r.status(), 404);
+    let r = staff
+        .post(&format!("/union/talks/{}", a.other_talk), &[("township", "330182002"), ("held_on", "2019-05-01"), ("leaders", "x"), ("agreed", "y")])
+        .await;
+    assert_eq!(r.status(), 404);
+    let r = staff
+        .post("/union/contracts", &[("credit_code", &code(2)), ("kind", "工资专项集体合同"), ("signed_on", "2019-02-01"), ("expires_on", "2020-01-31")])
+        .await;
+    assert_eq!(r.status(), 404);
+    // Their own: the follow-up of their talk and their facility's status.
+    let r = staff
+        .post(&format!("/union/talks/{}", a.own_talk), &[("township", "330182001"), ("held_on", "2019-05-01"), ("leaders", "市总工会主席"), ("agreed", "限期消号"), ("follow_up", "已完成"), ("follow_up_done_on", "2019-08-01")])
+        .await;
+    assert_eq!(r.status(), 303);
+    let r = staff
+        .post(&format!("/union/facilities/{}/status", a.own_f), &[("status", "改造中"), ("since", "2019-06-01")])
+        .await;
+    assert_eq!(r.status(), 303);
+    let f = facilities::get(&app.db, Scope::City, a.own_f).await.expect("own");
+    assert_eq!(f.status.code(), "renovating");
+    assert_eq!(facilities::get(&app.db, Scope::City, a.other_f).await.expect("other").status.code(), "open");
+    // A status step the rules refuse is a 422 with the reason.
+    let r = staff
+        .post(&format!("/union/facilities/{}/status", a.own_f), &[("status", "规划中"), ("since", "2019-07-01")])
+        .await;
+    assert_eq!(r.status(), 422);
+    assert_audit_intact(&app.db).await;
+}
+
+#[tokio::test]
+async fn only_the_city_sets_the_weights_and_inspectors_only_read() {
+    use domain::platform::Role;
+    let app = crate::support::TestApp::spawn().await;
+    arrange(&app).await;
+    let weights = [("must_rate", "50"), ("tracked_rate", "30"), ("all_rate", "20")];
+    let staff = app.login(Role::UnionStaff).await;
+    assert_eq!(staff.post("/union/assessment/weights", &weights).await.status(), 403);
+    assert_eq!(staff.post("/union/talks", &[("township", "330182001")]).await.status(), 403);
+    let inspector = app.login(Role::Inspector).await;
+    assert_eq!(inspector.post("/union/assessment/weights", &weights).await.status(), 403);
+    assert_eq!(inspector.post("/union/facilities", &[("name", "x")]).await.status(), 403);
+    for path in ["/union/assessment?year=2019", "/union/facilities", "/union/contracts", "/union/talks", "/union/responsibility", "/union/ranking?year=2019"] {
+        assert_eq!(inspector.page(path).await.0, 200, "{path}");
+    }
+    let before = store::union::oversight::weights(&app.db).await.expect("weights");
+    let city = app.login(Role::UnionAdmin).await;
+    let bad = [("must_rate", "50"), ("tracked_rate", "30"), ("all_rate", "10")];
+    assert_eq!(city.post("/union/assessment/weights", &bad).await.status(), 422);
+    assert_eq!(store::union::oversight::weights(&app.db).await.expect("weights"), before);
+    assert_eq!(city.post("/union/assessment/weights", &weights).await.status(), 303);
+    let after = store::union::oversight::weights(&app.db).await.expect("weights");
+    assert_eq!((after.must_rate, after.tracked_rate, after.all_rate), (5_000, 3_000, 2_000));
+    let (_, ranking) = city.page("/union/ranking?year=2019").await;
+    assert!(ranking.contains("考核得分"));
+    let (_, page) = city.page("/union/assessment?year=2019").await;
+    // 新安江街道: must 0/1, tracked none, all 0/1 → 30.00 under 50/30/20.
+    assert!(page.contains("30.00"), "{page}");
+    let (status, _) = city.page("/union/facilities.xlsx").await;
+    assert_eq!(status, 200);
+    assert_eq!(city.page("/union/contracts.xlsx?year=2019").await.0, 200);
+    assert_eq!(city.page("/union/responsibility.xlsx?year=2019").await.0, 200);
+    assert_audit_intact(&app.db).await;
+}
