@@ -29,23 +29,26 @@ fn concrete(path: &str) -> String {
 fn the_navigation_offers_each_role_exactly_its_pages() {
     let table = RouteTable::build();
     let union = ["工会概况", "排名通报", "企业名录", "工会组织", "会员名册"];
+    let rights = ["职工阵地", "集体合同", "考核激励"];
     let expected: Vec<(Role, Vec<&str>)> = vec![
         (
             Role::Admin,
             [
                 &["首页"][..],
                 &union,
-                &["批量导入", "征收安置", "用户管理", "审计日志", "通知发送"],
+                &["批量导入"],
+                &rights,
+                &["征收安置", "用户管理", "审计日志", "通知发送"],
             ]
             .concat(),
         ),
         (
             Role::UnionAdmin,
-            [&["首页"][..], &union, &["批量导入", "通知发送"]].concat(),
+            [&["首页"][..], &union, &["批量导入"], &rights, &["通知发送"]].concat(),
         ),
         (
             Role::UnionStaff,
-            [&["首页"][..], &union, &["批量导入"]].concat(),
+            [&["首页"][..], &union, &["批量导入"], &rights].concat(),
         ),
         (
             Role::RelocationCommander,
@@ -54,7 +57,7 @@ fn the_navigation_offers_each_role_exactly_its_pages() {
         (Role::RelocationStaff, vec!["首页", "征收安置"]),
         (
             Role::Inspector,
-            [&["首页"][..], &union, &["征收安置", "审计日志", "通知发送"]].concat(),
+            [&["首页"][..], &union, &rights, &["征收安置", "审计日志", "通知发送"]].concat(),
         ),
         (Role::Member, vec!["首页", "我的会员信息"]),
     ];

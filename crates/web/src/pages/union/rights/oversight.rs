@@ -25,7 +25,7 @@ pub fn routes(
     vec![
         get("/union/assessment", read, "考核激励", assessment).nav("考核激励"),
         post("/union/assessment/weights", city, "修改考核权重", set_weights),
-        get("/union/talks", read, "领导约谈", talks).nav("领导约谈"),
+        get("/union/talks", read, "领导约谈", talks),
         post("/union/talks", city, "登记领导约谈", create_talk),
         get("/union/talks/{id}", read, "约谈详情", show_talk),
         post("/union/talks/{id}", write, "登记约谈整改", update_talk),

@@ -18,7 +18,7 @@ use store::union::responsibility::{self, Assessment};
 /// This page's routes.
 pub fn routes(read: crate::access::Access, write: crate::access::Access) -> Vec<Route> {
     vec![
-        get("/union/responsibility", read, "企业社会责任评价", list).nav("社会责任评价"),
+        get("/union/responsibility", read, "企业社会责任评价", list),
         get("/union/responsibility.xlsx", read, "导出社会责任评价", export),
         post("/union/responsibility", write, "登记社会责任评价", record),
         get(
