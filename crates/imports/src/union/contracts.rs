@@ -45,8 +45,7 @@ impl ContractsImporter {
     fn check(&self, row: &Row) -> Result<(i64, WageContract, Option<i32>), Vec<FieldError>> {
         let row = Cells::new(row, COLUMNS);
         let mut errors = Vec::new();
-        let enterprise =
-            enterprise_in_scope(&row, CODE, &self.registered, self.scope, &mut errors);
+        let enterprise = enterprise_in_scope(&row, CODE, &self.registered, self.scope, &mut errors);
         let kind = row.parsed(KIND, ContractKind::parse, |_| Ok(()), &mut errors);
         let signed = required_date(&row, SIGNED, &mut errors);
         let expiry = required_date(&row, EXPIRY, &mut errors);

@@ -33,7 +33,16 @@ const AWARD_LEVEL: Column = Column::optional("获评级别");
 
 /// The columns, in template order.
 pub const COLUMNS: &[Column] = &[
-    NAME, KIND, TOWNSHIP, UNION, AREA, INVESTMENT, STATUS, SINCE, AWARD_YEAR, AWARD_LEVEL,
+    NAME,
+    KIND,
+    TOWNSHIP,
+    UNION,
+    AREA,
+    INVESTMENT,
+    STATUS,
+    SINCE,
+    AWARD_YEAR,
+    AWARD_LEVEL,
 ];
 
 type Known = (i64, FacilityKind, FacilityStatus, NaiveDate);
@@ -119,7 +128,11 @@ impl FacilitiesImporter {
                     (Some(year), Some(level), Some(k)) => match check_award(k) {
                         Ok(()) => Some(Some(Award { year, level })),
                         Err(e) => {
-                            errors.push(FieldError::new(AWARD_LEVEL, row.text(AWARD_LEVEL), e.to_string()));
+                            errors.push(FieldError::new(
+                                AWARD_LEVEL,
+                                row.text(AWARD_LEVEL),
+                                e.to_string(),
+                            ));
                             None
                         }
                     },
@@ -128,30 +141,38 @@ impl FacilitiesImporter {
             }
         };
         if let (Some(t), Some(status), Some(since)) = (township, status, since)
-            && let Some(&(_, _, current, last)) = self.known.get(&(name.clone(), t.code().to_string()))
+            && let Some(&(_, _, current, last)) =
+                self.known.get(&(name.clone(), t.code().to_string()))
             && current != status
             && let Err(e) = current.change(last, status, since)
         {
             errors.push(FieldError::new(STATUS, row.text(STATUS), e.to_string()));
         }
-        match (kind, township, union_id, area, investment, status, since, award) {
-            (Some(kind), Some(township), Some(union_id), Some(area), Some(investment), Some(status), Some(since), Some(award))
-                if errors.is_empty() =>
-            {
-                Ok(Checked {
-                    input: FacilityInput {
-                        name,
-                        kind,
-                        township,
-                        union_id,
-                        area,
-                        investment,
-                    },
-                    status,
-                    since,
-                    award,
-                })
-            }
+        match (
+            kind, township, union_id, area, investment, status, since, award,
+        ) {
+            (
+                Some(kind),
+                Some(township),
+                Some(union_id),
+                Some(area),
+                Some(investment),
+                Some(status),
+                Some(since),
+                Some(award),
+            ) if errors.is_empty() => Ok(Checked {
+                input: FacilityInput {
+                    name,
+                    kind,
+                    township,
+                    union_id,
+                    area,
+                    investment,
+                },
+                status,
+                since,
+                award,
+            }),
             _ => Err(errors),
         }
     }
@@ -212,7 +233,8 @@ impl Importer for FacilitiesImporter {
                 } else {
                     0
                 };
-                self.known.insert(key, (id, c.input.kind, c.status, c.since));
+                self.known
+                    .insert(key, (id, c.input.kind, c.status, c.since));
                 id
             }
         };

@@ -23,7 +23,9 @@ pub fn facility_cells(f: &Facility, award: Option<&facilities::Award>) -> Vec<St
         f.status.label().to_string(),
         f.status_since.to_string(),
         award.map(|a| a.year.to_string()).unwrap_or_default(),
-        award.map(|a| a.level.label().to_string()).unwrap_or_default(),
+        award
+            .map(|a| a.level.label().to_string())
+            .unwrap_or_default(),
     ]
 }
 

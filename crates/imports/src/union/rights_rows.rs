@@ -41,7 +41,11 @@ pub(crate) fn enterprise_in_scope(
         Ok(code) => match registered.get(code.as_str()) {
             Some((id, township)) if scope.allows_code(Some(township)) => Some(*id),
             _ => {
-                errors.push(FieldError::new(column, text, "该统一社会信用代码的企业未登记"));
+                errors.push(FieldError::new(
+                    column,
+                    text,
+                    "该统一社会信用代码的企业未登记",
+                ));
                 None
             }
         },

@@ -533,13 +533,21 @@ pub async fn year_figures(db: &Db, year: i32, scope: Scope) -> StoreResult<Facil
 /// import's lookup, read once inside its transaction.
 pub async fn keys(
     tx: &mut Tx,
-) -> StoreResult<std::collections::HashMap<(String, String), (i64, FacilityKind, FacilityStatus, NaiveDate)>>
-{
+) -> StoreResult<
+    std::collections::HashMap<(String, String), (i64, FacilityKind, FacilityStatus, NaiveDate)>,
+> {
     let rows = query::rows(
         tx,
         "SELECT id, name, township, kind, status, status_since FROM union_facilities",
         &[],
-        |(id, name, township, kind, status, since): (i64, String, String, String, String, String)| {
+        |(id, name, township, kind, status, since): (
+            i64,
+            String,
+            String,
+            String,
+            String,
+            String,
+        )| {
             Ok((
                 (name, township),
                 (

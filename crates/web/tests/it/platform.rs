@@ -57,7 +57,13 @@ fn the_navigation_offers_each_role_exactly_its_pages() {
         (Role::RelocationStaff, vec!["首页", "征收安置"]),
         (
             Role::Inspector,
-            [&["首页"][..], &union, &rights, &["征收安置", "审计日志", "通知发送"]].concat(),
+            [
+                &["首页"][..],
+                &union,
+                &rights,
+                &["征收安置", "审计日志", "通知发送"],
+            ]
+            .concat(),
         ),
         (Role::Member, vec!["首页", "我的会员信息"]),
     ];

@@ -205,7 +205,7 @@ pub async fn ranking(at: Asked, Query(q): Query<YearQuery>) -> Result<Html<Strin
         chrome: Chrome::new("乡镇（街道）建会排名", &at.viewer),
         year,
         headers: RANKING_HEADERS,
-        rows: ranked.iter().map(|r| super::rights::with_score(&weights, r)).collect(),
+        rows: super::rights::scored_rows(&weights, &ranked),
         rate_bars: rate_bars(&ranked),
         founded_bars: founded_bars(&ranked, year),
         rule: coverage::rule(&at.state.db).await?,

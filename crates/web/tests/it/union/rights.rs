@@ -50,30 +50,65 @@ async fn a_contract_file_with_a_bad_row_writes_nothing_and_names_the_row() {
         &path,
         &CONTRACT_HEADERS,
         &[
-            row(&[&c1, "", "工资专项集体合同", "2019-03-01", "2022-02-28", "2019"]),
+            row(&[
+                &c1,
+                "",
+                "工资专项集体合同",
+                "2019-03-01",
+                "2022-02-28",
+                "2019",
+            ]),
             row(&[&c2, "", "工资专项合同", "2019-05-01", "2019-04-01", ""]),
-            row(&[&code(3), "", "综合性集体合同", "2019-05-01", "2020-04-01", ""]),
+            row(&[
+                &code(3),
+                "",
+                "综合性集体合同",
+                "2019-05-01",
+                "2020-04-01",
+                "",
+            ]),
         ],
     );
     let report = import(&db, "contracts", &path, ImportOptions::default()).await;
     assert!(!report.written);
     assert_eq!(report.rejected_rows, 2);
-    let rows: Vec<_> = report.invalid.iter().map(|e| (e.row, e.column.clone())).collect();
-    assert_eq!(rows, [(3, "到期日期".to_string()), (4, "统一社会信用代码".to_string())]);
-    let none = contracts::list(&db, Scope::City, &ContractFilter::default(), 10, 0).await.expect("list");
+    let rows: Vec<_> = report
+        .invalid
+        .iter()
+        .map(|e| (e.row, e.column.clone()))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            (3, "到期日期".to_string()),
+            (4, "统一社会信用代码".to_string())
+        ]
+    );
+    let none = contracts::list(&db, Scope::City, &ContractFilter::default(), 10, 0)
+        .await
+        .expect("list");
     assert_eq!(none.1, 0);
 
     // The good rows alone import; the same file again updates; export re-imports as is.
     xlsx(
         &path,
         &CONTRACT_HEADERS,
-        &[row(&[&c1, "", "工资专项集体合同", "2019-03-01", "2022-02-28", "2019"])],
+        &[row(&[
+            &c1,
+            "",
+            "工资专项集体合同",
+            "2019-03-01",
+            "2022-02-28",
+            "2019",
+        ])],
     );
     let report = import(&db, "contracts", &path, ImportOptions::default()).await;
     assert_eq!((report.imported, report.updated), (1, 0));
     let report = import(&db, "contracts", &path, ImportOptions::default()).await;
     assert_eq!((report.imported, report.updated), (0, 1));
-    let f = contracts::year_figures(&db, 2019, Scope::City).await.expect("figures");
+    let f = contracts::year_figures(&db, 2019, Scope::City)
+        .await
+        .expect("figures");
     assert_eq!((f.must_with_valid_contract, f.demonstration_units), (1, 1));
     let out = dir.path().join("export.xlsx");
     assert_eq!(crate::support::export_file(&db, "contracts", &out).await, 1);
@@ -91,46 +126,144 @@ async fn a_facility_file_is_checked_row_by_row_and_reimports() {
         &path,
         &FACILITY_HEADERS,
         &[
-            row(&["新安江职工之家", "职工之家", "新安江街道", "新安江街道总工会", "120.5", "150000", "已开放", "2018-06-01", "2019", "杭州市级"]),
-            row(&["洋溪爱心驿站", "爱心驿站", "洋溪街道", "", "30", "20000", "在建", "2019-02-01", "2019", "建德市级"]),
-            row(&["某小屋", "小屋", "新安江街道", "", "10.123", "1", "已开放", "2019-01-01", "", ""]),
+            row(&[
+                "新安江职工之家",
+                "职工之家",
+                "新安江街道",
+                "新安江街道总工会",
+                "120.5",
+                "150000",
+                "已开放",
+                "2018-06-01",
+                "2019",
+                "杭州市级",
+            ]),
+            row(&[
+                "洋溪爱心驿站",
+                "爱心驿站",
+                "洋溪街道",
+                "",
+                "30",
+                "20000",
+                "在建",
+                "2019-02-01",
+                "2019",
+                "建德市级",
+            ]),
+            row(&[
+                "某小屋",
+                "小屋",
+                "新安江街道",
+                "",
+                "10.123",
+                "1",
+                "已开放",
+                "2019-01-01",
+                "",
+                "",
+            ]),
         ],
     );
     let report = import(&db, "facilities", &path, ImportOptions::default()).await;
     assert!(!report.written);
-    let cols: Vec<_> = report.invalid.iter().map(|e| (e.row, e.column.clone())).collect();
+    let cols: Vec<_> = report
+        .invalid
+        .iter()
+        .map(|e| (e.row, e.column.clone()))
+        .collect();
     assert!(cols.contains(&(3, "获评级别".to_string())), "{cols:?}");
     assert!(cols.contains(&(4, "阵地类型".to_string())), "{cols:?}");
-    assert!(cols.contains(&(4, "面积（平方米）".to_string())), "{cols:?}");
-    assert_eq!(facilities::list(&db, Scope::City, &FacilityFilter::default(), 10, 0).await.expect("l").1, 0);
+    assert!(
+        cols.contains(&(4, "面积（平方米）".to_string())),
+        "{cols:?}"
+    );
+    assert_eq!(
+        facilities::list(&db, Scope::City, &FacilityFilter::default(), 10, 0)
+            .await
+            .expect("l")
+            .1,
+        0
+    );
 
     xlsx(
         &path,
         &FACILITY_HEADERS,
         &[
-            row(&["新安江职工之家", "职工之家", "新安江街道", "新安江街道总工会", "120.5", "150000", "已开放", "2018-06-01", "2019", "杭州市级"]),
-            row(&["洋溪爱心驿站", "爱心驿站", "洋溪街道", "", "30", "20000", "在建", "2019-02-01", "", ""]),
+            row(&[
+                "新安江职工之家",
+                "职工之家",
+                "新安江街道",
+                "新安江街道总工会",
+                "120.5",
+                "150000",
+                "已开放",
+                "2018-06-01",
+                "2019",
+                "杭州市级",
+            ]),
+            row(&[
+                "洋溪爱心驿站",
+                "爱心驿站",
+                "洋溪街道",
+                "",
+                "30",
+                "20000",
+                "在建",
+                "2019-02-01",
+                "",
+                "",
+            ]),
         ],
     );
     let report = import(&db, "facilities", &path, ImportOptions::default()).await;
     assert_eq!(report.imported, 2, "{:?}", report.invalid);
-    let f = facilities::year_figures(&db, 2019, Scope::City).await.expect("figures");
+    let f = facilities::year_figures(&db, 2019, Scope::City)
+        .await
+        .expect("figures");
     assert_eq!(f.hangzhou_advanced_homes, 1);
     // A status step the rules refuse is a row error: 在建 → 规划中.
     xlsx(
         &path,
         &FACILITY_HEADERS,
-        &[row(&["洋溪爱心驿站", "爱心驿站", "洋溪街道", "", "30", "20000", "规划中", "2019-05-01", "", ""])],
+        &[row(&[
+            "洋溪爱心驿站",
+            "爱心驿站",
+            "洋溪街道",
+            "",
+            "30",
+            "20000",
+            "规划中",
+            "2019-05-01",
+            "",
+            "",
+        ])],
     );
     let report = import(&db, "facilities", &path, ImportOptions::default()).await;
-    assert_eq!(report.invalid.first().map(|e| e.column.as_str()), Some("建设状态"));
+    assert_eq!(
+        report.invalid.first().map(|e| e.column.as_str()),
+        Some("建设状态")
+    );
     let out = dir.path().join("export.xlsx");
-    assert_eq!(crate::support::export_file(&db, "facilities", &out).await, 2);
+    assert_eq!(
+        crate::support::export_file(&db, "facilities", &out).await,
+        2
+    );
     let again = import(&db, "facilities", &out, ImportOptions::default()).await;
-    assert_eq!((again.imported, again.updated), (0, 2), "{:?}", again.invalid);
-    let (yang, _) = facilities::list(&db, Scope::Township(yangxi()), &FacilityFilter::default(), 10, 0)
-        .await
-        .expect("list");
+    assert_eq!(
+        (again.imported, again.updated),
+        (0, 2),
+        "{:?}",
+        again.invalid
+    );
+    let (yang, _) = facilities::list(
+        &db,
+        Scope::Township(yangxi()),
+        &FacilityFilter::default(),
+        10,
+        0,
+    )
+    .await
+    .expect("list");
     assert_eq!(yang.len(), 1);
     assert_audit_intact(&db).await;
 }
@@ -174,8 +307,24 @@ async fn arrange(app: &crate::support::TestApp) -> Arranged {
         follow_up_done_on: None,
     };
     crate::support::committed(&app.db, async |tx| {
-        let own_f = facilities::create(tx, "t", Scope::City, &home(xinanjiang(), "本乡职工之家"), FacilityStatus::Open, d(1)).await?;
-        let other_f = facilities::create(tx, "t", Scope::City, &home(yangxi(), "外乡职工之家"), FacilityStatus::Open, d(1)).await?;
+        let own_f = facilities::create(
+            tx,
+            "t",
+            Scope::City,
+            &home(xinanjiang(), "本乡职工之家"),
+            FacilityStatus::Open,
+            d(1),
+        )
+        .await?;
+        let other_f = facilities::create(
+            tx,
+            "t",
+            Scope::City,
+            &home(yangxi(), "外乡职工之家"),
+            FacilityStatus::Open,
+            d(1),
+        )
+        .await?;
         let own_talk = oversight::create_talk(tx, "t", Scope::City, &talk(xinanjiang())).await?;
         let other_talk = oversight::create_talk(tx, "t", Scope::City, &talk(yangxi())).await?;
         let c = contracts::contract(ContractKind::WageSpecific, d(1), d(12)).expect("contract");
@@ -184,7 +333,14 @@ async fn arrange(app: &crate::support::TestApp) -> Arranged {
         let s = ResponsibilityScores::new(90, 90, 90, 90).expect("scores");
         responsibility::record(tx, "t", Scope::City, own_e, 2019, &s, "本乡").await?;
         responsibility::record(tx, "t", Scope::City, other_e, 2019, &s, "外乡").await?;
-        Ok(Arranged { own_f, other_f, own_talk, other_talk, other_e, other_contract })
+        Ok(Arranged {
+            own_f,
+            other_f,
+            own_talk,
+            other_talk,
+            other_e,
+            other_contract,
+        })
     })
     .await
     .expect("arranged")
@@ -217,34 +373,83 @@ async fn township_staff_see_and_change_only_their_townships_facilities_contracts
     assert!(own.contains("状态变更记录"));
     // Changes outside the township are "not found" and change nothing.
     let r = staff
-        .post(&format!("/union/facilities/{}/status", a.other_f), &[("status", "改造中"), ("since", "2019-06-01")])
-        .await;
-    assert_eq!(r.status(), 404);
-    let r = staff.post(&format!("/union/contracts/{}/delete", a.other_contract), &[]).await;
-    assert_eq!(r.status(), 404);
-    let r = staff
-        .post(&format!("/union/talks/{}", a.other_talk), &[("township", "330182002"), ("held_on", "2019-05-01"), ("leaders", "x"), ("agreed", "y")])
+        .post(
+            &format!("/union/facilities/{}/status", a.other_f),
+            &[("status", "改造中"), ("since", "2019-06-01")],
+        )
         .await;
     assert_eq!(r.status(), 404);
     let r = staff
-        .post("/union/contracts", &[("credit_code", &code(2)), ("kind", "工资专项集体合同"), ("signed_on", "2019-02-01"), ("expires_on", "2020-01-31")])
+        .post(
+            &format!("/union/contracts/{}/delete", a.other_contract),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status(), 404);
+    let r = staff
+        .post(
+            &format!("/union/talks/{}", a.other_talk),
+            &[
+                ("township", "330182002"),
+                ("held_on", "2019-05-01"),
+                ("leaders", "x"),
+                ("agreed", "y"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 404);
+    let r = staff
+        .post(
+            "/union/contracts",
+            &[
+                ("credit_code", &code(2)),
+                ("kind", "工资专项集体合同"),
+                ("signed_on", "2019-02-01"),
+                ("expires_on", "2020-01-31"),
+            ],
+        )
         .await;
     assert_eq!(r.status(), 404);
     // Their own: the follow-up of their talk and their facility's status.
     let r = staff
-        .post(&format!("/union/talks/{}", a.own_talk), &[("township", "330182001"), ("held_on", "2019-05-01"), ("leaders", "市总工会主席"), ("agreed", "限期消号"), ("follow_up", "已完成"), ("follow_up_done_on", "2019-08-01")])
+        .post(
+            &format!("/union/talks/{}", a.own_talk),
+            &[
+                ("township", "330182001"),
+                ("held_on", "2019-05-01"),
+                ("leaders", "市总工会主席"),
+                ("agreed", "限期消号"),
+                ("follow_up", "已完成"),
+                ("follow_up_done_on", "2019-08-01"),
+            ],
+        )
         .await;
     assert_eq!(r.status(), 303);
     let r = staff
-        .post(&format!("/union/facilities/{}/status", a.own_f), &[("status", "改造中"), ("since", "2019-06-01")])
+        .post(
+            &format!("/union/facilities/{}/status", a.own_f),
+            &[("status", "改造中"), ("since", "2019-06-01")],
+        )
         .await;
     assert_eq!(r.status(), 303);
-    let f = facilities::get(&app.db, Scope::City, a.own_f).await.expect("own");
+    let f = facilities::get(&app.db, Scope::City, a.own_f)
+        .await
+        .expect("own");
     assert_eq!(f.status.code(), "renovating");
-    assert_eq!(facilities::get(&app.db, Scope::City, a.other_f).await.expect("other").status.code(), "open");
+    assert_eq!(
+        facilities::get(&app.db, Scope::City, a.other_f)
+            .await
+            .expect("other")
+            .status
+            .code(),
+        "open"
+    );
     // A status step the rules refuse is a 422 with the reason.
     let r = staff
-        .post(&format!("/union/facilities/{}/status", a.own_f), &[("status", "规划中"), ("since", "2019-07-01")])
+        .post(
+            &format!("/union/facilities/{}/status", a.own_f),
+            &[("status", "规划中"), ("since", "2019-07-01")],
+        )
         .await;
     assert_eq!(r.status(), 422);
     assert_audit_intact(&app.db).await;
@@ -255,24 +460,83 @@ async fn only_the_city_sets_the_weights_and_inspectors_only_read() {
     use domain::platform::Role;
     let app = crate::support::TestApp::spawn().await;
     arrange(&app).await;
-    let weights = [("must_rate", "50"), ("tracked_rate", "30"), ("all_rate", "20")];
+    let weights = [
+        ("must_rate", "50"),
+        ("tracked_rate", "30"),
+        ("all_rate", "20"),
+    ];
     let staff = app.login(Role::UnionStaff).await;
-    assert_eq!(staff.post("/union/assessment/weights", &weights).await.status(), 403);
-    assert_eq!(staff.post("/union/talks", &[("township", "330182001")]).await.status(), 403);
+    assert_eq!(
+        staff
+            .post("/union/assessment/weights", &weights)
+            .await
+            .status(),
+        403
+    );
+    assert_eq!(
+        staff
+            .post("/union/talks", &[("township", "330182001")])
+            .await
+            .status(),
+        403
+    );
     let inspector = app.login(Role::Inspector).await;
-    assert_eq!(inspector.post("/union/assessment/weights", &weights).await.status(), 403);
-    assert_eq!(inspector.post("/union/facilities", &[("name", "x")]).await.status(), 403);
-    for path in ["/union/assessment?year=2019", "/union/facilities", "/union/contracts", "/union/talks", "/union/responsibility", "/union/ranking?year=2019"] {
+    assert_eq!(
+        inspector
+            .post("/union/assessment/weights", &weights)
+            .await
+            .status(),
+        403
+    );
+    assert_eq!(
+        inspector
+            .post("/union/facilities", &[("name", "x")])
+            .await
+            .status(),
+        403
+    );
+    for path in [
+        "/union/assessment?year=2019",
+        "/union/facilities",
+        "/union/contracts",
+        "/union/talks",
+        "/union/responsibility",
+        "/union/ranking?year=2019",
+    ] {
         assert_eq!(inspector.page(path).await.0, 200, "{path}");
     }
-    let before = store::union::oversight::weights(&app.db).await.expect("weights");
+    let before = store::union::oversight::weights(&app.db)
+        .await
+        .expect("weights");
     let city = app.login(Role::UnionAdmin).await;
-    let bad = [("must_rate", "50"), ("tracked_rate", "30"), ("all_rate", "10")];
-    assert_eq!(city.post("/union/assessment/weights", &bad).await.status(), 422);
-    assert_eq!(store::union::oversight::weights(&app.db).await.expect("weights"), before);
-    assert_eq!(city.post("/union/assessment/weights", &weights).await.status(), 303);
-    let after = store::union::oversight::weights(&app.db).await.expect("weights");
-    assert_eq!((after.must_rate, after.tracked_rate, after.all_rate), (5_000, 3_000, 2_000));
+    let bad = [
+        ("must_rate", "50"),
+        ("tracked_rate", "30"),
+        ("all_rate", "10"),
+    ];
+    assert_eq!(
+        city.post("/union/assessment/weights", &bad).await.status(),
+        422
+    );
+    assert_eq!(
+        store::union::oversight::weights(&app.db)
+            .await
+            .expect("weights"),
+        before
+    );
+    assert_eq!(
+        city.post("/union/assessment/weights", &weights)
+            .await
+            .status(),
+        303
+    );
+    let after = store::union::oversight::weights(&app.db)
+        .await
+        .expect("weights");
+    assert_eq!(
+        (after.must_rate, after.tracked_rate, after.all_rate),
+        (5_000, 3_000, 2_000)
+    );
     let (_, ranking) = city.page("/union/ranking?year=2019").await;
     assert!(ranking.contains("考核得分"));
     let (_, page) = city.page("/union/assessment?year=2019").await;
@@ -281,6 +545,9 @@ async fn only_the_city_sets_the_weights_and_inspectors_only_read() {
     let (status, _) = city.page("/union/facilities.xlsx").await;
     assert_eq!(status, 200);
     assert_eq!(city.page("/union/contracts.xlsx?year=2019").await.0, 200);
-    assert_eq!(city.page("/union/responsibility.xlsx?year=2019").await.0, 200);
+    assert_eq!(
+        city.page("/union/responsibility.xlsx?year=2019").await.0,
+        200
+    );
     assert_audit_intact(&app.db).await;
 }

@@ -30,8 +30,18 @@ pub fn routes(read: crate::access::Access, write: crate::access::Access) -> Vec<
         crate::routes::get("/union/contracts", read, "集体合同", list).nav("集体合同"),
         crate::routes::get("/union/contracts.xlsx", read, "导出集体合同", export),
         post("/union/contracts", write, "登记集体合同", create),
-        post("/union/contracts/{id}/delete", write, "删除集体合同", delete),
-        post("/union/demonstration-units", write, "登记示范单位", demonstration),
+        post(
+            "/union/contracts/{id}/delete",
+            write,
+            "删除集体合同",
+            delete,
+        ),
+        post(
+            "/union/demonstration-units",
+            write,
+            "登记示范单位",
+            demonstration,
+        ),
     ]
 }
 

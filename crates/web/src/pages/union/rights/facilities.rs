@@ -2,9 +2,9 @@
 //! page with its status history and awards, and the forms to register, correct, move its
 //! status and record an advanced-workers'-home award.
 
-use crate::pages::union::{field, may_write, query_string, required, required_date, scope};
 use crate::error::AppError;
 use crate::form::Form;
+use crate::pages::union::{field, may_write, query_string, required, required_date, scope};
 use crate::pages::{Asked, Chrome, Keyed, change, page_count, paging, render};
 use crate::routes::{Route, get, post};
 use askama::Template;
@@ -18,7 +18,9 @@ use imports::union::facilities::COLUMNS;
 use imports::union::rights_export::facility_cells;
 use serde::Deserialize;
 use store::union::Scope;
-use store::union::facilities::{self, Award, Facility, FacilityFilter, FacilityInput, StatusChange};
+use store::union::facilities::{
+    self, Award, Facility, FacilityFilter, FacilityInput, StatusChange,
+};
 
 /// This page's routes.
 pub fn routes(read: crate::access::Access, write: crate::access::Access) -> Vec<Route> {
@@ -28,8 +30,18 @@ pub fn routes(read: crate::access::Access, write: crate::access::Access) -> Vec<
         post("/union/facilities", write, "登记职工阵地", create),
         get("/union/facilities/{id}", read, "职工阵地详情", show),
         post("/union/facilities/{id}", write, "修改职工阵地", update),
-        post("/union/facilities/{id}/status", write, "变更建设状态", status),
-        post("/union/facilities/{id}/awards", write, "登记先进职工之家", award),
+        post(
+            "/union/facilities/{id}/status",
+            write,
+            "变更建设状态",
+            status,
+        ),
+        post(
+            "/union/facilities/{id}/awards",
+            write,
+            "登记先进职工之家",
+            award,
+        ),
     ]
 }
 
@@ -126,7 +138,7 @@ pub async fn export(at: Asked, Query(q): Query<ListQuery>) -> Result<Response, A
         let awards = facilities::awards(&at.state.db, sc, f.id).await?;
         cells.push(facility_cells(f, awards.first()));
     }
-    crate::download::xlsx("职工阵地.xlsx", None, &headers(COLUMNS), cells.into_iter())
+    crate::download::xlsx("职工阵地.xlsx", None, &headers(COLUMNS), cells)
 }
 
 /// Fields of the facility form.
@@ -176,9 +188,15 @@ pub async fn create(at: Asked, Form(f): Form<FacilityForm>) -> Response {
         let status = FacilityStatus::parse(&required(&f.status, "建设状态")?).map_err(bad)?;
         let since = required_date(&f.since, "状态日期")?;
         let sc = scope(&at.viewer)?;
-        let id =
-            facilities::create(&mut *tx, &at.viewer.user.username, sc, &f.input()?, status, since)
-                .await?;
+        let id = facilities::create(
+            &mut *tx,
+            &at.viewer.user.username,
+            sc,
+            &f.input()?,
+            status,
+            since,
+        )
+        .await?;
         Ok(format!("/union/facilities/{id}"))
     })
     .await

@@ -22,13 +22,20 @@ pub fn routes() -> Vec<Route> {
     all
 }
 
-/// A ranking line's cells with the township's assessment score appended (the ranking
-/// page's extra column).
-pub(crate) fn with_score(
+/// The ranking's lines as cells with each township's assessment score appended (the
+/// ranking page's extra column).
+pub(crate) fn scored_rows(
     weights: &domain::union::assessment::AssessmentWeights,
-    r: &domain::union::coverage::RankedTownship,
-) -> Vec<String> {
-    let mut cells = store::union::coverage::ranking_cells(r);
-    cells.push(domain::union::assessment::format_score(weights.score(&r.coverage)));
-    cells
+    ranked: &[domain::union::coverage::RankedTownship],
+) -> Vec<Vec<String>> {
+    ranked
+        .iter()
+        .map(|r| {
+            let mut cells = store::union::coverage::ranking_cells(r);
+            cells.push(domain::union::assessment::format_score(
+                weights.score(&r.coverage),
+            ));
+            cells
+        })
+        .collect()
 }

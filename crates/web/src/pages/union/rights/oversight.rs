@@ -24,7 +24,12 @@ pub fn routes(
 ) -> Vec<Route> {
     vec![
         get("/union/assessment", read, "考核激励", assessment).nav("考核激励"),
-        post("/union/assessment/weights", city, "修改考核权重", set_weights),
+        post(
+            "/union/assessment/weights",
+            city,
+            "修改考核权重",
+            set_weights,
+        ),
         get("/union/talks", read, "领导约谈", talks),
         post("/union/talks", city, "登记领导约谈", create_talk),
         get("/union/talks/{id}", read, "约谈详情", show_talk),
@@ -108,7 +113,11 @@ pub struct WeightsForm {
 /// A percentage with up to two decimals as basis points, exactly (`60.5` → 6050).
 fn basis_points(v: &Option<String>, what: &str) -> Result<u32, AppError> {
     let text = required(v, what)?;
-    let bad = || AppError::BadRequest(format!("{what}应为0至100之间、最多两位小数的百分数：{text}"));
+    let bad = || {
+        AppError::BadRequest(format!(
+            "{what}应为0至100之间、最多两位小数的百分数：{text}"
+        ))
+    };
     let (whole, frac) = text.split_once('.').unwrap_or((&text, ""));
     if frac.len() > 2 || whole.is_empty() {
         return Err(bad());
@@ -119,7 +128,10 @@ fn basis_points(v: &Option<String>, what: &str) -> Result<u32, AppError> {
     } else {
         format!("{frac:0<2}").parse().map_err(|_| bad())?
     };
-    let bp = whole.checked_mul(100).and_then(|w| w.checked_add(frac)).ok_or_else(bad)?;
+    let bp = whole
+        .checked_mul(100)
+        .and_then(|w| w.checked_add(frac))
+        .ok_or_else(bad)?;
     if bp > 10_000 {
         return Err(bad());
     }
@@ -238,8 +250,14 @@ pub async fn update_talk(post: Keyed, Form(f): Form<TalkForm>) -> Response {
     let back = format!("/union/talks/{}", post.key);
     post.change(&back, async |tx| {
         let sc = scope(&post.viewer)?;
-        oversight::update_talk(&mut *tx, &post.viewer.user.username, sc, post.key, &f.input()?)
-            .await?;
+        oversight::update_talk(
+            &mut *tx,
+            &post.viewer.user.username,
+            sc,
+            post.key,
+            &f.input()?,
+        )
+        .await?;
         Ok(back.clone())
     })
     .await

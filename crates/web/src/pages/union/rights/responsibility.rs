@@ -19,7 +19,12 @@ use store::union::responsibility::{self, Assessment};
 pub fn routes(read: crate::access::Access, write: crate::access::Access) -> Vec<Route> {
     vec![
         get("/union/responsibility", read, "企业社会责任评价", list),
-        get("/union/responsibility.xlsx", read, "导出社会责任评价", export),
+        get(
+            "/union/responsibility.xlsx",
+            read,
+            "导出社会责任评价",
+            export,
+        ),
         post("/union/responsibility", write, "登记社会责任评价", record),
         get(
             "/union/enterprises/{id}/responsibility",
@@ -140,8 +145,16 @@ pub async fn record(at: Asked, Form(f): Form<AssessmentForm>) -> Response {
         )
         .map_err(|e| AppError::BadRequest(e.to_string()))?;
         let note = field(&f.note).unwrap_or_default();
-        responsibility::record(&mut *tx, &at.viewer.user.username, sc, id, y, &scores, &note)
-            .await?;
+        responsibility::record(
+            &mut *tx,
+            &at.viewer.user.username,
+            sc,
+            id,
+            y,
+            &scores,
+            &note,
+        )
+        .await?;
         Ok(format!("/union/enterprises/{id}/responsibility"))
     })
     .await
