@@ -7,7 +7,7 @@
 //! (domain `contract_valid_on`: signed ≤ day ≤ expiry, which the SQL below states as is).
 
 use super::enterprises::{self, Enterprise};
-use super::facilities::{check_scope, from_code};
+use super::services::{check_scope, from_code, page, scoped_row};
 use super::sql::{Bind, Where, contains_pattern};
 use super::{Scope, codes, coverage};
 use crate::audit::{self, AuditedTable};
@@ -135,43 +135,24 @@ pub async fn list(
     limit: i64,
     offset: i64,
 ) -> StoreResult<(Vec<Contract>, i64)> {
-    let w = filter_sql(scope, f);
-    let n = w.next_placeholder();
-    let sql = format!(
-        "{SELECT} JOIN townships t ON t.code = e.township{} ORDER BY t.position, e.name, c.signed_on DESC, c.id LIMIT ${n} OFFSET ${}",
-        w.sql(),
-        n + 1
-    );
-    let mut binds = w.binds.clone();
-    binds.extend([limit.into(), offset.into()]);
-    let rows = query::rows(db, &sql, &binds, decode).await?;
-    let total = query::value(
+    page(
         db,
-        &format!(
-            "SELECT COUNT(*) FROM union_contracts c JOIN enterprises e ON e.id = c.enterprise_id{}",
-            w.sql()
+        (
+            &format!("{SELECT} JOIN townships t ON t.code = e.township"),
+            "SELECT COUNT(*) FROM union_contracts c JOIN enterprises e ON e.id = c.enterprise_id",
         ),
-        &w.binds,
+        &filter_sql(scope, f),
+        "t.position, e.name, c.signed_on DESC, c.id",
+        (limit, offset),
+        decode,
     )
-    .await?
-    .unwrap_or(0);
-    Ok((rows, total))
+    .await
 }
 
 /// One contract; not found outside the scope.
 pub async fn get(conn: impl Into<Conn<'_>>, scope: Scope, id: i64) -> StoreResult<Contract> {
-    let c = query::row(
-        conn,
-        &format!("{SELECT} WHERE c.id = $1"),
-        &[id.into()],
-        decode,
-    )
-    .await?
-    .ok_or(StoreError::NotFound)?;
-    if !scope.allows_code(Some(c.township.code())) {
-        return Err(StoreError::NotFound);
-    }
-    Ok(c)
+    let sql = format!("{SELECT} WHERE c.id = $1");
+    scoped_row(conn, scope, &sql, id, decode, |c: &Contract| c.township).await
 }
 
 /// An enterprise's contracts, latest first (the enterprise must be in scope).

@@ -3,10 +3,12 @@
 
 use super::Scope;
 use super::codes;
+use super::services::{check_scope, from_code};
+use super::services::{page, scoped_row};
 use super::sql::{Bind, Where, contains_pattern};
 use crate::audit::{self, AuditedTable};
 use crate::db::{Conn, Db, Tx};
-use crate::error::{StoreError, StoreResult};
+use crate::error::StoreResult;
 use crate::query;
 use chrono::NaiveDate;
 use domain::platform::{Fen, SquareMetres};
@@ -35,27 +37,6 @@ pub const AWARDS: AuditedTable = AuditedTable {
     table: "union_facility_awards",
     secret_columns: &[],
 };
-
-/// Reads a stored code of one of the domain's labelled sets back.
-pub(crate) fn from_code<T: Copy>(
-    all: &'static [T],
-    code: impl Fn(T) -> &'static str,
-    text: &str,
-) -> StoreResult<T> {
-    all.iter()
-        .copied()
-        .find(|v| code(*v) == text)
-        .ok_or_else(|| StoreError::corrupt(format!("数据库中有无法识别的代码：{text}")))
-}
-
-/// Refuses a write outside the caller's township.
-pub(crate) fn check_scope(scope: Scope, township: Township) -> StoreResult<()> {
-    if scope.allows_code(Some(township.code())) {
-        Ok(())
-    } else {
-        Err(RightsError::OutsideTownship.into())
-    }
-}
 
 /// A facility as pages and exports see it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -176,40 +157,24 @@ pub async fn list(
     limit: i64,
     offset: i64,
 ) -> StoreResult<(Vec<Facility>, i64)> {
-    let w = filter_sql(scope, f);
-    let n = w.next_placeholder();
-    let sql = format!(
-        "{SELECT} JOIN townships t ON t.code = f.township{} ORDER BY t.position, f.name, f.id LIMIT ${n} OFFSET ${}",
-        w.sql(),
-        n + 1
-    );
-    let mut binds = w.binds.clone();
-    binds.extend([limit.into(), offset.into()]);
-    let rows = query::rows(db, &sql, &binds, decode).await?;
-    let total = query::value(
+    page(
         db,
-        &format!("SELECT COUNT(*) FROM union_facilities f{}", w.sql()),
-        &w.binds,
+        (
+            &format!("{SELECT} JOIN townships t ON t.code = f.township"),
+            "SELECT COUNT(*) FROM union_facilities f",
+        ),
+        &filter_sql(scope, f),
+        "t.position, f.name, f.id",
+        (limit, offset),
+        decode,
     )
-    .await?
-    .unwrap_or(0);
-    Ok((rows, total))
+    .await
 }
 
 /// One facility; not found outside the scope.
 pub async fn get(conn: impl Into<Conn<'_>>, scope: Scope, id: i64) -> StoreResult<Facility> {
-    let f = query::row(
-        conn,
-        &format!("{SELECT} WHERE f.id = $1"),
-        &[id.into()],
-        decode,
-    )
-    .await?
-    .ok_or(StoreError::NotFound)?;
-    if !scope.allows_code(Some(f.township.code())) {
-        return Err(StoreError::NotFound);
-    }
-    Ok(f)
+    let sql = format!("{SELECT} WHERE f.id = $1");
+    scoped_row(conn, scope, &sql, id, decode, |f: &Facility| f.township).await
 }
 
 /// The id of the facility of this name in this township (the import's natural key).

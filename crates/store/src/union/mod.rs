@@ -17,6 +17,7 @@ pub mod officers;
 pub mod organisations;
 pub mod oversight;
 pub mod responsibility;
+mod services;
 pub use crate::sql;
 
 use crate::audit::AuditedTable;

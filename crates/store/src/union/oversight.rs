@@ -3,7 +3,7 @@
 //! with lagging townships and their follow-up.
 
 use super::coverage::{self, SETTINGS};
-use super::facilities::check_scope;
+use super::services::{check_scope, scoped_row};
 use super::{Scope, codes};
 use crate::audit::{self, AuditedTable};
 use crate::db::{Conn, Db, Tx};
@@ -225,18 +225,8 @@ pub async fn talks(db: &Db, scope: Scope, year: Option<i32>) -> StoreResult<Vec<
 
 /// One talk; not found outside the scope.
 pub async fn talk(conn: impl Into<Conn<'_>>, scope: Scope, id: i64) -> StoreResult<Talk> {
-    let t = query::row(
-        conn,
-        &format!("{SELECT} WHERE id = $1"),
-        &[id.into()],
-        decode,
-    )
-    .await?
-    .ok_or(StoreError::NotFound)?;
-    if !scope.allows_code(Some(t.township.code())) {
-        return Err(StoreError::NotFound);
-    }
-    Ok(t)
+    let sql = format!("{SELECT} WHERE id = $1");
+    scoped_row(conn, scope, &sql, id, decode, |t: &Talk| t.township).await
 }
 
 /// Records a talk (audited).

@@ -3,7 +3,7 @@
 //! domain computes from them.
 
 use super::enterprises;
-use super::facilities::from_code;
+use super::services::{check_scope, from_code};
 use super::{Scope, codes};
 use crate::audit::{self, AuditedTable};
 use crate::db::{Db, Tx};
@@ -117,7 +117,7 @@ pub async fn record(
     note: &str,
 ) -> StoreResult<i64> {
     let e = enterprises::get(&mut *tx, scope, enterprise_id).await?;
-    super::facilities::check_scope(scope, e.township)?;
+    check_scope(scope, e.township)?;
     let s = ResponsibilityScores::new(
         scores.market(),
         scores.environment(),
