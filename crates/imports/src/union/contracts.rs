@@ -134,3 +134,20 @@ impl Importer for ContractsImporter {
         }))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::Layout;
+
+    #[test]
+    fn the_template_example_is_a_valid_contract() {
+        let example = ContractsImporter::new(Scope::City).example();
+        assert_eq!(example.len(), COLUMNS.len());
+        assert!(domain::platform::CreditCode::parse(example[0]).is_ok());
+        assert_eq!(
+            ContractKind::parse(example[2]),
+            Ok(ContractKind::WageSpecific)
+        );
+    }
+}

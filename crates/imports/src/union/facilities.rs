@@ -250,3 +250,22 @@ impl Importer for FacilitiesImporter {
         }))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::Layout;
+
+    #[test]
+    fn the_template_example_is_a_valid_facility() {
+        let importer = FacilitiesImporter::new(Scope::City);
+        let example = importer.example();
+        assert_eq!(example.len(), COLUMNS.len());
+        let cell = |name: &str| example[COLUMNS.iter().position(|c| c.name == name).unwrap()];
+        assert!(FacilityKind::parse(cell("阵地类型")).is_ok());
+        assert!(SquareMetres::parse(cell("面积（平方米）")).is_ok());
+        assert!(Fen::parse_yuan(cell("投资额（元）")).is_ok());
+        assert!(FacilityStatus::parse(cell("建设状态")).is_ok());
+        assert!(AwardLevel::parse(cell("获评级别")).is_ok());
+    }
+}

@@ -200,12 +200,11 @@ struct RankingPage {
 pub async fn ranking(at: Asked, Query(q): Query<YearQuery>) -> Result<Html<String>, AppError> {
     let year = super::year(&at.state, q.year.as_deref()).await?;
     let ranked = coverage::ranking(&at.state.db, year).await?;
-    let weights = store::union::oversight::weights(&at.state.db).await?;
     render(&RankingPage {
         chrome: Chrome::new("乡镇（街道）建会排名", &at.viewer),
         year,
         headers: RANKING_HEADERS,
-        rows: super::rights::scored_rows(&weights, &ranked),
+        rows: super::rights::ranking_rows(&at.state.db, year, &ranked).await?,
         rate_bars: rate_bars(&ranked),
         founded_bars: founded_bars(&ranked, year),
         rule: coverage::rule(&at.state.db).await?,

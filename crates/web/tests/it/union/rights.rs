@@ -538,7 +538,9 @@ async fn only_the_city_sets_the_weights_and_inspectors_only_read() {
         (5_000, 3_000, 2_000)
     );
     let (_, ranking) = city.page("/union/ranking?year=2019").await;
-    assert!(ranking.contains("考核得分"));
+    assert!(ranking.contains("考核得分") && ranking.contains("工资集体合同签订率"));
+    // 新安江街道's one "must" enterprise has a valid contract: 100%; 洋溪街道's too.
+    assert!(ranking.contains("100.0%"), "{ranking}");
     let (_, page) = city.page("/union/assessment?year=2019").await;
     // 新安江街道: must 0/1, tracked none, all 0/1 → 30.00 under 50/30/20.
     assert!(page.contains("30.00"), "{page}");

@@ -22,20 +22,31 @@ pub fn routes() -> Vec<Route> {
     all
 }
 
-/// The ranking's lines as cells with each township's assessment score appended (the
-/// ranking page's extra column).
-pub(crate) fn scored_rows(
-    weights: &domain::union::assessment::AssessmentWeights,
+/// The ranking's lines as cells with two columns appended: the township's wage-contract
+/// signing rate on 31 December of `year` and its assessment score under the city's weights.
+pub(crate) async fn ranking_rows(
+    db: &store::Db,
+    year: i32,
     ranked: &[domain::union::coverage::RankedTownship],
-) -> Vec<Vec<String>> {
-    ranked
+) -> Result<Vec<Vec<String>>, crate::error::AppError> {
+    use domain::union::coverage::format_rate;
+    let weights = store::union::oversight::weights(db).await?;
+    let on = store::union::contracts::year_end(year)?;
+    let signing = store::union::contracts::signing_lines(db, store::union::Scope::City, on).await?;
+    Ok(ranked
         .iter()
         .map(|r| {
             let mut cells = store::union::coverage::ranking_cells(r);
+            let rate = signing
+                .iter()
+                .find(|l| l.township.name() == r.coverage.township)
+                .map(|l| format_rate(l.rate_bp()))
+                .unwrap_or_default();
+            cells.push(rate);
             cells.push(domain::union::assessment::format_score(
                 weights.score(&r.coverage),
             ));
             cells
         })
-        .collect()
+        .collect())
 }
