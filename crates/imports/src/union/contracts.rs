@@ -11,7 +11,7 @@ use domain::union::wage::{ContractKind, WageContract};
 use sheets::{Column, Row};
 use std::collections::{HashMap, HashSet};
 use store::Tx;
-use store::union::{Scope, contracts, for_imports};
+use store::union::{Scope, contracts};
 
 const CODE: Column = Column::required("统一社会信用代码").aliases(&["信用代码"]);
 const NAME: Column = Column::optional("单位名称").aliases(&["企业名称"]);
@@ -100,11 +100,7 @@ layout!(
 
 impl Importer for ContractsImporter {
     async fn prepare(&mut self, tx: &mut Tx, opts: &ImportOptions) -> Result<(), ImportError> {
-        self.registered = for_imports::enterprises(tx)
-            .await?
-            .into_iter()
-            .map(|e| (e.credit_code, (e.id, e.township)))
-            .collect();
+        self.registered = super::rights_rows::registered_enterprises(tx).await?;
         self.existing = contracts::keys(tx).await?;
         self.writing = !opts.dry_run;
         Ok(())

@@ -6,7 +6,8 @@ use chrono::NaiveDate;
 use domain::platform::CreditCode;
 use sheets::Column;
 use std::collections::HashMap;
-use store::union::Scope;
+use store::Tx;
+use store::union::{Scope, for_imports};
 
 /// The cell as a date that must be there; otherwise its reason is added to `errors`.
 pub(crate) fn required_date(
@@ -54,4 +55,15 @@ pub(crate) fn enterprise_in_scope(
             None
         }
     }
+}
+
+/// Registered enterprises by credit code: (id, township code), read once per import.
+pub(crate) async fn registered_enterprises(
+    tx: &mut Tx,
+) -> Result<HashMap<String, (i64, String)>, store::StoreError> {
+    Ok(for_imports::enterprises(tx)
+        .await?
+        .into_iter()
+        .map(|e| (e.credit_code, (e.id, e.township)))
+        .collect())
 }

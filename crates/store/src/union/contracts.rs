@@ -7,7 +7,7 @@
 //! (domain `contract_valid_on`: signed ≤ day ≤ expiry, which the SQL below states as is).
 
 use super::enterprises::{self, Enterprise};
-use super::services::{check_scope, from_code, page, scoped_row};
+use super::services::{self, check_scope, from_code, page, scoped_row};
 use super::sql::{Bind, Where, contains_pattern};
 use super::{Scope, codes, coverage};
 use crate::audit::{self, AuditedTable};
@@ -161,14 +161,8 @@ pub async fn of_enterprise(
     scope: Scope,
     enterprise_id: i64,
 ) -> StoreResult<Vec<Contract>> {
-    enterprises::get(db, scope, enterprise_id).await?;
-    query::rows(
-        db,
-        &format!("{SELECT} WHERE c.enterprise_id = $1 ORDER BY c.signed_on DESC, c.id"),
-        &[enterprise_id.into()],
-        decode,
-    )
-    .await
+    let sql = format!("{SELECT} WHERE c.enterprise_id = $1 ORDER BY c.signed_on DESC, c.id");
+    services::of_enterprise(db, scope, enterprise_id, &sql, decode).await
 }
 
 /// Records a contract of an enterprise in scope; the same enterprise, kind and signing day

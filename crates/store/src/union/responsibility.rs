@@ -3,7 +3,7 @@
 //! domain computes from them.
 
 use super::enterprises;
-use super::services::{check_scope, from_code};
+use super::services::{self, check_scope, from_code};
 use super::{Scope, codes};
 use crate::audit::{self, AuditedTable};
 use crate::db::{Db, Tx};
@@ -96,14 +96,8 @@ pub async fn of_enterprise(
     scope: Scope,
     enterprise_id: i64,
 ) -> StoreResult<Vec<Assessment>> {
-    enterprises::get(db, scope, enterprise_id).await?;
-    query::rows(
-        db,
-        &format!("{SELECT} WHERE r.enterprise_id = $1 ORDER BY r.year DESC"),
-        &[enterprise_id.into()],
-        decode,
-    )
-    .await
+    let sql = format!("{SELECT} WHERE r.enterprise_id = $1 ORDER BY r.year DESC");
+    services::of_enterprise(db, scope, enterprise_id, &sql, decode).await
 }
 
 /// Records or replaces an enterprise's assessment for `year` (audited, the grade computed).

@@ -2,8 +2,8 @@
 //! labelled code back, refusing a write outside the scope, one record by id inside the
 //! scope, and a filtered page with its total.
 
-use super::Scope;
 use super::sql::Where;
+use super::{Scope, enterprises};
 use crate::db::{Conn, Db};
 use crate::error::{StoreError, StoreResult};
 use crate::query::{self, AnyRow};
@@ -73,4 +73,17 @@ pub(crate) async fn page<R: AnyRow, T>(
         .await?
         .unwrap_or(0);
     Ok((rows, total))
+}
+
+/// The rows `select` (a SELECT ending in `WHERE <enterprise key> = $1 ORDER BY …`) finds
+/// for an enterprise, which must be inside the scope.
+pub(crate) async fn of_enterprise<R: AnyRow, T>(
+    db: &Db,
+    scope: Scope,
+    enterprise_id: i64,
+    select: &str,
+    decode: impl FnMut(R) -> StoreResult<T>,
+) -> StoreResult<Vec<T>> {
+    enterprises::get(db, scope, enterprise_id).await?;
+    query::rows(db, select, &[enterprise_id.into()], decode).await
 }

@@ -117,53 +117,52 @@ async fn a_contract_file_with_a_bad_row_writes_nothing_and_names_the_row() {
     assert_audit_intact(&db).await;
 }
 
+/// A workers' home of 新安江街道 awarded at Hangzhou level in 2019.
+const HOME: [&str; 10] = [
+    "新安江职工之家",
+    "职工之家",
+    "新安江街道",
+    "新安江街道总工会",
+    "120.5",
+    "150000",
+    "已开放",
+    "2018-06-01",
+    "2019",
+    "杭州市级",
+];
+
+/// A care station of 洋溪街道 in `status` since `since`, with an award (`year`, `level`)
+/// if given.
+fn station(status: &str, since: &str, year: &str, level: &str) -> Vec<String> {
+    row(&[
+        "洋溪爱心驿站",
+        "爱心驿站",
+        "洋溪街道",
+        "",
+        "30",
+        "20000",
+        status,
+        since,
+        year,
+        level,
+    ])
+}
+
 #[tokio::test]
 async fn a_facility_file_is_checked_row_by_row_and_reimports() {
     let (dir, db) = fresh().await;
     seed(&db).await;
     let path = dir.path().join("f.xlsx");
-    xlsx(
-        &path,
-        &FACILITY_HEADERS,
-        &[
-            row(&[
-                "新安江职工之家",
-                "职工之家",
-                "新安江街道",
-                "新安江街道总工会",
-                "120.5",
-                "150000",
-                "已开放",
-                "2018-06-01",
-                "2019",
-                "杭州市级",
-            ]),
-            row(&[
-                "洋溪爱心驿站",
-                "爱心驿站",
-                "洋溪街道",
-                "",
-                "30",
-                "20000",
-                "在建",
-                "2019-02-01",
-                "2019",
-                "建德市级",
-            ]),
-            row(&[
-                "某小屋",
-                "小屋",
-                "新安江街道",
-                "",
-                "10.123",
-                "1",
-                "已开放",
-                "2019-01-01",
-                "",
-                "",
-            ]),
-        ],
-    );
+    let mut bad = row(&HOME);
+    bad[..3].clone_from_slice(&row(&["某小屋", "小屋", "新安江街道"]));
+    bad[4] = "10.123".into();
+    // A care station cannot be an advanced workers' home; the third row is unreadable.
+    let rows = [
+        row(&HOME),
+        station("在建", "2019-02-01", "2019", "建德市级"),
+        bad,
+    ];
+    xlsx(&path, &FACILITY_HEADERS, &rows);
     let report = import(&db, "facilities", &path, ImportOptions::default()).await;
     assert!(!report.written);
     let cols: Vec<_> = report
@@ -177,44 +176,11 @@ async fn a_facility_file_is_checked_row_by_row_and_reimports() {
         cols.contains(&(4, "面积（平方米）".to_string())),
         "{cols:?}"
     );
-    assert_eq!(
-        facilities::list(&db, Scope::City, &FacilityFilter::default(), 10, 0)
-            .await
-            .expect("l")
-            .1,
-        0
-    );
+    let none = facilities::list(&db, Scope::City, &FacilityFilter::default(), 10, 0).await;
+    assert_eq!(none.expect("list").1, 0);
 
-    xlsx(
-        &path,
-        &FACILITY_HEADERS,
-        &[
-            row(&[
-                "新安江职工之家",
-                "职工之家",
-                "新安江街道",
-                "新安江街道总工会",
-                "120.5",
-                "150000",
-                "已开放",
-                "2018-06-01",
-                "2019",
-                "杭州市级",
-            ]),
-            row(&[
-                "洋溪爱心驿站",
-                "爱心驿站",
-                "洋溪街道",
-                "",
-                "30",
-                "20000",
-                "在建",
-                "2019-02-01",
-                "",
-                "",
-            ]),
-        ],
-    );
+    let rows = [row(&HOME), station("在建", "2019-02-01", "", "")];
+    xlsx(&path, &FACILITY_HEADERS, &rows);
     let report = import(&db, "facilities", &path, ImportOptions::default()).await;
     assert_eq!(report.imported, 2, "{:?}", report.invalid);
     let f = facilities::year_figures(&db, 2019, Scope::City)
@@ -225,18 +191,7 @@ async fn a_facility_file_is_checked_row_by_row_and_reimports() {
     xlsx(
         &path,
         &FACILITY_HEADERS,
-        &[row(&[
-            "洋溪爱心驿站",
-            "爱心驿站",
-            "洋溪街道",
-            "",
-            "30",
-            "20000",
-            "规划中",
-            "2019-05-01",
-            "",
-            "",
-        ])],
+        &[station("规划中", "2019-05-01", "", "")],
     );
     let report = import(&db, "facilities", &path, ImportOptions::default()).await;
     assert_eq!(
@@ -255,16 +210,11 @@ async fn a_facility_file_is_checked_row_by_row_and_reimports() {
         "{:?}",
         again.invalid
     );
-    let (yang, _) = facilities::list(
-        &db,
-        Scope::Township(yangxi()),
-        &FacilityFilter::default(),
-        10,
-        0,
-    )
-    .await
-    .expect("list");
-    assert_eq!(yang.len(), 1);
+    let yang = Scope::Township(yangxi());
+    let (mine, _) = facilities::list(&db, yang, &FacilityFilter::default(), 10, 0)
+        .await
+        .expect("list");
+    assert_eq!(mine.len(), 1);
     assert_audit_intact(&db).await;
 }
 
