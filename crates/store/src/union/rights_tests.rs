@@ -230,34 +230,16 @@ async fn signing_rate_counts_valid_wage_contracts_of_the_must_set() {
     let other = enterprise(&db, 4, YANG, 120, true).await;
     let mut tx = db.begin().await.expect("tx");
     let wage = |s, e| contracts::contract(ContractKind::WageSpecific, s, e).expect("contract");
-    contracts::record(
-        &mut tx,
-        "t",
-        Scope::City,
-        must_a,
-        &wage(day(2019, 1, 1), day(2021, 12, 31)),
-    )
-    .await
-    .expect("a");
-    contracts::record(
-        &mut tx,
-        "t",
-        Scope::City,
-        small,
-        &wage(day(2019, 6, 1), day(2022, 5, 31)),
-    )
-    .await
-    .expect("small");
-    // Expired before the end of 2019: does not count.
-    contracts::record(
-        &mut tx,
-        "t",
-        Scope::City,
-        other,
-        &wage(day(2017, 1, 1), day(2019, 6, 30)),
-    )
-    .await
-    .expect("other");
+    // The third expired before the end of 2019: it does not count.
+    for (id, signed, expiry) in [
+        (must_a, day(2019, 1, 1), day(2021, 12, 31)),
+        (small, day(2019, 6, 1), day(2022, 5, 31)),
+        (other, day(2017, 1, 1), day(2019, 6, 30)),
+    ] {
+        contracts::record(&mut tx, "t", Scope::City, id, &wage(signed, expiry))
+            .await
+            .expect("contract");
+    }
     let general = contracts::contract(
         ContractKind::Comprehensive,
         day(2019, 1, 1),

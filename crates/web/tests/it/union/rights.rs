@@ -321,50 +321,42 @@ async fn township_staff_see_and_change_only_their_townships_facilities_contracts
     }
     let (_, own) = staff.page(&format!("/union/facilities/{}", a.own_f)).await;
     assert!(own.contains("状态变更记录"));
-    // Changes outside the township are "not found" and change nothing.
-    let r = staff
-        .post(
-            &format!("/union/facilities/{}/status", a.other_f),
-            &[("status", "改造中"), ("since", "2019-06-01")],
-        )
-        .await;
-    assert_eq!(r.status(), 404);
-    let r = staff
-        .post(
-            &format!("/union/contracts/{}/delete", a.other_contract),
-            &[],
-        )
-        .await;
-    assert_eq!(r.status(), 404);
-    let r = staff
-        .post(
-            &format!("/union/talks/{}", a.other_talk),
-            &[
+    // Changes outside the township are "not found" and change nothing; their own work.
+    let other_code = code(2);
+    let posts: [(String, Vec<(&str, &str)>, u16); 6] = [
+        (
+            format!("/union/facilities/{}/status", a.other_f),
+            vec![("status", "改造中"), ("since", "2019-06-01")],
+            404,
+        ),
+        (
+            format!("/union/contracts/{}/delete", a.other_contract),
+            vec![],
+            404,
+        ),
+        (
+            format!("/union/talks/{}", a.other_talk),
+            vec![
                 ("township", "330182002"),
                 ("held_on", "2019-05-01"),
                 ("leaders", "x"),
                 ("agreed", "y"),
             ],
-        )
-        .await;
-    assert_eq!(r.status(), 404);
-    let r = staff
-        .post(
-            "/union/contracts",
-            &[
-                ("credit_code", &code(2)),
+            404,
+        ),
+        (
+            "/union/contracts".to_string(),
+            vec![
+                ("credit_code", &other_code),
                 ("kind", "工资专项集体合同"),
                 ("signed_on", "2019-02-01"),
                 ("expires_on", "2020-01-31"),
             ],
-        )
-        .await;
-    assert_eq!(r.status(), 404);
-    // Their own: the follow-up of their talk and their facility's status.
-    let r = staff
-        .post(
-            &format!("/union/talks/{}", a.own_talk),
-            &[
+            404,
+        ),
+        (
+            format!("/union/talks/{}", a.own_talk),
+            vec![
                 ("township", "330182001"),
                 ("held_on", "2019-05-01"),
                 ("leaders", "市总工会主席"),
@@ -372,16 +364,18 @@ async fn township_staff_see_and_change_only_their_townships_facilities_contracts
                 ("follow_up", "已完成"),
                 ("follow_up_done_on", "2019-08-01"),
             ],
-        )
-        .await;
-    assert_eq!(r.status(), 303);
-    let r = staff
-        .post(
-            &format!("/union/facilities/{}/status", a.own_f),
-            &[("status", "改造中"), ("since", "2019-06-01")],
-        )
-        .await;
-    assert_eq!(r.status(), 303);
+            303,
+        ),
+        (
+            format!("/union/facilities/{}/status", a.own_f),
+            vec![("status", "改造中"), ("since", "2019-06-01")],
+            303,
+        ),
+    ];
+    for (path, fields, status) in &posts {
+        let r = staff.post(path, fields).await;
+        assert_eq!(r.status().as_u16(), *status, "{path}");
+    }
     let f = facilities::get(&app.db, Scope::City, a.own_f)
         .await
         .expect("own");
