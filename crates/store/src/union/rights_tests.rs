@@ -118,30 +118,16 @@ async fn facility_status_history_awards_and_scope() {
     )
     .await
     .expect("open");
-    facilities::award(
-        &mut tx,
-        "t",
-        Scope::City,
-        id,
-        Award {
+    // The same award twice is one.
+    for _ in 0..2 {
+        let hangzhou = Award {
             year: 2019,
             level: AwardLevel::Hangzhou,
-        },
-    )
-    .await
-    .expect("award");
-    facilities::award(
-        &mut tx,
-        "t",
-        Scope::City,
-        id,
-        Award {
-            year: 2019,
-            level: AwardLevel::Hangzhou,
-        },
-    )
-    .await
-    .expect("same award again is one");
+        };
+        facilities::award(&mut tx, "t", Scope::City, id, hangzhou)
+            .await
+            .expect("award");
+    }
     let station = FacilityInput {
         kind: FacilityKind::CareStation,
         name: "爱心驿站".into(),
