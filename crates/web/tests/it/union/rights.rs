@@ -218,6 +218,9 @@ async fn a_facility_file_is_checked_row_by_row_and_reimports() {
     assert_audit_intact(&db).await;
 }
 
+/// A form post: path, fields, the status expected.
+type Post<'a> = (String, Vec<(&'a str, &'a str)>, u16);
+
 /// Two facilities, two talks and contracts/assessments of an enterprise in each of
 /// 新安江街道 (the staff account's) and 洋溪街道.
 struct Arranged {
@@ -323,7 +326,7 @@ async fn township_staff_see_and_change_only_their_townships_facilities_contracts
     assert!(own.contains("状态变更记录"));
     // Changes outside the township are "not found" and change nothing; their own work.
     let other_code = code(2);
-    let posts: [(String, Vec<(&str, &str)>, u16); 6] = [
+    let posts: [Post; 6] = [
         (
             format!("/union/facilities/{}/status", a.other_f),
             vec![("status", "改造中"), ("since", "2019-06-01")],
