@@ -233,7 +233,7 @@ struct Arranged {
 }
 
 async fn arrange(app: &crate::support::TestApp) -> Arranged {
-    use chrono::NaiveDate;
+    use chrono::{Datelike, NaiveDate};
     use domain::platform::{Fen, SquareMetres};
     use domain::union::assessment::ResponsibilityScores;
     use domain::union::facility::{FacilityKind, FacilityStatus};
@@ -280,7 +280,12 @@ async fn arrange(app: &crate::support::TestApp) -> Arranged {
         .await?;
         let own_talk = oversight::create_talk(tx, "t", Scope::City, &talk(xinanjiang())).await?;
         let other_talk = oversight::create_talk(tx, "t", Scope::City, &talk(yangxi())).await?;
-        let c = contracts::contract(ContractKind::WageSpecific, d(1), d(12)).expect("contract");
+        let c = contracts::contract(
+            ContractKind::WageSpecific,
+            d(1),
+            d(12).with_year(2020).expect("2020"),
+        )
+        .expect("contract");
         contracts::record(tx, "t", Scope::City, own_e, &c).await?;
         let other_contract = contracts::record(tx, "t", Scope::City, other_e, &c).await?;
         let s = ResponsibilityScores::new(90, 90, 90, 90).expect("scores");
@@ -498,5 +503,15 @@ async fn only_the_city_sets_the_weights_and_inspectors_only_read() {
         city.page("/union/responsibility.xlsx?year=2019").await.0,
         200
     );
+    // The figures API, in each caller's scope.
+    let figures = async |s: &crate::support::Session| {
+        let (status, body) = s.page("/api/v1/union/rights/figures?year=2019").await;
+        assert_eq!(status, 200, "{body}");
+        serde_json::from_str::<serde_json::Value>(&body).expect("json")
+    };
+    let all = figures(&city).await;
+    assert_eq!(all["contracts"]["must_with_valid_contract"], 2);
+    assert_eq!(all["contracts"]["signing_rate_bp"], 10_000);
+    assert_eq!(figures(&staff).await["contracts"]["must_enterprises"], 1);
     assert_audit_intact(&app.db).await;
 }

@@ -19,6 +19,12 @@ pub fn routes() -> Vec<Route> {
     all.extend(contracts::routes(read, write));
     all.extend(oversight::routes(read, write, city));
     all.extend(responsibility::routes(read, write));
+    all.push(crate::routes::get(
+        "/api/v1/union/rights/figures",
+        read,
+        "阵地与集体合同年度数据（JSON）",
+        figures_api,
+    ));
     all
 }
 
@@ -49,4 +55,27 @@ pub(crate) async fn ranking_rows(
             cells
         })
         .collect())
+}
+
+/// `?year=` of the figures API.
+#[derive(serde::Deserialize, Default)]
+pub struct YearQuery {
+    #[serde(default)]
+    year: Option<String>,
+}
+
+/// `GET /api/v1/union/rights/figures?year=Y`: the year's facility and contract figures in
+/// the caller's scope (what the yearly report prints).
+pub async fn figures_api(
+    at: crate::pages::Asked,
+    axum::extract::Query(q): axum::extract::Query<YearQuery>,
+) -> Result<axum::Json<serde_json::Value>, crate::error::ApiError> {
+    let sc = crate::pages::union::scope(&at.viewer)?;
+    let year = crate::pages::union::year(&at.state, q.year.as_deref()).await?;
+    let db = &at.state.db;
+    Ok(axum::Json(serde_json::json!({
+        "year": year,
+        "facilities": store::union::facilities::year_figures(db, year, sc).await?,
+        "contracts": store::union::contracts::year_figures(db, year, sc).await?,
+    })))
 }
