@@ -38,11 +38,15 @@ pub enum ImportKind {
     Participations,
     /// Honours of people and collectives (先进典型荣誉).
     Honours,
+    /// Union facilities (职工阵地).
+    Facilities,
+    /// Collective contracts (集体合同).
+    Contracts,
 }
 
 impl ImportKind {
     /// Every kind, union first, in the order pages and help texts list them.
-    pub const ALL: [ImportKind; 11] = [
+    pub const ALL: [ImportKind; 13] = [
         ImportKind::Enterprises,
         ImportKind::Unions,
         ImportKind::Members,
@@ -54,6 +58,8 @@ impl ImportKind {
         ImportKind::Activities,
         ImportKind::Participations,
         ImportKind::Honours,
+        ImportKind::Facilities,
+        ImportKind::Contracts,
     ];
 
     /// The name on the command line and in URLs and forms.
@@ -70,6 +76,8 @@ impl ImportKind {
             ImportKind::Activities => "activities",
             ImportKind::Participations => "participations",
             ImportKind::Honours => "honours",
+            ImportKind::Facilities => "facilities",
+            ImportKind::Contracts => "contracts",
         }
     }
 
@@ -87,6 +95,8 @@ impl ImportKind {
             ImportKind::Activities => "工会活动",
             ImportKind::Participations => "活动参与名单",
             ImportKind::Honours => "先进典型荣誉",
+            ImportKind::Facilities => "职工阵地",
+            ImportKind::Contracts => "集体合同",
         }
     }
 
@@ -97,6 +107,7 @@ impl ImportKind {
                 Module::Union
             }
             ImportKind::Enterprises | ImportKind::Unions | ImportKind::Members => Module::Union,
+            ImportKind::Facilities | ImportKind::Contracts => Module::Union,
             _ => Module::Relocation,
         }
     }

@@ -70,6 +70,9 @@ pub enum StoreError {
     /// A welfare programme or enrolment refused by its rules (eligibility, quota).
     #[error(transparent)]
     Welfare(#[from] WelfareError),
+    /// A union facility, contract, assessment or leader talk refused by its rules.
+    #[error(transparent)]
+    Rights(#[from] domain::union::rights::RightsError),
     /// The change conflicts with an existing record (e.g. a duplicate natural key).
     #[error("{0}")]
     Conflict(String),
@@ -131,6 +134,7 @@ impl StoreError {
                 | StoreError::Aid(_)
                 | StoreError::Claim(_)
                 | StoreError::Welfare(_)
+                | StoreError::Rights(_)
         )
     }
 

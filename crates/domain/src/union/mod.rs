@@ -11,12 +11,15 @@
 
 pub mod activity;
 pub mod aid;
+pub mod assessment;
 pub mod coverage;
 pub mod duplicates;
+pub mod facility;
 pub mod honour;
 pub mod organisation;
 pub mod organising;
 pub mod protection;
+pub mod rights;
 pub mod township;
 pub mod wage;
 pub mod welfare;

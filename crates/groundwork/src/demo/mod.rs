@@ -4,6 +4,7 @@ mod activities;
 mod aid;
 mod fake;
 mod relocation;
+mod rights;
 mod union;
 
 use anyhow::{Context, Result};
@@ -73,6 +74,7 @@ pub async fn fill(db: &Db) -> Result<Vec<(String, String, Role)>> {
     union::fill(db).await?;
     activities::fill(db).await?;
     aid::fill(db).await?;
+    rights::fill(db).await?;
     relocation::fill(db).await?;
     Ok(logins)
 }

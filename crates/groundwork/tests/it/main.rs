@@ -7,6 +7,7 @@ mod bombs;
 mod notify;
 mod platform;
 mod relocation;
+mod rights;
 mod shutdown;
 mod support;
 mod union;

@@ -99,6 +99,8 @@ pub async fn run(db: &Db, kind: ImportKind, out: &Path, scope: Scope) -> Result<
         ImportKind::Activities | ImportKind::Participations | ImportKind::Honours => {
             super::service_export::run(db, kind, out, scope).await
         }
+        ImportKind::Facilities => super::rights_export::facilities(db, out, scope).await,
+        ImportKind::Contracts => super::rights_export::contracts(db, out, scope).await,
         other => Err(super::not_here(other)),
     }
 }

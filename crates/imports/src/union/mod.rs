@@ -16,6 +16,12 @@ pub mod unions;
 pub use activities::ActivitiesImporter;
 pub use enterprises::EnterprisesImporter;
 pub use honours::HonoursImporter;
+pub mod contracts;
+pub mod facilities;
+pub mod rights_export;
+mod rights_rows;
+pub use contracts::ContractsImporter;
+pub use facilities::FacilitiesImporter;
 pub use members::MembersImporter;
 pub use participations::ParticipationsImporter;
 pub use unions::UnionsImporter;
@@ -53,6 +59,12 @@ pub(crate) async fn import(
             engine::run_bulk(db, &mut ParticipationsImporter::new(scope), path, opts).await
         }
         ImportKind::Honours => engine::run(db, &mut HonoursImporter::new(scope), path, opts).await,
+        ImportKind::Facilities => {
+            engine::run(db, &mut FacilitiesImporter::new(scope), path, opts).await
+        }
+        ImportKind::Contracts => {
+            engine::run(db, &mut ContractsImporter::new(scope), path, opts).await
+        }
         other => Err(not_here(other)),
     }
 }
@@ -68,6 +80,8 @@ pub(crate) fn template(kind: ImportKind, out: &Path) -> Result<(), ImportError> 
             engine::template(&ParticipationsImporter::new(Scope::City), out)
         }
         ImportKind::Honours => engine::template(&HonoursImporter::new(Scope::City), out),
+        ImportKind::Facilities => engine::template(&FacilitiesImporter::new(Scope::City), out),
+        ImportKind::Contracts => engine::template(&ContractsImporter::new(Scope::City), out),
         other => return Err(not_here(other)),
     }?)
 }

@@ -11,15 +11,20 @@ pub mod activities;
 pub mod aid;
 pub mod claims;
 pub mod codes;
+pub mod contracts;
 pub mod coverage;
 pub mod enterprises;
+pub mod facilities;
 pub mod for_imports;
 pub mod honours;
 pub mod members;
 pub mod officers;
 pub mod organisations;
+pub mod oversight;
 pub mod participations;
 pub mod programmes;
+pub mod responsibility;
+mod services;
 pub mod signups;
 pub mod teams;
 pub mod welfare;
@@ -50,6 +55,13 @@ pub const AUDITED_TABLES: &[AuditedTable] = &[
     claims::CLAIMS,
     programmes::PROGRAMMES,
     programmes::ENROLMENTS,
+    facilities::FACILITIES,
+    facilities::STATUSES,
+    facilities::AWARDS,
+    contracts::CONTRACTS,
+    contracts::DEMONSTRATION_UNITS,
+    responsibility::RESPONSIBILITY,
+    oversight::TALKS,
 ];
 
 /// Whose union records a caller may see and change.
@@ -93,3 +105,5 @@ impl Scope {
         code.is_none() || self.allows_code(code)
     }
 }
+#[cfg(test)]
+mod rights_tests;

@@ -37,6 +37,7 @@ fn the_navigation_offers_each_role_exactly_its_pages() {
         "互助保障",
         "福利项目",
     ];
+    let rights = ["职工阵地", "集体合同", "考核激励"];
     let expected: Vec<(Role, Vec<&str>)> = vec![
         (
             Role::Admin,
@@ -45,6 +46,7 @@ fn the_navigation_offers_each_role_exactly_its_pages() {
                 &union,
                 &["批量导入"],
                 &services,
+                &rights,
                 &["征收安置", "用户管理", "审计日志", "通知发送"],
             ]
             .concat(),
@@ -56,13 +58,14 @@ fn the_navigation_offers_each_role_exactly_its_pages() {
                 &union,
                 &["批量导入"],
                 &services,
+                &rights,
                 &["通知发送"],
             ]
             .concat(),
         ),
         (
             Role::UnionStaff,
-            [&["首页"][..], &union, &["批量导入"], &services].concat(),
+            [&["首页"][..], &union, &["批量导入"], &services, &rights].concat(),
         ),
         (
             Role::RelocationCommander,
@@ -75,6 +78,7 @@ fn the_navigation_offers_each_role_exactly_its_pages() {
                 &["首页"][..],
                 &union,
                 &services,
+                &rights,
                 &["征收安置", "审计日志", "通知发送"],
             ]
             .concat(),

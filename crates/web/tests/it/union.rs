@@ -7,6 +7,7 @@ mod imports;
 mod member_app;
 mod notify;
 mod registry;
+mod rights;
 mod scoping;
 mod welfare;
 mod welfare_pages;

@@ -204,7 +204,7 @@ pub async fn ranking(at: Asked, Query(q): Query<YearQuery>) -> Result<Html<Strin
         chrome: Chrome::new("乡镇（街道）建会排名", &at.viewer),
         year,
         headers: RANKING_HEADERS,
-        rows: ranked.iter().map(ranking_cells).collect(),
+        rows: super::rights::ranking_rows(&at.state.db, year, &ranked).await?,
         rate_bars: rate_bars(&ranked),
         founded_bars: founded_bars(&ranked, year),
         rule: coverage::rule(&at.state.db).await?,

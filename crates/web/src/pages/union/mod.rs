@@ -18,6 +18,7 @@ mod members;
 mod notify;
 mod organisations;
 mod portal;
+pub(crate) mod rights;
 mod services;
 mod welfare;
 
@@ -229,6 +230,7 @@ pub fn routes() -> Vec<Route> {
     .into_iter()
     .chain(services::routes())
     .chain(welfare::routes())
+    .chain(rights::routes())
     .collect()
 }
 
