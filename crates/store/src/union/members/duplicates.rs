@@ -20,6 +20,19 @@ pub const MERGES: AuditedTable = AuditedTable {
     secret_columns: &[],
 };
 
+/// The records that belong to a member by `member_id`: a merge moves them all to the
+/// member kept (the transfers, team memberships, sign-ups, participations, aid
+/// applications, protection claims and programme enrolments).
+const MEMBER_RECORDS: [&AuditedTable; 7] = [
+    &TRANSFERS,
+    &crate::union::teams::TEAM_MEMBERS,
+    &crate::union::signups::SIGNUPS,
+    &crate::union::participations::PARTICIPATIONS,
+    &crate::union::aid::APPLICATIONS,
+    &crate::union::claims::CLAIMS,
+    &crate::union::programmes::ENROLMENTS,
+];
+
 /// Two records that look like one person; `first` is the older registration.
 #[derive(Debug, Clone)]
 pub struct Suspects {
@@ -108,23 +121,25 @@ pub async fn merge(
         ],
     )
     .await?;
-    let transfers: Vec<i64> = query::rows(
-        &mut *tx,
-        "SELECT id FROM member_transfers WHERE member_id = $1 ORDER BY id",
-        &[m.id.into()],
-        |(id,): (i64,)| Ok(id),
-    )
-    .await?;
-    for t in transfers {
-        audit::update(
-            tx,
-            actor,
-            (&TRANSFERS, t),
-            "merge",
-            "UPDATE member_transfers SET member_id = $1 WHERE id = $2",
-            &[k.id.into(), t.into()],
-        )
-        .await?;
+    for table in MEMBER_RECORDS {
+        let sql = format!(
+            "SELECT id FROM {} WHERE member_id = $1 ORDER BY id",
+            table.table
+        );
+        let ids: Vec<i64> =
+            query::rows(&mut *tx, &sql, &[m.id.into()], |(id,): (i64,)| Ok(id)).await?;
+        let update = format!("UPDATE {} SET member_id = $1 WHERE id = $2", table.table);
+        for id in ids {
+            audit::update(
+                tx,
+                actor,
+                (table, id),
+                "merge",
+                &update,
+                &[k.id.into(), id.into()],
+            )
+            .await?;
+        }
     }
     let accounts: Vec<i64> = query::rows(
         &mut *tx,
