@@ -91,6 +91,10 @@ pub enum Refusal {
     /// A member changed by someone else between reading and writing (two forms at once).
     #[error("该会员记录刚被他人修改，请刷新页面后重试")]
     MemberChangedMeanwhile,
+    /// Two records to merge that both hold the same place (a team, a sign-up, an
+    /// enrolment, a festival visit): one must be withdrawn first.
+    #[error("两条会员记录都有{0}，请先撤销其中一条后再合并")]
+    MergeOverlap(&'static str),
     /// A transfer into the member's own union.
     #[error("转入工会与当前工会相同")]
     TransferToSameUnion,

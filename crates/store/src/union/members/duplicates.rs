@@ -7,7 +7,7 @@
 use super::{MEMBERS, Member, Scope, TRANSFERS, get};
 use crate::audit::{self, AuditedTable};
 use crate::db::{Conn, Tx};
-use crate::error::StoreResult;
+use crate::error::{Refusal, StoreResult};
 use crate::platform::users::USERS;
 use crate::query;
 use crate::union::codes;
@@ -31,6 +31,35 @@ const MEMBER_RECORDS: [&AuditedTable; 7] = [
     &crate::union::aid::APPLICATIONS,
     &crate::union::claims::CLAIMS,
     &crate::union::programmes::ENROLMENTS,
+];
+
+/// Places one person holds only once (the unique indexes of those tables): two records
+/// holding the same one cannot simply be moved together.
+const OVERLAPS: [(&str, &str); 4] = [
+    (
+        "同一队伍的成员身份",
+        "SELECT COUNT(*) FROM union_team_members a JOIN union_team_members b
+         ON b.team_id = a.team_id WHERE a.member_id = $1 AND b.member_id = $2",
+    ),
+    (
+        "同一活动的报名",
+        "SELECT COUNT(*) FROM union_signups a JOIN union_signups b ON b.activity_id = a.activity_id
+         WHERE a.member_id = $1 AND b.member_id = $2
+           AND a.cancelled_at IS NULL AND b.cancelled_at IS NULL",
+    ),
+    (
+        "同一福利项目的报名",
+        "SELECT COUNT(*) FROM union_enrolments a JOIN union_enrolments b ON b.programme_id = a.programme_id
+         WHERE a.member_id = $1 AND b.member_id = $2
+           AND a.state <> 'withdrawn' AND b.state <> 'withdrawn'",
+    ),
+    (
+        "同一节日的慰问",
+        "SELECT COUNT(*) FROM union_aid_applications a JOIN union_aid_applications b
+         ON b.year = a.year AND b.festival = a.festival
+         WHERE a.member_id = $1 AND b.member_id = $2 AND a.festival IS NOT NULL
+           AND a.stage <> 'rejected' AND b.stage <> 'rejected'",
+    ),
 ];
 
 /// Two records that look like one person; `first` is the older registration.
@@ -121,6 +150,12 @@ pub async fn merge(
         ],
     )
     .await?;
+    for (what, sql) in OVERLAPS {
+        let both: Option<i64> = query::value(&mut *tx, sql, &[k.id.into(), m.id.into()]).await?;
+        if both.unwrap_or(0) > 0 {
+            return Err(Refusal::MergeOverlap(what).into());
+        }
+    }
     for table in MEMBER_RECORDS {
         let sql = format!(
             "SELECT id FROM {} WHERE member_id = $1 ORDER BY id",

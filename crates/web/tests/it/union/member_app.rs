@@ -362,6 +362,73 @@ async fn duplicate_registrations_are_found_and_merged_keeping_both_histories() {
         .await;
     assert_eq!(r.status(), 422);
 
+    // Both records enrolled in one programme: refused until one withdraws.
+    use store::union::programmes::{self, NewProgramme};
+    let enrolments = committed(&app.db, async |tx| {
+        let p = programmes::create(
+            tx,
+            "test",
+            &NewProgramme {
+                name: "疗休养".into(),
+                kind: domain::union::welfare::ProgrammeKind::Recuperation,
+                level: None,
+                year: 2019,
+                quota: 5,
+            },
+        )
+        .await?;
+        programmes::enrol(
+            tx,
+            "test",
+            Scope::City,
+            p,
+            &ResidentId::parse(a).expect("id"),
+        )
+        .await?;
+        programmes::enrol(
+            tx,
+            "test",
+            Scope::City,
+            p,
+            &ResidentId::parse(b).expect("id"),
+        )
+        .await?;
+        programmes::enrolments(
+            &mut *tx,
+            Scope::City,
+            p,
+            domain::union::welfare::EnrolmentState::Enrolled,
+        )
+        .await
+    })
+    .await
+    .expect("enrolments");
+    let fields = [
+        ("first", kept.to_string()),
+        ("second", merged.to_string()),
+        ("kept", kept.to_string()),
+        ("reason", "身份证号录入错误".to_string()),
+    ];
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = city.post("/union/members/duplicates/merge", &fields).await;
+    assert_eq!(r.status(), 422);
+    assert!(
+        r.text()
+            .await
+            .unwrap_or_default()
+            .contains("同一福利项目的报名")
+    );
+    let second = enrolments
+        .iter()
+        .find(|e| e.holder.member_id == merged)
+        .expect("merged's enrolment")
+        .id;
+    committed(&app.db, async |tx| {
+        programmes::withdraw(tx, "test", Scope::City, second).await
+    })
+    .await
+    .expect("withdraw");
+
     let r = city
         .post(
             "/union/members/duplicates/merge",
