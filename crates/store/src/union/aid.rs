@@ -493,3 +493,43 @@ pub async fn set_budget(tx: &mut Tx, actor: &str, year: i32, amount: Fen) -> Sto
     .await?;
     Ok(())
 }
+
+/// Tells the member by SMS (through the outbox, in the caller's transaction) what became of
+/// application `id` after a decision: approved with the amount, paid, or rejected with the
+/// reason. Members without a mobile on record are not told. One message per application
+/// and stage (the same decision twice queues nothing new).
+pub async fn tell_member(tx: &mut Tx, actor: &str, scope: Scope, id: i64) -> StoreResult<()> {
+    use crate::platform::notify::{self, NewMessage};
+    use domain::platform::notify::{Audience, Channel, IdempotencyKey};
+    let a = get(&mut *tx, scope, id).await?;
+    let member = members::get(&mut *tx, scope, a.holder.member_id).await?;
+    let Some(mobile) = member.mobile else {
+        return Ok(());
+    };
+    let kind = a.kind.label();
+    let (stage, text) = match &a.status {
+        AidStatus::Approved { amount } => (
+            "approved",
+            format!("您申请的{kind}已获批准，金额 {amount}，将尽快发放。"),
+        ),
+        AidStatus::Disbursed { amount, on } => (
+            "disbursed",
+            format!("您申请的{kind} {amount} 已于 {on} 发放，请注意查收。"),
+        ),
+        AidStatus::Rejected { reason } => (
+            "rejected",
+            format!("您申请的{kind}未获批准，原因：{reason}。如有疑问请联系所在工会。"),
+        ),
+        AidStatus::Applied | AidStatus::Reviewed => return Ok(()),
+    };
+    let mut m = NewMessage::text(
+        Channel::Sms,
+        mobile.as_str(),
+        &format!("【建德市总工会】{text}"),
+        IdempotencyKey::derived(&["aid-decision", &id.to_string(), stage]),
+    );
+    m.source = format!("aid:{id}");
+    m.audience = Audience::Union;
+    notify::enqueue(tx, actor, &m).await?;
+    Ok(())
+}

@@ -53,7 +53,7 @@ pub async fn arrange(db: &Db, n: u32) {
     let person = |id: &str, name: &str, union_id: i64, migrant: bool| NewMember {
         resident_id: ResidentId::parse(id).expect("id"),
         name: name.into(),
-        mobile: None,
+        mobile: domain::platform::Mobile::parse("13900000009").ok(),
         union_id,
         joined_on: day(2018, 3, 5),
         migrant_worker: migrant,

@@ -203,6 +203,13 @@ async fn township_staff_see_and_handle_only_their_townships_applications() {
             .status(),
         303
     );
+    // The member is told by SMS through the outbox, once per decision.
+    let told = store::platform::notify::list(&app.db, None, None, 10)
+        .await
+        .expect("outbox");
+    assert_eq!(told.len(), 1, "{told:?}");
+    assert_eq!(told[0].recipient, "13900000009");
+    assert!(told[0].body.contains("已获批准") && told[0].body.contains("500.00"));
     let (_, all) = city.page("/union/aid?year=2019").await;
     assert!(all.contains("本乡会员") && all.contains("外乡会员"));
     let inspector = app.login(Role::Inspector).await;

@@ -310,7 +310,8 @@ pub struct StepForm {
 /// The city's approval with the amount.
 pub async fn approve(post: Keyed, Form(f): Form<StepForm>) -> Response {
     step(&post, async |tx, actor, sc, id| {
-        Ok(aid::approve(tx, actor, sc, id, yuan(&f.amount, "批准金额")?).await?)
+        aid::approve(tx, actor, sc, id, yuan(&f.amount, "批准金额")?).await?;
+        Ok(aid::tell_member(tx, actor, sc, id).await?)
     })
     .await
 }
@@ -318,7 +319,8 @@ pub async fn approve(post: Keyed, Form(f): Form<StepForm>) -> Response {
 /// The payment.
 pub async fn disburse(post: Keyed, Form(f): Form<StepForm>) -> Response {
     step(&post, async |tx, actor, sc, id| {
-        Ok(aid::disburse(tx, actor, sc, id, required_date(&f.on, "发放日期")?).await?)
+        aid::disburse(tx, actor, sc, id, required_date(&f.on, "发放日期")?).await?;
+        Ok(aid::tell_member(tx, actor, sc, id).await?)
     })
     .await
 }
@@ -327,7 +329,8 @@ pub async fn disburse(post: Keyed, Form(f): Form<StepForm>) -> Response {
 pub async fn reject(post: Keyed, Form(f): Form<StepForm>) -> Response {
     step(&post, async |tx, actor, sc, id| {
         let reason = field(&f.reason).unwrap_or_default();
-        Ok(aid::reject(tx, actor, sc, id, &reason).await?)
+        aid::reject(tx, actor, sc, id, &reason).await?;
+        Ok(aid::tell_member(tx, actor, sc, id).await?)
     })
     .await
 }
