@@ -128,6 +128,12 @@ pub async fn merge(
     let k = get(&mut *tx, scope, kept).await?;
     let m = get(&mut *tx, scope, merged).await?;
     check_merge(registration(&k), registration(&m), reason)?;
+    for (what, sql) in OVERLAPS {
+        let both: Option<i64> = query::value(&mut *tx, sql, &[k.id.into(), m.id.into()]).await?;
+        if both.unwrap_or(0) > 0 {
+            return Err(Refusal::MergeOverlap(what).into());
+        }
+    }
     audit::insert(
         tx,
         actor,
@@ -150,12 +156,6 @@ pub async fn merge(
         ],
     )
     .await?;
-    for (what, sql) in OVERLAPS {
-        let both: Option<i64> = query::value(&mut *tx, sql, &[k.id.into(), m.id.into()]).await?;
-        if both.unwrap_or(0) > 0 {
-            return Err(Refusal::MergeOverlap(what).into());
-        }
-    }
     for table in MEMBER_RECORDS {
         let sql = format!(
             "SELECT id FROM {} WHERE member_id = $1 ORDER BY id",
