@@ -13,6 +13,7 @@ pub mod engine;
 pub mod kind;
 pub mod relocation;
 pub mod union;
+pub mod yearbook;
 
 pub use engine::{ImportError, ImportOptions, ImportReport, describe};
 pub use kind::{ImportKind, Module, UnknownKind};

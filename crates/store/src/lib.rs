@@ -23,6 +23,7 @@ pub mod relocation;
 pub mod sql;
 pub mod testing;
 pub mod union;
+pub mod yearbook;
 
 pub use db::{Backend, Conn, Db, Tx};
 pub use error::StoreError;

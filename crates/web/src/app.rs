@@ -40,6 +40,26 @@ fn declare() -> Vec<Route> {
     routes.extend(pages::union::routes());
     routes.extend(pages::relocation::routes());
     routes.extend([
+        // The yearbook of both offices: each reader sees the offices they work in.
+        get(
+            "/reports/annual",
+            Roles(STAFF),
+            "年度工作年鉴数据",
+            pages::yearbook::page,
+        )
+        .nav("年度报告"),
+        get(
+            "/reports/annual.xlsx",
+            Roles(STAFF),
+            "年度工作年鉴数据导出Excel",
+            pages::yearbook::xlsx,
+        ),
+        get(
+            "/api/v1/reports/annual",
+            Roles(STAFF),
+            "年度工作年鉴数据（JSON）",
+            pages::yearbook::api,
+        ),
         get("/admin/users", Roles(ADMIN), "用户管理", pages::users::list).nav("用户管理"),
         post(
             "/admin/users",

@@ -4,13 +4,13 @@ use axum::extract::Path;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
+/// The stylesheet of every page; also inlined into files meant to be opened anywhere
+/// (the yearbook's standalone HTML).
+pub const STYLESHEET: &str = include_str!("../assets/app.css");
+
 /// (name, content type, bytes) of every asset.
 const ASSETS: &[(&str, &str, &str)] = &[
-    (
-        "app.css",
-        "text/css; charset=utf-8",
-        include_str!("../assets/app.css"),
-    ),
+    ("app.css", "text/css; charset=utf-8", STYLESHEET),
     (
         "app.js",
         "text/javascript; charset=utf-8",

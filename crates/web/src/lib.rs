@@ -9,6 +9,7 @@ pub mod access;
 pub mod api;
 pub mod app;
 pub mod assets;
+pub mod charts;
 pub mod download;
 pub mod error;
 pub mod form;

@@ -52,7 +52,7 @@ async fn ranking(db: &Db, args: &super::ReportArgs) -> Result<u8> {
 
 async fn figures(db: &Db, args: &super::ReportArgs) -> Result<u8> {
     let year = year(db, args).await?;
-    let f = coverage::year_figures(db, year).await?;
+    let f = coverage::year_figures(db, year, store::union::Scope::City).await?;
     if args.json {
         out!("{}", serde_json::to_string_pretty(&f)?);
     } else {

@@ -45,7 +45,9 @@ async fn the_demo_reproduces_the_2019_facility_and_contract_figures() {
     assert_eq!(c.demonstration_units, 116);
     assert!(c.signing_rate_bp >= 9_800, "{c:?}");
     // The rate's denominator is the coverage figures' own "must" set.
-    let cov = coverage::year_figures(&db, 2019).await.expect("coverage");
+    let cov = coverage::year_figures(&db, 2019, store::union::Scope::City)
+        .await
+        .expect("coverage");
     assert_eq!(c.must_enterprises, cov.must_enterprises);
     assert_eq!(
         (cov.new_unions, cov.new_members, cov.must_enterprises),

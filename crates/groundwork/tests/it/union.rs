@@ -27,7 +27,7 @@ async fn the_demo_reproduces_the_2019_union_figures() {
 
     // … and through the store functions the pages call.
     let db = f.db().await;
-    let figures = store::union::coverage::year_figures(&db, 2019)
+    let figures = store::union::coverage::year_figures(&db, 2019, store::union::Scope::City)
         .await
         .expect("figures");
     assert_eq!(

@@ -145,15 +145,27 @@ fn year_bounds(year: Option<i32>) -> (Option<String>, Option<String>) {
     }
 }
 
-/// How many petition incidents and misconduct findings happened in `year`, over every
-/// project (the yearbook's figures: JSON keys `petitions`, `misconduct_cases`).
-pub async fn counts_for_year(conn: impl Into<Conn<'_>>, year: i32) -> StoreResult<YearCounts> {
+/// How many petition incidents and misconduct findings happened in `year` on the projects
+/// the scope sees (the yearbook's figures: JSON keys `petitions`, `misconduct_cases`).
+pub async fn counts_for_year(
+    conn: impl Into<Conn<'_>>,
+    scope: &Scope,
+    year: i32,
+) -> StoreResult<YearCounts> {
     let (from, to) = year_bounds(Some(year));
     let rows: Vec<(String, i64)> = query::rows(
         conn,
-        "SELECT kind, COUNT(*) FROM relocation_incidents
-         WHERE occurred_on >= $1 AND occurred_on <= $2 GROUP BY kind",
-        &[from.into(), to.into()],
+        "SELECT i.kind, COUNT(*) FROM relocation_incidents i
+         JOIN relocation_projects p ON p.id = i.project_id
+         WHERE i.occurred_on >= $1 AND i.occurred_on <= $2
+           AND ($3 IS NULL OR p.town = $3) AND ($4 IS NULL OR p.id = $4)
+         GROUP BY i.kind",
+        &[
+            from.into(),
+            to.into(),
+            scope.town().into(),
+            scope.project().into(),
+        ],
         Ok,
     )
     .await?;

@@ -366,10 +366,35 @@ pub struct ContractFigures {
 /// The contract figures of `year` in scope.
 pub async fn year_figures(db: &Db, year: i32, scope: Scope) -> StoreResult<ContractFigures> {
     let on = year_end(year)?;
-    let lines = signing_lines(db, scope, on).await?;
-    let sum = |f: fn(&SigningLine) -> u32| lines.iter().map(f).sum::<u32>();
+    let rule = coverage::rule(db).await?;
     let code = scope.township_code();
     let count = |n: Option<i64>| u32::try_from(n.unwrap_or(0)).unwrap_or(u32::MAX);
+    let must = coverage::must_condition(&rule);
+    let (with_valid, must_with_valid): (i64, i64) = query::row(
+        db,
+        &format!(
+            "SELECT COUNT(*), COALESCE(SUM(CASE WHEN {must} THEN 1 ELSE 0 END), 0)
+             FROM enterprises e WHERE ($3 IS NULL OR e.township = $3) AND EXISTS (
+                 SELECT 1 FROM union_contracts c WHERE c.enterprise_id = e.id AND c.kind = $1
+                 AND c.signed_on <= $2 AND c.expires_on >= $2)"
+        ),
+        &[
+            ContractKind::WageSpecific.code().into(),
+            codes::date_text(on).into(),
+            code.into(),
+        ],
+        Ok,
+    )
+    .await?
+    .unwrap_or((0, 0));
+    let must_total: Option<i64> = query::value(
+        db,
+        &format!(
+            "SELECT COUNT(*) FROM enterprises e WHERE {must} AND ($1 IS NULL OR e.township = $1)"
+        ),
+        &[code.into()],
+    )
+    .await?;
     let signed_in_year: Option<i64> = query::value(
         db,
         "SELECT COUNT(*) FROM union_contracts c JOIN enterprises e ON e.id = c.enterprise_id
@@ -389,11 +414,11 @@ pub async fn year_figures(db: &Db, year: i32, scope: Scope) -> StoreResult<Contr
         &[i64::from(year).into(), code.into()],
     )
     .await?;
-    let (must, must_signed) = (sum(|l| l.must_total), sum(|l| l.must_signed));
+    let (must, must_signed) = (count(must_total), count(Some(must_with_valid)));
     Ok(ContractFigures {
         year,
         on,
-        with_valid_contract: sum(|l| l.signed),
+        with_valid_contract: count(Some(with_valid)),
         must_enterprises: must,
         must_with_valid_contract: must_signed,
         signing_rate_bp: signing_rate_bp(must_signed, must),

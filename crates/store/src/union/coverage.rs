@@ -10,7 +10,6 @@ use super::Scope;
 use super::codes::{self, DbCode};
 use super::enterprises::{self, Enterprise};
 use super::officers::{self, Officer};
-use super::organisations;
 use crate::audit::{self, AuditedTable};
 use crate::db::{Db, Tx};
 use crate::error::{Refusal, StoreError, StoreResult};
@@ -291,39 +290,71 @@ pub async fn monthly(db: &Db, scope: Scope, year: i32) -> StoreResult<Monthly> {
     })
 }
 
-/// Township federations whose "专+兼" reform took effect in `year` and whose officers at
-/// the end of that year satisfy the reform rule.
-pub async fn reformed_federations(db: &Db, year: i32) -> StoreResult<Vec<String>> {
+/// Township federations (in scope) whose "专+兼" reform took effect in `year` and whose
+/// officers at the end of that year satisfy the reform rule. Only the federations reformed
+/// in the year are read, with their officers: never every union.
+pub async fn reformed_federations(db: &Db, year: i32, scope: Scope) -> StoreResult<Vec<String>> {
     let end = NaiveDate::from_ymd_opt(year, 12, 31)
         .ok_or_else(|| StoreError::from(Refusal::YearInvalid))?;
-    let feds = organisations::list(db, Scope::City).await?;
-    let officers = officers::officers(db, None).await?;
-    let mut by_union: HashMap<i64, Vec<&Officer>> = HashMap::new();
-    for o in &officers {
-        by_union.entry(o.union_id).or_default().push(o);
+    let (from, to) = year_bounds(year);
+    let feds: Vec<(i64, String)> = query::rows(
+        db,
+        "SELECT id, name FROM unions WHERE kind = $1 AND reform_effective_on >= $2
+         AND reform_effective_on <= $3 AND ($4 IS NULL OR township = $4) ORDER BY id",
+        &[
+            UnionKind::TownshipFederation.code().into(),
+            from.into(),
+            to.into(),
+            scope.township_code().into(),
+        ],
+        Ok,
+    )
+    .await?;
+    let mut out = Vec::new();
+    for (id, name) in feds {
+        let current: Vec<_> = officers::officers(db, Some(id))
+            .await?
+            .iter()
+            .filter(|o| o.current_on(end))
+            .map(Officer::summary)
+            .collect();
+        if reform_complete(&current) {
+            out.push(name);
+        }
     }
-    Ok(feds
-        .into_iter()
-        .filter(|u| u.kind == UnionKind::TownshipFederation)
-        .filter(|u| codes::date(u.reform_effective_on.as_deref()).is_some_and(|d| d.year() == year))
-        .filter(|u| {
-            let current: Vec<_> = by_union
-                .get(&u.id)
-                .map(|os| {
-                    os.iter()
-                        .filter(|o| o.current_on(end))
-                        .map(|o| o.summary())
-                        .collect()
-                })
-                .unwrap_or_default();
-            reform_complete(&current)
-        })
-        .map(|u| u.name)
-        .collect())
+    Ok(out)
+}
+
+/// The first and last day of `year` as stored date text.
+fn year_bounds(year: i32) -> (String, String) {
+    (format!("{year:04}-01-01"), format!("{year:04}-12-31"))
+}
+
+/// The rule's "must" set as an SQL condition on enterprises aliased `e`: big enough, and
+/// provincially registered when the rule says so. The thresholds are the typed rule's
+/// integers, so they are written into the statement rather than bound.
+pub(crate) fn must_condition(rule: &CoverageRule) -> String {
+    let provincial = if rule.must_require_provincial {
+        " AND e.provincial"
+    } else {
+        ""
+    };
+    format!("(e.headcount >= {}{provincial})", rule.must_min_headcount)
+}
+
+/// The union kinds that count as new unions (not the federations), as an SQL list.
+fn founded_kinds_sql() -> String {
+    UnionKind::ALL
+        .iter()
+        .filter(|k| !k.is_federation())
+        .map(|k| format!("'{}'", k.code()))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The year's union coverage figures as the yearbook reports them, all computed from the
-/// records (the demo's 2019 scenario must reproduce DOMAIN.md's numbers through this).
+/// records by aggregates in the database (the demo's 2019 scenario must reproduce
+/// DOMAIN.md's numbers through this; the definitions are `domain::yearbook::UnionYear`'s).
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct YearFigures {
     /// The year.
@@ -334,7 +365,7 @@ pub struct YearFigures {
     pub new_members: u32,
     /// Enterprises that must have a union under the rule (provincially registered, 100+).
     pub must_enterprises: u32,
-    /// … of which have one.
+    /// … of which have one founded by the end of the year.
     pub must_covered: u32,
     /// New unions at enterprises with 50+ staff.
     pub new_unions_sizeable: u32,
@@ -342,32 +373,62 @@ pub struct YearFigures {
     pub reformed_federations: u32,
 }
 
-/// The city's figures for `year`.
-pub async fn year_figures(db: &Db, year: i32) -> StoreResult<YearFigures> {
-    let lines = township_lines(db, year).await?;
-    let sum = |f: fn(&TownshipCoverage) -> u32| lines.iter().map(f).sum::<u32>();
-    // Members of unions without a township (the city federation) count for the city too.
-    let new_members: i64 = on_pool!(db, |p| sqlx::query_scalar(
-        // Union by union, through the members_union index (union, join date, …).
-        "SELECT COUNT(*) FROM unions u JOIN members m ON m.union_id = u.id
-         WHERE m.joined_on >= $1 AND m.joined_on <= $2"
-    )
-    .bind(format!("{year:04}-01-01"))
-    .bind(format!("{year:04}-12-31"))
-    .fetch_one(p)
-    .await?);
+/// The figures of `year` in `scope` (a township's, or the city's: members of unions
+/// without a township, the city federation's own, count for the city).
+pub async fn year_figures(db: &Db, year: i32, scope: Scope) -> StoreResult<YearFigures> {
+    let (from, to) = year_bounds(year);
+    let code = scope.township_code();
     let rule = rule(db).await?;
-    let all = enterprises::all(db, Scope::City).await?;
-    let founded = founded_unions(&all, &union_rows(db).await?, &rule, year);
+    let count = |n: i64| u32::try_from(n).unwrap_or(u32::MAX);
+    // Union by union, through the members_union index (union, join date, …).
+    let new_members: i64 = query::one(
+        db,
+        "SELECT COUNT(*) FROM unions u JOIN members m ON m.union_id = u.id
+         WHERE m.joined_on >= $1 AND m.joined_on <= $2 AND ($3 IS NULL OR u.township = $3)",
+        &[from.clone().into(), to.clone().into(), code.into()],
+    )
+    .await?;
+    let (must, covered): (i64, i64) = query::row(
+        db,
+        &format!(
+            "SELECT COUNT(*), COALESCE(SUM(CASE WHEN u.id IS NOT NULL
+                     AND (u.founded_on IS NULL OR u.founded_on <= $1) THEN 1 ELSE 0 END), 0)
+             FROM enterprises e LEFT JOIN unions u ON u.id = e.union_id
+             WHERE {} AND ($2 IS NULL OR e.township = $2)",
+            must_condition(&rule)
+        ),
+        &[to.clone().into(), code.into()],
+        Ok,
+    )
+    .await?
+    .unwrap_or((0, 0));
+    let (founded, sizeable): (i64, i64) = query::row(
+        db,
+        &format!(
+            "SELECT COUNT(*), COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM enterprises e
+                 WHERE e.union_id = u.id AND e.headcount >= $3) THEN 1 ELSE 0 END), 0)
+             FROM unions u WHERE u.founded_on >= $1 AND u.founded_on <= $2
+             AND u.kind IN ({}) AND ($4 IS NULL OR u.township = $4)",
+            founded_kinds_sql()
+        ),
+        &[
+            from.into(),
+            to.into(),
+            i64::from(rule.tracked_min_headcount).into(),
+            code.into(),
+        ],
+        Ok,
+    )
+    .await?
+    .unwrap_or((0, 0));
     Ok(YearFigures {
         year,
-        new_unions: u32::try_from(founded.len()).unwrap_or(u32::MAX),
-        new_members: u32::try_from(new_members).unwrap_or(u32::MAX),
-        must_enterprises: sum(|l| l.must_total),
-        must_covered: sum(|l| l.must_covered),
-        new_unions_sizeable: u32::try_from(founded.iter().filter(|f| f.sizeable).count())
-            .unwrap_or(u32::MAX),
-        reformed_federations: u32::try_from(reformed_federations(db, year).await?.len())
+        new_unions: count(founded),
+        new_members: count(new_members),
+        must_enterprises: count(must),
+        must_covered: count(covered),
+        new_unions_sizeable: count(sizeable),
+        reformed_federations: u32::try_from(reformed_federations(db, year, scope).await?.len())
             .unwrap_or(u32::MAX),
     })
 }

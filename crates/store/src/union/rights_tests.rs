@@ -265,7 +265,7 @@ async fn signing_rate_counts_valid_wage_contracts_of_the_must_set() {
     assert_eq!(f.demonstration_units, 1);
     assert_eq!(f.signed_in_year, 2);
     // The must set is the coverage figures' own.
-    let cov = super::coverage::year_figures(&db, 2019)
+    let cov = super::coverage::year_figures(&db, 2019, super::Scope::City)
         .await
         .expect("coverage");
     assert_eq!(cov.must_enterprises, f.must_enterprises);

@@ -9,6 +9,7 @@ pub mod platform;
 pub mod relocation;
 pub mod union;
 pub mod users;
+pub mod yearbook;
 
 use crate::error::AppError;
 use crate::session::Viewer;

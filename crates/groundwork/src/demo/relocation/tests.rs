@@ -87,9 +87,10 @@ async fn demo_reproduces_the_2019_figures_from_its_records() {
             .as_deref(),
         Some(HOTLINE)
     );
-    let register = store::relocation::incidents::counts_for_year(&db, 2019)
-        .await
-        .expect("register");
+    let register =
+        store::relocation::incidents::counts_for_year(&db, &store::relocation::Scope::All, 2019)
+            .await
+            .expect("register");
     assert_eq!((register.petitions, register.misconduct_cases), (0, 0));
 
     let v = store::audit::verify(&db, &store::audited())

@@ -2,8 +2,8 @@
 //! by month), and the ranking of the 16 townships: on screen, as a printable circular
 //! (排名通报) and as Excel.
 
-use super::chart::{self, Bar};
 use super::{is_city, scope};
+use crate::charts::{self as chart, Bar};
 use crate::error::AppError;
 use crate::form::Form;
 use crate::pages::change;
@@ -79,7 +79,7 @@ pub async fn overview(at: Asked, Query(q): Query<YearQuery>) -> Result<Response,
         return Ok(Redirect::to(&format!("/union/townships/{}", t.code())).into_response());
     }
     let year = super::year(&at.state, q.year.as_deref()).await?;
-    let figures = coverage::year_figures(&at.state.db, year).await?;
+    let figures = coverage::year_figures(&at.state.db, year, Scope::City).await?;
     let ranked = coverage::ranking(&at.state.db, year).await?;
     let monthly = coverage::monthly(&at.state.db, Scope::City, year).await?;
     let rows = ranked
@@ -243,7 +243,7 @@ pub async fn circular(at: Asked, Query(q): Query<YearQuery>) -> Result<Html<Stri
     render(&CircularPage {
         chrome: Chrome::new(format!("{year}年度建会工作排名通报"), &at.viewer),
         year,
-        figures: coverage::year_figures(&at.state.db, year).await?,
+        figures: coverage::year_figures(&at.state.db, year, Scope::City).await?,
         headers: RANKING_HEADERS,
         rows: ranked.iter().map(ranking_cells).collect(),
         first: names(top),

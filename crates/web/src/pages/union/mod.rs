@@ -9,7 +9,6 @@
 
 mod activation;
 mod api;
-mod chart;
 mod dashboard;
 mod duplicates;
 mod enterprises;

@@ -212,7 +212,7 @@ async fn the_register_counts_petitions_and_misconduct_per_year() {
     let app = TestApp::spawn().await;
     let f = fixture::fill(&app.db).await;
     let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).expect("date");
-    let empty = incidents::counts_for_year(&app.db, 2019)
+    let empty = incidents::counts_for_year(&app.db, &store::relocation::Scope::All, 2019)
         .await
         .expect("counts");
     assert_eq!(
@@ -248,11 +248,11 @@ async fn the_register_counts_petitions_and_misconduct_per_year() {
             .is_err_and(|e| e.is_refusal())
     );
     tx.commit().await.expect("commit");
-    let counts = incidents::counts_for_year(&app.db, 2019)
+    let counts = incidents::counts_for_year(&app.db, &store::relocation::Scope::All, 2019)
         .await
         .expect("counts");
     assert_eq!((counts.petitions, counts.misconduct_cases), (2, 1));
-    let counts = incidents::counts_for_year(&app.db, 2020)
+    let counts = incidents::counts_for_year(&app.db, &store::relocation::Scope::All, 2020)
         .await
         .expect("counts");
     assert_eq!((counts.petitions, counts.misconduct_cases), (0, 1));

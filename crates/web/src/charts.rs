@@ -1,6 +1,6 @@
-//! Bar charts drawn on the server as SVG: no script, no chart library, the same picture
-//! on screen and on paper (the ranking circular is printed and circulated). Integer
-//! arithmetic only; labels are escaped.
+//! Bar charts drawn on the server as SVG, shared by every page that charts figures: no
+//! script, no chart library, the same picture on screen and on paper (the ranking circular
+//! and the yearbook are printed and circulated). Integer arithmetic only; labels are escaped.
 
 use std::fmt::Write as _;
 

@@ -1,0 +1,734 @@
+//! The yearbook (年鉴): one annual report of both offices, every figure defined here once.
+//!
+//! The source text is two yearbook articles; each office's year is summed up in figures.
+//! This module says exactly what each figure counts (the doc comment on its field is the
+//! definition the store's SQL implements), how the report is serialised (the JSON keys are
+//! a contract: snake_case, counts as integers, money in fen, areas in m² or mu and rates as
+//! fractions, all as numbers) and how it reads as text, so that a clerk can paste the
+//! paragraphs into the year's summary. It knows no database: the store fills the structs.
+
+use crate::platform::{Fen, Mu, SquareMetres};
+use serde::{Serialize, Serializer};
+
+/// The annual report of one year. An office's part is `None` for a reader whose role does
+/// not see that office (a township's union staff see no relocation figures).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AnnualReport {
+    /// The calendar year (1 January to 31 December, Asia/Shanghai dates).
+    pub year: i32,
+    /// Where the figures come from: the whole city, or one township / town.
+    #[serde(skip)]
+    pub place: Place,
+    /// The union's year.
+    pub union: Option<UnionYear>,
+    /// The headquarters' year.
+    pub relocation: Option<RelocationYear>,
+}
+
+/// The area a report covers, for its headings and text.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Place {
+    /// The township whose union figures these are; `None`: the whole city.
+    pub township: Option<String>,
+    /// The town whose relocation figures these are; `None`: every town.
+    pub town: Option<String>,
+}
+
+/// The city federation's year. Counts are whole records; "in the year" means a date of the
+/// record (founding, joining, award, payment …) falls between 1 January and 31 December.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct UnionYear {
+    /// Enterprise and joint unions founded in the year (township federations and the city
+    /// federation are not counted); a joint union covering five enterprises counts once.
+    pub new_unions: i64,
+    /// Members whose join date falls in the year, wherever they are now (a member who moved
+    /// to another union since still counts; merged duplicates count once).
+    pub new_members: i64,
+    /// Enterprises that must have a union under the coverage rule in force (2019:
+    /// provincially registered with 100+ staff), and how many of them have one.
+    pub large_enterprises: LargeEnterprises,
+    /// Unions founded in the year that cover at least one enterprise with the rule's tracked
+    /// headcount (50+ staff in 2019).
+    pub new_unions_at_50_plus: i64,
+    /// Township federations whose "专+兼" reform took effect in the year and whose officers
+    /// on 31 December satisfy the reform rule (full-time chair, part-time vice-chairs …).
+    pub township_federations_reformed: i64,
+    /// Online projects (网上项目, activities of that kind) running on at least one day of
+    /// the year.
+    pub online_projects: i64,
+    /// Participations in online projects dated in the year; one person may take part many
+    /// times, each time counts.
+    pub online_participations: i64,
+    /// Skill competitions running in the year.
+    pub competitions: Competitions,
+    /// Participations in on-the-job training (岗位练兵) dated in the year.
+    pub training_participations: i64,
+    /// Model-worker honours at city level or above awarded in the year.
+    pub model_workers: i64,
+    /// Zhejiang craftsman (浙江工匠) honours awarded in the year.
+    pub zhejiang_craftsmen: i64,
+    /// Model-worker and craftsman innovation studios (创新工作室) named in the year.
+    pub innovation_studios: i64,
+    /// Workers' pioneer teams (工人先锋号) named in the year.
+    pub pioneer_teams: i64,
+    /// Volunteer services (志愿服务) running in the year.
+    pub volunteer_services: i64,
+    /// Job fairs (招聘会) running in the year.
+    pub job_fairs: i64,
+    /// Free training courses for private firms (送技能) running in the year.
+    pub free_training_courses: i64,
+    /// Cultural and sports events of the 乐活工会 running in the year.
+    pub lehuo_events: i64,
+    /// Places taken in the year's college subsidy programmes for migrant workers.
+    pub college_subsidy: CollegeSubsidy,
+    /// Workers' homes named advanced workers' homes (先进职工之家) in the year, by level.
+    pub advanced_workers_homes: AdvancedWorkersHomes,
+    /// Enterprises named wage-bargaining demonstration units (示范单位) for the year.
+    pub wage_bargaining_demo_units: i64,
+    /// Wage-specific collective contracts in force on 31 December.
+    pub wage_contracts: WageContracts,
+    /// Hardship aid (助医、助学、两节慰问) paid out with a payment date in the year, in fen.
+    pub aid_disbursed_fen: Fen,
+    /// Places taken in the year's recuperation programmes (疗休养).
+    pub recuperation_places: i64,
+    /// Places taken in the year's health-check programmes (健康体检).
+    pub health_checks: i64,
+}
+
+/// Enterprises that must have a union.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct LargeEnterprises {
+    /// Registered enterprises the coverage rule says must have a union.
+    pub total: i64,
+    /// … of which have one.
+    pub with_union: i64,
+}
+
+/// Skill competitions by level.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Competitions {
+    /// Organised at city level.
+    pub city: i64,
+    /// At every level (city, township, enterprise).
+    pub all_levels: i64,
+}
+
+/// College subsidy places by degree.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct CollegeSubsidy {
+    /// Junior college (大专).
+    pub junior_college: i64,
+    /// Undergraduate (本科).
+    pub undergraduate: i64,
+}
+
+/// Advanced workers' homes named in the year, by the level of the award.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct AdvancedWorkersHomes {
+    /// Hangzhou-level.
+    pub hangzhou: i64,
+    /// Jiande-level.
+    pub jiande: i64,
+}
+
+/// Wage-specific collective contracts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct WageContracts {
+    /// Enterprises with a wage-specific contract in force on 31 December.
+    pub signed: i64,
+    /// Enterprises that must have a union and hold a contract in force, over the enterprises
+    /// that must have a union (1 when there are none).
+    pub rate: Fraction,
+}
+
+/// The headquarters' year, over the projects of the year (a project belongs to the year it
+/// was launched in).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct RelocationYear {
+    /// Expropriation projects (征收项目) of the year.
+    pub expropriation_projects: i64,
+    /// Resettlement projects (安置项目) of the year.
+    pub resettlement_projects: i64,
+    /// Land to acquire of the year's projects, summed, in mu.
+    #[serde(serialize_with = "hundredths")]
+    pub land_acquired_mu: Mu,
+    /// Households (residential and enterprise) of the year's expropriation projects.
+    pub households_expropriated: i64,
+    /// … of which are enterprises.
+    pub enterprises_expropriated: i64,
+    /// Measured floor area (测绘面积) of every building of a household of the year's
+    /// expropriation projects that has reached the demolished milestone, in m².
+    #[serde(serialize_with = "hundredths")]
+    pub demolished_area_m2: SquareMetres,
+    /// Households of the year's resettlement projects holding a flat they chose.
+    pub households_resettled: i64,
+    /// Petition incidents (上访) that occurred in the year.
+    pub petitions: i64,
+    /// Misconduct findings against officials (违规违纪) that occurred in the year.
+    pub misconduct_cases: i64,
+}
+
+/// A fraction kept in basis points (exact), written out as a number between 0 and 1.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Fraction(u32);
+
+impl Fraction {
+    /// From basis points (9850 is 0.985); above 10000 is taken as 10000.
+    pub fn from_basis_points(bp: u32) -> Fraction {
+        Fraction(bp.min(10_000))
+    }
+
+    /// The basis points.
+    pub fn basis_points(self) -> u32 {
+        self.0
+    }
+}
+
+impl Serialize for Fraction {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        // Basis points over 10000 print as the shortest decimal (0.985), exactly.
+        s.serialize_f64(f64::from(self.0) / 10_000.0)
+    }
+}
+
+/// An area kept in hundredths, written out as a number (`941`, `120.35`).
+trait Hundredths {
+    fn hundredths(&self) -> i64;
+}
+impl Hundredths for Mu {
+    fn hundredths(&self) -> i64 {
+        self.0
+    }
+}
+impl Hundredths for SquareMetres {
+    fn hundredths(&self) -> i64 {
+        self.0
+    }
+}
+
+fn hundredths<T: Hundredths, S: Serializer>(v: &T, s: S) -> Result<S::Ok, S::Error> {
+    let h = v.hundredths();
+    if h % 100 == 0 {
+        s.serialize_i64(h / 100)
+    } else {
+        // Two decimals at most: the shortest f64 representation prints them exactly.
+        s.serialize_f64(h as f64 / 100.0)
+    }
+}
+
+/// One figure as a labelled line, for the spreadsheet, the page's tables and the print.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Line {
+    /// 工会 or 征收安置.
+    pub office: &'static str,
+    /// The figure's JSON key, dotted for nested ones (`wage_contracts.rate`).
+    pub key: &'static str,
+    /// What the figure is, in Chinese.
+    pub label: &'static str,
+    /// The figure as written in the yearbook (`8,629`, `98.5%`, `941.00`).
+    pub value: String,
+    /// Its unit (`人`, `家`, `亩` …).
+    pub unit: &'static str,
+    /// The figure as a whole number when it is a count (a spreadsheet cell can then sum it);
+    /// `None` for money, areas and rates, which are written as shown.
+    pub count: Option<i64>,
+}
+
+fn line(
+    office: &'static str,
+    key: &'static str,
+    label: &'static str,
+    value: Shown,
+    unit: &'static str,
+) -> Line {
+    Line {
+        office,
+        key,
+        label,
+        value: value.text,
+        unit,
+        count: value.count,
+    }
+}
+
+/// A figure's text and, for counts, its number.
+struct Shown {
+    text: String,
+    count: Option<i64>,
+}
+
+/// A count, grouped by thousands.
+fn n(v: i64) -> Shown {
+    Shown {
+        text: grouped(v),
+        count: Some(v),
+    }
+}
+
+/// Anything else, as written.
+fn as_text(v: impl std::fmt::Display) -> Shown {
+    Shown {
+        text: v.to_string(),
+        count: None,
+    }
+}
+
+/// Whole numbers grouped by thousands (8,629).
+pub fn grouped(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    if n < 0 {
+        out.push('-');
+    }
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A fraction as a percentage with one decimal (98.5%), as the yearbook writes rates.
+pub fn percent(f: Fraction) -> String {
+    crate::union::coverage::format_rate(f.basis_points())
+}
+
+const UNION: &str = "工会";
+const RELOCATION: &str = "征收安置";
+
+/// The union's figures as lines, in the order of the JSON keys.
+pub fn union_lines(u: &UnionYear) -> Vec<Line> {
+    vec![
+        line(UNION, "new_unions", "新建工会", n(u.new_unions), "家"),
+        line(UNION, "new_members", "新增会员", n(u.new_members), "人"),
+        line(
+            UNION,
+            "large_enterprises.total",
+            "省总备案百人以上企业",
+            n(u.large_enterprises.total),
+            "家",
+        ),
+        line(
+            UNION,
+            "large_enterprises.with_union",
+            "其中已建会",
+            n(u.large_enterprises.with_union),
+            "家",
+        ),
+        line(
+            UNION,
+            "new_unions_at_50_plus",
+            "50人以上企业新建工会",
+            n(u.new_unions_at_50_plus),
+            "家",
+        ),
+        line(
+            UNION,
+            "township_federations_reformed",
+            "完成“专+兼”改革的乡镇（街道）总工会",
+            n(u.township_federations_reformed),
+            "个",
+        ),
+        line(
+            UNION,
+            "online_projects",
+            "网上项目",
+            n(u.online_projects),
+            "个",
+        ),
+        line(
+            UNION,
+            "online_participations",
+            "网上项目参与",
+            n(u.online_participations),
+            "人次",
+        ),
+        line(
+            UNION,
+            "competitions.city",
+            "市级技能竞赛",
+            n(u.competitions.city),
+            "场",
+        ),
+        line(
+            UNION,
+            "competitions.all_levels",
+            "各级技能竞赛",
+            n(u.competitions.all_levels),
+            "场",
+        ),
+        line(
+            UNION,
+            "training_participations",
+            "岗位练兵参与",
+            n(u.training_participations),
+            "人次",
+        ),
+        line(
+            UNION,
+            "model_workers",
+            "市级以上劳模",
+            n(u.model_workers),
+            "名",
+        ),
+        line(
+            UNION,
+            "zhejiang_craftsmen",
+            "浙江工匠",
+            n(u.zhejiang_craftsmen),
+            "名",
+        ),
+        line(
+            UNION,
+            "innovation_studios",
+            "劳模工匠创新工作室",
+            n(u.innovation_studios),
+            "个",
+        ),
+        line(
+            UNION,
+            "pioneer_teams",
+            "工人先锋号",
+            n(u.pioneer_teams),
+            "个",
+        ),
+        line(
+            UNION,
+            "volunteer_services",
+            "志愿服务",
+            n(u.volunteer_services),
+            "次",
+        ),
+        line(UNION, "job_fairs", "招聘会", n(u.job_fairs), "场"),
+        line(
+            UNION,
+            "free_training_courses",
+            "送技能免费培训",
+            n(u.free_training_courses),
+            "期",
+        ),
+        line(
+            UNION,
+            "lehuo_events",
+            "乐活工会活动",
+            n(u.lehuo_events),
+            "场",
+        ),
+        line(
+            UNION,
+            "college_subsidy.junior_college",
+            "资助农民工上大学（大专）",
+            n(u.college_subsidy.junior_college),
+            "人",
+        ),
+        line(
+            UNION,
+            "college_subsidy.undergraduate",
+            "资助农民工上大学（本科）",
+            n(u.college_subsidy.undergraduate),
+            "人",
+        ),
+        line(
+            UNION,
+            "advanced_workers_homes.hangzhou",
+            "杭州市级先进职工之家",
+            n(u.advanced_workers_homes.hangzhou),
+            "家",
+        ),
+        line(
+            UNION,
+            "advanced_workers_homes.jiande",
+            "建德市级先进职工之家",
+            n(u.advanced_workers_homes.jiande),
+            "家",
+        ),
+        line(
+            UNION,
+            "wage_bargaining_demo_units",
+            "工资集体协商示范单位",
+            n(u.wage_bargaining_demo_units),
+            "家",
+        ),
+        line(
+            UNION,
+            "wage_contracts.signed",
+            "签订工资专项集体合同的企业",
+            n(u.wage_contracts.signed),
+            "家",
+        ),
+        line(
+            UNION,
+            "wage_contracts.rate",
+            "工资专项集体合同签约率",
+            as_text(percent(u.wage_contracts.rate)),
+            "",
+        ),
+        line(
+            UNION,
+            "aid_disbursed_fen",
+            "发放困难帮扶资金",
+            as_text(u.aid_disbursed_fen),
+            "",
+        ),
+        line(
+            UNION,
+            "recuperation_places",
+            "疗休养",
+            n(u.recuperation_places),
+            "人次",
+        ),
+        line(
+            UNION,
+            "health_checks",
+            "健康体检",
+            n(u.health_checks),
+            "人次",
+        ),
+    ]
+}
+
+/// The headquarters' figures as lines, in the order of the JSON keys.
+pub fn relocation_lines(r: &RelocationYear) -> Vec<Line> {
+    vec![
+        line(
+            RELOCATION,
+            "expropriation_projects",
+            "征收项目",
+            n(r.expropriation_projects),
+            "个",
+        ),
+        line(
+            RELOCATION,
+            "resettlement_projects",
+            "安置项目",
+            n(r.resettlement_projects),
+            "个",
+        ),
+        line(
+            RELOCATION,
+            "land_acquired_mu",
+            "征地面积",
+            as_text(r.land_acquired_mu),
+            "亩",
+        ),
+        line(
+            RELOCATION,
+            "households_expropriated",
+            "征收户数",
+            n(r.households_expropriated),
+            "户",
+        ),
+        line(
+            RELOCATION,
+            "enterprises_expropriated",
+            "其中企业",
+            n(r.enterprises_expropriated),
+            "家",
+        ),
+        line(
+            RELOCATION,
+            "demolished_area_m2",
+            "拆除面积",
+            as_text(r.demolished_area_m2),
+            "㎡",
+        ),
+        line(
+            RELOCATION,
+            "households_resettled",
+            "安置户数",
+            n(r.households_resettled),
+            "户",
+        ),
+        line(RELOCATION, "petitions", "上访事件", n(r.petitions), "起"),
+        line(
+            RELOCATION,
+            "misconduct_cases",
+            "干部违规违纪",
+            n(r.misconduct_cases),
+            "起",
+        ),
+    ]
+}
+
+/// Every line of the report, union first.
+pub fn lines(report: &AnnualReport) -> Vec<Line> {
+    let mut out = Vec::new();
+    if let Some(u) = &report.union {
+        out.extend(union_lines(u));
+    }
+    if let Some(r) = &report.relocation {
+        out.extend(relocation_lines(r));
+    }
+    out
+}
+
+/// The union's paragraph, as the yearbook would print it.
+pub fn union_paragraph(year: i32, place: &Place, u: &UnionYear) -> String {
+    let n = grouped;
+    let whole = place.township.as_deref().unwrap_or("全市");
+    let covered = if u.large_enterprises.total > 0
+        && u.large_enterprises.with_union == u.large_enterprises.total
+    {
+        format!(
+            "省总备案百人以上企业{}家，全部建会",
+            n(u.large_enterprises.total)
+        )
+    } else {
+        format!(
+            "省总备案百人以上企业{}家，已建会{}家",
+            n(u.large_enterprises.total),
+            n(u.large_enterprises.with_union)
+        )
+    };
+    format!(
+        "{year}年，{whole}新建工会{}家，新增会员{}人；{covered}；50人以上企业新建工会{}家；\
+         {}个乡镇（街道）总工会完成“专+兼”改革。推进网上工会建设，开展网上项目{}个，参与{}人次。\
+         组织市级技能竞赛{}场、各级技能竞赛{}场，岗位练兵参与{}人次。新增市级以上劳模{}名、\
+         浙江工匠{}名，命名劳模工匠创新工作室{}个、工人先锋号{}个。开展志愿服务{}次，\
+         举办招聘会{}场、送技能免费培训{}期、乐活工会活动{}场。资助农民工上大学{}人，\
+         其中大专{}人、本科{}人。新命名杭州市级先进职工之家{}家、建德市级{}家。\
+         工资集体协商示范单位{}家，{}家企业签订工资专项集体合同，签约率{}。\
+         发放困难帮扶资金{}，安排疗休养{}人次、健康体检{}人次。",
+        n(u.new_unions),
+        n(u.new_members),
+        n(u.new_unions_at_50_plus),
+        n(u.township_federations_reformed),
+        n(u.online_projects),
+        n(u.online_participations),
+        n(u.competitions.city),
+        n(u.competitions.all_levels),
+        n(u.training_participations),
+        n(u.model_workers),
+        n(u.zhejiang_craftsmen),
+        n(u.innovation_studios),
+        n(u.pioneer_teams),
+        n(u.volunteer_services),
+        n(u.job_fairs),
+        n(u.free_training_courses),
+        n(u.lehuo_events),
+        n(u.college_subsidy.junior_college + u.college_subsidy.undergraduate),
+        n(u.college_subsidy.junior_college),
+        n(u.college_subsidy.undergraduate),
+        n(u.advanced_workers_homes.hangzhou),
+        n(u.advanced_workers_homes.jiande),
+        n(u.wage_bargaining_demo_units),
+        n(u.wage_contracts.signed),
+        percent(u.wage_contracts.rate),
+        u.aid_disbursed_fen,
+        n(u.recuperation_places),
+        n(u.health_checks),
+    )
+}
+
+/// The headquarters' paragraph, as the yearbook would print it.
+pub fn relocation_paragraph(year: i32, place: &Place, r: &RelocationYear) -> String {
+    let n = grouped;
+    let whole = place.town.as_deref().unwrap_or("各镇（街道）");
+    let integrity = match (r.petitions, r.misconduct_cases) {
+        (0, 0) => "全年未发生上访事件，未发生干部违规违纪问题。".to_string(),
+        (p, m) => format!("全年发生上访事件{}起、干部违规违纪{}起。", n(p), n(m)),
+    };
+    format!(
+        "{year}年，{whole}实施征收项目{}个、安置项目{}个，征地{}亩；征收{}户，其中企业{}家；\
+         拆除房屋{}平方米；安置{}户。{integrity}",
+        n(r.expropriation_projects),
+        n(r.resettlement_projects),
+        r.land_acquired_mu,
+        n(r.households_expropriated),
+        n(r.enterprises_expropriated),
+        r.demolished_area_m2,
+        n(r.households_resettled),
+    )
+}
+
+/// The report as text: a heading and a paragraph per office the reader sees.
+pub fn text(report: &AnnualReport) -> String {
+    let mut out = format!("{}年度工作年鉴数据\n", report.year);
+    if let Some(u) = &report.union {
+        out.push_str("\n【工会工作】\n");
+        out.push_str(&union_paragraph(report.year, &report.place, u));
+        out.push('\n');
+    }
+    if let Some(r) = &report.relocation {
+        out.push_str("\n【征收安置工作】\n");
+        out.push_str(&relocation_paragraph(report.year, &report.place, r));
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> AnnualReport {
+        AnnualReport {
+            year: 2019,
+            place: Place::default(),
+            union: Some(UnionYear {
+                new_members: 8629,
+                wage_contracts: WageContracts {
+                    signed: 969,
+                    rate: Fraction::from_basis_points(9850),
+                },
+                aid_disbursed_fen: Fen(123_456_789),
+                ..UnionYear::default()
+            }),
+            relocation: Some(RelocationYear {
+                land_acquired_mu: Mu(94_100),
+                demolished_area_m2: SquareMetres(2_890_035),
+                petitions: 1,
+                ..RelocationYear::default()
+            }),
+        }
+    }
+
+    #[test]
+    fn json_keys_are_nested_and_numbers() {
+        let v = serde_json::to_value(sample()).unwrap();
+        assert_eq!(v["union"]["new_members"], 8629);
+        assert_eq!(v["union"]["wage_contracts"]["rate"], 0.985);
+        assert_eq!(v["union"]["aid_disbursed_fen"], 123_456_789);
+        assert_eq!(v["relocation"]["land_acquired_mu"], 941);
+        assert_eq!(v["relocation"]["demolished_area_m2"], 28900.35);
+        assert!(v.get("place").is_none());
+    }
+
+    #[test]
+    fn text_reads_like_the_yearbook() {
+        let t = text(&sample());
+        assert!(t.contains("新增会员8,629人"), "{t}");
+        assert!(t.contains("签约率98.5%"), "{t}");
+        assert!(t.contains("发放困难帮扶资金¥1,234,567.89"), "{t}");
+        assert!(t.contains("征地941.00亩"), "{t}");
+        assert!(t.contains("上访事件1起"), "{t}");
+        let none = AnnualReport {
+            relocation: Some(RelocationYear::default()),
+            ..sample()
+        };
+        assert!(text(&none).contains("未发生上访事件"));
+    }
+
+    #[test]
+    fn every_json_key_has_a_line() {
+        let report = sample();
+        let v = serde_json::to_value(&report).unwrap();
+        let keys: Vec<&str> = lines(&report).iter().map(|l| l.key).collect();
+        for office in ["union", "relocation"] {
+            for (k, val) in v[office].as_object().unwrap() {
+                if let Some(inner) = val.as_object() {
+                    for sub in inner.keys() {
+                        let dotted = format!("{k}.{sub}");
+                        assert!(keys.contains(&dotted.as_str()), "{dotted}");
+                    }
+                } else {
+                    assert!(keys.contains(&k.as_str()), "{k}");
+                }
+            }
+        }
+        assert_eq!(grouped(-1_234_567), "-1,234,567");
+        let members = lines(&report).into_iter().find(|l| l.key == "new_members");
+        assert_eq!(members.and_then(|l| l.count), Some(8629));
+    }
+}
