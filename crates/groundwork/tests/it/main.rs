@@ -11,3 +11,4 @@ mod rights;
 mod shutdown;
 mod support;
 mod union;
+mod yearbook;
