@@ -7,3 +7,4 @@ mod relocation;
 mod slow;
 mod support;
 mod union;
+mod yearbook;

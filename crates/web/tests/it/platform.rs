@@ -47,7 +47,7 @@ fn the_navigation_offers_each_role_exactly_its_pages() {
                 &["批量导入"],
                 &services,
                 &rights,
-                &["征收安置", "用户管理", "审计日志", "通知发送"],
+                &["征收安置", "年度报告", "用户管理", "审计日志", "通知发送"],
             ]
             .concat(),
         ),
@@ -59,19 +59,27 @@ fn the_navigation_offers_each_role_exactly_its_pages() {
                 &["批量导入"],
                 &services,
                 &rights,
-                &["通知发送"],
+                &["年度报告", "通知发送"],
             ]
             .concat(),
         ),
         (
             Role::UnionStaff,
-            [&["首页"][..], &union, &["批量导入"], &services, &rights].concat(),
+            [
+                &["首页"][..],
+                &union,
+                &["批量导入"],
+                &services,
+                &rights,
+                &["年度报告"],
+            ]
+            .concat(),
         ),
         (
             Role::RelocationCommander,
-            vec!["首页", "征收安置", "通知发送"],
+            vec!["首页", "征收安置", "年度报告", "通知发送"],
         ),
-        (Role::RelocationStaff, vec!["首页", "征收安置"]),
+        (Role::RelocationStaff, vec!["首页", "征收安置", "年度报告"]),
         (
             Role::Inspector,
             [
@@ -79,7 +87,7 @@ fn the_navigation_offers_each_role_exactly_its_pages() {
                 &union,
                 &services,
                 &rights,
-                &["征收安置", "审计日志", "通知发送"],
+                &["征收安置", "年度报告", "审计日志", "通知发送"],
             ]
             .concat(),
         ),

@@ -1,7 +1,7 @@
 //! Tests of the relocation module through HTTP, on whichever backend the suite runs on.
 
 mod choosing;
-mod fixture;
+pub mod fixture;
 mod grievances;
 mod imports;
 mod live;
