@@ -25,9 +25,9 @@ pub struct Bar {
 /// Horizontal bars, one per line, longest possible `max` (a rate's 10000 basis points).
 pub fn horizontal(bars: &[Bar], max: u32, colour: &str, title: &str) -> String {
     const WIDTH: u32 = 760;
-    const LABEL: u32 = 110;
+    const LABEL: u32 = 130;
     const ROW: u32 = 26;
-    const TEXT: u32 = 70;
+    const TEXT: u32 = 96;
     let height = 30 + ROW * u32::try_from(bars.len()).unwrap_or(0) + 10;
     let plot = WIDTH - LABEL - TEXT;
     let mut svg = format!(
@@ -116,8 +116,8 @@ mod tests {
             "覆盖率",
         );
         assert!(svg.contains("A&lt;B"));
-        assert!(svg.contains("width=\"580\""), "{svg}");
-        assert!(svg.contains("width=\"290\""), "{svg}");
+        assert!(svg.contains("width=\"534\""), "{svg}");
+        assert!(svg.contains("width=\"267\""), "{svg}");
     }
 
     #[test]

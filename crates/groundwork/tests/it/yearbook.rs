@@ -60,7 +60,8 @@ async fn the_2019_yearbook_is_computed_from_the_records() {
     let out = f.run(&["import", "members", &path]);
     assert!(out.status.success(), "import: {}", stderr(&out));
     let mut expected = before.clone();
-    expected["union"]["new_members"] = (before["union"]["new_members"].as_i64().unwrap() + 10).into();
+    expected["union"]["new_members"] =
+        (before["union"]["new_members"].as_i64().unwrap() + 10).into();
     assert_eq!(annual(&f, "2019"), expected);
 
     // Ten participations in a 2019 online project raise online_participations by ten.
@@ -78,7 +79,10 @@ async fn the_2019_yearbook_is_computed_from_the_records() {
     for i in 0..10 {
         let first17 = format!("33018219850505{:03}", 700 + i);
         let id = format!("{first17}{}", check_char(&first17).expect("check"));
-        csv.push_str(&format!("{},{start},群众{i},{id},{start},否\n", project.name));
+        csv.push_str(&format!(
+            "{},{start},群众{i},{id},{start},否\n",
+            project.name
+        ));
     }
     let path = f.path("taking-part.csv");
     std::fs::write(&path, csv).expect("write");
@@ -96,7 +100,15 @@ async fn the_2019_yearbook_is_computed_from_the_records() {
     assert!(text.contains("征收81户，其中企业7家"), "{text}");
 
     // `--json` is `--format json`; a township narrows the union's part.
-    let out = f.run(&["report", "annual", "--year", "2019", "--json", "--township", "寿昌镇"]);
+    let out = f.run(&[
+        "report",
+        "annual",
+        "--year",
+        "2019",
+        "--json",
+        "--township",
+        "寿昌镇",
+    ]);
     let township: Value = serde_json::from_str(&stdout(&out)).expect("json");
     assert!(township["union"]["new_members"].as_i64().unwrap() < 8639);
     assert_eq!(township["relocation"], expected["relocation"]);
@@ -107,7 +119,9 @@ async fn the_2019_yearbook_is_computed_from_the_records() {
     assert!(out.status.success(), "xlsx: {}", stderr(&out));
     assert!(std::fs::read(&xlsx).expect("xlsx").starts_with(b"PK"));
     let html = f.path("annual.html");
-    let out = f.run(&["report", "annual", "--year", "2019", "--format", "html", "--out", &html]);
+    let out = f.run(&[
+        "report", "annual", "--year", "2019", "--format", "html", "--out", &html,
+    ]);
     assert!(out.status.success(), "html: {}", stderr(&out));
     let page = std::fs::read_to_string(&html).expect("html");
     assert!(page.contains("<svg") && page.contains("8,639") && !page.contains("<script"));

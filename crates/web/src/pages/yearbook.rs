@@ -74,7 +74,7 @@ struct Part {
 /// Bars of figures that share a unit, longest first, scaled to the longest.
 fn bars(title: &str, colour: &str, figures: &[(&str, i64, &str)]) -> String {
     let mut figures = figures.to_vec();
-    figures.sort_by(|a, b| b.1.cmp(&a.1));
+    figures.sort_by_key(|f| std::cmp::Reverse(f.1));
     let clamp = |v: i64| u32::try_from(v.max(0)).unwrap_or(u32::MAX);
     let max = figures.iter().map(|f| clamp(f.1)).max().unwrap_or(0);
     let bars: Vec<Bar> = figures
@@ -126,16 +126,8 @@ fn union_charts(u: &UnionYear) -> Vec<String> {
                 ("工人先锋号", u.pioneer_teams, "个"),
                 ("市级以上劳模", u.model_workers, "名"),
                 ("创新工作室", u.innovation_studios, "个"),
-                (
-                    "建德市级先进职工之家",
-                    u.advanced_workers_homes.jiande,
-                    "家",
-                ),
-                (
-                    "杭州市级先进职工之家",
-                    u.advanced_workers_homes.hangzhou,
-                    "家",
-                ),
+                ("建德市级职工之家", u.advanced_workers_homes.jiande, "家"),
+                ("杭州市级职工之家", u.advanced_workers_homes.hangzhou, "家"),
                 ("浙江工匠", u.zhejiang_craftsmen, "名"),
             ],
         ),

@@ -133,7 +133,10 @@ async fn the_page_draws_each_office_with_charts_and_exports_to_excel() {
     let (_, own) = staff.page("/reports/annual?year=2019").await;
     assert!(own.contains("新安江街道新建工会1家"), "{own}");
     assert!(!own.contains("征收安置工作"));
-    assert!(!own.contains("name=\"township\""), "no township filter for township staff");
+    assert!(
+        !own.contains("name=\"township\""),
+        "no township filter for township staff"
+    );
 
     let r = inspector.get("/reports/annual.xlsx?year=2019").await;
     assert_eq!(r.status(), 200);
