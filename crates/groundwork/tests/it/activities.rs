@@ -7,15 +7,7 @@ use store::union::activities::year_figures;
 
 #[tokio::test]
 async fn the_demo_reproduces_the_2019_activity_and_honour_figures() {
-    let f = Fixture::new().await;
-    let started = std::time::Instant::now();
-    let out = f.run(&["demo", "--no-serve"]);
-    assert!(
-        out.status.success(),
-        "demo: {}",
-        crate::support::stderr(&out)
-    );
-    eprintln!("demo took {:?}", started.elapsed());
+    let f = Fixture::demo().await;
     let db = f.db().await;
     let a = year_figures(&db, 2019, Scope::City).await.expect("figures");
     assert_eq!(a.online_projects, 15);

@@ -7,15 +7,7 @@ use store::union::welfare::year_figures;
 
 #[tokio::test]
 async fn the_demo_gives_the_2019_aid_and_programme_figures() {
-    let f = Fixture::new().await;
-    let started = std::time::Instant::now();
-    let out = f.run(&["demo", "--no-serve"]);
-    assert!(
-        out.status.success(),
-        "demo: {}",
-        crate::support::stderr(&out)
-    );
-    eprintln!("demo took {:?}", started.elapsed());
+    let f = Fixture::demo().await;
     let db = f.db().await;
     let y2019 = year_figures(&db, 2019, Scope::City).await.expect("figures");
     assert!(

@@ -7,13 +7,7 @@ use store::union::{Scope, contracts, coverage, facilities, oversight};
 
 #[tokio::test]
 async fn the_demo_reproduces_the_2019_facility_and_contract_figures() {
-    let f = Fixture::new().await;
-    let out = f.run(&["demo", "--no-serve"]);
-    assert!(
-        out.status.success(),
-        "demo: {}",
-        crate::support::stderr(&out)
-    );
+    let f = Fixture::demo().await;
     let db = f.db().await;
 
     let fac = facilities::year_figures(&db, 2019, Scope::City)

@@ -22,6 +22,17 @@ impl Fixture {
         Fixture { url, dir }
     }
 
+    /// A new database filled by `groundwork demo --no-serve` (the seeded 2019 scenario);
+    /// panics with the demo's error output if it fails.
+    pub async fn demo() -> Fixture {
+        let f = Fixture::new().await;
+        let started = std::time::Instant::now();
+        let out = f.run(&["demo", "--no-serve"]);
+        assert!(out.status.success(), "demo: {}", stderr(&out));
+        eprintln!("demo took {:?}", started.elapsed());
+        f
+    }
+
     /// Runs `groundwork user add NAME --role ROLE --password PASSWORD`.
     pub fn add_user(&self, name: &str, role: &str, password: &str) -> Output {
         self.run(&["user", "add", name, "--role", role, "--password", password])

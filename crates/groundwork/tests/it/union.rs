@@ -6,13 +6,7 @@ use serde_json::Value;
 
 #[tokio::test]
 async fn the_demo_reproduces_the_2019_union_figures() {
-    let f = Fixture::new().await;
-    let out = f.run(&["demo", "--no-serve"]);
-    assert!(
-        out.status.success(),
-        "demo: {}",
-        crate::support::stderr(&out)
-    );
+    let f = Fixture::demo().await;
 
     // Through the report the CLI prints …
     let out = f.run(&["report", "union-figures", "--year", "2019", "--json"]);

@@ -31,9 +31,7 @@ fn members_csv(f: &Fixture, name: &str, union: &str, joined: &str, first: u32) -
 
 #[tokio::test]
 async fn the_2019_yearbook_is_computed_from_the_records() {
-    let f = Fixture::new().await;
-    let out = f.run(&["demo", "--no-serve"]);
-    assert!(out.status.success(), "demo: {}", stderr(&out));
+    let f = Fixture::demo().await;
 
     let before = annual(&f, "2019");
     insta::assert_json_snapshot!("annual_2019", before);
