@@ -20,12 +20,13 @@ use anyhow::{Context, Result, bail};
 use chrono::Days;
 use domain::platform::{Mobile, Mu, ResidentId};
 use domain::relocation::{
-    Attitude, CompensationOption, CompensationStandard, DeadlineReward, HeadId, Milestone,
-    ProjectKind, ProjectStatus, Residence, TeamKind, VisitMode,
+    Attitude, CompensationOption, CompensationStandard, DeadlineReward, HeadId, IncidentKind,
+    Milestone, ProjectKind, ProjectStatus, Residence, TeamKind, VisitMode,
 };
 use generate::Spec;
-use plan::{PLAN_2020, PLANS, Plan, TOWN, day, moment};
+use plan::{PLAN_2018, PLANS, Plan, TOWN, all_plans, day, moment};
 use store::relocation::households::{self, HouseholdFields};
+use store::relocation::incidents::{self, NewIncident};
 use store::relocation::meetings::{self, NewAction, NewMeeting};
 use store::relocation::projects::{self, ProjectFields};
 use store::relocation::worklog::{self, VisitFields};
@@ -45,7 +46,8 @@ const CAMPAIGN_TEAM: [(TeamKind, &[&str]); 4] = [
 ];
 
 /// The headquarters' supervision hotline (监督电话), printed on every project's public
-/// pages. The demo registers no petition incident or misconduct finding: 2019 had none.
+/// pages. The demo registers no petition incident or misconduct finding in 2019 (it had
+/// none); one petition of 2018 is on [`PLAN_2018`]'s project.
 const HOTLINE: &str = "0571-64781234";
 
 /// Fills this module's demo records.
@@ -56,7 +58,7 @@ pub async fn fill(db: &Db) -> Result<()> {
         .await?
         .iter()
         .any(|u| u.username == "staff");
-    for (p, households) in PLANS.iter().chain([&PLAN_2020]).zip(&specs) {
+    for (p, households) in all_plans().zip(&specs) {
         let mut tx = db.begin().await?;
         fill_project(&mut tx, &mut rng, p, households, staff_exists)
             .await
@@ -213,6 +215,15 @@ async fn fill_project(
             milestones::record(tx, DEMO_ACTOR, &scope, id, m, on, at, option).await?;
         }
         ids.push(id);
+    }
+    if p.code == PLAN_2018.code {
+        let petition = NewIncident {
+            kind: IncidentKind::Petition,
+            occurred_on: start + Days::new(12),
+            description: "两户村民对管网施工临时占地补偿有异议，到镇信访办集体上访".into(),
+            outcome: "当日接待，次日复核临时占地面积并补发青苗补偿，双方签字确认，已息访".into(),
+        };
+        incidents::record(tx, DEMO_ACTOR, project_id, &petition, start + Days::new(12)).await?;
     }
     if p.code == PLANS[0].code {
         meeting(tx, project_id, specs, &ids, &persons).await?;

@@ -35,8 +35,12 @@ async fn the_2019_yearbook_is_computed_from_the_records() {
 
     let before = annual(&f, "2019");
     insta::assert_json_snapshot!("annual_2019", before);
-    // The year matters: 2018 is another year's record.
-    assert_ne!(annual(&f, "2018")["union"], before["union"]);
+    // The year matters: 2018 is another year's record, with its one petition.
+    let earlier = annual(&f, "2018");
+    assert_ne!(earlier["union"], before["union"]);
+    assert_eq!(earlier["relocation"]["petitions"], 1);
+    assert_eq!(earlier["relocation"]["expropriation_projects"], 1);
+    assert_eq!(before["relocation"]["petitions"], 0);
 
     let db = f.db().await;
     let union = store::union::organisations::list(&db, Scope::City)

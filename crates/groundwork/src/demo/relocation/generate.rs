@@ -3,7 +3,7 @@
 //! exactly 28,900 m².
 
 use super::fake::{CreditCodes, Ids, Rng, mobile, person_name};
-use super::plan::{CAMPAIGN_DAILY, DEMOLISHED_AREA, PLAN_2020, PLANS, Plan};
+use super::plan::{CAMPAIGN_DAILY, DEMOLISHED_AREA, PLANS, Plan, all_plans};
 use chrono::{Days, NaiveDate};
 use domain::platform::{Fen, SquareMetres};
 use domain::relocation::{
@@ -76,15 +76,13 @@ fn building(
     }
 }
 
-/// The households of every project, in `PLANS` order, then [`PLAN_2020`]'s. The measured area of the
+/// The households of every project, in [`all_plans`] order. The measured area of the
 /// demolished households' buildings is made to total exactly [`DEMOLISHED_AREA`] by
 /// sizing the campaign's first enterprise's factory last.
 pub fn households(rng: &mut Rng) -> Vec<Vec<Spec>> {
     let mut ids = Ids::new(&[]);
     let mut codes = CreditCodes::new();
-    let mut all: Vec<Vec<Spec>> = PLANS
-        .iter()
-        .chain([&PLAN_2020])
+    let mut all: Vec<Vec<Spec>> = all_plans()
         .map(|p| generate(rng, &mut ids, &mut codes, p))
         .collect();
     let demolished: i64 = all

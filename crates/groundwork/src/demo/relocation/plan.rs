@@ -69,6 +69,28 @@ pub const PLAN_2020: Plan = Plan {
     )
 };
 
+/// A 2018 project, finished that year, on which the one petition incident of 2018 was
+/// registered (and resolved): the yearbook of 2018 differs from 2019's, which had none.
+/// Generated after every other project, so the 2019 records do not change with it.
+pub const PLAN_2018: Plan = Plan {
+    year: 2018,
+    ..plan(
+        "YCQ2018-01",
+        "杨村桥镇区污水管网改造工程",
+        E,
+        4_500,
+        (6, 1),
+        ((4, 9), 20),
+        [6, 6, 6, 6],
+    )
+};
+
+/// Every project of the demo in the order they are generated and written: the 2019
+/// scenario, then 2020's and 2018's.
+pub fn all_plans() -> impl Iterator<Item = &'static Plan> {
+    PLANS.iter().chain([&PLAN_2020, &PLAN_2018])
+}
+
 /// The projects; the first is the campaign of 49 households signed within 12 days, and is
 /// created first so that its 征收组 is working group 1 (the demo staff account's). Land
 /// sums to 941 mu, expropriated households to 81 (7 enterprises), resettled households to

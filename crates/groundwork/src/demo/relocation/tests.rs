@@ -3,6 +3,7 @@
 
 use super::*;
 use domain::platform::{Account, SquareMetres};
+use plan::PLAN_2020;
 use store::relocation::{summary, wall};
 
 #[tokio::test]
