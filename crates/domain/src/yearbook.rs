@@ -93,6 +93,22 @@ pub struct UnionYear {
     pub recuperation_places: i64,
     /// Places taken in the year's health-check programmes (健康体检).
     pub health_checks: i64,
+    /// Workers' cultural palaces (工人文化宫) whose agreement was signed or building started
+    /// in the year: how many, their floor area and their investment. Written in the text,
+    /// not a JSON key.
+    #[serde(skip)]
+    pub cultural_palaces: CulturalPalaces,
+}
+
+/// The cultural palaces begun in a year.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CulturalPalaces {
+    /// How many.
+    pub count: i64,
+    /// Their floor area.
+    pub area: SquareMetres,
+    /// Their investment.
+    pub investment: Fen,
 }
 
 /// Enterprises that must have a union.
@@ -166,6 +182,11 @@ pub struct RelocationYear {
     pub petitions: i64,
     /// Misconduct findings against officials (违规违纪) that occurred in the year.
     pub misconduct_cases: i64,
+    /// The year's expropriation campaigns whose households all signed: (households, days
+    /// from the start to the last signature, both counted), the largest first. Written in
+    /// the text, not a JSON key.
+    #[serde(skip)]
+    pub cleared_campaigns: Vec<(i64, i64)>,
 }
 
 /// A fraction kept in basis points (exact), written out as a number between 0 and 1.
@@ -587,7 +608,7 @@ pub fn union_paragraph(year: i32, place: &Place, u: &UnionYear) -> String {
          组织市级技能竞赛{}场、各级技能竞赛{}场，岗位练兵参与{}人次。新增市级以上劳模{}名、\
          浙江工匠{}名，命名劳模工匠创新工作室{}个、工人先锋号{}个。开展志愿服务{}次，\
          举办招聘会{}场、送技能免费培训{}期、乐活工会活动{}场。资助农民工上大学{}人，\
-         其中大专{}人、本科{}人。新命名杭州市级先进职工之家{}家、建德市级{}家。\
+         其中大专{}人、本科{}人。新命名杭州市级先进职工之家{}家、建德市级{}家{}。\
          工资集体协商示范单位{}家，{}家企业签订工资专项集体合同，签约率{}。\
          发放困难帮扶资金{}，安排疗休养{}人次、健康体检{}人次。",
         n(u.new_unions),
@@ -612,12 +633,30 @@ pub fn union_paragraph(year: i32, place: &Place, u: &UnionYear) -> String {
         n(u.college_subsidy.undergraduate),
         n(u.advanced_workers_homes.hangzhou),
         n(u.advanced_workers_homes.jiande),
+        palaces(&u.cultural_palaces),
         n(u.wage_bargaining_demo_units),
         n(u.wage_contracts.signed),
         percent(u.wage_contracts.rate),
         u.aid_disbursed_fen,
         n(u.recuperation_places),
         n(u.health_checks),
+    )
+}
+
+/// The palaces clause of the union's paragraph ("；新建工人文化宫1座…"), empty when none.
+fn palaces(p: &CulturalPalaces) -> String {
+    if p.count == 0 {
+        return String::new();
+    }
+    let area = if p.area.0 % 100 == 0 {
+        grouped(p.area.0 / 100)
+    } else {
+        p.area.to_string()
+    };
+    format!(
+        "；新建工人文化宫{}座，建筑面积{area}平方米，总投资{}",
+        grouped(p.count),
+        p.investment
     )
 }
 
@@ -629,9 +668,17 @@ pub fn relocation_paragraph(year: i32, place: &Place, r: &RelocationYear) -> Str
         (0, 0) => "全年未发生上访事件，未发生干部违规违纪问题。".to_string(),
         (p, m) => format!("全年发生上访事件{}起、干部违规违纪{}起。", n(p), n(m)),
     };
+    let campaign = match r.cleared_campaigns.first() {
+        Some((households, days)) => format!(
+            "其中一个项目{}户在{}天内全部签约。",
+            grouped(*households),
+            grouped(*days)
+        ),
+        None => String::new(),
+    };
     format!(
         "{year}年，{whole}实施征收项目{}个、安置项目{}个，征地{}亩；征收{}户，其中企业{}家；\
-         拆除房屋{}平方米；安置{}户。{integrity}",
+         拆除房屋{}平方米；安置{}户。{campaign}{integrity}",
         n(r.expropriation_projects),
         n(r.resettlement_projects),
         r.land_acquired_mu,
@@ -676,6 +723,7 @@ mod tests {
                 ..UnionYear::default()
             }),
             relocation: Some(RelocationYear {
+                cleared_campaigns: vec![(49, 12), (5, 20)],
                 land_acquired_mu: Mu(94_100),
                 demolished_area_m2: SquareMetres(2_890_035),
                 petitions: 1,
@@ -703,6 +751,8 @@ mod tests {
         assert!(t.contains("发放困难帮扶资金¥1,234,567.89"), "{t}");
         assert!(t.contains("征地941.00亩"), "{t}");
         assert!(t.contains("上访事件1起"), "{t}");
+        assert!(t.contains("其中一个项目49户在12天内全部签约"), "{t}");
+        assert!(!t.contains("工人文化宫"), "no palace that year: {t}");
         let none = AnnualReport {
             relocation: Some(RelocationYear::default()),
             ..sample()

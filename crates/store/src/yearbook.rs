@@ -14,8 +14,8 @@ use crate::union::{self, activities, contracts, coverage, facilities, honours, w
 use domain::platform::{Account, RelocationReach};
 use domain::union::township::Township;
 use domain::yearbook::{
-    AdvancedWorkersHomes, AnnualReport, CollegeSubsidy, Competitions, Fraction, LargeEnterprises,
-    Place, RelocationYear, UnionYear, WageContracts,
+    AdvancedWorkersHomes, AnnualReport, CollegeSubsidy, Competitions, CulturalPalaces, Fraction,
+    LargeEnterprises, Place, RelocationYear, UnionYear, WageContracts,
 };
 
 /// What a reader's report covers: each office's part over a scope, or not at all.
@@ -151,6 +151,11 @@ async fn union_year(db: &Db, year: i32, scope: union::Scope) -> StoreResult<Unio
         aid_disbursed_fen: wel.aid_disbursed,
         recuperation_places: wel.recuperation_places,
         health_checks: wel.health_checks,
+        cultural_palaces: CulturalPalaces {
+            count: fac.palaces_started.into(),
+            area: fac.palaces_started_area,
+            investment: fac.palaces_started_investment,
+        },
     })
 }
 
@@ -172,6 +177,16 @@ async fn relocation_year(
         households_resettled: s.resettled_households,
         petitions: register.petitions,
         misconduct_cases: register.misconduct_cases,
+        cleared_campaigns: {
+            let mut cleared: Vec<(i64, i64)> = s
+                .campaigns
+                .iter()
+                .filter_map(|c| c.days_to_clear.map(|d| (c.households, d)))
+                .collect();
+            // The largest first (the campaign the yearbook names), then the quickest.
+            cleared.sort_by_key(|&(households, days)| (std::cmp::Reverse(households), days));
+            cleared
+        },
     })
 }
 

@@ -100,6 +100,12 @@ async fn the_2019_yearbook_is_computed_from_the_records() {
     let text = stdout(&out);
     assert!(text.contains("新增会员8,639人"), "{text}");
     assert!(text.contains("征收81户，其中企业7家"), "{text}");
+    // Figures of DOMAIN.md that have no JSON key are in the text, from the records too.
+    assert!(
+        text.contains("新建工人文化宫1座，建筑面积8,100平方米，总投资¥28,000,000.00"),
+        "{text}"
+    );
+    assert!(text.contains("其中一个项目49户在12天内全部签约"), "{text}");
 
     // `--json` is `--format json`; a township narrows the union's part.
     let out = f.run(&[
