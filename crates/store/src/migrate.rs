@@ -63,6 +63,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(5, "0005_relocation_population"),
     migration!(6, "0006_union_member_indexes"),
     migration!(7, "0007_relocation_flats"),
+    migration!(8, "0008_login_events"),
     migration!(9, "0009_relocation_grievances"),
     migration!(10, "0010_notifications"),
     migration!(11, "0011_relocation_sunshine_care"),

@@ -60,6 +60,9 @@ pub async fn serve_until(
 
     let wall = std::sync::Arc::clone(&state.wall);
     let limits = state.limits;
+    // Logins made while an import held the records (SQLite) wait in the session store
+    // for their audit entries; move them into the log once a minute.
+    let events = tokio::spawn(flush_login_events(state.db.clone()));
     let router = app::router(state);
     let slots = std::sync::Arc::new(tokio::sync::Semaphore::new(limits.max_connections));
     let graceful = GracefulShutdown::new();
@@ -98,7 +101,19 @@ pub async fn serve_until(
     tracing::info!("shutting down: finishing requests in flight");
     wall.close();
     graceful.shutdown().await;
+    events.abort();
     Ok(())
+}
+
+/// Moves pending login events into the audit log now, then once a minute.
+pub(crate) async fn flush_login_events(db: store::Db) {
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(60));
+    loop {
+        every.tick().await;
+        if let Err(e) = store::platform::sessions::flush_events(&db).await {
+            tracing::warn!("login events not yet in the audit log: {e}");
+        }
+    }
 }
 
 /// Completes on SIGTERM (what service managers send) or SIGINT (Ctrl-C).

@@ -4,8 +4,8 @@
 //! Tokens are random 256-bit values; only their SHA-256 is stored, so a copy of the
 //! database does not let anyone log in.
 
+use super::sessions;
 use super::users::{self, User};
-use crate::audit;
 use crate::db::Db;
 use crate::error::{StoreError, StoreResult};
 use crate::{on_pool, on_tx};
@@ -54,7 +54,10 @@ pub enum LoginOutcome {
     Disabled,
 }
 
-pub(crate) async fn locked_until(db: &Db, key: &str) -> StoreResult<Option<String>> {
+/// When `key` (an account from an address, an address) is locked out until, if it is.
+pub(crate) async fn locked_until(records: &Db, key: &str) -> StoreResult<Option<String>> {
+    let store = sessions::store_of(records).await?;
+    let db = store.db(records);
     let until: Option<Option<String>> = on_pool!(db, |p| {
         sqlx::query_scalar("SELECT locked_until FROM login_failures WHERE key = $1")
             .bind(key)
@@ -65,7 +68,10 @@ pub(crate) async fn locked_until(db: &Db, key: &str) -> StoreResult<Option<Strin
     Ok(until.flatten().filter(|u| *u > now))
 }
 
-pub(crate) async fn note_failure(db: &Db, key: &str) -> StoreResult<()> {
+/// Counts a failure of `key`, locking it out past [`MAX_FAILURES`].
+pub(crate) async fn note_failure(records: &Db, key: &str) -> StoreResult<()> {
+    let store = sessions::store_of(records).await?;
+    let db = store.db(records);
     let now = Utc::now();
     let lock = crate::timestamp_text(now + Duration::minutes(LOCK_MINUTES));
     let mut tx = db.begin().await?;
@@ -96,7 +102,9 @@ pub(crate) async fn note_failure(db: &Db, key: &str) -> StoreResult<()> {
     tx.commit().await
 }
 
-async fn clear_failures(db: &Db, key: &str) -> StoreResult<()> {
+async fn clear_failures(records: &Db, key: &str) -> StoreResult<()> {
+    let store = sessions::store_of(records).await?;
+    let db = store.db(records);
     on_pool!(db, |p| sqlx::query(
         "DELETE FROM login_failures WHERE key = $1"
     )
@@ -157,27 +165,30 @@ pub async fn login(
     let session_token = random_token()?;
     let csrf_token = random_token()?;
     let now = Utc::now();
-    let mut tx = db.begin().await?;
-    on_tx!(&mut tx, |c| {
+    // The session goes where sessions are kept (beside the records on SQLite, so that an
+    // import holding the records' write lock does not hold up logins); the login's audit
+    // entry goes into the log at once, or as soon as the records are free.
+    let store = sessions::store_of(db).await?;
+    on_pool!(store.db(db), |p| {
         sqlx::query("INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
             .bind(token_hash(&session_token))
             .bind(user.id)
             .bind(&csrf_token)
             .bind(crate::timestamp_text(now))
             .bind(crate::timestamp_text(now + Duration::hours(SESSION_HOURS)))
-            .execute(&mut *c)
+            .execute(p)
             .await
             .map(|_| ())?
     });
-    audit::record_event(
-        &mut tx,
+    sessions::log_event(
+        db,
+        &store,
         &user.username,
         "login",
         "session",
         &user.id.to_string(),
     )
     .await?;
-    tx.commit().await?;
     Ok(LoginOutcome::Ok {
         user,
         session_token,
@@ -187,7 +198,8 @@ pub async fn login(
 
 /// The user and CSRF token of a live session.
 pub async fn session(db: &Db, token: &str) -> StoreResult<Option<(User, String)>> {
-    let row: Option<(i64, String)> = on_pool!(db, |p| {
+    let store = sessions::store_of(db).await?;
+    let row: Option<(i64, String)> = on_pool!(store.db(db), |p| {
         sqlx::query_as(
             "SELECT user_id, csrf_token FROM sessions WHERE token_hash = $1 AND expires_at > $2",
         )
@@ -203,9 +215,23 @@ pub async fn session(db: &Db, token: &str) -> StoreResult<Option<(User, String)>
     Ok((!user.disabled).then_some((user, csrf)))
 }
 
+/// Ends every session of user `user_id` (a disabled account, a changed password).
+pub async fn end_sessions_of(db: &Db, user_id: i64) -> StoreResult<()> {
+    let store = sessions::store_of(db).await?;
+    on_pool!(store.db(db), |p| sqlx::query(
+        "DELETE FROM sessions WHERE user_id = $1"
+    )
+    .bind(user_id)
+    .execute(p)
+    .await
+    .map(|_| ())?);
+    Ok(())
+}
+
 /// Ends a session.
 pub async fn logout(db: &Db, token: &str) -> StoreResult<()> {
-    on_pool!(db, |p| sqlx::query(
+    let store = sessions::store_of(db).await?;
+    on_pool!(store.db(db), |p| sqlx::query(
         "DELETE FROM sessions WHERE token_hash = $1"
     )
     .bind(token_hash(token))

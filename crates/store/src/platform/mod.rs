@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod notify;
+pub mod sessions;
 pub mod tokens;
 pub mod users;
 

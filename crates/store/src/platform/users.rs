@@ -289,19 +289,19 @@ async fn update_one(
         q.bind(id).execute(&mut *c).await.map(|_| ())?
     });
     change.finish(&mut tx, actor, action).await?;
-    if action == "disable" || action == "passwd" {
-        // A disabled account or a changed password ends every open session and revokes
-        // every API token (re-enabling the account does not bring them back).
-        on_tx!(&mut tx, |c| sqlx::query(
-            "DELETE FROM sessions WHERE user_id = $1"
-        )
-        .bind(id)
-        .execute(&mut *c)
-        .await
-        .map(|_| ())?);
+    let ends_sessions = action == "disable" || action == "passwd";
+    if ends_sessions {
+        // A disabled account or a changed password revokes every API token (re-enabling
+        // the account does not bring them back) …
         super::tokens::revoke_all(&mut tx, actor, id).await?;
     }
-    tx.commit().await
+    tx.commit().await?;
+    if ends_sessions {
+        // … and ends every open session, wherever sessions are kept. (A session of a
+        // disabled account is refused anyway: `auth::session` reads the account.)
+        super::auth::end_sessions_of(db, id).await?;
+    }
+    Ok(())
 }
 
 enum Value<'a> {

@@ -127,6 +127,14 @@ pub async fn submit(
     .await?;
     let error = match outcome {
         LoginOutcome::Ok { session_token, .. } => {
+            // The login's audit entry, kept beside the sessions, goes into the log as soon
+            // as the records are free (at once, unless an import holds them).
+            let db = state.db.clone();
+            tokio::spawn(async move {
+                if let Err(e) = store::platform::sessions::flush_events(&db).await {
+                    tracing::warn!("login event not yet in the audit log: {e}");
+                }
+            });
             let cookie = session::session_cookie(
                 &session_token,
                 state.secure_cookies,

@@ -909,3 +909,44 @@ async fn api_tokens_expire_are_listed_with_their_last_use_and_can_be_revoked() {
         .unwrap();
     assert_eq!(v.problem, None);
 }
+
+/// The login entries of `username` in the audit log.
+async fn logins_logged(db: &Db, username: &str) -> i64 {
+    let f = audit::EntryFilter {
+        actor: Some(username.into()),
+        ..audit::EntryFilter::default()
+    };
+    let (entries, _) = audit::list(db, &f, 100, 0).await.expect("log");
+    entries.iter().filter(|e| e.action == "login").count() as i64
+}
+
+#[tokio::test]
+async fn a_login_while_an_import_holds_the_records_completes_at_once_and_is_logged_after() {
+    let app = TestApp::spawn().await;
+    let before = logins_logged(&app.db, "inspector").await;
+    // An import's transaction: it has written records and audit entries, and holds the
+    // records' write lock (SQLite) and the log's head (both backends) until it commits.
+    let mut tx = app.db.begin().await.expect("tx");
+    audit::record_event(&mut tx, "import", "import", "member", "1-1000")
+        .await
+        .expect("write");
+    let started = std::time::Instant::now();
+    let s = app.anonymous();
+    let r = s.try_login("inspector", PASSWORD).await;
+    assert_eq!(r.status(), 303, "the login completes");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(5),
+        "without waiting for the import: {:?}",
+        started.elapsed()
+    );
+    let (status, _) = s.page("/audit").await;
+    assert_eq!(status, 200, "and the session works during the import");
+    tx.commit().await.expect("commit");
+    // Once the import has committed, the login is in the log (moved there by the task
+    // the login started, or now).
+    store::platform::sessions::flush_events(&app.db)
+        .await
+        .expect("flush");
+    assert_eq!(logins_logged(&app.db, "inspector").await, before + 1);
+    assert_eq!(verify(&app.db).await, None, "the chain holds");
+}
