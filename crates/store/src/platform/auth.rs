@@ -8,6 +8,7 @@ use super::sessions;
 use super::users::{self, User};
 use crate::db::Db;
 use crate::error::{StoreError, StoreResult};
+use crate::query;
 use crate::{on_pool, on_tx};
 use chrono::{Duration, Utc};
 use sha2::{Digest, Sha256};
@@ -105,14 +106,12 @@ pub(crate) async fn note_failure(records: &Db, key: &str) -> StoreResult<()> {
 async fn clear_failures(records: &Db, key: &str) -> StoreResult<()> {
     let store = sessions::store_of(records).await?;
     let db = store.db(records);
-    on_pool!(db, |p| sqlx::query(
-        "DELETE FROM login_failures WHERE key = $1"
+    query::execute(
+        db,
+        "DELETE FROM login_failures WHERE key = $1",
+        &[key.into()],
     )
-    .bind(key)
-    .execute(p)
     .await
-    .map(|_| ())?);
-    Ok(())
 }
 
 /// A hash of no one's password, checked when the name is unknown so that a wrong name
@@ -218,25 +217,21 @@ pub async fn session(db: &Db, token: &str) -> StoreResult<Option<(User, String)>
 /// Ends every session of user `user_id` (a disabled account, a changed password).
 pub async fn end_sessions_of(db: &Db, user_id: i64) -> StoreResult<()> {
     let store = sessions::store_of(db).await?;
-    on_pool!(store.db(db), |p| sqlx::query(
-        "DELETE FROM sessions WHERE user_id = $1"
+    query::execute(
+        store.db(db),
+        "DELETE FROM sessions WHERE user_id = $1",
+        &[user_id.into()],
     )
-    .bind(user_id)
-    .execute(p)
     .await
-    .map(|_| ())?);
-    Ok(())
 }
 
 /// Ends a session.
 pub async fn logout(db: &Db, token: &str) -> StoreResult<()> {
     let store = sessions::store_of(db).await?;
-    on_pool!(store.db(db), |p| sqlx::query(
-        "DELETE FROM sessions WHERE token_hash = $1"
+    query::execute(
+        store.db(db),
+        "DELETE FROM sessions WHERE token_hash = $1",
+        &[token_hash(token).into()],
     )
-    .bind(token_hash(token))
-    .execute(p)
     .await
-    .map(|_| ())?);
-    Ok(())
 }

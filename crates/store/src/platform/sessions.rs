@@ -18,7 +18,7 @@
 use crate::audit;
 use crate::db::Db;
 use crate::error::StoreResult;
-use crate::{on_pool, on_tx};
+use crate::on_pool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -123,17 +123,12 @@ pub(crate) async fn log_event(
     entity: &str,
     entity_id: &str,
 ) -> StoreResult<()> {
-    on_pool!(store.db(db), |p| sqlx::query(
-        "INSERT INTO pending_events (actor, action, entity, entity_id) VALUES ($1, $2, $3, $4)"
+    crate::query::execute(
+        store.db(db),
+        "INSERT INTO pending_events (actor, action, entity, entity_id) VALUES ($1, $2, $3, $4)",
+        &[actor.into(), action.into(), entity.into(), entity_id.into()],
     )
-    .bind(actor)
-    .bind(action)
-    .bind(entity)
-    .bind(entity_id)
-    .execute(p)
     .await
-    .map(|_| ())?);
-    Ok(())
 }
 
 /// Moves the pending events into the audit log, in the order they happened; returns how
@@ -176,12 +171,10 @@ pub async fn flush_events(db: &Db) -> StoreResult<usize> {
 
 /// Deletes the pending events up to `last`.
 async fn delete_through(tx: &mut crate::Tx, last: i64) -> StoreResult<()> {
-    on_tx!(tx, |c| sqlx::query(
-        "DELETE FROM pending_events WHERE id <= $1"
+    crate::query::execute(
+        tx,
+        "DELETE FROM pending_events WHERE id <= $1",
+        &[last.into()],
     )
-    .bind(last)
-    .execute(&mut *c)
     .await
-    .map(|_| ())?);
-    Ok(())
 }
