@@ -800,11 +800,13 @@ async fn an_unknown_name_answers_no_faster_than_a_wrong_password() {
             .expect("login");
         t.elapsed()
     };
-    let mut unknown = std::time::Duration::ZERO;
-    let mut known = std::time::Duration::ZERO;
-    for i in 0..3 {
-        unknown += time("nobody-at-all", &format!("10.1.1.{i}")).await;
-        known += time("admin", &format!("10.1.2.{i}")).await;
+    // The fastest of five of each: what the work costs, without the pauses a busy
+    // machine adds to some of them.
+    let mut unknown = std::time::Duration::MAX;
+    let mut known = std::time::Duration::MAX;
+    for i in 0..5 {
+        unknown = unknown.min(time("nobody-at-all", &format!("10.1.1.{i}")).await);
+        known = known.min(time("admin", &format!("10.1.2.{i}")).await);
     }
     assert!(
         unknown * 2 > known,
