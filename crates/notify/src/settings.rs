@@ -37,6 +37,9 @@ pub struct Settings {
     pub digest_to: String,
     /// When the digest goes out, `HH:MM` Asia/Shanghai (`GROUNDWORK_DIGEST_AT`, 07:00).
     pub digest_at: String,
+    /// When the day-before texts to members signed up to an activity go out, `HH:MM`
+    /// Asia/Shanghai, or `off` (`GROUNDWORK_REMINDER_AT`, 09:00).
+    pub reminder_at: String,
 }
 
 /// The public SMS endpoint, used when none is set.
@@ -67,6 +70,7 @@ impl Settings {
             mail_from: v("GROUNDWORK_MAIL_FROM"),
             digest_to: v("GROUNDWORK_DIGEST_TO"),
             digest_at: or(v("GROUNDWORK_DIGEST_AT"), "07:00"),
+            reminder_at: or(v("GROUNDWORK_REMINDER_AT"), "09:00"),
         }
     }
 
@@ -106,6 +110,7 @@ impl Settings {
             ("GROUNDWORK_MAIL_FROM", plain(&self.mail_from)),
             ("GROUNDWORK_DIGEST_TO", plain(&self.digest_to)),
             ("GROUNDWORK_DIGEST_AT", plain(&self.digest_at)),
+            ("GROUNDWORK_REMINDER_AT", plain(&self.reminder_at)),
         ]
     }
 }
