@@ -230,3 +230,93 @@ async fn a_team_and_a_township_are_texted_after_a_preview_within_the_staffs_town
         4
     );
 }
+
+#[tokio::test]
+async fn a_union_keeps_its_own_chat_group_robot_masked_and_posts_to_it() {
+    let app = TestApp::spawn().await;
+    let s = seed(&app.db).await;
+    let u = union(
+        &app.db,
+        "甲工会",
+        UnionKind::JointUnion,
+        Some(s.xin),
+        Some(xinanjiang()),
+        "2018-01-01",
+    )
+    .await;
+    let other = union(
+        &app.db,
+        "乙工会",
+        UnionKind::JointUnion,
+        Some(s.yang),
+        Some(yangxi()),
+        "2018-01-01",
+    )
+    .await;
+    let staff = app.login(Role::UnionStaff).await;
+    let base = format!("/union/unions/{}/notify", u.id);
+    let (_, html) = staff.page(&base).await;
+    assert!(html.contains("未设置：发往默认群"), "{html}");
+    let robot = [
+        ("channel", "dingtalk"),
+        (
+            "webhook",
+            "https://oapi.example/robot/send?access_token=tok-union-1",
+        ),
+        ("secret", "SECunion-secret"),
+    ];
+    // Without the form's CSRF token nothing is changed.
+    let r = staff
+        .post_without_csrf(&format!("{base}/group"), &robot)
+        .await;
+    assert_eq!(r.status().as_u16(), 403);
+    let r = staff.post(&format!("{base}/group"), &robot).await;
+    assert!(r.status().is_success() || r.status().is_redirection());
+    let (_, html) = staff.page(&base).await;
+    assert!(
+        html.contains("https://oapi.example/robot/send?****"),
+        "{html}"
+    );
+    assert!(!html.contains("tok-union-1") && !html.contains("SECunion-secret"));
+    let route = outbox::route(&app.db, &format!("union:{}", u.id), Channel::DingTalk)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(route.secret, "SECunion-secret");
+    for _ in 0..2 {
+        staff
+            .post(
+                &format!("{base}/post"),
+                &[("channel", "dingtalk"), ("text", "明日上午九点开会")],
+            )
+            .await;
+    }
+    let queued = outbox::list(&app.db, None, None, 10).await.unwrap();
+    assert_eq!(queued.len(), 1, "the same text the same day is one message");
+    assert_eq!(
+        (
+            queued[0].channel,
+            queued[0].recipient.as_str(),
+            queued[0].audience.as_str()
+        ),
+        (
+            Channel::DingTalk,
+            format!("union:{}", u.id).as_str(),
+            "union"
+        )
+    );
+    // Another township's union answers 404; an inspector may not change anything.
+    let r = staff
+        .post(&format!("/union/unions/{}/notify/group", other.id), &robot)
+        .await;
+    assert_eq!(r.status().as_u16(), 404);
+    let inspector = app.login(Role::Inspector).await;
+    let r = inspector.post(&format!("{base}/group"), &robot).await;
+    assert_eq!(r.status().as_u16(), 403);
+    let (entries, _) = store::audit::list(&app.db, &Default::default(), 500, 0)
+        .await
+        .unwrap();
+    let logged = format!("{entries:?}");
+    assert!(!logged.contains("tok-union-1") && !logged.contains("SECunion-secret"));
+    super::assert_audit_intact(&app.db).await;
+}
