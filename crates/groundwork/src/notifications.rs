@@ -41,6 +41,10 @@ pub struct NotifyArgs {
     /// (STARTTLS), smtps://host:465.
     #[arg(long, env = "GROUNDWORK_SMTP_URL", hide_env_values = true)]
     pub smtp_url: Option<String>,
+    /// PEM file of the CA that signed an internal SMTP relay's certificate (trusted
+    /// besides the public roots for STARTTLS and smtps).
+    #[arg(long, env = "GROUNDWORK_SMTP_CA_FILE")]
+    pub smtp_ca_file: Option<String>,
     /// Sender address of emails.
     #[arg(long, env = "GROUNDWORK_MAIL_FROM")]
     pub mail_from: Option<String>,
@@ -72,6 +76,7 @@ impl NotifyArgs {
             ("GROUNDWORK_SMS_SIGN_NAME", &self.sms_sign_name),
             ("GROUNDWORK_SMS_TEMPLATE", &self.sms_template),
             ("GROUNDWORK_SMTP_URL", &self.smtp_url),
+            ("GROUNDWORK_SMTP_CA_FILE", &self.smtp_ca_file),
             ("GROUNDWORK_MAIL_FROM", &self.mail_from),
             ("GROUNDWORK_DIGEST_TO", &self.digest_to),
             ("GROUNDWORK_DIGEST_AT", &self.digest_at),
