@@ -50,8 +50,10 @@ impl Group {
     async fn team(state: &AppState, viewer: &Viewer, id: i64) -> Result<Group, AppError> {
         let sc = scope(viewer)?;
         let t = teams::get(&state.db, sc, id).await?;
-        if !sc.allows_code(t.township.map(Township::code))
-            || (t.township.is_none() && sc.township_code().is_some())
+        // Township staff reach only their township's teams, not the city's.
+        if sc
+            .township_code()
+            .is_some_and(|own| t.township.map(Township::code) != Some(own))
         {
             return Err(AppError::NotFound);
         }
