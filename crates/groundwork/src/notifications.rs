@@ -41,6 +41,10 @@ pub struct NotifyArgs {
     /// (STARTTLS), smtps://host:465.
     #[arg(long, env = "GROUNDWORK_SMTP_URL", hide_env_values = true)]
     pub smtp_url: Option<String>,
+    /// PEM file of the CA that signed an internal SMTP relay's certificate (trusted
+    /// besides the public roots for STARTTLS and smtps).
+    #[arg(long, env = "GROUNDWORK_SMTP_CA_FILE")]
+    pub smtp_ca_file: Option<String>,
     /// Sender address of emails.
     #[arg(long, env = "GROUNDWORK_MAIL_FROM")]
     pub mail_from: Option<String>,
@@ -50,6 +54,10 @@ pub struct NotifyArgs {
     /// When the digest goes out (HH:MM, Asia/Shanghai; default 07:00).
     #[arg(long, env = "GROUNDWORK_DIGEST_AT")]
     pub digest_at: Option<String>,
+    /// When the day-before texts to members signed up to an activity go out (HH:MM,
+    /// Asia/Shanghai; default 09:00; `off` for none).
+    #[arg(long, env = "GROUNDWORK_REMINDER_AT")]
+    pub reminder_at: Option<String>,
     /// Do not run the delivery worker in this server (another instance runs it).
     #[arg(long, env = "GROUNDWORK_NO_NOTIFY_WORKER")]
     pub no_notify_worker: bool,
@@ -68,9 +76,11 @@ impl NotifyArgs {
             ("GROUNDWORK_SMS_SIGN_NAME", &self.sms_sign_name),
             ("GROUNDWORK_SMS_TEMPLATE", &self.sms_template),
             ("GROUNDWORK_SMTP_URL", &self.smtp_url),
+            ("GROUNDWORK_SMTP_CA_FILE", &self.smtp_ca_file),
             ("GROUNDWORK_MAIL_FROM", &self.mail_from),
             ("GROUNDWORK_DIGEST_TO", &self.digest_to),
             ("GROUNDWORK_DIGEST_AT", &self.digest_at),
+            ("GROUNDWORK_REMINDER_AT", &self.reminder_at),
         ];
         notify::Settings::from_lookup(|name| {
             pairs
@@ -240,7 +250,9 @@ fn hex_bytes(hex: &str) -> Vec<u8> {
 /// it (it finishes the message in hand first) and the handle ends when it has.
 pub fn spawn_worker(db: &Db, settings: notify::Settings) -> Result<(Stop, Handle)> {
     let schedule = notify::schedule::Schedule::new(&settings.digest_at, &settings.digest_to)
-        .map_err(|e| anyhow::anyhow!("GROUNDWORK_DIGEST_TO / GROUNDWORK_DIGEST_AT：{e}"))?;
+        .map_err(|e| anyhow::anyhow!("GROUNDWORK_DIGEST_TO / GROUNDWORK_DIGEST_AT：{e}"))?
+        .with_reminders_at(&settings.reminder_at)
+        .map_err(|e| anyhow::anyhow!("GROUNDWORK_REMINDER_AT：{e}"))?;
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let mut worker = notify::Worker::new(db.clone(), notify::Channels::new(settings));
     worker.schedule = schedule;

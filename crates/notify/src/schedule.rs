@@ -1,7 +1,8 @@
 //! What the worker queues on its own each day: every project's daily report to its chat
-//! group at the time the project set, and the digest to the inspectors with the audit
+//! group at the time the project set, the digest to the inspectors with the audit
 //! chain's head (sequence number and hash), so that a later deletion of the newest
-//! entries shows against what they received.
+//! entries shows against what they received, and a text the day before an activity to
+//! every member signed up to it.
 //!
 //! Each is queued with a key derived from what it is and the day, so a restart, a second
 //! server or a report already sent on demand that day never makes a second message.
@@ -14,6 +15,7 @@ use store::error::StoreResult;
 use store::platform::notify::delivery::WORKER;
 use store::platform::notify::{self as outbox, NewMessage};
 use store::relocation::{projects, wall};
+use store::union::signups::{self, Reminder};
 use store::{Conn, Db};
 
 /// Who receives the inspectors' digest: `email:addr`, `sms:mobile`, `dingtalk` or
@@ -99,6 +101,49 @@ pub async fn queue_project_report(
     Ok(q.new)
 }
 
+/// The reminder a signed-up member receives the day before an activity.
+pub fn reminder_text(r: &Reminder) -> String {
+    let day = chrono::NaiveDate::parse_from_str(&r.start_on, "%Y-%m-%d")
+        .map(|d| d.format("%-m月%-d日").to_string())
+        .unwrap_or_else(|_| r.start_on.clone());
+    format!(
+        "【建德市总工会】{}您好：您报名的“{}”将于明天（{day}）在{}举行，请准时参加。如不能参加，请在会员服务中取消报名。",
+        r.member_name, r.activity_name, r.place
+    )
+}
+
+/// Queues one SMS per member signed up to an activity starting tomorrow (Asia/Shanghai):
+/// once per member and activity whatever the time or the number of runs (the key is the
+/// activity and the member), skipping members who opted out of texts or whose registered
+/// mobile does not read. Returns how many were new.
+pub async fn queue_activity_reminders(db: &Db, now: DateTime<Utc>) -> StoreResult<usize> {
+    let tomorrow = now.with_timezone(&shanghai()).date_naive() + chrono::Days::new(1);
+    let due = signups::to_remind(db, tomorrow).await?;
+    let mut tx = db.begin().await?;
+    let mut new = 0;
+    for r in &due {
+        let Ok(mobile) = Channel::Sms.recipient(&r.mobile) else {
+            continue;
+        };
+        if outbox::opted_out(&mut tx, Channel::Sms, &mobile).await? {
+            continue;
+        }
+        let key = IdempotencyKey::derived(&[
+            "activity-reminder",
+            &r.activity_id.to_string(),
+            &r.member_id.to_string(),
+        ]);
+        let mut m = NewMessage::text(Channel::Sms, &mobile, &reminder_text(r), key);
+        m.source = format!("活动提醒：{}", r.activity_name);
+        m.audience = Audience::Union;
+        if outbox::enqueue(&mut tx, WORKER, &m).await?.new {
+            new += 1;
+        }
+    }
+    tx.commit().await?;
+    Ok(new)
+}
+
 /// The worker's daily jobs and what it already did today.
 #[derive(Debug, Default)]
 pub struct Schedule {
@@ -107,6 +152,10 @@ pub struct Schedule {
     /// Who receives it.
     pub digest_to: Vec<(Channel, String)>,
     digest_done: Option<NaiveDate>,
+    /// When the day-before reminders to members signed up to an activity go out
+    /// (Asia/Shanghai); `None` for never.
+    pub reminders_at: Option<NaiveTime>,
+    reminders_done: Option<NaiveDate>,
     reports_done: HashMap<(String, Channel), NaiveDate>,
 }
 
@@ -134,6 +183,21 @@ impl Schedule {
         })
     }
 
+    /// The same schedule with the activity reminders at `at` (`HH:MM`; empty or `off` for
+    /// none).
+    pub fn with_reminders_at(mut self, at: &str) -> Result<Schedule, String> {
+        let at = at.trim();
+        self.reminders_at = if at.is_empty() || at.eq_ignore_ascii_case("off") {
+            None
+        } else {
+            Some(
+                NaiveTime::parse_from_str(at, "%H:%M")
+                    .map_err(|_| format!("活动提醒发送时间应为 时:分，实为 {at}"))?,
+            )
+        };
+        Ok(self)
+    }
+
     /// Queues whatever is due at `now` and not yet queued today.
     pub async fn run_due(&mut self, db: &Db, now: DateTime<Utc>) -> StoreResult<()> {
         let local = now.with_timezone(&shanghai());
@@ -144,6 +208,13 @@ impl Schedule {
         {
             queue_audit_digest(db, &self.digest_to, now).await?;
             self.digest_done = Some(today);
+        }
+        if let Some(at) = self.reminders_at
+            && time >= at
+            && self.reminders_done != Some(today)
+        {
+            queue_activity_reminders(db, now).await?;
+            self.reminders_done = Some(today);
         }
         for (scope, channel, at) in outbox::scheduled_routes(db).await? {
             let Some(id) = scope
@@ -181,6 +252,16 @@ mod tests {
         assert!(parse_targets("sms:123").is_err());
         assert!(Schedule::new("", "").unwrap().digest_at.is_none());
         assert!(Schedule::new("25:00", "dingtalk").is_err());
+        let s = Schedule::default().with_reminders_at("18:30").unwrap();
+        assert_eq!(s.reminders_at, NaiveTime::from_hms_opt(18, 30, 0));
+        assert!(
+            Schedule::default()
+                .with_reminders_at("off")
+                .unwrap()
+                .reminders_at
+                .is_none()
+        );
+        assert!(Schedule::default().with_reminders_at("9点").is_err());
     }
 
     #[test]

@@ -30,6 +30,10 @@ pub struct Settings {
     /// (STARTTLS), `smtps://host:465`; user and password in the URL
     /// (`GROUNDWORK_SMTP_URL`).
     pub smtp_url: String,
+    /// A PEM file of the certificate authority (or authorities) that signed an internal
+    /// relay's certificate, trusted besides the public roots for STARTTLS and `smtps://`
+    /// (`GROUNDWORK_SMTP_CA_FILE`); empty for the public roots only.
+    pub smtp_ca_file: String,
     /// Sender address (`GROUNDWORK_MAIL_FROM`).
     pub mail_from: String,
     /// Who receives the inspectors' daily audit digest (`GROUNDWORK_DIGEST_TO`:
@@ -37,6 +41,9 @@ pub struct Settings {
     pub digest_to: String,
     /// When the digest goes out, `HH:MM` Asia/Shanghai (`GROUNDWORK_DIGEST_AT`, 07:00).
     pub digest_at: String,
+    /// When the day-before texts to members signed up to an activity go out, `HH:MM`
+    /// Asia/Shanghai, or `off` (`GROUNDWORK_REMINDER_AT`, 09:00).
+    pub reminder_at: String,
 }
 
 /// The public SMS endpoint, used when none is set.
@@ -64,9 +71,11 @@ impl Settings {
             sms_template: v("GROUNDWORK_SMS_TEMPLATE"),
             sms_region: or(v("GROUNDWORK_SMS_REGION"), "cn-hangzhou"),
             smtp_url: v("GROUNDWORK_SMTP_URL"),
+            smtp_ca_file: v("GROUNDWORK_SMTP_CA_FILE"),
             mail_from: v("GROUNDWORK_MAIL_FROM"),
             digest_to: v("GROUNDWORK_DIGEST_TO"),
             digest_at: or(v("GROUNDWORK_DIGEST_AT"), "07:00"),
+            reminder_at: or(v("GROUNDWORK_REMINDER_AT"), "09:00"),
         }
     }
 
@@ -103,9 +112,11 @@ impl Settings {
             ("GROUNDWORK_SMS_TEMPLATE", plain(&self.sms_template)),
             ("GROUNDWORK_SMS_REGION", plain(&self.sms_region)),
             ("GROUNDWORK_SMTP_URL", smtp_masked(&self.smtp_url)),
+            ("GROUNDWORK_SMTP_CA_FILE", plain(&self.smtp_ca_file)),
             ("GROUNDWORK_MAIL_FROM", plain(&self.mail_from)),
             ("GROUNDWORK_DIGEST_TO", plain(&self.digest_to)),
             ("GROUNDWORK_DIGEST_AT", plain(&self.digest_at)),
+            ("GROUNDWORK_REMINDER_AT", plain(&self.reminder_at)),
         ]
     }
 }

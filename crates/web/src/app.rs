@@ -165,6 +165,24 @@ fn declare() -> Vec<Route> {
             "取消通知",
             pages::notifications::cancel,
         ),
+        get(
+            "/notifications/optouts",
+            Roles(NOTIFY_READ),
+            "退订名单",
+            pages::optouts::list,
+        ),
+        post(
+            "/notifications/optouts",
+            Roles(NOTIFY_WRITE),
+            "登记退订",
+            pages::optouts::add,
+        ),
+        post(
+            "/notifications/optouts/{id}/remove",
+            Roles(NOTIFY_WRITE),
+            "撤销退订",
+            pages::optouts::remove,
+        ),
         get("/api/v1/me", AnyUser, "当前用户", api::me),
         get(
             "/api/v1/audit",

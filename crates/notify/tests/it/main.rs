@@ -4,6 +4,7 @@
 mod fakes;
 mod outbox;
 mod schedule;
+mod starttls;
 
 use domain::platform::notify::{Backoff, Channel, IdempotencyKey};
 use notify::{Channels, Worker};
@@ -29,7 +30,12 @@ pub async fn queue(db: &Db, channel: Channel, to: &str, text: &str, key: &str) -
 
 /// A worker with no rate limits, an immediate retry and no lease (tests play crashes).
 pub fn worker(db: &Db, fakes: &fakes::Fakes) -> Worker {
-    let mut w = Worker::new(db.clone(), Channels::new(fakes.settings()));
+    worker_with(db, fakes.settings())
+}
+
+/// The same worker with other settings.
+pub fn worker_with(db: &Db, settings: notify::Settings) -> Worker {
+    let mut w = Worker::new(db.clone(), Channels::new(settings));
     for c in Channel::ALL {
         w = w.rate(*c, Duration::ZERO);
     }

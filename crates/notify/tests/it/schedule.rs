@@ -108,3 +108,137 @@ async fn a_projects_report_goes_to_its_group_at_the_set_time_once_a_day() {
     );
     audit_holds(&db).await;
 }
+
+/// A valid resident ID made from a number (born 1985).
+fn rid(n: u32) -> String {
+    let first17 = format!("33018219850101{n:03}");
+    format!(
+        "{first17}{}",
+        domain::platform::resident_id::check_char(&first17).unwrap()
+    )
+}
+
+#[tokio::test]
+async fn members_signed_up_hear_the_day_before_once_each() {
+    use domain::platform::{Mobile, ResidentId};
+    use domain::union::activity::{ActivityDates, ActivityKind, ActivityLevel};
+    use domain::union::organisation::UnionKind;
+    use domain::union::organising::Organisation;
+    use store::union::Scope;
+    use store::union::activities::{self, ActivityInput};
+    use store::union::members::{self, NewMember};
+    use store::union::organisations::{self, UnionInput};
+    use store::union::signups;
+
+    let (db, _dir) = fresh().await;
+    let fakes = Fakes::start().await;
+    let today = domain::platform::time::today_local();
+    let tomorrow = today + chrono::Days::new(1);
+    let mut tx = db.begin().await.unwrap();
+    let union_id = organisations::create(
+        &mut tx,
+        "test",
+        Scope::City,
+        &UnionInput {
+            name: "建德市总工会".into(),
+            kind: UnionKind::CityFederation,
+            parent: None,
+            township: None,
+            founded_on: None,
+        },
+    )
+    .await
+    .unwrap();
+    let plan = |name: &str, on| ActivityInput {
+        name: name.into(),
+        kind: ActivityKind::CulturalEvent,
+        organisation: Organisation::new(ActivityLevel::City, None).unwrap(),
+        organiser: "建德市总工会".into(),
+        co_organisers: vec![],
+        joint_mode: None,
+        dates: ActivityDates::new(on, on).unwrap(),
+        place: "职工之家".into(),
+        capacity: None,
+        open_for_signup: true,
+        team_id: None,
+    };
+    let soon = activities::create(&mut tx, "test", Scope::City, &plan("健康讲座", tomorrow))
+        .await
+        .unwrap();
+    let later = activities::create(
+        &mut tx,
+        "test",
+        Scope::City,
+        &plan("技能竞赛", tomorrow + chrono::Days::new(1)),
+    )
+    .await
+    .unwrap();
+    // 1: reminded; 2: no mobile; 3: opted out of texts; 4: cancelled the sign-up.
+    let mut ids = Vec::new();
+    for (n, name, mobile) in [
+        (1, "欧阳小明", "13812345678"),
+        (2, "欧阳娜", ""),
+        (3, "司马光", "13912345678"),
+        (4, "诸葛亮", "13712345678"),
+    ] {
+        let m = NewMember {
+            resident_id: ResidentId::parse(&rid(n)).unwrap(),
+            name: name.into(),
+            mobile: Mobile::parse(mobile).ok(),
+            union_id,
+            joined_on: chrono::NaiveDate::from_ymd_opt(2019, 3, 5).unwrap(),
+            migrant_worker: false,
+        };
+        let member = members::add(&mut tx, "test", Scope::City, &m)
+            .await
+            .unwrap();
+        let signup = signups::sign_up(&mut tx, "test", soon, member, today)
+            .await
+            .unwrap();
+        signups::sign_up(&mut tx, "test", later, member, today)
+            .await
+            .unwrap();
+        ids.push((member, signup));
+    }
+    signups::cancel(&mut tx, "test", ids[3].1, ids[3].0)
+        .await
+        .unwrap();
+    ob::opt_out(&mut tx, "test", Channel::Sms, "13912345678")
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+
+    let mut schedule = Schedule::default().with_reminders_at("00:00").unwrap();
+    schedule.run_due(&db, Utc::now()).await.unwrap();
+    schedule.run_due(&db, Utc::now()).await.unwrap();
+    // A restart the same day forgets what it did; the keys do not.
+    let new = notify::schedule::queue_activity_reminders(&db, Utc::now())
+        .await
+        .unwrap();
+    assert_eq!(new, 0);
+    let queued = ob::list(&db, None, None, 10).await.unwrap();
+    assert_eq!(queued.len(), 1, "{queued:?}");
+    let m = &queued[0];
+    assert_eq!(
+        (m.channel, m.recipient.as_str()),
+        (Channel::Sms, "13812345678")
+    );
+    assert!(
+        m.body.contains("欧阳小明您好") && m.body.contains("健康讲座") && m.body.contains("明天"),
+        "{}",
+        m.body
+    );
+    assert_eq!(m.audience, "union");
+    // A schedule without reminders queues none.
+    let (db2, _dir2) = fresh().await;
+    Schedule::default().run_due(&db2, Utc::now()).await.unwrap();
+    assert!(ob::list(&db2, None, None, 10).await.unwrap().is_empty());
+
+    let mut w = worker(&db, &fakes);
+    drain(&mut w).await;
+    assert_eq!(ob::get(&db, m.id).await.unwrap().state, State::Sent);
+    let texts = fakes.seen().sms.clone();
+    assert_eq!(texts.len(), 1);
+    assert_eq!(texts[0].0, "13812345678");
+    audit_holds(&db).await;
+}

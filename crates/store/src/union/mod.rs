@@ -9,6 +9,7 @@
 pub mod activation;
 pub mod activities;
 pub mod aid;
+pub mod audiences;
 pub mod claims;
 pub mod codes;
 pub mod contracts;

@@ -152,3 +152,42 @@ pub async fn of_activity(db: &Db, activity_id: i64) -> StoreResult<Vec<Signup>> 
     let sql = format!("{SELECT} WHERE s.activity_id = $1 AND s.cancelled_at IS NULL ORDER BY s.id");
     query::rows(db, &sql, &[Bind::Int(activity_id)], Ok).await
 }
+
+/// A standing sign-up whose member can be reminded by text: what the day-before reminder
+/// says and to whom.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct Reminder {
+    /// The activity.
+    pub activity_id: i64,
+    /// Its name.
+    pub activity_name: String,
+    /// Its first day (`YYYY-MM-DD`).
+    pub start_on: String,
+    /// Where it takes place.
+    pub place: String,
+    /// The member.
+    pub member_id: i64,
+    /// Their name.
+    pub member_name: String,
+    /// Their mobile as registered.
+    pub mobile: String,
+}
+
+/// Every standing sign-up to an activity starting on `start_on` whose member has a
+/// mobile, in order of activity and signing up: the scheduler's reminders the day before.
+pub async fn to_remind(db: &Db, start_on: NaiveDate) -> StoreResult<Vec<Reminder>> {
+    let sql = "SELECT a.id AS activity_id, a.name AS activity_name, a.start_on, a.place,
+        m.id AS member_id, m.name AS member_name, m.mobile
+        FROM union_signups s JOIN union_activities a ON a.id = s.activity_id
+        JOIN members m ON m.id = s.member_id
+        WHERE a.start_on = $1 AND s.cancelled_at IS NULL
+          AND m.mobile IS NOT NULL AND m.mobile <> ''
+        ORDER BY a.id, s.id";
+    query::rows(
+        db,
+        sql,
+        &[Bind::Text(super::codes::date_text(start_on))],
+        Ok,
+    )
+    .await
+}

@@ -5,6 +5,7 @@ pub mod home;
 pub mod imports;
 pub mod login;
 pub mod notifications;
+pub mod optouts;
 pub mod platform;
 pub mod relocation;
 pub mod union;

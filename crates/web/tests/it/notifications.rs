@@ -147,3 +147,87 @@ async fn inspectors_read_the_outbox_and_commanders_retry_and_cancel() {
         .unwrap();
     assert!(v.problem.is_none());
 }
+
+#[tokio::test]
+async fn opt_outs_are_listed_masked_added_and_withdrawn_with_an_audit_trail() {
+    let app = TestApp::spawn().await;
+    let admin = app.login(Role::UnionAdmin).await;
+    let r = admin
+        .post(
+            "/notifications/optouts",
+            &[("channel", "sms"), ("recipient", "138 1234 5678")],
+        )
+        .await;
+    assert!(r.status().is_success() || r.status().is_redirection());
+    admin
+        .post(
+            "/notifications/optouts",
+            &[("channel", "email"), ("recipient", "Wang@Jiande.test")],
+        )
+        .await;
+    let r = admin
+        .post(
+            "/notifications/optouts",
+            &[("channel", "dingtalk"), ("recipient", "")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 422, "robots cannot be opted out of");
+    let r = admin
+        .post_without_csrf(
+            "/notifications/optouts",
+            &[("channel", "sms"), ("recipient", "13900001111")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 403);
+    assert!(
+        outbox::opted_out(&app.db, Channel::Sms, "13812345678")
+            .await
+            .unwrap()
+    );
+    let (status, html) = admin.page("/notifications/optouts").await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("138****5678") && !html.contains("13812345678"),
+        "{html}"
+    );
+    assert!(html.contains("wang@jiande.test"), "{html}");
+
+    // Inspectors read the list and change nothing.
+    let inspector = app.login(Role::Inspector).await;
+    let (status, html) = inspector.page("/notifications/optouts").await;
+    assert_eq!(status, 200);
+    assert!(!html.contains("/remove\""), "{html}");
+    let all = outbox::opt_outs(&app.db).await.unwrap();
+    let sms = all.iter().find(|o| o.channel == Channel::Sms).unwrap().id;
+    let r = inspector
+        .post(&format!("/notifications/optouts/{sms}/remove"), &[])
+        .await;
+    assert_eq!(r.status().as_u16(), 403);
+    let staff = app.login(Role::RelocationStaff).await;
+    assert_eq!(staff.page("/notifications/optouts").await.0, 403);
+
+    admin
+        .post(&format!("/notifications/optouts/{sms}/remove"), &[])
+        .await;
+    assert!(
+        !outbox::opted_out(&app.db, Channel::Sms, "13812345678")
+            .await
+            .unwrap()
+    );
+    let r = admin
+        .post(&format!("/notifications/optouts/{sms}/remove"), &[])
+        .await;
+    assert_eq!(r.status().as_u16(), 404);
+    let (entries, _) = store::audit::list(&app.db, &Default::default(), 500, 0)
+        .await
+        .unwrap();
+    let optout_entries: Vec<_> = entries
+        .iter()
+        .filter(|e| format!("{e:?}").contains("notification_optout"))
+        .collect();
+    assert_eq!(optout_entries.len(), 3, "two added, one withdrawn");
+    let v = store::audit::verify(&app.db, &store::audited())
+        .await
+        .unwrap();
+    assert!(v.problem.is_none());
+}

@@ -124,6 +124,42 @@ pub fn routes() -> Vec<Route> {
             notify::send,
         ),
         post(
+            "/union/unions/{id}/notify/group",
+            write,
+            "设置工会工作群机器人",
+            notify::set_group,
+        ),
+        post(
+            "/union/unions/{id}/notify/post",
+            write,
+            "发送到工会工作群",
+            notify::post_to_group,
+        ),
+        get(
+            "/union/teams/{id}/notify",
+            write,
+            "短信通知队伍成员",
+            notify::team_page,
+        ),
+        post(
+            "/union/teams/{id}/notify",
+            write,
+            "预览或发送队伍成员短信",
+            notify::team_send,
+        ),
+        get(
+            "/union/townships/{code}/notify",
+            write,
+            "短信通知乡镇会员",
+            notify::township_page,
+        ),
+        post(
+            "/union/townships/{code}/notify",
+            write,
+            "预览或发送乡镇会员短信",
+            notify::township_send,
+        ),
+        post(
             "/union/unions/{id}/officers",
             write,
             "新增工会干部",

@@ -1,6 +1,11 @@
-//! A text to a union's members: a template (`{{姓名}}`, `{{工会}}`, `{{日期}}`) previewed
-//! for the first members, then queued as one SMS per current member with a mobile. The
-//! messages are the union's (union staff and administrators see them on the outbox page).
+//! A text to a group of members — one union's, one team's or association's, or every
+//! union's of a township: a template (`{{姓名}}`, `{{工会}}`, `{{日期}}`) previewed for the
+//! first members, then queued as one SMS per current member with a mobile. The messages
+//! are the union's (union staff and administrators see them on the outbox page). A group
+//! outside the viewer's township answers 404 like one that does not exist.
+//!
+//! A union may also keep its own chat-group robot (DingTalk or WeCom, kept under the scope
+//! `union:ID`, shown masked) and post a text to that group from the same page.
 
 use super::scope;
 use crate::error::AppError;
@@ -11,13 +16,103 @@ use crate::state::AppState;
 use askama::Template as Page;
 use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse, Response};
-use domain::platform::notify::{Audience, Channel, IdempotencyKey, Template};
+use domain::platform::notify::{
+    Audience, Channel, IdempotencyKey, Template, mask_secret, mask_url,
+};
 use domain::platform::time::today_local;
+use domain::union::township::Township;
 use serde::Deserialize;
 use std::collections::BTreeMap;
-use store::platform::notify::{self as outbox, NewMessage};
-use store::union::members::{self, MemberFilter};
+use store::platform::notify::{self as outbox, NewMessage, Route};
+use store::union::audiences::{self, Recipient};
 use store::union::organisations::{self, UnionOrg};
+use store::union::teams::{self, Team};
+
+/// Whom a text goes to.
+enum Group {
+    /// A union's members.
+    Union(UnionOrg),
+    /// A team's or association's members.
+    Team(Team),
+    /// The members of every union of a township.
+    Township(Township),
+}
+
+impl Group {
+    /// The union with `id`, if the viewer's scope holds it.
+    async fn union(state: &AppState, viewer: &Viewer, id: i64) -> Result<Group, AppError> {
+        Ok(Group::Union(
+            organisations::get(&state.db, scope(viewer)?, id).await?,
+        ))
+    }
+
+    /// The team with `id`, if the viewer may change it (a city-wide team is the city's).
+    async fn team(state: &AppState, viewer: &Viewer, id: i64) -> Result<Group, AppError> {
+        let sc = scope(viewer)?;
+        let t = teams::get(&state.db, sc, id).await?;
+        // Township staff reach only their township's teams, not the city's.
+        if sc
+            .township_code()
+            .is_some_and(|own| t.township.map(Township::code) != Some(own))
+        {
+            return Err(AppError::NotFound);
+        }
+        Ok(Group::Team(t))
+    }
+
+    /// The township with `code`, if it is the viewer's (or the viewer is the city's).
+    fn township(viewer: &Viewer, code: &str) -> Result<Group, AppError> {
+        let t = Township::from_code(code).ok_or(AppError::NotFound)?;
+        if !scope(viewer)?.allows_code(Some(t.code())) {
+            return Err(AppError::NotFound);
+        }
+        Ok(Group::Township(t))
+    }
+
+    fn name(&self) -> String {
+        match self {
+            Group::Union(u) => u.name.clone(),
+            Group::Team(t) => t.name.clone(),
+            Group::Township(t) => format!("{}各工会", t.name()),
+        }
+    }
+
+    /// The group's own page (back link) and this page.
+    fn home(&self) -> String {
+        match self {
+            Group::Union(u) => format!("/union/unions/{}", u.id),
+            Group::Team(t) => format!("/union/teams/{}", t.id),
+            Group::Township(t) => format!("/union/townships/{}", t.code()),
+        }
+    }
+
+    /// Who is reached, said on the form.
+    fn reach(&self) -> &'static str {
+        match self {
+            Group::Union(_) => "本工会在册",
+            Group::Team(_) => "本队伍（协会）在册",
+            Group::Township(_) => "本乡镇（街道）所有工会在册",
+        }
+    }
+
+    /// What the idempotency key says of the group (the same text to the same group and
+    /// mobile is one message, as it always was for a union).
+    fn key(&self) -> (&'static str, String) {
+        match self {
+            Group::Union(u) => ("union-members", u.id.to_string()),
+            Group::Team(t) => ("union-team", t.id.to_string()),
+            Group::Township(t) => ("union-township", t.code().to_string()),
+        }
+    }
+
+    async fn recipients(&self, state: &AppState) -> Result<Vec<Recipient>, AppError> {
+        Ok(match self {
+            Group::Union(u) => audiences::of_union(&state.db, u.id).await?,
+            Group::Team(t) => audiences::of_team(&state.db, t.id).await?,
+            Group::Township(t) => audiences::of_township(&state.db, *t).await?,
+        })
+    }
+}
 
 /// One member's text as it will be sent.
 struct Preview {
@@ -30,40 +125,38 @@ struct Preview {
 #[template(path = "union/notify.html")]
 struct NotifyPage {
     chrome: Chrome,
-    u: UnionOrg,
+    name: String,
+    home: String,
+    reach: &'static str,
     template: String,
     previews: Vec<Preview>,
     reachable: usize,
+    /// A union's own robots (channel code, label, masked URL and secret); empty for a
+    /// team or a township.
+    groups: Vec<(&'static str, &'static str, String)>,
+}
+
+/// The scope a union's own robot is kept under.
+fn group_scope(union_id: i64) -> String {
+    format!("union:{union_id}")
 }
 
 const DEFAULT_TEMPLATE: &str = "{{姓名}}您好：{{工会}}……（请写明活动或事项）。";
 
-/// Every current member of the union with a mobile, and their text.
-async fn texts(
-    state: &AppState,
-    viewer: &Viewer,
-    u: &UnionOrg,
-    template: &str,
-) -> Result<Vec<Preview>, AppError> {
+/// Every member the group reaches, and their text.
+async fn texts(state: &AppState, g: &Group, template: &str) -> Result<Vec<Preview>, AppError> {
     let t = Template::parse(template).map_err(store::StoreError::from)?;
-    let filter = MemberFilter {
-        union_id: Some(u.id),
-        active: Some(true),
-        ..MemberFilter::default()
-    };
-    let (rows, _) = members::list(&state.db, scope(viewer)?, &filter, 100_000, 0).await?;
     let today = today_local().format("%Y年%-m月%-d日").to_string();
     let mut out = Vec::new();
-    for m in rows {
-        let Some(mobile) = m.mobile else { continue };
+    for m in g.recipients(state).await? {
         let vars = BTreeMap::from([
             ("姓名".to_string(), m.name.clone()),
-            ("工会".to_string(), u.name.clone()),
+            ("工会".to_string(), m.union_name),
             ("日期".to_string(), today.clone()),
         ]);
         out.push(Preview {
             name: m.name,
-            mobile: mobile.as_str().to_string(),
+            mobile: m.mobile,
             text: t.render(&vars).map_err(store::StoreError::from)?,
         });
     }
@@ -73,34 +166,41 @@ async fn texts(
 async fn show(
     state: &AppState,
     viewer: &Viewer,
-    id: i64,
+    g: &Group,
     template: Option<&str>,
 ) -> Result<Html<String>, AppError> {
-    let u = organisations::get(&state.db, scope(viewer)?, id).await?;
     let (previews, reachable) = match template {
         Some(t) => {
-            let all = texts(state, viewer, &u, t).await?;
+            let all = texts(state, g, t).await?;
             let n = all.len();
             (all.into_iter().take(5).collect(), n)
         }
         None => (Vec::new(), 0),
     };
+    let mut groups = Vec::new();
+    if let Group::Union(u) = g {
+        for c in [Channel::DingTalk, Channel::WeCom] {
+            let shown = match outbox::route(&state.db, &group_scope(u.id), c).await? {
+                Some(r) => format!(
+                    "{}（密钥 {}）",
+                    mask_url(&r.webhook),
+                    mask_secret(&r.secret)
+                ),
+                None => "未设置：发往默认群".to_string(),
+            };
+            groups.push((c.code(), c.label(), shown));
+        }
+    }
     render(&NotifyPage {
-        chrome: Chrome::new(format!("{} 会员通知", u.name), viewer),
+        groups,
+        chrome: Chrome::new(format!("{} 短信通知", g.name()), viewer),
+        name: g.name(),
+        home: g.home(),
+        reach: g.reach(),
         template: template.unwrap_or(DEFAULT_TEMPLATE).to_string(),
         previews,
         reachable,
-        u,
     })
-}
-
-/// The form.
-pub async fn page(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(id): Path<i64>,
-) -> Result<Html<String>, AppError> {
-    show(&state, &viewer, id, None).await
 }
 
 /// Preview or queue.
@@ -113,33 +213,190 @@ pub struct MembersForm {
 }
 
 /// Previews the members' texts, or queues one SMS per member with a mobile (once per
-/// member and text: sending the same text again queues nothing new).
+/// group, member and text: sending the same text again queues nothing new).
+async fn preview_or_send(
+    state: &AppState,
+    viewer: &Viewer,
+    g: Group,
+    f: MembersForm,
+) -> Result<Response, AppError> {
+    let template = f
+        .template
+        .ok_or_else(|| AppError::BadRequest("请填写短信内容".into()))?;
+    if !f.send {
+        return Ok(show(state, viewer, &g, Some(&template))
+            .await?
+            .into_response());
+    }
+    let all = texts(state, &g, &template).await?;
+    let back = format!("{}/notify", g.home());
+    let (kind, id) = g.key();
+    let source = format!("{} 会员通知", g.name());
+    Ok(crate::pages::change(state, viewer, &back, async |tx| {
+        for p in &all {
+            let key = IdempotencyKey::derived(&[kind, &id, &template, &p.mobile]);
+            let mut m = NewMessage::text(Channel::Sms, &p.mobile, &p.text, key);
+            m.source = source.clone();
+            m.audience = Audience::Union;
+            outbox::enqueue(tx, &viewer.user.username, &m).await?;
+        }
+        Ok("/notifications?state=queued".to_string())
+    })
+    .await)
+}
+
+/// The form for a union's members.
+pub async fn page(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+) -> Result<Html<String>, AppError> {
+    let g = Group::union(&state, &viewer, id).await?;
+    show(&state, &viewer, &g, None).await
+}
+
+/// Previews or queues a text to a union's members.
 pub async fn send(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(id): Path<i64>,
     Form(f): Form<MembersForm>,
 ) -> Result<Response, AppError> {
-    let template = f
-        .template
-        .ok_or_else(|| AppError::BadRequest("请填写短信内容".into()))?;
-    if !f.send {
-        return Ok(show(&state, &viewer, id, Some(&template))
-            .await?
-            .into_response());
-    }
+    let g = Group::union(&state, &viewer, id).await?;
+    preview_or_send(&state, &viewer, g, f).await
+}
+
+/// The form for a team's or association's members.
+pub async fn team_page(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+) -> Result<Html<String>, AppError> {
+    let g = Group::team(&state, &viewer, id).await?;
+    show(&state, &viewer, &g, None).await
+}
+
+/// Previews or queues a text to a team's members.
+pub async fn team_send(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Form(f): Form<MembersForm>,
+) -> Result<Response, AppError> {
+    let g = Group::team(&state, &viewer, id).await?;
+    preview_or_send(&state, &viewer, g, f).await
+}
+
+/// The form for the members of a township's unions.
+pub async fn township_page(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(code): Path<String>,
+) -> Result<Html<String>, AppError> {
+    let g = Group::township(&viewer, &code)?;
+    show(&state, &viewer, &g, None).await
+}
+
+/// Previews or queues a text to the members of a township's unions.
+pub async fn township_send(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(code): Path<String>,
+    Form(f): Form<MembersForm>,
+) -> Result<Response, AppError> {
+    let g = Group::township(&viewer, &code)?;
+    preview_or_send(&state, &viewer, g, f).await
+}
+
+fn robot(code: Option<&str>) -> Result<Channel, AppError> {
+    code.and_then(Channel::parse)
+        .filter(|c| c.is_robot())
+        .ok_or_else(|| AppError::BadRequest("请选择钉钉群或企业微信群".into()))
+}
+
+/// A union's own robot.
+#[derive(Deserialize)]
+pub struct GroupForm {
+    #[serde(default, deserialize_with = "form::text")]
+    channel: Option<String>,
+    #[serde(default, deserialize_with = "form::text")]
+    webhook: Option<String>,
+    #[serde(default, deserialize_with = "form::text")]
+    secret: Option<String>,
+}
+
+/// Sets the union's chat-group robot (the audit log keeps only digests of its URL and
+/// secret; the page shows them masked).
+pub async fn set_group(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Form(f): Form<GroupForm>,
+) -> Result<Response, AppError> {
+    let channel = robot(f.channel.as_deref())?;
+    let webhook = f
+        .webhook
+        .filter(|w| w.starts_with("https://") || w.starts_with("http://"))
+        .ok_or_else(|| AppError::BadRequest("机器人地址应以 https:// 开头".into()))?;
+    let route = Route {
+        webhook,
+        secret: f.secret.unwrap_or_default(),
+        report_at: None,
+    };
     let u = organisations::get(&state.db, scope(&viewer)?, id).await?;
-    let all = texts(&state, &viewer, &u, &template).await?;
-    let back = format!("/union/unions/{id}/notify");
+    let back = format!("/union/unions/{}/notify", u.id);
+    Ok(
+        crate::pages::change(&state, &viewer, &back.clone(), async |tx| {
+            outbox::set_route(
+                tx,
+                &viewer.user.username,
+                &group_scope(u.id),
+                channel,
+                &route,
+            )
+            .await?;
+            Ok(back)
+        })
+        .await,
+    )
+}
+
+/// A text to the union's chat group.
+#[derive(Deserialize)]
+pub struct PostForm {
+    #[serde(default, deserialize_with = "form::text")]
+    channel: Option<String>,
+    #[serde(default, deserialize_with = "form::text")]
+    text: Option<String>,
+}
+
+/// Queues a text to the union's own chat group (its robot, or the default group when it
+/// has none); the same text on the same day is one message.
+pub async fn post_to_group(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Form(f): Form<PostForm>,
+) -> Result<Response, AppError> {
+    let channel = robot(f.channel.as_deref())?;
+    let text = f
+        .text
+        .ok_or_else(|| AppError::BadRequest("请填写内容".into()))?;
+    let u = organisations::get(&state.db, scope(&viewer)?, id).await?;
+    let back = format!("/union/unions/{}/notify", u.id);
+    let day = today_local().to_string();
     Ok(crate::pages::change(&state, &viewer, &back, async |tx| {
-        for p in &all {
-            let key =
-                IdempotencyKey::derived(&["union-members", &id.to_string(), &template, &p.mobile]);
-            let mut m = NewMessage::text(Channel::Sms, &p.mobile, &p.text, key);
-            m.source = format!("{} 会员通知", u.name);
-            m.audience = Audience::Union;
-            outbox::enqueue(tx, &viewer.user.username, &m).await?;
-        }
+        let key = IdempotencyKey::derived(&[
+            "union-group",
+            &u.id.to_string(),
+            channel.code(),
+            &day,
+            &text,
+        ]);
+        let mut m = NewMessage::text(channel, &group_scope(u.id), &text, key);
+        m.source = format!("{} 工作群", u.name);
+        m.audience = Audience::Union;
+        outbox::enqueue(tx, &viewer.user.username, &m).await?;
         Ok("/notifications?state=queued".to_string())
     })
     .await)
