@@ -88,7 +88,7 @@ pub async fn store_of(db: &Db) -> StoreResult<SessionStore> {
     let opts = SqliteConnectOptions::new()
         .filename(&side_file)
         .create_if_missing(true)
-        .busy_timeout(Duration::from_secs(5))
+        .busy_timeout(crate::db::BUSY_TIMEOUT)
         .synchronous(SqliteSynchronous::Normal)
         .journal_mode(SqliteJournalMode::Wal);
     let side_pool = SqlitePoolOptions::new()
