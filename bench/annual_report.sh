@@ -31,6 +31,7 @@ YEAR=${YEAR:-2019}
 PG_URL=${PG_URL:-postgres://postgres@127.0.0.1:5432/postgres}
 PG_DB_NAME=${PG_DB_NAME:-gw_annual_bench}
 WORK=${WORK:-$(mktemp -d /tmp/gw-annual-bench.XXXXXX)}
+mkdir -p "$WORK"
 echo "work directory: $WORK"
 
 echo "==> building (release)"

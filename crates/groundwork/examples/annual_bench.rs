@@ -146,7 +146,10 @@ fn check_char_sql(f: &str) -> String {
         .enumerate()
         .map(|(i, w)| format!("CAST(substr({f}, {}, 1) AS INTEGER) * {w}", i + 1))
         .collect();
-    format!("substr('10X98765432', (({}) % 11) + 1, 1)", sum.join(" + "))
+    format!(
+        "substr('10X98765432', CAST((({}) % 11) + 1 AS INTEGER), 1)",
+        sum.join(" + ")
+    )
 }
 
 /// Runs one generated statement, saying how long it took.
@@ -270,9 +273,9 @@ async fn fill(url: &str) -> Result<(), Failure> {
              s AS (SELECT n, {f17} AS f, {joined} AS joined FROM seq)
              INSERT INTO members (resident_id, name, mobile, union_id, joined_on, migrant_worker, left_on, updated_at)
              SELECT s.f || {check},
-                    substr('方叶徐王余洪邵胡李张陈刘吴周何姜', s.n % 16 + 1, 1)
-                      || substr('伟芳娜敏静丽强磊军洋勇艳杰娟涛明', s.n / 16 % 16 + 1, 1)
-                      || substr('伟芳娜敏静丽强磊军洋勇艳杰娟涛明', s.n / 256 % 16 + 1, 1),
+                    substr('方叶徐王余洪邵胡李张陈刘吴周何姜', CAST(s.n % 16 + 1 AS INTEGER), 1)
+                      || substr('伟芳娜敏静丽强磊军洋勇艳杰娟涛明', CAST(s.n / 16 % 16 + 1 AS INTEGER), 1)
+                      || substr('伟芳娜敏静丽强磊军洋勇艳杰娟涛明', CAST(s.n / 256 % 16 + 1 AS INTEGER), 1),
                     '13' || {mobile}, base.u0 + s.n % base.uc, s.joined, s.n % 3 = 0,
                     CASE WHEN s.n % 20 = 0 THEN {left} END, {CREATED}
              FROM s CROSS JOIN base ORDER BY s.n",
@@ -426,7 +429,7 @@ async fn fill(url: &str) -> Result<(), Failure> {
         &db,
         "facility awards",
         "INSERT INTO union_facility_awards (facility_id, year, level)
-         SELECT f.id, 2016 + (f.n / 3) % 5, CASE WHEN (f.n / 3) % 5 = 0 THEN 'hangzhou' ELSE 'jiande' END
+         SELECT f.id, 2016 + (f.n / 3) % 5, CASE WHEN (f.n / 3) % 7 = 0 THEN 'hangzhou' ELSE 'jiande' END
          FROM (SELECT id, id - (SELECT MIN(id) FROM union_facilities) AS n FROM union_facilities
                WHERE kind = 'workers_home') f",
     )
