@@ -8,6 +8,8 @@
 #
 # Sizes (environment): MEMBERS (1,000,000), HOUSEHOLDS (100,000), ENTERPRISES (10,000),
 # PROJECTS (200), ACTIVITIES (3,000), PARTICIPATIONS (500,000); RUNS (5), YEAR (2019).
+# REUSE=1 WORK=/tmp/gw-annual-bench.XXXX times the databases of an earlier run again
+# (after applying any new migration and ANALYZE) instead of filling new ones.
 #
 # 1. Builds the release binary and crates/groundwork/examples/annual_bench.rs.
 # 2. Migrates a fresh SQLite database and a fresh PostgreSQL database (gw_annual_bench,
@@ -27,6 +29,7 @@ export PROJECTS=${PROJECTS:-200}
 export ACTIVITIES=${ACTIVITIES:-3000}
 export PARTICIPATIONS=${PARTICIPATIONS:-500000}
 RUNS=${RUNS:-5}
+REUSE=${REUSE:-}
 YEAR=${YEAR:-2019}
 PG_URL=${PG_URL:-postgres://postgres@127.0.0.1:5432/postgres}
 PG_DB_NAME=${PG_DB_NAME:-gw_annual_bench}
@@ -52,10 +55,15 @@ SUMMARY="$WORK/summary"
 : >"$SUMMARY"
 bench_backend() { # DB_URL LABEL
   local db=$1 label=$2
-  echo "==> $label: migrate"
-  "$G" --db "$db" migrate >/dev/null
-  echo "==> $label: fill (MEMBERS=$MEMBERS HOUSEHOLDS=$HOUSEHOLDS ENTERPRISES=$ENTERPRISES ACTIVITIES=$ACTIVITIES PARTICIPATIONS=$PARTICIPATIONS)"
-  "$B" fill "$db"
+  if [ -z "$REUSE" ]; then
+    echo "==> $label: migrate"
+    "$G" --db "$db" migrate >/dev/null
+    echo "==> $label: fill (MEMBERS=$MEMBERS HOUSEHOLDS=$HOUSEHOLDS ENTERPRISES=$ENTERPRISES ACTIVITIES=$ACTIVITIES PARTICIPATIONS=$PARTICIPATIONS)"
+    "$B" fill "$db"
+  else
+    echo "==> $label: reusing the filled database (migrations not yet applied run now)"
+    "$G" --db "$db" migrate >/dev/null
+  fi
   "$B" analyze "$db"
   echo "==> $label: the report once (JSON)"
   "$G" --db "$db" report annual --year "$YEAR" --format json | tee "$WORK/$label.json"
@@ -76,11 +84,11 @@ bench_backend() { # DB_URL LABEL
   "$B" time "$db" "$YEAR" "$RUNS" | tee "$WORK/$label.parts"
 }
 
-rm -f "$WORK/annual.db" "$WORK/annual.db-wal" "$WORK/annual.db-shm"
+[ -z "$REUSE" ] && rm -f "$WORK/annual.db" "$WORK/annual.db-wal" "$WORK/annual.db-shm"
 bench_backend "sqlite://$WORK/annual.db" sqlite
 
 if command -v psql >/dev/null && psql "$PG_URL" -qc 'SELECT 1' >/dev/null 2>&1; then
-  psql "$PG_URL" -qc "DROP DATABASE IF EXISTS $PG_DB_NAME" -c "CREATE DATABASE $PG_DB_NAME" >/dev/null
+  [ -z "$REUSE" ] && psql "$PG_URL" -qc "DROP DATABASE IF EXISTS $PG_DB_NAME" -c "CREATE DATABASE $PG_DB_NAME" >/dev/null
   bench_backend "${PG_URL%/*}/$PG_DB_NAME" postgres
 else
   echo "postgres    not measured (no server at $PG_URL)" | tee -a "$SUMMARY"

@@ -32,7 +32,8 @@
 //!   demonstration units, aid applications (60 % disbursed), protection claims, welfare
 //!   programmes with their enrolments, for 2016–2020;
 //! - PROJECTS relocation projects over the 16 towns and 2016–2020 (one in three a
-//!   resettlement project), H households over them with milestones, 1.5 buildings each,
+//!   resettlement project), H households over them (one in 23 an enterprise) with
+//!   milestones, 1.5 buildings each,
 //!   flats chosen by most signed households of resettlement projects, and incidents.
 
 use domain::union::township::Township;
@@ -72,7 +73,9 @@ impl Sizes {
             participations: get("PARTICIPATIONS", 500_000)?,
         };
         if s.members < 1000 || s.enterprises < 100 || s.projects < 5 || s.activities < 90 {
-            return Err("规模过小：MEMBERS ≥ 1000，ENTERPRISES ≥ 100，PROJECTS ≥ 5，ACTIVITIES ≥ 90".into());
+            return Err(
+                "规模过小：MEMBERS ≥ 1000，ENTERPRISES ≥ 100，PROJECTS ≥ 5，ACTIVITIES ≥ 90".into(),
+            );
         }
         Ok(s)
     }
@@ -166,15 +169,10 @@ async fn fill(url: &str) -> Result<(), Failure> {
     let s = Sizes::from_env()?;
     eprintln!("filling {url} with {s:?}");
     let db = Db::connect(url).await?;
-    let existing = store::union::members::list(
-        &db,
-        store::union::Scope::City,
-        &Default::default(),
-        1,
-        0,
-    )
-    .await?
-    .1;
+    let existing =
+        store::union::members::list(&db, store::union::Scope::City, &Default::default(), 1, 0)
+            .await?
+            .1;
     if existing > 0 {
         return Err(format!("数据库中已有 {existing} 名会员：请使用新建的数据库").into());
     }
@@ -586,11 +584,11 @@ async fn fill(url: &str) -> Result<(), Failure> {
         &format!(
             "WITH RECURSIVE {seq},
              base AS (SELECT MIN(id) AS p0 FROM relocation_projects),
-             s AS (SELECT n, n % 10 AS m FROM seq)
+             s AS (SELECT n, (n / {p_count}) % 10 AS m FROM seq)
              INSERT INTO relocation_households (project_id, code, kind, head_name, head_id, village, village_group,
                  residence, in_town, concerns, difficult, signed_on, signed_at, signed_by, vacated_on, vacated_at,
                  vacated_by, demolished_on, demolished_at, demolished_by, cleared_on, cleared_at, cleared_by, created_at)
-             SELECT p.id, 'H' || {code}, CASE WHEN s.n % 20 = 0 THEN 'enterprise' ELSE 'residential' END,
+             SELECT p.id, 'H' || {code}, CASE WHEN s.n % 23 = 0 THEN 'enterprise' ELSE 'residential' END,
                     '户主' || CAST(s.n AS TEXT), '330182198001' || {head}, '基准村',
                     CAST(s.n % 9 + 1 AS TEXT) || '组', '本镇', TRUE, '', s.n % 50 = 0,
                     CASE WHEN s.m < 8 THEN {signed} END, CASE WHEN s.m < 8 THEN {signed} || 'T02:00:00.000000Z' END,
@@ -646,11 +644,7 @@ async fn fill(url: &str) -> Result<(), Failure> {
     )
     .await?;
     for (what, voided, when) in [
-        (
-            "choices",
-            "NULL, NULL, NULL",
-            "TRUE",
-        ),
+        ("choices", "NULL, NULL, NULL", "TRUE"),
         (
             "voided choices",
             "'2020-01-01T00:00:00.000000Z', 'bench', '选错房号'",
@@ -697,8 +691,7 @@ async fn fill(url: &str) -> Result<(), Failure> {
         "{first17}{}",
         domain::platform::resident_id::check_char(&first17).ok_or("check")?
     );
-    let found =
-        store::union::members::search(&db, store::union::Scope::City, &id, 10).await?;
+    let found = store::union::members::search(&db, store::union::Scope::City, &id, 10).await?;
     if found.len() != 1 {
         return Err(format!("会员 {id} 未找到：身份证校验位计算有误").into());
     }
@@ -724,12 +717,30 @@ async fn time(url: &str, year: i32, runs: usize) -> Result<(), Failure> {
             lines.push(($label, times));
         }};
     }
-    timed!("coverage::year_figures", coverage::year_figures(&db, year, Scope::City));
-    timed!("activities::year_figures", activities::year_figures(&db, year, Scope::City));
-    timed!("honours::year_figures", honours::year_figures(&db, year, Scope::City));
-    timed!("welfare::year_figures", welfare::year_figures(&db, year, Scope::City));
-    timed!("facilities::year_figures", facilities::year_figures(&db, year, Scope::City));
-    timed!("contracts::year_figures", contracts::year_figures(&db, year, Scope::City));
+    timed!(
+        "coverage::year_figures",
+        coverage::year_figures(&db, year, Scope::City)
+    );
+    timed!(
+        "activities::year_figures",
+        activities::year_figures(&db, year, Scope::City)
+    );
+    timed!(
+        "honours::year_figures",
+        honours::year_figures(&db, year, Scope::City)
+    );
+    timed!(
+        "welfare::year_figures",
+        welfare::year_figures(&db, year, Scope::City)
+    );
+    timed!(
+        "facilities::year_figures",
+        facilities::year_figures(&db, year, Scope::City)
+    );
+    timed!(
+        "contracts::year_figures",
+        contracts::year_figures(&db, year, Scope::City)
+    );
     timed!(
         "relocation::summary::year_summary",
         store::relocation::summary::year_summary(&db, &relocation, year)
