@@ -71,12 +71,18 @@ pub async fn year_figures(
     if let Some(code) = scope.township_code() {
         binds.push(code.into());
     }
+    // Only the two kinds counted by participations are read: activity by activity
+    // (union_activities_year), each one's participations of the year from the
+    // union_participations_activity_day index alone (migration 0013).
     let taking_part: Vec<(String, i64, i64)> = query::rows(
         &mut conn,
         &format!(
             "SELECT a.kind, COUNT(*), COUNT(DISTINCT p.resident_id)
-             FROM union_participations p JOIN union_activities a ON a.id = p.activity_id
-             WHERE p.took_part_on >= $1 AND p.took_part_on <= $2{township} GROUP BY a.kind"
+             FROM union_activities a JOIN union_participations p ON p.activity_id = a.id
+             WHERE a.kind IN ('{}', '{}')
+             AND p.took_part_on >= $1 AND p.took_part_on <= $2{township} GROUP BY a.kind",
+            ActivityKind::OnlineProject.code(),
+            ActivityKind::OnTheJobTraining.code()
         ),
         &binds,
         Ok,
