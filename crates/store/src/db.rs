@@ -201,6 +201,9 @@ impl Db {
                 .foreign_keys(true)
                 .busy_timeout(BUSY_TIMEOUT)
                 .synchronous(SqliteSynchronous::Normal)
+                // Sorts and DISTINCTs of the yearly figures (half a million participations)
+                // stay in memory instead of spilling to temporary files.
+                .pragma("temp_store", "memory")
                 .journal_mode(if memory {
                     SqliteJournalMode::Memory
                 } else {

@@ -68,11 +68,11 @@ const MIGRATIONS: &[Migration] = &[
     migration!(10, "0010_notifications"),
     migration!(11, "0011_relocation_sunshine_care"),
     migration!(12, "0012_api_token_lifetimes"),
-    migration!(13, "0013_yearbook_indexes"),
     migration!(14, "0014_union_activities"),
     migration!(16, "0016_union_contracts_facilities"),
     migration!(18, "0018_union_aid_programmes"),
     migration!(20, "0020_union_member_app"),
+    migration!(22, "0022_union_yearbook_indexes"),
 ];
 
 /// The SQL of a migration for one backend, with the dialect tokens replaced.

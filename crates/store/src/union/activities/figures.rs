@@ -73,7 +73,7 @@ pub async fn year_figures(
     }
     // Only the two kinds counted by participations are read: activity by activity
     // (union_activities_year), each one's participations of the year from the
-    // union_participations_activity_day index alone (migration 0013).
+    // union_participations_activity_day index alone (migration 0022).
     let taking_part: Vec<(String, i64, i64)> = query::rows(
         &mut conn,
         &format!(
