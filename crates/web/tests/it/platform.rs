@@ -3,7 +3,6 @@
 use crate::support::{PASSWORD, TestApp};
 use chrono::NaiveDate;
 use domain::platform::{ResidentId, Role};
-use domain::union::organisation::UnionKind;
 use reqwest::Method;
 use store::Db;
 use store::audit::{self, Problem};
@@ -486,15 +485,7 @@ async fn changes_through_the_app_keep_the_chain_intact() {
 /// batch entry for them; that entry.
 async fn member_batch(db: &Db) -> audit::Entry {
     let s = crate::union::seed(db).await;
-    let u = crate::union::union(
-        db,
-        "批量工会",
-        UnionKind::JointUnion,
-        Some(s.xin),
-        Some(crate::union::xinanjiang()),
-        "2018-01-01",
-    )
-    .await;
+    let u = s.joint(db, "批量工会", crate::union::xinanjiang()).await;
     let rows: Vec<NewMember> = (1..=3)
         .map(|n| NewMember {
             resident_id: ResidentId::parse(&crate::union::rid(n)).expect("id"),

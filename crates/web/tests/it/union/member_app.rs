@@ -1,25 +1,12 @@
 //! The member app's first activation (one-time code through the outbox, nothing revealed
 //! to strangers) and the registry's duplicate finder with its merge.
 
-use super::{seed, union, xinanjiang, yangxi};
+use super::{member, seed, xinanjiang, yangxi};
 use crate::support::{TestApp, committed, csrf_in};
 use chrono::NaiveDate;
-use domain::platform::{Mobile, ResidentId};
-use domain::union::organisation::UnionKind;
+use domain::platform::ResidentId;
 use store::union::Scope;
-use store::union::members::{self, NewMember};
-
-/// A member with the test's defaults; `id` must be a valid resident ID.
-fn member(id: &str, name: &str, mobile: &str, union_id: i64, joined: (i32, u32, u32)) -> NewMember {
-    NewMember {
-        resident_id: ResidentId::parse(id).expect("id"),
-        name: name.into(),
-        mobile: Mobile::parse(mobile).ok(),
-        union_id,
-        joined_on: NaiveDate::from_ymd_opt(joined.0, joined.1, joined.2).expect("date"),
-        migrant_worker: false,
-    }
-}
+use store::union::members::{self};
 
 async fn outbox_bodies(app: &TestApp, to: &str) -> Vec<String> {
     store::platform::notify::list(&app.db, None, None, 100)
@@ -62,15 +49,7 @@ async fn form_post(
 async fn a_member_activates_with_the_code_sent_to_the_mobile_on_record() {
     let app = TestApp::spawn().await;
     let s = seed(&app.db).await;
-    let u = union(
-        &app.db,
-        "新安江甲工会",
-        UnionKind::JointUnion,
-        Some(s.xin),
-        Some(xinanjiang()),
-        "2018-01-01",
-    )
-    .await;
+    let u = s.joint(&app.db, "新安江甲工会", xinanjiang()).await;
     let id = "330182199001010014";
     committed(&app.db, async |tx| {
         members::add(
@@ -240,33 +219,9 @@ async fn wrong_codes_lock_the_address_like_failed_logins() {
 async fn duplicate_registrations_are_found_and_merged_keeping_both_histories() {
     let app = TestApp::spawn().await;
     let s = seed(&app.db).await;
-    let xin = union(
-        &app.db,
-        "新安江甲工会",
-        UnionKind::JointUnion,
-        Some(s.xin),
-        Some(xinanjiang()),
-        "2018-01-01",
-    )
-    .await;
-    let xin2 = union(
-        &app.db,
-        "新安江乙工会",
-        UnionKind::JointUnion,
-        Some(s.xin),
-        Some(xinanjiang()),
-        "2018-01-01",
-    )
-    .await;
-    let yang = union(
-        &app.db,
-        "洋溪乙工会",
-        UnionKind::JointUnion,
-        Some(s.yang),
-        Some(yangxi()),
-        "2018-01-01",
-    )
-    .await;
+    let xin = s.joint(&app.db, "新安江甲工会", xinanjiang()).await;
+    let xin2 = s.joint(&app.db, "新安江乙工会", xinanjiang()).await;
+    let yang = s.joint(&app.db, "洋溪乙工会", yangxi()).await;
     // The same person twice (one digit of the sequence typed wrong), and a namesake with another mobile.
     let (a, b, c) = (
         "330182199001010014",
