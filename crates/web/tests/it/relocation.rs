@@ -9,7 +9,7 @@ mod notify;
 mod sunshine;
 mod upload;
 
-use crate::support::{Session, TestApp};
+use crate::support::{Session, TestApp, assert_answers};
 use domain::platform::Role;
 use fixture::{OTHER_TOWN_PROJECT, PROJECT};
 
@@ -55,13 +55,7 @@ async fn compensation_is_computed_from_the_records_and_fixed_at_signing() {
     assert!(body.contains("尚未确权"), "{body}");
     let today = domain::platform::time::today_local().to_string();
     let r = post_milestone(&staff, f.ours, "signed", &today, Some("09:30")).await;
-    assert_eq!(status_of(&r), 422);
-    assert!(
-        r.text()
-            .await
-            .unwrap_or_default()
-            .contains("尚有房屋未确权")
-    );
+    assert_answers(r, 422, "尚有房屋未确权").await;
 
     // Verified: 150.00 m² measured, 120.35 legal, brick-concrete: 120.35 + 29.65 × 50 %
     // (14.825 → 14.83) = 135.18 m² × ¥1,900 = ¥256,842.00; decoration ¥12,800; moving
@@ -158,13 +152,7 @@ async fn milestones_keep_their_order_over_http() {
     let r = staff
         .post(&path, &[("milestone", "vacated"), ("on", &today)])
         .await;
-    assert_eq!(status_of(&r), 422);
-    assert!(
-        r.text()
-            .await
-            .unwrap_or_default()
-            .contains("尚未签约，不能登记腾空")
-    );
+    assert_answers(r, 422, "尚未签约，不能登记腾空").await;
 
     staff
         .post(&format!("/relocation/buildings/{}/verify", f.building), &[])
@@ -385,8 +373,7 @@ async fn population_is_posted_masked_and_not_confirmed_before_the_period_ends() 
         .await;
     assert_eq!(status_of(&r), 303);
     let r = commander.post(&decide, &[("step", "confirm")]).await;
-    assert_eq!(status_of(&r), 422);
-    assert!(r.text().await.unwrap_or_default().contains("公示期未满"));
+    assert_answers(r, 422, "公示期未满").await;
     let r = commander
         .post(
             &decide,

@@ -250,3 +250,12 @@ pub async fn committed<T>(
     tx.commit().await?;
     Ok(out)
 }
+
+/// Asserts that `r` answered `status` with a page that says `says`: the check every refused
+/// form of the tests makes, written once, with the page in the failure message.
+pub async fn assert_answers(r: reqwest::Response, status: u16, says: &str) {
+    let got = r.status().as_u16();
+    let body = r.text().await.unwrap_or_default();
+    assert_eq!(got, status, "{body}");
+    assert!(body.contains(says), "«{says}» not in {body}");
+}

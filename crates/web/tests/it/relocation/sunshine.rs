@@ -7,7 +7,7 @@
 
 use super::fixture::{self, PROJECT};
 use super::{assert_audit_intact, household, status_of};
-use crate::support::TestApp;
+use crate::support::{TestApp, assert_answers};
 use chrono::Days;
 use domain::platform::Role;
 use domain::platform::masking::{mask_id, mask_name};
@@ -84,13 +84,7 @@ async fn the_re_review_is_the_policy_groups_and_never_the_initial_reviewers() {
     );
     // The initial reviewer may not review twice.
     let r = staff.post(&review, &[("step", "re_review")]).await;
-    assert_eq!(status_of(&r), 422);
-    assert!(
-        r.text()
-            .await
-            .unwrap_or_default()
-            .contains("复审须由初审人以外的人员进行")
-    );
+    assert_answers(r, 422, "复审须由初审人以外的人员进行").await;
     // The commander and the administrator are not in the policy group: refused,
     // whichever route they use.
     for (who, path) in [
@@ -99,9 +93,7 @@ async fn the_re_review_is_the_policy_groups_and_never_the_initial_reviewers() {
         (&admin, &decide),
     ] {
         let r = who.post(path, &[("step", "re_review")]).await;
-        assert_eq!(status_of(&r), 422);
-        let body = r.text().await.unwrap_or_default();
-        assert!(body.contains("复审须由本项目综合政策组成员进行"), "{body}");
+        assert_answers(r, 422, "复审须由本项目综合政策组成员进行").await;
     }
 
     // A member of the group may; the commander joins it.
@@ -113,13 +105,7 @@ async fn the_re_review_is_the_policy_groups_and_never_the_initial_reviewers() {
         303
     );
     let r = commander.post(&theirs, &[("step", "re_review")]).await;
-    assert_eq!(status_of(&r), 422);
-    assert!(
-        r.text()
-            .await
-            .unwrap_or_default()
-            .contains("复审须由初审人以外的人员进行")
-    );
+    assert_answers(r, 422, "复审须由初审人以外的人员进行").await;
 
     assert_eq!(
         status_of(&commander.post(&review, &[("step", "re_review")]).await),
@@ -153,8 +139,7 @@ async fn public_objections_get_a_reference_share_the_rate_limit_and_block_confir
     let r = public
         .post_without_csrf(&objections, &[("household", "T-002"), ("content", "不实")])
         .await;
-    assert_eq!(status_of(&r), 422);
-    assert!(r.text().await.unwrap_or_default().contains("不在公示期"));
+    assert_answers(r, 422, "不在公示期").await;
 
     let r = public
         .post_without_csrf(
@@ -224,8 +209,7 @@ async fn public_objections_get_a_reference_share_the_rate_limit_and_block_confir
             &[("household", "T-001"), ("content", "第六次")],
         )
         .await;
-    assert_eq!(status_of(&r), 429);
-    assert!(r.text().await.unwrap_or_default().contains("提交过于频繁"));
+    assert_answers(r, 429, "提交过于频繁").await;
 
     // Dismissed with a reason: the lookup shows the resolution; confirmation goes through.
     let decide = format!("{}/population/decide", household(f.ours));
@@ -407,13 +391,7 @@ async fn temporary_housing_and_care_actions_are_recorded_shown_exported_and_over
             ],
         )
         .await;
-    assert_eq!(status_of(&r), 422);
-    assert!(
-        r.text()
-            .await
-            .unwrap_or_default()
-            .contains("过渡截止日期不能早于开始日期")
-    );
+    assert_answers(r, 422, "过渡截止日期不能早于开始日期").await;
     let r = commander
         .post(
             &format!("{}/temporary-housing", household(f.theirs)),

@@ -2,7 +2,7 @@
 //! to strangers) and the registry's duplicate finder with its merge.
 
 use super::{member, seed, xinanjiang, yangxi};
-use crate::support::{TestApp, committed, csrf_in};
+use crate::support::{TestApp, assert_answers, committed, csrf_in};
 use chrono::NaiveDate;
 use domain::platform::ResidentId;
 use store::union::Scope;
@@ -366,13 +366,7 @@ async fn duplicate_registrations_are_found_and_merged_keeping_both_histories() {
     ];
     let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let r = city.post("/union/members/duplicates/merge", &fields).await;
-    assert_eq!(r.status(), 422);
-    assert!(
-        r.text()
-            .await
-            .unwrap_or_default()
-            .contains("同一福利项目的报名")
-    );
+    assert_answers(r, 422, "同一福利项目的报名").await;
     let second = enrolments
         .iter()
         .find(|e| e.holder.member_id == merged)

@@ -2,7 +2,7 @@
 //! transfers with history, leaving without deleting, the member portal.
 
 use super::{assert_audit_intact, member, rid, seed, xinanjiang, yangxi};
-use crate::support::{MEMBER_ID, Session, TestApp, committed};
+use crate::support::{MEMBER_ID, Session, TestApp, assert_answers, committed};
 use chrono::{Datelike, NaiveDate};
 use domain::platform::{ResidentId, Role};
 use store::StoreError;
@@ -243,8 +243,7 @@ async fn township_staff_move_members_only_within_their_township_and_learn_nothin
             ],
         )
         .await;
-    assert_eq!(r.status(), 422);
-    assert!(r.text().await.unwrap_or_default().contains("市总工会办理"));
+    assert_answers(r, 422, "市总工会办理").await;
     assert_eq!(
         members::get(&app.db, Scope::City, m)
             .await
