@@ -2,7 +2,7 @@
 //! to strangers) and the registry's duplicate finder with its merge.
 
 use super::{member, seed, xinanjiang, yangxi};
-use crate::support::{TestApp, assert_answers, committed, csrf_in};
+use crate::support::{Session, TestApp, assert_answers, committed, csrf_in};
 use chrono::NaiveDate;
 use domain::platform::ResidentId;
 use store::union::Scope;
@@ -26,12 +26,7 @@ fn code_in(body: &str) -> String {
         .to_string()
 }
 
-async fn form_post(
-    s: &crate::support::Session,
-    path: &str,
-    page: &str,
-    fields: &[(&str, &str)],
-) -> (u16, String) {
+async fn form_post(s: &Session, path: &str, page: &str, fields: &[(&str, &str)]) -> (u16, String) {
     let token = csrf_in(page).unwrap_or_else(|| panic!("form token in {page}"));
     let mut form = fields.to_vec();
     form.push(("_csrf", &token));
@@ -43,6 +38,21 @@ async fn form_post(
         .await
         .expect("POST");
     (r.status().as_u16(), r.text().await.unwrap_or_default())
+}
+
+/// Posts the duplicates page's merge form: `second` merged into `first`, which is kept.
+async fn merge(s: &Session, first: i64, second: i64, reason: &str) -> reqwest::Response {
+    let (first, second) = (first.to_string(), second.to_string());
+    s.post(
+        "/union/members/duplicates/merge",
+        &[
+            ("first", &first),
+            ("second", &second),
+            ("kept", &first),
+            ("reason", reason),
+        ],
+    )
+    .await
 }
 
 #[tokio::test]
@@ -273,17 +283,7 @@ async fn duplicate_registrations_are_found_and_merged_keeping_both_histories() {
     let (status, theirs) = township.page("/union/members/duplicates").await;
     assert_eq!(status, 200);
     assert!(theirs.contains("未发现疑似重复"), "{theirs}");
-    let r = township
-        .post(
-            "/union/members/duplicates/merge",
-            &[
-                ("first", &kept.to_string()),
-                ("second", &merged.to_string()),
-                ("kept", &kept.to_string()),
-                ("reason", "重复"),
-            ],
-        )
-        .await;
+    let r = merge(&township, kept, merged, "重复").await;
     assert_eq!(r.status(), 404);
 
     // Not suspects: refused. Suspects without a reason: refused.
@@ -292,29 +292,9 @@ async fn duplicate_registrations_are_found_and_merged_keeping_both_histories() {
             .await
             .expect("namesake")
             .id;
-    let r = city
-        .post(
-            "/union/members/duplicates/merge",
-            &[
-                ("first", &kept.to_string()),
-                ("second", &namesake.to_string()),
-                ("kept", &kept.to_string()),
-                ("reason", "重复"),
-            ],
-        )
-        .await;
+    let r = merge(&city, kept, namesake, "重复").await;
     assert_eq!(r.status(), 422);
-    let r = city
-        .post(
-            "/union/members/duplicates/merge",
-            &[
-                ("first", &kept.to_string()),
-                ("second", &merged.to_string()),
-                ("kept", &kept.to_string()),
-                ("reason", " "),
-            ],
-        )
-        .await;
+    let r = merge(&city, kept, merged, " ").await;
     assert_eq!(r.status(), 422);
 
     // Both records enrolled in one programme: refused until one withdraws.
@@ -358,14 +338,7 @@ async fn duplicate_registrations_are_found_and_merged_keeping_both_histories() {
     })
     .await
     .expect("enrolments");
-    let fields = [
-        ("first", kept.to_string()),
-        ("second", merged.to_string()),
-        ("kept", kept.to_string()),
-        ("reason", "身份证号录入错误".to_string()),
-    ];
-    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let r = city.post("/union/members/duplicates/merge", &fields).await;
+    let r = merge(&city, kept, merged, "身份证号录入错误").await;
     assert_answers(r, 422, "同一福利项目的报名").await;
     let second = enrolments
         .iter()
@@ -378,17 +351,7 @@ async fn duplicate_registrations_are_found_and_merged_keeping_both_histories() {
     .await
     .expect("withdraw");
 
-    let r = city
-        .post(
-            "/union/members/duplicates/merge",
-            &[
-                ("first", &kept.to_string()),
-                ("second", &merged.to_string()),
-                ("kept", &kept.to_string()),
-                ("reason", "身份证号录入错误"),
-            ],
-        )
-        .await;
+    let r = merge(&city, kept, merged, "身份证号录入错误").await;
     assert_eq!(r.status(), 303);
     assert_eq!(
         city.get(&format!("/union/members/{merged}")).await.status(),
