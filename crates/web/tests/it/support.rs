@@ -170,6 +170,19 @@ impl Session {
             .expect("POST")
     }
 
+    /// POSTs a form that must be accepted: a saved form answers with its redirect (303);
+    /// anything else fails the test with the page. For the many steps that only arrange.
+    pub async fn submit(&self, path: &str, fields: &[(&str, &str)]) {
+        let r = self.post(path, fields).await;
+        let status = r.status().as_u16();
+        assert_eq!(
+            status,
+            303,
+            "{path}: {}",
+            r.text().await.unwrap_or_default()
+        );
+    }
+
     /// POST a form without any CSRF token (to test the check).
     pub async fn post_without_csrf(
         &self,
