@@ -419,11 +419,11 @@ async fn only_the_city_sets_the_weights_and_inspectors_only_read() {
     ];
     let staff = app.login(Role::UnionStaff).await;
     let inspector = app.login(Role::Inspector).await;
-    let refused: [(&crate::support::Session, &str, &[(&str, &str)]); 4] = [
-        (&staff, "/union/assessment/weights", &weights),
-        (&staff, "/union/talks", &[("township", "330182001")]),
-        (&inspector, "/union/assessment/weights", &weights),
-        (&inspector, "/union/facilities", &[("name", "x")]),
+    let refused = [
+        (&staff, "/union/assessment/weights", &weights[..]),
+        (&staff, "/union/talks", &[("township", "330182001")][..]),
+        (&inspector, "/union/assessment/weights", &weights[..]),
+        (&inspector, "/union/facilities", &[("name", "x")][..]),
     ];
     for (who, path, fields) in refused {
         assert_eq!(who.post(path, fields).await.status(), 403, "{path}");
