@@ -3,7 +3,6 @@
 use crate::support::{PASSWORD, TestApp};
 use chrono::NaiveDate;
 use domain::platform::{ResidentId, Role};
-use domain::union::organisation::UnionKind;
 use reqwest::Method;
 use store::Db;
 use store::audit::{self, Problem};
@@ -254,8 +253,7 @@ async fn a_form_without_the_csrf_token_is_refused() {
     let r = s.post_without_csrf("/admin/users", &fields).await;
     assert_eq!(r.status(), 403);
     assert!(!user_exists(&app.db, "newclerk").await);
-    let r = s.post("/admin/users", &fields).await;
-    assert_eq!(r.status(), 303);
+    s.submit("/admin/users", &fields).await;
     assert!(user_exists(&app.db, "newclerk").await);
 }
 
@@ -279,6 +277,16 @@ async fn a_login_without_the_login_forms_token_is_refused() {
     );
 }
 
+/// The id of the test account `username`: tokens are issued to and listed by it.
+async fn user_id(db: &Db, username: &str) -> i64 {
+    store::platform::users::by_username_with_hash(db, username)
+        .await
+        .expect("user")
+        .expect("test account")
+        .0
+        .id
+}
+
 #[tokio::test]
 async fn session_cookie_is_httponly_and_samesite() {
     let app = TestApp::spawn().await;
@@ -298,38 +306,20 @@ async fn session_cookie_is_httponly_and_samesite() {
 #[tokio::test]
 async fn api_tokens_authenticate_api_calls() {
     let app = TestApp::spawn().await;
-    let user = store::platform::users::by_username_with_hash(&app.db, "inspector")
-        .await
-        .unwrap()
-        .unwrap()
-        .0;
-    let token = store::platform::tokens::create(&app.db, "test", user.id, "对接")
+    let user = user_id(&app.db, "inspector").await;
+    let token = store::platform::tokens::create(&app.db, "test", user, "对接")
         .await
         .unwrap();
-    let c = reqwest::Client::new();
-    let me: serde_json::Value = c
-        .get(format!("{}/api/v1/me", app.base))
-        .bearer_auth(&token)
-        .send()
+    let me: serde_json::Value = app
+        .api(Method::GET, "/api/v1/me", &token)
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
     assert_eq!(me["username"], "inspector");
-    let r = c
-        .get(format!("{}/api/v1/me", app.base))
-        .bearer_auth("not-a-token")
-        .send()
-        .await
-        .unwrap();
+    let r = app.api(Method::GET, "/api/v1/me", "not-a-token").await;
     assert_eq!(r.status(), 401);
-    let audit = c
-        .get(format!("{}/api/v1/audit", app.base))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap();
+    let audit = app.api(Method::GET, "/api/v1/audit", &token).await;
     assert_eq!(audit.status(), 200);
 }
 
@@ -486,15 +476,7 @@ async fn changes_through_the_app_keep_the_chain_intact() {
 /// batch entry for them; that entry.
 async fn member_batch(db: &Db) -> audit::Entry {
     let s = crate::union::seed(db).await;
-    let u = crate::union::union(
-        db,
-        "批量工会",
-        UnionKind::JointUnion,
-        Some(s.xin),
-        Some(crate::union::xinanjiang()),
-        "2018-01-01",
-    )
-    .await;
+    let u = s.joint(db, "批量工会", crate::union::xinanjiang()).await;
     let rows: Vec<NewMember> = (1..=3)
         .map(|n| NewMember {
             resident_id: ResidentId::parse(&crate::union::rid(n)).expect("id"),
@@ -818,29 +800,21 @@ async fn an_unknown_name_answers_no_faster_than_a_wrong_password() {
 async fn api_tokens_expire_are_listed_with_their_last_use_and_can_be_revoked() {
     use store::platform::tokens;
     let app = TestApp::spawn().await;
-    let user = store::platform::users::by_username_with_hash(&app.db, "inspector")
-        .await
-        .unwrap()
-        .unwrap()
-        .0;
-    let c = reqwest::Client::new();
+    let user = user_id(&app.db, "inspector").await;
     let me = async |token: &str| {
-        c.get(format!("{}/api/v1/me", app.base))
-            .bearer_auth(token)
-            .send()
+        app.api(Method::GET, "/api/v1/me", token)
             .await
-            .unwrap()
             .status()
             .as_u16()
     };
-    let first = tokens::create(&app.db, "test", user.id, "对接一")
+    let first = tokens::create(&app.db, "test", user, "对接一")
         .await
         .unwrap();
-    let second = tokens::create(&app.db, "test", user.id, "对接二")
+    let second = tokens::create(&app.db, "test", user, "对接二")
         .await
         .unwrap();
     assert_eq!(me(&first).await, 200);
-    let listed = tokens::of_user(&app.db, user.id).await.unwrap();
+    let listed = tokens::of_user(&app.db, user).await.unwrap();
     assert_eq!(listed.len(), 2);
     let one = listed.iter().find(|t| t.label == "对接一").unwrap();
     assert!(one.last_used_at.is_some(), "its use is noted");
@@ -848,40 +822,35 @@ async fn api_tokens_expire_are_listed_with_their_last_use_and_can_be_revoked() {
     assert_eq!(days, tokens::TOKEN_DAYS);
 
     // Revoked through the API by its owner: it stops working at once.
-    let r = c
-        .post(format!("{}/api/v1/tokens/{}/revoke", app.base, one.id))
-        .bearer_auth(&second)
-        .send()
-        .await
-        .unwrap();
+    let r = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/tokens/{}/revoke", one.id),
+            &second,
+        )
+        .await;
     assert_eq!(r.status(), 204);
     assert_eq!(me(&first).await, 401);
-    let listed: serde_json::Value = c
-        .get(format!("{}/api/v1/tokens", app.base))
-        .bearer_auth(&second)
-        .send()
+    let listed: serde_json::Value = app
+        .api(Method::GET, "/api/v1/tokens", &second)
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
     assert_eq!(listed.as_array().map(Vec::len), Some(2));
     // Another user's token is not theirs to revoke.
-    let admin = store::platform::users::by_username_with_hash(&app.db, "admin")
-        .await
-        .unwrap()
-        .unwrap()
-        .0;
-    let admins = tokens::create(&app.db, "test", admin.id, "管理")
+    let admin = user_id(&app.db, "admin").await;
+    let admins = tokens::create(&app.db, "test", admin, "管理")
         .await
         .unwrap();
-    let admin_token = tokens::of_user(&app.db, admin.id).await.unwrap()[0].id;
-    let r = c
-        .post(format!("{}/api/v1/tokens/{admin_token}/revoke", app.base))
-        .bearer_auth(&second)
-        .send()
-        .await
-        .unwrap();
+    let admin_token = tokens::of_user(&app.db, admin).await.unwrap()[0].id;
+    let r = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/tokens/{admin_token}/revoke"),
+            &second,
+        )
+        .await;
     assert_eq!(r.status(), 404);
     assert_eq!(me(&admins).await, 200);
 
@@ -890,7 +859,7 @@ async fn api_tokens_expire_are_listed_with_their_last_use_and_can_be_revoked() {
         .await
         .unwrap();
     assert_eq!(me(&second).await, 401);
-    let third = tokens::create(&app.db, "test", admin.id, "再发")
+    let third = tokens::create(&app.db, "test", admin, "再发")
         .await
         .unwrap();
     store::platform::users::set_disabled(&app.db, "test", "admin", true)

@@ -9,7 +9,7 @@ mod notify;
 mod sunshine;
 mod upload;
 
-use crate::support::{Session, TestApp};
+use crate::support::{Session, TestApp, assert_answers};
 use domain::platform::Role;
 use fixture::{OTHER_TOWN_PROJECT, PROJECT};
 
@@ -55,21 +55,14 @@ async fn compensation_is_computed_from_the_records_and_fixed_at_signing() {
     assert!(body.contains("尚未确权"), "{body}");
     let today = domain::platform::time::today_local().to_string();
     let r = post_milestone(&staff, f.ours, "signed", &today, Some("09:30")).await;
-    assert_eq!(status_of(&r), 422);
-    assert!(
-        r.text()
-            .await
-            .unwrap_or_default()
-            .contains("尚有房屋未确权")
-    );
+    assert_answers(r, 422, "尚有房屋未确权").await;
 
     // Verified: 150.00 m² measured, 120.35 legal, brick-concrete: 120.35 + 29.65 × 50 %
     // (14.825 → 14.83) = 135.18 m² × ¥1,900 = ¥256,842.00; decoration ¥12,800; moving
     // ¥2,000; transition 3 persons × 18 months × ¥600 = ¥32,400. Before signing: ¥304,042.
-    let r = staff
-        .post(&format!("/relocation/buildings/{}/verify", f.building), &[])
+    staff
+        .submit(&format!("/relocation/buildings/{}/verify", f.building), &[])
         .await;
-    assert_eq!(status_of(&r), 303);
     let (_, body) = staff.page(&sheet).await;
     assert!(body.contains("135.18㎡ × ¥1,900.00/㎡"), "{body}");
     assert!(
@@ -81,8 +74,8 @@ async fn compensation_is_computed_from_the_records_and_fixed_at_signing() {
 
     // Signing (for property exchange) earns the ¥20,000 reward and fixes the sheet in
     // the agreement.
-    let r = staff
-        .post(
+    staff
+        .submit(
             &format!("{}/milestones", household(f.ours)),
             &[
                 ("milestone", "signed"),
@@ -91,7 +84,6 @@ async fn compensation_is_computed_from_the_records_and_fixed_at_signing() {
             ],
         )
         .await;
-    assert_eq!(status_of(&r), 303);
     let (_, body) = staff.page(&sheet).await;
     assert!(
         body.contains("¥324,042.00") && body.contains("固定于协议"),
@@ -158,21 +150,14 @@ async fn milestones_keep_their_order_over_http() {
     let r = staff
         .post(&path, &[("milestone", "vacated"), ("on", &today)])
         .await;
-    assert_eq!(status_of(&r), 422);
-    assert!(
-        r.text()
-            .await
-            .unwrap_or_default()
-            .contains("尚未签约，不能登记腾空")
-    );
+    assert_answers(r, 422, "尚未签约，不能登记腾空").await;
 
     staff
         .post(&format!("/relocation/buildings/{}/verify", f.building), &[])
         .await;
-    let r = staff
-        .post(&path, &[("milestone", "signed"), ("on", &today)])
+    staff
+        .submit(&path, &[("milestone", "signed"), ("on", &today)])
         .await;
-    assert_eq!(status_of(&r), 303);
     let r = staff
         .post(&path, &[("milestone", "demolished"), ("on", &today)])
         .await;
@@ -183,10 +168,9 @@ async fn milestones_keep_their_order_over_http() {
     assert!(r.text().await.unwrap_or_default().contains("不能重复登记"));
 
     // Undo only the latest; undoing the signature cancels the agreement.
-    let r = staff
-        .post(&format!("{path}/undo"), &[("milestone", "signed")])
+    staff
+        .submit(&format!("{path}/undo"), &[("milestone", "signed")])
         .await;
-    assert_eq!(status_of(&r), 303);
     let h = store::relocation::households::get(&app.db, &store::relocation::Scope::All, f.ours)
         .await
         .expect("household");
@@ -223,10 +207,9 @@ async fn staff_change_only_their_groups_households_and_the_inspector_changes_not
         .post(&format!("{}/visits", household(f.theirs)), &visit)
         .await;
     assert_eq!(status_of(&r), 404);
-    let r = staff
-        .post(&format!("{}/visits", household(f.ours)), &visit)
+    staff
+        .submit(&format!("{}/visits", household(f.ours)), &visit)
         .await;
-    assert_eq!(status_of(&r), 303);
     let (_, list) = staff
         .page(&format!("/relocation/projects/{PROJECT}/households"))
         .await;
@@ -260,13 +243,12 @@ async fn staff_change_only_their_groups_households_and_the_inspector_changes_not
     assert!(list.contains("T-001") && list.contains("T-002"));
     // Bulk assignment moves the other household into group 1: now staff see it.
     let theirs = f.theirs.to_string();
-    let r = commander
-        .post(
+    commander
+        .submit(
             &format!("/relocation/projects/{PROJECT}/tasks"),
             &[("ids", theirs.as_str()), ("team", "1")],
         )
         .await;
-    assert_eq!(status_of(&r), 303);
     assert_eq!(staff.page(&household(f.theirs)).await.0, 200);
 
     let inspector = app.login(Role::Inspector).await;
@@ -373,8 +355,8 @@ async fn population_is_posted_masked_and_not_confirmed_before_the_period_ends() 
         "{body}"
     );
 
-    let r = staff
-        .post(
+    staff
+        .submit(
             &review,
             &[
                 ("step", "object"),
@@ -383,12 +365,10 @@ async fn population_is_posted_masked_and_not_confirmed_before_the_period_ends() 
             ],
         )
         .await;
-    assert_eq!(status_of(&r), 303);
     let r = commander.post(&decide, &[("step", "confirm")]).await;
-    assert_eq!(status_of(&r), 422);
-    assert!(r.text().await.unwrap_or_default().contains("公示期未满"));
-    let r = commander
-        .post(
+    assert_answers(r, 422, "公示期未满").await;
+    commander
+        .submit(
             &decide,
             &[
                 ("step", "dismiss"),
@@ -397,7 +377,6 @@ async fn population_is_posted_masked_and_not_confirmed_before_the_period_ends() 
             ],
         )
         .await;
-    assert_eq!(status_of(&r), 303);
     let (_, page) = commander.page(&household(f.ours)).await;
     assert!(page.contains("异议不成立（经核实户籍仍在本村）"), "{page}");
     assert_audit_intact(&app).await;

@@ -63,6 +63,16 @@ impl TestApp {
         }
     }
 
+    /// Calls the API as an integration does: a bearer `token`, no cookies, no CSRF token.
+    pub async fn api(&self, method: reqwest::Method, path: &str, token: &str) -> reqwest::Response {
+        client()
+            .request(method, format!("{}{path}", self.base))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("API call")
+    }
+
     /// A client with no session.
     pub fn anonymous(&self) -> Session {
         Session {
@@ -160,6 +170,19 @@ impl Session {
             .expect("POST")
     }
 
+    /// POSTs a form that must be accepted: a saved form answers with its redirect (303);
+    /// anything else fails the test with the page. For the many steps that only arrange.
+    pub async fn submit(&self, path: &str, fields: &[(&str, &str)]) {
+        let r = self.post(path, fields).await;
+        let status = r.status().as_u16();
+        assert_eq!(
+            status,
+            303,
+            "{path}: {}",
+            r.text().await.unwrap_or_default()
+        );
+    }
+
     /// POST a form without any CSRF token (to test the check).
     pub async fn post_without_csrf(
         &self,
@@ -249,4 +272,13 @@ pub async fn committed<T>(
     let out = work(&mut tx).await?;
     tx.commit().await?;
     Ok(out)
+}
+
+/// Asserts that `r` answered `status` with a page that says `says`: the check every refused
+/// form of the tests makes, written once, with the page in the failure message.
+pub async fn assert_answers(r: reqwest::Response, status: u16, says: &str) {
+    let got = r.status().as_u16();
+    let body = r.text().await.unwrap_or_default();
+    assert_eq!(got, status, "{body}");
+    assert!(body.contains(says), "«{says}» not in {body}");
 }

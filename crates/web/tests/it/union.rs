@@ -14,13 +14,16 @@ mod welfare_pages;
 
 use crate::support::committed;
 use ::imports::{ImportOptions, ImportReport};
+use chrono::NaiveDate;
 use domain::platform::credit_code;
 use domain::platform::resident_id;
+use domain::platform::{Mobile, ResidentId};
 use domain::union::organisation::UnionKind;
 use domain::union::township::Township;
 use store::Db;
 use store::union::Scope;
 use store::union::enterprises::{self, EnterpriseInput};
+use store::union::members::NewMember;
 use store::union::organisations::{self, UnionInput, UnionRef};
 
 pub use crate::support::xlsx;
@@ -100,6 +103,51 @@ pub async fn union(
         id,
         kind,
         township: t,
+    }
+}
+
+impl Seed {
+    /// A joint union founded 2018-01-01 under the federation of `t` (新安江街道 or 洋溪街道):
+    /// the union most tests register their members in, spelled once here.
+    pub async fn joint(&self, db: &Db, name: &str, t: Township) -> UnionRef {
+        let parent = if t == xinanjiang() {
+            self.xin
+        } else {
+            assert_eq!(
+                t,
+                yangxi(),
+                "the seed has federations in 新安江街道 and 洋溪街道 only"
+            );
+            self.yang
+        };
+        union(
+            db,
+            name,
+            UnionKind::JointUnion,
+            Some(parent),
+            Some(t),
+            "2018-01-01",
+        )
+        .await
+    }
+}
+
+/// A new member with the test's values; `id` must be a valid resident ID, an invalid
+/// `mobile` (or "") is none. Shared so that each test names only what it cares about.
+pub fn member(
+    id: &str,
+    name: &str,
+    mobile: &str,
+    union_id: i64,
+    joined: (i32, u32, u32),
+) -> NewMember {
+    NewMember {
+        resident_id: ResidentId::parse(id).expect("id"),
+        name: name.into(),
+        mobile: Mobile::parse(mobile).ok(),
+        union_id,
+        joined_on: NaiveDate::from_ymd_opt(joined.0, joined.1, joined.2).expect("date"),
+        migrant_worker: false,
     }
 }
 

@@ -56,12 +56,13 @@ pub(super) fn routes(read: Access, _write: Access, command: Access) -> Vec<Route
 
 /// The list's filters.
 #[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct FlatQuery {
-    #[serde(default, deserialize_with = "form::parsed")]
+    #[serde(deserialize_with = "form::parsed")]
     kind: Option<FlatKind>,
-    #[serde(default, deserialize_with = "form::parsed")]
+    #[serde(deserialize_with = "form::parsed")]
     state: Option<FlatState>,
-    #[serde(default, deserialize_with = "form::text")]
+    #[serde(deserialize_with = "form::text")]
     building: Option<String>,
 }
 

@@ -186,15 +186,12 @@ pub(crate) async fn summary(
 
 /// Search, filters and page of the list.
 #[derive(Deserialize, Default, Clone)]
+#[serde(default)]
 pub struct ListQuery {
-    #[serde(default)]
     q: String,
-    #[serde(default)]
     state: String,
-    #[serde(default)]
     kind: String,
     /// `overdue`: only the open reports past their deadline (已超期).
-    #[serde(default)]
     show: String,
     page: Option<i64>,
 }

@@ -27,24 +27,16 @@ const PER_PAGE: i64 = 50;
 
 /// Search, filters, order and page of the list.
 #[derive(Deserialize, Default, Clone)]
+#[serde(default)]
 pub struct ListQuery {
-    #[serde(default)]
     q: String,
-    #[serde(default)]
     kind: String,
-    #[serde(default)]
     village: String,
-    #[serde(default)]
     team: String,
-    #[serde(default)]
     stage: String,
-    #[serde(default)]
     difficult: String,
-    #[serde(default)]
     residence: String,
-    #[serde(default)]
     sort: String,
-    #[serde(default)]
     desc: String,
     page: Option<i64>,
 }

@@ -17,10 +17,9 @@ use store::union::members::{self, Member};
 
 /// `?q=&limit=` of the member search.
 #[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct SearchQuery {
-    #[serde(default)]
     q: Option<String>,
-    #[serde(default)]
     limit: Option<i64>,
 }
 

@@ -275,12 +275,10 @@ pub async fn ranking_xlsx(
 
 /// Fields of the rule form.
 #[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct RuleForm {
-    #[serde(default)]
     must_min_headcount: Option<String>,
-    #[serde(default)]
     must_require_provincial: Option<String>,
-    #[serde(default)]
     tracked_min_headcount: Option<String>,
 }
 

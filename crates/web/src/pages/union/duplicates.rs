@@ -34,14 +34,14 @@ pub async fn list(at: Asked) -> Result<Html<String>, AppError> {
 
 /// Fields of the merge form.
 #[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct MergeForm {
-    #[serde(default, deserialize_with = "form::id")]
+    #[serde(deserialize_with = "form::id")]
     first: Option<i64>,
-    #[serde(default, deserialize_with = "form::id")]
+    #[serde(deserialize_with = "form::id")]
     second: Option<i64>,
-    #[serde(default, deserialize_with = "form::id")]
+    #[serde(deserialize_with = "form::id")]
     kept: Option<i64>,
-    #[serde(default)]
     reason: String,
 }
 

@@ -3,7 +3,7 @@
 //! union.
 
 use super::{
-    Record, field, flag, form_id, on_record, query_string, required, required_date, scope, tri,
+    Record, field, flag, form_id, kept_filters, on_record, required, required_date, scope, tri,
 };
 use crate::error::AppError;
 use crate::form::Form;
@@ -17,7 +17,7 @@ use domain::union::coverage::{CoverageRule, Obligation};
 use domain::union::township::Township;
 use imports::union::enterprises::COLUMNS;
 use imports::union::export::{enterprise_cells, headers};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use store::union::coverage;
 use store::union::enterprises::{
     self, Enterprise, EnterpriseFilter, EnterpriseInput, EnterpriseSort,
@@ -25,21 +25,15 @@ use store::union::enterprises::{
 use store::union::organisations::{self, UnionOrg};
 
 /// Filters of the list, as in the query string.
-#[derive(Deserialize, Default, Clone)]
+#[derive(Deserialize, Serialize, Default, Clone)]
+#[serde(default)]
 pub struct ListQuery {
-    #[serde(default)]
     q: Option<String>,
-    #[serde(default)]
     township: Option<String>,
-    #[serde(default)]
     covered: Option<String>,
-    #[serde(default)]
     provincial: Option<String>,
-    #[serde(default)]
     obligation: Option<String>,
-    #[serde(default)]
     sort: Option<String>,
-    #[serde(default)]
     page: Option<i64>,
 }
 
@@ -58,17 +52,6 @@ impl ListQuery {
             },
             sort: EnterpriseSort::parse(field(&self.sort).as_deref().unwrap_or("")),
         }
-    }
-
-    fn base(&self) -> String {
-        let v = |o: &Option<String>| field(o).unwrap_or_default();
-        query_string(&[
-            ("q", v(&self.q)),
-            ("township", v(&self.township)),
-            ("covered", v(&self.covered)),
-            ("provincial", v(&self.provincial)),
-            ("obligation", v(&self.obligation)),
-        ])
     }
 }
 
@@ -121,7 +104,7 @@ pub async fn list(at: Asked, Query(q): Query<ListQuery>) -> Result<Html<String>,
         total,
         page,
         pages: page_count(total, per),
-        base: q.base(),
+        base: kept_filters(&q),
         sort: field(&q.sort).unwrap_or_default(),
         townships: Township::ALL.to_vec(),
         fixed_township: match sc {
@@ -147,16 +130,12 @@ pub async fn export(at: Asked, Query(q): Query<ListQuery>) -> Result<Response, A
 
 /// Fields of the enterprise form.
 #[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct EnterpriseForm {
-    #[serde(default)]
     name: Option<String>,
-    #[serde(default)]
     credit_code: Option<String>,
-    #[serde(default)]
     township: Option<String>,
-    #[serde(default)]
     headcount: Option<String>,
-    #[serde(default)]
     provincial: Option<String>,
 }
 
@@ -247,10 +226,9 @@ pub async fn update(post: Keyed, Form(f): Form<EnterpriseForm>) -> Response {
 
 /// Fields of the found-a-union form.
 #[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct FoundForm {
-    #[serde(default)]
     name: Option<String>,
-    #[serde(default)]
     founded_on: Option<String>,
 }
 

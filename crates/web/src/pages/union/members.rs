@@ -3,7 +3,7 @@
 //! transfer and record leaving. Lists mask IDs and mobiles; the member's page shows them
 //! in full to those whose scope includes the member.
 
-use super::{Record, field, on_record, query_string, required, required_date, scope, tri};
+use super::{Record, field, kept_filters, on_record, required, required_date, scope, tri};
 use crate::error::AppError;
 use crate::form::{self, Form};
 use crate::pages::change;
@@ -15,29 +15,22 @@ use domain::platform::{Mobile, ResidentId};
 use domain::union::township::Township;
 use imports::union::export::{headers, member_cells};
 use imports::union::members::COLUMNS;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use store::union::Scope;
 use store::union::members::{self, Member, MemberFilter, MemberSort, NewMember, Transfer};
 use store::union::organisations::{self, UnionOrg};
 
 /// Filters of the list, as in the query string.
-#[derive(Deserialize, Default, Clone)]
+#[derive(Deserialize, Serialize, Default, Clone)]
+#[serde(default)]
 pub struct ListQuery {
-    #[serde(default)]
     q: Option<String>,
-    #[serde(default)]
     township: Option<String>,
-    #[serde(default)]
     union_id: Option<String>,
-    #[serde(default)]
     status: Option<String>,
-    #[serde(default)]
     migrant: Option<String>,
-    #[serde(default)]
     year: Option<String>,
-    #[serde(default)]
     sort: Option<String>,
-    #[serde(default)]
     page: Option<i64>,
 }
 
@@ -56,18 +49,6 @@ impl ListQuery {
             joined_year: field(&self.year).and_then(|y| y.parse().ok()),
             sort: MemberSort::parse(field(&self.sort).as_deref().unwrap_or("")),
         }
-    }
-
-    fn base(&self) -> String {
-        let v = |o: &Option<String>| field(o).unwrap_or_default();
-        query_string(&[
-            ("q", v(&self.q)),
-            ("township", v(&self.township)),
-            ("union_id", v(&self.union_id)),
-            ("status", v(&self.status)),
-            ("migrant", v(&self.migrant)),
-            ("year", v(&self.year)),
-        ])
     }
 }
 
@@ -105,7 +86,7 @@ pub async fn list(at: Asked, Query(q): Query<ListQuery>) -> Result<Html<String>,
         total,
         page,
         pages: page_count(total, per),
-        base: q.base(),
+        base: kept_filters(&q),
         sort: field(&q.sort).unwrap_or_default(),
         townships: Township::ALL.to_vec(),
         city: sc == Scope::City,
@@ -145,18 +126,18 @@ pub async fn export(at: Asked, Query(q): Query<ListQuery>) -> Result<Response, A
 /// parsed in the handler, so a mistyped one is answered on the refused-form page (422)
 /// with its own message rather than as a form that does not decode.
 #[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct MemberForm {
-    #[serde(default, deserialize_with = "form::text")]
+    #[serde(deserialize_with = "form::text")]
     name: Option<String>,
-    #[serde(default, deserialize_with = "form::text")]
+    #[serde(deserialize_with = "form::text")]
     resident_id: Option<String>,
-    #[serde(default, deserialize_with = "form::text")]
+    #[serde(deserialize_with = "form::text")]
     mobile: Option<String>,
-    #[serde(default, deserialize_with = "form::id")]
+    #[serde(deserialize_with = "form::id")]
     union_id: Option<i64>,
-    #[serde(default)]
     joined_on: Option<String>,
-    #[serde(default, deserialize_with = "form::flag")]
+    #[serde(deserialize_with = "form::flag")]
     migrant_worker: bool,
 }
 
@@ -225,10 +206,10 @@ pub async fn show(at: Keyed) -> Result<Html<String>, AppError> {
 
 /// Fields of the transfer form.
 #[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct TransferForm {
-    #[serde(default, deserialize_with = "form::id")]
+    #[serde(deserialize_with = "form::id")]
     union_id: Option<i64>,
-    #[serde(default)]
     on: Option<String>,
 }
 

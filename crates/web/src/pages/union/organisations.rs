@@ -68,16 +68,12 @@ pub async fn export(State(state): State<AppState>, viewer: Viewer) -> Result<Res
 
 /// Fields of the new-union form.
 #[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct UnionForm {
-    #[serde(default)]
     name: Option<String>,
-    #[serde(default)]
     kind: Option<String>,
-    #[serde(default)]
     parent_id: Option<String>,
-    #[serde(default)]
     township: Option<String>,
-    #[serde(default)]
     founded_on: Option<String>,
 }
 
@@ -179,18 +175,13 @@ pub async fn show(at: Keyed) -> Result<Html<String>, AppError> {
 
 /// Fields of the officer form.
 #[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct OfficerForm {
-    #[serde(default)]
     name: Option<String>,
-    #[serde(default)]
     post: Option<String>,
-    #[serde(default)]
     engagement: Option<String>,
-    #[serde(default)]
     frontline: Option<String>,
-    #[serde(default)]
     term_start: Option<String>,
-    #[serde(default)]
     term_end: Option<String>,
 }
 

@@ -5,7 +5,7 @@
 
 use super::fixture::{self, OTHER_TOWN_PROJECT, PROJECT};
 use super::{assert_audit_intact, status_of};
-use crate::support::TestApp;
+use crate::support::{TestApp, assert_answers};
 use chrono::{Days, NaiveDate};
 use domain::platform::Role;
 use domain::platform::time::today_local;
@@ -315,22 +315,19 @@ async fn overdue_reports_stand_out_and_escalate_to_the_commander_over_http() {
         422,
         "the administrator cannot handle reports"
     );
-    let r = commander
-        .post(
+    commander
+        .submit(
             &format!("{detail}/assign"),
             &[("handler", &staff_id.to_string())],
         )
         .await;
-    assert_eq!(status_of(&r), 303);
     assert_eq!(staff.page(&detail).await.0, 200);
     let r = staff.post(&format!("{detail}/close"), &[]).await;
     assert_eq!(status_of(&r), 422, "not answered yet");
-    let r = staff
-        .post(&format!("{detail}/answer"), &[("answer", "经查不属实")])
+    staff
+        .submit(&format!("{detail}/answer"), &[("answer", "经查不属实")])
         .await;
-    assert_eq!(status_of(&r), 303);
-    let r = staff.post(&format!("{detail}/close"), &[]).await;
-    assert_eq!(status_of(&r), 303);
+    staff.submit(&format!("{detail}/close"), &[]).await;
     let (_, page) = commander
         .page(&format!("/relocation/projects/{PROJECT}"))
         .await;
@@ -473,8 +470,7 @@ async fn the_public_form_gives_a_reference_to_follow_and_is_rate_limited() {
     let r = public
         .post_without_csrf(&form, &[("kind", "complaint"), ("content", "第六次")])
         .await;
-    assert_eq!(status_of(&r), 429);
-    assert!(r.text().await.unwrap_or_default().contains("提交过于频繁"));
+    assert_answers(r, 429, "提交过于频繁").await;
     references.dedup();
     assert_eq!(references.len(), 5);
 
@@ -508,13 +504,12 @@ async fn the_public_form_gives_a_reference_to_follow_and_is_rate_limited() {
     .remove(0);
     assert_eq!(g.channel, Channel::PublicForm);
     let commander = app.login(Role::RelocationCommander).await;
-    let r = commander
-        .post(
+    commander
+        .submit(
             &format!("/relocation/projects/{PROJECT}/grievances/{}/answer", g.id),
             &[("answer", "已复核，按标准重新评估")],
         )
         .await;
-    assert_eq!(status_of(&r), 303);
     let (_, body) = public.page(&lookup(&references[0])).await;
     assert!(
         body.contains("已答复") && body.contains("按标准重新评估"),
@@ -549,10 +544,9 @@ async fn every_public_page_of_a_project_prints_its_hotline_and_stays_masked() {
         .post(&hotline, &[("hotline", "not a number")])
         .await;
     assert_eq!(status_of(&r), 400);
-    let r = commander
-        .post(&hotline, &[("hotline", "0571-64712345")])
+    commander
+        .submit(&hotline, &[("hotline", "0571-64712345")])
         .await;
-    assert_eq!(status_of(&r), 303);
     let (_, page) = commander
         .page(&format!("/relocation/projects/{PROJECT}"))
         .await;
@@ -586,14 +580,12 @@ async fn every_public_page_of_a_project_prints_its_hotline_and_stays_masked() {
     assert!(!body.contains("监督电话："), "{body}");
 
     // Changed, then removed.
-    let r = commander.post(&hotline, &[("hotline", "12345")]).await;
-    assert_eq!(status_of(&r), 303);
+    commander.submit(&hotline, &[("hotline", "12345")]).await;
     let (_, body) = public
         .page(&format!("/public/relocation/{PROJECT}/report"))
         .await;
     assert!(body.contains("监督电话：<b>12345</b>"));
-    let r = commander.post(&hotline, &[("hotline", "")]).await;
-    assert_eq!(status_of(&r), 303);
+    commander.submit(&hotline, &[("hotline", "")]).await;
     let (_, body) = public
         .page(&format!("/public/relocation/{PROJECT}/report"))
         .await;

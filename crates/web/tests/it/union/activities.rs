@@ -12,7 +12,7 @@ use domain::union::organising::Organisation;
 use domain::union::township::Township;
 use store::union::Scope;
 use store::union::activities::{self, ActivityInput, year_figures};
-use store::union::members::{self, NewMember};
+use store::union::members::{self};
 use store::union::participations::{self, NewParticipation};
 use store::union::signups;
 use store::{Db, StoreError};
@@ -86,14 +86,7 @@ async fn online_project(db: &Db, name: &str) -> i64 {
 
 /// A member of `union_id` with resident ID `id`; their member id.
 async fn add_member(db: &Db, id: &str, name: &str, union_id: i64) -> i64 {
-    let m = NewMember {
-        resident_id: ResidentId::parse(id).expect("id"),
-        name: name.into(),
-        mobile: None,
-        union_id,
-        joined_on: day(2019, 3, 5),
-        migrant_worker: false,
-    };
+    let m = super::member(id, name, "", union_id, (2019, 3, 5));
     committed(db, async |tx| {
         members::add(tx, "test", Scope::City, &m).await
     })
@@ -433,10 +426,9 @@ async fn a_member_signs_up_and_cancels_only_their_own() {
         .find(|s| s.member_id == me)
         .expect("mine")
         .id;
-    let r = member
-        .post(&format!("/union/me/signups/{mine}/cancel"), &[])
+    member
+        .submit(&format!("/union/me/signups/{mine}/cancel"), &[])
         .await;
-    assert_eq!(r.status(), 303);
     assert_eq!(
         signups::of_activity(&app.db, id).await.expect("list").len(),
         1

@@ -1,7 +1,7 @@
 //! The coverage checklist (清单消号) and the township ranking (排名通报).
 
 use super::{assert_audit_intact, enterprise, seed, union, xinanjiang, yangxi};
-use crate::support::{TestApp, committed};
+use crate::support::{TestApp, assert_answers, committed};
 use domain::platform::Role;
 use domain::union::organisation::UnionKind;
 use domain::union::township::Township;
@@ -32,8 +32,8 @@ async fn the_checklist_ticks_off_when_a_union_is_founded() {
         "the page lists the open line"
     );
 
-    let r = staff
-        .post(
+    staff
+        .submit(
             &format!("/union/enterprises/{must}/found"),
             &[
                 ("name", "测试企业1有限公司工会委员会"),
@@ -41,7 +41,6 @@ async fn the_checklist_ticks_off_when_a_union_is_founded() {
             ],
         )
         .await;
-    assert_eq!(r.status(), 303);
 
     let (_, body) = staff
         .page("/api/v1/union/townships/330182001/checklist")
@@ -81,8 +80,7 @@ async fn founding_a_second_union_for_a_covered_enterprise_is_refused() {
     let r = staff
         .post(&format!("/union/enterprises/{e}/found"), &again)
         .await;
-    assert_eq!(r.status(), 422);
-    assert!(r.text().await.unwrap_or_default().contains("已有工会"));
+    assert_answers(r, 422, "已有工会").await;
 }
 
 #[tokio::test]

@@ -52,24 +52,8 @@ async fn with_unions() -> (tempfile::TempDir, store::Db) {
 
 async fn add_unions(db: &store::Db) {
     let s = seed(db).await;
-    union(
-        db,
-        "甲公司工会",
-        UnionKind::JointUnion,
-        Some(s.xin),
-        Some(xinanjiang()),
-        "2018-01-01",
-    )
-    .await;
-    union(
-        db,
-        "乙公司工会",
-        UnionKind::JointUnion,
-        Some(s.xin),
-        Some(xinanjiang()),
-        "2018-01-01",
-    )
-    .await;
+    s.joint(db, "甲公司工会", xinanjiang()).await;
+    s.joint(db, "乙公司工会", xinanjiang()).await;
 }
 
 #[tokio::test]

@@ -1,25 +1,12 @@
 //! The member app's first activation (one-time code through the outbox, nothing revealed
 //! to strangers) and the registry's duplicate finder with its merge.
 
-use super::{seed, union, xinanjiang, yangxi};
-use crate::support::{TestApp, committed, csrf_in};
+use super::{member, seed, xinanjiang, yangxi};
+use crate::support::{Session, TestApp, assert_answers, committed, csrf_in};
 use chrono::NaiveDate;
-use domain::platform::{Mobile, ResidentId};
-use domain::union::organisation::UnionKind;
+use domain::platform::ResidentId;
 use store::union::Scope;
-use store::union::members::{self, NewMember};
-
-/// A member with the test's defaults; `id` must be a valid resident ID.
-fn member(id: &str, name: &str, mobile: &str, union_id: i64, joined: (i32, u32, u32)) -> NewMember {
-    NewMember {
-        resident_id: ResidentId::parse(id).expect("id"),
-        name: name.into(),
-        mobile: Mobile::parse(mobile).ok(),
-        union_id,
-        joined_on: NaiveDate::from_ymd_opt(joined.0, joined.1, joined.2).expect("date"),
-        migrant_worker: false,
-    }
-}
+use store::union::members::{self};
 
 async fn outbox_bodies(app: &TestApp, to: &str) -> Vec<String> {
     store::platform::notify::list(&app.db, None, None, 100)
@@ -39,12 +26,7 @@ fn code_in(body: &str) -> String {
         .to_string()
 }
 
-async fn form_post(
-    s: &crate::support::Session,
-    path: &str,
-    page: &str,
-    fields: &[(&str, &str)],
-) -> (u16, String) {
+async fn form_post(s: &Session, path: &str, page: &str, fields: &[(&str, &str)]) -> (u16, String) {
     let token = csrf_in(page).unwrap_or_else(|| panic!("form token in {page}"));
     let mut form = fields.to_vec();
     form.push(("_csrf", &token));
@@ -58,19 +40,26 @@ async fn form_post(
     (r.status().as_u16(), r.text().await.unwrap_or_default())
 }
 
+/// Posts the duplicates page's merge form: `second` merged into `first`, which is kept.
+async fn merge(s: &Session, first: i64, second: i64, reason: &str) -> reqwest::Response {
+    let (first, second) = (first.to_string(), second.to_string());
+    s.post(
+        "/union/members/duplicates/merge",
+        &[
+            ("first", &first),
+            ("second", &second),
+            ("kept", &first),
+            ("reason", reason),
+        ],
+    )
+    .await
+}
+
 #[tokio::test]
 async fn a_member_activates_with_the_code_sent_to_the_mobile_on_record() {
     let app = TestApp::spawn().await;
     let s = seed(&app.db).await;
-    let u = union(
-        &app.db,
-        "新安江甲工会",
-        UnionKind::JointUnion,
-        Some(s.xin),
-        Some(xinanjiang()),
-        "2018-01-01",
-    )
-    .await;
+    let u = s.joint(&app.db, "新安江甲工会", xinanjiang()).await;
     let id = "330182199001010014";
     committed(&app.db, async |tx| {
         members::add(
@@ -240,33 +229,9 @@ async fn wrong_codes_lock_the_address_like_failed_logins() {
 async fn duplicate_registrations_are_found_and_merged_keeping_both_histories() {
     let app = TestApp::spawn().await;
     let s = seed(&app.db).await;
-    let xin = union(
-        &app.db,
-        "新安江甲工会",
-        UnionKind::JointUnion,
-        Some(s.xin),
-        Some(xinanjiang()),
-        "2018-01-01",
-    )
-    .await;
-    let xin2 = union(
-        &app.db,
-        "新安江乙工会",
-        UnionKind::JointUnion,
-        Some(s.xin),
-        Some(xinanjiang()),
-        "2018-01-01",
-    )
-    .await;
-    let yang = union(
-        &app.db,
-        "洋溪乙工会",
-        UnionKind::JointUnion,
-        Some(s.yang),
-        Some(yangxi()),
-        "2018-01-01",
-    )
-    .await;
+    let xin = s.joint(&app.db, "新安江甲工会", xinanjiang()).await;
+    let xin2 = s.joint(&app.db, "新安江乙工会", xinanjiang()).await;
+    let yang = s.joint(&app.db, "洋溪乙工会", yangxi()).await;
     // The same person twice (one digit of the sequence typed wrong), and a namesake with another mobile.
     let (a, b, c) = (
         "330182199001010014",
@@ -318,17 +283,7 @@ async fn duplicate_registrations_are_found_and_merged_keeping_both_histories() {
     let (status, theirs) = township.page("/union/members/duplicates").await;
     assert_eq!(status, 200);
     assert!(theirs.contains("未发现疑似重复"), "{theirs}");
-    let r = township
-        .post(
-            "/union/members/duplicates/merge",
-            &[
-                ("first", &kept.to_string()),
-                ("second", &merged.to_string()),
-                ("kept", &kept.to_string()),
-                ("reason", "重复"),
-            ],
-        )
-        .await;
+    let r = merge(&township, kept, merged, "重复").await;
     assert_eq!(r.status(), 404);
 
     // Not suspects: refused. Suspects without a reason: refused.
@@ -337,29 +292,9 @@ async fn duplicate_registrations_are_found_and_merged_keeping_both_histories() {
             .await
             .expect("namesake")
             .id;
-    let r = city
-        .post(
-            "/union/members/duplicates/merge",
-            &[
-                ("first", &kept.to_string()),
-                ("second", &namesake.to_string()),
-                ("kept", &kept.to_string()),
-                ("reason", "重复"),
-            ],
-        )
-        .await;
+    let r = merge(&city, kept, namesake, "重复").await;
     assert_eq!(r.status(), 422);
-    let r = city
-        .post(
-            "/union/members/duplicates/merge",
-            &[
-                ("first", &kept.to_string()),
-                ("second", &merged.to_string()),
-                ("kept", &kept.to_string()),
-                ("reason", " "),
-            ],
-        )
-        .await;
+    let r = merge(&city, kept, merged, " ").await;
     assert_eq!(r.status(), 422);
 
     // Both records enrolled in one programme: refused until one withdraws.
@@ -403,21 +338,8 @@ async fn duplicate_registrations_are_found_and_merged_keeping_both_histories() {
     })
     .await
     .expect("enrolments");
-    let fields = [
-        ("first", kept.to_string()),
-        ("second", merged.to_string()),
-        ("kept", kept.to_string()),
-        ("reason", "身份证号录入错误".to_string()),
-    ];
-    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let r = city.post("/union/members/duplicates/merge", &fields).await;
-    assert_eq!(r.status(), 422);
-    assert!(
-        r.text()
-            .await
-            .unwrap_or_default()
-            .contains("同一福利项目的报名")
-    );
+    let r = merge(&city, kept, merged, "身份证号录入错误").await;
+    assert_answers(r, 422, "同一福利项目的报名").await;
     let second = enrolments
         .iter()
         .find(|e| e.holder.member_id == merged)
@@ -429,17 +351,7 @@ async fn duplicate_registrations_are_found_and_merged_keeping_both_histories() {
     .await
     .expect("withdraw");
 
-    let r = city
-        .post(
-            "/union/members/duplicates/merge",
-            &[
-                ("first", &kept.to_string()),
-                ("second", &merged.to_string()),
-                ("kept", &kept.to_string()),
-                ("reason", "身份证号录入错误"),
-            ],
-        )
-        .await;
+    let r = merge(&city, kept, merged, "身份证号录入错误").await;
     assert_eq!(r.status(), 303);
     assert_eq!(
         city.get(&format!("/union/members/{merged}")).await.status(),

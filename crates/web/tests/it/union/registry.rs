@@ -1,28 +1,13 @@
 //! The member registry: one record per resident ID, search by name, ID or mobile,
 //! transfers with history, leaving without deleting, the member portal.
 
-use super::{Seed, assert_audit_intact, rid, seed, union, xinanjiang, yangxi};
-use crate::support::{MEMBER_ID, Session, TestApp, committed};
+use super::{assert_audit_intact, member, rid, seed, xinanjiang, yangxi};
+use crate::support::{MEMBER_ID, Session, TestApp, assert_answers, committed};
 use chrono::{Datelike, NaiveDate};
-use domain::platform::{Mobile, ResidentId, Role};
-use domain::union::organisation::UnionKind;
+use domain::platform::{ResidentId, Role};
 use store::StoreError;
 use store::union::Scope;
 use store::union::members::{self, NewMember};
-use store::union::organisations::UnionRef;
-
-/// A joint union of 新安江街道 under its federation, founded 2018-01-01.
-async fn joint_union(db: &store::Db, s: &Seed, name: &str) -> UnionRef {
-    union(
-        db,
-        name,
-        UnionKind::JointUnion,
-        Some(s.xin),
-        Some(xinanjiang()),
-        "2018-01-01",
-    )
-    .await
-}
 
 /// Registers member `m` as staff of `scope` would, in a committed transaction of its own.
 async fn try_add_member(db: &store::Db, scope: Scope, m: &NewMember) -> Result<i64, StoreError> {
@@ -44,12 +29,8 @@ async fn post_twice_at_once(staff: &Session, path: &str, form: &[(&str, &str)]) 
 
 fn new_member(id: &str, name: &str, mobile: &str, union_id: i64) -> NewMember {
     NewMember {
-        resident_id: ResidentId::parse(id).expect("id"),
-        name: name.into(),
-        mobile: Mobile::parse(mobile).ok(),
-        union_id,
-        joined_on: NaiveDate::from_ymd_opt(2019, 3, 5).expect("date"),
         migrant_worker: true,
+        ..member(id, name, mobile, union_id, (2019, 3, 5))
     }
 }
 
@@ -58,16 +39,8 @@ async fn one_record_per_id_and_search_by_name_id_or_mobile() {
     let dir = tempfile::tempdir().expect("dir");
     let db = store::testing::fresh_db(dir.path()).await.expect("db");
     let s = seed(&db).await;
-    let a = joint_union(&db, &s, "甲工会").await;
-    let b = union(
-        &db,
-        "乙工会",
-        UnionKind::JointUnion,
-        Some(s.yang),
-        Some(yangxi()),
-        "2018-01-01",
-    )
-    .await;
+    let a = s.joint(&db, "甲工会", xinanjiang()).await;
+    let b = s.joint(&db, "乙工会", yangxi()).await;
     add_member(&db, &new_member(&rid(1), "欧阳小明", "13812345678", a.id)).await;
     add_member(&db, &new_member(&rid(2), "欧阳娜", "13912345678", a.id)).await;
     let again = try_add_member(&db, Scope::City, &new_member(&rid(1), "冒名", "", b.id)).await;
@@ -126,12 +99,12 @@ async fn one_record_per_id_and_search_by_name_id_or_mobile() {
 async fn transfers_keep_the_history_and_leaving_keeps_the_record() {
     let app = TestApp::spawn().await;
     let s = seed(&app.db).await;
-    let a = joint_union(&app.db, &s, "甲工会").await;
-    let b = joint_union(&app.db, &s, "乙工会").await;
+    let a = s.joint(&app.db, "甲工会", xinanjiang()).await;
+    let b = s.joint(&app.db, "乙工会", xinanjiang()).await;
     let staff = app.login(Role::UnionStaff).await;
     let union_id = a.id.to_string();
-    let r = staff
-        .post(
+    staff
+        .submit(
             "/union/members",
             &[
                 ("name", "钱八"),
@@ -142,7 +115,6 @@ async fn transfers_keep_the_history_and_leaving_keeps_the_record() {
             ],
         )
         .await;
-    assert_eq!(r.status(), 303);
     let m = members::by_resident_id(
         &app.db,
         Scope::City,
@@ -151,20 +123,18 @@ async fn transfers_keep_the_history_and_leaving_keeps_the_record() {
     .await
     .expect("member");
     let to = b.id.to_string();
-    let r = staff
-        .post(
+    staff
+        .submit(
             &format!("/union/members/{}/transfer", m.id),
             &[("union_id", &to), ("on", "2019-08-01")],
         )
         .await;
-    assert_eq!(r.status(), 303);
-    let r = staff
-        .post(
+    staff
+        .submit(
             &format!("/union/members/{}/leave", m.id),
             &[("on", "2019-12-01")],
         )
         .await;
-    assert_eq!(r.status(), 303);
     let after = members::get(&app.db, Scope::City, m.id)
         .await
         .expect("still there");
@@ -194,7 +164,7 @@ async fn transfers_keep_the_history_and_leaving_keeps_the_record() {
 async fn a_double_submitted_leave_is_recorded_once() {
     let app = TestApp::spawn().await;
     let s = seed(&app.db).await;
-    let a = joint_union(&app.db, &s, "甲工会").await;
+    let a = s.joint(&app.db, "甲工会", xinanjiang()).await;
     let m = add_member(&app.db, &new_member(&rid(3), "孙七", "", a.id)).await;
     let staff = app.login(Role::UnionStaff).await;
     let path = format!("/union/members/{m}/leave");
@@ -214,8 +184,8 @@ async fn a_double_submitted_leave_is_recorded_once() {
 async fn a_double_submitted_transfer_is_recorded_once() {
     let app = TestApp::spawn().await;
     let s = seed(&app.db).await;
-    let a = joint_union(&app.db, &s, "甲工会").await;
-    let b = joint_union(&app.db, &s, "乙工会").await;
+    let a = s.joint(&app.db, "甲工会", xinanjiang()).await;
+    let b = s.joint(&app.db, "乙工会", xinanjiang()).await;
     let m = add_member(&app.db, &new_member(&rid(4), "周八", "", a.id)).await;
     let staff = app.login(Role::UnionStaff).await;
     let path = format!("/union/members/{m}/transfer");
@@ -234,7 +204,7 @@ async fn a_double_submitted_transfer_is_recorded_once() {
 async fn the_member_portal_shows_the_own_record_masked() {
     let app = TestApp::spawn().await;
     let s = seed(&app.db).await;
-    let a = joint_union(&app.db, &s, "甲工会").await;
+    let a = s.joint(&app.db, "甲工会", xinanjiang()).await;
     let member = app.login(Role::Member).await;
     let (status, page) = member.page("/union/me").await;
     assert_eq!(status, 200);
@@ -256,16 +226,8 @@ async fn the_member_portal_shows_the_own_record_masked() {
 async fn township_staff_move_members_only_within_their_township_and_learn_nothing_of_others() {
     let app = TestApp::spawn().await;
     let s = seed(&app.db).await;
-    let a = joint_union(&app.db, &s, "甲工会").await;
-    let elsewhere = union(
-        &app.db,
-        "洋溪某企业工会",
-        UnionKind::JointUnion,
-        Some(s.yang),
-        Some(yangxi()),
-        "2018-01-01",
-    )
-    .await;
+    let a = s.joint(&app.db, "甲工会", xinanjiang()).await;
+    let elsewhere = s.joint(&app.db, "洋溪某企业工会", yangxi()).await;
     let m = add_member(&app.db, &new_member(&rid(5), "吴九", "", a.id)).await;
     let staff = app.login(Role::UnionStaff).await;
     // The form refuses what the import refuses: a union of another township.
@@ -278,8 +240,7 @@ async fn township_staff_move_members_only_within_their_township_and_learn_nothin
             ],
         )
         .await;
-    assert_eq!(r.status(), 422);
-    assert!(r.text().await.unwrap_or_default().contains("市总工会办理"));
+    assert_answers(r, 422, "市总工会办理").await;
     assert_eq!(
         members::get(&app.db, Scope::City, m)
             .await

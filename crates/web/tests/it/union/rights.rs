@@ -418,35 +418,16 @@ async fn only_the_city_sets_the_weights_and_inspectors_only_read() {
         ("all_rate", "20"),
     ];
     let staff = app.login(Role::UnionStaff).await;
-    assert_eq!(
-        staff
-            .post("/union/assessment/weights", &weights)
-            .await
-            .status(),
-        403
-    );
-    assert_eq!(
-        staff
-            .post("/union/talks", &[("township", "330182001")])
-            .await
-            .status(),
-        403
-    );
     let inspector = app.login(Role::Inspector).await;
-    assert_eq!(
-        inspector
-            .post("/union/assessment/weights", &weights)
-            .await
-            .status(),
-        403
-    );
-    assert_eq!(
-        inspector
-            .post("/union/facilities", &[("name", "x")])
-            .await
-            .status(),
-        403
-    );
+    let refused = [
+        (&staff, "/union/assessment/weights", &weights[..]),
+        (&staff, "/union/talks", &[("township", "330182001")][..]),
+        (&inspector, "/union/assessment/weights", &weights[..]),
+        (&inspector, "/union/facilities", &[("name", "x")][..]),
+    ];
+    for (who, path, fields) in refused {
+        assert_eq!(who.post(path, fields).await.status(), 403, "{path}");
+    }
     for path in [
         "/union/assessment?year=2019",
         "/union/facilities",

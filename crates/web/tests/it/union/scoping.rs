@@ -1,46 +1,23 @@
 //! Township scoping: union_staff see and change only their own township; anything else
 //! answers 404 (403 is reserved for "this role may not use this route"). Lists mask IDs.
 
-use super::{enterprise, seed, union, xinanjiang, yangxi};
+use super::{enterprise, member, seed, xinanjiang, yangxi};
 use crate::support::{TestApp, committed};
-use chrono::NaiveDate;
-use domain::platform::{Mobile, ResidentId, Role};
-use domain::union::organisation::UnionKind;
+use domain::platform::Role;
 use store::union::Scope;
-use store::union::members::{self, NewMember};
+use store::union::members::{self};
 
 const OWN_ID: &str = "11010519491231002X";
 const OTHER_ID: &str = "440524188001010014";
 
 async fn arrange(app: &TestApp) -> (i64, i64, i64, i64, i64) {
     let s = seed(&app.db).await;
-    let own_union = union(
-        &app.db,
-        "新安江甲工会",
-        UnionKind::JointUnion,
-        Some(s.xin),
-        Some(xinanjiang()),
-        "2018-01-01",
-    )
-    .await;
-    let other_union = union(
-        &app.db,
-        "洋溪乙工会",
-        UnionKind::JointUnion,
-        Some(s.yang),
-        Some(yangxi()),
-        "2018-01-01",
-    )
-    .await;
+    let own_union = s.joint(&app.db, "新安江甲工会", xinanjiang()).await;
+    let other_union = s.joint(&app.db, "洋溪乙工会", yangxi()).await;
     let own_e = enterprise(&app.db, 1, xinanjiang(), 80, false).await;
     let other_e = enterprise(&app.db, 2, yangxi(), 80, false).await;
-    let add = |id: &str, name: &str, union_id: i64| NewMember {
-        resident_id: ResidentId::parse(id).expect("id"),
-        name: name.into(),
-        mobile: Mobile::parse("13812345678").ok(),
-        union_id,
-        joined_on: NaiveDate::from_ymd_opt(2019, 3, 5).expect("date"),
-        migrant_worker: false,
+    let add = |id: &str, name: &str, union_id: i64| {
+        member(id, name, "13812345678", union_id, (2019, 3, 5))
     };
     let (own, other) = (
         add(OWN_ID, "本乡会员", own_union.id),

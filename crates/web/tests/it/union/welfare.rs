@@ -3,12 +3,11 @@
 //! eligibility, the aid chain and its limits (documents, budget, one festival visit,
 //! the rejection's reason), claims, and the year's figures.
 
-use super::{rid, seed, union, xinanjiang, yangxi};
+use super::{rid, seed, xinanjiang, yangxi};
 use crate::support::{MEMBER_ID, committed};
 use chrono::NaiveDate;
 use domain::platform::{Fen, ResidentId};
 use domain::union::aid::{AidDocument, AidError, AidKind, AidStatus, Festival};
-use domain::union::organisation::UnionKind;
 use domain::union::protection::{ClaimKind, ClaimStatus};
 use domain::union::welfare::{
     CollegeLevel, Eligibility, EnrolmentState, ProgrammeKind, WelfareError,
@@ -32,31 +31,11 @@ pub fn day(y: i32, m: u32, d: u32) -> NaiveDate {
 /// migrant worker), one member in 洋溪, and `n` migrant workers in 新安江 (`rid(1..=n)`).
 pub async fn arrange(db: &Db, n: u32) {
     let s = seed(db).await;
-    let own = union(
-        db,
-        "新安江甲工会",
-        UnionKind::JointUnion,
-        Some(s.xin),
-        Some(xinanjiang()),
-        "2018-01-01",
-    )
-    .await;
-    let other = union(
-        db,
-        "洋溪乙工会",
-        UnionKind::JointUnion,
-        Some(s.yang),
-        Some(yangxi()),
-        "2018-01-01",
-    )
-    .await;
+    let own = s.joint(db, "新安江甲工会", xinanjiang()).await;
+    let other = s.joint(db, "洋溪乙工会", yangxi()).await;
     let person = |id: &str, name: &str, union_id: i64, migrant: bool| NewMember {
-        resident_id: ResidentId::parse(id).expect("id"),
-        name: name.into(),
-        mobile: domain::platform::Mobile::parse("13900000009").ok(),
-        union_id,
-        joined_on: day(2018, 3, 5),
         migrant_worker: migrant,
+        ..super::member(id, name, "13900000009", union_id, (2018, 3, 5))
     };
     let mut all = vec![
         person(MEMBER_ID, "本乡会员", own.id, false),

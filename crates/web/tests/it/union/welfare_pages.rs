@@ -3,7 +3,7 @@
 
 use super::rid;
 use super::welfare::{OTHER_ID, arrange, programme};
-use crate::support::{MEMBER_ID, Session, TestApp, committed};
+use crate::support::{MEMBER_ID, Session, TestApp, assert_answers, committed};
 use domain::platform::{Fen, ResidentId, Role};
 use domain::union::aid::{AidDocument, AidKind, Festival};
 use domain::union::welfare::ProgrammeKind;
@@ -188,13 +188,7 @@ async fn township_staff_see_and_handle_only_their_townships_applications() {
     let r = city
         .post(&format!("/union/aid/{own}/approve"), &amount)
         .await;
-    assert_eq!(r.status(), 422);
-    assert!(
-        r.text()
-            .await
-            .unwrap_or_default()
-            .contains("超出2019年度帮扶预算")
-    );
+    assert_answers(r, 422, "超出2019年度帮扶预算").await;
     let budget = [("year", "2019"), ("amount", "1200000")];
     assert_eq!(city.post("/union/aid/budget", &budget).await.status(), 303);
     assert_eq!(

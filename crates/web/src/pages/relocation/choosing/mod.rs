@@ -258,16 +258,17 @@ pub async fn close(at: Keyed<String>) -> Response {
 
 /// A choice as the hall's staff submit it (the form and the API share the fields).
 #[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct ChoiceForm {
-    #[serde(default, deserialize_with = "form::text")]
+    #[serde(deserialize_with = "form::text")]
     household_code: Option<String>,
-    #[serde(default, deserialize_with = "form::text")]
+    #[serde(deserialize_with = "form::text")]
     flat_code: Option<String>,
-    #[serde(default, deserialize_with = "form::text")]
+    #[serde(deserialize_with = "form::text")]
     storeroom_code: Option<String>,
-    #[serde(default, deserialize_with = "form::text")]
+    #[serde(deserialize_with = "form::text")]
     parking_code: Option<String>,
-    #[serde(default, deserialize_with = "form::flag")]
+    #[serde(deserialize_with = "form::flag")]
     accept_price_difference: bool,
 }
 

@@ -6,7 +6,7 @@
 use crate::error::AppError;
 use crate::form::Form;
 use crate::pages::union::{
-    date, field, may_write, query_string, required, required_date, scope, year,
+    date, field, kept_filters, may_write, required, required_date, scope, year,
 };
 use crate::pages::{Asked, Chrome, Keyed, change, page_count, paging, render};
 use crate::routes::{Route, post};
@@ -20,7 +20,7 @@ use domain::union::wage::ContractKind;
 use imports::union::contracts::COLUMNS;
 use imports::union::export::headers;
 use imports::union::rights_export::contract_cells;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use store::union::Scope;
 use store::union::contracts::{self, Contract, ContractFigures, ContractFilter, SigningLine};
 
@@ -46,21 +46,15 @@ pub fn routes(read: crate::access::Access, write: crate::access::Access) -> Vec<
 }
 
 /// Filters of the page, as in the query string.
-#[derive(Deserialize, Default, Clone)]
+#[derive(Deserialize, Serialize, Default, Clone)]
+#[serde(default)]
 pub struct ListQuery {
-    #[serde(default)]
     year: Option<String>,
-    #[serde(default)]
     on: Option<String>,
-    #[serde(default)]
     q: Option<String>,
-    #[serde(default)]
     township: Option<String>,
-    #[serde(default)]
     kind: Option<String>,
-    #[serde(default)]
     valid: Option<String>,
-    #[serde(default)]
     page: Option<i64>,
 }
 
@@ -72,18 +66,6 @@ impl ListQuery {
             kind: field(&self.kind).and_then(|k| ContractKind::parse(&k).ok()),
             valid_on: (field(&self.valid).as_deref() == Some("yes")).then_some(on),
         }
-    }
-
-    fn base(&self) -> String {
-        let v = |o: &Option<String>| field(o).unwrap_or_default();
-        query_string(&[
-            ("year", v(&self.year)),
-            ("on", v(&self.on)),
-            ("q", v(&self.q)),
-            ("township", v(&self.township)),
-            ("kind", v(&self.kind)),
-            ("valid", v(&self.valid)),
-        ])
     }
 }
 
@@ -149,7 +131,7 @@ pub async fn list(at: Asked, Query(q): Query<ListQuery>) -> Result<Html<String>,
         total,
         page,
         pages: page_count(total, per),
-        base: q.base(),
+        base: kept_filters(&q),
         q,
         kinds: ContractKind::ALL,
         townships: Township::ALL.to_vec(),
@@ -176,16 +158,12 @@ pub async fn export(at: Asked, Query(q): Query<ListQuery>) -> Result<Response, A
 
 /// Fields of the contract and demonstration-unit forms.
 #[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct ContractForm {
-    #[serde(default)]
     credit_code: Option<String>,
-    #[serde(default)]
     kind: Option<String>,
-    #[serde(default)]
     signed_on: Option<String>,
-    #[serde(default)]
     expires_on: Option<String>,
-    #[serde(default)]
     year: Option<String>,
 }
 

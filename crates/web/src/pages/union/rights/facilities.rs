@@ -4,7 +4,7 @@
 
 use crate::error::AppError;
 use crate::form::Form;
-use crate::pages::union::{field, may_write, query_string, required, required_date, scope};
+use crate::pages::union::{field, kept_filters, may_write, required, required_date, scope};
 use crate::pages::{Asked, Chrome, Keyed, change, page_count, paging, render};
 use crate::routes::{Route, get, post};
 use askama::Template;
@@ -16,7 +16,7 @@ use domain::union::township::Township;
 use imports::union::export::headers;
 use imports::union::facilities::COLUMNS;
 use imports::union::rights_export::facility_cells;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use store::union::Scope;
 use store::union::facilities::{
     self, Award, Facility, FacilityFilter, FacilityInput, StatusChange,
@@ -46,17 +46,13 @@ pub fn routes(read: crate::access::Access, write: crate::access::Access) -> Vec<
 }
 
 /// Filters of the list, as in the query string.
-#[derive(Deserialize, Default, Clone)]
+#[derive(Deserialize, Serialize, Default, Clone)]
+#[serde(default)]
 pub struct ListQuery {
-    #[serde(default)]
     q: Option<String>,
-    #[serde(default)]
     kind: Option<String>,
-    #[serde(default)]
     status: Option<String>,
-    #[serde(default)]
     township: Option<String>,
-    #[serde(default)]
     page: Option<i64>,
 }
 
@@ -68,16 +64,6 @@ impl ListQuery {
             status: field(&self.status).and_then(|s| FacilityStatus::parse(&s).ok()),
             township: field(&self.township).and_then(|t| Township::parse(&t).ok()),
         }
-    }
-
-    fn base(&self) -> String {
-        let v = |o: &Option<String>| field(o).unwrap_or_default();
-        query_string(&[
-            ("q", v(&self.q)),
-            ("kind", v(&self.kind)),
-            ("status", v(&self.status)),
-            ("township", v(&self.township)),
-        ])
     }
 }
 
@@ -118,7 +104,7 @@ pub async fn list(at: Asked, Query(q): Query<ListQuery>) -> Result<Html<String>,
         total,
         page,
         pages: page_count(total, per),
-        base: q.base(),
+        base: kept_filters(&q),
         q,
         kinds: FacilityKind::ALL,
         statuses: FacilityStatus::ALL,
@@ -143,22 +129,15 @@ pub async fn export(at: Asked, Query(q): Query<ListQuery>) -> Result<Response, A
 
 /// Fields of the facility form.
 #[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct FacilityForm {
-    #[serde(default)]
     name: Option<String>,
-    #[serde(default)]
     kind: Option<String>,
-    #[serde(default)]
     township: Option<String>,
-    #[serde(default)]
     union_id: Option<String>,
-    #[serde(default)]
     area: Option<String>,
-    #[serde(default)]
     investment: Option<String>,
-    #[serde(default)]
     status: Option<String>,
-    #[serde(default)]
     since: Option<String>,
 }
 
@@ -272,10 +251,9 @@ pub async fn status(post: Keyed, Form(f): Form<FacilityForm>) -> Response {
 
 /// Fields of the award form.
 #[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct AwardForm {
-    #[serde(default)]
     year: Option<String>,
-    #[serde(default)]
     level: Option<String>,
 }
 

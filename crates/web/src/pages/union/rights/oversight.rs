@@ -101,12 +101,10 @@ pub async fn assessment(at: Asked, Query(q): Query<YearQuery>) -> Result<Html<St
 
 /// Fields of the weights form: percentages with up to two decimals.
 #[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct WeightsForm {
-    #[serde(default)]
     must_rate: Option<String>,
-    #[serde(default)]
     tracked_rate: Option<String>,
-    #[serde(default)]
     all_rate: Option<String>,
 }
 
@@ -179,20 +177,14 @@ pub async fn talks(at: Asked, Query(q): Query<YearQuery>) -> Result<Html<String>
 
 /// Fields of the talk form.
 #[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct TalkForm {
-    #[serde(default)]
     township: Option<String>,
-    #[serde(default)]
     held_on: Option<String>,
-    #[serde(default)]
     leaders: Option<String>,
-    #[serde(default)]
     township_people: Option<String>,
-    #[serde(default)]
     agreed: Option<String>,
-    #[serde(default)]
     follow_up: Option<String>,
-    #[serde(default)]
     follow_up_done_on: Option<String>,
 }
 

@@ -102,20 +102,14 @@ pub async fn export(at: Asked, Query(q): Query<YearQuery>) -> Result<Response, A
 
 /// Fields of the assessment form.
 #[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct AssessmentForm {
-    #[serde(default)]
     credit_code: Option<String>,
-    #[serde(default)]
     year: Option<String>,
-    #[serde(default)]
     market: Option<String>,
-    #[serde(default)]
     environment: Option<String>,
-    #[serde(default)]
     employment: Option<String>,
-    #[serde(default)]
     welfare: Option<String>,
-    #[serde(default)]
     note: Option<String>,
 }
 

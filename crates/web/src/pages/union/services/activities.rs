@@ -2,7 +2,7 @@
 //! participations (counted apart from participants), the forms to register and correct,
 //! the participation list as Excel, and the year's figures as JSON.
 
-use super::super::{field, query_string, required, required_date, scope};
+use super::super::{field, kept_filters, required, required_date, scope};
 use crate::error::{ApiError, AppError};
 use crate::form::Form;
 use crate::pages::{Asked, Chrome, Keyed, change, page_count, paging, render};
@@ -16,7 +16,7 @@ use domain::union::township::Township;
 use imports::union::activities::{COLUMNS, cells};
 use imports::union::export::headers;
 use imports::union::participations as participation_sheet;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use store::union::Scope;
 use store::union::activities::{
@@ -27,21 +27,15 @@ use store::union::signups::{self, Signup};
 use store::union::teams::{self, Team};
 
 /// Filters of the list, as in the query string.
-#[derive(Deserialize, Default, Clone)]
+#[derive(Deserialize, Serialize, Default, Clone)]
+#[serde(default)]
 pub struct ListQuery {
-    #[serde(default)]
     q: Option<String>,
-    #[serde(default)]
     kind: Option<String>,
-    #[serde(default)]
     level: Option<String>,
-    #[serde(default)]
     township: Option<String>,
-    #[serde(default)]
     year: Option<String>,
-    #[serde(default)]
     sort: Option<String>,
-    #[serde(default)]
     page: Option<i64>,
 }
 
@@ -56,17 +50,6 @@ impl ListQuery {
             sort: ActivitySort::parse(field(&self.sort).as_deref().unwrap_or("")),
             ..ActivityFilter::default()
         }
-    }
-
-    fn base(&self) -> String {
-        let v = |o: &Option<String>| field(o).unwrap_or_default();
-        query_string(&[
-            ("q", v(&self.q)),
-            ("kind", v(&self.kind)),
-            ("level", v(&self.level)),
-            ("township", v(&self.township)),
-            ("year", v(&self.year)),
-        ])
     }
 }
 
@@ -128,7 +111,7 @@ pub async fn list(at: Asked, Query(q): Query<ListQuery>) -> Result<Html<String>,
         total,
         page,
         pages: page_count(total, per),
-        base: q.base(),
+        base: kept_filters(&q),
         sort: field(&q.sort).unwrap_or_default(),
         choices: Choices::of(&at.state, sc).await?,
         city: sc == Scope::City,
@@ -152,32 +135,20 @@ pub async fn export(at: Asked, Query(q): Query<ListQuery>) -> Result<Response, A
 
 /// Fields of the activity form.
 #[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct ActivityForm {
-    #[serde(default)]
     name: Option<String>,
-    #[serde(default)]
     kind: Option<String>,
-    #[serde(default)]
     level: Option<String>,
-    #[serde(default)]
     township: Option<String>,
-    #[serde(default)]
     organiser: Option<String>,
-    #[serde(default)]
     co_organisers: Option<String>,
-    #[serde(default)]
     joint_mode: Option<String>,
-    #[serde(default)]
     start_on: Option<String>,
-    #[serde(default)]
     end_on: Option<String>,
-    #[serde(default)]
     place: Option<String>,
-    #[serde(default)]
     capacity: Option<String>,
-    #[serde(default)]
     open_for_signup: Option<String>,
-    #[serde(default)]
     team_id: Option<String>,
 }
 

@@ -1,7 +1,7 @@
 //! Honours: list (search, filters, paging, Excel) with the form to record one and the
 //! button to remove one recorded by mistake.
 
-use super::super::{field, query_string, required, scope};
+use super::super::{field, kept_filters, required, scope};
 use crate::error::AppError;
 use crate::form::Form;
 use crate::pages::{Asked, Chrome, Keyed, change, page_count, paging, render};
@@ -13,22 +13,18 @@ use domain::union::honour::{HonourKind, HonourLevel, validate_level};
 use domain::union::township::Township;
 use imports::union::export::headers;
 use imports::union::honours::{COLUMNS, cells};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use store::union::Scope;
 use store::union::honours::{self, Honour, HonourFilter, HonourInput};
 
 /// Filters of the list, as in the query string.
-#[derive(Deserialize, Default, Clone)]
+#[derive(Deserialize, Serialize, Default, Clone)]
+#[serde(default)]
 pub struct ListQuery {
-    #[serde(default)]
     q: Option<String>,
-    #[serde(default)]
     kind: Option<String>,
-    #[serde(default)]
     level: Option<String>,
-    #[serde(default)]
     year: Option<String>,
-    #[serde(default)]
     page: Option<i64>,
 }
 
@@ -40,16 +36,6 @@ impl ListQuery {
             level: field(&self.level).and_then(|l| HonourLevel::parse(&l).ok()),
             year: field(&self.year).and_then(|y| y.parse().ok()),
         }
-    }
-
-    fn base(&self) -> String {
-        let v = |o: &Option<String>| field(o).unwrap_or_default();
-        query_string(&[
-            ("q", v(&self.q)),
-            ("kind", v(&self.kind)),
-            ("level", v(&self.level)),
-            ("year", v(&self.year)),
-        ])
     }
 }
 
@@ -88,7 +74,7 @@ pub async fn list(at: Asked, Query(q): Query<ListQuery>) -> Result<Html<String>,
         total,
         page,
         pages: page_count(total, per),
-        base: q.base(),
+        base: kept_filters(&q),
         kinds: HonourKind::ALL,
         levels: HonourLevel::ALL,
         townships: Township::ALL
@@ -118,20 +104,14 @@ pub async fn export(at: Asked, Query(q): Query<ListQuery>) -> Result<Response, A
 
 /// Fields of the honour form.
 #[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct HonourForm {
-    #[serde(default)]
     year: Option<String>,
-    #[serde(default)]
     kind: Option<String>,
-    #[serde(default)]
     level: Option<String>,
-    #[serde(default)]
     holder: Option<String>,
-    #[serde(default)]
     resident_id: Option<String>,
-    #[serde(default)]
     workplace: Option<String>,
-    #[serde(default)]
     township: Option<String>,
 }
 

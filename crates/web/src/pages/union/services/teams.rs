@@ -46,12 +46,10 @@ pub async fn list(at: Asked) -> Result<Html<String>, AppError> {
 
 /// Fields of the team form.
 #[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct TeamForm {
-    #[serde(default)]
     name: Option<String>,
-    #[serde(default)]
     kind: Option<String>,
-    #[serde(default)]
     township: Option<String>,
 }
 
@@ -112,10 +110,9 @@ pub async fn show(at: Keyed) -> Result<Html<String>, AppError> {
 
 /// Fields of the add-member form.
 #[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct MemberForm {
-    #[serde(default)]
     resident_id: Option<String>,
-    #[serde(default)]
     joined_on: Option<String>,
 }
 

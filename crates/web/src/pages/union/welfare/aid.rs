@@ -1,7 +1,7 @@
 //! The staff's hardship aid pages: the list (filters, paging, Excel), an application with
 //! its checklist of documents and the steps of its chain, the year's budget.
 
-use super::super::{field, query_string, required, required_date, scope};
+use super::super::{field, kept_filters, required, required_date, scope};
 use super::{year, yuan};
 use crate::error::AppError;
 use crate::form::Form;
@@ -11,22 +11,18 @@ use axum::extract::Query;
 use axum::response::{Html, Response};
 use domain::platform::ResidentId;
 use domain::union::aid::{AidBudget, AidDocument, AidKind, Festival};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use store::union::aid::{self, AidFilter, Application, NewApplication};
 
 /// Filters of the list.
-#[derive(Deserialize, Default, Clone)]
+#[derive(Deserialize, Serialize, Default, Clone)]
+#[serde(default)]
 pub struct ListQuery {
-    #[serde(default)]
     year: Option<String>,
-    #[serde(default)]
     kind: Option<String>,
-    #[serde(default)]
     stage: Option<String>,
-    #[serde(default)]
     q: Option<String>,
-    #[serde(default)]
     page: Option<i64>,
 }
 
@@ -77,15 +73,12 @@ pub async fn list(at: Asked, Query(q): Query<ListQuery>) -> Result<Html<String>,
     let (page, per, offset) = paging(q.page, 50);
     let db = &at.state.db;
     let (rows, total) = aid::list(db, scope(&at.viewer)?, &q.filter(year), per, offset).await?;
-    let v = |o: &Option<String>| field(o).unwrap_or_default();
     render(&ListPage {
         chrome: Chrome::new("困难帮扶", &at.viewer),
-        base: query_string(&[
-            ("year", year.to_string()),
-            ("kind", v(&q.kind)),
-            ("stage", v(&q.stage)),
-            ("q", v(&q.q)),
-        ]),
+        base: kept_filters(&ListQuery {
+            year: Some(year.to_string()),
+            ..q.clone()
+        }),
         rows,
         total,
         page,
@@ -298,12 +291,10 @@ pub async fn review(post: Keyed) -> Response {
 
 /// Fields of the step forms.
 #[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct StepForm {
-    #[serde(default)]
     amount: Option<String>,
-    #[serde(default)]
     on: Option<String>,
-    #[serde(default)]
     reason: Option<String>,
 }
 
@@ -337,10 +328,9 @@ pub async fn reject(post: Keyed, Form(f): Form<StepForm>) -> Response {
 
 /// Fields of the budget form.
 #[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct BudgetForm {
-    #[serde(default)]
     year: Option<String>,
-    #[serde(default)]
     amount: Option<String>,
 }
 

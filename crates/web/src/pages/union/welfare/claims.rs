@@ -15,10 +15,9 @@ use store::union::claims::{self, Claim, ClaimStep};
 
 /// Filters of the list.
 #[derive(Deserialize, Default, Clone)]
+#[serde(default)]
 pub struct ListQuery {
-    #[serde(default)]
     stage: Option<String>,
-    #[serde(default)]
     page: Option<i64>,
 }
 
@@ -116,14 +115,11 @@ pub async fn export(at: Asked, Query(q): Query<ListQuery>) -> Result<Response, A
 
 /// Fields of the claim form.
 #[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct ClaimForm {
-    #[serde(default)]
     resident_id: Option<String>,
-    #[serde(default)]
     kind: Option<String>,
-    #[serde(default)]
     event_on: Option<String>,
-    #[serde(default)]
     claimed: Option<String>,
 }
 
@@ -170,14 +166,11 @@ pub async fn show(at: Keyed) -> Result<Html<String>, AppError> {
 
 /// Fields of the step form: `action` is `accept`, `pay` or `refuse`.
 #[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct StepForm {
-    #[serde(default)]
     action: Option<String>,
-    #[serde(default)]
     amount: Option<String>,
-    #[serde(default)]
     on: Option<String>,
-    #[serde(default)]
     reason: Option<String>,
 }
 

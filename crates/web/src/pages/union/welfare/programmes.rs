@@ -59,16 +59,12 @@ pub async fn list(at: Asked, Query(q): Query<YearQuery>) -> Result<Html<String>,
 
 /// Fields of the programme form.
 #[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct ProgrammeForm {
-    #[serde(default)]
     pub(super) name: Option<String>,
-    #[serde(default)]
     pub(super) kind: Option<String>,
-    #[serde(default)]
     pub(super) level: Option<String>,
-    #[serde(default)]
     pub(super) year: Option<String>,
-    #[serde(default)]
     pub(super) quota: Option<String>,
 }
 
@@ -104,10 +100,9 @@ pub async fn create(at: Asked, Form(f): Form<ProgrammeForm>) -> Response {
 
 /// Fields of the eligibility form.
 #[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct EligibilityForm {
-    #[serde(default)]
     kind: Option<String>,
-    #[serde(default)]
     rule: Option<String>,
 }
 
