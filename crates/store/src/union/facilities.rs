@@ -424,7 +424,7 @@ pub struct FacilityFigures {
 
 /// The facility figures of `year` in scope.
 pub async fn year_figures(db: &Db, year: i32, scope: Scope) -> StoreResult<FacilityFigures> {
-    let (from, to) = (format!("{year:04}-01-01"), format!("{year:04}-12-31"));
+    let (from, to) = crate::year_bounds(year);
     let code: Option<&str> = scope.township_code();
     let mut awards = [0i64; 2];
     for (slot, level) in awards
