@@ -7,6 +7,7 @@
 
 use super::Scope;
 use super::codes::{self, from_code};
+use super::services::visible_row;
 use super::sql::{Bind, Where, contains_pattern};
 use crate::audit::{self, AuditedTable};
 use crate::db::{Conn, Db, Tx};
@@ -329,9 +330,14 @@ pub async fn list(
 /// otherwise.
 pub async fn get(conn: impl Into<Conn<'_>>, scope: Scope, id: i64) -> StoreResult<Activity> {
     let sql = format!("{SELECT} WHERE a.id = $1");
-    query::visible(conn, &sql, id, ActivityRow::into_activity, |a| {
-        scope.may_see(a.township().map(Township::code))
-    })
+    visible_row(
+        conn,
+        scope,
+        &sql,
+        id,
+        ActivityRow::into_activity,
+        |a: &Activity| a.township(),
+    )
     .await
 }
 

@@ -229,10 +229,8 @@ pub async fn all(db: &Db, scope: Scope) -> StoreResult<Vec<Enterprise>> {
 /// One enterprise; not found when outside the scope.
 pub async fn get(conn: impl Into<Conn<'_>>, scope: Scope, id: i64) -> StoreResult<Enterprise> {
     let sql = format!("{SELECT} WHERE e.id = $1");
-    query::visible(conn, &sql, id, EnterpriseRow::into_enterprise, |e| {
-        scope.allows_code(Some(e.township.code()))
-    })
-    .await
+    let decode = EnterpriseRow::into_enterprise;
+    super::services::scoped_row(conn, scope, &sql, id, decode, |e: &Enterprise| e.township).await
 }
 
 /// The enterprises a union covers.

@@ -7,6 +7,7 @@
 
 use super::Scope;
 use super::codes::{self, from_code};
+use super::services::visible_row;
 use super::sql::{Bind, Where, contains_pattern};
 use crate::audit::{self, AuditedTable};
 use crate::db::{Conn, Db, Tx};
@@ -163,9 +164,14 @@ pub async fn list(
 /// One honour a reader may see; not found otherwise.
 pub async fn get(conn: impl Into<Conn<'_>>, scope: Scope, id: i64) -> StoreResult<Honour> {
     let sql = format!("{SELECT} WHERE h.id = $1");
-    query::visible(conn, &sql, id, HonourRow::into_honour, |h| {
-        scope.may_see(h.township.map(Township::code))
-    })
+    visible_row(
+        conn,
+        scope,
+        &sql,
+        id,
+        HonourRow::into_honour,
+        |h: &Honour| h.township,
+    )
     .await
 }
 

@@ -2,6 +2,7 @@
 //! Officers of each union are in [`super::officers`].
 
 use super::codes::{self, DbCode};
+use super::services::visible_row;
 use super::{Scope, enterprises};
 use crate::audit::{self, AuditedTable};
 use crate::db::{Conn, Db, Tx};
@@ -133,8 +134,8 @@ pub async fn tree(db: &Db, scope: Scope) -> StoreResult<Vec<TreeNode>> {
 /// One union; not found outside the scope (the city federation is visible to all).
 pub async fn get(conn: impl Into<Conn<'_>>, scope: Scope, id: i64) -> StoreResult<UnionOrg> {
     let sql = format!("{SELECT} WHERE u.id = $1");
-    query::visible(conn, &sql, id, UnionRow::into_org, |u| {
-        scope.may_see(u.township.map(Township::code))
+    visible_row(conn, scope, &sql, id, UnionRow::into_org, |u: &UnionOrg| {
+        u.township
     })
     .await
 }

@@ -38,6 +38,23 @@ pub(crate) async fn scoped_row<R: AnyRow, T, W: Into<Option<Township>>>(
     .await
 }
 
+/// The record `select` (a SELECT ending in `WHERE <key> = $1`) finds for `id`, decoded;
+/// not found when missing or when the reader may not see it ([`Scope::may_see`]: township
+/// staff also see the city's records, which they may not change — see [`scoped_row`]).
+pub(crate) async fn visible_row<R: AnyRow, T>(
+    conn: impl Into<Conn<'_>>,
+    scope: Scope,
+    select: &str,
+    id: i64,
+    decode: impl FnOnce(R) -> StoreResult<T>,
+    township_of: impl FnOnce(&T) -> Option<Township>,
+) -> StoreResult<T> {
+    query::visible(conn, select, id, decode, |record| {
+        scope.may_see(township_of(record).map(Township::code))
+    })
+    .await
+}
+
 /// The rows `select` (a SELECT ending in `WHERE <enterprise key> = $1 ORDER BY …`) finds
 /// for an enterprise, which must be inside the scope.
 pub(crate) async fn of_enterprise<R: AnyRow, T>(

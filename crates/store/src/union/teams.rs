@@ -6,6 +6,7 @@
 
 use super::Scope;
 use super::codes::{self, from_code};
+use super::services::visible_row;
 use crate::audit::{self, AuditedTable};
 use crate::db::{Conn, Db, Tx};
 use crate::error::{StoreError, StoreResult};
@@ -101,8 +102,8 @@ pub async fn list(db: &Db, scope: Scope) -> StoreResult<Vec<Team>> {
 /// One team a reader may see; not found otherwise.
 pub async fn get(conn: impl Into<Conn<'_>>, scope: Scope, id: i64) -> StoreResult<Team> {
     let sql = format!("{SELECT} WHERE t.id = $1");
-    query::visible(conn, &sql, id, TeamRow::into_team, |t| {
-        scope.may_see(t.township.map(Township::code))
+    visible_row(conn, scope, &sql, id, TeamRow::into_team, |t: &Team| {
+        t.township
     })
     .await
 }
