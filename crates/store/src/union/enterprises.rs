@@ -245,6 +245,18 @@ pub async fn covered_by(db: &Db, union_id: i64) -> StoreResult<Vec<Enterprise>> 
         .collect()
 }
 
+/// The registry fields (name, credit code, township, headcount, provincial) in the
+/// column order both `insert` and `replace_fields` write them.
+fn registry_fields(e: &EnterpriseInput) -> [Bind; 5] {
+    [
+        Bind::from(&e.name),
+        e.credit_code.as_str().into(),
+        e.township.code().into(),
+        i64::from(e.headcount).into(),
+        e.provincial.into(),
+    ]
+}
+
 /// Inserts an enterprise inside a transaction (audited); the caller checked the key.
 pub async fn insert(tx: &mut Tx, actor: &str, e: &EnterpriseInput) -> StoreResult<i64> {
     let now = crate::now_text();
@@ -254,14 +266,7 @@ pub async fn insert(tx: &mut Tx, actor: &str, e: &EnterpriseInput) -> StoreResul
         &ENTERPRISES,
         "INSERT INTO enterprises (name, credit_code, township, headcount, provincial, union_id, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, NULL, $6, $6) RETURNING id",
-        &[
-            Bind::from(&e.name),
-            e.credit_code.as_str().into(),
-            e.township.code().into(),
-            Bind::from(i64::from(e.headcount)),
-            e.provincial.into(),
-            Bind::from(&now),
-        ],
+        &[&registry_fields(e)[..], &[now.into()]].concat(),
     )
     .await?;
     Ok(id)
@@ -281,14 +286,10 @@ pub async fn replace_fields(
         "UPDATE enterprises SET name = $1, credit_code = $2, township = $3, headcount = $4, provincial = $5, updated_at = $6
          WHERE id = $7 AND NOT (name = $1 AND credit_code = $2 AND township = $3 AND headcount = $4 AND provincial = $5)",
         &[
-            Bind::from(&e.name),
-            e.credit_code.as_str().into(),
-            e.township.code().into(),
-            i64::from(e.headcount).into(),
-            e.provincial.into(),
-            crate::now_text().into(),
-            id.into(),
-        ],
+            &registry_fields(e)[..],
+            &[crate::now_text().into(), id.into()],
+        ]
+        .concat(),
     )
     .await?;
     if changed > 0 {
