@@ -71,6 +71,30 @@ impl<'a> Cells<'a> {
         None
     }
 
+    /// The cell as a year (`2019` or `2019年`, as clerks type it) within `years`; one
+    /// outside adds `reason` for that column to `errors`. Every import with a year column
+    /// reads it this way.
+    pub fn year(
+        &self,
+        column: Column,
+        years: std::ops::RangeInclusive<i32>,
+        reason: &'static str,
+        errors: &mut Vec<FieldError>,
+    ) -> Option<i32> {
+        self.parsed(
+            column,
+            |t| t.trim_end_matches('年').parse::<i32>(),
+            |y| {
+                if years.contains(y) {
+                    Ok(())
+                } else {
+                    Err(reason)
+                }
+            },
+            errors,
+        )
+    }
+
     /// The cell as one of a set of codes or labels (`parse`), `default` when empty; an
     /// unknown one adds `reason` for that column to `errors`.
     pub fn choice<T>(
@@ -90,5 +114,34 @@ impl<'a> Cells<'a> {
     /// The cell as a date ([`Row::date`]).
     pub fn date(&self, column: Column) -> Result<Option<chrono::NaiveDate>, String> {
         self.row.date(self.index(column))
+    }
+
+    /// The cell as a date, `None` when empty; an unreadable one adds its reason for that
+    /// column to `errors`.
+    pub fn optional_date(
+        &self,
+        column: Column,
+        errors: &mut Vec<FieldError>,
+    ) -> Option<chrono::NaiveDate> {
+        self.date(column).unwrap_or_else(|reason| {
+            errors.push(FieldError::new(column, self.text(column), reason));
+            None
+        })
+    }
+
+    /// The cell as a date that must be there; an empty cell adds "<column>为空" and an
+    /// unreadable one its reason, for that column, to `errors`.
+    pub fn required_date(
+        &self,
+        column: Column,
+        errors: &mut Vec<FieldError>,
+    ) -> Option<chrono::NaiveDate> {
+        match self.date(column) {
+            Ok(None) => {
+                errors.push(FieldError::new(column, "", format!("{}为空", column.name)));
+                None
+            }
+            _ => self.optional_date(column, errors),
+        }
     }
 }

@@ -56,6 +56,12 @@ pub fn parse_timestamp(s: &str) -> Option<chrono::DateTime<chrono::Utc>> {
         .map(|t| t.with_timezone(&chrono::Utc))
 }
 
+/// The first and last day of `year` as stored dates (`YYYY-MM-DD`): the bounds of every
+/// "in this year" filter and year's figure, written once so that all agree on the form.
+pub(crate) fn year_bounds(year: i32) -> (String, String) {
+    (format!("{year:04}-01-01"), format!("{year:04}-12-31"))
+}
+
 /// Marks SQL assembled at run time (table names from [`audit::AuditedTable`], fixed
 /// column lists) as safe: callers only ever interpolate constants, never user input.
 pub(crate) fn dynamic(sql: &str) -> sqlx::AssertSqlSafe<String> {

@@ -4,12 +4,13 @@
 //!
 //! The modules keep their SQL, their row type and their decoding; what they shared, word
 //! for word, was the plumbing between them (take the connection, bind, fetch or execute,
-//! map), and that lives here once. Queries with their own paging or several statements
-//! in one connection still use [`on_conn!`](crate::on_conn) directly.
+//! map), and that lives here once, as does the filtered page with its total that every
+//! list shares ([`page`]). Queries that bind in an order of their own or run several
+//! statements in one connection still use [`on_conn!`](crate::on_conn) directly.
 
 use crate::db::Conn;
-use crate::error::StoreResult;
-use crate::sql::Bind;
+use crate::error::{StoreError, StoreResult};
+use crate::sql::{Bind, Where};
 use crate::{bind_where, on_conn};
 use sqlx::FromRow;
 use sqlx::postgres::PgRow;
@@ -59,6 +60,22 @@ pub(crate) async fn row<R: AnyRow, T>(
     .fetch_optional(&mut *c)
     .await?);
     row.map(decode).transpose()
+}
+
+/// The record `sql` (a SELECT ending in `WHERE <key> = $1`) finds for `id`, decoded; not
+/// found when there is none or when `visible` says the reader may not see it, so that a
+/// record outside a reader's scope cannot be told from a missing one.
+pub(crate) async fn visible<R: AnyRow, T>(
+    conn: impl Into<Conn<'_>>,
+    sql: &str,
+    id: i64,
+    decode: impl FnOnce(R) -> StoreResult<T>,
+    visible: impl FnOnce(&T) -> bool,
+) -> StoreResult<T> {
+    match row(conn, sql, &[id.into()], decode).await? {
+        Some(record) if visible(&record) => Ok(record),
+        _ => Err(StoreError::NotFound),
+    }
 }
 
 /// The single column of the row `sql` selects with `binds` (an id, a count, a name);
@@ -114,4 +131,30 @@ where
     .fetch_one(&mut *c)
     .await?);
     Ok(v)
+}
+
+/// A page of the rows `select` (a SELECT up to its WHERE) gives under the conditions `w`,
+/// in `order`, decoded; and how many rows match in all (`count` is `SELECT COUNT(*) FROM
+/// …` over the same joins). Every filtered list pages this way, so it is written once:
+/// the LIMIT and OFFSET placeholders follow the filter's values.
+pub(crate) async fn page<R: AnyRow, T>(
+    conn: impl Into<Conn<'_>>,
+    (select, count): (&str, &str),
+    w: &Where,
+    order: &str,
+    (limit, offset): (i64, i64),
+    decode: impl FnMut(R) -> StoreResult<T>,
+) -> StoreResult<(Vec<T>, i64)> {
+    let mut conn = conn.into();
+    let n = w.next_placeholder();
+    let sql = format!(
+        "{select}{} ORDER BY {order} LIMIT ${n} OFFSET ${}",
+        w.sql(),
+        n + 1
+    );
+    let mut binds = w.binds.clone();
+    binds.extend([Bind::Int(limit), Bind::Int(offset)]);
+    let rows = rows(&mut conn, &sql, &binds, decode).await?;
+    let total = one(&mut conn, &format!("{count}{}", w.sql()), &w.binds).await?;
+    Ok((rows, total))
 }

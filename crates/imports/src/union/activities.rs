@@ -126,18 +126,8 @@ impl ActivitiesImporter {
         };
         let organiser = row.required(ORGANISER, "主办单位为空", &mut errors);
         let joint_mode = optional(&row, MODE, JointMode::parse, &mut errors);
-        let date = |column: Column, errors: &mut Vec<FieldError>| match row.date(column) {
-            Ok(d) => d,
-            Err(reason) => {
-                errors.push(FieldError::new(column, row.text(column), reason));
-                None
-            }
-        };
-        let start = date(START, &mut errors);
-        if start.is_none() && row.text(START).is_empty() {
-            errors.push(FieldError::new(START, "", "开始日期为空"));
-        }
-        let end = date(END, &mut errors).or(start);
+        let start = row.required_date(START, &mut errors);
+        let end = row.optional_date(END, &mut errors).or(start);
         let capacity = optional(&row, CAPACITY, |t| t.parse::<u32>(), &mut errors);
         let open = yes_no(OPEN, &row.text(OPEN))
             .map_err(|e| errors.push(e))

@@ -3,7 +3,7 @@
 //! signing day is the same contract (its expiry is updated). A year in 示范单位年度 names
 //! the enterprise a wage-bargaining demonstration unit of that year.
 
-use super::rights_rows::{enterprise_in_scope, required_date};
+use super::rights_rows::enterprise_in_scope;
 use crate::engine::{
     Applied, Cells, FieldError, ImportError, ImportOptions, Importer, RowOutcome, layout,
 };
@@ -47,22 +47,16 @@ impl ContractsImporter {
         let mut errors = Vec::new();
         let enterprise = enterprise_in_scope(&row, CODE, &self.registered, self.scope, &mut errors);
         let kind = row.parsed(KIND, ContractKind::parse, |_| Ok(()), &mut errors);
-        let signed = required_date(&row, SIGNED, &mut errors);
-        let expiry = required_date(&row, EXPIRY, &mut errors);
+        let signed = row.required_date(SIGNED, &mut errors);
+        let expiry = row.required_date(EXPIRY, &mut errors);
         let year_text = row.text(DEMONSTRATION);
         let year = if year_text.is_empty() {
             Some(None)
         } else {
-            row.parsed(
+            row.year(
                 DEMONSTRATION,
-                |t| t.trim_end_matches('年').parse::<i32>(),
-                |y| {
-                    if (1990..=2100).contains(y) {
-                        Ok(())
-                    } else {
-                        Err("示范单位年度应为四位年份")
-                    }
-                },
+                1990..=2100,
+                "示范单位年度应为四位年份",
                 &mut errors,
             )
             .map(Some)

@@ -4,7 +4,6 @@
 //! on the given day (a step the status rules refuse is a row error). A year and level
 //! record an advanced-workers'-home award.
 
-use super::rights_rows::required_date;
 use crate::engine::{
     Applied, Cells, FieldError, ImportError, ImportOptions, Importer, RowOutcome, layout,
 };
@@ -107,22 +106,11 @@ impl FacilitiesImporter {
         let area = row.parsed(AREA, SquareMetres::parse, |_| Ok(()), &mut errors);
         let investment = row.parsed(INVESTMENT, Fen::parse_yuan, |_| Ok(()), &mut errors);
         let status = row.parsed(STATUS, FacilityStatus::parse, |_| Ok(()), &mut errors);
-        let since = required_date(&row, SINCE, &mut errors);
+        let since = row.required_date(SINCE, &mut errors);
         let award = match (row.text(AWARD_YEAR), row.text(AWARD_LEVEL)) {
             (y, l) if y.is_empty() && l.is_empty() => Some(None),
             _ => {
-                let year = row.parsed(
-                    AWARD_YEAR,
-                    |t| t.trim_end_matches('年').parse::<i32>(),
-                    |y| {
-                        if (1990..=2100).contains(y) {
-                            Ok(())
-                        } else {
-                            Err("获评年度应为四位年份")
-                        }
-                    },
-                    &mut errors,
-                );
+                let year = row.year(AWARD_YEAR, 1990..=2100, "获评年度应为四位年份", &mut errors);
                 let level = row.parsed(AWARD_LEVEL, AwardLevel::parse, |_| Ok(()), &mut errors);
                 match (year, level, kind) {
                     (Some(year), Some(level), Some(k)) => match check_award(k) {

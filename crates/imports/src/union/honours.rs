@@ -64,18 +64,7 @@ impl HonoursImporter {
     fn check(&self, row: &Row) -> Result<HonourInput, Vec<FieldError>> {
         let row = Cells::new(row, COLUMNS);
         let mut errors = Vec::new();
-        let year = row.parsed(
-            YEAR,
-            |t| t.trim_end_matches('年').parse::<i32>(),
-            |y| {
-                if (1950..=2100).contains(y) {
-                    Ok(())
-                } else {
-                    Err("年度应在1950至2100之间")
-                }
-            },
-            &mut errors,
-        );
+        let year = row.year(YEAR, 1950..=2100, "年度应在1950至2100之间", &mut errors);
         let kind = row.parsed(KIND, HonourKind::parse, |_| Ok(()), &mut errors);
         let level = row.parsed(LEVEL, HonourLevel::parse, |_| Ok(()), &mut errors);
         if let (Some(k), Some(l)) = (kind, level)

@@ -156,20 +156,12 @@ impl MemberCheck {
                 None
             }
         };
-        let joined = match row.date(JOINED) {
-            Ok(Some(d)) if d > self.today => {
+        let joined = match row.required_date(JOINED, &mut errors) {
+            Some(d) if d > self.today => {
                 errors.push(FieldError::new(JOINED, d.to_string(), "入会日期晚于今天"));
                 None
             }
-            Ok(Some(d)) => Some(d),
-            Ok(None) => {
-                errors.push(FieldError::new(JOINED, "", "入会日期为空"));
-                None
-            }
-            Err(reason) => {
-                errors.push(FieldError::new(JOINED, row.text(JOINED), reason));
-                None
-            }
+            joined => joined,
         };
         let migrant = yes_no(MIGRANT, &row.text(MIGRANT))
             .map_err(|e| errors.push(e))

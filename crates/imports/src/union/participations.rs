@@ -87,17 +87,7 @@ impl RowCheck for ParticipationCheck {
         let row = Cells::new(row, COLUMNS);
         let mut errors = Vec::new();
         let activity_name = row.required(ACTIVITY, "活动名称为空", &mut errors);
-        let start = match row.date(START) {
-            Ok(Some(d)) => Some(d),
-            Ok(None) => {
-                errors.push(FieldError::new(START, "", "活动开始日期为空"));
-                None
-            }
-            Err(reason) => {
-                errors.push(FieldError::new(START, row.text(START), reason));
-                None
-            }
-        };
+        let start = row.required_date(START, &mut errors);
         let target = start.and_then(|s| match self.activities.get(&(activity_name.clone(), s)) {
             Some(t) if self.scope.allows_code(t.township.as_deref()) => Some(t),
             Some(_) => {

@@ -1,32 +1,12 @@
-//! What the `facilities` and `contracts` imports share: a required date cell, and the
-//! lookup of an enterprise in scope by its credit code.
+//! What the `facilities` and `contracts` imports share: the lookup of an enterprise in
+//! scope by its credit code.
 
 use crate::engine::{Cells, FieldError};
-use chrono::NaiveDate;
 use domain::platform::CreditCode;
 use sheets::Column;
 use std::collections::HashMap;
 use store::Tx;
 use store::union::{Scope, for_imports};
-
-/// The cell as a date that must be there; otherwise its reason is added to `errors`.
-pub(crate) fn required_date(
-    row: &Cells<'_>,
-    column: Column,
-    errors: &mut Vec<FieldError>,
-) -> Option<NaiveDate> {
-    match row.date(column) {
-        Ok(Some(d)) => Some(d),
-        Ok(None) => {
-            errors.push(FieldError::new(column, "", format!("{}为空", column.name)));
-            None
-        }
-        Err(reason) => {
-            errors.push(FieldError::new(column, row.text(column), reason));
-            None
-        }
-    }
-}
 
 /// The enterprise id of the credit code in the cell, if registered inside `scope`; an
 /// enterprise of another township reads as unregistered.

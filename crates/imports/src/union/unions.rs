@@ -124,13 +124,7 @@ impl UnionsImporter {
                 None
             }
         };
-        let founded_on = match row.date(FOUNDED) {
-            Ok(d) => d,
-            Err(reason) => {
-                errors.push(FieldError::new(FOUNDED, row.text(FOUNDED), reason));
-                None
-            }
-        };
+        let founded_on = row.optional_date(FOUNDED, &mut errors);
         let covers_text = row.text(COVERS);
         let mut covers = Vec::new();
         for part in covers_text

@@ -76,6 +76,12 @@ pub async fn upsert(
     }
     let existing =
         households::record_id(tx, &APPRAISALS, "item", household_id, description).await?;
+    // kind, amount, appraiser: written alike by both statements.
+    let fields: [Bind; 3] = [
+        item.kind.code().into(),
+        item.amount.0.into(),
+        appraiser.trim().into(),
+    ];
     audit::upsert(
         tx,
         actor,
@@ -86,12 +92,7 @@ pub async fn upsert(
             query::execute(
                 tx,
                 "UPDATE relocation_appraisals SET kind = $1, amount = $2, appraiser = $3 WHERE id = $4",
-                &[
-                    item.kind.code().into(),
-                    item.amount.0.into(),
-                    appraiser.trim().into(),
-                    id.into(),
-                ],
+                &[&fields[..], &[id.into()]].concat(),
             )
             .await
         },
@@ -101,13 +102,11 @@ pub async fn upsert(
                 "INSERT INTO relocation_appraisals (household_id, item, kind, amount, appraiser, created_at)
                  VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
                 &[
-                    household_id.into(),
-                    description.into(),
-                    item.kind.code().into(),
-                    item.amount.0.into(),
-                    appraiser.trim().into(),
-                    Bind::from(crate::now_text()),
-                ],
+                    &[household_id.into(), description.into()][..],
+                    &fields,
+                    &[crate::now_text().into()],
+                ]
+                .concat(),
             )
             .await
         },

@@ -137,7 +137,15 @@ pub async fn upsert(
     if f.measured.0 < 0 || f.legal.0 < 0 {
         return Err(StoreError::from(Refusal::AreaNegative));
     }
-    let cert = has_certificate(no);
+    // approvals, structure, measured_area, legal_area, has_certificate: written alike by
+    // both statements.
+    let fields: [Bind; 5] = [
+        f.approvals.trim().into(),
+        f.structure.code().into(),
+        f.measured.0.into(),
+        f.legal.0.into(),
+        has_certificate(no).into(),
+    ];
     let existing =
         households::record_id(tx, &BUILDINGS, "certificate_no", household_id, no).await?;
     audit::upsert(
@@ -156,14 +164,7 @@ pub async fn upsert(
                      verified_at = CASE WHEN structure = $2 AND measured_area = $3 AND legal_area = $4
                                         THEN verified_at END
                  WHERE id = $6",
-                &[
-                    f.approvals.trim().into(),
-                    f.structure.code().into(),
-                    f.measured.0.into(),
-                    f.legal.0.into(),
-                    cert.into(),
-                    id.into(),
-                ],
+                &[&fields[..], &[id.into()]].concat(),
             )
             .await
         },
@@ -174,15 +175,11 @@ pub async fn upsert(
                  measured_area, legal_area, has_certificate, created_at)
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
                 &[
-                    household_id.into(),
-                    no.into(),
-                    f.approvals.trim().into(),
-                    f.structure.code().into(),
-                    f.measured.0.into(),
-                    f.legal.0.into(),
-                    cert.into(),
-                    Bind::from(crate::now_text()),
-                ],
+                    &[household_id.into(), no.into()][..],
+                    &fields,
+                    &[crate::now_text().into()],
+                ]
+                .concat(),
             )
             .await
         },

@@ -8,7 +8,8 @@ use super::{CARE_ACTIONS, Scope, TEMPORARY_HOUSING, corrupt, day_text, household
 use crate::audit;
 use crate::db::{Conn, Tx};
 use crate::error::{StoreError, StoreResult};
-use crate::{on_conn, on_tx};
+use crate::query;
+use crate::sql::Bind;
 use chrono::NaiveDate;
 use domain::relocation::care::{self, CareKind, TemporaryHousing};
 use serde::Serialize;
@@ -104,26 +105,8 @@ const STAYS: &str = "SELECT id, household_id, place, from_on, until_on, subsidy_
 
 /// A household's stays in temporary housing, latest first.
 pub async fn stays(conn: impl Into<Conn<'_>>, household_id: i64) -> StoreResult<Vec<Stay>> {
-    let mut conn = conn.into();
     let sql = format!("{STAYS} WHERE household_id = $1 ORDER BY from_on DESC, id DESC");
-    let rows: Vec<StayRow> = on_conn!(&mut conn, |c| sqlx::query_as(crate::dynamic(&sql))
-        .bind(household_id)
-        .fetch_all(&mut *c)
-        .await?);
-    rows.into_iter().map(stay_of).collect()
-}
-
-/// The household a stay belongs to, checked against the scope.
-async fn stay_household(tx: &mut Tx, scope: &Scope, stay_id: i64) -> StoreResult<i64> {
-    let household: Option<i64> = on_tx!(tx, |c| sqlx::query_scalar(
-        "SELECT household_id FROM relocation_temporary_housing WHERE id = $1"
-    )
-    .bind(stay_id)
-    .fetch_optional(&mut *c)
-    .await?);
-    let household = household.ok_or(StoreError::NotFound)?;
-    households::get(&mut *tx, scope, household).await?;
-    Ok(household)
+    query::rows(conn, &sql, &[household_id.into()], stay_of).await
 }
 
 /// Records a household's stay in temporary housing, or (`stay_id`) corrects one; returns
@@ -138,46 +121,44 @@ pub async fn save_stay(
     note: &str,
 ) -> StoreResult<i64> {
     households::get(&mut *tx, scope, household_id).await?;
-    let months = i64::from(stay.subsidy_months);
-    let (from, until) = (day_text(stay.from), day_text(stay.until));
+    // place, from_on, until_on, subsidy_months, note: written alike by both statements.
+    let fields = [
+        Bind::from(&stay.place),
+        day_text(stay.from).into(),
+        day_text(stay.until).into(),
+        i64::from(stay.subsidy_months).into(),
+        note.trim().into(),
+    ];
     if let Some(id) = stay_id {
-        if stay_household(tx, scope, id).await? != household_id {
+        if households::record_household(tx, scope, &TEMPORARY_HOUSING, id).await? != household_id {
             return Err(StoreError::NotFound);
         }
         let change = audit::Change::begin(tx, &TEMPORARY_HOUSING, id).await?;
-        on_tx!(tx, |c| sqlx::query(
+        query::execute(
+            &mut *tx,
             "UPDATE relocation_temporary_housing SET place = $1, from_on = $2, until_on = $3,
-                 subsidy_months = $4, note = $5 WHERE id = $6"
+                 subsidy_months = $4, note = $5 WHERE id = $6",
+            &[&fields[..], &[id.into()]].concat(),
         )
-        .bind(&stay.place)
-        .bind(&from)
-        .bind(&until)
-        .bind(months)
-        .bind(note.trim())
-        .bind(id)
-        .execute(&mut *c)
-        .await
-        .map(|_| ())?);
+        .await?;
         change.finish_if_changed(tx, actor, "update").await?;
         return Ok(id);
     }
-    let id: i64 = on_tx!(tx, |c| sqlx::query_scalar(
+    audit::insert(
+        tx,
+        actor,
+        &TEMPORARY_HOUSING,
         "INSERT INTO relocation_temporary_housing
              (household_id, place, from_on, until_on, subsidy_months, note, recorded_by, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id"
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+        &[
+            &[household_id.into()][..],
+            &fields,
+            &[actor.into(), crate::now_text().into()],
+        ]
+        .concat(),
     )
-    .bind(household_id)
-    .bind(&stay.place)
-    .bind(&from)
-    .bind(&until)
-    .bind(months)
-    .bind(note.trim())
-    .bind(actor)
-    .bind(crate::now_text())
-    .fetch_one(&mut *c)
-    .await?);
-    audit::record_insert(tx, actor, &TEMPORARY_HOUSING, id).await?;
-    Ok(id)
+    .await
 }
 
 /// Removes a stay recorded by mistake; returns its household.
@@ -187,17 +168,7 @@ pub async fn remove_stay(
     scope: &Scope,
     stay_id: i64,
 ) -> StoreResult<i64> {
-    let household = stay_household(tx, scope, stay_id).await?;
-    let change = audit::Change::begin(tx, &TEMPORARY_HOUSING, stay_id).await?;
-    on_tx!(tx, |c| sqlx::query(
-        "DELETE FROM relocation_temporary_housing WHERE id = $1"
-    )
-    .bind(stay_id)
-    .execute(&mut *c)
-    .await
-    .map(|_| ())?);
-    change.finish_delete(tx, actor).await?;
-    Ok(household)
+    households::remove_record(tx, actor, scope, &TEMPORARY_HOUSING, stay_id).await
 }
 
 type ActionRow = (i64, i64, String, String, String, String, String);
@@ -217,15 +188,14 @@ fn action_of(r: ActionRow) -> StoreResult<CareAction> {
 
 /// A household's care actions, latest first.
 pub async fn actions(conn: impl Into<Conn<'_>>, household_id: i64) -> StoreResult<Vec<CareAction>> {
-    let mut conn = conn.into();
-    let rows: Vec<ActionRow> = on_conn!(&mut conn, |c| sqlx::query_as(
+    query::rows(
+        conn,
         "SELECT id, household_id, kind, done_on, helpers, note, recorded_by
-         FROM relocation_care_actions WHERE household_id = $1 ORDER BY done_on DESC, id DESC"
+         FROM relocation_care_actions WHERE household_id = $1 ORDER BY done_on DESC, id DESC",
+        &[household_id.into()],
+        action_of,
     )
-    .bind(household_id)
-    .fetch_all(&mut *c)
-    .await?);
-    rows.into_iter().map(action_of).collect()
+    .await
 }
 
 /// Records a care action done on `on` (no later than `today`); returns its id.
@@ -243,22 +213,24 @@ pub async fn add_action(
 ) -> StoreResult<i64> {
     households::get(&mut *tx, scope, household_id).await?;
     care::check_action(helpers, on, today)?;
-    let id: i64 = on_tx!(tx, |c| sqlx::query_scalar(
+    audit::insert(
+        tx,
+        actor,
+        &CARE_ACTIONS,
         "INSERT INTO relocation_care_actions
              (household_id, kind, done_on, helpers, note, recorded_by, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id"
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        &[
+            household_id.into(),
+            kind.code().into(),
+            day_text(on).into(),
+            helpers.trim().into(),
+            note.trim().into(),
+            actor.into(),
+            crate::now_text().into(),
+        ],
     )
-    .bind(household_id)
-    .bind(kind.code())
-    .bind(day_text(on))
-    .bind(helpers.trim())
-    .bind(note.trim())
-    .bind(actor)
-    .bind(crate::now_text())
-    .fetch_one(&mut *c)
-    .await?);
-    audit::record_insert(tx, actor, &CARE_ACTIONS, id).await?;
-    Ok(id)
+    .await
 }
 
 /// Removes a care action recorded by mistake; returns its household.
@@ -268,24 +240,7 @@ pub async fn remove_action(
     scope: &Scope,
     action_id: i64,
 ) -> StoreResult<i64> {
-    let household: Option<i64> = on_tx!(tx, |c| sqlx::query_scalar(
-        "SELECT household_id FROM relocation_care_actions WHERE id = $1"
-    )
-    .bind(action_id)
-    .fetch_optional(&mut *c)
-    .await?);
-    let household = household.ok_or(StoreError::NotFound)?;
-    households::get(&mut *tx, scope, household).await?;
-    let change = audit::Change::begin(tx, &CARE_ACTIONS, action_id).await?;
-    on_tx!(tx, |c| sqlx::query(
-        "DELETE FROM relocation_care_actions WHERE id = $1"
-    )
-    .bind(action_id)
-    .execute(&mut *c)
-    .await
-    .map(|_| ())?);
-    change.finish_delete(tx, actor).await?;
-    Ok(household)
+    households::remove_record(tx, actor, scope, &CARE_ACTIONS, action_id).await
 }
 
 /// A stay with its household, for the project's list of temporary housing.
@@ -321,18 +276,18 @@ pub async fn project_stays(
     scope: &Scope,
     project_id: i64,
 ) -> StoreResult<Vec<ProjectStay>> {
-    let mut conn = conn.into();
-    let rows: Vec<ProjectStayRow> = on_conn!(&mut conn, |c| sqlx::query_as(
+    let rows: Vec<ProjectStayRow> = query::rows(
+        conn,
         "SELECT h.code, h.head_name, p.town, h.team_id, s.id, s.household_id, s.place,
                     s.from_on, s.until_on, s.subsidy_months, s.note, s.recorded_by
              FROM relocation_temporary_housing s
              JOIN relocation_households h ON h.id = s.household_id
              JOIN relocation_projects p ON p.id = h.project_id
-             WHERE h.project_id = $1 ORDER BY s.until_on, h.code, s.id"
+             WHERE h.project_id = $1 ORDER BY s.until_on, h.code, s.id",
+        &[project_id.into()],
+        Ok,
     )
-    .bind(project_id)
-    .fetch_all(&mut *c)
-    .await?);
+    .await?;
     let mut out = Vec::new();
     for (code, head_name, town, team, id, hid, place, from, until, months, note, by) in rows {
         if !scope.sees_household(&town, team) {

@@ -4,7 +4,7 @@
 
 use crate::db::Db;
 use crate::error::StoreResult;
-use crate::on_pool;
+use crate::query::{self, AnyRow};
 
 /// A household with its project's code.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -31,16 +31,16 @@ pub struct HouseholdLine {
 
 /// Every household, by project and household code.
 pub async fn households(db: &Db) -> StoreResult<Vec<HouseholdLine>> {
-    Ok(on_pool!(db, |p| {
-        sqlx::query_as(
-            "SELECT p.code AS project, h.code, h.kind, h.head_name, h.head_id, h.mobile,
-                    h.village, h.village_group, h.residence
-             FROM relocation_households h JOIN relocation_projects p ON p.id = h.project_id
-             ORDER BY p.code, h.code",
-        )
-        .fetch_all(p)
-        .await?
-    }))
+    query::rows(
+        db,
+        "SELECT p.code AS project, h.code, h.kind, h.head_name, h.head_id, h.mobile,
+                h.village, h.village_group, h.residence
+         FROM relocation_households h JOIN relocation_projects p ON p.id = h.project_id
+         ORDER BY p.code, h.code",
+        &[],
+        Ok,
+    )
+    .await
 }
 
 /// A household member with the codes of project and household.
@@ -60,17 +60,12 @@ pub struct MemberLine {
 
 /// Every household member, by project, household and entry order.
 pub async fn members(db: &Db) -> StoreResult<Vec<MemberLine>> {
-    Ok(on_pool!(db, |p| {
-        sqlx::query_as(
-            "SELECT p.code AS project, h.code AS household, m.name, m.resident_id, m.relation
-             FROM relocation_members m
-             JOIN relocation_households h ON h.id = m.household_id
-             JOIN relocation_projects p ON p.id = h.project_id
-             ORDER BY p.code, h.code, m.id",
-        )
-        .fetch_all(p)
-        .await?
-    }))
+    of_every_household(
+        db,
+        "r.name, r.resident_id, r.relation",
+        "relocation_members",
+    )
+    .await
 }
 
 /// A building with the codes of project and household.
@@ -94,18 +89,12 @@ pub struct BuildingLine {
 
 /// Every building, by project, household and entry order.
 pub async fn buildings(db: &Db) -> StoreResult<Vec<BuildingLine>> {
-    Ok(on_pool!(db, |p| {
-        sqlx::query_as(
-            "SELECT p.code AS project, h.code AS household, b.certificate_no, b.structure,
-                    b.measured_area, b.legal_area, b.approvals
-             FROM relocation_buildings b
-             JOIN relocation_households h ON h.id = b.household_id
-             JOIN relocation_projects p ON p.id = h.project_id
-             ORDER BY p.code, h.code, b.id",
-        )
-        .fetch_all(p)
-        .await?
-    }))
+    of_every_household(
+        db,
+        "r.certificate_no, r.structure, r.measured_area, r.legal_area, r.approvals",
+        "relocation_buildings",
+    )
+    .await
 }
 
 /// An appraisal item with the codes of project and household.
@@ -127,16 +116,24 @@ pub struct AppraisalLine {
 
 /// Every appraisal item, by project, household and entry order.
 pub async fn appraisals(db: &Db) -> StoreResult<Vec<AppraisalLine>> {
-    Ok(on_pool!(db, |p| {
-        sqlx::query_as(
-            "SELECT p.code AS project, h.code AS household, a.item, a.amount, a.kind,
-                    a.appraiser
-             FROM relocation_appraisals a
-             JOIN relocation_households h ON h.id = a.household_id
-             JOIN relocation_projects p ON p.id = h.project_id
-             ORDER BY p.code, h.code, a.id",
-        )
-        .fetch_all(p)
-        .await?
-    }))
+    of_every_household(
+        db,
+        "r.item, r.amount, r.kind, r.appraiser",
+        "relocation_appraisals",
+    )
+    .await
+}
+
+/// Every row of `table` (one of a household's records, as `r`), its `columns` after the
+/// codes of its project and household (`project`, `household`), by project, household
+/// and entry order: the one shape of the exports' record lists.
+async fn of_every_household<R: AnyRow>(db: &Db, columns: &str, table: &str) -> StoreResult<Vec<R>> {
+    let sql = format!(
+        "SELECT p.code AS project, h.code AS household, {columns}
+         FROM {table} r
+         JOIN relocation_households h ON h.id = r.household_id
+         JOIN relocation_projects p ON p.id = h.project_id
+         ORDER BY p.code, h.code, r.id"
+    );
+    query::rows(db, &sql, &[], Ok).await
 }

@@ -101,7 +101,7 @@ pub async fn list(
     scope: &Scope,
     year: Option<i32>,
 ) -> StoreResult<Vec<Incident>> {
-    let (from, to) = year_bounds(year);
+    let (from, to) = year.map(crate::year_bounds).unzip();
     let rows: Vec<IncidentRow> = query::rows(
         conn,
         "SELECT i.id, i.project_id, p.code, i.kind, i.occurred_on, i.description, i.outcome,
@@ -137,14 +137,6 @@ pub async fn list(
         .collect()
 }
 
-/// The first and last day of `year` as stored text (`None`: no bound).
-fn year_bounds(year: Option<i32>) -> (Option<String>, Option<String>) {
-    match year {
-        Some(y) => (Some(format!("{y:04}-01-01")), Some(format!("{y:04}-12-31"))),
-        None => (None, None),
-    }
-}
-
 /// How many petition incidents and misconduct findings happened in `year` on the projects
 /// the scope sees (the yearbook's figures: JSON keys `petitions`, `misconduct_cases`).
 pub async fn counts_for_year(
@@ -152,7 +144,7 @@ pub async fn counts_for_year(
     scope: &Scope,
     year: i32,
 ) -> StoreResult<YearCounts> {
-    let (from, to) = year_bounds(Some(year));
+    let (from, to) = crate::year_bounds(year);
     let rows: Vec<(String, i64)> = query::rows(
         conn,
         "SELECT i.kind, COUNT(*) FROM relocation_incidents i

@@ -9,8 +9,7 @@ use crate::audit;
 use crate::db::Conn;
 use crate::db::Tx;
 use crate::error::{Refusal, StoreError, StoreResult};
-use crate::on_conn;
-use crate::on_tx;
+use crate::query;
 use domain::platform::ResidentId;
 use serde::Serialize;
 
@@ -34,15 +33,13 @@ pub async fn of_household(
     conn: impl Into<Conn<'_>>,
     household_id: i64,
 ) -> StoreResult<Vec<Member>> {
-    let mut conn = conn.into();
-    let rows = on_conn!(&mut conn, |c| sqlx::query_as(
-        "SELECT id, household_id, name, resident_id, relation FROM relocation_members
-         WHERE household_id = $1 ORDER BY id"
+    households::records_of(
+        conn,
+        "SELECT id, household_id, name, resident_id, relation FROM relocation_members",
+        household_id,
+        Ok,
     )
-    .bind(household_id)
-    .fetch_all(&mut *c)
-    .await?);
-    Ok(rows)
+    .await
 }
 
 /// Adds a member, or updates the one with the same resident ID (the natural key).
@@ -61,68 +58,52 @@ pub async fn upsert(
     if name.is_empty() || relation.is_empty() {
         return Err(StoreError::from(Refusal::MemberFieldsMissing));
     }
-    let existing: Option<(i64, String, String)> = on_tx!(tx, |c| sqlx::query_as(
+    let existing: Option<(i64, String, String)> = query::row(
+        &mut *tx,
         "SELECT id, name, relation FROM relocation_members
-         WHERE household_id = $1 AND resident_id = $2"
+         WHERE household_id = $1 AND resident_id = $2",
+        &[household_id.into(), resident_id.as_str().into()],
+        Ok,
     )
-    .bind(household_id)
-    .bind(resident_id.as_str())
-    .fetch_optional(&mut *c)
-    .await?);
+    .await?;
     let today = domain::platform::time::today_local();
     if let Some((id, was_name, was_relation)) = existing {
         if was_name == name && was_relation == relation {
             return Ok((id, false));
         }
         let change = audit::Change::begin(tx, &MEMBERS, id).await?;
-        on_tx!(tx, |c| sqlx::query(
-            "UPDATE relocation_members SET name = $1, relation = $2 WHERE id = $3"
+        query::execute(
+            &mut *tx,
+            "UPDATE relocation_members SET name = $1, relation = $2 WHERE id = $3",
+            &[name.into(), relation.into(), id.into()],
         )
-        .bind(name)
-        .bind(relation)
-        .bind(id)
-        .execute(&mut *c)
-        .await
-        .map(|_| ())?);
+        .await?;
         change.finish_if_changed(tx, actor, "update").await?;
         population::members_changed(tx, actor, household_id, today).await?;
         return Ok((id, false));
     }
-    let id: i64 = on_tx!(tx, |c| sqlx::query_scalar(
+    let id = audit::insert(
+        tx,
+        actor,
+        &MEMBERS,
         "INSERT INTO relocation_members (household_id, name, resident_id, relation, created_at)
-         VALUES ($1, $2, $3, $4, $5) RETURNING id"
+         VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        &[
+            household_id.into(),
+            name.into(),
+            resident_id.as_str().into(),
+            relation.into(),
+            crate::now_text().into(),
+        ],
     )
-    .bind(household_id)
-    .bind(name)
-    .bind(resident_id.as_str())
-    .bind(relation)
-    .bind(crate::now_text())
-    .fetch_one(&mut *c)
-    .await?);
-    audit::record_insert(tx, actor, &MEMBERS, id).await?;
+    .await?;
     population::members_changed(tx, actor, household_id, today).await?;
     Ok((id, true))
 }
 
 /// Removes a member registered by mistake.
 pub async fn remove(tx: &mut Tx, actor: &str, scope: &Scope, member_id: i64) -> StoreResult<()> {
-    let household_id: Option<i64> = on_tx!(tx, |c| sqlx::query_scalar(
-        "SELECT household_id FROM relocation_members WHERE id = $1"
-    )
-    .bind(member_id)
-    .fetch_optional(&mut *c)
-    .await?);
-    let household_id = household_id.ok_or(StoreError::NotFound)?;
-    households::get(&mut *tx, scope, household_id).await?;
-    let change = audit::Change::begin(tx, &MEMBERS, member_id).await?;
-    on_tx!(tx, |c| sqlx::query(
-        "DELETE FROM relocation_members WHERE id = $1"
-    )
-    .bind(member_id)
-    .execute(&mut *c)
-    .await
-    .map(|_| ())?);
-    change.finish_delete(tx, actor).await?;
+    let household_id = households::remove_record(tx, actor, scope, &MEMBERS, member_id).await?;
     let today = domain::platform::time::today_local();
     population::members_changed(tx, actor, household_id, today).await
 }

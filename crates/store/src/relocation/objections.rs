@@ -13,7 +13,7 @@ use super::{OBJECTIONS, Scope, grievances, households};
 use crate::audit;
 use crate::db::{Conn, Tx};
 use crate::error::{Refusal, StoreError, StoreResult};
-use crate::{on_conn, on_tx};
+use crate::on_conn;
 use chrono::{Datelike, NaiveDate};
 use domain::relocation::posting::Resolution;
 use domain::relocation::{ObjectionReference, ReviewStage};
@@ -32,20 +32,23 @@ pub(crate) async fn register(
     let seq = grievances::next_in_series(tx, &ObjectionReference::series(year)).await?;
     let reference = ObjectionReference::new(year, seq);
     let index = i64::try_from(index).map_err(|_| StoreError::NotFound)?;
-    let id: i64 = on_tx!(tx, |c| sqlx::query_scalar(
+    audit::insert(
+        tx,
+        actor,
+        &OBJECTIONS,
         "INSERT INTO relocation_objections
              (household_id, objection, reference, client_key, recorded_by, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id"
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        &[
+            household_id.into(),
+            index.into(),
+            reference.to_string().into(),
+            client_key.into(),
+            actor.into(),
+            crate::now_text().into(),
+        ],
     )
-    .bind(household_id)
-    .bind(index)
-    .bind(reference.to_string())
-    .bind(client_key)
-    .bind(actor)
-    .bind(crate::now_text())
-    .fetch_one(&mut *c)
-    .await?);
-    audit::record_insert(tx, actor, &OBJECTIONS, id).await?;
+    .await?;
     Ok(reference)
 }
 

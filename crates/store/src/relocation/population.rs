@@ -293,20 +293,24 @@ async fn freeze(
         .collect();
     let json = serde_json::to_string(&list)
         .map_err(|e| StoreError::Config(format!("公示名单无法保存：{e}")))?;
-    let id: i64 = on_tx!(tx, |c| sqlx::query_scalar(
+    audit::insert(
+        tx,
+        actor,
+        &POSTED_LISTS,
         "INSERT INTO relocation_population_postings
              (household_id, posting, round, members, recorded_by, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id"
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        &[
+            household_id.into(),
+            posting.into(),
+            i64::from(review.round()).into(),
+            json.into(),
+            actor.into(),
+            crate::now_text().into(),
+        ],
     )
-    .bind(household_id)
-    .bind(posting)
-    .bind(i64::from(review.round()))
-    .bind(&json)
-    .bind(actor)
-    .bind(crate::now_text())
-    .fetch_one(&mut *c)
-    .await?);
-    audit::record_insert(tx, actor, &POSTED_LISTS, id).await
+    .await?;
+    Ok(())
 }
 
 /// A posting of a household's list with the members frozen for it (`None` for a posting

@@ -6,7 +6,8 @@
 //! township's; another township's activity is not found.
 
 use super::Scope;
-use super::codes;
+use super::codes::{self, from_code};
+use super::services::visible_row;
 use super::sql::{Bind, Where, contains_pattern};
 use crate::audit::{self, AuditedTable};
 use crate::db::{Conn, Db, Tx};
@@ -23,18 +24,6 @@ pub const ACTIVITIES: AuditedTable = AuditedTable {
     table: "union_activities",
     secret_columns: &[],
 };
-
-/// Reads a stored code of a closed list back; an unknown code is a damaged record.
-pub(crate) fn from_code<T: Copy>(
-    all: &[T],
-    code: fn(T) -> &'static str,
-    s: &str,
-) -> StoreResult<T> {
-    all.iter()
-        .copied()
-        .find(|v| code(*v) == s)
-        .ok_or_else(|| StoreError::corrupt(format!("数据库中有无法识别的代码：{s}")))
-}
 
 /// An activity as pages and exports see it, with its places taken and its counts.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -300,13 +289,10 @@ fn filter_sql(scope: Scope, f: &ActivityFilter) -> Where {
     if let Some(l) = f.level {
         w.push_with("a.level = ?", vec![l.code().into()]);
     }
-    if let Some(y) = f.year {
+    if let Some((first, last)) = f.year.map(crate::year_bounds) {
         w.push_with(
             "a.start_on <= ? AND a.end_on >= ?",
-            vec![
-                format!("{y:04}-12-31").into(),
-                format!("{y:04}-01-01").into(),
-            ],
+            vec![last.into(), first.into()],
         );
     }
     if let Some(d) = f.open_on {
@@ -329,33 +315,30 @@ pub async fn list(
     limit: i64,
     offset: i64,
 ) -> StoreResult<(Vec<Activity>, i64)> {
-    let w = filter_sql(scope, f);
-    let n = w.next_placeholder();
-    let sql = format!(
-        "{SELECT}{} ORDER BY {} LIMIT ${n} OFFSET ${}",
-        w.sql(),
+    query::page(
+        db,
+        (SELECT, "SELECT COUNT(*) FROM union_activities a"),
+        &filter_sql(scope, f),
         f.sort.order_by(),
-        n + 1
-    );
-    let mut binds = w.binds.clone();
-    binds.extend([limit.into(), offset.into()]);
-    let rows = query::rows(db, &sql, &binds, ActivityRow::into_activity).await?;
-    let count = format!("SELECT COUNT(*) FROM union_activities a{}", w.sql());
-    let total = query::value(db, &count, &w.binds).await?.unwrap_or(0);
-    Ok((rows, total))
+        (limit, offset),
+        ActivityRow::into_activity,
+    )
+    .await
 }
 
 /// One activity a reader may see (township staff: theirs and the city's); not found
 /// otherwise.
 pub async fn get(conn: impl Into<Conn<'_>>, scope: Scope, id: i64) -> StoreResult<Activity> {
     let sql = format!("{SELECT} WHERE a.id = $1");
-    let a = query::row(conn, &sql, &[id.into()], ActivityRow::into_activity)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-    if !scope.may_see(a.township().map(Township::code)) {
-        return Err(StoreError::NotFound);
-    }
-    Ok(a)
+    visible_row(
+        conn,
+        scope,
+        &sql,
+        id,
+        ActivityRow::into_activity,
+        |a: &Activity| a.township(),
+    )
+    .await
 }
 
 /// One activity the caller may change (township staff: only their township's).

@@ -5,12 +5,15 @@
 //! per year (checked here and held by a unique index), and township scoping.
 
 use super::Scope;
+use super::codes::from_code;
 use super::members;
-use super::welfare::{Holder, HolderRow, duplicate_as, in_scope, page, stored};
+use super::services::scoped_row;
+use super::welfare::{Holder, HolderRow, duplicate_as};
 use crate::audit::{self, AuditedTable};
 use crate::db::{Conn, Tx};
 use crate::error::{StoreError, StoreResult};
 use crate::query;
+use crate::query::page;
 use crate::sql::{Bind, Where};
 use chrono::{Datelike, NaiveDate};
 use domain::platform::{Fen, ResidentId};
@@ -100,17 +103,17 @@ fn decode(r: Row) -> StoreResult<Application> {
         .documents
         .split(',')
         .filter(|d| !d.is_empty())
-        .map(|d| stored(AidDocument::ALL, AidDocument::code, d))
+        .map(|d| from_code(AidDocument::ALL, AidDocument::code, d))
         .collect::<StoreResult<Vec<_>>>()?;
     Ok(Application {
         id: r.id,
         holder: r.holder.decode(&format!("帮扶申请 {}", r.id))?,
-        kind: stored(AidKind::ALL, AidKind::code, &r.kind)?,
+        kind: from_code(AidKind::ALL, AidKind::code, &r.kind)?,
         year: i32::try_from(r.year).map_err(|_| bad("年度"))?,
         festival: r
             .festival
             .as_deref()
-            .map(|f| stored(Festival::ALL, Festival::code, f))
+            .map(|f| from_code(Festival::ALL, Festival::code, f))
             .transpose()?,
         asked: Fen(r.asked_fen),
         reason: r.reason,
@@ -208,7 +211,10 @@ pub async fn apply(tx: &mut Tx, actor: &str, scope: Scope, a: &NewApplication) -
 /// One application in `scope`.
 pub async fn get(conn: impl Into<Conn<'_>>, scope: Scope, id: i64) -> StoreResult<Application> {
     let sql = format!("{SELECT} WHERE a.id = $1");
-    in_scope(conn, scope, (&sql, id), decode, |x: &Application| &x.holder).await
+    scoped_row(conn, scope, &sql, id, decode, |x: &Application| {
+        x.holder.township
+    })
+    .await
 }
 
 /// One application of the member `member_id`: another member's is "not found".
@@ -293,8 +299,7 @@ pub async fn list(
         (SELECT, count),
         &w,
         "a.id DESC",
-        limit,
-        offset,
+        (limit, offset),
         decode,
     )
     .await

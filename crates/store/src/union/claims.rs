@@ -2,11 +2,14 @@
 //! paid or refused with a reason. Scoped by the member's township like every union record.
 
 use super::Scope;
+use super::codes::from_code;
 use super::members;
-use super::welfare::{Holder, HolderRow, in_scope, page, stored};
+use super::services::scoped_row;
+use super::welfare::{Holder, HolderRow};
 use crate::audit::{self, AuditedTable};
 use crate::db::{Conn, Tx};
 use crate::error::{StoreError, StoreResult};
+use crate::query::page;
 use crate::sql::{Bind, Where};
 use chrono::NaiveDate;
 use domain::platform::{Fen, ResidentId};
@@ -68,7 +71,7 @@ fn decode(r: Row) -> StoreResult<Claim> {
     Ok(Claim {
         id: r.id,
         holder: r.holder.decode(&format!("保障申请 {}", r.id))?,
-        kind: stored(ClaimKind::ALL, ClaimKind::code, &r.kind)?,
+        kind: from_code(ClaimKind::ALL, ClaimKind::code, &r.kind)?,
         event_on: super::codes::stored_date(&r.event_on)?,
         claimed: Fen(r.claimed_fen),
         status,
@@ -117,7 +120,7 @@ pub async fn submit(
 /// One claim in `scope`.
 pub async fn get(conn: impl Into<Conn<'_>>, scope: Scope, id: i64) -> StoreResult<Claim> {
     let sql = format!("{SELECT} WHERE c.id = $1");
-    in_scope(conn, scope, (&sql, id), decode, |x: &Claim| &x.holder).await
+    scoped_row(conn, scope, &sql, id, decode, |x: &Claim| x.holder.township).await
 }
 
 /// A page of claims in `scope` (of one stage if given), newest first, and the count.
@@ -141,8 +144,7 @@ pub async fn list(
         (SELECT, count),
         &w,
         "c.id DESC",
-        limit,
-        offset,
+        (limit, offset),
         decode,
     )
     .await

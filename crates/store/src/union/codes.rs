@@ -60,6 +60,20 @@ impl DbCode for Engagement {
     ];
 }
 
+/// Reads a stored code of one of the domain's labelled closed lists back (`all`, each
+/// with its `code`); an unknown code is a damaged record. For the lists the domain
+/// spells itself (`ALL` and `code()`), where [`DbCode`] would repeat the table.
+pub(crate) fn from_code<T: Copy>(
+    all: &[T],
+    code: impl Fn(T) -> &'static str,
+    text: &str,
+) -> StoreResult<T> {
+    all.iter()
+        .copied()
+        .find(|v| code(*v) == text)
+        .ok_or_else(|| StoreError::corrupt(format!("数据库中有无法识别的代码：{text}")))
+}
+
 /// Reads a stored township code back into a [`Township`].
 pub fn township(code: &str) -> StoreResult<Township> {
     Township::from_code(code)

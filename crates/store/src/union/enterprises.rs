@@ -8,7 +8,7 @@ use crate::audit::{self, AuditedTable};
 use crate::db::{Conn, Db, Tx};
 use crate::error::{Refusal, StoreError, StoreResult};
 use crate::query;
-use crate::{bind_where, on_conn, on_pool, on_tx};
+use crate::{on_pool, on_tx};
 use domain::platform::CreditCode;
 use domain::union::coverage::{CoverageRule, Obligation};
 use domain::union::township::Township;
@@ -205,32 +205,18 @@ pub async fn list(
     offset: i64,
 ) -> StoreResult<(Vec<Enterprise>, i64)> {
     let rule = coverage::rule(db).await?;
-    let w = filter_sql(scope, f, &rule);
-    let n = w.next_placeholder();
-    let sql = format!(
-        "{SELECT} JOIN townships t ON t.code = e.township{} ORDER BY {} LIMIT ${n} OFFSET ${}",
-        w.sql(),
+    query::page(
+        db,
+        (
+            &format!("{SELECT} JOIN townships t ON t.code = e.township"),
+            "SELECT COUNT(*) FROM enterprises e",
+        ),
+        &filter_sql(scope, f, &rule),
         f.sort.order_by(),
-        n + 1
-    );
-    let count_sql = format!("SELECT COUNT(*) FROM enterprises e{}", w.sql());
-    let (rows, total) = on_pool!(db, |p| {
-        let q = bind_where!(
-            sqlx::query_as::<_, EnterpriseRow>(crate::dynamic(&sql)),
-            &w.binds
-        );
-        let rows = q.bind(limit).bind(offset).fetch_all(p).await?;
-        let c = bind_where!(
-            sqlx::query_scalar::<_, i64>(crate::dynamic(&count_sql)),
-            &w.binds
-        );
-        (rows, c.fetch_one(p).await?)
-    });
-    let rows = rows
-        .into_iter()
-        .map(EnterpriseRow::into_enterprise)
-        .collect::<StoreResult<Vec<_>>>()?;
-    Ok((rows, total))
+        (limit, offset),
+        EnterpriseRow::into_enterprise,
+    )
+    .await
 }
 
 /// Every enterprise in scope (for exports and coverage), in the list's default order.
@@ -242,17 +228,9 @@ pub async fn all(db: &Db, scope: Scope) -> StoreResult<Vec<Enterprise>> {
 
 /// One enterprise; not found when outside the scope.
 pub async fn get(conn: impl Into<Conn<'_>>, scope: Scope, id: i64) -> StoreResult<Enterprise> {
-    let mut conn = conn.into();
     let sql = format!("{SELECT} WHERE e.id = $1");
-    let row: Option<EnterpriseRow> = on_conn!(&mut conn, |c| sqlx::query_as(crate::dynamic(&sql))
-        .bind(id)
-        .fetch_optional(&mut *c)
-        .await?);
-    let e = row.ok_or(StoreError::NotFound)?.into_enterprise()?;
-    if !scope.allows_code(Some(e.township.code())) {
-        return Err(StoreError::NotFound);
-    }
-    Ok(e)
+    let decode = EnterpriseRow::into_enterprise;
+    super::services::scoped_row(conn, scope, &sql, id, decode, |e: &Enterprise| e.township).await
 }
 
 /// The enterprises a union covers.
@@ -267,6 +245,18 @@ pub async fn covered_by(db: &Db, union_id: i64) -> StoreResult<Vec<Enterprise>> 
         .collect()
 }
 
+/// The registry fields (name, credit code, township, headcount, provincial) in the
+/// column order both `insert` and `replace_fields` write them.
+fn registry_fields(e: &EnterpriseInput) -> [Bind; 5] {
+    [
+        Bind::from(&e.name),
+        e.credit_code.as_str().into(),
+        e.township.code().into(),
+        i64::from(e.headcount).into(),
+        e.provincial.into(),
+    ]
+}
+
 /// Inserts an enterprise inside a transaction (audited); the caller checked the key.
 pub async fn insert(tx: &mut Tx, actor: &str, e: &EnterpriseInput) -> StoreResult<i64> {
     let now = crate::now_text();
@@ -276,14 +266,7 @@ pub async fn insert(tx: &mut Tx, actor: &str, e: &EnterpriseInput) -> StoreResul
         &ENTERPRISES,
         "INSERT INTO enterprises (name, credit_code, township, headcount, provincial, union_id, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, NULL, $6, $6) RETURNING id",
-        &[
-            Bind::from(&e.name),
-            e.credit_code.as_str().into(),
-            e.township.code().into(),
-            Bind::from(i64::from(e.headcount)),
-            e.provincial.into(),
-            Bind::from(&now),
-        ],
+        &[&registry_fields(e)[..], &[now.into()]].concat(),
     )
     .await?;
     Ok(id)
@@ -303,14 +286,10 @@ pub async fn replace_fields(
         "UPDATE enterprises SET name = $1, credit_code = $2, township = $3, headcount = $4, provincial = $5, updated_at = $6
          WHERE id = $7 AND NOT (name = $1 AND credit_code = $2 AND township = $3 AND headcount = $4 AND provincial = $5)",
         &[
-            Bind::from(&e.name),
-            e.credit_code.as_str().into(),
-            e.township.code().into(),
-            i64::from(e.headcount).into(),
-            e.provincial.into(),
-            crate::now_text().into(),
-            id.into(),
-        ],
+            &registry_fields(e)[..],
+            &[crate::now_text().into(), id.into()],
+        ]
+        .concat(),
     )
     .await?;
     if changed > 0 {

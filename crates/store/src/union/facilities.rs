@@ -194,6 +194,19 @@ fn missing_name(input: &FacilityInput) -> StoreResult<()> {
     Ok(())
 }
 
+/// The registry fields (name, kind, township, union, area, investment) in the column
+/// order both `create` and `update` write them.
+fn registry_fields(input: &FacilityInput) -> [Bind; 6] {
+    [
+        input.name.trim().into(),
+        input.kind.code().into(),
+        input.township.code().into(),
+        input.union_id.into(),
+        input.area.0.into(),
+        input.investment.0.into(),
+    ]
+}
+
 /// Registers a facility with its first status (audited, the status kept as history).
 pub async fn create(
     tx: &mut Tx,
@@ -213,16 +226,14 @@ pub async fn create(
         "INSERT INTO union_facilities (name, kind, township, union_id, area, investment, status, status_since, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id",
         &[
-            input.name.trim().into(),
-            input.kind.code().into(),
-            input.township.code().into(),
-            input.union_id.into(),
-            input.area.0.into(),
-            input.investment.0.into(),
-            status.code().into(),
-            codes::date_text(since).into(),
-            now.into(),
-        ],
+            &registry_fields(input)[..],
+            &[
+                status.code().into(),
+                codes::date_text(since).into(),
+                now.into(),
+            ],
+        ]
+        .concat(),
     )
     .await?;
     record_status(tx, actor, id, status, since).await?;
@@ -271,15 +282,10 @@ pub async fn update(
         "UPDATE union_facilities SET name = $1, kind = $2, township = $3, union_id = $4, area = $5,
          investment = $6, updated_at = $7 WHERE id = $8",
         &[
-            input.name.trim().into(),
-            input.kind.code().into(),
-            input.township.code().into(),
-            input.union_id.into(),
-            input.area.0.into(),
-            input.investment.0.into(),
-            crate::now_text().into(),
-            id.into(),
-        ],
+            &registry_fields(input)[..],
+            &[crate::now_text().into(), id.into()],
+        ]
+        .concat(),
     )
     .await?;
     change.finish_if_changed(tx, actor, "update").await
@@ -424,7 +430,7 @@ pub struct FacilityFigures {
 
 /// The facility figures of `year` in scope.
 pub async fn year_figures(db: &Db, year: i32, scope: Scope) -> StoreResult<FacilityFigures> {
-    let (from, to) = (format!("{year:04}-01-01"), format!("{year:04}-12-31"));
+    let (from, to) = crate::year_bounds(year);
     let code: Option<&str> = scope.township_code();
     let mut awards = [0i64; 2];
     for (slot, level) in awards

@@ -6,8 +6,8 @@
 //! the city's and seen by every reader.
 
 use super::Scope;
-use super::activities::from_code;
-use super::codes;
+use super::codes::{self, from_code};
+use super::services::visible_row;
 use super::sql::{Bind, Where, contains_pattern};
 use crate::audit::{self, AuditedTable};
 use crate::db::{Conn, Db, Tx};
@@ -150,31 +150,29 @@ pub async fn list(
     limit: i64,
     offset: i64,
 ) -> StoreResult<(Vec<Honour>, i64)> {
-    let w = filter_sql(scope, f);
-    let n = w.next_placeholder();
-    let sql = format!(
-        "{SELECT}{} ORDER BY h.year DESC, h.kind, h.holder, h.id LIMIT ${n} OFFSET ${}",
-        w.sql(),
-        n + 1
-    );
-    let mut binds = w.binds.clone();
-    binds.extend([limit.into(), offset.into()]);
-    let rows = query::rows(db, &sql, &binds, HonourRow::into_honour).await?;
-    let count = format!("SELECT COUNT(*) FROM union_honours h{}", w.sql());
-    let total = query::value(db, &count, &w.binds).await?.unwrap_or(0);
-    Ok((rows, total))
+    query::page(
+        db,
+        (SELECT, "SELECT COUNT(*) FROM union_honours h"),
+        &filter_sql(scope, f),
+        "h.year DESC, h.kind, h.holder, h.id",
+        (limit, offset),
+        HonourRow::into_honour,
+    )
+    .await
 }
 
 /// One honour a reader may see; not found otherwise.
 pub async fn get(conn: impl Into<Conn<'_>>, scope: Scope, id: i64) -> StoreResult<Honour> {
     let sql = format!("{SELECT} WHERE h.id = $1");
-    let h = query::row(conn, &sql, &[id.into()], HonourRow::into_honour)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-    if !scope.may_see(h.township.map(Township::code)) {
-        return Err(StoreError::NotFound);
-    }
-    Ok(h)
+    visible_row(
+        conn,
+        scope,
+        &sql,
+        id,
+        HonourRow::into_honour,
+        |h: &Honour| h.township,
+    )
+    .await
 }
 
 /// Records an honour, or corrects the one with the same natural key (audited, logged only

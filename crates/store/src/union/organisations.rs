@@ -2,13 +2,14 @@
 //! Officers of each union are in [`super::officers`].
 
 use super::codes::{self, DbCode};
+use super::services::visible_row;
 use super::{Scope, enterprises};
 use crate::audit::{self, AuditedTable};
 use crate::db::{Conn, Db, Tx};
 use crate::error::{Refusal, StoreError, StoreResult};
 use crate::query;
 use crate::sql::Bind;
-use crate::{on_conn, on_pool, on_tx};
+use crate::{on_pool, on_tx};
 use chrono::NaiveDate;
 use domain::union::organisation::{UnionKind, validate_parent};
 use domain::union::township::Township;
@@ -132,17 +133,11 @@ pub async fn tree(db: &Db, scope: Scope) -> StoreResult<Vec<TreeNode>> {
 
 /// One union; not found outside the scope (the city federation is visible to all).
 pub async fn get(conn: impl Into<Conn<'_>>, scope: Scope, id: i64) -> StoreResult<UnionOrg> {
-    let mut conn = conn.into();
     let sql = format!("{SELECT} WHERE u.id = $1");
-    let row: Option<UnionRow> = on_conn!(&mut conn, |c| sqlx::query_as(crate::dynamic(&sql))
-        .bind(id)
-        .fetch_optional(&mut *c)
-        .await?);
-    let u = row.ok_or(StoreError::NotFound)?.into_org()?;
-    if !scope.may_see(u.township.map(Township::code)) {
-        return Err(StoreError::NotFound);
-    }
-    Ok(u)
+    visible_row(conn, scope, &sql, id, UnionRow::into_org, |u: &UnionOrg| {
+        u.township
+    })
+    .await
 }
 
 /// One union that the scope may change (the city federation only by the city).

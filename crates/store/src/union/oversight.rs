@@ -208,9 +208,7 @@ const SELECT: &str =
 
 /// The talks in scope, latest first, optionally of one year.
 pub async fn talks(db: &Db, scope: Scope, year: Option<i32>) -> StoreResult<Vec<Talk>> {
-    let (from, to) = year.map_or((None, None), |y| {
-        (Some(format!("{y:04}-01-01")), Some(format!("{y:04}-12-31")))
-    });
+    let (from, to) = year.map(crate::year_bounds).unzip();
     query::rows(
         db,
         &format!(

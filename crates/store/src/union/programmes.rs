@@ -10,8 +10,10 @@
 //! a place given up goes to the first one waiting.
 
 use super::Scope;
+use super::codes::from_code;
 use super::members;
-use super::welfare::{Holder, HolderRow, duplicate_as, eligibility, in_scope, stored};
+use super::services::scoped_row;
+use super::welfare::{Holder, HolderRow, duplicate_as, eligibility};
 use crate::audit::{self, AuditedTable};
 use crate::db::{Conn, Tx};
 use crate::error::{StoreError, StoreResult};
@@ -68,11 +70,11 @@ fn decode(r: Row) -> StoreResult<Programme> {
     Ok(Programme {
         id: r.id,
         name: r.name,
-        kind: stored(ProgrammeKind::ALL, ProgrammeKind::code, &r.kind)?,
+        kind: from_code(ProgrammeKind::ALL, ProgrammeKind::code, &r.kind)?,
         level: r
             .level
             .as_deref()
-            .map(|l| stored(CollegeLevel::ALL, CollegeLevel::code, l))
+            .map(|l| from_code(CollegeLevel::ALL, CollegeLevel::code, l))
             .transpose()?,
         year: i32::try_from(r.year).map_err(|_| StoreError::corrupt("项目年度无效"))?,
         places: Places {
@@ -305,7 +307,7 @@ struct EnrolmentRow {
 }
 
 fn decode_enrolment(r: EnrolmentRow) -> StoreResult<Enrolment> {
-    let state = stored(EnrolmentState::ALL, EnrolmentState::code, &r.state)?;
+    let state = from_code(EnrolmentState::ALL, EnrolmentState::code, &r.state)?;
     Ok(Enrolment {
         id: r.id,
         programme_id: r.programme_id,
@@ -348,13 +350,9 @@ pub async fn enrolments(
 /// One enrolment in `scope`.
 pub async fn enrolment(conn: impl Into<Conn<'_>>, scope: Scope, id: i64) -> StoreResult<Enrolment> {
     let sql = format!("{SELECT_ENROLMENT} WHERE e.id = $1");
-    in_scope(
-        conn,
-        scope,
-        (&sql, id),
-        decode_enrolment,
-        |x: &Enrolment| &x.holder,
-    )
+    scoped_row(conn, scope, &sql, id, decode_enrolment, |x: &Enrolment| {
+        x.holder.township
+    })
     .await
 }
 

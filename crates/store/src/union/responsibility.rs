@@ -9,6 +9,7 @@ use crate::audit::{self, AuditedTable};
 use crate::db::{Db, Tx};
 use crate::error::StoreResult;
 use crate::query;
+use crate::sql::Bind;
 use domain::union::assessment::{ResponsibilityGrade, ResponsibilityScores};
 use domain::union::rights::RightsError;
 use domain::union::township::Township;
@@ -125,13 +126,16 @@ pub async fn record(
         &[enterprise_id.into(), i64::from(year).into()],
     )
     .await?;
-    let values = [
-        i64::from(s.market()),
-        i64::from(s.environment()),
-        i64::from(s.employment()),
-        i64::from(s.welfare()),
+    // market, environment, employment, welfare, grade, note: written alike by both
+    // statements.
+    let fields: [Bind; 6] = [
+        i64::from(s.market()).into(),
+        i64::from(s.environment()).into(),
+        i64::from(s.employment()).into(),
+        i64::from(s.welfare()).into(),
+        s.grade().code().into(),
+        note.trim().into(),
     ];
-    let grade = s.grade().code();
     let (id, _) = audit::upsert(
         tx,
         actor,
@@ -143,15 +147,7 @@ pub async fn record(
                 tx,
                 "UPDATE union_responsibility SET market = $1, environment = $2, employment = $3, welfare = $4,
                  grade = $5, note = $6 WHERE id = $7",
-                &[
-                    values[0].into(),
-                    values[1].into(),
-                    values[2].into(),
-                    values[3].into(),
-                    grade.into(),
-                    note.trim().into(),
-                    id.into(),
-                ],
+                &[&fields[..], &[id.into()]].concat(),
             )
             .await
         },
@@ -160,16 +156,7 @@ pub async fn record(
                 tx,
                 "INSERT INTO union_responsibility (enterprise_id, year, market, environment, employment, welfare, grade, note)
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-                &[
-                    enterprise_id.into(),
-                    i64::from(year).into(),
-                    values[0].into(),
-                    values[1].into(),
-                    values[2].into(),
-                    values[3].into(),
-                    grade.into(),
-                    note.trim().into(),
-                ],
+                &[&[enterprise_id.into(), i64::from(year).into()][..], &fields].concat(),
             )
             .await
         },

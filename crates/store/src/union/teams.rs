@@ -5,8 +5,8 @@
 //! readers and changed by the city only.
 
 use super::Scope;
-use super::activities::from_code;
-use super::codes;
+use super::codes::{self, from_code};
+use super::services::visible_row;
 use crate::audit::{self, AuditedTable};
 use crate::db::{Conn, Db, Tx};
 use crate::error::{StoreError, StoreResult};
@@ -102,13 +102,10 @@ pub async fn list(db: &Db, scope: Scope) -> StoreResult<Vec<Team>> {
 /// One team a reader may see; not found otherwise.
 pub async fn get(conn: impl Into<Conn<'_>>, scope: Scope, id: i64) -> StoreResult<Team> {
     let sql = format!("{SELECT} WHERE t.id = $1");
-    let t = query::row(conn, &sql, &[id.into()], TeamRow::into_team)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-    if !scope.may_see(t.township.map(Township::code)) {
-        return Err(StoreError::NotFound);
-    }
-    Ok(t)
+    visible_row(conn, scope, &sql, id, TeamRow::into_team, |t: &Team| {
+        t.township
+    })
+    .await
 }
 
 /// One team the caller may change (township staff: only their township's).

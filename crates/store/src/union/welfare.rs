@@ -3,6 +3,7 @@
 //! small helpers their modules use to read codes back and to report a duplicate.
 
 use super::Scope;
+use super::codes::from_code;
 use super::coverage::SETTINGS;
 use crate::audit;
 use crate::db::{Conn, Tx};
@@ -62,18 +63,6 @@ impl HolderRow {
     }
 }
 
-/// Reads a stored code back into a value of a closed list (`all` with its `code`).
-pub(crate) fn stored<T: Copy>(
-    all: &[T],
-    code: impl Fn(T) -> &'static str,
-    text: &str,
-) -> StoreResult<T> {
-    all.iter()
-        .copied()
-        .find(|v| code(*v) == text)
-        .ok_or_else(|| StoreError::corrupt(format!("数据库中有无法识别的代码：{text}")))
-}
-
 /// A unique index's refusal as the conflict the user is told about (`message`); any
 /// other error as it is. Two requests at the same moment both pass the read that checks
 /// for a duplicate; the index stops the second.
@@ -84,49 +73,6 @@ pub(crate) fn duplicate_as(e: StoreError, message: &str) -> StoreError {
         }
         _ => e,
     }
-}
-
-/// A page of the rows `select` gives under the conditions `w`, in `order`, decoded; and
-/// how many rows match (`count` is `SELECT COUNT(*) FROM …` over the same joins).
-pub(crate) async fn page<R: crate::query::AnyRow, T>(
-    conn: impl Into<Conn<'_>>,
-    (select, count): (&str, &str),
-    w: &crate::sql::Where,
-    order: &str,
-    limit: i64,
-    offset: i64,
-    decode: impl FnMut(R) -> StoreResult<T>,
-) -> StoreResult<(Vec<T>, i64)> {
-    let mut conn = conn.into();
-    let n = w.next_placeholder();
-    let mut binds = w.binds.clone();
-    binds.extend([Bind::Int(limit), Bind::Int(offset)]);
-    let sql = format!(
-        "{select}{} ORDER BY {order} LIMIT ${n} OFFSET ${}",
-        w.sql(),
-        n + 1
-    );
-    let rows = query::rows(&mut conn, &sql, &binds, decode).await?;
-    let total = query::one(&mut conn, &format!("{count}{}", w.sql()), &w.binds).await?;
-    Ok((rows, total))
-}
-
-/// The record `select … WHERE x.id = $1` finds for `id`, decoded; "not found" when there
-/// is none or its township (`township`) is outside `scope`.
-pub(crate) async fn in_scope<R: crate::query::AnyRow, T>(
-    conn: impl Into<Conn<'_>>,
-    scope: Scope,
-    (sql, id): (&str, i64),
-    decode: impl FnOnce(R) -> StoreResult<T>,
-    holder: impl Fn(&T) -> &Holder,
-) -> StoreResult<T> {
-    let found = query::row(conn, sql, &[id.into()], decode)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-    if !scope.allows_code(holder(&found).township.map(Township::code)) {
-        return Err(StoreError::NotFound);
-    }
-    Ok(found)
 }
 
 fn setting_name(kind: ProgrammeKind) -> String {
@@ -145,7 +91,7 @@ pub async fn eligibility(
     )
     .await?;
     match value {
-        Some(v) => stored(Eligibility::ALL, Eligibility::code, &v),
+        Some(v) => from_code(Eligibility::ALL, Eligibility::code, &v),
         None => Ok(kind.default_eligibility()),
     }
 }
@@ -221,7 +167,7 @@ pub async fn year_figures(
     scope: Scope,
 ) -> StoreResult<AidFigures> {
     let mut conn = conn.into();
-    let (from, to) = (format!("{year:04}-01-01"), format!("{year:04}-12-31"));
+    let (from, to) = crate::year_bounds(year);
     let township = scope.township_code().map(str::to_string);
     let binds = [Bind::from(&from), Bind::from(&to), Bind::from(&township)];
     // (how many, how much) paid with a date in the year, per table.
@@ -269,10 +215,10 @@ pub async fn year_figures(
     for (kind, level, n) in places {
         let level = level
             .as_deref()
-            .map(|l| stored(CollegeLevel::ALL, CollegeLevel::code, l))
+            .map(|l| from_code(CollegeLevel::ALL, CollegeLevel::code, l))
             .transpose()?;
         match (
-            stored(ProgrammeKind::ALL, ProgrammeKind::code, &kind)?,
+            from_code(ProgrammeKind::ALL, ProgrammeKind::code, &kind)?,
             level,
         ) {
             (ProgrammeKind::Recuperation, _) => f.recuperation_places += n,

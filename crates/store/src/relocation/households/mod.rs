@@ -230,10 +230,37 @@ pub(crate) async fn change_record<'t>(
     table: &'t AuditedTable,
     id: i64,
 ) -> StoreResult<audit::Change<'t>> {
+    record_household(tx, scope, table, id).await?;
+    audit::Change::begin(tx, table, id).await
+}
+
+/// The household that record `id` of `table` (one of a household's members, stays, care
+/// actions …) belongs to, once found in the scope (otherwise [`StoreError::NotFound`]).
+pub(crate) async fn record_household(
+    tx: &mut Tx,
+    scope: &Scope,
+    table: &AuditedTable,
+    id: i64,
+) -> StoreResult<i64> {
     let sql = format!("SELECT household_id FROM {} WHERE id = $1", table.table);
     let household_id: Option<i64> = query::value(&mut *tx, &sql, &[id.into()]).await?;
-    get(&mut *tx, scope, household_id.ok_or(StoreError::NotFound)?).await?;
-    audit::Change::begin(tx, table, id).await
+    let household_id = household_id.ok_or(StoreError::NotFound)?;
+    get(&mut *tx, scope, household_id).await?;
+    Ok(household_id)
+}
+
+/// Removes record `id` of `table` entered by mistake, once its household is found in the
+/// scope, and logs the deletion; returns the household (to go back to its page).
+pub(crate) async fn remove_record(
+    tx: &mut Tx,
+    actor: &str,
+    scope: &Scope,
+    table: &AuditedTable,
+    id: i64,
+) -> StoreResult<i64> {
+    let household_id = record_household(tx, scope, table, id).await?;
+    audit::delete(tx, actor, table, id).await?;
+    Ok(household_id)
 }
 
 /// The id of household `household_id`'s record in `table` whose natural key `column`

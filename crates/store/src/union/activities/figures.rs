@@ -48,7 +48,7 @@ pub async fn year_figures(
     scope: Scope,
 ) -> StoreResult<ActivityFigures> {
     let mut conn = conn.into();
-    let (from, to) = (format!("{year:04}-01-01"), format!("{year:04}-12-31"));
+    let (from, to) = crate::year_bounds(year);
     let mut binds: Vec<Bind> = vec![to.clone().into(), from.clone().into()];
     let township = match scope.township_code() {
         Some(code) => {

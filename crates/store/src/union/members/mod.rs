@@ -7,7 +7,7 @@ use super::sql::{Bind, Where, prefix_upper};
 use crate::audit::AuditedTable;
 use crate::db::{Conn, Db};
 use crate::error::{StoreError, StoreResult};
-use crate::{bind_where, on_conn, on_pool};
+use crate::{bind_where, on_conn, on_pool, query};
 use chrono::NaiveDate;
 use domain::platform::masking::{mask_id, mask_mobile, mask_name};
 use domain::platform::{Mobile, ResidentId};
@@ -245,13 +245,10 @@ fn filter_sql(scope: Scope, f: &MemberFilter) -> Where {
     if let Some(mw) = f.migrant_worker {
         w.push_with("m.migrant_worker = ?", vec![Bind::Bool(mw)]);
     }
-    if let Some(y) = f.joined_year {
+    if let Some((first, last)) = f.joined_year.map(crate::year_bounds) {
         w.push_with(
             "m.joined_on >= ? AND m.joined_on <= ?",
-            vec![
-                Bind::Text(format!("{y:04}-01-01")),
-                Bind::Text(format!("{y:04}-12-31")),
-            ],
+            vec![first.into(), last.into()],
         );
     }
     w
@@ -265,35 +262,18 @@ pub async fn list(
     limit: i64,
     offset: i64,
 ) -> StoreResult<(Vec<Member>, i64)> {
-    let w = filter_sql(scope, f);
-    let n = w.next_placeholder();
-    let sql = format!(
-        "{SELECT}{} ORDER BY {} LIMIT ${n} OFFSET ${}",
-        w.sql(),
+    query::page(
+        db,
+        (
+            SELECT,
+            "SELECT COUNT(*) FROM members m JOIN unions u ON u.id = m.union_id",
+        ),
+        &filter_sql(scope, f),
         f.sort.order_by(),
-        n + 1
-    );
-    let count_sql = format!(
-        "SELECT COUNT(*) FROM members m JOIN unions u ON u.id = m.union_id{}",
-        w.sql()
-    );
-    let (rows, total) = on_pool!(db, |p| {
-        let q = bind_where!(
-            sqlx::query_as::<_, MemberRow>(crate::dynamic(&sql)),
-            &w.binds
-        );
-        let rows = q.bind(limit).bind(offset).fetch_all(p).await?;
-        let c = bind_where!(
-            sqlx::query_scalar::<_, i64>(crate::dynamic(&count_sql)),
-            &w.binds
-        );
-        (rows, c.fetch_one(p).await?)
-    });
-    let rows = rows
-        .into_iter()
-        .map(MemberRow::into_member)
-        .collect::<StoreResult<Vec<_>>>()?;
-    Ok((rows, total))
+        (limit, offset),
+        MemberRow::into_member,
+    )
+    .await
 }
 
 /// Members matching a name, ID or mobile, at most `limit` (the search box and the API).
