@@ -296,7 +296,7 @@ pub async fn monthly(db: &Db, scope: Scope, year: i32) -> StoreResult<Monthly> {
 pub async fn reformed_federations(db: &Db, year: i32, scope: Scope) -> StoreResult<Vec<String>> {
     let end = NaiveDate::from_ymd_opt(year, 12, 31)
         .ok_or_else(|| StoreError::from(Refusal::YearInvalid))?;
-    let (from, to) = year_bounds(year);
+    let (from, to) = crate::year_bounds(year);
     let feds: Vec<(i64, String)> = query::rows(
         db,
         "SELECT id, name FROM unions WHERE kind = $1 AND reform_effective_on >= $2
@@ -323,11 +323,6 @@ pub async fn reformed_federations(db: &Db, year: i32, scope: Scope) -> StoreResu
         }
     }
     Ok(out)
-}
-
-/// The first and last day of `year` as stored date text.
-fn year_bounds(year: i32) -> (String, String) {
-    (format!("{year:04}-01-01"), format!("{year:04}-12-31"))
 }
 
 /// The rule's "must" set as an SQL condition on enterprises aliased `e`: big enough, and
@@ -376,7 +371,7 @@ pub struct YearFigures {
 /// The figures of `year` in `scope` (a township's, or the city's: members of unions
 /// without a township, the city federation's own, count for the city).
 pub async fn year_figures(db: &Db, year: i32, scope: Scope) -> StoreResult<YearFigures> {
-    let (from, to) = year_bounds(year);
+    let (from, to) = crate::year_bounds(year);
     let code = scope.township_code();
     let rule = rule(db).await?;
     let count = |n: i64| u32::try_from(n).unwrap_or(u32::MAX);
