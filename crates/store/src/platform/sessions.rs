@@ -83,6 +83,13 @@ pub async fn store_of(db: &Db) -> StoreResult<SessionStore> {
     if let Some(side) = SIDES.lock().map_err(poisoned)?.get(&file) {
         return Ok(SessionStore::Apart(side.clone()));
     }
+    // One opening at a time: two pools creating the same new file at once would race
+    // to switch it to WAL, and the loser gets "database is locked" without waiting.
+    static OPENING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+    let _one = OPENING.lock().await;
+    if let Some(side) = SIDES.lock().map_err(poisoned)?.get(&file) {
+        return Ok(SessionStore::Apart(side.clone()));
+    }
     let mut side_file = file.clone().into_os_string();
     side_file.push("-sessions");
     let opts = SqliteConnectOptions::new()
