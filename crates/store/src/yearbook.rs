@@ -76,25 +76,31 @@ pub async fn annual(db: &Db, year: i32, reach: &Reach) -> StoreResult<AnnualRepo
         return Err(StoreError::from(Refusal::YearInvalid));
     }
     let mut place = Place::default();
-    let union = match reach.union {
-        Some(scope) => {
-            if let union::Scope::Township(t) = scope {
-                place.township = Some(t.name().to_string());
-            }
-            Some(union_year(db, year, scope).await?)
-        }
+    if let Some(union::Scope::Township(t)) = reach.union {
+        place.township = Some(t.name().to_string());
+    }
+    let relocation_scope = match &reach.relocation {
+        Some(scope) => Some(town_wide(db, scope).await?),
         None => None,
     };
-    let relocation = match &reach.relocation {
-        Some(scope) => {
-            let scope = town_wide(db, scope).await?;
-            if let relocation::Scope::Town(t) = &scope {
-                place.town = Some(t.clone());
+    if let Some(relocation::Scope::Town(t)) = &relocation_scope {
+        place.town = Some(t.clone());
+    }
+    // The two offices' figures are independent reads: each on a connection of its own.
+    let (union, relocation) = futures::try_join!(
+        async {
+            match reach.union {
+                Some(scope) => union_year(db, year, scope).await.map(Some),
+                None => Ok(None),
             }
-            Some(relocation_year(db, year, &scope).await?)
-        }
-        None => None,
-    };
+        },
+        async {
+            match &relocation_scope {
+                Some(scope) => relocation_year(db, year, scope).await.map(Some),
+                None => Ok(None),
+            }
+        },
+    )?;
     Ok(AnnualReport {
         year,
         place,
@@ -105,12 +111,16 @@ pub async fn annual(db: &Db, year: i32, reach: &Reach) -> StoreResult<AnnualRepo
 
 /// The union's year in `scope`.
 async fn union_year(db: &Db, year: i32, scope: union::Scope) -> StoreResult<UnionYear> {
-    let cov = coverage::year_figures(db, year, scope).await?;
-    let act = activities::year_figures(db, year, scope).await?;
-    let hon = honours::year_figures(db, year, scope).await?;
-    let wel = welfare::year_figures(db, year, scope).await?;
-    let fac = facilities::year_figures(db, year, scope).await?;
-    let con = contracts::year_figures(db, year, scope).await?;
+    // Independent aggregates, run side by side on the pool's connections: the report
+    // takes as long as its slowest part, not their sum (bench/RESULTS.md).
+    let (cov, act, hon, wel, fac, con) = futures::try_join!(
+        coverage::year_figures(db, year, scope),
+        activities::year_figures(db, year, scope),
+        honours::year_figures(db, year, scope),
+        welfare::year_figures(db, year, scope),
+        facilities::year_figures(db, year, scope),
+        contracts::year_figures(db, year, scope),
+    )?;
     Ok(UnionYear {
         new_unions: cov.new_unions.into(),
         new_members: cov.new_members.into(),
@@ -165,8 +175,10 @@ async fn relocation_year(
     year: i32,
     scope: &relocation::Scope,
 ) -> StoreResult<RelocationYear> {
-    let s = summary::year_summary(db, scope, year).await?;
-    let register = incidents::counts_for_year(db, scope, year).await?;
+    let (s, register) = futures::try_join!(
+        summary::year_summary(db, scope, year),
+        incidents::counts_for_year(db, scope, year),
+    )?;
     Ok(RelocationYear {
         expropriation_projects: s.expropriation_projects,
         resettlement_projects: s.resettlement_projects,
