@@ -7,6 +7,7 @@
 //! fractions, all as numbers) and how it reads as text, so that a clerk can paste the
 //! paragraphs into the year's summary. It knows no database: the store fills the structs.
 
+use crate::platform::money::grouped;
 use crate::platform::{Fen, Mu, SquareMetres};
 use serde::{Serialize, Serializer};
 
@@ -292,22 +293,6 @@ fn as_text(v: impl std::fmt::Display) -> Shown {
         text: v.to_string(),
         count: None,
     }
-}
-
-/// Whole numbers grouped by thousands (8,629).
-pub fn grouped(n: i64) -> String {
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::new();
-    if n < 0 {
-        out.push('-');
-    }
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// A fraction as a percentage with one decimal (98.5%), as the yearbook writes rates.

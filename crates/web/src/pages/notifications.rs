@@ -16,6 +16,34 @@ use domain::platform::time::show_local;
 use serde::Deserialize;
 use store::platform::notify::{self as outbox, Message, NewMessage, delivery};
 
+/// The chat-group robot a form chose (DingTalk or WeCom): every page that sets a group's
+/// robot or posts to it reads the choice this way.
+pub(crate) fn robot(code: Option<&str>) -> Result<Channel, AppError> {
+    code.and_then(Channel::parse)
+        .filter(|c| c.is_robot())
+        .ok_or_else(|| AppError::BadRequest("请选择钉钉群或企业微信群".into()))
+}
+
+/// A group's robot as its settings form gives it: the chosen robot, an http(s) webhook and
+/// the signing secret (a project's robot also has the daily report's time).
+pub(crate) fn robot_route(
+    channel: Option<&str>,
+    webhook: Option<String>,
+    secret: Option<String>,
+    report_at: Option<chrono::NaiveTime>,
+) -> Result<(Channel, outbox::Route), AppError> {
+    let channel = robot(channel)?;
+    let webhook = webhook
+        .filter(|w| w.starts_with("https://") || w.starts_with("http://"))
+        .ok_or_else(|| AppError::BadRequest("机器人地址应以 https:// 开头".into()))?;
+    let route = outbox::Route {
+        webhook,
+        secret: secret.unwrap_or_default(),
+        report_at,
+    };
+    Ok((channel, route))
+}
+
 /// One row of the list, ready to show.
 struct Row {
     id: i64,

@@ -47,8 +47,9 @@ impl AnnualQuery {
     }
 }
 
-/// The report the viewer asked for, within what they may see.
-async fn report_for(at: &Asked, q: &AnnualQuery) -> Result<AnnualReport, AppError> {
+/// The report the viewer asked for, within what they may see, and what they may see
+/// before narrowing (the page offers the filters of a wide reach).
+async fn report_for(at: &Asked, q: &AnnualQuery) -> Result<(AnnualReport, Reach), AppError> {
     let year = crate::pages::union::year(&at.state, q.year.as_deref()).await?;
     let township = match crate::pages::union::field(&q.township) {
         Some(t) => Some(
@@ -57,10 +58,11 @@ async fn report_for(at: &Asked, q: &AnnualQuery) -> Result<AnnualReport, AppErro
         ),
         None => None,
     };
-    let reach = Reach::of(&at.state.db, &at.viewer.user.account)
-        .await?
+    let reach = Reach::of(&at.state.db, &at.viewer.user.account).await?;
+    let asked = reach
+        .clone()
         .narrowed(township, crate::pages::union::field(&q.town));
-    Ok(yearbook::annual(&at.state.db, year, &reach).await?)
+    Ok((yearbook::annual(&at.state.db, year, &asked).await?, reach))
 }
 
 /// One office's part as the page shows it.
@@ -82,7 +84,7 @@ fn bars(title: &str, colour: &str, figures: &[(&str, i64, &str)]) -> String {
         .map(|(label, v, unit)| Bar {
             label: (*label).to_string(),
             value: clamp(*v),
-            shown: format!("{} {unit}", domain::yearbook::grouped(*v)),
+            shown: format!("{} {unit}", domain::platform::money::grouped(*v)),
         })
         .collect();
     charts::horizontal(&bars, max, colour, title)
@@ -168,11 +170,6 @@ fn parts(report: &AnnualReport) -> Vec<Part> {
     out
 }
 
-/// The heading of a report: year and place.
-fn heading(report: &AnnualReport) -> String {
-    imports::yearbook::title(report)
-}
-
 #[derive(Template)]
 #[template(path = "reports/annual.html")]
 struct AnnualPage {
@@ -192,13 +189,12 @@ struct AnnualPage {
 
 /// `/reports/annual`: the yearbook page, printable (A4) with the browser's print.
 pub async fn page(at: Asked, Query(q): Query<AnnualQuery>) -> Result<Response, AppError> {
-    let report = report_for(&at, &q).await?;
-    let reach = Reach::of(&at.state.db, &at.viewer.user.account).await?;
+    let (report, reach) = report_for(&at, &q).await?;
     let query = q.echo(report.year);
     Ok(render(&AnnualPage {
         chrome: Chrome::new(format!("{}年度工作年鉴数据", report.year), &at.viewer),
         year: report.year,
-        heading: heading(&report),
+        heading: imports::yearbook::title(&report),
         parts: parts(&report),
         query,
         township_filter: reach.union == Some(store::union::Scope::City),
@@ -212,17 +208,18 @@ pub async fn page(at: Asked, Query(q): Query<AnnualQuery>) -> Result<Response, A
 
 /// `/reports/annual.xlsx`: the same figures as a spreadsheet.
 pub async fn xlsx(at: Asked, Query(q): Query<AnnualQuery>) -> Result<Response, AppError> {
-    let report = report_for(&at, &q).await?;
-    crate::download::written_xlsx(&format!("{}.xlsx", heading(&report)), |path| {
-        imports::yearbook::write_xlsx(&report, path).map_err(|e| e.to_string())
-    })
+    let (report, _) = report_for(&at, &q).await?;
+    crate::download::written_xlsx(
+        &format!("{}.xlsx", imports::yearbook::title(&report)),
+        |path| imports::yearbook::write_xlsx(&report, path).map_err(|e| e.to_string()),
+    )
     .map_err(|e| AppError::BadRequest(format!("导出失败：{e}")))
 }
 
 /// `GET /api/v1/reports/annual?year=`: the report as JSON (keys as `domain::yearbook`
 /// defines them; an office the caller does not see is `null`).
 pub async fn api(at: Asked, Query(q): Query<AnnualQuery>) -> Result<Json<AnnualReport>, ApiError> {
-    Ok(Json(report_for(&at, &q).await?))
+    Ok(Json(report_for(&at, &q).await?.0))
 }
 
 #[derive(Template)]
@@ -237,7 +234,7 @@ struct Standalone<'a> {
 /// what `groundwork report annual --format html` writes, to open or print anywhere.
 pub fn standalone_html(report: &AnnualReport) -> Result<String, askama::Error> {
     Standalone {
-        heading: heading(report),
+        heading: imports::yearbook::title(report),
         parts: parts(report),
         css: crate::assets::STYLESHEET,
     }

@@ -6,6 +6,7 @@
 use super::scope;
 use crate::error::AppError;
 use crate::form::{self, Form};
+use crate::pages::notifications::{robot, robot_route};
 use crate::pages::{Chrome, render};
 use crate::session::Viewer;
 use crate::state::AppState;
@@ -18,7 +19,7 @@ use domain::platform::notify::{
 use domain::platform::time::today_local;
 use serde::Deserialize;
 use std::collections::BTreeMap;
-use store::platform::notify::{self as outbox, NewMessage, Route};
+use store::platform::notify::{self as outbox, NewMessage};
 use store::relocation::households::{HouseholdFilter, list};
 use store::relocation::projects::{self, Project};
 use store::relocation::wall;
@@ -205,12 +206,6 @@ pub struct ReportForm {
     channel: Option<String>,
 }
 
-fn robot(code: Option<&str>) -> Result<Channel, AppError> {
-    code.and_then(Channel::parse)
-        .filter(|c| c.is_robot())
-        .ok_or_else(|| AppError::BadRequest("请选择钉钉群或企业微信群".into()))
-}
-
 /// Queues today's report to the project's chat group (once a day per group: asking again
 /// the same day finds the message already queued).
 pub async fn send_report(
@@ -262,11 +257,6 @@ pub async fn set_group(
     Path(code): Path<String>,
     Form(f): Form<GroupForm>,
 ) -> Result<Response, AppError> {
-    let channel = robot(f.channel.as_deref())?;
-    let webhook = f
-        .webhook
-        .filter(|w| w.starts_with("https://") || w.starts_with("http://"))
-        .ok_or_else(|| AppError::BadRequest("机器人地址应以 https:// 开头".into()))?;
     let report_at =
         match f.report_at {
             Some(t) => Some(chrono::NaiveTime::parse_from_str(&t, "%H:%M").map_err(|_| {
@@ -274,11 +264,7 @@ pub async fn set_group(
             })?),
             None => None,
         };
-    let route = Route {
-        webhook,
-        secret: f.secret.unwrap_or_default(),
-        report_at,
-    };
+    let (channel, route) = robot_route(f.channel.as_deref(), f.webhook, f.secret, report_at)?;
     let scope = scope(&state, &viewer).await?;
     let p = projects::by_code(&state.db, &scope, &code).await?;
     let back = format!("/relocation/projects/{code}/notify");

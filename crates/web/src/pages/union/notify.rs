@@ -10,6 +10,7 @@
 use super::scope;
 use crate::error::AppError;
 use crate::form::{self, Form};
+use crate::pages::notifications::{robot, robot_route};
 use crate::pages::{Chrome, render};
 use crate::session::Viewer;
 use crate::state::AppState;
@@ -23,7 +24,7 @@ use domain::platform::time::today_local;
 use domain::union::township::Township;
 use serde::Deserialize;
 use std::collections::BTreeMap;
-use store::platform::notify::{self as outbox, NewMessage, Route};
+use store::platform::notify::{self as outbox, NewMessage};
 use store::union::audiences::{self, Recipient};
 use store::union::organisations::{self, UnionOrg};
 use store::union::teams::{self, Team};
@@ -308,12 +309,6 @@ pub async fn township_send(
     preview_or_send(&state, &viewer, g, f).await
 }
 
-fn robot(code: Option<&str>) -> Result<Channel, AppError> {
-    code.and_then(Channel::parse)
-        .filter(|c| c.is_robot())
-        .ok_or_else(|| AppError::BadRequest("请选择钉钉群或企业微信群".into()))
-}
-
 /// A union's own robot.
 #[derive(Deserialize)]
 pub struct GroupForm {
@@ -333,16 +328,7 @@ pub async fn set_group(
     Path(id): Path<i64>,
     Form(f): Form<GroupForm>,
 ) -> Result<Response, AppError> {
-    let channel = robot(f.channel.as_deref())?;
-    let webhook = f
-        .webhook
-        .filter(|w| w.starts_with("https://") || w.starts_with("http://"))
-        .ok_or_else(|| AppError::BadRequest("机器人地址应以 https:// 开头".into()))?;
-    let route = Route {
-        webhook,
-        secret: f.secret.unwrap_or_default(),
-        report_at: None,
-    };
+    let (channel, route) = robot_route(f.channel.as_deref(), f.webhook, f.secret, None)?;
     let u = organisations::get(&state.db, scope(&viewer)?, id).await?;
     let back = format!("/union/unions/{}/notify", u.id);
     Ok(
