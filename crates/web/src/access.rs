@@ -1,10 +1,11 @@
 //! The access guard: runs before every handler, resolves the viewer, enforces the route
 //! table's access rule and checks the CSRF token of every state-changing browser request.
 
-use crate::error::AppError;
+use crate::error::{AppError, ErrorBody};
 use crate::routes::RouteTable;
 use crate::session::{self, Viewer};
 use crate::state::AppState;
+use crate::views::Refusal;
 use axum::body::{Body, to_bytes};
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::{Method, StatusCode, header};
@@ -17,13 +18,62 @@ pub use crate::routes::Access;
 /// Largest form body read for the CSRF check (uploads go as multipart, checked by query).
 const FORM_LIMIT: usize = 4 * 1024 * 1024;
 
-/// The guard itself (a route layer, so the matched route is known).
-pub async fn guard(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+/// The guard itself (a route layer, so the matched route is known). Under `/api/` every
+/// refusal is answered in JSON (`ErrorBody`), whoever refused: the guard, an extractor or
+/// the handler.
+pub async fn guard(state: State<AppState>, req: Request, next: Next) -> Response {
     let path = req
         .extensions()
         .get::<MatchedPath>()
         .map(|m| m.as_str().to_string())
         .unwrap_or_default();
+    if path.starts_with("/api/") {
+        as_json(check(state, path, req, next).await).await
+    } else {
+        check(state, path, req, next).await
+    }
+}
+
+/// An error answer that is not JSON made JSON, with the Chinese message the error left on
+/// it, or one for its status (with the extractor's own words as detail).
+async fn as_json(response: Response) -> Response {
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_json {
+        return response;
+    }
+    if let Some(Refusal(message)) = response.extensions().get::<Refusal>().cloned() {
+        return ErrorBody::answer(status, message);
+    }
+    let detail = to_bytes(response.into_body(), 4096)
+        .await
+        .map(|b| String::from_utf8_lossy(&b).trim().to_string())
+        .unwrap_or_default();
+    let message = match status {
+        StatusCode::NOT_FOUND => "资源不存在".to_string(),
+        StatusCode::METHOD_NOT_ALLOWED => "此路径不支持该请求方法".to_string(),
+        StatusCode::PAYLOAD_TOO_LARGE => "请求内容超过了允许的大小".to_string(),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => {
+            "请求内容应为 JSON（Content-Type: application/json）".to_string()
+        }
+        s if s.is_server_error() => "服务器内部错误，请稍后重试或联系管理员".to_string(),
+        _ if detail.is_empty() => "请求内容有误".to_string(),
+        _ => format!("请求内容有误：{detail}"),
+    };
+    ErrorBody::answer(status, message)
+}
+
+/// The access rule, the viewer and the CSRF check, then the handler.
+async fn check(
+    State(state): State<AppState>,
+    path: String,
+    mut req: Request,
+    next: Next,
+) -> Response {
     let method = req.method().clone();
     let Some(table) = req.extensions().get::<Arc<RouteTable>>().cloned() else {
         tracing::error!("the route table is not installed in front of the guard");
@@ -61,10 +111,9 @@ pub async fn guard(State(state): State<AppState>, mut req: Request, next: Next) 
     }
     let role = viewer.as_ref().map(|v| v.user.role());
     if !spec.access.allows(role) {
-        return if viewer.is_none() {
-            if is_api {
-                crate::error::ApiError(AppError::Unauthenticated).into_response()
-            } else {
+        return match &viewer {
+            None if is_api => AppError::Unauthenticated.into_response(),
+            None => {
                 let next = req
                     .uri()
                     .path_and_query()
@@ -72,10 +121,7 @@ pub async fn guard(State(state): State<AppState>, mut req: Request, next: Next) 
                     .unwrap_or("/");
                 Redirect::to(&format!("/login?next={}", urlencode(next))).into_response()
             }
-        } else if is_api {
-            crate::error::ApiError(AppError::Forbidden).into_response()
-        } else {
-            AppError::Forbidden.into_response()
+            Some(_) => AppError::Forbidden.into_response(),
         };
     }
 

@@ -51,6 +51,12 @@ impl AppError {
         }
     }
 
+    /// A short machine-readable code for API clients, beside the Chinese message:
+    /// integrations branch on it, people read the message.
+    pub fn code(&self) -> &'static str {
+        code_of(self.status())
+    }
+
     /// The message shown to the user; internal details are logged, not shown.
     pub fn user_message(&self) -> String {
         match self {
@@ -73,6 +79,24 @@ impl AppError {
     }
 }
 
+/// The API code of an error status (see [`AppError::code`]).
+pub fn code_of(status: StatusCode) -> &'static str {
+    match status.as_u16() {
+        400 => "bad_request",
+        401 => "unauthenticated",
+        403 => "forbidden",
+        404 => "not_found",
+        405 => "method_not_allowed",
+        409 => "conflict",
+        413 => "too_large",
+        415 => "unsupported_media_type",
+        422 => "invalid",
+        429 => "too_many_requests",
+        503 => "busy",
+        _ => "internal",
+    }
+}
+
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let status = self.status();
@@ -81,7 +105,28 @@ impl IntoResponse for AppError {
     }
 }
 
-/// An error in a JSON API handler: same mapping, JSON body `{"error": "…"}`.
+/// The JSON body of every API error: `{"code": "not_found", "error": "页面不存在"}`.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    /// What kind of refusal (`bad_request`, `unauthenticated`, `forbidden`, `not_found`,
+    /// `conflict`, `invalid`, `too_large`, `busy`, `internal` …).
+    pub code: &'static str,
+    /// What went wrong, in Chinese, for the person using the integration.
+    pub error: String,
+}
+
+impl ErrorBody {
+    /// The answer for `status` with `error`.
+    pub fn answer(status: StatusCode, error: String) -> Response {
+        let body = ErrorBody {
+            code: code_of(status),
+            error,
+        };
+        (status, axum::Json(body)).into_response()
+    }
+}
+
+/// An error in a JSON API handler: same mapping, JSON body [`ErrorBody`].
 #[derive(Debug)]
 pub struct ApiError(pub AppError);
 
@@ -93,12 +138,7 @@ impl<E: Into<AppError>> From<E> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let status = self.0.status();
-        (
-            status,
-            axum::Json(serde_json::json!({ "error": self.0.user_message() })),
-        )
-            .into_response()
+        ErrorBody::answer(self.0.status(), self.0.user_message())
     }
 }
 

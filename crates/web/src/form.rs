@@ -59,8 +59,45 @@ fn refusal(rejection: &FormRejection) -> Response {
 
 /// The trimmed text of a field, `None` when absent or blank.
 fn trimmed<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    let raw = Option::<String>::deserialize(d)?;
-    Ok(raw.map(|s| s.trim().to_string()).filter(|s| !s.is_empty()))
+    let raw = Option::<Scalar>::deserialize(d)?;
+    Ok(raw
+        .map(|Scalar(s)| s.trim().to_string())
+        .filter(|s| !s.is_empty()))
+}
+
+/// A field's value as text: a form field, or in a JSON body a string, a whole number or a
+/// boolean, so that the API reads its bodies with the forms' own structs and rules.
+/// Fractions are refused: amounts and areas travel as text (`"120.50"`), never floats.
+struct Scalar(String);
+
+impl<'de> Deserialize<'de> for Scalar {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Text;
+        impl serde::de::Visitor<'_> for Text {
+            type Value = Scalar;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("文字、整数或是/否")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Scalar, E> {
+                Ok(Scalar(v.to_string()))
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Scalar, E> {
+                Ok(Scalar(v.to_string()))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Scalar, E> {
+                Ok(Scalar(v.to_string()))
+            }
+            fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Scalar, E> {
+                Ok(Scalar(v.to_string()))
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Scalar, E> {
+                Err(E::custom(format!(
+                    "数值请写成文字（如 \"{v}\"），以免精度损失"
+                )))
+            }
+        }
+        d.deserialize_any(Text)
+    }
 }
 
 /// A text field: trimmed, blank is `None`. Use with `#[serde(default, deserialize_with = "form::text")]`.

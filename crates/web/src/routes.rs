@@ -5,7 +5,7 @@
 use crate::state::AppState;
 use axum::handler::Handler;
 use axum::http::Method;
-use axum::routing::{MethodRouter, get as get_route, post as post_route};
+use axum::routing::{MethodRouter, get as get_route, post as post_route, put as put_route};
 use domain::platform::Role;
 use std::collections::HashMap;
 
@@ -74,7 +74,7 @@ pub mod roles {
 /// One route's declaration.
 #[derive(Debug, Clone)]
 pub struct RouteSpec {
-    /// GET or POST.
+    /// GET, POST or PUT.
     pub method: Method,
     /// Path pattern as axum writes it (`/users/{id}`).
     pub path: &'static str,
@@ -103,22 +103,33 @@ impl Route {
     }
 }
 
+/// A declaration of `method` on `path` with its handler.
+fn declared(
+    method: Method,
+    path: &'static str,
+    access: Access,
+    summary: &'static str,
+    handler: MethodRouter<AppState>,
+) -> Route {
+    Route {
+        spec: RouteSpec {
+            method,
+            path,
+            access,
+            summary,
+            nav: None,
+        },
+        handler,
+    }
+}
+
 /// Declares a GET route.
 pub fn get<H, T>(path: &'static str, access: Access, summary: &'static str, h: H) -> Route
 where
     H: Handler<T, AppState>,
     T: 'static,
 {
-    Route {
-        spec: RouteSpec {
-            method: Method::GET,
-            path,
-            access,
-            summary,
-            nav: None,
-        },
-        handler: get_route(h),
-    }
+    declared(Method::GET, path, access, summary, get_route(h))
 }
 
 /// Declares a POST route.
@@ -127,16 +138,16 @@ where
     H: Handler<T, AppState>,
     T: 'static,
 {
-    Route {
-        spec: RouteSpec {
-            method: Method::POST,
-            path,
-            access,
-            summary,
-            nav: None,
-        },
-        handler: post_route(h),
-    }
+    declared(Method::POST, path, access, summary, post_route(h))
+}
+
+/// Declares a PUT route (the API's corrections of a whole record).
+pub fn put<H, T>(path: &'static str, access: Access, summary: &'static str, h: H) -> Route
+where
+    H: Handler<T, AppState>,
+    T: 'static,
+{
+    declared(Method::PUT, path, access, summary, put_route(h))
 }
 
 /// The declarations, indexed for the guard.

@@ -70,6 +70,11 @@ struct MessagePage<'a> {
     message: &'a str,
 }
 
+/// The Chinese message a message page carries, kept on the response so that the access
+/// guard can answer an API client in JSON whichever extractor or handler refused.
+#[derive(Debug, Clone)]
+pub struct Refusal(pub String);
+
 /// A page with one message (errors, confirmations).
 pub fn message_page(status: StatusCode, heading: &str, message: &str) -> Response {
     let page = MessagePage {
@@ -77,10 +82,14 @@ pub fn message_page(status: StatusCode, heading: &str, message: &str) -> Respons
         heading,
         message,
     };
-    match page.render() {
+    let mut response = match page.render() {
         Ok(html) => (status, Html(html)).into_response(),
         Err(_) => (status, message.to_string()).into_response(),
-    }
+    };
+    response
+        .extensions_mut()
+        .insert(Refusal(message.to_string()));
+    response
 }
 
 #[derive(Template)]

@@ -18,7 +18,8 @@ use serde_json::Value;
 use store::audit::{self, Entry, EntryFilter};
 
 /// Filters of the audit page.
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AuditQuery {
     actor: Option<String>,
     entity: Option<String>,

@@ -24,6 +24,7 @@ use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::response::{Html, IntoResponse, Response};
 use chrono::NaiveDate;
+use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
 /// Renders a template into a response.
@@ -105,17 +106,28 @@ where
     F: AsyncFnOnce(&mut Tx) -> Result<T, AppError>,
     T: Into<Done>,
 {
-    let result = async {
-        let mut tx = state.db.begin().await?;
-        let done: Done = work(&mut tx).await?.into();
-        tx.commit().await?;
-        if let Some(p) = done.project {
-            state.wall.changed(p);
-        }
-        Ok(done.to)
-    }
+    let result = commit(state, async |tx| {
+        let done: Done = work(tx).await?.into();
+        Ok((done.to, done.project))
+    })
     .await;
     after_form(result, viewer, back)
+}
+
+/// The unit of work itself, for forms ([`change`]) and the JSON API alike: begins a write
+/// transaction, runs `work` in it, commits, then tells the wall of the project `work`
+/// names (if any) and hands back its value.
+pub async fn commit<T, F>(state: &AppState, work: F) -> Result<T, AppError>
+where
+    F: AsyncFnOnce(&mut Tx) -> Result<(T, Option<i64>), AppError>,
+{
+    let mut tx = state.db.begin().await?;
+    let (value, project) = work(&mut tx).await?;
+    tx.commit().await?;
+    if let Some(p) = project {
+        state.wall.changed(p);
+    }
+    Ok(value)
 }
 
 /// Who asks and the state to answer from: what every page handler starts with.
@@ -203,6 +215,16 @@ pub(crate) fn required_date(text: &str, what: &str) -> Result<NaiveDate, AppErro
 /// The 404 page for unknown paths.
 pub async fn not_found() -> Response {
     AppError::NotFound.into_response()
+}
+
+/// `?year=` of every page and API answer about one year (blank or absent: the latest
+/// year with records, as each page decides).
+#[derive(Deserialize, Default, Clone, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct YearQuery {
+    /// 年份（如 2019）.
+    #[serde(default)]
+    pub year: Option<String>,
 }
 
 /// Page number and size from a query, clamped to sane values.

@@ -179,6 +179,7 @@ pub async fn revoke_token(at: Keyed) -> Response {
 }
 
 /// `GET /api/v1/tokens`: the caller's tokens (never the tokens themselves).
+#[utoipa::path(get, path = "/api/v1/tokens", responses((status = 200, body = Value)), tag = "platform")]
 pub async fn api_tokens(at: Asked) -> Result<axum::Json<Vec<TokenInfo>>, crate::error::ApiError> {
     Ok(axum::Json(
         tokens::of_user(&at.state.db, at.viewer.user.id).await?,
@@ -186,6 +187,8 @@ pub async fn api_tokens(at: Asked) -> Result<axum::Json<Vec<TokenInfo>>, crate::
 }
 
 /// `POST /api/v1/tokens/{id}/revoke`: revokes one of the caller's tokens (204).
+#[utoipa::path(post, path = "/api/v1/tokens/{id}/revoke", params(("id" = i64, Path)),
+    responses((status = 204), (status = 404, body = crate::error::ErrorBody)), tag = "platform")]
 pub async fn api_revoke_token(at: Keyed) -> Result<axum::http::StatusCode, crate::error::ApiError> {
     let mut tx = at.state.db.begin().await?;
     tokens::revoke(&mut tx, &at.viewer.user.username, at.viewer.user.id, at.key).await?;

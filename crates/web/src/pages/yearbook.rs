@@ -24,7 +24,8 @@ use serde::Deserialize;
 use store::yearbook::{self, Reach};
 
 /// `?year=&township=&town=`.
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AnnualQuery {
     #[serde(default)]
     year: Option<String>,
@@ -218,6 +219,8 @@ pub async fn xlsx(at: Asked, Query(q): Query<AnnualQuery>) -> Result<Response, A
 
 /// `GET /api/v1/reports/annual?year=`: the report as JSON (keys as `domain::yearbook`
 /// defines them; an office the caller does not see is `null`).
+#[utoipa::path(get, path = "/api/v1/reports/annual", params(AnnualQuery),
+    responses((status = 200, body = serde_json::Value)), tag = "platform")]
 pub async fn api(at: Asked, Query(q): Query<AnnualQuery>) -> Result<Json<AnnualReport>, ApiError> {
     Ok(Json(report_for(&at, &q).await?.0))
 }

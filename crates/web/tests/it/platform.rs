@@ -136,6 +136,8 @@ async fn every_route_allows_exactly_the_roles_it_declares() {
                 .request(spec.method.clone(), format!("{}{}", app.base, path));
             let req = if spec.method == Method::POST {
                 req.form(&[("_csrf", session.csrf.as_str())])
+            } else if spec.method == Method::PUT {
+                req.header("x-csrf-token", session.csrf.as_str())
             } else {
                 req
             };

@@ -73,6 +73,36 @@ impl TestApp {
             .expect("API call")
     }
 
+    /// An API token of the test account of `role`.
+    pub async fn token(&self, role: Role) -> String {
+        let user = users::list(&self.db)
+            .await
+            .expect("users")
+            .into_iter()
+            .find(|u| u.username == role.code())
+            .expect("test account");
+        store::platform::tokens::create(&self.db, "test", user.id, "对接测试")
+            .await
+            .expect("token")
+    }
+
+    /// Calls the API with a JSON `body`, as an integration does (see [`TestApp::api`]).
+    pub async fn call(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: &str,
+        body: &serde_json::Value,
+    ) -> reqwest::Response {
+        client()
+            .request(method, format!("{}{path}", self.base))
+            .bearer_auth(token)
+            .json(body)
+            .send()
+            .await
+            .expect("API call")
+    }
+
     /// A client with no session.
     pub fn anonymous(&self) -> Session {
         Session {

@@ -55,12 +55,17 @@ pub(super) fn routes(read: Access, _write: Access, command: Access) -> Vec<Route
 }
 
 /// The list's filters.
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::IntoParams)]
 #[serde(default)]
+#[into_params(parameter_in = Query)]
 pub struct FlatQuery {
+    /// 类型（flat/storeroom/parking）.
     #[serde(deserialize_with = "form::parsed")]
+    #[param(value_type = Option<String>)]
     kind: Option<FlatKind>,
+    /// 状态（vacant/chosen …）.
     #[serde(deserialize_with = "form::parsed")]
+    #[param(value_type = Option<String>)]
     state: Option<FlatState>,
     #[serde(deserialize_with = "form::text")]
     building: Option<String>,
@@ -291,6 +296,9 @@ pub async fn handle(at: Keyed<String>, Form(f): Form<HandleForm>) -> Response {
 
 /// `GET /api/v1/relocation/projects/{code}/flats?state=vacant&kind=flat`: the units as
 /// `[{"flat_code", "building", "room", "type", "area", "state"}]` (area a number in m²).
+#[utoipa::path(get, path = "/api/v1/relocation/projects/{code}/flats",
+    params(("code" = String, Path, description = "项目编号"), FlatQuery),
+    responses((status = 200, body = Value), (status = 404, body = crate::error::ErrorBody)), tag = "relocation")]
 pub async fn api_list(
     at: Keyed<String>,
     Query(q): Query<FlatQuery>,

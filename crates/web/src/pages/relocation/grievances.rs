@@ -185,8 +185,9 @@ pub(crate) async fn summary(
 }
 
 /// Search, filters and page of the list.
-#[derive(Deserialize, Default, Clone)]
+#[derive(Deserialize, Default, Clone, utoipa::IntoParams)]
 #[serde(default)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
     q: String,
     state: String,
@@ -337,6 +338,9 @@ pub async fn export(at: ScopedProject, Query(q): Query<ListQuery>) -> Result<Res
 
 /// `GET /api/v1/relocation/projects/{code}/grievances`: the list as JSON, with the same
 /// filters and paging as the page.
+#[utoipa::path(get, path = "/api/v1/relocation/projects/{code}/grievances",
+    params(("code" = String, Path, description = "项目编号"), ListQuery),
+    responses((status = 200, body = Value), (status = 404, body = crate::error::ErrorBody)), tag = "relocation")]
 pub async fn api(at: Keyed<String>, Query(q): Query<ListQuery>) -> Result<Json<Value>, ApiError> {
     let at = ScopedProject::of(at).await?;
     let today = today_local();

@@ -14,7 +14,7 @@ use domain::platform::Mobile;
 use domain::relocation::CompensationOption;
 use domain::relocation::{HeadId, HouseholdKind, Milestone, RecognitionRule, Residence};
 use serde::Deserialize;
-use store::Conn;
+use store::relocation::Scope;
 use store::relocation::choosing::choices;
 use store::relocation::compensation::{self, SheetView};
 use store::relocation::households::{
@@ -22,27 +22,41 @@ use store::relocation::households::{
 };
 use store::relocation::projects::{self, Project};
 use store::relocation::{appraisals, buildings, members, standards, teams, worklog};
+use store::{Conn, Tx};
 
-const PER_PAGE: i64 = 50;
+/// Households per page, on the page and in the API.
+pub(crate) const PER_PAGE: i64 = 50;
 
 /// Search, filters, order and page of the list.
-#[derive(Deserialize, Default, Clone)]
+#[derive(Deserialize, Default, Clone, utoipa::IntoParams)]
 #[serde(default)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
+    /// 户编号、户主、村或手机号检索.
     q: String,
+    /// 类型（residential/enterprise）.
     kind: String,
+    /// 村.
     village: String,
+    /// 工作组编号（0 为未分配）.
     team: String,
+    /// 进度（代码）.
     stage: String,
+    /// 难点户（yes/no）.
     difficult: String,
+    /// 现居住地（in_town/elsewhere）.
     residence: String,
+    /// 排序（code/name/village/person/stage）.
     sort: String,
+    /// 倒序（1）.
     desc: String,
-    page: Option<i64>,
+    /// 页码.
+    pub(crate) page: Option<i64>,
 }
 
 impl ListQuery {
-    fn filter(&self) -> Result<HouseholdFilter, AppError> {
+    /// The store's filter for these parameters.
+    pub(crate) fn filter(&self) -> Result<HouseholdFilter, AppError> {
         let flag = |v: &str| match v {
             "yes" => Some(true),
             "no" => Some(false),
@@ -234,25 +248,67 @@ pub async fn export(
     )
 }
 
-/// The household form's fields.
-#[derive(Deserialize)]
+/// The household form's fields, also the body of the API's households.
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct HouseholdForm {
+    /// 户编号（新增时必填；修改时不变）.
     #[serde(default)]
     code: String,
+    /// 类型（residential 住户 / enterprise 企业，代码或名称）.
     kind: String,
+    /// 户主姓名或企业名称.
     head_name: String,
+    /// 户主身份证号或企业信用代码.
     head_id: String,
+    /// 手机号.
     #[serde(default)]
     mobile: String,
+    /// 村.
     #[serde(default)]
     village: String,
+    /// 组.
     #[serde(default)]
     village_group: String,
+    /// 现居住地.
     #[serde(default)]
     residence: String,
 }
 
 impl HouseholdForm {
+    /// Adds the household to project `p`; a code already used there is refused. The one
+    /// rule for the page and the API; the new household's id.
+    pub(crate) async fn create_in(
+        &self,
+        tx: &mut Tx,
+        actor: &str,
+        p: &Project,
+    ) -> Result<i64, AppError> {
+        let fields = self.fields(&self.code, &p.town)?;
+        let (id, created) = households::upsert(tx, actor, p, &fields).await?;
+        if !created {
+            return Err(AppError::BadRequest(format!(
+                "户编号已存在：{}",
+                fields.code
+            )));
+        }
+        Ok(id)
+    }
+
+    /// Saves household `id`'s identity and contact fields (the code stays). The one rule
+    /// for the page and the API; the household's project.
+    pub(crate) async fn update(
+        &self,
+        tx: &mut Tx,
+        actor: &str,
+        scope: &Scope,
+        id: i64,
+    ) -> Result<i64, AppError> {
+        let h = households::get(&mut *tx, scope, id).await?;
+        let p = projects::by_id(&mut Conn::Tx(&mut *tx), h.project_id).await?;
+        households::upsert(tx, actor, &p, &self.fields(&h.code, &p.town)?).await?;
+        Ok(p.id)
+    }
+
     fn fields(&self, code: &str, town: &str) -> Result<HouseholdFields, AppError> {
         let bad = |m: String| AppError::BadRequest(m);
         let kind =
@@ -277,14 +333,7 @@ impl HouseholdForm {
 pub async fn create(at: Keyed<String>, Form(f): Form<HouseholdForm>) -> Response {
     let back = super::project_page(&at.key, "/households");
     at.project_change(&at.key, &back, async |tx, actor, _, p| {
-        let fields = f.fields(&f.code, &p.town)?;
-        let (_, created) = households::upsert(tx, actor, p, &fields).await?;
-        if !created {
-            return Err(AppError::BadRequest(format!(
-                "户编号已存在：{}",
-                fields.code
-            )));
-        }
+        f.create_in(tx, actor, p).await?;
         Ok(())
     })
     .await
@@ -390,9 +439,7 @@ pub async fn show(at: Keyed) -> Result<Html<String>, AppError> {
 /// Saves a household's identity and contact fields (the code stays).
 pub async fn update(post: Keyed, Form(f): Form<HouseholdForm>) -> Response {
     on_household(&post, async |tx, actor, scope| {
-        let h = households::get(&mut *tx, scope, post.key).await?;
-        let p = projects::by_id(&mut Conn::Tx(&mut *tx), h.project_id).await?;
-        households::upsert(tx, actor, &p, &f.fields(&h.code, &p.town)?).await?;
+        f.update(tx, actor, scope, post.key).await?;
         Ok(None)
     })
     .await

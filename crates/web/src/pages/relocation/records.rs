@@ -17,6 +17,7 @@ use serde::Deserialize;
 use store::Tx;
 use store::relocation::Scope;
 use store::relocation::buildings::BuildingFields;
+use store::relocation::households::Household;
 use store::relocation::worklog::VisitFields;
 use store::relocation::{appraisals, buildings, members, milestones, worklog};
 
@@ -73,30 +74,47 @@ pub async fn remove_member(at: Keyed, Form(f): Form<BackForm>) -> Response {
     .await
 }
 
-/// The building form.
-#[derive(Deserialize)]
+/// The building form, also the body of the API's building.
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct BuildingForm {
+    /// 权证号（无证房屋写测绘编号，如“无证1”）.
     certificate_no: String,
+    /// 规划审批等文件.
     #[serde(default)]
     approvals: String,
+    /// 结构（代码或名称：frame 框架、brick_concrete 砖混、brick_wood 砖木、simple 简易）.
     structure: String,
+    /// 测绘面积（平方米，文字，如 "120.50"）.
     measured: String,
+    /// 合法面积（平方米，文字）.
     legal: String,
+}
+
+impl BuildingForm {
+    /// The building's figures, checked: the one rule for the page and the API.
+    pub(crate) fn fields(&self) -> Result<BuildingFields, AppError> {
+        let bad = |m: String| AppError::BadRequest(m);
+        Ok(BuildingFields {
+            certificate_no: self.certificate_no.clone(),
+            approvals: self.approvals.clone(),
+            // The page's select sends the word; an integration may send the code.
+            structure: match BuildingStructure::from_code(self.structure.trim()) {
+                Some(s) => s,
+                None => {
+                    BuildingStructure::parse(&self.structure).map_err(|e| bad(e.to_string()))?
+                }
+            },
+            measured: SquareMetres::parse(&self.measured)
+                .map_err(|e| bad(format!("测绘面积：{e}")))?,
+            legal: SquareMetres::parse(&self.legal).map_err(|e| bad(format!("合法面积：{e}")))?,
+        })
+    }
 }
 
 /// Registers (or corrects) a building.
 pub async fn add_building(post: Keyed, Form(f): Form<BuildingForm>) -> Response {
     on_household(&post, async |tx, actor, scope| {
-        let bad = |m: String| AppError::BadRequest(m);
-        let fields = BuildingFields {
-            certificate_no: f.certificate_no.clone(),
-            approvals: f.approvals.clone(),
-            structure: BuildingStructure::parse(&f.structure).map_err(|e| bad(e.to_string()))?,
-            measured: SquareMetres::parse(&f.measured)
-                .map_err(|e| bad(format!("测绘面积：{e}")))?,
-            legal: SquareMetres::parse(&f.legal).map_err(|e| bad(format!("合法面积：{e}")))?,
-        };
-        buildings::upsert(tx, actor, scope, post.key, &fields).await?;
+        buildings::upsert(tx, actor, scope, post.key, &f.fields()?).await?;
         Ok(None)
     })
     .await
@@ -143,31 +161,61 @@ pub async fn add_appraisal(post: Keyed, Form(f): Form<AppraisalForm>) -> Respons
 
 /// The milestone form: which, on which day, and for a signing the option taken. No time
 /// is typed: the moment that decides the choosing order is the server's record time (a
-/// day entered later counts at its end; see `domain::relocation::choosing_order`).
-#[derive(Deserialize)]
+/// day entered later counts at its end; see `domain::relocation::choosing_order`). Also
+/// the body of the API's milestones.
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct MilestoneForm {
+    /// 节点（signed 签约 / vacated 腾空 / demolished 拆除 …，代码）.
     milestone: String,
+    /// 日期（2019-06-01）.
     #[serde(default)]
     on: String,
+    /// 签约时的补偿方式（代码；空为货币补偿）.
     #[serde(default)]
     option: String,
 }
 
-fn milestone_of(code: &str) -> Result<Milestone, AppError> {
-    Milestone::parse(code).ok_or_else(|| AppError::BadRequest(format!("未知节点：{code}")))
-}
+impl MilestoneForm {
+    fn milestone(&self) -> Result<Milestone, AppError> {
+        let code = &self.milestone;
+        Milestone::parse(code).ok_or_else(|| AppError::BadRequest(format!("未知节点：{code}")))
+    }
 
-/// Records a milestone; the order is enforced by the store (no vacating before signing).
-pub async fn record_milestone(post: Keyed, Form(f): Form<MilestoneForm>) -> Response {
-    on_household(&post, async |tx, actor, scope| {
-        let m = milestone_of(&f.milestone)?;
-        let on = required_date(&f.on, &format!("{}日期", m.label()))?;
-        let option = match f.option.trim() {
+    /// Records the milestone for `household`; the order is enforced by the store (no
+    /// vacating before signing). The one rule for the page and the API.
+    pub(crate) async fn record(
+        &self,
+        tx: &mut Tx,
+        actor: &str,
+        scope: &Scope,
+        household: i64,
+    ) -> Result<Household, AppError> {
+        let m = self.milestone()?;
+        let on = required_date(&self.on, &format!("{}日期", m.label()))?;
+        let option = match self.option.trim() {
             "" => CompensationOption::Cash,
             o => CompensationOption::parse(o)
                 .ok_or_else(|| AppError::BadRequest(format!("未知补偿方式：{o}")))?,
         };
-        let h = milestones::record(tx, actor, scope, post.key, m, on, Utc::now(), option).await?;
+        Ok(milestones::record(tx, actor, scope, household, m, on, Utc::now(), option).await?)
+    }
+
+    /// Undoes the milestone if it is the latest.
+    pub(crate) async fn undo(
+        &self,
+        tx: &mut Tx,
+        actor: &str,
+        scope: &Scope,
+        household: i64,
+    ) -> Result<Household, AppError> {
+        Ok(milestones::undo(tx, actor, scope, household, self.milestone()?).await?)
+    }
+}
+
+/// Records a milestone.
+pub async fn record_milestone(post: Keyed, Form(f): Form<MilestoneForm>) -> Response {
+    on_household(&post, async |tx, actor, scope| {
+        let h = f.record(tx, actor, scope, post.key).await?;
         Ok(Some(h.project_id))
     })
     .await
@@ -176,44 +224,66 @@ pub async fn record_milestone(post: Keyed, Form(f): Form<MilestoneForm>) -> Resp
 /// Undoes the latest milestone.
 pub async fn undo_milestone(post: Keyed, Form(f): Form<MilestoneForm>) -> Response {
     on_household(&post, async |tx, actor, scope| {
-        let h = milestones::undo(tx, actor, scope, post.key, milestone_of(&f.milestone)?).await?;
+        let h = f.undo(tx, actor, scope, post.key).await?;
         Ok(Some(h.project_id))
     })
     .await
 }
 
-/// The visit form.
-#[derive(Deserialize)]
+/// The visit form, also the body of the API's visits.
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct VisitForm {
+    /// 走访日期.
     visited_on: String,
+    /// 方式（代码或名称，如 on_site 上门走访 / phone 电话联系）.
     mode: String,
+    /// 地点.
     #[serde(default)]
     place: String,
+    /// 走访人.
     visitors: String,
+    /// 态度（代码或名称）.
     attitude: String,
+    /// 谈话内容.
     #[serde(default)]
     notes: String,
+    /// 下一步.
     #[serde(default)]
     next_step: String,
+}
+
+impl VisitForm {
+    /// Logs the visit to `household`: the one rule for the page and the API. The visit's
+    /// id and the household's project (whose wall it changes).
+    pub(crate) async fn add(
+        &self,
+        tx: &mut Tx,
+        actor: &str,
+        scope: &Scope,
+        household: i64,
+    ) -> Result<(i64, i64), AppError> {
+        let bad = |m: &str| AppError::BadRequest(m.to_string());
+        let fields = VisitFields {
+            visited_on: required_date(&self.visited_on, "走访日期")?,
+            mode: VisitMode::parse(&self.mode).ok_or_else(|| bad("走访方式不正确"))?,
+            place: self.place.clone(),
+            visitors: self.visitors.clone(),
+            attitude: Attitude::parse(&self.attitude).ok_or_else(|| bad("态度不正确"))?,
+            notes: self.notes.clone(),
+            next_step: self.next_step.clone(),
+        };
+        let id = worklog::add(tx, actor, scope, household, &fields).await?;
+        let project = store::relocation::households::get(&mut *tx, scope, household)
+            .await?
+            .project_id;
+        Ok((id, project))
+    }
 }
 
 /// Logs a visit or call.
 pub async fn add_visit(post: Keyed, Form(f): Form<VisitForm>) -> Response {
     on_household(&post, async |tx, actor, scope| {
-        let bad = |m: &str| AppError::BadRequest(m.to_string());
-        let fields = VisitFields {
-            visited_on: required_date(&f.visited_on, "走访日期")?,
-            mode: VisitMode::parse(&f.mode).ok_or_else(|| bad("走访方式不正确"))?,
-            place: f.place.clone(),
-            visitors: f.visitors.clone(),
-            attitude: Attitude::parse(&f.attitude).ok_or_else(|| bad("态度不正确"))?,
-            notes: f.notes.clone(),
-            next_step: f.next_step.clone(),
-        };
-        worklog::add(tx, actor, scope, post.key, &fields).await?;
-        let project = store::relocation::households::get(&mut *tx, scope, post.key)
-            .await?
-            .project_id;
+        let (_, project) = f.add(tx, actor, scope, post.key).await?;
         Ok(Some(project))
     })
     .await

@@ -6,6 +6,7 @@ use super::{is_city, scope};
 use crate::charts::{self as chart, Bar};
 use crate::error::AppError;
 use crate::form::Form;
+use crate::pages::YearQuery;
 use crate::pages::change;
 use crate::pages::render;
 use crate::pages::{Asked, Chrome, Keyed};
@@ -22,12 +23,6 @@ use store::union::Scope;
 use store::union::coverage::{self, RANKING_HEADERS, YearFigures, ranking_cells};
 use store::union::enterprises::{self, Enterprise, EnterpriseFilter};
 use store::union::organisations;
-
-/// `?year=` of the dashboard and ranking pages.
-#[derive(Deserialize, Default)]
-pub struct YearQuery {
-    year: Option<String>,
-}
 
 /// Bars of the ranking: all-enterprise coverage rate per township, in ranking order.
 fn rate_bars(ranked: &[RankedTownship]) -> String {

@@ -6,7 +6,7 @@ use super::{
     Record, field, flag, form_id, kept_filters, on_record, required, required_date, scope, tri,
 };
 use crate::error::AppError;
-use crate::form::Form;
+use crate::form::{self, Form};
 use crate::pages::change;
 use crate::pages::{Asked, Chrome, Keyed, page_count, paging, render};
 use askama::Template;
@@ -25,20 +25,29 @@ use store::union::enterprises::{
 use store::union::organisations::{self, UnionOrg};
 
 /// Filters of the list, as in the query string.
-#[derive(Deserialize, Serialize, Default, Clone)]
+#[derive(Deserialize, Serialize, Default, Clone, utoipa::IntoParams)]
 #[serde(default)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
+    /// 名称或信用代码检索.
     q: Option<String>,
+    /// 乡镇（名称或代码）.
     township: Option<String>,
+    /// 是否已建会（yes/no）.
     covered: Option<String>,
+    /// 是否省总备案（yes/no）.
     provincial: Option<String>,
+    /// 建会要求（must/tracked/none）.
     obligation: Option<String>,
+    /// 排序（name/headcount …）.
     sort: Option<String>,
-    page: Option<i64>,
+    /// 页码.
+    pub(crate) page: Option<i64>,
 }
 
 impl ListQuery {
-    fn filter(&self) -> EnterpriseFilter {
+    /// The store's filter for these parameters.
+    pub(crate) fn filter(&self) -> EnterpriseFilter {
         EnterpriseFilter {
             q: field(&self.q),
             township: field(&self.township).and_then(|t| Township::parse(&t).ok()),
@@ -128,19 +137,32 @@ pub async fn export(at: Asked, Query(q): Query<ListQuery>) -> Result<Response, A
     )
 }
 
-/// Fields of the enterprise form.
-#[derive(Deserialize, Default)]
+/// Fields of the enterprise form, also the body of the API's create and update.
+#[derive(Deserialize, Default, utoipa::ToSchema)]
 #[serde(default)]
 pub struct EnterpriseForm {
+    /// 单位名称.
+    #[serde(deserialize_with = "form::text")]
     name: Option<String>,
+    /// 统一社会信用代码（18 位）.
+    #[serde(deserialize_with = "form::text")]
     credit_code: Option<String>,
+    /// 所属乡镇（名称或代码）.
+    #[serde(deserialize_with = "form::text")]
     township: Option<String>,
+    /// 职工人数.
+    #[serde(deserialize_with = "form::text")]
+    #[schema(value_type = Option<i64>)]
     headcount: Option<String>,
+    /// 是否省总备案（yes/no 或 true/false）.
+    #[serde(deserialize_with = "form::text")]
+    #[schema(value_type = Option<bool>)]
     provincial: Option<String>,
 }
 
 impl EnterpriseForm {
-    fn input(&self) -> Result<EnterpriseInput, AppError> {
+    /// The registry fields, checked: the one rule for the page and the API.
+    pub(crate) fn input(&self) -> Result<EnterpriseInput, AppError> {
         let bad = |e: String| AppError::BadRequest(e);
         let headcount = required(&self.headcount, "职工人数")?;
         Ok(EnterpriseInput {

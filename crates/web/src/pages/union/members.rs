@@ -16,6 +16,7 @@ use domain::union::township::Township;
 use imports::union::export::{headers, member_cells};
 use imports::union::members::COLUMNS;
 use serde::{Deserialize, Serialize};
+use store::Tx;
 use store::union::Scope;
 use store::union::members::{self, Member, MemberFilter, MemberSort, NewMember, Transfer};
 use store::union::organisations::{self, UnionOrg};
@@ -122,47 +123,70 @@ pub async fn export(at: Asked, Query(q): Query<ListQuery>) -> Result<Response, A
     )
 }
 
-/// Fields of the new-member form. The resident ID, mobile and date stay text here and are
-/// parsed in the handler, so a mistyped one is answered on the refused-form page (422)
-/// with its own message rather than as a form that does not decode.
-#[derive(Deserialize, Default)]
+/// Fields of the new-member form, also the body of `POST /api/v1/union/members`. The
+/// resident ID, mobile and date stay text here and are parsed by [`MemberForm::input`], so
+/// a mistyped one is answered with its own message (422) rather than as a body that does
+/// not decode.
+#[derive(Deserialize, Default, utoipa::ToSchema)]
 #[serde(default)]
 pub struct MemberForm {
+    /// 姓名.
     #[serde(deserialize_with = "form::text")]
     name: Option<String>,
+    /// 身份证号（18 位）.
     #[serde(deserialize_with = "form::text")]
     resident_id: Option<String>,
+    /// 手机号.
     #[serde(deserialize_with = "form::text")]
     mobile: Option<String>,
+    /// 所属工会的编号.
     #[serde(deserialize_with = "form::id")]
     union_id: Option<i64>,
+    /// 入会日期（2019-03-05）.
+    #[serde(deserialize_with = "form::text")]
     joined_on: Option<String>,
+    /// 是否农民工.
     #[serde(deserialize_with = "form::flag")]
     migrant_worker: bool,
 }
 
-/// Registers a member; an ID already registered anywhere is refused.
-pub async fn create(at: Asked, Form(f): Form<MemberForm>) -> Response {
-    change(&at.state, &at.viewer, "/union/members", async |tx| {
+impl MemberForm {
+    /// Registers the member in `scope`: the one rule for the page and the API (an ID
+    /// already registered anywhere is refused). The new member's id.
+    pub(crate) async fn join(
+        &self,
+        tx: &mut Tx,
+        actor: &str,
+        scope: Scope,
+    ) -> Result<i64, AppError> {
         let bad = |e: String| AppError::BadRequest(e);
         let m = NewMember {
-            resident_id: ResidentId::parse(&required(&f.resident_id, "身份证号")?)
+            resident_id: ResidentId::parse(&required(&self.resident_id, "身份证号")?)
                 .map_err(|e| bad(e.to_string()))?,
-            name: required(&f.name, "姓名")?,
-            mobile: f
+            name: required(&self.name, "姓名")?,
+            mobile: self
                 .mobile
                 .as_deref()
                 .map(Mobile::parse)
                 .transpose()
                 .map_err(|e| bad(e.to_string()))?,
-            union_id: f.union_id.ok_or_else(|| bad("请填写所属工会".into()))?,
-            joined_on: required_date(&f.joined_on, "入会日期")?,
-            migrant_worker: f.migrant_worker,
+            union_id: self.union_id.ok_or_else(|| bad("请填写所属工会".into()))?,
+            joined_on: required_date(&self.joined_on, "入会日期")?,
+            migrant_worker: self.migrant_worker,
         };
         if m.joined_on > domain::platform::time::today_local() {
             return Err(bad("入会日期晚于今天".into()));
         }
-        let id = members::add(&mut *tx, &at.viewer.user.username, scope(&at.viewer)?, &m).await?;
+        Ok(members::add(&mut *tx, actor, scope, &m).await?)
+    }
+}
+
+/// Registers a member.
+pub async fn create(at: Asked, Form(f): Form<MemberForm>) -> Response {
+    change(&at.state, &at.viewer, "/union/members", async |tx| {
+        let id = f
+            .join(tx, &at.viewer.user.username, scope(&at.viewer)?)
+            .await?;
         Ok(format!("/union/members/{id}"))
     })
     .await
@@ -204,21 +228,37 @@ pub async fn show(at: Keyed) -> Result<Html<String>, AppError> {
     })
 }
 
-/// Fields of the transfer form.
-#[derive(Deserialize, Default)]
+/// Fields of the transfer form, also the body of the API's transfer.
+#[derive(Deserialize, Default, utoipa::ToSchema)]
 #[serde(default)]
 pub struct TransferForm {
+    /// 转入工会的编号.
     #[serde(deserialize_with = "form::id")]
     union_id: Option<i64>,
+    /// 转会日期.
+    #[serde(deserialize_with = "form::text")]
     on: Option<String>,
+}
+
+impl TransferForm {
+    /// Transfers member `id` (found in `scope`): the one rule for the page and the API.
+    pub(crate) async fn apply(
+        &self,
+        tx: &mut Tx,
+        actor: &str,
+        scope: Scope,
+        id: i64,
+    ) -> Result<(), AppError> {
+        let to = given(&self.union_id, "请填写转入工会")?;
+        let on = required_date(&self.on, "转会日期")?;
+        Ok(members::transfer(&mut *tx, actor, scope, id, to, on).await?)
+    }
 }
 
 /// Transfers a member to another union.
 pub async fn transfer(post: Keyed, Form(f): Form<TransferForm>) -> Response {
     on_record(&post, Record::Member, async |tx, actor, scope, id| {
-        let to = given(&f.union_id, "请填写转入工会")?;
-        let on = required_date(&f.on, "转会日期")?;
-        members::transfer(&mut *tx, actor, scope, id, to, on).await?;
+        f.apply(tx, actor, scope, id).await?;
         // After a transfer out of the township the member is no longer in the staff's scope.
         Ok(match members::get(&mut *tx, scope, id).await {
             Ok(_) => None,
@@ -228,18 +268,33 @@ pub async fn transfer(post: Keyed, Form(f): Form<TransferForm>) -> Response {
     .await
 }
 
-/// Fields of the leave form.
-#[derive(Deserialize, Default)]
+/// Fields of the leave form, also the body of the API's leave.
+#[derive(Deserialize, Default, utoipa::ToSchema)]
+#[serde(default)]
 pub struct LeaveForm {
-    #[serde(default)]
+    /// 离会日期.
+    #[serde(deserialize_with = "form::text")]
     on: Option<String>,
+}
+
+impl LeaveForm {
+    /// Records that member `id` left; the record stays. The one rule for page and API.
+    pub(crate) async fn apply(
+        &self,
+        tx: &mut Tx,
+        actor: &str,
+        scope: Scope,
+        id: i64,
+    ) -> Result<(), AppError> {
+        let on = required_date(&self.on, "离会日期")?;
+        Ok(members::leave(&mut *tx, actor, scope, id, on).await?)
+    }
 }
 
 /// Records that a member left; the record stays.
 pub async fn leave(post: Keyed, Form(f): Form<LeaveForm>) -> Response {
     on_record(&post, Record::Member, async |tx, actor, scope, id| {
-        let on = required_date(&f.on, "离会日期")?;
-        members::leave(&mut *tx, actor, scope, id, on).await?;
+        f.apply(tx, actor, scope, id).await?;
         Ok(None)
     })
     .await

@@ -8,7 +8,7 @@
 //! a member's own page.
 
 mod activation;
-mod api;
+pub(crate) mod api;
 mod dashboard;
 mod duplicates;
 mod enterprises;
@@ -18,8 +18,8 @@ mod notify;
 mod organisations;
 mod portal;
 pub(crate) mod rights;
-mod services;
-mod welfare;
+pub(crate) mod services;
+pub(crate) mod welfare;
 
 use crate::access::Access::{Public, Roles};
 use crate::error::AppError;
@@ -237,32 +237,9 @@ pub fn routes() -> Vec<Route> {
             "合并重复会员",
             duplicates::merge,
         ),
-        get(
-            "/api/v1/union/members",
-            read,
-            "会员检索（JSON）",
-            api::members,
-        ),
-        get(
-            "/api/v1/union/members/{resident_id}",
-            read,
-            "会员详情（JSON）",
-            api::member,
-        ),
-        get(
-            "/api/v1/union/ranking",
-            read,
-            "乡镇排名（JSON）",
-            api::ranking,
-        ),
-        get(
-            "/api/v1/union/townships/{code}/checklist",
-            read,
-            "建会清单（JSON）",
-            api::checklist,
-        ),
     ]
     .into_iter()
+    .chain(api::routes())
     .chain(services::routes())
     .chain(welfare::routes())
     .chain(rights::routes())

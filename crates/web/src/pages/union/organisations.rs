@@ -4,7 +4,7 @@
 
 use super::{Record, date, field, flag, form_id, on_record, required, required_date, scope};
 use crate::error::AppError;
-use crate::form::Form;
+use crate::form::{self, Form};
 use crate::pages::change;
 use crate::pages::{Asked, Chrome, Keyed, render};
 use crate::session::Viewer;
@@ -17,6 +17,7 @@ use domain::union::township::Township;
 use imports::union::export::{headers, union_rows};
 use imports::union::unions::COLUMNS;
 use serde::Deserialize;
+use store::Tx;
 use store::union::Scope;
 use store::union::enterprises::{self, Enterprise};
 use store::union::officers::{self, Officer, OfficerInput};
@@ -66,27 +67,42 @@ pub async fn export(State(state): State<AppState>, viewer: Viewer) -> Result<Res
     crate::download::xlsx("工会组织.xlsx", None, &headers(COLUMNS), rows)
 }
 
-/// Fields of the new-union form.
-#[derive(Deserialize, Default)]
+/// Fields of the new-union form, also the body of `POST /api/v1/union/unions`.
+#[derive(Deserialize, Default, utoipa::ToSchema)]
 #[serde(default)]
 pub struct UnionForm {
+    /// 工会名称.
+    #[serde(deserialize_with = "form::text")]
     name: Option<String>,
+    /// 工会类型（代码或名称，如 joint_union / 联合工会）.
+    #[serde(deserialize_with = "form::text")]
     kind: Option<String>,
+    /// 上级工会的编号.
+    #[serde(deserialize_with = "form::text")]
+    #[schema(value_type = Option<i64>)]
     parent_id: Option<String>,
+    /// 所属乡镇（名称或代码）.
+    #[serde(deserialize_with = "form::text")]
     township: Option<String>,
+    /// 成立日期.
+    #[serde(deserialize_with = "form::text")]
     founded_on: Option<String>,
 }
 
-/// Creates a union (most often a joint union for small enterprises).
-pub async fn create(at: Asked, Form(f): Form<UnionForm>) -> Response {
-    change(&at.state, &at.viewer, "/union/unions", async |tx| {
-        let sc = scope(&at.viewer)?;
-        let kind = UnionKind::parse(&required(&f.kind, "工会类型")?)
+impl UnionForm {
+    /// Creates the union in `sc`: the one rule for the page and the API. Its id.
+    pub(crate) async fn create(
+        &self,
+        tx: &mut Tx,
+        actor: &str,
+        sc: Scope,
+    ) -> Result<i64, AppError> {
+        let kind = UnionKind::parse(&required(&self.kind, "工会类型")?)
             .map_err(|e| AppError::BadRequest(e.to_string()))?;
-        let parent = match field(&f.parent_id) {
+        let parent = match field(&self.parent_id) {
             Some(_) => {
                 let p =
-                    organisations::get(&mut *tx, sc, form_id(&f.parent_id, "上级工会")?).await?;
+                    organisations::get(&mut *tx, sc, form_id(&self.parent_id, "上级工会")?).await?;
                 Some(UnionRef {
                     id: p.id,
                     kind: p.kind,
@@ -95,18 +111,27 @@ pub async fn create(at: Asked, Form(f): Form<UnionForm>) -> Response {
             }
             None => None,
         };
-        let township = match field(&f.township) {
+        let township = match field(&self.township) {
             Some(t) => Some(Township::parse(&t).map_err(|e| AppError::BadRequest(e.to_string()))?),
             None => None,
         };
         let input = UnionInput {
-            name: required(&f.name, "工会名称")?,
+            name: required(&self.name, "工会名称")?,
             kind,
             parent,
             township,
-            founded_on: date(&f.founded_on, "成立日期")?,
+            founded_on: date(&self.founded_on, "成立日期")?,
         };
-        let id = organisations::create(&mut *tx, &at.viewer.user.username, sc, &input).await?;
+        Ok(organisations::create(&mut *tx, actor, sc, &input).await?)
+    }
+}
+
+/// Creates a union (most often a joint union for small enterprises).
+pub async fn create(at: Asked, Form(f): Form<UnionForm>) -> Response {
+    change(&at.state, &at.viewer, "/union/unions", async |tx| {
+        let id = f
+            .create(tx, &at.viewer.user.username, scope(&at.viewer)?)
+            .await?;
         Ok(format!("/union/unions/{id}"))
     })
     .await

@@ -9,6 +9,7 @@ mod oversight;
 mod responsibility;
 
 use crate::access::Access::Roles;
+use crate::pages::YearQuery;
 use crate::routes::Route;
 use crate::routes::roles::{UNION_CITY, UNION_READ, UNION_WRITE};
 
@@ -57,15 +58,10 @@ pub(crate) async fn ranking_rows(
         .collect())
 }
 
-/// `?year=` of the figures API.
-#[derive(serde::Deserialize, Default)]
-pub struct YearQuery {
-    #[serde(default)]
-    year: Option<String>,
-}
-
 /// `GET /api/v1/union/rights/figures?year=Y`: the year's facility and contract figures in
 /// the caller's scope (what the yearly report prints).
+#[utoipa::path(get, path = "/api/v1/union/rights/figures", params(YearQuery),
+    responses((status = 200, body = serde_json::Value)), tag = "union")]
 pub async fn figures_api(
     at: crate::pages::Asked,
     axum::extract::Query(q): axum::extract::Query<YearQuery>,

@@ -4,6 +4,7 @@
 
 use crate::error::AppError;
 use crate::form::Form;
+use crate::pages::YearQuery;
 use crate::pages::union::{date, field, is_city, may_write, required, required_date, scope, year};
 use crate::pages::{Asked, Chrome, Keyed, change, render};
 use crate::routes::{Route, get, post};
@@ -35,13 +36,6 @@ pub fn routes(
         get("/union/talks/{id}", read, "约谈详情", show_talk),
         post("/union/talks/{id}", write, "登记约谈整改", update_talk),
     ]
-}
-
-/// `?year=`.
-#[derive(Deserialize, Default)]
-pub struct YearQuery {
-    #[serde(default)]
-    year: Option<String>,
 }
 
 /// An assessment line as shown.

@@ -3,6 +3,7 @@
 
 use crate::error::AppError;
 use crate::form::Form;
+use crate::pages::YearQuery;
 use crate::pages::union::{field, may_write, required, scope, year};
 use crate::pages::{Asked, Chrome, Keyed, change, render};
 use crate::routes::{Route, get, post};
@@ -33,13 +34,6 @@ pub fn routes(read: crate::access::Access, write: crate::access::Access) -> Vec<
             of_enterprise,
         ),
     ]
-}
-
-/// `?year=`.
-#[derive(Deserialize, Default)]
-pub struct YearQuery {
-    #[serde(default)]
-    year: Option<String>,
 }
 
 #[derive(Template)]

@@ -5,6 +5,7 @@
 use super::super::{field, kept_filters, required, required_date, scope};
 use crate::error::{ApiError, AppError};
 use crate::form::Form;
+use crate::pages::YearQuery;
 use crate::pages::{Asked, Chrome, Keyed, change, page_count, paging, render};
 use askama::Template;
 use axum::Json;
@@ -27,8 +28,9 @@ use store::union::signups::{self, Signup};
 use store::union::teams::{self, Team};
 
 /// Filters of the list, as in the query string.
-#[derive(Deserialize, Serialize, Default, Clone)]
+#[derive(Deserialize, Serialize, Default, Clone, utoipa::IntoParams)]
 #[serde(default)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
     q: Option<String>,
     kind: Option<String>,
@@ -282,6 +284,8 @@ pub async fn export_participations(at: Keyed) -> Result<Response, AppError> {
 
 /// `GET /api/v1/union/activities?q=&kind=&level=&township=&year=&page=`: a page of the
 /// activities in the caller's scope (100 a page), with their counts.
+#[utoipa::path(get, path = "/api/v1/union/activities", params(ListQuery),
+    responses((status = 200, body = Value)), tag = "union")]
 pub async fn list_json(at: Asked, Query(q): Query<ListQuery>) -> Result<Json<Value>, ApiError> {
     let (page, per, offset) = paging(q.page, 100);
     let (rows, total) =
@@ -314,15 +318,10 @@ pub async fn list_json(at: Asked, Query(q): Query<ListQuery>) -> Result<Json<Val
     ))
 }
 
-/// `?year=` of the figures.
-#[derive(Deserialize, Default)]
-pub struct YearQuery {
-    #[serde(default)]
-    year: Option<String>,
-}
-
 /// `GET /api/v1/union/figures/activities?year=`: the year's activity and honour figures
 /// in the caller's scope.
+#[utoipa::path(get, path = "/api/v1/union/figures/activities", params(YearQuery),
+    responses((status = 200, body = Value)), tag = "union")]
 pub async fn figures_json(at: Asked, Query(q): Query<YearQuery>) -> Result<Json<Value>, ApiError> {
     let year = super::super::year(&at.state, q.year.as_deref()).await?;
     let sc = scope(&at.viewer)?;

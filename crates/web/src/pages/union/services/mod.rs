@@ -6,7 +6,7 @@
 //! A member sees and changes only their own sign-ups: the member is always the one the
 //! account is linked to, never an id from the URL or the form.
 
-mod activities;
+pub(crate) mod activities;
 mod honours;
 mod member;
 mod teams;

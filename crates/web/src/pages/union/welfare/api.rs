@@ -6,6 +6,7 @@
 use super::super::scope;
 use super::programmes::ProgrammeForm;
 use crate::error::ApiError;
+use crate::pages::YearQuery;
 use crate::pages::{Asked, Keyed};
 use axum::Json;
 use axum::extract::Query;
@@ -18,14 +19,9 @@ use serde_json::{Value, json};
 use store::StoreError;
 use store::union::programmes::{self, Outcome};
 
-/// `?year=`.
-#[derive(Deserialize, Default)]
-pub struct YearQuery {
-    #[serde(default)]
-    year: Option<String>,
-}
-
 /// `GET /api/v1/union/programmes?year=Y`: the year's programmes with their places.
+#[utoipa::path(get, path = "/api/v1/union/programmes", params(YearQuery),
+    responses((status = 200, body = Value)), tag = "union")]
 pub async fn programmes(at: Asked, Query(q): Query<YearQuery>) -> Result<Json<Value>, ApiError> {
     let year = super::year(&at.state, &q.year).await?;
     let list = programmes::list(&at.state.db, Some(year)).await?;
@@ -48,7 +44,7 @@ pub async fn programmes(at: Asked, Query(q): Query<YearQuery>) -> Result<Json<Va
 }
 
 /// The body of a new programme.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct ProgrammeBody {
     #[serde(default)]
     name: Option<String>,
@@ -63,7 +59,12 @@ pub struct ProgrammeBody {
 }
 
 /// `POST /api/v1/union/programmes`: 201 `{"id"}`.
-pub async fn create(at: Asked, Json(b): Json<ProgrammeBody>) -> Result<Response, ApiError> {
+#[utoipa::path(post, path = "/api/v1/union/programmes", request_body = ProgrammeBody,
+    responses((status = 201, body = crate::api::Saved), (status = 422, body = crate::error::ErrorBody)), tag = "union")]
+pub async fn create(
+    at: Asked,
+    crate::api::Body(b): crate::api::Body<ProgrammeBody>,
+) -> Result<Response, ApiError> {
     let form = ProgrammeForm {
         name: b.name,
         kind: b.kind,
@@ -79,7 +80,7 @@ pub async fn create(at: Asked, Json(b): Json<ProgrammeBody>) -> Result<Response,
 }
 
 /// The body of an enrolment.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct EnrolBody {
     #[serde(default)]
     resident_id: Option<String>,
@@ -87,7 +88,14 @@ pub struct EnrolBody {
 
 /// `POST /api/v1/union/programmes/{id}/enrolments`: 201 enrolled, 202 waiting with its
 /// position, 409 already enrolled, 422 not eligible or not a member.
-pub async fn enrol(at: Keyed, Json(b): Json<EnrolBody>) -> Result<Response, ApiError> {
+#[utoipa::path(post, path = "/api/v1/union/programmes/{id}/enrolments", params(("id" = i64, Path)),
+    request_body = EnrolBody,
+    responses((status = 201, body = Value), (status = 202, body = Value), (status = 404, body = crate::error::ErrorBody),
+        (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)), tag = "union")]
+pub async fn enrol(
+    at: Keyed,
+    crate::api::Body(b): crate::api::Body<EnrolBody>,
+) -> Result<Response, ApiError> {
     let rid = b
         .resident_id
         .as_deref()

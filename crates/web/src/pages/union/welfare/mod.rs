@@ -9,7 +9,7 @@
 //! member of the account, so another member's id answers 404.
 
 mod aid;
-mod api;
+pub(crate) mod api;
 mod claims;
 mod me;
 mod programmes;

@@ -7,6 +7,7 @@ use super::aid::resident_id;
 use super::year;
 use crate::error::AppError;
 use crate::form::Form;
+use crate::pages::YearQuery;
 use crate::pages::{Asked, Chrome, Keyed, change, render};
 use crate::state::AppState;
 use askama::Template;
@@ -16,13 +17,6 @@ use domain::union::welfare::{CollegeLevel, Eligibility, EnrolmentState, Programm
 use serde::Deserialize;
 use store::union::programmes::{self, Enrolment, NewProgramme, Programme};
 use store::union::welfare;
-
-/// `?year=`.
-#[derive(Deserialize, Default)]
-pub struct YearQuery {
-    #[serde(default)]
-    year: Option<String>,
-}
 
 #[derive(Template)]
 #[template(path = "union/programmes.html")]

@@ -3,8 +3,12 @@
 //! masked in searches and full only in a lookup of a member within the caller's scope.
 
 use super::scope;
+use crate::access::Access::Roles;
 use crate::error::{ApiError, AppError};
 use crate::pages::Asked;
+use crate::pages::YearQuery;
+use crate::routes::roles::{UNION_READ, UNION_WRITE};
+use crate::routes::{Route, get, post, put};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, Query, State};
@@ -15,15 +19,91 @@ use serde_json::{Value, json};
 use store::union::coverage;
 use store::union::members::{self, Member};
 
+pub mod records;
+
+/// The union API's routes: the same roles as the pages (readers read, staff write, in
+/// their scope).
+pub(super) fn routes() -> Vec<Route> {
+    use records::*;
+    let (read, write) = (Roles(UNION_READ), Roles(UNION_WRITE));
+    vec![
+        get("/api/v1/union/members", read, "会员检索（JSON）", members),
+        post(
+            "/api/v1/union/members",
+            write,
+            "登记会员（入会）",
+            member_join,
+        ),
+        get(
+            "/api/v1/union/members/{resident_id}",
+            read,
+            "会员详情（JSON）",
+            member,
+        ),
+        post(
+            "/api/v1/union/members/{resident_id}/transfer",
+            write,
+            "会员转会",
+            member_transfer,
+        ),
+        post(
+            "/api/v1/union/members/{resident_id}/leave",
+            write,
+            "会员离会",
+            member_leave,
+        ),
+        get("/api/v1/union/ranking", read, "乡镇排名（JSON）", ranking),
+        get(
+            "/api/v1/union/townships/{code}/checklist",
+            read,
+            "建会清单（JSON）",
+            checklist,
+        ),
+        get(
+            "/api/v1/union/enterprises",
+            read,
+            "企业名录（JSON）",
+            enterprises_list,
+        ),
+        post(
+            "/api/v1/union/enterprises",
+            write,
+            "登记企业",
+            enterprise_create,
+        ),
+        get(
+            "/api/v1/union/enterprises/{id}",
+            read,
+            "企业详情（JSON）",
+            enterprise,
+        ),
+        put(
+            "/api/v1/union/enterprises/{id}",
+            write,
+            "修改企业",
+            enterprise_update,
+        ),
+        get(
+            "/api/v1/union/unions",
+            read,
+            "工会组织（JSON）",
+            unions_list,
+        ),
+        post("/api/v1/union/unions", write, "新建工会", union_create),
+        get("/api/v1/union/unions/{id}", read, "工会详情（JSON）", union),
+    ]
+}
+
 /// `?q=&limit=` of the member search.
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::IntoParams)]
 #[serde(default)]
+#[into_params(parameter_in = Query)]
 pub struct SearchQuery {
     q: Option<String>,
     limit: Option<i64>,
 }
 
-fn member_json(m: &Member, full: bool) -> Value {
+pub(crate) fn member_json(m: &Member, full: bool) -> Value {
     json!({
         "id": m.id,
         "name": m.name,
@@ -44,6 +124,8 @@ fn member_json(m: &Member, full: bool) -> Value {
 }
 
 /// `GET /api/v1/union/members?q=`: members by name (prefix), resident ID or mobile.
+#[utoipa::path(get, path = "/api/v1/union/members", params(SearchQuery),
+    responses((status = 200, body = Value), (status = 422, body = crate::error::ErrorBody)), tag = "union")]
 pub async fn members(at: Asked, Query(q): Query<SearchQuery>) -> Result<Json<Value>, ApiError> {
     let text = super::field(&q.q)
         .ok_or_else(|| AppError::BadRequest("请提供检索词 q（姓名、身份证号或手机号）".into()))?;
@@ -57,6 +139,9 @@ pub async fn members(at: Asked, Query(q): Query<SearchQuery>) -> Result<Json<Val
 }
 
 /// `GET /api/v1/union/members/{resident_id}`: one member in full, if in scope.
+#[utoipa::path(get, path = "/api/v1/union/members/{resident_id}",
+    params(("resident_id" = String, Path, description = "身份证号")),
+    responses((status = 200, body = Value), (status = 404, body = crate::error::ErrorBody)), tag = "union")]
 pub async fn member(at: Asked, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
     let id = ResidentId::parse(&id).map_err(|_| AppError::NotFound)?;
     let m = members::by_resident_id(&at.state.db, scope(&at.viewer)?, &id).await?;
@@ -71,14 +156,9 @@ pub async fn member(at: Asked, Path(id): Path<String>) -> Result<Json<Value>, Ap
     Ok(Json(v))
 }
 
-/// `?year=`.
-#[derive(Deserialize, Default)]
-pub struct YearQuery {
-    #[serde(default)]
-    year: Option<String>,
-}
-
 /// `GET /api/v1/union/ranking?year=`: the ranking with every figure.
+#[utoipa::path(get, path = "/api/v1/union/ranking", params(YearQuery),
+    responses((status = 200, body = Value)), tag = "union")]
 pub async fn ranking(
     State(state): State<AppState>,
     Query(q): Query<YearQuery>,
@@ -89,6 +169,9 @@ pub async fn ranking(
 }
 
 /// `GET /api/v1/union/townships/{code}/checklist`: a township's open checklist.
+#[utoipa::path(get, path = "/api/v1/union/townships/{code}/checklist",
+    params(("code" = String, Path, description = "乡镇代码或名称")),
+    responses((status = 200, body = Value), (status = 404, body = crate::error::ErrorBody)), tag = "union")]
 pub async fn checklist(at: Asked, Path(code): Path<String>) -> Result<Json<Value>, ApiError> {
     let t = Township::from_code(&code)
         .or_else(|| Township::parse(&code).ok())
