@@ -163,13 +163,17 @@ pub enum UserAction {
         /// Login name.
         username: String,
     },
-    /// List a user's API tokens, or revoke one.
+    /// List a user's API tokens, create one, or revoke one.
     Tokens {
         /// Login name.
         username: String,
         /// Revoke the token with this id.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "create")]
         revoke: Option<i64>,
+        /// Create a token with this label (for an integration) and print it once: only
+        /// its digest is kept.
+        #[arg(long, value_name = "LABEL")]
+        create: Option<String>,
     },
 }
 
@@ -463,11 +467,21 @@ async fn user(db: &Db, action: UserAction) -> Result<u8> {
             users::set_disabled(db, CLI_ACTOR, &username, true).await?;
             out!("已停用 {username}");
         }
-        UserAction::Tokens { username, revoke } => {
+        UserAction::Tokens {
+            username,
+            revoke,
+            create,
+        } => {
             let Some((user, _)) = users::by_username_with_hash(db, &username).await? else {
                 out!("用户不存在：{username}");
                 return Ok(1);
             };
+            if let Some(label) = create {
+                let token = store::platform::tokens::create(db, CLI_ACTOR, user.id, &label).await?;
+                eprintln!("已为 {username} 创建令牌“{label}”，请妥善保存（只显示这一次）：");
+                out!("{token}");
+                return Ok(0);
+            }
             if let Some(id) = revoke {
                 let mut tx = db.begin().await?;
                 store::platform::tokens::revoke(&mut tx, CLI_ACTOR, user.id, id).await?;

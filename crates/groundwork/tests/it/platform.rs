@@ -176,6 +176,21 @@ async fn user_tokens_lists_and_revokes_from_the_command_line() {
     assert!(o.status.success(), "{}", stderr(&o));
     let list = stdout(&f.run(&["user", "tokens", "zhou"]));
     assert!(list.contains("已吊销"), "{list}");
+    // A token created on the command line is printed once and opens the API as its user.
+    let o = f.run(&["user", "tokens", "zhou", "--create", "数据平台"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let token = stdout(&o).trim().to_string();
+    let owner = store::platform::tokens::user_of(&db, &token)
+        .await
+        .unwrap()
+        .expect("the printed token is live");
+    assert_eq!(owner.username, "zhou");
+    let list = stdout(&f.run(&["user", "tokens", "zhou"]));
+    assert!(list.contains("数据平台") && list.contains("有效"), "{list}");
+    assert!(
+        !list.contains(&token),
+        "the list never shows a token: {list}"
+    );
 }
 
 #[tokio::test]

@@ -187,7 +187,7 @@ pub async fn api_tokens(at: Asked) -> Result<axum::Json<Vec<TokenInfo>>, crate::
 }
 
 /// `POST /api/v1/tokens/{id}/revoke`: revokes one of the caller's tokens (204).
-#[utoipa::path(post, path = "/api/v1/tokens/{id}/revoke", params(("id" = i64, Path)),
+#[utoipa::path(post, path = "/api/v1/tokens/{id}/revoke", params(("id" = i64, Path, example = 1)),
     responses((status = 204), (status = 404, body = crate::error::ErrorBody)), tag = "platform")]
 pub async fn api_revoke_token(at: Keyed) -> Result<axum::http::StatusCode, crate::error::ApiError> {
     let mut tx = at.state.db.begin().await?;

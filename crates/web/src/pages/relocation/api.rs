@@ -7,9 +7,11 @@
 use super::households::{HouseholdForm, ListQuery, PER_PAGE};
 use super::records::{BuildingForm, MilestoneForm, VisitForm};
 use super::scope;
+use crate::access::Access;
 use crate::api::{Body, Saved};
 use crate::error::{ApiError, AppError, ErrorBody};
 use crate::pages::{Keyed, commit, paging};
+use crate::routes::{Route, get, post, put};
 use axum::Json;
 use axum::extract::Query;
 use axum::http::StatusCode;
@@ -19,6 +21,79 @@ use store::Tx;
 use store::relocation::households::{self, Household, Stage};
 use store::relocation::{Scope, buildings, projects, worklog};
 use utoipa::ToSchema;
+
+/// The records API's routes: the same roles as the pages (commanders add households,
+/// staff change their households, readers read).
+pub(super) fn routes(read: Access, write: Access, command: Access) -> Vec<Route> {
+    vec![
+        get(
+            "/api/v1/relocation/projects/{code}/households",
+            read,
+            "被征收户列表（JSON）",
+            households_list,
+        ),
+        post(
+            "/api/v1/relocation/projects/{code}/households",
+            command,
+            "新增被征收户",
+            household_create,
+        ),
+        get(
+            "/api/v1/relocation/households/{id}",
+            read,
+            "户详情（JSON）",
+            household,
+        ),
+        put(
+            "/api/v1/relocation/households/{id}",
+            write,
+            "修改户信息",
+            household_update,
+        ),
+        get(
+            "/api/v1/relocation/households/{id}/buildings",
+            read,
+            "户的房屋（JSON）",
+            buildings_list,
+        ),
+        post(
+            "/api/v1/relocation/households/{id}/buildings",
+            write,
+            "登记房屋",
+            building_add,
+        ),
+        post(
+            "/api/v1/relocation/buildings/{id}/verify",
+            write,
+            "确权",
+            building_verify,
+        ),
+        post(
+            "/api/v1/relocation/households/{id}/milestones",
+            write,
+            "登记节点",
+            milestone_record,
+        ),
+        post(
+            "/api/v1/relocation/households/{id}/milestones/undo",
+            write,
+            "撤销节点",
+            milestone_undo,
+        ),
+        get(
+            "/api/v1/relocation/households/{id}/visits",
+            read,
+            "走访记录（JSON）",
+            visits_list,
+        ),
+        post(
+            "/api/v1/relocation/households/{id}/visits",
+            write,
+            "登记走访",
+            visit_add,
+        ),
+    ]
+}
 
 /// A page of a project's households.
 #[derive(Serialize, ToSchema)]
@@ -52,7 +127,7 @@ where
 /// `GET /api/v1/relocation/projects/{code}/households`: the project's households in the
 /// caller's scope, with the list page's search, filters and order, fifty per page.
 #[utoipa::path(get, path = "/api/v1/relocation/projects/{code}/households",
-    params(("code" = String, Path, description = "项目编号"), ListQuery),
+    params(("code" = String, Path, description = "项目编号", example = "YCQ2019-01"), ListQuery),
     responses((status = 200, body = HouseholdPage), (status = 404, body = ErrorBody)),
     tag = "relocation")]
 pub async fn households_list(
@@ -83,7 +158,7 @@ pub async fn households_list(
 /// `POST /api/v1/relocation/projects/{code}/households`: adds a household (commanders);
 /// 201 with its id, 422 when the code is already used.
 #[utoipa::path(post, path = "/api/v1/relocation/projects/{code}/households",
-    params(("code" = String, Path, description = "项目编号")), request_body = HouseholdForm,
+    params(("code" = String, Path, description = "项目编号", example = "YCQ2019-01")), request_body = HouseholdForm,
     responses((status = 201, body = Saved), (status = 404, body = ErrorBody),
         (status = 422, body = ErrorBody)), tag = "relocation")]
 pub async fn household_create(
@@ -99,7 +174,7 @@ pub async fn household_create(
 }
 
 /// `GET /api/v1/relocation/households/{id}`: a household with its buildings and visits.
-#[utoipa::path(get, path = "/api/v1/relocation/households/{id}", params(("id" = i64, Path)),
+#[utoipa::path(get, path = "/api/v1/relocation/households/{id}", params(("id" = i64, Path, example = 1)),
     responses((status = 200, body = Value), (status = 404, body = ErrorBody)),
     tag = "relocation")]
 pub async fn household(at: Keyed) -> Result<Json<Value>, ApiError> {
@@ -113,7 +188,7 @@ pub async fn household(at: Keyed) -> Result<Json<Value>, ApiError> {
 
 /// `PUT /api/v1/relocation/households/{id}`: corrects a household's identity and contact
 /// fields (the code stays); the household as saved.
-#[utoipa::path(put, path = "/api/v1/relocation/households/{id}", params(("id" = i64, Path)),
+#[utoipa::path(put, path = "/api/v1/relocation/households/{id}", params(("id" = i64, Path, example = 1)),
     request_body = HouseholdForm,
     responses((status = 200, body = Value), (status = 404, body = ErrorBody),
         (status = 422, body = ErrorBody)), tag = "relocation")]
@@ -134,7 +209,7 @@ pub async fn household_update(
 
 /// `GET /api/v1/relocation/households/{id}/buildings`: a household's buildings.
 #[utoipa::path(get, path = "/api/v1/relocation/households/{id}/buildings",
-    params(("id" = i64, Path)),
+    params(("id" = i64, Path, example = 1)),
     responses((status = 200, body = Value), (status = 404, body = ErrorBody)),
     tag = "relocation")]
 pub async fn buildings_list(at: Keyed) -> Result<Json<Value>, ApiError> {
@@ -149,7 +224,7 @@ pub async fn buildings_list(at: Keyed) -> Result<Json<Value>, ApiError> {
 /// corrects the one with the same certificate number (200); a corrected figure clears
 /// its verification, as on the page.
 #[utoipa::path(post, path = "/api/v1/relocation/households/{id}/buildings",
-    params(("id" = i64, Path)), request_body = BuildingForm,
+    params(("id" = i64, Path, example = 1)), request_body = BuildingForm,
     responses((status = 201, body = Saved), (status = 200, body = Saved),
         (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)), tag = "relocation")]
 pub async fn building_add(
@@ -173,7 +248,7 @@ pub async fn building_add(
 /// `POST /api/v1/relocation/buildings/{id}/verify`: title verification confirms a
 /// building's figures (recorded with who and when).
 #[utoipa::path(post, path = "/api/v1/relocation/buildings/{id}/verify",
-    params(("id" = i64, Path)),
+    params(("id" = i64, Path, example = 1)),
     responses((status = 200, body = Saved), (status = 404, body = ErrorBody),
         (status = 422, body = ErrorBody)), tag = "relocation")]
 pub async fn building_verify(at: Keyed) -> Result<Json<Saved>, ApiError> {
@@ -188,7 +263,7 @@ pub async fn building_verify(at: Keyed) -> Result<Json<Saved>, ApiError> {
 /// `POST /api/v1/relocation/households/{id}/milestones`: records signing, vacating,
 /// demolition or clearing, in order; the household as it then is.
 #[utoipa::path(post, path = "/api/v1/relocation/households/{id}/milestones",
-    params(("id" = i64, Path)), request_body = MilestoneForm,
+    params(("id" = i64, Path, example = 1)), request_body = MilestoneForm,
     responses((status = 200, body = Value), (status = 404, body = ErrorBody),
         (status = 422, body = ErrorBody)), tag = "relocation")]
 pub async fn milestone_record(
@@ -209,7 +284,7 @@ pub async fn milestone_record(
 /// `POST /api/v1/relocation/households/{id}/milestones/undo`: undoes the latest
 /// milestone (the one the body names); the household as it then is.
 #[utoipa::path(post, path = "/api/v1/relocation/households/{id}/milestones/undo",
-    params(("id" = i64, Path)), request_body = MilestoneForm,
+    params(("id" = i64, Path, example = 1)), request_body = MilestoneForm,
     responses((status = 200, body = Value), (status = 404, body = ErrorBody),
         (status = 422, body = ErrorBody)), tag = "relocation")]
 pub async fn milestone_undo(
@@ -229,7 +304,7 @@ pub async fn milestone_undo(
 
 /// `GET /api/v1/relocation/households/{id}/visits`: a household's visits, newest first.
 #[utoipa::path(get, path = "/api/v1/relocation/households/{id}/visits",
-    params(("id" = i64, Path)),
+    params(("id" = i64, Path, example = 1)),
     responses((status = 200, body = Value), (status = 404, body = ErrorBody)),
     tag = "relocation")]
 pub async fn visits_list(at: Keyed) -> Result<Json<Value>, ApiError> {
@@ -242,7 +317,7 @@ pub async fn visits_list(at: Keyed) -> Result<Json<Value>, ApiError> {
 
 /// `POST /api/v1/relocation/households/{id}/visits`: logs a visit or call; 201 with its id.
 #[utoipa::path(post, path = "/api/v1/relocation/households/{id}/visits",
-    params(("id" = i64, Path)), request_body = VisitForm,
+    params(("id" = i64, Path, example = 1)), request_body = VisitForm,
     responses((status = 201, body = Saved), (status = 404, body = ErrorBody),
         (status = 422, body = ErrorBody)), tag = "relocation")]
 pub async fn visit_add(

@@ -297,7 +297,7 @@ pub async fn handle(at: Keyed<String>, Form(f): Form<HandleForm>) -> Response {
 /// `GET /api/v1/relocation/projects/{code}/flats?state=vacant&kind=flat`: the units as
 /// `[{"flat_code", "building", "room", "type", "area", "state"}]` (area a number in m²).
 #[utoipa::path(get, path = "/api/v1/relocation/projects/{code}/flats",
-    params(("code" = String, Path, description = "项目编号"), FlatQuery),
+    params(("code" = String, Path, description = "项目编号", example = "YCQ2019-01"), FlatQuery),
     responses((status = 200, body = Value), (status = 404, body = crate::error::ErrorBody)), tag = "relocation")]
 pub async fn api_list(
     at: Keyed<String>,

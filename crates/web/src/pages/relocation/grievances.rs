@@ -339,7 +339,7 @@ pub async fn export(at: ScopedProject, Query(q): Query<ListQuery>) -> Result<Res
 /// `GET /api/v1/relocation/projects/{code}/grievances`: the list as JSON, with the same
 /// filters and paging as the page.
 #[utoipa::path(get, path = "/api/v1/relocation/projects/{code}/grievances",
-    params(("code" = String, Path, description = "项目编号"), ListQuery),
+    params(("code" = String, Path, description = "项目编号", example = "YCQ2019-01"), ListQuery),
     responses((status = 200, body = Value), (status = 404, body = crate::error::ErrorBody)), tag = "relocation")]
 pub async fn api(at: Keyed<String>, Query(q): Query<ListQuery>) -> Result<Json<Value>, ApiError> {
     let at = ScopedProject::of(at).await?;

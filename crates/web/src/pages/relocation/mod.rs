@@ -32,7 +32,7 @@ use super::Done;
 use crate::access::Access::{Public, Roles};
 use crate::error::AppError;
 use crate::routes::roles::{RELOCATION_COMMAND, RELOCATION_READ, RELOCATION_WRITE};
-use crate::routes::{Route, get, post, put};
+use crate::routes::{Route, get, post};
 use crate::session::Viewer;
 use crate::state::AppState;
 use axum::extract::DefaultBodyLimit;
@@ -375,72 +375,6 @@ pub fn routes() -> Vec<Route> {
             "项目进度（JSON）",
             wall::api,
         ),
-        get(
-            "/api/v1/relocation/projects/{code}/households",
-            read,
-            "被征收户列表（JSON）",
-            api::households_list,
-        ),
-        post(
-            "/api/v1/relocation/projects/{code}/households",
-            command,
-            "新增被征收户",
-            api::household_create,
-        ),
-        get(
-            "/api/v1/relocation/households/{id}",
-            read,
-            "户详情（JSON）",
-            api::household,
-        ),
-        put(
-            "/api/v1/relocation/households/{id}",
-            write,
-            "修改户信息",
-            api::household_update,
-        ),
-        get(
-            "/api/v1/relocation/households/{id}/buildings",
-            read,
-            "户的房屋（JSON）",
-            api::buildings_list,
-        ),
-        post(
-            "/api/v1/relocation/households/{id}/buildings",
-            write,
-            "登记房屋",
-            api::building_add,
-        ),
-        post(
-            "/api/v1/relocation/buildings/{id}/verify",
-            write,
-            "确权",
-            api::building_verify,
-        ),
-        post(
-            "/api/v1/relocation/households/{id}/milestones",
-            write,
-            "登记节点",
-            api::milestone_record,
-        ),
-        post(
-            "/api/v1/relocation/households/{id}/milestones/undo",
-            write,
-            "撤销节点",
-            api::milestone_undo,
-        ),
-        get(
-            "/api/v1/relocation/households/{id}/visits",
-            read,
-            "走访记录（JSON）",
-            api::visits_list,
-        ),
-        post(
-            "/api/v1/relocation/households/{id}/visits",
-            write,
-            "登记走访",
-            api::visit_add,
-        ),
         get("/relocation/import", command, "批量导入", imports::form),
         post(
             "/relocation/import",
@@ -481,6 +415,7 @@ pub fn routes() -> Vec<Route> {
         ),
     ]
     .into_iter()
+    .chain(api::routes(read, write, command))
     .chain(choosing::routes(read, write, command))
     .chain(flats::routes(read, write, command))
     .chain(grievances::routes())

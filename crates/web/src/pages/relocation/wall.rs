@@ -135,7 +135,7 @@ async fn load(state: &AppState, viewer: &Viewer, code: &str) -> Result<Arc<Snaps
 /// `GET /api/v1/relocation/projects/{code}/wall`: the JSON the screens draw, serialised
 /// once per snapshot.
 #[utoipa::path(get, path = "/api/v1/relocation/projects/{code}/wall",
-    params(("code" = String, Path, description = "项目编号")),
+    params(("code" = String, Path, description = "项目编号", example = "YCQ2019-01")),
     responses((status = 200, body = serde_json::Value), (status = 404, body = crate::error::ErrorBody)), tag = "relocation")]
 pub async fn api(at: Keyed<String>) -> Result<Response, ApiError> {
     let s = load(&at.state, &at.viewer, &at.key).await?;

@@ -369,7 +369,7 @@ pub async fn confirmation(at: Keyed) -> Result<Html<String>, AppError> {
 /// Records a choice from a hall device: 201 with the choice; 409 when the flat was
 /// taken; 422 out of turn or beyond the entitlement; 403 outside the caller's scope.
 #[utoipa::path(post, path = "/api/v1/relocation/projects/{code}/choices",
-    params(("code" = String, Path, description = "项目编号")),
+    params(("code" = String, Path, description = "项目编号", example = "YCQ2019-01")),
     request_body(content = Object, description = "household_code、flat_code（必填），storeroom_code、parking_code、accept_excess"),
     responses((status = 201, body = Value), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody),
         (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)), tag = "relocation")]

@@ -87,7 +87,7 @@ pub async fn enterprises_list(
 }
 
 /// `GET /api/v1/union/enterprises/{id}`: one enterprise in scope.
-#[utoipa::path(get, path = "/api/v1/union/enterprises/{id}", params(("id" = i64, Path)),
+#[utoipa::path(get, path = "/api/v1/union/enterprises/{id}", params(("id" = i64, Path, example = 1)),
     responses((status = 200, body = EnterpriseBody), (status = 404, body = crate::error::ErrorBody)),
     tag = "union")]
 pub async fn enterprise(at: Keyed) -> Result<Json<EnterpriseBody>, ApiError> {
@@ -118,7 +118,7 @@ pub async fn enterprise_create(
 }
 
 /// `PUT /api/v1/union/enterprises/{id}`: corrects an enterprise; the record as saved.
-#[utoipa::path(put, path = "/api/v1/union/enterprises/{id}", params(("id" = i64, Path)),
+#[utoipa::path(put, path = "/api/v1/union/enterprises/{id}", params(("id" = i64, Path, example = 1)),
     request_body = EnterpriseForm,
     responses((status = 200, body = EnterpriseBody), (status = 404, body = crate::error::ErrorBody),
         (status = 422, body = crate::error::ErrorBody)), tag = "union")]
@@ -181,7 +181,7 @@ pub async fn unions_list(at: Asked) -> Result<Json<Vec<UnionBody>>, ApiError> {
 }
 
 /// `GET /api/v1/union/unions/{id}`: one union in scope.
-#[utoipa::path(get, path = "/api/v1/union/unions/{id}", params(("id" = i64, Path)),
+#[utoipa::path(get, path = "/api/v1/union/unions/{id}", params(("id" = i64, Path, example = 1)),
     responses((status = 200, body = UnionBody), (status = 404, body = crate::error::ErrorBody)),
     tag = "union")]
 pub async fn union(at: Keyed) -> Result<Json<UnionBody>, ApiError> {

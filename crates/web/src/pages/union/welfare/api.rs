@@ -88,7 +88,7 @@ pub struct EnrolBody {
 
 /// `POST /api/v1/union/programmes/{id}/enrolments`: 201 enrolled, 202 waiting with its
 /// position, 409 already enrolled, 422 not eligible or not a member.
-#[utoipa::path(post, path = "/api/v1/union/programmes/{id}/enrolments", params(("id" = i64, Path)),
+#[utoipa::path(post, path = "/api/v1/union/programmes/{id}/enrolments", params(("id" = i64, Path, example = 1)),
     request_body = EnrolBody,
     responses((status = 201, body = Value), (status = 202, body = Value), (status = 404, body = crate::error::ErrorBody),
         (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)), tag = "union")]
