@@ -19,6 +19,11 @@ async fn assert_refusal(r: reqwest::Response, status: u16, code: &str, says: &st
     assert!(message.contains(says), "{says}: {body}");
 }
 
+/// POSTs the JSON `body` to `path` with `token`.
+async fn post(app: &TestApp, path: &str, token: &str, body: &Value) -> reqwest::Response {
+    app.call(Method::POST, path, token, body).await
+}
+
 async fn json_of(r: reqwest::Response, status: u16) -> Value {
     let url = r.url().to_string();
     let got = r.status();
@@ -88,8 +93,7 @@ async fn the_union_registry_is_written_through_the_api_with_the_pages_rules_and_
     let body = json!({"name": "接口测试有限公司", "credit_code": crate::union::code(7),
                       "township": "新安江街道", "headcount": 120, "provincial": true});
     let created = json_of(
-        app.call(Method::POST, "/api/v1/union/enterprises", &token, &body)
-            .await,
+        post(&app, "/api/v1/union/enterprises", &token, &body).await,
         201,
     )
     .await;
@@ -114,8 +118,8 @@ async fn the_union_registry_is_written_through_the_api_with_the_pages_rules_and_
 
     // A union.
     let u = json_of(
-        app.call(
-            Method::POST,
+        post(
+            &app,
             "/api/v1/union/unions",
             &token,
             &json!({"name": "接口联合工会", "kind": "联合工会", "parent_id": s.xin.id,
@@ -142,22 +146,20 @@ async fn the_union_registry_is_written_through_the_api_with_the_pages_rules_and_
     let join = json!({"name": "接口会员", "resident_id": id, "mobile": "13812345678",
                       "union_id": joint.id, "joined_on": "2019-03-05"});
     json_of(
-        app.call(Method::POST, "/api/v1/union/members", &token, &join)
-            .await,
+        post(&app, "/api/v1/union/members", &token, &join).await,
         201,
     )
     .await;
     assert_refusal(
-        app.call(Method::POST, "/api/v1/union/members", &token, &join)
-            .await,
+        post(&app, "/api/v1/union/members", &token, &join).await,
         409,
         "conflict",
         "已",
     )
     .await;
     let moved = json_of(
-        app.call(
-            Method::POST,
+        post(
+            &app,
             &format!("/api/v1/union/members/{id}/transfer"),
             &token,
             &json!({"union_id": other.id, "on": "2019-09-01"}),
@@ -168,8 +170,8 @@ async fn the_union_registry_is_written_through_the_api_with_the_pages_rules_and_
     .await;
     assert_eq!(moved["union_id"], other.id, "{moved}");
     let left = json_of(
-        app.call(
-            Method::POST,
+        post(
+            &app,
             &format!("/api/v1/union/members/{id}/leave"),
             &token,
             &json!({"on": "2020-01-31"}),
@@ -205,9 +207,7 @@ async fn api_writes_keep_scopes_and_roles_and_refuse_in_json() {
     let join = json!({"name": "外乡会员", "resident_id": id, "union_id": theirs.id,
                       "joined_on": "2019-03-05"});
     // Township staff cannot register into, read or correct another township's records.
-    let r = app
-        .call(Method::POST, "/api/v1/union/members", &staff, &join)
-        .await;
+    let r = post(&app, "/api/v1/union/members", &staff, &join).await;
     assert!(matches!(r.status().as_u16(), 404 | 422), "{}", r.status());
     assert_refusal(
         app.api(
@@ -222,14 +222,13 @@ async fn api_writes_keep_scopes_and_roles_and_refuse_in_json() {
     )
     .await;
     json_of(
-        app.call(Method::POST, "/api/v1/union/members", &admin, &join)
-            .await,
+        post(&app, "/api/v1/union/members", &admin, &join).await,
         201,
     )
     .await;
     assert_refusal(
-        app.call(
-            Method::POST,
+        post(
+            &app,
             &format!("/api/v1/union/members/{id}/leave"),
             &staff,
             &json!({"on": "2020-01-01"}),
@@ -243,8 +242,8 @@ async fn api_writes_keep_scopes_and_roles_and_refuse_in_json() {
     // Nor move their own member out into another township's union (the import's rule).
     let own = rid(8);
     json_of(
-        app.call(
-            Method::POST,
+        post(
+            &app,
             "/api/v1/union/members",
             &staff,
             &json!({"name": "本乡会员", "resident_id": own, "union_id": ours.id,
@@ -266,16 +265,14 @@ async fn api_writes_keep_scopes_and_roles_and_refuse_in_json() {
     // Inspectors read and change nothing; no token is 401; all in JSON.
     let inspector = app.token(Role::Inspector).await;
     assert_refusal(
-        app.call(Method::POST, "/api/v1/union/members", &inspector, &join)
-            .await,
+        post(&app, "/api/v1/union/members", &inspector, &join).await,
         403,
         "forbidden",
         "无权",
     )
     .await;
     assert_refusal(
-        app.call(Method::POST, "/api/v1/union/members", "nope", &join)
-            .await,
+        post(&app, "/api/v1/union/members", "nope", &join).await,
         401,
         "unauthenticated",
         "登录",
@@ -294,8 +291,7 @@ async fn api_writes_keep_scopes_and_roles_and_refuse_in_json() {
     let mut bad = join.clone();
     bad["resident_id"] = json!("330182198501011234");
     assert_refusal(
-        app.call(Method::POST, "/api/v1/union/members", &admin, &bad)
-            .await,
+        post(&app, "/api/v1/union/members", &admin, &bad).await,
         422,
         "invalid",
         "身份证",
@@ -303,8 +299,7 @@ async fn api_writes_keep_scopes_and_roles_and_refuse_in_json() {
     .await;
     bad["union_id"] = json!(1.5);
     assert_refusal(
-        app.call(Method::POST, "/api/v1/union/members", &admin, &bad)
-            .await,
+        post(&app, "/api/v1/union/members", &admin, &bad).await,
         422,
         "invalid",
         "请求内容无法读取",
@@ -333,19 +328,15 @@ async fn campaign_records_are_written_through_the_api_within_the_team_scope() {
                      "head_id": rid(900), "mobile": "13900001111", "village": "梅坞村"});
     // Commanders add households; working-group staff may not.
     assert_refusal(
-        app.call(Method::POST, &households, &staff, &new).await,
+        post(&app, &households, &staff, &new).await,
         403,
         "forbidden",
         "无权",
     )
     .await;
-    let h = json_of(
-        app.call(Method::POST, &households, &commander, &new).await,
-        201,
-    )
-    .await;
+    let h = json_of(post(&app, &households, &commander, &new).await, 201).await;
     assert_refusal(
-        app.call(Method::POST, &households, &commander, &new).await,
+        post(&app, &households, &commander, &new).await,
         422,
         "invalid",
         "户编号已存在",
@@ -363,36 +354,12 @@ async fn campaign_records_are_written_through_the_api_within_the_team_scope() {
     // Staff of group 1 register and correct a building of their household, not another's.
     let building = json!({"certificate_no": "接口001", "structure": "brick_concrete",
                           "measured": "120.50", "legal": "110.00"});
-    let b = json_of(
-        app.call(
-            Method::POST,
-            &format!("/api/v1/relocation/households/{}/buildings", f.ours),
-            &staff,
-            &building,
-        )
-        .await,
-        201,
-    )
-    .await;
-    json_of(
-        app.call(
-            Method::POST,
-            &format!("/api/v1/relocation/households/{}/buildings", f.ours),
-            &staff,
-            &building,
-        )
-        .await,
-        200,
-    )
-    .await;
+    let ours = format!("/api/v1/relocation/households/{}/buildings", f.ours);
+    let theirs = format!("/api/v1/relocation/households/{}/buildings", f.theirs);
+    let b = json_of(app.call(Method::POST, &ours, &staff, &building).await, 201).await;
+    json_of(app.call(Method::POST, &ours, &staff, &building).await, 200).await;
     assert_refusal(
-        app.call(
-            Method::POST,
-            &format!("/api/v1/relocation/households/{}/buildings", f.theirs),
-            &staff,
-            &building,
-        )
-        .await,
+        app.call(Method::POST, &theirs, &staff, &building).await,
         404,
         "not_found",
         "不存在",
@@ -401,13 +368,7 @@ async fn campaign_records_are_written_through_the_api_within_the_team_scope() {
     let mut float = building.clone();
     float["measured"] = json!(120.5);
     assert_refusal(
-        app.call(
-            Method::POST,
-            &format!("/api/v1/relocation/households/{}/buildings", f.ours),
-            &staff,
-            &float,
-        )
-        .await,
+        app.call(Method::POST, &ours, &staff, &float).await,
         422,
         "invalid",
         "请求内容无法读取",
@@ -424,16 +385,7 @@ async fn campaign_records_are_written_through_the_api_within_the_team_scope() {
         200,
     )
     .await;
-    let all = json_of(
-        app.api(
-            Method::GET,
-            &format!("/api/v1/relocation/households/{}/buildings", f.ours),
-            &staff,
-        )
-        .await,
-        200,
-    )
-    .await;
+    let all = json_of(app.api(Method::GET, &ours, &staff).await, 200).await;
     let verified = all
         .as_array()
         .unwrap()
@@ -456,8 +408,8 @@ async fn campaign_records_are_written_through_the_api_within_the_team_scope() {
     .await;
     let milestones = format!("/api/v1/relocation/households/{}/milestones", f.ours);
     assert_refusal(
-        app.call(
-            Method::POST,
+        post(
+            &app,
             &milestones,
             &staff,
             &json!({"milestone": "vacated", "on": "2019-06-02"}),
@@ -469,8 +421,8 @@ async fn campaign_records_are_written_through_the_api_within_the_team_scope() {
     )
     .await;
     let signed = json_of(
-        app.call(
-            Method::POST,
+        post(
+            &app,
             &milestones,
             &staff,
             &json!({"milestone": "signed", "on": "2019-06-01"}),
@@ -481,8 +433,8 @@ async fn campaign_records_are_written_through_the_api_within_the_team_scope() {
     .await;
     assert_eq!(signed["milestones"]["signed"], "2019-06-01", "{signed}");
     let undone = json_of(
-        app.call(
-            Method::POST,
+        post(
+            &app,
             &format!("{milestones}/undo"),
             &staff,
             &json!({"milestone": "signed"}),
@@ -494,8 +446,8 @@ async fn campaign_records_are_written_through_the_api_within_the_team_scope() {
     assert!(undone["milestones"]["signed"].is_null(), "{undone}");
     let visits = format!("/api/v1/relocation/households/{}/visits", f.ours);
     let v = json_of(
-        app.call(
-            Method::POST,
+        post(
+            &app,
             &visits,
             &staff,
             &json!({"visited_on": "2019-05-20", "mode": "phone", "visitors": "陈建",

@@ -18,6 +18,8 @@ use domain::union::township::Township;
 use imports::union::enterprises::COLUMNS;
 use imports::union::export::{enterprise_cells, headers};
 use serde::{Deserialize, Serialize};
+use store::Tx;
+use store::union::Scope;
 use store::union::coverage;
 use store::union::enterprises::{
     self, Enterprise, EnterpriseFilter, EnterpriseInput, EnterpriseSort,
@@ -117,8 +119,8 @@ pub async fn list(at: Asked, Query(q): Query<ListQuery>) -> Result<Html<String>,
         sort: field(&q.sort).unwrap_or_default(),
         townships: Township::ALL.to_vec(),
         fixed_township: match sc {
-            store::union::Scope::Township(t) => Some(t),
-            store::union::Scope::City => None,
+            Scope::Township(t) => Some(t),
+            Scope::City => None,
         },
         may_write: super::may_write(&at.viewer),
         q,
@@ -179,16 +181,24 @@ impl EnterpriseForm {
     }
 }
 
+impl EnterpriseForm {
+    /// Registers the enterprise in `sc`: the one rule for the page and the API. Its id.
+    pub(crate) async fn register(
+        &self,
+        tx: &mut Tx,
+        actor: &str,
+        sc: Scope,
+    ) -> Result<i64, AppError> {
+        Ok(enterprises::create(&mut *tx, actor, sc, &self.input()?).await?)
+    }
+}
+
 /// Registers an enterprise.
 pub async fn create(at: Asked, Form(f): Form<EnterpriseForm>) -> Response {
     change(&at.state, &at.viewer, "/union/enterprises", async |tx| {
-        let id = enterprises::create(
-            &mut *tx,
-            &at.viewer.user.username,
-            scope(&at.viewer)?,
-            &f.input()?,
-        )
-        .await?;
+        let id = f
+            .register(tx, &at.viewer.user.username, scope(&at.viewer)?)
+            .await?;
         Ok(format!("/union/enterprises/{id}"))
     })
     .await
@@ -214,10 +224,10 @@ pub async fn show(at: Keyed) -> Result<Html<String>, AppError> {
     let e = enterprises::get(&at.state.db, sc, at.key).await?;
     let rule = coverage::rule(&at.state.db).await?;
     let union = match e.union_id {
-        Some(u) => Some(organisations::get(&at.state.db, store::union::Scope::City, u).await?),
+        Some(u) => Some(organisations::get(&at.state.db, Scope::City, u).await?),
         None => None,
     };
-    let joint_unions = organisations::list(&at.state.db, store::union::Scope::Township(e.township))
+    let joint_unions = organisations::list(&at.state.db, Scope::Township(e.township))
         .await?
         .into_iter()
         .filter(|u| {

@@ -104,13 +104,9 @@ pub async fn enterprise_create(
     Body(f): Body<EnterpriseForm>,
 ) -> Result<(StatusCode, Json<Saved>), ApiError> {
     let id = commit(&at.state, async |tx| {
-        let id = enterprises::create(
-            &mut *tx,
-            &at.viewer.user.username,
-            scope(&at.viewer)?,
-            &f.input()?,
-        )
-        .await?;
+        let id = f
+            .register(tx, &at.viewer.user.username, scope(&at.viewer)?)
+            .await?;
         Ok((id, None))
     })
     .await?;
