@@ -330,8 +330,12 @@ pub async fn run(cli: Cli) -> Result<u8> {
                 rejects,
                 actor: CLI_ACTOR.into(),
                 project,
+                progress: imports::Progress::default(),
             };
-            match imports::import(&db, kind, &file, &opts, &ImportScope::everything()).await {
+            let watch = crate::progress::Watch::import(&opts.progress, format != "json");
+            let result = imports::import(&db, kind, &file, &opts, &ImportScope::everything()).await;
+            watch.finish();
+            match result {
                 Ok(report) => {
                     if format == "json" {
                         out!(
@@ -364,6 +368,13 @@ pub async fn run(cli: Cli) -> Result<u8> {
                     }
                     eprintln!("文件无法使用：{e}");
                     Ok(2)
+                }
+                Err(e @ ImportError::Cancelled) => {
+                    if format == "json" {
+                        out!("{}", serde_json::json!({ "error": e.to_string() }));
+                    }
+                    eprintln!("{e}");
+                    Ok(130)
                 }
                 Err(ImportError::Store(e)) if e.is_busy() => {
                     let msg = "数据库正忙（另一个导入正在进行），本次未写入任何数据，请稍后再试";

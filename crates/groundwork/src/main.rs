@@ -6,6 +6,7 @@ mod cli;
 mod demo;
 mod notifications;
 mod output;
+mod progress;
 mod reports;
 
 use clap::Parser;

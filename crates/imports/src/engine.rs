@@ -15,6 +15,8 @@
 use serde::Serialize;
 use sheets::{Column, Row, SheetError, SheetReader, SheetWriter};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 pub use crate::cells::Cells;
 use store::StoreError;
@@ -109,6 +111,61 @@ pub struct ImportOptions {
     pub actor: String,
     /// A project code for relocation files that lack the column.
     pub project: Option<String>,
+    /// How far the import has got, and the switch that stops it.
+    pub progress: Progress,
+}
+
+/// How far an import has got — rows read and checked, rows written — shared with whoever
+/// watches it (a terminal's progress bar), and the way to stop it: a cancelled import
+/// ends at the next row with [`ImportError::Cancelled`] and its transaction is rolled
+/// back, so nothing of it is written. Clones share the same counters.
+#[derive(Debug, Clone, Default)]
+pub struct Progress(Arc<ProgressState>);
+
+#[derive(Debug, Default)]
+struct ProgressState {
+    read: AtomicU64,
+    written: AtomicU64,
+    cancelled: AtomicBool,
+}
+
+impl Progress {
+    /// Rows read and checked so far.
+    pub fn rows_read(&self) -> u64 {
+        self.0.read.load(Ordering::Relaxed)
+    }
+
+    /// Valid rows handed to the database so far (committed only when the import ends).
+    pub fn rows_written(&self) -> u64 {
+        self.0.written.load(Ordering::Relaxed)
+    }
+
+    /// Asks the import to stop; nothing of it will be written.
+    pub fn cancel(&self) {
+        self.0.cancelled.store(true, Ordering::Relaxed);
+    }
+
+    /// Whether [`Progress::cancel`] was called.
+    pub fn is_cancelled(&self) -> bool {
+        self.0.cancelled.load(Ordering::Relaxed)
+    }
+
+    fn read_one(&self) {
+        self.0.read.fetch_add(1, Ordering::Relaxed);
+    }
+
+    fn wrote(&self, rows: u64) {
+        self.0.written.fetch_add(rows, Ordering::Relaxed);
+    }
+
+    /// `Err(Cancelled)` once the import was asked to stop.
+    fn go_on(&self) -> Result<(), ImportError> {
+        if self.is_cancelled() {
+            Err(ImportError::Cancelled)
+        } else {
+            Ok(())
+        }
+    }
 }
 
 /// Why an import could not run at all.
@@ -123,6 +180,9 @@ pub enum ImportError {
     /// The kind is unknown or its options are wrong.
     #[error("{0}")]
     Usage(String),
+    /// Stopped on request ([`Progress::cancel`]): nothing was written.
+    #[error("导入已取消，未写入任何数据")]
+    Cancelled,
 }
 
 /// What every kind of import shows the user: its columns and an example row.
@@ -186,13 +246,23 @@ pub async fn run<I: Importer>(
             // write part of the file.
             None => return Err(interrupted()),
         };
+        opts.progress.go_on()?;
         report.total += 1;
+        opts.progress.read_one();
         match importer.apply(&mut tx, &opts.actor, &row).await? {
-            Ok(Applied::Inserted) => report.imported += 1,
-            Ok(Applied::Updated) => report.updated += 1,
+            Ok(applied) => {
+                match applied {
+                    Applied::Inserted => report.imported += 1,
+                    Applied::Updated => report.updated += 1,
+                }
+                if !opts.dry_run && (!report.has_invalid() || opts.skip_invalid) {
+                    opts.progress.wrote(1);
+                }
+            }
             Err(errors) => rejections.add(&mut report, &row, errors)?,
         }
     }
+    opts.progress.go_on()?;
     let write = !opts.dry_run && (!report.has_invalid() || opts.skip_invalid);
     end(tx, write, &mut report, rejections, opts).await?;
     Ok(report)
@@ -402,16 +472,22 @@ pub async fn run_bulk<I: BulkImporter>(
     let checker = importer.prepare(&mut tx, opts).await?;
     // Two batches in flight: one being written, one ready; the checker fills a third.
     let (sender, mut checked) = tokio::sync::mpsc::channel(2);
+    let progress = opts.progress.clone();
     std::thread::Builder::new()
         .name("import-check".into())
-        .spawn(move || check_rows(reader, checker, &sender))
+        .spawn(move || check_rows(reader, checker, &sender, &progress))
         .map_err(SheetError::from)?;
     let mut report = ImportReport::default();
     let mut writing = !opts.dry_run;
     let mut done = false;
     while let Some(message) = checked.recv().await {
+        opts.progress.go_on()?;
         match message {
-            Checked::Items(items) if writing => importer.write(&mut tx, &opts.actor, items).await?,
+            Checked::Items(items) if writing => {
+                let rows = items.len() as u64;
+                importer.write(&mut tx, &opts.actor, items).await?;
+                opts.progress.wrote(rows);
+            }
             Checked::Items(_) => {}
             Checked::Rejected(row, errors) => {
                 // An atomic import writes nothing once a row is bad: stop, keep checking.
@@ -429,6 +505,7 @@ pub async fn run_bulk<I: BulkImporter>(
             }
         }
     }
+    opts.progress.go_on()?;
     if !done {
         return Err(interrupted());
     }
@@ -443,10 +520,14 @@ fn check_rows<C: RowCheck>(
     mut reader: SheetReader,
     mut checker: C,
     sender: &tokio::sync::mpsc::Sender<Checked<C::Item>>,
+    progress: &Progress,
 ) {
     let (mut total, mut imported, mut updated) = (0u64, 0u64, 0u64);
     let mut items = Vec::with_capacity(BULK_BATCH);
     loop {
+        if progress.is_cancelled() {
+            return; // the writer sees the cancellation and rolls back
+        }
         let row = match reader.next_row() {
             Ok(Some(row)) => row,
             Ok(None) => break,
@@ -456,6 +537,7 @@ fn check_rows<C: RowCheck>(
             }
         };
         total += 1;
+        progress.read_one();
         match checker.check(&row) {
             Ok((applied, item)) => {
                 match applied {

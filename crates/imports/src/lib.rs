@@ -15,7 +15,7 @@ pub mod relocation;
 pub mod union;
 pub mod yearbook;
 
-pub use engine::{ImportError, ImportOptions, ImportReport, describe};
+pub use engine::{ImportError, ImportOptions, ImportReport, Progress, describe};
 pub use kind::{ImportKind, Module, UnknownKind};
 
 use std::path::Path;

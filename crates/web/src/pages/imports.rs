@@ -84,6 +84,7 @@ impl Upload {
             rejects: None,
             actor: actor.to_string(),
             project,
+            progress: imports::Progress::default(),
         }
     }
 
@@ -112,6 +113,7 @@ impl Upload {
             },
             Err(ImportError::Unusable(e)) => Outcome::error(format!("文件无法读取：{e}")),
             Err(ImportError::Usage(m)) => Outcome::error(m),
+            Err(e @ ImportError::Cancelled) => Outcome::error(e.to_string()),
             Err(ImportError::Store(e)) => return Err(e.into()),
         })
     }

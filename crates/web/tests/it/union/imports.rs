@@ -455,3 +455,60 @@ async fn a_bulk_import_leaves_foreign_keys_checked_for_everything_else() {
     }
     assert_eq!(members_count(&db).await, 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_import_reports_its_progress_and_a_cancelled_one_writes_nothing() {
+    let (dir, db) = with_unions().await;
+    let rows: Vec<Vec<String>> = (1..=20_000)
+        .map(|n| member_row("会员", &rid(n), "", "甲公司工会"))
+        .collect();
+    let path = members_file(&dir, &rows);
+
+    // Cancelled once a thousand rows are checked: the import ends, nothing is written.
+    let progress = ::imports::Progress::default();
+    let watcher = progress.clone();
+    let canceller = tokio::spawn(async move {
+        while watcher.rows_read() < 1000 {
+            tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+        }
+        watcher.cancel();
+    });
+    let opts = ImportOptions {
+        actor: "test".into(),
+        progress: progress.clone(),
+        ..ImportOptions::default()
+    };
+    let result = crate::support::import_file(&db, "members", &path, &opts).await;
+    canceller.await.expect("canceller");
+    assert!(
+        matches!(result, Err(::imports::ImportError::Cancelled)),
+        "{:?}",
+        result.map(|r| r.total)
+    );
+    assert!(progress.rows_read() >= 1000);
+    assert_eq!(
+        members_count(&db).await,
+        0,
+        "a cancelled import writes nothing"
+    );
+    assert_audit_intact(&db).await;
+
+    // Watched to its end: every row counted as read and as written.
+    let progress = ::imports::Progress::default();
+    let report = import(
+        &db,
+        "members",
+        &path,
+        ImportOptions {
+            progress: progress.clone(),
+            ..ImportOptions::default()
+        },
+    )
+    .await;
+    assert_eq!(report.imported, 20_000);
+    assert_eq!(
+        (progress.rows_read(), progress.rows_written()),
+        (20_000, 20_000)
+    );
+    assert_eq!(members_count(&db).await, 20_000);
+}
