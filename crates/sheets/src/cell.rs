@@ -49,6 +49,17 @@ impl Cell {
             _ => false,
         }
     }
+
+    /// The cell read as a date, exactly as [`crate::Row::date`] reads it: an Excel date, a
+    /// serial number, or text such as `2019-3-5` or `2019年3月5日`; `Ok(None)` when empty.
+    /// Public so that code already holding a cell (a rejects file, the fuzz targets in
+    /// `fuzz/`) reads dates the one way imports do, without wrapping it in a row.
+    ///
+    /// # Errors
+    /// A reason in Chinese when the cell cannot be read as a date.
+    pub fn date(&self) -> Result<Option<NaiveDate>, String> {
+        crate::date::cell_date(self)
+    }
 }
 
 /// Renders the cell as Excel would show it in a General-formatted column; text is returned

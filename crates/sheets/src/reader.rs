@@ -6,7 +6,6 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 
 use crate::cell::{Cell, EMPTY, normalise_text, trim_text};
-use crate::date::cell_date;
 use crate::error::SheetError;
 use crate::header::{Column, HEADER_SCAN_ROWS, match_row, required_names};
 use crate::source::{Book, RawRow, SheetRows};
@@ -224,7 +223,7 @@ impl Row {
     /// A reason in Chinese, ready to show beside the row number, when the cell cannot be
     /// read as a date.
     pub fn date(&self, column_index: usize) -> Result<Option<NaiveDate>, String> {
-        cell_date(self.cell(column_index))
+        self.cell(column_index).date()
     }
 
     /// Whether every one of the caller's columns is blank — a row with content only in

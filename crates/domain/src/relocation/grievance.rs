@@ -272,12 +272,19 @@ impl Reference {
 
 /// Reads `PREFIXyyyy-n` as typed (any case, full-width forms, surrounding spaces): the
 /// year and the sequence number (from 1), for every numbered series of the area.
+///
+/// The year is 1000 to 9999: a year written with a leading zero (`XF0504-21`) was never
+/// issued, and would print back as `XF504-0021`, which reads as nothing (found by the
+/// `identifiers` fuzz target).
 pub(crate) fn parse_numbered(text: &str, prefix: &str) -> Option<(i32, u32)> {
     let t = normalise_text(text).to_ascii_uppercase();
     let rest = t.strip_prefix(prefix)?;
     let (year, seq) = rest.split_once('-')?;
     let all_digits = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
-    if year.len() != 4 || !all_digits(year) || !all_digits(seq) || seq.len() > 6 {
+    if year.len() != 4 || !all_digits(year) || year.starts_with('0') {
+        return None;
+    }
+    if !all_digits(seq) || seq.len() > 6 {
         return None;
     }
     let seq: u32 = seq.parse().ok()?;
@@ -475,6 +482,20 @@ mod tests {
         ] {
             assert_eq!(Reference::parse(bad), None, "{bad}");
         }
+    }
+
+    /// Found by `fuzz/fuzz_targets/identifiers.rs`: a year with a leading zero parsed as
+    /// year 504, which prints as `XF504-0021` and does not parse back.
+    #[test]
+    fn a_year_with_a_leading_zero_is_no_reference() {
+        assert_eq!(Reference::parse("ｘｆ0504－021"), None);
+        assert_eq!(Reference::parse("XF0999-1"), None);
+        assert_eq!(
+            crate::relocation::posting_rounds::ObjectionReference::parse("YY0504-21"),
+            None
+        );
+        let r = Reference::parse("XF1000-1").expect("the first four-digit year");
+        assert_eq!(Reference::parse(&r.to_string()), Some(r));
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! `.xlsx` (or a CSV exported by some system under an `.xls` name) is common, and an upload
 //! may arrive in a temporary file with no extension at all.
 
+mod cfb;
 mod csv;
 pub(crate) mod guard;
 mod xls;

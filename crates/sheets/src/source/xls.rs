@@ -21,6 +21,7 @@ pub(crate) struct XlsBook {
 
 impl XlsBook {
     pub(crate) fn open(path: &Path) -> Result<XlsBook, SheetError> {
+        super::cfb::check_xls(path)?;
         let file = BufReader::new(File::open(path)?);
         match catch_unwind(AssertUnwindSafe(|| Xls::new(file))) {
             Ok(Ok(workbook)) => {
