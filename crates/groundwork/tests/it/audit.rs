@@ -42,7 +42,10 @@ async fn a_plain_verify_starts_after_the_last_one_and_full_rereads_everything() 
     let first = verify(&f, &[], 0);
     assert!(first.contains("完整校验"), "no prefix yet: {first}");
     let db = f.db().await;
-    let verified = store::audit::last_verified(&db).await.unwrap().expect("recorded");
+    let verified = store::audit::last_verified(&db)
+        .await
+        .unwrap()
+        .expect("recorded");
     assert_eq!(verified.seq, head(&db).await);
 
     let again = verify(&f, &[], 0);
@@ -57,7 +60,10 @@ async fn a_plain_verify_starts_after_the_last_one_and_full_rereads_everything() 
         .unwrap();
     verify(&f, &[], 0);
     let full = verify(&f, &["--full"], 1);
-    assert!(full.contains("完整校验") && full.contains("user#"), "{full}");
+    assert!(
+        full.contains("完整校验") && full.contains("user#"),
+        "{full}"
+    );
 }
 
 #[tokio::test]
@@ -127,7 +133,10 @@ async fn a_plain_verify_catches_the_verified_entry_edited_or_deleted() {
         "{out}"
     );
     let out = verify(&f, &["--full"], 1);
-    assert!(out.contains("已不在链中"), "a full run checks it too: {out}");
+    assert!(
+        out.contains("已不在链中"),
+        "a full run checks it too: {out}"
+    );
 }
 
 #[tokio::test]
@@ -159,7 +168,11 @@ async fn verification_pages_through_batches_and_single_entries_in_record_order()
     db.execute_raw("UPDATE users SET role = 'admin' WHERE username = 'u1100'")
         .await
         .unwrap();
-    match store::audit::verify(&db, &store::audited()).await.unwrap().problem {
+    match store::audit::verify(&db, &store::audited())
+        .await
+        .unwrap()
+        .problem
+    {
         Some(store::audit::Problem::RecordMismatch { entity, .. }) => assert_eq!(entity, "user"),
         other => panic!("expected a mismatch, got {other:?}"),
     }

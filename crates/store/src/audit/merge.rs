@@ -10,10 +10,10 @@
 //! entries are few (ten thousand records each), so their (first id, sequence) are listed
 //! up front and each is opened when the merge reaches its first id.
 
+use super::AuditedTable;
 use super::batch::batch_records;
 use super::verify::Problem;
 use super::write::{canonical, recanonical, row_to_json};
-use super::AuditedTable;
 use crate::db::Db;
 use crate::error::StoreResult;
 use crate::on_pool;
@@ -281,11 +281,7 @@ impl Records<'_> {
 }
 
 /// The records of `table` whose ids are given (ascending), as digests, in id order.
-async fn look_up(
-    db: &Db,
-    table: &AuditedTable,
-    ids: &[i64],
-) -> StoreResult<Vec<(i64, Digest32)>> {
+async fn look_up(db: &Db, table: &AuditedTable, ids: &[i64]) -> StoreResult<Vec<(i64, Digest32)>> {
     let marks: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
     let sql = format!(
         "SELECT * FROM {} WHERE id IN ({}) ORDER BY id",

@@ -182,16 +182,19 @@ struct Walk {
 /// Walks the chain as a stream: from the first entry, or from `since` (whose entry must
 /// still hold its hash). `must_hold`, on a full walk, is a prefix verified earlier that
 /// the walk must pass through with the same hash.
-async fn walk(db: &Db, since: Option<&Verified>, must_hold: Option<&Verified>) -> StoreResult<Walk> {
+async fn walk(
+    db: &Db,
+    since: Option<&Verified>,
+    must_hold: Option<&Verified>,
+) -> StoreResult<Walk> {
     let mut entries = 0i64;
     let mut problem = None;
     let mut head = since.map(|v| (v.seq, v.hash.clone()));
     on_pool!(db, |p| {
-        let mut rows = sqlx::query_as::<_, EntryRow>(
-            "SELECT * FROM audit_log WHERE seq >= $1 ORDER BY seq",
-        )
-        .bind(since.map_or(i64::MIN, |v| v.seq))
-        .fetch(p);
+        let mut rows =
+            sqlx::query_as::<_, EntryRow>("SELECT * FROM audit_log WHERE seq >= $1 ORDER BY seq")
+                .bind(since.map_or(i64::MIN, |v| v.seq))
+                .fetch(p);
         let mut prev_hash = GENESIS_HASH.to_string();
         let mut next_seq = 1;
         if let Some(v) = since {
@@ -221,7 +224,9 @@ async fn walk(db: &Db, since: Option<&Verified>, must_hold: Option<&Verified>) -
                 });
                 break;
             }
-            if !e.holds_after(&prev_hash) || must_hold.is_some_and(|v| v.seq == e.seq && v.hash != e.hash) {
+            if !e.holds_after(&prev_hash)
+                || must_hold.is_some_and(|v| v.seq == e.seq && v.hash != e.hash)
+            {
                 problem = Some(Problem::BadHash { seq: e.seq });
                 break;
             }

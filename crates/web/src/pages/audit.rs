@@ -391,8 +391,8 @@ struct VerifyPage {
 /// answers in the time the changes since the last check take, not the whole log's
 /// (`groundwork audit verify --full` re-reads everything).
 pub async fn verify(at: Asked) -> Result<Html<String>, AppError> {
-    let v = audit::verify_and_record(&at.state.db, &store::audited(), audit::Mode::Incremental)
-        .await?;
+    let v =
+        audit::verify_and_record(&at.state.db, &store::audited(), audit::Mode::Incremental).await?;
     render(&VerifyPage {
         chrome: Chrome::new("审计链校验", &at.viewer),
         scope: v.scope(),
