@@ -180,11 +180,17 @@ pub enum UserAction {
 /// `groundwork audit …`
 #[derive(Subcommand, Debug)]
 pub enum AuditAction {
-    /// Check the hash chain and every record against it; exit 1 naming the first problem.
+    /// Check the hash chain and the records against it; exit 1 naming the first problem.
+    /// By default only what changed since the last successful check (the entries after
+    /// it and the records they touched); `--full` checks everything.
     Verify {
         /// Also check that the chain still holds the head written by `audit anchor`.
         #[arg(long)]
         anchor: Option<PathBuf>,
+        /// Check the whole chain and every record, not only what changed since the last
+        /// successful check.
+        #[arg(long)]
+        full: bool,
     },
     /// Write the chain's head (sequence, hash, time) as JSON, to keep outside the database.
     Anchor {
@@ -261,7 +267,7 @@ pub async fn run(cli: Cli) -> Result<u8> {
             user(&db, action).await
         }
         Command::Audit {
-            action: AuditAction::Verify { anchor },
+            action: AuditAction::Verify { anchor, full },
         } => {
             let db = Db::connect(&db_url(&cli.db, "groundwork.db")).await?;
             let kept: Option<store::audit::Anchor> = match &anchor {
@@ -275,11 +281,7 @@ pub async fn run(cli: Cli) -> Result<u8> {
                 }
                 None => None,
             };
-            let v = store::audit::verify(&db, &store::audited()).await?;
-            if let Some(p) = v.problem {
-                out!("审计校验失败：{p}");
-                return Ok(1);
-            }
+            // Before verifying, so a run that fails here records no verified prefix.
             if let Some(a) = &kept
                 && !store::audit::holds(&db, a).await?
             {
@@ -290,10 +292,20 @@ pub async fn run(cli: Cli) -> Result<u8> {
                 );
                 return Ok(1);
             }
+            let mode = if full {
+                store::audit::Mode::Full
+            } else {
+                store::audit::Mode::Incremental
+            };
+            let v = store::audit::verify_and_record(&db, &store::audited(), mode).await?;
+            if let Some(p) = &v.problem {
+                out!("{}。", v.scope());
+                out!("审计校验失败：{p}");
+                return Ok(1);
+            }
             out!(
-                "审计链完整：{} 条日志，{} 条记录与日志一致。{}",
-                v.entries,
-                v.records,
+                "{}。审计链完整，所校验的记录与日志一致。{}",
+                v.scope(),
                 kept.map_or(String::new(), |a| format!(
                     "锚点第 {} 条仍在链中。",
                     a.sequence

@@ -68,6 +68,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(10, "0010_notifications"),
     migration!(11, "0011_relocation_sunshine_care"),
     migration!(12, "0012_api_token_lifetimes"),
+    migration!(13, "0013_audit_verifications"),
     migration!(14, "0014_union_activities"),
     migration!(16, "0016_union_contracts_facilities"),
     migration!(18, "0018_union_aid_programmes"),

@@ -3,6 +3,7 @@
 
 mod activities;
 mod aid;
+mod audit;
 mod bombs;
 mod notify;
 mod platform;

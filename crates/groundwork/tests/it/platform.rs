@@ -81,7 +81,11 @@ async fn audit_verify_exits_zero_on_an_intact_chain_and_names_the_first_bad_entr
     )
     .await
     .unwrap();
-    assert_verify_fails(&f, "第 2 条");
+    // Entry 2 is older than the prefix the first run verified: a plain run starts after
+    // that prefix, a full run reads the chain from the start.
+    let o = f.run(&["audit", "verify", "--full"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).contains("第 2 条"), "{}", stdout(&o));
 }
 
 #[tokio::test]
@@ -131,6 +135,15 @@ async fn an_anchor_shows_the_newest_changes_deleted_with_their_entries() {
         .await
         .unwrap();
     db.execute_raw("DELETE FROM audit_log WHERE seq = (SELECT MAX(seq) FROM audit_log)")
+        .await
+        .unwrap();
+    // The run with the anchor wrote down the head it verified, so a plain run notices
+    // that entry gone; someone who can delete entries can delete that note too, and then
+    // only the anchor kept outside shows it.
+    let o = f.run(&["audit", "verify"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(stdout(&o).contains("已不在链中"), "{}", stdout(&o));
+    db.execute_raw("DELETE FROM audit_verifications")
         .await
         .unwrap();
     let o = f.run(&["audit", "verify"]);

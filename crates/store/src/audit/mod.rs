@@ -6,7 +6,8 @@
 //! previous entry's hash and the entry's own fields, so editing, deleting or reordering
 //! an entry breaks the chain. [`verify`] also compares every audited record with the
 //! `after` of its latest entry, so a record changed by raw SQL, without an entry, is
-//! caught too.
+//! caught too. [`verify_and_record`] in [`Mode::Incremental`] starts after the prefix the
+//! last successful run recorded and compares only the records changed since.
 //!
 //! Records that one bulk write creates together (a batch of an import) are logged as one
 //! *batch entry* ([`record_batch`]) whose `after` lists every record in full, column
@@ -20,6 +21,8 @@ mod anchor;
 mod batch;
 mod browse;
 mod change;
+mod merge;
+mod prefix;
 mod verify;
 mod write;
 
@@ -27,7 +30,8 @@ pub use anchor::{Anchor, anchor, holds};
 pub use batch::{BATCH_ACTION, Batch, Field, batch_records, record_batch};
 pub use browse::{Entry, EntryFilter, get, list, older};
 pub use change::{Change, UpdateLog, delete, update, upsert};
-pub use verify::{Problem, Verification, verify};
+pub use prefix::{Verified, last_verified};
+pub use verify::{Mode, Problem, Verification, verify, verify_and_record};
 pub use write::{insert, record_event, record_insert};
 
 /// A table whose every change is audited.

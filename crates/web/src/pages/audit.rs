@@ -384,18 +384,19 @@ fn cell(text: String) -> String {
 #[template(path = "audit_verify.html")]
 struct VerifyPage {
     chrome: Chrome,
-    entries: i64,
-    records: i64,
+    scope: String,
     problem: Option<String>,
 }
 
-/// Runs the same check as `groundwork audit verify`.
+/// Runs the same check as a plain `groundwork audit verify`: incremental, so a page
+/// answers in the time the changes since the last check take, not the whole log's
+/// (`groundwork audit verify --full` re-reads everything).
 pub async fn verify(at: Asked) -> Result<Html<String>, AppError> {
-    let v = audit::verify(&at.state.db, &store::audited()).await?;
+    let v =
+        audit::verify_and_record(&at.state.db, &store::audited(), audit::Mode::Incremental).await?;
     render(&VerifyPage {
         chrome: Chrome::new("审计链校验", &at.viewer),
-        entries: v.entries,
-        records: v.records,
+        scope: v.scope(),
         problem: v.problem.map(|p| p.to_string()),
     })
 }
