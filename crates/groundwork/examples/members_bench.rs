@@ -152,6 +152,49 @@ async fn search(url: &str, n: u64) -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
+/// Member-list pages (issue 14) in every order: the first page, and pages deep in the
+/// list read by keyset from a cursor, beside the same depth read by OFFSET as it was.
+async fn pages(url: &str, n: u64) -> Result<(), Box<dyn std::error::Error>> {
+    use store::union::members::{MemberFilter, MemberSort, list, list_from};
+    let db = store::Db::connect(url).await?;
+    let scope = store::union::Scope::City;
+    let total = list(&db, scope, &MemberFilter::default(), 1, 0).await?.1;
+    println!("members in the database: {total}");
+    for sort in [
+        MemberSort::Newest,
+        MemberSort::Joined,
+        MemberSort::Name,
+        MemberSort::Union,
+    ] {
+        let f = MemberFilter {
+            sort,
+            ..MemberFilter::default()
+        };
+        let (mut first, mut keyset, mut offset) = (Vec::new(), Vec::new(), Vec::new());
+        for k in 0..n {
+            let t = Instant::now();
+            list_from(&db, scope, &f, None, 50).await?;
+            first.push(t.elapsed());
+            // A depth spread over the list; its cursor read once, untimed.
+            let depth = i64::try_from(k * 7_919 % u64::try_from(total.max(1))?)?;
+            let (edge, _) = list(&db, scope, &f, 1, depth).await?;
+            let Some(edge) = edge.first() else { continue };
+            let at = sort.after(edge);
+            let t = Instant::now();
+            let page = list_from(&db, scope, &f, Some(&at), 50).await?;
+            keyset.push(t.elapsed());
+            assert!(page.rows.len() <= 50);
+            let t = Instant::now();
+            list(&db, scope, &f, 50, depth + 1).await?;
+            offset.push(t.elapsed());
+        }
+        summary(&format!("{sort:?}: first page"), first);
+        summary(&format!("{sort:?}: a deep page by keyset"), keyset);
+        summary(&format!("{sort:?}: the same depth by OFFSET"), offset);
+    }
+    Ok(())
+}
+
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().collect();
@@ -160,8 +203,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             generate(args[2].parse()?, std::path::Path::new(&args[3]))
         }
         Some("search") if args.len() == 4 => search(&args[2], args[3].parse()?).await,
+        Some("pages") if args.len() == 4 => pages(&args[2], args[3].parse()?).await,
         _ => {
-            eprintln!("usage: members_bench generate N DIR | members_bench search DB_URL N");
+            eprintln!(
+                "usage: members_bench generate N DIR | members_bench search DB_URL N | members_bench pages DB_URL N"
+            );
             std::process::exit(2);
         }
     }

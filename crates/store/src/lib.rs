@@ -14,6 +14,7 @@ pub mod audit;
 pub mod backup;
 pub mod db;
 pub mod error;
+pub mod keyset;
 pub mod migrate;
 pub mod pgcopy;
 pub mod platform;

@@ -74,6 +74,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(18, "0018_union_aid_programmes"),
     migration!(20, "0020_union_member_app"),
     migration!(22, "0022_union_yearbook_indexes"),
+    migration!(24, "0024_union_member_keyset"),
 ];
 
 /// The SQL of a migration for one backend, with the dialect tokens replaced.

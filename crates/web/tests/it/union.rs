@@ -6,6 +6,7 @@ mod checklist;
 mod imports;
 mod member_app;
 mod notify;
+mod paging;
 mod registry;
 mod rights;
 mod scoping;

@@ -7,7 +7,7 @@ use super::{Record, field, kept_filters, on_record, required, required_date, sco
 use crate::error::AppError;
 use crate::form::{self, Form};
 use crate::pages::change;
-use crate::pages::{Asked, Chrome, Keyed, given, page_count, paging, render};
+use crate::pages::{Asked, Chrome, Keyed, given, render};
 use askama::Template;
 use axum::extract::Query;
 use axum::response::{Html, Response};
@@ -17,26 +17,51 @@ use imports::union::export::{headers, member_cells};
 use imports::union::members::COLUMNS;
 use serde::{Deserialize, Serialize};
 use store::Tx;
+use store::keyset::{Cursor, Side};
 use store::union::Scope;
 use store::union::members::{self, Member, MemberFilter, MemberSort, NewMember, Transfer};
 use store::union::organisations::{self, UnionOrg};
 
-/// Filters of the list, as in the query string.
-#[derive(Deserialize, Serialize, Default, Clone)]
+/// Filters of the list, as in the query string (the page's and the API's).
+#[derive(Deserialize, Serialize, Default, Clone, utoipa::IntoParams)]
 #[serde(default)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
-    q: Option<String>,
+    /// 姓名（前缀）、身份证号或手机号.
+    pub(crate) q: Option<String>,
+    /// 乡镇（名称或代码）.
     township: Option<String>,
+    /// 工会编号.
     union_id: Option<String>,
+    /// 状态（active 在册 / left 已离会）.
     status: Option<String>,
+    /// 农民工（yes/no）.
     migrant: Option<String>,
+    /// 入会年度.
     year: Option<String>,
-    sort: Option<String>,
-    page: Option<i64>,
+    /// 排序（newest 最新登记 / joined 入会日期 / name 姓名 / union 按工会）.
+    pub(crate) sort: Option<String>,
+    /// API: 每页条数（1–200，默认 20）.
+    #[serde(skip_serializing)]
+    pub(crate) limit: Option<i64>,
+    /// The next page: after this row's key (see `store::keyset`).
+    after: Option<String>,
+    /// The previous page: before this row's key.
+    before: Option<String>,
 }
 
+/// Members per page of the list.
+const PER_PAGE: i64 = 50;
+
 impl ListQuery {
-    fn filter(&self) -> MemberFilter {
+    /// The page asked for: after or before a row's key, or the first.
+    pub(crate) fn cursor(&self) -> Option<Cursor> {
+        let after = field(&self.after).and_then(|t| Cursor::parse(Side::After, &t));
+        after.or_else(|| field(&self.before).and_then(|t| Cursor::parse(Side::Before, &t)))
+    }
+
+    /// The store's filter for these parameters.
+    pub(crate) fn filter(&self) -> MemberFilter {
         MemberFilter {
             q: field(&self.q),
             township: field(&self.township).and_then(|t| Township::parse(&t).ok()),
@@ -59,8 +84,11 @@ struct ListPage {
     chrome: Chrome,
     rows: Vec<Member>,
     total: i64,
-    page: i64,
-    pages: i64,
+    /// Links to the pages beside this one, by keyset (none at an end).
+    previous: Option<String>,
+    next: Option<String>,
+    /// Whether this is a page after the first (offers the way back to the start).
+    deeper: bool,
     base: String,
     sort: String,
     q: ListQuery,
@@ -74,8 +102,20 @@ struct ListPage {
 /// The list (IDs and mobiles masked).
 pub async fn list(at: Asked, Query(q): Query<ListQuery>) -> Result<Html<String>, AppError> {
     let sc = scope(&at.viewer)?;
-    let (page, per, offset) = paging(q.page, 50);
-    let (rows, total) = members::list(&at.state.db, sc, &q.filter(), per, offset).await?;
+    let at_row = q.cursor();
+    let page = members::list_from(&at.state.db, sc, &q.filter(), at_row.as_ref(), PER_PAGE).await?;
+    let base = kept_filters(&q);
+    let sort = field(&q.sort).unwrap_or_default();
+    let link = |c: &Cursor| {
+        let side = match c.side {
+            Side::After => "after",
+            Side::Before => "before",
+        };
+        format!(
+            "?{base}&sort={sort}&{side}={}",
+            crate::access::urlencode(&c.token())
+        )
+    };
     let unions = organisations::list(&at.state.db, sc)
         .await?
         .into_iter()
@@ -83,12 +123,13 @@ pub async fn list(at: Asked, Query(q): Query<ListQuery>) -> Result<Html<String>,
         .collect();
     render(&ListPage {
         chrome: Chrome::new("会员名册", &at.viewer),
-        rows,
-        total,
-        page,
-        pages: page_count(total, per),
-        base: kept_filters(&q),
-        sort: field(&q.sort).unwrap_or_default(),
+        previous: page.previous.as_ref().map(link),
+        next: page.next.as_ref().map(link),
+        deeper: at_row.is_some() && page.previous.is_some(),
+        rows: page.rows,
+        total: page.total,
+        base,
+        sort,
         townships: Township::ALL.to_vec(),
         city: sc == Scope::City,
         unions,

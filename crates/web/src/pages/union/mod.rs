@@ -390,7 +390,7 @@ pub(crate) fn kept_filters<Q: serde::Serialize>(q: &Q) -> String {
         .unwrap_or_default();
     let kept: Vec<(String, String)> = all
         .into_iter()
-        .filter(|(k, _)| k != "page" && k != "sort")
+        .filter(|(k, _)| !matches!(k.as_str(), "page" | "sort" | "after" | "before"))
         .map(|(k, v)| (k, v.trim().to_string()))
         .filter(|(_, v)| !v.is_empty())
         .collect();

@@ -2,6 +2,7 @@
 //! ranking, a township's checklist. Same roles and scope as the pages; member data is
 //! masked in searches and full only in a lookup of a member within the caller's scope.
 
+use super::members::ListQuery;
 use super::scope;
 use crate::access::Access::Roles;
 use crate::error::{ApiError, AppError};
@@ -14,10 +15,9 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use domain::platform::ResidentId;
 use domain::union::township::Township;
-use serde::Deserialize;
 use serde_json::{Value, json};
 use store::union::coverage;
-use store::union::members::{self, Member};
+use store::union::members::{self, Member, MemberSort};
 
 pub mod records;
 
@@ -94,15 +94,6 @@ pub(super) fn routes() -> Vec<Route> {
     ]
 }
 
-/// `?q=&limit=` of the member search.
-#[derive(Deserialize, Default, utoipa::IntoParams)]
-#[serde(default)]
-#[into_params(parameter_in = Query)]
-pub struct SearchQuery {
-    q: Option<String>,
-    limit: Option<i64>,
-}
-
 pub(crate) fn member_json(m: &Member, full: bool) -> Value {
     json!({
         "id": m.id,
@@ -123,18 +114,34 @@ pub(crate) fn member_json(m: &Member, full: bool) -> Value {
     })
 }
 
-/// `GET /api/v1/union/members?q=`: members by name (prefix), resident ID or mobile.
-#[utoipa::path(get, path = "/api/v1/union/members", params(SearchQuery),
-    responses((status = 200, body = Value), (status = 422, body = crate::error::ErrorBody)), tag = "union")]
-pub async fn members(at: Asked, Query(q): Query<SearchQuery>) -> Result<Json<Value>, ApiError> {
-    let text = super::field(&q.q)
-        .ok_or_else(|| AppError::BadRequest("请提供检索词 q（姓名、身份证号或手机号）".into()))?;
+/// `GET /api/v1/union/members`: the registry in the caller's scope, masked — a search
+/// by name (prefix), resident ID or mobile with `q`, the list page's filters and orders,
+/// read by keyset: `next` and `previous` are cursors to pass back as `after` / `before`,
+/// so a client can walk every member of a province at the cost of the first page.
+#[utoipa::path(get, path = "/api/v1/union/members", params(ListQuery),
+    responses((status = 200, body = Value)), tag = "union")]
+pub async fn members(at: Asked, Query(q): Query<ListQuery>) -> Result<Json<Value>, ApiError> {
+    let mut filter = q.filter();
+    if q.sort.is_none() && filter.q.is_some() {
+        filter.sort = MemberSort::Name; // a search reads best by name
+    }
     let limit = q.limit.unwrap_or(20).clamp(1, 200);
-    let found = members::search(&at.state.db, scope(&at.viewer)?, &text, limit).await?;
+    let cursor = q.cursor();
+    let page = members::list_from(
+        &at.state.db,
+        scope(&at.viewer)?,
+        &filter,
+        cursor.as_ref(),
+        limit,
+    )
+    .await?;
     Ok(Json(json!({
-        "q": text,
-        "count": found.len(),
-        "members": found.iter().map(|m| member_json(m, false)).collect::<Vec<_>>(),
+        "q": filter.q,
+        "total": page.total,
+        "count": page.rows.len(),
+        "members": page.rows.iter().map(|m| member_json(m, false)).collect::<Vec<_>>(),
+        "next": page.next.map(|c| c.token()),
+        "previous": page.previous.map(|c| c.token()),
     })))
 }
 
