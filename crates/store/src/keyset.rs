@@ -98,6 +98,29 @@ pub(crate) async fn page<R: AnyRow, T>(
     key_of: impl Fn(&T) -> Vec<KeyValue>,
 ) -> StoreResult<Page<T>> {
     let mut conn = conn.into();
+    let (rows, next, previous) =
+        rows_from(&mut conn, select, w, order, (at, limit), decode, key_of).await?;
+    let total = query::one(&mut conn, &format!("{count}{}", w.sql()), &w.binds).await?;
+    Ok(Page {
+        rows,
+        next,
+        previous,
+        total,
+    })
+}
+
+/// The rows of a page and the cursors beside it, without counting the matches: what an
+/// export reads chunk after chunk, so a million rows never sit in memory at once.
+pub(crate) async fn rows_from<R: AnyRow, T>(
+    conn: impl Into<Conn<'_>>,
+    select: &str,
+    w: &Where,
+    order: Order,
+    (at, limit): (Option<&Cursor>, i64),
+    decode: impl FnMut(R) -> StoreResult<T>,
+    key_of: impl Fn(&T) -> Vec<KeyValue>,
+) -> StoreResult<(Vec<T>, Option<Cursor>, Option<Cursor>)> {
+    let mut conn = conn.into();
     let at = at.filter(|c| c.key.len() == order.columns.len());
     let side = at.map_or(Side::After, |c| c.side);
     // Reading backwards (the page before) walks the order the other way, then turns round.
@@ -148,11 +171,5 @@ pub(crate) async fn page<R: AnyRow, T>(
             edge(first, Side::Before).filter(|_| more),
         ),
     };
-    let total = query::one(&mut conn, &format!("{count}{}", w.sql()), &w.binds).await?;
-    Ok(Page {
-        rows,
-        next,
-        previous,
-        total,
-    })
+    Ok((rows, next, previous))
 }

@@ -22,17 +22,44 @@ where
     R: IntoIterator<Item = Vec<C>>,
     C: AsRef<str>,
 {
-    let fail = |e: sheets::SheetError| AppError::BadRequest(format!("导出失败：{e}"));
-    let mut w = match title {
-        Some(t) => SheetWriter::with_title(t, headers),
-        None => SheetWriter::new(headers),
-    }
-    .map_err(fail)?;
+    let mut sheet = Sheet::new(title, headers)?;
     for row in rows {
-        w.write_row(&row).map_err(fail)?;
+        sheet.push(&row)?;
     }
-    written_xlsx(file_name, |path| w.finish(path).map_err(|e| e.to_string()))
-        .map_err(|e| AppError::BadRequest(format!("导出失败：{e}")))
+    sheet.download(file_name)
+}
+
+/// An .xlsx download filled a row at a time, for rows that come in chunks (a million
+/// members read page by page): each row goes to disk as it is pushed.
+pub struct Sheet(SheetWriter);
+
+fn failed(e: impl std::fmt::Display) -> AppError {
+    AppError::BadRequest(format!("导出失败：{e}"))
+}
+
+impl Sheet {
+    /// A sheet with `headers` (and a `title` row above them, if any).
+    pub fn new<H: AsRef<str>>(title: Option<&str>, headers: &[H]) -> Result<Sheet, AppError> {
+        match title {
+            Some(t) => SheetWriter::with_title(t, headers),
+            None => SheetWriter::new(headers),
+        }
+        .map(Sheet)
+        .map_err(failed)
+    }
+
+    /// Writes one row.
+    pub fn push<C: AsRef<str>>(&mut self, row: &[C]) -> Result<(), AppError> {
+        self.0.write_row(row).map_err(failed)
+    }
+
+    /// The finished workbook as a download named `file_name`.
+    pub fn download(self, file_name: &str) -> Result<Response, AppError> {
+        written_xlsx(file_name, |path| {
+            self.0.finish(path).map_err(|e| e.to_string())
+        })
+        .map_err(failed)
+    }
 }
 
 /// An .xlsx download of a workbook that `write` puts at the path it is given (a

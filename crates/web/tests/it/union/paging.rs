@@ -226,3 +226,38 @@ async fn the_api_walks_the_registry_by_cursor_in_the_callers_scope() {
     unique.dedup();
     assert_eq!((seen.len(), unique.len()), (47, 47));
 }
+
+#[tokio::test]
+async fn the_member_export_streams_every_match_in_chunks_masked_for_township_staff() {
+    let app = TestApp::spawn().await;
+    let s = seed(&app.db).await;
+    let a = s.joint(&app.db, "甲工会", xinanjiang()).await.id;
+    let b = s.joint(&app.db, "乙工会", yangxi()).await.id;
+    // More than two chunks of the export (500 each) in each scope.
+    register(&app.db, [a, b], 1, 1_201).await;
+    let read = |bytes: Vec<u8>| {
+        let dir = tempfile::tempdir().expect("dir");
+        let file = dir.path().join("members.xlsx");
+        std::fs::write(&file, bytes).expect("write");
+        let columns = [sheets::Column::required("身份证号")];
+        sheets::SheetReader::open(&file, &columns)
+            .expect("sheet")
+            .map(|r| r.expect("row").text_trimmed(0))
+            .collect::<Vec<String>>()
+    };
+    let staff = app.login(Role::UnionStaff).await;
+    let r = staff.get("/union/members.xlsx?sort=name").await;
+    assert_eq!(r.status(), 200);
+    let ids = read(r.bytes().await.unwrap().to_vec());
+    assert_eq!(ids.len(), 600, "every member of the township, once");
+    assert!(ids.iter().all(|id| id.contains('*')), "masked for staff");
+    let admin = app.login(Role::UnionAdmin).await;
+    let r = admin.get("/union/members.xlsx?status=active").await;
+    let ids = read(r.bytes().await.unwrap().to_vec());
+    assert_eq!(ids.len(), 1_201);
+    assert!(ids.iter().all(|id| !id.contains('*')), "full for the city");
+    let mut unique = ids.clone();
+    unique.sort_unstable();
+    unique.dedup();
+    assert_eq!(unique.len(), 1_201, "no member twice across chunks");
+}
