@@ -160,12 +160,7 @@ async fn pages(url: &str, n: u64) -> Result<(), Box<dyn std::error::Error>> {
     let scope = store::union::Scope::City;
     let total = list(&db, scope, &MemberFilter::default(), 1, 0).await?.1;
     println!("members in the database: {total}");
-    for sort in [
-        MemberSort::Newest,
-        MemberSort::Joined,
-        MemberSort::Name,
-        MemberSort::Union,
-    ] {
+    for sort in MemberSort::ALL {
         let f = MemberFilter {
             sort,
             ..MemberFilter::default()

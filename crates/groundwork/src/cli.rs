@@ -297,7 +297,14 @@ pub async fn run(cli: Cli) -> Result<u8> {
             } else {
                 store::audit::Mode::Incremental
             };
-            let v = store::audit::verify_and_record(&db, &store::audited(), mode).await?;
+            let watch = crate::progress::Watch::working(if full {
+                "正在完整校验审计链与全部记录…"
+            } else {
+                "正在校验审计链…"
+            });
+            let v = store::audit::verify_and_record(&db, &store::audited(), mode).await;
+            watch.finish();
+            let v = v?;
             if let Some(p) = &v.problem {
                 out!("{}。", v.scope());
                 out!("审计校验失败：{p}");
@@ -401,7 +408,10 @@ pub async fn run(cli: Cli) -> Result<u8> {
         }
         Command::Export { kind, out } => {
             let db = Db::connect(&db_url(&cli.db, "groundwork.db")).await?;
-            let n = imports::export(&db, kind, &out).await?;
+            let watch = crate::progress::Watch::working(&format!("正在导出到 {}…", out.display()));
+            let n = imports::export(&db, kind, &out).await;
+            watch.finish();
+            let n = n?;
             out!("已导出 {n} 行到 {}", out.display());
             Ok(0)
         }

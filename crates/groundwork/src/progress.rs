@@ -1,6 +1,7 @@
 //! Long work at a terminal: a live line of progress for imports (rows checked, rows
-//! written, rate, time), shown only when stderr is a terminal and the output is not JSON,
-//! and Ctrl-C as a clean stop — the import is cancelled and rolled back, nothing written.
+//! written, rate, time) and a sign of life for exports and `audit verify` (what runs, for
+//! how long), shown only when stderr is a terminal and the output is not JSON; and Ctrl-C
+//! as a clean stop for an import — cancelled and rolled back, nothing written.
 
 use imports::Progress;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -46,6 +47,25 @@ impl Watch {
             bar
         });
         Watch { bar, tasks }
+    }
+
+    /// A line saying `what` is running and for how long (exports, verification), if
+    /// stderr is a terminal.
+    pub fn working(what: &str) -> Watch {
+        let bar = std::io::stderr().is_terminal().then(|| {
+            let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+            bar.set_style(
+                ProgressStyle::with_template("{spinner} {elapsed_precise} {msg}")
+                    .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+            );
+            bar.set_message(what.to_string());
+            bar.enable_steady_tick(Duration::from_millis(200));
+            bar
+        });
+        Watch {
+            bar,
+            tasks: Vec::new(),
+        }
     }
 
     /// Stops watching and clears the line.

@@ -161,6 +161,14 @@ pub enum MemberSort {
 }
 
 impl MemberSort {
+    /// Every order the list offers.
+    pub const ALL: [MemberSort; 4] = [
+        MemberSort::Newest,
+        MemberSort::Joined,
+        MemberSort::Name,
+        MemberSort::Union,
+    ];
+
     /// Reads the `sort` query parameter; anything unknown is the default.
     pub fn parse(s: &str) -> MemberSort {
         match s {

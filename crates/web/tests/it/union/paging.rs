@@ -49,12 +49,7 @@ async fn keyset_pages_give_every_member_once_in_each_order_forwards_and_back() {
     let a = s.joint(&app.db, "甲工会", xinanjiang()).await.id;
     let b = s.joint(&app.db, "乙工会", yangxi()).await.id;
     register(&app.db, [a, b], 1, 137).await;
-    for sort in [
-        MemberSort::Newest,
-        MemberSort::Joined,
-        MemberSort::Name,
-        MemberSort::Union,
-    ] {
+    for sort in MemberSort::ALL {
         let f = MemberFilter {
             sort,
             ..MemberFilter::default()
