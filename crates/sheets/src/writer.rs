@@ -23,13 +23,19 @@ const MAX_CELL_CHARS: usize = 32_767;
 const MIN_WIDTH: usize = 10;
 const MAX_WIDTH: usize = 60;
 
-/// Writes one worksheet of an `.xlsx` file, row by row: an optional merged title row, a
-/// bold header row that stays in view while scrolling, then data.
+/// Writes a worksheet of an `.xlsx` file, row by row: an optional merged title row, a
+/// bold header row that stays in view while scrolling, then data. Past Excel's 1,048,576
+/// rows the rows continue on a second worksheet (and a third …) under the same headers,
+/// so a file of millions of rejected rows keeps every one of them.
 ///
 /// Rows cannot be revisited once written — that is what keeps memory constant. Nothing is
 /// on disk at `path` until [`SheetWriter::finish`] succeeds.
 pub struct SheetWriter {
     workbook: Workbook,
+    /// The worksheet being written (0 until the first fills up).
+    current: usize,
+    /// The headers, repeated at the top of each continuation sheet.
+    headers: Vec<String>,
     next_row: u32,
     /// Widest content seen per column, so columns can be sized when the file is finished.
     widths: Vec<usize>,
@@ -69,29 +75,39 @@ impl SheetWriter {
         }
         let mut writer = SheetWriter {
             workbook: Workbook::new(),
+            current: 0,
+            headers: headers.iter().map(|h| h.as_ref().to_string()).collect(),
             next_row: 0,
             widths: vec![0; headers.len()],
             text: Format::new().set_num_format("@"),
             date: Format::new().set_num_format("yyyy-mm-dd"),
             datetime: Format::new().set_num_format("yyyy-mm-dd hh:mm:ss"),
         };
-        let text = writer.text.clone();
-        let sheet = writer
+        writer.open_sheet(title)?;
+        Ok(writer)
+    }
+
+    /// Adds a worksheet and writes its title (if any) and header rows; rows go there next.
+    fn open_sheet(&mut self, title: Option<&str>) -> Result<(), SheetError> {
+        let text = self.text.clone();
+        let columns = self.headers.len();
+        let sheet = self
             .workbook
             .add_worksheet_with_constant_memory()
             .map_err(write_error)?;
-        for column in 0..headers.len() {
+        for column in 0..columns {
             sheet
                 .set_column_format(column_number(column), &text)
                 .map_err(write_error)?;
         }
+        self.next_row = 0;
         if let Some(title) = title {
             let title_format = Format::new()
                 .set_bold()
                 .set_font_size(14)
                 .set_align(FormatAlign::Center)
                 .set_align(FormatAlign::VerticalCenter);
-            let last = column_number(headers.len() - 1);
+            let last = column_number(columns - 1);
             if last == 0 {
                 sheet.write_string_with_format(0, 0, title, &title_format)
             } else {
@@ -99,7 +115,7 @@ impl SheetWriter {
             }
             .map_err(write_error)?;
             sheet.set_row_height(0, 24).map_err(write_error)?;
-            writer.next_row = 1;
+            self.next_row = 1;
         }
         let header_format = Format::new()
             .set_bold()
@@ -107,16 +123,16 @@ impl SheetWriter {
             .set_align(FormatAlign::Center)
             .set_background_color(Color::RGB(0x00D9_E1F2))
             .set_border(FormatBorder::Thin);
-        let header_row = writer.next_row;
-        writer.write_with(headers, |sheet, column, header| {
-            sheet.write_string_with_format(header_row, column, header, &header_format)
+        let header_row = self.next_row;
+        let headers = self.headers.clone();
+        self.write_with(&headers, |sheet, row, column, header| {
+            sheet.write_string_with_format(row, column, header, &header_format)
         })?;
         // Keep the header visible while scrolling through the data.
-        writer
-            .sheet()?
+        self.sheet()?
             .set_freeze_panes(header_row + 1, 0)
             .map_err(write_error)?;
-        Ok(writer)
+        Ok(())
     }
 
     /// Appends a row of text cells. Values are written exactly as given, as text, so IDs,
@@ -124,11 +140,10 @@ impl SheetWriter {
     /// text too, never a formula.
     ///
     /// # Errors
-    /// [`SheetError::Write`] past Excel's 1,048,576 rows or 16,384 columns.
+    /// [`SheetError::Write`] past Excel's 16,384 columns.
     pub fn write_row<S: AsRef<str>>(&mut self, cells: &[S]) -> Result<(), SheetError> {
         let text = self.text.clone();
-        let row = self.next_row;
-        self.write_with(cells, |sheet, column, value| {
+        self.write_with(cells, |sheet, row, column, value| {
             if value.is_empty() {
                 return Ok(sheet);
             }
@@ -144,9 +159,8 @@ impl SheetWriter {
     /// As [`SheetWriter::write_row`].
     pub fn write_cells(&mut self, cells: &[Cell]) -> Result<(), SheetError> {
         let (text, date, datetime) = (self.text.clone(), self.date.clone(), self.datetime.clone());
-        let row = self.next_row;
         let shown: Vec<String> = cells.iter().map(Cell::to_string).collect();
-        self.write_with(&shown, |sheet, column, shown_text| {
+        self.write_with(&shown, |sheet, row, column, shown_text| {
             let Some(cell) = cells.get(usize::from(column)) else {
                 return Ok(sheet);
             };
@@ -182,31 +196,39 @@ impl SheetWriter {
     /// [`SheetError::Write`] when the file cannot be written.
     pub fn finish(mut self, path: &Path) -> Result<(), SheetError> {
         let widths = std::mem::take(&mut self.widths);
-        let sheet = self.sheet()?;
-        for (column, width) in widths.into_iter().enumerate() {
-            let width = (width + 2).clamp(MIN_WIDTH, MAX_WIDTH);
-            sheet
-                .set_column_width(column_number(column), width as f64)
+        for index in 0..=self.current {
+            let sheet = self
+                .workbook
+                .worksheet_from_index(index)
                 .map_err(write_error)?;
+            for (column, width) in widths.iter().enumerate() {
+                let width = (width + 2).clamp(MIN_WIDTH, MAX_WIDTH);
+                sheet
+                    .set_column_width(column_number(column), width as f64)
+                    .map_err(write_error)?;
+            }
         }
         self.workbook.save(path).map_err(write_error)
     }
 
     fn sheet(&mut self) -> Result<&mut Worksheet, SheetError> {
-        self.workbook.worksheet_from_index(0).map_err(write_error)
+        self.workbook
+            .worksheet_from_index(self.current)
+            .map_err(write_error)
     }
 
-    /// Writes one row through `write`, which gets each cell's column and its text
+    /// Writes one row through `write`, which gets the row's index (on the sheet being
+    /// written, a new one once the last is full), each cell's column and its text
     /// (truncated to Excel's 32,767-character limit), and records the widths.
     fn write_with<S, F>(&mut self, cells: &[S], mut write: F) -> Result<(), SheetError>
     where
         S: AsRef<str>,
-        F: for<'w> FnMut(&'w mut Worksheet, u16, &str) -> Result<&'w mut Worksheet, XlsxError>,
+        F: for<'w> FnMut(&'w mut Worksheet, u32, u16, &str) -> Result<&'w mut Worksheet, XlsxError>,
     {
         if self.next_row >= MAX_ROWS {
-            return Err(SheetError::Write(format!(
-                "超过 Excel 单个工作表 {MAX_ROWS} 行的上限"
-            )));
+            // This sheet is full: the rows go on under the same headers on the next one.
+            self.current += 1;
+            self.open_sheet(None)?;
         }
         if cells.len() > MAX_COLUMNS {
             return Err(SheetError::Write(format!(
@@ -216,10 +238,13 @@ impl SheetWriter {
         if self.widths.len() < cells.len() {
             self.widths.resize(cells.len(), 0);
         }
-        let sheet = self.workbook.worksheet_from_index(0).map_err(write_error)?;
+        let sheet = self
+            .workbook
+            .worksheet_from_index(self.current)
+            .map_err(write_error)?;
         for (column, value) in cells.iter().enumerate() {
             let value = truncate(value.as_ref());
-            write(sheet, column_number(column), value).map_err(write_error)?;
+            write(sheet, self.next_row, column_number(column), value).map_err(write_error)?;
             let width = display_width(value);
             if let Some(widest) = self.widths.get_mut(column) {
                 *widest = (*widest).max(width);

@@ -85,3 +85,33 @@ fn a_rejects_file_repeats_the_original_columns_with_a_reason() {
         ("123".into(), "身份证号位数不对".into())
     );
 }
+
+#[test]
+fn rows_past_excels_limit_continue_on_the_next_sheet_under_the_same_headers() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("many.xlsx");
+    let mut w = SheetWriter::new(&["行号", "错误原因"]).expect("writer");
+    // The first sheet holds the header and 1,048,575 rows; five more go to the second.
+    let rows = 1_048_575 + 5;
+    for i in 0..rows {
+        w.write_row(&[i.to_string().as_str(), "x"])
+            .unwrap_or_else(|e| panic!("row {i}: {e}"));
+    }
+    w.finish(&path).expect("finish");
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(&path).expect("file")).expect("zip");
+    let mut second = String::new();
+    std::io::Read::read_to_string(
+        &mut zip
+            .by_name("xl/worksheets/sheet2.xml")
+            .expect("a second sheet"),
+        &mut second,
+    )
+    .expect("read");
+    assert_eq!(second.matches("<row ").count(), 6, "headers and five rows");
+    assert!(second.contains("错误原因") && second.contains(&(rows - 1).to_string()));
+    // The first sheet reads back whole, as before.
+    let first = SheetReader::open(&path, &[Column::required("行号")])
+        .expect("reader")
+        .count();
+    assert_eq!(first, 1_048_575);
+}
