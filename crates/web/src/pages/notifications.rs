@@ -24,24 +24,42 @@ pub(crate) fn robot(code: Option<&str>) -> Result<Channel, AppError> {
         .ok_or_else(|| AppError::BadRequest("请选择钉钉群或企业微信群".into()))
 }
 
-/// A group's robot as its settings form gives it: the chosen robot, an http(s) webhook and
-/// the signing secret (a project's robot also has the daily report's time).
-pub(crate) fn robot_route(
-    channel: Option<&str>,
+/// A group's robot settings form, the one every group's page posts: the chosen robot, an
+/// http(s) webhook, the signing secret and (for a project's robot) the daily report's time.
+#[derive(Deserialize)]
+pub struct RobotForm {
+    #[serde(default, deserialize_with = "form::text")]
+    channel: Option<String>,
+    #[serde(default, deserialize_with = "form::text")]
     webhook: Option<String>,
+    #[serde(default, deserialize_with = "form::text")]
     secret: Option<String>,
-    report_at: Option<chrono::NaiveTime>,
-) -> Result<(Channel, outbox::Route), AppError> {
-    let channel = robot(channel)?;
-    let webhook = webhook
-        .filter(|w| w.starts_with("https://") || w.starts_with("http://"))
-        .ok_or_else(|| AppError::BadRequest("机器人地址应以 https:// 开头".into()))?;
-    let route = outbox::Route {
-        webhook,
-        secret: secret.unwrap_or_default(),
-        report_at,
-    };
-    Ok((channel, route))
+    #[serde(default, deserialize_with = "form::text")]
+    report_at: Option<String>,
+}
+
+impl RobotForm {
+    /// The robot and its route; the daily report's time is read only for a group that
+    /// sends one (`with_report`), and ignored otherwise.
+    pub(crate) fn route(self, with_report: bool) -> Result<(Channel, outbox::Route), AppError> {
+        let channel = robot(self.channel.as_deref())?;
+        let webhook = self
+            .webhook
+            .filter(|w| w.starts_with("https://") || w.starts_with("http://"))
+            .ok_or_else(|| AppError::BadRequest("机器人地址应以 https:// 开头".into()))?;
+        let report_at = match self.report_at.filter(|_| with_report) {
+            Some(t) => Some(chrono::NaiveTime::parse_from_str(&t, "%H:%M").map_err(|_| {
+                AppError::BadRequest(format!("每日发送时间应为 时:分，如 20:30：{t}"))
+            })?),
+            None => None,
+        };
+        let route = outbox::Route {
+            webhook,
+            secret: self.secret.unwrap_or_default(),
+            report_at,
+        };
+        Ok((channel, route))
+    }
 }
 
 /// One row of the list, ready to show.

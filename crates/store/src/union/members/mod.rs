@@ -368,27 +368,15 @@ pub async fn chunk_from(
     Ok((rows, next))
 }
 
-/// Members matching a name, ID or mobile, at most `limit` (the search box and the API).
+/// Members matching a name, ID or mobile, by name, at most `limit`: the first chunk of
+/// the list searched, as the API's search reads it.
 pub async fn search(db: &Db, scope: Scope, q: &str, limit: i64) -> StoreResult<Vec<Member>> {
     let f = MemberFilter {
         q: Some(q.to_string()),
         sort: MemberSort::Name,
         ..MemberFilter::default()
     };
-    let w = filter_sql(scope, &f);
-    let sql = format!(
-        "{SELECT}{} ORDER BY m.name, m.id LIMIT ${}",
-        w.sql(),
-        w.next_placeholder()
-    );
-    let rows = on_pool!(db, |p| {
-        let q = bind_where!(
-            sqlx::query_as::<_, MemberRow>(crate::dynamic(&sql)),
-            &w.binds
-        );
-        q.bind(limit).fetch_all(p).await?
-    });
-    rows.into_iter().map(MemberRow::into_member).collect()
+    Ok(chunk_from(db, scope, &f, None, limit).await?.0)
 }
 
 async fn one(

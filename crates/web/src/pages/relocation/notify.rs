@@ -6,7 +6,7 @@
 use super::scope;
 use crate::error::AppError;
 use crate::form::{self, Form};
-use crate::pages::notifications::{robot, robot_route};
+use crate::pages::notifications::{RobotForm, robot};
 use crate::pages::{Chrome, render};
 use crate::session::Viewer;
 use crate::state::AppState;
@@ -236,35 +236,15 @@ pub async fn send_report(
     )
 }
 
-/// The project's own robot.
-#[derive(Deserialize)]
-pub struct GroupForm {
-    #[serde(default, deserialize_with = "form::text")]
-    channel: Option<String>,
-    #[serde(default, deserialize_with = "form::text")]
-    webhook: Option<String>,
-    #[serde(default, deserialize_with = "form::text")]
-    secret: Option<String>,
-    #[serde(default, deserialize_with = "form::text")]
-    report_at: Option<String>,
-}
-
 /// Sets the project's chat-group robot (the audit log keeps only digests of its URL and
 /// secret).
 pub async fn set_group(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(code): Path<String>,
-    Form(f): Form<GroupForm>,
+    Form(f): Form<RobotForm>,
 ) -> Result<Response, AppError> {
-    let report_at =
-        match f.report_at {
-            Some(t) => Some(chrono::NaiveTime::parse_from_str(&t, "%H:%M").map_err(|_| {
-                AppError::BadRequest(format!("每日发送时间应为 时:分，如 20:30：{t}"))
-            })?),
-            None => None,
-        };
-    let (channel, route) = robot_route(f.channel.as_deref(), f.webhook, f.secret, report_at)?;
+    let (channel, route) = f.route(true)?;
     let scope = scope(&state, &viewer).await?;
     let p = projects::by_code(&state.db, &scope, &code).await?;
     let back = format!("/relocation/projects/{code}/notify");

@@ -10,7 +10,7 @@
 use super::scope;
 use crate::error::AppError;
 use crate::form::{self, Form};
-use crate::pages::notifications::{robot, robot_route};
+use crate::pages::notifications::{RobotForm, robot};
 use crate::pages::{Chrome, render};
 use crate::session::Viewer;
 use crate::state::AppState;
@@ -309,26 +309,15 @@ pub async fn township_send(
     preview_or_send(&state, &viewer, g, f).await
 }
 
-/// A union's own robot.
-#[derive(Deserialize)]
-pub struct GroupForm {
-    #[serde(default, deserialize_with = "form::text")]
-    channel: Option<String>,
-    #[serde(default, deserialize_with = "form::text")]
-    webhook: Option<String>,
-    #[serde(default, deserialize_with = "form::text")]
-    secret: Option<String>,
-}
-
 /// Sets the union's chat-group robot (the audit log keeps only digests of its URL and
 /// secret; the page shows them masked).
 pub async fn set_group(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(id): Path<i64>,
-    Form(f): Form<GroupForm>,
+    Form(f): Form<RobotForm>,
 ) -> Result<Response, AppError> {
-    let (channel, route) = robot_route(f.channel.as_deref(), f.webhook, f.secret, None)?;
+    let (channel, route) = f.route(false)?;
     let u = organisations::get(&state.db, scope(&viewer)?, id).await?;
     let back = format!("/union/unions/{}/notify", u.id);
     Ok(

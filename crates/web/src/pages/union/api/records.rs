@@ -234,12 +234,15 @@ where
     let m = commit(&at.state, async |tx| {
         let m = members::by_resident_id(&mut *tx, sc, &rid).await?;
         work(tx, &at.viewer.user.username, sc, m.id).await?;
-        let after = members::get(&mut *tx, store::union::Scope::City, m.id).await?;
-        let in_scope = members::get(&mut *tx, sc, m.id).await.is_ok();
-        Ok(((after, in_scope), None))
+        Ok((
+            members::get(&mut *tx, store::union::Scope::City, m.id).await?,
+            None,
+        ))
     })
     .await?;
-    Ok(Json(member_json(&m.0, m.1)))
+    // Shown in full while still in the caller's scope (the rule `members::get` applies).
+    let in_scope = sc.allows_code(m.township.map(|t| t.code()));
+    Ok(Json(member_json(&m, in_scope)))
 }
 
 /// `POST /api/v1/union/members/{resident_id}/transfer`: moves a member to another union.
