@@ -75,6 +75,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(20, "0020_union_member_app"),
     migration!(22, "0022_union_yearbook_indexes"),
     migration!(24, "0024_union_member_keyset"),
+    migration!(26, "0026_union_member_counts"),
 ];
 
 /// The SQL of a migration for one backend, with the dialect tokens replaced.
