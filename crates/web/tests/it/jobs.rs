@@ -250,3 +250,41 @@ async fn expired_jobs_are_removed_with_their_files() {
     assert_eq!(admin.page(&format!("/jobs/{recent}/file")).await.0, 200);
     assert!(app.jobs_dir().join(recent.to_string()).exists());
 }
+
+#[tokio::test]
+async fn the_member_export_runs_as_a_job_and_its_file_is_kept() {
+    let app = TestApp::spawn().await;
+    seed(&app.db)
+        .await
+        .joint(&app.db, UNION, xinanjiang())
+        .await;
+    let admin = app.login(Role::UnionAdmin).await;
+    let dir = tempfile::tempdir().expect("dir");
+    let file = dir.path().join("m.xlsx");
+    let rows: Vec<_> = (1..=1_200).map(|n| member_row(n, UNION)).collect();
+    crate::support::xlsx(&file, &MEMBER_HEADERS, &rows);
+    admin
+        .upload("/union/import", &[("kind", "members")], &file)
+        .await;
+    let r = admin.post("/union/members/export", &[]).await;
+    let job = job_of(&r).expect("a job");
+    let page = admin.ended(&job).await.text().await.expect("page");
+    assert!(page.contains("共导出 1200 名会员"), "{page}");
+    let j = state_of(&admin, &job).await;
+    assert_eq!(
+        (j["state"].as_str(), j["rows_written"].as_u64()),
+        (Some("done"), Some(1_200))
+    );
+    let xlsx = admin.get(&format!("{job}/file")).await;
+    assert_eq!(xlsx.status(), 200);
+    let bytes = xlsx.bytes().await.expect("file");
+    let out = dir.path().join("export.xlsx");
+    std::fs::write(&out, &bytes).expect("saved");
+    let mut read = sheets::SheetReader::open(&out, ::imports::union::members::COLUMNS)
+        .expect("the export reads back");
+    let mut n = 0;
+    while read.next_row().expect("row").is_some() {
+        n += 1;
+    }
+    assert_eq!(n, 1_200, "every member once");
+}
