@@ -134,6 +134,8 @@ async fn a_cancelled_import_writes_nothing() {
         page.contains("<progress") && page.contains("取消任务"),
         "{page}"
     );
+    let forged = admin.post_without_csrf(&format!("{job}/cancel"), &[]).await;
+    assert_eq!(forged.status(), 403, "a cancel needs the form's CSRF token");
     let r = admin.post(&format!("{job}/cancel"), &[]).await;
     assert_eq!(r.status(), 303);
     let page = admin.ended(&job).await.text().await.expect("page");
