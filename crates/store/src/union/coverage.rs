@@ -395,8 +395,7 @@ pub async fn year_figures(db: &Db, year: i32, scope: Scope) -> StoreResult<YearF
 pub async fn latest_year(db: &Db) -> StoreResult<i32> {
     let this_year = domain::platform::time::today_local().year();
     let joined = counts::latest_month(db).await?;
-    let founded: Option<String> =
-        query::one(db, "SELECT MAX(founded_on) FROM unions", &[]).await?;
+    let founded: Option<String> = query::one(db, "SELECT MAX(founded_on) FROM unions", &[]).await?;
     let latest = joined.max(founded);
     Ok(latest
         .as_deref()

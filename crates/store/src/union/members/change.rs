@@ -88,7 +88,8 @@ pub async fn insert_many(tx: &mut Tx, actor: &str, rows: &[NewMember]) -> StoreR
     }
     counts::registered(
         tx,
-        rows.iter().map(|m| (m.union_id, m.joined_on, m.migrant_worker)),
+        rows.iter()
+            .map(|m| (m.union_id, m.joined_on, m.migrant_worker)),
     )
     .await?;
     audit::record_batch(tx, actor, batch).await

@@ -246,11 +246,8 @@ fn share_of(joined: i64, left: i64, migrant: i64, migrant_left: i64) -> Share {
 
 /// The counters as the records give them, every row.
 async fn from_records(conn: impl Into<Conn<'_>>) -> StoreResult<BTreeMap<Key, Share>> {
-    let sql = GROUPED.replacen(
-        "SELECT ",
-        "SELECT COALESCE(u.township, ''), ",
-        1,
-    ) + " JOIN unions u ON u.id = m.union_id
+    let sql = GROUPED.replacen("SELECT ", "SELECT COALESCE(u.township, ''), ", 1)
+        + " JOIN unions u ON u.id = m.union_id
          GROUP BY COALESCE(u.township, ''), substr(m.joined_on, 1, 7)";
     let rows = query::rows(
         conn,
@@ -294,9 +291,7 @@ async fn stored(conn: impl Into<Conn<'_>>) -> StoreResult<BTreeMap<Key, Share>> 
 
 /// Where the stored counters and the records disagree: (township, month, stored, counted).
 /// Empty when they agree, which every change is meant to keep true.
-pub async fn drift(
-    conn: impl Into<Conn<'_>>,
-) -> StoreResult<Vec<(String, String, Share, Share)>> {
+pub async fn drift(conn: impl Into<Conn<'_>>) -> StoreResult<Vec<(String, String, Share, Share)>> {
     let mut conn = conn.into();
     let stored = stored(&mut conn).await?;
     let counted = from_records(&mut conn).await?;

@@ -69,7 +69,12 @@ async fn member_counters_follow_every_change_and_agree_with_the_records() {
         .await
         .unwrap()
         .new_members;
-    assert_eq!(before, rows.iter().filter(|m| m.union_id == b && m.joined_on.format("%Y").to_string() == "2019").count() as u32);
+    assert_eq!(
+        before,
+        rows.iter()
+            .filter(|m| m.union_id == b && m.joined_on.format("%Y").to_string() == "2019")
+            .count() as u32
+    );
 
     // A transfer to the other township, a leave, a union moved with its members.
     let first = members::find(&mut db.begin().await.unwrap(), rid(101).as_str())
@@ -99,9 +104,11 @@ async fn member_counters_follow_every_change_and_agree_with_the_records() {
         township: Some(yangxi()),
         founded_on: NaiveDate::from_ymd_opt(2018, 1, 1),
     };
-    committed(db, async |tx| organisations::update(tx, "test", a, &moved).await)
-        .await
-        .expect("moved");
+    committed(db, async |tx| {
+        organisations::update(tx, "test", a, &moved).await
+    })
+    .await
+    .expect("moved");
     assert_audit_intact(db).await;
     assert_totals_agree(db).await;
     let after = coverage::year_figures(db, 2019, Scope::Township(yangxi()))
@@ -112,7 +119,10 @@ async fn member_counters_follow_every_change_and_agree_with_the_records() {
         .iter()
         .filter(|m| m.joined_on.format("%Y").to_string() == "2019")
         .count() as u32;
-    assert_eq!(after, joined_2019, "every union of 2019 now sits in 洋溪街道");
+    assert_eq!(
+        after, joined_2019,
+        "every union of 2019 now sits in 洋溪街道"
+    );
     assert!(after > before);
 
     // An import's update that changes the join date; a merge of two suspects.
@@ -148,7 +158,10 @@ async fn member_counters_follow_every_change_and_agree_with_the_records() {
     assert_audit_intact(db).await;
     assert_totals_agree(db).await;
     assert_eq!(
-        coverage::monthly(db, Scope::City, 2017).await.unwrap().members[2],
+        coverage::monthly(db, Scope::City, 2017)
+            .await
+            .unwrap()
+            .members[2],
         1,
         "the member whose join date moved to March 2017"
     );
