@@ -7,7 +7,7 @@
 //! union once.
 
 use super::Scope;
-use super::codes::{self, DbCode};
+use super::codes;
 use super::enterprises::{self, Enterprise};
 use super::members::counts;
 use super::officers::{self, Officer};
@@ -19,13 +19,12 @@ use crate::query;
 use crate::sql::Bind;
 use chrono::{Datelike, NaiveDate};
 use domain::union::coverage::{
-    CoverageRule, EnterpriseCoverage, RankedTownship, TownshipCoverage, checklist_outstanding,
-    rank, summarise,
+    CoverageRule, EnterpriseCoverage, RankedTownship, TownshipCoverage, checklist_outstanding, rank,
 };
 use domain::union::organisation::{UnionKind, reform_complete};
 use domain::union::township::Township;
 use serde::Serialize;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 /// The settings table as audited.
 pub const SETTINGS: AuditedTable = AuditedTable {
@@ -101,74 +100,81 @@ fn coverage_of(e: &Enterprise) -> EnterpriseCoverage {
     }
 }
 
-/// One union founded in a year, with what the counts need.
-struct Founded {
-    township: Option<String>,
-    sizeable: bool,
-}
-
-/// Enterprise and joint unions founded in `year`; a union is sizeable when it covers at
-/// least one enterprise of the rule's tracked headcount.
-fn founded_unions(
-    enterprises: &[Enterprise],
-    unions: &[(i64, Option<String>, String, Option<String>)],
-    rule: &CoverageRule,
-    year: i32,
-) -> Vec<Founded> {
-    let mut sizeable: HashSet<i64> = HashSet::new();
-    for e in enterprises {
-        if let Some(u) = e.union_id
-            && e.headcount >= i64::from(rule.tracked_min_headcount)
-        {
-            sizeable.insert(u);
-        }
-    }
-    unions
-        .iter()
-        .filter(|(_, _, kind, founded)| {
-            !UnionKind::from_code(kind)
-                .map(UnionKind::is_federation)
-                .unwrap_or(true)
-                && codes::date(founded.as_deref()).is_some_and(|d| d.year() == year)
-        })
-        .map(|(id, township, _, _)| Founded {
-            township: township.clone(),
-            sizeable: sizeable.contains(id),
-        })
-        .collect()
-}
-
-async fn union_rows(db: &Db) -> StoreResult<Vec<(i64, Option<String>, String, Option<String>)>> {
-    Ok(on_pool!(db, |p| sqlx::query_as(
-        "SELECT id, township, kind, founded_on FROM unions"
-    )
-    .fetch_all(p)
-    .await?))
-}
-
-/// The coverage lines of all 16 townships for `year`, in the city's order.
+/// The coverage lines of all 16 townships for `year`, in the city's order. Every figure is
+/// an aggregate in the database — enterprises by township under the rule's conditions
+/// ([`must_condition`], [`tracked_condition`]: the domain's `CoverageRule::obligation`
+/// written as SQL, held equal to `summarise` by the tests), the year's new unions by
+/// township, members from the counters — so a request reads sixteen lines, never the
+/// enterprises.
 pub async fn township_lines(db: &Db, year: i32) -> StoreResult<Vec<TownshipCoverage>> {
     let rule = rule(db).await?;
-    let all = enterprises::all(db, Scope::City).await?;
-    let cov: Vec<EnterpriseCoverage> = all.iter().map(coverage_of).collect();
+    let (must, tracked) = (must_condition(&rule), tracked_condition(&rule));
+    let count = |n: i64| u32::try_from(n).unwrap_or(u32::MAX);
+    type Enterprises = (String, i64, i64, i64, i64, i64, i64);
+    let enterprises: Vec<Enterprises> = query::rows(
+        db,
+        &format!(
+            "SELECT e.township, COUNT(*), COUNT(e.union_id),
+                    COUNT(CASE WHEN {must} THEN 1 END),
+                    COUNT(CASE WHEN {must} AND e.union_id IS NOT NULL THEN 1 END),
+                    COUNT(CASE WHEN {tracked} THEN 1 END),
+                    COUNT(CASE WHEN {tracked} AND e.union_id IS NOT NULL THEN 1 END)
+             FROM enterprises e GROUP BY e.township"
+        ),
+        &[],
+        Ok,
+    )
+    .await?;
+    let (from, to) = crate::year_bounds(year);
+    let founded: Vec<(Option<String>, i64, i64)> = query::rows(
+        db,
+        &format!(
+            "SELECT u.township, COUNT(*), COUNT(CASE WHEN EXISTS (SELECT 1 FROM enterprises e
+                 WHERE e.union_id = u.id AND e.headcount >= $3) THEN 1 END)
+             FROM unions u WHERE u.founded_on >= $1 AND u.founded_on <= $2
+             AND u.kind IN ({}) GROUP BY u.township",
+            founded_kinds_sql()
+        ),
+        &[
+            from.into(),
+            to.into(),
+            i64::from(rule.tracked_min_headcount).into(),
+        ],
+        Ok,
+    )
+    .await?;
     let joined = counts::joined_by_township(db, year).await?;
-    let founded = founded_unions(&all, &union_rows(db).await?, &rule, year);
     Ok(Township::ALL
         .iter()
         .map(|t| {
-            let mut line = summarise(
-                &rule,
-                t.name(),
-                &cov,
-                year,
-                joined.get(t.code()).copied().unwrap_or(0),
-            );
-            let mine = founded
-                .iter()
-                .filter(|f| f.township.as_deref() == Some(t.code()));
-            line.unions_founded_in_year = u32::try_from(mine.clone().count()).unwrap_or(u32::MAX);
-            line.sizeable_founded_in_year =
-                u32::try_from(mine.filter(|f| f.sizeable).count()).unwrap_or(u32::MAX);
+            let mut line = TownshipCoverage {
+                township: t.name().to_string(),
+                must_total: 0,
+                must_covered: 0,
+                tracked_total: 0,
+                tracked_covered: 0,
+                all_total: 0,
+                all_covered: 0,
+                unions_founded_in_year: 0,
+                sizeable_founded_in_year: 0,
+                members_joined_in_year: joined.get(t.code()).copied().unwrap_or(0),
+            };
+            if let Some((_, all, all_cov, must, must_cov, tracked, tracked_cov)) =
+                enterprises.iter().find(|e| e.0 == t.code())
+            {
+                line.all_total = count(*all);
+                line.all_covered = count(*all_cov);
+                line.must_total = count(*must);
+                line.must_covered = count(*must_cov);
+                line.tracked_total = count(*tracked);
+                line.tracked_covered = count(*tracked_cov);
+            }
+            if let Some((_, n, sizeable)) =
+                founded.iter().find(|f| f.0.as_deref() == Some(t.code()))
+            {
+                line.unions_founded_in_year = count(*n);
+                line.sizeable_founded_in_year = count(*sizeable);
+            }
             line
         })
         .collect())
@@ -295,6 +301,16 @@ pub(crate) fn must_condition(rule: &CoverageRule) -> String {
         ""
     };
     format!("(e.headcount >= {}{provincial})", rule.must_min_headcount)
+}
+
+/// The rule's tracked band (big enough to follow, not a "must") as an SQL condition on
+/// enterprises aliased `e`.
+pub(crate) fn tracked_condition(rule: &CoverageRule) -> String {
+    format!(
+        "(NOT {} AND e.headcount >= {})",
+        must_condition(rule),
+        rule.tracked_min_headcount
+    )
 }
 
 /// The union kinds that count as new unions (not the federations), as an SQL list.

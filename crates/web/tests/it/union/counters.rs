@@ -177,3 +177,100 @@ async fn member_counters_follow_every_change_and_agree_with_the_records() {
     assert!(counts::drift(db).await.unwrap().is_empty());
     assert_totals_agree(db).await;
 }
+
+/// The ranking's lines, aggregated in the database, are the domain's `summarise` over
+/// every enterprise: the rule's bands written as SQL say what the domain says, under the
+/// default rule and a changed one.
+#[tokio::test]
+async fn township_lines_in_sql_equal_the_domains_summary_of_every_enterprise() {
+    use domain::union::coverage::{CoverageRule, EnterpriseCoverage, summarise};
+    use store::union::enterprises;
+    let app = TestApp::spawn().await;
+    let db = &app.db;
+    seed(db).await;
+    // Headcounts around both thresholds, provincial or not, with and without unions,
+    // founded in 2019 or before, in two townships.
+    let headcounts = [3u32, 49, 50, 51, 99, 100, 150, 400];
+    let mut n = 0;
+    for (i, t) in [xinanjiang(), yangxi()].into_iter().enumerate() {
+        for (j, &h) in headcounts.iter().enumerate() {
+            for provincial in [false, true] {
+                n += 1;
+                let id = super::enterprise(db, n, t, h, provincial).await;
+                if (i + j + usize::from(provincial)) % 3 != 0 {
+                    let year = if j % 2 == 0 { 2019 } else { 2018 };
+                    let on = NaiveDate::from_ymd_opt(year, 1 + (j as u32), 1).unwrap();
+                    committed(db, async |tx| {
+                        organisations::found_for_enterprise(
+                            tx,
+                            "test",
+                            Scope::City,
+                            id,
+                            &format!("测试企业{n}工会"),
+                            on,
+                        )
+                        .await
+                    })
+                    .await
+                    .expect("founded");
+                }
+            }
+        }
+    }
+    let changed = CoverageRule {
+        must_min_headcount: 51,
+        must_require_provincial: false,
+        tracked_min_headcount: 10,
+    };
+    for rule in [None, Some(changed)] {
+        if let Some(r) = rule {
+            committed(db, async |tx| coverage::set_rule(tx, "test", &r).await)
+                .await
+                .expect("rule");
+        }
+        let rule = coverage::rule(db).await.unwrap();
+        let all: Vec<EnterpriseCoverage> = enterprises::all(db, Scope::City)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|e| EnterpriseCoverage {
+                name: e.name,
+                township: e.township.name().to_string(),
+                headcount: u32::try_from(e.headcount).unwrap(),
+                provincial: e.provincial,
+                has_union: e.union_id.is_some(),
+                union_founded: e
+                    .union_founded_on
+                    .as_deref()
+                    .and_then(domain::platform::time::parse_date),
+            })
+            .collect();
+        let lines = coverage::township_lines(db, 2019).await.unwrap();
+        for line in &lines {
+            let expected = summarise(&rule, &line.township, &all, 2019, 0);
+            let fields = |l: &domain::union::coverage::TownshipCoverage| {
+                [
+                    l.must_total,
+                    l.must_covered,
+                    l.tracked_total,
+                    l.tracked_covered,
+                    l.all_total,
+                    l.all_covered,
+                    l.unions_founded_in_year,
+                    l.sizeable_founded_in_year,
+                ]
+            };
+            assert_eq!(
+                fields(line),
+                fields(&expected),
+                "{rule:?} {}",
+                line.township
+            );
+        }
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.must_total > 0 && l.tracked_total > 0)
+        );
+    }
+}
