@@ -12,7 +12,8 @@
 //! full-width conversion), the union's name is looked up in a map (the foreign key needs an
 //! id) and the rows go into `members` — the same table with the same indexes, in one bulk
 //! transaction (`Db::begin_bulk`) — as the backend's bare bulk insert: SQLite a thousand
-//! rows to a multi-row `INSERT` with bound values, PostgreSQL one `COPY` per ten thousand.
+//! rows to a multi-row `INSERT OR FAIL` with bound values (a plain `INSERT` would keep a
+//! statement journal; bench/RESULTS.md), PostgreSQL one `COPY` per ten thousand.
 //! Nothing is checked (no resident ID checksum, no dates, no duplicates, no registry read),
 //! no ids are read back and nothing is audited. The database must be migrated with the
 //! unions of the file imported (the script does it) and hold no members.
@@ -74,7 +75,7 @@ async fn insert(
             for chunk in rows.chunks(SQLITE_CHUNK) {
                 let values = store::Backend::Sqlite.values_list(chunk.len(), 7);
                 let sql = format!(
-                    "INSERT INTO members (resident_id, name, mobile, union_id, joined_on, migrant_worker, updated_at) VALUES {values}"
+                    "INSERT OR FAIL INTO members (resident_id, name, mobile, union_id, joined_on, migrant_worker, updated_at) VALUES {values}"
                 );
                 let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
                 for r in chunk {
@@ -158,7 +159,9 @@ async fn main() -> Result<(), Failure> {
         insert(&mut tx, &unions, &batch, &now).await?;
         rows += batch.len();
     }
-    reading.join().map_err(|_| "the reading thread panicked")??;
+    reading
+        .join()
+        .map_err(|_| "the reading thread panicked")??;
     tx.commit().await?;
     db.close().await;
     let seconds = started.elapsed().as_secs_f64();

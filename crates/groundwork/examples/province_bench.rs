@@ -53,7 +53,8 @@ type MemberRow = (
     String,
 );
 
-const MEMBER_SELECT: &str = "SELECT id, resident_id, name, mobile, union_id, joined_on, migrant_worker, left_on, updated_at
+const MEMBER_SELECT: &str =
+    "SELECT id, resident_id, name, mobile, union_id, joined_on, migrant_worker, left_on, updated_at
      FROM members WHERE id >= $1 AND id < $2 ORDER BY id";
 
 async fn members_between(tx: &mut Tx, from: i64, to: i64) -> Result<Vec<MemberRow>, Failure> {
