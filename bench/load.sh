@@ -5,6 +5,7 @@
 # p50/p99, errors (any non-2xx/3xx answer or socket error) and the server's peak memory.
 #
 #   bench/load.sh                 # CONNECTIONS=200 DURATION=120s
+#   PATHS="/union/" CONNECTIONS=64 DURATION=20s bench/load.sh    # one page alone
 #
 # Needs wrk (Debian: apt-get install wrk).
 set -euo pipefail
@@ -45,6 +46,9 @@ curl -fs -b "$JAR" -c "$JAR" -o /dev/null \
 SESSION=$(awk '$6=="gw_session"{print $7}' "$JAR")
 [ -n "$SESSION" ] || { echo "login failed" >&2; exit 1; }
 
+if [ -n "${PATHS:-}" ]; then
+  { printf 'local paths = {\n'; for p in $PATHS; do printf '  "%s",\n' "$p"; done; printf '}\n'; } >"$WORK/paths.lua"
+else
 cat >"$WORK/paths.lua" <<'LUA'
 local paths = {
   "/", "/union/", "/union/members", "/union/unions", "/union/ranking",
@@ -55,6 +59,9 @@ local paths = {
   "/api/v1/relocation/projects/YCQ2020-B1/flats?state=vacant",
   "/public/relocation/YCQ2019-A1/choosing-order.json", "/public/relocation/YCQ2019-01/compensation",
 }
+LUA
+fi
+cat >>"$WORK/paths.lua" <<'LUA'
 local i = 0
 request = function()
   i = i + 1

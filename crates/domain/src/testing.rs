@@ -9,3 +9,12 @@ pub fn assert_reads_back<T: Copy + PartialEq + Debug>(all: &[T], read: impl Fn(T
         assert_eq!(read(v), Some(v), "{v:?} does not read back");
     }
 }
+
+/// Asserts that `read` gives each spelling its expected result: a table of what people
+/// type (synonyms, spaces, full-width forms, wrong shapes) and what each must read as, so a
+/// parser's test lists its cases instead of repeating one assertion per spelling.
+pub fn assert_reads<R: PartialEq + Debug>(read: impl Fn(&str) -> R, cases: &[(&str, R)]) {
+    for (text, want) in cases {
+        assert_eq!(&read(text), want, "{text:?}");
+    }
+}

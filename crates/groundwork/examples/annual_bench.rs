@@ -309,6 +309,10 @@ async fn fill(url: &str) -> Result<(), Failure> {
         ),
     )
     .await?;
+    // Written behind the registry's back: its counters are recomputed once.
+    let mut tx = db.begin().await?;
+    store::union::members::counts::rebuild(&mut tx).await?;
+    tx.commit().await?;
 
     // Activities: kinds in turn, one in ten city level, the rest township or enterprise.
     let kinds = [

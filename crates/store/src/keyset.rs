@@ -85,12 +85,20 @@ pub struct Page<T> {
     pub total: i64,
 }
 
+/// How a page learns how many rows match in all.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Total<'a> {
+    /// Count them: `SELECT COUNT(*) FROM …` over the same joins, as for [`query::page`].
+    Count(&'a str),
+    /// Already known (from counters kept with the records).
+    Known(i64),
+}
+
 /// A page of the rows `select` gives under `w` in `order`, from `at` (the first page
-/// when `None`); `key_of` gives a decoded row's key. `count` is `SELECT COUNT(*) FROM …`
-/// over the same joins, as for [`query::page`].
+/// when `None`); `key_of` gives a decoded row's key.
 pub(crate) async fn page<R: AnyRow, T>(
     conn: impl Into<Conn<'_>>,
-    (select, count): (&str, &str),
+    (select, total): (&str, Total<'_>),
     w: &Where,
     order: Order,
     (at, limit): (Option<&Cursor>, i64),
@@ -100,7 +108,12 @@ pub(crate) async fn page<R: AnyRow, T>(
     let mut conn = conn.into();
     let (rows, next, previous) =
         rows_from(&mut conn, select, w, order, (at, limit), decode, key_of).await?;
-    let total = query::one(&mut conn, &format!("{count}{}", w.sql()), &w.binds).await?;
+    let total = match total {
+        Total::Known(n) => n,
+        Total::Count(count) => {
+            query::one(&mut conn, &format!("{count}{}", w.sql()), &w.binds).await?
+        }
+    };
     Ok(Page {
         rows,
         next,

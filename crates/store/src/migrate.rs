@@ -70,11 +70,13 @@ const MIGRATIONS: &[Migration] = &[
     migration!(12, "0012_api_token_lifetimes"),
     migration!(13, "0013_audit_verifications"),
     migration!(14, "0014_union_activities"),
+    migration!(15, "0015_jobs"),
     migration!(16, "0016_union_contracts_facilities"),
     migration!(18, "0018_union_aid_programmes"),
     migration!(20, "0020_union_member_app"),
     migration!(22, "0022_union_yearbook_indexes"),
     migration!(24, "0024_union_member_keyset"),
+    migration!(26, "0026_union_member_counts"),
 ];
 
 /// The SQL of a migration for one backend, with the dialect tokens replaced.

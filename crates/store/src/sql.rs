@@ -73,6 +73,25 @@ impl Where {
         self.clauses.push(out);
     }
 
+    /// `clause` with its one `?` bound to `value` when the filter is set; nothing when it
+    /// is `None`, since an unset filter does not restrict. Each list's filters then read as
+    /// one line per filter, e.g. `w.push_some("f.kind = ?", f.kind.map(|k| k.code()))`.
+    pub fn push_some<V: Into<Bind>>(&mut self, clause: &str, value: Option<V>) {
+        if let Some(v) = value {
+            self.push_with(clause, vec![v.into()]);
+        }
+    }
+
+    /// A search box: `clause` with every `?` bound to [`contains_pattern`] of `text`, when
+    /// `text` has anything but spaces; a blank search does not restrict.
+    pub fn push_search(&mut self, clause: &str, text: Option<&str>) {
+        if let Some(q) = text.map(str::trim).filter(|q| !q.is_empty()) {
+            let p = contains_pattern(q);
+            let values = vec![Bind::Text(p); clause.matches('?').count()];
+            self.push_with(clause, values);
+        }
+    }
+
     /// ` WHERE a AND b`, or nothing when no filter is set.
     pub fn sql(&self) -> String {
         if self.clauses.is_empty() {
@@ -148,6 +167,24 @@ mod tests {
             " WHERE a = $1 AND b IS NULL AND (c >= $2 AND c < $3)"
         );
         assert_eq!(w.next_placeholder(), 4);
+    }
+
+    #[test]
+    fn unset_filters_and_blank_searches_do_not_restrict() {
+        let mut w = Where::default();
+        w.push_some("a = ?", None::<i64>);
+        w.push_search("n LIKE ?", Some(" \u{3000} "));
+        w.push_search("n LIKE ?", None);
+        assert_eq!(w.sql(), "");
+        w.push_some("a = ?", Some(7));
+        w.push_search("(n LIKE ? OR m LIKE ?)", Some(" 5%_ "));
+        assert_eq!(w.sql(), " WHERE a = $1 AND (n LIKE $2 OR m LIKE $3)");
+        match &w.binds[..] {
+            [Bind::Int(7), Bind::Text(n), Bind::Text(m)] => {
+                assert_eq!((n.as_str(), m.as_str()), ("%5\\%\\_%", "%5\\%\\_%"));
+            }
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]

@@ -122,6 +122,12 @@ fn declare() -> Vec<Route> {
             "审计链校验",
             pages::audit::verify,
         ),
+        post(
+            "/audit/verify/job",
+            Roles(AUDIT_READERS),
+            "后台校验审计链",
+            pages::audit::verify_job,
+        ),
         get(
             "/audit/entries/{seq}",
             Roles(AUDIT_READERS),
@@ -182,6 +188,32 @@ fn declare() -> Vec<Route> {
             Roles(NOTIFY_WRITE),
             "撤销退订",
             pages::optouts::remove,
+        ),
+        // Background jobs: each user's own; the administrator sees all.
+        get("/jobs", Roles(STAFF), "后台任务", pages::jobs::list),
+        get(
+            "/jobs/{id}",
+            Roles(STAFF),
+            "后台任务进度与结果",
+            pages::jobs::show,
+        ),
+        post(
+            "/jobs/{id}/cancel",
+            Roles(STAFF),
+            "取消后台任务",
+            pages::jobs::cancel,
+        ),
+        get(
+            "/jobs/{id}/file",
+            Roles(STAFF),
+            "下载后台任务结果文件",
+            pages::jobs::file,
+        ),
+        get(
+            "/api/v1/jobs/{id}",
+            Roles(STAFF),
+            "后台任务状态（JSON）",
+            pages::jobs::api,
         ),
         get("/api/v1/me", AnyUser, "当前用户", api::me),
         get(

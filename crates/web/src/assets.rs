@@ -22,6 +22,11 @@ const ASSETS: &[(&str, &str, &str)] = &[
         include_str!("../assets/wall.js"),
     ),
     (
+        "job.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../assets/job.js"),
+    ),
+    (
         "choosing.js",
         "text/javascript; charset=utf-8",
         include_str!("../assets/choosing.js"),

@@ -6,7 +6,7 @@ use axum::response::{IntoResponse, Response};
 use sheets::SheetWriter;
 
 /// MIME type of .xlsx.
-const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 /// Builds an .xlsx download from headers and rows. The workbook is written in
 /// constant-memory mode to a temporary file and then sent, so a large export does not
@@ -51,6 +51,11 @@ impl Sheet {
     /// Writes one row.
     pub fn push<C: AsRef<str>>(&mut self, row: &[C]) -> Result<(), AppError> {
         self.0.write_row(row).map_err(failed)
+    }
+
+    /// Finishes the workbook at `path` (a job's result file).
+    pub fn save(self, path: &std::path::Path) -> Result<(), AppError> {
+        self.0.finish(path).map_err(failed)
     }
 
     /// The finished workbook as a download named `file_name`.

@@ -14,6 +14,7 @@ pub mod download;
 pub mod error;
 pub mod form;
 pub mod headers;
+pub mod jobs;
 pub mod live;
 pub mod pages;
 pub mod routes;
@@ -63,6 +64,9 @@ pub async fn serve_until(
     // Logins made while an import held the records (SQLite) wait in the session store
     // for their audit entries; move them into the log once a minute.
     let events = tokio::spawn(flush_login_events(state.db.clone()));
+    // Jobs left running by the last stop are interrupted before anything new can start.
+    jobs::recover(&state).await;
+    let sweeping = tokio::spawn(jobs::keep_sweeping(state.clone()));
     let router = app::router(state);
     let slots = std::sync::Arc::new(tokio::sync::Semaphore::new(limits.max_connections));
     let graceful = GracefulShutdown::new();
@@ -102,6 +106,7 @@ pub async fn serve_until(
     wall.close();
     graceful.shutdown().await;
     events.abort();
+    sweeping.abort();
     Ok(())
 }
 

@@ -1,4 +1,4 @@
-//! What every handler can reach: the database, metrics, the live wall. (The route table
+//! What every handler can reach: the database, metrics, the live wall, the jobs. (The route table
 //! is not here: it is built from the pages, which use this state.)
 
 use std::sync::Arc;
@@ -24,6 +24,8 @@ pub struct AppState {
     /// The notification channels' settings as the settings page shows them: (variable,
     /// value) with every secret already masked, so no secret ever reaches a page.
     pub notify_settings: Arc<Vec<(&'static str, String)>>,
+    /// The background jobs: where their files go, the counters of those running.
+    pub jobs: Arc<crate::jobs::Jobs>,
 }
 
 /// Limits that keep slow or idle clients from holding the server.
@@ -67,6 +69,7 @@ impl AppState {
             wall: Arc::default(),
             limits: ServeLimits::default(),
             notify_settings: Arc::default(),
+            jobs: Arc::new(crate::jobs::Jobs::from_env()),
         }
     }
 }

@@ -292,27 +292,17 @@ mod tests {
 
     #[test]
     fn refuses_wrong_shapes_with_reasons() {
-        assert_eq!(ResidentId::parse(""), Err(ResidentIdError::Empty));
-        assert_eq!(ResidentId::parse(" \u{3000} "), Err(ResidentIdError::Empty));
-        assert_eq!(
-            ResidentId::parse("1101051949123100"),
-            Err(ResidentIdError::Length(16))
-        );
-        assert_eq!(
-            ResidentId::parse("1101051949123100201"),
-            Err(ResidentIdError::Length(19))
-        );
-        assert_eq!(
-            ResidentId::parse("1101051949X231002X"),
-            Err(ResidentIdError::Characters)
-        );
-        assert_eq!(
-            ResidentId::parse("身份证11010519491231"),
-            Err(ResidentIdError::Characters)
-        );
-        assert_eq!(
-            ResidentId::parse("110105 19491231002X"),
-            Err(ResidentIdError::Characters)
+        crate::testing::assert_reads(
+            |s| ResidentId::parse(s).err(),
+            &[
+                ("", Some(ResidentIdError::Empty)),
+                (" \u{3000} ", Some(ResidentIdError::Empty)),
+                ("1101051949123100", Some(ResidentIdError::Length(16))),
+                ("1101051949123100201", Some(ResidentIdError::Length(19))),
+                ("1101051949X231002X", Some(ResidentIdError::Characters)),
+                ("身份证11010519491231", Some(ResidentIdError::Characters)),
+                ("110105 19491231002X", Some(ResidentIdError::Characters)),
+            ],
         );
     }
 

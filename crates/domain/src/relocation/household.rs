@@ -247,14 +247,13 @@ mod tests {
 
     #[test]
     fn kinds_accept_synonyms() {
-        assert_eq!(
-            HouseholdKind::parse("企业"),
-            Some(HouseholdKind::Enterprise)
+        crate::testing::assert_reads(
+            HouseholdKind::parse,
+            &[
+                ("企业", Some(HouseholdKind::Enterprise)),
+                ("居民", Some(HouseholdKind::Residential)),
+                ("其他", None),
+            ],
         );
-        assert_eq!(
-            HouseholdKind::parse("居民"),
-            Some(HouseholdKind::Residential)
-        );
-        assert_eq!(HouseholdKind::parse("其他"), None);
     }
 }

@@ -98,13 +98,12 @@ mod tests {
 
     #[test]
     fn parse_accepts_spaces_and_structure_suffix() {
-        assert_eq!(
-            BuildingStructure::parse(" 砖混 "),
-            Ok(BuildingStructure::BrickConcrete)
-        );
-        assert_eq!(
-            BuildingStructure::parse("\u{3000}框架结构"),
-            Ok(BuildingStructure::Frame)
+        crate::testing::assert_reads(
+            |s| BuildingStructure::parse(s).ok(),
+            &[
+                (" 砖混 ", Some(BuildingStructure::BrickConcrete)),
+                ("\u{3000}框架结构", Some(BuildingStructure::Frame)),
+            ],
         );
     }
 

@@ -170,13 +170,12 @@ mod tests {
 
     #[test]
     fn kinds_read_their_api_codes() {
-        assert_eq!(
-            ProgrammeKind::parse("college_subsidy"),
-            Some(ProgrammeKind::CollegeSubsidy)
-        );
-        assert_eq!(
-            ProgrammeKind::parse("疗休养"),
-            Some(ProgrammeKind::Recuperation)
+        crate::testing::assert_reads(
+            ProgrammeKind::parse,
+            &[
+                ("college_subsidy", Some(ProgrammeKind::CollegeSubsidy)),
+                ("疗休养", Some(ProgrammeKind::Recuperation)),
+            ],
         );
         assert_eq!(
             CollegeLevel::parse("大专"),

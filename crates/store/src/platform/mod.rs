@@ -1,7 +1,8 @@
 //! What both offices share: users and roles, sessions and API tokens, login throttling,
-//! the notification outbox.
+//! the notification outbox, the web's background jobs.
 
 pub mod auth;
+pub mod jobs;
 pub mod notify;
 pub mod sessions;
 pub mod tokens;

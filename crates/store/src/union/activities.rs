@@ -8,7 +8,7 @@
 use super::Scope;
 use super::codes::{self, from_code};
 use super::services::visible_row;
-use super::sql::{Bind, Where, contains_pattern};
+use super::sql::{Bind, Where};
 use crate::audit::{self, AuditedTable};
 use crate::db::{Conn, Db, Tx};
 use crate::error::{StoreError, StoreResult};
@@ -270,25 +270,17 @@ pub struct ActivityFilter {
 
 fn filter_sql(scope: Scope, f: &ActivityFilter) -> Where {
     let mut w = Where::default();
-    if let Some(code) = scope.township_code() {
-        w.push_with("(a.township IS NULL OR a.township = ?)", vec![code.into()]);
-    }
-    if let Some(t) = f.township {
-        w.push_with("a.township = ?", vec![t.code().into()]);
-    }
-    if let Some(q) = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-        let p = contains_pattern(q);
-        w.push_with(
-            "(a.name LIKE ? ESCAPE '\\' OR a.organiser LIKE ? ESCAPE '\\' OR a.place LIKE ? ESCAPE '\\')",
-            vec![p.clone().into(), p.clone().into(), p.into()],
-        );
-    }
-    if let Some(k) = f.kind {
-        w.push_with("a.kind = ?", vec![k.code().into()]);
-    }
-    if let Some(l) = f.level {
-        w.push_with("a.level = ?", vec![l.code().into()]);
-    }
+    w.push_some(
+        "(a.township IS NULL OR a.township = ?)",
+        scope.township_code(),
+    );
+    w.push_some("a.township = ?", f.township.map(|t| t.code()));
+    w.push_search(
+        "(a.name LIKE ? ESCAPE '\\' OR a.organiser LIKE ? ESCAPE '\\' OR a.place LIKE ? ESCAPE '\\')",
+        f.q.as_deref(),
+    );
+    w.push_some("a.kind = ?", f.kind.map(|k| k.code()));
+    w.push_some("a.level = ?", f.level.map(|l| l.code()));
     if let Some((first, last)) = f.year.map(crate::year_bounds) {
         w.push_with(
             "a.start_on <= ? AND a.end_on >= ?",
@@ -301,9 +293,7 @@ fn filter_sql(scope: Scope, f: &ActivityFilter) -> Where {
             vec![true.into(), codes::date_text(d).into()],
         );
     }
-    if let Some(t) = f.team_id {
-        w.push_with("a.team_id = ?", vec![t.into()]);
-    }
+    w.push_some("a.team_id = ?", f.team_id);
     w
 }
 

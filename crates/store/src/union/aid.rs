@@ -259,18 +259,10 @@ pub struct AidFilter {
 
 fn filter_sql(scope: Scope, f: &AidFilter) -> Where {
     let mut w = Where::default();
-    if let Some(t) = scope.township_code() {
-        w.push_with("a.township = ?", vec![t.into()]);
-    }
-    if let Some(y) = f.year {
-        w.push_with("a.year = ?", vec![i64::from(y).into()]);
-    }
-    if let Some(k) = f.kind {
-        w.push_with("a.kind = ?", vec![k.code().into()]);
-    }
-    if let Some(s) = &f.stage {
-        w.push_with("a.stage = ?", vec![s.into()]);
-    }
+    w.push_some("a.township = ?", scope.township_code());
+    w.push_some("a.year = ?", f.year.map(i64::from));
+    w.push_some("a.kind = ?", f.kind.map(|k| k.code()));
+    w.push_some("a.stage = ?", f.stage.as_deref());
     if let Some(q) = &f.q {
         w.push_with(
             "(m.name LIKE ? OR m.resident_id = ?)",

@@ -132,12 +132,8 @@ pub async fn list(
     offset: i64,
 ) -> StoreResult<(Vec<Claim>, i64)> {
     let mut w = Where::default();
-    if let Some(t) = scope.township_code() {
-        w.push_with("c.township = ?", vec![t.into()]);
-    }
-    if let Some(s) = stage {
-        w.push_with("c.stage = ?", vec![s.into()]);
-    }
+    w.push_some("c.township = ?", scope.township_code());
+    w.push_some("c.stage = ?", stage);
     let count = "SELECT COUNT(*) FROM union_protection_claims c";
     page(
         conn,

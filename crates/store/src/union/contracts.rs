@@ -101,15 +101,9 @@ pub struct ContractFilter {
 
 fn filter_sql(scope: Scope, f: &ContractFilter) -> Where {
     let mut w = Where::default();
-    if let Some(code) = scope.township_code() {
-        w.push_with("e.township = ?", vec![code.into()]);
-    }
-    if let Some(t) = f.township {
-        w.push_with("e.township = ?", vec![t.code().into()]);
-    }
-    if let Some(k) = f.kind {
-        w.push_with("c.kind = ?", vec![k.code().into()]);
-    }
+    w.push_some("e.township = ?", scope.township_code());
+    w.push_some("e.township = ?", f.township.map(|t| t.code()));
+    w.push_some("c.kind = ?", f.kind.map(|k| k.code()));
     if let Some(d) = f.valid_on {
         let d = codes::date_text(d);
         w.push_with(

@@ -9,6 +9,7 @@
 use super::Scope;
 use super::codes::{self, DbCode};
 use super::enterprises::{self, Enterprise};
+use super::members::counts;
 use super::officers::{self, Officer};
 use crate::audit::{self, AuditedTable};
 use crate::db::{Db, Tx};
@@ -100,22 +101,6 @@ fn coverage_of(e: &Enterprise) -> EnterpriseCoverage {
     }
 }
 
-/// Members who joined in `year`, per township code.
-async fn members_joined(db: &Db, year: i32) -> StoreResult<HashMap<String, u32>> {
-    let rows: Vec<(Option<String>, i64)> = on_pool!(db, |p| sqlx::query_as(
-        "SELECT u.township, COUNT(*) FROM members m JOIN unions u ON u.id = m.union_id
-         WHERE m.joined_on >= $1 AND m.joined_on <= $2 GROUP BY u.township"
-    )
-    .bind(format!("{year:04}-01-01"))
-    .bind(format!("{year:04}-12-31"))
-    .fetch_all(p)
-    .await?);
-    Ok(rows
-        .into_iter()
-        .filter_map(|(t, n)| t.map(|t| (t, u32::try_from(n).unwrap_or(u32::MAX))))
-        .collect())
-}
-
 /// One union founded in a year, with what the counts need.
 struct Founded {
     township: Option<String>,
@@ -166,7 +151,7 @@ pub async fn township_lines(db: &Db, year: i32) -> StoreResult<Vec<TownshipCover
     let rule = rule(db).await?;
     let all = enterprises::all(db, Scope::City).await?;
     let cov: Vec<EnterpriseCoverage> = all.iter().map(coverage_of).collect();
-    let joined = members_joined(db, year).await?;
+    let joined = counts::joined_by_township(db, year).await?;
     let founded = founded_unions(&all, &union_rows(db).await?, &rule, year);
     Ok(Township::ALL
         .iter()
@@ -247,46 +232,21 @@ pub async fn monthly(db: &Db, scope: Scope, year: i32) -> StoreResult<Monthly> {
     let from = format!("{year:04}-01-01");
     let to = format!("{year:04}-12-31");
     let code = scope.township_code();
-    type Counts = Vec<(String, i64)>;
-    let (unions, members): (Counts, Counts) = on_pool!(db, |p| {
-        let unions = sqlx::query_as(
-            "SELECT substr(founded_on, 6, 2), COUNT(*) FROM unions
+    let unions: Vec<(String, i64)> = on_pool!(db, |p| {
+        sqlx::query_as(
+            "SELECT substr(founded_on, 1, 7), COUNT(*) FROM unions
              WHERE kind IN ('enterprise_union', 'joint_union') AND founded_on >= $1 AND founded_on <= $2
-               AND ($3 IS NULL OR township = $3) GROUP BY substr(founded_on, 6, 2)",
+               AND ($3 IS NULL OR township = $3) GROUP BY substr(founded_on, 1, 7)",
         )
         .bind(&from)
         .bind(&to)
         .bind(code)
         .fetch_all(p)
-        .await?;
-        let members = sqlx::query_as(
-            "SELECT substr(m.joined_on, 6, 2), COUNT(*) FROM members m JOIN unions u ON u.id = m.union_id
-             WHERE m.joined_on >= $1 AND m.joined_on <= $2 AND ($3 IS NULL OR u.township = $3)
-             GROUP BY substr(m.joined_on, 6, 2)",
-        )
-        .bind(&from)
-        .bind(&to)
-        .bind(code)
-        .fetch_all(p)
-        .await?;
-        (unions, members)
+        .await?
     });
-    let fill = |rows: Vec<(String, i64)>| {
-        let mut out = [0u32; 12];
-        for (m, n) in rows {
-            if let Some(slot) = m
-                .parse::<usize>()
-                .ok()
-                .and_then(|m| out.get_mut(m.wrapping_sub(1)))
-            {
-                *slot = u32::try_from(n).unwrap_or(u32::MAX);
-            }
-        }
-        out
-    };
     Ok(Monthly {
-        unions: fill(unions),
-        members: fill(members),
+        unions: counts::per_month(unions),
+        members: counts::joined_by_month(db, scope, year).await?,
     })
 }
 
@@ -375,12 +335,14 @@ pub async fn year_figures(db: &Db, year: i32, scope: Scope) -> StoreResult<YearF
     let code = scope.township_code();
     let rule = rule(db).await?;
     let count = |n: i64| u32::try_from(n).unwrap_or(u32::MAX);
-    // Union by union, through the members_union index (union, join date, …).
-    let new_members: i64 = query::one(
+    let (first_month, last_month) = counts::months_of(year);
+    let new_members = counts::total(
         db,
-        "SELECT COUNT(*) FROM unions u JOIN members m ON m.union_id = u.id
-         WHERE m.joined_on >= $1 AND m.joined_on <= $2 AND ($3 IS NULL OR u.township = $3)",
-        &[from.clone().into(), to.clone().into(), code.into()],
+        counts::Counted {
+            township: code,
+            months: Some((&first_month, &last_month)),
+            ..counts::Counted::default()
+        },
     )
     .await?;
     let (must, covered): (i64, i64) = query::row(
@@ -432,16 +394,10 @@ pub async fn year_figures(db: &Db, year: i32, scope: Scope) -> StoreResult<YearF
 /// or a union was founded (so the 2019 demo opens on 2019), never later than this year.
 pub async fn latest_year(db: &Db) -> StoreResult<i32> {
     let this_year = domain::platform::time::today_local().year();
-    let latest: Option<String> = on_pool!(db, |p| {
-        sqlx::query_scalar(
-        // Each union's latest join date is one step down the members_union index.
-        "SELECT MAX(d) FROM (
-             SELECT (SELECT MAX(m.joined_on) FROM members m WHERE m.union_id = u.id) AS d FROM unions u
-             UNION ALL SELECT MAX(founded_on) AS d FROM unions) AS dates"
-    )
-    .fetch_one(p)
-    .await?
-    });
+    let joined = counts::latest_month(db).await?;
+    let founded: Option<String> =
+        query::one(db, "SELECT MAX(founded_on) FROM unions", &[]).await?;
+    let latest = joined.max(founded);
     Ok(latest
         .as_deref()
         .and_then(|d| d.get(..4))

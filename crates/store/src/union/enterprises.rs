@@ -152,12 +152,8 @@ pub struct EnterpriseFilter {
 
 fn filter_sql(scope: Scope, f: &EnterpriseFilter, rule: &CoverageRule) -> Where {
     let mut w = Where::default();
-    if let Some(code) = scope.township_code() {
-        w.push_with("e.township = ?", vec![Bind::Text(code.into())]);
-    }
-    if let Some(t) = f.township {
-        w.push_with("e.township = ?", vec![Bind::Text(t.code().into())]);
-    }
+    w.push_some("e.township = ?", scope.township_code());
+    w.push_some("e.township = ?", f.township.map(|t| t.code()));
     if let Some(q) = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
         let pattern = contains_pattern(q);
         w.push_with(
@@ -173,9 +169,7 @@ fn filter_sql(scope: Scope, f: &EnterpriseFilter, rule: &CoverageRule) -> Where 
         Some(false) => w.push("e.union_id IS NULL"),
         None => {}
     }
-    if let Some(p) = f.provincial {
-        w.push_with("e.provincial = ?", vec![Bind::Bool(p)]);
-    }
+    w.push_some("e.provincial = ?", f.provincial);
     if let Some(o) = f.obligation {
         let must_min = Bind::Int(i64::from(rule.must_min_headcount));
         let not_required = Bind::Bool(!rule.must_require_provincial);

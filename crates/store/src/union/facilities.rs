@@ -5,7 +5,7 @@ use super::Scope;
 use super::codes;
 use super::services::{check_scope, from_code};
 use super::services::{page, scoped_row};
-use super::sql::{Bind, Where, contains_pattern};
+use super::sql::{Bind, Where};
 use crate::audit::{self, AuditedTable};
 use crate::db::{Conn, Db, Tx};
 use crate::error::StoreResult;
@@ -128,24 +128,11 @@ pub struct FacilityFilter {
 
 fn filter_sql(scope: Scope, f: &FacilityFilter) -> Where {
     let mut w = Where::default();
-    if let Some(code) = scope.township_code() {
-        w.push_with("f.township = ?", vec![code.into()]);
-    }
-    if let Some(t) = f.township {
-        w.push_with("f.township = ?", vec![t.code().into()]);
-    }
-    if let Some(k) = f.kind {
-        w.push_with("f.kind = ?", vec![k.code().into()]);
-    }
-    if let Some(s) = f.status {
-        w.push_with("f.status = ?", vec![s.code().into()]);
-    }
-    if let Some(q) = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-        w.push_with(
-            "f.name LIKE ? ESCAPE '\\'",
-            vec![Bind::Text(contains_pattern(q))],
-        );
-    }
+    w.push_some("f.township = ?", scope.township_code());
+    w.push_some("f.township = ?", f.township.map(|t| t.code()));
+    w.push_some("f.kind = ?", f.kind.map(|k| k.code()));
+    w.push_some("f.status = ?", f.status.map(|s| s.code()));
+    w.push_search("f.name LIKE ? ESCAPE '\\'", f.q.as_deref());
     w
 }
 

@@ -8,7 +8,7 @@
 use super::Scope;
 use super::codes::{self, from_code};
 use super::services::visible_row;
-use super::sql::{Bind, Where, contains_pattern};
+use super::sql::{Bind, Where};
 use crate::audit::{self, AuditedTable};
 use crate::db::{Conn, Db, Tx};
 use crate::error::{StoreError, StoreResult};
@@ -120,25 +120,17 @@ pub struct HonourFilter {
 
 fn filter_sql(scope: Scope, f: &HonourFilter) -> Where {
     let mut w = Where::default();
-    if let Some(code) = scope.township_code() {
-        w.push_with("(h.township IS NULL OR h.township = ?)", vec![code.into()]);
-    }
-    if let Some(q) = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-        let p = contains_pattern(q);
-        w.push_with(
-            "(h.holder LIKE ? ESCAPE '\\' OR h.workplace LIKE ? ESCAPE '\\')",
-            vec![p.clone().into(), p.into()],
-        );
-    }
-    if let Some(k) = f.kind {
-        w.push_with("h.kind = ?", vec![k.code().into()]);
-    }
-    if let Some(l) = f.level {
-        w.push_with("h.level = ?", vec![l.code().into()]);
-    }
-    if let Some(y) = f.year {
-        w.push_with("h.year = ?", vec![i64::from(y).into()]);
-    }
+    w.push_some(
+        "(h.township IS NULL OR h.township = ?)",
+        scope.township_code(),
+    );
+    w.push_search(
+        "(h.holder LIKE ? ESCAPE '\\' OR h.workplace LIKE ? ESCAPE '\\')",
+        f.q.as_deref(),
+    );
+    w.push_some("h.kind = ?", f.kind.map(|k| k.code()));
+    w.push_some("h.level = ?", f.level.map(|l| l.code()));
+    w.push_some("h.year = ?", f.year.map(i64::from));
     w
 }
 

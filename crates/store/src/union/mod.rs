@@ -82,12 +82,18 @@ impl Scope {
             .map_or(Scope::City, Scope::Township)
     }
 
-    /// The township code to filter on, if the scope is one township.
-    pub fn township_code(self) -> Option<&'static str> {
+    /// The township the scope is fixed to, if it is one township (forms then offer only
+    /// that township).
+    pub fn township(self) -> Option<Township> {
         match self {
             Scope::City => None,
-            Scope::Township(t) => Some(t.code()),
+            Scope::Township(t) => Some(t),
         }
+    }
+
+    /// The township code to filter on, if the scope is one township.
+    pub fn township_code(self) -> Option<&'static str> {
+        self.township().map(Township::code)
     }
 
     /// Whether a record of township `code` is inside the scope; records without a

@@ -274,6 +274,22 @@ pub async fn insert(tx: &mut Tx, actor: &str, u: &UnionInput) -> StoreResult<i64
 /// Updates a union's place and founding date (audited); nothing is written when nothing
 /// changes.
 pub async fn update(tx: &mut Tx, actor: &str, id: i64, u: &UnionInput) -> StoreResult<bool> {
+    let was: Option<Option<String>> = query::value(
+        &mut *tx,
+        "SELECT township FROM unions WHERE id = $1",
+        &[id.into()],
+    )
+    .await?;
+    if let Some(was) = was {
+        // The members' counters follow the union to its new township.
+        crate::union::members::counts::union_moved(
+            tx,
+            id,
+            was.as_deref(),
+            u.township.map(Township::code),
+        )
+        .await?;
+    }
     let change = audit::Change::begin(tx, &UNIONS, id).await?;
     let changed = on_tx!(tx, |c| {
         sqlx::query(

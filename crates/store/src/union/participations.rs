@@ -190,12 +190,8 @@ pub async fn all(
     activity_id: Option<i64>,
 ) -> StoreResult<Vec<Participation>> {
     let mut w = crate::sql::Where::default();
-    if let Some(code) = scope.township_code() {
-        w.push_with("a.township = ?", vec![code.into()]);
-    }
-    if let Some(id) = activity_id {
-        w.push_with("p.activity_id = ?", vec![id.into()]);
-    }
+    w.push_some("a.township = ?", scope.township_code());
+    w.push_some("p.activity_id = ?", activity_id);
     let sql = format!("{SELECT}{} ORDER BY p.id", w.sql());
     query::rows(db, &sql, &w.binds, Ok).await
 }

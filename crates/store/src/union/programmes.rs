@@ -335,9 +335,7 @@ pub async fn enrolments(
     let mut w = Where::default();
     w.push_with("e.programme_id = ?", vec![programme.into()]);
     w.push_with("e.state = ?", vec![state.code().into()]);
-    if let Some(t) = scope.township_code() {
-        w.push_with("e.township = ?", vec![t.into()]);
-    }
+    w.push_some("e.township = ?", scope.township_code());
     query::rows(
         conn,
         &format!("{SELECT_ENROLMENT}{} ORDER BY e.id", w.sql()),

@@ -116,6 +116,7 @@ pub async fn audit_entries(
         pages::users::api_tokens,
         pages::users::api_revoke_token,
         pages::yearbook::api,
+        pages::jobs::api,
         pages::union::api::members,
         pages::union::api::member,
         pages::union::api::ranking,

@@ -6,13 +6,14 @@
 
 use super::{Chrome, page_count, paging, render};
 use crate::error::AppError;
+use crate::jobs::End;
 use crate::pages::Asked;
 use crate::pages::Keyed;
 use crate::session::Viewer;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::response::Html;
+use axum::response::{Html, Response};
 use serde::Deserialize;
 use serde_json::Value;
 use store::audit::{self, Entry, EntryFilter};
@@ -399,6 +400,48 @@ pub async fn verify(at: Asked) -> Result<Html<String>, AppError> {
         scope: v.scope(),
         problem: v.problem.map(|p| p.to_string()),
     })
+}
+
+/// `POST /audit/verify/job`: the same check as [`verify`], run as a background job whose
+/// page shows what it found; it may be cancelled (it only reads, and records the verified
+/// prefix only when it ends).
+pub async fn verify_job(at: Asked) -> Result<Response, AppError> {
+    let db = at.state.db.clone();
+    let owner = at.viewer.user.username.clone();
+    let id = crate::jobs::start(
+        &at.state,
+        "audit_verify",
+        "审计链校验",
+        &owner,
+        None,
+        async move |work| {
+            let registry = store::audited();
+            let check = audit::verify_and_record(&db, &registry, audit::Mode::Incremental);
+            tokio::select! {
+                v = check => match v {
+                    Ok(v) => {
+                        let found = match &v.problem {
+                            Some(p) => format!("发现问题：{p}"),
+                            None => "审计链完整，所有记录与日志一致。".to_string(),
+                        };
+                        work.live.count(u64::try_from(v.entries).unwrap_or(0), 0);
+                        End::Done {
+                            summary: serde_json::json!({
+                                "lines": [format!("{}。", v.scope()), found],
+                                "problem": v.problem.is_some(),
+                            }),
+                            file: None,
+                            written: 0,
+                        }
+                    }
+                    Err(e) => End::Failed(AppError::from(e).user_message()),
+                },
+                () = work.live.cancelled() => End::Cancelled,
+            }
+        },
+    )
+    .await?;
+    Ok(crate::pages::jobs::go_to(id))
 }
 
 #[cfg(test)]

@@ -1,42 +1,86 @@
 //! What the import pages of both modules share: the uploaded form read into its fields
-//! and a temporary file, the mode chosen, the outcome shown under the form (the report
-//! lines of `groundwork import`, or why nothing was imported), and the template downloads.
+//! and a temporary file, the mode chosen, the import started as a background job
+//! ([`crate::jobs`]) whose page shows the outcome (the report lines of `groundwork import`,
+//! the rejected rows and their file, or why nothing was imported), and the templates.
 
 use crate::error::AppError;
+use crate::jobs::{self, End};
+use crate::state::AppState;
 use axum::extract::Multipart;
 use axum::response::Response;
 use imports::{
     ImportError, ImportKind, ImportOptions, ImportReport, ImportScope, Module, describe,
 };
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use store::Db;
 
 /// Largest upload accepted: a 1,000,000-row members workbook is about 40 MB.
 pub const MAX_UPLOAD: usize = 128 * 1024 * 1024;
 
-/// What an import page shows under its form after an upload.
-#[derive(Default)]
+/// The name of an import job's rejects file in its directory.
+pub const REJECTS_FILE: &str = "rejects.xlsx";
+
+/// What an import shows: under the form (why it could not start) or on its job's page
+/// (its report, kept as the job's summary).
+#[derive(Default, Serialize, Deserialize)]
 pub struct Outcome {
     /// The import's report, when it ran.
-    pub report: Option<ImportReport>,
+    pub report: Option<Report>,
     /// The report as the command line prints it ([`describe`]).
     pub lines: Vec<String>,
     /// Why nothing was imported (no file, unknown kind, unreadable file, bad option).
     pub error: Option<String>,
 }
 
+/// The parts of an [`ImportReport`] a page shows, read back from the job's summary.
+#[derive(Serialize, Deserialize)]
+pub struct Report {
+    /// Whether anything was committed.
+    pub written: bool,
+    /// The first rejected fields.
+    pub invalid: Vec<Rejected>,
+    /// Every rejected field, counted.
+    pub invalid_count: u64,
+    /// Rows rejected (all of them are in the rejects file).
+    pub rejected_rows: u64,
+}
+
+/// One rejected field, as the report lists it.
+#[derive(Serialize, Deserialize)]
+pub struct Rejected {
+    /// Excel row number.
+    pub row: u64,
+    /// Column header.
+    pub column: String,
+    /// The value found.
+    pub value: String,
+    /// Why, in Chinese.
+    pub reason: String,
+}
+
 impl Outcome {
-    fn error(message: impl Into<String>) -> Outcome {
+    /// Nothing imported, for this reason.
+    pub fn error(message: impl Into<String>) -> Outcome {
         Outcome {
             error: Some(message.into()),
             ..Outcome::default()
         }
     }
+
+    fn of(report: &ImportReport) -> Outcome {
+        Outcome {
+            lines: describe(report),
+            report: serde_json::to_value(report)
+                .and_then(serde_json::from_value)
+                .ok(),
+            error: None,
+        }
+    }
 }
 
 /// An import form as sent: its text fields and the file, kept in a temporary directory
-/// that is removed when the upload is dropped.
+/// that is removed when the upload is dropped (when its job ends).
 pub struct Upload {
     fields: HashMap<String, String>,
     file: Option<PathBuf>,
@@ -88,35 +132,97 @@ impl Upload {
         }
     }
 
-    /// Imports the file as the form's `kind`, if a file was sent and the kind is one of
-    /// `module`'s, within `scope`; a store failure is the app's error page, anything else
-    /// is shown under the form.
-    pub async fn import(
-        &self,
-        db: &Db,
+    /// Starts importing the file as the form's `kind` within `scope`, as a job of the
+    /// viewer's: its id, or (`Err`) why it could not start — no file, or a kind that is
+    /// not one of `module`'s — to show under the form.
+    pub async fn start(
+        self,
+        state: &AppState,
         module: Module,
-        opts: &ImportOptions,
-        scope: &ImportScope,
-    ) -> Result<Outcome, AppError> {
-        let kind = self.field("kind");
-        let Some(path) = &self.file else {
-            return Ok(Outcome::error("请选择要导入的文件"));
+        mut opts: ImportOptions,
+        scope: ImportScope,
+    ) -> Result<Result<i64, Outcome>, AppError> {
+        let Some(path) = self.file.clone() else {
+            return Ok(Err(Outcome::error("请选择要导入的文件")));
         };
-        let Some(kind) = kind_of(module, kind) else {
-            return Ok(Outcome::error(format!("未知的数据类型：{kind}")));
+        let Some(kind) = kind_of(module, self.field("kind")) else {
+            return Ok(Err(Outcome::error(format!(
+                "未知的数据类型：{}",
+                self.field("kind")
+            ))));
         };
-        Ok(match imports::import(db, kind, path, opts, scope).await {
-            Ok(report) => Outcome {
-                lines: describe(&report),
-                report: Some(report),
-                error: None,
+        let total = rows_in(&path).await;
+        let owner = opts.actor.clone();
+        let db = state.db.clone();
+        let label = format!("导入{}", kind.label());
+        let id = jobs::start(
+            state,
+            &format!("import:{}", kind.name()),
+            &label,
+            &owner,
+            total,
+            async move |work| {
+                let rejects = work.dir.join(REJECTS_FILE);
+                opts.progress = work.live.progress.clone();
+                opts.rejects = Some(rejects.clone());
+                let result = imports::import(&db, kind, &path, &opts, &scope).await;
+                drop(self);
+                ended(result, &rejects).await
             },
-            Err(ImportError::Unusable(e)) => Outcome::error(format!("文件无法读取：{e}")),
-            Err(ImportError::Usage(m)) => Outcome::error(m),
-            Err(e @ ImportError::Cancelled) => Outcome::error(e.to_string()),
-            Err(ImportError::Store(e)) => return Err(e.into()),
-        })
+        )
+        .await?;
+        Ok(Ok(id))
     }
+}
+
+/// How an import job ended: its report as the summary, the rejects file kept when a row
+/// was rejected.
+async fn ended(result: Result<ImportReport, ImportError>, rejects: &Path) -> End {
+    match result {
+        Ok(report) => {
+            let file = if report.rejected_rows > 0 {
+                Some(REJECTS_FILE.to_string())
+            } else {
+                let _ = tokio::fs::remove_file(rejects).await;
+                None
+            };
+            let written = if report.written {
+                report.imported + report.updated
+            } else {
+                0
+            };
+            let mut summary = serde_json::to_value(Outcome::of(&report)).unwrap_or_default();
+            summary["file_name"] = "有误的行（拒收文件）.xlsx".into();
+            End::Done {
+                summary,
+                file,
+                written,
+            }
+        }
+        Err(ImportError::Cancelled) => End::Cancelled,
+        Err(ImportError::Unusable(e)) => End::Failed(format!("文件无法读取：{e}")),
+        Err(ImportError::Usage(m)) => End::Failed(m),
+        Err(ImportError::Store(e)) => End::Failed(crate::error::AppError::from(e).user_message()),
+    }
+}
+
+/// The data rows a .csv holds (its lines less the header), for the job's estimate; other
+/// formats are not counted ahead (that would read the file twice).
+async fn rows_in(path: &Path) -> Option<i64> {
+    if path.extension().is_none_or(|e| e != "csv") {
+        return None;
+    }
+    use tokio::io::AsyncReadExt;
+    let mut file = tokio::fs::File::open(path).await.ok()?;
+    let mut buf = vec![0u8; 64 * 1024];
+    let mut lines = 0i64;
+    loop {
+        match file.read(&mut buf).await.ok()? {
+            0 => break,
+            n => lines += buf[..n].iter().filter(|&&b| b == b'\n').count() as i64,
+        }
+    }
+    Some(lines.saturating_sub(1))
 }
 
 fn failed(e: axum::extract::multipart::MultipartError) -> AppError {

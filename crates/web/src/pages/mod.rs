@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod home;
 pub mod imports;
+pub mod jobs;
 pub mod login;
 pub mod notifications;
 pub mod optouts;

@@ -1,16 +1,16 @@
 //! The notification outbox for staff: every message with its state and tries, retry and
 //! cancel, the counts by channel and state, and the channels' settings (masked).
 
-use super::{Chrome, render};
+use super::{Asked, Chrome, Keyed, render};
 use crate::error::AppError;
 use crate::form::{self, Form};
 use crate::routes::roles::NOTIFY_WRITE;
 use crate::session::Viewer;
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::Query;
 use axum::response::{Html, Response};
-use domain::platform::notify::{Audience, IdempotencyKey};
+use domain::platform::notify::{Audience, IdempotencyKey, mask_secret, mask_url};
 use domain::platform::notify::{Channel, State as MessageState};
 use domain::platform::time::show_local;
 use serde::Deserialize;
@@ -59,6 +59,66 @@ impl RobotForm {
             report_at,
         };
         Ok((channel, route))
+    }
+}
+
+/// Saves a group's robot, as [`RobotForm::route`] read it, under `group` (`project:12`,
+/// `union:7`) and answers with a redirect to `back`: the one save of every group's settings
+/// page, so that a project's and a union's robot are kept and audited alike.
+pub(crate) async fn save_robot(
+    state: &AppState,
+    viewer: &Viewer,
+    group: &str,
+    (channel, route): (Channel, outbox::Route),
+    back: String,
+) -> Result<Response, AppError> {
+    Ok(super::change(state, viewer, &back.clone(), async |tx| {
+        outbox::set_route(tx, &viewer.user.username, group, channel, &route).await?;
+        Ok(back)
+    })
+    .await)
+}
+
+/// A group's robots (DingTalk, WeCom) as its settings page shows them: channel code,
+/// label, and the webhook and secret masked, or that the default group is used. Shared by
+/// the project's and the union's pages so a secret is masked the same way on both.
+pub(crate) async fn masked_robots(
+    state: &AppState,
+    group: &str,
+) -> Result<Vec<(&'static str, &'static str, String)>, AppError> {
+    let mut out = Vec::new();
+    for c in [Channel::DingTalk, Channel::WeCom] {
+        let shown = match outbox::route(&state.db, group, c).await? {
+            Some(r) => format!(
+                "{}（密钥 {}）",
+                mask_url(&r.webhook),
+                mask_secret(&r.secret)
+            ),
+            None => "未设置：发往默认群".to_string(),
+        };
+        out.push((c.code(), c.label(), shown));
+    }
+    Ok(out)
+}
+
+/// A templated text to many people, as the project's and the union's pages post it:
+/// `send` unset previews it, set queues it.
+#[derive(Deserialize)]
+pub struct TextForm {
+    #[serde(default, deserialize_with = "form::text")]
+    template: Option<String>,
+    #[serde(default, deserialize_with = "form::flag")]
+    send: bool,
+}
+
+impl TextForm {
+    /// The template and whether to queue it (rather than preview); a form without a text
+    /// is refused.
+    pub(crate) fn read(self) -> Result<(String, bool), AppError> {
+        let template = self
+            .template
+            .ok_or_else(|| AppError::BadRequest("请填写短信内容".into()))?;
+        Ok((template, self.send))
     }
 }
 
@@ -123,8 +183,7 @@ pub struct ListQuery {
 
 /// Every message, newest first (optionally in one state), the counts, the settings.
 pub async fn list(
-    State(state): State<AppState>,
-    viewer: Viewer,
+    Asked { state, viewer }: Asked,
     Query(q): Query<ListQuery>,
 ) -> Result<Html<String>, AppError> {
     let filter = MessageState::parse(&q.state);
@@ -169,27 +228,23 @@ struct DetailPage {
 }
 
 /// One message with every try and what the provider answered.
-pub async fn detail(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(id): Path<i64>,
-) -> Result<Html<String>, AppError> {
-    let seen_by = Audience::of(&viewer.user.account);
-    let m = outbox::get_for(&state.db, id, seen_by.as_ref()).await?;
-    let attempts = delivery::attempts(&state.db, id).await?;
+pub async fn detail(at: Keyed) -> Result<Html<String>, AppError> {
+    let seen_by = Audience::of(&at.viewer.user.account);
+    let m = outbox::get_for(&at.state.db, at.key, seen_by.as_ref()).await?;
+    let attempts = delivery::attempts(&at.state.db, at.key).await?;
     let (body, key, provider_id) = (
         m.body.clone(),
         m.key.as_str().to_string(),
         m.provider_id.clone(),
     );
     render(&DetailPage {
-        chrome: Chrome::new(format!("通知 {id}"), &viewer),
+        chrome: Chrome::new(format!("通知 {}", at.key), &at.viewer),
         m: Row::of(m),
         body,
         key,
         provider_id,
         attempts,
-        may_write: viewer.may(NOTIFY_WRITE),
+        may_write: at.viewer.may(NOTIFY_WRITE),
     })
 }
 
@@ -210,8 +265,7 @@ pub struct ComposeForm {
 
 /// Queues one message (the worker sends it).
 pub async fn compose(
-    State(state): State<AppState>,
-    viewer: Viewer,
+    Asked { state, viewer }: Asked,
     Form(f): Form<ComposeForm>,
 ) -> Result<Response, AppError> {
     let channel = f
@@ -241,26 +295,22 @@ pub async fn compose(
 }
 
 /// Queues a failed or cancelled message again.
-pub async fn retry(State(state): State<AppState>, viewer: Viewer, Path(id): Path<i64>) -> Response {
-    let back = format!("/notifications/{id}");
-    super::change(&state, &viewer, &back.clone(), async |tx| {
-        let seen_by = Audience::of(&viewer.user.account);
-        outbox::retry(tx, &viewer.user.username, id, seen_by.as_ref()).await?;
+pub async fn retry(at: Keyed) -> Response {
+    let back = format!("/notifications/{}", at.key);
+    super::change(&at.state, &at.viewer, &back.clone(), async |tx| {
+        let seen_by = Audience::of(&at.viewer.user.account);
+        outbox::retry(tx, &at.viewer.user.username, at.key, seen_by.as_ref()).await?;
         Ok(back)
     })
     .await
 }
 
 /// Withdraws a queued or failed message.
-pub async fn cancel(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(id): Path<i64>,
-) -> Response {
-    let back = format!("/notifications/{id}");
-    super::change(&state, &viewer, &back.clone(), async |tx| {
-        let seen_by = Audience::of(&viewer.user.account);
-        outbox::cancel(tx, &viewer.user.username, id, seen_by.as_ref()).await?;
+pub async fn cancel(at: Keyed) -> Response {
+    let back = format!("/notifications/{}", at.key);
+    super::change(&at.state, &at.viewer, &back.clone(), async |tx| {
+        let seen_by = Audience::of(&at.viewer.user.account);
+        outbox::cancel(tx, &at.viewer.user.username, at.key, seen_by.as_ref()).await?;
         Ok(back)
     })
     .await

@@ -3,14 +3,11 @@
 //! opted-out recipient's messages (cancelled with the reason); the activity reminders are
 //! not even queued for them. Mobiles are shown masked; every change is audited.
 
-use super::{Chrome, render};
+use super::{Asked, Chrome, Keyed, render};
 use crate::error::AppError;
 use crate::form::{self, Form};
 use crate::routes::roles::NOTIFY_WRITE;
-use crate::session::Viewer;
-use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Path, State};
 use axum::response::{Html, Response};
 use domain::platform::masking::mask_mobile;
 use domain::platform::notify::Channel;
@@ -34,7 +31,7 @@ struct ListPage {
 }
 
 /// Every opt-out, newest first, with the forms to add or withdraw one.
-pub async fn list(State(state): State<AppState>, viewer: Viewer) -> Result<Html<String>, AppError> {
+pub async fn list(Asked { state, viewer }: Asked) -> Result<Html<String>, AppError> {
     let rows = outbox::opt_outs(&state.db)
         .await?
         .into_iter()
@@ -72,8 +69,7 @@ pub struct AddForm {
 
 /// Records that a mobile or address wants no more messages on a channel.
 pub async fn add(
-    State(state): State<AppState>,
-    viewer: Viewer,
+    Asked { state, viewer }: Asked,
     Form(f): Form<AddForm>,
 ) -> Result<Response, AppError> {
     let channel = f
@@ -95,14 +91,15 @@ pub async fn add(
 }
 
 /// Withdraws an opt-out: the recipient receives messages again.
-pub async fn remove(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(id): Path<i64>,
-) -> Response {
-    super::change(&state, &viewer, "/notifications/optouts", async |tx| {
-        outbox::remove_opt_out(tx, &viewer.user.username, id).await?;
-        Ok("/notifications/optouts".to_string())
-    })
+pub async fn remove(at: Keyed) -> Response {
+    super::change(
+        &at.state,
+        &at.viewer,
+        "/notifications/optouts",
+        async |tx| {
+            outbox::remove_opt_out(tx, &at.viewer.user.username, at.key).await?;
+            Ok("/notifications/optouts".to_string())
+        },
+    )
     .await
 }

@@ -8,7 +8,6 @@ use crate::pages::Keyed;
 use crate::session::Viewer;
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::State;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use domain::platform::Role;
 use serde::Deserialize;
@@ -39,7 +38,7 @@ async fn users_page(
 }
 
 /// The user list with the form to add one.
-pub async fn list(State(state): State<AppState>, viewer: Viewer) -> Result<Html<String>, AppError> {
+pub async fn list(Asked { state, viewer }: Asked) -> Result<Html<String>, AppError> {
     users_page(&state, &viewer, None).await
 }
 

@@ -24,6 +24,18 @@ async fn post(app: &TestApp, path: &str, token: &str, body: &Value) -> reqwest::
     app.call(Method::POST, path, token, body).await
 }
 
+/// POSTs the JSON `body` to `path` with `token` and reads the answer, which must have
+/// `status`: the one step of most API scenarios.
+async fn post_json(app: &TestApp, path: &str, token: &str, body: &Value, status: u16) -> Value {
+    json_of(post(app, path, token, body).await, status).await
+}
+
+/// GETs `path` with `token` and reads the answer, which must be 200.
+async fn get_json(app: &TestApp, path: &str, token: &str) -> Value {
+    json_of(app.api(Method::GET, path, token).await, 200).await
+}
+
+/// The JSON of answer `r`, which must have `status` (the page in the failure message).
 async fn json_of(r: reqwest::Response, status: u16) -> Value {
     let url = r.url().to_string();
     let got = r.status();
@@ -92,14 +104,10 @@ async fn the_union_registry_is_written_through_the_api_with_the_pages_rules_and_
     // An enterprise: registered, read, corrected (numbers and booleans as JSON types).
     let body = json!({"name": "接口测试有限公司", "credit_code": crate::union::code(7),
                       "township": "新安江街道", "headcount": 120, "provincial": true});
-    let created = json_of(
-        post(&app, "/api/v1/union/enterprises", &token, &body).await,
-        201,
-    )
-    .await;
+    let created = post_json(&app, "/api/v1/union/enterprises", &token, &body, 201).await;
     let e = created["id"].as_i64().expect("id");
     let path = format!("/api/v1/union/enterprises/{e}");
-    let read = json_of(app.api(Method::GET, &path, &token).await, 200).await;
+    let read = get_json(&app, &path, &token).await;
     assert_eq!(
         (read["headcount"].as_i64(), read["provincial"].as_bool()),
         (Some(120), Some(true))
@@ -108,48 +116,27 @@ async fn the_union_registry_is_written_through_the_api_with_the_pages_rules_and_
     changed["headcount"] = json!(95);
     let saved = json_of(app.call(Method::PUT, &path, &token, &changed).await, 200).await;
     assert_eq!(saved["headcount"], 95);
-    let list = json_of(
-        app.api(Method::GET, "/api/v1/union/enterprises?q=接口测试", &token)
-            .await,
-        200,
-    )
-    .await;
+    let list = get_json(&app, "/api/v1/union/enterprises?q=接口测试", &token).await;
     assert_eq!(list["total"], 1, "{list}");
 
     // A union.
-    let u = json_of(
-        post(
-            &app,
-            "/api/v1/union/unions",
-            &token,
-            &json!({"name": "接口联合工会", "kind": "联合工会", "parent_id": s.xin.id,
+    let u = post_json(
+        &app,
+        "/api/v1/union/unions",
+        &token,
+        &json!({"name": "接口联合工会", "kind": "联合工会", "parent_id": s.xin.id,
                     "township": "新安江街道", "founded_on": "2019-05-01"}),
-        )
-        .await,
         201,
     )
     .await;
-    let union = json_of(
-        app.api(
-            Method::GET,
-            &format!("/api/v1/union/unions/{}", u["id"]),
-            &token,
-        )
-        .await,
-        200,
-    )
-    .await;
+    let union = get_json(&app, &format!("/api/v1/union/unions/{}", u["id"]), &token).await;
     assert_eq!(union["kind"], "joint_union");
 
     // A member joins, cannot join twice, transfers, leaves.
     let id = rid(42);
     let join = json!({"name": "接口会员", "resident_id": id, "mobile": "13812345678",
                       "union_id": joint.id, "joined_on": "2019-03-05"});
-    json_of(
-        post(&app, "/api/v1/union/members", &token, &join).await,
-        201,
-    )
-    .await;
+    post_json(&app, "/api/v1/union/members", &token, &join, 201).await;
     assert_refusal(
         post(&app, "/api/v1/union/members", &token, &join).await,
         409,
@@ -157,26 +144,20 @@ async fn the_union_registry_is_written_through_the_api_with_the_pages_rules_and_
         "已",
     )
     .await;
-    let moved = json_of(
-        post(
-            &app,
-            &format!("/api/v1/union/members/{id}/transfer"),
-            &token,
-            &json!({"union_id": other.id, "on": "2019-09-01"}),
-        )
-        .await,
+    let moved = post_json(
+        &app,
+        &format!("/api/v1/union/members/{id}/transfer"),
+        &token,
+        &json!({"union_id": other.id, "on": "2019-09-01"}),
         200,
     )
     .await;
     assert_eq!(moved["union_id"], other.id, "{moved}");
-    let left = json_of(
-        post(
-            &app,
-            &format!("/api/v1/union/members/{id}/leave"),
-            &token,
-            &json!({"on": "2020-01-31"}),
-        )
-        .await,
+    let left = post_json(
+        &app,
+        &format!("/api/v1/union/members/{id}/leave"),
+        &token,
+        &json!({"on": "2020-01-31"}),
         200,
     )
     .await;
@@ -184,12 +165,7 @@ async fn the_union_registry_is_written_through_the_api_with_the_pages_rules_and_
 
     // Every change is in the log under the token's account, and the chain holds.
     let inspector = app.token(Role::Inspector).await;
-    let entries = json_of(
-        app.api(Method::GET, "/api/v1/audit?actor=union_admin", &inspector)
-            .await,
-        200,
-    )
-    .await;
+    let entries = get_json(&app, "/api/v1/audit?actor=union_admin", &inspector).await;
     assert!(entries["total"].as_i64().unwrap() >= 6, "{entries}");
     crate::union::assert_audit_intact(&app.db).await;
 }
@@ -221,11 +197,7 @@ async fn api_writes_keep_scopes_and_roles_and_refuse_in_json() {
         "不存在",
     )
     .await;
-    json_of(
-        post(&app, "/api/v1/union/members", &admin, &join).await,
-        201,
-    )
-    .await;
+    post_json(&app, "/api/v1/union/members", &admin, &join, 201).await;
     assert_refusal(
         post(
             &app,
@@ -241,15 +213,12 @@ async fn api_writes_keep_scopes_and_roles_and_refuse_in_json() {
     .await;
     // Nor move their own member out into another township's union (the import's rule).
     let own = rid(8);
-    json_of(
-        post(
-            &app,
-            "/api/v1/union/members",
-            &staff,
-            &json!({"name": "本乡会员", "resident_id": own, "union_id": ours.id,
+    post_json(
+        &app,
+        "/api/v1/union/members",
+        &staff,
+        &json!({"name": "本乡会员", "resident_id": own, "union_id": ours.id,
                     "joined_on": "2019-03-05"}),
-        )
-        .await,
         201,
     )
     .await;
@@ -334,7 +303,7 @@ async fn campaign_records_are_written_through_the_api_within_the_team_scope() {
         "无权",
     )
     .await;
-    let h = json_of(post(&app, &households, &commander, &new).await, 201).await;
+    let h = post_json(&app, &households, &commander, &new, 201).await;
     assert_refusal(
         post(&app, &households, &commander, &new).await,
         422,
@@ -342,12 +311,7 @@ async fn campaign_records_are_written_through_the_api_within_the_team_scope() {
         "户编号已存在",
     )
     .await;
-    let listed = json_of(
-        app.api(Method::GET, &format!("{households}?q=T-900"), &commander)
-            .await,
-        200,
-    )
-    .await;
+    let listed = get_json(&app, &format!("{households}?q=T-900"), &commander).await;
     assert_eq!(listed["total"], 1, "{listed}");
     assert_eq!(listed["households"][0]["id"], h["id"]);
 
@@ -356,8 +320,8 @@ async fn campaign_records_are_written_through_the_api_within_the_team_scope() {
                           "measured": "120.50", "legal": "110.00"});
     let ours = format!("/api/v1/relocation/households/{}/buildings", f.ours);
     let theirs = format!("/api/v1/relocation/households/{}/buildings", f.theirs);
-    let b = json_of(app.call(Method::POST, &ours, &staff, &building).await, 201).await;
-    json_of(app.call(Method::POST, &ours, &staff, &building).await, 200).await;
+    let b = post_json(&app, &ours, &staff, &building, 201).await;
+    post_json(&app, &ours, &staff, &building, 200).await;
     assert_refusal(
         app.call(Method::POST, &theirs, &staff, &building).await,
         404,
@@ -385,7 +349,7 @@ async fn campaign_records_are_written_through_the_api_within_the_team_scope() {
         200,
     )
     .await;
-    let all = json_of(app.api(Method::GET, &ours, &staff).await, 200).await;
+    let all = get_json(&app, &ours, &staff).await;
     let verified = all
         .as_array()
         .unwrap()
@@ -420,44 +384,35 @@ async fn campaign_records_are_written_through_the_api_within_the_team_scope() {
         "签约",
     )
     .await;
-    let signed = json_of(
-        post(
-            &app,
-            &milestones,
-            &staff,
-            &json!({"milestone": "signed", "on": "2019-06-01"}),
-        )
-        .await,
+    let signed = post_json(
+        &app,
+        &milestones,
+        &staff,
+        &json!({"milestone": "signed", "on": "2019-06-01"}),
         200,
     )
     .await;
     assert_eq!(signed["milestones"]["signed"], "2019-06-01", "{signed}");
-    let undone = json_of(
-        post(
-            &app,
-            &format!("{milestones}/undo"),
-            &staff,
-            &json!({"milestone": "signed"}),
-        )
-        .await,
+    let undone = post_json(
+        &app,
+        &format!("{milestones}/undo"),
+        &staff,
+        &json!({"milestone": "signed"}),
         200,
     )
     .await;
     assert!(undone["milestones"]["signed"].is_null(), "{undone}");
     let visits = format!("/api/v1/relocation/households/{}/visits", f.ours);
-    let v = json_of(
-        post(
-            &app,
-            &visits,
-            &staff,
-            &json!({"visited_on": "2019-05-20", "mode": "phone", "visitors": "陈建",
+    let v = post_json(
+        &app,
+        &visits,
+        &staff,
+        &json!({"visited_on": "2019-05-20", "mode": "phone", "visitors": "陈建",
                     "attitude": "cooperative", "notes": "同意评估结果"}),
-        )
-        .await,
         201,
     )
     .await;
-    let listed = json_of(app.api(Method::GET, &visits, &staff).await, 200).await;
+    let listed = get_json(&app, &visits, &staff).await;
     assert!(
         listed
             .as_array()

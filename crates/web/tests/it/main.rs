@@ -2,6 +2,7 @@
 //! database on the backend `GROUNDWORK_TEST_DB` names (SQLite by default).
 
 mod api;
+mod jobs;
 mod notifications;
 mod platform;
 mod relocation;

@@ -18,7 +18,7 @@ pub struct TestApp {
     pub base: String,
     /// The app's database, for arranging data and checking effects.
     pub db: Db,
-    _dir: tempfile::TempDir,
+    dir: std::sync::Arc<tempfile::TempDir>,
 }
 
 /// Account for `role`, with the scope the tests use: union_staff in 新安江街道,
@@ -48,19 +48,27 @@ impl TestApp {
                 .await
                 .expect("test account");
         }
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
-        let base = format!("http://{}", listener.local_addr().expect("addr"));
-        let state = web::AppState::new(db.clone());
-        tokio::spawn(async move {
-            let _ = web::serve_on(state, listener).await;
-        });
+        let dir = std::sync::Arc::new(dir);
         TestApp {
-            base,
+            base: serve(&db, &dir).await,
             db,
-            _dir: dir,
+            dir,
         }
+    }
+
+    /// Another server over the same database and data directory, as after a restart
+    /// (the first one keeps running, as a killed server's database would be found).
+    pub async fn restart(&self) -> TestApp {
+        TestApp {
+            base: serve(&self.db, &self.dir).await,
+            db: self.db.clone(),
+            dir: std::sync::Arc::clone(&self.dir),
+        }
+    }
+
+    /// Where the server keeps the jobs' files.
+    pub fn jobs_dir(&self) -> std::path::PathBuf {
+        self.dir.path().join("jobs")
     }
 
     /// Calls the API as an integration does: a bearer `token`, no cookies, no CSRF token.
@@ -127,6 +135,26 @@ impl TestApp {
         s.csrf = csrf_in(&body).expect("csrf token on the home page");
         s
     }
+}
+
+/// Serves `db` on a random port, its jobs' files under `dir`; returns the base URL once
+/// the server answers (it has then dealt with the jobs a previous server left).
+async fn serve(db: &Db, dir: &tempfile::TempDir) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("addr"));
+    let mut state = web::AppState::new(db.clone());
+    state.jobs = std::sync::Arc::new(web::jobs::Jobs::new(dir.path().join("jobs")));
+    tokio::spawn(async move {
+        let _ = web::serve_on(state, listener).await;
+    });
+    let health = client().get(format!("{base}/healthz")).send().await;
+    assert!(
+        health.is_ok_and(|r| r.status() == 200),
+        "the server answers"
+    );
+    base
 }
 
 /// The CSRF token in a page's forms.
@@ -227,10 +255,25 @@ impl Session {
             .expect("POST")
     }
 
+    /// POSTs a browser's file upload (see [`Session::start_upload`]); when it starts a
+    /// job, waits for the job to end and answers the job's page, as a person would read it.
+    pub async fn upload(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        file: &std::path::Path,
+    ) -> reqwest::Response {
+        let r = self.start_upload(path, fields, file).await;
+        match job_of(&r) {
+            Some(job) => self.ended(&job).await,
+            None => r,
+        }
+    }
+
     /// POSTs a browser's file upload: the text `fields`, then `file` as the field `file`,
     /// as `multipart/form-data`; the CSRF token goes in the query, as the upload forms
-    /// send it.
-    pub async fn upload(
+    /// send it. Answers the server's first answer (a started job's redirect).
+    pub async fn start_upload(
         &self,
         path: &str,
         fields: &[(&str, &str)],
@@ -264,6 +307,25 @@ impl Session {
             .await
             .expect("upload")
     }
+
+    /// Waits for the job whose page is `job` (`/jobs/7`) to end and answers its page.
+    pub async fn ended(&self, job: &str) -> reqwest::Response {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+        loop {
+            let (_, page) = self.page(job).await;
+            if !page.contains("id=\"job-live\"") {
+                return self.get(job).await;
+            }
+            assert!(std::time::Instant::now() < deadline, "{job} never ended");
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+    }
+}
+
+/// The job page a started job's answer sends the browser to (`/jobs/7`), if it is one.
+pub fn job_of(r: &reqwest::Response) -> Option<String> {
+    let to = r.headers().get("location")?.to_str().ok()?;
+    (r.status() == 303 && to.starts_with("/jobs/")).then(|| to.to_string())
 }
 
 /// Writes an .xlsx with these headers and rows.

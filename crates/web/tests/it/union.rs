@@ -3,6 +3,7 @@
 
 mod activities;
 mod checklist;
+mod counters;
 mod imports;
 mod member_app;
 mod notify;
@@ -238,7 +239,8 @@ pub async fn enterprises_count(db: &Db) -> i64 {
         .1
 }
 
-/// Asserts the audit chain and every audited record are intact.
+/// Asserts the audit chain and every audited record are intact, and the member counters
+/// agree with the members.
 pub async fn assert_audit_intact(db: &Db) {
     let v = store::audit::verify(db, &store::audited())
         .await
@@ -248,4 +250,9 @@ pub async fn assert_audit_intact(db: &Db) {
         "audit verify: {:?}",
         v.problem.map(|p| p.to_string())
     );
+    // The member counters kept beside the records agree with them too.
+    let drift = store::union::members::counts::drift(db)
+        .await
+        .expect("counters");
+    assert!(drift.is_empty(), "member counters drifted: {drift:?}");
 }

@@ -1,6 +1,7 @@
 //! Changes to the registry: registering (one by one or a thousand to a statement),
 //! updating from an import row, transfers with their history, leaving.
 
+use super::counts::{self, Recount};
 use super::{MEMBERS, Scope, TRANSFERS, by_resident_id, get};
 use crate::audit::{self, Field};
 use crate::db::{Backend, Tx, TxConn};
@@ -85,6 +86,11 @@ pub async fn insert_many(tx: &mut Tx, actor: &str, rows: &[NewMember]) -> StoreR
     if let (TxConn::Sqlite(_), Some((first, last))) = (&tx.conn, batch.range()) {
         check_ids(tx, first, last, batch.len()).await?;
     }
+    counts::registered(
+        tx,
+        rows.iter().map(|m| (m.union_id, m.joined_on, m.migrant_worker)),
+    )
+    .await?;
     audit::record_batch(tx, actor, batch).await
 }
 
@@ -221,6 +227,7 @@ pub async fn update_from_row(
     m: &NewMember,
     today: NaiveDate,
 ) -> StoreResult<bool> {
+    let recount = Recount::begin(tx, id).await?;
     let change = audit::Change::begin(tx, &MEMBERS, id).await?;
     let changed = on_tx!(tx, |c| {
         sqlx::query(
@@ -248,6 +255,7 @@ pub async fn update_from_row(
         "update"
     };
     change.finish(tx, actor, action).await?;
+    recount.finish(tx).await?;
     if old_union != m.union_id {
         insert_transfer(tx, actor, id, old_union, m.union_id, today).await?;
     }
@@ -334,6 +342,7 @@ pub async fn transfer(
         return Err(StoreError::from(Refusal::TransferOutsideTownship));
     }
     let (from, to) = (m.union_id, to_union);
+    let recount = Recount::begin(tx, id).await?;
     let change = audit::Change::begin(tx, &MEMBERS, id).await?;
     // The state checked above is required again by the UPDATE: on PostgreSQL a concurrent
     // transfer or leave that read the member first waits for the row, then matches nothing.
@@ -352,6 +361,7 @@ pub async fn transfer(
         return Err(Refusal::MemberChangedMeanwhile.into());
     }
     change.finish(tx, actor, "transfer").await?;
+    recount.finish(tx).await?;
     insert_transfer(tx, actor, id, from, to, on).await
 }
 
@@ -372,6 +382,7 @@ pub async fn leave(
     if on < m.joined_on {
         return Err(StoreError::from(Refusal::LeaveBeforeJoining));
     }
+    let recount = Recount::begin(tx, id).await?;
     let change = audit::Change::begin(tx, &MEMBERS, id).await?;
     // `left_on IS NULL` again in the UPDATE: on PostgreSQL a concurrent leave that read the
     // member before this one committed waits for the row and then matches nothing.
@@ -387,5 +398,6 @@ pub async fn leave(
     if changed == 0 {
         return Err(Refusal::MemberAlreadyLeft.into());
     }
-    change.finish(tx, actor, "leave").await
+    change.finish(tx, actor, "leave").await?;
+    recount.finish(tx).await
 }

@@ -4,6 +4,7 @@
 //! `member_merges`, its transfers move to the record kept, the earlier join date is
 //! kept, and an account linked to the merged ID is linked to the kept one.
 
+use super::counts::Recount;
 use super::{MEMBERS, Member, Scope, TRANSFERS, get};
 use crate::audit::{self, AuditedTable};
 use crate::db::{Conn, Tx};
@@ -134,6 +135,8 @@ pub async fn merge(
             return Err(Refusal::MergeOverlap(what).into());
         }
     }
+    let kept_count = Recount::begin(tx, k.id).await?;
+    let merged_count = Recount::begin(tx, m.id).await?;
     audit::insert(
         tx,
         actor,
@@ -209,7 +212,9 @@ pub async fn merge(
         )
         .await?;
     }
-    audit::delete(tx, actor, &MEMBERS, m.id).await
+    audit::delete(tx, actor, &MEMBERS, m.id).await?;
+    kept_count.finish(tx).await?;
+    merged_count.finish(tx).await
 }
 
 /// A merge as the member's page lists it.

@@ -322,7 +322,9 @@ pub async fn list(
 }
 
 /// A page of members in scope read by keyset from `at` (the first page when `None`):
-/// the list page and the API page this way, so any page costs what the first does.
+/// the list page and the API page this way, so any page costs what the first does. The
+/// total comes from the counters when the filter is one they keep (township, status,
+/// migrant workers, year of joining), else from counting the matches.
 pub async fn list_from(
     db: &Db,
     scope: Scope,
@@ -330,12 +332,15 @@ pub async fn list_from(
     at: Option<&Cursor>,
     limit: i64,
 ) -> StoreResult<keyset::Page<Member>> {
-    keyset::page(
-        db,
-        (
-            SELECT,
+    let total = match counted_total(db, scope, f).await? {
+        Some(n) => keyset::Total::Known(n),
+        None => keyset::Total::Count(
             "SELECT COUNT(*) FROM members m JOIN unions u ON u.id = m.union_id",
         ),
+    };
+    keyset::page(
+        db,
+        (SELECT, total),
         &filter_sql(scope, f),
         f.sort.keyset(),
         (at, limit),
@@ -343,6 +348,31 @@ pub async fn list_from(
         |m| f.sort.key(m),
     )
     .await
+}
+
+/// The number of members matching `f` in `scope` as the counters keep it, when the filter
+/// asks only what they know (not a search or one union).
+async fn counted_total(db: &Db, scope: Scope, f: &MemberFilter) -> StoreResult<Option<i64>> {
+    let searching = f.q.as_deref().is_some_and(|q| !q.trim().is_empty());
+    if searching || f.union_id.is_some() {
+        return Ok(None);
+    }
+    let township = match (scope.township_code(), f.township.map(Township::code)) {
+        (Some(a), Some(b)) if a != b => return Ok(Some(0)),
+        (a, b) => a.or(b),
+    };
+    let months = f.joined_year.map(counts::months_of);
+    let n = counts::total(
+        db,
+        counts::Counted {
+            township,
+            months: months.as_ref().map(|(a, b)| (a.as_str(), b.as_str())),
+            active: f.active,
+            migrant_worker: f.migrant_worker,
+        },
+    )
+    .await?;
+    Ok(Some(n))
 }
 
 /// The next `size` members of the filtered list after `at` (the start when `None`), and
@@ -447,6 +477,7 @@ pub async fn transfers(db: &Db, member_id: i64) -> StoreResult<Vec<Transfer>> {
 }
 
 mod change;
+pub mod counts;
 pub mod duplicates;
 pub use change::{NewMember, add, find, insert_many, leave, transfer, update_from_row};
 

@@ -1,7 +1,7 @@
 //! Uploading a spreadsheet of households, their members, buildings or appraisals, and
 //! downloading the templates. The same import engine as `groundwork import`, limited to
-//! the projects of the viewer's town; the report lists every rejected row with its Excel
-//! row number.
+//! the projects of the viewer's town, run as a job; its report lists every rejected row
+//! with its Excel row number.
 
 use super::scope;
 use crate::error::AppError;
@@ -11,7 +11,7 @@ use crate::session::Viewer;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Multipart, Path, Query};
-use axum::response::{Html, Response};
+use axum::response::{Html, IntoResponse, Response};
 use imports::{ImportScope, Module};
 use serde::Deserialize;
 use store::relocation::Scope;
@@ -62,8 +62,9 @@ pub async fn form(at: Asked, Query(q): Query<FormQuery>) -> Result<Html<String>,
     show_page(&at.state, &at.viewer, &scope, &chosen, Outcome::default()).await
 }
 
-/// Runs the uploaded file through the import in the viewer's scope and shows the report.
-pub async fn upload(at: Asked, form: Multipart) -> Result<Html<String>, AppError> {
+/// Starts the import of the uploaded file in the viewer's scope as a job and goes to its
+/// page (the report is shown there); a form without a file or kind is shown again.
+pub async fn upload(at: Asked, form: Multipart) -> Result<Response, AppError> {
     let upload = Upload::read(form).await?;
     let scope = scope(&at.state, &at.viewer).await?;
     let project = upload.field("project");
@@ -71,15 +72,21 @@ pub async fn upload(at: Asked, form: Multipart) -> Result<Html<String>, AppError
         &at.viewer.user.username,
         Some(project.to_string()).filter(|p| !p.is_empty()),
     );
-    let outcome = upload
-        .import(
-            &at.state.db,
+    let project = project.to_string();
+    let started = upload
+        .start(
+            &at.state,
             Module::Relocation,
-            &opts,
-            &ImportScope::relocation(scope.clone()),
+            opts,
+            ImportScope::relocation(scope.clone()),
         )
         .await?;
-    show_page(&at.state, &at.viewer, &scope, project, outcome).await
+    match started {
+        Ok(id) => Ok(crate::pages::jobs::go_to(id)),
+        Err(outcome) => Ok(show_page(&at.state, &at.viewer, &scope, &project, outcome)
+            .await?
+            .into_response()),
+    }
 }
 
 /// The empty template of a kind, with one example row.

@@ -6,16 +6,13 @@
 use super::scope;
 use crate::error::AppError;
 use crate::form::{self, Form};
-use crate::pages::notifications::{RobotForm, robot};
-use crate::pages::{Chrome, render};
+use crate::pages::notifications::{RobotForm, TextForm, masked_robots, robot, save_robot};
+use crate::pages::{Chrome, Keyed, render};
 use crate::session::Viewer;
 use crate::state::AppState;
 use askama::Template as Page;
-use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse, Response};
-use domain::platform::notify::{
-    Audience, Channel, IdempotencyKey, Template, mask_secret, mask_url,
-};
+use domain::platform::notify::{Audience, Channel, IdempotencyKey, Template};
 use domain::platform::time::today_local;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -60,18 +57,7 @@ async fn show(
     let scope = scope(state, viewer).await?;
     let p = projects::by_code(&state.db, &scope, code).await?;
     let report = wall::daily_report(&state.wall.snapshot(&state.db, &p).await?.wall);
-    let mut groups = Vec::new();
-    for c in [Channel::DingTalk, Channel::WeCom] {
-        let shown = match outbox::route(&state.db, &group_scope(&p), c).await? {
-            Some(r) => format!(
-                "{}（密钥 {}）",
-                mask_url(&r.webhook),
-                mask_secret(&r.secret)
-            ),
-            None => "未设置：发往默认群".to_string(),
-        };
-        groups.push((c.code(), c.label(), shown));
-    }
+    let groups = masked_robots(state, &group_scope(&p)).await?;
     let (previews, reachable, without_mobile) = match template {
         Some(t) => {
             let texts = household_texts(state, viewer, &p, t).await?;
@@ -98,12 +84,8 @@ async fn show(
 }
 
 /// The project's messages page.
-pub async fn page(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(code): Path<String>,
-) -> Result<Html<String>, AppError> {
-    show(&state, &viewer, &code, None).await
+pub async fn page(at: Keyed<String>) -> Result<Html<String>, AppError> {
+    show(&at.state, &at.viewer, &at.key, None).await
 }
 
 async fn households(
@@ -155,43 +137,30 @@ async fn household_texts(
     Ok(out)
 }
 
-/// The households form: preview, or queue.
-#[derive(Deserialize)]
-pub struct HouseholdsForm {
-    #[serde(default, deserialize_with = "form::text")]
-    template: Option<String>,
-    #[serde(default, deserialize_with = "form::flag")]
-    send: bool,
-}
-
 /// Previews the households' texts, or queues one SMS per household with a mobile.
 pub async fn households_message(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(code): Path<String>,
-    Form(f): Form<HouseholdsForm>,
+    at: Keyed<String>,
+    Form(f): Form<TextForm>,
 ) -> Result<Response, AppError> {
-    let template = f
-        .template
-        .ok_or_else(|| AppError::BadRequest("请填写短信内容".into()))?;
-    if !f.send {
-        return Ok(show(&state, &viewer, &code, Some(&template))
+    let (template, send) = f.read()?;
+    if !send {
+        return Ok(show(&at.state, &at.viewer, &at.key, Some(&template))
             .await?
             .into_response());
     }
-    let back = format!("/relocation/projects/{code}/notify");
-    let scope = scope(&state, &viewer).await?;
-    let p = projects::by_code(&state.db, &scope, &code).await?;
-    let texts = household_texts(&state, &viewer, &p, &template).await?;
+    let back = format!("/relocation/projects/{}/notify", at.key);
+    let scope = scope(&at.state, &at.viewer).await?;
+    let p = projects::by_code(&at.state.db, &scope, &at.key).await?;
+    let texts = household_texts(&at.state, &at.viewer, &p, &template).await?;
     Ok(
-        crate::pages::change(&state, &viewer, &back.clone(), async |tx| {
+        crate::pages::change(&at.state, &at.viewer, &back.clone(), async |tx| {
             for t in &texts {
                 let key =
                     IdempotencyKey::derived(&["households", &p.id.to_string(), &template, &t.code]);
                 let mut m = NewMessage::text(Channel::Sms, &t.mobile, &t.text, key);
                 m.source = format!("项目 {} 住户通知", p.code);
                 m.audience = Audience::Town(p.town.clone());
-                outbox::enqueue(tx, &viewer.user.username, &m).await?;
+                outbox::enqueue(tx, &at.viewer.user.username, &m).await?;
             }
             Ok("/notifications?state=queued".to_string())
         })
@@ -209,27 +178,25 @@ pub struct ReportForm {
 /// Queues today's report to the project's chat group (once a day per group: asking again
 /// the same day finds the message already queued).
 pub async fn send_report(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(code): Path<String>,
+    at: Keyed<String>,
     Form(f): Form<ReportForm>,
 ) -> Result<Response, AppError> {
     let channel = robot(f.channel.as_deref())?;
-    let scope = scope(&state, &viewer).await?;
-    let p = projects::by_code(&state.db, &scope, &code).await?;
-    let w = state.wall.snapshot(&state.db, &p).await?;
+    let scope = scope(&at.state, &at.viewer).await?;
+    let p = projects::by_code(&at.state.db, &scope, &at.key).await?;
+    let w = at.state.wall.snapshot(&at.state.db, &p).await?;
     let report = wall::daily_report(&w.wall);
     let day = w.wall.today.to_string();
-    let back = format!("/relocation/projects/{code}/notify");
+    let back = format!("/relocation/projects/{}/notify", at.key);
     Ok(
-        crate::pages::change(&state, &viewer, &back.clone(), async |tx| {
+        crate::pages::change(&at.state, &at.viewer, &back.clone(), async |tx| {
             let key =
                 IdempotencyKey::derived(&["daily-report", &p.id.to_string(), &day, channel.code()]);
             let mut m = NewMessage::text(channel, &group_scope(&p), &report, key);
             m.subject = format!("{} 进度日报", p.name);
             m.source = format!("项目 {} 日报", p.code);
             m.audience = Audience::Town(p.town.clone());
-            outbox::enqueue(tx, &viewer.user.username, &m).await?;
+            outbox::enqueue(tx, &at.viewer.user.username, &m).await?;
             Ok("/notifications".to_string())
         })
         .await,
@@ -238,21 +205,10 @@ pub async fn send_report(
 
 /// Sets the project's chat-group robot (the audit log keeps only digests of its URL and
 /// secret).
-pub async fn set_group(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(code): Path<String>,
-    Form(f): Form<RobotForm>,
-) -> Result<Response, AppError> {
-    let (channel, route) = f.route(true)?;
-    let scope = scope(&state, &viewer).await?;
-    let p = projects::by_code(&state.db, &scope, &code).await?;
-    let back = format!("/relocation/projects/{code}/notify");
-    Ok(
-        crate::pages::change(&state, &viewer, &back.clone(), async |tx| {
-            outbox::set_route(tx, &viewer.user.username, &group_scope(&p), channel, &route).await?;
-            Ok(back)
-        })
-        .await,
-    )
+pub async fn set_group(at: Keyed<String>, Form(f): Form<RobotForm>) -> Result<Response, AppError> {
+    let robot = f.route(true)?;
+    let scope = scope(&at.state, &at.viewer).await?;
+    let p = projects::by_code(&at.state.db, &scope, &at.key).await?;
+    let back = format!("/relocation/projects/{}/notify", at.key);
+    save_robot(&at.state, &at.viewer, &group_scope(&p), robot, back).await
 }

@@ -118,10 +118,7 @@ pub async fn list(at: Asked, Query(q): Query<ListQuery>) -> Result<Html<String>,
         base: kept_filters(&q),
         sort: field(&q.sort).unwrap_or_default(),
         townships: Township::ALL.to_vec(),
-        fixed_township: match sc {
-            Scope::Township(t) => Some(t),
-            Scope::City => None,
-        },
+        fixed_township: sc.township(),
         may_write: super::may_write(&at.viewer),
         q,
     })

@@ -1,6 +1,6 @@
 //! Uploading a spreadsheet of enterprises, unions or members, and downloading the
 //! templates. The same import engine as `groundwork import`, limited to the viewer's
-//! township; the report lists every rejected row with its Excel row number.
+//! township, run as a job; its report lists every rejected row with its Excel row number.
 
 use super::scope;
 use crate::error::AppError;
@@ -9,7 +9,7 @@ use crate::pages::{Asked, Chrome, render};
 use crate::session::Viewer;
 use askama::Template;
 use axum::extract::{Multipart, Path};
-use axum::response::{Html, Response};
+use axum::response::{Html, IntoResponse, Response};
 use imports::{ImportScope, Module};
 
 #[derive(Template)]
@@ -37,20 +37,19 @@ pub async fn form(viewer: Viewer) -> Result<Html<String>, AppError> {
     show_page(&viewer, Outcome::default())
 }
 
-/// Runs the uploaded file through the import and shows the report.
-pub async fn upload(at: Asked, form: Multipart) -> Result<Html<String>, AppError> {
+/// Starts the import of the uploaded file as a job and goes to its page (the report is
+/// shown there); a form without a file or kind is shown again with the reason.
+pub async fn upload(at: Asked, form: Multipart) -> Result<Response, AppError> {
     let upload = Upload::read(form).await?;
     let opts = upload.options(&at.viewer.user.username, None);
     let scope = scope(&at.viewer)?;
-    let outcome = upload
-        .import(
-            &at.state.db,
-            Module::Union,
-            &opts,
-            &ImportScope::union(scope),
-        )
+    let started = upload
+        .start(&at.state, Module::Union, opts, ImportScope::union(scope))
         .await?;
-    show_page(&at.viewer, outcome)
+    match started {
+        Ok(id) => Ok(crate::pages::jobs::go_to(id)),
+        Err(outcome) => Ok(show_page(&at.viewer, outcome)?.into_response()),
+    }
 }
 
 /// The empty template of a kind, with one example row.

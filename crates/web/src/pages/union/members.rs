@@ -145,35 +145,94 @@ const EXPORT_CHUNK: i64 = 500;
 /// The filtered list as Excel in the import's columns. Full IDs (so the file re-imports)
 /// only for city administrators; others get the masked list. Logged as an export of
 /// personal data. The members are read a chunk at a time by keyset and each row goes to
-/// disk as it is written, so a million members never sit in memory.
+/// disk as it is written, so a million members never sit in memory. (`POST
+/// /union/members/export` does the same as a background job: [`export_job`].)
 pub async fn export(at: Asked, Query(q): Query<ListQuery>) -> Result<Response, AppError> {
-    let (sc, filter) = (scope(&at.viewer)?, q.filter());
-    let masked = !super::is_city(&at.viewer);
     let mut sheet = crate::download::Sheet::new(None, &headers(COLUMNS))?;
+    write_members(&at.state.db, &at.viewer, &q, &mut sheet, None).await?;
+    sheet.download("会员名册.xlsx")
+}
+
+/// Writes the members `q` selects, as `viewer` may see them, into `sheet` and logs the
+/// export; `None` when `job` was cancelled on the way (nothing logged).
+async fn write_members(
+    db: &store::Db,
+    viewer: &crate::session::Viewer,
+    q: &ListQuery,
+    sheet: &mut crate::download::Sheet,
+    job: Option<&crate::jobs::Live>,
+) -> Result<Option<usize>, AppError> {
+    let (sc, filter) = (scope(viewer)?, q.filter());
+    let masked = !super::is_city(viewer);
     let (mut at_row, mut total) = (None, 0usize);
     loop {
+        if job.is_some_and(|j| j.is_cancelled()) {
+            return Ok(None);
+        }
         let (rows, next) =
-            members::chunk_from(&at.state.db, sc, &filter, at_row.as_ref(), EXPORT_CHUNK).await?;
+            members::chunk_from(db, sc, &filter, at_row.as_ref(), EXPORT_CHUNK).await?;
         total += rows.len();
         for m in &rows {
             sheet.push(&member_cells(m, masked))?;
+        }
+        if let Some(j) = job {
+            j.count(rows.len() as u64, rows.len() as u64);
         }
         match next {
             Some(n) => at_row = Some(n),
             None => break,
         }
     }
-    let mut tx = at.state.db.begin().await?;
+    let mut tx = db.begin().await?;
     store::audit::record_event(
         &mut tx,
-        &at.viewer.user.username,
+        &viewer.user.username,
         "export",
         "member",
         &format!("{total} 条{}", if masked { "（脱敏）" } else { "" }),
     )
     .await?;
     tx.commit().await?;
-    sheet.download("会员名册.xlsx")
+    Ok(Some(total))
+}
+
+/// `POST /union/members/export`: the export of [`export`] as a background job (a million
+/// members take minutes): its page shows the rows written and the time left, may cancel
+/// it, and then offers the file for a week.
+pub async fn export_job(at: Asked, Query(q): Query<ListQuery>) -> Result<Response, AppError> {
+    let (_, total) = members::list(&at.state.db, scope(&at.viewer)?, &q.filter(), 0, 0).await?;
+    let (db, viewer) = (at.state.db.clone(), at.viewer.clone());
+    let id = crate::jobs::start(
+        &at.state,
+        "export:members",
+        "导出会员名册",
+        &at.viewer.user.username,
+        Some(total),
+        async move |work| {
+            let file = "members.xlsx";
+            let written = async {
+                let mut sheet = crate::download::Sheet::new(None, &headers(COLUMNS))?;
+                match write_members(&db, &viewer, &q, &mut sheet, Some(&work.live)).await? {
+                    Some(n) => sheet.save(&work.dir.join(file)).map(|()| Some(n)),
+                    None => Ok(None),
+                }
+            };
+            match written.await {
+                Ok(Some(n)) => crate::jobs::End::Done {
+                    summary: serde_json::json!({
+                        "lines": [format!("共导出 {n} 名会员。")],
+                        "file_name": "会员名册.xlsx",
+                    }),
+                    file: Some(file.to_string()),
+                    written: n as u64,
+                },
+                Ok(None) => crate::jobs::End::Cancelled,
+                Err(e) => crate::jobs::End::Failed(e.user_message()),
+            }
+        },
+    )
+    .await?;
+    Ok(crate::pages::jobs::go_to(id))
 }
 
 /// Fields of the new-member form, also the body of `POST /api/v1/union/members`. The

@@ -179,6 +179,12 @@ pub fn routes() -> Vec<Route> {
         ),
         get("/union/members", read, "会员名册", members::list).nav("会员名册"),
         get("/union/members.xlsx", read, "导出会员名册", members::export),
+        post(
+            "/union/members/export",
+            read,
+            "后台导出会员名册",
+            members::export_job,
+        ),
         post("/union/members", write, "登记会员", members::create),
         get("/union/members/{id}", read, "会员详情", members::show),
         post(

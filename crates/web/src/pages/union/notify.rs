@@ -10,16 +10,13 @@
 use super::scope;
 use crate::error::AppError;
 use crate::form::{self, Form};
-use crate::pages::notifications::{RobotForm, robot};
-use crate::pages::{Chrome, render};
+use crate::pages::notifications::{RobotForm, TextForm, masked_robots, robot, save_robot};
+use crate::pages::{Chrome, Keyed, render};
 use crate::session::Viewer;
 use crate::state::AppState;
 use askama::Template as Page;
-use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse, Response};
-use domain::platform::notify::{
-    Audience, Channel, IdempotencyKey, Template, mask_secret, mask_url,
-};
+use domain::platform::notify::{Audience, Channel, IdempotencyKey, Template};
 use domain::platform::time::today_local;
 use domain::union::township::Township;
 use serde::Deserialize;
@@ -178,20 +175,10 @@ async fn show(
         }
         None => (Vec::new(), 0),
     };
-    let mut groups = Vec::new();
-    if let Group::Union(u) = g {
-        for c in [Channel::DingTalk, Channel::WeCom] {
-            let shown = match outbox::route(&state.db, &group_scope(u.id), c).await? {
-                Some(r) => format!(
-                    "{}（密钥 {}）",
-                    mask_url(&r.webhook),
-                    mask_secret(&r.secret)
-                ),
-                None => "未设置：发往默认群".to_string(),
-            };
-            groups.push((c.code(), c.label(), shown));
-        }
-    }
+    let groups = match g {
+        Group::Union(u) => masked_robots(state, &group_scope(u.id)).await?,
+        _ => Vec::new(),
+    };
     render(&NotifyPage {
         groups,
         chrome: Chrome::new(format!("{} 短信通知", g.name()), viewer),
@@ -204,27 +191,16 @@ async fn show(
     })
 }
 
-/// Preview or queue.
-#[derive(Deserialize)]
-pub struct MembersForm {
-    #[serde(default, deserialize_with = "form::text")]
-    template: Option<String>,
-    #[serde(default, deserialize_with = "form::flag")]
-    send: bool,
-}
-
 /// Previews the members' texts, or queues one SMS per member with a mobile (once per
 /// group, member and text: sending the same text again queues nothing new).
 async fn preview_or_send(
     state: &AppState,
     viewer: &Viewer,
     g: Group,
-    f: MembersForm,
+    f: TextForm,
 ) -> Result<Response, AppError> {
-    let template = f
-        .template
-        .ok_or_else(|| AppError::BadRequest("请填写短信内容".into()))?;
-    if !f.send {
+    let (template, send) = f.read()?;
+    if !send {
         return Ok(show(state, viewer, &g, Some(&template))
             .await?
             .into_response());
@@ -247,93 +223,51 @@ async fn preview_or_send(
 }
 
 /// The form for a union's members.
-pub async fn page(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(id): Path<i64>,
-) -> Result<Html<String>, AppError> {
-    let g = Group::union(&state, &viewer, id).await?;
-    show(&state, &viewer, &g, None).await
+pub async fn page(at: Keyed) -> Result<Html<String>, AppError> {
+    let g = Group::union(&at.state, &at.viewer, at.key).await?;
+    show(&at.state, &at.viewer, &g, None).await
 }
 
 /// Previews or queues a text to a union's members.
-pub async fn send(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(id): Path<i64>,
-    Form(f): Form<MembersForm>,
-) -> Result<Response, AppError> {
-    let g = Group::union(&state, &viewer, id).await?;
-    preview_or_send(&state, &viewer, g, f).await
+pub async fn send(at: Keyed, Form(f): Form<TextForm>) -> Result<Response, AppError> {
+    let g = Group::union(&at.state, &at.viewer, at.key).await?;
+    preview_or_send(&at.state, &at.viewer, g, f).await
 }
 
 /// The form for a team's or association's members.
-pub async fn team_page(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(id): Path<i64>,
-) -> Result<Html<String>, AppError> {
-    let g = Group::team(&state, &viewer, id).await?;
-    show(&state, &viewer, &g, None).await
+pub async fn team_page(at: Keyed) -> Result<Html<String>, AppError> {
+    let g = Group::team(&at.state, &at.viewer, at.key).await?;
+    show(&at.state, &at.viewer, &g, None).await
 }
 
 /// Previews or queues a text to a team's members.
-pub async fn team_send(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(id): Path<i64>,
-    Form(f): Form<MembersForm>,
-) -> Result<Response, AppError> {
-    let g = Group::team(&state, &viewer, id).await?;
-    preview_or_send(&state, &viewer, g, f).await
+pub async fn team_send(at: Keyed, Form(f): Form<TextForm>) -> Result<Response, AppError> {
+    let g = Group::team(&at.state, &at.viewer, at.key).await?;
+    preview_or_send(&at.state, &at.viewer, g, f).await
 }
 
 /// The form for the members of a township's unions.
-pub async fn township_page(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(code): Path<String>,
-) -> Result<Html<String>, AppError> {
-    let g = Group::township(&viewer, &code)?;
-    show(&state, &viewer, &g, None).await
+pub async fn township_page(at: Keyed<String>) -> Result<Html<String>, AppError> {
+    let g = Group::township(&at.viewer, &at.key)?;
+    show(&at.state, &at.viewer, &g, None).await
 }
 
 /// Previews or queues a text to the members of a township's unions.
 pub async fn township_send(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(code): Path<String>,
-    Form(f): Form<MembersForm>,
+    at: Keyed<String>,
+    Form(f): Form<TextForm>,
 ) -> Result<Response, AppError> {
-    let g = Group::township(&viewer, &code)?;
-    preview_or_send(&state, &viewer, g, f).await
+    let g = Group::township(&at.viewer, &at.key)?;
+    preview_or_send(&at.state, &at.viewer, g, f).await
 }
 
 /// Sets the union's chat-group robot (the audit log keeps only digests of its URL and
 /// secret; the page shows them masked).
-pub async fn set_group(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(id): Path<i64>,
-    Form(f): Form<RobotForm>,
-) -> Result<Response, AppError> {
-    let (channel, route) = f.route(false)?;
-    let u = organisations::get(&state.db, scope(&viewer)?, id).await?;
+pub async fn set_group(at: Keyed, Form(f): Form<RobotForm>) -> Result<Response, AppError> {
+    let robot = f.route(false)?;
+    let u = organisations::get(&at.state.db, scope(&at.viewer)?, at.key).await?;
     let back = format!("/union/unions/{}/notify", u.id);
-    Ok(
-        crate::pages::change(&state, &viewer, &back.clone(), async |tx| {
-            outbox::set_route(
-                tx,
-                &viewer.user.username,
-                &group_scope(u.id),
-                channel,
-                &route,
-            )
-            .await?;
-            Ok(back)
-        })
-        .await,
-    )
+    save_robot(&at.state, &at.viewer, &group_scope(u.id), robot, back).await
 }
 
 /// A text to the union's chat group.
@@ -347,32 +281,29 @@ pub struct PostForm {
 
 /// Queues a text to the union's own chat group (its robot, or the default group when it
 /// has none); the same text on the same day is one message.
-pub async fn post_to_group(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(id): Path<i64>,
-    Form(f): Form<PostForm>,
-) -> Result<Response, AppError> {
+pub async fn post_to_group(at: Keyed, Form(f): Form<PostForm>) -> Result<Response, AppError> {
     let channel = robot(f.channel.as_deref())?;
     let text = f
         .text
         .ok_or_else(|| AppError::BadRequest("请填写内容".into()))?;
-    let u = organisations::get(&state.db, scope(&viewer)?, id).await?;
+    let u = organisations::get(&at.state.db, scope(&at.viewer)?, at.key).await?;
     let back = format!("/union/unions/{}/notify", u.id);
     let day = today_local().to_string();
-    Ok(crate::pages::change(&state, &viewer, &back, async |tx| {
-        let key = IdempotencyKey::derived(&[
-            "union-group",
-            &u.id.to_string(),
-            channel.code(),
-            &day,
-            &text,
-        ]);
-        let mut m = NewMessage::text(channel, &group_scope(u.id), &text, key);
-        m.source = format!("{} 工作群", u.name);
-        m.audience = Audience::Union;
-        outbox::enqueue(tx, &viewer.user.username, &m).await?;
-        Ok("/notifications?state=queued".to_string())
-    })
-    .await)
+    Ok(
+        crate::pages::change(&at.state, &at.viewer, &back, async |tx| {
+            let key = IdempotencyKey::derived(&[
+                "union-group",
+                &u.id.to_string(),
+                channel.code(),
+                &day,
+                &text,
+            ]);
+            let mut m = NewMessage::text(channel, &group_scope(u.id), &text, key);
+            m.source = format!("{} 工作群", u.name);
+            m.audience = Audience::Union;
+            outbox::enqueue(tx, &at.viewer.user.username, &m).await?;
+            Ok("/notifications?state=queued".to_string())
+        })
+        .await,
+    )
 }

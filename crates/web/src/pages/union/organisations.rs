@@ -7,10 +7,7 @@ use crate::error::AppError;
 use crate::form::{self, Form};
 use crate::pages::change;
 use crate::pages::{Asked, Chrome, Keyed, render};
-use crate::session::Viewer;
-use crate::state::AppState;
 use askama::Template;
-use axum::extract::State;
 use axum::response::{Html, Response};
 use domain::union::organisation::{Engagement, OfficerPost, UnionKind, reform_gaps};
 use domain::union::township::Township;
@@ -35,7 +32,7 @@ struct TreePage {
 }
 
 /// The tree, with the form to create a union.
-pub async fn tree(State(state): State<AppState>, viewer: Viewer) -> Result<Html<String>, AppError> {
+pub async fn tree(Asked { state, viewer }: Asked) -> Result<Html<String>, AppError> {
     let sc = scope(&viewer)?;
     let nodes = organisations::tree(&state.db, sc).await?;
     let federations = nodes
@@ -62,7 +59,7 @@ pub async fn tree(State(state): State<AppState>, viewer: Viewer) -> Result<Html<
 }
 
 /// The scope's unions as Excel, in the import's columns, parents first (it re-imports).
-pub async fn export(State(state): State<AppState>, viewer: Viewer) -> Result<Response, AppError> {
+pub async fn export(Asked { state, viewer }: Asked) -> Result<Response, AppError> {
     let rows = union_rows(&state.db, scope(&viewer)?).await?;
     crate::download::xlsx("工会组织.xlsx", None, &headers(COLUMNS), rows)
 }

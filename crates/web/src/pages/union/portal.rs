@@ -2,11 +2,8 @@
 //! account is linked to, masked as everything member-facing is.
 
 use crate::error::AppError;
-use crate::pages::{Chrome, render};
-use crate::session::Viewer;
-use crate::state::AppState;
+use crate::pages::{Asked, Chrome, render};
 use askama::Template;
-use axum::extract::State;
 use axum::response::Html;
 use domain::platform::Account;
 use domain::platform::masking::mask_name;
@@ -23,7 +20,7 @@ struct PortalPage {
 }
 
 /// `/union/me`.
-pub async fn me(State(state): State<AppState>, viewer: Viewer) -> Result<Html<String>, AppError> {
+pub async fn me(Asked { state, viewer }: Asked) -> Result<Html<String>, AppError> {
     let id = match &viewer.user.account {
         Account::Member { resident_id } => Some(resident_id),
         _ => None,

@@ -69,13 +69,9 @@ async fn founding_a_second_union_for_a_covered_enterprise_is_refused() {
     let e = enterprise(&app.db, 1, xinanjiang(), 150, true).await;
     let staff = app.login(Role::UnionStaff).await;
     let found = [("name", "甲工会"), ("founded_on", "2019-06-01")];
-    assert_eq!(
-        staff
-            .post(&format!("/union/enterprises/{e}/found"), &found)
-            .await
-            .status(),
-        303
-    );
+    staff
+        .submit(&format!("/union/enterprises/{e}/found"), &found)
+        .await;
     let again = [("name", "乙工会"), ("founded_on", "2019-07-01")];
     let r = staff
         .post(&format!("/union/enterprises/{e}/found"), &again)
@@ -192,10 +188,7 @@ async fn changing_the_rule_changes_the_checklist() {
         ("must_require_provincial", "no"),
         ("tracked_min_headcount", "50"),
     ];
-    assert_eq!(
-        admin.post("/union/settings/rule", &rule).await.status(),
-        303
-    );
+    admin.submit("/union/settings/rule", &rule).await;
     assert_eq!(
         coverage::checklist(&app.db, xinanjiang())
             .await

@@ -1,64 +1,31 @@
 //! A text to a union's, a team's or a township's members: previewed, then queued once per
 //! member with a mobile; the messages are the union's own on the outbox page.
 
-use super::{rid, seed, union, xinanjiang, yangxi};
-use crate::support::{TestApp, committed};
+use super::{rid, seed, xinanjiang, yangxi};
+use crate::support::{Session, TestApp, committed};
 use chrono::NaiveDate;
+use domain::platform::Role;
 use domain::platform::notify::Channel;
-use domain::platform::{Mobile, ResidentId, Role};
-use domain::union::organisation::UnionKind;
 use store::platform::notify as outbox;
 use store::union::Scope;
-use store::union::members::{self, NewMember};
+use store::union::members;
 
 #[tokio::test]
 async fn union_staff_text_the_members_after_a_preview() {
     let app = TestApp::spawn().await;
     let s = seed(&app.db).await;
-    let u = union(
-        &app.db,
-        "甲工会",
-        UnionKind::JointUnion,
-        Some(s.xin),
-        Some(xinanjiang()),
-        "2018-01-01",
-    )
-    .await;
-    for (i, name, mobile) in [(1, "欧阳小明", "13812345678"), (2, "欧阳娜", "")] {
-        let m = NewMember {
-            resident_id: ResidentId::parse(&rid(i)).unwrap(),
-            name: name.into(),
-            mobile: Mobile::parse(mobile).ok(),
-            union_id: u.id,
-            joined_on: NaiveDate::from_ymd_opt(2019, 3, 5).unwrap(),
-            migrant_worker: true,
-        };
-        committed(&app.db, async |tx| {
-            members::add(tx, "test", Scope::City, &m).await
-        })
-        .await
-        .unwrap();
-    }
+    let u = s.joint(&app.db, "甲工会", xinanjiang()).await;
+    member(&app.db, 1, "欧阳小明", "13812345678", u.id).await;
+    member(&app.db, 2, "欧阳娜", "", u.id).await;
     let staff = app.login(Role::UnionStaff).await;
     let path = format!("/union/unions/{}/notify", u.id);
-    assert_eq!(staff.page(&path).await.0, 200);
     let template = "{{姓名}}您好：{{工会}}明日举办技能竞赛。";
-    let html = staff
-        .post(&path, &[("template", template), ("send", "no")])
-        .await
-        .text()
-        .await
-        .unwrap();
+    let html = preview(&staff, &path, template).await;
     assert!(
         html.contains("欧阳小明您好：甲工会明日举办技能竞赛。") && html.contains("发送给 1 名会员"),
         "{html}"
     );
-    staff
-        .post(&path, &[("template", template), ("send", "yes")])
-        .await;
-    staff
-        .post(&path, &[("template", template), ("send", "yes")])
-        .await;
+    send_twice(&staff, &path, template).await;
     let queued = outbox::list(&app.db, None, None, 10).await.unwrap();
     assert_eq!(queued.len(), 1);
     assert_eq!(
@@ -77,16 +44,28 @@ async fn union_staff_text_the_members_after_a_preview() {
     );
 }
 
+/// Opens the form at `path` and previews `template` on it; the preview page.
+async fn preview(staff: &Session, path: &str, template: &str) -> String {
+    assert_eq!(staff.page(path).await.0, 200);
+    let r = staff
+        .post(path, &[("template", template), ("send", "no")])
+        .await;
+    r.text().await.unwrap()
+}
+
+/// Sends `template` at `path` twice, as a double click would: the outbox must keep one
+/// message per member.
+async fn send_twice(staff: &Session, path: &str, template: &str) {
+    for _ in 0..2 {
+        staff
+            .submit(path, &[("template", template), ("send", "yes")])
+            .await;
+    }
+}
+
 /// A member with `mobile` (empty: none) in union `union_id`; their id.
 async fn member(db: &store::Db, n: u32, name: &str, mobile: &str, union_id: i64) -> i64 {
-    let m = NewMember {
-        resident_id: ResidentId::parse(&rid(n)).unwrap(),
-        name: name.into(),
-        mobile: Mobile::parse(mobile).ok(),
-        union_id,
-        joined_on: NaiveDate::from_ymd_opt(2019, 3, 5).unwrap(),
-        migrant_worker: false,
-    };
+    let m = super::member(&rid(n), name, mobile, union_id, (2019, 3, 5));
     committed(db, async |tx| {
         members::add(tx, "test", Scope::City, &m).await
     })
@@ -100,24 +79,8 @@ async fn a_team_and_a_township_are_texted_after_a_preview_within_the_staffs_town
     use store::union::teams::{self, TeamInput};
     let app = TestApp::spawn().await;
     let s = seed(&app.db).await;
-    let jia = union(
-        &app.db,
-        "甲工会",
-        UnionKind::JointUnion,
-        Some(s.xin),
-        Some(xinanjiang()),
-        "2018-01-01",
-    )
-    .await;
-    let yi = union(
-        &app.db,
-        "乙工会",
-        UnionKind::JointUnion,
-        Some(s.yang),
-        Some(yangxi()),
-        "2018-01-01",
-    )
-    .await;
+    let jia = s.joint(&app.db, "甲工会", xinanjiang()).await;
+    let yi = s.joint(&app.db, "乙工会", yangxi()).await;
     let ming = member(&app.db, 11, "欧阳小明", "13812345678", jia.id).await;
     member(&app.db, 12, "欧阳娜", "", jia.id).await;
     member(&app.db, 13, "诸葛亮", "13712345678", jia.id).await;
@@ -148,23 +111,12 @@ async fn a_team_and_a_township_are_texted_after_a_preview_within_the_staffs_town
 
     // The team: its members whichever their union, each with their own union's name.
     let path = format!("/union/teams/{ours}/notify");
-    assert_eq!(staff.page(&path).await.0, 200);
-    let html = staff
-        .post(&path, &[("template", template), ("send", "no")])
-        .await
-        .text()
-        .await
-        .unwrap();
+    let html = preview(&staff, &path, template).await;
     assert!(
         html.contains("司马光您好：乙工会明日组织志愿服务。") && html.contains("发送给 2 名会员"),
         "{html}"
     );
-    staff
-        .post(&path, &[("template", template), ("send", "yes")])
-        .await;
-    staff
-        .post(&path, &[("template", template), ("send", "yes")])
-        .await;
+    send_twice(&staff, &path, template).await;
     assert_eq!(
         outbox::list(&app.db, None, None, 10).await.unwrap().len(),
         2
@@ -172,13 +124,7 @@ async fn a_team_and_a_township_are_texted_after_a_preview_within_the_staffs_town
 
     // The township: every union of it, members with a mobile only.
     let path = format!("/union/townships/{}/notify", xinanjiang().code());
-    assert_eq!(staff.page(&path).await.0, 200);
-    let html = staff
-        .post(&path, &[("template", template), ("send", "no")])
-        .await
-        .text()
-        .await
-        .unwrap();
+    let html = preview(&staff, &path, template).await;
     assert!(
         html.contains("诸葛亮您好：甲工会")
             && html.contains("发送给 2 名会员")
@@ -186,7 +132,7 @@ async fn a_team_and_a_township_are_texted_after_a_preview_within_the_staffs_town
         "{html}"
     );
     staff
-        .post(&path, &[("template", template), ("send", "yes")])
+        .submit(&path, &[("template", template), ("send", "yes")])
         .await;
     let queued = outbox::list(&app.db, None, None, 10).await.unwrap();
     assert_eq!(queued.len(), 4);
@@ -235,24 +181,8 @@ async fn a_team_and_a_township_are_texted_after_a_preview_within_the_staffs_town
 async fn a_union_keeps_its_own_chat_group_robot_masked_and_posts_to_it() {
     let app = TestApp::spawn().await;
     let s = seed(&app.db).await;
-    let u = union(
-        &app.db,
-        "甲工会",
-        UnionKind::JointUnion,
-        Some(s.xin),
-        Some(xinanjiang()),
-        "2018-01-01",
-    )
-    .await;
-    let other = union(
-        &app.db,
-        "乙工会",
-        UnionKind::JointUnion,
-        Some(s.yang),
-        Some(yangxi()),
-        "2018-01-01",
-    )
-    .await;
+    let u = s.joint(&app.db, "甲工会", xinanjiang()).await;
+    let other = s.joint(&app.db, "乙工会", yangxi()).await;
     let staff = app.login(Role::UnionStaff).await;
     let base = format!("/union/unions/{}/notify", u.id);
     let (_, html) = staff.page(&base).await;

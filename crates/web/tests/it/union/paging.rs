@@ -26,6 +26,18 @@ async fn register(db: &store::Db, unions: [i64; 2], from: u32, n: u32) {
     .expect("members");
 }
 
+/// A fresh app whose registry holds `n` members (see [`register`]) across 甲工会 of
+/// 新安江街道 and 乙工会 of 洋溪街道: where every test of the keyset list starts. The app
+/// and the two unions' ids.
+async fn registry_of(n: u32) -> (TestApp, [i64; 2]) {
+    let app = TestApp::spawn().await;
+    let s = seed(&app.db).await;
+    let a = s.joint(&app.db, "甲工会", xinanjiang()).await.id;
+    let b = s.joint(&app.db, "乙工会", yangxi()).await.id;
+    register(&app.db, [a, b], 1, n).await;
+    (app, [a, b])
+}
+
 /// Every id of the list in order, read ten at a time by keyset from the first page.
 async fn walk_forward(db: &store::Db, f: &MemberFilter) -> Vec<i64> {
     let (mut ids, mut at) = (Vec::new(), None::<Cursor>);
@@ -44,11 +56,7 @@ async fn walk_forward(db: &store::Db, f: &MemberFilter) -> Vec<i64> {
 
 #[tokio::test]
 async fn keyset_pages_give_every_member_once_in_each_order_forwards_and_back() {
-    let app = TestApp::spawn().await;
-    let s = seed(&app.db).await;
-    let a = s.joint(&app.db, "甲工会", xinanjiang()).await.id;
-    let b = s.joint(&app.db, "乙工会", yangxi()).await.id;
-    register(&app.db, [a, b], 1, 137).await;
+    let (app, _) = registry_of(137).await;
     for sort in MemberSort::ALL {
         let f = MemberFilter {
             sort,
@@ -90,11 +98,7 @@ async fn keyset_pages_give_every_member_once_in_each_order_forwards_and_back() {
 
 #[tokio::test]
 async fn members_added_between_pages_neither_repeat_nor_push_others_out() {
-    let app = TestApp::spawn().await;
-    let s = seed(&app.db).await;
-    let a = s.joint(&app.db, "甲工会", xinanjiang()).await.id;
-    let b = s.joint(&app.db, "乙工会", yangxi()).await.id;
-    register(&app.db, [a, b], 1, 60).await;
+    let (app, [a, b]) = registry_of(60).await;
     let f = MemberFilter {
         sort: MemberSort::Name,
         ..MemberFilter::default()
@@ -135,11 +139,7 @@ async fn members_added_between_pages_neither_repeat_nor_push_others_out() {
 
 #[tokio::test]
 async fn the_member_list_page_links_its_neighbours_by_cursor() {
-    let app = TestApp::spawn().await;
-    let s = seed(&app.db).await;
-    let a = s.joint(&app.db, "甲工会", xinanjiang()).await.id;
-    let b = s.joint(&app.db, "乙工会", yangxi()).await.id;
-    register(&app.db, [a, b], 1, 120).await;
+    let (app, _) = registry_of(120).await;
     let admin = app.login(Role::UnionAdmin).await;
     let (status, first) = admin.page("/union/members?sort=name").await;
     assert_eq!(status, 200);
@@ -188,11 +188,7 @@ fn rows_of(html: &str) -> Vec<&str> {
 
 #[tokio::test]
 async fn the_api_walks_the_registry_by_cursor_in_the_callers_scope() {
-    let app = TestApp::spawn().await;
-    let s = seed(&app.db).await;
-    let a = s.joint(&app.db, "甲工会", xinanjiang()).await.id;
-    let b = s.joint(&app.db, "乙工会", yangxi()).await.id;
-    register(&app.db, [a, b], 1, 95).await;
+    let (app, [a, _]) = registry_of(95).await;
     let token = app.token(Role::UnionStaff).await; // 新安江街道: the members of 甲工会
     let mut seen = Vec::new();
     let mut path = "/api/v1/union/members?sort=joined&limit=20".to_string();
@@ -224,12 +220,8 @@ async fn the_api_walks_the_registry_by_cursor_in_the_callers_scope() {
 
 #[tokio::test]
 async fn the_member_export_streams_every_match_in_chunks_masked_for_township_staff() {
-    let app = TestApp::spawn().await;
-    let s = seed(&app.db).await;
-    let a = s.joint(&app.db, "甲工会", xinanjiang()).await.id;
-    let b = s.joint(&app.db, "乙工会", yangxi()).await.id;
     // More than two chunks of the export (500 each) in each scope.
-    register(&app.db, [a, b], 1, 1_201).await;
+    let (app, _) = registry_of(1_201).await;
     let read = |bytes: Vec<u8>| {
         let dir = tempfile::tempdir().expect("dir");
         let file = dir.path().join("members.xlsx");

@@ -457,12 +457,7 @@ async fn only_the_city_sets_the_weights_and_inspectors_only_read() {
             .expect("weights"),
         before
     );
-    assert_eq!(
-        city.post("/union/assessment/weights", &weights)
-            .await
-            .status(),
-        303
-    );
+    city.submit("/union/assessment/weights", &weights).await;
     let after = store::union::oversight::weights(&app.db)
         .await
         .expect("weights");

@@ -168,13 +168,7 @@ async fn township_staff_see_and_handle_only_their_townships_applications() {
     let city = app.login(Role::UnionAdmin).await;
     let r = city.post(&format!("/union/aid/{own}/review"), &[]).await;
     assert_eq!(r.status(), 422);
-    assert_eq!(
-        staff
-            .post(&format!("/union/aid/{own}/review"), &[])
-            .await
-            .status(),
-        303
-    );
+    staff.submit(&format!("/union/aid/{own}/review"), &[]).await;
     // Approval is the city's: township staff are refused the route.
     let amount = [("amount", "500")];
     assert_eq!(
@@ -190,13 +184,9 @@ async fn township_staff_see_and_handle_only_their_townships_applications() {
         .await;
     assert_answers(r, 422, "超出2019年度帮扶预算").await;
     let budget = [("year", "2019"), ("amount", "1200000")];
-    assert_eq!(city.post("/union/aid/budget", &budget).await.status(), 303);
-    assert_eq!(
-        city.post(&format!("/union/aid/{own}/approve"), &amount)
-            .await
-            .status(),
-        303
-    );
+    city.submit("/union/aid/budget", &budget).await;
+    city.submit(&format!("/union/aid/{own}/approve"), &amount)
+        .await;
     // The member is told by SMS through the outbox, once per decision.
     let told = store::platform::notify::list(&app.db, None, None, 10)
         .await
@@ -225,7 +215,7 @@ async fn township_staff_see_and_handle_only_their_townships_applications() {
         ("reason", "慰问"),
         ("doc_application_form", "on"),
     ];
-    assert_eq!(staff.post("/union/aid", &form).await.status(), 303);
+    staff.submit("/union/aid", &form).await;
     assert_eq!(staff.post("/union/aid", &form).await.status(), 409);
     let new_year: Vec<(&str, &str)> = form
         .iter()
@@ -237,7 +227,7 @@ async fn township_staff_see_and_handle_only_their_townships_applications() {
             }
         })
         .collect();
-    assert_eq!(staff.post("/union/aid", &new_year).await.status(), 303);
+    staff.submit("/union/aid", &new_year).await;
     // Claims: the same scoping.
     let claim_of = async |id: &str| {
         let rid = ResidentId::parse(id).expect("id");
@@ -264,7 +254,7 @@ async fn township_staff_see_and_handle_only_their_townships_applications() {
     let other_step = format!("/union/claims/{other_claim}/step");
     assert_eq!(staff.post(&other_step, &accept).await.status(), 404);
     let own_step = format!("/union/claims/{own_claim}/step");
-    assert_eq!(staff.post(&own_step, &accept).await.status(), 303);
+    staff.submit(&own_step, &accept).await;
     // Programmes are created by the city only.
     let new = [
         ("name", "2019年疗休养"),
@@ -273,7 +263,7 @@ async fn township_staff_see_and_handle_only_their_townships_applications() {
         ("quota", "5"),
     ];
     assert_eq!(staff.post("/union/programmes", &new).await.status(), 403);
-    assert_eq!(city.post("/union/programmes", &new).await.status(), 303);
+    city.submit("/union/programmes", &new).await;
     // Claims and programme pages, and their exports, by role.
     for path in [
         "/union/claims",
@@ -286,16 +276,12 @@ async fn township_staff_see_and_handle_only_their_townships_applications() {
         assert_eq!(inspector.get(path).await.status(), 200, "{path}");
     }
     let p = programme(&app.db, ProgrammeKind::Recuperation, 1).await;
-    assert_eq!(
-        staff
-            .post(
-                &format!("/union/programmes/{p}/enrol"),
-                &[("resident_id", MEMBER_ID)]
-            )
-            .await
-            .status(),
-        303
-    );
+    staff
+        .submit(
+            &format!("/union/programmes/{p}/enrol"),
+            &[("resident_id", MEMBER_ID)],
+        )
+        .await;
     assert_eq!(
         staff
             .post(
@@ -306,15 +292,11 @@ async fn township_staff_see_and_handle_only_their_townships_applications() {
             .status(),
         422
     );
-    assert_eq!(
-        city.post(
-            &format!("/union/programmes/{p}/enrol"),
-            &[("resident_id", OTHER_ID)]
-        )
-        .await
-        .status(),
-        303
-    );
+    city.submit(
+        &format!("/union/programmes/{p}/enrol"),
+        &[("resident_id", OTHER_ID)],
+    )
+    .await;
     let (_, own_view) = staff.page(&format!("/union/programmes/{p}")).await;
     assert!(
         own_view.contains("本乡会员") && !own_view.contains("外乡会员"),
@@ -375,13 +357,9 @@ async fn a_member_reaches_only_their_own_applications_and_enrolments() {
     let store::union::programmes::Outcome::Enrolled(theirs) = theirs else {
         panic!("enrolled")
     };
-    assert_eq!(
-        member
-            .post(&format!("/union/me/programmes/{p}/enrol"), &[])
-            .await
-            .status(),
-        303
-    );
+    member
+        .submit(&format!("/union/me/programmes/{p}/enrol"), &[])
+        .await;
     let (_, page) = member.page("/union/me/programmes").await;
     assert!(page.contains("候补第 1 位"), "{page}");
     assert_eq!(

@@ -135,10 +135,7 @@ pub async fn list(at: Asked, Query(q): Query<ListQuery>) -> Result<Html<String>,
         q,
         kinds: ContractKind::ALL,
         townships: Township::ALL.to_vec(),
-        fixed_township: match sc {
-            Scope::Township(t) => Some(t),
-            Scope::City => None,
-        },
+        fixed_township: sc.township(),
         may_write: may_write(&at.viewer),
     })
 }

@@ -67,14 +67,6 @@ impl ListQuery {
     }
 }
 
-/// The township a township account is fixed to.
-fn fixed(sc: Scope) -> Option<Township> {
-    match sc {
-        Scope::Township(t) => Some(t),
-        Scope::City => None,
-    }
-}
-
 #[derive(Template)]
 #[template(path = "union/facilities.html")]
 struct ListPage {
@@ -109,7 +101,7 @@ pub async fn list(at: Asked, Query(q): Query<ListQuery>) -> Result<Html<String>,
         kinds: FacilityKind::ALL,
         statuses: FacilityStatus::ALL,
         townships: Township::ALL.to_vec(),
-        fixed_township: fixed(sc),
+        fixed_township: sc.township(),
         may_write: may_write(&at.viewer),
         today: domain::platform::time::today_local().to_string(),
     })
@@ -209,7 +201,7 @@ pub async fn show(at: Keyed) -> Result<Html<String>, AppError> {
         statuses: FacilityStatus::ALL,
         levels: AwardLevel::ALL,
         townships: Township::ALL.to_vec(),
-        fixed_township: fixed(sc),
+        fixed_township: sc.township(),
         may_write: may_write(&at.viewer),
         today: domain::platform::time::today_local().to_string(),
         f,
