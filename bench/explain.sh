@@ -64,15 +64,19 @@ QUERIES=(
   "$SELECT WHERE (m.name, m.id) > (':NAME', :ID) ORDER BY m.name ASC, m.id ASC LIMIT 51"
   "Member list, by union, page from a cursor"
   "$SELECT WHERE (m.union_id, m.name, m.id) > (:UNION, ':NAME', :ID) ORDER BY m.union_id ASC, m.name ASC, m.id ASC LIMIT 51"
-  "Member list: the count every page shows (keyset::page)"
+  "Before the counters: the count every member-list page showed (keyset::page)"
   "SELECT COUNT(*) FROM members m JOIN unions u ON u.id = m.union_id"
   "Member list: the union filter's list with current members per union (organisations::list)"
   "SELECT u.id, u.name, (SELECT COUNT(*) FROM members m WHERE m.union_id = u.id AND m.left_on IS NULL) AS members FROM unions u"
-  "Dashboard and township page: members joined in the year per township (coverage::township_lines)"
+  "Before the counters: members joined in the year per township (coverage::township_lines)"
   "SELECT u.township, COUNT(*) FROM members m JOIN unions u ON u.id = m.union_id WHERE m.joined_on >= '2019-01-01' AND m.joined_on <= '2019-12-31' GROUP BY u.township"
-  "Dashboard: members joined per month (coverage::monthly)"
+  "Before the counters: members joined per month (coverage::monthly)"
   "SELECT substr(m.joined_on, 6, 2), COUNT(*) FROM members m JOIN unions u ON u.id = m.union_id WHERE m.joined_on >= '2019-01-01' AND m.joined_on <= '2019-12-31' GROUP BY substr(m.joined_on, 6, 2)"
-  "Yearbook: new members of the year (coverage::year_figures)"
+  "Counters (migration 0026): members joined in the year per township (members::counts::joined_by_township; dashboard, ranking, township page)"
+  "SELECT township, CAST(COALESCE(SUM(joined), 0) AS BIGINT) FROM union_member_counts WHERE joined_month >= '2019-01' AND joined_month <= '2019-12' AND township <> '' GROUP BY township"
+  "Counters (migration 0026): the member list's total and the yearbook's member figures (members::counts, one sum)"
+  "SELECT CAST(COALESCE(SUM(active), 0) AS BIGINT) FROM union_member_counts WHERE (NULL IS NULL OR township = NULL) AND joined_month >= '' AND joined_month <= '9999-99'"
+  "Before the counters: new members of the year (coverage::year_figures)"
   "SELECT COUNT(*) FROM unions u JOIN members m ON m.union_id = u.id WHERE m.joined_on >= '2019-01-01' AND m.joined_on <= '2019-12-31'"
 )
 
@@ -107,13 +111,13 @@ for ((i = 0; i < ${#QUERIES[@]}; i += 2)); do
   echo
   echo "SQLite:"
   echo '```'
-  sqlite3 "$SQLITE_DB" "EXPLAIN QUERY PLAN $(fill_in "$sql" "$S_ID" "$S_RID" "$S_MOBILE" "$S_NAME" "$S_JOINED" "$S_UNION")"
+  sqlite3 "$SQLITE_DB" "EXPLAIN QUERY PLAN $(fill_in "$sql" "$S_ID" "$S_RID" "$S_MOBILE" "$S_NAME" "$S_JOINED" "$S_UNION")" 2>&1 || true
   echo '```'
   echo
   echo "PostgreSQL:"
   echo '```'
-  psql "$PG_DB" -At -c "$(fill_in "$sql" "$P_ID" "$P_RID" "$P_MOBILE" "$P_NAME" "$P_JOINED" "$P_UNION")" >/dev/null
-  psql "$PG_DB" -At -c "EXPLAIN (ANALYZE, BUFFERS) $(fill_in "$sql" "$P_ID" "$P_RID" "$P_MOBILE" "$P_NAME" "$P_JOINED" "$P_UNION")"
+  psql "$PG_DB" -At -c "$(fill_in "$sql" "$P_ID" "$P_RID" "$P_MOBILE" "$P_NAME" "$P_JOINED" "$P_UNION")" >/dev/null 2>&1 || true
+  psql "$PG_DB" -At -c "EXPLAIN (ANALYZE, BUFFERS) $(fill_in "$sql" "$P_ID" "$P_RID" "$P_MOBILE" "$P_NAME" "$P_JOINED" "$P_UNION")" 2>&1 || true
   echo '```'
 done
 
