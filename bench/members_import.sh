@@ -13,6 +13,11 @@
 #    one transaction, committed (with SQLite's checkpoint) before the process ends. Then
 #    `groundwork audit verify` checks the log and every member against it (timed too).
 # 3. Times the same into PostgreSQL (its COPY path) if a server answers at $PG_URL.
+# 3b. Beside each real import, in the same run and on the same file, the floor
+#    (crates/groundwork/examples/import_floor.rs): the same sheet reader (the guard, then
+#    calamine) and bare bulk inserts into the same table with no check and no audit, into
+#    a fresh database of the same unions; prints both, their peak memory and the ratio
+#    (issue 14 aims for at most 1.5x the floor).
 # 4. Times what a data clerk would otherwise use on the same file: pandas read_excel +
 #    to_sql into SQLite (no validation, no de-duplication, no audit), installing pandas
 #    and openpyxl with pip if they are missing.
@@ -22,15 +27,18 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 ROWS=${ROWS:-1000000}
+# NO_PANDAS=1 skips the pandas comparison (95 s); KEEP_PG=1 keeps gw_members_bench.
 PG_URL=${PG_URL:-postgres://postgres@127.0.0.1:5432/postgres}
 WORK=${WORK:-$(mktemp -d /tmp/gw-members-bench.XXXXXX)}
 SEARCHES=${SEARCHES:-1000}
 echo "work directory: $WORK"
 
 echo "==> building (release)"
-cargo build --release -q -p groundwork --bin groundwork --example members_bench
-G=target/release/groundwork
-B=target/release/examples/members_bench
+cargo build --release -q -p groundwork --bin groundwork --example members_bench --example import_floor
+T=${CARGO_TARGET_DIR:-target}
+G=$T/release/groundwork
+B=$T/release/examples/members_bench
+F=$T/release/examples/import_floor
 
 echo "==> generating $ROWS members"
 $B generate "$ROWS" "$WORK"
@@ -42,32 +50,60 @@ peak_mb() { grep 'Maximum resident set size' "$1" | awk -F': ' '{printf "%.0f", 
 rate() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%.0f", n/s }'; }
 cpu() { awk -F': ' '/User time/ {u=$2} /System time/ {s=$2} END {printf "%.1f", u+s}' "$1"; }
 
+prepare_db() { # DB_URL: migrated, with the file's enterprises and unions
+  $G --db "$1" migrate >/dev/null
+  $G --db "$1" import enterprises "$WORK/enterprises.csv" >/dev/null
+  $G --db "$1" import unions "$WORK/unions.csv" >/dev/null
+}
+
+run_floor() { # DB_URL LABEL
+  local db=$1 label=$2
+  prepare_db "$db"
+  echo "==> floor: read + bare inserts → $label"
+  /usr/bin/time -v $F "$db" "$WORK/members.xlsx" >"$WORK/$label.json" 2>"$WORK/$label.time"
+  cat "$WORK/$label.json"
+}
+
 run_groundwork() { # DB_URL LABEL
   local db=$1 label=$2
-  $G --db "$db" migrate >/dev/null
-  $G --db "$db" import enterprises "$WORK/enterprises.csv" >/dev/null
-  $G --db "$db" import unions "$WORK/unions.csv" >/dev/null
+  prepare_db "$db"
   echo "==> groundwork import members → $label"
   /usr/bin/time -v $G --db "$db" import members "$WORK/members.xlsx" --format json \
     >"$WORK/$label.json" 2>"$WORK/$label.time"
   cat "$WORK/$label.json" | head -c 200; echo
 }
 
+# "label: N rows/s, S s wall, C s CPU, peak M MB" from a /usr/bin/time -v file.
+line() { # LABEL TIMEFILE
+  local s; s=$(elapsed "$2")
+  echo "$1: $(rate "$ROWS" "$s") rows/s, ${s} s wall, $(cpu "$2") s CPU, peak $(peak_mb "$2") MB"
+}
+ratio() { awk -v a="$(elapsed "$1")" -v b="$(elapsed "$2")" 'BEGIN { printf "%.2f", a/b }'; }
+
+run_floor "sqlite://$WORK/floor.db" sqlite-floor
 run_groundwork "sqlite://$WORK/bench.db" sqlite
-GW_S=$(elapsed "$WORK/sqlite.time"); GW_MB=$(peak_mb "$WORK/sqlite.time"); GW_CPU=$(cpu "$WORK/sqlite.time")
+GW_S=$(elapsed "$WORK/sqlite.time")
+SQLITE_LINES="$(line 'floor (SQLite)' "$WORK/sqlite-floor.time")
+$(line 'groundwork (SQLite)' "$WORK/sqlite.time")
+ratio import/floor (SQLite): $(ratio "$WORK/sqlite.time" "$WORK/sqlite-floor.time")x"
 echo "==> groundwork audit verify (SQLite)"
 /usr/bin/time -v $G --db "sqlite://$WORK/bench.db" audit verify 2>"$WORK/verify.time" | tail -1
 VERIFY_S=$(elapsed "$WORK/verify.time")
 
 PG_LINE="PostgreSQL: not measured (no server at $PG_URL)"
 if command -v psql >/dev/null && psql "$PG_URL" -qc 'SELECT 1' >/dev/null 2>&1; then
-  psql "$PG_URL" -qc 'DROP DATABASE IF EXISTS gw_members_bench' -c 'CREATE DATABASE gw_members_bench' >/dev/null 2>&1
-  PG_DB="${PG_URL%/*}/gw_members_bench"
-  run_groundwork "$PG_DB" postgres
-  PG_S=$(elapsed "$WORK/postgres.time")
-  PG_LINE="PostgreSQL (COPY): $(rate "$ROWS" "$PG_S") rows/s, ${PG_S} s, client peak $(peak_mb "$WORK/postgres.time") MB"
+  for d in gw_members_floor gw_members_bench; do
+    psql "$PG_URL" -qc "DROP DATABASE IF EXISTS $d" -c "CREATE DATABASE $d" >/dev/null 2>&1
+  done
+  run_floor "${PG_URL%/*}/gw_members_floor" postgres-floor
+  run_groundwork "${PG_URL%/*}/gw_members_bench" postgres
+  PG_LINE="$(line 'floor (PostgreSQL, client)' "$WORK/postgres-floor.time")
+$(line 'groundwork (PostgreSQL COPY, client)' "$WORK/postgres.time")
+ratio import/floor (PostgreSQL): $(ratio "$WORK/postgres.time" "$WORK/postgres-floor.time")x"
+  [ -n "${KEEP_PG:-}" ] || psql "$PG_URL" -qc 'DROP DATABASE gw_members_floor' >/dev/null
 fi
 
+if [ -n "${NO_PANDAS:-}" ]; then PD_S=0; PD_MB=0; else
 echo "==> pandas read_excel + to_sql (SQLite)"
 python3 -c 'import pandas, openpyxl' 2>/dev/null || pip install -q pandas openpyxl
 cat >"$WORK/clerk.py" <<'EOF'
@@ -87,16 +123,19 @@ EOF
 /usr/bin/time -v python3 "$WORK/clerk.py" "$WORK/members.xlsx" "$WORK/pandas.db" >"$WORK/pandas.json" 2>"$WORK/pandas.time"
 cat "$WORK/pandas.json"
 PD_S=$(elapsed "$WORK/pandas.time"); PD_MB=$(peak_mb "$WORK/pandas.time")
+fi
 
 echo "==> member search in the $ROWS-member SQLite database"
 $B search "sqlite://$WORK/bench.db" "$SEARCHES" | tee "$WORK/search.txt"
 
 echo
 echo "================ members import, $ROWS rows ================"
-echo "groundwork (SQLite): $(rate "$ROWS" "$GW_S") rows/s, ${GW_S} s wall, ${GW_CPU} s CPU, peak ${GW_MB} MB"
+echo "$SQLITE_LINES"
 echo "audit verify afterwards: ${VERIFY_S} s"
 echo "$PG_LINE"
-echo "pandas read_excel + to_sql: $(rate "$ROWS" "$PD_S") rows/s, ${PD_S} s wall, peak ${PD_MB} MB"
-echo "ratio (pandas time / groundwork time): $(awk -v a="$PD_S" -v b="$GW_S" 'BEGIN { printf "%.1f", a/b }')x"
+if [ "$PD_S" != 0 ]; then
+  echo "pandas read_excel + to_sql: $(rate "$ROWS" "$PD_S") rows/s, ${PD_S} s wall, peak ${PD_MB} MB"
+  echo "ratio (pandas time / groundwork time): $(awk -v a="$PD_S" -v b="$GW_S" 'BEGIN { printf "%.1f", a/b }')x"
+fi
 cat "$WORK/search.txt"
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -14,8 +14,8 @@
 //! database (a recursive CTE on SQLite, `generate_series` on PostgreSQL), so a million
 //! members take seconds. It is a benchmark tool, not the product: the rows are **not
 //! audited** (`audit verify` will report them) and bypass the store's checks, the wall's
-//! counters are not maintained, and enterprise credit codes are unique but carry no valid
-//! check character. Resident IDs do carry a valid one. The schema must exist already
+//! counters are not maintained. Enterprise credit codes and resident IDs carry valid check
+//! characters, so every page can read what it generates (`bench/province.sh` serves it). The schema must exist already
 //! (`groundwork migrate`, which `Db::connect` also runs), and the database must be empty
 //! of members: the generator relies on the ids of what it has just inserted.
 //!
@@ -155,6 +155,30 @@ fn check_char_sql(f: &str) -> String {
     )
 }
 
+/// The credit code `'91330182MA' || f` with its check character (GB 32100: MOD 31 over the
+/// code alphabet), for `f` an SQL text expression of seven digits.
+fn credit_code_sql(f: &str) -> String {
+    const ALPHABET: &str = "0123456789ABCDEFGHJKLMNPQRTUWXY";
+    const PREFIX: &str = "91330182MA";
+    const WEIGHTS: [u32; 17] = [
+        1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
+    ];
+    let prefix: u32 = PREFIX
+        .chars()
+        .zip(WEIGHTS)
+        .map(|(c, w)| ALPHABET.find(c).map_or(0, |v| v as u32) * w)
+        .sum();
+    let digits: Vec<String> = WEIGHTS[PREFIX.len()..]
+        .iter()
+        .enumerate()
+        .map(|(i, w)| format!("CAST(substr({f}, {}, 1) AS INTEGER) * {w}", i + 1))
+        .collect();
+    format!(
+        "'{PREFIX}' || {f} || substr('{ALPHABET}', CAST((31 - ({prefix} + {}) % 31) % 31 + 1 AS INTEGER), 1)",
+        digits.join(" + ")
+    )
+}
+
 /// Runs one generated statement, saying how long it took.
 async fn run(db: &Db, what: &str, statement: &str) -> Result<(), Failure> {
     let t = Instant::now();
@@ -241,7 +265,7 @@ async fn fill(url: &str) -> Result<(), Failure> {
         &format!(
             "WITH RECURSIVE {seq}
              INSERT INTO enterprises (name, credit_code, township, headcount, provincial, union_id, created_at, updated_at)
-             SELECT '基准企业' || CAST(n AS TEXT) || '有限公司', '91330182MA' || {code} || 'X', {tcode},
+             SELECT '基准企业' || CAST(n AS TEXT) || '有限公司', {code}, {tcode},
                     CASE WHEN n % 10 = 0 THEN 100 + (n * 13) % 900 WHEN n % 10 < 4 THEN 50 + n % 50 ELSE 3 + n % 47 END,
                     n % 20 = 0,
                     CASE WHEN n % 7 < 5 THEN (SELECT id FROM unions WHERE name = '基准企业' || CAST(n AS TEXT) || '工会')
@@ -250,7 +274,7 @@ async fn fill(url: &str) -> Result<(), Failure> {
                     {CREATED}, {CREATED}
              FROM seq ORDER BY n",
             seq = sql.seq(e_count),
-            code = sql.pad("n", 7),
+            code = credit_code_sql(&sql.pad("n", 7)),
             tcode = township_code(&sql, "n % 16"),
         ),
     )
