@@ -77,6 +77,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(22, "0022_union_yearbook_indexes"),
     migration!(24, "0024_union_member_keyset"),
     migration!(26, "0026_union_member_counts"),
+    migration!(28, "0028_union_member_totals"),
 ];
 
 /// The SQL of a migration for one backend, with the dialect tokens replaced.

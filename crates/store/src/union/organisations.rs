@@ -77,7 +77,7 @@ impl UnionRow {
 const SELECT: &str =
     "SELECT u.id, u.name, u.kind, u.parent_id, u.township, u.founded_on, u.reform_effective_on,
     (SELECT COUNT(*) FROM enterprises e WHERE e.union_id = u.id) AS enterprises,
-    (SELECT COUNT(*) FROM members m WHERE m.union_id = u.id AND m.left_on IS NULL) AS members
+    COALESCE((SELECT t.active FROM union_member_totals t WHERE t.union_id = u.id), 0) AS members
     FROM unions u";
 
 /// Every union the scope may see, parents before children (a township's staff see their

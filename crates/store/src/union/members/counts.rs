@@ -5,6 +5,9 @@
 //! list's total then read at most a few hundred counter rows, never the members: at twenty
 //! million members a count per request is what made the dashboard the slowest page.
 //!
+//! `union_member_totals` keeps, per union, the members still in (the union tree's and the
+//! filters' figure).
+//!
 //! A row holds, for one township (`""` for unions without one: the city federation's own)
 //! and one month (`YYYY-MM`), the members who joined then, how many of them are still
 //! members, and the same two figures for migrant workers. [`rebuild`] recomputes the table
@@ -58,10 +61,11 @@ impl Share {
 /// The counter row's key: township code (`""` for none) and month of joining (`YYYY-MM`).
 type Key = (String, String);
 
-/// Changes to the counters gathered in memory, written by [`Tally::apply`] in key order
-/// (so two transactions that both write lock the rows in the same order).
+/// Changes to the counters gathered in memory — per township and month, and members still
+/// in per union — written by [`Tally::apply`] in key order (so two transactions that both
+/// write lock the rows in the same order).
 #[derive(Debug, Default)]
-pub(crate) struct Tally(BTreeMap<Key, Share>);
+pub(crate) struct Tally(BTreeMap<Key, Share>, BTreeMap<i64, i64>);
 
 impl Tally {
     /// Adds (`sign` 1) or takes away (`sign` -1) `share` at (township, month of `joined_on`).
@@ -71,6 +75,11 @@ impl Tally {
             .entry((township.to_string(), month))
             .or_default()
             .add(share, sign);
+    }
+
+    /// Adds (`sign` 1) or takes away (`sign` -1) `active` members still in at `union_id`.
+    fn add_union(&mut self, union_id: i64, active: i64, sign: i64) {
+        *self.1.entry(union_id).or_default() += sign * active;
     }
 
     /// Writes the gathered changes, a few hundred rows to a statement.
@@ -101,6 +110,20 @@ impl Tally {
                         s.migrant_active.into(),
                     ]
                 })
+                .collect();
+            query::execute(&mut *tx, &sql, &binds).await?;
+        }
+        let unions: Vec<(i64, i64)> = self.1.into_iter().filter(|(_, n)| *n != 0).collect();
+        for chunk in unions.chunks(CHUNK) {
+            let sql = format!(
+                "INSERT INTO union_member_totals (union_id, active) VALUES {}
+                 ON CONFLICT (union_id) DO UPDATE SET
+                     active = union_member_totals.active + excluded.active",
+                Backend::Postgres.values_list(chunk.len(), 2)
+            );
+            let binds: Vec<Bind> = chunk
+                .iter()
+                .flat_map(|&(u, n)| [Bind::from(u), Bind::from(n)])
                 .collect();
             query::execute(&mut *tx, &sql, &binds).await?;
         }
@@ -139,6 +162,7 @@ pub(crate) async fn registered(
     for ((union_id, year, month), share) in per_union {
         let t = township.get(&union_id).map_or("", String::as_str);
         tally.add(t, &format!("{year:04}-{month:02}"), share, 1);
+        tally.add_union(union_id, share.active, 1);
     }
     tally.apply(tx).await
 }
@@ -146,6 +170,7 @@ pub(crate) async fn registered(
 /// Where one member sits in the counters.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Place {
+    union_id: i64,
     township: String,
     joined_on: String,
     share: Share,
@@ -154,11 +179,18 @@ struct Place {
 async fn place(tx: &mut Tx, member_id: i64) -> StoreResult<Option<Place>> {
     query::row(
         &mut *tx,
-        "SELECT COALESCE(u.township, ''), m.joined_on, m.left_on, m.migrant_worker
+        "SELECT m.union_id, COALESCE(u.township, ''), m.joined_on, m.left_on, m.migrant_worker
          FROM members m JOIN unions u ON u.id = m.union_id WHERE m.id = $1",
         &[member_id.into()],
-        |(township, joined_on, left_on, migrant): (String, String, Option<String>, bool)| {
+        |(union_id, township, joined_on, left_on, migrant): (
+            i64,
+            String,
+            String,
+            Option<String>,
+            bool,
+        )| {
             Ok(Place {
+                union_id,
                 township,
                 joined_on,
                 share: Share::member(left_on.is_none(), migrant),
@@ -191,11 +223,11 @@ impl Recount {
             return Ok(());
         }
         let mut tally = Tally::default();
-        if let Some(p) = self.before {
-            tally.add(&p.township, &p.joined_on, p.share, -1);
-        }
-        if let Some(p) = after {
-            tally.add(&p.township, &p.joined_on, p.share, 1);
+        for (p, sign) in [(self.before, -1), (after, 1)] {
+            if let Some(p) = p {
+                tally.add(&p.township, &p.joined_on, p.share, sign);
+                tally.add_union(p.union_id, p.share.active, sign);
+            }
         }
         tally.apply(tx).await
     }
@@ -289,30 +321,66 @@ async fn stored(conn: impl Into<Conn<'_>>) -> StoreResult<BTreeMap<Key, Share>> 
     Ok(rows.into_iter().filter(|(_, s)| !s.is_zero()).collect())
 }
 
-/// Where the stored counters and the records disagree: (township, month, stored, counted).
-/// Empty when they agree, which every change is meant to keep true.
-pub async fn drift(conn: impl Into<Conn<'_>>) -> StoreResult<Vec<(String, String, Share, Share)>> {
+/// Members still in per union as the records give them, and as stored (zeros left out).
+async fn unions_both(
+    conn: impl Into<Conn<'_>>,
+) -> StoreResult<(BTreeMap<i64, i64>, BTreeMap<i64, i64>)> {
+    let mut conn = conn.into();
+    let counted = query::rows(
+        &mut conn,
+        "SELECT union_id, COUNT(*) FROM members WHERE left_on IS NULL GROUP BY union_id",
+        &[],
+        |r: (i64, i64)| Ok(r),
+    )
+    .await?;
+    let stored = query::rows(
+        &mut conn,
+        "SELECT union_id, active FROM union_member_totals WHERE active <> 0",
+        &[],
+        |r: (i64, i64)| Ok(r),
+    )
+    .await?;
+    Ok((counted.into_iter().collect(), stored.into_iter().collect()))
+}
+
+/// Where the stored counters and the records disagree, one line each (township and month,
+/// or union, with the stored and the counted figures). Empty when they agree, which every
+/// change is meant to keep true.
+pub async fn drift(conn: impl Into<Conn<'_>>) -> StoreResult<Vec<String>> {
     let mut conn = conn.into();
     let stored = stored(&mut conn).await?;
     let counted = from_records(&mut conn).await?;
     let keys: BTreeSet<&Key> = stored.keys().chain(counted.keys()).collect();
-    Ok(keys
+    let mut out: Vec<String> = keys
         .into_iter()
         .filter_map(|k| {
             let s = stored.get(k).copied().unwrap_or_default();
             let c = counted.get(k).copied().unwrap_or_default();
-            (s != c).then(|| (k.0.clone(), k.1.clone(), s, c))
+            (s != c).then(|| format!("{} {}: stored {s:?}, counted {c:?}", k.0, k.1))
         })
-        .collect())
+        .collect();
+    let (counted, stored) = unions_both(&mut conn).await?;
+    let ids: BTreeSet<&i64> = stored.keys().chain(counted.keys()).collect();
+    for id in ids {
+        let (s, c) = (stored.get(id), counted.get(id));
+        if s != c {
+            out.push(format!("union {id}: stored {s:?}, counted {c:?}"));
+        }
+    }
+    Ok(out)
 }
 
 /// Recomputes the counters from the records: after writing members by a path that does not
 /// keep them (a bench generator), or to repair them.
 pub async fn rebuild(tx: &mut Tx) -> StoreResult<()> {
     query::execute(&mut *tx, "DELETE FROM union_member_counts", &[]).await?;
+    query::execute(&mut *tx, "DELETE FROM union_member_totals", &[]).await?;
     let mut tally = Tally::default();
     for ((township, month), share) in from_records(&mut *tx).await? {
         tally.add(&township, &month, share, 1);
+    }
+    for (union_id, active) in unions_both(&mut *tx).await?.0 {
+        tally.add_union(union_id, active, 1);
     }
     tally.apply(tx).await
 }

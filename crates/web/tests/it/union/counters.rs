@@ -166,11 +166,25 @@ async fn member_counters_follow_every_change_and_agree_with_the_records() {
         "the member whose join date moved to March 2017"
     );
 
+    // The union tree's figure (members still in) comes from the per-union counters.
+    for u in organisations::list(db, Scope::City).await.unwrap() {
+        let f = MemberFilter {
+            union_id: Some(u.id),
+            active: Some(true),
+            ..MemberFilter::default()
+        };
+        let (_, counted) = members::list(db, Scope::City, &f, 1, 0).await.unwrap();
+        assert_eq!(u.members, counted, "{}", u.name);
+    }
+
     // Counters spoiled behind the system's back are seen, and rebuilt from the records.
-    db.execute_raw("UPDATE union_member_counts SET joined = joined + 5")
-        .await
-        .expect("tamper");
-    assert!(!counts::drift(db).await.unwrap().is_empty());
+    for tamper in [
+        "UPDATE union_member_counts SET joined = joined + 5",
+        "UPDATE union_member_totals SET active = active + 1",
+    ] {
+        db.execute_raw(tamper).await.expect("tamper");
+        assert!(!counts::drift(db).await.unwrap().is_empty(), "{tamper}");
+    }
     committed(db, async |tx| counts::rebuild(tx).await)
         .await
         .expect("rebuilt");
