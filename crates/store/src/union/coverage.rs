@@ -150,18 +150,8 @@ pub async fn township_lines(db: &Db, year: i32) -> StoreResult<Vec<TownshipCover
     Ok(Township::ALL
         .iter()
         .map(|t| {
-            let mut line = TownshipCoverage {
-                township: t.name().to_string(),
-                must_total: 0,
-                must_covered: 0,
-                tracked_total: 0,
-                tracked_covered: 0,
-                all_total: 0,
-                all_covered: 0,
-                unions_founded_in_year: 0,
-                sizeable_founded_in_year: 0,
-                members_joined_in_year: joined.get(t.code()).copied().unwrap_or(0),
-            };
+            let mut line =
+                TownshipCoverage::empty(t.name(), joined.get(t.code()).copied().unwrap_or(0));
             if let Some((_, all, all_cov, must, must_cov, tracked, tracked_cov)) =
                 enterprises.iter().find(|e| e.0 == t.code())
             {
