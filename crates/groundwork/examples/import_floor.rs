@@ -109,7 +109,7 @@ async fn insert(
                 );
             }
             store::pgcopy::copy_in(
-                &mut **c,
+                c,
                 "COPY members (resident_id, name, mobile, union_id, joined_on, migrant_worker, updated_at) FROM STDIN",
                 data,
             )
