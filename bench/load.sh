@@ -21,7 +21,7 @@ DB="sqlite://$WORK/demo.db"
 command -v wrk >/dev/null || { echo "需要 wrk：apt-get install wrk" >&2; exit 1; }
 echo "==> building (release)"
 cargo build --release -q -p groundwork
-BIN=target/release/groundwork
+BIN="${CARGO_TARGET_DIR:-target}/release/groundwork"
 
 SERVER=""
 stop() { [ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null && wait "$SERVER" 2>/dev/null || true; SERVER=""; }

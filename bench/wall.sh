@@ -27,7 +27,7 @@ command -v wrk >/dev/null || { echo "需要 wrk：apt-get install wrk" >&2; exit
 echo "==> building (release)"
 cargo build --release -q -p groundwork
 cargo build --release -q -p store --example wall_fill
-BIN=target/release/groundwork
+BIN="${CARGO_TARGET_DIR:-target}/release/groundwork"
 FILL=target/release/examples/wall_fill
 
 SERVER=""

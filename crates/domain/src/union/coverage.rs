@@ -146,6 +146,25 @@ pub struct TownshipCoverage {
     pub members_joined_in_year: u32,
 }
 
+impl TownshipCoverage {
+    /// A township's line before any enterprise is counted: what both [`summarise`] and the
+    /// store's aggregates start from.
+    pub fn empty(township: &str, members_joined_in_year: u32) -> TownshipCoverage {
+        TownshipCoverage {
+            township: township.to_string(),
+            must_total: 0,
+            must_covered: 0,
+            tracked_total: 0,
+            tracked_covered: 0,
+            all_total: 0,
+            all_covered: 0,
+            unions_founded_in_year: 0,
+            sizeable_founded_in_year: 0,
+            members_joined_in_year,
+        }
+    }
+}
+
 /// `covered / total` in basis points, rounded down so that 100% (10000) means nothing at all
 /// is missing. With nothing to cover (`total == 0`) nothing is missing either, so the rate is
 /// 10000. `covered` above `total` is treated as `total`: a rate never exceeds 10000.
@@ -194,18 +213,7 @@ pub fn summarise(
     year: i32,
     members_joined_in_year: u32,
 ) -> TownshipCoverage {
-    let mut line = TownshipCoverage {
-        township: township.to_string(),
-        must_total: 0,
-        must_covered: 0,
-        tracked_total: 0,
-        tracked_covered: 0,
-        all_total: 0,
-        all_covered: 0,
-        unions_founded_in_year: 0,
-        sizeable_founded_in_year: 0,
-        members_joined_in_year,
-    };
+    let mut line = TownshipCoverage::empty(township, members_joined_in_year);
     let bump = |n: &mut u32, yes: bool| *n = n.saturating_add(u32::from(yes));
     for e in enterprises.iter().filter(|e| e.township == township) {
         let obligation = rule.obligation(e.headcount, e.provincial);

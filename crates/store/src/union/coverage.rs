@@ -1,10 +1,13 @@
 //! Coverage, the checklist and the township ranking (清单消号、排名通报), computed from the
 //! records with the domain's rules, and the year's figures the yearbook reports.
 //!
-//! The arithmetic is `domain::union::coverage`; this module only gathers its inputs. One
-//! correction is made here: the domain counts new unions per covered enterprise, so a
-//! joint union founded for five enterprises would count five times; the store counts each
-//! union once.
+//! The rules are `domain::union::coverage`. The checklist feeds them the township's
+//! enterprises; the ranking's sixteen lines, read on every dashboard request, are the same
+//! arithmetic done as aggregates in the database (the rule's bands as SQL conditions, held
+//! equal to the domain's `summarise` by a test) with members from the counters
+//! (`members::counts`). One correction is made here: the domain counts new unions per
+//! covered enterprise, so a joint union founded for five enterprises would count five
+//! times; the store counts each union once.
 
 use super::Scope;
 use super::codes;
@@ -147,18 +150,8 @@ pub async fn township_lines(db: &Db, year: i32) -> StoreResult<Vec<TownshipCover
     Ok(Township::ALL
         .iter()
         .map(|t| {
-            let mut line = TownshipCoverage {
-                township: t.name().to_string(),
-                must_total: 0,
-                must_covered: 0,
-                tracked_total: 0,
-                tracked_covered: 0,
-                all_total: 0,
-                all_covered: 0,
-                unions_founded_in_year: 0,
-                sizeable_founded_in_year: 0,
-                members_joined_in_year: joined.get(t.code()).copied().unwrap_or(0),
-            };
+            let mut line =
+                TownshipCoverage::empty(t.name(), joined.get(t.code()).copied().unwrap_or(0));
             if let Some((_, all, all_cov, must, must_cov, tracked, tracked_cov)) =
                 enterprises.iter().find(|e| e.0 == t.code())
             {
