@@ -27,19 +27,6 @@ type Failure = Box<dyn std::error::Error + Send + Sync>;
 const CHUNK: i64 = 10_000;
 const ACTOR: &str = "province_bench";
 
-/// The columns of `members` as `SELECT *` returns them, `id` first (the import's list).
-const MEMBER_COLUMNS: &[&str] = &[
-    "id",
-    "resident_id",
-    "name",
-    "mobile",
-    "union_id",
-    "joined_on",
-    "migrant_worker",
-    "left_on",
-    "updated_at",
-];
-
 /// One member row as read back for its batch entry.
 type MemberRow = (
     i64,
@@ -117,7 +104,11 @@ async fn ids_between(tx: &mut Tx, table: &str, from: i64, to: i64) -> Result<Vec
 /// Members `[from, to)` as one batch entry, exactly as `members::insert_many` logs them.
 async fn log_members(tx: &mut Tx, backend: Backend, from: i64, to: i64) -> Result<u64, Failure> {
     let rows = members_between(tx, from, to).await?;
-    let mut batch = Batch::new(backend, &store::union::members::MEMBERS, MEMBER_COLUMNS);
+    let mut batch = Batch::new(
+        backend,
+        &store::union::members::MEMBERS,
+        store::union::members::MEMBER_COLUMNS,
+    );
     for (id, rid, name, mobile, union_id, joined, migrant, left, updated) in &rows {
         batch.push(
             *id,

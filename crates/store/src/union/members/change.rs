@@ -30,8 +30,8 @@ pub struct NewMember {
 }
 
 /// Every column of `members` as `SELECT *` gives it, for the batch entries of
-/// [`insert_many`].
-const MEMBER_COLUMNS: &[&str] = &[
+/// [`insert_many`] (and of generators that write the same batch entries).
+pub const MEMBER_COLUMNS: &[&str] = &[
     "id",
     "resident_id",
     "name",

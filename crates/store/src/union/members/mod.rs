@@ -479,7 +479,9 @@ pub async fn transfers(db: &Db, member_id: i64) -> StoreResult<Vec<Transfer>> {
 mod change;
 pub mod counts;
 pub mod duplicates;
-pub use change::{NewMember, add, find, insert_many, leave, transfer, update_from_row};
+pub use change::{
+    MEMBER_COLUMNS, NewMember, add, find, insert_many, leave, transfer, update_from_row,
+};
 
 #[cfg(test)]
 mod tests {
