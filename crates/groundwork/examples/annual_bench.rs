@@ -87,13 +87,18 @@ struct Sql(Backend);
 impl Sql {
     /// A CTE `seq(n)` of the integers 0..count (to follow `WITH RECURSIVE`).
     fn seq(&self, count: i64) -> String {
+        self.seq_between(0, count)
+    }
+
+    /// A CTE `seq(n)` of the integers from..to, in order.
+    fn seq_between(&self, from: i64, to: i64) -> String {
         match self.0 {
             Backend::Sqlite => format!(
-                "seq(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM seq WHERE n + 1 < {count})"
+                "seq(n) AS (SELECT {from} UNION ALL SELECT n + 1 FROM seq WHERE n + 1 < {to})"
             ),
             Backend::Postgres => format!(
-                "seq(n) AS (SELECT g FROM generate_series(CAST(0 AS BIGINT), CAST({} AS BIGINT)) AS g)",
-                count - 1
+                "seq(n) AS (SELECT g FROM generate_series(CAST({from} AS BIGINT), CAST({} AS BIGINT)) AS g)",
+                to - 1
             ),
         }
     }
@@ -177,6 +182,37 @@ fn credit_code_sql(f: &str) -> String {
         "'{PREFIX}' || {f} || substr('{ALPHABET}', CAST((31 - ({prefix} + {}) % 31) % 31 + 1 AS INTEGER), 1)",
         digits.join(" + ")
     )
+}
+
+/// Members written by one generated statement.
+const MEMBERS_PER_STATEMENT: i64 = 1_000_000;
+
+/// On PostgreSQL, drops `table`'s secondary indexes (those no constraint owns) and
+/// returns their definitions for [`restore_indexes`]; on SQLite, keeps them (none).
+async fn set_aside_indexes(db: &Db, table: &str) -> Result<Vec<String>, Failure> {
+    let Db::Postgres(pool) = db else {
+        return Ok(Vec::new());
+    };
+    let defs: Vec<(String, String)> = sqlx::query_as(
+        "SELECT i.relname::text, pg_get_indexdef(i.oid)
+         FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid
+         WHERE t.relname = $1 AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid)",
+    )
+    .bind(table)
+    .fetch_all(pool)
+    .await?;
+    for (name, _) in &defs {
+        db.execute_raw(&format!("DROP INDEX {name}")).await?;
+    }
+    Ok(defs.into_iter().map(|(_, def)| def).collect())
+}
+
+/// Builds again the indexes [`set_aside_indexes`] dropped, each with a sort in memory.
+async fn restore_indexes(db: &Db, defs: &[String]) -> Result<(), Failure> {
+    for def in defs {
+        run(db, def, &format!("SET maintenance_work_mem = '1GB'; {def}")).await?;
+    }
+    Ok(())
 }
 
 /// Runs one generated statement, saying how long it took.
@@ -286,29 +322,40 @@ async fn fill(url: &str) -> Result<(), Failure> {
         sql.day("'1960-01-01'", "n / 1000"),
         sql.pad("n % 1000", 3)
     );
-    run(
-        &db,
-        "members",
-        &format!(
-            "WITH RECURSIVE {seq},
-             base AS (SELECT MIN(id) AS u0, COUNT(*) AS uc FROM unions WHERE kind IN {union_kinds}),
-             s AS (SELECT n, {f17} AS f, {joined} AS joined FROM seq)
-             INSERT INTO members (resident_id, name, mobile, union_id, joined_on, migrant_worker, left_on, updated_at)
-             SELECT s.f || {check},
-                    substr('方叶徐王余洪邵胡李张陈刘吴周何姜', CAST(s.n % 16 + 1 AS INTEGER), 1)
-                      || substr('伟芳娜敏静丽强磊军洋勇艳杰娟涛明', CAST(s.n / 16 % 16 + 1 AS INTEGER), 1)
-                      || substr('伟芳娜敏静丽强磊军洋勇艳杰娟涛明', CAST(s.n / 256 % 16 + 1 AS INTEGER), 1),
-                    '13' || {mobile}, base.u0 + s.n % base.uc, s.joined, s.n % 3 = 0,
-                    CASE WHEN s.n % 20 = 0 THEN {left} END, {CREATED}
-             FROM s CROSS JOIN base ORDER BY s.n",
-            seq = sql.seq(n_members),
-            joined = sql.day("'2015-01-01'", "(n * 7) % 2192"),
-            check = check_char_sql("s.f"),
-            mobile = sql.pad("s.n", 9),
-            left = sql.day("s.joined", "400"),
-        ),
-    )
-    .await?;
+    // Millions of rows go in slices of a million (one statement each, no sort), into a
+    // table whose secondary indexes PostgreSQL builds once afterwards: maintaining eight
+    // indexes row by row is what kept a single twenty-million-row statement from
+    // finishing.
+    let indexes = set_aside_indexes(&db, "members").await?;
+    let mut from = 0;
+    while from < n_members {
+        let to = (from + MEMBERS_PER_STATEMENT).min(n_members);
+        run(
+            &db,
+            &format!("members {from}..{to}"),
+            &format!(
+                "WITH RECURSIVE {seq},
+                 base AS (SELECT MIN(id) AS u0, COUNT(*) AS uc FROM unions WHERE kind IN {union_kinds}),
+                 s AS (SELECT n, {f17} AS f, {joined} AS joined FROM seq)
+                 INSERT INTO members (resident_id, name, mobile, union_id, joined_on, migrant_worker, left_on, updated_at)
+                 SELECT s.f || {check},
+                        substr('方叶徐王余洪邵胡李张陈刘吴周何姜', CAST(s.n % 16 + 1 AS INTEGER), 1)
+                          || substr('伟芳娜敏静丽强磊军洋勇艳杰娟涛明', CAST(s.n / 16 % 16 + 1 AS INTEGER), 1)
+                          || substr('伟芳娜敏静丽强磊军洋勇艳杰娟涛明', CAST(s.n / 256 % 16 + 1 AS INTEGER), 1),
+                        '13' || {mobile}, base.u0 + s.n % base.uc, s.joined, s.n % 3 = 0,
+                        CASE WHEN s.n % 20 = 0 THEN {left} END, {CREATED}
+                 FROM s CROSS JOIN base",
+                seq = sql.seq_between(from, to),
+                joined = sql.day("'2015-01-01'", "(n * 7) % 2192"),
+                check = check_char_sql("s.f"),
+                mobile = sql.pad("s.n", 9),
+                left = sql.day("s.joined", "400"),
+            ),
+        )
+        .await?;
+        from = to;
+    }
+    restore_indexes(&db, &indexes).await?;
     // Written behind the registry's back: its counters are recomputed once.
     let mut tx = db.begin().await?;
     store::union::members::counts::rebuild(&mut tx).await?;

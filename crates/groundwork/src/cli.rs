@@ -297,12 +297,18 @@ pub async fn run(cli: Cli) -> Result<u8> {
             } else {
                 store::audit::Mode::Incremental
             };
-            let watch = crate::progress::Watch::working(if full {
-                "正在完整校验审计链与全部记录…"
-            } else {
-                "正在校验审计链…"
-            });
-            let v = store::audit::verify_and_record(&db, &store::audited(), mode).await;
+            let progress = imports::Progress::default();
+            let watch = crate::progress::Watch::counting(
+                if full {
+                    "正在完整校验审计链与全部记录"
+                } else {
+                    "正在校验审计链"
+                },
+                "校验",
+                &progress,
+                false,
+            );
+            let v = store::audit::verify_and_record(&db, &store::audited(), mode, &progress).await;
             watch.finish();
             let v = v?;
             if let Some(p) = &v.problem {
@@ -351,7 +357,11 @@ pub async fn run(cli: Cli) -> Result<u8> {
                 project,
                 progress: imports::Progress::default(),
             };
-            let watch = crate::progress::Watch::import(&opts.progress, format != "json");
+            let watch = crate::progress::Watch::import(
+                &opts.progress,
+                format != "json",
+                sheets::rows_hint(&file),
+            );
             let result = imports::import(&db, kind, &file, &opts, &ImportScope::everything()).await;
             watch.finish();
             match result {
@@ -408,8 +418,14 @@ pub async fn run(cli: Cli) -> Result<u8> {
         }
         Command::Export { kind, out } => {
             let db = Db::connect(&db_url(&cli.db, "groundwork.db")).await?;
-            let watch = crate::progress::Watch::working(&format!("正在导出到 {}…", out.display()));
-            let n = imports::export(&db, kind, &out).await;
+            let progress = imports::Progress::default();
+            let watch = crate::progress::Watch::counting(
+                &format!("正在导出到 {}", out.display()),
+                "导出",
+                &progress,
+                true,
+            );
+            let n = imports::export(&db, kind, &out, &progress).await;
             watch.finish();
             let n = n?;
             out!("已导出 {n} 行到 {}", out.display());

@@ -1,6 +1,6 @@
 //! Long work at a terminal: a live line of progress for imports (rows checked, rows
-//! written, rate, time) and a sign of life for exports and `audit verify` (what runs, for
-//! how long), shown only when stderr is a terminal and the output is not JSON; and Ctrl-C
+//! written, rate, time), exports (rows written) and `audit verify` (entries and records
+//! checked), shown only when stderr is a terminal and the output is not JSON; and Ctrl-C
 //! as a clean stop for an import — cancelled and rolled back, nothing written.
 
 use imports::Progress;
@@ -16,9 +16,10 @@ pub struct Watch {
 }
 
 impl Watch {
-    /// Starts watching `progress`: the bar if `show` and stderr is a terminal, and Ctrl-C
-    /// cancelling the import in any case.
-    pub fn import(progress: &Progress, show: bool) -> Watch {
+    /// Starts watching `progress`: the bar if `show` and stderr is a terminal (with the
+    /// time left when the file's `rows` are known), and Ctrl-C cancelling the import in
+    /// any case.
+    pub fn import(progress: &Progress, show: bool, rows: Option<u64>) -> Watch {
         let mut tasks = Vec::new();
         let on_interrupt = progress.clone();
         tasks.push(tokio::spawn(async move {
@@ -27,12 +28,15 @@ impl Watch {
             }
         }));
         let bar = (show && std::io::stderr().is_terminal()).then(|| {
-            let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+            let bar = ProgressBar::with_draw_target(rows, ProgressDrawTarget::stderr());
+            let template = if rows.is_some() {
+                "{spinner} {elapsed_precise} [{bar:30}] 已检查 {human_pos}/{human_len} 行（每秒 {per_sec}，约剩 {eta}），已写入 {msg} 行　Ctrl-C 取消"
+            } else {
+                "{spinner} {elapsed_precise} 已检查 {human_pos} 行（每秒 {per_sec}），已写入 {msg} 行　Ctrl-C 取消"
+            };
             bar.set_style(
-                ProgressStyle::with_template(
-                    "{spinner} {elapsed_precise} 已检查 {human_pos} 行（每秒 {per_sec}），已写入 {msg} 行　Ctrl-C 取消",
-                )
-                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+                ProgressStyle::with_template(template)
+                    .unwrap_or_else(|_| ProgressStyle::default_spinner()),
             );
             let (shown, watched) = (bar.clone(), progress.clone());
             tasks.push(tokio::spawn(async move {
@@ -49,23 +53,35 @@ impl Watch {
         Watch { bar, tasks }
     }
 
-    /// A line saying `what` is running and for how long (exports, verification), if
-    /// stderr is a terminal.
-    pub fn working(what: &str) -> Watch {
+    /// A line saying `what` is running, for how long, and how many records it has
+    /// `done` (a verb: 校验, 导出) as `progress` counts them — read for a verification,
+    /// written for an export — if stderr is a terminal.
+    pub fn counting(what: &str, done: &str, progress: &Progress, written: bool) -> Watch {
+        let mut tasks = Vec::new();
         let bar = std::io::stderr().is_terminal().then(|| {
             let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
             bar.set_style(
-                ProgressStyle::with_template("{spinner} {elapsed_precise} {msg}")
-                    .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+                ProgressStyle::with_template(&format!(
+                    "{{spinner}} {{elapsed_precise}} {{msg}} 已{done} {{human_pos}} 条（每秒 {{per_sec}}）"
+                ))
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
             );
             bar.set_message(what.to_string());
-            bar.enable_steady_tick(Duration::from_millis(200));
+            let (shown, watched) = (bar.clone(), progress.clone());
+            tasks.push(tokio::spawn(async move {
+                let mut tick = tokio::time::interval(Duration::from_millis(200));
+                loop {
+                    tick.tick().await;
+                    shown.set_position(if written {
+                        watched.rows_written()
+                    } else {
+                        watched.rows_read()
+                    });
+                }
+            }));
             bar
         });
-        Watch {
-            bar,
-            tasks: Vec::new(),
-        }
+        Watch { bar, tasks }
     }
 
     /// Stops watching and clears the line.

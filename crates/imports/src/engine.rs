@@ -15,8 +15,6 @@
 use serde::Serialize;
 use sheets::{Column, Row, SheetError, SheetReader, SheetWriter};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 pub use crate::cells::Cells;
 use store::StoreError;
@@ -115,56 +113,17 @@ pub struct ImportOptions {
     pub progress: Progress,
 }
 
-/// How far an import has got — rows read and checked, rows written — shared with whoever
-/// watches it (a terminal's progress bar), and the way to stop it: a cancelled import
-/// ends at the next row with [`ImportError::Cancelled`] and its transaction is rolled
-/// back, so nothing of it is written. Clones share the same counters.
-#[derive(Debug, Clone, Default)]
-pub struct Progress(Arc<ProgressState>);
+/// How far an import has got, shared with whoever watches it, and the way to stop it: a
+/// cancelled import ends at the next row with [`ImportError::Cancelled`] and its
+/// transaction is rolled back, so nothing of it is written.
+pub use store::progress::Progress;
 
-#[derive(Debug, Default)]
-struct ProgressState {
-    read: AtomicU64,
-    written: AtomicU64,
-    cancelled: AtomicBool,
-}
-
-impl Progress {
-    /// Rows read and checked so far.
-    pub fn rows_read(&self) -> u64 {
-        self.0.read.load(Ordering::Relaxed)
-    }
-
-    /// Valid rows handed to the database so far (committed only when the import ends).
-    pub fn rows_written(&self) -> u64 {
-        self.0.written.load(Ordering::Relaxed)
-    }
-
-    /// Asks the import to stop; nothing of it will be written.
-    pub fn cancel(&self) {
-        self.0.cancelled.store(true, Ordering::Relaxed);
-    }
-
-    /// Whether [`Progress::cancel`] was called.
-    pub fn is_cancelled(&self) -> bool {
-        self.0.cancelled.load(Ordering::Relaxed)
-    }
-
-    fn read_one(&self) {
-        self.0.read.fetch_add(1, Ordering::Relaxed);
-    }
-
-    fn wrote(&self, rows: u64) {
-        self.0.written.fetch_add(rows, Ordering::Relaxed);
-    }
-
-    /// `Err(Cancelled)` once the import was asked to stop.
-    fn go_on(&self) -> Result<(), ImportError> {
-        if self.is_cancelled() {
-            Err(ImportError::Cancelled)
-        } else {
-            Ok(())
-        }
+/// `Err(Cancelled)` once the import was asked to stop.
+fn go_on(progress: &Progress) -> Result<(), ImportError> {
+    if progress.is_cancelled() {
+        Err(ImportError::Cancelled)
+    } else {
+        Ok(())
     }
 }
 
@@ -246,9 +205,9 @@ pub async fn run<I: Importer>(
             // write part of the file.
             None => return Err(interrupted()),
         };
-        opts.progress.go_on()?;
+        go_on(&opts.progress)?;
         report.total += 1;
-        opts.progress.read_one();
+        opts.progress.read(1);
         match importer.apply(&mut tx, &opts.actor, &row).await? {
             Ok(applied) => {
                 match applied {
@@ -262,7 +221,7 @@ pub async fn run<I: Importer>(
             Err(errors) => rejections.add(&mut report, &row, errors)?,
         }
     }
-    opts.progress.go_on()?;
+    go_on(&opts.progress)?;
     let write = !opts.dry_run && (!report.has_invalid() || opts.skip_invalid);
     end(tx, write, &mut report, rejections, opts).await?;
     Ok(report)
@@ -481,7 +440,7 @@ pub async fn run_bulk<I: BulkImporter>(
     let mut writing = !opts.dry_run;
     let mut done = false;
     while let Some(message) = checked.recv().await {
-        opts.progress.go_on()?;
+        go_on(&opts.progress)?;
         match message {
             Checked::Items(items) if writing => {
                 let rows = items.len() as u64;
@@ -505,7 +464,7 @@ pub async fn run_bulk<I: BulkImporter>(
             }
         }
     }
-    opts.progress.go_on()?;
+    go_on(&opts.progress)?;
     if !done {
         return Err(interrupted());
     }
@@ -537,7 +496,7 @@ fn check_rows<C: RowCheck>(
             }
         };
         total += 1;
-        progress.read_one();
+        progress.read(1);
         match checker.check(&row) {
             Ok((applied, item)) => {
                 match applied {

@@ -82,10 +82,20 @@ pub fn template(kind: ImportKind, out: &Path) -> Result<(), ImportError> {
     }
 }
 
-/// Exports every record of `kind` in the import's columns; the number of rows.
-pub async fn export(db: &Db, kind: ImportKind, out: &Path) -> Result<u64, ImportError> {
+/// Exports every record of `kind` in the import's columns; the number of rows, also
+/// counted as written in `progress` for whoever watches.
+pub async fn export(
+    db: &Db,
+    kind: ImportKind,
+    out: &Path,
+    progress: &Progress,
+) -> Result<u64, ImportError> {
     match kind.module() {
-        Module::Union => union::export::run(db, kind, out, store::union::Scope::City).await,
-        Module::Relocation => relocation::export(db, kind, out).await,
+        Module::Union => {
+            union::export::run(db, kind, out, store::union::Scope::City, progress).await
+        }
+        Module::Relocation => relocation::export(db, kind, out)
+            .await
+            .inspect(|&n| progress.wrote(n)),
     }
 }

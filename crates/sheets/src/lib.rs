@@ -45,4 +45,5 @@ pub use error::SheetError;
 pub use header::Column;
 pub use reader::{Row, SheetReader};
 pub use source::guard::{MAX_CELL_CHARS, MAX_SHARED_STRINGS_BYTES};
+pub use source::hint::rows_hint;
 pub use writer::SheetWriter;

@@ -18,6 +18,7 @@ pub mod keyset;
 pub mod migrate;
 pub mod pgcopy;
 pub mod platform;
+pub mod progress;
 mod query;
 pub mod refusal;
 pub mod relocation;

@@ -15,8 +15,7 @@ use crate::error::AppError;
 use crate::state::AppState;
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 use store::platform::jobs::{self, Ending, JobState};
 
@@ -32,10 +31,9 @@ pub struct Jobs {
 /// A running job's live state. Clones share it.
 #[derive(Clone)]
 pub struct Live {
-    /// An import's counters, and every job's stop switch.
+    /// The work's counters (an import's engine, an export, a verification count into
+    /// it), and every job's stop switch.
     pub progress: imports::Progress,
-    /// Rows other work counted ([`Live::count`]).
-    counted: Arc<(AtomicU64, AtomicU64)>,
     /// When it started (for the rate and the estimate).
     started: Instant,
 }
@@ -122,16 +120,8 @@ impl Live {
     fn new() -> Live {
         Live {
             progress: imports::Progress::default(),
-            counted: Arc::default(),
             started: Instant::now(),
         }
-    }
-
-    /// Counts `read` more rows read and `written` more written (work other than an
-    /// import, whose engine counts into `progress`).
-    pub fn count(&self, read: u64, written: u64) {
-        self.counted.0.fetch_add(read, Ordering::Relaxed);
-        self.counted.1.fetch_add(written, Ordering::Relaxed);
     }
 
     /// Whether the job was asked to stop.
@@ -147,17 +137,9 @@ impl Live {
         }
     }
 
-    fn rows_read(&self) -> u64 {
-        self.progress.rows_read() + self.counted.0.load(Ordering::Relaxed)
-    }
-
-    fn rows_written(&self) -> u64 {
-        self.progress.rows_written() + self.counted.1.load(Ordering::Relaxed)
-    }
-
     /// The counters now; the estimate from the rate so far toward `total`.
     pub fn counters(&self, total: Option<i64>) -> Counters {
-        let read = self.rows_read();
+        let read = self.progress.rows_read();
         let elapsed = self.started.elapsed().as_secs_f64();
         let eta_seconds = total
             .and_then(|t| u64::try_from(t).ok())
@@ -165,7 +147,7 @@ impl Live {
             .map(|t| (elapsed * (t - read) as f64 / read as f64).ceil() as u64);
         Counters {
             read,
-            written: self.rows_written(),
+            written: self.progress.rows_written(),
             eta_seconds,
         }
     }
@@ -217,7 +199,7 @@ where
 
 /// The row's ending for `end`: a cancelled or failed job wrote nothing and keeps no file.
 fn ending(end: End, live: &Live, dir: &std::path::Path) -> Ending {
-    let read = i64::try_from(live.rows_read()).unwrap_or(i64::MAX);
+    let read = i64::try_from(live.progress.rows_read()).unwrap_or(i64::MAX);
     let (state, written, summary, file) = match end {
         End::Done {
             summary,

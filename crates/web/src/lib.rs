@@ -12,6 +12,7 @@ pub mod assets;
 pub mod charts;
 pub mod download;
 pub mod error;
+pub mod figures;
 pub mod form;
 pub mod headers;
 pub mod jobs;

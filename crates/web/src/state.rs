@@ -26,6 +26,9 @@ pub struct AppState {
     pub notify_settings: Arc<Vec<(&'static str, String)>>,
     /// The background jobs: where their files go, the counters of those running.
     pub jobs: Arc<crate::jobs::Jobs>,
+    /// Figures many pages show (the union dashboard, the ranking), kept until a change
+    /// commits.
+    pub figures: Arc<crate::figures::Figures>,
 }
 
 /// Limits that keep slow or idle clients from holding the server.
@@ -70,6 +73,7 @@ impl AppState {
             limits: ServeLimits::default(),
             notify_settings: Arc::default(),
             jobs: Arc::new(crate::jobs::Jobs::from_env()),
+            figures: Arc::default(),
         }
     }
 }

@@ -2,7 +2,7 @@
 //! records; the web lists' "导出Excel" uses the same cells.
 
 use super::yes_no_text;
-use crate::engine::ImportError;
+use crate::engine::{ImportError, Progress};
 use crate::kind::ImportKind;
 use sheets::{Column, SheetWriter};
 use std::collections::HashMap;
@@ -90,19 +90,28 @@ pub async fn union_rows(db: &Db, scope: Scope) -> Result<Vec<Vec<String>>, Store
         .collect())
 }
 
-/// Exports every record of a union `kind` in scope to `out`; the number of rows.
-pub async fn run(db: &Db, kind: ImportKind, out: &Path, scope: Scope) -> Result<u64, ImportError> {
-    match kind {
+/// Exports every record of a union `kind` in scope to `out`; the number of rows. Members
+/// (the one kind that runs to millions) are counted in `progress` as each row is
+/// written, the smaller kinds when their sheet is done.
+pub async fn run(
+    db: &Db,
+    kind: ImportKind,
+    out: &Path,
+    scope: Scope,
+    progress: &Progress,
+) -> Result<u64, ImportError> {
+    let small = match kind {
+        ImportKind::Members => return export_members(db, out, scope, progress).await,
         ImportKind::Enterprises => export_enterprises(db, out, scope).await,
         ImportKind::Unions => export_unions(db, out, scope).await,
-        ImportKind::Members => export_members(db, out, scope).await,
         ImportKind::Activities | ImportKind::Participations | ImportKind::Honours => {
             super::service_export::run(db, kind, out, scope).await
         }
         ImportKind::Facilities => super::rights_export::facilities(db, out, scope).await,
         ImportKind::Contracts => super::rights_export::contracts(db, out, scope).await,
         other => Err(super::not_here(other)),
-    }
+    };
+    small.inspect(|&n| progress.wrote(n))
 }
 
 async fn export_enterprises(db: &Db, out: &Path, scope: Scope) -> Result<u64, ImportError> {
@@ -128,7 +137,12 @@ async fn export_unions(db: &Db, out: &Path, scope: Scope) -> Result<u64, ImportE
 }
 
 /// Streams members to the sheet: a million rows never sit in memory at once.
-async fn export_members(db: &Db, out: &Path, scope: Scope) -> Result<u64, ImportError> {
+async fn export_members(
+    db: &Db,
+    out: &Path,
+    scope: Scope,
+    progress: &Progress,
+) -> Result<u64, ImportError> {
     let mut w = SheetWriter::new(&headers(super::members::COLUMNS))?;
     let mut n = 0u64;
     for_imports::each_member_line(db, scope, |m: MemberLine| -> Result<(), ImportError> {
@@ -141,6 +155,7 @@ async fn export_members(db: &Db, out: &Path, scope: Scope) -> Result<u64, Import
             yes_no_text(m.migrant_worker).to_string(),
         ])?;
         n += 1;
+        progress.wrote(1);
         Ok(())
     })
     .await?;

@@ -8,6 +8,7 @@
 mod cfb;
 mod csv;
 pub(crate) mod guard;
+pub(crate) mod hint;
 mod xls;
 mod xlsx;
 

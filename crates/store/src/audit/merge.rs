@@ -17,6 +17,7 @@ use super::write::{canonical, recanonical, row_to_json};
 use crate::db::Db;
 use crate::error::StoreResult;
 use crate::on_pool;
+use crate::progress::Progress;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use sqlx::{Column, Row};
@@ -343,6 +344,7 @@ fn missing(entity: &str, first_missing: Option<i64>) -> Option<Problem> {
 pub(super) async fn check_all(
     db: &Db,
     table: &'static AuditedTable,
+    progress: &Progress,
 ) -> StoreResult<(i64, Option<Problem>)> {
     let mut log = LogSide::new(db, table.entity, 0).await?;
     let mut records = Records {
@@ -360,6 +362,7 @@ pub(super) async fn check_all(
     };
     let mut record = records.next().await?;
     read += i64::from(record.is_some());
+    progress.read(u64::from(record.is_some()));
     while logged.is_some() || record.is_some() {
         let (l_id, r_id) = (logged.as_ref().map(|l| l.id), record.map(|r| r.0));
         let take_log = l_id.is_some() && (r_id.is_none() || l_id <= r_id);
@@ -382,6 +385,7 @@ pub(super) async fn check_all(
         if take_record {
             record = records.next().await?;
             read += i64::from(record.is_some());
+            progress.read(u64::from(record.is_some()));
         }
     }
     Ok((read, missing(table.entity, first_missing)))
@@ -393,6 +397,7 @@ pub(super) async fn check_since(
     db: &Db,
     table: &'static AuditedTable,
     since: i64,
+    progress: &Progress,
 ) -> StoreResult<(i64, Option<Problem>)> {
     let mut log = LogSide::new(db, table.entity, since).await?;
     let mut read = 0i64;
@@ -415,6 +420,7 @@ pub(super) async fn check_since(
             look_up(db, table, &ids).await?
         };
         read += found.len() as i64;
+        progress.read(found.len() as u64);
         let mut found = found.iter().peekable();
         for l in &chunk {
             let record = found.next_if(|r| r.0 == l.id);

@@ -13,6 +13,7 @@ use super::{GENESIS_HASH, Registry};
 use crate::db::Db;
 use crate::error::StoreResult;
 use crate::on_pool;
+use crate::progress::Progress;
 use futures::TryStreamExt;
 use serde::Serialize;
 
@@ -186,6 +187,7 @@ async fn walk(
     db: &Db,
     since: Option<&Verified>,
     must_hold: Option<&Verified>,
+    progress: &Progress,
 ) -> StoreResult<Walk> {
     let mut entries = 0i64;
     let mut problem = None;
@@ -217,6 +219,7 @@ async fn walk(
             && let Some(e) = rows.try_next().await?
         {
             entries += 1;
+            progress.read(1);
             if e.seq != next_seq {
                 problem = Some(Problem::Gap {
                     expected: next_seq,
@@ -257,23 +260,26 @@ async fn walk(
 /// [`verify_and_record`]).
 pub async fn verify(db: &Db, registry: &Registry) -> StoreResult<Verification> {
     let last = prefix::last_verified(db).await?;
-    Ok(run(db, registry, None, last.as_ref()).await?.0)
+    let progress = Progress::default();
+    Ok(run(db, registry, None, last.as_ref(), &progress).await?.0)
 }
 
 /// Verifies in `mode` and, when nothing is wrong, writes down the chain's head it reached
 /// as the prefix the next incremental run starts from. An incremental run with no prefix
-/// yet is a full one.
+/// yet is a full one. Every entry walked and record compared is counted as read in
+/// `progress`, for whoever watches (a terminal's bar, a web job's page).
 pub async fn verify_and_record(
     db: &Db,
     registry: &Registry,
     mode: Mode,
+    progress: &Progress,
 ) -> StoreResult<Verification> {
     let last = prefix::last_verified(db).await?;
     let since = match mode {
         Mode::Full => None,
         Mode::Incremental => last.as_ref(),
     };
-    let (v, head) = run(db, registry, since, last.as_ref()).await?;
+    let (v, head) = run(db, registry, since, last.as_ref(), progress).await?;
     if v.problem.is_none()
         && let Some((seq, hash)) = head
         && last.as_ref().is_none_or(|l| l.seq != seq || l.hash != hash)
@@ -293,8 +299,9 @@ async fn run(
     registry: &Registry,
     since: Option<&Verified>,
     must_hold: Option<&Verified>,
+    progress: &Progress,
 ) -> StoreResult<(Verification, Option<(i64, String)>)> {
-    let walked = walk(db, since, must_hold).await?;
+    let walked = walk(db, since, must_hold, progress).await?;
     let mut v = Verification {
         entries: walked.entries,
         records: 0,
@@ -306,8 +313,8 @@ async fn run(
     }
     for table in registry.tables() {
         let (read, problem) = match since {
-            None => merge::check_all(db, table).await?,
-            Some(p) => merge::check_since(db, table, p.seq).await?,
+            None => merge::check_all(db, table, progress).await?,
+            Some(p) => merge::check_since(db, table, p.seq, progress).await?,
         };
         v.records += read;
         if problem.is_some() {

@@ -393,8 +393,13 @@ struct VerifyPage {
 /// answers in the time the changes since the last check take, not the whole log's
 /// (`groundwork audit verify --full` re-reads everything).
 pub async fn verify(at: Asked) -> Result<Html<String>, AppError> {
-    let v =
-        audit::verify_and_record(&at.state.db, &store::audited(), audit::Mode::Incremental).await?;
+    let v = audit::verify_and_record(
+        &at.state.db,
+        &store::audited(),
+        audit::Mode::Incremental,
+        &Default::default(),
+    )
+    .await?;
     render(&VerifyPage {
         chrome: Chrome::new("审计链校验", &at.viewer),
         scope: v.scope(),
@@ -416,7 +421,12 @@ pub async fn verify_job(at: Asked) -> Result<Response, AppError> {
         None,
         async move |work| {
             let registry = store::audited();
-            let check = audit::verify_and_record(&db, &registry, audit::Mode::Incremental);
+            let check = audit::verify_and_record(
+                &db,
+                &registry,
+                audit::Mode::Incremental,
+                &work.live.progress,
+            );
             tokio::select! {
                 v = check => match v {
                     Ok(v) => {
@@ -424,7 +434,6 @@ pub async fn verify_job(at: Asked) -> Result<Response, AppError> {
                             Some(p) => format!("发现问题：{p}"),
                             None => "审计链完整，所有记录与日志一致。".to_string(),
                         };
-                        work.live.count(u64::try_from(v.entries).unwrap_or(0), 0);
                         End::Done {
                             summary: serde_json::json!({
                                 "lines": [format!("{}。", v.scope()), found],

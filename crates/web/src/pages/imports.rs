@@ -206,23 +206,14 @@ async fn ended(result: Result<ImportReport, ImportError>, rejects: &Path) -> End
     }
 }
 
-/// The data rows a .csv holds (its lines less the header), for the job's estimate; other
-/// formats are not counted ahead (that would read the file twice).
+/// The data rows the file holds as far as it tells without being read through
+/// ([`sheets::rows_hint`]), for the job's estimate of the time left.
 async fn rows_in(path: &Path) -> Option<i64> {
-    if path.extension().is_none_or(|e| e != "csv") {
-        return None;
-    }
-    use tokio::io::AsyncReadExt;
-    let mut file = tokio::fs::File::open(path).await.ok()?;
-    let mut buf = vec![0u8; 64 * 1024];
-    let mut lines = 0i64;
-    loop {
-        match file.read(&mut buf).await.ok()? {
-            0 => break,
-            n => lines += buf[..n].iter().filter(|&&b| b == b'\n').count() as i64,
-        }
-    }
-    Some(lines.saturating_sub(1))
+    let path = path.to_owned();
+    let rows = tokio::task::spawn_blocking(move || sheets::rows_hint(&path))
+        .await
+        .ok()??;
+    i64::try_from(rows).ok()
 }
 
 fn failed(e: axum::extract::multipart::MultipartError) -> AppError {

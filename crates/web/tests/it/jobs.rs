@@ -214,6 +214,14 @@ async fn an_audit_verification_runs_as_a_job() {
     let job = job_of(&r).expect("a job");
     let page = inspector.ended(&job).await.text().await.expect("page");
     assert!(page.contains("审计链完整"), "{page}");
+    // The job counted as it went every entry walked and every record compared: as many
+    // as the same (first, so full) check reports.
+    let v = store::audit::verify(&app.db, &store::audited())
+        .await
+        .expect("verify");
+    assert!(v.entries > 0 && v.records > 0, "{v:?}");
+    let j = state_of(&inspector, &job).await;
+    assert_eq!(j["rows_read"], v.entries + v.records, "{j}");
 }
 
 #[tokio::test]

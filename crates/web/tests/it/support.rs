@@ -351,7 +351,16 @@ pub async fn import_file(
 /// Exports every record of the kind named `kind`.
 pub async fn export_file(db: &Db, kind: &str, out: &std::path::Path) -> u64 {
     let kind = imports::ImportKind::parse(kind).expect("a kind");
-    imports::export(db, kind, out).await.expect("export")
+    let progress = imports::Progress::default();
+    let n = imports::export(db, kind, out, &progress)
+        .await
+        .expect("export");
+    assert_eq!(
+        progress.rows_written(),
+        n,
+        "an export counts every row it writes"
+    );
+    n
 }
 
 /// Runs `work` in one committed transaction, as the web's unit of work does: tests set up

@@ -5,6 +5,7 @@ mod activities;
 mod checklist;
 mod counters;
 mod imports;
+mod kept;
 mod member_app;
 mod notify;
 mod paging;

@@ -5,6 +5,7 @@
 use super::{is_city, scope};
 use crate::charts::{self as chart, Bar};
 use crate::error::AppError;
+use crate::figures::Reading;
 use crate::form::Form;
 use crate::pages::YearQuery;
 use crate::pages::change;
@@ -19,10 +20,23 @@ use domain::union::coverage::{
 };
 use domain::union::township::Township;
 use serde::Deserialize;
+use std::sync::Arc;
+use store::Db;
+use store::error::StoreResult;
 use store::union::Scope;
 use store::union::coverage::{self, RANKING_HEADERS, YearFigures, ranking_cells};
 use store::union::enterprises::{self, Enterprise, EnterpriseFilter};
 use store::union::organisations;
+
+/// The year's ranking, computed once per state of the records ([`crate::figures`]).
+pub(crate) async fn ranked(
+    r: &Reading<'_>,
+    db: &Db,
+    year: i32,
+) -> StoreResult<Arc<Vec<RankedTownship>>> {
+    r.get(format!("ranking {year}"), || coverage::ranking(db, year))
+        .await
+}
 
 /// Bars of the ranking: all-enterprise coverage rate per township, in ranking order.
 fn rate_bars(ranked: &[RankedTownship]) -> String {
@@ -60,7 +74,7 @@ fn founded_bars(ranked: &[RankedTownship], year: i32) -> String {
 struct OverviewPage {
     chrome: Chrome,
     year: i32,
-    figures: YearFigures,
+    figures: Arc<YearFigures>,
     rows: Vec<(String, Vec<String>)>,
     bars: String,
     unions_chart: String,
@@ -73,10 +87,20 @@ pub async fn overview(at: Asked, Query(q): Query<YearQuery>) -> Result<Response,
     if let Scope::Township(t) = scope(&at.viewer)? {
         return Ok(Redirect::to(&format!("/union/townships/{}", t.code())).into_response());
     }
-    let year = super::year(&at.state, q.year.as_deref()).await?;
-    let figures = coverage::year_figures(&at.state.db, year, Scope::City).await?;
-    let ranked = coverage::ranking(&at.state.db, year).await?;
-    let monthly = coverage::monthly(&at.state.db, Scope::City, year).await?;
+    let db = &at.state.db;
+    let r = at.state.figures.read(db).await?;
+    let year = super::year_in(&r, &at.state, q.year.as_deref()).await?;
+    let figures = r
+        .get(format!("year figures {year}"), || {
+            coverage::year_figures(db, year, Scope::City)
+        })
+        .await?;
+    let ranked = ranked(&r, db, year).await?;
+    let monthly = r
+        .get(format!("monthly {year}"), || {
+            coverage::monthly(db, Scope::City, year)
+        })
+        .await?;
     let rows = ranked
         .iter()
         .map(|r| {
@@ -112,9 +136,9 @@ struct TownshipPage {
     rank: u32,
     must_rate: String,
     all_rate: String,
-    checklist: Vec<Enterprise>,
-    tracked_open: Vec<Enterprise>,
-    founded: Vec<organisations::UnionOrg>,
+    checklist: Arc<Vec<Enterprise>>,
+    tracked_open: Arc<Vec<Enterprise>>,
+    founded: Arc<Vec<organisations::UnionOrg>>,
     unions_chart: String,
     members_chart: String,
     may_write: bool,
@@ -132,8 +156,10 @@ pub async fn township(
     if !sc.allows_code(Some(t.code())) {
         return Err(AppError::NotFound);
     }
-    let year = super::year(&at.state, q.year.as_deref()).await?;
-    let ranked = coverage::ranking(&at.state.db, year).await?;
+    let db = &at.state.db;
+    let r = at.state.figures.read(db).await?;
+    let year = super::year_in(&r, &at.state, q.year.as_deref()).await?;
+    let ranked = ranked(&r, db, year).await?;
     let mine = ranked
         .iter()
         .find(|r| r.coverage.township == t.name())
@@ -145,17 +171,37 @@ pub async fn township(
         sort: enterprises::EnterpriseSort::Headcount,
         ..EnterpriseFilter::default()
     };
-    let (tracked_open, _) =
-        enterprises::list(&at.state.db, Scope::Township(t), &tracked, 100, 0).await?;
-    let y = format!("{year:04}-");
-    let founded = organisations::list(&at.state.db, Scope::Township(t))
-        .await?
-        .into_iter()
-        .filter(|u| {
-            !u.kind.is_federation() && u.founded_on.as_deref().is_some_and(|f| f.starts_with(&y))
+    let tracked_open = r
+        .get(format!("tracked open {}", t.code()), || async {
+            let (open, _) = enterprises::list(db, Scope::Township(t), &tracked, 100, 0).await?;
+            StoreResult::Ok(open)
         })
-        .collect();
-    let monthly = coverage::monthly(&at.state.db, Scope::Township(t), year).await?;
+        .await?;
+    let y = format!("{year:04}-");
+    let founded = r
+        .get(format!("founded {year} {}", t.code()), || async {
+            let unions = organisations::list(db, Scope::Township(t)).await?;
+            StoreResult::Ok(
+                unions
+                    .into_iter()
+                    .filter(|u| {
+                        !u.kind.is_federation()
+                            && u.founded_on.as_deref().is_some_and(|f| f.starts_with(&y))
+                    })
+                    .collect::<Vec<_>>(),
+            )
+        })
+        .await?;
+    let checklist = r
+        .get(format!("checklist {}", t.code()), || {
+            coverage::checklist(db, t)
+        })
+        .await?;
+    let monthly = r
+        .get(format!("monthly {year} {}", t.code()), || {
+            coverage::monthly(db, Scope::Township(t), year)
+        })
+        .await?;
     render(&TownshipPage {
         chrome: Chrome::new(format!("{}工会工作台", t.name()), &at.viewer),
         township: t,
@@ -164,7 +210,7 @@ pub async fn township(
         must_rate: format_rate(mine.coverage.must_rate_bp()),
         all_rate: format_rate(mine.coverage.all_rate_bp()),
         line: mine.coverage.clone(),
-        checklist: coverage::checklist(&at.state.db, t).await?,
+        checklist,
         tracked_open,
         founded,
         unions_chart: chart::monthly(&monthly.unions, "#0b5cad", &format!("{year}年每月新建工会")),
@@ -184,7 +230,7 @@ struct RankingPage {
     chrome: Chrome,
     year: i32,
     headers: [&'static str; 10],
-    rows: Vec<Vec<String>>,
+    rows: Arc<Vec<Vec<String>>>,
     rate_bars: String,
     founded_bars: String,
     rule: CoverageRule,
@@ -193,16 +239,23 @@ struct RankingPage {
 
 /// The ranking on screen, with its charts and (for the city) the rule behind it.
 pub async fn ranking(at: Asked, Query(q): Query<YearQuery>) -> Result<Html<String>, AppError> {
-    let year = super::year(&at.state, q.year.as_deref()).await?;
-    let ranked = coverage::ranking(&at.state.db, year).await?;
+    let db = &at.state.db;
+    let r = at.state.figures.read(db).await?;
+    let year = super::year_in(&r, &at.state, q.year.as_deref()).await?;
+    let ranked = ranked(&r, db, year).await?;
+    let rows = r
+        .get(format!("ranking rows {year}"), || {
+            super::rights::ranking_rows(db, year, &ranked)
+        })
+        .await?;
     render(&RankingPage {
         chrome: Chrome::new("乡镇（街道）建会排名", &at.viewer),
         year,
         headers: RANKING_HEADERS,
-        rows: super::rights::ranking_rows(&at.state.db, year, &ranked).await?,
+        rows,
         rate_bars: rate_bars(&ranked),
         founded_bars: founded_bars(&ranked, year),
-        rule: coverage::rule(&at.state.db).await?,
+        rule: *r.get("coverage rule", || coverage::rule(db)).await?,
         may_set_rule: is_city(&at.viewer),
     })
 }
@@ -212,7 +265,7 @@ pub async fn ranking(at: Asked, Query(q): Query<YearQuery>) -> Result<Html<Strin
 struct CircularPage {
     chrome: Chrome,
     year: i32,
-    figures: YearFigures,
+    figures: Arc<YearFigures>,
     headers: [&'static str; 10],
     rows: Vec<Vec<String>>,
     first: Vec<String>,
@@ -223,8 +276,10 @@ struct CircularPage {
 
 /// The circular as printed and sent to the townships.
 pub async fn circular(at: Asked, Query(q): Query<YearQuery>) -> Result<Html<String>, AppError> {
-    let year = super::year(&at.state, q.year.as_deref()).await?;
-    let ranked = coverage::ranking(&at.state.db, year).await?;
+    let db = &at.state.db;
+    let r = at.state.figures.read(db).await?;
+    let year = super::year_in(&r, &at.state, q.year.as_deref()).await?;
+    let ranked = ranked(&r, db, year).await?;
     let top = ranked.first().map(|r| r.rank);
     let bottom = ranked.last().map(|r| r.rank);
     let names = |rank: Option<u32>| -> Vec<String> {
@@ -238,7 +293,11 @@ pub async fn circular(at: Asked, Query(q): Query<YearQuery>) -> Result<Html<Stri
     render(&CircularPage {
         chrome: Chrome::new(format!("{year}年度建会工作排名通报"), &at.viewer),
         year,
-        figures: coverage::year_figures(&at.state.db, year, Scope::City).await?,
+        figures: r
+            .get(format!("year figures {year}"), || {
+                coverage::year_figures(db, year, Scope::City)
+            })
+            .await?,
         headers: RANKING_HEADERS,
         rows: ranked.iter().map(ranking_cells).collect(),
         first: names(top),
@@ -257,8 +316,9 @@ pub async fn ranking_xlsx(
     State(state): State<AppState>,
     Query(q): Query<YearQuery>,
 ) -> Result<Response, AppError> {
-    let year = super::year(&state, q.year.as_deref()).await?;
-    let ranked = coverage::ranking(&state.db, year).await?;
+    let r = state.figures.read(&state.db).await?;
+    let year = super::year_in(&r, &state, q.year.as_deref()).await?;
+    let ranked = ranked(&r, &state.db, year).await?;
     let title = format!("{year}年度乡镇（街道）工会组建工作排名通报");
     crate::download::xlsx(
         &format!("{year}年度建会排名.xlsx"),

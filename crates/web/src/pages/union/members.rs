@@ -94,7 +94,7 @@ struct ListPage {
     q: ListQuery,
     townships: Vec<Township>,
     city: bool,
-    unions: Vec<UnionOrg>,
+    unions: std::sync::Arc<Vec<UnionOrg>>,
     may_write: bool,
     today: String,
 }
@@ -116,11 +116,7 @@ pub async fn list(at: Asked, Query(q): Query<ListQuery>) -> Result<Html<String>,
             crate::access::urlencode(&c.token())
         )
     };
-    let unions = organisations::list(&at.state.db, sc)
-        .await?
-        .into_iter()
-        .filter(|u| sc.allows_code(u.township.map(Township::code)))
-        .collect();
+    let unions = super::union_choices(&at.state, sc).await?;
     render(&ListPage {
         chrome: Chrome::new("会员名册", &at.viewer),
         previous: page.previous.as_ref().map(link),
@@ -176,7 +172,8 @@ async fn write_members(
             sheet.push(&member_cells(m, masked))?;
         }
         if let Some(j) = job {
-            j.count(rows.len() as u64, rows.len() as u64);
+            j.progress.read(rows.len() as u64);
+            j.progress.wrote(rows.len() as u64);
         }
         match next {
             Some(n) => at_row = Some(n),

@@ -324,19 +324,62 @@ pub(crate) fn is_city(viewer: &Viewer) -> bool {
     viewer.may(UNION_CITY)
 }
 
+/// The unions a viewer in `sc` may see and pick from (the member list's filter and its
+/// join form), with their members, kept per state of the records ([`crate::figures`]):
+/// a province has tens of thousands.
+pub(crate) async fn union_choices(
+    state: &crate::state::AppState,
+    sc: Scope,
+) -> Result<std::sync::Arc<Vec<store::union::organisations::UnionOrg>>, AppError> {
+    let db = &state.db;
+    let r = state.figures.read(db).await?;
+    Ok(r.get(format!("unions {sc:?}"), || async {
+        let all = store::union::organisations::list(db, sc).await?;
+        store::error::StoreResult::Ok(
+            all.into_iter()
+                .filter(|u| sc.allows_code(u.township.map(|t| t.code())))
+                .collect::<Vec<_>>(),
+        )
+    })
+    .await?)
+}
+
 /// The report year asked for, or the latest year with records.
 pub(crate) async fn year(
     state: &crate::state::AppState,
     asked: Option<&str>,
 ) -> Result<i32, AppError> {
-    match asked.map(str::trim).filter(|y| !y.is_empty()) {
-        Some(y) => y
-            .parse::<i32>()
+    match asked_year(asked) {
+        Some(y) => y,
+        None => year_in(&state.figures.read(&state.db).await?, state, None).await,
+    }
+}
+
+/// [`year`] for a page that already reads kept figures: the latest year is one of them.
+pub(crate) async fn year_in(
+    reading: &crate::figures::Reading<'_>,
+    state: &crate::state::AppState,
+    asked: Option<&str>,
+) -> Result<i32, AppError> {
+    match asked_year(asked) {
+        Some(y) => y,
+        None => Ok(*reading
+            .get("latest year", || {
+                store::union::coverage::latest_year(&state.db)
+            })
+            .await?),
+    }
+}
+
+/// The year a query asks for, checked; `None` when it asks for none.
+fn asked_year(asked: Option<&str>) -> Option<Result<i32, AppError>> {
+    let y = asked.map(str::trim).filter(|y| !y.is_empty())?;
+    Some(
+        y.parse::<i32>()
             .ok()
             .filter(|y| (1950..=2100).contains(y))
             .ok_or_else(|| AppError::BadRequest(format!("年份不正确：{y}"))),
-        None => Ok(store::union::coverage::latest_year(&state.db).await?),
-    }
+    )
 }
 
 /// A trimmed form field; `None` when absent or empty.

@@ -170,9 +170,10 @@ pub async fn ranking(
     State(state): State<AppState>,
     Query(q): Query<YearQuery>,
 ) -> Result<Json<Value>, ApiError> {
-    let year = super::year(&state, q.year.as_deref()).await?;
-    let ranked = coverage::ranking(&state.db, year).await?;
-    Ok(Json(json!({ "year": year, "ranking": ranked })))
+    let r = state.figures.read(&state.db).await?;
+    let year = super::year_in(&r, &state, q.year.as_deref()).await?;
+    let ranked = super::dashboard::ranked(&r, &state.db, year).await?;
+    Ok(Json(json!({ "year": year, "ranking": *ranked })))
 }
 
 /// `GET /api/v1/union/townships/{code}/checklist`: a township's open checklist.
