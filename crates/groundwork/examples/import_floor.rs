@@ -4,6 +4,7 @@
 //!
 //! ```text
 //! import_floor DB_URL members.xlsx
+//! READ_ONLY=1 import_floor DB_URL members.xlsx   # the reader alone: nothing inserted
 //! ```
 //!
 //! The file is read exactly as `groundwork import members` reads it: `sheets::SheetReader`
@@ -126,6 +127,8 @@ async fn main() -> Result<(), Failure> {
         eprintln!("usage: import_floor DB_URL members.xlsx");
         std::process::exit(2);
     };
+    // READ_ONLY=1 reads the file and inserts nothing: the reader's share of the floor.
+    let read_only = std::env::var_os("READ_ONLY").is_some();
     let started = Instant::now();
     let db = Db::connect(url).await?;
     let unions = union_ids(&db).await?;
@@ -156,7 +159,9 @@ async fn main() -> Result<(), Failure> {
         let next = std::sync::Arc::clone(&batches);
         let batch = tokio::task::spawn_blocking(move || next.lock().ok()?.recv().ok()).await?;
         let Some(batch) = batch else { break };
-        insert(&mut tx, &unions, &batch, &now).await?;
+        if !read_only {
+            insert(&mut tx, &unions, &batch, &now).await?;
+        }
         rows += batch.len();
     }
     reading
