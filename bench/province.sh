@@ -7,16 +7,17 @@
 #   GENERATE_ONLY=1 bench/province.sh     # generate and write the audit log, keep it
 #   REUSE=1 KEEP=1 bench/province.sh      # time again on the database kept last time
 #   NO_BUILD=1 …                          # use the release binaries already built
+#   TOWNSHIPS=90 …                        # the unions over 90 townships (a generated list)
 #   MEMBERS=2000000 ENTERPRISES=2800 bench/province.sh   # a smaller province
 #
 # 1. `annual_bench fill` (crates/groundwork/examples/annual_bench.rs) generates the data
 #    inside PostgreSQL with INSERT … SELECT generate_series: MEMBERS members (valid
 #    resident IDs with their check character, unique mobiles, join dates 2015–2020, 5 %
 #    left) over ENTERPRISES enterprises, five in seven with a union of their own (28,000
-#    → 20,000 enterprise unions, plus 280 joint unions), the city's 16 township
-#    federations (the app knows 16 townships: `domain::union::township::Township` is a
-#    closed list, so the unions are spread over those), and the rest of the annual report's
-#    records at annual_bench's default sizes. Then ANALYZE.
+#    → 20,000 enterprise unions, plus 280 joint unions), a federation per township
+#    (Jiande's 16, or TOWNSHIPS generated ones the server is told of through
+#    GROUNDWORK_TOWNSHIPS), and the rest of the annual report's records at annual_bench's
+#    default sizes. Then ANALYZE.
 # 2. `groundwork serve` (release) on the database; an administrator logs in; each read is
 #    timed RUNS times with curl (time to the last byte): member search by resident ID and
 #    by mobile (the page `/union/members?q=` and the API `/api/v1/union/members?q=`), the
@@ -39,6 +40,13 @@ RUNS=${RUNS:-50}
 PORT=${PORT:-18614}
 export MEMBERS=${MEMBERS:-20000000} ENTERPRISES=${ENTERPRISES:-28000}
 WORK=${WORK:-$(mktemp -d /tmp/gw-province.XXXXXX)}
+# TOWNSHIPS=90: the province's townships, listed in a file the generator, the server and
+# the report all read (GROUNDWORK_TOWNSHIPS); Jiande's 16 otherwise.
+TOWNSHIPS=${TOWNSHIPS:-16}
+if [ "$TOWNSHIPS" != 16 ]; then
+  export GROUNDWORK_TOWNSHIPS="$WORK/townships.csv"
+  for i in $(seq 1 "$TOWNSHIPS"); do printf '3301%05d,第%02d镇\n' "$i" "$i"; done >"$GROUNDWORK_TOWNSHIPS"
+fi
 T=${CARGO_TARGET_DIR:-target}
 echo "work directory: $WORK"
 

@@ -20,8 +20,10 @@
 //! of members: the generator relies on the ids of what it has just inserted.
 //!
 //! What it writes, for N members, H households, E enterprises:
-//! - the city federation and the 16 township federations (four reformed in 2019);
-//! - E enterprises over the 16 townships (10 % with 100+ staff, 5 % provincially
+//! - the city federation and a federation for each township — Jiande's 16, or those of
+//!   the list `GROUNDWORK_TOWNSHIPS` names, as the server reads it (one in four reformed
+//!   in 2019);
+//! - E enterprises over those townships (10 % with 100+ staff, 5 % provincially
 //!   registered), five in seven with a union of their own founded 2000–2020, one in seven
 //!   in one of E/100 joint unions, one in seven without a union;
 //! - N members over those unions, joined 2015–2020 (a sixth in each year), 5 % left;
@@ -122,14 +124,21 @@ impl Sql {
     }
 }
 
-/// The township code of township number `expr` (0..16), as SQL.
-fn township_code(sql: &Sql, expr: &str) -> String {
-    format!("'330182' || {}", sql.pad(&format!("({expr}) + 1"), 3))
+/// The code of township number `expr` (0 up to [`Township::all`]'s length: Jiande's 16,
+/// or the list `GROUNDWORK_TOWNSHIPS` names), as SQL.
+fn township_code(expr: &str) -> String {
+    let arms: String = Township::all()
+        .iter()
+        .enumerate()
+        .map(|(i, t)| format!(" WHEN {i} THEN '{}'", t.code()))
+        .collect();
+    format!("(CASE ({expr}){arms} END)")
 }
 
-/// The township name of township number `expr` (0..16), as SQL.
-fn township_name(expr: &str) -> String {
-    let arms: String = Township::ALL
+/// The name of Jiande's town number `expr` (0..16), as SQL: relocation projects are the
+/// town's.
+fn town_name(expr: &str) -> String {
+    let arms: String = Township::JIANDE
         .iter()
         .enumerate()
         .map(|(i, t)| format!(" WHEN {i} THEN '{}'", t.name()))
@@ -241,10 +250,11 @@ async fn fill(url: &str) -> Result<(), Failure> {
     let (n_members, e_count, h_count, p_count) =
         (s.members, s.enterprises, s.households, s.projects);
     let joints = (e_count / 100).max(1);
+    let tn = Township::all().len();
     let union_kinds = "('enterprise_union', 'joint_union')";
 
     // The city federation and the township federations.
-    let feds: Vec<String> = Township::ALL
+    let feds: Vec<String> = Township::all()
         .iter()
         .enumerate()
         .map(|(i, t)| {
@@ -276,7 +286,7 @@ async fn fill(url: &str) -> Result<(), Failure> {
         "enterprise and joint unions",
         &format!(
             "WITH RECURSIVE {seq},
-             s AS (SELECT n, CASE WHEN n < {e_count} THEN n % 16 ELSE (n - {e_count}) % 16 END AS t FROM seq)
+             s AS (SELECT n, CASE WHEN n < {e_count} THEN n % {tn} ELSE (n - {e_count}) % {tn} END AS t FROM seq)
              INSERT INTO unions (name, kind, parent_id, township, founded_on, reform_effective_on, created_at, updated_at)
              SELECT CASE WHEN s.n < {e_count} THEN '基准企业' || CAST(s.n AS TEXT) || '工会'
                          ELSE '基准联合工会' || CAST(s.n - {e_count} AS TEXT) END,
@@ -290,7 +300,7 @@ async fn fill(url: &str) -> Result<(), Failure> {
             seq = sql.seq(e_count + joints),
             founded = sql.day("'2000-01-01'", "(s.n * 7919) % 7671"),
             joint_founded = sql.day("'2005-01-01'", &format!("((s.n - {e_count}) * 97) % 5479")),
-            tcode = township_code(&sql, "s.t"),
+            tcode = township_code("s.t"),
         ),
     )
     .await?;
@@ -311,7 +321,7 @@ async fn fill(url: &str) -> Result<(), Failure> {
              FROM seq ORDER BY n",
             seq = sql.seq(e_count),
             code = credit_code_sql(&sql.pad("n", 7)),
-            tcode = township_code(&sql, "n % 16"),
+            tcode = township_code(&format!("n % {tn}")),
         ),
     )
     .await?;
@@ -398,7 +408,7 @@ async fn fill(url: &str) -> Result<(), Failure> {
             start_2018 = sql.day("'2018-01-01'", "(n * 37) % 365"),
             start_2019 = sql.day("'2019-01-01'", "(n * 37) % 365"),
             end_on = sql.day("s.start", "n % 5"),
-            tcode = township_code(&sql, "n % 16"),
+            tcode = township_code(&format!("n % {tn}")),
         ),
     )
     .await?;
@@ -441,7 +451,7 @@ async fn fill(url: &str) -> Result<(), Failure> {
                     '基准企业' || CAST(n % {e_count} AS TEXT) || '有限公司', {tcode}, {CREATED}, {CREATED}
              FROM seq",
             seq = sql.seq(2_000),
-            tcode = township_code(&sql, "n % 16"),
+            tcode = township_code(&format!("n % {tn}")),
         ),
     )
     .await?;
@@ -465,7 +475,7 @@ async fn fill(url: &str) -> Result<(), Failure> {
                     CASE WHEN n % 5 < 4 THEN {open_on} ELSE {building_2019} END, {CREATED}, {CREATED}
              FROM seq ORDER BY n",
             seq = sql.seq(facilities),
-            tcode = township_code(&sql, "n % 16"),
+            tcode = township_code(&format!("n % {tn}")),
             building_2019 = sql.day("'2019-07-01'", "n % 180"),
         ),
     )
@@ -648,7 +658,7 @@ async fn fill(url: &str) -> Result<(), Failure> {
              FROM seq ORDER BY n",
             seq = sql.seq(p_count),
             code = sql.pad("n", 3),
-            town = township_name("n % 16"),
+            town = town_name("n % 16"),
         ),
     )
     .await?;
@@ -843,6 +853,10 @@ async fn time(url: &str, year: i32, runs: usize) -> Result<(), Failure> {
 
 #[tokio::main]
 async fn main() -> Result<(), Failure> {
+    // The townships the server will be told of, so the unions are spread over them.
+    if let Some(path) = std::env::var_os("GROUNDWORK_TOWNSHIPS") {
+        Township::configure_from(&std::fs::read_to_string(path)?)?;
+    }
     let args: Vec<String> = std::env::args().collect();
     match (args.get(1).map(String::as_str), args.get(2)) {
         (Some("fill"), Some(url)) => fill(url).await,

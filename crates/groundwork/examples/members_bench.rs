@@ -57,7 +57,7 @@ fn generate(n: u64, dir: &std::path::Path) -> Result<(), Box<dyn std::error::Err
     )?;
     writeln!(u, "建德市总工会,,市总工会,,,1952-05-01")?;
     let mut unions = Vec::new();
-    for (ti, t) in Township::ALL.iter().enumerate() {
+    for (ti, t) in Township::JIANDE.iter().enumerate() {
         writeln!(
             u,
             "{}总工会,建德市总工会,乡镇总工会,{},,1995-05-01",

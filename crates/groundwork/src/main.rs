@@ -27,6 +27,10 @@ fn main() -> std::process::ExitCode {
         )
         .with_writer(std::io::stderr)
         .init();
+    if let Err(e) = townships() {
+        eprintln!("错误：{e:#}");
+        return std::process::ExitCode::from(2);
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -44,4 +48,18 @@ fn main() -> std::process::ExitCode {
             std::process::ExitCode::from(2)
         }
     }
+}
+
+/// The townships served: the list the file `GROUNDWORK_TOWNSHIPS` names (one `代码,名称`
+/// a line, in report order), or Jiande's 16 when it is not set. Read once, before any
+/// command, so every page, report and import of the process sees the same list.
+fn townships() -> anyhow::Result<()> {
+    use anyhow::Context;
+    let Some(path) = std::env::var_os("GROUNDWORK_TOWNSHIPS") else {
+        return Ok(());
+    };
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("无法读取乡镇（街道）清单 {}", path.to_string_lossy()))?;
+    domain::union::township::Township::configure_from(&text)?;
+    Ok(())
 }

@@ -178,6 +178,7 @@ impl Db {
     pub async fn connect(url: &str) -> StoreResult<Db> {
         let db = Db::connect_without_migrating(url).await?;
         crate::migrate::run(&db).await?;
+        crate::union::register_townships(&db).await?;
         Ok(db)
     }
 

@@ -6,7 +6,7 @@
 //! always get the same rate and the same rank, and a printed ranking never disagrees with the
 //! screen because of float rounding.
 
-use super::township::JIANDE_TOWNSHIPS;
+use super::township::Township;
 use crate::platform::labelled::labelled;
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -100,7 +100,7 @@ pub fn band_of(headcount: u32) -> HeadcountBand {
 pub struct EnterpriseCoverage {
     /// The enterprise's name, so that checklist lines can be read.
     pub name: String,
-    /// Full name of its township (as in [`JIANDE_TOWNSHIPS`]).
+    /// Full name of its township (as in [`Township::all`]).
     pub township: String,
     /// Staff count.
     pub headcount: u32,
@@ -306,14 +306,14 @@ pub struct RankedTownship {
 /// coverage rate, then unions founded this year — all descending. Townships equal on all three
 /// share a rank (competition ranking: 1, 2, 2, 4), since a circulated ranking must not put one
 /// township above another for its name. Within a shared rank they are listed in the city's
-/// official order ([`JIANDE_TOWNSHIPS`]), names not in it after, by name, so the output is
+/// official order ([`Township::all`]), names not in it after, by name, so the output is
 /// deterministic.
 pub fn rank(mut townships: Vec<TownshipCoverage>) -> Vec<RankedTownship> {
+    let all = Township::all();
     let official = |name: &str| {
-        JIANDE_TOWNSHIPS
-            .iter()
-            .position(|t| *t == name)
-            .unwrap_or(JIANDE_TOWNSHIPS.len())
+        all.iter()
+            .position(|t| t.name() == name)
+            .unwrap_or(all.len())
     };
     townships.sort_by(|a, b| {
         a.rank_key()

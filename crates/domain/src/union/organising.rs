@@ -119,7 +119,7 @@ mod tests {
 
     #[test]
     fn city_activities_have_no_township_and_the_others_have_one() {
-        let t = Township::ALL[0];
+        let t = Township::JIANDE[0];
         assert!(Organisation::new(ActivityLevel::City, None).is_ok());
         assert_eq!(
             Organisation::new(ActivityLevel::City, Some(t)),

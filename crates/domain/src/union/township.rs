@@ -1,9 +1,12 @@
-//! The 16 townships and subdistricts (乡镇（街道）) of Jiande. Coverage is counted, ranked and
-//! circulated per township, so every enterprise, union and report line is tied to one of them;
-//! a closed list keeps `新安江` and `新安江街道` from becoming two townships in a ranking.
+//! The townships and subdistricts (乡镇（街道）) a deployment serves: Jiande's 16 unless
+//! configured otherwise ([`Township::configure`]; a larger deployment lists its own, read
+//! once at start from `GROUNDWORK_TOWNSHIPS`). Coverage is counted, ranked and circulated
+//! per township, so every enterprise, union and report line is tied to one of them; a
+//! closed list keeps `新安江` and `新安江街道` from becoming two townships in a ranking.
 
 use crate::platform::time::normalise_text;
 use std::fmt;
+use std::sync::OnceLock;
 
 /// Jiande's administrative region code (GB/T 2260), the prefix of our township keys.
 pub const JIANDE_REGION_CODE: &str = "330182";
@@ -29,8 +32,8 @@ pub const JIANDE_TOWNSHIPS: [&str; 16] = [
     "钦堂乡",
 ];
 
-/// One township or subdistrict of Jiande. Only the 16 in [`Township::ALL`] exist, so a value of
-/// this type always names a real one.
+/// One township or subdistrict. Only those of [`Township::all`] exist, so a value of this
+/// type always names a real one.
 ///
 /// The `code` is our own stable key — `330182` followed by the township's position in
 /// [`JIANDE_TOWNSHIPS`] as three digits (`330182001` … `330182016`) — not the statistics
@@ -41,13 +44,27 @@ pub struct Township {
     name: &'static str,
 }
 
-/// Why a text names no township of Jiande.
+/// Why a text names no township, or a configured list cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TownshipError {
-    /// Not one of Jiande's 16 townships.
-    #[error("不是建德市的乡镇（街道）：“{0}”")]
+    /// Not one of the townships served.
+    #[error("不是本系统管辖的乡镇（街道）：“{0}”")]
     Unknown(String),
+    /// A line of a configured list is not `代码,名称`, or repeats a code or a name.
+    #[error("乡镇（街道）清单第 {line} 行有误：{reason}")]
+    BadList {
+        /// The line, from 1.
+        line: usize,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The list was already in use when it was configured.
+    #[error("乡镇（街道）清单已在使用，不能再更改")]
+    AlreadyConfigured,
 }
+
+/// The deployment's townships when configured; Jiande's otherwise.
+static CONFIGURED: OnceLock<Vec<Township>> = OnceLock::new();
 
 const fn township(code: &'static str, index: usize) -> Township {
     Township {
@@ -57,9 +74,8 @@ const fn township(code: &'static str, index: usize) -> Township {
 }
 
 impl Township {
-    /// All 16, in [`JIANDE_TOWNSHIPS`] order; report pages iterate this so a township with no
-    /// enterprises still gets its line.
-    pub const ALL: [Township; 16] = [
+    /// Jiande's 16, in [`JIANDE_TOWNSHIPS`] order: the default list, and the demo's.
+    pub const JIANDE: [Township; 16] = [
         township("330182001", 0),
         township("330182002", 1),
         township("330182003", 2),
@@ -89,7 +105,8 @@ impl Township {
     }
 
     /// The name without its `街道`/`镇`/`乡` suffix (`杨村桥`), which is how staff often write
-    /// it in spreadsheets; all 16 short names are distinct, so it is still unambiguous.
+    /// it in spreadsheets; Jiande's 16 short names are distinct, so it is still unambiguous
+    /// there (a configured list where two are alike is read by full name first).
     pub fn short_name(self) -> &'static str {
         ["街道", "镇", "乡"]
             .iter()
@@ -97,18 +114,80 @@ impl Township {
             .unwrap_or(self.name)
     }
 
-    /// Position in [`JIANDE_TOWNSHIPS`] (0-based), the order reports list townships in.
+    /// Every township served, in the order reports list them; report pages iterate this
+    /// so a township with no enterprises still gets its line.
+    pub fn all() -> &'static [Township] {
+        CONFIGURED.get().map_or(&Township::JIANDE, Vec::as_slice)
+    }
+
+    /// Makes `list` (code, name — in report order) the townships served, for the rest of
+    /// the process. Called once at start, before anything reads [`Township::all`]; the
+    /// names are kept for the life of the process.
+    pub fn configure(list: Vec<(String, String)>) -> Result<(), TownshipError> {
+        let townships = list
+            .into_iter()
+            .map(|(code, name)| Township {
+                code: Box::leak(code.into_boxed_str()),
+                name: Box::leak(name.into_boxed_str()),
+            })
+            .collect();
+        CONFIGURED
+            .set(townships)
+            .map_err(|_| TownshipError::AlreadyConfigured)
+    }
+
+    /// [`Township::read_list`] then [`Township::configure`]: the list a file holds becomes
+    /// the townships served.
+    pub fn configure_from(text: &str) -> Result<(), TownshipError> {
+        Township::configure(Township::read_list(text)?)
+    }
+
+    /// Reads a township list as written in a file: one `代码,名称` a line (a comma or a
+    /// tab; blank lines and lines starting with `#` skipped); codes and names unique.
+    pub fn read_list(text: &str) -> Result<Vec<(String, String)>, TownshipError> {
+        let mut list: Vec<(String, String)> = Vec::new();
+        for (i, line) in text.lines().enumerate() {
+            let line = normalise_text(line);
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let bad = |reason: &str| TownshipError::BadList {
+                line: i + 1,
+                reason: reason.to_string(),
+            };
+            let (code, name) = line
+                .split_once([',', '\t'])
+                .map(|(c, n)| (c.trim().to_string(), n.trim().to_string()))
+                .ok_or_else(|| bad("应为“代码,名称”"))?;
+            if code.is_empty() || name.is_empty() || name.contains(',') {
+                return Err(bad("代码和名称都不能为空，名称中不能有逗号"));
+            }
+            if list.iter().any(|(c, n)| *c == code || *n == name) {
+                return Err(bad("代码或名称与前面的行重复"));
+            }
+            list.push((code, name));
+        }
+        if list.is_empty() {
+            return Err(TownshipError::BadList {
+                line: 0,
+                reason: "清单中没有任何乡镇（街道）".to_string(),
+            });
+        }
+        Ok(list)
+    }
+
+    /// Position in [`Township::all`] (0-based), the order reports list townships in.
     pub fn position(self) -> usize {
-        JIANDE_TOWNSHIPS
-            .iter()
-            .position(|n| *n == self.name)
-            .unwrap_or(JIANDE_TOWNSHIPS.len())
+        let all = Township::all();
+        all.iter()
+            .position(|t| t.name == self.name)
+            .unwrap_or(all.len())
     }
 
     /// Looks a township up by our key.
     pub fn from_code(code: &str) -> Option<Township> {
         let code = normalise_text(code);
-        Township::ALL.into_iter().find(|t| t.code == code)
+        Township::all().iter().copied().find(|t| t.code == code)
     }
 
     /// Reads a township as people write it: the full name (`杨村桥镇`), the short name
@@ -122,9 +201,11 @@ impl Township {
         for prefix in ["浙江省", "杭州市", "建德市"] {
             rest = rest.strip_prefix(prefix).unwrap_or(rest);
         }
-        Township::ALL
-            .into_iter()
-            .find(|t| t.name == rest || t.short_name() == rest || t.code == rest)
+        let all = Township::all();
+        all.iter()
+            .find(|t| t.name == rest || t.code == rest)
+            .or_else(|| all.iter().find(|t| t.short_name() == rest))
+            .copied()
             .ok_or_else(|| TownshipError::Unknown(text.trim().to_string()))
     }
 }
@@ -143,11 +224,11 @@ mod tests {
 
     #[test]
     fn all_sixteen_townships_have_distinct_keys_and_short_names() {
-        let codes: HashSet<_> = Township::ALL.iter().map(|t| t.code()).collect();
-        let shorts: HashSet<_> = Township::ALL.iter().map(|t| t.short_name()).collect();
+        let codes: HashSet<_> = Township::JIANDE.iter().map(|t| t.code()).collect();
+        let shorts: HashSet<_> = Township::JIANDE.iter().map(|t| t.short_name()).collect();
         assert_eq!(codes.len(), 16);
         assert_eq!(shorts.len(), 16);
-        for (i, t) in Township::ALL.iter().enumerate() {
+        for (i, t) in Township::JIANDE.iter().enumerate() {
             assert_eq!(t.name(), JIANDE_TOWNSHIPS[i]);
             assert_eq!(t.position(), i);
             assert!(t.code().starts_with(JIANDE_REGION_CODE));
@@ -188,8 +269,30 @@ mod tests {
     }
 
     #[test]
+    fn a_configured_list_is_read_line_by_line_and_refused_when_wrong() {
+        let list = Township::read_list("# 代码,名称\n330100001,甲街道\n\n330100002\t乙镇\n")
+            .expect("list");
+        assert_eq!(
+            list,
+            vec![
+                ("330100001".to_string(), "甲街道".to_string()),
+                ("330100002".to_string(), "乙镇".to_string())
+            ]
+        );
+        assert!(matches!(
+            Township::read_list("330100001,甲街道\n330100001,乙镇"),
+            Err(TownshipError::BadList { line: 2, .. })
+        ));
+        assert!(matches!(
+            Township::read_list("甲街道"),
+            Err(TownshipError::BadList { line: 1, .. })
+        ));
+        assert!(Township::read_list("# 空\n").is_err());
+    }
+
+    #[test]
     fn every_name_and_key_round_trips() {
-        for t in Township::ALL {
+        for t in Township::JIANDE {
             assert_eq!(Township::parse(t.name()), Ok(t));
             assert_eq!(Township::parse(&t.to_string()), Ok(t));
             assert_eq!(Township::from_code(t.code()), Some(t));

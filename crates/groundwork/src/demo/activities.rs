@@ -51,7 +51,7 @@ impl Demo {
     ) -> Result<(i64, ActivityDates)> {
         let township = match level {
             ActivityLevel::City => None,
-            _ => Some(Township::ALL[n % Township::ALL.len()]),
+            _ => Some(Township::JIANDE[n % Township::JIANDE.len()]),
         };
         let start = self.rng.date(day(year, 1, 5), day(year, 11, 30));
         let long = matches!(
@@ -217,7 +217,7 @@ async fn fill_teams(d: &mut Demo) -> Result<()> {
         (
             "新安江街道职工志愿服务队",
             TeamKind::VolunteerTeam,
-            Some(Township::ALL[0]),
+            Some(Township::JIANDE[0]),
         ),
     ];
     for (name, kind, township) in teams {
@@ -259,7 +259,7 @@ async fn fill_honours(d: &mut Demo) -> Result<()> {
         for n in 0..count {
             // Township and firm number differ for every n below 112, so every holder's
             // workplace is distinct and no honour of a list repeats another.
-            let township = Township::ALL[n % Township::ALL.len()];
+            let township = Township::JIANDE[n % Township::JIANDE.len()];
             let workplace = format!("{}某某有限公司{}", township.short_name(), n % 7 + 1);
             let (holder, resident_id) = if kind.is_collective() {
                 let what = if kind == InnovationStudio {

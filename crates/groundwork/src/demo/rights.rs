@@ -205,7 +205,7 @@ async fn facilities_of(tx: &mut Tx, rng: &mut Rng, feds: &[(Township, UnionRef)]
     }
     let old = FacilityInput {
         name: "建德市工人文化宫".into(),
-        township: Township::ALL[0],
+        township: Township::JIANDE[0],
         area: SquareMetres::from_whole(3_200),
         investment: Fen::from_yuan(6_500_000).context("投资额")?,
         ..palace
@@ -314,10 +314,22 @@ async fn assessments(tx: &mut Tx, rng: &mut Rng, all: &[Firm]) -> Result<()> {
 /// Leader talks with townships at the bottom of the ranking.
 async fn talks(tx: &mut Tx) -> Result<()> {
     let lagging = [
-        (Township::ALL[15], day(2019, 4, 18), Some(day(2019, 9, 30))),
-        (Township::ALL[13], day(2019, 6, 12), Some(day(2019, 11, 15))),
-        (Township::ALL[8], day(2019, 10, 9), None),
-        (Township::ALL[14], day(2018, 11, 20), Some(day(2019, 3, 1))),
+        (
+            Township::JIANDE[15],
+            day(2019, 4, 18),
+            Some(day(2019, 9, 30)),
+        ),
+        (
+            Township::JIANDE[13],
+            day(2019, 6, 12),
+            Some(day(2019, 11, 15)),
+        ),
+        (Township::JIANDE[8], day(2019, 10, 9), None),
+        (
+            Township::JIANDE[14],
+            day(2018, 11, 20),
+            Some(day(2019, 3, 1)),
+        ),
     ];
     for (t, held_on, done) in lagging {
         let talk = oversight::TalkInput {

@@ -24,7 +24,7 @@ use super::DEMO_ACTOR;
 /// The demo member account's resident ID (see `demo::fill`).
 pub const DEMO_MEMBER_ID: &str = "330182199001010014";
 
-/// Unions founded in 2019 per township, in `Township::ALL` order (79 in all).
+/// Unions founded in 2019 per township, in `Township::JIANDE` order (79 in all).
 const NEW_2019: [usize; 16] = [10, 7, 6, 5, 6, 5, 6, 4, 3, 4, 7, 4, 4, 3, 3, 2];
 /// … of which at enterprises with 50+ staff (15 in all).
 const SIZEABLE_2019: [usize; 16] = [3, 2, 1, 1, 1, 1, 1, 0, 0, 1, 2, 0, 1, 0, 1, 0];
@@ -279,7 +279,7 @@ pub async fn fill(db: &Db) -> Result<()> {
         kind: UnionKind::CityFederation,
         township: None,
     };
-    for (i, t) in Township::ALL.into_iter().enumerate() {
+    for (i, t) in Township::JIANDE.into_iter().enumerate() {
         fill_township(&mut d, city, t, i)
             .await
             .with_context(|| format!("演示数据：{t}"))?;
@@ -354,7 +354,7 @@ async fn fill_members(d: &mut Demo) -> Result<()> {
     let xinanjiang = d
         .unions
         .iter()
-        .find(|u| u.township == Township::ALL[0] && u.founded < day(2019, 3, 5))
+        .find(|u| u.township == Township::JIANDE[0] && u.founded < day(2019, 3, 5))
         .map(|u| u.r.id)
         .context("新安江街道没有2019年3月前成立的工会")?;
     batch.push(NewMember {

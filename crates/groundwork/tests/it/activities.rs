@@ -48,7 +48,7 @@ async fn the_demo_reproduces_the_2019_activity_and_honour_figures() {
     let xin = year_figures(
         &db,
         2019,
-        Scope::Township(domain::union::township::Township::ALL[0]),
+        Scope::Township(domain::union::township::Township::JIANDE[0]),
     )
     .await
     .expect("township");

@@ -32,7 +32,7 @@ async fn the_demo_gives_the_2019_aid_and_programme_figures() {
     let own = year_figures(
         &db,
         2019,
-        Scope::Township(domain::union::township::Township::ALL[0]),
+        Scope::Township(domain::union::township::Township::JIANDE[0]),
     )
     .await
     .expect("figures");

@@ -40,11 +40,17 @@ impl Fixture {
 
     /// Runs `groundwork --db URL ARGS…`.
     pub fn run(&self, args: &[&str]) -> Output {
+        self.run_env(args, &[])
+    }
+
+    /// Runs `groundwork --db URL ARGS…` with these environment variables set.
+    pub fn run_env(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
         std::process::Command::new(env!("CARGO_BIN_EXE_groundwork"))
             .arg("--db")
             .arg(&self.url)
             .args(args)
             .env("GROUNDWORK_LOG", "warn")
+            .envs(env.iter().copied())
             .output()
             .expect("run groundwork")
     }

@@ -1,7 +1,7 @@
 //! Command-line tests of the union module: the demo's 2019 figures, the imports' exit
 //! codes and files, the reports.
 
-use crate::support::{Fixture, stdout};
+use crate::support::{Fixture, stderr, stdout};
 use serde_json::Value;
 
 #[tokio::test]
@@ -147,4 +147,63 @@ async fn member_imports_exit_with_the_documented_codes_and_files() {
         .filter_map(|e| e["column"].as_str())
         .collect();
     assert_eq!(columns, ["所属工会"]);
+}
+
+#[tokio::test]
+async fn a_deployment_serves_the_townships_its_list_names() {
+    let f = Fixture::new().await;
+    let list = f.path("townships.csv");
+    std::fs::write(&list, "# 代码,名称\n330100101,甲街道\n330100102,乙镇\n").expect("list");
+    let env = [("GROUNDWORK_TOWNSHIPS", list.as_str())];
+    let unions = f.path("unions.csv");
+    std::fs::write(
+        &unions,
+        "工会名称,上级工会,类型,所属乡镇,覆盖单位信用代码,成立日期\n\
+         某市总工会,,市总工会,,,1952-05-01\n\
+         甲街道总工会,某市总工会,乡镇总工会,甲街道,,1995-05-01\n\
+         乙镇总工会,某市总工会,乡镇总工会,330100102,,1995-05-01\n",
+    )
+    .expect("unions");
+    let o = f.run_env(&["import", "unions", &unions, "--format", "json"], &env);
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+
+    // The ranking has the list's two lines, in its order (they tie on every figure).
+    let o = f.run_env(
+        &["report", "union-ranking", "--year", "2019", "--json"],
+        &env,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let ranked: Value = serde_json::from_str(&stdout(&o)).expect("json");
+    let lines: Vec<(&str, u64)> = ranked
+        .as_array()
+        .expect("lines")
+        .iter()
+        .map(|r| {
+            (
+                r["coverage"]["township"].as_str().unwrap_or(""),
+                r["coverage"]["unions_founded_in_year"]
+                    .as_u64()
+                    .unwrap_or(0),
+            )
+        })
+        .collect();
+    assert_eq!(lines, vec![("甲街道", 0), ("乙镇", 0)]);
+
+    // Jiande's townships are not this deployment's: a row naming one is refused.
+    let jiande = f.path("jiande.csv");
+    std::fs::write(
+        &jiande,
+        "工会名称,上级工会,类型,所属乡镇,覆盖单位信用代码,成立日期\n\
+         新安江联合工会,甲街道总工会,联合工会,新安江街道,,2019-01-01\n",
+    )
+    .expect("file");
+    let o = f.run_env(&["import", "unions", &jiande, "--format", "json"], &env);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(stdout(&o).contains("新安江街道"), "{}", stdout(&o));
+
+    // A list that cannot be used stops every command, saying which line is wrong.
+    std::fs::write(&list, "330100101,甲街道\n330100101,乙镇\n").expect("list");
+    let o = f.run_env(&["report", "union-ranking", "--year", "2019"], &env);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("第 2 行"), "{}", stderr(&o));
 }

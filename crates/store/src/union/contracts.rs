@@ -316,7 +316,7 @@ pub async fn signing_lines(db: &Db, scope: Scope, on: NaiveDate) -> StoreResult<
     let rule = coverage::rule(db).await?;
     let all: Vec<Enterprise> = enterprises::all(db, scope).await?;
     let signed = signed_ids(db, scope, on).await?;
-    Ok(Township::ALL
+    Ok(Township::all()
         .iter()
         .filter(|t| scope.allows_code(Some(t.code())))
         .map(|&t| {

@@ -103,11 +103,11 @@ fn coverage_of(e: &Enterprise) -> EnterpriseCoverage {
     }
 }
 
-/// The coverage lines of all 16 townships for `year`, in the city's order. Every figure is
+/// The coverage lines of every township served for `year`, in the list's order. Every figure is
 /// an aggregate in the database — enterprises by township under the rule's conditions
 /// ([`must_condition`], [`tracked_condition`]: the domain's `CoverageRule::obligation`
 /// written as SQL, held equal to `summarise` by the tests), the year's new unions by
-/// township, members from the counters — so a request reads sixteen lines, never the
+/// township, members from the counters — so a request reads one line a township, never the
 /// enterprises.
 pub async fn township_lines(db: &Db, year: i32) -> StoreResult<Vec<TownshipCoverage>> {
     let rule = rule(db).await?;
@@ -147,7 +147,7 @@ pub async fn township_lines(db: &Db, year: i32) -> StoreResult<Vec<TownshipCover
     )
     .await?;
     let joined = counts::joined_by_township(db, year).await?;
-    Ok(Township::ALL
+    Ok(Township::all()
         .iter()
         .map(|t| {
             let mut line =
@@ -173,7 +173,7 @@ pub async fn township_lines(db: &Db, year: i32) -> StoreResult<Vec<TownshipCover
         .collect())
 }
 
-/// The ranking of the 16 townships for `year`.
+/// The ranking of the townships served for `year`.
 pub async fn ranking(db: &Db, year: i32) -> StoreResult<Vec<RankedTownship>> {
     Ok(rank(township_lines(db, year).await?))
 }

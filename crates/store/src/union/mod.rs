@@ -6,6 +6,34 @@
 //! change only their own township, and a record outside the scope is reported as not
 //! found, so that nobody learns from an error what exists in another township.
 
+/// Writes the townships served (`Township::all`) into the `townships` table the records
+/// refer to, when they are a configured list rather than Jiande's 16 (which migration 0002
+/// seeded): run after the migrations, so the first record of a new township has its row.
+/// Reference data, not audited.
+pub async fn register_townships(db: &crate::Db) -> crate::error::StoreResult<()> {
+    use domain::union::township::Township;
+    let all = Township::all();
+    if all == Township::JIANDE.as_slice() {
+        return Ok(());
+    }
+    let mut binds: Vec<crate::sql::Bind> = Vec::with_capacity(all.len() * 3);
+    for (i, t) in all.iter().enumerate() {
+        binds.push(t.code().to_string().into());
+        binds.push(t.name().to_string().into());
+        binds.push(i64::try_from(i).unwrap_or(i64::MAX).into());
+    }
+    crate::query::execute(
+        db,
+        &format!(
+            "INSERT INTO townships (code, name, position) VALUES {}
+             ON CONFLICT (code) DO UPDATE SET name = excluded.name, position = excluded.position",
+            db.backend().values_list(all.len(), 3)
+        ),
+        &binds,
+    )
+    .await
+}
+
 pub mod activation;
 pub mod activities;
 pub mod aid;

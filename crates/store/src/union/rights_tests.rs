@@ -16,8 +16,8 @@ use domain::union::rights::RightsError;
 use domain::union::township::Township;
 use domain::union::wage::ContractKind;
 
-const XIN: Township = Township::ALL[0];
-const YANG: Township = Township::ALL[1];
+const XIN: Township = Township::JIANDE[0];
+const YANG: Township = Township::JIANDE[1];
 
 fn day(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).expect("day")

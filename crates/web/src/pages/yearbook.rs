@@ -199,7 +199,7 @@ pub async fn page(at: Asked, Query(q): Query<AnnualQuery>) -> Result<Response, A
         parts: parts(&report),
         query,
         township_filter: reach.union == Some(store::union::Scope::City),
-        townships: &Township::ALL,
+        townships: Township::all(),
         township: crate::pages::union::field(&q.township).unwrap_or_default(),
         town_filter: reach.relocation == Some(store::relocation::Scope::All),
         town: crate::pages::union::field(&q.town).unwrap_or_default(),

@@ -1,6 +1,7 @@
 //! Tests of the coverage rules, kept apart so the rules read in one screen.
 
 use super::*;
+use crate::union::township::JIANDE_TOWNSHIPS;
 use proptest::prelude::*;
 
 fn enterprise(name: &str, township: &str, headcount: u32, provincial: bool) -> EnterpriseCoverage {

@@ -45,7 +45,7 @@ pub async fn tree(Asked { state, viewer }: Asked) -> Result<Html<String>, AppErr
         Scope::Township(_) => vec![UnionKind::JointUnion, UnionKind::EnterpriseUnion],
     };
     let townships = match sc {
-        Scope::City => Township::ALL.to_vec(),
+        Scope::City => Township::all().to_vec(),
         Scope::Township(t) => vec![t],
     };
     render(&TreePage {

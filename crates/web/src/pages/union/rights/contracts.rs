@@ -134,7 +134,7 @@ pub async fn list(at: Asked, Query(q): Query<ListQuery>) -> Result<Html<String>,
         base: kept_filters(&q),
         q,
         kinds: ContractKind::ALL,
-        townships: Township::ALL.to_vec(),
+        townships: Township::all().to_vec(),
         fixed_township: sc.township(),
         may_write: may_write(&at.viewer),
     })

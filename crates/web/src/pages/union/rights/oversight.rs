@@ -164,7 +164,7 @@ pub async fn talks(at: Asked, Query(q): Query<YearQuery>) -> Result<Html<String>
         chrome: Chrome::new("领导约谈", &at.viewer),
         talks: oversight::talks(&at.state.db, scope(&at.viewer)?, year).await?,
         year,
-        townships: Township::ALL.to_vec(),
+        townships: Township::all().to_vec(),
         may_create: is_city(&at.viewer),
     })
 }

@@ -71,7 +71,7 @@ impl Choices {
             kinds: ActivityKind::ALL,
             levels: ActivityLevel::ALL,
             modes: JointMode::ALL,
-            townships: Township::ALL
+            townships: Township::all()
                 .iter()
                 .copied()
                 .filter(|t| sc.allows_code(Some(t.code())))

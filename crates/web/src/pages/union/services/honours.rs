@@ -77,7 +77,7 @@ pub async fn list(at: Asked, Query(q): Query<ListQuery>) -> Result<Html<String>,
         base: kept_filters(&q),
         kinds: HonourKind::ALL,
         levels: HonourLevel::ALL,
-        townships: Township::ALL
+        townships: Township::all()
             .iter()
             .copied()
             .filter(|t| sc.allows_code(Some(t.code())))

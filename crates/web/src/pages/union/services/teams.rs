@@ -34,7 +34,7 @@ pub async fn list(at: Asked) -> Result<Html<String>, AppError> {
         chrome: Chrome::new("队伍和协会", &at.viewer),
         teams: teams::list(&at.state.db, sc).await?,
         kinds: TeamKind::ALL,
-        townships: Township::ALL
+        townships: Township::all()
             .iter()
             .copied()
             .filter(|t| sc.allows_code(Some(t.code())))
