@@ -190,7 +190,7 @@ fn declare() -> Vec<Route> {
             pages::optouts::remove,
         ),
         // Background jobs: each user's own; the administrator sees all.
-        get("/jobs", Roles(STAFF), "后台任务", pages::jobs::list),
+        get("/jobs", Roles(STAFF), "后台任务", pages::jobs::list).nav("后台任务"),
         get(
             "/jobs/{id}",
             Roles(STAFF),

@@ -46,7 +46,14 @@ fn the_navigation_offers_each_role_exactly_its_pages() {
                 &["批量导入"],
                 &services,
                 &rights,
-                &["征收安置", "年度报告", "用户管理", "审计日志", "通知发送"],
+                &[
+                    "征收安置",
+                    "年度报告",
+                    "用户管理",
+                    "审计日志",
+                    "通知发送",
+                    "后台任务",
+                ],
             ]
             .concat(),
         ),
@@ -58,7 +65,7 @@ fn the_navigation_offers_each_role_exactly_its_pages() {
                 &["批量导入"],
                 &services,
                 &rights,
-                &["年度报告", "通知发送"],
+                &["年度报告", "通知发送", "后台任务"],
             ]
             .concat(),
         ),
@@ -70,15 +77,18 @@ fn the_navigation_offers_each_role_exactly_its_pages() {
                 &["批量导入"],
                 &services,
                 &rights,
-                &["年度报告"],
+                &["年度报告", "后台任务"],
             ]
             .concat(),
         ),
         (
             Role::RelocationCommander,
-            vec!["首页", "征收安置", "年度报告", "通知发送"],
+            vec!["首页", "征收安置", "年度报告", "通知发送", "后台任务"],
         ),
-        (Role::RelocationStaff, vec!["首页", "征收安置", "年度报告"]),
+        (
+            Role::RelocationStaff,
+            vec!["首页", "征收安置", "年度报告", "后台任务"],
+        ),
         (
             Role::Inspector,
             [
@@ -86,7 +96,7 @@ fn the_navigation_offers_each_role_exactly_its_pages() {
                 &union,
                 &services,
                 &rights,
-                &["征收安置", "年度报告", "审计日志", "通知发送"],
+                &["征收安置", "年度报告", "审计日志", "通知发送", "后台任务"],
             ]
             .concat(),
         ),
