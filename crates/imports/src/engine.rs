@@ -386,10 +386,12 @@ pub trait BulkImporter: Layout {
     /// Loads the lookups inside the import's transaction and returns the checker. Every
     /// reference the checker accepts must come from these lookups, and the writes must use
     /// `INSERT OR FAIL`: the database does not re-check foreign keys in this transaction.
+    /// `rows` is what the file says it holds, when it says ([`sheets::rows_hint`]).
     async fn prepare(
         &mut self,
         tx: &mut Tx,
         opts: &ImportOptions,
+        rows: Option<u64>,
     ) -> Result<Self::Check, ImportError>;
     /// Writes a batch of checked rows.
     async fn write(
@@ -398,6 +400,11 @@ pub trait BulkImporter: Layout {
         actor: &str,
         items: Vec<<Self::Check as RowCheck>::Item>,
     ) -> Result<(), StoreError>;
+    /// After the last batch, before the commit of an import that writes: undoes what
+    /// `prepare` arranged for the writing (indexes set aside). Nothing by default.
+    async fn finish(&mut self, _tx: &mut Tx) -> Result<(), StoreError> {
+        Ok(())
+    }
 }
 
 /// Valid rows handed from the checking thread to the writer at a time.
@@ -427,8 +434,13 @@ pub async fn run_bulk<I: BulkImporter>(
     opts: &ImportOptions,
 ) -> Result<ImportReport, ImportError> {
     let (reader, mut rejections) = open(path, importer.columns(), opts).await?;
+    let owned = path.to_owned();
+    let rows = tokio::task::spawn_blocking(move || sheets::rows_hint(&owned))
+        .await
+        .ok()
+        .flatten();
     let mut tx = db.begin_bulk().await?;
-    let checker = importer.prepare(&mut tx, opts).await?;
+    let checker = importer.prepare(&mut tx, opts, rows).await?;
     // Two batches in flight: one being written, one ready; the checker fills a third.
     let (sender, mut checked) = tokio::sync::mpsc::channel(2);
     let progress = opts.progress.clone();
@@ -469,6 +481,9 @@ pub async fn run_bulk<I: BulkImporter>(
         return Err(interrupted());
     }
     let write = !opts.dry_run && (!report.has_invalid() || opts.skip_invalid);
+    if write {
+        importer.finish(&mut tx).await?;
+    }
     end(tx, write, &mut report, rejections, opts).await?;
     Ok(report)
 }

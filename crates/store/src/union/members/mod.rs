@@ -476,9 +476,11 @@ pub async fn transfers(db: &Db, member_id: i64) -> StoreResult<Vec<Transfer>> {
     }))
 }
 
+mod aside;
 mod change;
 pub mod counts;
 pub mod duplicates;
+pub use aside::IndexesAside;
 pub use change::{
     MEMBER_COLUMNS, NewMember, add, find, insert_many, leave, transfer, update_from_row,
 };

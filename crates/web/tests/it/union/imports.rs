@@ -512,3 +512,61 @@ async fn an_import_reports_its_progress_and_a_cancelled_one_writes_nothing() {
     );
     assert_eq!(members_count(&db).await, 20_000);
 }
+
+/// Whether every index of `members` the migrations create is there: creating one again
+/// under its name fails while it exists.
+async fn member_indexes_intact(db: &store::Db) -> bool {
+    let mut intact = true;
+    for name in [
+        "members_resident_id",
+        "members_mobile",
+        "members_union",
+        "members_mobile_name",
+        "members_joined_id",
+        "members_name_id",
+        "members_union_name_id",
+    ] {
+        intact &= db
+            .execute_raw(&format!("CREATE INDEX {name} ON members(id)"))
+            .await
+            .is_err();
+    }
+    intact
+}
+
+#[tokio::test]
+async fn a_file_larger_than_the_registry_is_written_beside_its_indexes_and_they_come_back() {
+    let (dir, db) = with_unions().await;
+    let n = u32::try_from(::imports::union::members::SET_ASIDE_FROM).expect("size") + 1;
+    let mut rows: Vec<Vec<String>> = (0..n)
+        .map(|i| member_row(&format!("会员{i}"), &rid(10_000 + i), "", "甲公司工会"))
+        .collect();
+    // Atomic and one bad row at the very end: nothing written, the indexes as they were.
+    let good_last = rows.pop().expect("rows");
+    rows.push(member_row("坏行", "330182", "", "甲公司工会"));
+    let path = members_file(&dir, &rows);
+    let report = import(&db, "members", &path, ImportOptions::default()).await;
+    assert!(!report.written && report.invalid_count == 1, "{report:?}");
+    assert_eq!(members_count(&db).await, 0);
+    assert!(
+        member_indexes_intact(&db).await,
+        "a rolled-back import keeps the indexes"
+    );
+
+    rows.pop();
+    rows.push(good_last);
+    let path = members_file(&dir, &rows);
+    let report = import(&db, "members", &path, ImportOptions::default()).await;
+    assert!(report.written, "{report:?}");
+    assert_eq!(members_count(&db).await, i64::from(n));
+    assert!(
+        member_indexes_intact(&db).await,
+        "the indexes are built again"
+    );
+    let last = ResidentId::parse(&rid(10_000 + n - 1)).expect("id");
+    let found = members::by_resident_id(&db, Scope::City, &last)
+        .await
+        .expect("found by the rebuilt index");
+    assert_eq!(found.name, format!("会员{}", n - 1));
+    assert_audit_intact(&db).await;
+}

@@ -1,0 +1,51 @@
+//! The registry's secondary indexes set aside while a very large import writes, on
+//! SQLite: a million rows inserted into `members` with its seven secondary indexes took
+//! 11.0 s of B-tree searches, the same rows into the bare table 0.4 s and the seven
+//! indexes built afterwards, each by one sort, 3.6 s (bench/RESULTS.md, 2026-12-07).
+//!
+//! Everything happens inside the import's transaction, so a failed, cancelled or killed
+//! import rolls the indexes back with its rows, and other connections (WAL snapshots)
+//! keep reading with them meanwhile. The import itself needs none of them: the bulk path
+//! reads the registry once before writing and writes by id. The unique index on resident
+//! IDs is built again before the commit, so a duplicate fails the import as it would
+//! have row by row. PostgreSQL keeps its indexes: dropping one there would lock every
+//! reader of the table out until the import commits.
+
+use crate::db::{Tx, TxConn};
+use crate::error::StoreResult;
+
+/// The definitions of the indexes set aside, to build again with [`IndexesAside::finish`].
+#[must_use = "the indexes must be built again before the import commits"]
+pub struct IndexesAside(Vec<String>);
+
+impl IndexesAside {
+    /// Drops the secondary indexes of `members` in `tx` (SQLite; nothing on PostgreSQL).
+    pub async fn begin(tx: &mut Tx) -> StoreResult<IndexesAside> {
+        let TxConn::Sqlite(c) = &mut tx.conn else {
+            return Ok(IndexesAside(Vec::new()));
+        };
+        let defs: Vec<(String, String)> = sqlx::query_as(
+            "SELECT name, sql FROM sqlite_master
+             WHERE type = 'index' AND tbl_name = 'members' AND sql IS NOT NULL ORDER BY name",
+        )
+        .fetch_all(&mut **c)
+        .await?;
+        for (name, _) in &defs {
+            sqlx::query(crate::dynamic(&format!("DROP INDEX \"{name}\"")))
+                .execute(&mut **c)
+                .await?;
+        }
+        Ok(IndexesAside(defs.into_iter().map(|(_, sql)| sql).collect()))
+    }
+
+    /// Builds the indexes again, each from one sort of the table, in `tx`.
+    pub async fn finish(self, tx: &mut Tx) -> StoreResult<()> {
+        let TxConn::Sqlite(c) = &mut tx.conn else {
+            return Ok(());
+        };
+        for sql in &self.0 {
+            sqlx::query(crate::dynamic(sql)).execute(&mut **c).await?;
+        }
+        Ok(())
+    }
+}
