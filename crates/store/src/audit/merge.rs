@@ -283,11 +283,11 @@ impl Records<'_> {
 
 /// The records of `table` whose ids are given (ascending), as digests, in id order.
 async fn look_up(db: &Db, table: &AuditedTable, ids: &[i64]) -> StoreResult<Vec<(i64, Digest32)>> {
-    let marks: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
+    // `?` marks on SQLite: it looks each `$n` up by walking the statement's whole list.
     let sql = format!(
-        "SELECT * FROM {} WHERE id IN ({}) ORDER BY id",
+        "SELECT * FROM {} WHERE id IN {} ORDER BY id",
         table.table,
-        marks.join(", ")
+        db.backend().values_list(1, ids.len())
     );
     Ok(on_pool!(db, |p| {
         let mut q = sqlx::query(crate::dynamic(&sql));

@@ -13,7 +13,7 @@
 //! members, and the same two figures for migrant workers. [`rebuild`] recomputes the table
 //! from the records; [`drift`] compares the two, for tests and repairs.
 
-use crate::db::{Backend, Conn, Tx};
+use crate::db::{Conn, Tx};
 use crate::error::StoreResult;
 use crate::query;
 use crate::sql::Bind;
@@ -82,7 +82,8 @@ impl Tally {
         *self.1.entry(union_id).or_default() += sign * active;
     }
 
-    /// Writes the gathered changes, a few hundred rows to a statement.
+    /// Writes the gathered changes, a few hundred rows to a statement (`?` marks on SQLite:
+    /// it looks each `$n` up by walking the statement's whole list, quadratic in rows).
     pub(crate) async fn apply(self, tx: &mut Tx) -> StoreResult<()> {
         const CHUNK: usize = 500;
         let rows: Vec<(Key, Share)> = self.0.into_iter().filter(|(_, s)| !s.is_zero()).collect();
@@ -96,7 +97,7 @@ impl Tally {
                      active = union_member_counts.active + excluded.active,
                      migrant = union_member_counts.migrant + excluded.migrant,
                      migrant_active = union_member_counts.migrant_active + excluded.migrant_active",
-                Backend::Postgres.values_list(chunk.len(), 6)
+                tx.backend().values_list(chunk.len(), 6)
             );
             let binds: Vec<Bind> = chunk
                 .iter()
@@ -119,7 +120,7 @@ impl Tally {
                 "INSERT INTO union_member_totals (union_id, active) VALUES {}
                  ON CONFLICT (union_id) DO UPDATE SET
                      active = union_member_totals.active + excluded.active",
-                Backend::Postgres.values_list(chunk.len(), 2)
+                tx.backend().values_list(chunk.len(), 2)
             );
             let binds: Vec<Bind> = chunk
                 .iter()
@@ -149,11 +150,8 @@ pub(crate) async fn registered(
     let mut township: HashMap<i64, String> = HashMap::with_capacity(ids.len());
     for chunk in ids.chunks(500) {
         let sql = format!(
-            "SELECT id, COALESCE(township, '') FROM unions WHERE id IN ({})",
-            (1..=chunk.len())
-                .map(|i| format!("${i}"))
-                .collect::<Vec<_>>()
-                .join(", ")
+            "SELECT id, COALESCE(township, '') FROM unions WHERE id IN {}",
+            tx.backend().values_list(1, chunk.len())
         );
         let binds: Vec<Bind> = chunk.iter().map(|&id| id.into()).collect();
         township.extend(query::rows(&mut *tx, &sql, &binds, |r: (i64, String)| Ok(r)).await?);
