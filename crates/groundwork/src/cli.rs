@@ -357,11 +357,7 @@ pub async fn run(cli: Cli) -> Result<u8> {
                 project,
                 progress: imports::Progress::default(),
             };
-            let watch = crate::progress::Watch::import(
-                &opts.progress,
-                format != "json",
-                sheets::rows_hint(&file),
-            );
+            let watch = crate::progress::Watch::import(&opts.progress, format != "json");
             let result = imports::import(&db, kind, &file, &opts, &ImportScope::everything()).await;
             watch.finish();
             match result {

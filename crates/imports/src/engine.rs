@@ -258,7 +258,12 @@ async fn open(
 ) -> Result<(SheetReader, Rejections), SheetError> {
     let path = path.to_path_buf();
     let keep_rejects = opts.rejects.is_some();
+    let progress = opts.progress.clone();
     tokio::task::spawn_blocking(move || {
+        // The rows the file says it holds, unless the caller already knows them.
+        if progress.total().is_none() {
+            progress.expect(sheets::rows_hint(&path).unwrap_or(0));
+        }
         let reader = SheetReader::open(&path, columns)?;
         let rejections = Rejections::new(keep_rejects, reader.source_headers())?;
         Ok((reader, rejections))
@@ -386,12 +391,11 @@ pub trait BulkImporter: Layout {
     /// Loads the lookups inside the import's transaction and returns the checker. Every
     /// reference the checker accepts must come from these lookups, and the writes must use
     /// `INSERT OR FAIL`: the database does not re-check foreign keys in this transaction.
-    /// `rows` is what the file says it holds, when it says ([`sheets::rows_hint`]).
+    /// What the file says it holds is `opts.progress.total()`, when it says.
     async fn prepare(
         &mut self,
         tx: &mut Tx,
         opts: &ImportOptions,
-        rows: Option<u64>,
     ) -> Result<Self::Check, ImportError>;
     /// Writes a batch of checked rows.
     async fn write(
@@ -434,13 +438,8 @@ pub async fn run_bulk<I: BulkImporter>(
     opts: &ImportOptions,
 ) -> Result<ImportReport, ImportError> {
     let (reader, mut rejections) = open(path, importer.columns(), opts).await?;
-    let owned = path.to_owned();
-    let rows = tokio::task::spawn_blocking(move || sheets::rows_hint(&owned))
-        .await
-        .ok()
-        .flatten();
     let mut tx = db.begin_bulk().await?;
-    let checker = importer.prepare(&mut tx, opts, rows).await?;
+    let checker = importer.prepare(&mut tx, opts).await?;
     // Two batches in flight: one being written, one ready; the checker fills a third.
     let (sender, mut checked) = tokio::sync::mpsc::channel(2);
     let progress = opts.progress.clone();

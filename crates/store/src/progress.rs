@@ -14,6 +14,8 @@ pub struct Progress(Arc<State>);
 struct State {
     read: AtomicU64,
     written: AtomicU64,
+    /// Rows expected in all; 0 while unknown.
+    total: AtomicU64,
     cancelled: AtomicBool,
 }
 
@@ -36,6 +38,17 @@ impl Progress {
     /// Counts `rows` more written.
     pub fn wrote(&self, rows: u64) {
         self.0.written.fetch_add(rows, Ordering::Relaxed);
+    }
+
+    /// Says how many rows the work expects in all (what an imported file says it holds), for
+    /// the time left; 0 leaves it unknown.
+    pub fn expect(&self, rows: u64) {
+        self.0.total.store(rows, Ordering::Relaxed);
+    }
+
+    /// The rows expected in all, when known.
+    pub fn total(&self) -> Option<u64> {
+        Some(self.0.total.load(Ordering::Relaxed)).filter(|&t| t > 0)
     }
 
     /// Asks the work to stop (an import then writes nothing).

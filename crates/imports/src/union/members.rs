@@ -224,7 +224,6 @@ impl BulkImporter for MembersImporter {
         &mut self,
         tx: &mut Tx,
         opts: &ImportOptions,
-        rows: Option<u64>,
     ) -> Result<MemberCheck, ImportError> {
         let unions = organisations::lookup(tx).await?;
         let union_townships = unions
@@ -241,6 +240,7 @@ impl BulkImporter for MembersImporter {
         // A file at least as large as the registry (and large): its rows go into the
         // bare table and the indexes are built once at the end (`IndexesAside`).
         let registry = u64::try_from(registered.len()).unwrap_or(u64::MAX);
+        let rows = opts.progress.total();
         if !opts.dry_run && rows.is_some_and(|r| r >= SET_ASIDE_FROM.max(registry)) {
             self.aside = Some(members::IndexesAside::begin(tx).await?);
         }

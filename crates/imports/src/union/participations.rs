@@ -188,7 +188,6 @@ impl BulkImporter for ParticipationsImporter {
         &mut self,
         tx: &mut Tx,
         _opts: &ImportOptions,
-        _rows: Option<u64>,
     ) -> Result<ParticipationCheck, ImportError> {
         let mut targets = HashMap::new();
         for k in activities::keys(&mut *tx).await? {

@@ -164,6 +164,9 @@ impl Upload {
             async move |work| {
                 let rejects = work.dir.join(REJECTS_FILE);
                 opts.progress = work.live.progress.clone();
+                // Counted once, here: the engine takes the file's rows from the progress.
+                opts.progress
+                    .expect(total.and_then(|t| u64::try_from(t).ok()).unwrap_or(0));
                 opts.rejects = Some(rejects.clone());
                 let result = imports::import(&db, kind, &path, &opts, &scope).await;
                 drop(self);

@@ -138,7 +138,7 @@ struct TownshipPage {
     all_rate: String,
     checklist: Arc<Vec<Enterprise>>,
     tracked_open: Arc<Vec<Enterprise>>,
-    founded: Arc<Vec<organisations::UnionOrg>>,
+    founded: Vec<organisations::UnionOrg>,
     unions_chart: String,
     members_chart: String,
     may_write: bool,
@@ -178,20 +178,14 @@ pub async fn township(
         })
         .await?;
     let y = format!("{year:04}-");
-    let founded = r
-        .get(format!("founded {year} {}", t.code()), || async {
-            let unions = organisations::list(db, Scope::Township(t)).await?;
-            StoreResult::Ok(
-                unions
-                    .into_iter()
-                    .filter(|u| {
-                        !u.kind.is_federation()
-                            && u.founded_on.as_deref().is_some_and(|f| f.starts_with(&y))
-                    })
-                    .collect::<Vec<_>>(),
-            )
+    let founded = super::union_choices(&r, db, Scope::Township(t))
+        .await?
+        .iter()
+        .filter(|u| {
+            !u.kind.is_federation() && u.founded_on.as_deref().is_some_and(|f| f.starts_with(&y))
         })
-        .await?;
+        .cloned()
+        .collect();
     let checklist = r
         .get(format!("checklist {}", t.code()), || {
             coverage::checklist(db, t)

@@ -116,7 +116,8 @@ pub async fn list(at: Asked, Query(q): Query<ListQuery>) -> Result<Html<String>,
             crate::access::urlencode(&c.token())
         )
     };
-    let unions = super::union_choices(&at.state, sc).await?;
+    let kept = at.state.figures.read(&at.state.db).await?;
+    let unions = super::union_choices(&kept, &at.state.db, sc).await?;
     render(&ListPage {
         chrome: Chrome::new("会员名册", &at.viewer),
         previous: page.previous.as_ref().map(link),

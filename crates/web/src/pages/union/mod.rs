@@ -325,14 +325,13 @@ pub(crate) fn is_city(viewer: &Viewer) -> bool {
 }
 
 /// The unions a viewer in `sc` may see and pick from (the member list's filter and its
-/// join form), with their members, kept per state of the records ([`crate::figures`]):
-/// a province has tens of thousands.
+/// join form, a township page's new unions), with their members, kept per state of the
+/// records ([`crate::figures`]): a province has tens of thousands.
 pub(crate) async fn union_choices(
-    state: &crate::state::AppState,
+    r: &crate::figures::Reading<'_>,
+    db: &store::Db,
     sc: Scope,
 ) -> Result<std::sync::Arc<Vec<store::union::organisations::UnionOrg>>, AppError> {
-    let db = &state.db;
-    let r = state.figures.read(db).await?;
     Ok(r.get(format!("unions {sc:?}"), || async {
         let all = store::union::organisations::list(db, sc).await?;
         store::error::StoreResult::Ok(
