@@ -78,6 +78,7 @@ const MIGRATIONS: &[Migration] = &[
     migration!(24, "0024_union_member_keyset"),
     migration!(26, "0026_union_member_counts"),
     migration!(28, "0028_union_member_totals"),
+    migration!(30, "0030_union_member_mobile_index"),
 ];
 
 /// The SQL of a migration for one backend, with the dialect tokens replaced.

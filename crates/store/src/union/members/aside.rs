@@ -1,6 +1,6 @@
 //! The registry's secondary indexes set aside while a very large import writes, on
-//! SQLite: a million rows inserted into `members` with its seven secondary indexes took
-//! 11.0 s of B-tree searches, the same rows into the bare table 0.4 s and the seven
+//! SQLite: a million rows inserted into `members` with its (then seven) secondary indexes
+//! took 11.0 s of B-tree searches, the same rows into the bare table 0.4 s and the
 //! indexes built afterwards, each by one sort, 3.6 s (bench/RESULTS.md, 2026-12-07).
 //!
 //! Everything happens inside the import's transaction, so a failed, cancelled or killed
@@ -38,11 +38,20 @@ impl IndexesAside {
         Ok(IndexesAside(defs.into_iter().map(|(_, sql)| sql).collect()))
     }
 
-    /// Builds the indexes again, each from one sort of the table, in `tx`.
+    /// Builds the indexes again, each from one sort of the table, in `tx`. The sorts
+    /// spill to temporary files: with `temp_store = MEMORY` (the pool's setting) SQLite
+    /// keeps each sort's runs in a growing in-memory file, and the builds of a
+    /// million rows took 6.2 s instead of 3.7 s (sqlite3, bench/RESULTS.md 2026-12-07).
     pub async fn finish(self, tx: &mut Tx) -> StoreResult<()> {
         let TxConn::Sqlite(c) = &mut tx.conn else {
             return Ok(());
         };
+        // The bulk connection is closed after the import, so the setting ends with it (an
+        // in-memory database's one connection keeps it: SQLite's default, only slower
+        // for its small temporary tables).
+        sqlx::query("PRAGMA temp_store = FILE")
+            .execute(&mut **c)
+            .await?;
         for sql in &self.0 {
             sqlx::query(crate::dynamic(sql)).execute(&mut **c).await?;
         }

@@ -519,7 +519,6 @@ async fn member_indexes_intact(db: &store::Db) -> bool {
     let mut intact = true;
     for name in [
         "members_resident_id",
-        "members_mobile",
         "members_union",
         "members_mobile_name",
         "members_joined_id",
