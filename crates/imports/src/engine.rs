@@ -405,7 +405,8 @@ pub trait BulkImporter: Layout {
         items: Vec<<Self::Check as RowCheck>::Item>,
     ) -> Result<(), StoreError>;
     /// After the last batch, before the commit of an import that writes: undoes what
-    /// `prepare` arranged for the writing (indexes set aside). Nothing by default.
+    /// `prepare` arranged for the writing (indexes set aside) and writes what the batches
+    /// left for the end (counters kept for the whole file). Nothing by default.
     async fn finish(&mut self, _tx: &mut Tx) -> Result<(), StoreError> {
         Ok(())
     }

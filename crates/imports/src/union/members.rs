@@ -46,6 +46,8 @@ pub struct MembersImporter {
     today: chrono::NaiveDate,
     /// The registry's indexes, while a very large import writes without them.
     aside: Option<members::IndexesAside>,
+    /// The new members, counted once for the file (see [`members::counts::Joined`]).
+    joined: members::counts::Joined,
 }
 
 /// Rows from which a file at least as large as the registry is written with the
@@ -60,6 +62,7 @@ impl MembersImporter {
             scope,
             today: today_local(),
             aside: None,
+            joined: members::counts::Joined::default(),
         }
     }
 }
@@ -255,10 +258,10 @@ impl BulkImporter for MembersImporter {
     }
 
     async fn finish(&mut self, tx: &mut Tx) -> Result<(), StoreError> {
-        match self.aside.take() {
-            Some(aside) => aside.finish(tx).await,
-            None => Ok(()),
+        if let Some(aside) = self.aside.take() {
+            aside.finish(tx).await?;
         }
+        std::mem::take(&mut self.joined).apply(tx).await
     }
 
     async fn write(
@@ -276,7 +279,7 @@ impl BulkImporter for MembersImporter {
                 }
             }
         }
-        members::insert_many(tx, actor, &new).await
+        members::insert_counting(tx, actor, &new, &mut self.joined).await
     }
 }
 

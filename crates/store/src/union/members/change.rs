@@ -52,6 +52,19 @@ pub const MEMBER_COLUMNS: &[&str] = &[
 /// the database works on its own thread, so the two overlap (`join!` polls the write
 /// first, which hands the statement over, then does the logging).
 pub async fn insert_many(tx: &mut Tx, actor: &str, rows: &[NewMember]) -> StoreResult<()> {
+    let mut joined = counts::Joined::default();
+    insert_counting(tx, actor, rows, &mut joined).await?;
+    joined.apply(tx).await
+}
+
+/// [`insert_many`], with the new members added to `joined` instead of the counters: the
+/// caller applies it before its transaction commits (a bulk import, once for the file).
+pub async fn insert_counting(
+    tx: &mut Tx,
+    actor: &str,
+    rows: &[NewMember],
+    joined: &mut counts::Joined,
+) -> StoreResult<()> {
     /// Seven values a row: far below both backends' limits on bound parameters.
     const CHUNK: usize = 1000;
     let now = crate::now_text();
@@ -86,12 +99,10 @@ pub async fn insert_many(tx: &mut Tx, actor: &str, rows: &[NewMember]) -> StoreR
     if let (TxConn::Sqlite(_), Some((first, last))) = (&tx.conn, batch.range()) {
         check_ids(tx, first, last, batch.len()).await?;
     }
-    counts::registered(
-        tx,
+    joined.add(
         rows.iter()
             .map(|m| (m.union_id, m.joined_on, m.migrant_worker)),
-    )
-    .await?;
+    );
     audit::record_batch(tx, actor, batch).await
 }
 

@@ -132,37 +132,47 @@ impl Tally {
     }
 }
 
-/// New members (all still in), as (union, join date, migrant worker): gathered per union
-/// and month first, then their unions' townships are read, 500 ids to a statement.
-pub(crate) async fn registered(
-    tx: &mut Tx,
-    rows: impl Iterator<Item = (i64, NaiveDate, bool)>,
-) -> StoreResult<()> {
-    let mut per_union: HashMap<(i64, i32, u32), Share> = HashMap::new();
-    for (union_id, joined_on, migrant) in rows {
-        per_union
-            .entry((union_id, joined_on.year(), joined_on.month()))
-            .or_default()
-            .add(Share::member(true, migrant), 1);
+/// New members counted in memory, per union and month of joining, and written to the
+/// counters by [`Joined::apply`]: a bulk import applies once for the whole file instead of
+/// once per batch. On PostgreSQL every upsert of a counter row leaves a row version that
+/// the same transaction's next upsert of it must step over, so a million members written
+/// in a hundred batches spent 7.4 s on the counters (bench/RESULTS.md, 2026-12-07).
+#[derive(Debug, Default)]
+pub struct Joined(HashMap<(i64, i32, u32), Share>);
+
+impl Joined {
+    /// Counts new members given as (union, join date, migrant worker).
+    pub(crate) fn add(&mut self, rows: impl Iterator<Item = (i64, NaiveDate, bool)>) {
+        for (union_id, joined_on, migrant) in rows {
+            self.0
+                .entry((union_id, joined_on.year(), joined_on.month()))
+                .or_default()
+                .add(Share::member(true, migrant), 1);
+        }
     }
-    let ids: BTreeSet<i64> = per_union.keys().map(|(u, _, _)| *u).collect();
-    let ids: Vec<i64> = ids.into_iter().collect();
-    let mut township: HashMap<i64, String> = HashMap::with_capacity(ids.len());
-    for chunk in ids.chunks(500) {
-        let sql = format!(
-            "SELECT id, COALESCE(township, '') FROM unions WHERE id IN {}",
-            tx.backend().values_list(1, chunk.len())
-        );
-        let binds: Vec<Bind> = chunk.iter().map(|&id| id.into()).collect();
-        township.extend(query::rows(&mut *tx, &sql, &binds, |r: (i64, String)| Ok(r)).await?);
+
+    /// Writes what was counted: the unions' townships are read, 500 ids to a statement,
+    /// then the counter rows are upserted in key order.
+    pub async fn apply(self, tx: &mut Tx) -> StoreResult<()> {
+        let ids: BTreeSet<i64> = self.0.keys().map(|(u, _, _)| *u).collect();
+        let ids: Vec<i64> = ids.into_iter().collect();
+        let mut township: HashMap<i64, String> = HashMap::with_capacity(ids.len());
+        for chunk in ids.chunks(500) {
+            let sql = format!(
+                "SELECT id, COALESCE(township, '') FROM unions WHERE id IN {}",
+                tx.backend().values_list(1, chunk.len())
+            );
+            let binds: Vec<Bind> = chunk.iter().map(|&id| id.into()).collect();
+            township.extend(query::rows(&mut *tx, &sql, &binds, |r: (i64, String)| Ok(r)).await?);
+        }
+        let mut tally = Tally::default();
+        for ((union_id, year, month), share) in self.0 {
+            let t = township.get(&union_id).map_or("", String::as_str);
+            tally.add(t, &format!("{year:04}-{month:02}"), share, 1);
+            tally.add_union(union_id, share.active, 1);
+        }
+        tally.apply(tx).await
     }
-    let mut tally = Tally::default();
-    for ((union_id, year, month), share) in per_union {
-        let t = township.get(&union_id).map_or("", String::as_str);
-        tally.add(t, &format!("{year:04}-{month:02}"), share, 1);
-        tally.add_union(union_id, share.active, 1);
-    }
-    tally.apply(tx).await
 }
 
 /// Where one member sits in the counters.
