@@ -271,13 +271,15 @@ impl BulkImporter for MembersImporter {
         items: Vec<MemberRow>,
     ) -> Result<(), StoreError> {
         let mut new = Vec::with_capacity(items.len());
+        let mut registered = Vec::new();
         for item in items {
             match item {
                 MemberRow::New(m) => new.push(m),
-                MemberRow::Registered(id, old_union, m) => {
-                    members::update_from_row(tx, actor, id, old_union, &m, self.today).await?;
-                }
+                MemberRow::Registered(id, old_union, m) => registered.push((id, old_union, m)),
             }
+        }
+        for (id, old_union, m) in members::differing(tx, registered).await? {
+            members::update_from_row(tx, actor, id, old_union, &m, self.today).await?;
         }
         members::insert_counting(tx, actor, &new, &mut self.joined).await
     }

@@ -7,10 +7,12 @@ use crate::audit::{self, Field};
 use crate::db::{Backend, Tx, TxConn};
 use crate::error::{Refusal, StoreError, StoreResult};
 use crate::on_tx;
+use crate::query;
 use crate::sql::Bind;
 use crate::union::{codes, organisations};
 use chrono::NaiveDate;
 use domain::platform::{Mobile, ResidentId};
+use std::collections::HashMap;
 
 /// A member as a form or an import row gives it.
 #[derive(Debug, Clone)]
@@ -227,6 +229,55 @@ pub async fn find(tx: &mut Tx, resident_id: &str) -> StoreResult<Option<(i64, i6
     .bind(resident_id)
     .fetch_optional(&mut *c)
     .await?))
+}
+
+/// Of registered members with what an import row says of each (member id, current
+/// union, the row), those whose record says something else: the ones
+/// [`update_from_row`] would write. An export re-imported whole is mostly identical rows;
+/// they are read back 500 to a statement instead of costing three queries each.
+pub async fn differing(
+    tx: &mut Tx,
+    rows: Vec<(i64, i64, NewMember)>,
+) -> StoreResult<Vec<(i64, i64, NewMember)>> {
+    /// The columns an import row sets, as stored.
+    type Stored = (String, Option<String>, i64, String, bool);
+    let mut stored: HashMap<i64, Stored> = HashMap::with_capacity(rows.len());
+    for chunk in rows.chunks(500) {
+        let sql = format!(
+            "SELECT id, name, mobile, union_id, joined_on, migrant_worker FROM members WHERE id IN {}",
+            tx.backend().values_list(1, chunk.len())
+        );
+        let binds: Vec<Bind> = chunk.iter().map(|(id, _, _)| (*id).into()).collect();
+        let found = query::rows(
+            &mut *tx,
+            &sql,
+            &binds,
+            |(id, name, mobile, union_id, joined_on, migrant): (
+                i64,
+                String,
+                Option<String>,
+                i64,
+                String,
+                bool,
+            )| { Ok((id, (name, mobile, union_id, joined_on, migrant))) },
+        )
+        .await?;
+        stored.extend(found);
+    }
+    Ok(rows
+        .into_iter()
+        .filter(|(id, _, m)| {
+            stored
+                .get(id)
+                .is_none_or(|(name, mobile, union_id, joined_on, migrant)| {
+                    *name != m.name
+                        || mobile.as_deref() != m.mobile.as_ref().map(Mobile::as_str)
+                        || *union_id != m.union_id
+                        || *joined_on != codes::date_text(m.joined_on)
+                        || *migrant != m.migrant_worker
+                })
+        })
+        .collect())
 }
 
 /// Updates a member from an import row (audited). A different union is a transfer, kept in

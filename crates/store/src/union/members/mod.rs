@@ -482,7 +482,7 @@ pub mod counts;
 pub mod duplicates;
 pub use aside::IndexesAside;
 pub use change::{
-    MEMBER_COLUMNS, NewMember, add, find, insert_counting, insert_many, leave, transfer,
+    MEMBER_COLUMNS, NewMember, add, differing, find, insert_counting, insert_many, leave, transfer,
     update_from_row,
 };
 

@@ -268,6 +268,46 @@ async fn reimport_updates_members_and_a_new_union_is_a_transfer() {
     assert_audit_intact(&db).await;
 }
 
+/// The audit log's newest sequence number.
+async fn audit_head(db: &store::Db) -> i64 {
+    store::audit::anchor(db)
+        .await
+        .expect("head")
+        .map_or(0, |a| a.sequence)
+}
+
+#[tokio::test]
+async fn a_reimport_writes_each_member_whose_row_says_something_new_and_no_other() {
+    let (dir, db) = with_unions().await;
+    let mut rows: Vec<Vec<String>> = (1..=5)
+        .map(|i| member_row(&format!("会员{i}"), &rid(i), "13812345678", "甲公司工会"))
+        .collect();
+    let path = members_file(&dir, &rows);
+    assert!(
+        import(&db, "members", &path, ImportOptions::default())
+            .await
+            .written
+    );
+    rows[0][0] = "改名".into();
+    rows[1][2] = String::new();
+    rows[2][4] = "2018-01-02".into();
+    rows[3][5] = "是".into();
+    members_file(&dir, &rows);
+    let head = audit_head(&db).await;
+    let again = import(&db, "members", &path, ImportOptions::default()).await;
+    assert_eq!((again.imported, again.updated), (0, 5));
+    assert_eq!(
+        audit_head(&db).await - head,
+        4,
+        "one entry per changed member: name, mobile, join date, migrant worker"
+    );
+    let third = members::by_resident_id(&db, Scope::City, &ResidentId::parse(&rid(3)).expect("id"))
+        .await
+        .expect("member");
+    assert_eq!(third.joined_on.to_string(), "2018-01-02");
+    assert_audit_intact(&db).await;
+}
+
 #[tokio::test]
 async fn exports_reimport_to_the_same_records() {
     let (dir, db) = fresh().await;
