@@ -38,6 +38,15 @@ pub(crate) async fn ranked(
         .await
 }
 
+/// The city's figures of the year (the overview and the circular), computed once per
+/// state of the records.
+async fn city_figures(r: &Reading<'_>, db: &Db, year: i32) -> StoreResult<Arc<YearFigures>> {
+    r.get(format!("year figures {year}"), || {
+        coverage::year_figures(db, year, Scope::City)
+    })
+    .await
+}
+
 /// Bars of the ranking: all-enterprise coverage rate per township, in ranking order.
 fn rate_bars(ranked: &[RankedTownship]) -> String {
     let bars: Vec<Bar> = ranked
@@ -90,11 +99,7 @@ pub async fn overview(at: Asked, Query(q): Query<YearQuery>) -> Result<Response,
     let db = &at.state.db;
     let r = at.state.figures.read(db).await?;
     let year = super::year_in(&r, &at.state, q.year.as_deref()).await?;
-    let figures = r
-        .get(format!("year figures {year}"), || {
-            coverage::year_figures(db, year, Scope::City)
-        })
-        .await?;
+    let figures = city_figures(&r, db, year).await?;
     let ranked = ranked(&r, db, year).await?;
     let monthly = r
         .get(format!("monthly {year}"), || {
@@ -287,11 +292,7 @@ pub async fn circular(at: Asked, Query(q): Query<YearQuery>) -> Result<Html<Stri
     render(&CircularPage {
         chrome: Chrome::new(format!("{year}年度建会工作排名通报"), &at.viewer),
         year,
-        figures: r
-            .get(format!("year figures {year}"), || {
-                coverage::year_figures(db, year, Scope::City)
-            })
-            .await?,
+        figures: city_figures(&r, db, year).await?,
         headers: RANKING_HEADERS,
         rows: ranked.iter().map(ranking_cells).collect(),
         first: names(top),
