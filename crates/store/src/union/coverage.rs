@@ -14,12 +14,12 @@ use super::codes;
 use super::enterprises::{self, Enterprise};
 use super::members::counts;
 use super::officers::{self, Officer};
-use crate::audit::{self, AuditedTable};
+use super::settings;
+use crate::audit::UpdateLog;
 use crate::db::{Db, Tx};
 use crate::error::{Refusal, StoreError, StoreResult};
 use crate::on_pool;
 use crate::query;
-use crate::sql::Bind;
 use chrono::{Datelike, NaiveDate};
 use domain::union::coverage::{
     CoverageRule, EnterpriseCoverage, RankedTownship, TownshipCoverage, checklist_outstanding, rank,
@@ -29,28 +29,13 @@ use domain::union::township::Township;
 use serde::Serialize;
 use std::collections::HashMap;
 
-/// The settings table as audited.
-pub const SETTINGS: AuditedTable = AuditedTable {
-    entity: "union_setting",
-    table: "union_settings",
-    secret_columns: &[],
-};
-
 const RULE_SETTING: &str = "coverage_rule";
 
 /// The coverage rule in force: the stored setting, or the 2019 default when none is set.
 pub async fn rule(db: &Db) -> StoreResult<CoverageRule> {
-    let value: Option<String> = query::value(
-        db,
-        "SELECT value FROM union_settings WHERE name = $1",
-        &[Bind::Text(RULE_SETTING.to_string())],
-    )
-    .await?;
-    match value {
-        Some(v) => serde_json::from_str(&v)
-            .map_err(|e| StoreError::corrupt(format!("建会覆盖规则设置无效：{e}"))),
-        None => Ok(CoverageRule::default()),
-    }
+    Ok(settings::json(db, RULE_SETTING, "建会覆盖规则")
+        .await?
+        .unwrap_or_default())
 }
 
 /// Changes the coverage rule (audited); the checklist and ranking follow at once.
@@ -58,38 +43,7 @@ pub async fn set_rule(tx: &mut Tx, actor: &str, rule: &CoverageRule) -> StoreRes
     if rule.tracked_min_headcount > rule.must_min_headcount {
         return Err(StoreError::from(Refusal::CoverageThresholds));
     }
-    let value = serde_json::to_string(rule).map_err(|e| StoreError::Config(e.to_string()))?;
-    let existing: Option<i64> = query::value(
-        &mut *tx,
-        "SELECT id FROM union_settings WHERE name = $1",
-        &[Bind::Text(RULE_SETTING.to_string())],
-    )
-    .await?;
-    audit::upsert(
-        tx,
-        actor,
-        &SETTINGS,
-        existing,
-        audit::UpdateLog::Always("update"),
-        async |tx, id| {
-            query::execute(
-                tx,
-                "UPDATE union_settings SET value = $1, updated_at = $2 WHERE id = $3",
-                &[Bind::from(&value), Bind::from(crate::now_text()), id.into()],
-            )
-            .await
-        },
-        async |tx| {
-            query::one(
-                tx,
-                "INSERT INTO union_settings (name, value, updated_at) VALUES ($1, $2, $3) RETURNING id",
-                &[RULE_SETTING.into(), Bind::from(&value), Bind::from(crate::now_text())],
-            )
-            .await
-        },
-    )
-    .await?;
-    Ok(())
+    settings::set_json(tx, actor, RULE_SETTING, rule, UpdateLog::Always("update")).await
 }
 
 fn coverage_of(e: &Enterprise) -> EnterpriseCoverage {

@@ -54,6 +54,7 @@ pub mod participations;
 pub mod programmes;
 pub mod responsibility;
 mod services;
+pub mod settings;
 pub mod signups;
 pub mod teams;
 pub mod welfare;
@@ -65,7 +66,7 @@ use domain::union::township::Township;
 
 /// This area's audited tables.
 pub const AUDITED_TABLES: &[AuditedTable] = &[
-    coverage::SETTINGS,
+    settings::SETTINGS,
     organisations::UNIONS,
     officers::OFFICERS,
     enterprises::ENTERPRISES,

@@ -2,12 +2,13 @@
 //! computed with them from the ranking's coverage figures, and leader talks (领导约谈)
 //! with lagging townships and their follow-up.
 
-use super::coverage::{self, SETTINGS};
+use super::coverage;
 use super::services::{check_scope, scoped_row};
+use super::settings;
 use super::{Scope, codes};
 use crate::audit::{self, AuditedTable};
 use crate::db::{Conn, Db, Tx};
-use crate::error::{StoreError, StoreResult};
+use crate::error::StoreResult;
 use crate::query;
 use chrono::NaiveDate;
 use domain::union::assessment::AssessmentWeights;
@@ -27,17 +28,9 @@ const WEIGHTS_SETTING: &str = "assessment_weights";
 
 /// The weights in force: the stored setting, or the default when none is set.
 pub async fn weights(conn: impl Into<Conn<'_>>) -> StoreResult<AssessmentWeights> {
-    let value: Option<String> = query::value(
-        conn,
-        "SELECT value FROM union_settings WHERE name = $1",
-        &[WEIGHTS_SETTING.into()],
-    )
-    .await?;
-    match value {
-        Some(v) => serde_json::from_str(&v)
-            .map_err(|e| StoreError::corrupt(format!("考核权重设置无效：{e}"))),
-        None => Ok(AssessmentWeights::default()),
-    }
+    Ok(settings::json(conn, WEIGHTS_SETTING, "考核权重")
+        .await?
+        .unwrap_or_default())
 }
 
 /// Sets the weights (audited as a setting); only the city federation may.
@@ -52,39 +45,7 @@ pub async fn set_weights(
     }
     let w = AssessmentWeights::new(w.must_rate, w.tracked_rate, w.all_rate)
         .map_err(RightsError::from)?;
-    let value = serde_json::to_string(&w).map_err(|e| StoreError::Config(e.to_string()))?;
-    let existing: Option<i64> = query::value(
-        &mut *tx,
-        "SELECT id FROM union_settings WHERE name = $1",
-        &[WEIGHTS_SETTING.into()],
-    )
-    .await?;
-    let now = crate::now_text();
-    audit::upsert(
-        tx,
-        actor,
-        &SETTINGS,
-        existing,
-        audit::UpdateLog::IfChanged,
-        async |tx, id| {
-            query::execute(
-                tx,
-                "UPDATE union_settings SET value = $1, updated_at = $2 WHERE id = $3 AND value <> $1",
-                &[value.clone().into(), now.clone().into(), id.into()],
-            )
-            .await
-        },
-        async |tx| {
-            query::one(
-                tx,
-                "INSERT INTO union_settings (name, value, updated_at) VALUES ($1, $2, $3) RETURNING id",
-                &[WEIGHTS_SETTING.into(), value.clone().into(), now.clone().into()],
-            )
-            .await
-        },
-    )
-    .await?;
-    Ok(())
+    settings::set_json(tx, actor, WEIGHTS_SETTING, &w, audit::UpdateLog::IfChanged).await
 }
 
 /// A ranking line with its assessment score.

@@ -4,8 +4,8 @@
 
 use super::Scope;
 use super::codes::from_code;
-use super::coverage::SETTINGS;
-use crate::audit;
+use super::settings;
+use crate::audit::UpdateLog;
 use crate::db::{Conn, Tx};
 use crate::error::{StoreError, StoreResult};
 use crate::query;
@@ -84,13 +84,7 @@ pub async fn eligibility(
     conn: impl Into<Conn<'_>>,
     kind: ProgrammeKind,
 ) -> StoreResult<Eligibility> {
-    let value: Option<String> = query::value(
-        conn,
-        "SELECT value FROM union_settings WHERE name = $1",
-        &[Bind::Text(setting_name(kind))],
-    )
-    .await?;
-    match value {
+    match settings::value(conn, &setting_name(kind)).await? {
         Some(v) => from_code(Eligibility::ALL, Eligibility::code, &v),
         None => Ok(kind.default_eligibility()),
     }
@@ -103,39 +97,8 @@ pub async fn set_eligibility(
     kind: ProgrammeKind,
     rule: Eligibility,
 ) -> StoreResult<()> {
-    let name = setting_name(kind);
-    let existing: Option<i64> = query::value(
-        &mut *tx,
-        "SELECT id FROM union_settings WHERE name = $1",
-        &[Bind::from(&name)],
-    )
-    .await?;
-    let (value, now) = (rule.code(), crate::now_text());
-    audit::upsert(
-        tx,
-        actor,
-        &SETTINGS,
-        existing,
-        audit::UpdateLog::Always("update"),
-        async |tx, id| {
-            query::execute(
-                tx,
-                "UPDATE union_settings SET value = $1, updated_at = $2 WHERE id = $3",
-                &[value.into(), Bind::from(&now), id.into()],
-            )
-            .await
-        },
-        async |tx| {
-            query::one(
-                tx,
-                "INSERT INTO union_settings (name, value, updated_at) VALUES ($1, $2, $3) RETURNING id",
-                &[Bind::from(&name), value.into(), Bind::from(&now)],
-            )
-            .await
-        },
-    )
-    .await?;
-    Ok(())
+    let log = UpdateLog::Always("update");
+    settings::set(tx, actor, &setting_name(kind), rule.code(), log).await
 }
 
 /// The year's figures of the services for members, as the yearly report states them.

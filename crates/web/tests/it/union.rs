@@ -4,6 +4,7 @@
 mod activities;
 mod checklist;
 mod counters;
+mod filters;
 mod imports;
 mod kept;
 mod member_app;
