@@ -29,7 +29,7 @@ for (const [i, desk] of desks.entries()) {
     ([n, code]) => Number(document.querySelector('[data-field=chosen]').textContent) === n
       && document.querySelector('[data-field=current-code]').textContent !== code,
     [before + 1, called],
-    { timeout: 3000 },
+    { timeout: 15000 },
   );
   console.log(`desk ${i + 1}: ${called} chose ${options[0]}; screen updated ${Date.now() - started} ms later`);
   const page = await desk.content();

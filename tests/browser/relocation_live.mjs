@@ -22,7 +22,7 @@ const started = Date.now();
 await screen.waitForFunction(
   (n) => Number(document.querySelector('[data-tile=signed] [data-count]').textContent) === n,
   before + 1,
-  { timeout: 3000 },
+  { timeout: 15000 },
 );
 console.log(`screen updated ${Date.now() - started} ms after the form was submitted`);
 assert.equal(await screen.isVisible('[data-field=banner]'), true, 'cleared to zero banner');

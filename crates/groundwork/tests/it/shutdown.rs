@@ -83,20 +83,36 @@ async fn sigterm_lets_the_request_in_flight_finish_then_exits_0() {
     );
     let csrf = set_cookie(&page, "gw_login_csrf").expect("login form token");
 
-    // A login whose body arrives in two parts: the handler is waiting for the rest when
-    // the signal comes, so the request is in flight for certain.
+    // A login whose body arrives in two parts, announced with `Expect: 100-continue`: the
+    // server answers "100 Continue" only once the handler reads the body, so after it the
+    // request is in flight for certain, however slowly the machine schedules the server.
     let body = format!("username=clerk&password=long-enough-1&next=%2F&_csrf={csrf}");
     let (first, rest) = body.split_at(10);
     let mut s = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    s.set_read_timeout(Some(Duration::from_secs(60)))
+        .expect("read timeout");
     write!(
         s,
         "POST /login HTTP/1.1\r\nHost: t\r\nCookie: gw_login_csrf={csrf}\r\n\
-         Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{first}",
+         Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\
+         Expect: 100-continue\r\n\r\n",
         body.len()
     )
-    .expect("send the first part");
+    .expect("send the headers");
     s.flush().expect("flush");
-    std::thread::sleep(Duration::from_millis(300));
+    let mut interim = Vec::new();
+    let mut byte = [0u8; 1];
+    while !interim.ends_with(b"\r\n\r\n") {
+        s.read_exact(&mut byte).expect("the interim answer");
+        interim.push(byte[0]);
+    }
+    assert!(
+        interim.starts_with(b"HTTP/1.1 100"),
+        "the handler reads the body: {}",
+        String::from_utf8_lossy(&interim)
+    );
+    s.write_all(first.as_bytes()).expect("send the first part");
+    s.flush().expect("flush");
 
     let pid = server.id().to_string();
     let kill = Command::new("kill")

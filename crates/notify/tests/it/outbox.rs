@@ -193,10 +193,8 @@ async fn queued_messages_survive_a_restart_and_the_worker_stops_gracefully() {
     let running = tokio::spawn(w.run_until(async {
         let _ = stopped.await;
     }));
-    for _ in 0..200 {
-        if fakes.seen().sms.len() == 3 {
-            break;
-        }
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while fakes.seen().sms.len() < 3 && std::time::Instant::now() < deadline {
         tokio::time::sleep(Duration::from_millis(25)).await;
     }
     stop.send(()).unwrap();
