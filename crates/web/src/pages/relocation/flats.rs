@@ -72,6 +72,20 @@ pub struct FlatQuery {
 }
 
 impl FlatQuery {
+    /// The query string asking for the same units: the export takes what the page shows.
+    fn query_string(&self) -> String {
+        let asked = [
+            ("kind", self.kind.map(FlatKind::code)),
+            ("state", self.state.map(FlatState::code)),
+            ("building", self.building.as_deref()),
+        ];
+        let kept: Vec<(&str, &str)> = asked
+            .into_iter()
+            .filter_map(|(k, v)| Some((k, v?)))
+            .collect();
+        serde_urlencoded::to_string(kept).unwrap_or_default()
+    }
+
     fn filter(&self) -> FlatFilter {
         FlatFilter {
             kind: self.kind,
@@ -167,6 +181,9 @@ struct FlatsPage {
     states: &'static [FlatState],
     shown: usize,
     may_command: bool,
+    /// What the page was asked for: the filters keep it, the export asks for it again.
+    q: FlatQuery,
+    asked: String,
 }
 
 /// The inventory page.
@@ -183,6 +200,8 @@ pub async fn page(
         kinds: FlatKind::ALL,
         states: FlatState::ALL,
         may_command: super::may_command(&at.viewer),
+        asked: q.query_string(),
+        q,
         p,
     })
 }

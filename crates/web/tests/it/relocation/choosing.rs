@@ -654,6 +654,32 @@ async fn flats_import_from_their_template_and_export_back() {
         (parking.kind, parking.place.floor, parking.place.area),
         (FlatKind::Parking, -1, SquareMetres(1_380))
     );
+
+    // The page keeps its filter, and its export link asks for what it shows.
+    let commander = app.login(Role::RelocationCommander).await;
+    let (status, page) = commander
+        .page(&format!(
+            "/relocation/projects/{PROJECT}/flats?kind=parking&building=2%E5%B9%A2"
+        ))
+        .await;
+    assert_eq!(status, 200);
+    assert!(page.contains("value=\"parking\" selected>"), "{page}");
+    assert!(page.contains("name=\"building\" value=\"2幢\""), "{page}");
+    let link =
+        format!("/relocation/projects/{PROJECT}/flats.xlsx?kind=parking&#38;building=2%E5%B9%A2");
+    assert!(page.contains(&link), "{page}");
+    let xlsx = commander.get(&link.replace("&#38;", "&")).await;
+    assert_eq!(xlsx.status(), 200);
+    let shown = dir.path().join("shown.xlsx");
+    std::fs::write(&shown, xlsx.bytes().await.expect("file")).expect("saved");
+    let shown_again = crate::support::import_file(&app.db, "flats", &shown, &opts)
+        .await
+        .expect("the export reads back");
+    assert_eq!(
+        (shown_again.imported, shown_again.updated),
+        (0, 1),
+        "only the parking space shown"
+    );
 }
 
 #[tokio::test]
