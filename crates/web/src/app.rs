@@ -147,6 +147,12 @@ fn declare() -> Vec<Route> {
             pages::notifications::list,
         )
         .nav("通知发送"),
+        get(
+            "/notifications.xlsx",
+            Roles(NOTIFY_READ),
+            "导出通知发送",
+            pages::notifications::export,
+        ),
         post(
             "/notifications",
             Roles(NOTIFY_WRITE),

@@ -13,7 +13,7 @@ use axum::response::{Html, Response};
 use domain::platform::notify::{Audience, IdempotencyKey, mask_secret, mask_url};
 use domain::platform::notify::{Channel, State as MessageState};
 use domain::platform::time::show_local;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use store::platform::notify::{self as outbox, Message, NewMessage, delivery};
 
 /// The chat-group robot a form chose (DingTalk or WeCom): every page that sets a group's
@@ -168,27 +168,51 @@ struct ListPage {
     chrome: Chrome,
     rows: Vec<Row>,
     states: &'static [MessageState],
-    filter: String,
+    q: ListQuery,
+    /// The filters as a query string, kept by the pager, the state links and the export.
+    base: String,
+    total: i64,
+    page: i64,
+    pages: i64,
     counts: Vec<(String, Vec<i64>)>,
     settings: Vec<(&'static str, String)>,
     may_write: bool,
 }
 
-/// The list's query: one state, or all.
-#[derive(Deserialize)]
+/// The list's query: one state or all, a search, the page.
+#[derive(Deserialize, Serialize, Default)]
 pub struct ListQuery {
     #[serde(default)]
     state: String,
+    #[serde(default, deserialize_with = "form::text")]
+    q: Option<String>,
+    #[serde(default)]
+    page: Option<i64>,
 }
 
-/// Every message, newest first (optionally in one state), the counts, the settings.
+impl ListQuery {
+    /// The store's filter, within what the reader sees (`seen_by`).
+    fn filter<'a>(&self, seen_by: Option<&'a Audience>) -> outbox::MessageFilter<'a> {
+        outbox::MessageFilter {
+            state: MessageState::parse(&self.state),
+            seen_by,
+            q: self.q.clone(),
+        }
+    }
+}
+
+/// Messages on a page of the list.
+const PER_PAGE: i64 = 100;
+
+/// The messages the reader sees, newest first, page by page (optionally in one state or
+/// matching a search), the counts, the settings.
 pub async fn list(
     Asked { state, viewer }: Asked,
     Query(q): Query<ListQuery>,
 ) -> Result<Html<String>, AppError> {
-    let filter = MessageState::parse(&q.state);
     let seen_by = Audience::of(&viewer.user.account);
-    let rows = outbox::list(&state.db, filter, seen_by.as_ref(), 200).await?;
+    let (page, per, offset) = super::paging(q.page, PER_PAGE);
+    let (rows, total) = outbox::page(&state.db, &q.filter(seen_by.as_ref()), per, offset).await?;
     let all = outbox::counts(&state.db, seen_by.as_ref()).await?;
     let counts = Channel::ALL
         .iter()
@@ -208,11 +232,65 @@ pub async fn list(
         chrome: Chrome::new("通知发送", &viewer),
         rows: rows.into_iter().map(Row::of).collect(),
         states: MessageState::ALL,
-        filter: filter.map(|s| s.code().to_string()).unwrap_or_default(),
+        base: super::kept_filters(&q),
+        q,
+        total,
+        page,
+        pages: super::page_count(total, per),
         counts,
         settings: state.notify_settings.as_ref().clone(),
         may_write: viewer.may(NOTIFY_WRITE),
     })
+}
+
+/// Messages an export holds at most (read a thousand at a time).
+const EXPORT_ROWS: usize = 100_000;
+
+/// The filtered list as Excel: the page's columns, with the whole text.
+pub async fn export(
+    Asked { state, viewer }: Asked,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, AppError> {
+    let seen_by = Audience::of(&viewer.user.account);
+    let filter = q.filter(seen_by.as_ref());
+    let mut lines: Vec<Vec<String>> = Vec::new();
+    while lines.len() < EXPORT_ROWS {
+        let offset = i64::try_from(lines.len()).unwrap_or(i64::MAX);
+        let (chunk, _) = outbox::page(&state.db, &filter, 1_000, offset).await?;
+        if chunk.is_empty() {
+            break;
+        }
+        lines.extend(chunk.into_iter().map(|m| {
+            let text = m.body.clone();
+            let r = Row::of(m);
+            vec![
+                r.id.to_string(),
+                r.channel.to_string(),
+                r.recipient,
+                text,
+                r.state.label().to_string(),
+                r.attempts.to_string(),
+                r.reason,
+                r.source,
+                r.created,
+                r.sent,
+            ]
+        }));
+    }
+    lines.truncate(EXPORT_ROWS);
+    let headers = [
+        "编号",
+        "渠道",
+        "收件人",
+        "内容",
+        "状态",
+        "本轮次数",
+        "原因",
+        "来源",
+        "排队时间",
+        "发送时间",
+    ];
+    crate::download::xlsx("通知发送.xlsx", Some("通知发送"), &headers, lines)
 }
 
 #[derive(Template)]

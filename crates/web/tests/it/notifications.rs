@@ -19,19 +19,18 @@ async fn queue_for(app: &TestApp, channel: Channel, to: &str, text: &str, a: Aud
     id
 }
 
+/// A text of the union's, which relocation staff must not see.
+async fn union_reminder(app: &TestApp) -> i64 {
+    let (to, text) = ("13900009999", "工会活动提醒");
+    queue_for(app, Channel::Sms, to, text, Audience::Union).await
+}
+
 #[tokio::test]
 async fn inspectors_read_the_outbox_and_commanders_retry_and_cancel() {
     let app = TestApp::spawn().await;
     let sms = queue(&app, Channel::Sms, "13812345678", "选房通知：6月1日上午").await;
     let ding = queue(&app, Channel::DingTalk, "", "征收日报").await;
-    let union = queue_for(
-        &app,
-        Channel::Sms,
-        "13900009999",
-        "工会活动提醒",
-        Audience::Union,
-    )
-    .await;
+    let union = union_reminder(&app).await;
     let other_town = queue_for(
         &app,
         Channel::Sms,
@@ -230,4 +229,71 @@ async fn opt_outs_are_listed_masked_added_and_withdrawn_with_an_audit_trail() {
         .await
         .unwrap();
     assert!(v.problem.is_none());
+}
+
+#[tokio::test]
+async fn the_outbox_pages_searches_and_exports_what_the_reader_sees() {
+    let app = TestApp::spawn().await;
+    for i in 0..130 {
+        let to = format!("1381234{i:04}");
+        queue(&app, Channel::Sms, &to, &format!("选房通知 第{i}号")).await;
+    }
+    union_reminder(&app).await;
+    let commander = app.login(Role::RelocationCommander).await;
+
+    // A hundred to a page, newest first; the second page holds the rest.
+    let (_, first) = commander.page("/notifications").await;
+    assert!(first.contains("共 130 条，第 1 / 2 页"), "{first}");
+    assert!(
+        first.contains("第129号") && !first.contains("第29号<"),
+        "{first}"
+    );
+    assert!(first.contains("page=2\">下一页"), "{first}");
+    let (_, second) = commander.page("/notifications?page=2").await;
+    assert!(
+        second.contains("第29号") && second.contains("第0号"),
+        "{second}"
+    );
+    assert!(
+        !second.contains("工会活动提醒"),
+        "another audience's message"
+    );
+
+    // A search by mobile or words, kept by the pager and the export link.
+    let (_, found) = commander.page("/notifications?q=13812340007").await;
+    assert!(
+        found.contains("共 1 条") && found.contains("第7号"),
+        "{found}"
+    );
+    assert!(found.contains("value=\"13812340007\""), "{found}");
+    let (_, words) = commander.page("/notifications?q=第12").await;
+    assert!(words.contains("共 11 条"), "第12 and 第120–129: {words}");
+    assert!(
+        words.contains("/notifications.xlsx?q=%E7%AC%AC12"),
+        "{words}"
+    );
+    let (_, none) = commander.page("/notifications?q=工会活动").await;
+    assert!(none.contains("共 0 条"), "{none}");
+
+    let r = commander.get("/notifications.xlsx?q=%E7%AC%AC12").await;
+    assert_eq!(r.status(), 200);
+    let dir = tempfile::tempdir().expect("dir");
+    let file = dir.path().join("out.xlsx");
+    std::fs::write(&file, r.bytes().await.expect("file")).expect("saved");
+    const COLUMNS: &[sheets::Column] = &[
+        sheets::Column::required("收件人"),
+        sheets::Column::required("内容"),
+    ];
+    let mut read = sheets::SheetReader::open(&file, COLUMNS).expect("the export reads");
+    let mut texts = Vec::new();
+    while let Some(row) = read.next_row().expect("row") {
+        texts.push(row.text(1));
+    }
+    assert_eq!(texts.len(), 11, "the eleven matches: {texts:?}");
+    assert!(texts.iter().all(|t| t.contains("第12")), "{texts:?}");
+
+    // Inspectors see every audience.
+    let inspector = app.login(Role::Inspector).await;
+    let (_, all) = inspector.page("/notifications?q=工会活动").await;
+    assert!(all.contains("共 1 条"), "{all}");
 }

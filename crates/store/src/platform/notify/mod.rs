@@ -8,10 +8,15 @@
 //! kept only as digests in the audit log.
 
 pub mod delivery;
+mod optouts;
+
+pub use optouts::{OPTOUTS, OptOut, opt_out, opt_outs, opted_out, remove_opt_out};
 
 use crate::audit::{self, AuditedTable};
 use crate::db::{Conn, Tx};
 use crate::error::{StoreError, StoreResult};
+use crate::query;
+use crate::sql::Where;
 use crate::{on_conn, on_tx};
 use chrono::{DateTime, Utc};
 use domain::platform::notify::{Audience, Channel, IdempotencyKey, NotifyError, State};
@@ -21,13 +26,6 @@ use std::collections::BTreeMap;
 pub const NOTIFICATIONS: AuditedTable = AuditedTable {
     entity: "notification",
     table: "notifications",
-    secret_columns: &[],
-};
-
-/// Opt-outs, audited.
-pub const OPTOUTS: AuditedTable = AuditedTable {
-    entity: "notification_optout",
-    table: "notification_optouts",
     secret_columns: &[],
 };
 
@@ -279,6 +277,49 @@ pub async fn get_for(
     }
 }
 
+/// Filters of the message list; unset filters do not restrict.
+#[derive(Debug, Clone, Default)]
+pub struct MessageFilter<'a> {
+    /// One state.
+    pub state: Option<State>,
+    /// Only the messages of this audience (`None`: every audience).
+    pub seen_by: Option<&'a Audience>,
+    /// Part of the recipient (a mobile, an address) or of the subject or text.
+    pub q: Option<String>,
+}
+
+impl MessageFilter<'_> {
+    fn sql(&self) -> Where {
+        let mut w = Where::default();
+        w.push_some("state = ?", self.state.map(State::code));
+        w.push_some("audience = ?", self.seen_by.map(Audience::code));
+        w.push_search(
+            "(recipient LIKE ? ESCAPE '\\' OR subject LIKE ? ESCAPE '\\' OR body LIKE ? ESCAPE '\\')",
+            self.q.as_deref(),
+        );
+        w
+    }
+}
+
+/// A page of the messages `f` matches, newest first, and how many match in all.
+pub async fn page(
+    conn: impl Into<Conn<'_>>,
+    f: &MessageFilter<'_>,
+    limit: i64,
+    offset: i64,
+) -> StoreResult<(Vec<Message>, i64)> {
+    let select = format!("SELECT {COLUMNS} FROM notifications");
+    query::page(
+        conn,
+        (&select, "SELECT COUNT(*) FROM notifications"),
+        &f.sql(),
+        "id DESC",
+        (limit, offset),
+        Row::into_message,
+    )
+    .await
+}
+
 /// The newest messages `seen_by` sees (`None`: every audience), optionally in one state,
 /// at most `limit`.
 pub async fn list(
@@ -287,19 +328,12 @@ pub async fn list(
     seen_by: Option<&Audience>,
     limit: i64,
 ) -> StoreResult<Vec<Message>> {
-    let mut conn = conn.into();
-    let sql = format!(
-        "SELECT {COLUMNS} FROM notifications WHERE ($1 = '' OR state = $1) \
-         AND ($3 = 0 OR audience = $4) ORDER BY id DESC LIMIT $2"
-    );
-    let rows: Vec<Row> = on_conn!(&mut conn, |c| sqlx::query_as(crate::dynamic(&sql))
-        .bind(state.map_or("", State::code))
-        .bind(limit)
-        .bind(i64::from(seen_by.is_some()))
-        .bind(seen_by.map(Audience::code).unwrap_or_default())
-        .fetch_all(&mut *c)
-        .await?);
-    rows.into_iter().map(Row::into_message).collect()
+    let f = MessageFilter {
+        state,
+        seen_by,
+        q: None,
+    };
+    Ok(page(conn, &f, limit, 0).await?.0)
 }
 
 /// How many messages `seen_by` sees (`None`: all, as `/metrics` counts) of each channel
@@ -377,95 +411,6 @@ async fn set_state(
     .map(|_| ())?
     });
     change.finish(tx, actor, action).await
-}
-
-/// Records that `recipient` wants no more messages on `channel`.
-pub async fn opt_out(
-    tx: &mut Tx,
-    actor: &str,
-    channel: Channel,
-    recipient: &str,
-) -> StoreResult<()> {
-    let recipient = channel.recipient(recipient)?;
-    let id: Option<i64> = on_tx!(tx, |c| sqlx::query_scalar(
-        "INSERT INTO notification_optouts (channel, recipient, created_at) VALUES ($1, $2, $3) \
-         ON CONFLICT (channel, recipient) DO NOTHING RETURNING id"
-    )
-    .bind(channel.code())
-    .bind(&recipient)
-    .bind(crate::now_text())
-    .fetch_optional(&mut *c)
-    .await?);
-    if let Some(id) = id {
-        audit::record_insert(tx, actor, &OPTOUTS, id).await?;
-    }
-    Ok(())
-}
-
-/// A recipient who asked for no more messages on a channel, as the opt-outs page lists it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OptOut {
-    /// Database id.
-    pub id: i64,
-    /// The channel.
-    pub channel: Channel,
-    /// The mobile or address as stored.
-    pub recipient: String,
-    /// When it was recorded (UTC, RFC 3339).
-    pub created_at: String,
-}
-
-/// Every opt-out, newest first.
-pub async fn opt_outs(conn: impl Into<Conn<'_>>) -> StoreResult<Vec<OptOut>> {
-    let mut conn = conn.into();
-    let rows: Vec<(i64, String, String, String)> = on_conn!(&mut conn, |c| sqlx::query_as(
-        "SELECT id, channel, recipient, created_at FROM notification_optouts ORDER BY id DESC"
-    )
-    .fetch_all(&mut *c)
-    .await?);
-    rows.into_iter()
-        .map(|(id, ch, recipient, created_at)| {
-            let channel = Channel::parse(&ch)
-                .ok_or_else(|| StoreError::corrupt(format!("退订渠道不正确：{ch}")))?;
-            Ok(OptOut {
-                id,
-                channel,
-                recipient,
-                created_at,
-            })
-        })
-        .collect()
-}
-
-/// Withdraws opt-out `id` (the recipient wants messages again), audited.
-pub async fn remove_opt_out(tx: &mut Tx, actor: &str, id: i64) -> StoreResult<()> {
-    let exists: Option<i64> = on_tx!(tx, |c| sqlx::query_scalar(
-        "SELECT id FROM notification_optouts WHERE id = $1"
-    )
-    .bind(id)
-    .fetch_optional(&mut *c)
-    .await?);
-    if exists.is_none() {
-        return Err(StoreError::NotFound);
-    }
-    audit::delete(tx, actor, &OPTOUTS, id).await
-}
-
-/// Whether `recipient` opted out of `channel`.
-pub async fn opted_out(
-    conn: impl Into<Conn<'_>>,
-    channel: Channel,
-    recipient: &str,
-) -> StoreResult<bool> {
-    let mut conn = conn.into();
-    let n: i64 = on_conn!(&mut conn, |c| sqlx::query_scalar(
-        "SELECT COUNT(*) FROM notification_optouts WHERE channel = $1 AND recipient = $2"
-    )
-    .bind(channel.code())
-    .bind(recipient)
-    .fetch_one(&mut *c)
-    .await?);
-    Ok(n > 0)
 }
 
 /// A scope's own group robot (a project's chat group), overriding the default.

@@ -21,6 +21,7 @@ pub(crate) mod rights;
 pub(crate) mod services;
 pub(crate) mod welfare;
 
+pub(crate) use super::kept_filters;
 use crate::access::Access::{Public, Roles};
 use crate::error::AppError;
 use crate::pages::Keyed;
@@ -425,22 +426,4 @@ pub(crate) fn tri(v: &Option<String>) -> Option<bool> {
         Some("no") => Some(false),
         _ => None,
     }
-}
-
-/// The query string that keeps a list's filters in its links (sort headers, pager, Excel):
-/// every field of the list's query but `page` and `sort`, trimmed, empty ones left out, in
-/// the order the struct declares them. Read off the query struct itself, so that no list
-/// spells its filters a second time and a new filter cannot be left out of the links.
-pub(crate) fn kept_filters<Q: serde::Serialize>(q: &Q) -> String {
-    let all: Vec<(String, String)> = serde_urlencoded::to_string(q)
-        .ok()
-        .and_then(|s| serde_urlencoded::from_str(&s).ok())
-        .unwrap_or_default();
-    let kept: Vec<(String, String)> = all
-        .into_iter()
-        .filter(|(k, _)| !matches!(k.as_str(), "page" | "sort" | "after" | "before"))
-        .map(|(k, v)| (k, v.trim().to_string()))
-        .filter(|(_, v)| !v.is_empty())
-        .collect();
-    serde_urlencoded::to_string(kept).unwrap_or_default()
 }
