@@ -8,7 +8,7 @@ use super::Scope;
 use super::codes::from_code;
 use super::members;
 use super::services::scoped_row;
-use super::welfare::{Holder, HolderRow, duplicate_as};
+use super::welfare::{Holder, HolderRow, duplicate_as, push_holder_search};
 use crate::audit::{self, AuditedTable};
 use crate::db::{Conn, Tx};
 use crate::error::{StoreError, StoreResult};
@@ -263,15 +263,7 @@ fn filter_sql(scope: Scope, f: &AidFilter) -> Where {
     w.push_some("a.year = ?", f.year.map(i64::from));
     w.push_some("a.kind = ?", f.kind.map(|k| k.code()));
     w.push_some("a.stage = ?", f.stage.as_deref());
-    if let Some(q) = &f.q {
-        w.push_with(
-            "(m.name LIKE ? OR m.resident_id = ?)",
-            vec![
-                format!("{}%", q.replace(['%', '_'], "")).into(),
-                q.to_uppercase().into(),
-            ],
-        );
-    }
+    push_holder_search(&mut w, f.q.as_deref());
     w
 }
 

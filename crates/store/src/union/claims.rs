@@ -5,7 +5,7 @@ use super::Scope;
 use super::codes::from_code;
 use super::members;
 use super::services::scoped_row;
-use super::welfare::{Holder, HolderRow};
+use super::welfare::{Holder, HolderRow, push_holder_search};
 use crate::audit::{self, AuditedTable};
 use crate::db::{Conn, Tx};
 use crate::error::{StoreError, StoreResult};
@@ -123,18 +123,43 @@ pub async fn get(conn: impl Into<Conn<'_>>, scope: Scope, id: i64) -> StoreResul
     scoped_row(conn, scope, &sql, id, decode, |x: &Claim| x.holder.township).await
 }
 
-/// A page of claims in `scope` (of one stage if given), newest first, and the count.
+/// Filters of the claim list; unset filters do not restrict.
+#[derive(Debug, Clone, Default)]
+pub struct ClaimFilter {
+    /// The stage code (`submitted`, `accepted`, `paid`, `refused`).
+    pub stage: Option<String>,
+    /// The kind.
+    pub kind: Option<ClaimKind>,
+    /// The year of the event claimed for.
+    pub year: Option<i32>,
+    /// Name (its beginning) or resident ID of the member.
+    pub q: Option<String>,
+}
+
+/// A page of claims in `scope` that `f` matches, newest first, and the count.
 pub async fn list(
     conn: impl Into<Conn<'_>>,
     scope: Scope,
-    stage: Option<&str>,
+    f: &ClaimFilter,
     limit: i64,
     offset: i64,
 ) -> StoreResult<(Vec<Claim>, i64)> {
     let mut w = Where::default();
     w.push_some("c.township = ?", scope.township_code());
-    w.push_some("c.stage = ?", stage);
-    let count = "SELECT COUNT(*) FROM union_protection_claims c";
+    w.push_some("c.stage = ?", f.stage.as_deref());
+    w.push_some("c.kind = ?", f.kind.map(ClaimKind::code));
+    if let Some(y) = f.year {
+        w.push_with(
+            "c.event_on >= ? AND c.event_on <= ?",
+            vec![
+                format!("{y:04}-01-01").into(),
+                format!("{y:04}-12-31").into(),
+            ],
+        );
+    }
+    push_holder_search(&mut w, f.q.as_deref());
+    let count =
+        "SELECT COUNT(*) FROM union_protection_claims c JOIN members m ON m.id = c.member_id";
     page(
         conn,
         (SELECT, count),

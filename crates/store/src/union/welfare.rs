@@ -9,7 +9,7 @@ use crate::audit::UpdateLog;
 use crate::db::{Conn, Tx};
 use crate::error::{StoreError, StoreResult};
 use crate::query;
-use crate::sql::Bind;
+use crate::sql::{Bind, Where};
 use domain::platform::{Fen, ResidentId};
 use domain::union::township::Township;
 use domain::union::welfare::{CollegeLevel, Eligibility, ProgrammeKind};
@@ -61,6 +61,21 @@ impl HolderRow {
                 .transpose()?,
         })
     }
+}
+
+/// The search box of a list of members' records (aid applications, claims): the
+/// beginning of the member's name (joined as `m`) or a whole resident ID.
+pub(crate) fn push_holder_search(w: &mut Where, q: Option<&str>) {
+    let Some(q) = q.map(str::trim).filter(|q| !q.is_empty()) else {
+        return;
+    };
+    w.push_with(
+        "(m.name LIKE ? OR m.resident_id = ?)",
+        vec![
+            format!("{}%", q.replace(['%', '_'], "")).into(),
+            q.to_uppercase().into(),
+        ],
+    );
 }
 
 /// A unique index's refusal as the conflict the user is told about (`message`); any

@@ -19,12 +19,14 @@ fn first_choice(html: &str, name: &str) -> Option<String> {
 async fn every_filter_shows_the_choice_the_page_was_asked_with() {
     let app = TestApp::spawn().await;
     let admin = app.login(Role::Admin).await;
-    let pages: [(&str, &[&str]); 7] = [
+    let pages: [(&str, &[&str]); 9] = [
         ("/union/facilities", &["kind", "status", "township"]),
         ("/union/contracts", &["township", "kind"]),
         ("/union/honours", &["kind", "level"]),
         ("/union/activities", &["kind", "level", "township"]),
         ("/union/aid", &["kind"]),
+        ("/union/claims", &["kind", "stage"]),
+        ("/notifications", &["state"]),
         ("/union/members", &["township"]),
         ("/union/enterprises", &["township"]),
     ];

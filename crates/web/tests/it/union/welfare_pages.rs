@@ -255,6 +255,33 @@ async fn township_staff_see_and_handle_only_their_townships_applications() {
     assert_eq!(staff.post(&other_step, &accept).await.status(), 404);
     let own_step = format!("/union/claims/{own_claim}/step");
     staff.submit(&own_step, &accept).await;
+    // The city finds claims by name or ID, kind, year and stage; the export follows.
+    for (query, own, other) in [
+        ("q=本乡", true, false),
+        (&*format!("q={OTHER_ID}"), false, true),
+        ("stage=accepted", true, false),
+        ("kind=家财损失&year=2019", true, true),
+        ("kind=意外伤害", false, false),
+        ("year=2018", false, false),
+    ] {
+        let (_, found) = city.page(&format!("/union/claims?{query}")).await;
+        assert_eq!(
+            (found.contains("本乡会员"), found.contains("外乡会员")),
+            (own, other),
+            "{query}: {found}"
+        );
+    }
+    let xlsx = city.get("/union/claims.xlsx?q=%E6%9C%AC%E4%B9%A1").await;
+    let dir = tempfile::tempdir().expect("dir");
+    let file = dir.path().join("claims.xlsx");
+    std::fs::write(&file, xlsx.bytes().await.expect("file")).expect("saved");
+    let names = &[sheets::Column::required("姓名")];
+    let mut read = sheets::SheetReader::open(&file, names).expect("the export reads");
+    let mut exported = Vec::new();
+    while let Some(row) = read.next_row().expect("row") {
+        exported.push(row.text(0));
+    }
+    assert_eq!(exported, ["本乡会员"]);
     // Programmes are created by the city only.
     let new = [
         ("name", "2019年疗休养"),

@@ -1,6 +1,6 @@
 //! The staff's member protection pages: claims (list, Excel), one claim and its steps.
 
-use super::super::{field, required, required_date, scope};
+use super::super::{field, kept_filters, required, required_date, scope};
 use super::aid::resident_id;
 use super::yuan;
 use crate::error::AppError;
@@ -10,16 +10,38 @@ use askama::Template;
 use axum::extract::Query;
 use axum::response::{Html, Response};
 use domain::union::protection::{ClaimKind, ClaimStatus};
-use serde::Deserialize;
-use store::union::claims::{self, Claim, ClaimStep};
+use serde::{Deserialize, Serialize};
+use store::union::claims::{self, Claim, ClaimFilter, ClaimStep};
 
 /// Filters of the list.
-#[derive(Deserialize, Default, Clone)]
+#[derive(Deserialize, Serialize, Default, Clone)]
 #[serde(default)]
 pub struct ListQuery {
+    q: Option<String>,
+    kind: Option<String>,
+    year: Option<String>,
     stage: Option<String>,
     page: Option<i64>,
 }
+
+impl ListQuery {
+    fn filter(&self) -> ClaimFilter {
+        ClaimFilter {
+            stage: field(&self.stage),
+            kind: field(&self.kind).and_then(|k| ClaimKind::parse(&k).ok()),
+            year: field(&self.year).and_then(|y| y.parse().ok()),
+            q: field(&self.q),
+        }
+    }
+}
+
+/// The stages, with their codes, for the filter.
+const STAGES: [(&str, &str); 4] = [
+    ("submitted", "已提交"),
+    ("accepted", "已受理"),
+    ("paid", "已赔付"),
+    ("refused", "不予赔付"),
+];
 
 #[derive(Template)]
 #[template(path = "union/claims.html")]
@@ -29,40 +51,27 @@ struct ListPage {
     total: i64,
     page: i64,
     pages: i64,
-    stage: String,
-    stages: Vec<(&'static str, &'static str, bool)>,
+    q: ListQuery,
+    base: String,
+    stages: [(&'static str, &'static str); 4],
     kinds: &'static [ClaimKind],
     may_write: bool,
 }
 
-/// The claims in the viewer's scope.
+/// The claims in the viewer's scope, searched and filtered.
 pub async fn list(at: Asked, Query(q): Query<ListQuery>) -> Result<Html<String>, AppError> {
     let (page, per, offset) = paging(q.page, 50);
-    let stage = field(&q.stage);
-    let (rows, total) = claims::list(
-        &at.state.db,
-        scope(&at.viewer)?,
-        stage.as_deref(),
-        per,
-        offset,
-    )
-    .await?;
+    let sc = scope(&at.viewer)?;
+    let (rows, total) = claims::list(&at.state.db, sc, &q.filter(), per, offset).await?;
     render(&ListPage {
         chrome: Chrome::new("互助保障", &at.viewer),
         rows,
         total,
         page,
         pages: page_count(total, per),
-        stages: [
-            ("submitted", "已提交"),
-            ("accepted", "已受理"),
-            ("paid", "已赔付"),
-            ("refused", "不予赔付"),
-        ]
-        .into_iter()
-        .map(|(c, l)| (c, l, stage.as_deref() == Some(c)))
-        .collect(),
-        stage: stage.unwrap_or_default(),
+        base: kept_filters(&q),
+        q,
+        stages: STAGES,
         kinds: ClaimKind::ALL,
         may_write: super::super::may_write(&at.viewer),
     })
@@ -70,15 +79,8 @@ pub async fn list(at: Asked, Query(q): Query<ListQuery>) -> Result<Html<String>,
 
 /// The claims as Excel.
 pub async fn export(at: Asked, Query(q): Query<ListQuery>) -> Result<Response, AppError> {
-    let stage = field(&q.stage);
-    let (rows, _) = claims::list(
-        &at.state.db,
-        scope(&at.viewer)?,
-        stage.as_deref(),
-        i64::MAX,
-        0,
-    )
-    .await?;
+    let sc = scope(&at.viewer)?;
+    let (rows, _) = claims::list(&at.state.db, sc, &q.filter(), i64::MAX, 0).await?;
     crate::download::xlsx(
         "互助保障.xlsx",
         None,
