@@ -6,9 +6,8 @@ use crate::audit;
 use crate::db::Conn;
 use crate::db::{Db, Tx};
 use crate::error::{Refusal, StoreError, StoreResult};
-use crate::on_pool;
 use crate::query;
-use crate::sql::Bind;
+use crate::sql::{Bind, Where};
 use chrono::NaiveDate;
 use domain::platform::time::today_local;
 use domain::relocation::{Attitude, VisitMode};
@@ -142,38 +141,51 @@ pub async fn of_household(conn: impl Into<Conn<'_>>, household_id: i64) -> Store
     query::rows(conn, &sql, &[Bind::Int(household_id)], from_row).await
 }
 
-/// A page of a project's log, newest first, limited to the households in the scope.
+/// Filters of a project's log; unset filters do not restrict.
+#[derive(Debug, Clone, Default)]
+pub struct VisitFilter {
+    /// Part of the household's code or head's name, of who went, or of what was said.
+    pub q: Option<String>,
+    /// How.
+    pub mode: Option<VisitMode>,
+    /// How the household stood.
+    pub attitude: Option<Attitude>,
+    /// From this day.
+    pub from: Option<NaiveDate>,
+    /// Up to this day.
+    pub to: Option<NaiveDate>,
+}
+
+/// A page of a project's log that `f` matches, newest first, limited to the households in
+/// the scope, and how many match.
 pub async fn of_project(
     db: &Db,
     scope: &Scope,
     project_id: i64,
-    limit: i64,
-    offset: i64,
+    f: &VisitFilter,
+    (limit, offset): (i64, i64),
 ) -> StoreResult<(Vec<Visit>, i64)> {
-    let filter = "v.project_id = $1 AND ($2 IS NULL OR h.team_id = $2)";
-    let sql =
-        format!("{SELECT} WHERE {filter} ORDER BY v.visited_on DESC, v.id DESC LIMIT $3 OFFSET $4");
-    let count = format!(
-        "SELECT COUNT(*) FROM relocation_visits v JOIN relocation_households h ON h.id = v.household_id
-         WHERE {filter}"
+    let mut w = Where::default();
+    w.push_some("v.project_id = ?", Some(project_id));
+    w.push_some("h.team_id = ?", scope.team());
+    w.push_some("v.mode = ?", f.mode.map(VisitMode::code));
+    w.push_some("v.attitude = ?", f.attitude.map(Attitude::code));
+    w.push_some("v.visited_on >= ?", f.from.map(day_text));
+    w.push_some("v.visited_on <= ?", f.to.map(day_text));
+    w.push_search(
+        "(h.code LIKE ? ESCAPE '\\' OR h.head_name LIKE ? ESCAPE '\\' \
+         OR v.visitors LIKE ? ESCAPE '\\' OR v.notes LIKE ? ESCAPE '\\')",
+        f.q.as_deref(),
     );
-    let (rows, total): (Vec<Row>, i64) = on_pool!(db, |p| {
-        let rows = sqlx::query_as(crate::dynamic(&sql))
-            .bind(project_id)
-            .bind(scope.team())
-            .bind(limit)
-            .bind(offset)
-            .fetch_all(p)
-            .await?;
-        let total = sqlx::query_scalar(crate::dynamic(&count))
-            .bind(project_id)
-            .bind(scope.team())
-            .fetch_one(p)
-            .await?;
-        (rows, total)
-    });
-    Ok((
-        rows.into_iter().map(from_row).collect::<StoreResult<_>>()?,
-        total,
-    ))
+    let count = "SELECT COUNT(*) FROM relocation_visits v \
+        JOIN relocation_households h ON h.id = v.household_id";
+    query::page(
+        db,
+        (SELECT, count),
+        &w,
+        "v.visited_on DESC, v.id DESC",
+        (limit, offset),
+        from_row,
+    )
+    .await
 }

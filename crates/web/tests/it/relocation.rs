@@ -290,6 +290,82 @@ async fn task_table_and_household_list_export_to_excel() {
 }
 
 #[tokio::test]
+async fn the_work_log_is_searched_filtered_and_exported_within_the_scope() {
+    let (app, f) = fixture::spawn().await;
+    let commander = app.login(Role::RelocationCommander).await;
+    let today = domain::platform::time::today_local().to_string();
+    for (id, on, mode, visitors, attitude, notes) in [
+        (
+            f.ours,
+            today.as_str(),
+            "phone",
+            "陈立新",
+            "hesitant",
+            "谈补偿标准",
+        ),
+        (f.theirs, "2019-06-01", "on_site", "李明", "cooperative", ""),
+        (f.ours, "2019-05-01", "trip", "王强", "resistant", "赴外省"),
+    ] {
+        let visit = [
+            ("visited_on", on),
+            ("mode", mode),
+            ("visitors", visitors),
+            ("attitude", attitude),
+            ("notes", notes),
+        ];
+        commander
+            .submit(&format!("{}/visits", household(id)), &visit)
+            .await;
+    }
+    let log = format!("/relocation/projects/{PROJECT}/visits");
+    let shown = async |s: &Session, query: &str| -> Vec<&'static str> {
+        let (status, body) = s.page(&format!("{log}?{query}")).await;
+        assert_eq!(status, 200, "{query}: {body}");
+        ["陈立新", "李明", "王强"]
+            .into_iter()
+            .filter(|v| body.contains(&format!("<td>{v}</td>")))
+            .collect()
+    };
+    assert_eq!(shown(&commander, "").await, ["陈立新", "李明", "王强"]);
+    assert_eq!(shown(&commander, "mode=phone").await, ["陈立新"]);
+    assert_eq!(shown(&commander, "attitude=cooperative").await, ["李明"]);
+    assert_eq!(
+        shown(&commander, "from=2019-05-15&to=2019-12-31").await,
+        ["李明"]
+    );
+    assert_eq!(shown(&commander, "q=王强").await, ["王强"]);
+    assert_eq!(shown(&commander, "q=T-002").await, ["李明"]);
+    assert_eq!(shown(&commander, "q=补偿").await, ["陈立新"]);
+    let (status, body) = commander.page(&format!("{log}?from=前天")).await;
+    assert_eq!(status, 422);
+    assert!(body.contains("起始日期格式不正确"), "{body}");
+    // Staff see their group's households' visits only.
+    let staff = app.login(Role::RelocationStaff).await;
+    assert_eq!(shown(&staff, "").await, ["陈立新", "王强"]);
+
+    // The export takes what the filters show.
+    let (_, page) = commander.page(&format!("{log}?attitude=hesitant")).await;
+    assert!(page.contains("visits.xlsx?attitude=hesitant"), "{page}");
+    let r = commander
+        .get(&format!("{log}.xlsx?attitude=hesitant"))
+        .await;
+    assert_eq!(status_of(&r), 200);
+    let dir = tempfile::tempdir().expect("dir");
+    let file = dir.path().join("log.xlsx");
+    std::fs::write(&file, r.bytes().await.expect("file")).expect("saved");
+    let columns = &[
+        sheets::Column::required("户"),
+        sheets::Column::required("人员"),
+    ];
+    let mut read = sheets::SheetReader::open(&file, columns).expect("the export reads");
+    let mut rows = Vec::new();
+    while let Some(row) = read.next_row().expect("row") {
+        rows.push((row.text(0), row.text(1)));
+    }
+    assert_eq!(rows, [("T-001".to_string(), "陈立新".to_string())]);
+}
+
+#[tokio::test]
 async fn population_is_posted_masked_and_not_confirmed_before_the_period_ends() {
     let (app, f) = fixture::spawn().await;
     let review = format!("{}/population/review", household(f.ours));

@@ -3,22 +3,50 @@
 use super::projects::ScopedProject;
 use super::{form_id, required_date, scope};
 use crate::error::AppError;
+use crate::form;
 use crate::form::Form;
-use crate::pages::{Chrome, Keyed, page_count, paging, render};
+use crate::pages::{Chrome, Keyed, form_date, kept_filters, page_count, paging, render};
 use askama::Template;
 use axum::extract::Query;
 use axum::response::{Html, Response};
 use domain::platform::time::today_local;
-use serde::Deserialize;
+use domain::relocation::{Attitude, VisitMode};
+use serde::{Deserialize, Serialize};
 use store::relocation::households::{self, HouseholdFilter, HouseholdRow};
 use store::relocation::meetings::{self, Action, Meeting, NewAction, NewMeeting};
 use store::relocation::projects::{self, Project};
+use store::relocation::worklog::VisitFilter;
 use store::relocation::{teams, worklog};
 
-/// Page of the log.
-#[derive(Deserialize, Default)]
-pub struct PageQuery {
+/// The log's search, filters and page.
+#[derive(Deserialize, Serialize, Default)]
+pub struct VisitQuery {
+    #[serde(default, deserialize_with = "form::text")]
+    q: Option<String>,
+    #[serde(default, deserialize_with = "form::text")]
+    mode: Option<String>,
+    #[serde(default, deserialize_with = "form::text")]
+    attitude: Option<String>,
+    #[serde(default, deserialize_with = "form::text")]
+    from: Option<String>,
+    #[serde(default, deserialize_with = "form::text")]
+    to: Option<String>,
+    #[serde(default)]
     page: Option<i64>,
+}
+
+impl VisitQuery {
+    /// The store's filter; a date that does not read is refused in Chinese.
+    fn filter(&self) -> Result<VisitFilter, AppError> {
+        let day = |t: &Option<String>, what| form_date(t.as_deref().unwrap_or(""), what);
+        Ok(VisitFilter {
+            q: self.q.clone(),
+            mode: self.mode.as_deref().and_then(VisitMode::parse),
+            attitude: self.attitude.as_deref().and_then(Attitude::parse),
+            from: day(&self.from, "起始日期")?,
+            to: day(&self.to, "截止日期")?,
+        })
+    }
 }
 
 #[derive(Template)]
@@ -30,15 +58,21 @@ struct VisitsPage {
     total: i64,
     page: i64,
     pages: i64,
+    q: VisitQuery,
+    base: String,
+    modes: &'static [VisitMode],
+    attitudes: &'static [Attitude],
 }
 
-/// The project's work log, newest first.
+/// The project's work log, newest first, searched and filtered.
 pub async fn visits(
-    Query(q): Query<PageQuery>,
+    Query(q): Query<VisitQuery>,
     ScopedProject(at, scope, p): ScopedProject,
 ) -> Result<Html<String>, AppError> {
     let (page, per, offset) = paging(q.page, 50);
-    let (visits, total) = worklog::of_project(&at.state.db, &scope, p.id, per, offset).await?;
+    let db = &at.state.db;
+    let (visits, total) =
+        worklog::of_project(db, &scope, p.id, &q.filter()?, (per, offset)).await?;
     render(&VisitsPage {
         chrome: Chrome::new(format!("{} 工作日志", p.name), &at.viewer),
         p,
@@ -46,7 +80,52 @@ pub async fn visits(
         total,
         page,
         pages: page_count(total, per),
+        base: kept_filters(&q),
+        q,
+        modes: VisitMode::ALL,
+        attitudes: Attitude::ALL,
     })
+}
+
+/// Visits an export holds at most.
+const EXPORT_VISITS: i64 = 100_000;
+
+/// The log as the filters show it, as Excel.
+pub async fn export_visits(
+    Query(q): Query<VisitQuery>,
+    ScopedProject(at, scope, p): ScopedProject,
+) -> Result<Response, AppError> {
+    let filter = q.filter()?;
+    let (visits, _) =
+        worklog::of_project(&at.state.db, &scope, p.id, &filter, (EXPORT_VISITS, 0)).await?;
+    let rows: Vec<Vec<String>> = visits
+        .into_iter()
+        .map(|v| {
+            vec![
+                v.visited_on.to_string(),
+                v.household_code,
+                v.mode.label().to_string(),
+                v.place,
+                v.visitors,
+                v.attitude.label().to_string(),
+                v.notes,
+                v.next_step,
+                v.recorded_by,
+            ]
+        })
+        .collect();
+    let headers = [
+        "日期",
+        "户",
+        "方式",
+        "地点",
+        "人员",
+        "态度",
+        "情况",
+        "下一步",
+        "记录人",
+    ];
+    super::project_xlsx(&p, "工作日志", &headers, &rows)
 }
 
 #[derive(Template)]

@@ -298,6 +298,12 @@ pub fn routes() -> Vec<Route> {
             meetings::visits,
         ),
         get(
+            "/relocation/projects/{code}/visits.xlsx",
+            read,
+            "导出工作日志",
+            meetings::export_visits,
+        ),
+        get(
             "/relocation/projects/{code}/meetings",
             read,
             "碰头会",
