@@ -276,19 +276,11 @@ async fn the_outbox_pages_searches_and_exports_what_the_reader_sees() {
     assert!(none.contains("共 0 条"), "{none}");
 
     let r = commander.get("/notifications.xlsx?q=%E7%AC%AC12").await;
-    assert_eq!(r.status(), 200);
-    let dir = tempfile::tempdir().expect("dir");
-    let file = dir.path().join("out.xlsx");
-    std::fs::write(&file, r.bytes().await.expect("file")).expect("saved");
-    const COLUMNS: &[sheets::Column] = &[
-        sheets::Column::required("收件人"),
-        sheets::Column::required("内容"),
-    ];
-    let mut read = sheets::SheetReader::open(&file, COLUMNS).expect("the export reads");
-    let mut texts = Vec::new();
-    while let Some(row) = read.next_row().expect("row") {
-        texts.push(row.text(1));
-    }
+    let texts: Vec<String> = crate::support::downloaded_rows(r, &["收件人", "内容"])
+        .await
+        .into_iter()
+        .map(|r| r[1].clone())
+        .collect();
     assert_eq!(texts.len(), 11, "the eleven matches: {texts:?}");
     assert!(texts.iter().all(|t| t.contains("第12")), "{texts:?}");
 

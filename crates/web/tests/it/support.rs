@@ -337,6 +337,22 @@ pub fn xlsx(path: &std::path::Path, headers: &[&str], rows: &[Vec<String>]) {
     w.finish(path).expect("finish");
 }
 
+/// The named columns of every row of a downloaded `.xlsx`, found as an import finds them
+/// (whatever the title above the headers); the download must have succeeded.
+pub async fn downloaded_rows(r: reqwest::Response, names: &[&'static str]) -> Vec<Vec<String>> {
+    assert_eq!(r.status(), 200, "the download");
+    let dir = tempfile::tempdir().expect("dir");
+    let file = dir.path().join("download.xlsx");
+    std::fs::write(&file, r.bytes().await.expect("body")).expect("saved");
+    let columns: Vec<sheets::Column> = names.iter().map(|n| sheets::Column::required(n)).collect();
+    let mut read = sheets::SheetReader::open(&file, &columns).expect("the download reads");
+    let mut rows = Vec::new();
+    while let Some(row) = read.next_row().expect("row") {
+        rows.push((0..names.len()).map(|i| row.text(i)).collect());
+    }
+    rows
+}
+
 /// Imports `path` as the kind named `kind`, as the command line does: everything in reach.
 pub async fn import_file(
     db: &Db,

@@ -105,6 +105,12 @@ pub(super) fn routes() -> Vec<Route> {
             "纪律监督台账",
             super::incidents::list,
         ),
+        get(
+            "/relocation/incidents.xlsx",
+            oversight,
+            "导出纪律监督台账",
+            super::incidents::export,
+        ),
         post(
             "/relocation/incidents",
             command,

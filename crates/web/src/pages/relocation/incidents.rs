@@ -5,6 +5,7 @@ use super::scope;
 use crate::error::AppError;
 use crate::form::{self, Form};
 use crate::pages::{Asked, Chrome, given, render};
+use crate::state::AppState;
 use askama::Template;
 use axum::extract::Query;
 use axum::response::{Html, Response};
@@ -15,10 +16,37 @@ use serde::Deserialize;
 use store::relocation::incidents::{self, Incident, NewIncident};
 use store::relocation::projects::{self, Project, ProjectFilter};
 
-/// The year shown.
+/// The year shown, and optionally one project and one kind.
 #[derive(Deserialize, Default)]
-pub struct YearQuery {
+pub struct RegisterQuery {
     year: Option<i32>,
+    #[serde(default, deserialize_with = "form::text")]
+    project: Option<String>,
+    #[serde(default, deserialize_with = "form::parsed")]
+    kind: Option<IncidentKind>,
+}
+
+impl RegisterQuery {
+    /// Whether `e` is one the reader asked for (the year is asked of the store).
+    fn shows(&self, e: &Incident) -> bool {
+        self.project.as_ref().is_none_or(|p| *p == e.project_code)
+            && self.kind.is_none_or(|k| k == e.kind)
+    }
+
+    /// The query string asking for the same entries (the export link).
+    fn query_string(&self, year: i32) -> String {
+        let year = year.to_string();
+        let asked = [
+            ("year", Some(year.as_str())),
+            ("project", self.project.as_deref()),
+            ("kind", self.kind.map(IncidentKind::code)),
+        ];
+        let kept: Vec<(&str, &str)> = asked
+            .into_iter()
+            .filter_map(|(k, v)| Some((k, v?)))
+            .collect();
+        serde_urlencoded::to_string(kept).unwrap_or_default()
+    }
 }
 
 #[derive(Template)]
@@ -33,29 +61,72 @@ struct RegisterPage {
     kinds: &'static [IncidentKind],
     today: String,
     may_command: bool,
+    q: RegisterQuery,
+    asked: String,
 }
 
-/// The register of a year (this year by default).
+/// The year's entries the reader sees that `q` asks for, and the year.
+async fn entries(
+    state: &AppState,
+    scope: &store::relocation::Scope,
+    q: &RegisterQuery,
+) -> Result<(Vec<Incident>, i32), AppError> {
+    let year = q.year.unwrap_or(today_local().year());
+    Ok((incidents::list(&state.db, scope, Some(year)).await?, year))
+}
+
+/// The register of a year (this year by default); the year's counts stand whatever the
+/// project and kind shown.
 pub async fn list(
     Asked { state, viewer }: Asked,
-    Query(q): Query<YearQuery>,
+    Query(q): Query<RegisterQuery>,
 ) -> Result<Html<String>, AppError> {
     let scope = scope(&state, &viewer).await?;
-    let today = today_local();
-    let year = q.year.unwrap_or(today.year());
-    let entries = incidents::list(&state.db, &scope, Some(year)).await?;
-    let count = |k: IncidentKind| entries.iter().filter(|e| e.kind == k).count();
+    let (all, year) = entries(&state, &scope, &q).await?;
+    let count = |k: IncidentKind| all.iter().filter(|e| e.kind == k).count();
+    let (petitions, misconduct) = (
+        count(IncidentKind::Petition),
+        count(IncidentKind::Misconduct),
+    );
     render(&RegisterPage {
         chrome: Chrome::new(format!("{year}年纪律监督台账"), &viewer),
-        petitions: count(IncidentKind::Petition),
-        misconduct: count(IncidentKind::Misconduct),
+        petitions,
+        misconduct,
         projects: projects::list(&state.db, &scope, &ProjectFilter::default()).await?,
         kinds: IncidentKind::ALL,
-        today: today.to_string(),
+        today: today_local().to_string(),
         may_command: super::may_command(&viewer),
-        entries,
+        entries: all.into_iter().filter(|e| q.shows(e)).collect(),
+        asked: q.query_string(year),
+        q,
         year,
     })
+}
+
+/// The register as the page shows it, as Excel.
+pub async fn export(
+    Asked { state, viewer }: Asked,
+    Query(q): Query<RegisterQuery>,
+) -> Result<Response, AppError> {
+    let scope = scope(&state, &viewer).await?;
+    let (all, year) = entries(&state, &scope, &q).await?;
+    let rows: Vec<Vec<String>> = all
+        .into_iter()
+        .filter(|e| q.shows(e))
+        .map(|e| {
+            vec![
+                e.occurred_on.to_string(),
+                e.project_code,
+                e.kind.label().to_string(),
+                e.description,
+                e.outcome,
+                e.recorded_by,
+            ]
+        })
+        .collect();
+    let headers = ["日期", "项目", "类别", "事由", "处理结果", "登记人"];
+    let title = format!("{year}年纪律监督台账");
+    super::xlsx(&format!("{title}.xlsx"), &title, &headers, &rows)
 }
 
 /// An entry to register.

@@ -262,8 +262,28 @@ async fn the_register_counts_petitions_and_misconduct_per_year() {
     let (status, body) = inspector.page("/relocation/incidents?year=2019").await;
     assert_eq!(status, 200);
     assert!(body.contains("到市信访局反映补偿标准"), "{body}");
+    // One kind shown, the year's counts kept; the export takes the same entries.
+    let (_, body) = inspector
+        .page("/relocation/incidents?year=2019&kind=misconduct")
+        .await;
+    assert!(
+        body.contains("<b>2</b>上访事件") && body.contains("<b>1</b>违规违纪"),
+        "{body}"
+    );
+    assert_eq!(body.matches("<td>违规违纪</td>").count(), 1, "{body}");
+    assert_eq!(body.matches("<td>上访</td>").count(), 0, "{body}");
+    assert!(
+        body.contains("incidents.xlsx?year=2019&#38;kind=misconduct"),
+        "{body}"
+    );
+    let r = inspector
+        .get("/relocation/incidents.xlsx?year=2019&kind=misconduct")
+        .await;
+    let rows = crate::support::downloaded_rows(r, &["日期", "类别"]).await;
+    assert_eq!(rows, [["2019-01-01", "违规违纪"]]);
     let staff = app.login(Role::RelocationStaff).await;
     assert_eq!(staff.page("/relocation/incidents").await.0, 403);
+    assert_eq!(staff.get("/relocation/incidents.xlsx").await.status(), 403);
     assert_audit_intact(&app).await;
 }
 
