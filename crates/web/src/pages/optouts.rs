@@ -3,11 +3,12 @@
 //! opted-out recipient's messages (cancelled with the reason); the activity reminders are
 //! not even queued for them. Mobiles are shown masked; every change is audited.
 
-use super::{Asked, Chrome, Keyed, render};
+use super::{Asked, Chrome, Keyed, kept_filters, page_count, paging, render};
 use crate::error::AppError;
 use crate::form::{self, Form};
 use crate::routes::roles::NOTIFY_WRITE;
 use askama::Template;
+use axum::extract::Query;
 use axum::response::{Html, Response};
 use domain::platform::masking::mask_mobile;
 use domain::platform::notify::Channel;
@@ -28,12 +29,30 @@ struct ListPage {
     rows: Vec<Row>,
     channels: Vec<(&'static str, &'static str)>,
     may_write: bool,
+    q: ListQuery,
+    base: String,
+    total: i64,
+    page: i64,
+    pages: i64,
 }
 
-/// Every opt-out, newest first, with the forms to add or withdraw one.
-pub async fn list(Asked { state, viewer }: Asked) -> Result<Html<String>, AppError> {
-    let rows = outbox::opt_outs(&state.db)
-        .await?
+/// The list's search (a mobile or address, or part of one) and page.
+#[derive(serde::Deserialize, serde::Serialize, Default)]
+pub struct ListQuery {
+    #[serde(default, deserialize_with = "form::text")]
+    q: Option<String>,
+    #[serde(default)]
+    page: Option<i64>,
+}
+
+/// The opt-outs, newest first, a hundred to a page, with the forms to add or withdraw one.
+pub async fn list(
+    Asked { state, viewer }: Asked,
+    Query(q): Query<ListQuery>,
+) -> Result<Html<String>, AppError> {
+    let (page, per, offset) = paging(q.page, 100);
+    let (found, total) = outbox::opt_outs(&state.db, q.q.as_deref(), (per, offset)).await?;
+    let rows = found
         .into_iter()
         .map(|o| Row {
             id: o.id,
@@ -55,6 +74,11 @@ pub async fn list(Asked { state, viewer }: Asked) -> Result<Html<String>, AppErr
             .map(|c| (c.code(), c.label()))
             .collect(),
         may_write: viewer.may(NOTIFY_WRITE),
+        base: kept_filters(&q),
+        q,
+        total,
+        page,
+        pages: page_count(total, per),
     })
 }
 

@@ -190,13 +190,30 @@ async fn opt_outs_are_listed_masked_added_and_withdrawn_with_an_audit_trail() {
         "{html}"
     );
     assert!(html.contains("wang@jiande.test"), "{html}");
+    // "Has this number opted out?": a search by the whole mobile, or part of an address.
+    let (_, found) = admin.page("/notifications/optouts?q=13812345678").await;
+    assert!(
+        found.contains("共 1 条") && found.contains("138****5678"),
+        "{found}"
+    );
+    assert!(!found.contains("wang@jiande.test"), "{found}");
+    let (_, found) = admin.page("/notifications/optouts?q=jiande").await;
+    assert!(
+        found.contains("共 1 条") && found.contains("wang@jiande.test"),
+        "{found}"
+    );
+    let (_, none) = admin.page("/notifications/optouts?q=13900001111").await;
+    assert!(
+        none.contains("共 0 条") && none.contains("没有退订"),
+        "{none}"
+    );
 
     // Inspectors read the list and change nothing.
     let inspector = app.login(Role::Inspector).await;
     let (status, html) = inspector.page("/notifications/optouts").await;
     assert_eq!(status, 200);
     assert!(!html.contains("/remove\""), "{html}");
-    let all = outbox::opt_outs(&app.db).await.unwrap();
+    let (all, _) = outbox::opt_outs(&app.db, None, (100, 0)).await.unwrap();
     let sms = all.iter().find(|o| o.channel == Channel::Sms).unwrap().id;
     let r = inspector
         .post(&format!("/notifications/optouts/{sms}/remove"), &[])

@@ -5,6 +5,8 @@
 use crate::audit::{self, AuditedTable};
 use crate::db::{Conn, Tx};
 use crate::error::{StoreError, StoreResult};
+use crate::query;
+use crate::sql::Where;
 use crate::{on_conn, on_tx};
 use domain::platform::notify::Channel;
 
@@ -51,16 +53,25 @@ pub struct OptOut {
     pub created_at: String,
 }
 
-/// Every opt-out, newest first.
-pub async fn opt_outs(conn: impl Into<Conn<'_>>) -> StoreResult<Vec<OptOut>> {
-    let mut conn = conn.into();
-    let rows: Vec<(i64, String, String, String)> = on_conn!(&mut conn, |c| sqlx::query_as(
-        "SELECT id, channel, recipient, created_at FROM notification_optouts ORDER BY id DESC"
-    )
-    .fetch_all(&mut *c)
-    .await?);
-    rows.into_iter()
-        .map(|(id, ch, recipient, created_at)| {
+/// A page of the opt-outs whose recipient contains `q` (all when `None`), newest first,
+/// and how many match.
+pub async fn opt_outs(
+    conn: impl Into<Conn<'_>>,
+    q: Option<&str>,
+    (limit, offset): (i64, i64),
+) -> StoreResult<(Vec<OptOut>, i64)> {
+    let mut w = Where::default();
+    w.push_search("recipient LIKE ? ESCAPE '\\'", q);
+    query::page(
+        conn,
+        (
+            "SELECT id, channel, recipient, created_at FROM notification_optouts",
+            "SELECT COUNT(*) FROM notification_optouts",
+        ),
+        &w,
+        "id DESC",
+        (limit, offset),
+        |(id, ch, recipient, created_at): (i64, String, String, String)| {
             let channel = Channel::parse(&ch)
                 .ok_or_else(|| StoreError::corrupt(format!("退订渠道不正确：{ch}")))?;
             Ok(OptOut {
@@ -69,8 +80,9 @@ pub async fn opt_outs(conn: impl Into<Conn<'_>>) -> StoreResult<Vec<OptOut>> {
                 recipient,
                 created_at,
             })
-        })
-        .collect()
+        },
+    )
+    .await
 }
 
 /// Withdraws opt-out `id` (the recipient wants messages again), audited.
