@@ -4,7 +4,7 @@
 //! is summarised in the list and shown record by record on its own page, because its
 //! JSON is a table of thousands of records rather than one record.
 
-use super::{Chrome, page_count, paging, render};
+use super::{Chrome, Paged, paging, render};
 use crate::error::AppError;
 use crate::jobs::End;
 use crate::pages::Asked;
@@ -168,10 +168,7 @@ fn changes(before: Option<&str>, after: Option<&str>) -> Vec<Change> {
 #[template(path = "audit.html")]
 struct AuditPage {
     chrome: Chrome,
-    entries: Vec<ShownEntry>,
-    total: i64,
-    page: i64,
-    pages: i64,
+    list: Paged<ShownEntry>,
     query: String,
     filter_actor: String,
     filter_entity: String,
@@ -201,10 +198,7 @@ pub async fn list(at: Asked, Query(q): Query<AuditQuery>) -> Result<Html<String>
     .unwrap_or_default();
     render(&AuditPage {
         chrome: Chrome::new("审计日志", &at.viewer),
-        entries,
-        total,
-        page,
-        pages: page_count(total, per),
+        list: Paged::new(entries, total, page, per),
         query,
         filter_actor: s(&filter.actor),
         filter_entity: s(&filter.entity),
@@ -229,11 +223,8 @@ struct EntryPage {
     e: ShownEntry,
     hash: String,
     columns: Vec<String>,
-    records: Vec<Vec<String>>,
+    list: Paged<Vec<String>>,
     record: Option<i64>,
-    total: i64,
-    page: i64,
-    pages: i64,
 }
 
 /// Records of a batch entry shown per page.
@@ -275,11 +266,8 @@ pub async fn entry(at: Keyed, Query(q): Query<EntryQuery>) -> Result<Html<String
         e: ShownEntry::new(e, q.record),
         hash,
         columns,
-        records,
+        list: Paged::new(records, total, page, per),
         record: q.record,
-        total,
-        page,
-        pages: page_count(total, per),
     })
 }
 

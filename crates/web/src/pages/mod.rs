@@ -246,6 +246,31 @@ pub(crate) fn kept_filters<Q: serde::Serialize>(q: &Q) -> String {
     serde_urlencoded::to_string(kept).unwrap_or_default()
 }
 
+/// A page of a longer list as every paged list shows it: its rows, how many match in all,
+/// which page of how many. The pager (`templates/pager.html`) reads it as `list`.
+pub struct Paged<T> {
+    /// The rows of this page.
+    pub rows: Vec<T>,
+    /// How many match in all.
+    pub total: i64,
+    /// This page's number, from 1.
+    pub page: i64,
+    /// How many pages there are (at least one).
+    pub pages: i64,
+}
+
+impl<T> Paged<T> {
+    /// Page `page` of `per` rows: `rows` of the `total` that match.
+    pub fn new(rows: Vec<T>, total: i64, page: i64, per: i64) -> Paged<T> {
+        Paged {
+            rows,
+            total,
+            page,
+            pages: page_count(total, per),
+        }
+    }
+}
+
 /// Page number and size from a query, clamped to sane values.
 pub fn paging(page: Option<i64>, per_page: i64) -> (i64, i64, i64) {
     // Clamped, so `page=9223372036854775807` cannot overflow the offset.
@@ -257,6 +282,6 @@ pub fn paging(page: Option<i64>, per_page: i64) -> (i64, i64, i64) {
 pub const MAX_PAGE: i64 = 1_000_000;
 
 /// Number of pages for `total` rows.
-pub fn page_count(total: i64, per_page: i64) -> i64 {
+fn page_count(total: i64, per_page: i64) -> i64 {
     ((total + per_page - 1) / per_page).max(1)
 }

@@ -4,6 +4,7 @@
 use super::{Asked, Chrome, Keyed, render};
 use crate::error::AppError;
 use crate::form::{self, Form};
+use crate::pages::Paged;
 use crate::routes::roles::NOTIFY_WRITE;
 use crate::session::Viewer;
 use crate::state::AppState;
@@ -166,14 +167,11 @@ impl Row {
 #[template(path = "notifications.html")]
 struct ListPage {
     chrome: Chrome,
-    rows: Vec<Row>,
+    list: Paged<Row>,
     states: &'static [MessageState],
     q: ListQuery,
     /// The filters as a query string, kept by the pager, the state links and the export.
     base: String,
-    total: i64,
-    page: i64,
-    pages: i64,
     counts: Vec<(String, Vec<i64>)>,
     settings: Vec<(&'static str, String)>,
     may_write: bool,
@@ -230,13 +228,10 @@ pub async fn list(
         .collect();
     render(&ListPage {
         chrome: Chrome::new("通知发送", &viewer),
-        rows: rows.into_iter().map(Row::of).collect(),
+        list: Paged::new(rows.into_iter().map(Row::of).collect(), total, page, per),
         states: MessageState::ALL,
         base: super::kept_filters(&q),
         q,
-        total,
-        page,
-        pages: super::page_count(total, per),
         counts,
         settings: state.notify_settings.as_ref().clone(),
         may_write: viewer.may(NOTIFY_WRITE),

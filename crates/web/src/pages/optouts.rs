@@ -3,7 +3,7 @@
 //! opted-out recipient's messages (cancelled with the reason); the activity reminders are
 //! not even queued for them. Mobiles are shown masked; every change is audited.
 
-use super::{Asked, Chrome, Keyed, kept_filters, page_count, paging, render};
+use super::{Asked, Chrome, Keyed, Paged, kept_filters, paging, render};
 use crate::error::AppError;
 use crate::form::{self, Form};
 use crate::routes::roles::NOTIFY_WRITE;
@@ -26,14 +26,11 @@ struct Row {
 #[template(path = "optouts.html")]
 struct ListPage {
     chrome: Chrome,
-    rows: Vec<Row>,
+    list: Paged<Row>,
     channels: Vec<(&'static str, &'static str)>,
     may_write: bool,
     q: ListQuery,
     base: String,
-    total: i64,
-    page: i64,
-    pages: i64,
 }
 
 /// The list's search (a mobile or address, or part of one) and page.
@@ -68,7 +65,7 @@ pub async fn list(
         .collect();
     render(&ListPage {
         chrome: Chrome::new("退订名单", &viewer),
-        rows,
+        list: Paged::new(rows, total, page, per),
         channels: [Channel::Sms, Channel::Email]
             .iter()
             .map(|c| (c.code(), c.label()))
@@ -76,9 +73,6 @@ pub async fn list(
         may_write: viewer.may(NOTIFY_WRITE),
         base: kept_filters(&q),
         q,
-        total,
-        page,
-        pages: page_count(total, per),
     })
 }
 

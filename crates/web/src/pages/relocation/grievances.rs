@@ -10,7 +10,7 @@ use super::{project_page, scope, xlsx};
 use crate::access::Access::{Public, Roles};
 use crate::error::{ApiError, AppError};
 use crate::form::{self, Form};
-use crate::pages::{Asked, Chrome, Keyed, given, page_count, paging, render};
+use crate::pages::{Asked, Chrome, Keyed, Paged, given, paging, render};
 use crate::routes::roles::{
     RELOCATION_COMMAND, RELOCATION_OVERSIGHT, RELOCATION_READ, RELOCATION_WRITE,
 };
@@ -237,12 +237,9 @@ pub struct ListRow {
 struct ListPage {
     chrome: Chrome,
     p: Project,
-    rows: Vec<ListRow>,
+    list: Paged<ListRow>,
     q: ListQuery,
-    total: i64,
     overdue: i64,
-    page: i64,
-    pages: i64,
     pager_query: String,
     export_query: String,
     kinds: &'static [GrievanceKind],
@@ -272,11 +269,8 @@ pub async fn list(at: ScopedProject, Query(q): Query<ListQuery>) -> Result<Html<
         chrome: Chrome::new(format!("{} 信访举报", p.name), &viewer),
         export_query: pager_query.trim_end_matches('&').to_string(),
         pager_query,
-        rows,
-        total,
+        list: Paged::new(rows, total, page, per),
         overdue,
-        page,
-        pages: page_count(total, per),
         kinds: GrievanceKind::ALL,
         states: GrievanceState::ALL,
         channels: Channel::ALL,

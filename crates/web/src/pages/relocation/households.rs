@@ -6,7 +6,7 @@ use super::records::on_household;
 use super::{scope, xlsx};
 use crate::error::AppError;
 use crate::form::Form;
-use crate::pages::{Chrome, Keyed, page_count, paging, render};
+use crate::pages::{Chrome, Keyed, Paged, paging, render};
 use askama::Template;
 use axum::extract::Query;
 use axum::response::{Html, Response};
@@ -140,10 +140,7 @@ fn sort_links(q: &ListQuery) -> Vec<SortLink> {
 struct ListPage {
     chrome: Chrome,
     p: Project,
-    rows: Vec<(HouseholdRow, &'static str)>,
-    total: i64,
-    page: i64,
-    pages: i64,
+    list: Paged<(HouseholdRow, &'static str)>,
     base: String,
     order: String,
     q: ListQuery,
@@ -180,10 +177,7 @@ pub async fn list(
         stages: Stage::ALL,
         may_create: super::may_command(&at.viewer),
         p,
-        rows: with_stages(rows),
-        total,
-        page,
-        pages: page_count(total, per),
+        list: Paged::new(with_stages(rows), total, page, per),
         q,
     })
 }

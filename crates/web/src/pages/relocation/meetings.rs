@@ -5,7 +5,8 @@ use super::{form_id, required_date, scope};
 use crate::error::AppError;
 use crate::form;
 use crate::form::Form;
-use crate::pages::{Chrome, Keyed, form_date, kept_filters, page_count, paging, render};
+use crate::pages::Paged;
+use crate::pages::{Chrome, Keyed, form_date, kept_filters, paging, render};
 use askama::Template;
 use axum::extract::Query;
 use axum::response::{Html, Response};
@@ -54,10 +55,7 @@ impl VisitQuery {
 struct VisitsPage {
     chrome: Chrome,
     p: Project,
-    visits: Vec<worklog::Visit>,
-    total: i64,
-    page: i64,
-    pages: i64,
+    list: Paged<worklog::Visit>,
     q: VisitQuery,
     base: String,
     modes: &'static [VisitMode],
@@ -76,10 +74,7 @@ pub async fn visits(
     render(&VisitsPage {
         chrome: Chrome::new(format!("{} 工作日志", p.name), &at.viewer),
         p,
-        visits,
-        total,
-        page,
-        pages: page_count(total, per),
+        list: Paged::new(visits, total, page, per),
         base: kept_filters(&q),
         q,
         modes: VisitMode::ALL,

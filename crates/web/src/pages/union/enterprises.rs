@@ -7,8 +7,9 @@ use super::{
 };
 use crate::error::AppError;
 use crate::form::{self, Form};
+use crate::pages::Paged;
 use crate::pages::change;
-use crate::pages::{Asked, Chrome, Keyed, page_count, paging, render};
+use crate::pages::{Asked, Chrome, Keyed, paging, render};
 use askama::Template;
 use axum::extract::Query;
 use axum::response::{Html, Response};
@@ -84,10 +85,7 @@ fn obligation_label(o: Obligation) -> &'static str {
 #[template(path = "union/enterprises.html")]
 struct ListPage {
     chrome: Chrome,
-    lines: Vec<Line>,
-    total: i64,
-    page: i64,
-    pages: i64,
+    list: Paged<Line>,
     base: String,
     sort: String,
     q: ListQuery,
@@ -111,10 +109,7 @@ pub async fn list(at: Asked, Query(q): Query<ListQuery>) -> Result<Html<String>,
         .collect();
     render(&ListPage {
         chrome: Chrome::new("企业名录", &at.viewer),
-        lines,
-        total,
-        page,
-        pages: page_count(total, per),
+        list: Paged::new(lines, total, page, per),
         base: kept_filters(&q),
         sort: field(&q.sort).unwrap_or_default(),
         townships: Township::all().to_vec(),

@@ -8,7 +8,7 @@ use crate::form::Form;
 use crate::pages::union::{
     date, field, kept_filters, may_write, required, required_date, scope, year,
 };
-use crate::pages::{Asked, Chrome, Keyed, change, page_count, paging, render};
+use crate::pages::{Asked, Chrome, Keyed, Paged, change, paging, render};
 use crate::routes::{Route, post};
 use askama::Template;
 use axum::extract::Query;
@@ -84,10 +84,7 @@ struct Page {
     lines: Vec<Shown>,
     figures: ContractFigures,
     city_rate: String,
-    rows: Vec<Contract>,
-    total: i64,
-    page: i64,
-    pages: i64,
+    list: Paged<Contract>,
     base: String,
     q: ListQuery,
     kinds: &'static [ContractKind],
@@ -127,10 +124,7 @@ pub async fn list(at: Asked, Query(q): Query<ListQuery>) -> Result<Html<String>,
         lines,
         city_rate: format_rate(figures.signing_rate_bp),
         figures,
-        rows,
-        total,
-        page,
-        pages: page_count(total, per),
+        list: Paged::new(rows, total, page, per),
         base: kept_filters(&q),
         q,
         kinds: ContractKind::ALL,

@@ -5,7 +5,7 @@
 use crate::error::AppError;
 use crate::form::Form;
 use crate::pages::union::{field, kept_filters, may_write, required, required_date, scope};
-use crate::pages::{Asked, Chrome, Keyed, change, page_count, paging, render};
+use crate::pages::{Asked, Chrome, Keyed, Paged, change, paging, render};
 use crate::routes::{Route, get, post};
 use askama::Template;
 use axum::extract::Query;
@@ -71,10 +71,7 @@ impl ListQuery {
 #[template(path = "union/facilities.html")]
 struct ListPage {
     chrome: Chrome,
-    rows: Vec<Facility>,
-    total: i64,
-    page: i64,
-    pages: i64,
+    list: Paged<Facility>,
     base: String,
     q: ListQuery,
     kinds: &'static [FacilityKind],
@@ -92,10 +89,7 @@ pub async fn list(at: Asked, Query(q): Query<ListQuery>) -> Result<Html<String>,
     let (rows, total) = facilities::list(&at.state.db, sc, &q.filter(), per, offset).await?;
     render(&ListPage {
         chrome: Chrome::new("职工阵地", &at.viewer),
-        rows,
-        total,
-        page,
-        pages: page_count(total, per),
+        list: Paged::new(rows, total, page, per),
         base: kept_filters(&q),
         q,
         kinds: FacilityKind::ALL,

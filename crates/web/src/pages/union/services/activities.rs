@@ -6,7 +6,7 @@ use super::super::{field, kept_filters, required, required_date, scope};
 use crate::error::{ApiError, AppError};
 use crate::form::Form;
 use crate::pages::YearQuery;
-use crate::pages::{Asked, Chrome, Keyed, change, page_count, paging, render};
+use crate::pages::{Asked, Chrome, Keyed, Paged, change, paging, render};
 use askama::Template;
 use axum::Json;
 use axum::extract::Query;
@@ -89,10 +89,7 @@ impl Choices {
 #[template(path = "union/activities.html")]
 struct ListPage {
     chrome: Chrome,
-    activities: Vec<Activity>,
-    total: i64,
-    page: i64,
-    pages: i64,
+    list: Paged<Activity>,
     base: String,
     sort: String,
     q: ListQuery,
@@ -109,10 +106,7 @@ pub async fn list(at: Asked, Query(q): Query<ListQuery>) -> Result<Html<String>,
     let (activities, total) = activities::list(&at.state.db, sc, &q.filter(), per, offset).await?;
     render(&ListPage {
         chrome: Chrome::new("工会活动", &at.viewer),
-        activities,
-        total,
-        page,
-        pages: page_count(total, per),
+        list: Paged::new(activities, total, page, per),
         base: kept_filters(&q),
         sort: field(&q.sort).unwrap_or_default(),
         choices: Choices::of(&at.state, sc).await?,
@@ -214,9 +208,8 @@ struct DetailPage {
     chrome: Chrome,
     a: Activity,
     signups: Vec<Signup>,
-    participations: Vec<Participation>,
-    page: i64,
-    pages: i64,
+    /// A page of the participations.
+    list: Paged<Participation>,
     choices: Choices,
     may_change: bool,
     city: bool,
@@ -239,9 +232,7 @@ pub async fn show(at: Keyed, Query(q): Query<PageQuery>) -> Result<Html<String>,
     render(&DetailPage {
         chrome: Chrome::new(a.name.clone(), &at.viewer),
         signups: signups::of_activity(&at.state.db, a.id).await?,
-        participations,
-        page,
-        pages: page_count(a.participations, per),
+        list: Paged::new(participations, a.participations, page, per),
         choices: Choices::of(&at.state, sc).await?,
         may_change: super::super::may_write(&at.viewer)
             && sc.allows_code(a.township().map(Township::code)),

@@ -4,7 +4,7 @@
 use super::super::{field, kept_filters, required, scope};
 use crate::error::AppError;
 use crate::form::Form;
-use crate::pages::{Asked, Chrome, Keyed, change, page_count, paging, render};
+use crate::pages::{Asked, Chrome, Keyed, Paged, change, paging, render};
 use askama::Template;
 use axum::extract::Query;
 use axum::response::{Html, Response};
@@ -43,10 +43,7 @@ impl ListQuery {
 #[template(path = "union/honours.html")]
 struct ListPage {
     chrome: Chrome,
-    honours: Vec<Honour>,
-    total: i64,
-    page: i64,
-    pages: i64,
+    list: Paged<Honour>,
     base: String,
     q: ListQuery,
     kinds: &'static [HonourKind],
@@ -70,10 +67,7 @@ pub async fn list(at: Asked, Query(q): Query<ListQuery>) -> Result<Html<String>,
     let (honours, total) = honours::list(&at.state.db, sc, &q.filter(), per, offset).await?;
     render(&ListPage {
         chrome: Chrome::new("先进典型", &at.viewer),
-        honours,
-        total,
-        page,
-        pages: page_count(total, per),
+        list: Paged::new(honours, total, page, per),
         base: kept_filters(&q),
         kinds: HonourKind::ALL,
         levels: HonourLevel::ALL,

@@ -5,7 +5,8 @@ use super::super::{field, kept_filters, required, required_date, scope};
 use super::{year, yuan};
 use crate::error::AppError;
 use crate::form::Form;
-use crate::pages::{Asked, Chrome, Keyed, change, page_count, paging, render};
+use crate::pages::Paged;
+use crate::pages::{Asked, Chrome, Keyed, change, paging, render};
 use askama::Template;
 use axum::extract::Query;
 use axum::response::{Html, Response};
@@ -50,10 +51,7 @@ const STAGES: [(&str, &str); 5] = [
 #[template(path = "union/aid_list.html")]
 struct ListPage {
     chrome: Chrome,
-    rows: Vec<Application>,
-    total: i64,
-    page: i64,
-    pages: i64,
+    list: Paged<Application>,
     base: String,
     year: i32,
     q: ListQuery,
@@ -79,10 +77,7 @@ pub async fn list(at: Asked, Query(q): Query<ListQuery>) -> Result<Html<String>,
             year: Some(year.to_string()),
             ..q.clone()
         }),
-        rows,
-        total,
-        page,
-        pages: page_count(total, per),
+        list: Paged::new(rows, total, page, per),
         year,
         kinds: AidKind::ALL,
         festivals: Festival::ALL,

@@ -5,7 +5,7 @@ use super::aid::resident_id;
 use super::yuan;
 use crate::error::AppError;
 use crate::form::Form;
-use crate::pages::{Asked, Chrome, Keyed, change, page_count, paging, render};
+use crate::pages::{Asked, Chrome, Keyed, Paged, change, paging, render};
 use askama::Template;
 use axum::extract::Query;
 use axum::response::{Html, Response};
@@ -47,10 +47,7 @@ const STAGES: [(&str, &str); 4] = [
 #[template(path = "union/claims.html")]
 struct ListPage {
     chrome: Chrome,
-    rows: Vec<Claim>,
-    total: i64,
-    page: i64,
-    pages: i64,
+    list: Paged<Claim>,
     q: ListQuery,
     base: String,
     stages: [(&'static str, &'static str); 4],
@@ -65,10 +62,7 @@ pub async fn list(at: Asked, Query(q): Query<ListQuery>) -> Result<Html<String>,
     let (rows, total) = claims::list(&at.state.db, sc, &q.filter(), per, offset).await?;
     render(&ListPage {
         chrome: Chrome::new("互助保障", &at.viewer),
-        rows,
-        total,
-        page,
-        pages: page_count(total, per),
+        list: Paged::new(rows, total, page, per),
         base: kept_filters(&q),
         q,
         stages: STAGES,
