@@ -327,6 +327,17 @@ async fn township_staff_see_and_change_only_their_townships_facilities_contracts
         assert_eq!(status, 200, "{path}");
         assert!(body.contains(own) && !body.contains(other), "{path}");
     }
+    // The talks' export holds the staff's township only, for the year asked.
+    let r = staff.get("/union/talks.xlsx?year=2019").await;
+    let talks = crate::support::downloaded_rows(r, &["约谈日期", "乡镇（街道）"]).await;
+    assert!(!talks.is_empty(), "the own township's talks");
+    assert!(talks.iter().all(|t| t[1] == "新安江街道"), "{talks:?}");
+    let r = staff.get("/union/talks.xlsx?year=2018").await;
+    assert!(
+        crate::support::downloaded_rows(r, &["约谈日期"])
+            .await
+            .is_empty()
+    );
     let (_, own) = staff.page(&format!("/union/facilities/{}", a.own_f)).await;
     assert!(own.contains("状态变更记录"));
     // Changes outside the township are "not found" and change nothing; their own work.

@@ -32,6 +32,7 @@ pub fn routes(
             set_weights,
         ),
         get("/union/talks", read, "领导约谈", talks),
+        get("/union/talks.xlsx", read, "导出领导约谈", export_talks),
         post("/union/talks", city, "登记领导约谈", create_talk),
         get("/union/talks/{id}", read, "约谈详情", show_talk),
         post("/union/talks/{id}", write, "登记约谈整改", update_talk),
@@ -156,10 +157,7 @@ struct TalksPage {
 
 /// The talks in scope, latest first.
 pub async fn talks(at: Asked, Query(q): Query<YearQuery>) -> Result<Html<String>, AppError> {
-    let year = match field(&q.year) {
-        Some(y) => Some(year(&at.state, Some(&y)).await?),
-        None => None,
-    };
+    let year = asked_year(&at, &q).await?;
     render(&TalksPage {
         chrome: Chrome::new("领导约谈", &at.viewer),
         talks: oversight::talks(&at.state.db, scope(&at.viewer)?, year).await?,
@@ -167,6 +165,46 @@ pub async fn talks(at: Asked, Query(q): Query<YearQuery>) -> Result<Html<String>
         townships: Township::all().to_vec(),
         may_create: is_city(&at.viewer),
     })
+}
+
+/// The year asked for (all years when none): the list and its export read the same.
+async fn asked_year(at: &Asked, q: &YearQuery) -> Result<Option<i32>, AppError> {
+    Ok(match field(&q.year) {
+        Some(y) => Some(year(&at.state, Some(&y)).await?),
+        None => None,
+    })
+}
+
+/// The talks as the list shows them, as Excel: the follow-up register a township reports on.
+pub async fn export_talks(at: Asked, Query(q): Query<YearQuery>) -> Result<Response, AppError> {
+    let year = asked_year(&at, &q).await?;
+    let talks = oversight::talks(&at.state.db, scope(&at.viewer)?, year).await?;
+    let rows = talks.into_iter().map(|t| {
+        vec![
+            t.held_on.to_string(),
+            t.township.name().to_string(),
+            t.leaders,
+            t.township_people,
+            t.agreed,
+            t.follow_up,
+            t.follow_up_done_on
+                .map_or_else(|| "未完成".to_string(), |d| d.to_string()),
+        ]
+    });
+    let title = match year {
+        Some(y) => format!("{y}年领导约谈"),
+        None => "领导约谈".to_string(),
+    };
+    let headers = [
+        "约谈日期",
+        "乡镇（街道）",
+        "约谈领导",
+        "乡镇（街道）参加人员",
+        "议定事项",
+        "整改情况",
+        "完成日期",
+    ];
+    crate::download::xlsx(&format!("{title}.xlsx"), Some(&title), &headers, rows)
 }
 
 /// Fields of the talk form.
