@@ -229,9 +229,10 @@ pub struct YearQuery {
 }
 
 /// The query string that keeps a list's filters in its links (sort headers, pager, Excel):
-/// every field of the list's query but `page` and `sort`, trimmed, empty ones left out, in
-/// the order the struct declares them. Read off the query struct itself, so that no list
-/// spells its filters a second time and a new filter cannot be left out of the links.
+/// every field of the list's query but `page`, `sort` and the keyset cursors, trimmed,
+/// empty ones left out, in the order the struct declares them. Read off the query struct
+/// itself, so that no list spells its filters a second time and a new filter cannot be
+/// left out of the links.
 pub(crate) fn kept_filters<Q: serde::Serialize>(q: &Q) -> String {
     let all: Vec<(String, String)> = serde_urlencoded::to_string(q)
         .ok()

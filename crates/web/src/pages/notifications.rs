@@ -238,41 +238,34 @@ pub async fn list(
     })
 }
 
-/// Messages an export holds at most (read a thousand at a time).
-const EXPORT_ROWS: usize = 100_000;
+/// Messages an export holds at most.
+const EXPORT_ROWS: i64 = 100_000;
 
-/// The filtered list as Excel: the page's columns, with the whole text.
+/// The filtered list as Excel: the page's columns, with the whole text. One read, so that
+/// messages queued meanwhile neither repeat nor push others out.
 pub async fn export(
     Asked { state, viewer }: Asked,
     Query(q): Query<ListQuery>,
 ) -> Result<Response, AppError> {
     let seen_by = Audience::of(&viewer.user.account);
     let filter = q.filter(seen_by.as_ref());
-    let mut lines: Vec<Vec<String>> = Vec::new();
-    while lines.len() < EXPORT_ROWS {
-        let offset = i64::try_from(lines.len()).unwrap_or(i64::MAX);
-        let (chunk, _) = outbox::page(&state.db, &filter, 1_000, offset).await?;
-        if chunk.is_empty() {
-            break;
-        }
-        lines.extend(chunk.into_iter().map(|m| {
-            let text = m.body.clone();
-            let r = Row::of(m);
-            vec![
-                r.id.to_string(),
-                r.channel.to_string(),
-                r.recipient,
-                text,
-                r.state.label().to_string(),
-                r.attempts.to_string(),
-                r.reason,
-                r.source,
-                r.created,
-                r.sent,
-            ]
-        }));
-    }
-    lines.truncate(EXPORT_ROWS);
+    let (messages, _) = outbox::page(&state.db, &filter, EXPORT_ROWS, 0).await?;
+    let lines = messages.into_iter().map(|m| {
+        let text = m.body.clone();
+        let r = Row::of(m);
+        vec![
+            r.id.to_string(),
+            r.channel.to_string(),
+            r.recipient,
+            text,
+            r.state.label().to_string(),
+            r.attempts.to_string(),
+            r.reason,
+            r.source,
+            r.created,
+            r.sent,
+        ]
+    });
     let headers = [
         "编号",
         "渠道",

@@ -202,6 +202,16 @@ async fn opt_outs_are_listed_masked_added_and_withdrawn_with_an_audit_trail() {
         found.contains("共 1 条") && found.contains("wang@jiande.test"),
         "{found}"
     );
+    let (_, part) = admin.page("/notifications/optouts?q=45678").await;
+    assert!(
+        part.contains("共 0 条"),
+        "part of a masked mobile finds nothing: {part}"
+    );
+    let (_, upper) = admin.page("/notifications/optouts?q=WANG%40").await;
+    assert!(
+        upper.contains("共 1 条"),
+        "addresses are kept lower-case: {upper}"
+    );
     let (_, none) = admin.page("/notifications/optouts?q=13900001111").await;
     assert!(
         none.contains("共 0 条") && none.contains("没有退订"),
@@ -300,6 +310,13 @@ async fn the_outbox_pages_searches_and_exports_what_the_reader_sees() {
         .collect();
     assert_eq!(texts.len(), 11, "the eleven matches: {texts:?}");
     assert!(texts.iter().all(|t| t.contains("第12")), "{texts:?}");
+
+    let r = commander.get("/notifications.xlsx?q=工会活动").await;
+    let theirs = crate::support::downloaded_rows(r, &["收件人"]).await;
+    assert!(
+        theirs.is_empty(),
+        "another audience's message is not exported: {theirs:?}"
+    );
 
     // Inspectors see every audience.
     let inspector = app.login(Role::Inspector).await;

@@ -339,9 +339,12 @@ async fn the_work_log_is_searched_filtered_and_exported_within_the_scope() {
     let (status, body) = commander.page(&format!("{log}?from=前天")).await;
     assert_eq!(status, 422);
     assert!(body.contains("起始日期格式不正确"), "{body}");
-    // Staff see their group's households' visits only.
+    // Staff see their group's households' visits only, on the page and in the export.
     let staff = app.login(Role::RelocationStaff).await;
     assert_eq!(shown(&staff, "").await, ["陈立新", "王强"]);
+    let r = staff.get(&format!("{log}.xlsx")).await;
+    let theirs = crate::support::downloaded_rows(r, &["人员"]).await;
+    assert_eq!(theirs, [["陈立新"], ["王强"]]);
 
     // The export takes what the filters show.
     let (_, page) = commander.page(&format!("{log}?attitude=hesitant")).await;

@@ -53,15 +53,27 @@ pub struct OptOut {
     pub created_at: String,
 }
 
-/// A page of the opt-outs whose recipient contains `q` (all when `None`), newest first,
-/// and how many match.
+/// A page of the opt-outs `q` finds (all when `None`), newest first, and how many match.
+/// A mobile is found only whole, since the list shows mobiles masked and a search by part
+/// of one would give the hidden digits away; an address may be found by any part of it.
 pub async fn opt_outs(
     conn: impl Into<Conn<'_>>,
     q: Option<&str>,
     (limit, offset): (i64, i64),
 ) -> StoreResult<(Vec<OptOut>, i64)> {
     let mut w = Where::default();
-    w.push_search("recipient LIKE ? ESCAPE '\\'", q);
+    match q.map(|q| Channel::Sms.recipient(q)) {
+        Some(Ok(mobile)) => w.push_with(
+            "channel = ? AND recipient = ?",
+            vec![Channel::Sms.code().into(), mobile.into()],
+        ),
+        Some(Err(_)) => {
+            w.push_some("channel = ?", Some(Channel::Email.code()));
+            let address = q.map(str::to_lowercase);
+            w.push_search("recipient LIKE ? ESCAPE '\\'", address.as_deref());
+        }
+        None => {}
+    }
     query::page(
         conn,
         (

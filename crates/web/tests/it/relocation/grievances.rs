@@ -281,6 +281,13 @@ async fn the_register_counts_petitions_and_misconduct_per_year() {
         .await;
     let rows = crate::support::downloaded_rows(r, &["日期", "类别"]).await;
     assert_eq!(rows, [["2019-01-01", "违规违纪"]]);
+    let (_, none) = inspector
+        .page("/relocation/incidents?year=2020&kind=petition")
+        .await;
+    assert!(
+        none.contains("没有符合条件的记录") && !none.contains("未发生上访事件"),
+        "{none}"
+    );
     let staff = app.login(Role::RelocationStaff).await;
     assert_eq!(staff.page("/relocation/incidents").await.0, 403);
     assert_eq!(staff.get("/relocation/incidents.xlsx").await.status(), 403);
