@@ -166,7 +166,7 @@ pub async fn of_project(
     (limit, offset): (i64, i64),
 ) -> StoreResult<(Vec<Visit>, i64)> {
     let mut w = Where::default();
-    w.push_some("v.project_id = ?", Some(project_id));
+    w.push_with("v.project_id = ?", vec![project_id.into()]);
     w.push_some("h.team_id = ?", scope.team());
     w.push_some("v.mode = ?", f.mode.map(VisitMode::code));
     w.push_some("v.attitude = ?", f.attitude.map(Attitude::code));

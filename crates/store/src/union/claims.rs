@@ -148,13 +148,10 @@ pub async fn list(
     w.push_some("c.township = ?", scope.township_code());
     w.push_some("c.stage = ?", f.stage.as_deref());
     w.push_some("c.kind = ?", f.kind.map(ClaimKind::code));
-    if let Some(y) = f.year {
+    if let Some((from, to)) = f.year.map(crate::year_bounds) {
         w.push_with(
             "c.event_on >= ? AND c.event_on <= ?",
-            vec![
-                format!("{y:04}-01-01").into(),
-                format!("{y:04}-12-31").into(),
-            ],
+            vec![from.into(), to.into()],
         );
     }
     push_holder_search(&mut w, f.q.as_deref());

@@ -247,6 +247,13 @@ pub(crate) fn kept_filters<Q: serde::Serialize>(q: &Q) -> String {
     serde_urlencoded::to_string(kept).unwrap_or_default()
 }
 
+/// The query string of the filters a page was asked with, for query structs whose typed
+/// fields cannot go through [`kept_filters`]: the pairs that are set, in order.
+pub(crate) fn asked_query(asked: &[(&str, Option<&str>)]) -> String {
+    let set: Vec<(&str, &str)> = asked.iter().filter_map(|&(k, v)| Some((k, v?))).collect();
+    serde_urlencoded::to_string(set).unwrap_or_default()
+}
+
 /// A page of a longer list as every paged list shows it: its rows, how many match in all,
 /// which page of how many. The pager (`templates/pager.html`) reads it as `list`.
 pub struct Paged<T> {

@@ -74,16 +74,11 @@ pub struct FlatQuery {
 impl FlatQuery {
     /// The query string asking for the same units: the export takes what the page shows.
     fn query_string(&self) -> String {
-        let asked = [
+        crate::pages::asked_query(&[
             ("kind", self.kind.map(FlatKind::code)),
             ("state", self.state.map(FlatState::code)),
             ("building", self.building.as_deref()),
-        ];
-        let kept: Vec<(&str, &str)> = asked
-            .into_iter()
-            .filter_map(|(k, v)| Some((k, v?)))
-            .collect();
-        serde_urlencoded::to_string(kept).unwrap_or_default()
+        ])
     }
 
     fn filter(&self) -> FlatFilter {

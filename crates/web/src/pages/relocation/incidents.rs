@@ -35,17 +35,11 @@ impl RegisterQuery {
 
     /// The query string asking for the same entries (the export link).
     fn query_string(&self, year: i32) -> String {
-        let year = year.to_string();
-        let asked = [
-            ("year", Some(year.as_str())),
+        crate::pages::asked_query(&[
+            ("year", Some(year.to_string().as_str())),
             ("project", self.project.as_deref()),
             ("kind", self.kind.map(IncidentKind::code)),
-        ];
-        let kept: Vec<(&str, &str)> = asked
-            .into_iter()
-            .filter_map(|(k, v)| Some((k, v?)))
-            .collect();
-        serde_urlencoded::to_string(kept).unwrap_or_default()
+        ])
     }
 }
 

@@ -3,10 +3,8 @@
 use super::projects::ScopedProject;
 use super::{form_id, required_date, scope};
 use crate::error::AppError;
-use crate::form;
-use crate::form::Form;
-use crate::pages::Paged;
-use crate::pages::{Chrome, Keyed, form_date, kept_filters, paging, render};
+use crate::form::{self, Form};
+use crate::pages::{Chrome, Keyed, Paged, form_date, kept_filters, paging, render};
 use askama::Template;
 use axum::extract::Query;
 use axum::response::{Html, Response};

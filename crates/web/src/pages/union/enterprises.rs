@@ -7,9 +7,8 @@ use super::{
 };
 use crate::error::AppError;
 use crate::form::{self, Form};
-use crate::pages::Paged;
 use crate::pages::change;
-use crate::pages::{Asked, Chrome, Keyed, paging, render};
+use crate::pages::{Asked, Chrome, Keyed, Paged, paging, render};
 use askama::Template;
 use axum::extract::Query;
 use axum::response::{Html, Response};
